@@ -38,7 +38,7 @@ internal sealed class FramedConnection : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         _stream = stream;
         Options = options;
-        Remote = remote ?? (stream as NetworkStream)?.Socket.RemoteEndPoint?.ToString() ?? "peer";
+        Remote = remote ?? RemoteOf(stream);
     }
 
     public WireOptions Options { get; }
@@ -181,6 +181,18 @@ internal sealed class FramedConnection : IAsyncDisposable
             filled += n;
         }
         return body;
+    }
+
+    private static string RemoteOf(Stream stream)
+    {
+        try
+        {
+            return (stream as NetworkStream)?.Socket.RemoteEndPoint?.ToString() ?? "peer";
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            return "peer"; // already closed: the first read or write will report it
+        }
     }
 
     public async ValueTask DisposeAsync()
