@@ -19,17 +19,20 @@ public sealed class HandshakeTests
         new("m1", "master", cluster, secret ?? Secret, version);
 
     [Theory]
-    [InlineData(TestTransport.Tcp)]
-    [InlineData(TestTransport.Pipe)]
-    public async Task MutualSuccessAndConnectionStaysUsable(string kind)
+    [InlineData(TestTransport.Tcp, false)]
+    [InlineData(TestTransport.Pipe, false)]
+    [InlineData(TestTransport.Tcp, true)]
+    [InlineData(TestTransport.Pipe, true)]
+    public async Task MutualSuccessAndConnectionStaysUsable(string kind, bool masterDials)
     {
         await using var t = await TestTransport.CreateAsync(kind);
         var (client, server) = t.Connections();
-        Task<PeerInfo> s = Handshake.ServerAsync(server, Master(), _ct);
-        PeerInfo seenByClient = await Handshake.ClientAsync(client, Agent(), _ct);
+        HandshakeOptions dialer = masterDials ? Master() : Agent(), listener = masterDials ? Agent() : Master();
+        Task<PeerInfo> s = Handshake.ServerAsync(server, listener, _ct);
+        PeerInfo seenByClient = await Handshake.ClientAsync(client, dialer, _ct);
         PeerInfo seenByServer = await s;
-        Assert.Equal(new PeerInfo("m1", "master", "prod", 1), seenByClient);
-        Assert.Equal(new PeerInfo("a1", "agent", "prod", 1), seenByServer);
+        Assert.Equal(new PeerInfo(listener.NodeId, listener.Role, "prod", 1), seenByClient);
+        Assert.Equal(new PeerInfo(dialer.NodeId, dialer.Role, "prod", 1), seenByServer);
         await client.SendFrameAsync(new byte[] { 0x80 }, _ct);
         Assert.Equal(new byte[] { 0x80 }, await server.ReceiveFrameAsync(_ct));
     }
@@ -218,6 +221,49 @@ public sealed class HandshakeTests
         }
         Assert.True(refused > 100 && wire > 0, $"seed {seed}: {refused} refused, {wire} wire errors");
         Assert.True(sw.Elapsed < TimeSpan.FromSeconds(20), $"seed {seed}: took {sw.Elapsed}");
+    }
+
+    [Fact]
+    public async Task GarbageFromAServerOnlyFailsTheClientWithHandshakeOrWireExceptions()
+    {
+        int seed = Environment.TickCount;
+        var rng = new Random(seed);
+        byte[] validChallenge = new HandshakeMessage(HandshakeMessage.Challenge)
+        {
+            Version = 1, Cluster = "prod", Node = "m1", Role = "master", Nonce = new byte[32], ProofBytes = new byte[32],
+        }.Encode();
+        int refused = 0, wire = 0;
+        for (int i = 0; i < 200; i++)
+        {
+            byte[] payload = (byte[])validChallenge.Clone();
+            switch (i % 3)
+            {
+                case 0: payload = RandomBytes(rng); break;
+                case 1: payload[rng.Next(payload.Length)] ^= (byte)(1 << rng.Next(8)); break;
+                default: payload = payload[..rng.Next(payload.Length)]; break;
+            }
+            await using var t = await TestTransport.CreateAsync(TestTransport.Pipe);
+            var client = new FramedConnection(t.ClientStream, WireOptions.Default);
+            var raw = new FramedConnection(t.ServerStream, WireOptions.Default);
+            Task<PeerInfo> c = Handshake.ClientAsync(client, Agent() with { Timeout = TimeSpan.FromSeconds(5) }, _ct);
+            Assert.NotNull(await raw.ReceiveFrameAsync(_ct)); // the hello
+            await raw.SendFrameAsync(payload, _ct);
+            await raw.DisposeAsync();
+            try
+            {
+                await c;
+                Assert.Fail($"seed {seed}: a garbage challenge was accepted");
+            }
+            catch (HandshakeRefusedException)
+            {
+                refused++;
+            }
+            catch (WireException)
+            {
+                wire++;
+            }
+        }
+        Assert.True(refused > 100, $"seed {seed}: {refused} refused, {wire} wire errors");
     }
 
     private static byte[] RandomBytes(Random rng)
