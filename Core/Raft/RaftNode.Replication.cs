@@ -5,6 +5,9 @@ internal sealed partial class RaftNode
     /// <summary>New entries were appended: send them at the next <see cref="GetReady"/>, so proposals made in between share appends (batching).</summary>
     private bool _broadcastPending;
 
+    /// <summary>The commit index moved: followers hear about it at the next <see cref="GetReady"/>, even without new entries.</summary>
+    private bool _commitBroadcastPending;
+
     /// <summary>An entry of the current term is committed (§5.4.2); until then ReadIndex and config changes wait.</summary>
     private bool _committedInTerm;
 
@@ -98,15 +101,19 @@ internal sealed partial class RaftNode
         if (Role != RaftRole.Leader)
         {
             _broadcastPending = false;
+            _commitBroadcastPending = false;
             _readRoundPending = false;
             return;
         }
-        if (_broadcastPending)
+        if (_broadcastPending || _commitBroadcastPending)
         {
+            var sendIfEmpty = _commitBroadcastPending;
             _broadcastPending = false;
+            _commitBroadcastPending = false;
             foreach (var peer in _progress.Keys)
             {
-                while (SendAppend(peer, sendIfEmpty: false))
+                var more = SendAppend(peer, sendIfEmpty);
+                while (more && SendAppend(peer, sendIfEmpty: false))
                 {
                 }
             }
@@ -220,7 +227,7 @@ internal sealed partial class RaftNode
             {
                 return; // we committed our own removal
             }
-            _broadcastPending = true; // tell everyone the new commit index
+            _commitBroadcastPending = true; // tell everyone the new commit index
         }
         while (SendAppend(m.From, sendIfEmpty: false))
         {

@@ -114,6 +114,7 @@ internal sealed partial class RaftNode
         || _readStates.Count > 0
         || _snapshotToPersist is not null
         || _broadcastPending
+        || _commitBroadcastPending
         || _readRoundPending;
 
     /// <summary>Collect the pending work. Process it as <see cref="Ready"/> documents, then call <see cref="Advance"/>.</summary>
@@ -182,6 +183,7 @@ internal sealed partial class RaftNode
         _pendingReads.Clear();
         _readsAwaitingCommit.Clear();
         _broadcastPending = false;
+        _commitBroadcastPending = false;
         _readRoundPending = false;
     }
 
