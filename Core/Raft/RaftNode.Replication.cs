@@ -176,6 +176,12 @@ internal sealed partial class RaftNode
                 {
                     pr.BecomeProbe(); // the snapshot was probably lost: find out again
                 }
+                else if (pr.State == ProgressState.Replicate && pr.IsPaused(_options.MaxInflightAppends))
+                {
+                    // The follower is alive but none of our in-flight appends was acknowledged: they were probably
+                    // lost. Without this the pipeline would stay full forever. Resume from the last known match.
+                    pr.BecomeProbe();
+                }
                 if (pr.Match < _log.LastIndex)
                 {
                     SendAppend(m.From, sendIfEmpty: true);

@@ -99,6 +99,9 @@ internal sealed partial class RaftNode
         else if (_electionElapsed >= _randomizedElectionTimeout)
         {
             _electionElapsed = 0;
+            // Silent for a whole timeout: we no longer know a leader. Forgetting it also ends the CheckQuorum lease,
+            // which a node that cannot campaign (not a voter in its possibly stale config) would otherwise renew forever.
+            Leader = 0;
             if (Promotable)
             {
                 Campaign(preVote: _options.PreVote, transfer: false);

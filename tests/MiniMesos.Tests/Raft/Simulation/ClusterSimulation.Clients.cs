@@ -6,13 +6,14 @@ internal sealed partial class ClusterSimulation
 {
     private const int WriteTimeoutTicks = 30;
     private const int ReadTimeoutTicks = 20;
+    private const int LastOpMarginTicks = 25;
 
     private void ActClient(SimClient c)
     {
         var op = c.Current;
         if (op is null)
         {
-            if (_tick < _o.Ticks + _o.QuietTicks - 10 && _random.NextDouble() < 0.3)
+            if (_tick < _o.Ticks + _o.QuietTicks - LastOpMarginTicks && _random.NextDouble() < 0.3)
             {
                 var isWrite = _random.Next(2) == 0;
                 c.Current = op = new SimClient.PendingOp

@@ -132,4 +132,28 @@ internal sealed partial class ClusterSimulation
             }
         }
     }
+
+    /// <summary>
+    /// After the quiet, healthy end of the run: a leader exists, every voter has caught up with its commit index, and
+    /// no client write is still waiting. Catches protocol wedges that safety checks cannot see.
+    /// </summary>
+    private void CheckLiveness()
+    {
+        var leader = CurrentLeader() ?? throw new InvariantViolationException("liveness: no leader at the end of the healthy period: " + DescribeNodes());
+        var raft = leader.Raft!;
+        foreach (var voter in raft.Config.Voters)
+        {
+            var n = _nodes[(int)voter - 1];
+            if (!n.Up || n.Raft!.CommitIndex < raft.CommitIndex)
+            {
+                throw new InvariantViolationException($"liveness: voter {voter} did not catch up with leader {leader.Id}: {n.Raft?.ToString() ?? "down"} vs {raft}");
+            }
+        }
+        if (_clients.FirstOrDefault(c => c.Current is { IsWrite: true }) is { } stuck)
+        {
+            throw new InvariantViolationException($"liveness: client {stuck.Id} write seq {stuck.Current!.Seq} never completed");
+        }
+    }
+
+    private string DescribeNodes() => string.Join(" | ", _nodes.Select(n => n.Raft is { } r ? $"{r} lead={r.Leader} cfg={r.Config}" : $"{n.Id} down"));
 }

@@ -64,6 +64,7 @@ internal sealed partial class ClusterSimulation
             else if (_tick == _o.Ticks)
             {
                 _net.Heal();
+                _net.Healthy = true;
                 foreach (var n in _nodes.Where(n => !n.Up))
                 {
                     n.Start(_o.Seed);
@@ -77,6 +78,7 @@ internal sealed partial class ClusterSimulation
             while (_net.TryReceive(_tick, out var m))
             {
                 var target = _nodes[(int)m.To - 1];
+                _o.Trace?.Invoke($"{_tick}: {m}{(target.Up ? "" : " (down)")}");
                 if (target.Up)
                 {
                     target.Raft!.Step(m);
@@ -93,6 +95,10 @@ internal sealed partial class ClusterSimulation
             }
         }
         CheckLogMatching();
+        if (_o.CheckLiveness)
+        {
+            CheckLiveness();
+        }
         FinishHistory();
         CheckExactlyOnce();
         if (LinearizabilityChecker.CheckKeyValue(_history) is { } failure)
@@ -110,14 +116,18 @@ internal sealed partial class ClusterSimulation
         {
             var side = ids.Where(_ => _random.Next(2) == 0).ToList();
             _net.Partition(side, ids);
+            _o.Trace?.Invoke($"{_tick}: partition {{{string.Join(",", side)}}}");
         }
         else if (r < _o.PartitionRate * 1.5)
         {
-            _net.CutOneWay(ids[_random.Next(ids.Count)], ids[_random.Next(ids.Count)]);
+            var (from, to) = (ids[_random.Next(ids.Count)], ids[_random.Next(ids.Count)]);
+            _net.CutOneWay(from, to);
+            _o.Trace?.Invoke($"{_tick}: cut {from}->{to}");
         }
         else if (r < _o.PartitionRate * 2.5)
         {
             _net.Heal();
+            _o.Trace?.Invoke($"{_tick}: heal");
         }
         var down = _nodes.Where(n => !n.Up).ToList();
         if (_random.NextDouble() < _o.CrashRate)
@@ -125,7 +135,9 @@ internal sealed partial class ClusterSimulation
             var up = _nodes.Where(n => n.Up).ToList();
             if (up.Count > 0)
             {
-                up[_random.Next(up.Count)].Crash();
+                var victim = up[_random.Next(up.Count)];
+                victim.Crash();
+                _o.Trace?.Invoke($"{_tick}: crash {victim.Id}");
                 Stats.Crashes++;
             }
         }
@@ -133,6 +145,7 @@ internal sealed partial class ClusterSimulation
         {
             if (_random.NextDouble() < 0.1)
             {
+                _o.Trace?.Invoke($"{_tick}: restart {n.Id}");
                 n.Start(_o.Seed);
             }
         }
@@ -157,6 +170,7 @@ internal sealed partial class ClusterSimulation
             : new ConfigChange(ConfigChangeKind.RemoveVoter, voters[_random.Next(voters.Count)]);
         if (leader.Raft.ProposeConfigChange(change).IsAccepted)
         {
+            _o.Trace?.Invoke($"{_tick}: leader {leader.Id} proposes {change}");
             Stats.ConfigChanges++;
         }
         Pump(leader);

@@ -30,20 +30,35 @@ public sealed class RaftSimulationSeeds3(ITestOutputHelper output)
     public void Seeds_7500_to_9999() => SimulationAssert.Range(output, 7500, 2500);
 }
 
-/// <summary>Replays one seed: MINIMESOS_SIM_SEED=n (defaults to seed 0 so the test always runs something).</summary>
+/// <summary>
+/// Replays one seed: MINIMESOS_SIM_SEED=n (defaults to seed 0 so the test always runs something), with
+/// MINIMESOS_SIM_TRACE=1 for a message-by-message trace. MINIMESOS_SIM_SEEDS=from-to scans a wider range instead.
+/// </summary>
 public sealed class RaftSimulationReplay(ITestOutputHelper output)
 {
     [Fact]
     public void ReplaySeedFromEnvironment()
     {
+        if (Environment.GetEnvironmentVariable("MINIMESOS_SIM_SEEDS") is { } range && range.Split('-') is [var from, var to])
+        {
+            var first = int.Parse(from, System.Globalization.CultureInfo.InvariantCulture);
+            var (total, elapsed) = SimulationRunner.RunRange(first, int.Parse(to, System.Globalization.CultureInfo.InvariantCulture) - first + 1);
+            output.WriteLine($"{total} in {elapsed.TotalSeconds:F1}s");
+            return;
+        }
         var text = Environment.GetEnvironmentVariable(SimulationRunner.SeedVariable);
         var seed = int.TryParse(text, out var s) ? s : 0;
         var options = SimOptions.ForSeed(seed);
+        if (Environment.GetEnvironmentVariable("MINIMESOS_SIM_TRACE") == "1")
+        {
+            options = options with { Trace = output.WriteLine };
+        }
         output.WriteLine(options.ToString());
         var stats = new SimStats();
         var failure = SimulationRunner.RunSeed(options, stats);
         output.WriteLine(stats.ToString());
         Assert.True(failure is null, failure);
+        Assert.Equal(1, stats.Runs);
     }
 }
 

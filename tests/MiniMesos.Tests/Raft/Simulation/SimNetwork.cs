@@ -14,6 +14,9 @@ internal sealed class SimNetwork(Random random, SimOptions options)
 
     public int Sent { get; private set; }
 
+    /// <summary>No more drops, duplicates or long delays (the quiet end of a run, where liveness is checked).</summary>
+    public bool Healthy { get; set; }
+
     public int Delivered { get; private set; }
 
     public bool Cut(ulong from, ulong to) => _cut.Contains((from, to));
@@ -21,14 +24,16 @@ internal sealed class SimNetwork(Random random, SimOptions options)
     public void Send(RaftMessage m, long now)
     {
         Sent++;
-        if (Cut(m.From, m.To) || random.NextDouble() < options.DropRate)
+        if (Cut(m.From, m.To) || (!Healthy && random.NextDouble() < options.DropRate))
         {
             return;
         }
-        var copies = random.NextDouble() < options.DuplicateRate ? 2 : 1;
+        var copies = !Healthy && random.NextDouble() < options.DuplicateRate ? 2 : 1;
         for (var i = 0; i < copies; i++)
         {
-            _queue.Enqueue(m, (now + 1 + random.Next(options.MaxDelayTicks), random.Next()));
+            // Healthy means fast too: delays comparable to the election timeout make split votes repeat for a long time.
+            var delay = Healthy ? 1 : 1 + random.Next(options.MaxDelayTicks);
+            _queue.Enqueue(m, (now + delay, random.Next()));
         }
     }
 

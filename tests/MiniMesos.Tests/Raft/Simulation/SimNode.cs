@@ -31,7 +31,9 @@ internal sealed class SimNode(ulong id, RaftOptions options)
     public void Start(int seed)
     {
         Incarnation++;
-        Raft = new RaftNode(Options, Storage, new SeededRaftRandom(HashCode.Combine(seed, Id, Incarnation)));
+        // Not HashCode.Combine: it is salted per process, and replays must be exact.
+        var nodeSeed = unchecked((seed * 1_000_003) + ((int)Id * 7_919) + (Incarnation * 104_729));
+        Raft = new RaftNode(Options, Storage, new SeededRaftRandom(nodeSeed));
         Machine = Storage.Snapshots.Latest is { } snapshot ? KvStateMachine.Restore(snapshot.Data) : new KvStateMachine();
         ReadsAwaitingApply.Clear();
         CommitSeen = 0;

@@ -7,7 +7,7 @@ internal sealed record SimOptions
     public int Nodes { get; init; } = 3;
     /// <summary>Ticks with faults, followed by <see cref="QuietTicks"/> with the network healed and every node up.</summary>
     public int Ticks { get; init; } = 120;
-    public int QuietTicks { get; init; } = 40;
+    public int QuietTicks { get; init; } = 100;
     public int Clients { get; init; } = 3;
     public int Keys { get; init; } = 2;
     public double DropRate { get; init; } = 0.05;
@@ -22,6 +22,10 @@ internal sealed record SimOptions
     public double TransferRate { get; init; } = 0.005;
     public bool BreakElectionRestriction { get; init; }
     public bool BreakReads { get; init; }
+    /// <summary>Check that the healed cluster makes progress by the end (off for broken variants, which may wedge).</summary>
+    public bool CheckLiveness { get; init; } = true;
+    /// <summary>Receives a line per delivered message and fault when set (replays with MINIMESOS_SIM_TRACE=1).</summary>
+    public Action<string>? Trace { get; init; }
 
     public static SimOptions ForSeed(int seed)
     {
@@ -41,5 +45,6 @@ internal sealed record SimOptions
     }
 
     public override string ToString() =>
-        $"seed={Seed} nodes={Nodes} drop={DropRate:F2} dup={DuplicateRate:F2} delay<={MaxDelayTicks} partition={PartitionRate:F3} crash={CrashRate:F3} snapEvery={SnapshotEvery} membership={Membership}";
+        $"seed={Seed} nodes={Nodes} drop={DropRate:F2} dup={DuplicateRate:F2} delay<={MaxDelayTicks} partition={PartitionRate:F3} crash={CrashRate:F3} snapEvery={SnapshotEvery} membership={Membership}"
+        + (BreakElectionRestriction ? " BROKEN:election-restriction" : "") + (BreakReads ? " BROKEN:reads" : "");
 }
