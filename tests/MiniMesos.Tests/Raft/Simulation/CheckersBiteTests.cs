@@ -24,6 +24,32 @@ public sealed class CheckersBiteTests(ITestOutputHelper output)
         Assert.Contains("not linearizable", failure);
     }
 
+    [Fact]
+    public void CommittingOldTermEntriesByCountingIsCaught()
+    {
+        // §5.4.2 / Figure 8. One entry per append, so an old entry can reach a majority without the new leader's own;
+        // frequent leader crashes give the quick succession of leaders the scenario needs.
+        var failure = FirstFailure(seed => Figure8Options(seed) with { BreakCommitRule = true });
+        Assert.Matches("leader completeness|state machine safety|committed .* but|not linearizable|missing", failure);
+    }
+
+    [Fact]
+    public void Figure8ConditionsAloneDoNotFail()
+    {
+        // Control for the test above: the same harsh conditions with the correct commit rule pass.
+        var stats = new SimStats();
+        for (var seed = 0; seed < 400; seed++)
+        {
+            var failure = SimulationRunner.RunSeed(Figure8Options(seed), stats);
+            Assert.True(failure is null, failure);
+        }
+    }
+
+    private static SimOptions Figure8Options(int seed) => SimOptions.ForSeed(seed) with
+    {
+        MaxEntriesPerAppend = 1, Membership = false, CheckLiveness = false, LeaderCrashRate = 0.05,
+    };
+
     private string FirstFailure(Func<int, SimOptions> options)
     {
         var stats = new SimStats();

@@ -37,6 +37,8 @@ internal sealed partial class ClusterSimulation
                 InitialVoters = i <= founders ? Enumerable.Range(1, founders).Select(v => (ulong)v).ToArray() : [],
                 TestOnlySkipElectionRestriction = options.BreakElectionRestriction,
                 TestOnlyUnsafeReads = options.BreakReads,
+                TestOnlyCommitByCountingOldTerms = options.BreakCommitRule,
+                MaxEntriesPerAppend = options.MaxEntriesPerAppend,
             };
             var node = new SimNode((ulong)i, raftOptions);
             node.Start(options.Seed);
@@ -140,6 +142,12 @@ internal sealed partial class ClusterSimulation
                 _o.Trace?.Invoke($"{_tick}: crash {victim.Id}");
                 Stats.Crashes++;
             }
+        }
+        if (_random.NextDouble() < _o.LeaderCrashRate && CurrentLeader() is { } doomed)
+        {
+            doomed.Crash();
+            Stats.Crashes++;
+            _o.Trace?.Invoke($"{_tick}: crash leader {doomed.Id}");
         }
         foreach (var n in down)
         {

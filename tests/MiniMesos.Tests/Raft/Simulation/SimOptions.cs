@@ -15,6 +15,8 @@ internal sealed record SimOptions
     public int MaxDelayTicks { get; init; } = 3;
     public double PartitionRate { get; init; } = 0.02;
     public double CrashRate { get; init; } = 0.01;
+    /// <summary>Extra chance per tick to crash whoever leads: drives the rapid leader turnover of Figure 8.</summary>
+    public double LeaderCrashRate { get; init; }
     /// <summary>Take a snapshot when this many entries are applied past the last one (small, to exercise InstallSnapshot).</summary>
     public int SnapshotEvery { get; init; } = 12;
     /// <summary>Start with only some nodes as voters and add/remove voters during the run.</summary>
@@ -22,6 +24,8 @@ internal sealed record SimOptions
     public double TransferRate { get; init; } = 0.005;
     public bool BreakElectionRestriction { get; init; }
     public bool BreakReads { get; init; }
+    public bool BreakCommitRule { get; init; }
+    public int MaxEntriesPerAppend { get; init; } = 64;
     /// <summary>Check that the healed cluster makes progress by the end (off for broken variants, which may wedge).</summary>
     public bool CheckLiveness { get; init; } = true;
     /// <summary>Receives a line per delivered message and fault when set (replays with MINIMESOS_SIM_TRACE=1).</summary>
@@ -39,12 +43,14 @@ internal sealed record SimOptions
             MaxDelayTicks = 1 + r.Next(4),
             PartitionRate = r.NextDouble() * 0.05,
             CrashRate = r.NextDouble() * 0.03,
+            LeaderCrashRate = r.Next(4) == 0 ? r.NextDouble() * 0.05 : 0,
             SnapshotEvery = 6 + r.Next(20),
             Membership = r.Next(4) == 0,
         };
     }
 
     public override string ToString() =>
-        $"seed={Seed} nodes={Nodes} drop={DropRate:F2} dup={DuplicateRate:F2} delay<={MaxDelayTicks} partition={PartitionRate:F3} crash={CrashRate:F3} snapEvery={SnapshotEvery} membership={Membership}"
-        + (BreakElectionRestriction ? " BROKEN:election-restriction" : "") + (BreakReads ? " BROKEN:reads" : "");
+        $"seed={Seed} nodes={Nodes} drop={DropRate:F2} dup={DuplicateRate:F2} delay<={MaxDelayTicks} partition={PartitionRate:F3} crash={CrashRate:F3} leaderCrash={LeaderCrashRate:F3} snapEvery={SnapshotEvery} membership={Membership}"
+        + (BreakElectionRestriction ? " BROKEN:election-restriction" : "") + (BreakReads ? " BROKEN:reads" : "")
+        + (BreakCommitRule ? " BROKEN:commit-rule" : "") + (MaxEntriesPerAppend != 64 ? $" maxEntries={MaxEntriesPerAppend}" : "");
 }
