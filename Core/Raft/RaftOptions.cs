@@ -1,0 +1,36 @@
+namespace MiniMesos.Core.Raft;
+
+/// <summary>Node configuration. Timeouts are in ticks; the host decides how long a tick is.</summary>
+internal sealed record RaftOptions
+{
+    public required ulong Id { get; init; }
+
+    /// <summary>Voters to start with when storage is empty. Leave empty for a node that joins an existing cluster.</summary>
+    public IReadOnlyList<ulong> InitialVoters { get; init; } = [];
+
+    /// <summary>Base election timeout; the actual one is drawn from [ElectionTicks, 2*ElectionTicks) to split votes rarely (§5.2).</summary>
+    public int ElectionTicks { get; init; } = 10;
+
+    public int HeartbeatTicks { get; init; } = 2;
+
+    /// <summary>Ask "would you vote for me?" before bumping the term, so a partitioned node rejoining does not depose a healthy leader (§9.6).</summary>
+    public bool PreVote { get; init; } = true;
+
+    /// <summary>A leader that has not heard from a quorum within an election timeout steps down; followers in contact with a leader ignore votes.</summary>
+    public bool CheckQuorum { get; init; } = true;
+
+    /// <summary>How many appends may be in flight to one follower in the replicate state (pipelining).</summary>
+    public int MaxInflightAppends { get; init; } = 8;
+
+    /// <summary>Most entries per append message (batching).</summary>
+    public int MaxEntriesPerAppend { get; init; } = 64;
+
+    /// <summary>TEST ONLY: grant votes without the §5.4.1 up-to-date check, to prove the simulation's checkers catch it.</summary>
+    internal bool TestOnlySkipElectionRestriction { get; init; }
+
+    /// <summary>TEST ONLY: commit entries of earlier terms by counting replicas (the Figure 8 mistake), to prove the checks catch it.</summary>
+    internal bool TestOnlyCommitByCountingOldTerms { get; init; }
+
+    /// <summary>TEST ONLY: confirm reads immediately on the leader without a quorum round, to prove the linearizability check catches it.</summary>
+    internal bool TestOnlyUnsafeReads { get; init; }
+}

@@ -1,0 +1,43 @@
+using System.Diagnostics;
+
+namespace MiniMesos.Tests.Raft.Simulation;
+
+/// <summary>Runs seed ranges and turns failures into a message that says how to replay them.</summary>
+internal static class SimulationRunner
+{
+    public const string SeedVariable = "MINIMESOS_SIM_SEED";
+
+    public static string ReplayCommand(int seed) =>
+        $"{SeedVariable}={seed} dotnet test tests/MiniMesos.Tests --filter \"FullyQualifiedName~RaftSimulationReplay\"";
+
+    /// <summary>Run one seed; null if every check passed, else the failure with its replay command.</summary>
+    public static string? RunSeed(SimOptions options, SimStats total)
+    {
+        var sim = new ClusterSimulation(options);
+        try
+        {
+            sim.Run();
+            total.Add(sim.Stats);
+            total.Runs++;
+            return null;
+        }
+        catch (Exception e)
+        {
+            return $"{options}\n  {e.GetType().Name}: {e.Message}\n  replay: {ReplayCommand(options.Seed)}\n{e.StackTrace}";
+        }
+    }
+
+    public static (SimStats Stats, TimeSpan Elapsed) RunRange(int firstSeed, int count)
+    {
+        var total = new SimStats();
+        var sw = Stopwatch.StartNew();
+        for (var seed = firstSeed; seed < firstSeed + count; seed++)
+        {
+            if (RunSeed(SimOptions.ForSeed(seed), total) is { } failure)
+            {
+                throw new InvariantViolationException("simulation failed for " + failure);
+            }
+        }
+        return (total, sw.Elapsed);
+    }
+}
