@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using MiniMesos.Core.Isolation;
+using MiniMesos.Isolation.Cgroups;
+using MiniMesos.Isolation.Libc;
+
+namespace MiniMesos.Isolation;
+
+/// <summary>A task started by <see cref="IsolatedTaskLauncher"/>: init (PID 1 of the task) is the process we hold.</summary>
+internal sealed class IsolatedTask : ILaunchedTask
+{
+    private readonly Process _init;
+    private readonly TaskCgroup? _cgroup;
+    private readonly string _sandbox;
+
+    public IsolatedTask(string taskId, Process init, TaskCgroup? cgroup, string sandbox)
+    {
+        TaskId = taskId;
+        Pid = init.Id;
+        _init = init;
+        _cgroup = cgroup;
+        _sandbox = sandbox;
+        Exited = MonitorAsync();
+    }
+
+    public string TaskId { get; }
+
+    public int Pid { get; }
+
+    public Task<TaskExit> Exited { get; }
+
+    /// <summary>The task's cgroup directory, or null without cgroups.</summary>
+    public string? CgroupDir => _cgroup?.Dir;
+
+    public async Task KillAsync(TimeSpan gracePeriod, CancellationToken cancellationToken)
+    {
+        if (Exited.IsCompleted)
+        {
+            return;
+        }
+
+        // Init forwards SIGTERM to the command; when the command ends init ends, and with it the PID namespace.
+        Signal.kill(Pid, Signal.SIGTERM);
+        var grace = Task.Delay(gracePeriod, cancellationToken);
+        if (await Task.WhenAny(Exited, grace).ConfigureAwait(false) == Exited)
+        {
+            return;
+        }
+
+        _cgroup?.KillAll();
+        if (!_init.HasExited)
+        {
+            Signal.kill(Pid, Signal.SIGKILL); // PID 1 dying takes every process of its namespace along
+        }
+
+        await Exited.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<TaskExit> MonitorAsync()
+    {
+        await _init.WaitForExitAsync().ConfigureAwait(false);
+        var code = _init.ExitCode;
+        _init.Dispose();
+
+        // Init's file says exactly how the command ended; without it init itself was killed (128 + signal).
+        var recorded = ExitStatusFile.Parse(CgroupFile.TryRead(Path.Join(_sandbox, ExitStatusFile.FileName)) ?? "");
+        var exit = recorded ?? (code > 128 ? new TaskExit(null, code - 128) : new TaskExit(code, null));
+        if (_cgroup is not null)
+        {
+            if (MemoryController.OomKills(_cgroup.Dir) > 0)
+            {
+                exit = exit with { OomKilled = true };
+            }
+
+            await _cgroup.RemoveAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+        }
+
+        return exit;
+    }
+}

@@ -1,0 +1,166 @@
+using MiniMesos.Core.Isolation;
+using MiniMesos.Isolation;
+using Xunit;
+
+namespace MiniMesos.Tests.Isolation;
+
+public sealed class IsolatedLauncherTests(LauncherFixture fx) : IClassFixture<LauncherFixture>
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    private static async Task<TaskExit> Finish(ILaunchedTask t) => await t.Exited.WaitAsync(Timeout);
+
+    private static string Out(LaunchRequest r) => File.ReadAllText(Path.Combine(r.SandboxDir, "stdout"));
+
+    [Fact]
+    public async Task TaskSeesOnlyItsOwnProcessesAndItsHostnameIsItsId()
+    {
+        var r = fx.Request("t-ns-1", "echo host=$(hostname); echo pid=$$; ls /proc | grep -c '^[0-9]*$'; tr '\\0' ' ' < /proc/1/cmdline; echo; id -un");
+        var t = await fx.Launcher.LaunchAsync(r, default);
+        var exit = await Finish(t);
+        var lines = Out(r).Split('\n');
+        Assert.Equal(new TaskExit(0, null), exit);
+        Assert.Equal("host=t-ns-1", lines[0]);
+        Assert.InRange(int.Parse(lines[1]["pid=".Length..]), 2, 64); // pid numbers restart in the task; init's threads take a few
+        Assert.InRange(int.Parse(lines[2]), 2, 4); // init, sh, ls/grep: nothing of the host
+        Assert.Contains(TaskInit.Verb, lines[3]);
+        Assert.Equal("nobody", lines[4]);
+    }
+
+    [Theory]
+    [InlineData("exit 0", 0, null)]
+    [InlineData("exit 3", 3, null)]
+    [InlineData("kill -9 $$", null, 9)]
+    [InlineData("kill -TERM $$", null, 15)]
+    public async Task ExitCodesAndSignalsAreReportedAndRecordedInTheSandbox(string script, int? code, int? signal)
+    {
+        var r = fx.Request("t-exit-" + Guid.NewGuid().ToString("N")[..8], script);
+        var exit = await Finish(await fx.Launcher.LaunchAsync(r, default));
+        Assert.Equal(new TaskExit(code, signal), exit);
+        Assert.Equal(exit, ExitStatusFile.Parse(File.ReadAllText(Path.Combine(r.SandboxDir, ExitStatusFile.FileName))));
+    }
+
+    [Fact]
+    public async Task EnvironmentReachesTheCommandAndNothingOfTheAgentLeaks()
+    {
+        var r = fx.Request("t-env", "echo \"$GREETING|$DOTNET_ROOT|$PWD\"") with
+        {
+            Environment = new Dictionary<string, string> { ["GREETING"] = "hi there" },
+        };
+        Assert.Equal(new TaskExit(0, null), await Finish(await fx.Launcher.LaunchAsync(r, default)));
+        Assert.Equal($"hi there||{r.SandboxDir}\n", Out(r));
+    }
+
+    [Fact]
+    public async Task TaskInItsCgroupAndTheCgroupIsRemovedAfterExit()
+    {
+        var r = fx.Request("t-cg", "sleep 30 & sleep 30 & touch ready; wait");
+        var t = (IsolatedTask)await fx.Launcher.LaunchAsync(r, default);
+        try
+        {
+            Assert.NotNull(t.CgroupDir);
+            await WaitForFile(Path.Combine(r.SandboxDir, "ready"));
+            var procs = ReadPids(t.CgroupDir!);
+            Assert.Contains(t.Pid, procs);
+            Assert.True(procs.Count >= 4, $"init, sh and two sleeps expected in cgroup.procs, got {procs.Count}");
+            Assert.Contains("populated 1", File.ReadAllText(Path.Combine(t.CgroupDir!, "cgroup.events")));
+        }
+        finally
+        {
+            await t.KillAsync(TimeSpan.FromSeconds(5), default);
+        }
+
+        await Finish(t);
+        Assert.False(Directory.Exists(t.CgroupDir), "the task cgroup must be removed once the task has ended");
+    }
+
+    [Fact]
+    public async Task KillLeavesNoGrandchildBehind()
+    {
+        // The shell ignores SIGTERM, so only the hard kill after the grace period can end it.
+        var r = fx.Request("t-kill", "trap '' TERM; (sleep 300 & sleep 300 & wait) & sleep 300 & touch ready; wait; wait");
+        var t = (IsolatedTask)await fx.Launcher.LaunchAsync(r, default);
+        List<int> pids;
+        try
+        {
+            await WaitForFile(Path.Combine(r.SandboxDir, "ready"));
+            await Task.Delay(200); // let the subshell start its sleeps
+            pids = ReadPids(t.CgroupDir!);
+            Assert.True(pids.Count >= 5, $"expected init, sh, subshell and 3 sleeps, got {pids.Count}");
+        }
+        finally
+        {
+            await t.KillAsync(TimeSpan.FromMilliseconds(300), default);
+        }
+
+        var exit = await Finish(t);
+        Assert.Equal(9, exit.Signal);
+        foreach (var pid in pids)
+        {
+            Assert.False(Directory.Exists($"/proc/{pid}") && !IsZombie(pid), $"pid {pid} survived the kill");
+        }
+    }
+
+    [Fact]
+    public async Task GracefulKillLetsTheCommandEndOnSigterm()
+    {
+        var r = fx.Request("t-term", "sleep 300 & touch ready; wait");
+        var t = await fx.Launcher.LaunchAsync(r, default);
+        await WaitForFile(Path.Combine(r.SandboxDir, "ready"));
+        await t.KillAsync(TimeSpan.FromSeconds(20), default);
+        Assert.Equal(new TaskExit(null, 15), await Finish(t));
+    }
+
+    [Fact]
+    public async Task NoNetworkTaskSeesOnlyLoopback()
+    {
+        var r = fx.Request("t-net", "cat /proc/net/dev | tail -n +3 | cut -d: -f1 | tr -d ' '", net: TaskNetwork.None);
+        Assert.Equal(new TaskExit(0, null), await Finish(await fx.Launcher.LaunchAsync(r, default)));
+        Assert.Equal("lo\n", Out(r));
+    }
+
+    [Fact]
+    public async Task ProcMountDoesNotLeakToTheHost()
+    {
+        var before = File.ReadAllLines("/proc/self/mountinfo").Length;
+        var r = fx.Request("t-mnt", "true");
+        await Finish(await fx.Launcher.LaunchAsync(r, default));
+        Assert.Equal(before, File.ReadAllLines("/proc/self/mountinfo").Length);
+    }
+
+    [Fact]
+    public async Task UnknownUserAndMissingCommandFailTheLaunchWithAReason()
+    {
+        var e1 = await Assert.ThrowsAsync<TaskLaunchException>(() => fx.Launcher.LaunchAsync(fx.Request("t-user", "true", user: "no-such-user-xyz"), default));
+        Assert.Contains("unknown user 'no-such-user-xyz'", e1.Message);
+        var r = fx.Request("t-cmd", "") with { Argv = ["no-such-command-xyz"] };
+        var e2 = await Assert.ThrowsAsync<TaskLaunchException>(() => fx.Launcher.LaunchAsync(r, default));
+        Assert.Contains("command not found: no-such-command-xyz", e2.Message);
+        Assert.False(Directory.Exists(Path.Combine(fx.Launcher.CgroupGroupDir!, "t-cmd")), "a failed launch must not leave its cgroup");
+    }
+
+    private static List<int> ReadPids(string cgroupDir) =>
+        File.ReadAllText(Path.Combine(cgroupDir, "cgroup.procs")).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToList();
+
+    private static bool IsZombie(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/stat").Split(") ")[1].StartsWith('Z');
+        }
+        catch (IOException)
+        {
+            return true; // gone while we looked
+        }
+    }
+
+    private static async Task WaitForFile(string path)
+    {
+        for (var i = 0; i < 600 && !File.Exists(path); i++)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.True(File.Exists(path), $"{path} did not appear within 30 s");
+    }
+}
