@@ -1,8 +1,8 @@
 using MiniMesos.Isolation;
 using MiniMesos.Net.Cli;
 
-// A task's init (PID 1 of its namespaces) is this binary in a hidden mode; it must not pay for the CLI.
-if (args.Length > 0 && args[0] == TaskInit.Verb) return TaskInit.Run(args);
+// Task init (PID 1 of a task) and the isolation self-test are hidden modes that must not pay for the CLI.
+if (args.Length > 0 && HiddenVerbs.Is(args[0])) return HiddenVerbs.Run(args);
 
 // Parse the command line and hand over to a host or a client command; no logic lives here.
 return await CommandLine.Build().Parse(args).InvokeAsync();
