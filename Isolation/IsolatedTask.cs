@@ -11,6 +11,8 @@ internal sealed class IsolatedTask : ILaunchedTask
     private readonly Process _init;
     private readonly TaskCgroup? _cgroup;
     private readonly string _sandbox;
+    private readonly Lock _pidfdLock = new();
+    private int _pidfd;
 
     public IsolatedTask(string taskId, Process init, TaskCgroup? cgroup, string sandbox)
     {
@@ -19,6 +21,7 @@ internal sealed class IsolatedTask : ILaunchedTask
         _init = init;
         _cgroup = cgroup;
         _sandbox = sandbox;
+        _pidfd = Pidfd.pidfd_open(Pid);
         Exited = MonitorAsync();
     }
 
@@ -39,7 +42,7 @@ internal sealed class IsolatedTask : ILaunchedTask
         }
 
         // Init forwards SIGTERM to the command; when the command ends init ends, and with it the PID namespace.
-        Signal.kill(Pid, Signal.SIGTERM);
+        SignalInit(Signal.SIGTERM);
         var grace = Task.Delay(gracePeriod, cancellationToken);
         if (await Task.WhenAny(Exited, grace).ConfigureAwait(false) == Exited)
         {
@@ -47,12 +50,25 @@ internal sealed class IsolatedTask : ILaunchedTask
         }
 
         _cgroup?.KillAll();
-        if (!_init.HasExited)
-        {
-            Signal.kill(Pid, Signal.SIGKILL); // PID 1 dying takes every process of its namespace along
-        }
+        SignalInit(Signal.SIGKILL); // PID 1 dying takes every process of its namespace along
 
         await Exited.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Through the pidfd when we have one, so a recycled pid never gets our signal.</summary>
+    private void SignalInit(int sig)
+    {
+        lock (_pidfdLock) // never signal through an fd number MonitorAsync closed and something else reused
+        {
+            if (_pidfd >= 0)
+            {
+                Pidfd.pidfd_send_signal(_pidfd, sig);
+            }
+            else if (_pidfd == -1 && !Exited.IsCompleted)
+            {
+                Signal.kill(Pid, sig);
+            }
+        }
     }
 
     private async Task<TaskExit> MonitorAsync()
@@ -60,6 +76,14 @@ internal sealed class IsolatedTask : ILaunchedTask
         await _init.WaitForExitAsync().ConfigureAwait(false);
         var code = _init.ExitCode;
         _init.Dispose();
+        lock (_pidfdLock)
+        {
+            if (_pidfd >= 0)
+            {
+                Unistd.close(_pidfd);
+                _pidfd = int.MinValue; // closed: from now on the task is known to be gone
+            }
+        }
 
         // Init's file says exactly how the command ended; without it init itself was killed (128 + signal).
         var recorded = ExitStatusFile.Parse(CgroupFile.TryRead(Path.Join(_sandbox, ExitStatusFile.FileName)) ?? "");
