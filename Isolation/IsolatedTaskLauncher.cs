@@ -105,6 +105,38 @@ internal sealed class IsolatedTaskLauncher : ITaskLauncher
     }
 
     /// <summary>
+    /// After an agent restart: the task if it still runs (its cgroup holds its init) or how it ended (the exit
+    /// status file in its sandbox); null when neither is known, e.g. the sandbox is gone.
+    /// </summary>
+    public ILaunchedTask? Reattach(string taskId, string sandboxDir)
+    {
+        if (!CgroupPaths.IsSafeName(taskId))
+        {
+            return null;
+        }
+
+        var recorded = ExitStatusFile.Parse(CgroupFile.TryRead(Path.Join(sandboxDir, ExitStatusFile.FileName)) ?? "");
+        var dir = _cgroups is null ? null : Path.Join(_cgroups.GroupDir, taskId);
+        if (dir is not null && Directory.Exists(dir))
+        {
+            var cgroup = new TaskCgroup(dir);
+            if (cgroup.IsPopulated() && RecoveredTask.FindInit(cgroup) is int pid)
+            {
+                return new RecoveredTask(taskId, pid, cgroup, sandboxDir, null);
+            }
+
+            if (cgroup.IsPopulated())
+            {
+                cgroup.KillAll(); // processes without their init: nothing we can supervise any more
+            }
+
+            cgroup.TryRemove();
+        }
+
+        return recorded is null ? null : new RecoveredTask(taskId, 0, null, sandboxDir, recorded);
+    }
+
+    /// <summary>
     /// unshare() changes only the calling thread's namespaces for its future children, so a dedicated thread
     /// unshares and forks init (Process.Start forks from the calling thread), then ends with its namespaces.
     /// </summary>

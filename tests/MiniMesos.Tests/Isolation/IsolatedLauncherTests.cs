@@ -139,6 +139,32 @@ public sealed class IsolatedLauncherTests(LauncherFixture fx) : IClassFixture<La
         Assert.False(Directory.Exists(Path.Combine(fx.Launcher.CgroupGroupDir!, "t-cmd")), "a failed launch must not leave its cgroup");
     }
 
+    [Fact]
+    public async Task ARestartedAgentFindsARunningTaskAndLearnsHowItEnded()
+    {
+        var r = fx.Request("t-reattach", "trap 'exit 42' TERM; touch ready; while :; do sleep 1; done");
+        var original = await fx.Launcher.LaunchAsync(r, default);
+        try
+        {
+            await WaitForFile(Path.Combine(r.SandboxDir, "ready"));
+            var restarted = new IsolatedTaskLauncher(new LaunchOptions(CgroupGroup: fx.Group));
+            var found = restarted.Reattach("t-reattach", r.SandboxDir);
+            Assert.NotNull(found);
+            Assert.Equal(original.Pid, found!.Pid);
+            Assert.False(found.Exited.IsCompleted);
+            await found.KillAsync(TimeSpan.FromSeconds(20), default);
+            Assert.Equal(new TaskExit(42, null), await found.Exited.WaitAsync(Timeout));
+
+            var ended = restarted.Reattach("t-reattach", r.SandboxDir);
+            Assert.Equal(new TaskExit(42, null), await ended!.Exited.WaitAsync(Timeout));
+            Assert.Null(restarted.Reattach("t-never-ran", fx.NewSandbox()));
+        }
+        finally
+        {
+            await original.KillAsync(TimeSpan.Zero, default);
+        }
+    }
+
     private static List<int> ReadPids(string cgroupDir) =>
         File.ReadAllText(Path.Combine(cgroupDir, "cgroup.procs")).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToList();
 
