@@ -221,7 +221,7 @@ internal sealed class IsolatedTaskLauncher : ITaskLauncher
 
         psi.ArgumentList.Add(TaskInit.Verb);
         var init = new TaskInitOptions(request.TaskId, Path.GetFullPath(request.SandboxDir),
-            request.User ?? _options.DefaultUser, _options.ResolvedRlimits, request.Argv);
+            request.User ?? _options.DefaultUser, _options.ResolvedRlimits, request.Argv, LoopbackUp: request.Network == TaskNetwork.None);
         foreach (var a in init.ToArgs())
         {
             psi.ArgumentList.Add(a);

@@ -18,7 +18,12 @@ internal static class TaskInitSetup
         // Private first: a new mount namespace keeps shared propagation, so /proc would leak to the host otherwise.
         LibcError.Check(Mount.mount(null, "/", null, Mount.MS_REC | Mount.MS_PRIVATE, 0), "mount --make-rprivate /");
         LibcError.Check(Mount.mount("proc", "/proc", "proc", Mount.MS_NOSUID | Mount.MS_NODEV | Mount.MS_NOEXEC, 0), "mount /proc");
-        LibcError.Check(Unistd.sethostname(o.TaskId, (nuint)Encoding.UTF8.GetByteCount(o.TaskId)), "sethostname");
+        LibcError.Check(Unistd.sethostname(o.Hostname, (nuint)Encoding.UTF8.GetByteCount(o.Hostname)), "sethostname");
+        if (o.LoopbackUp)
+        {
+            BringLoopbackUp(); // a fresh network namespace starts with lo down; tasks without network still use localhost
+        }
+
         foreach (var r in o.Rlimits)
         {
             var lim = new Resource.rlimit { rlim_cur = r.Soft, rlim_max = r.Hard };
@@ -58,6 +63,24 @@ internal static class TaskInitSetup
 
         var pid = SpawnCommand(exe, o.Argv, envList, devNull, outFd, errFd);
         return new Prepared(pid, devNull, outFd, errFd, statusFd);
+    }
+
+    private static unsafe void BringLoopbackUp()
+    {
+        var fd = LibcError.Check(Socket.socket(Socket.AF_INET, Socket.SOCK_DGRAM | Socket.SOCK_CLOEXEC, 0), "socket");
+        try
+        {
+            var req = default(Socket.ifreq);
+            req.ifr_name[0] = (byte)'l';
+            req.ifr_name[1] = (byte)'o';
+            LibcError.Check(Socket.ioctl(fd, Socket.SIOCGIFFLAGS, &req), "ioctl SIOCGIFFLAGS lo");
+            req.ifr_flags |= Socket.IFF_UP;
+            LibcError.Check(Socket.ioctl(fd, Socket.SIOCSIFFLAGS, &req), "ioctl SIOCSIFFLAGS lo");
+        }
+        finally
+        {
+            Unistd.close(fd);
+        }
     }
 
     private static unsafe void DropTo(PasswdEntry user)

@@ -9,7 +9,8 @@ internal sealed record TaskInitOptions(
     string SandboxDir,
     string User,
     IReadOnlyList<RlimitSetting> Rlimits,
-    IReadOnlyList<string> Argv)
+    IReadOnlyList<string> Argv,
+    bool LoopbackUp = false)
 {
     public IReadOnlyList<string> ToArgs()
     {
@@ -20,15 +21,25 @@ internal sealed record TaskInitOptions(
             args.Add(r.ToString());
         }
 
+        if (LoopbackUp)
+        {
+            args.Add("--loopback");
+            args.Add("up");
+        }
+
         args.Add("--");
         args.AddRange(Argv);
         return args;
     }
 
+    /// <summary>Hostnames are limited to 64 bytes (HOST_NAME_MAX); longer task ids are cut.</summary>
+    public string Hostname => TaskId.Length <= 63 ? TaskId : TaskId[..63];
+
     /// <summary>Parses what <see cref="ToArgs"/> produced (without the init verb).</summary>
     public static TaskInitOptions Parse(IReadOnlyList<string> args)
     {
         string? id = null, sandbox = null, user = null;
+        var loopback = false;
         var rlimits = new List<RlimitSetting>();
         var i = 0;
         for (; i < args.Count && args[i] != "--"; i += 2)
@@ -45,6 +56,7 @@ internal sealed record TaskInitOptions(
                 case "--sandbox": sandbox = v; break;
                 case "--user": user = v; break;
                 case "--rlimit": rlimits.Add(RlimitSetting.Parse(v)); break;
+                case "--loopback": loopback = v == "up"; break;
                 default: throw new FormatException($"unknown init option {args[i]}");
             }
         }
@@ -55,6 +67,6 @@ internal sealed record TaskInitOptions(
             throw new FormatException("init needs --id, --sandbox, --user and a command after --");
         }
 
-        return new TaskInitOptions(id, sandbox, user, rlimits, argv);
+        return new TaskInitOptions(id, sandbox, user, rlimits, argv, loopback);
     }
 }

@@ -114,9 +114,20 @@ public sealed class IsolatedLauncherTests(LauncherFixture fx) : IClassFixture<La
     [Fact]
     public async Task NoNetworkTaskSeesOnlyLoopback()
     {
-        var r = fx.Request("t-net", "cat /proc/net/dev | tail -n +3 | cut -d: -f1 | tr -d ' '", net: TaskNetwork.None);
+        var r = fx.Request("t-net", "cat /proc/net/dev | tail -n +3 | cut -d: -f1 | tr -d ' '; cat /sys/class/net/lo/operstate /sys/class/net/lo/flags", net: TaskNetwork.None);
         Assert.Equal(new TaskExit(0, null), await Finish(await fx.Launcher.LaunchAsync(r, default)));
-        Assert.Equal("lo\n", Out(r));
+        var lines = Out(r).Split('\n');
+        Assert.Equal("lo", lines[0]);
+        Assert.Equal(1, Convert.ToInt32(lines[2], 16) & 1); // IFF_UP: localhost works without a network
+    }
+
+    [Fact]
+    public async Task LongTaskIdsAreCutToAValidHostname()
+    {
+        var id = "t-" + new string('x', 100);
+        var r = fx.Request(id, "hostname");
+        Assert.Equal(new TaskExit(0, null), await Finish(await fx.Launcher.LaunchAsync(r, default)));
+        Assert.Equal(id[..63] + "\n", Out(r));
     }
 
     [Fact]
