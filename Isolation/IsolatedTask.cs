@@ -11,11 +11,15 @@ internal sealed class IsolatedTask : ILaunchedTask
     private readonly Process _init;
     private readonly TaskCgroup? _cgroup;
     private readonly string _sandbox;
+    private static readonly TimeSpan LogCheckInterval = TimeSpan.FromSeconds(2);
     private readonly Lock _pidfdLock = new();
     private int _pidfd;
 
-    public IsolatedTask(string taskId, Process init, TaskCgroup? cgroup, string sandbox)
+    private readonly long _logCap;
+
+    public IsolatedTask(string taskId, Process init, TaskCgroup? cgroup, string sandbox, long logCapBytes)
     {
+        _logCap = logCapBytes;
         TaskId = taskId;
         Pid = init.Id;
         _init = init;
@@ -73,7 +77,14 @@ internal sealed class IsolatedTask : ILaunchedTask
 
     private async Task<TaskExit> MonitorAsync()
     {
-        await _init.WaitForExitAsync().ConfigureAwait(false);
+        var ended = _init.WaitForExitAsync();
+        while (_logCap > 0 && await Task.WhenAny(ended, Task.Delay(LogCheckInterval)).ConfigureAwait(false) != ended)
+        {
+            SandboxLogs.TrimAll(_sandbox, _logCap);
+        }
+
+        await ended.ConfigureAwait(false);
+        SandboxLogs.TrimAll(_sandbox, _logCap);
         var code = _init.ExitCode;
         _init.Dispose();
         lock (_pidfdLock)

@@ -73,7 +73,7 @@ internal sealed class IsolatedTaskLauncher : ITaskLauncher
                 throw new TaskLaunchException($"cannot start task {request.TaskId}: {why}");
             }
 
-            var task = new IsolatedTask(request.TaskId, init, cgroup, request.SandboxDir);
+            var task = new IsolatedTask(request.TaskId, init, cgroup, request.SandboxDir, _options.LogCapBytes);
             init = null;
             cgroup = null;
             return task;

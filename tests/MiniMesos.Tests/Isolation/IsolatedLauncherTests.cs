@@ -131,6 +131,33 @@ public sealed class IsolatedLauncherTests(LauncherFixture fx) : IClassFixture<La
     }
 
     [Fact]
+    public void LogsOverTheCapKeepTheirNewestHalf()
+    {
+        var dir = fx.NewSandbox();
+        var path = Path.Combine(dir, "stdout");
+        File.WriteAllText(path, string.Concat(Enumerable.Range(1, 100_000).Select(i => $"{i}\n")));
+        var before = new FileInfo(path).Length;
+        Assert.True(SandboxLogs.Trim(path, 100_000));
+        var text = File.ReadAllText(path);
+        Assert.StartsWith("[minimesos: older output dropped", text);
+        Assert.EndsWith("\n99999\n100000\n", text);
+        Assert.Equal(SandboxLogs.Marker.Length + 50_000, new FileInfo(path).Length);
+        Assert.False(SandboxLogs.Trim(path, 100_000));
+        Assert.True(before > 100_000);
+    }
+
+    [Fact]
+    public async Task ATaskWritingMoreThanTheCapLeavesACappedLog()
+    {
+        using var capped = new LauncherFixture(logCapBytes: 64 << 10);
+        var r = capped.Request("t-logcap", "seq 1 200000; echo last line");
+        Assert.Equal(new TaskExit(0, null), await Finish(await capped.Launcher.LaunchAsync(r, default)));
+        var info = new FileInfo(Path.Combine(r.SandboxDir, "stdout"));
+        Assert.InRange(info.Length, 1, (64 << 10) + SandboxLogs.Marker.Length);
+        Assert.EndsWith("200000\nlast line\n", Out(r));
+    }
+
+    [Fact]
     public async Task ProcMountDoesNotLeakToTheHost()
     {
         var before = File.ReadAllLines("/proc/self/mountinfo").Length;
