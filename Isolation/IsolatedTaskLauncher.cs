@@ -56,8 +56,9 @@ internal sealed class IsolatedTaskLauncher : ITaskLauncher
         {
             init = await StartInitAsync(request).ConfigureAwait(false);
             cgroup?.AddProcess(init.Id);
-            // Placed in its cgroup: init may go on and start the command.
+            // Placed in its cgroup: init may go on and start the command, with this environment.
             await init.StandardInput.BaseStream.WriteAsync(new byte[] { 1 }, cancellationToken).ConfigureAwait(false);
+            await init.StandardInput.BaseStream.WriteAsync(EnvBlock.Encode(TaskEnvironment(request)), cancellationToken).ConfigureAwait(false);
             await init.StandardInput.BaseStream.FlushAsync(cancellationToken).ConfigureAwait(false);
             init.StandardInput.Close();
 
@@ -227,18 +228,16 @@ internal sealed class IsolatedTaskLauncher : ITaskLauncher
             psi.ArgumentList.Add(a);
         }
 
-        // Init's environment is the task's: it hands it on unchanged, and nothing of the agent leaks in.
+        // Nothing of the agent's environment reaches init; the task's comes over stdin.
         psi.Environment.Clear();
-        foreach (var (k, v) in request.Environment)
-        {
-            psi.Environment[k] = v;
-        }
-
-        if (!psi.Environment.ContainsKey("PATH"))
-        {
-            psi.Environment["PATH"] = TaskInitSetup.DefaultPath;
-        }
-
+        psi.Environment["PATH"] = TaskInitSetup.DefaultPath;
         return psi;
+    }
+
+    private static Dictionary<string, string> TaskEnvironment(LaunchRequest request)
+    {
+        var env = new Dictionary<string, string>(request.Environment, StringComparer.Ordinal);
+        env.TryAdd("PATH", TaskInitSetup.DefaultPath);
+        return env;
     }
 }

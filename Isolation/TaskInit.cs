@@ -39,10 +39,14 @@ internal static class TaskInit
             return CannotRun;
         }
 
-        if (!WaitForGo())
+        // stdin carries the go byte (we are in our cgroup) then the task's environment until EOF.
+        var input = ReadStdin();
+        if (input.Length == 0)
         {
             return CannotRun; // the agent went away before placing us in a cgroup: run nothing unaccounted
         }
+
+        var env = EnvBlock.Decode(input.AsSpan(1));
 
         var registrations = new List<PosixSignalRegistration>();
         foreach (var sig in new[] { PosixSignal.SIGTERM, PosixSignal.SIGINT, PosixSignal.SIGHUP, PosixSignal.SIGQUIT })
@@ -53,7 +57,7 @@ internal static class TaskInit
         TaskInitSetup.Prepared prepared;
         try
         {
-            prepared = TaskInitSetup.PrepareAndSpawn(options);
+            prepared = TaskInitSetup.PrepareAndSpawn(options, env);
         }
         catch (Exception e) when (e is LibcException or IOException or UnauthorizedAccessException or InvalidOperationException)
         {
@@ -103,23 +107,26 @@ internal static class TaskInit
         }
     }
 
-    private static unsafe bool WaitForGo()
+    private static unsafe byte[] ReadStdin()
     {
-        byte b;
+        var data = new MemoryStream();
+        var buf = new byte[16384];
         while (true)
         {
-            var n = Unistd.read(0, &b, 1);
-            if (n == 1)
+            nint n;
+            fixed (byte* p = buf)
             {
-                return true;
+                n = Unistd.read(0, p, (nuint)buf.Length);
             }
 
-            if (n == -1 && Marshal.GetLastPInvokeError() == Errno.EINTR)
+            if (n > 0)
             {
-                continue;
+                data.Write(buf, 0, (int)n);
             }
-
-            return false;
+            else if (n == 0 || Marshal.GetLastPInvokeError() != Errno.EINTR)
+            {
+                return data.ToArray();
+            }
         }
     }
 

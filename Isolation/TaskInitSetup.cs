@@ -1,4 +1,3 @@
-using System.Collections;
 using System.Runtime.InteropServices;
 using System.Text;
 using MiniMesos.Core.Isolation;
@@ -13,7 +12,7 @@ internal static class TaskInitSetup
 
     internal sealed record Prepared(int ChildPid, int DevNullFd, int StdoutFd, int StderrFd, int StatusFd);
 
-    public static Prepared PrepareAndSpawn(TaskInitOptions o)
+    public static Prepared PrepareAndSpawn(TaskInitOptions o, IReadOnlyDictionary<string, string> env)
     {
         // Private first: a new mount namespace keeps shared propagation, so /proc would leak to the host otherwise.
         LibcError.Check(Mount.mount(null, "/", null, Mount.MS_REC | Mount.MS_PRIVATE, 0), "mount --make-rprivate /");
@@ -51,15 +50,10 @@ internal static class TaskInitSetup
         LibcError.Check(Unistd.chdir(o.SandboxDir), "chdir sandbox");
         DropTo(user);
 
-        var env = Environment.GetEnvironmentVariables();
-        var path = env["PATH"] as string ?? DefaultPath;
+        var path = env.GetValueOrDefault("PATH") ?? DefaultPath;
         var exe = ExecutableLookup.Resolve(o.Argv[0], path, o.SandboxDir)
             ?? throw new InvalidOperationException($"command not found: {o.Argv[0]} (PATH={path})");
-        var envList = new List<string>();
-        foreach (DictionaryEntry e in env)
-        {
-            envList.Add($"{e.Key}={e.Value}");
-        }
+        var envList = env.Select(e => $"{e.Key}={e.Value}").ToList();
 
         var pid = SpawnCommand(exe, o.Argv, envList, devNull, outFd, errFd);
         return new Prepared(pid, devNull, outFd, errFd, statusFd);

@@ -45,7 +45,8 @@ public sealed class IsolatedLauncherTests(LauncherFixture fx) : IClassFixture<La
     {
         var r = fx.Request("t-env", "echo \"$GREETING|$DOTNET_ROOT|$PWD\"") with
         {
-            Environment = new Dictionary<string, string> { ["GREETING"] = "hi there" },
+            // A task's runtime knobs must not reach init's own .NET runtime (this one would stop it starting).
+            Environment = new Dictionary<string, string> { ["GREETING"] = "hi there", ["DOTNET_GCHeapHardLimit"] = "0x1000" },
         };
         Assert.Equal(new TaskExit(0, null), await Finish(await fx.Launcher.LaunchAsync(r, default)));
         Assert.Equal($"hi there||{r.SandboxDir}\n", Out(r));

@@ -110,4 +110,12 @@ public sealed class IsolationPureTests
         Assert.Equal(16309212, FlatKeyed.Get("MemTotal:       16309212 kB\nMemFree: 1 kB", "MemTotal"));
         Assert.Null(FlatKeyed.Get("oom 1", "oom_kill"));
     }
+
+    [Fact]
+    public void EnvBlockRoundTripsAndRefusesUnpassableNames()
+    {
+        var env = new Dictionary<string, string> { ["A"] = "1=2", ["EMPTY"] = "", ["U"] = "ünï" };
+        Assert.Equal(env, EnvBlock.Decode(EnvBlock.Encode(env)));
+        Assert.Throws<ArgumentException>(() => EnvBlock.Encode(new Dictionary<string, string> { ["A=B"] = "x" }));
+    }
 }
