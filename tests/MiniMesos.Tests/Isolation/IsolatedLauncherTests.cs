@@ -204,6 +204,48 @@ public sealed class IsolatedLauncherTests(LauncherFixture fx) : IClassFixture<La
         }
     }
 
+    [Fact]
+    public void CapabilitiesSayWhatIsMissingAndHowToFixIt()
+    {
+        var caps = fx.Launcher.Capabilities;
+        Assert.True(caps.Namespaces);
+        var offered = File.ReadAllText(Path.Combine(Path.GetDirectoryName(fx.Launcher.CgroupGroupDir!)!, "cgroup.controllers"));
+        foreach (var c in new[] { "cpu", "memory", "pids" })
+        {
+            // Whatever this kernel offers, each wanted controller is either enabled or explained.
+            Assert.True(caps.CgroupControllers.Contains(c) ^ caps.Missing.Any(m => m.StartsWith(c + ":")), $"{c}: offered='{offered.Trim()}'");
+        }
+
+        if (!caps.CgroupControllers.Contains("memory"))
+        {
+            Assert.Contains(caps.Missing, m => m.Contains("cgroup_enable=memory cgroup_memory=1"));
+        }
+    }
+
+    [Fact]
+    public async Task WhenTheCommandExitsItsBackgroundChildrenGoWithIt()
+    {
+        var r = fx.Request("t-orphans", "sleep 300 & sleep 300 & echo $! > /dev/null; exit 0");
+        var t = (IsolatedTask)await fx.Launcher.LaunchAsync(r, default);
+        var dir = t.CgroupDir!;
+        Assert.Equal(new TaskExit(0, null), await Finish(t));
+        Assert.False(Directory.Exists(dir), "exited only once the cgroup emptied and was removed");
+        await t.KillAsync(TimeSpan.Zero, default); // killing an ended task is a no-op
+    }
+
+    [Fact]
+    public async Task ParallelLaunchesEachGetTheirOwnNamespaces()
+    {
+        var requests = Enumerable.Range(0, 8).Select(i => fx.Request($"t-par-{i}", "hostname; readlink /proc/self/ns/pid")).ToList();
+        var tasks = await Task.WhenAll(requests.Select(r => fx.Launcher.LaunchAsync(r, default)));
+        var exits = await Task.WhenAll(tasks.Select(Finish));
+        Assert.All(exits, e => Assert.Equal(new TaskExit(0, null), e));
+        var outs = requests.Select(r => Out(r).Split('\n')).ToList();
+        Assert.Equal(requests.Select(r => r.TaskId), outs.Select(o => o[0]));
+        Assert.Equal(8, outs.Select(o => o[1]).Distinct().Count());
+        Assert.DoesNotContain(new FileInfo("/proc/self/ns/pid").LinkTarget, outs.Select(o => o[1])); // none shares ours
+    }
+
     private static List<int> ReadPids(string cgroupDir) =>
         File.ReadAllText(Path.Combine(cgroupDir, "cgroup.procs")).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToList();
 
