@@ -1,0 +1,72 @@
+namespace MiniMesos.Core.Isolation;
+
+/// <summary>
+/// What the agent tells a task's init on its command line. The task's environment travels as init's own
+/// environment, so no secrets show up in argv (/proc/pid/cmdline is world-readable).
+/// </summary>
+internal sealed record TaskInitOptions(
+    string TaskId,
+    string SandboxDir,
+    string User,
+    IReadOnlyList<RlimitSetting> Rlimits,
+    IReadOnlyList<string> Argv,
+    bool LoopbackUp = false)
+{
+    public IReadOnlyList<string> ToArgs()
+    {
+        var args = new List<string> { "--id", TaskId, "--sandbox", SandboxDir, "--user", User };
+        foreach (var r in Rlimits)
+        {
+            args.Add("--rlimit");
+            args.Add(r.ToString());
+        }
+
+        if (LoopbackUp)
+        {
+            args.Add("--loopback");
+            args.Add("up");
+        }
+
+        args.Add("--");
+        args.AddRange(Argv);
+        return args;
+    }
+
+    /// <summary>Hostnames are limited to 64 bytes (HOST_NAME_MAX); longer task ids are cut.</summary>
+    public string Hostname => TaskId.Length <= 63 ? TaskId : TaskId[..63];
+
+    /// <summary>Parses what <see cref="ToArgs"/> produced (without the init verb).</summary>
+    public static TaskInitOptions Parse(IReadOnlyList<string> args)
+    {
+        string? id = null, sandbox = null, user = null;
+        var loopback = false;
+        var rlimits = new List<RlimitSetting>();
+        var i = 0;
+        for (; i < args.Count && args[i] != "--"; i += 2)
+        {
+            if (i + 1 >= args.Count)
+            {
+                throw new FormatException($"option {args[i]} has no value");
+            }
+
+            var v = args[i + 1];
+            switch (args[i])
+            {
+                case "--id": id = v; break;
+                case "--sandbox": sandbox = v; break;
+                case "--user": user = v; break;
+                case "--rlimit": rlimits.Add(RlimitSetting.Parse(v)); break;
+                case "--loopback": loopback = v == "up"; break;
+                default: throw new FormatException($"unknown init option {args[i]}");
+            }
+        }
+
+        var argv = args.Skip(i + 1).ToList();
+        if (id is null || sandbox is null || user is null || argv.Count == 0)
+        {
+            throw new FormatException("init needs --id, --sandbox, --user and a command after --");
+        }
+
+        return new TaskInitOptions(id, sandbox, user, rlimits, argv, loopback);
+    }
+}

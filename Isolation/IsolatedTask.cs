@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using MiniMesos.Core.Isolation;
+using MiniMesos.Isolation.Cgroups;
+using MiniMesos.Isolation.Libc;
+
+namespace MiniMesos.Isolation;
+
+/// <summary>A task started by <see cref="IsolatedTaskLauncher"/>: init (PID 1 of the task) is the process we hold.</summary>
+internal sealed class IsolatedTask : ILaunchedTask
+{
+    private readonly Process _init;
+    private readonly TaskCgroup? _cgroup;
+    private readonly string _sandbox;
+    private static readonly TimeSpan LogCheckInterval = TimeSpan.FromSeconds(2);
+    private readonly Lock _pidfdLock = new();
+    private int _pidfd;
+
+    private readonly long _logCap;
+
+    public IsolatedTask(string taskId, Process init, TaskCgroup? cgroup, string sandbox, long logCapBytes)
+    {
+        _logCap = logCapBytes;
+        TaskId = taskId;
+        Pid = init.Id;
+        _init = init;
+        _cgroup = cgroup;
+        _sandbox = sandbox;
+        _pidfd = Pidfd.pidfd_open(Pid);
+        Exited = MonitorAsync();
+    }
+
+    public string TaskId { get; }
+
+    public int Pid { get; }
+
+    public Task<TaskExit> Exited { get; }
+
+    /// <summary>The task's cgroup directory, or null without cgroups.</summary>
+    public string? CgroupDir => _cgroup?.Dir;
+
+    public async Task KillAsync(TimeSpan gracePeriod, CancellationToken cancellationToken)
+    {
+        if (Exited.IsCompleted)
+        {
+            return;
+        }
+
+        // Init forwards SIGTERM to the command; when the command ends init ends, and with it the PID namespace.
+        SignalInit(Signal.SIGTERM);
+        var grace = Task.Delay(gracePeriod, cancellationToken);
+        if (await Task.WhenAny(Exited, grace).ConfigureAwait(false) == Exited)
+        {
+            return;
+        }
+
+        _cgroup?.KillAll();
+        SignalInit(Signal.SIGKILL); // PID 1 dying takes every process of its namespace along
+
+        await Exited.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Through the pidfd when we have one, so a recycled pid never gets our signal.</summary>
+    private void SignalInit(int sig)
+    {
+        lock (_pidfdLock) // never signal through an fd number MonitorAsync closed and something else reused
+        {
+            if (_pidfd >= 0)
+            {
+                Pidfd.pidfd_send_signal(_pidfd, sig);
+            }
+            else if (_pidfd == -1 && !Exited.IsCompleted)
+            {
+                Signal.kill(Pid, sig);
+            }
+        }
+    }
+
+    private async Task<TaskExit> MonitorAsync()
+    {
+        var ended = _init.WaitForExitAsync();
+        while (_logCap > 0 && await Task.WhenAny(ended, Task.Delay(LogCheckInterval)).ConfigureAwait(false) != ended)
+        {
+            SandboxLogs.TrimAll(_sandbox, _logCap);
+        }
+
+        await ended.ConfigureAwait(false);
+        SandboxLogs.TrimAll(_sandbox, _logCap);
+        var code = _init.ExitCode;
+        _init.Dispose();
+        lock (_pidfdLock)
+        {
+            if (_pidfd >= 0)
+            {
+                Unistd.close(_pidfd);
+                _pidfd = int.MinValue; // closed: from now on the task is known to be gone
+            }
+        }
+
+        // Init's file says exactly how the command ended; without it init itself was killed (128 + signal).
+        var recorded = ExitStatusFile.Parse(CgroupFile.TryRead(Path.Join(_sandbox, ExitStatusFile.FileName)) ?? "");
+        var exit = recorded ?? (code > 128 ? new TaskExit(null, code - 128) : new TaskExit(code, null));
+        if (_cgroup is not null)
+        {
+            if (MemoryController.OomKills(_cgroup.Dir) > 0)
+            {
+                exit = exit with { OomKilled = true };
+            }
+
+            await _cgroup.RemoveAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+        }
+
+        return exit;
+    }
+}

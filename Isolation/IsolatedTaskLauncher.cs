@@ -1,0 +1,243 @@
+using System.Diagnostics;
+using MiniMesos.Core.Isolation;
+using MiniMesos.Isolation.Cgroups;
+using MiniMesos.Isolation.Libc;
+
+namespace MiniMesos.Isolation;
+
+/// <summary>
+/// Runs each task as PID 1 of fresh PID, mount, UTS and IPC namespaces (plus network for <see cref="TaskNetwork.None"/>)
+/// under its own cgroup v2, with init (<see cref="TaskInit"/>) as the only helper process.
+/// </summary>
+internal sealed class IsolatedTaskLauncher : ITaskLauncher
+{
+    private readonly LaunchOptions _options;
+    private readonly CgroupHierarchy? _cgroups;
+    private readonly Lazy<Task> _warmUp;
+
+    public IsolatedTaskLauncher(LaunchOptions options)
+    {
+        _options = options;
+        IReadOnlyList<string> missing = ["cgroups: not Linux"];
+        _cgroups = OperatingSystem.IsLinux() ? CgroupHierarchy.Detect(options.CgroupGroup, out missing) : null;
+        var problems = new List<string>(missing);
+        var root = OperatingSystem.IsLinux() && Unistd.geteuid() == 0;
+        if (!root)
+        {
+            problems.Add("namespaces: the agent is not root, so tasks cannot get PID/mount/UTS/IPC namespaces. Fix: run the agent as root.");
+        }
+
+        Capabilities = new IsolationCapabilities(root, _cgroups?.Enabled ?? [], problems);
+        _warmUp = new Lazy<Task>(WarmUpAsync);
+    }
+
+    public IsolationCapabilities Capabilities { get; }
+
+    /// <summary>Where task cgroups live, or null when this host gives us no cgroup v2.</summary>
+    public string? CgroupGroupDir => _cgroups?.GroupDir;
+
+    public async Task<ILaunchedTask> LaunchAsync(LaunchRequest request, CancellationToken cancellationToken)
+    {
+        if (!CgroupPaths.IsSafeName(request.TaskId))
+        {
+            throw new TaskLaunchException($"task id '{request.TaskId}' may only use letters, digits, '-', '_' and '.'");
+        }
+
+        if (request.Argv.Count == 0)
+        {
+            throw new TaskLaunchException("the task has no command");
+        }
+
+        await _warmUp.Value.ConfigureAwait(false);
+        Directory.CreateDirectory(request.SandboxDir);
+        var cgroup = _cgroups?.CreateTask(request.TaskId, request.Limits);
+        Process? init = null;
+        try
+        {
+            init = await StartInitAsync(request).ConfigureAwait(false);
+            cgroup?.AddProcess(init.Id);
+            // Placed in its cgroup: init may go on and start the command, with this environment.
+            await init.StandardInput.BaseStream.WriteAsync(new byte[] { 1 }, cancellationToken).ConfigureAwait(false);
+            await init.StandardInput.BaseStream.WriteAsync(EnvBlock.Encode(TaskEnvironment(request)), cancellationToken).ConfigureAwait(false);
+            await init.StandardInput.BaseStream.FlushAsync(cancellationToken).ConfigureAwait(false);
+            init.StandardInput.Close();
+
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(_options.StartTimeout ?? TimeSpan.FromSeconds(30));
+            var line = await init.StandardOutput.ReadLineAsync(timeout.Token).ConfigureAwait(false);
+            if (line is null || !line.StartsWith(TaskInit.StartedPrefix, StringComparison.Ordinal))
+            {
+                var stderr = await init.StandardError.ReadToEndAsync(timeout.Token).ConfigureAwait(false);
+                var why = line is not null && line.StartsWith(TaskInit.ErrorPrefix, StringComparison.Ordinal)
+                    ? line[TaskInit.ErrorPrefix.Length..]
+                    : $"task init ended without starting the command{(stderr.Length > 0 ? ": " + stderr.Trim() : "")}";
+                throw new TaskLaunchException($"cannot start task {request.TaskId}: {why}");
+            }
+
+            var task = new IsolatedTask(request.TaskId, init, cgroup, request.SandboxDir, _options.LogCapBytes);
+            init = null;
+            cgroup = null;
+            return task;
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TaskLaunchException($"task {request.TaskId}: init did not report within the start timeout", e);
+        }
+        catch (LibcException e)
+        {
+            throw new TaskLaunchException($"cannot start task {request.TaskId}: {e.Message}", e);
+        }
+        finally
+        {
+            if (init is not null)
+            {
+                // Launch failed half-way: leave nothing running and no cgroup behind.
+                cgroup?.KillAll();
+                try { init.Kill(); } catch (InvalidOperationException) { }
+                await init.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+                init.Dispose();
+            }
+
+            if (cgroup is not null)
+            {
+                await cgroup.RemoveAsync(TimeSpan.Zero).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// After an agent restart: the task if it still runs (its cgroup holds its init) or how it ended (the exit
+    /// status file in its sandbox); null when neither is known, e.g. the sandbox is gone.
+    /// </summary>
+    public ILaunchedTask? Reattach(string taskId, string sandboxDir)
+    {
+        if (!CgroupPaths.IsSafeName(taskId))
+        {
+            return null;
+        }
+
+        var recorded = ExitStatusFile.Parse(CgroupFile.TryRead(Path.Join(sandboxDir, ExitStatusFile.FileName)) ?? "");
+        var dir = _cgroups is null ? null : Path.Join(_cgroups.GroupDir, taskId);
+        if (dir is not null && Directory.Exists(dir))
+        {
+            var cgroup = new TaskCgroup(dir);
+            if (cgroup.IsPopulated() && RecoveredTask.FindInit(cgroup) is int pid)
+            {
+                return new RecoveredTask(taskId, pid, cgroup, sandboxDir, null);
+            }
+
+            if (cgroup.IsPopulated())
+            {
+                cgroup.KillAll(); // processes without their init: nothing we can supervise any more
+            }
+
+            cgroup.TryRemove();
+        }
+
+        return recorded is null ? null : new RecoveredTask(taskId, 0, null, sandboxDir, recorded);
+    }
+
+    /// <summary>
+    /// unshare() changes only the calling thread's namespaces for its future children, so a dedicated thread
+    /// unshares and forks init (Process.Start forks from the calling thread), then ends with its namespaces.
+    /// </summary>
+    private Task<Process> StartInitAsync(LaunchRequest request)
+    {
+        var psi = BuildStartInfo(request);
+        var flags = Sched.CLONE_NEWPID | Sched.CLONE_NEWNS | Sched.CLONE_NEWUTS | Sched.CLONE_NEWIPC;
+        if (request.Network == TaskNetwork.None)
+        {
+            flags |= Sched.CLONE_NEWNET;
+        }
+
+        var started = new TaskCompletionSource<Process>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                if (Sched.unshare(flags) != 0)
+                {
+                    var errno = LibcError.LastErrno;
+                    throw new TaskLaunchException($"cannot create namespaces for the task: unshare {LibcError.Describe(errno)}" +
+                        (errno == Errno.EPERM ? "; run the agent as root" : ""));
+                }
+
+                started.SetResult(Process.Start(psi) ?? throw new TaskLaunchException("task init did not start"));
+            }
+            catch (Exception e)
+            {
+                started.SetException(e is TaskLaunchException ? e : new TaskLaunchException($"cannot start task init: {e.Message}", e));
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "task-launch " + request.TaskId,
+        };
+        thread.Start();
+        return started.Task;
+    }
+
+    /// <summary>
+    /// After unshare(CLONE_NEWPID) the thread may fork but not create threads (clone fails with EINVAL), and the
+    /// first Process.Start of a process starts the runtime's SIGCHLD machinery, which does. So the first start
+    /// happens on an ordinary thread: init with no options, which exits at once.
+    /// </summary>
+    private async Task WarmUpAsync()
+    {
+        var cmd = _options.ResolvedInitCommand;
+        var psi = new ProcessStartInfo(cmd[0]) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardInput = true };
+        foreach (var a in cmd.Skip(1))
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        psi.ArgumentList.Add(TaskInit.Verb);
+        try
+        {
+            using var p = Process.Start(psi) ?? throw new TaskLaunchException("task init did not start");
+            await p.StandardOutput.ReadToEndAsync().ConfigureAwait(false);
+            await p.WaitForExitAsync().ConfigureAwait(false);
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new TaskLaunchException($"cannot run task init {string.Join(' ', cmd)}: {e.Message}", e);
+        }
+    }
+
+    private ProcessStartInfo BuildStartInfo(LaunchRequest request)
+    {
+        var cmd = _options.ResolvedInitCommand;
+        var psi = new ProcessStartInfo(cmd[0])
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = request.SandboxDir,
+        };
+        foreach (var a in cmd.Skip(1))
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        psi.ArgumentList.Add(TaskInit.Verb);
+        var init = new TaskInitOptions(request.TaskId, Path.GetFullPath(request.SandboxDir),
+            request.User ?? _options.DefaultUser, _options.ResolvedRlimits, request.Argv, LoopbackUp: request.Network == TaskNetwork.None);
+        foreach (var a in init.ToArgs())
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        // Nothing of the agent's environment reaches init; the task's comes over stdin.
+        psi.Environment.Clear();
+        psi.Environment["PATH"] = TaskInitSetup.DefaultPath;
+        return psi;
+    }
+
+    private static Dictionary<string, string> TaskEnvironment(LaunchRequest request)
+    {
+        var env = new Dictionary<string, string>(request.Environment, StringComparer.Ordinal);
+        env.TryAdd("PATH", TaskInitSetup.DefaultPath);
+        return env;
+    }
+}

@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using System.Globalization;
+using MiniMesos.Isolation.Cgroups;
+
+namespace MiniMesos.Isolation.SelfTest;
+
+/// <summary>
+/// `minimesos __isolation-selftest HOG`: drives <see cref="IsolatedTaskLauncher"/> on a kernel with cgroup v2
+/// controllers (the QEMU VM of tests/vm) and prints one "CHECK name PASS|FAIL detail" line per check and a final
+/// "RESULT pass=N fail=M". Exit 0 only if every check passed.
+/// </summary>
+internal static class IsolationSelfTest
+{
+    public const string Verb = "__isolation-selftest";
+
+    /// <summary>cpus=0.2 must give 20% of a core; accepted band for a 3 s window (quota granularity, emulated timers).</summary>
+    public const double CpuLow = 0.12, CpuHigh = 0.28;
+
+    private static int s_pass, s_fail;
+
+    public static int Run(string[] args)
+    {
+        var hog = args.Length > 1 ? args[1] : "/bin/hog";
+        var work = args.Length > 2 ? args[2] : "/tmp/selftest";
+        var launcher = new IsolatedTaskLauncher(new LaunchOptions());
+        Check("controllers", launcher.Capabilities.CgroupControllers.Count == 3,
+            $"enabled=[{string.Join(',', launcher.Capabilities.CgroupControllers)}] missing={launcher.Capabilities.Missing.Count}");
+        var sw = Stopwatch.StartNew();
+        var checks = new (string Name, Func<IsolatedTaskLauncher, string, Task> Run)[]
+        {
+            ("identity", (l, w) => Identity(l, w)),
+            ("oom", (l, w) => OomKill(l, w, hog)),
+            ("pids", PidsLimit),
+            ("cpu", CpuQuota),
+            ("kill", KillAll),
+        };
+        foreach (var (name, run) in checks)
+        {
+            try
+            {
+                run(launcher, Path.Combine(work, name)).GetAwaiter().GetResult();
+            }
+            catch (Exception e)
+            {
+                Check(name, false, "threw " + e.GetType().Name + ": " + e.Message);
+            }
+        }
+
+        Console.WriteLine($"RESULT pass={s_pass} fail={s_fail} seconds={sw.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)}");
+        return s_fail == 0 && s_pass > 0 ? 0 : 1;
+    }
+
+    private static void Check(string name, bool ok, string detail)
+    {
+        if (ok) s_pass++; else s_fail++;
+        Console.WriteLine($"CHECK {name} {(ok ? "PASS" : "FAIL")} {detail}");
+    }
+
+    private static LaunchRequest Sh(string id, string sandbox, string script, TaskLimits limits) =>
+        new(id, ["/bin/sh", "-c", script], new Dictionary<string, string>(), sandbox, limits);
+
+    private static async Task<TaskExit> Finish(ILaunchedTask t, int seconds = 60) =>
+        await t.Exited.WaitAsync(TimeSpan.FromSeconds(seconds));
+
+    private static async Task Identity(IsolatedTaskLauncher l, string sandbox)
+    {
+        var t = await l.LaunchAsync(Sh("ident", sandbox, "echo $(hostname) $(cat /proc/1/comm) $(id -un); exit 7", new TaskLimits(0, 0)), default);
+        var exit = await Finish(t);
+        var output = File.ReadAllText(Path.Combine(sandbox, TaskInit.StdoutFile)).Trim();
+        Check("identity", exit == new TaskExit(7, null) && output.StartsWith("ident ", StringComparison.Ordinal) && output.EndsWith(" nobody", StringComparison.Ordinal),
+            $"exit={exit} out='{output}'");
+    }
+
+    private static async Task OomKill(IsolatedTaskLauncher l, string sandbox, string hog)
+    {
+        var t = await l.LaunchAsync(new LaunchRequest("oom", [hog, "200"], new Dictionary<string, string>(), sandbox, new TaskLimits(0, 64L << 20)), default);
+        var exit = await Finish(t);
+        var last = File.ReadAllLines(Path.Combine(sandbox, TaskInit.StdoutFile)).LastOrDefault() ?? "";
+        Check("oom", exit.OomKilled && exit.Signal == 9, $"memory.max=64MiB hog=200MiB exit={exit} last='{last}'");
+    }
+
+    private static async Task PidsLimit(IsolatedTaskLauncher l, string sandbox)
+    {
+        // A real fork bomb; pids.max must hold it and the machine must stay usable.
+        var t = (IsolatedTask)await l.LaunchAsync(Sh("forkbomb", sandbox, "b(){ b | b & }; b; sleep 60", new TaskLimits(0, 0, MaxPids: 32)), default);
+        await Task.Delay(3000);
+        var dir = t.CgroupDir!;
+        var current = CgroupFile.TryRead(Path.Combine(dir, "pids.current"))?.Trim();
+        var max = CgroupFile.TryRead(Path.Combine(dir, "pids.max"))?.Trim();
+        var hits = PidsController.LimitHits(dir);
+        var sw = Stopwatch.StartNew();
+        await t.KillAsync(TimeSpan.FromMilliseconds(500), default);
+        await Finish(t);
+        var killMs = sw.ElapsedMilliseconds;
+        var after = await l.LaunchAsync(Sh("after-bomb", sandbox + "-after", "echo alive", new TaskLimits(0, 0)), default);
+        var healthy = await Finish(after) == new TaskExit(0, null);
+        Check("pids", hits > 0 && long.Parse(current ?? "0", CultureInfo.InvariantCulture) <= long.Parse(max ?? "0", CultureInfo.InvariantCulture) && healthy,
+            $"pids.max={max} pids.current={current} max_events={hits} killed_in={killMs}ms next_task_ok={healthy}");
+    }
+
+    private static async Task CpuQuota(IsolatedTaskLauncher l, string sandbox)
+    {
+        var t = (IsolatedTask)await l.LaunchAsync(Sh("busy", sandbox, "while :; do :; done", new TaskLimits(0.2, 0)), default);
+        var dir = t.CgroupDir!;
+        await Task.Delay(300); // past init's own start-up
+        var u0 = CpuController.UsageMicros(dir) ?? 0;
+        var sw = Stopwatch.StartNew();
+        await Task.Delay(3000);
+        var u1 = CpuController.UsageMicros(dir) ?? 0;
+        var wallUs = sw.Elapsed.TotalMicroseconds;
+        var stat = (CgroupFile.TryRead(Path.Combine(dir, "cpu.stat")) ?? "").Replace('\n', ' ');
+        await t.KillAsync(TimeSpan.FromMilliseconds(200), default);
+        await Finish(t);
+        var share = (u1 - u0) / wallUs;
+        Check("cpu", share is >= CpuLow and <= CpuHigh,
+            $"cpus=0.2 share={share.ToString("F3", CultureInfo.InvariantCulture)} band=[{CpuLow},{CpuHigh}] cpu.stat: {stat.Trim()}");
+    }
+
+    private static async Task KillAll(IsolatedTaskLauncher l, string sandbox)
+    {
+        var t = (IsolatedTask)await l.LaunchAsync(
+            Sh("killall", sandbox, "trap '' TERM; (sleep 300 & sleep 300 &) ; (sh -c 'trap \"\" TERM; sleep 300') & touch ready; wait", new TaskLimits(0, 0)), default);
+        for (var i = 0; i < 200 && !File.Exists(Path.Combine(sandbox, "ready")); i++)
+        {
+            await Task.Delay(25);
+        }
+
+        await Task.Delay(300);
+        var dir = t.CgroupDir!;
+        var pids = new TaskCgroup(dir).Pids();
+        await t.KillAsync(TimeSpan.FromMilliseconds(300), default);
+        var exit = await Finish(t);
+        var survivors = pids.Where(p => Directory.Exists($"/proc/{p}")).ToList();
+        Check("kill", pids.Count >= 5 && survivors.Count == 0 && !Directory.Exists(dir),
+            $"pids_before={pids.Count} survivors={survivors.Count} cgroup_removed={!Directory.Exists(dir)} exit={exit}");
+    }
+}

@@ -1,0 +1,187 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using MiniMesos.Core.Isolation;
+using MiniMesos.Isolation.Libc;
+
+namespace MiniMesos.Isolation;
+
+/// <summary>
+/// PID 1 of a task's namespaces: the same binary started in a hidden mode. It waits until the agent has put
+/// it in the task's cgroup, prepares mounts, hostname, limits, logs and user, spawns the command, reaps
+/// orphans, forwards termination signals and records how the command ended.
+/// Protocol with the agent: one byte on stdin = "you are in your cgroup, go"; one line on stdout =
+/// "started PID" or "error MESSAGE"; after that stdout/stderr point at the sandbox files.
+/// </summary>
+internal static class TaskInit
+{
+    public const string Verb = "__task-init";
+    public const string StartedPrefix = "started ";
+    public const string ErrorPrefix = "error ";
+    public const string StdoutFile = "stdout";
+    public const string StderrFile = "stderr";
+
+    /// <summary>Exit code when init could not start the command (shell convention for "cannot run").</summary>
+    public const int CannotRun = 127;
+
+    private static int s_child;
+    private static int s_pendingSignal;
+
+    public static int Run(string[] args)
+    {
+        TaskInitOptions options;
+        try
+        {
+            options = TaskInitOptions.Parse(args.Skip(1).ToList());
+        }
+        catch (FormatException e)
+        {
+            Report(ErrorPrefix + e.Message);
+            return CannotRun;
+        }
+
+        // stdin carries the go byte (we are in our cgroup) then the task's environment until EOF.
+        var input = ReadStdin();
+        if (input.Length == 0)
+        {
+            return CannotRun; // the agent went away before placing us in a cgroup: run nothing unaccounted
+        }
+
+        var env = EnvBlock.Decode(input.AsSpan(1));
+
+        var registrations = new List<PosixSignalRegistration>();
+        foreach (var sig in new[] { PosixSignal.SIGTERM, PosixSignal.SIGINT, PosixSignal.SIGHUP, PosixSignal.SIGQUIT })
+        {
+            registrations.Add(PosixSignalRegistration.Create(sig, Forward));
+        }
+
+        TaskInitSetup.Prepared prepared;
+        try
+        {
+            prepared = TaskInitSetup.PrepareAndSpawn(options, env);
+        }
+        catch (Exception e) when (e is LibcException or IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            Report(ErrorPrefix + e.Message);
+            return CannotRun;
+        }
+
+        Volatile.Write(ref s_child, prepared.ChildPid);
+        var pending = Interlocked.Exchange(ref s_pendingSignal, 0);
+        if (pending != 0)
+        {
+            Signal.kill(prepared.ChildPid, pending);
+        }
+
+        Report(StartedPrefix + prepared.ChildPid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        // Let go of the agent's pipes: from here init's own output belongs to the sandbox.
+        Unistd.dup2(prepared.DevNullFd, 0);
+        Unistd.dup2(prepared.StdoutFd, 1);
+        Unistd.dup2(prepared.StderrFd, 2);
+
+        var exit = ReapUntil(prepared.ChildPid);
+        WriteStatus(prepared.StatusFd, exit);
+        GC.KeepAlive(registrations);
+        // Returning ends PID 1, and the kernel kills whatever the command left behind in the namespace.
+        return exit.ShellStatus;
+    }
+
+    private static void Forward(PosixSignalContext context)
+    {
+        context.Cancel = true; // init never dies of these itself; the command decides
+        var signo = context.Signal switch
+        {
+            PosixSignal.SIGTERM => Signal.SIGTERM,
+            PosixSignal.SIGINT => Signal.SIGINT,
+            PosixSignal.SIGHUP => Signal.SIGHUP,
+            PosixSignal.SIGQUIT => Signal.SIGQUIT,
+            _ => 0,
+        };
+        var child = Volatile.Read(ref s_child);
+        if (child > 0)
+        {
+            Signal.kill(child, signo);
+        }
+        else
+        {
+            Volatile.Write(ref s_pendingSignal, signo);
+        }
+    }
+
+    private static unsafe byte[] ReadStdin()
+    {
+        var data = new MemoryStream();
+        var buf = new byte[16384];
+        while (true)
+        {
+            nint n;
+            fixed (byte* p = buf)
+            {
+                n = Unistd.read(0, p, (nuint)buf.Length);
+            }
+
+            if (n > 0)
+            {
+                data.Write(buf, 0, (int)n);
+            }
+            else if (n == 0 || Marshal.GetLastPInvokeError() != Errno.EINTR)
+            {
+                return data.ToArray();
+            }
+        }
+    }
+
+    /// <summary>Waits for children; orphans re-parented to us are reaped too, until the command itself ends.</summary>
+    private static unsafe TaskExit ReapUntil(int child)
+    {
+        while (true)
+        {
+            int status;
+            var pid = Wait.waitpid(-1, &status, 0);
+            if (pid == -1)
+            {
+                if (Marshal.GetLastPInvokeError() == Errno.EINTR)
+                {
+                    continue;
+                }
+
+                // ECHILD: someone else reaped the command; we cannot know how it ended.
+                return new TaskExit(null, Signal.SIGKILL);
+            }
+
+            if (pid != child)
+            {
+                continue;
+            }
+
+            if (Wait.WIFEXITED(status))
+            {
+                return new TaskExit(Wait.WEXITSTATUS(status), null);
+            }
+
+            if (Wait.WIFSIGNALED(status))
+            {
+                return new TaskExit(null, Wait.WTERMSIG(status));
+            }
+        }
+    }
+
+    private static unsafe void WriteStatus(int fd, TaskExit exit)
+    {
+        var bytes = Encoding.ASCII.GetBytes(ExitStatusFile.Format(exit));
+        fixed (byte* p = bytes)
+        {
+            Unistd.write(fd, p, (nuint)bytes.Length);
+        }
+
+        Unistd.fsync(fd);
+    }
+
+    private static unsafe void Report(string line)
+    {
+        var bytes = Encoding.UTF8.GetBytes(line.ReplaceLineEndings(" ") + "\n");
+        fixed (byte* p = bytes)
+        {
+            Unistd.write(1, p, (nuint)bytes.Length);
+        }
+    }
+}

@@ -1,0 +1,163 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using MiniMesos.Core.Isolation;
+using MiniMesos.Isolation.Libc;
+
+namespace MiniMesos.Isolation;
+
+/// <summary>What init does between "go" and the command running: mounts, hostname, rlimits, files, user, spawn.</summary>
+internal static class TaskInitSetup
+{
+    public const string DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    internal sealed record Prepared(int ChildPid, int DevNullFd, int StdoutFd, int StderrFd, int StatusFd);
+
+    public static Prepared PrepareAndSpawn(TaskInitOptions o, IReadOnlyDictionary<string, string> env)
+    {
+        // Private first: a new mount namespace keeps shared propagation, so /proc would leak to the host otherwise.
+        LibcError.Check(Mount.mount(null, "/", null, Mount.MS_REC | Mount.MS_PRIVATE, 0), "mount --make-rprivate /");
+        LibcError.Check(Mount.mount("proc", "/proc", "proc", Mount.MS_NOSUID | Mount.MS_NODEV | Mount.MS_NOEXEC, 0), "mount /proc");
+        LibcError.Check(Unistd.sethostname(o.Hostname, (nuint)Encoding.UTF8.GetByteCount(o.Hostname)), "sethostname");
+        if (o.LoopbackUp)
+        {
+            BringLoopbackUp(); // a fresh network namespace starts with lo down; tasks without network still use localhost
+        }
+
+        foreach (var r in o.Rlimits)
+        {
+            var lim = new Resource.rlimit { rlim_cur = r.Soft, rlim_max = r.Hard };
+            LibcError.Check(Resource.setrlimit(RlimitNumber(r.Name), lim), $"setrlimit {r}");
+        }
+
+        var user = PasswdEntry.Find(File.ReadAllText("/etc/passwd"), o.User)
+            ?? throw new InvalidOperationException($"unknown user '{o.User}' (not in /etc/passwd)");
+
+        const int wflags = Fcntl.O_WRONLY | Fcntl.O_CREAT | Fcntl.O_APPEND | Fcntl.O_CLOEXEC | Fcntl.O_NOFOLLOW;
+        var devNull = LibcError.Check(Fcntl.open("/dev/null", Fcntl.O_RDWR | Fcntl.O_CLOEXEC, 0), "open /dev/null");
+        var outFd = LibcError.Check(Fcntl.open(Path.Combine(o.SandboxDir, TaskInit.StdoutFile), wflags, 0b110_100_100), "open sandbox stdout");
+        var errFd = LibcError.Check(Fcntl.open(Path.Combine(o.SandboxDir, TaskInit.StderrFile), wflags, 0b110_100_100), "open sandbox stderr");
+        // Opened while still root and owned by root, so the task cannot write its own verdict.
+        var statusFd = LibcError.Check(
+            Fcntl.open(Path.Combine(o.SandboxDir, ExitStatusFile.FileName), Fcntl.O_WRONLY | Fcntl.O_CREAT | Fcntl.O_TRUNC | Fcntl.O_CLOEXEC | Fcntl.O_NOFOLLOW, 0b110_100_100),
+            "open sandbox exit status");
+        if (user.Uid != 0)
+        {
+            LibcError.Check(Unistd.fchown(outFd, user.Uid, user.Gid), "chown sandbox stdout");
+            LibcError.Check(Unistd.fchown(errFd, user.Uid, user.Gid), "chown sandbox stderr");
+            LibcError.Check(Unistd.chown(o.SandboxDir, user.Uid, user.Gid), "chown sandbox");
+        }
+
+        LibcError.Check(Unistd.chdir(o.SandboxDir), "chdir sandbox");
+        DropTo(user);
+
+        var path = env.GetValueOrDefault("PATH") ?? DefaultPath;
+        var exe = ExecutableLookup.Resolve(o.Argv[0], path, o.SandboxDir)
+            ?? throw new InvalidOperationException($"command not found: {o.Argv[0]} (PATH={path})");
+        var envList = env.Select(e => $"{e.Key}={e.Value}").ToList();
+
+        var pid = SpawnCommand(exe, o.Argv, envList, devNull, outFd, errFd);
+        return new Prepared(pid, devNull, outFd, errFd, statusFd);
+    }
+
+    private static unsafe void BringLoopbackUp()
+    {
+        var fd = LibcError.Check(Socket.socket(Socket.AF_INET, Socket.SOCK_DGRAM | Socket.SOCK_CLOEXEC, 0), "socket");
+        try
+        {
+            var req = default(Socket.ifreq);
+            req.ifr_name[0] = (byte)'l';
+            req.ifr_name[1] = (byte)'o';
+            LibcError.Check(Socket.ioctl(fd, Socket.SIOCGIFFLAGS, &req), "ioctl SIOCGIFFLAGS lo");
+            req.ifr_flags |= Socket.IFF_UP;
+            LibcError.Check(Socket.ioctl(fd, Socket.SIOCSIFFLAGS, &req), "ioctl SIOCSIFFLAGS lo");
+        }
+        finally
+        {
+            Unistd.close(fd);
+        }
+    }
+
+    private static unsafe void DropTo(PasswdEntry user)
+    {
+        if (user.Uid == 0)
+        {
+            return;
+        }
+
+        var gid = user.Gid;
+        LibcError.Check(Grp.setgroups(1, &gid), "setgroups");
+        LibcError.Check(Unistd.setgid(user.Gid), "setgid");
+        LibcError.Check(Unistd.setuid(user.Uid), "setuid");
+    }
+
+    private static int RlimitNumber(string name) => name switch
+    {
+        "core" => Resource.RLIMIT_CORE,
+        "fsize" => Resource.RLIMIT_FSIZE,
+        "nofile" => Resource.RLIMIT_NOFILE,
+        "nproc" => Resource.RLIMIT_NPROC,
+        _ => throw new InvalidOperationException($"unknown rlimit {name}"),
+    };
+
+    /// <summary>posix_spawn with stdio on the sandbox files, default signal dispositions, an empty mask and a new session.</summary>
+    private static unsafe int SpawnCommand(string exe, IReadOnlyList<string> argv, IReadOnlyList<string> env, int stdin, int stdout, int stderr)
+    {
+        var strings = new List<IntPtr>();
+        var argvBlock = (byte**)NativeMemory.AllocZeroed((nuint)(argv.Count + 1), (nuint)sizeof(byte*));
+        var envBlock = (byte**)NativeMemory.AllocZeroed((nuint)(env.Count + 1), (nuint)sizeof(byte*));
+        var actions = NativeMemory.AllocZeroed(Spawn.OpaqueSize);
+        var attr = NativeMemory.AllocZeroed(Spawn.OpaqueSize);
+        var sigs = NativeMemory.AllocZeroed(Signal.SigsetSize);
+        try
+        {
+            for (var i = 0; i < argv.Count; i++)
+            {
+                strings.Add(Marshal.StringToCoTaskMemUTF8(argv[i]));
+                argvBlock[i] = (byte*)strings[^1];
+            }
+
+            for (var i = 0; i < env.Count; i++)
+            {
+                strings.Add(Marshal.StringToCoTaskMemUTF8(env[i]));
+                envBlock[i] = (byte*)strings[^1];
+            }
+
+            SpawnCheck(Spawn.posix_spawn_file_actions_init(actions), "posix_spawn_file_actions_init");
+            SpawnCheck(Spawn.posix_spawn_file_actions_adddup2(actions, stdin, 0), "adddup2 stdin");
+            SpawnCheck(Spawn.posix_spawn_file_actions_adddup2(actions, stdout, 1), "adddup2 stdout");
+            SpawnCheck(Spawn.posix_spawn_file_actions_adddup2(actions, stderr, 2), "adddup2 stderr");
+            SpawnCheck(Spawn.posix_spawnattr_init(attr), "posix_spawnattr_init");
+            SpawnCheck(Spawn.posix_spawnattr_setflags(attr, Spawn.POSIX_SPAWN_SETSIGDEF | Spawn.POSIX_SPAWN_SETSIGMASK | Spawn.POSIX_SPAWN_SETSID), "setflags");
+            Signal.sigemptyset(sigs);
+            SpawnCheck(Spawn.posix_spawnattr_setsigmask(attr, sigs), "setsigmask");
+            // The runtime handles many signals; the command must start with every disposition at its default.
+            Signal.sigfillset(sigs);
+            SpawnCheck(Spawn.posix_spawnattr_setsigdefault(attr, sigs), "setsigdefault");
+            SpawnCheck(Spawn.posix_spawn(out var pid, exe, actions, attr, argvBlock, envBlock), $"posix_spawn {exe}");
+            return pid;
+        }
+        finally
+        {
+            Spawn.posix_spawn_file_actions_destroy(actions);
+            Spawn.posix_spawnattr_destroy(attr);
+            foreach (var s in strings)
+            {
+                Marshal.FreeCoTaskMem(s);
+            }
+
+            NativeMemory.Free(argvBlock);
+            NativeMemory.Free(envBlock);
+            NativeMemory.Free(actions);
+            NativeMemory.Free(attr);
+            NativeMemory.Free(sigs);
+        }
+    }
+
+    private static void SpawnCheck(int rc, string call)
+    {
+        if (rc != 0)
+        {
+            throw new LibcException(call, rc);
+        }
+    }
+}

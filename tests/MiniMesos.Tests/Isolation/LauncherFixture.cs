@@ -1,0 +1,98 @@
+using MiniMesos.Isolation;
+using MiniMesos.Isolation.Libc;
+using Xunit;
+
+namespace MiniMesos.Tests.Isolation;
+
+/// <summary>
+/// An <see cref="IsolatedTaskLauncher"/> whose init runs as `dotnet minimesos.dll` from the test output, with task
+/// cgroups under a group of its own that is emptied and removed on dispose, even after a failed test.
+/// </summary>
+public sealed class LauncherFixture : IDisposable
+{
+    private readonly List<string> _sandboxes = [];
+
+    public LauncherFixture()
+        : this(new LaunchOptions().LogCapBytes)
+    {
+    }
+
+    internal LauncherFixture(long logCapBytes)
+    {
+        Assert.True(OperatingSystem.IsLinux(), "isolation tests need Linux");
+        Assert.True(Unistd.geteuid() == 0, "isolation tests need root (namespaces, cgroups): run dotnet test as root");
+        var dll = Path.Combine(AppContext.BaseDirectory, "minimesos.dll");
+        Assert.True(File.Exists(dll), $"{dll} missing: the test project must reference MiniMesos.csproj");
+        Group = $"minimesos-test-{Environment.ProcessId}-{Guid.NewGuid():N}"[..40];
+        Launcher = new IsolatedTaskLauncher(new LaunchOptions(InitCommand: [DotnetHost(), dll], CgroupGroup: Group, LogCapBytes: logCapBytes));
+    }
+
+    internal IsolatedTaskLauncher Launcher { get; }
+
+    public string Group { get; }
+
+    internal string NewSandbox()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "minimesos-test-sandbox-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        _sandboxes.Add(dir);
+        return dir;
+    }
+
+    internal LaunchRequest Request(string id, string script, TaskLimits? limits = null, string? user = null, TaskNetwork net = TaskNetwork.Host) =>
+        new(id, ["/bin/sh", "-c", script], new Dictionary<string, string>(), NewSandbox(), limits ?? new TaskLimits(0, 0), user, net);
+
+    public void Dispose()
+    {
+        var groupDir = Launcher.CgroupGroupDir;
+        if (groupDir is not null && Directory.Exists(groupDir))
+        {
+            foreach (var task in Directory.GetDirectories(groupDir))
+            {
+                KillAndRemove(task);
+            }
+
+            KillAndRemove(groupDir);
+        }
+
+        foreach (var dir in _sandboxes)
+        {
+            try { Directory.Delete(dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+
+    private static void KillAndRemove(string dir)
+    {
+        var kill = Path.Combine(dir, "cgroup.kill");
+        if (File.Exists(kill))
+        {
+            File.WriteAllText(kill, "1");
+        }
+
+        for (var i = 0; i < 100; i++)
+        {
+            try
+            {
+                Directory.Delete(dir);
+                return;
+            }
+            catch (IOException)
+            {
+                Thread.Sleep(20);
+            }
+        }
+    }
+
+    private static string DotnetHost()
+    {
+        var self = Environment.ProcessPath ?? "";
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
+        {
+            return self;
+        }
+
+        var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
+        Assert.True(host is not null && File.Exists(host), "cannot find the dotnet host to run task init (DOTNET_HOST_PATH unset)");
+        return host!;
+    }
+}
