@@ -23,6 +23,8 @@ internal sealed class AgentService(ITaskLauncher launcher, string workDir, ILogg
 
     public string SandboxRoot => Path.Combine(workDir, "sandboxes");
 
+    public ITaskLauncher Launcher => launcher;
+
     public int RunningCount => _running.Count;
 
     public void Launch(LaunchTask launch) => _ = RunAsync(launch);

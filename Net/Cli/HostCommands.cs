@@ -45,15 +45,16 @@ internal static class HostCommands
         var tokenFile = CommonOptions.TokenFile();
         var cluster = CommonOptions.Cluster();
         var resources = ResourcesOption();
+        var isolation = IsolationOption();
         var command = new Command("agent", "Run an agent: offer this host's resources to the master and run the tasks it sends.")
         {
-            master, workDir, token, tokenFile, cluster, resources,
+            master, workDir, token, tokenFile, cluster, resources, isolation,
         };
         command.SetAction(async (parse, _) =>
         {
             var (host, port) = Endpoint.Parse(parse.GetValue(master)!, Defaults.ClusterPort, "--master");
             var options = new AgentOptions(host, port, parse.GetValue(workDir)!, parse.GetValue(cluster)!,
-                CommonOptions.RequireSecret(parse, token, tokenFile), IsolationMode.Auto, ResourceParser.Parse(parse.GetValue(resources)));
+                CommonOptions.RequireSecret(parse, token, tokenFile), parse.GetValue(isolation), ResourceParser.Parse(parse.GetValue(resources)));
             return await RunUntilSignalAsync("agent", (logs, ct) => AgentHost.Start(options, logs, ct).Stopped).ConfigureAwait(false);
         });
         return command;
@@ -67,10 +68,11 @@ internal static class HostCommands
         var token = CommonOptions.Token();
         var tokenFile = CommonOptions.TokenFile();
         var resources = ResourcesOption();
+        var isolation = IsolationOption();
         var command = new Command("dev",
             "Run a master and an agent in one process with a throw-away data dir (deleted on exit): the zero-setup way to try MiniMesos.")
         {
-            listen, port, clusterPort, token, tokenFile, resources,
+            listen, port, clusterPort, token, tokenFile, resources, isolation,
         };
         command.SetAction(async (parse, _) =>
         {
@@ -86,7 +88,7 @@ internal static class HostCommands
                     var (_, masterStopped) = await MasterHost.StartAsync(
                         new MasterOptions(api, clusterEndpoint, Path.Combine(dir, "master"), Defaults.ClusterName, secret), logs, ct).ConfigureAwait(false);
                     var agent = AgentHost.Start(new AgentOptions(clusterEndpoint.Address.ToString(), clusterEndpoint.Port, Path.Combine(dir, "agent"),
-                        Defaults.ClusterName, secret, IsolationMode.Auto, overrides), logs, ct);
+                        Defaults.ClusterName, secret, parse.GetValue(isolation), overrides), logs, ct);
                     await agent.Connector.Registered.Task.WaitAsync(ct).ConfigureAwait(false);
                     var tokenHint = secret.Source == "generated" ? $"--token {secret.Token} " : "";
                     Console.WriteLine($"minimesos dev is ready: API http://{api}, data in {dir}");
@@ -133,6 +135,12 @@ internal static class HostCommands
     {
         Description = $"{description} (also {variable}).",
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable(variable) ?? fallback,
+    };
+
+    private static Option<IsolationMode> IsolationOption() => new("--isolation")
+    {
+        Description = "auto: each task in its own PID/mount/UTS/IPC namespaces and cgroup when running as root; none: plain processes.",
+        DefaultValueFactory = _ => IsolationMode.Auto,
     };
 
     private static Option<string?> ResourcesOption() => new("--resources")

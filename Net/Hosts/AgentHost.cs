@@ -13,40 +13,38 @@ internal static class AgentHost
     {
         var logger = logs.CreateLogger("MiniMesos.Agent");
         Directory.CreateDirectory(options.WorkDir);
-        var launcher = CreateLauncher(options.Isolation);
+        var launcher = CreateLauncher(options);
         foreach (var missing in launcher.Capabilities.Missing) logger.LogWarning("isolation: {Missing}", missing);
         var registration = DetectResources(options, launcher.Capabilities);
-        logger.LogInformation("agent offering cpus={Cpus} mem={Mem}MiB disk={Disk}MiB from {WorkDir}",
-            registration.Cpus, registration.MemMb, registration.DiskMb, options.WorkDir);
+        logger.LogInformation("agent offering cpus={Cpus} mem={Mem}MiB disk={Disk}MiB from {WorkDir} ({Isolation})",
+            registration.Cpus, registration.MemMb, registration.DiskMb, options.WorkDir,
+            launcher.Capabilities.Namespaces ? $"namespaces, cgroup controllers: {string.Join(",", launcher.Capabilities.CgroupControllers)}" : "no isolation");
         var service = new AgentService(launcher, options.WorkDir, logger);
         var identity = new HandshakeOptions(AgentId(options.WorkDir), "agent", options.ClusterName, options.Secret.Key);
         var connector = new AgentConnector(service, registration, options.MasterHost, options.MasterPort, identity, new WireOptions(), logger);
         return (connector, service, connector.RunAsync(cancellationToken));
     }
 
-    private static ITaskLauncher CreateLauncher(IsolationMode mode) => mode switch
-    {
-        IsolationMode.None => new ProcessTaskLauncher(),
-        _ => new ProcessTaskLauncher(),
-    };
+    private static ITaskLauncher CreateLauncher(AgentOptions options) =>
+        options.Isolation == IsolationMode.Auto && Environment.IsPrivilegedProcess
+            ? new IsolatedTaskLauncher(options.Launch ?? new LaunchOptions())
+            : new ProcessTaskLauncher();
 
-    /// <summary>
-    /// The .NET runtime already honours the agent's own cgroup limits in ProcessorCount and the GC's
-    /// available memory, so those are what the agent offers unless the operator overrides them.
-    /// </summary>
+    /// <summary>Detected resources (honouring the agent's own cgroup limits), with the operator's overrides on top.</summary>
     private static AgentRegistration DetectResources(AgentOptions options, IsolationCapabilities capabilities)
     {
-        var cpus = options.Resources.Cpus ?? Environment.ProcessorCount;
-        var mem = options.Resources.MemMb ?? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024 * 1024);
-        var disk = options.Resources.DiskMb ?? new DriveInfo(options.WorkDir).AvailableFreeSpace / (1024 * 1024);
-        if (cpus <= 0) throw new InvalidOperationException("the agent found 0 cpus to offer; set --resources cpus=N");
-        if (mem <= 0) throw new InvalidOperationException("the agent found 0 MiB of memory to offer; set --resources mem=N");
-        var attributes = new Dictionary<string, string>(StringComparer.Ordinal)
+        var detected = HostResources.Detect(options.WorkDir);
+        const long MiB = 1024 * 1024;
+        var resources = detected with
         {
-            ["arch"] = System.Runtime.InteropServices.RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant(),
-            ["os"] = "linux",
+            Cpus = options.Resources.Cpus ?? detected.Cpus,
+            MemoryBytes = options.Resources.MemMb * MiB ?? detected.MemoryBytes,
+            DiskBytes = options.Resources.DiskMb * MiB ?? detected.DiskBytes,
         };
-        return new AgentRegistration(Environment.MachineName, cpus, mem, disk, attributes, capabilities.Missing);
+        if (resources.RefusalReason() is { } reason)
+            throw new InvalidOperationException($"the agent refuses to start: {reason}; or set --resources");
+        return new AgentRegistration(Environment.MachineName, resources.Cpus, resources.MemoryBytes / MiB, resources.DiskBytes / MiB,
+            resources.Attributes, capabilities.Missing);
     }
 
     /// <summary>The agent keeps its id in its work dir so a restart re-registers as the same agent.</summary>

@@ -1,3 +1,4 @@
+using MiniMesos.Isolation;
 using MiniMesos.Net.Security;
 
 namespace MiniMesos.Net.Hosts;
@@ -10,8 +11,10 @@ internal sealed record AgentOptions(
     string ClusterName,
     ClusterSecret Secret,
     IsolationMode Isolation,
-    ResourceOverrides Resources);
+    ResourceOverrides Resources,
+    LaunchOptions? Launch = null);
 
+/// <summary>Auto: namespaces and cgroups when the agent runs as root, plain processes otherwise. None: plain processes.</summary>
 internal enum IsolationMode { Auto, None }
 
 /// <summary>Resources the operator set by hand (null = detect).</summary>

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using MiniMesos.Isolation;
+using MiniMesos.Net.Agent;
 using MiniMesos.Net.Cli;
 using MiniMesos.Net.Hosts;
 using MiniMesos.Net.Logging;
@@ -45,12 +47,15 @@ internal sealed class InProcessCluster : IAsyncDisposable
         return cluster;
     }
 
-    public async Task StartAgentAsync(string name, ClusterSecret secret, string clusterName, bool waitForRegistration = true)
+    /// <summary>Starts an agent; with <paramref name="launch"/> its tasks are isolated (namespaces, cgroups) with those options.</summary>
+    public async Task<AgentService> StartAgentAsync(string name, ClusterSecret secret, string clusterName, bool waitForRegistration = true,
+        LaunchOptions? launch = null)
     {
         var agent = AgentHost.Start(new AgentOptions("127.0.0.1", ClusterPort.Port, Path.Combine(Dir, name), clusterName, secret,
-            IsolationMode.None, new ResourceOverrides(2, 1024, 1024)), _logs, _stop.Token);
+            launch is null ? IsolationMode.None : IsolationMode.Auto, new ResourceOverrides(2, 1024, 1024), launch), _logs, _stop.Token);
         _stopped.Add(agent.Stopped);
         if (waitForRegistration) await agent.Connector.Registered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        return agent.Service;
     }
 
     public ApiClient Client(string? token = null) => new("127.0.0.1", Api.Port, token ?? Secret.Token);
