@@ -1,4 +1,4 @@
 using MiniMesos.Net.Cli;
 
 // Parse the command line and hand over to a host or a client command; no logic lives here.
-return await CommandLine.Build().Parse(args).InvokeAsync();
+return await CommandLine.InvokeAsync(args);

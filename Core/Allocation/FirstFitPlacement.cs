@@ -1,0 +1,42 @@
+using MiniMesos.Core.Model;
+using MiniMesos.Core.State;
+
+namespace MiniMesos.Core.Allocation;
+
+/// <summary>
+/// The walking skeleton's placement: each waiting task, oldest first, goes to the agent with the most
+/// free cpus that can hold it. Pure: a function of the state. Offers and DRF replace it later.
+/// </summary>
+internal static class FirstFitPlacement
+{
+    public static IReadOnlyList<(string TaskId, string AgentId)> Place(ClusterState state)
+    {
+        var free = state.Agents.Keys.ToDictionary(id => id, state.Free, StringComparer.Ordinal);
+        var placements = new List<(string, string)>();
+        var waiting = state.Tasks.Values
+            .Where(t => t.AgentId is null && t.State == TaskState.Staging)
+            .OrderBy(t => t.SubmittedAtMs).ThenBy(t => t.Id, StringComparer.Ordinal);
+        foreach (var task in waiting)
+        {
+            var best = free
+                .Where(kv => kv.Value.Contains(task.Spec.Resources))
+                .OrderByDescending(kv => kv.Value.Cpus).ThenBy(kv => kv.Key, StringComparer.Ordinal)
+                .Select(kv => kv.Key).FirstOrDefault();
+            if (best is null) continue;
+            free[best] -= task.Spec.Resources;
+            placements.Add((task.Id, best));
+        }
+        return placements;
+    }
+
+    /// <summary>Why a task waits, in words for a user; null when some agent could hold it.</summary>
+    public static string? WhyWaiting(ClusterState state, TaskRecord task)
+    {
+        if (state.Agents.Count == 0) return "no agent is registered";
+        if (state.Agents.Values.All(a => !a.Total.Contains(task.Spec.Resources)))
+            return $"no agent is big enough for {task.Spec.Resources}";
+        return state.Agents.Keys.Any(id => state.Free(id).Contains(task.Spec.Resources))
+            ? null
+            : $"every agent is busy; waiting for {task.Spec.Resources} to free up";
+    }
+}

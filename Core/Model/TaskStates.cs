@@ -1,0 +1,33 @@
+namespace MiniMesos.Core.Model;
+
+internal static class TaskStates
+{
+    public static bool IsTerminal(this TaskState state) =>
+        state is TaskState.Finished or TaskState.Failed or TaskState.Killed or TaskState.Lost;
+
+    public static string ToWire(this TaskState state) => state switch
+    {
+        TaskState.Staging => "TASK_STAGING",
+        TaskState.Starting => "TASK_STARTING",
+        TaskState.Running => "TASK_RUNNING",
+        TaskState.Finished => "TASK_FINISHED",
+        TaskState.Failed => "TASK_FAILED",
+        TaskState.Killed => "TASK_KILLED",
+        TaskState.Lost => "TASK_LOST",
+        _ => throw new ArgumentOutOfRangeException(nameof(state), state, null),
+    };
+
+    public static bool TryParseWire(string? text, out TaskState state)
+    {
+        foreach (var candidate in Enum.GetValues<TaskState>())
+        {
+            if (candidate.ToWire() == text)
+            {
+                state = candidate;
+                return true;
+            }
+        }
+        state = default;
+        return false;
+    }
+}

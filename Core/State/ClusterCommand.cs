@@ -1,0 +1,20 @@
+using MiniMesos.Core.Model;
+
+namespace MiniMesos.Core.State;
+
+/// <summary>
+/// A change to the cluster state. Every change is one of these so that the same commands can later be
+/// replicated through the Raft log and applied deterministically on every master.
+/// </summary>
+internal abstract record ClusterCommand(long AtMs);
+
+internal sealed record AddAgent(long AtMs, AgentRecord Agent) : ClusterCommand(AtMs);
+
+internal sealed record RemoveAgent(long AtMs, string AgentId, string Reason) : ClusterCommand(AtMs);
+
+internal sealed record SubmitTask(long AtMs, string TaskId, TaskSpec Spec) : ClusterCommand(AtMs);
+
+internal sealed record AssignTask(long AtMs, string TaskId, string AgentId) : ClusterCommand(AtMs);
+
+internal sealed record UpdateTaskStatus(
+    long AtMs, string TaskId, TaskState State, int? ExitCode, int? Signal, string? Message) : ClusterCommand(AtMs);

@@ -1,0 +1,76 @@
+using MiniMesos.Core.Model;
+
+namespace MiniMesos.Core.State;
+
+/// <summary>
+/// The master's cluster state: agents and tasks. Changed only through <see cref="Apply"/>, which is
+/// deterministic (no clock, no randomness: times and ids arrive inside the commands). Not thread-safe:
+/// the owner serialises access.
+/// </summary>
+internal sealed class ClusterState
+{
+    private readonly Dictionary<string, AgentRecord> _agents = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TaskRecord> _tasks = new(StringComparer.Ordinal);
+
+    public IReadOnlyDictionary<string, AgentRecord> Agents => _agents;
+    public IReadOnlyDictionary<string, TaskRecord> Tasks => _tasks;
+
+    /// <summary>Applies one command; returns false (and changes nothing) when it does not apply.</summary>
+    public bool Apply(ClusterCommand command)
+    {
+        switch (command)
+        {
+            case AddAgent c:
+                _agents[c.Agent.Id] = c.Agent;
+                return true;
+            case RemoveAgent c:
+                if (!_agents.Remove(c.AgentId)) return false;
+                foreach (var task in _tasks.Values.Where(t => t.AgentId == c.AgentId && !t.State.IsTerminal()).ToList())
+                    _tasks[task.Id] = task with { State = TaskState.Lost, UpdatedAtMs = c.AtMs, Message = c.Reason };
+                return true;
+            case SubmitTask c:
+                if (_tasks.ContainsKey(c.TaskId)) return false;
+                _tasks[c.TaskId] = new TaskRecord(c.TaskId, c.Spec, TaskState.Staging, null, c.AtMs, c.AtMs);
+                return true;
+            case AssignTask c:
+                if (!_tasks.TryGetValue(c.TaskId, out var pending) || pending.AgentId is not null || !_agents.ContainsKey(c.AgentId))
+                    return false;
+                _tasks[c.TaskId] = pending with { AgentId = c.AgentId, UpdatedAtMs = c.AtMs };
+                return true;
+            case UpdateTaskStatus c:
+                return ApplyStatus(c);
+            default:
+                // Unknown commands are refused explicitly so a mixed-version cluster never half-applies one.
+                return false;
+        }
+    }
+
+    /// <summary>Resources not used by the agent's non-terminal tasks.</summary>
+    public Resources Free(string agentId)
+    {
+        var agent = _agents[agentId];
+        var used = new Resources(0, 0);
+        foreach (var task in _tasks.Values)
+        {
+            if (task.AgentId == agentId && !task.State.IsTerminal()) used += task.Spec.Resources;
+        }
+        return agent.Total - used;
+    }
+
+    private bool ApplyStatus(UpdateTaskStatus c)
+    {
+        if (!_tasks.TryGetValue(c.TaskId, out var task)) return false;
+        // A terminal state is final: late or duplicated updates must not resurrect a task.
+        if (task.State.IsTerminal()) return false;
+        if (c.State < task.State && !c.State.IsTerminal()) return false;
+        _tasks[c.TaskId] = task with
+        {
+            State = c.State,
+            UpdatedAtMs = c.AtMs,
+            ExitCode = c.ExitCode ?? task.ExitCode,
+            Signal = c.Signal ?? task.Signal,
+            Message = c.Message ?? task.Message,
+        };
+        return true;
+    }
+}

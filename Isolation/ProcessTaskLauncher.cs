@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace MiniMesos.Isolation;
+
+/// <summary>
+/// Runs a task as a plain child process with no namespaces and no cgroup: the fallback for hosts (or
+/// users) that cannot isolate. stdout/stderr are copied into the sandbox files.
+/// </summary>
+internal sealed partial class ProcessTaskLauncher : ITaskLauncher
+{
+    public IsolationCapabilities Capabilities { get; } = new(false, [],
+        ["isolation disabled: tasks run as plain processes without namespaces or cgroup limits"]);
+
+    public Task<ILaunchedTask> LaunchAsync(LaunchRequest request, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(request.SandboxDir);
+        var startInfo = new ProcessStartInfo(request.Argv[0])
+        {
+            WorkingDirectory = request.SandboxDir,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in request.Argv.Skip(1)) startInfo.ArgumentList.Add(arg);
+        foreach (var (key, value) in request.Environment) startInfo.Environment[key] = value;
+        Process process;
+        try
+        {
+            process = Process.Start(startInfo) ?? throw new TaskLaunchException($"could not start '{request.Argv[0]}'");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new TaskLaunchException($"could not start '{request.Argv[0]}': {e.Message}", e);
+        }
+        process.StandardInput.Close();
+        return Task.FromResult<ILaunchedTask>(new Launched(request.TaskId, process, request.SandboxDir));
+    }
+
+    private sealed class Launched : ILaunchedTask
+    {
+        private readonly Process _process;
+
+        public Launched(string taskId, Process process, string sandbox)
+        {
+            TaskId = taskId;
+            _process = process;
+            Pid = process.Id;
+            var stdout = Pump(process.StandardOutput.BaseStream, Path.Combine(sandbox, "stdout"));
+            var stderr = Pump(process.StandardError.BaseStream, Path.Combine(sandbox, "stderr"));
+            Exited = WaitAsync(stdout, stderr);
+        }
+
+        public string TaskId { get; }
+        public int Pid { get; }
+        public Task<TaskExit> Exited { get; }
+
+        public async Task KillAsync(TimeSpan gracePeriod, CancellationToken cancellationToken)
+        {
+            if (_process.HasExited) return;
+            _ = kill(Pid, Sigterm);
+            var waited = await Task.WhenAny(Exited, Task.Delay(gracePeriod, cancellationToken)).ConfigureAwait(false);
+            if (waited != Exited && !_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+
+        private async Task<TaskExit> WaitAsync(Task stdout, Task stderr)
+        {
+            await _process.WaitForExitAsync().ConfigureAwait(false);
+            await Task.WhenAll(stdout, stderr).ConfigureAwait(false);
+            var code = _process.ExitCode;
+            _process.Dispose();
+            // .NET reports death by signal N as 128+N; keep the signal when we sent it or the code says so.
+            return code > 128 && code < 160 ? new TaskExit(null, code - 128) : new TaskExit(code, null);
+        }
+
+        private static async Task Pump(Stream from, string path)
+        {
+            await using var to = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.ReadWrite, 1, useAsync: true);
+            var buffer = new byte[16 * 1024];
+            int n;
+            while ((n = await from.ReadAsync(buffer).ConfigureAwait(false)) > 0)
+            {
+                await to.WriteAsync(buffer.AsMemory(0, n)).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private const int Sigterm = 15;
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int kill(int pid, int sig);
+}

@@ -1,0 +1,119 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using MiniMesos.Core.Model;
+using MiniMesos.Isolation;
+using MiniMesos.Net.Protocol;
+
+namespace MiniMesos.Net.Agent;
+
+/// <summary>
+/// Runs the tasks the master sends: one sandbox directory each, stdout/stderr files inside, and status
+/// updates kept until the master acknowledges them (resent after a reconnect).
+/// </summary>
+internal sealed class AgentService(ITaskLauncher launcher, string workDir, ILogger logger)
+{
+    private readonly ConcurrentDictionary<string, ILaunchedTask> _running = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _killRequested = new(StringComparer.Ordinal);
+    private readonly object _gate = new();
+    private readonly List<StatusUpdate> _unacknowledged = [];
+    private long _nextUpdate;
+
+    /// <summary>Called with every new status update; the connection sends it if it is up.</summary>
+    public Func<StatusUpdate, Task>? Publish { get; set; }
+
+    public string SandboxRoot => Path.Combine(workDir, "sandboxes");
+
+    public int RunningCount => _running.Count;
+
+    public void Launch(LaunchTask launch) => _ = RunAsync(launch);
+
+    public async Task KillAsync(KillTask kill)
+    {
+        if (!_running.TryGetValue(kill.TaskId, out var task)) return;
+        _killRequested[kill.TaskId] = true;
+        logger.LogInformation("killing task {Task} (grace {Grace} ms)", kill.TaskId, kill.GraceMs);
+        await task.KillAsync(TimeSpan.FromMilliseconds(kill.GraceMs), CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <summary>Updates not yet acknowledged, oldest first: what a new connection must resend.</summary>
+    public IReadOnlyList<StatusUpdate> Unacknowledged()
+    {
+        lock (_gate) return _unacknowledged.ToList();
+    }
+
+    public void Acknowledge(string updateId)
+    {
+        lock (_gate) _unacknowledged.RemoveAll(u => u.UpdateId == updateId);
+    }
+
+    public LogData ReadLog(LogRead read)
+    {
+        if (read.Stream is not ("stdout" or "stderr") || !IsSafeId(read.TaskId))
+            return new LogData(read.RequestId, [], read.Offset, $"bad log request for task '{read.TaskId}' stream '{read.Stream}'");
+        var path = Path.Combine(SandboxRoot, read.TaskId, read.Stream);
+        if (!File.Exists(path)) return new LogData(read.RequestId, [], read.Offset, null);
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        if (read.Offset >= file.Length) return new LogData(read.RequestId, [], read.Offset, null);
+        file.Position = read.Offset;
+        var buffer = new byte[Math.Min(Math.Max(read.Max, 0), 1 << 20)];
+        var n = file.Read(buffer);
+        return new LogData(read.RequestId, buffer[..n], read.Offset, null);
+    }
+
+    private async Task RunAsync(LaunchTask launch)
+    {
+        if (!IsSafeId(launch.TaskId))
+        {
+            Update(launch.TaskId, TaskState.Failed, null, null, "invalid task id");
+            return;
+        }
+        var sandbox = Path.Combine(SandboxRoot, launch.TaskId);
+        Update(launch.TaskId, TaskState.Starting, null, null, null);
+        ILaunchedTask task;
+        try
+        {
+            Directory.CreateDirectory(sandbox);
+            var env = new Dictionary<string, string>(launch.Env, StringComparer.Ordinal)
+            {
+                ["MINIMESOS_TASK_ID"] = launch.TaskId,
+                ["MINIMESOS_SANDBOX"] = sandbox,
+            };
+            var limits = new TaskLimits(launch.Cpus, launch.Mem * 1024 * 1024);
+            task = await launcher.LaunchAsync(new LaunchRequest(launch.TaskId, launch.Argv, env, sandbox, limits), CancellationToken.None)
+                .ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is TaskLaunchException or IOException or UnauthorizedAccessException)
+        {
+            logger.LogWarning("task {Task} failed to start: {Error}", launch.TaskId, e.Message);
+            Update(launch.TaskId, TaskState.Failed, null, null, e.Message);
+            return;
+        }
+        _running[launch.TaskId] = task;
+        logger.LogInformation("task {Task} running as pid {Pid}", launch.TaskId, task.Pid);
+        Update(launch.TaskId, TaskState.Running, null, null, null);
+        var exit = await task.Exited.ConfigureAwait(false);
+        _running.TryRemove(launch.TaskId, out _);
+        var killed = _killRequested.TryRemove(launch.TaskId, out _);
+        var (state, message) = exit switch
+        {
+            { OomKilled: true } => (TaskState.Failed, "killed by the OOM killer: the task used more memory than it was given"),
+            _ when killed => (TaskState.Killed, "killed on request"),
+            { ExitCode: 0 } => (TaskState.Finished, null),
+            { ExitCode: { } code } => (TaskState.Failed, $"exited with code {code}"),
+            _ => (TaskState.Failed, $"killed by signal {exit.Signal}"),
+        };
+        logger.LogInformation("task {Task} ended: {State} {Message}", launch.TaskId, state.ToWire(), message ?? "");
+        Update(launch.TaskId, state, exit.ExitCode, exit.Signal, message);
+    }
+
+    private void Update(string taskId, TaskState state, int? exitCode, int? signal, string? message)
+    {
+        var update = new StatusUpdate($"{taskId}#{Interlocked.Increment(ref _nextUpdate)}", taskId, state.ToWire(), exitCode, signal, message);
+        lock (_gate) _unacknowledged.Add(update);
+        _ = Publish?.Invoke(update);
+    }
+
+    /// <summary>Task ids become directory names: never let one climb out of the sandbox root.</summary>
+    private static bool IsSafeId(string id) =>
+        id.Length is > 0 and <= 128 && id != "." && id != ".." && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-');
+}

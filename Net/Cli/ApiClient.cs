@@ -1,0 +1,109 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using MiniMesos.Net.Http;
+
+namespace MiniMesos.Net.Cli;
+
+/// <summary>The CLI's HTTP client for the master's API. Failures become <see cref="CliException"/> with a message for people.</summary>
+internal sealed class ApiClient : IDisposable
+{
+    private readonly HttpClient _http;
+    private readonly string _master;
+
+    public ApiClient(string host, int port, string token)
+    {
+        _master = $"http://{(host.Contains(':') ? $"[{host}]" : host)}:{port}";
+        _http = new HttpClient(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(5) })
+        {
+            BaseAddress = new Uri(_master),
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+    }
+
+    public Task<TaskView> SubmitAsync(TaskSubmitRequest request, CancellationToken ct) =>
+        SendAsync(() => _http.PostAsJsonAsync("/v1/tasks", request, ApiJsonContext.Api.TaskSubmitRequest, ct),
+            ApiJsonContext.Api.TaskView, ct);
+
+    public Task<TaskView> GetTaskAsync(string id, CancellationToken ct) =>
+        SendAsync(() => _http.GetAsync($"/v1/tasks/{Uri.EscapeDataString(id)}", ct), ApiJsonContext.Api.TaskView, ct);
+
+    public Task<TaskView> KillAsync(string id, CancellationToken ct) =>
+        SendAsync(() => _http.PostAsync($"/v1/tasks/{Uri.EscapeDataString(id)}/kill", null, ct), ApiJsonContext.Api.TaskView, ct);
+
+    /// <summary>Copies a task's output stream to <paramref name="output"/> until the task has ended and all of it was read.</summary>
+    public async Task FollowLogAsync(string id, string stream, Stream output, CancellationToken ct)
+    {
+        long offset = 0;
+        // A dropped connection (master restart) resumes from the last byte received.
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                using var response = await _http.GetAsync($"/v1/tasks/{Uri.EscapeDataString(id)}/logs/{stream}?follow=true&offset={offset}",
+                    HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
+                await EnsureSuccessAsync(response, ct).ConfigureAwait(false);
+                await using var body = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+                var buffer = new byte[16 * 1024];
+                int n;
+                while ((n = await body.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
+                {
+                    await output.WriteAsync(buffer.AsMemory(0, n), ct).ConfigureAwait(false);
+                    await output.FlushAsync(ct).ConfigureAwait(false);
+                    offset += n;
+                }
+                return;
+            }
+            catch (HttpRequestException) when (attempt < 3 && !ct.IsCancellationRequested)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(500), ct).ConfigureAwait(false);
+            }
+            catch (IOException) when (attempt < 3 && !ct.IsCancellationRequested)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(500), ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    private async Task<T> SendAsync<T>(Func<Task<HttpResponseMessage>> send, JsonTypeInfo<T> type, CancellationToken ct)
+    {
+        HttpResponseMessage response;
+        try
+        {
+            response = await send().ConfigureAwait(false);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new CliException($"cannot reach the master at {_master}: {e.Message} (set --master or MINIMESOS_MASTER)", ExitCodes.RuntimeError);
+        }
+        using (response)
+        {
+            await EnsureSuccessAsync(response, ct).ConfigureAwait(false);
+            return await response.Content.ReadFromJsonAsync(type, ct).ConfigureAwait(false)
+                ?? throw new CliException($"the master at {_master} sent an empty answer", ExitCodes.RuntimeError);
+        }
+    }
+
+    private async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        if (response.IsSuccessStatusCode) return;
+        string message;
+        try
+        {
+            var error = await response.Content.ReadFromJsonAsync(ApiJsonContext.Api.ApiError, ct).ConfigureAwait(false);
+            message = error?.Error ?? response.ReasonPhrase ?? "error";
+        }
+        catch (JsonException)
+        {
+            message = $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}";
+        }
+        // A request the master rejects as malformed is the user's input: a usage error.
+        var code = response.StatusCode == HttpStatusCode.BadRequest ? ExitCodes.UsageError : ExitCodes.RuntimeError;
+        throw new CliException($"master {_master}: {message}", code);
+    }
+}

@@ -1,0 +1,51 @@
+using System.CommandLine;
+using MiniMesos.Net.Hosts;
+using MiniMesos.Net.Security;
+
+namespace MiniMesos.Net.Cli;
+
+/// <summary>Options several commands share, each with its environment variable.</summary>
+internal static class CommonOptions
+{
+    public static Option<string?> Token() => new("--token")
+    {
+        // No DefaultValueFactory: help would print the default, i.e. the secret from the environment.
+        Description = "Cluster token (also MINIMESOS_TOKEN). Prefer --token-file: flags show up in `ps`.",
+    };
+
+    public static Option<string?> TokenFile() => new("--token-file")
+    {
+        Description = "File holding the cluster token (also MINIMESOS_TOKEN_FILE).",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("MINIMESOS_TOKEN_FILE"),
+    };
+
+    public static Option<string> Cluster() => new("--cluster")
+    {
+        Description = "Cluster name: nodes of another cluster are refused (also MINIMESOS_CLUSTER).",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("MINIMESOS_CLUSTER") ?? Defaults.ClusterName,
+    };
+
+    public static Option<string> Master(int defaultPort, string what) => new("--master")
+    {
+        Description = $"The master's {what} as host[:port], default port {defaultPort} (also MINIMESOS_MASTER).",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("MINIMESOS_MASTER") ?? $"127.0.0.1:{defaultPort}",
+    };
+
+    /// <summary>The token from --token, else --token-file; null when neither is set.</summary>
+    public static ClusterSecret? ResolveSecret(ParseResult parse, Option<string?> token, Option<string?> tokenFile)
+    {
+        var value = parse.GetValue(token) ?? Environment.GetEnvironmentVariable("MINIMESOS_TOKEN");
+        if (!string.IsNullOrEmpty(value))
+        {
+            var problem = ClusterSecret.Validate(value);
+            if (problem is not null) throw new ConfigException($"--token: {problem}");
+            return new ClusterSecret(value, "--token");
+        }
+        var file = parse.GetValue(tokenFile);
+        return string.IsNullOrEmpty(file) ? null : ClusterSecret.FromFile(file);
+    }
+
+    public static ClusterSecret RequireSecret(ParseResult parse, Option<string?> token, Option<string?> tokenFile) =>
+        ResolveSecret(parse, token, tokenFile)
+        ?? throw new ConfigException("no cluster token: pass --token or --token-file, or set MINIMESOS_TOKEN (the master prints where it stored its token)");
+}

@@ -1,0 +1,13 @@
+namespace MiniMesos.Net.Cli;
+
+/// <summary>Exit codes of every command (README and --help say the same). `run` exits with the task's own code.</summary>
+internal static class ExitCodes
+{
+    public const int Success = 0;
+    public const int RuntimeError = 1;
+    public const int UsageError = 2;
+
+    public const string Help =
+        "Exit codes: 0 success, 1 runtime error (master unreachable, refused, task lost), 2 usage error " +
+        "(bad flag or value); `run` exits with the task's exit code, 128+N when a signal N ended it.";
+}

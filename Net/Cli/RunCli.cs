@@ -1,0 +1,47 @@
+using System.CommandLine;
+using MiniMesos.Net.Hosts;
+using MiniMesos.Net.Http;
+using MiniMesos.Net.Security;
+
+namespace MiniMesos.Net.Cli;
+
+/// <summary>The `run` command's flags; the work is in <see cref="RunCommand"/>.</summary>
+internal static class RunCli
+{
+    public static Command Command()
+    {
+        var master = CommonOptions.Master(Defaults.ApiPort, "HTTP API");
+        var token = CommonOptions.Token();
+        var tokenFile = CommonOptions.TokenFile();
+        var cpus = new Option<double?>("--cpus") { Description = $"CPUs the task gets (default {TaskRequestParser.DefaultCpus})." };
+        var mem = new Option<long?>("--mem") { Description = $"Memory in MiB (default {TaskRequestParser.DefaultMemMb})." };
+        var name = new Option<string?>("--name") { Description = "Task name: the prefix of its id." };
+        var env = new Option<string[]>("--env", "-e") { Description = "Environment variable K=V for the task (repeatable).", AllowMultipleArgumentsPerToken = false };
+        var detach = new Option<bool>("--detach", "-d") { Description = "Print the task id and return at once instead of waiting." };
+        var command = new Argument<string[]>("command") { Description = "The program and its arguments (put them after --).", Arity = ArgumentArity.OneOrMore };
+
+        var run = new Command("run",
+            "Run a one-shot task on the cluster, stream its output and exit with its exit code.\n" +
+            "Example: minimesos run --cpus 0.5 --mem 128 -- sh -c 'echo hello; exit 3'   (exits 3)")
+        {
+            master, token, tokenFile, cpus, mem, name, env, detach, command,
+        };
+        run.SetAction(async (parse, _) =>
+        {
+            var (host, port) = Endpoint.Parse(parse.GetValue(master)!, Defaults.ApiPort, "--master");
+            var secret = CommonOptions.RequireSecret(parse, token, tokenFile);
+            var variables = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var pair in parse.GetValue(env) ?? [])
+            {
+                var eq = pair.IndexOf('=');
+                if (eq <= 0) throw new ConfigException($"--env: '{pair}' is not K=V");
+                variables[pair[..eq]] = pair[(eq + 1)..];
+            }
+            var request = new TaskSubmitRequest(parse.GetValue(command), null, parse.GetValue(name), parse.GetValue(cpus), parse.GetValue(mem),
+                variables.Count == 0 ? null : variables);
+            using var client = new ApiClient(host, port, secret.Token);
+            return await RunCommand.RunAsync(client, request, parse.GetValue(detach), Console.Out, Console.Error).ConfigureAwait(false);
+        });
+        return run;
+    }
+}

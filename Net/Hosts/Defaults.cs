@@ -1,0 +1,11 @@
+namespace MiniMesos.Net.Hosts;
+
+/// <summary>Ports a Mesos user recognises, and the other defaults.</summary>
+internal static class Defaults
+{
+    public const int ApiPort = 5050;
+    public const int ClusterPort = 5051;
+    public const string ClusterName = "minimesos";
+    public const string MasterDataDir = "/var/lib/minimesos/master";
+    public const string AgentWorkDir = "/var/lib/minimesos/agent";
+}

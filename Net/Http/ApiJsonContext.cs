@@ -1,0 +1,31 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace MiniMesos.Net.Http;
+
+/// <summary>Source-generated JSON for every API shape: no reflection, so Native AOT stays warning-free.</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    WriteIndented = false)]
+[JsonSerializable(typeof(TaskView))]
+[JsonSerializable(typeof(TaskList))]
+[JsonSerializable(typeof(AgentList))]
+[JsonSerializable(typeof(StatusView))]
+[JsonSerializable(typeof(HealthView))]
+[JsonSerializable(typeof(ApiError))]
+[JsonSerializable(typeof(TaskSubmitRequest))]
+internal sealed partial class ApiJsonContext : JsonSerializerContext
+{
+    /// <summary>
+    /// The instance to use: like Default, but leaves quotes and non-ASCII readable ("no task 'x'" rather
+    /// than "no task \u0027x\u0027"); HTML-safety escaping is pointless for an API read by curl and scripts.
+    /// </summary>
+    public static ApiJsonContext Api { get; } = new(new JsonSerializerOptions
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+}

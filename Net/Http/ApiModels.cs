@@ -1,0 +1,38 @@
+namespace MiniMesos.Net.Http;
+
+// JSON shapes of the HTTP API (snake_case on the wire, see ApiJsonContext). Records only: the logic that
+// fills them lives with the endpoints.
+
+internal sealed record TaskView(
+    string Id,
+    string Name,
+    string State,
+    string? AgentId,
+    IReadOnlyList<string> Args,
+    IReadOnlyDictionary<string, string> Env,
+    double Cpus,
+    long Mem,
+    int? ExitCode,
+    int? Signal,
+    string? Message,
+    string? WaitingReason,
+    DateTimeOffset SubmittedAt,
+    DateTimeOffset UpdatedAt);
+
+internal sealed record TaskList(IReadOnlyList<TaskView> Tasks);
+
+internal sealed record AgentView(string Id, string Hostname, double Cpus, long Mem, long Disk, double FreeCpus, long FreeMem,
+    IReadOnlyDictionary<string, string> Attributes);
+
+internal sealed record AgentList(IReadOnlyList<AgentView> Agents);
+
+internal sealed record StatusView(string Version, string Role, int Agents, IReadOnlyDictionary<string, int> Tasks);
+
+internal sealed record HealthView(string Status);
+
+/// <summary>Every error the API returns: what went wrong, and for bad input the field path and the reason.</summary>
+internal sealed record ApiError(string Error, string? Field = null, string? Reason = null);
+
+/// <summary>The body of POST /v1/tasks as the CLI sends it (the server parses bodies by hand, see TaskRequestParser).</summary>
+internal sealed record TaskSubmitRequest(
+    IReadOnlyList<string>? Args, string? Cmd, string? Name, double? Cpus, long? Mem, IReadOnlyDictionary<string, string>? Env);

@@ -1,0 +1,142 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using MiniMesos.Core.Model;
+using MiniMesos.Net.Protocol;
+using MiniMesos.Net.Wire;
+
+namespace MiniMesos.Net.Master;
+
+/// <summary>
+/// The master's cluster port (default 5051): authenticates every connection, then serves agents. A peer
+/// that fails the handshake gets one log line and nothing else.
+/// </summary>
+internal sealed class ClusterListener(MasterService master, HandshakeOptions identity, WireOptions wire, ILogger logger)
+{
+    /// <summary>Binds at once (so "address in use" surfaces to the caller), then accepts until cancelled.</summary>
+    public Task RunAsync(IPEndPoint endpoint, CancellationToken cancellationToken)
+    {
+        var listener = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            listener.Bind(endpoint);
+            listener.Listen(128);
+        }
+        catch
+        {
+            listener.Dispose();
+            throw;
+        }
+        return AcceptAsync(listener, cancellationToken);
+    }
+
+    private async Task AcceptAsync(Socket listener, CancellationToken cancellationToken)
+    {
+        using var owned = listener;
+        var sessions = new List<Task>();
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                var socket = await listener.AcceptAsync(cancellationToken).ConfigureAwait(false);
+                sessions.RemoveAll(t => t.IsCompleted);
+                sessions.Add(ServeAsync(socket, cancellationToken));
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        await Task.WhenAll(sessions).ConfigureAwait(false);
+    }
+
+    private async Task ServeAsync(Socket socket, CancellationToken cancellationToken)
+    {
+        var remote = socket.RemoteEndPoint?.ToString() ?? "?";
+        PeerConnection connection;
+        try
+        {
+            connection = await PeerConnection.AcceptAsync(socket, identity, wire, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HandshakeRefusedException e)
+        {
+            logger.LogWarning("{Reason}", e.Message);
+            return;
+        }
+        catch (Exception e) when (e is WireException or IOException or SocketException or OperationCanceledException or ProtocolException)
+        {
+            if (!cancellationToken.IsCancellationRequested) logger.LogWarning("connection from {Remote} dropped during the handshake: {Error}", remote, e.Message);
+            socket.Dispose();
+            return;
+        }
+        await using (connection.ConfigureAwait(false))
+        {
+            try
+            {
+                if (connection.Peer.Role != "agent")
+                {
+                    logger.LogWarning("connection from {Remote} ({Role} {Node}) closed: this master serves agents on its cluster port",
+                        remote, connection.Peer.Role, connection.Peer.NodeId);
+                    return;
+                }
+                await ServeAgentAsync(connection, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is WireException or IOException or SocketException or ProtocolException)
+            {
+                logger.LogWarning("connection from {Remote} closed: {Error}", remote, e.Message);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+            }
+        }
+    }
+
+    private async Task ServeAgentAsync(PeerConnection connection, CancellationToken cancellationToken)
+    {
+        if (await connection.ReceiveAsync(cancellationToken).ConfigureAwait(false) is not RegisterAgent register)
+            throw new ProtocolException("an agent's first message must be 'register'");
+        var agentId = register.AgentId.Length > 0 ? register.AgentId : connection.Peer.NodeId;
+        var session = new AgentSession(connection);
+        await connection.SendAsync(new AgentRegistered(agentId), cancellationToken).ConfigureAwait(false);
+        if (register.IsolationMissing.Count > 0)
+            logger.LogWarning("agent {Agent}: isolation incomplete: {Missing}", agentId, string.Join("; ", register.IsolationMissing));
+        master.AgentConnected(new AgentRecord(agentId, register.Hostname, new Resources(register.Cpus, register.Mem, register.Disk),
+            register.Attributes, 0), session);
+        var reason = "connection closed";
+        try
+        {
+            while (await connection.ReceiveAsync(cancellationToken).ConfigureAwait(false) is { } message)
+            {
+                switch (message)
+                {
+                    case StatusUpdate update:
+                        if (TaskStates.TryParseWire(update.State, out var state))
+                            master.StatusUpdate(agentId, update.TaskId, state, update.ExitCode, update.Signal, update.Message);
+                        else
+                            logger.LogWarning("agent {Agent} sent unknown task state '{State}'", agentId, update.State);
+                        // Acknowledge even when it did not apply (stale, duplicate): resending would never help.
+                        await connection.SendAsync(new StatusAck(update.UpdateId), cancellationToken).ConfigureAwait(false);
+                        break;
+                    case LogData data:
+                        session.Complete(data);
+                        break;
+                    case Ping ping:
+                        await connection.SendAsync(new Pong(ping.Sequence), cancellationToken).ConfigureAwait(false);
+                        break;
+                    case UnknownMessage unknown:
+                        logger.LogDebug("agent {Agent} sent unknown message '{Type}'", agentId, unknown.UnknownType);
+                        break;
+                }
+            }
+        }
+        catch (Exception e) when (e is WireException or IOException or ProtocolException)
+        {
+            reason = e.Message;
+        }
+        finally
+        {
+            session.Close();
+            master.AgentDisconnected(agentId, session, cancellationToken.IsCancellationRequested ? "master shutting down" : reason);
+        }
+    }
+}

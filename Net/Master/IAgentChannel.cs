@@ -1,0 +1,17 @@
+using MiniMesos.Core.Model;
+
+namespace MiniMesos.Net.Master;
+
+/// <summary>What the master needs from a connected agent; the wire session implements it.</summary>
+internal interface IAgentChannel
+{
+    Task LaunchAsync(TaskRecord task, CancellationToken cancellationToken);
+
+    Task KillAsync(string taskId, TimeSpan gracePeriod, CancellationToken cancellationToken);
+
+    /// <summary>Reads up to <paramref name="max"/> bytes of a task's stdout or stderr from <paramref name="offset"/>.</summary>
+    Task<LogChunk> ReadLogAsync(string taskId, string stream, long offset, int max, CancellationToken cancellationToken);
+}
+
+/// <summary>A piece of a task's output file; empty when nothing new has been written yet.</summary>
+internal sealed record LogChunk(byte[] Data, long Offset);

@@ -1,0 +1,173 @@
+using System.Buffers;
+using MiniMesos.Core.Model;
+using MiniMesos.Core.State;
+using MiniMesos.Net.MessagePack;
+
+namespace MiniMesos.Net.Protocol;
+
+/// <summary>
+/// Cluster commands as replicated log entries: one tag byte, one format-version byte, then a MessagePack
+/// array of the fields. The tag lets a master refuse a command type it does not know instead of
+/// misreading it (mixed-version clusters); tags are never reused.
+/// </summary>
+internal static class CommandCodec
+{
+    public const byte Version = 1;
+
+    private enum Tag : byte
+    {
+        AddAgent = 1,
+        RemoveAgent = 2,
+        SubmitTask = 3,
+        AssignTask = 4,
+        UpdateTaskStatus = 5,
+    }
+
+    public static byte[] Encode(ClusterCommand command)
+    {
+        var buffer = new ArrayBufferWriter<byte>(128);
+        var tag = command switch
+        {
+            AddAgent => Tag.AddAgent,
+            RemoveAgent => Tag.RemoveAgent,
+            SubmitTask => Tag.SubmitTask,
+            AssignTask => Tag.AssignTask,
+            UpdateTaskStatus => Tag.UpdateTaskStatus,
+            _ => throw new ArgumentException($"no tag for {command.GetType().Name}", nameof(command)),
+        };
+        buffer.Write([(byte)tag, Version]);
+        var w = new MessagePackWriter(buffer);
+        switch (command)
+        {
+            case AddAgent c:
+                w.WriteArrayHeader(8);
+                w.WriteInt64(c.AtMs);
+                w.WriteString(c.Agent.Id);
+                w.WriteString(c.Agent.Hostname);
+                w.WriteDouble(c.Agent.Total.Cpus);
+                w.WriteInt64(c.Agent.Total.MemMb);
+                w.WriteInt64(c.Agent.Total.DiskMb);
+                WriteMap(ref w, c.Agent.Attributes);
+                w.WriteInt64(c.Agent.RegisteredAtMs);
+                break;
+            case RemoveAgent c:
+                w.WriteArrayHeader(3);
+                w.WriteInt64(c.AtMs);
+                w.WriteString(c.AgentId);
+                w.WriteString(c.Reason);
+                break;
+            case SubmitTask c:
+                w.WriteArrayHeader(8);
+                w.WriteInt64(c.AtMs);
+                w.WriteString(c.TaskId);
+                w.WriteString(c.Spec.Name);
+                w.WriteArrayHeader(c.Spec.Argv.Count);
+                foreach (var arg in c.Spec.Argv) w.WriteString(arg);
+                WriteMap(ref w, c.Spec.Env);
+                w.WriteDouble(c.Spec.Resources.Cpus);
+                w.WriteInt64(c.Spec.Resources.MemMb);
+                w.WriteInt64(c.Spec.Resources.DiskMb);
+                break;
+            case AssignTask c:
+                w.WriteArrayHeader(3);
+                w.WriteInt64(c.AtMs);
+                w.WriteString(c.TaskId);
+                w.WriteString(c.AgentId);
+                break;
+            case UpdateTaskStatus c:
+                w.WriteArrayHeader(6);
+                w.WriteInt64(c.AtMs);
+                w.WriteString(c.TaskId);
+                w.WriteInt64((int)c.State);
+                WriteOptional(ref w, c.ExitCode);
+                WriteOptional(ref w, c.Signal);
+                w.WriteString(c.Message);
+                break;
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Decodes a log entry; throws <see cref="ProtocolException"/> for an unknown tag or version, naming it.</summary>
+    public static ClusterCommand Decode(ReadOnlySpan<byte> entry)
+    {
+        if (entry.Length < 2) throw new ProtocolException("command entry shorter than its 2-byte header");
+        var tag = (Tag)entry[0];
+        if (entry[1] != Version) throw new ProtocolException($"command tag {entry[0]} has format version {entry[1]}; this master reads version {Version}: upgrade it");
+        try
+        {
+            var r = new MessagePackReader(entry[2..]);
+            var fields = r.ReadArrayHeader();
+            ClusterCommand command = tag switch
+            {
+                Tag.AddAgent when fields == 8 => ReadAddAgent(ref r),
+                Tag.RemoveAgent when fields == 3 => new RemoveAgent(r.ReadInt64(), Str(ref r), Str(ref r)),
+                Tag.SubmitTask when fields == 8 => ReadSubmit(ref r),
+                Tag.AssignTask when fields == 3 => new AssignTask(r.ReadInt64(), Str(ref r), Str(ref r)),
+                Tag.UpdateTaskStatus when fields == 6 => new UpdateTaskStatus(r.ReadInt64(), Str(ref r), State(r.ReadInt64()),
+                    ReadOptional(ref r), ReadOptional(ref r), r.ReadString()),
+                Tag.AddAgent or Tag.RemoveAgent or Tag.SubmitTask or Tag.AssignTask or Tag.UpdateTaskStatus =>
+                    throw new ProtocolException($"command {tag} has {fields} fields"),
+                _ => throw new ProtocolException($"unknown command tag {entry[0]}: written by a newer master? upgrade this one"),
+            };
+            if (!r.End) throw new ProtocolException($"command {tag}: trailing bytes");
+            return command;
+        }
+        catch (MessagePackException e)
+        {
+            throw new ProtocolException($"command {tag}: {e.Message}");
+        }
+    }
+
+    private static AddAgent ReadAddAgent(ref MessagePackReader r)
+    {
+        var at = r.ReadInt64();
+        var id = Str(ref r);
+        var hostname = Str(ref r);
+        var total = new Resources(r.ReadDouble(), r.ReadInt64(), r.ReadInt64());
+        var attributes = ReadMap(ref r);
+        return new AddAgent(at, new AgentRecord(id, hostname, total, attributes, r.ReadInt64()));
+    }
+
+    private static SubmitTask ReadSubmit(ref MessagePackReader r)
+    {
+        var at = r.ReadInt64();
+        var id = Str(ref r);
+        var name = Str(ref r);
+        var argc = r.ReadArrayHeader();
+        var argv = new List<string>(argc);
+        for (var i = 0; i < argc; i++) argv.Add(Str(ref r));
+        var env = ReadMap(ref r);
+        return new SubmitTask(at, id, new TaskSpec(name, argv, env, new Resources(r.ReadDouble(), r.ReadInt64(), r.ReadInt64())));
+    }
+
+    private static TaskState State(long value) =>
+        Enum.IsDefined((TaskState)value) ? (TaskState)value : throw new ProtocolException($"unknown task state {value}");
+
+    private static void WriteMap(ref MessagePackWriter w, IReadOnlyDictionary<string, string> map)
+    {
+        w.WriteMapHeader(map.Count);
+        foreach (var (k, v) in map.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            w.WriteString(k);
+            w.WriteString(v);
+        }
+    }
+
+    private static Dictionary<string, string> ReadMap(ref MessagePackReader r)
+    {
+        var count = r.ReadMapHeader();
+        var map = new Dictionary<string, string>(count, StringComparer.Ordinal);
+        for (var i = 0; i < count; i++) map[Str(ref r)] = Str(ref r);
+        return map;
+    }
+
+    private static string Str(ref MessagePackReader r) => r.ReadString() ?? throw new ProtocolException("a required string is nil");
+
+    private static void WriteOptional(ref MessagePackWriter w, int? value)
+    {
+        if (value is { } v) w.WriteInt64(v);
+        else w.WriteNil();
+    }
+
+    private static int? ReadOptional(ref MessagePackReader r) => r.TryReadNil() ? null : r.ReadInt32();
+}

@@ -1,0 +1,151 @@
+using System.Buffers;
+using MiniMesos.Net.MessagePack;
+
+namespace MiniMesos.Net.Protocol;
+
+/// <summary>Application messages to and from MessagePack maps (field names in docs/protocol.md).</summary>
+internal static class MessageCodec
+{
+    public static byte[] Encode(WireMessage message)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        var w = new MessagePackWriter(buffer);
+        switch (message)
+        {
+            case RegisterAgent m:
+                Header(ref w, m, 8);
+                Str(ref w, "agent_id", m.AgentId);
+                Str(ref w, "hostname", m.Hostname);
+                w.WriteString("cpus"); w.WriteDouble(m.Cpus);
+                w.WriteString("mem"); w.WriteInt64(m.Mem);
+                w.WriteString("disk"); w.WriteInt64(m.Disk);
+                Map(ref w, "attributes", m.Attributes);
+                List(ref w, "isolation_missing", m.IsolationMissing);
+                break;
+            case AgentRegistered m:
+                Header(ref w, m, 2);
+                Str(ref w, "agent_id", m.AgentId);
+                break;
+            case LaunchTask m:
+                Header(ref w, m, 7);
+                Str(ref w, "task_id", m.TaskId);
+                Str(ref w, "name", m.Name);
+                List(ref w, "argv", m.Argv);
+                Map(ref w, "env", m.Env);
+                w.WriteString("cpus"); w.WriteDouble(m.Cpus);
+                w.WriteString("mem"); w.WriteInt64(m.Mem);
+                break;
+            case KillTask m:
+                Header(ref w, m, 3);
+                Str(ref w, "task_id", m.TaskId);
+                w.WriteString("grace_ms"); w.WriteInt64(m.GraceMs);
+                break;
+            case StatusUpdate m:
+                Header(ref w, m, 7);
+                Str(ref w, "update_id", m.UpdateId);
+                Str(ref w, "task_id", m.TaskId);
+                Str(ref w, "state", m.State);
+                w.WriteString("exit_code"); OptionalInt(ref w, m.ExitCode);
+                w.WriteString("signal"); OptionalInt(ref w, m.Signal);
+                Str(ref w, "message", m.Message);
+                break;
+            case StatusAck m:
+                Header(ref w, m, 2);
+                Str(ref w, "update_id", m.UpdateId);
+                break;
+            case LogRead m:
+                Header(ref w, m, 6);
+                w.WriteString("req"); w.WriteInt64(m.RequestId);
+                Str(ref w, "task_id", m.TaskId);
+                Str(ref w, "stream", m.Stream);
+                w.WriteString("offset"); w.WriteInt64(m.Offset);
+                w.WriteString("max"); w.WriteInt64(m.Max);
+                break;
+            case LogData m:
+                Header(ref w, m, 5);
+                w.WriteString("req"); w.WriteInt64(m.RequestId);
+                w.WriteString("data"); w.WriteBinary(m.Data);
+                w.WriteString("offset"); w.WriteInt64(m.Offset);
+                Str(ref w, "error", m.Error);
+                break;
+            case Ping m:
+                Header(ref w, m, 2);
+                w.WriteString("seq"); w.WriteInt64(m.Sequence);
+                break;
+            case Pong m:
+                Header(ref w, m, 2);
+                w.WriteString("seq"); w.WriteInt64(m.Sequence);
+                break;
+            default:
+                throw new ArgumentException($"cannot encode {message.GetType().Name}", nameof(message));
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Decodes one message; throws <see cref="ProtocolException"/> naming the bad field.</summary>
+    public static WireMessage Decode(ReadOnlySpan<byte> payload, MessagePackLimits limits)
+    {
+        WireFields f;
+        try
+        {
+            f = WireFields.Read(payload, limits);
+        }
+        catch (MessagePackException e)
+        {
+            throw new ProtocolException($"malformed message: {e.Message}");
+        }
+        return f.MessageType switch
+        {
+            "register" => new RegisterAgent(f.String("agent_id"), f.String("hostname"), f.Double("cpus"), f.Int("mem"), f.Int("disk"),
+                f.StringMap("attributes"), f.StringList("isolation_missing")),
+            "registered" => new AgentRegistered(f.String("agent_id")),
+            "launch" => new LaunchTask(f.String("task_id"), f.String("name"), f.StringList("argv"), f.StringMap("env"), f.Double("cpus"), f.Int("mem")),
+            "kill" => new KillTask(f.String("task_id"), f.Int("grace_ms")),
+            "status" => new StatusUpdate(f.String("update_id"), f.String("task_id"), f.String("state"),
+                f.OptionalInt32("exit_code"), f.OptionalInt32("signal"), f.OptionalString("message")),
+            "status_ack" => new StatusAck(f.String("update_id")),
+            "log_read" => new LogRead(f.Int("req"), f.String("task_id"), f.String("stream"), f.Int("offset"), f.Int32("max")),
+            "log_data" => new LogData(f.Int("req"), f.Binary("data"), f.Int("offset"), f.OptionalString("error")),
+            "ping" => new Ping(f.Int("seq")),
+            "pong" => new Pong(f.Int("seq")),
+            var other => new UnknownMessage(other),
+        };
+    }
+
+    private static void Header(ref MessagePackWriter w, WireMessage m, int fields)
+    {
+        w.WriteMapHeader(fields);
+        w.WriteString("t");
+        w.WriteString(m.Type);
+    }
+
+    private static void Str(ref MessagePackWriter w, string key, string? value)
+    {
+        w.WriteString(key);
+        w.WriteString(value);
+    }
+
+    private static void OptionalInt(ref MessagePackWriter w, int? value)
+    {
+        if (value is { } v) w.WriteInt64(v);
+        else w.WriteNil();
+    }
+
+    private static void List(ref MessagePackWriter w, string key, IReadOnlyList<string> values)
+    {
+        w.WriteString(key);
+        w.WriteArrayHeader(values.Count);
+        foreach (var value in values) w.WriteString(value);
+    }
+
+    private static void Map(ref MessagePackWriter w, string key, IReadOnlyDictionary<string, string> values)
+    {
+        w.WriteString(key);
+        w.WriteMapHeader(values.Count);
+        foreach (var (k, v) in values.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            w.WriteString(k);
+            w.WriteString(v);
+        }
+    }
+}

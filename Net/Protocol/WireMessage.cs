@@ -1,0 +1,79 @@
+namespace MiniMesos.Net.Protocol;
+
+// The application messages on the cluster port, after the handshake (docs/protocol.md, "Messages").
+// One family, like a discriminated union: each record is one message type, named by its "t" string.
+
+internal abstract record WireMessage
+{
+    public abstract string Type { get; }
+}
+
+/// <summary>Agent -> master, first message after the handshake. AgentId is empty on the agent's first start.</summary>
+internal sealed record RegisterAgent(
+    string AgentId, string Hostname, double Cpus, long Mem, long Disk,
+    IReadOnlyDictionary<string, string> Attributes, IReadOnlyList<string> IsolationMissing) : WireMessage
+{
+    public override string Type => "register";
+}
+
+/// <summary>Master -> agent: the id the agent must use from now on (kept across agent restarts).</summary>
+internal sealed record AgentRegistered(string AgentId) : WireMessage
+{
+    public override string Type => "registered";
+}
+
+/// <summary>Master -> agent: run a task.</summary>
+internal sealed record LaunchTask(
+    string TaskId, string Name, IReadOnlyList<string> Argv, IReadOnlyDictionary<string, string> Env,
+    double Cpus, long Mem) : WireMessage
+{
+    public override string Type => "launch";
+}
+
+/// <summary>Master -> agent: SIGTERM the task, then kill everything left after the grace period.</summary>
+internal sealed record KillTask(string TaskId, long GraceMs) : WireMessage
+{
+    public override string Type => "kill";
+}
+
+/// <summary>Agent -> master: a task changed state. Resent until acknowledged with the same UpdateId.</summary>
+internal sealed record StatusUpdate(
+    string UpdateId, string TaskId, string State, int? ExitCode, int? Signal, string? Message) : WireMessage
+{
+    public override string Type => "status";
+}
+
+/// <summary>Master -> agent: the update was applied (or will never apply); stop resending it.</summary>
+internal sealed record StatusAck(string UpdateId) : WireMessage
+{
+    public override string Type => "status_ack";
+}
+
+/// <summary>Master -> agent: read part of a task's stdout or stderr.</summary>
+internal sealed record LogRead(long RequestId, string TaskId, string Stream, long Offset, int Max) : WireMessage
+{
+    public override string Type => "log_read";
+}
+
+/// <summary>Agent -> master: the answer to <see cref="LogRead"/>; Error set when the task or file is unknown.</summary>
+internal sealed record LogData(long RequestId, byte[] Data, long Offset, string? Error) : WireMessage
+{
+    public override string Type => "log_data";
+}
+
+/// <summary>Either side, to keep the connection alive and detect a dead peer; answered with <see cref="Pong"/>.</summary>
+internal sealed record Ping(long Sequence) : WireMessage
+{
+    public override string Type => "ping";
+}
+
+internal sealed record Pong(long Sequence) : WireMessage
+{
+    public override string Type => "pong";
+}
+
+/// <summary>A message type this node does not know (a newer peer): logged and ignored.</summary>
+internal sealed record UnknownMessage(string UnknownType) : WireMessage
+{
+    public override string Type => UnknownType;
+}

@@ -1,0 +1,23 @@
+namespace MiniMesos.Net.Wire;
+
+/// <summary>
+/// What this node claims and knows for the handshake. The secret is the shared cluster secret: use at least
+/// 32 random bytes, since the proofs exchanged are HMACs an eavesdropper could attack offline.
+/// </summary>
+internal sealed record HandshakeOptions(string NodeId, string Role, string ClusterName, byte[] Secret, int ProtocolVersion = 1)
+{
+    /// <summary>Upper bound on the whole handshake, so a silent or slow peer cannot hold a slot.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    internal void Validate()
+    {
+        if (string.IsNullOrEmpty(NodeId) || string.IsNullOrEmpty(Role) || string.IsNullOrEmpty(ClusterName))
+            throw new ArgumentException("node id, role and cluster name must not be empty");
+        if (Secret is null || Secret.Length == 0)
+            throw new ArgumentException("the cluster secret must not be empty", nameof(Secret));
+        if (ProtocolVersion < 0)
+            throw new ArgumentOutOfRangeException(nameof(ProtocolVersion), ProtocolVersion, "must not be negative");
+        if (Timeout <= TimeSpan.Zero && Timeout != System.Threading.Timeout.InfiniteTimeSpan)
+            throw new ArgumentOutOfRangeException(nameof(Timeout), Timeout, "must be positive");
+    }
+}

@@ -1,0 +1,79 @@
+using MiniMesos.Net.Cli;
+using MiniMesos.Net.Security;
+using Xunit;
+
+namespace MiniMesos.Tests.Cli;
+
+public sealed class CliParsingTests
+{
+    [Theory]
+    [InlineData("pi1", "pi1", 5050)]
+    [InlineData("pi1:6000", "pi1", 6000)]
+    [InlineData("http://10.0.0.1:5050/", "10.0.0.1", 5050)]
+    [InlineData("[::1]:7000", "::1", 7000)]
+    [InlineData("[::1]", "::1", 5050)]
+    [InlineData("fe80::1", "fe80::1", 5050)]
+    public void EndpointsParse(string text, string host, int port) =>
+        Assert.Equal((host, port), Endpoint.Parse(text, 5050, "--master"));
+
+    [Theory]
+    [InlineData("pi1:0")]
+    [InlineData("pi1:70000")]
+    [InlineData("pi1:x")]
+    [InlineData(":5050")]
+    [InlineData("")]
+    [InlineData("[::1")]
+    public void BadEndpointsNameTheFlag(string text)
+    {
+        var e = Assert.Throws<ConfigException>(() => Endpoint.Parse(text, 5050, "--master"));
+        Assert.StartsWith("--master:", e.Message);
+    }
+
+    [Fact]
+    public void ResourcesParse()
+    {
+        var r = ResourceParser.Parse("cpus=1.5; mem=2048;disk:100");
+        Assert.Equal(1.5, r.Cpus);
+        Assert.Equal(2048, r.MemMb);
+        Assert.Equal(100, r.DiskMb);
+        Assert.Null(ResourceParser.Parse(null).Cpus);
+    }
+
+    [Theory]
+    [InlineData("gpus=1", "unknown resource 'gpus'")]
+    [InlineData("cpus=-1", "not a positive number")]
+    [InlineData("mem=1.5", "whole number")]
+    [InlineData("cpus", "not name=value")]
+    public void BadResourcesAreRefused(string text, string reason) =>
+        Assert.Contains(reason, Assert.Throws<ConfigException>(() => ResourceParser.Parse(text)).Message);
+
+    [Fact]
+    public void GeneratedTokensAreLongAndDistinct()
+    {
+        var a = ClusterSecret.Generate();
+        Assert.Null(ClusterSecret.Validate(a));
+        Assert.NotEqual(a, ClusterSecret.Generate());
+        Assert.NotNull(ClusterSecret.Validate("short"));
+        Assert.NotNull(ClusterSecret.Validate("has a space in the middle"));
+    }
+
+    [Fact]
+    public void MasterStoresItsGeneratedTokenPrivatelyAndReusesIt()
+    {
+        var dir = Directory.CreateTempSubdirectory("minimesos-test-").FullName;
+        try
+        {
+            var (first, generated) = ClusterSecret.LoadOrCreate(null, dir);
+            Assert.True(generated);
+            var path = Path.Combine(dir, ClusterSecret.FileName);
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+            var (second, again) = ClusterSecret.LoadOrCreate(null, dir);
+            Assert.False(again);
+            Assert.Equal(first.Token, second.Token);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+}

@@ -1,0 +1,36 @@
+using System.Diagnostics;
+
+namespace MiniMesos.Tests.EndToEnd;
+
+/// <summary>Runs the real `minimesos` CLI (the built minimesos.dll next to the tests) as a child process.</summary>
+internal static class CliProcess
+{
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(IEnumerable<string> args,
+        IReadOnlyDictionary<string, string>? env = null, TimeSpan? timeout = null)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "minimesos.dll"));
+        foreach (var arg in args) info.ArgumentList.Add(arg);
+        foreach (var name in new[] { "MINIMESOS_TOKEN", "MINIMESOS_TOKEN_FILE", "MINIMESOS_MASTER" }) info.Environment.Remove(name);
+        foreach (var (key, value) in env ?? new Dictionary<string, string>()) info.Environment[key] = value;
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"minimesos {string.Join(' ', args)} did not finish; stderr so far: {await stderr}");
+        }
+        return (process.ExitCode, await stdout, await stderr);
+    }
+}

@@ -1,0 +1,68 @@
+using Xunit;
+
+namespace MiniMesos.Tests.EndToEnd;
+
+/// <summary>The `minimesos run` CLI as a user runs it: a separate process against a running master.</summary>
+public sealed class CliRunTests
+{
+    [Fact]
+    public async Task RunStreamsOutputAndExitsWithTheTaskExitCode()
+    {
+        await using var cluster = await InProcessCluster.StartAsync();
+        var (code, stdout, stderr) = await CliProcess.RunAsync(
+            ["run", "--master", $"127.0.0.1:{cluster.Api.Port}", "--", "sh", "-c", "echo hello; echo to-stderr >&2; exit 3"],
+            new Dictionary<string, string> { ["MINIMESOS_TOKEN"] = cluster.Secret.Token });
+        Assert.Equal(3, code);
+        Assert.Equal("hello\n", stdout);
+        Assert.Contains("to-stderr", stderr);
+    }
+
+    [Fact]
+    public async Task DetachPrintsTheTaskIdAndTokenFileWorks()
+    {
+        await using var cluster = await InProcessCluster.StartAsync();
+        var tokenFile = Path.Combine(cluster.Dir, "token-copy");
+        await File.WriteAllTextAsync(tokenFile, cluster.Secret.Token + "\n");
+        var (code, stdout, _) = await CliProcess.RunAsync(
+            ["run", "--detach", "--name", "bg", "--token-file", tokenFile, "--master", $"127.0.0.1:{cluster.Api.Port}", "--", "true"]);
+        Assert.Equal(0, code);
+        Assert.StartsWith("bg.", stdout.Trim());
+        Assert.NotNull(cluster.Master.Service.Task(stdout.Trim()));
+    }
+
+    [Theory]
+    [InlineData(new[] { "run" }, "command")]                                   // no command
+    [InlineData(new[] { "run", "--cpus", "many", "--", "true" }, "--cpus")]      // not a number
+    [InlineData(new[] { "frobnicate" }, "frobnicate")]                          // unknown command
+    [InlineData(new[] { "run", "--token", "short", "--", "true" }, "--token")]  // bad token
+    [InlineData(new[] { "run", "--", "true" }, "no cluster token")]             // no token at all
+    [InlineData(new[] { "run", "--token", "0123456789abcdef", "--master", "h:99999", "--", "true" }, "--master")]
+    public async Task UsageErrorsExit2WithAClearMessage(string[] args, string mentions)
+    {
+        var (code, _, stderr) = await CliProcess.RunAsync(args);
+        Assert.Equal(2, code);
+        Assert.Contains(mentions, stderr);
+        Assert.DoesNotContain("   at ", stderr); // never a stack trace
+    }
+
+    [Fact]
+    public async Task UnreachableMasterExits1()
+    {
+        var port = InProcessCluster.FreePort();
+        var (code, _, stderr) = await CliProcess.RunAsync(["run", "--token", "0123456789abcdef", "--master", $"127.0.0.1:{port}", "--", "true"]);
+        Assert.Equal(1, code);
+        Assert.Contains("cannot reach the master", stderr);
+        Assert.DoesNotContain("   at ", stderr);
+    }
+
+    [Fact]
+    public async Task HelpAndVersionWork()
+    {
+        var (code, stdout, _) = await CliProcess.RunAsync(["--help"]);
+        Assert.Equal(0, code);
+        foreach (var command in new[] { "master", "agent", "dev", "run", "version", "Exit codes" }) Assert.Contains(command, stdout);
+        var (versionCode, version, _) = await CliProcess.RunAsync(["version"]);
+        Assert.Equal(0, versionCode);
+        Assert.Matches(@"^minimesos \d+\.\d+\.\d+", version);
+    }
+}

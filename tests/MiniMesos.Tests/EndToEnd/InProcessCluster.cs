@@ -1,0 +1,72 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using MiniMesos.Net.Cli;
+using MiniMesos.Net.Hosts;
+using MiniMesos.Net.Logging;
+using MiniMesos.Net.Security;
+
+namespace MiniMesos.Tests.EndToEnd;
+
+/// <summary>A real master and agent (Kestrel, TCP, handshake, real processes) in the test process, on loopback ports.</summary>
+internal sealed class InProcessCluster : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<Task> _stopped = [];
+    private readonly LineLoggerProvider _logs;
+
+    private InProcessCluster(string dir, ClusterSecret secret, StringWriter log)
+    {
+        Dir = dir;
+        Secret = secret;
+        Log = log;
+        _logs = new LineLoggerProvider("test", LogLevel.Debug, TextWriter.Synchronized(log));
+    }
+
+    public string Dir { get; }
+    public ClusterSecret Secret { get; }
+    public StringWriter Log { get; }
+    public IPEndPoint Api { get; private set; } = null!;
+    public IPEndPoint ClusterPort { get; private set; } = null!;
+    public MasterHost Master { get; private set; } = null!;
+
+    public static async Task<InProcessCluster> StartAsync(int agents = 1)
+    {
+        var cluster = new InProcessCluster(Directory.CreateTempSubdirectory("minimesos-e2e-").FullName,
+            new ClusterSecret(ClusterSecret.Generate(), "test"), new StringWriter());
+        cluster.Api = new IPEndPoint(IPAddress.Loopback, FreePort());
+        cluster.ClusterPort = new IPEndPoint(IPAddress.Loopback, FreePort());
+        var (master, stopped) = await MasterHost.StartAsync(
+            new MasterOptions(cluster.Api, cluster.ClusterPort, Path.Combine(cluster.Dir, "master"), "test", cluster.Secret),
+            cluster._logs, cluster._stop.Token);
+        cluster.Master = master;
+        cluster._stopped.Add(stopped);
+        for (var i = 0; i < agents; i++) await cluster.StartAgentAsync($"agent{i}", cluster.Secret, "test");
+        return cluster;
+    }
+
+    public async Task StartAgentAsync(string name, ClusterSecret secret, string clusterName, bool waitForRegistration = true)
+    {
+        var agent = AgentHost.Start(new AgentOptions("127.0.0.1", ClusterPort.Port, Path.Combine(Dir, name), clusterName, secret,
+            IsolationMode.None, new ResourceOverrides(2, 1024, 1024)), _logs, _stop.Token);
+        _stopped.Add(agent.Stopped);
+        if (waitForRegistration) await agent.Connector.Registered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    public ApiClient Client(string? token = null) => new("127.0.0.1", Api.Port, token ?? Secret.Token);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await Task.WhenAll(_stopped).WaitAsync(TimeSpan.FromSeconds(15));
+        _logs.Dispose();
+        Directory.Delete(Dir, recursive: true);
+    }
+
+    public static int FreePort()
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)socket.LocalEndPoint!).Port;
+    }
+}

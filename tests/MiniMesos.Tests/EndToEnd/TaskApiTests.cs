@@ -1,0 +1,160 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using MiniMesos.Net.Cli;
+using MiniMesos.Net.Http;
+using MiniMesos.Net.Security;
+using Xunit;
+
+namespace MiniMesos.Tests.EndToEnd;
+
+/// <summary>The first task end to end: HTTP API -> master -> cluster port -> agent -> real process -> output back.</summary>
+public sealed class TaskApiTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+
+    private static TaskSubmitRequest Shell(string script) => new(["/bin/sh", "-c", script], null, "e2e", 0.1, 32, null);
+
+    [Fact]
+    public async Task TaskRunsAndReportsOutputAndExitCode()
+    {
+        await using var cluster = await InProcessCluster.StartAsync();
+        using var client = cluster.Client();
+        var task = await client.SubmitAsync(Shell("echo hello; echo oops >&2; exit 3"), CancellationToken.None);
+        Assert.StartsWith("e2e.", task.Id);
+        var stdout = new MemoryStream();
+        var stderr = new MemoryStream();
+        await Task.WhenAll(client.FollowLogAsync(task.Id, "stdout", stdout, CancellationToken.None),
+            client.FollowLogAsync(task.Id, "stderr", stderr, CancellationToken.None)).WaitAsync(Patience);
+        Assert.Equal("hello\n", Encoding.UTF8.GetString(stdout.ToArray()));
+        Assert.Equal("oops\n", Encoding.UTF8.GetString(stderr.ToArray()));
+        var final = await client.GetTaskAsync(task.Id, CancellationToken.None);
+        Assert.Equal("TASK_FAILED", final.State);
+        Assert.Equal(3, final.ExitCode);
+        Assert.Equal(3, RunCommand.ExitCode(final, TextWriter.Null));
+    }
+
+    [Fact]
+    public async Task OutputStreamsWhileTheTaskRuns()
+    {
+        await using var cluster = await InProcessCluster.StartAsync();
+        using var client = cluster.Client();
+        // The task waits for a file the test creates only after it has seen the first line.
+        var gate = Path.Combine(cluster.Dir, "gate");
+        var task = await client.SubmitAsync(Shell($"echo first; while [ ! -e {gate} ]; do sleep 0.05; done; echo second"), CancellationToken.None);
+        var output = new SignallingStream("first\n", () => File.WriteAllText(gate, ""));
+        await client.FollowLogAsync(task.Id, "stdout", output, CancellationToken.None).WaitAsync(Patience);
+        Assert.Equal("first\nsecond\n", output.Text);
+        Assert.Equal("TASK_FINISHED", (await client.GetTaskAsync(task.Id, CancellationToken.None)).State);
+    }
+
+    [Fact]
+    public async Task KillEndsARunningTask()
+    {
+        await using var cluster = await InProcessCluster.StartAsync();
+        using var client = cluster.Client();
+        var task = await client.SubmitAsync(Shell("echo started; exec sleep 60"), CancellationToken.None);
+        var output = new SignallingStream("started\n", () => { });
+        var follow = client.FollowLogAsync(task.Id, "stdout", output, CancellationToken.None);
+        await output.Seen.WaitAsync(Patience);
+        var killed = await client.KillAsync(task.Id, CancellationToken.None);
+        await follow.WaitAsync(Patience);
+        var final = await client.GetTaskAsync(task.Id, CancellationToken.None);
+        Assert.Equal("TASK_KILLED", final.State);
+        Assert.Equal(15, final.Signal);
+        Assert.Equal(143, RunCommand.ExitCode(final, TextWriter.Null));
+        Assert.NotNull(killed);
+    }
+
+    [Fact]
+    public async Task RequestsWithoutTheRightTokenGet401WithAReason()
+    {
+        await using var cluster = await InProcessCluster.StartAsync(agents: 0);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://{cluster.Api}") };
+        var health = await http.GetAsync("/health");
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        var missing = await http.GetAsync("/v1/tasks");
+        Assert.Equal(HttpStatusCode.Unauthorized, missing.StatusCode);
+        Assert.Contains("missing bearer token", await missing.Content.ReadAsStringAsync());
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "mm_wrong-token-0123456789");
+        var wrong = await http.GetAsync("/v1/tasks");
+        Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        Assert.Contains("wrong token", await wrong.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task BadRequestsNameTheFieldAndChangeNothing()
+    {
+        await using var cluster = await InProcessCluster.StartAsync(agents: 0);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://{cluster.Api}") };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", cluster.Secret.Token);
+        var bad = await http.PostAsync("/v1/tasks", new StringContent("""{"args":["true"],"cpus":-1}""", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var body = await bad.Content.ReadAsStringAsync();
+        Assert.Contains("\"field\":\"cpus\"", body);
+        Assert.Empty(cluster.Master.Service.Tasks());
+        using var huge = await http.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/v1/tasks")
+        {
+            Content = new ByteArrayContent(new byte[(1 << 20) + 10]),
+            Headers = { ExpectContinue = true },
+        });
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, huge.StatusCode);
+        var unknown = await http.GetAsync("/v1/tasks/nope");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Contains("no task 'nope'", await unknown.Content.ReadAsStringAsync());
+        var badStream = await http.GetAsync("/v1/tasks/nope/logs/stdin");
+        Assert.Equal(HttpStatusCode.BadRequest, badStream.StatusCode);
+        using var client = cluster.Client();
+        var e = await Assert.ThrowsAsync<CliException>(() => client.SubmitAsync(new TaskSubmitRequest(["x"], null, "bad name!", null, null, null), CancellationToken.None));
+        Assert.Equal(ExitCodes.UsageError, e.ExitCode);
+    }
+
+    [Fact]
+    public async Task TaskWaitsWithAReasonUntilAnAgentArrives()
+    {
+        await using var cluster = await InProcessCluster.StartAsync(agents: 0);
+        using var client = cluster.Client();
+        var task = await client.SubmitAsync(Shell("echo late"), CancellationToken.None);
+        var waiting = await client.GetTaskAsync(task.Id, CancellationToken.None);
+        Assert.Equal("TASK_STAGING", waiting.State);
+        Assert.Equal("no agent is registered", waiting.WaitingReason);
+        await cluster.StartAgentAsync("late-agent", cluster.Secret, "test");
+        var output = new MemoryStream();
+        await client.FollowLogAsync(task.Id, "stdout", output, CancellationToken.None).WaitAsync(Patience);
+        Assert.Equal("late\n", Encoding.UTF8.GetString(output.ToArray()));
+    }
+
+    [Theory]
+    [InlineData(false, "test")]
+    [InlineData(true, "other-cluster")]
+    public async Task AgentsWithTheWrongSecretOrClusterAreRefused(bool rightSecret, string clusterName)
+    {
+        await using var cluster = await InProcessCluster.StartAsync(agents: 0);
+        var secret = rightSecret ? cluster.Secret : new ClusterSecret(ClusterSecret.Generate(), "test");
+        await cluster.StartAgentAsync("intruder", secret, clusterName, waitForRegistration: false);
+        var deadline = DateTime.UtcNow + Patience;
+        while (!cluster.Log.ToString().Contains("refused") && DateTime.UtcNow < deadline) await Task.Delay(50);
+        Assert.Contains("refused", cluster.Log.ToString());
+        await Task.Delay(300);
+        Assert.Empty(cluster.Master.Service.Agents());
+    }
+
+    /// <summary>Collects what is written and runs an action once an expected prefix has arrived.</summary>
+    private sealed class SignallingStream(string expected, Action onSeen) : MemoryStream
+    {
+        private readonly TaskCompletionSource _seen = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Seen => _seen.Task;
+        public string Text => Encoding.UTF8.GetString(ToArray());
+
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            await base.WriteAsync(buffer, cancellationToken);
+            if (!_seen.Task.IsCompleted && Text.StartsWith(expected, StringComparison.Ordinal))
+            {
+                onSeen();
+                _seen.TrySetResult();
+            }
+        }
+    }
+}

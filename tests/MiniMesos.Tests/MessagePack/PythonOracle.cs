@@ -1,0 +1,43 @@
+using System.Diagnostics;
+
+namespace MiniMesos.Tests.MessagePack;
+
+/// <summary>
+/// Runs tests/oracles/msgpack_oracle.py with Debian's /usr/bin/python3 (the interpreter that sees
+/// python3-msgpack). A missing interpreter or module is a failure, never a skip.
+/// </summary>
+internal static class PythonOracle
+{
+    public const string Interpreter = "/usr/bin/python3";
+
+    public static string ScriptPath => Path.Combine(AppContext.BaseDirectory, "oracles", "msgpack_oracle.py");
+
+    public static (int ExitCode, string Output) Run(params string[] args)
+    {
+        if (!File.Exists(Interpreter))
+            throw new InvalidOperationException($"{Interpreter} not found: install python3-msgpack (apt-get install python3-msgpack)");
+        if (!File.Exists(ScriptPath))
+            throw new InvalidOperationException($"oracle script missing at {ScriptPath}");
+        var psi = new ProcessStartInfo(Interpreter)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        psi.ArgumentList.Add(ScriptPath);
+        foreach (string a in args)
+            psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi) ?? throw new InvalidOperationException("could not start python");
+        Task<string> stdout = p.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(TimeSpan.FromSeconds(60)))
+        {
+            p.Kill();
+            throw new TimeoutException("msgpack oracle did not finish within 60 s");
+        }
+        string output = stdout.Result + stderr.Result;
+        if (p.ExitCode == 3)
+            throw new InvalidOperationException("python3-msgpack is not importable by /usr/bin/python3: install python3-msgpack. " + output);
+        return (p.ExitCode, output);
+    }
+}

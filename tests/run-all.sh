@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Every test: installs what the tests need, runs the xunit suite (unit, oracle, fuzz, simulation,
+# in-process cluster, CLI, namespace lab), publishes the Native AOT binary with warnings as errors and
+# smoke-runs it, then runs the cgroup v2 checks in a QEMU VM. Exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+apt_install() {
+  # apt occasionally fails on a transient dpkg temp-file error: retry once.
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null || {
+    sleep 3; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null; }
+}
+packages=(libsqlite3-dev clang zlib1g-dev python3-msgpack python3-zeroconf iproute2 nftables)
+missing=()
+for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "== installing ${missing[*]}"
+  apt-get update -qq || true
+  apt_install "${missing[@]}"
+fi
+
+step() { echo; echo "== $*"; }
+
+step "dotnet test"
+log="$(mktemp)"
+set +e
+dotnet test tests/MiniMesos.Tests -nologo 2>&1 | tee "$log"
+rc=${PIPESTATUS[0]}
+set -e
+summary="$(grep -E -- "- Failed: +[0-9]+, Passed: +[0-9]+" "$log" | tail -1)"
+passed="$(sed -nE 's/.*Passed: +([0-9]+).*/\1/p' <<<"$summary")"
+failed="$(sed -nE 's/.*Failed: +([0-9]+),.*/\1/p' <<<"$summary")"
+rm -f "$log"
+if [ "$rc" != 0 ] || [ -z "$passed" ] || [ "$passed" = 0 ]; then
+  echo "dotnet test failed (exit $rc): ${summary:-no summary}"; exit 1
+fi
+
+step "publish (Native AOT, warnings are errors)"
+packaging/publish.sh linux-x64 out
+if ldd out/minimesos | grep -qi sqlite; then echo "the binary links a sqlite shared library"; ldd out/minimesos; exit 1; fi
+echo "ldd: $(ldd out/minimesos | awk '{print $1}' | tr '\n' ' ')"
+
+step "smoke test of the published binary"
+tests/smoke.sh out/minimesos
+
+if [ -x tests/vm/run-vm-tests.sh ]; then
+  step "cgroup v2 checks in a VM"
+  tests/vm/run-vm-tests.sh out/minimesos
+fi
+
+echo
+echo "all tests passed"
+echo "$passed passed, $failed failed"

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Smoke test of a published binary: `minimesos dev`, then `minimesos run` whose output and exit code are checked.
+# Usage: tests/smoke.sh path/to/minimesos
+set -euo pipefail
+bin="$(realpath "${1:?usage: smoke.sh path/to/minimesos}")"
+token="smoke-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+api_port=$(( 20000 + RANDOM % 10000 )); cluster_port=$(( api_port + 1 ))
+log="$(mktemp)"
+"$bin" dev --token "$token" --port "$api_port" --cluster-port "$cluster_port" >"$log" 2>&1 &
+dev=$!
+cleanup() { kill -TERM "$dev" 2>/dev/null || true; wait "$dev" 2>/dev/null || true; rm -f "$log"; }
+trap cleanup EXIT
+for _ in $(seq 1 100); do grep -q "minimesos dev is ready" "$log" && break; sleep 0.1; done
+grep -q "minimesos dev is ready" "$log" || { echo "smoke: dev did not become ready:"; cat "$log"; exit 1; }
+
+set +e
+out="$("$bin" run --token "$token" --master "127.0.0.1:$api_port" -- sh -c 'echo hello; exit 3')"
+code=$?
+set -e
+[ "$code" = 3 ] || { echo "smoke: run exited $code, expected 3"; cat "$log"; exit 1; }
+[ "$out" = hello ] || { echo "smoke: run printed '$out', expected 'hello'"; exit 1; }
+
+start=$(date +%s%N); "$bin" --help >/dev/null; end=$(date +%s%N)
+rss=$(awk '/VmRSS/ {print $2}' "/proc/$dev/status")
+kill -TERM "$dev"; dev_code=0; wait "$dev" || dev_code=$?
+[ "$dev_code" = 0 ] || { echo "smoke: dev exited $dev_code after SIGTERM"; cat "$log"; exit 1; }
+grep -q "master shutting down" "$log" || { echo "smoke: no clean shutdown line"; cat "$log"; exit 1; }
+echo "smoke: ok (run exit 3 + output; --help $(( (end - start) / 1000000 )) ms; dev idle RSS ${rss} KiB; SIGTERM exit 0)"
