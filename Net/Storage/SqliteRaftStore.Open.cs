@@ -51,10 +51,13 @@ internal sealed partial class SqliteRaftStore
         try
         {
             connection.Open();
-            Configure(dataDir, connection);
-            var first = InitializeOrCheck(dataDir, connection, identity);
+            // Check before changing anything: a foreign file must be left exactly as it was found.
+            CheckIntegrity(dataDir, connection);
+            ulong? first = Check(dataDir, connection, identity);
+            SetDurability(dataDir, connection);
+            first ??= CreateSchema(connection, identity);
             store = new SqliteRaftStore(path, identity, connection);
-            store.LoadState(first);
+            store.LoadState(first.Value);
             return store;
         }
         catch (SqliteException e)
@@ -96,14 +99,8 @@ internal sealed partial class SqliteRaftStore
         }
     }
 
-    private static void Configure(string dataDir, SqliteConnection connection)
+    private static void CheckIntegrity(string dataDir, SqliteConnection connection)
     {
-        var mode = Scalar(connection, "PRAGMA journal_mode=WAL") as string;
-        if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new StorageException($"data dir {dataDir}: SQLite refused WAL mode (got '{mode}'): use a local file system for --data-dir");
-        }
-        Execute(connection, "PRAGMA synchronous=FULL");
         var check = Scalar(connection, "PRAGMA quick_check") as string;
         if (check != "ok")
         {
@@ -112,8 +109,19 @@ internal sealed partial class SqliteRaftStore
         }
     }
 
-    /// <summary>Creates the schema in an empty file, or checks format and identity of an existing one. Returns the stored log_first.</summary>
-    private static ulong InitializeOrCheck(string dataDir, SqliteConnection connection, StoreIdentity identity)
+    /// <summary>WAL: a commit is one sequential append + fsync; FULL: that fsync happens at every commit.</summary>
+    private static void SetDurability(string dataDir, SqliteConnection connection)
+    {
+        var mode = Scalar(connection, "PRAGMA journal_mode=WAL") as string;
+        if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new StorageException($"data dir {dataDir}: SQLite refused WAL mode (got '{mode}'): use a local file system for --data-dir");
+        }
+        Execute(connection, "PRAGMA synchronous=FULL");
+    }
+
+    /// <summary>Checks format and identity of an existing store and returns its log_first; null for an empty file.</summary>
+    private static ulong? Check(string dataDir, SqliteConnection connection, StoreIdentity identity)
     {
         var hasMeta = (long)Scalar(connection, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'")! > 0;
         if (!hasMeta)
@@ -123,22 +131,7 @@ internal sealed partial class SqliteRaftStore
                 throw new StorageException($"data dir {dataDir}: {FileName} is a SQLite database but not a MiniMesos Raft store: " +
                     "use another --data-dir");
             }
-            using var tx = connection.BeginTransaction();
-            Execute(connection, """
-                CREATE TABLE meta(key TEXT PRIMARY KEY, value NOT NULL);
-                CREATE TABLE hard_state(id INTEGER PRIMARY KEY CHECK (id = 1), term INTEGER NOT NULL, voted_for INTEGER NOT NULL, commit_index INTEGER NOT NULL);
-                CREATE TABLE log(idx INTEGER PRIMARY KEY, term INTEGER NOT NULL, type INTEGER NOT NULL, data BLOB NOT NULL);
-                CREATE TABLE snapshot(id INTEGER PRIMARY KEY CHECK (id = 1), idx INTEGER NOT NULL, term INTEGER NOT NULL, voters BLOB NOT NULL, data BLOB NOT NULL);
-                """, tx);
-            using var insert = new SqliteCommand(
-                "INSERT INTO meta(key, value) VALUES ('format_version', $format), ('cluster', $cluster), ('node_id', $node), ('log_first', 1)",
-                connection, tx);
-            insert.Parameters.AddWithValue("$format", FormatVersion);
-            insert.Parameters.AddWithValue("$cluster", identity.ClusterName);
-            insert.Parameters.AddWithValue("$node", ToDb(identity.NodeId));
-            insert.ExecuteNonQuery();
-            tx.Commit();
-            return 1;
+            return null;
         }
         var meta = new Dictionary<string, object>(StringComparer.Ordinal);
         using (var select = new SqliteCommand("SELECT key, value FROM meta", connection))
@@ -167,6 +160,26 @@ internal sealed partial class SqliteRaftStore
                 "use another --data-dir, or remove it if you are sure");
         }
         return FromDb(first);
+    }
+
+    private static ulong CreateSchema(SqliteConnection connection, StoreIdentity identity)
+    {
+        using var tx = connection.BeginTransaction();
+        Execute(connection, """
+            CREATE TABLE meta(key TEXT PRIMARY KEY, value NOT NULL);
+            CREATE TABLE hard_state(id INTEGER PRIMARY KEY CHECK (id = 1), term INTEGER NOT NULL, voted_for INTEGER NOT NULL, commit_index INTEGER NOT NULL);
+            CREATE TABLE log(idx INTEGER PRIMARY KEY, term INTEGER NOT NULL, type INTEGER NOT NULL, data BLOB NOT NULL);
+            CREATE TABLE snapshot(id INTEGER PRIMARY KEY CHECK (id = 1), idx INTEGER NOT NULL, term INTEGER NOT NULL, voters BLOB NOT NULL, data BLOB NOT NULL);
+            """, tx);
+        using var insert = new SqliteCommand(
+            "INSERT INTO meta(key, value) VALUES ('format_version', $format), ('cluster', $cluster), ('node_id', $node), ('log_first', 1)",
+            connection, tx);
+        insert.Parameters.AddWithValue("$format", FormatVersion);
+        insert.Parameters.AddWithValue("$cluster", identity.ClusterName);
+        insert.Parameters.AddWithValue("$node", ToDb(identity.NodeId));
+        insert.ExecuteNonQuery();
+        tx.Commit();
+        return 1;
     }
 
     private void LoadState(ulong first)

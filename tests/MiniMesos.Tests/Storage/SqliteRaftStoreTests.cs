@@ -122,6 +122,14 @@ public sealed class SqliteRaftStoreTests : IDisposable
         ExecuteRaw("CREATE TABLE photos(id INTEGER PRIMARY KEY)");
         var e = Assert.Throws<StorageException>(() => SqliteRaftStore.Open(_dir.Path, Node1));
         Assert.Contains("not a MiniMesos Raft store", e.Message);
+        Assert.Equal("delete", ScalarRaw("PRAGMA journal_mode")); // left as found: not even switched to WAL
+    }
+
+    [Fact]
+    public void UsesWriteAheadLogging()
+    {
+        SqliteRaftStore.Open(_dir.Path, Node1).Dispose();
+        Assert.Equal("wal", ScalarRaw("PRAGMA journal_mode"));
     }
 
     [Fact]
@@ -159,6 +167,14 @@ public sealed class SqliteRaftStoreTests : IDisposable
     private (long, DateTime)[] FileStates() =>
         Directory.GetFiles(_dir.Path).Order(StringComparer.Ordinal)
             .Select(f => new FileInfo(f)).Select(f => (f.Length, f.LastWriteTimeUtc)).ToArray();
+
+    private object? ScalarRaw(string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={_dir.DbFile};Pooling=False");
+        connection.Open();
+        using var command = new SqliteCommand(sql, connection);
+        return command.ExecuteScalar();
+    }
 
     private void ExecuteRaw(string sql)
     {
