@@ -96,8 +96,9 @@ internal sealed partial class RaftNode
         {
             TickLeader();
         }
-        else if (_electionElapsed >= _randomizedElectionTimeout)
+        else if (_electionElapsed >= _randomizedElectionTimeout || (Promotable && _config.Voters.Count == 1))
         {
+            // (A sole voter has nobody to split votes with: it need not wait out a timeout to lead.)
             _electionElapsed = 0;
             // Silent for a whole timeout: we no longer know a leader. Forgetting it also ends the CheckQuorum lease,
             // which a node that cannot campaign (not a voter in its possibly stale config) would otherwise renew forever.

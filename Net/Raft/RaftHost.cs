@@ -1,0 +1,192 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using MiniMesos.Core.Raft;
+using MiniMesos.Net.Master;
+
+namespace MiniMesos.Net.Raft;
+
+/// <summary>
+/// The one loop that drives a <see cref="RaftNode"/>: ticks, incoming messages and proposals go in through a
+/// channel; each Ready is persisted, THEN its messages are sent, then committed entries are applied and the
+/// waiting proposers answered. Everything the node sees happens on this loop, so the node needs no locks.
+/// </summary>
+internal sealed class RaftHost : IReplicatedLog, IAsyncDisposable
+{
+    private readonly RaftNode _node;
+    private readonly Action<Ready> _persist;
+    private readonly IRaftTransport _transport;
+    private readonly IRaftStateMachine _machine;
+    private readonly ILogger _logger;
+    private readonly Channel<Input> _inputs = Channel.CreateUnbounded<Input>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Dictionary<ulong, (ulong Term, TaskCompletionSource Done)> _proposals = [];
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+    private readonly Task _ticker;
+    private readonly ulong _compactEvery;
+    private volatile RaftStatus _status;
+
+    public RaftHost(RaftNode node, Action<Ready> persist, IRaftTransport transport, IRaftStateMachine machine, TimeSpan tick,
+        ILogger logger, ulong compactEvery = 10_000)
+    {
+        _node = node;
+        _persist = persist;
+        _transport = transport;
+        _machine = machine;
+        _logger = logger;
+        _compactEvery = compactEvery;
+        _status = Snapshot();
+        _loop = Task.Run(LoopAsync);
+        _ticker = Task.Run(() => TickAsync(tick));
+    }
+
+    /// <summary>Role, term, leader and indexes as of the last loop turn.</summary>
+    public RaftStatus Status => _status;
+
+    /// <summary>Raised on the loop when this master becomes or stops being the leader. Handlers must not block.</summary>
+    public event Action<bool>? LeadershipChanged;
+
+    public ulong Id => _node.Id;
+
+    public bool IsLeader => _status is { Role: RaftRole.Leader, Stopped: null };
+
+    public void Step(RaftMessage message) => _inputs.Writer.TryWrite(new Input.Message(message));
+
+    /// <summary>Completes once the command is committed and applied here; throws <see cref="NotLeaderException"/> otherwise.</summary>
+    public Task ProposeAsync(byte[] command, CancellationToken cancellationToken)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_inputs.Writer.TryWrite(new Input.Propose(command, done)))
+            done.TrySetException(new NotLeaderException(0, "this master is shutting down"));
+        return done.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Hands leadership to the most up-to-date follower (graceful shutdown).</summary>
+    public void TransferLeadership(ulong target) => _inputs.Writer.TryWrite(new Input.Transfer(target));
+
+    public async ValueTask DisposeAsync()
+    {
+        _inputs.Writer.TryComplete();
+        await _stop.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(_loop, _ticker).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        FailProposals("this master is shutting down");
+        _stop.Dispose();
+    }
+
+    private async Task TickAsync(TimeSpan tick)
+    {
+        using var timer = new PeriodicTimer(tick);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false)) _inputs.Writer.TryWrite(Input.Tick.Instance);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task LoopAsync()
+    {
+        var wasLeader = false;
+        try
+        {
+            while (await _inputs.Reader.WaitToReadAsync(_stop.Token).ConfigureAwait(false))
+            {
+                // Drain everything queued: many proposals become one Ready, one transaction, one fsync (batching).
+                while (_inputs.Reader.TryRead(out var input)) Handle(input);
+                while (_node.HasReady()) Process(_node.GetReady());
+                var isLeader = _node.Role == RaftRole.Leader;
+                _status = Snapshot();
+                if (isLeader != wasLeader)
+                {
+                    wasLeader = isLeader;
+                    _logger.LogInformation("raft: {Change} (term {Term})", isLeader ? "became the leader" : "no longer the leader", _node.Term);
+                    if (!isLeader) FailProposals("leadership changed before the change was committed; retry");
+                    LeadershipChanged?.Invoke(isLeader);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            // Storage failures end the loop: a master that cannot persist must not keep voting or leading.
+            _logger.LogCritical(e, "raft loop stopped");
+            FailProposals($"raft stopped: {e.Message}");
+            _status = _status with { Role = RaftRole.Follower, Leader = 0, Stopped = e.Message };
+        }
+    }
+
+    private void Handle(Input input)
+    {
+        switch (input)
+        {
+            case Input.Tick:
+                _node.Tick();
+                break;
+            case Input.Message m:
+                _node.Step(m.Value);
+                break;
+            case Input.Transfer t:
+                _node.TransferLeadership(t.Target);
+                break;
+            case Input.Propose p:
+                var result = _node.Propose(p.Command);
+                if (result.IsAccepted)
+                    _proposals[result.Index] = (result.Term, p.Done);
+                else
+                    p.Done.TrySetException(new NotLeaderException(result.LeaderHint, result.Status == ProposeStatus.Dropped
+                        ? "the leader is busy (leadership transfer or membership change); retry"
+                        : "this master is not the leader"));
+                break;
+        }
+    }
+
+    private void Process(Ready ready)
+    {
+        _persist(ready);
+        foreach (var message in ready.Messages) _transport.Send(message);
+        if (ready.SnapshotFromLeader && ready.Snapshot is { } snapshot) _machine.Restore(snapshot.Data);
+        foreach (var entry in ready.CommittedEntries)
+        {
+            if (entry.Type == EntryType.Normal && entry.Data.Length > 0) _machine.Apply(entry.Index, entry.Data);
+            if (_proposals.Remove(entry.Index, out var waiter))
+            {
+                if (waiter.Term == entry.Term) waiter.Done.TrySetResult();
+                else waiter.Done.TrySetException(new NotLeaderException(0, "the change was overwritten by a new leader; retry"));
+            }
+        }
+        _node.Advance(ready);
+        if (ready.CommittedEntries.Count > 0 && _node.AppliedIndex - _node.SnapshotIndex >= _compactEvery)
+            _node.Compact(_node.AppliedIndex, _machine.Snapshot());
+    }
+
+    private void FailProposals(string reason)
+    {
+        foreach (var (_, waiter) in _proposals) waiter.Done.TrySetException(new NotLeaderException(0, reason));
+        _proposals.Clear();
+    }
+
+    private RaftStatus Snapshot() => new(_node.Id, _node.Role, _node.Term, _node.Leader, _node.CommitIndex, _node.AppliedIndex,
+        _node.Config.Voters, null);
+
+    private abstract record Input
+    {
+        public sealed record Tick : Input
+        {
+            public static readonly Tick Instance = new();
+        }
+
+        public sealed record Message(RaftMessage Value) : Input;
+
+        public sealed record Propose(byte[] Command, TaskCompletionSource Done) : Input;
+
+        public sealed record Transfer(ulong Target) : Input;
+    }
+}
