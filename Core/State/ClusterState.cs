@@ -45,6 +45,15 @@ internal sealed class ClusterState
         }
     }
 
+    /// <summary>Replaces everything with a snapshot's contents (a master catching up from the leader).</summary>
+    public void Restore(IEnumerable<AgentRecord> agents, IEnumerable<TaskRecord> tasks)
+    {
+        _agents.Clear();
+        _tasks.Clear();
+        foreach (var agent in agents) _agents[agent.Id] = agent;
+        foreach (var task in tasks) _tasks[task.Id] = task;
+    }
+
     /// <summary>Resources not used by the agent's non-terminal tasks.</summary>
     public Resources Free(string agentId)
     {

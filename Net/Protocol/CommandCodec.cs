@@ -47,7 +47,7 @@ internal static class CommandCodec
                 w.WriteDouble(c.Agent.Total.Cpus);
                 w.WriteInt64(c.Agent.Total.MemMb);
                 w.WriteInt64(c.Agent.Total.DiskMb);
-                WriteMap(ref w, c.Agent.Attributes);
+                MessagePackFields.WriteStringMap(ref w, c.Agent.Attributes);
                 w.WriteInt64(c.Agent.RegisteredAtMs);
                 break;
             case RemoveAgent c:
@@ -63,7 +63,7 @@ internal static class CommandCodec
                 w.WriteString(c.Spec.Name);
                 w.WriteArrayHeader(c.Spec.Argv.Count);
                 foreach (var arg in c.Spec.Argv) w.WriteString(arg);
-                WriteMap(ref w, c.Spec.Env);
+                MessagePackFields.WriteStringMap(ref w, c.Spec.Env);
                 w.WriteDouble(c.Spec.Resources.Cpus);
                 w.WriteInt64(c.Spec.Resources.MemMb);
                 w.WriteInt64(c.Spec.Resources.DiskMb);
@@ -79,8 +79,8 @@ internal static class CommandCodec
                 w.WriteInt64(c.AtMs);
                 w.WriteString(c.TaskId);
                 w.WriteInt64((int)c.State);
-                WriteOptional(ref w, c.ExitCode);
-                WriteOptional(ref w, c.Signal);
+                MessagePackFields.WriteOptionalInt(ref w, c.ExitCode);
+                MessagePackFields.WriteOptionalInt(ref w, c.Signal);
                 w.WriteString(c.Message);
                 break;
         }
@@ -100,11 +100,11 @@ internal static class CommandCodec
             ClusterCommand command = tag switch
             {
                 Tag.AddAgent when fields == 8 => ReadAddAgent(ref r),
-                Tag.RemoveAgent when fields == 3 => new RemoveAgent(r.ReadInt64(), Str(ref r), Str(ref r)),
+                Tag.RemoveAgent when fields == 3 => new RemoveAgent(r.ReadInt64(), MessagePackFields.RequiredString(ref r, "command"), MessagePackFields.RequiredString(ref r, "command")),
                 Tag.SubmitTask when fields == 8 => ReadSubmit(ref r),
-                Tag.AssignTask when fields == 3 => new AssignTask(r.ReadInt64(), Str(ref r), Str(ref r)),
-                Tag.UpdateTaskStatus when fields == 6 => new UpdateTaskStatus(r.ReadInt64(), Str(ref r), State(r.ReadInt64()),
-                    ReadOptional(ref r), ReadOptional(ref r), r.ReadString()),
+                Tag.AssignTask when fields == 3 => new AssignTask(r.ReadInt64(), MessagePackFields.RequiredString(ref r, "command"), MessagePackFields.RequiredString(ref r, "command")),
+                Tag.UpdateTaskStatus when fields == 6 => new UpdateTaskStatus(r.ReadInt64(), MessagePackFields.RequiredString(ref r, "command"), State(r.ReadInt64()),
+                    MessagePackFields.ReadOptionalInt(ref r), MessagePackFields.ReadOptionalInt(ref r), r.ReadString()),
                 Tag.AddAgent or Tag.RemoveAgent or Tag.SubmitTask or Tag.AssignTask or Tag.UpdateTaskStatus =>
                     throw new ProtocolException($"command {tag} has {fields} fields"),
                 _ => throw new ProtocolException($"unknown command tag {entry[0]}: written by a newer master? upgrade this one"),
@@ -121,53 +121,26 @@ internal static class CommandCodec
     private static AddAgent ReadAddAgent(ref MessagePackReader r)
     {
         var at = r.ReadInt64();
-        var id = Str(ref r);
-        var hostname = Str(ref r);
+        var id = MessagePackFields.RequiredString(ref r, "command");
+        var hostname = MessagePackFields.RequiredString(ref r, "command");
         var total = new Resources(r.ReadDouble(), r.ReadInt64(), r.ReadInt64());
-        var attributes = ReadMap(ref r);
+        var attributes = MessagePackFields.ReadStringMap(ref r, "command");
         return new AddAgent(at, new AgentRecord(id, hostname, total, attributes, r.ReadInt64()));
     }
 
     private static SubmitTask ReadSubmit(ref MessagePackReader r)
     {
         var at = r.ReadInt64();
-        var id = Str(ref r);
-        var name = Str(ref r);
+        var id = MessagePackFields.RequiredString(ref r, "command");
+        var name = MessagePackFields.RequiredString(ref r, "command");
         var argc = r.ReadArrayHeader();
         var argv = new List<string>(argc);
-        for (var i = 0; i < argc; i++) argv.Add(Str(ref r));
-        var env = ReadMap(ref r);
+        for (var i = 0; i < argc; i++) argv.Add(MessagePackFields.RequiredString(ref r, "command"));
+        var env = MessagePackFields.ReadStringMap(ref r, "command");
         return new SubmitTask(at, id, new TaskSpec(name, argv, env, new Resources(r.ReadDouble(), r.ReadInt64(), r.ReadInt64())));
     }
 
     private static TaskState State(long value) =>
         Enum.IsDefined((TaskState)value) ? (TaskState)value : throw new ProtocolException($"unknown task state {value}");
 
-    private static void WriteMap(ref MessagePackWriter w, IReadOnlyDictionary<string, string> map)
-    {
-        w.WriteMapHeader(map.Count);
-        foreach (var (k, v) in map.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-        {
-            w.WriteString(k);
-            w.WriteString(v);
-        }
-    }
-
-    private static Dictionary<string, string> ReadMap(ref MessagePackReader r)
-    {
-        var count = r.ReadMapHeader();
-        var map = new Dictionary<string, string>(count, StringComparer.Ordinal);
-        for (var i = 0; i < count; i++) map[Str(ref r)] = Str(ref r);
-        return map;
-    }
-
-    private static string Str(ref MessagePackReader r) => r.ReadString() ?? throw new ProtocolException("a required string is nil");
-
-    private static void WriteOptional(ref MessagePackWriter w, int? value)
-    {
-        if (value is { } v) w.WriteInt64(v);
-        else w.WriteNil();
-    }
-
-    private static int? ReadOptional(ref MessagePackReader r) => r.TryReadNil() ? null : r.ReadInt32();
 }

@@ -8,6 +8,7 @@ internal static class MessageCodec
 {
     public static byte[] Encode(WireMessage message)
     {
+        if (message is RaftEnvelope raft) return Raft.RaftMessageCodec.Encode(raft.Message);
         var buffer = new ArrayBufferWriter<byte>(256);
         var w = new MessagePackWriter(buffer);
         switch (message)
@@ -25,6 +26,10 @@ internal static class MessageCodec
             case AgentRegistered m:
                 Header(ref w, m, 2);
                 Str(ref w, "agent_id", m.AgentId);
+                break;
+            case NotLeader m:
+                Header(ref w, m, 2);
+                Str(ref w, "leader", m.Leader);
                 break;
             case LaunchTask m:
                 Header(ref w, m, 7);
@@ -68,6 +73,12 @@ internal static class MessageCodec
                 w.WriteString("offset"); w.WriteInt64(m.Offset);
                 Str(ref w, "error", m.Error);
                 break;
+            case MasterHello m:
+                Header(ref w, m, 4);
+                Str(ref w, "cluster_address", m.ClusterAddress);
+                Str(ref w, "api_url", m.ApiUrl);
+                List(ref w, "known", m.Known);
+                break;
             case Ping m:
                 Header(ref w, m, 2);
                 w.WriteString("seq"); w.WriteInt64(m.Sequence);
@@ -85,6 +96,7 @@ internal static class MessageCodec
     /// <summary>Decodes one message; throws <see cref="ProtocolException"/> naming the bad field.</summary>
     public static WireMessage Decode(ReadOnlySpan<byte> payload, MessagePackLimits limits)
     {
+        if (IsRaft(payload, limits)) return new RaftEnvelope(Raft.RaftMessageCodec.Decode(payload, limits));
         WireFields f;
         try
         {
@@ -99,6 +111,7 @@ internal static class MessageCodec
             "register" => new RegisterAgent(f.String("agent_id"), f.String("hostname"), f.Double("cpus"), f.Int("mem"), f.Int("disk"),
                 f.StringMap("attributes"), f.StringList("isolation_missing")),
             "registered" => new AgentRegistered(f.String("agent_id")),
+            "not_leader" => new NotLeader(f.String("leader")),
             "launch" => new LaunchTask(f.String("task_id"), f.String("name"), f.StringList("argv"), f.StringMap("env"), f.Double("cpus"), f.Int("mem")),
             "kill" => new KillTask(f.String("task_id"), f.Int("grace_ms")),
             "status" => new StatusUpdate(f.String("update_id"), f.String("task_id"), f.String("state"),
@@ -106,10 +119,32 @@ internal static class MessageCodec
             "status_ack" => new StatusAck(f.String("update_id")),
             "log_read" => new LogRead(f.Int("req"), f.String("task_id"), f.String("stream"), f.Int("offset"), f.Int32("max")),
             "log_data" => new LogData(f.Int("req"), f.Binary("data"), f.Int("offset"), f.OptionalString("error")),
+            "master_hello" => new MasterHello(f.String("cluster_address"), f.String("api_url"), f.StringList("known")),
             "ping" => new Ping(f.Int("seq")),
             "pong" => new Pong(f.Int("seq")),
             var other => new UnknownMessage(other),
         };
+    }
+
+    /// <summary>Raft messages (the bulk of master-to-master traffic) have their own positional decoder: route by "t" first.</summary>
+    private static bool IsRaft(ReadOnlySpan<byte> payload, MessagePackLimits limits)
+    {
+        try
+        {
+            var r = new MessagePackReader(payload, limits);
+            if (r.PeekType() != MessagePackType.Map) return false;
+            for (var n = r.ReadMapHeader(); n > 0; n--)
+            {
+                if (r.PeekType() == MessagePackType.String && r.ReadString() == "t")
+                    return r.PeekType() == MessagePackType.String && r.ReadString() == "raft";
+                r.Skip();
+            }
+            return false;
+        }
+        catch (MessagePackException)
+        {
+            return false; // the general decoder reports what is wrong
+        }
     }
 
     private static void Header(ref MessagePackWriter w, WireMessage m, int fields)

@@ -22,6 +22,12 @@ internal sealed record AgentRegistered(string AgentId) : WireMessage
     public override string Type => "registered";
 }
 
+/// <summary>Master -> agent, instead of <see cref="AgentRegistered"/>: this master is not the leader; Leader is its cluster address or empty.</summary>
+internal sealed record NotLeader(string Leader) : WireMessage
+{
+    public override string Type => "not_leader";
+}
+
 /// <summary>Master -> agent: run a task.</summary>
 internal sealed record LaunchTask(
     string TaskId, string Name, IReadOnlyList<string> Argv, IReadOnlyDictionary<string, string> Env,
@@ -70,6 +76,18 @@ internal sealed record Ping(long Sequence) : WireMessage
 internal sealed record Pong(long Sequence) : WireMessage
 {
     public override string Type => "pong";
+}
+
+/// <summary>Master -> master after the handshake, and every few seconds: who I am and which masters I know (gossip).</summary>
+internal sealed record MasterHello(string ClusterAddress, string ApiUrl, IReadOnlyList<string> Known) : WireMessage
+{
+    public override string Type => "master_hello";
+}
+
+/// <summary>Master -> master: one Raft message (docs/protocol.md, "Raft messages").</summary>
+internal sealed record RaftEnvelope(Core.Raft.RaftMessage Message) : WireMessage
+{
+    public override string Type => "raft";
 }
 
 /// <summary>A message type this node does not know (a newer peer): logged and ignored.</summary>

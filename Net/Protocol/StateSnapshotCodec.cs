@@ -1,0 +1,100 @@
+using System.Buffers;
+using MiniMesos.Core.Model;
+using MiniMesos.Core.State;
+using MiniMesos.Net.MessagePack;
+
+namespace MiniMesos.Net.Protocol;
+
+/// <summary>
+/// The whole cluster state as a Raft snapshot: a version byte, then MessagePack [agents, tasks], each record
+/// an array of its fields in declaration order.
+/// </summary>
+internal static class StateSnapshotCodec
+{
+    private const byte Version = 1;
+
+    public static byte[] Encode(ClusterState state)
+    {
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        buffer.Write([Version]);
+        var w = new MessagePackWriter(buffer);
+        w.WriteArrayHeader(2);
+        w.WriteArrayHeader(state.Agents.Count);
+        foreach (var a in state.Agents.Values.OrderBy(a => a.Id, StringComparer.Ordinal))
+        {
+            w.WriteArrayHeader(7);
+            w.WriteString(a.Id);
+            w.WriteString(a.Hostname);
+            w.WriteDouble(a.Total.Cpus);
+            w.WriteInt64(a.Total.MemMb);
+            w.WriteInt64(a.Total.DiskMb);
+            MessagePackFields.WriteStringMap(ref w, a.Attributes);
+            w.WriteInt64(a.RegisteredAtMs);
+        }
+        w.WriteArrayHeader(state.Tasks.Count);
+        foreach (var t in state.Tasks.Values.OrderBy(t => t.Id, StringComparer.Ordinal))
+        {
+            w.WriteArrayHeader(15);
+            w.WriteString(t.Id);
+            w.WriteString(t.Spec.Name);
+            w.WriteArrayHeader(t.Spec.Argv.Count);
+            foreach (var arg in t.Spec.Argv) w.WriteString(arg);
+            MessagePackFields.WriteStringMap(ref w, t.Spec.Env);
+            w.WriteDouble(t.Spec.Resources.Cpus);
+            w.WriteInt64(t.Spec.Resources.MemMb);
+            w.WriteInt64(t.Spec.Resources.DiskMb);
+            w.WriteInt64((int)t.State);
+            w.WriteString(t.AgentId);
+            w.WriteInt64(t.SubmittedAtMs);
+            w.WriteInt64(t.UpdatedAtMs);
+            MessagePackFields.WriteOptionalInt(ref w, t.ExitCode);
+            MessagePackFields.WriteOptionalInt(ref w, t.Signal);
+            w.WriteString(t.Message);
+            w.WriteNil(); // reserved
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    public static void Restore(ClusterState state, ReadOnlySpan<byte> snapshot)
+    {
+        if (snapshot.Length == 0 || snapshot[0] != Version)
+            throw new ProtocolException($"state snapshot format {(snapshot.Length == 0 ? "(empty)" : snapshot[0])} is not {Version}: upgrade this master");
+        try
+        {
+            var r = new MessagePackReader(snapshot[1..]);
+            if (r.ReadArrayHeader() != 2) throw new ProtocolException("state snapshot: expected [agents, tasks]");
+            var agents = new List<AgentRecord>();
+            for (var n = r.ReadArrayHeader(); n > 0; n--)
+            {
+                Expect(ref r, 7, "agent");
+                agents.Add(new AgentRecord(MessagePackFields.RequiredString(ref r, "state snapshot"), MessagePackFields.RequiredString(ref r, "state snapshot"), new Resources(r.ReadDouble(), r.ReadInt64(), r.ReadInt64()), MessagePackFields.ReadStringMap(ref r, "state snapshot"), r.ReadInt64()));
+            }
+            var tasks = new List<TaskRecord>();
+            for (var n = r.ReadArrayHeader(); n > 0; n--)
+            {
+                Expect(ref r, 15, "task");
+                var id = MessagePackFields.RequiredString(ref r, "state snapshot");
+                var name = MessagePackFields.RequiredString(ref r, "state snapshot");
+                var argv = new List<string>();
+                for (var c = r.ReadArrayHeader(); c > 0; c--) argv.Add(MessagePackFields.RequiredString(ref r, "state snapshot"));
+                var spec = new TaskSpec(name, argv, MessagePackFields.ReadStringMap(ref r, "state snapshot"), new Resources(r.ReadDouble(), r.ReadInt64(), r.ReadInt64()));
+                var taskState = (TaskState)r.ReadInt64();
+                if (!Enum.IsDefined(taskState)) throw new ProtocolException($"state snapshot: task {id} has unknown state {(int)taskState}");
+                tasks.Add(new TaskRecord(id, spec, taskState, r.ReadString(), r.ReadInt64(), r.ReadInt64(), MessagePackFields.ReadOptionalInt(ref r), MessagePackFields.ReadOptionalInt(ref r), r.ReadString()));
+                r.Skip();
+            }
+            state.Restore(agents, tasks);
+        }
+        catch (MessagePackException e)
+        {
+            throw new ProtocolException($"state snapshot: {e.Message}");
+        }
+    }
+
+    private static void Expect(ref MessagePackReader r, int fields, string what)
+    {
+        var count = r.ReadArrayHeader();
+        if (count != fields) throw new ProtocolException($"state snapshot: {what} has {count} fields, expected {fields}");
+    }
+
+}
