@@ -36,6 +36,9 @@ internal sealed class AgentSession(PeerConnection connection) : IAgentChannel
         }
     }
 
+    /// <summary>Drops the connection (this master stopped leading): the agent reconnects to the new leader.</summary>
+    public void Disconnect() => _ = connection.DisposeAsync().AsTask();
+
     /// <summary>Routes a log reply to the request waiting for it; late replies are dropped.</summary>
     public void Complete(LogData data)
     {

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using MiniMesos.Core.Model;
 using MiniMesos.Net.Protocol;
+using MiniMesos.Net.Raft;
 using MiniMesos.Net.Wire;
 
 namespace MiniMesos.Net.Master;
@@ -11,7 +12,9 @@ namespace MiniMesos.Net.Master;
 /// The master's cluster port (default 5051): authenticates every connection, then serves agents. A peer
 /// that fails the handshake gets one log line and nothing else.
 /// </summary>
-internal sealed class ClusterListener(MasterService master, HandshakeOptions identity, WireOptions wire, ILogger logger)
+internal sealed class ClusterListener(
+    MasterService master, HandshakeOptions identity, WireOptions wire, ILogger logger,
+    Func<string> leaderHint, Func<PeerConnection, CancellationToken, Task> serveMaster)
 {
     /// <summary>Binds at once (so "address in use" surfaces to the caller), then accepts until cancelled.</summary>
     public Task RunAsync(IPEndPoint endpoint, CancellationToken cancellationToken)
@@ -73,13 +76,18 @@ internal sealed class ClusterListener(MasterService master, HandshakeOptions ide
         {
             try
             {
-                if (connection.Peer.Role != "agent")
+                switch (connection.Peer.Role)
                 {
-                    logger.LogWarning("connection from {Remote} ({Role} {Node}) closed: this master serves agents on its cluster port",
-                        remote, connection.Peer.Role, connection.Peer.NodeId);
-                    return;
+                    case "agent":
+                        await ServeAgentAsync(connection, cancellationToken).ConfigureAwait(false);
+                        break;
+                    case "master":
+                        await serveMaster(connection, cancellationToken).ConfigureAwait(false);
+                        break;
+                    default:
+                        logger.LogWarning("connection from {Remote} ({Role} {Node}) closed: unknown role", remote, connection.Peer.Role, connection.Peer.NodeId);
+                        break;
                 }
-                await ServeAgentAsync(connection, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is WireException or IOException or SocketException or ProtocolException)
             {
@@ -95,13 +103,19 @@ internal sealed class ClusterListener(MasterService master, HandshakeOptions ide
     {
         if (await connection.ReceiveAsync(cancellationToken).ConfigureAwait(false) is not RegisterAgent register)
             throw new ProtocolException("an agent's first message must be 'register'");
+        if (!master.IsLeader)
+        {
+            // Agents talk to the leader only: tell this one where to go.
+            await connection.SendAsync(new NotLeader(leaderHint()), cancellationToken).ConfigureAwait(false);
+            return;
+        }
         var agentId = register.AgentId.Length > 0 ? register.AgentId : connection.Peer.NodeId;
         var session = new AgentSession(connection);
-        await connection.SendAsync(new AgentRegistered(agentId), cancellationToken).ConfigureAwait(false);
         if (register.IsolationMissing.Count > 0)
             logger.LogWarning("agent {Agent}: isolation incomplete: {Missing}", agentId, string.Join("; ", register.IsolationMissing));
-        master.AgentConnected(new AgentRecord(agentId, register.Hostname, new Resources(register.Cpus, register.Mem, register.Disk),
-            register.Attributes, 0), session);
+        await master.AgentConnectedAsync(new AgentRecord(agentId, register.Hostname, new Resources(register.Cpus, register.Mem, register.Disk),
+            register.Attributes, 0), session, cancellationToken).ConfigureAwait(false);
+        await connection.SendAsync(new AgentRegistered(agentId), cancellationToken).ConfigureAwait(false);
         var reason = "connection closed";
         try
         {
@@ -111,10 +125,11 @@ internal sealed class ClusterListener(MasterService master, HandshakeOptions ide
                 {
                     case StatusUpdate update:
                         if (TaskStates.TryParseWire(update.State, out var state))
-                            master.StatusUpdate(agentId, update.TaskId, state, update.ExitCode, update.Signal, update.Message);
+                            await master.StatusUpdateAsync(agentId, update.TaskId, state, update.ExitCode, update.Signal, update.Message, cancellationToken)
+                                .ConfigureAwait(false);
                         else
                             logger.LogWarning("agent {Agent} sent unknown task state '{State}'", agentId, update.State);
-                        // Acknowledge even when it did not apply (stale, duplicate): resending would never help.
+                        // Acknowledged once committed, or when it can never apply (stale, duplicate): resending would not help.
                         await connection.SendAsync(new StatusAck(update.UpdateId), cancellationToken).ConfigureAwait(false);
                         break;
                     case LogData data:
@@ -129,14 +144,16 @@ internal sealed class ClusterListener(MasterService master, HandshakeOptions ide
                 }
             }
         }
-        catch (Exception e) when (e is WireException or IOException or ProtocolException)
+        catch (Exception e) when (e is WireException or IOException or ProtocolException or NotLeaderException)
         {
+            // Not the leader any more: closing sends the agent on to the new one; its unacknowledged updates go there.
             reason = e.Message;
         }
         finally
         {
             session.Close();
-            master.AgentDisconnected(agentId, session, cancellationToken.IsCancellationRequested ? "master shutting down" : reason);
+            await master.AgentDisconnectedAsync(agentId, session, cancellationToken.IsCancellationRequested ? "master shutting down" : reason)
+                .ConfigureAwait(false);
         }
     }
 }

@@ -11,6 +11,9 @@ internal interface IAgentChannel
 
     /// <summary>Reads up to <paramref name="max"/> bytes of a task's stdout or stderr from <paramref name="offset"/>.</summary>
     Task<LogChunk> ReadLogAsync(string taskId, string stream, long offset, int max, CancellationToken cancellationToken);
+
+    /// <summary>Closes the connection so the agent goes looking for the leader.</summary>
+    void Disconnect();
 }
 
 /// <summary>A piece of a task's output file; empty when nothing new has been written yet.</summary>

@@ -3,36 +3,43 @@ using Microsoft.Extensions.Logging;
 using MiniMesos.Core.Allocation;
 using MiniMesos.Core.Model;
 using MiniMesos.Core.State;
+using MiniMesos.Net.Protocol;
+using MiniMesos.Net.Raft;
 
 namespace MiniMesos.Net.Master;
 
 /// <summary>
-/// The leading master's coordinator: applies commands to the cluster state, places waiting tasks on
-/// connected agents and lets API callers wait for changes. One lock guards the state; messages to agents
-/// are sent outside it.
+/// A master's coordinator. Every change is a command proposed to the replicated log and applied here, in log
+/// order, on every master (<see cref="IRaftStateMachine"/>). Only the leader talks to agents: it places
+/// waiting tasks, launches them and turns agents' status updates into commands. One lock guards the state;
+/// nothing is sent while holding it.
 /// </summary>
-internal sealed class MasterService(TimeProvider time, ILogger logger)
+internal sealed class MasterService(TimeProvider time, ILogger logger) : IRaftStateMachine
 {
+    public static readonly TimeSpan DefaultKillGrace = TimeSpan.FromSeconds(5);
+
+    /// <summary>An agent in the state with no connection to the leader for this long has its tasks marked LOST.</summary>
+    public static readonly TimeSpan AgentTimeout = TimeSpan.FromSeconds(10);
+
     private readonly object _gate = new();
     private readonly ClusterState _state = new();
     private readonly Dictionary<string, IAgentChannel> _channels = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _absentSince = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _scheduling = new(1, 1);
+    private IReplicatedLog? _log;
     private TaskCompletionSource _changed = NewSignal();
 
-    public static readonly TimeSpan DefaultKillGrace = TimeSpan.FromSeconds(5);
+    public void Attach(IReplicatedLog log) => _log = log;
 
-    public TaskRecord Submit(TaskSpec spec)
+    public bool IsLeader => _log?.IsLeader == true;
+
+    public async Task<TaskRecord> SubmitAsync(TaskSpec spec, CancellationToken cancellationToken)
     {
         var id = $"{spec.Name}.{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}";
-        TaskRecord task;
-        lock (_gate)
-        {
-            _state.Apply(new SubmitTask(Now(), id, spec));
-            task = _state.Tasks[id];
-        }
+        await ProposeAsync(new SubmitTask(Now(), id, spec), cancellationToken).ConfigureAwait(false);
         logger.LogInformation("task {Task} submitted: {Argv} ({Resources})", id, string.Join(' ', spec.Argv), spec.Resources);
-        Changed();
-        Schedule();
-        return task;
+        Kick();
+        return Task(id)!;
     }
 
     public TaskRecord? Task(string id)
@@ -45,9 +52,11 @@ internal sealed class MasterService(TimeProvider time, ILogger logger)
         lock (_gate) return _state.Tasks.Values.OrderBy(t => t.SubmittedAtMs).ThenBy(t => t.Id, StringComparer.Ordinal).ToList();
     }
 
-    public IReadOnlyList<(AgentRecord Agent, Resources Free)> Agents()
+    public IReadOnlyList<(AgentRecord Agent, Resources Free, bool Connected)> Agents()
     {
-        lock (_gate) return _state.Agents.Values.OrderBy(a => a.Id, StringComparer.Ordinal).Select(a => (a, _state.Free(a.Id))).ToList();
+        lock (_gate)
+            return _state.Agents.Values.OrderBy(a => a.Id, StringComparer.Ordinal)
+                .Select(a => (a, _state.Free(a.Id), _channels.ContainsKey(a.Id))).ToList();
     }
 
     public string? WhyWaiting(TaskRecord task)
@@ -64,45 +73,55 @@ internal sealed class MasterService(TimeProvider time, ILogger logger)
         return signal.WaitAsync(cancellationToken);
     }
 
-    public void AgentConnected(AgentRecord agent, IAgentChannel channel)
+    public async Task AgentConnectedAsync(AgentRecord agent, IAgentChannel channel, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
-            _state.Apply(new AddAgent(Now(), agent with { RegisteredAtMs = Now() }));
             _channels[agent.Id] = channel;
+            _absentSince.Remove(agent.Id);
         }
+        await ProposeAsync(new AddAgent(Now(), agent with { RegisteredAtMs = Now() }), cancellationToken).ConfigureAwait(false);
         logger.LogInformation("agent {Agent} registered from {Host}: {Resources}", agent.Id, agent.Hostname, agent.Total);
-        Changed();
-        Schedule();
+        // Tasks placed on this agent but perhaps never launched (a previous leader died in between) are sent again;
+        // the agent ignores a launch of a task it already runs.
+        List<TaskRecord> pending;
+        lock (_gate) pending = _state.Tasks.Values.Where(t => t.AgentId == agent.Id && t.State == TaskState.Staging).ToList();
+        foreach (var task in pending) _ = LaunchAsync(task, channel);
+        Kick();
     }
 
-    /// <summary>The walking skeleton forgets a disconnected agent at once and marks its tasks LOST.</summary>
-    public void AgentDisconnected(string agentId, IAgentChannel channel, string reason)
+    /// <summary>The agent's connection ended: its tasks are LOST (the skeleton's partition semantics).</summary>
+    public async Task AgentDisconnectedAsync(string agentId, IAgentChannel channel, string reason)
     {
         lock (_gate)
         {
             if (!_channels.TryGetValue(agentId, out var current) || current != channel) return;
             _channels.Remove(agentId);
-            _state.Apply(new RemoveAgent(Now(), agentId, $"agent {agentId} disconnected: {reason}"));
         }
         logger.LogWarning("agent {Agent} disconnected: {Reason}", agentId, reason);
-        Changed();
+        if (!IsLeader) return;
+        try
+        {
+            await ProposeAsync(new RemoveAgent(Now(), agentId, $"agent {agentId} disconnected: {reason}"), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (NotLeaderException)
+        {
+            // The next leader times the agent out itself.
+        }
     }
 
-    /// <summary>Applies a status update from the agent that runs the task; false when it does not apply.</summary>
-    public bool StatusUpdate(string agentId, string taskId, TaskState state, int? exitCode, int? signal, string? message)
+    /// <summary>Commits a status update from the agent that runs the task; false when it does not apply.</summary>
+    public async Task<bool> StatusUpdateAsync(string agentId, string taskId, TaskState state, int? exitCode, int? signal, string? message,
+        CancellationToken cancellationToken)
     {
-        bool applied;
         lock (_gate)
         {
-            applied = _state.Tasks.TryGetValue(taskId, out var task) && task.AgentId == agentId
-                && _state.Apply(new UpdateTaskStatus(Now(), taskId, state, exitCode, signal, message));
+            if (!_state.Tasks.TryGetValue(taskId, out var task) || task.AgentId != agentId || task.State.IsTerminal()) return false;
         }
-        if (!applied) return false;
+        await ProposeAsync(new UpdateTaskStatus(Now(), taskId, state, exitCode, signal, message), cancellationToken).ConfigureAwait(false);
         logger.LogInformation("task {Task} is {State}{Detail}", taskId, state.ToWire(),
             exitCode is { } c ? $" (exit code {c})" : signal is { } s ? $" (signal {s})" : "");
-        Changed();
-        if (state.IsTerminal()) Schedule();
+        if (state.IsTerminal()) Kick();
         return true;
     }
 
@@ -110,21 +129,16 @@ internal sealed class MasterService(TimeProvider time, ILogger logger)
     public async Task<bool> KillAsync(string taskId, CancellationToken cancellationToken)
     {
         IAgentChannel? channel = null;
+        TaskRecord? task;
         lock (_gate)
         {
-            if (!_state.Tasks.TryGetValue(taskId, out var task) || task.State.IsTerminal()) return false;
-            if (task.AgentId is null)
-            {
-                _state.Apply(new UpdateTaskStatus(Now(), taskId, TaskState.Killed, null, null, "killed before it was launched"));
-            }
-            else
-            {
-                channel = _channels.GetValueOrDefault(task.AgentId);
-            }
+            if (!_state.Tasks.TryGetValue(taskId, out task) || task.State.IsTerminal()) return false;
+            if (task.AgentId is not null) channel = _channels.GetValueOrDefault(task.AgentId);
         }
-        if (channel is null)
+        if (task.AgentId is null || channel is null)
         {
-            Changed();
+            var why = task.AgentId is null ? "killed before it was launched" : "killed while its agent was away";
+            await ProposeAsync(new UpdateTaskStatus(Now(), taskId, TaskState.Killed, null, null, why), cancellationToken).ConfigureAwait(false);
             return true;
         }
         await channel.KillAsync(taskId, DefaultKillGrace, cancellationToken).ConfigureAwait(false);
@@ -139,26 +153,125 @@ internal sealed class MasterService(TimeProvider time, ILogger logger)
             if (!_state.Tasks.TryGetValue(taskId, out var task) || task.AgentId is null) return null;
             channel = _channels.GetValueOrDefault(task.AgentId);
         }
-        return channel is null ? null : await channel.ReadLogAsync(taskId, stream, offset, max, cancellationToken).ConfigureAwait(false);
+        if (channel is null) return null;
+        try
+        {
+            return await channel.ReadLogAsync(taskId, stream, offset, max, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 
-    private void Schedule()
+    /// <summary>Leader housekeeping, called about once a second: time out absent agents, retry placement.</summary>
+    public async Task MaintainAsync(CancellationToken cancellationToken)
     {
-        var launches = new List<(TaskRecord, IAgentChannel)>();
+        if (!IsLeader) return;
+        var now = Now();
+        List<string> expired;
         lock (_gate)
         {
-            foreach (var (taskId, agentId) in FirstFitPlacement.Place(_state))
+            foreach (var id in _state.Agents.Keys.Where(id => !_channels.ContainsKey(id))) _absentSince.TryAdd(id, now);
+            expired = _absentSince.Where(kv => now - kv.Value >= AgentTimeout.TotalMilliseconds && _state.Agents.ContainsKey(kv.Key))
+                .Select(kv => kv.Key).ToList();
+        }
+        foreach (var id in expired)
+        {
+            await ProposeAsync(new RemoveAgent(now, id, $"agent {id} has not reconnected for {AgentTimeout.TotalSeconds:0} s"), cancellationToken)
+                .ConfigureAwait(false);
+            lock (_gate) _absentSince.Remove(id);
+        }
+        await ScheduleAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>This master stopped leading: agents must talk to the new leader, so their connections are dropped.</summary>
+    public IReadOnlyList<IAgentChannel> ReleaseAgents()
+    {
+        lock (_gate)
+        {
+            var channels = _channels.Values.ToList();
+            _channels.Clear();
+            _absentSince.Clear();
+            return channels;
+        }
+    }
+
+    void IRaftStateMachine.Apply(ulong index, byte[] command)
+    {
+        ClusterCommand decoded;
+        try
+        {
+            decoded = CommandCodec.Decode(command);
+        }
+        catch (ProtocolException e)
+        {
+            // Every master skips the same entry the same way, so the replicas stay identical.
+            logger.LogError("log entry {Index} skipped: {Error}", index, e.Message);
+            return;
+        }
+        lock (_gate) _state.Apply(decoded);
+        Changed();
+    }
+
+    byte[] IRaftStateMachine.Snapshot()
+    {
+        lock (_gate) return StateSnapshotCodec.Encode(_state);
+    }
+
+    void IRaftStateMachine.Restore(byte[] snapshot)
+    {
+        lock (_gate) StateSnapshotCodec.Restore(_state, snapshot);
+        Changed();
+    }
+
+    private Task ProposeAsync(ClusterCommand command, CancellationToken cancellationToken) =>
+        (_log ?? throw new InvalidOperationException("no replicated log attached")).ProposeAsync(CommandCodec.Encode(command), cancellationToken);
+
+    /// <summary>Starts a placement pass in the background (leader only).</summary>
+    private void Kick()
+    {
+        if (IsLeader) _ = ScheduleQuietlyAsync();
+    }
+
+    private async Task ScheduleQuietlyAsync()
+    {
+        try
+        {
+            await ScheduleAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (NotLeaderException)
+        {
+        }
+    }
+
+    /// <summary>One placement pass at a time: commit each assignment, then tell the agent to launch.</summary>
+    private async Task ScheduleAsync(CancellationToken cancellationToken)
+    {
+        await _scheduling.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            IReadOnlyList<(string TaskId, string AgentId)> placements;
+            lock (_gate) placements = FirstFitPlacement.Place(_state).Where(p => _channels.ContainsKey(p.AgentId)).ToList();
+            foreach (var (taskId, agentId) in placements)
             {
-                if (_state.Apply(new AssignTask(Now(), taskId, agentId)))
-                    launches.Add((_state.Tasks[taskId], _channels[agentId]));
+                await ProposeAsync(new AssignTask(Now(), taskId, agentId), cancellationToken).ConfigureAwait(false);
+                TaskRecord? task;
+                IAgentChannel? channel;
+                lock (_gate)
+                {
+                    task = _state.Tasks.GetValueOrDefault(taskId);
+                    channel = _channels.GetValueOrDefault(agentId);
+                }
+                if (task?.AgentId != agentId || channel is null) continue;
+                logger.LogInformation("task {Task} placed on agent {Agent}", taskId, agentId);
+                _ = LaunchAsync(task, channel);
             }
         }
-        foreach (var (task, channel) in launches)
+        finally
         {
-            logger.LogInformation("task {Task} placed on agent {Agent}", task.Id, task.AgentId);
-            _ = LaunchAsync(task, channel);
+            _scheduling.Release();
         }
-        if (launches.Count > 0) Changed();
     }
 
     private async Task LaunchAsync(TaskRecord task, IAgentChannel channel)
@@ -167,9 +280,9 @@ internal sealed class MasterService(TimeProvider time, ILogger logger)
         {
             await channel.LaunchAsync(task, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or Wire.WireException)
         {
-            // The agent's disconnect marks the task LOST; nothing more to do here.
+            // The agent's disconnect (or its timeout) marks the task LOST; nothing more to do here.
             logger.LogWarning("could not send task {Task} to agent {Agent}: {Error}", task.Id, task.AgentId, e.Message);
         }
     }

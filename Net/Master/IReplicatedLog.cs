@@ -1,0 +1,10 @@
+namespace MiniMesos.Net.Master;
+
+/// <summary>Where the master sends every state change: the Raft log (one master or several).</summary>
+internal interface IReplicatedLog
+{
+    bool IsLeader { get; }
+
+    /// <summary>Completes once the command is committed and applied on this master; throws when it cannot be (not leader).</summary>
+    Task ProposeAsync(byte[] command, CancellationToken cancellationToken);
+}

@@ -1,0 +1,173 @@
+using System.Collections.Concurrent;
+using System.Net.Sockets;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using MiniMesos.Core.Raft;
+using MiniMesos.Net.Cli;
+using MiniMesos.Net.Protocol;
+using MiniMesos.Net.Wire;
+
+namespace MiniMesos.Net.Raft;
+
+/// <summary>
+/// Raft messages between masters over authenticated cluster-port connections. Each master dials every other
+/// master it knows and sends on that link; what it receives arrives on the links others dialed to it. Sends
+/// never block: a link queues a bounded number of messages and drops the oldest (Raft resends what matters).
+/// Links also gossip the directory of masters, which is how --join and bootstrap learn everyone.
+/// </summary>
+internal sealed class RaftTransport(PeerDirectory directory, HandshakeOptions identity, WireOptions wire, ILogger logger)
+    : IRaftTransport, IAsyncDisposable
+{
+    private static readonly TimeSpan GossipInterval = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(2);
+    private readonly ConcurrentDictionary<string, Link> _links = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly HandshakeOptions _identity = identity;
+    private readonly WireOptions _wire = wire;
+    private readonly ILogger _logger = logger;
+
+    /// <summary>Where received Raft messages go (set once the Raft node exists; earlier ones are dropped).</summary>
+    public Action<RaftMessage>? Deliver { get; set; }
+
+    public void Send(RaftMessage message)
+    {
+        var peer = directory.Get(message.To);
+        if (peer is null || peer.ClusterAddress.Length == 0) return;
+        LinkTo(peer.ClusterAddress).Enqueue(new RaftEnvelope(message));
+    }
+
+    /// <summary>Starts dialing an address whose node id is not known yet (--join); the handshake reveals it.</summary>
+    public void Join(string address) => LinkTo(address);
+
+    /// <summary>Serves a connection another master dialed to us: gossip and Raft messages in, pongs out.</summary>
+    public async Task ServeAsync(PeerConnection connection, CancellationToken cancellationToken)
+    {
+        if (!ulong.TryParse(connection.Peer.NodeId, out var peerId) || peerId == 0)
+        {
+            _logger.LogWarning("master at {Remote} has node id '{Id}', not a number: ignored", connection.Remote, connection.Peer.NodeId);
+            return;
+        }
+        while (await connection.ReceiveAsync(cancellationToken).ConfigureAwait(false) is { } message)
+        {
+            switch (message)
+            {
+                case RaftEnvelope envelope when envelope.Message.From == peerId:
+                    Deliver?.Invoke(envelope.Message);
+                    break;
+                case MasterHello hello:
+                    Learn(new MasterPeer(peerId, hello.ClusterAddress, hello.ApiUrl), hello.Known);
+                    break;
+                case Ping ping:
+                    await connection.SendAsync(new Pong(ping.Sequence), cancellationToken).ConfigureAwait(false);
+                    break;
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(_links.Values.Select(l => l.Running)).ConfigureAwait(false);
+        _stop.Dispose();
+    }
+
+    private void Learn(MasterPeer peer, IEnumerable<string> known)
+    {
+        foreach (var candidate in known.Select(MasterPeer.Decode).Append(peer))
+        {
+            if (candidate is null || candidate.Id == directory.Self.Id) continue;
+            if (directory.Learn(candidate)) _logger.LogInformation("learned master {Id} at {Address} (API {Api})", candidate.Id, candidate.ClusterAddress, candidate.ApiUrl);
+            if (candidate.ClusterAddress.Length > 0) LinkTo(candidate.ClusterAddress);
+        }
+    }
+
+    private Link LinkTo(string address) => _links.GetOrAdd(address, a => new Link(this, a));
+
+    private MasterHello Hello() => new(directory.Self.ClusterAddress, directory.Self.ApiUrl, directory.All.Select(p => p.Encode()).ToList());
+
+    /// <summary>One outgoing connection to one address, redialed with backoff for as long as the master runs.</summary>
+    private sealed class Link
+    {
+        private readonly RaftTransport _owner;
+        private readonly string _address;
+        private readonly Channel<WireMessage> _queue = Channel.CreateBounded<WireMessage>(
+            new BoundedChannelOptions(4096) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+
+        public Link(RaftTransport owner, string address)
+        {
+            _owner = owner;
+            _address = address;
+            Running = Task.Run(RunAsync);
+        }
+
+        public Task Running { get; }
+
+        public void Enqueue(WireMessage message) => _queue.Writer.TryWrite(message);
+
+        private async Task RunAsync()
+        {
+            var ct = _owner._stop.Token;
+            var backoff = TimeSpan.FromMilliseconds(100);
+            var (host, port) = Endpoint.Parse(_address, Hosts.Defaults.ClusterPort, "--join");
+            while (!ct.IsCancellationRequested)
+            {
+                try
+                {
+                    await using var connection = await PeerConnection.ConnectAsync(host, port, _owner._identity, _owner._wire, ct).ConfigureAwait(false);
+                    if (connection.Peer.NodeId == _owner._identity.NodeId) return; // our own address in --join
+                    if (ulong.TryParse(connection.Peer.NodeId, out var id))
+                        _owner.Learn(new MasterPeer(id, _address, ""), []);
+                    backoff = TimeSpan.FromMilliseconds(100);
+                    await PumpAsync(connection, ct).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception e) when (e is SocketException or IOException or WireException or HandshakeRefusedException
+                    or ProtocolException or OperationCanceledException or Security.ConfigException)
+                {
+                    _owner._logger.LogDebug("link to master {Address}: {Error}", _address, e.Message);
+                }
+                try
+                {
+                    await Task.Delay(backoff, ct).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+            }
+        }
+
+        private async Task PumpAsync(PeerConnection connection, CancellationToken ct)
+        {
+            await connection.SendAsync(_owner.Hello(), ct).ConfigureAwait(false);
+            var nextGossip = DateTime.UtcNow + GossipInterval;
+            // Drain replies (pongs) so the peer's sends never block; their content is not needed.
+            var reader = Task.Run(async () => { while (await connection.ReceiveAsync(ct).ConfigureAwait(false) is not null) { } }, ct);
+            while (!ct.IsCancellationRequested)
+            {
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                wait.CancelAfter(GossipInterval);
+                try
+                {
+                    if (await _queue.Reader.WaitToReadAsync(wait.Token).ConfigureAwait(false))
+                    {
+                        while (_queue.Reader.TryRead(out var message)) await connection.SendAsync(message, ct).ConfigureAwait(false);
+                    }
+                }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                {
+                }
+                if (reader.IsCompleted) await reader.ConfigureAwait(false); // surfaces a dead connection
+                if (DateTime.UtcNow >= nextGossip)
+                {
+                    await connection.SendAsync(_owner.Hello(), ct).ConfigureAwait(false);
+                    nextGossip = DateTime.UtcNow + GossipInterval;
+                }
+            }
+        }
+    }
+}
