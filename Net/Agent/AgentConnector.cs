@@ -10,12 +10,14 @@ namespace MiniMesos.Net.Agent;
 /// resend unacknowledged status updates; on any failure wait (growing up to a cap) and dial again.
 /// </summary>
 internal sealed class AgentConnector(
-    AgentService agent, AgentRegistration registration, string masterHost, int masterPort,
+    AgentService agent, AgentRegistration registration, IReadOnlyList<(string Host, int Port)> masters,
     HandshakeOptions identity, WireOptions wire, ILogger logger)
 {
     private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
     private string _agentId = "";
+    private int _next;
+    private (string Host, int Port)? _leaderHint;
 
     /// <summary>Set once the master has accepted this agent.</summary>
     public TaskCompletionSource<string> Registered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -25,11 +27,14 @@ internal sealed class AgentConnector(
         var backoff = TimeSpan.FromMilliseconds(200);
         while (!cancellationToken.IsCancellationRequested)
         {
+            // The leader a follower pointed at, else the masters in turn.
+            var (masterHost, masterPort) = _leaderHint ?? masters[_next++ % masters.Count];
+            _leaderHint = null;
             try
             {
                 await using var connection = await PeerConnection.ConnectAsync(masterHost, masterPort, identity, wire, cancellationToken).ConfigureAwait(false);
                 backoff = TimeSpan.FromMilliseconds(200);
-                await ServeAsync(connection, cancellationToken).ConfigureAwait(false);
+                if (await ServeAsync(connection, masterHost, masterPort, cancellationToken).ConfigureAwait(false)) continue;
                 logger.LogWarning("master {Host}:{Port} closed the connection", masterHost, masterPort);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -63,11 +68,21 @@ internal sealed class AgentConnector(
         }
     }
 
-    private async Task ServeAsync(PeerConnection connection, CancellationToken cancellationToken)
+    /// <summary>Serves one connection; returns true when the master was not the leader (dial the hint at once).</summary>
+    private async Task<bool> ServeAsync(PeerConnection connection, string masterHost, int masterPort, CancellationToken cancellationToken)
     {
         await connection.SendAsync(registration.ToMessage(_agentId), cancellationToken).ConfigureAwait(false);
-        if (await connection.ReceiveAsync(cancellationToken).ConfigureAwait(false) is not AgentRegistered registered)
-            throw new ProtocolException("the master's first message must be 'registered'");
+        var answer = await connection.ReceiveAsync(cancellationToken).ConfigureAwait(false);
+        if (answer is NotLeader notLeader)
+        {
+            logger.LogInformation("master {Host}:{Port} is not the leader; leader: {Leader}", masterHost, masterPort,
+                notLeader.Leader.Length > 0 ? notLeader.Leader : "unknown");
+            if (notLeader.Leader.Length > 0) _leaderHint = Cli.Endpoint.Parse(notLeader.Leader, Hosts.Defaults.ClusterPort, "leader");
+            else await Task.Delay(500, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        if (answer is not AgentRegistered registered)
+            throw new ProtocolException("the master's first message must be 'registered' or 'not_leader'");
         _agentId = registered.AgentId;
         logger.LogInformation("registered with master {Host}:{Port} as agent {Agent}", masterHost, masterPort, _agentId);
         Registered.TrySetResult(_agentId);
@@ -109,6 +124,7 @@ internal sealed class AgentConnector(
             await stop.CancelAsync().ConfigureAwait(false);
             await heartbeat.ConfigureAwait(false);
         }
+        return false;
     }
 
     /// <summary>Pings keep the master's idle timeout from firing and reveal a dead connection; unacknowledged updates are resent.</summary>

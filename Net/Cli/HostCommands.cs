@@ -18,16 +18,41 @@ internal static class HostCommands
         var token = CommonOptions.Token();
         var tokenFile = CommonOptions.TokenFile();
         var cluster = CommonOptions.Cluster();
-        var command = new Command("master", "Run a master: the HTTP API (default 5050) and the cluster port agents dial (default 5051).")
+        var join = new Option<string?>("--join")
         {
-            listen, port, clusterPort, dataDir, token, tokenFile, cluster,
+            Description = "Other masters' cluster ports, host[:port],... (also MINIMESOS_JOIN).",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("MINIMESOS_JOIN"),
+        };
+        var expect = new Option<int>("--bootstrap-expect")
+        {
+            Description = "On first start, wait for this many masters (1, 3 or 5) and form one cluster with them. Ignored once the master has state.",
+            DefaultValueFactory = _ => 1,
+        };
+        var advertise = new Option<string?>("--advertise-addr") { Description = "Address other nodes use to reach this master (default: the --listen address, or this host's first IPv4 address)." };
+        var tick = new Option<int>("--raft-tick-ms")
+        {
+            Description = "Raft tick: elections time out after 10-20 ticks, heartbeats every 2. Raise it on slow or lossy networks.",
+            DefaultValueFactory = _ => (int)MasterHost.DefaultRaftTick.TotalMilliseconds,
+        };
+        var command = new Command("master", "Run a master: the HTTP API (default 5050) and the cluster port agents and masters dial (default 5051).\n" +
+            "Three masters: `minimesos master --bootstrap-expect 3 --join pi1,pi2,pi3` on each.")
+        {
+            listen, port, clusterPort, dataDir, token, tokenFile, cluster, join, expect, advertise, tick,
         };
         command.SetAction(async (parse, _) =>
         {
+            var expected = parse.GetValue(expect);
+            if (expected is < 1 or > 7) throw new ConfigException($"--bootstrap-expect: {expected} is not between 1 and 7 (use 1, 3 or 5)");
+            var tickMs = parse.GetValue(tick);
+            if (tickMs is < 10 or > 5000) throw new ConfigException($"--raft-tick-ms: {tickMs} is not between 10 and 5000");
+            var joins = SplitList(parse.GetValue(join));
+            foreach (var address in joins) Endpoint.Parse(address, Defaults.ClusterPort, "--join");
+            var apiEndpoint = Endpoint.Listen(parse.GetValue(listen)!, parse.GetValue(port), "--port");
             var options = new MasterOptions(
-                Endpoint.Listen(parse.GetValue(listen)!, parse.GetValue(port), "--port"),
+                apiEndpoint,
                 Endpoint.Listen(parse.GetValue(listen)!, parse.GetValue(clusterPort), "--cluster-port"),
-                parse.GetValue(dataDir)!, parse.GetValue(cluster)!, CommonOptions.ResolveSecret(parse, token, tokenFile));
+                parse.GetValue(dataDir)!, parse.GetValue(cluster)!, CommonOptions.ResolveSecret(parse, token, tokenFile),
+                parse.GetValue(advertise) ?? AdvertiseDefault(apiEndpoint.Address), joins, expected, TimeSpan.FromMilliseconds(tickMs));
             return await RunUntilSignalAsync("master", async (logs, ct) =>
             {
                 var (_, stopped) = await MasterHost.StartAsync(options, logs, ct).ConfigureAwait(false);
@@ -52,8 +77,9 @@ internal static class HostCommands
         };
         command.SetAction(async (parse, _) =>
         {
-            var (host, port) = Endpoint.Parse(parse.GetValue(master)!, Defaults.ClusterPort, "--master");
-            var options = new AgentOptions(host, port, parse.GetValue(workDir)!, parse.GetValue(cluster)!,
+            var masters = SplitList(parse.GetValue(master)).Select(m => Endpoint.Parse(m, Defaults.ClusterPort, "--master")).ToList();
+            if (masters.Count == 0) throw new ConfigException("--master: give at least one master, host[:port],...");
+            var options = new AgentOptions(masters, parse.GetValue(workDir)!, parse.GetValue(cluster)!,
                 CommonOptions.RequireSecret(parse, token, tokenFile), parse.GetValue(isolation), ResourceParser.Parse(parse.GetValue(resources)));
             return await RunUntilSignalAsync("agent", (logs, ct) => AgentHost.Start(options, logs, ct).Stopped).ConfigureAwait(false);
         });
@@ -86,8 +112,9 @@ internal static class HostCommands
                 return await RunUntilSignalAsync("dev", async (logs, ct) =>
                 {
                     var (_, masterStopped) = await MasterHost.StartAsync(
-                        new MasterOptions(api, clusterEndpoint, Path.Combine(dir, "master"), Defaults.ClusterName, secret), logs, ct).ConfigureAwait(false);
-                    var agent = AgentHost.Start(new AgentOptions(clusterEndpoint.Address.ToString(), clusterEndpoint.Port, Path.Combine(dir, "agent"),
+                        new MasterOptions(api, clusterEndpoint, Path.Combine(dir, "master"), Defaults.ClusterName, secret,
+                            AdvertiseDefault(api.Address)), logs, ct).ConfigureAwait(false);
+                    var agent = AgentHost.Start(new AgentOptions([(clusterEndpoint.Address.ToString(), clusterEndpoint.Port)], Path.Combine(dir, "agent"),
                         Defaults.ClusterName, secret, parse.GetValue(isolation), overrides), logs, ct);
                     await agent.Connector.Registered.Task.WaitAsync(ct).ConfigureAwait(false);
                     var tokenHint = secret.Source == "generated" ? $"--token {secret.Token} " : "";
@@ -123,6 +150,22 @@ internal static class HostCommands
             logs.CreateLogger("MiniMesos").LogError("cannot run the {Node}: {Error}", node, e.Message);
             return ExitCodes.RuntimeError;
         }
+    }
+
+    private static IReadOnlyList<string> SplitList(string? text) =>
+        (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// <summary>The listen address when it is a specific one, else this host's first up, non-loopback IPv4 address.</summary>
+    private static string AdvertiseDefault(System.Net.IPAddress listen)
+    {
+        if (!listen.Equals(System.Net.IPAddress.Any) && !listen.Equals(System.Net.IPAddress.IPv6Any)) return listen.ToString();
+        var address = System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()
+            .Where(n => n.OperationalStatus == System.Net.NetworkInformation.OperationalStatus.Up
+                && n.NetworkInterfaceType != System.Net.NetworkInformation.NetworkInterfaceType.Loopback)
+            .SelectMany(n => n.GetIPProperties().UnicastAddresses)
+            .Select(a => a.Address)
+            .FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork);
+        return address?.ToString() ?? "127.0.0.1";
     }
 
     private static Option<string> ListenOption(string fallback) => new("--listen")

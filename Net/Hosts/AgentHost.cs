@@ -21,7 +21,7 @@ internal static class AgentHost
             launcher.Capabilities.Namespaces ? $"namespaces, cgroup controllers: {string.Join(",", launcher.Capabilities.CgroupControllers)}" : "no isolation");
         var service = new AgentService(launcher, options.WorkDir, logger);
         var identity = new HandshakeOptions(AgentId(options.WorkDir), "agent", options.ClusterName, options.Secret.Key);
-        var connector = new AgentConnector(service, registration, options.MasterHost, options.MasterPort, identity, new WireOptions(), logger);
+        var connector = new AgentConnector(service, registration, options.Masters, identity, new WireOptions(), logger);
         return (connector, service, connector.RunAsync(cancellationToken));
     }
 

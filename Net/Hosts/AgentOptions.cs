@@ -5,8 +5,7 @@ namespace MiniMesos.Net.Hosts;
 
 /// <summary>How an agent runs: which master it dials, where sandboxes live, how tasks are isolated.</summary>
 internal sealed record AgentOptions(
-    string MasterHost,
-    int MasterPort,
+    IReadOnlyList<(string Host, int Port)> Masters,
     string WorkDir,
     string ClusterName,
     ClusterSecret Secret,

@@ -1,24 +1,41 @@
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
+using MiniMesos.Core.Raft;
 using MiniMesos.Net.Http;
 using MiniMesos.Net.Master;
+using MiniMesos.Net.Raft;
 using MiniMesos.Net.Security;
+using MiniMesos.Net.Storage;
 using MiniMesos.Net.Wire;
 
 namespace MiniMesos.Net.Hosts;
 
-/// <summary>A running master: cluster port for agents, HTTP API for people and scripts.</summary>
+/// <summary>
+/// A running master: Raft over SQLite in its data dir, the cluster port for agents and other masters, and the
+/// HTTP API. A follower forwards API calls to the leader and sends agents there.
+/// </summary>
 internal sealed class MasterHost
 {
-    private MasterHost(MasterService service, ClusterSecret secret)
+    public static readonly TimeSpan DefaultRaftTick = TimeSpan.FromMilliseconds(100);
+
+    private MasterHost(MasterService service, ClusterSecret secret, RaftHost raft, PeerDirectory directory)
     {
         Service = service;
         Secret = secret;
+        Raft = raft;
+        Directory = directory;
     }
 
     public MasterService Service { get; }
     public ClusterSecret Secret { get; }
+    public RaftHost Raft { get; }
+    public PeerDirectory Directory { get; }
 
-    /// <summary>Starts listening; the returned task completes after <paramref name="cancellationToken"/> fires and everything has stopped.</summary>
+    /// <summary>
+    /// Starts the master (waiting for --bootstrap-expect masters on first start); the returned task completes
+    /// after <paramref name="cancellationToken"/> fires and everything has stopped.
+    /// </summary>
     public static async Task<(MasterHost Host, Task Stopped)> StartAsync(MasterOptions options, ILoggerProvider logs, CancellationToken cancellationToken)
     {
         var logger = logs.CreateLogger("MiniMesos.Master");
@@ -29,30 +46,120 @@ internal sealed class MasterHost
                 "`minimesos agent --master <this-host> --token-file <copy of that file>` or MINIMESOS_TOKEN=<token>; " +
                 "curl needs `-H 'Authorization: Bearer <token>'`", secret.Source);
         }
+        var nodeId = NodeId(options.DataDir);
+        var store = SqliteRaftStore.Open(options.DataDir, new StoreIdentity(options.ClusterName, nodeId));
+        var self = new MasterPeer(nodeId, $"{options.AdvertiseHost}:{options.ClusterEndpoint.Port}",
+            $"http://{options.AdvertiseHost}:{options.ApiEndpoint.Port}");
+        var directory = new PeerDirectory(self);
+        var wire = new WireOptions();
+        var identity = new HandshakeOptions(nodeId.ToString(), "master", options.ClusterName, secret.Key);
+        var transport = new RaftTransport(directory, identity, wire, logger);
         var service = new MasterService(TimeProvider.System, logger);
-        var identity = new HandshakeOptions($"master-{Environment.MachineName}", "master", options.ClusterName, secret.Key);
-        var listener = new ClusterListener(service, identity, new WireOptions(), logger);
-        var api = ApiServer.Build(options.ApiEndpoint, service, secret.Token, logs);
-        await api.StartAsync(cancellationToken).ConfigureAwait(false);
+        RaftHost? raft = null;
+        var listener = new ClusterListener(service, identity, wire, logger,
+            () => raft is null ? "" : directory.Get(raft.Status.Leader)?.ClusterAddress ?? "", transport.ServeAsync);
         var cluster = listener.RunAsync(options.ClusterEndpoint, cancellationToken);
-        logger.LogInformation("master serving the API on http://{Api} and agents on {Cluster} (cluster '{Name}')",
-            options.ApiEndpoint, options.ClusterEndpoint, options.ClusterName);
-        return (new MasterHost(service, secret), StopAsync(api, cluster, logger, cancellationToken));
+        foreach (var address in options.Join ?? []) transport.Join(address);
+
+        var fresh = store.LastIndex == 0 && store.Load() == default && store.Latest is null;
+        IReadOnlyList<ulong> voters = fresh ? await BootstrapVotersAsync(options.BootstrapExpect, directory, logger, cancellationToken).ConfigureAwait(false) : [];
+        var node = new RaftNode(new RaftOptions { Id = nodeId, InitialVoters = voters }, new RaftStorage(store, store, store),
+            new SeededRaftRandom(RandomNumberGenerator.GetInt32(int.MaxValue)));
+        raft = new RaftHost(node, store.Persist, transport, service, options.RaftTick ?? DefaultRaftTick, logger);
+        transport.Deliver = raft.Step;
+        service.Attach(raft);
+        raft.LeadershipChanged += leading =>
+        {
+            if (!leading) foreach (var agent in service.ReleaseAgents()) agent.Disconnect();
+        };
+
+        // Give the first election a moment so callers (dev mode, tests) usually find a leader at once.
+        for (var i = 0; i < 50 && raft.Status.Leader == 0; i++) await Task.Delay(20, cancellationToken).ConfigureAwait(false);
+        var api = ApiServer.Build(options.ApiEndpoint, new ApiContext(service, raft, directory), secret.Token, logs);
+        await api.StartAsync(cancellationToken).ConfigureAwait(false);
+        logger.LogInformation("master {Id} serving the API on http://{Api} and the cluster port on {Cluster} (cluster '{Name}', advertised as {Advertised})",
+            nodeId, options.ApiEndpoint, options.ClusterEndpoint, options.ClusterName, self.ClusterAddress);
+        var host = new MasterHost(service, secret, raft, directory);
+        return (host, host.RunAsync(api, cluster, transport, store, logger, cancellationToken));
     }
 
-    private static async Task StopAsync(Microsoft.AspNetCore.Builder.WebApplication api, Task cluster, ILogger logger, CancellationToken cancellationToken)
+    /// <summary>On first start: wait until <paramref name="expect"/> masters (this one included) know each other.</summary>
+    private static async Task<IReadOnlyList<ulong>> BootstrapVotersAsync(int expect, PeerDirectory directory, ILogger logger, CancellationToken ct)
+    {
+        var lastNote = DateTime.MinValue;
+        while (directory.All.Count < expect)
+        {
+            if (DateTime.UtcNow - lastNote > TimeSpan.FromSeconds(5))
+            {
+                logger.LogInformation("bootstrap: waiting for {Expect} masters, know {Known}: {Ids}", expect, directory.All.Count,
+                    string.Join(",", directory.All.Select(p => p.Id)));
+                lastNote = DateTime.UtcNow;
+            }
+            await Task.Delay(100, ct).ConfigureAwait(false);
+        }
+        var voters = directory.All.Select(p => p.Id).ToList();
+        logger.LogInformation("bootstrap: forming a new cluster with masters {Voters}", string.Join(",", voters));
+        return voters;
+    }
+
+    private async Task RunAsync(WebApplication api, Task cluster, RaftTransport transport, SqliteRaftStore store, ILogger logger,
+        CancellationToken cancellationToken)
     {
         try
         {
-            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+            using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                try
+                {
+                    await Service.MaintainAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (NotLeaderException)
+                {
+                }
+            }
         }
         catch (OperationCanceledException)
         {
         }
         logger.LogInformation("master shutting down");
+        await HandOverLeadershipAsync(logger).ConfigureAwait(false);
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         await api.StopAsync(deadline.Token).ConfigureAwait(false);
         await api.DisposeAsync().ConfigureAwait(false);
         await cluster.ConfigureAwait(false);
+        await Raft.DisposeAsync().ConfigureAwait(false);
+        await transport.DisposeAsync().ConfigureAwait(false);
+        store.Dispose();
+    }
+
+    /// <summary>A leader that stops hands over first, so the others need not wait out an election timeout.</summary>
+    private async Task HandOverLeadershipAsync(ILogger logger)
+    {
+        var status = Raft.Status;
+        if (status.Role != RaftRole.Leader) return;
+        var target = status.Voters.FirstOrDefault(v => v != status.Id);
+        if (target == 0) return;
+        Raft.TransferLeadership(target);
+        for (var i = 0; i < 20 && Raft.Status.Role == RaftRole.Leader; i++) await Task.Delay(50).ConfigureAwait(false);
+        logger.LogInformation("leadership {Outcome} master {Target}", Raft.Status.Role == RaftRole.Leader ? "could not be handed to" : "handed to", target);
+    }
+
+    /// <summary>A master's Raft id: random on first start, kept in the data dir.</summary>
+    private static ulong NodeId(string dataDir)
+    {
+        var path = Path.Combine(dataDir, "node-id");
+        if (File.Exists(path))
+        {
+            var text = File.ReadAllText(path).Trim();
+            return ulong.TryParse(text, out var id) && id != 0
+                ? id
+                : throw new StorageException($"{path} does not hold a node id ('{text}'): restore it from a backup or use a fresh --data-dir");
+        }
+        System.IO.Directory.CreateDirectory(dataDir);
+        // 53 bits: unique enough for a handful of masters, and exact as a JSON number in every language.
+        var fresh = BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8)) & ((1UL << 53) - 1) | 1;
+        File.WriteAllText(path, fresh + "\n");
+        return fresh;
     }
 }

@@ -3,10 +3,18 @@ using MiniMesos.Net.Security;
 
 namespace MiniMesos.Net.Hosts;
 
-/// <summary>How a master runs: where it listens, where it keeps its data, which cluster it belongs to.</summary>
+/// <summary>How a master runs: where it listens, where it keeps its data, which cluster it belongs to, whom it joins.</summary>
+/// <param name="AdvertiseHost">The address other masters and agents use to reach this one.</param>
+/// <param name="Join">Cluster-port addresses of other masters (host[:port]).</param>
+/// <param name="BootstrapExpect">How many masters form a new cluster; a master with state never bootstraps again.</param>
+/// <param name="RaftTick">One Raft tick: elections time out after 10-20 ticks, the leader heartbeats every 2.</param>
 internal sealed record MasterOptions(
     IPEndPoint ApiEndpoint,
     IPEndPoint ClusterEndpoint,
     string DataDir,
     string ClusterName,
-    ClusterSecret? Secret);
+    ClusterSecret? Secret,
+    string AdvertiseHost = "127.0.0.1",
+    IReadOnlyList<string>? Join = null,
+    int BootstrapExpect = 1,
+    TimeSpan? RaftTick = null);

@@ -22,11 +22,14 @@ internal sealed record TaskView(
 internal sealed record TaskList(IReadOnlyList<TaskView> Tasks);
 
 internal sealed record AgentView(string Id, string Hostname, double Cpus, long Mem, long Disk, double FreeCpus, long FreeMem,
-    IReadOnlyDictionary<string, string> Attributes);
+    bool Connected, IReadOnlyDictionary<string, string> Attributes);
 
 internal sealed record AgentList(IReadOnlyList<AgentView> Agents);
 
-internal sealed record StatusView(string Version, string Role, int Agents, IReadOnlyDictionary<string, int> Tasks);
+internal sealed record StatusView(string Version, ulong Id, string Role, ulong? Leader, ulong Term, ulong Commit, ulong Applied,
+    IReadOnlyList<MasterView> Masters, int Agents, IReadOnlyDictionary<string, int> Tasks, string? RaftStopped);
+
+internal sealed record MasterView(ulong Id, string ClusterAddress, string ApiUrl, string Role);
 
 internal sealed record HealthView(string Status);
 

@@ -4,15 +4,14 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using MiniMesos.Net.Cli;
-using MiniMesos.Net.Master;
+using MiniMesos.Net.Raft;
 
 namespace MiniMesos.Net.Http;
 
-/// <summary>The master's HTTP API on Kestrel (default port 5050, as Mesos).</summary>
+/// <summary>The master's HTTP API on Kestrel (default port 5050, as Mesos). Followers forward /v1 calls to the leader.</summary>
 internal static class ApiServer
 {
-    public static WebApplication Build(IPEndPoint endpoint, MasterService master, string token, ILoggerProvider logs)
+    public static WebApplication Build(IPEndPoint endpoint, ApiContext context, string token, ILoggerProvider logs)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -26,20 +25,16 @@ internal static class ApiServer
         });
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Api));
         var app = builder.Build();
-        var auth = new BearerAuth(token);
-        app.Use(auth.InvokeAsync);
+        app.Use(new BearerAuth(token).InvokeAsync);
+        app.Use(new LeaderForwarder(context).InvokeAsync);
         app.MapGet("/health", () => ApiResults.Json(new HealthView("ok"), ApiJsonContext.Api.HealthView));
-        app.MapGet("/v1/status", () =>
-        {
-            var tasks = master.Tasks().GroupBy(t => t.State).ToDictionary(g => Core.Model.TaskStates.ToWire(g.Key), g => g.Count());
-            return ApiResults.Json(new StatusView(BuildInfo.Version, "leader", master.Agents().Count, tasks), ApiJsonContext.Api.StatusView);
-        });
-        app.MapGet("/v1/agents", () => ApiResults.Json(new AgentList(master.Agents().Select(a => new AgentView(
+        app.MapGet("/v1/status", () => ApiResults.Json(StatusEndpoint.View(context), ApiJsonContext.Api.StatusView));
+        app.MapGet("/v1/agents", () => ApiResults.Json(new AgentList(context.Master.Agents().Select(a => new AgentView(
             a.Agent.Id, a.Agent.Hostname, a.Agent.Total.Cpus, a.Agent.Total.MemMb, a.Agent.Total.DiskMb, a.Free.Cpus, a.Free.MemMb,
-            a.Agent.Attributes)).ToList()), ApiJsonContext.Api.AgentList));
-        TaskEndpoints.Map(app, master);
-        app.MapFallback((HttpContext context) => ApiResults.Error(StatusCodes.Status404NotFound,
-            $"no endpoint {context.Request.Method} {context.Request.Path}"));
+            a.Connected, a.Agent.Attributes)).ToList()), ApiJsonContext.Api.AgentList));
+        TaskEndpoints.Map(app, context.Master);
+        app.MapFallback((HttpContext http) => ApiResults.Error(StatusCodes.Status404NotFound,
+            $"no endpoint {http.Request.Method} {http.Request.Path}"));
         return app;
     }
 }

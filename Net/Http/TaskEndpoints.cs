@@ -24,7 +24,7 @@ internal static class TaskEndpoints
             if (body is null) return ApiResults.Error(StatusCodes.Status413PayloadTooLarge, $"the body is larger than {MaxBodyBytes} bytes");
             var (spec, error) = TaskRequestParser.Parse(body);
             if (error is not null) return ApiResults.Error(StatusCodes.Status400BadRequest, error);
-            var task = master.Submit(spec!);
+            var task = await master.SubmitAsync(spec!, context.RequestAborted).ConfigureAwait(false);
             context.Response.Headers.Location = $"/v1/tasks/{task.Id}";
             return ApiResults.Json(View(master, task), ApiJsonContext.Api.TaskView, StatusCodes.Status201Created);
         });

@@ -51,7 +51,7 @@ internal sealed class InProcessCluster : IAsyncDisposable
     public async Task<AgentService> StartAgentAsync(string name, ClusterSecret secret, string clusterName, bool waitForRegistration = true,
         LaunchOptions? launch = null)
     {
-        var agent = AgentHost.Start(new AgentOptions("127.0.0.1", ClusterPort.Port, Path.Combine(Dir, name), clusterName, secret,
+        var agent = AgentHost.Start(new AgentOptions([("127.0.0.1", ClusterPort.Port)], Path.Combine(Dir, name), clusterName, secret,
             launch is null ? IsolationMode.None : IsolationMode.Auto, new ResourceOverrides(2, 1024, 1024), launch), _logs, _stop.Token);
         _stopped.Add(agent.Stopped);
         if (waitForRegistration) await agent.Connector.Registered.Task.WaitAsync(TimeSpan.FromSeconds(10));

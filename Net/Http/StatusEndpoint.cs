@@ -1,0 +1,28 @@
+using MiniMesos.Core.Model;
+using MiniMesos.Core.Raft;
+using MiniMesos.Net.Cli;
+
+namespace MiniMesos.Net.Http;
+
+/// <summary>/v1/status: this master's view of the cluster (answered locally by every master, never forwarded).</summary>
+internal static class StatusEndpoint
+{
+    public static StatusView View(ApiContext context)
+    {
+        var raft = context.Raft.Status;
+        var masters = context.Directory.All
+            .Select(p => new MasterView(p.Id, p.ClusterAddress, p.ApiUrl,
+                p.Id == raft.Leader ? "leader" : raft.Voters.Contains(p.Id) ? "follower" : "non-voter"))
+            .ToList();
+        var tasks = context.Master.Tasks().GroupBy(t => t.State).ToDictionary(g => g.Key.ToWire(), g => g.Count());
+        return new StatusView(BuildInfo.Version, raft.Id, Role(raft.Role), raft.Leader == 0 ? null : raft.Leader, raft.Term,
+            raft.Commit, raft.Applied, masters, context.Master.Agents().Count, tasks, raft.Stopped);
+    }
+
+    private static string Role(RaftRole role) => role switch
+    {
+        RaftRole.Leader => "leader",
+        RaftRole.Follower => "follower",
+        _ => "candidate",
+    };
+}

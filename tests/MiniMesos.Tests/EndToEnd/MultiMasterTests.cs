@@ -1,0 +1,135 @@
+using System.Net;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using MiniMesos.Core.Raft;
+using MiniMesos.Net.Hosts;
+using MiniMesos.Net.Http;
+using MiniMesos.Net.Logging;
+using MiniMesos.Net.Security;
+using Xunit;
+
+namespace MiniMesos.Tests.EndToEnd;
+
+/// <summary>Three real masters (Raft over TCP, SQLite in temp dirs) and an agent in one process on loopback.</summary>
+public sealed class MultiMasterTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    private readonly string _dir = Directory.CreateTempSubdirectory("minimesos-raft-e2e-").FullName;
+    private readonly ClusterSecret _secret = new(ClusterSecret.Generate(), "test");
+    private readonly StringWriter _log = new();
+    private readonly List<Master> _masters = [];
+    private readonly CancellationTokenSource _agentStop = new();
+    private LineLoggerProvider _logs = null!;
+    private Task _agent = Task.CompletedTask;
+
+    public async Task InitializeAsync()
+    {
+        _logs = new LineLoggerProvider("test", LogLevel.Debug, TextWriter.Synchronized(_log));
+        var ports = Enumerable.Range(0, 3).Select(_ => (Api: InProcessCluster.FreePort(), Cluster: InProcessCluster.FreePort())).ToList();
+        var joins = ports.Select(p => $"127.0.0.1:{p.Cluster}").ToList();
+        // All three start together and bootstrap one cluster once they know each other.
+        var starts = ports.Select((p, i) => StartMasterAsync(i, p.Api, p.Cluster, joins)).ToList();
+        _masters.AddRange(await Task.WhenAll(starts).WaitAsync(Patience));
+        var agent = AgentHost.Start(new AgentOptions(ports.Select(p => ("127.0.0.1", p.Cluster)).ToList(), Path.Combine(_dir, "agent"),
+            "test", _secret, IsolationMode.None, new ResourceOverrides(4, 4096, 1024)), _logs, _agentStop.Token);
+        _agent = agent.Stopped;
+        await agent.Connector.Registered.Task.WaitAsync(Patience);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _agentStop.CancelAsync();
+        foreach (var master in _masters) await master.StopAsync();
+        await _agent.WaitAsync(Patience);
+        _logs.Dispose();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    [Fact]
+    public async Task OneLeaderServesThroughAnyMasterAndSurvivesLosingIt()
+    {
+        var leader = await LeaderAsync(_masters);
+        Assert.Single(_masters, m => m.Host.Raft.Status.Role == RaftRole.Leader);
+        var follower = _masters.First(m => m != leader);
+
+        // A follower forwards the API call to the leader; the task runs on the agent, which found the leader itself.
+        using (var viaFollower = follower.Client())
+        {
+            var first = await viaFollower.SubmitAsync(Shell("echo one"), CancellationToken.None);
+            Assert.Equal("one\n", await OutputAsync(viaFollower, first.Id));
+            var status = StatusEndpoint.View(new ApiContext(follower.Host.Service, follower.Host.Raft, follower.Host.Directory));
+            Assert.Equal("follower", status.Role);
+            Assert.Equal(leader.Host.Raft.Id, status.Leader);
+            Assert.Equal(3, status.Masters.Count);
+        }
+
+        // The leader dies: the other two elect a new one, which still has the first task and runs new ones.
+        var firstIds = leader.Host.Service.Tasks().Select(t => t.Id).ToList();
+        await leader.StopAsync();
+        var survivors = _masters.Where(m => m != leader).ToList();
+        var next = await LeaderAsync(survivors);
+        Assert.NotEqual(leader.Host.Raft.Id, next.Host.Raft.Id);
+        Assert.Equal(firstIds, next.Host.Service.Tasks().Select(t => t.Id).ToList());
+        using var client = survivors.First(m => m != next).Client();
+        var second = await SubmitWithRetryAsync(client, Shell("echo two"));
+        Assert.Equal("two\n", await OutputAsync(client, second.Id));
+    }
+
+    private static TaskSubmitRequest Shell(string script) => new(["/bin/sh", "-c", script], null, "ha", 0.1, 16, null);
+
+    private static async Task<TaskView> SubmitWithRetryAsync(MiniMesos.Net.Cli.ApiClient client, TaskSubmitRequest request)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return await client.SubmitAsync(request, CancellationToken.None);
+            }
+            catch (MiniMesos.Net.Cli.CliException) when (attempt < 50)
+            {
+                await Task.Delay(100); // the new leader is settling
+            }
+        }
+    }
+
+    private static async Task<string> OutputAsync(MiniMesos.Net.Cli.ApiClient client, string id)
+    {
+        var output = new MemoryStream();
+        await client.FollowLogAsync(id, "stdout", output, CancellationToken.None).WaitAsync(Patience);
+        var task = await client.GetTaskAsync(id, CancellationToken.None);
+        Assert.Equal("TASK_FINISHED", task.State);
+        return Encoding.UTF8.GetString(output.ToArray());
+    }
+
+    private static async Task<Master> LeaderAsync(IReadOnlyList<Master> masters)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (DateTime.UtcNow < deadline)
+        {
+            var leaders = masters.Where(m => m.Host.Raft.Status.Role == RaftRole.Leader).ToList();
+            if (leaders.Count == 1 && masters.All(m => m.Host.Raft.Status.Leader == leaders[0].Host.Raft.Id)) return leaders[0];
+            await Task.Delay(50);
+        }
+        throw new TimeoutException("no single leader that every master agrees on");
+    }
+
+    private async Task<Master> StartMasterAsync(int i, int api, int cluster, IReadOnlyList<string> joins)
+    {
+        var stop = new CancellationTokenSource();
+        var (host, stopped) = await MasterHost.StartAsync(new MasterOptions(
+            new IPEndPoint(IPAddress.Loopback, api), new IPEndPoint(IPAddress.Loopback, cluster), Path.Combine(_dir, $"master{i}"), "test",
+            _secret, "127.0.0.1", joins, BootstrapExpect: 3), _logs, stop.Token);
+        return new Master(host, stopped, stop, api, _secret.Token);
+    }
+
+    private sealed record Master(MasterHost Host, Task Stopped, CancellationTokenSource Stop, int ApiPort, string Token)
+    {
+        public MiniMesos.Net.Cli.ApiClient Client() => new("127.0.0.1", ApiPort, Token);
+
+        public async Task StopAsync()
+        {
+            if (!Stop.IsCancellationRequested) await Stop.CancelAsync();
+            await Stopped.WaitAsync(Patience);
+        }
+    }
+}
