@@ -31,6 +31,28 @@ internal sealed class ApiClient : IDisposable
     public Task<TaskView> GetTaskAsync(string id, CancellationToken ct) =>
         SendAsync(() => _http.GetAsync($"/v1/tasks/{Uri.EscapeDataString(id)}", ct), ApiJsonContext.Api.TaskView, ct);
 
+    public Task<StatusView> StatusAsync(CancellationToken ct) =>
+        SendAsync(() => _http.GetAsync("/v1/status", ct), ApiJsonContext.Api.StatusView, ct);
+
+    /// <summary>The raw JSON of a GET, for --json output that passes the API's answer through unchanged.</summary>
+    public async Task<string> GetJsonAsync(string path, CancellationToken ct)
+    {
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.GetAsync(path, ct).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new CliException($"cannot reach the master at {_master}: {e.Message} (set --master or MINIMESOS_MASTER)", ExitCodes.RuntimeError);
+        }
+        using (response)
+        {
+            await EnsureSuccessAsync(response, ct).ConfigureAwait(false);
+            return await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
+        }
+    }
+
     public Task<TaskView> KillAsync(string id, CancellationToken ct) =>
         SendAsync(() => _http.PostAsync($"/v1/tasks/{Uri.EscapeDataString(id)}/kill", null, ct), ApiJsonContext.Api.TaskView, ct);
 

@@ -56,6 +56,23 @@ public sealed class CliRunTests
     }
 
     [Fact]
+    public async Task StatusJsonParsesBackAndTableNamesTheLeader()
+    {
+        await using var cluster = await InProcessCluster.StartAsync();
+        var env = new Dictionary<string, string> { ["MINIMESOS_TOKEN"] = cluster.Secret.Token, ["MINIMESOS_MASTER"] = $"127.0.0.1:{cluster.Api.Port}" };
+        var (code, stdout, stderr) = await CliProcess.RunAsync(["status", "--json"], env);
+        Assert.True(code == 0, stderr);
+        using var json = System.Text.Json.JsonDocument.Parse(stdout);
+        Assert.Equal("leader", json.RootElement.GetProperty("role").GetString());
+        Assert.Equal(json.RootElement.GetProperty("id").GetUInt64(), json.RootElement.GetProperty("leader").GetUInt64());
+        Assert.Equal(1, json.RootElement.GetProperty("agents").GetInt32());
+        var (tableCode, table, _) = await CliProcess.RunAsync(["status"], env);
+        Assert.Equal(0, tableCode);
+        Assert.Contains("leader", table);
+        Assert.Contains("agents: 1", table);
+    }
+
+    [Fact]
     public async Task HelpAndVersionWork()
     {
         var (code, stdout, _) = await CliProcess.RunAsync(["--help"]);
