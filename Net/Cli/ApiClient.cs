@@ -53,6 +53,16 @@ internal sealed class ApiClient : IDisposable
         }
     }
 
+    public Task<MasterList> MastersAsync(CancellationToken ct) =>
+        SendAsync(() => _http.GetAsync("/v1/masters", ct), ApiJsonContext.Api.MasterList, ct);
+
+    public Task<MasterList> AddMasterAsync(ulong id, string address, CancellationToken ct) =>
+        SendAsync(() => _http.PostAsync("/v1/masters", new StringContent($"{{\"id\":{id},\"address\":{System.Text.Json.JsonSerializer.Serialize(address, ApiJsonContext.Api.String)}}}",
+            System.Text.Encoding.UTF8, "application/json"), ct), ApiJsonContext.Api.MasterList, ct);
+
+    public Task<MasterList> RemoveMasterAsync(ulong id, CancellationToken ct) =>
+        SendAsync(() => _http.DeleteAsync($"/v1/masters/{id}", ct), ApiJsonContext.Api.MasterList, ct);
+
     public Task<TaskView> KillAsync(string id, CancellationToken ct) =>
         SendAsync(() => _http.PostAsync($"/v1/tasks/{Uri.EscapeDataString(id)}/kill", null, ct), ApiJsonContext.Api.TaskView, ct);
 

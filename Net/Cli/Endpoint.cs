@@ -43,6 +43,20 @@ internal static class Endpoint
         return (host, number);
     }
 
+    public static bool TryParse(string value, out (string Host, int Port) endpoint)
+    {
+        try
+        {
+            endpoint = Parse(value, 0, "address");
+            return endpoint.Port > 0;
+        }
+        catch (ConfigException)
+        {
+            endpoint = default;
+            return false;
+        }
+    }
+
     public static IPEndPoint Listen(string address, int port, string flag)
     {
         if (!IPAddress.TryParse(address, out var ip)) throw new ConfigException($"{flag}: '{address}' is not an IP address");

@@ -25,7 +25,8 @@ internal static class HostCommands
         };
         var expect = new Option<int>("--bootstrap-expect")
         {
-            Description = "On first start, wait for this many masters (1, 3 or 5) and form one cluster with them. Ignored once the master has state.",
+            Description = "On first start, wait for this many masters (1, 3 or 5) and form one cluster with them; 0 joins an existing " +
+                "cluster (then run `minimesos master add ID HOST:PORT` against it). Ignored once the master has state.",
             DefaultValueFactory = _ => 1,
         };
         var advertise = new Option<string?>("--advertise-addr") { Description = "Address other nodes use to reach this master (default: the --listen address, or this host's first IPv4 address)." };
@@ -39,10 +40,11 @@ internal static class HostCommands
         {
             listen, port, clusterPort, dataDir, token, tokenFile, cluster, join, expect, advertise, tick,
         };
+        foreach (var sub in MembersCli.Commands()) command.Subcommands.Add(sub);
         command.SetAction(async (parse, _) =>
         {
             var expected = parse.GetValue(expect);
-            if (expected is < 1 or > 7) throw new ConfigException($"--bootstrap-expect: {expected} is not between 1 and 7 (use 1, 3 or 5)");
+            if (expected is < 0 or > 7) throw new ConfigException($"--bootstrap-expect: {expected} is not between 0 and 7 (use 1, 3 or 5; 0 to join)");
             var tickMs = parse.GetValue(tick);
             if (tickMs is < 10 or > 5000) throw new ConfigException($"--raft-tick-ms: {tickMs} is not between 10 and 5000");
             var joins = SplitList(parse.GetValue(join));

@@ -86,6 +86,11 @@ internal sealed class MasterHost
     /// <summary>On first start: wait until <paramref name="expect"/> masters (this one included) know each other.</summary>
     private static async Task<IReadOnlyList<ulong>> BootstrapVotersAsync(int expect, PeerDirectory directory, ILogger logger, CancellationToken ct)
     {
+        if (expect == 0)
+        {
+            logger.LogInformation("joining an existing cluster: waiting for its leader to add master {Id}", directory.Self.Id);
+            return [];
+        }
         var lastNote = DateTime.MinValue;
         while (directory.All.Count < expect)
         {

@@ -13,6 +13,8 @@ namespace MiniMesos.Net.Http;
 [JsonSerializable(typeof(TaskList))]
 [JsonSerializable(typeof(AgentList))]
 [JsonSerializable(typeof(StatusView))]
+[JsonSerializable(typeof(MasterList))]
+[JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(HealthView))]
 [JsonSerializable(typeof(ApiError))]
 [JsonSerializable(typeof(TaskSubmitRequest))]

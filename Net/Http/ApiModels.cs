@@ -29,6 +29,8 @@ internal sealed record AgentList(IReadOnlyList<AgentView> Agents);
 internal sealed record StatusView(string Version, ulong Id, string Role, ulong? Leader, ulong Term, ulong Commit, ulong Applied,
     IReadOnlyList<MasterView> Masters, int Agents, IReadOnlyDictionary<string, int> Tasks, string? RaftStopped);
 
+internal sealed record MasterList(IReadOnlyList<MasterView> Masters);
+
 internal sealed record MasterView(ulong Id, string ClusterAddress, string ApiUrl, string Role);
 
 internal sealed record HealthView(string Status);

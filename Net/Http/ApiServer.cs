@@ -33,6 +33,7 @@ internal static class ApiServer
             a.Agent.Id, a.Agent.Hostname, a.Agent.Total.Cpus, a.Agent.Total.MemMb, a.Agent.Total.DiskMb, a.Free.Cpus, a.Free.MemMb,
             a.Connected, a.Agent.Attributes)).ToList()), ApiJsonContext.Api.AgentList));
         TaskEndpoints.Map(app, context.Master);
+        MasterEndpoints.Map(app, context);
         app.MapFallback((HttpContext http) => ApiResults.Error(StatusCodes.Status404NotFound,
             $"no endpoint {http.Request.Method} {http.Request.Path}"));
         return app;

@@ -10,9 +10,11 @@ internal static class StatusEndpoint
     public static StatusView View(ApiContext context)
     {
         var raft = context.Raft.Status;
-        var masters = context.Directory.All
-            .Select(p => new MasterView(p.Id, p.ClusterAddress, p.ApiUrl,
-                p.Id == raft.Leader ? "leader" : raft.Voters.Contains(p.Id) ? "follower" : "non-voter"))
+        // Voters from the Raft configuration, plus masters known by gossip that are not (or no longer) voters.
+        var masters = raft.Voters.Union(context.Directory.All.Select(p => p.Id)).Order()
+            .Select(id => (Id: id, Peer: context.Directory.Get(id)))
+            .Select(m => new MasterView(m.Id, m.Peer?.ClusterAddress ?? "", m.Peer?.ApiUrl ?? "",
+                m.Id == raft.Leader ? "leader" : raft.Voters.Contains(m.Id) ? "follower" : "non-voter"))
             .ToList();
         var tasks = context.Master.Tasks().GroupBy(t => t.State).ToDictionary(g => g.Key.ToWire(), g => g.Count());
         return new StatusView(BuildInfo.Version, raft.Id, Role(raft.Role), raft.Leader == 0 ? null : raft.Leader, raft.Term,

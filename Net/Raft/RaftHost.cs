@@ -60,6 +60,15 @@ internal sealed class RaftHost : IReplicatedLog, IAsyncDisposable
         return done.Task.WaitAsync(cancellationToken);
     }
 
+    /// <summary>Adds or removes one voter; completes once the new configuration is committed.</summary>
+    public Task ChangeMembershipAsync(ConfigChange change, CancellationToken cancellationToken)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_inputs.Writer.TryWrite(new Input.Membership(change, done)))
+            done.TrySetException(new NotLeaderException(0, "this master is shutting down"));
+        return done.Task.WaitAsync(cancellationToken);
+    }
+
     /// <summary>Hands leadership to the most up-to-date follower (graceful shutdown).</summary>
     public void TransferLeadership(ulong target) => _inputs.Writer.TryWrite(new Input.Transfer(target));
 
@@ -137,15 +146,22 @@ internal sealed class RaftHost : IReplicatedLog, IAsyncDisposable
                 _node.TransferLeadership(t.Target);
                 break;
             case Input.Propose p:
-                var result = _node.Propose(p.Command);
-                if (result.IsAccepted)
-                    _proposals[result.Index] = (result.Term, p.Done);
-                else
-                    p.Done.TrySetException(new NotLeaderException(result.LeaderHint, result.Status == ProposeStatus.Dropped
-                        ? "the leader is busy (leadership transfer or membership change); retry"
-                        : "this master is not the leader"));
+                Track(_node.Propose(p.Command), p.Done);
+                break;
+            case Input.Membership m:
+                Track(_node.ProposeConfigChange(m.Change), m.Done);
                 break;
         }
+    }
+
+    private void Track(ProposeResult result, TaskCompletionSource done)
+    {
+        if (result.IsAccepted)
+            _proposals[result.Index] = (result.Term, done);
+        else
+            done.TrySetException(new NotLeaderException(result.LeaderHint, result.Status == ProposeStatus.Dropped
+                ? "the leader cannot take this now (leadership transfer or membership change in progress, or nothing would change); retry"
+                : "this master is not the leader"));
     }
 
     private void Process(Ready ready)
@@ -188,5 +204,7 @@ internal sealed class RaftHost : IReplicatedLog, IAsyncDisposable
         public sealed record Propose(byte[] Command, TaskCompletionSource Done) : Input;
 
         public sealed record Transfer(ulong Target) : Input;
+
+        public sealed record Membership(ConfigChange Change, TaskCompletionSource Done) : Input;
     }
 }

@@ -75,6 +75,36 @@ public sealed class MultiMasterTests : IAsyncLifetime
         Assert.Equal("two\n", await OutputAsync(client, second.Id));
     }
 
+    [Fact]
+    public async Task MastersAreRemovedAndAddedOneAtATime()
+    {
+        var leader = await LeaderAsync(_masters);
+        using var client = leader.Client();
+        var task = await client.SubmitAsync(Shell("true"), CancellationToken.None);
+
+        var removed = _masters.First(m => m != leader);
+        var afterRemove = await client.RemoveMasterAsync(removed.Host.Raft.Id, CancellationToken.None);
+        Assert.Equal("non-voter", afterRemove.Masters.Single(m => m.Id == removed.Host.Raft.Id).Role);
+        Assert.Equal(2, leader.Host.Raft.Status.Voters.Count);
+        await removed.StopAsync();
+
+        // A fresh master joins (--bootstrap-expect 0), is added by id, and catches up with the log.
+        var api = InProcessCluster.FreePort();
+        var clusterPort = InProcessCluster.FreePort();
+        var joiner = await StartMasterAsync(9, api, clusterPort, [leader.Host.Directory.Self.ClusterAddress], expect: 0);
+        _masters.Add(joiner);
+        Assert.Empty(joiner.Host.Raft.Status.Voters);
+        var afterAdd = await client.AddMasterAsync(joiner.Host.Raft.Id, $"127.0.0.1:{clusterPort}", CancellationToken.None);
+        Assert.Equal(3, afterAdd.Masters.Count(m => m.Role is "leader" or "follower"));
+        var deadline = DateTime.UtcNow + Patience;
+        while (joiner.Host.Service.Task(task.Id) is null && DateTime.UtcNow < deadline) await Task.Delay(50);
+        Assert.NotNull(joiner.Host.Service.Task(task.Id));
+        Assert.Equal(3, joiner.Host.Raft.Status.Voters.Count);
+
+        var missing = await Assert.ThrowsAsync<MiniMesos.Net.Cli.CliException>(() => client.RemoveMasterAsync(12345, CancellationToken.None));
+        Assert.Contains("not a member", missing.Message);
+    }
+
     private static TaskSubmitRequest Shell(string script) => new(["/bin/sh", "-c", script], null, "ha", 0.1, 16, null);
 
     private static async Task<TaskView> SubmitWithRetryAsync(MiniMesos.Net.Cli.ApiClient client, TaskSubmitRequest request)
@@ -113,12 +143,12 @@ public sealed class MultiMasterTests : IAsyncLifetime
         throw new TimeoutException("no single leader that every master agrees on");
     }
 
-    private async Task<Master> StartMasterAsync(int i, int api, int cluster, IReadOnlyList<string> joins)
+    private async Task<Master> StartMasterAsync(int i, int api, int cluster, IReadOnlyList<string> joins, int expect = 3)
     {
         var stop = new CancellationTokenSource();
         var (host, stopped) = await MasterHost.StartAsync(new MasterOptions(
             new IPEndPoint(IPAddress.Loopback, api), new IPEndPoint(IPAddress.Loopback, cluster), Path.Combine(_dir, $"master{i}"), "test",
-            _secret, "127.0.0.1", joins, BootstrapExpect: 3), _logs, stop.Token);
+            _secret, "127.0.0.1", joins, BootstrapExpect: expect), _logs, stop.Token);
         return new Master(host, stopped, stop, api, _secret.Token);
     }
 
