@@ -12,4 +12,10 @@ internal interface ITaskLauncher
     /// with a reason a user can act on when it cannot be started.
     /// </summary>
     Task<ILaunchedTask> LaunchAsync(LaunchRequest request, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// After an agent restart: the task if it still runs, or how it ended; null when this launcher cannot tell
+    /// (the sandbox is gone, or the task ran without isolation and so cannot be found again).
+    /// </summary>
+    ILaunchedTask? Reattach(string taskId, string sandboxDir);
 }

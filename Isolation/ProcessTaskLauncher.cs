@@ -38,6 +38,9 @@ internal sealed partial class ProcessTaskLauncher : ITaskLauncher
         return Task.FromResult<ILaunchedTask>(new Launched(request.TaskId, process, request.SandboxDir));
     }
 
+    /// <summary>A plain child process is not ours any more once the agent restarted: nothing to find.</summary>
+    public ILaunchedTask? Reattach(string taskId, string sandboxDir) => null;
+
     private sealed class Launched : ILaunchedTask
     {
         private readonly Process _process;

@@ -12,6 +12,8 @@ namespace MiniMesos.Net.Agent;
 /// </summary>
 internal sealed class AgentService(ITaskLauncher launcher, string workDir, ILogger logger)
 {
+    private const string ReportedMarker = ".reported";
+    private const string BootIdFile = "/proc/sys/kernel/random/boot_id";
     private readonly ConcurrentDictionary<string, ILaunchedTask> _running = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _killRequested = new(StringComparer.Ordinal);
     private readonly object _gate = new();
@@ -27,7 +29,39 @@ internal sealed class AgentService(ITaskLauncher launcher, string workDir, ILogg
 
     public int RunningCount => _running.Count;
 
-    public void Launch(LaunchTask launch) => _ = RunAsync(launch);
+    /// <summary>Runs a task; a launch of a task this agent already started (a new leader resending it) is ignored.</summary>
+    public void Launch(LaunchTask launch)
+    {
+        if (!IsSafeId(launch.TaskId) || !Directory.Exists(Path.Combine(SandboxRoot, launch.TaskId))) _ = RunAsync(launch);
+        else logger.LogDebug("launch of task {Task} ignored: already started here", launch.TaskId);
+    }
+
+    /// <summary>
+    /// After a restart: find every task whose end the master has not acknowledged yet. Running ones are watched
+    /// again; ended ones are reported with their real exit status; lost ones (host reboot, no isolation) as LOST.
+    /// </summary>
+    public void Recover()
+    {
+        var rebooted = HostRebooted();
+        if (!Directory.Exists(SandboxRoot)) return;
+        foreach (var sandbox in Directory.GetDirectories(SandboxRoot))
+        {
+            var taskId = Path.GetFileName(sandbox);
+            if (!IsSafeId(taskId) || File.Exists(Path.Combine(sandbox, ReportedMarker))) continue;
+            var task = launcher.Reattach(taskId, sandbox);
+            if (task is null)
+            {
+                var why = rebooted ? "the host rebooted while the task ran" : "the agent restarted and cannot find the task again (it ran without isolation)";
+                logger.LogWarning("task {Task} lost: {Why}", taskId, why);
+                Update(taskId, TaskState.Lost, null, null, why);
+                continue;
+            }
+            logger.LogInformation("task {Task} {What} after the agent restarted", taskId, task.Exited.IsCompleted ? "had ended" : "reattached");
+            _running[taskId] = task;
+            if (!task.Exited.IsCompleted) Update(taskId, TaskState.Running, null, null, null);
+            _ = WatchAsync(taskId, task);
+        }
+    }
 
     public async Task KillAsync(KillTask kill)
     {
@@ -45,7 +79,18 @@ internal sealed class AgentService(ITaskLauncher launcher, string workDir, ILogg
 
     public void Acknowledge(string updateId)
     {
-        lock (_gate) _unacknowledged.RemoveAll(u => u.UpdateId == updateId);
+        StatusUpdate? update;
+        lock (_gate)
+        {
+            update = _unacknowledged.Find(u => u.UpdateId == updateId);
+            _unacknowledged.RemoveAll(u => u.UpdateId == updateId);
+        }
+        // The master has the task's end: a later restart must not report it again.
+        if (update is not null && TaskStates.TryParseWire(update.State, out var state) && state.IsTerminal())
+        {
+            var sandbox = Path.Combine(SandboxRoot, update.TaskId);
+            if (Directory.Exists(sandbox)) File.WriteAllText(Path.Combine(sandbox, ReportedMarker), update.State + "\n");
+        }
     }
 
     public LogData ReadLog(LogRead read)
@@ -93,9 +138,14 @@ internal sealed class AgentService(ITaskLauncher launcher, string workDir, ILogg
         _running[launch.TaskId] = task;
         logger.LogInformation("task {Task} running as pid {Pid}", launch.TaskId, task.Pid);
         Update(launch.TaskId, TaskState.Running, null, null, null);
+        await WatchAsync(launch.TaskId, task).ConfigureAwait(false);
+    }
+
+    private async Task WatchAsync(string taskId, ILaunchedTask task)
+    {
         var exit = await task.Exited.ConfigureAwait(false);
-        _running.TryRemove(launch.TaskId, out _);
-        var killed = _killRequested.TryRemove(launch.TaskId, out _);
+        _running.TryRemove(taskId, out _);
+        var killed = _killRequested.TryRemove(taskId, out _);
         var (state, message) = exit switch
         {
             { OomKilled: true } => (TaskState.Failed, "killed by the OOM killer: the task used more memory than it was given"),
@@ -104,8 +154,20 @@ internal sealed class AgentService(ITaskLauncher launcher, string workDir, ILogg
             { ExitCode: { } code } => (TaskState.Failed, $"exited with code {code}"),
             _ => (TaskState.Failed, $"killed by signal {exit.Signal}"),
         };
-        logger.LogInformation("task {Task} ended: {State} {Message}", launch.TaskId, state.ToWire(), message ?? "");
-        Update(launch.TaskId, state, exit.ExitCode, exit.Signal, message);
+        logger.LogInformation("task {Task} ended: {State} {Message}", taskId, state.ToWire(), message ?? "");
+        Update(taskId, state, exit.ExitCode, exit.Signal, message);
+    }
+
+    /// <summary>Compares the kernel's boot id with the one recorded at the last start, and records the current one.</summary>
+    private bool HostRebooted()
+    {
+        var current = File.Exists(BootIdFile) ? File.ReadAllText(BootIdFile).Trim() : "";
+        var path = Path.Combine(workDir, "boot-id");
+        var previous = File.Exists(path) ? File.ReadAllText(path).Trim() : current;
+        Directory.CreateDirectory(workDir);
+        File.WriteAllText(path, current + "\n");
+        if (previous != current) logger.LogWarning("the host rebooted since the agent last ran (boot id changed): its tasks are gone");
+        return previous != current;
     }
 
     private void Update(string taskId, TaskState state, int? exitCode, int? signal, string? message)

@@ -20,6 +20,7 @@ internal static class AgentHost
             registration.Cpus, registration.MemMb, registration.DiskMb, options.WorkDir,
             launcher.Capabilities.Namespaces ? $"namespaces, cgroup controllers: {string.Join(",", launcher.Capabilities.CgroupControllers)}" : "no isolation");
         var service = new AgentService(launcher, options.WorkDir, logger);
+        service.Recover();
         var identity = new HandshakeOptions(AgentId(options.WorkDir), "agent", options.ClusterName, options.Secret.Key);
         var connector = new AgentConnector(service, registration, options.Masters, identity, new WireOptions(), logger);
         return (connector, service, connector.RunAsync(cancellationToken));

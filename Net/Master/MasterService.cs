@@ -90,24 +90,21 @@ internal sealed class MasterService(TimeProvider time, ILogger logger) : IRaftSt
         Kick();
     }
 
-    /// <summary>The agent's connection ended: its tasks are LOST (the skeleton's partition semantics).</summary>
-    public async Task AgentDisconnectedAsync(string agentId, IAgentChannel channel, string reason)
+    /// <summary>
+    /// The agent's connection ended. Its tasks stay as they are for <see cref="AgentTimeout"/>: an agent that
+    /// restarts or reconnects within it carries on; after it, <see cref="MaintainAsync"/> marks them LOST.
+    /// </summary>
+    public Task AgentDisconnectedAsync(string agentId, IAgentChannel channel, string reason)
     {
         lock (_gate)
         {
-            if (!_channels.TryGetValue(agentId, out var current) || current != channel) return;
+            if (!_channels.TryGetValue(agentId, out var current) || current != channel) return System.Threading.Tasks.Task.CompletedTask;
             _channels.Remove(agentId);
+            _absentSince[agentId] = Now();
         }
-        logger.LogWarning("agent {Agent} disconnected: {Reason}", agentId, reason);
-        if (!IsLeader) return;
-        try
-        {
-            await ProposeAsync(new RemoveAgent(Now(), agentId, $"agent {agentId} disconnected: {reason}"), CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (NotLeaderException)
-        {
-            // The next leader times the agent out itself.
-        }
+        logger.LogWarning("agent {Agent} disconnected: {Reason}; its tasks are LOST unless it is back within {Timeout} s", agentId, reason,
+            AgentTimeout.TotalSeconds);
+        return System.Threading.Tasks.Task.CompletedTask;
     }
 
     /// <summary>Commits a status update from the agent that runs the task; false when it does not apply.</summary>

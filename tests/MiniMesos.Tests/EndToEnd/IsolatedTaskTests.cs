@@ -9,6 +9,93 @@ namespace MiniMesos.Tests.EndToEnd;
 public sealed class IsolatedTaskTests
 {
     [Fact]
+    public async Task RestartedAgentReattachesARunningTaskAndReportsTheOneThatEndedMeanwhile()
+    {
+        Assert.True(Environment.IsPrivilegedProcess, "isolated task tests need root (namespaces, cgroups): run the tests as root");
+        var group = $"minimesos-e2e-{Environment.ProcessId}-{Guid.NewGuid():N}"[..36];
+        var launch = new LaunchOptions(InitCommand: ["dotnet", Path.Combine(AppContext.BaseDirectory, "minimesos.dll")], CgroupGroup: group);
+        await using var cluster = await InProcessCluster.StartAsync(agents: 0);
+        using var first = new CancellationTokenSource();
+        var agent = await cluster.StartAgentAsync("restarting", cluster.Secret, "test", launch: launch, stop: first.Token);
+        var launcher = Assert.IsType<IsolatedTaskLauncher>(agent.Launcher);
+        try
+        {
+            using var client = cluster.Client();
+            // Tasks run as nobody: the gate must be reachable for them (temp dirs are 0700).
+            File.SetUnixFileMode(cluster.Dir, (UnixFileMode)0b111_101_101);
+            var gate = Path.Combine(cluster.Dir, "gate");
+            var longRunning = await client.SubmitAsync(new TaskSubmitRequest(
+                ["/bin/sh", "-c", $"echo started; while [ ! -e {gate} ]; do sleep 0.05; done; echo finished; exit 7"], null, "long", 0.1, 32, null), CancellationToken.None);
+            var quick = await client.SubmitAsync(new TaskSubmitRequest(
+                ["/bin/sh", "-c", $"while [ ! -e {gate} ]; do sleep 0.05; done; exit 5"], null, "quick", 0.1, 32, null), CancellationToken.None);
+            await WaitForStateAsync(client, longRunning.Id, "TASK_RUNNING");
+            await WaitForStateAsync(client, quick.Id, "TASK_RUNNING");
+
+            // The agent goes away; both tasks keep running without it, then both end while it is down.
+            await first.CancelAsync();
+            await Task.Delay(300);
+            await File.WriteAllTextAsync(gate, "");
+            await Task.Delay(500);
+            await cluster.StartAgentAsync("restarting", cluster.Secret, "test", launch: launch);
+
+            var output = new MemoryStream();
+            await client.FollowLogAsync(longRunning.Id, "stdout", output, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Equal("started\nfinished\n", Encoding.UTF8.GetString(output.ToArray()));
+            var longFinal = await WaitForStateAsync(client, longRunning.Id, "TASK_FAILED");
+            Assert.Equal(7, longFinal.ExitCode);
+            var quickFinal = await WaitForStateAsync(client, quick.Id, "TASK_FAILED");
+            Assert.Equal(5, quickFinal.ExitCode);
+        }
+        catch (Exception e) when (e is TimeoutException or Xunit.Sdk.XunitException)
+        {
+            throw new TimeoutException($"{e.Message}\n--- cluster log ---\n{cluster.Log}", e);
+        }
+        finally
+        {
+            RemoveGroup(launcher);
+        }
+    }
+
+    private static async Task<TaskView> WaitForStateAsync(MiniMesos.Net.Cli.ApiClient client, string id, string state)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            var task = await client.GetTaskAsync(id, CancellationToken.None);
+            if (task.State == state) return task;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"task {id} is {task.State}, expected {state}: {task.Message}");
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>Kills whatever a failed test left in the task cgroups, then removes them.</summary>
+    private static void RemoveGroup(IsolatedTaskLauncher launcher)
+    {
+        if (launcher.CgroupGroupDir is not { } dir || !Directory.Exists(dir)) return;
+        foreach (var child in Directory.GetDirectories(dir).Append(dir))
+        {
+            var kill = Path.Combine(child, "cgroup.kill");
+            if (child != dir && File.Exists(kill)) File.WriteAllText(kill, "1");
+            for (var attempt = 0; Directory.Exists(child); attempt++)
+            {
+                try
+                {
+                    Directory.Delete(child);
+                    break;
+                }
+                catch (DirectoryNotFoundException)
+                {
+                    break; // the agent removed it meanwhile
+                }
+                catch (IOException) when (attempt < 100)
+                {
+                    Thread.Sleep(20);
+                }
+            }
+        }
+    }
+
+    [Fact]
     public async Task TaskSeesItsOwnHostnameAndProcessesOnly()
     {
         Assert.True(Environment.IsPrivilegedProcess, "isolated task tests need root (namespaces, cgroups): run the tests as root");
@@ -37,11 +124,7 @@ public sealed class IsolatedTaskTests
         }
         finally
         {
-            if (launcher.CgroupGroupDir is { } dir && Directory.Exists(dir))
-            {
-                foreach (var child in Directory.GetDirectories(dir)) Directory.Delete(child);
-                Directory.Delete(dir);
-            }
+            RemoveGroup(launcher);
         }
     }
 }
