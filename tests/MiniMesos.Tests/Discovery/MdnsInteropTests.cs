@@ -1,0 +1,165 @@
+using System.Net;
+using System.Text.Json;
+using MiniMesos.Net.Discovery;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace MiniMesos.Tests.Discovery;
+
+/// <summary>
+/// Our advertiser and browser against python-zeroconf (an implementation we did not write), each side on its
+/// own lab host, real multicast over the lab bridge.
+/// </summary>
+[Collection(LabCollection.Name)]
+public sealed class MdnsInteropTests(LabFixture lab, ITestOutputHelper output)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
+
+    private static readonly Dictionary<string, string> Txt = new()
+    {
+        [ServiceInstance.RoleKey] = "master",
+        [ServiceInstance.ClusterKey] = "lab-cluster",
+        [ServiceInstance.NodeIdKey] = "7f3a9c",
+        [ServiceInstance.VersionKey] = "0.1.0",
+        ["api"] = "5050",
+        ["cluster_port"] = "5051",
+    };
+
+    private static double Epoch(DateTimeOffset t) => t.ToUnixTimeMilliseconds() / 1000.0;
+
+    private static MdnsOptions On(int host) => new([IPAddress.Parse(LabFixture.Address(host))]);
+
+    [Fact]
+    public async Task PythonZeroconfResolvesOurAdvertisementAndSeesOurGoodbye()
+    {
+        lab.RequireZeroconf();
+        using var python = new OracleProcess(lab.Host(2), "zc_browse.py", LabFixture.Address(2), "60");
+        await python.WaitForAsync("READY", Patience);
+
+        var instance = new ServiceInstance("master one", 5051, Txt, []);
+        DateTimeOffset stopping;
+        var started = DateTimeOffset.UtcNow;
+        var advertiser = Netns.Run(lab.Host(1), () =>
+        {
+            var a = new MdnsAdvertiser(instance, On(1));
+            a.Start();
+            return a;
+        });
+        try
+        {
+            var added = await python.WaitForAsync("Added", Patience, l => l.GetProperty("name").GetString() == "master one._minimesos._tcp.local.");
+            var resolvedMs = (added.GetProperty("t").GetDouble() - Epoch(started)) * 1000;
+            Assert.Equal(["198.18.0.1"], added.GetProperty("addresses").EnumerateArray().Select(a => a.GetString()!));
+            Assert.Equal(5051, added.GetProperty("port").GetInt32());
+            var txt = added.GetProperty("txt").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!);
+            Assert.Equal(Txt.OrderBy(p => p.Key), txt.OrderBy(p => p.Key));
+            output.WriteLine($"python-zeroconf resolved our advertisement {resolvedMs:F0} ms after start (includes our ~750 ms probing)");
+            Assert.True(resolvedMs < 5000, $"resolution took {resolvedMs:F0} ms");
+        }
+        finally
+        {
+            stopping = DateTimeOffset.UtcNow;
+            await advertiser.StopAsync();
+        }
+        var removed = await python.WaitForAsync("Removed", Patience);
+        var goodbyeMs = (removed.GetProperty("t").GetDouble() - Epoch(stopping)) * 1000;
+        output.WriteLine($"python-zeroconf saw our goodbye {goodbyeMs:F0} ms after StopAsync was called ");
+        // Without the goodbye python would hold us for the SRV TTL (120 s); a few seconds proves the goodbye worked.
+        Assert.True(goodbyeMs < 3000, $"goodbye took {goodbyeMs:F0} ms");
+    }
+
+    [Fact]
+    public async Task OurBrowserFindsAndLosesAPythonZeroconfService()
+    {
+        lab.RequireZeroconf();
+        var browser = Netns.Run(lab.Host(1), () =>
+        {
+            var b = new MdnsBrowser("lab-cluster", On(1));
+            b.Start();
+            return b;
+        });
+        await using var _ = browser;
+        using var events = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var stream = browser.EventsAsync(events.Token).GetAsyncEnumerator(events.Token);
+        using var python = new OracleProcess(lab.Host(3), "zc_register.py", LabFixture.Address(3), "py agent", "5151", "60",
+            "role=agent", "cluster=lab-cluster", "node=py1", "ver=9.9");
+        var registered = await python.WaitForAsync("REGISTERED", Patience);
+
+        Assert.True(await stream.MoveNextAsync(), "browser stream ended");
+        var found = stream.Current;
+        Assert.Equal(DiscoveryEventKind.Found, found.Kind);
+        Assert.Equal("py agent", found.Service.InstanceName);
+        Assert.Equal([IPAddress.Parse("198.18.0.3")], found.Service.Addresses);
+        Assert.Equal(5151, found.Service.Port);
+        Assert.Equal("agent", found.Service.Txt["role"]);
+        Assert.Equal("py1", found.Service.Txt["node"]);
+        var foundMs = (Epoch(found.At) - registered.GetProperty("t").GetDouble()) * 1000;
+        // register_service returns after probing and announcing; we usually find it before (negative figure).
+        output.WriteLine($"our browser found the python-zeroconf service {foundMs:F0} ms after its registration returned ({registered.GetProperty("took").GetDouble() * 1000:F0} ms of probing)");
+
+        python.CloseInput();
+        var unregistered = await python.WaitForAsync("UNREGISTERED", Patience);
+        Assert.True(await stream.MoveNextAsync(), "browser stream ended");
+        Assert.Equal(DiscoveryEventKind.Removed, stream.Current.Kind);
+        var removedMs = (Epoch(stream.Current.At) - unregistered.GetProperty("t").GetDouble()) * 1000;
+        output.WriteLine($"our browser removed it {removedMs:F0} ms after python unregistered (negative: before python returned)");
+        Assert.Empty(browser.Visible);
+    }
+
+    [Fact]
+    public async Task SameNameOnTwoHostsIsRenamedAndBothAreBrowsable()
+    {
+        var instance = new ServiceInstance("twin", 5051, Txt, []);
+        var first = Netns.Run(lab.Host(1), () => { var a = new MdnsAdvertiser(instance, On(1)); a.Start(); return a; });
+        await using var _1 = first;
+        await WaitUntil(() => first.Phase == MdnsResponderPhase.Announced, "first advertiser announced");
+        var second = Netns.Run(lab.Host(2), () => { var a = new MdnsAdvertiser(instance, On(2)); a.Start(); return a; });
+        await using var _2 = second;
+        await WaitUntil(() => second.Phase == MdnsResponderPhase.Announced, "second advertiser announced");
+        Assert.Equal("twin", first.InstanceName);
+        Assert.Equal("twin (2)", second.InstanceName);
+
+        var browser = Netns.Run(lab.Host(3), () => { var b = new MdnsBrowser("lab-cluster", On(3)); b.Start(); return b; });
+        await using var _3 = browser;
+        await WaitUntil(() => browser.Visible.Count == 2, "browser sees both");
+        var byName = browser.Visible.ToDictionary(s => s.InstanceName);
+        Assert.Equal([IPAddress.Parse("198.18.0.1")], byName["twin"].Addresses);
+        Assert.Equal([IPAddress.Parse("198.18.0.2")], byName["twin (2)"].Addresses);
+
+        // Address change: re-announced, the browser follows (old address flushed within about a second).
+        await second.UpdateAsync(instance with { Addresses = [IPAddress.Parse("198.18.0.2"), IPAddress.Parse("198.18.1.2")] });
+        await WaitUntil(() => browser.Visible.Any(s => s.InstanceName == "twin (2)" && s.Addresses.Count == 2), "browser sees the new address");
+        await second.UpdateAsync(instance with { Addresses = [IPAddress.Parse("198.18.1.2")] });
+        await WaitUntil(() => browser.Visible.Any(s => s.InstanceName == "twin (2)" && s.Addresses.SequenceEqual([IPAddress.Parse("198.18.1.2")])),
+            "browser drops the withdrawn address");
+    }
+
+    [Fact]
+    public async Task ClusterFilterHidesOtherClustersOnTheWire()
+    {
+        var other = Netns.Run(lab.Host(1), () =>
+        {
+            var a = new MdnsAdvertiser(new ServiceInstance("stranger", 5051, new Dictionary<string, string>(Txt) { ["cluster"] = "other" }, []), On(1));
+            a.Start();
+            return a;
+        });
+        await using var _1 = other;
+        var mine = Netns.Run(lab.Host(2), () => { var a = new MdnsAdvertiser(new ServiceInstance("friend", 5051, Txt, []), On(2)); a.Start(); return a; });
+        await using var _2 = mine;
+        var browser = Netns.Run(lab.Host(3), () => { var b = new MdnsBrowser("lab-cluster", On(3)); b.Start(); return b; });
+        await using var _3 = browser;
+        await WaitUntil(() => browser.Visible.Count >= 1, "browser sees its cluster");
+        await Task.Delay(500);
+        Assert.Equal("friend", Assert.Single(browser.Visible).InstanceName);
+    }
+
+    private static async Task WaitUntil(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) Assert.Fail($"timed out waiting: {what}");
+            await Task.Delay(50);
+        }
+    }
+}
