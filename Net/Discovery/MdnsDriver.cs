@@ -19,6 +19,7 @@ internal sealed class MdnsDriver : IAsyncDisposable
         Channel.CreateBounded<Func<DateTimeOffset, IReadOnlyList<MdnsSend>>>(new BoundedChannelOptions(256) { FullMode = BoundedChannelFullMode.DropOldest });
     private readonly CancellationTokenSource _stop = new();
     private Task _loop = Task.CompletedTask;
+    private int _faults;
     private Task _receiver = Task.CompletedTask;
 
     public MdnsDriver(MdnsSocket socket, IMdnsLogic logic, TimeProvider time)
@@ -114,7 +115,26 @@ internal sealed class MdnsDriver : IAsyncDisposable
                 await Task.Delay(TimeSpan.FromMilliseconds(50), _time, _stop.Token).ConfigureAwait(false);
                 continue;
             }
-            _inputs.Writer.TryWrite(now => _logic.Receive(message, source, now));
+            _inputs.Writer.TryWrite(now => ReceiveSafely(message, source, now));
+        }
+    }
+
+    /// <summary>Packets that made the logic throw (a bug, but one packet from the LAN must not end discovery).</summary>
+    public int Faults => _faults;
+
+    public Exception? LastFault { get; private set; }
+
+    private IReadOnlyList<MdnsSend> ReceiveSafely(DnsMessage message, IPEndPoint source, DateTimeOffset now)
+    {
+        try
+        {
+            return _logic.Receive(message, source, now);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            Interlocked.Increment(ref _faults);
+            LastFault = ex;
+            return [];
         }
     }
 

@@ -10,14 +10,28 @@ internal static partial class MdnsNaming
     public static string NextInstanceName(string name)
     {
         var m = NumberedInstance().Match(name);
-        return m.Success ? $"{m.Groups[1].Value} ({int.Parse(m.Groups[2].Value) + 1})" : $"{name} (2)";
+        return m.Success
+            ? Fit(m.Groups[1].Value, $" ({int.Parse(m.Groups[2].Value) + 1})")
+            : Fit(name, " (2)");
     }
 
     /// <summary>"host" becomes "host-2", "host-2" becomes "host-3".</summary>
     public static string NextHostLabel(string label)
     {
         var m = NumberedHost().Match(label);
-        return m.Success ? $"{m.Groups[1].Value}-{int.Parse(m.Groups[2].Value) + 1}" : $"{label}-2";
+        return m.Success ? Fit(m.Groups[1].Value, $"-{int.Parse(m.Groups[2].Value) + 1}") : Fit(label, "-2");
+    }
+
+    /// <summary>Shortens the base so base + suffix stays a legal 63-byte label, however many renames happen.</summary>
+    private static string Fit(string baseName, string suffix)
+    {
+        var budget = DnsName.MaxLabelBytes - Encoding.UTF8.GetByteCount(suffix);
+        while (Encoding.UTF8.GetByteCount(baseName) > budget)
+        {
+            baseName = baseName[..^1];
+            if (baseName.Length > 0 && char.IsHighSurrogate(baseName[^1])) baseName = baseName[..^1];
+        }
+        return baseName + suffix;
     }
 
     /// <summary>A DNS-friendly host label: letters, digits and '-', at most 50 bytes so renames still fit.</summary>

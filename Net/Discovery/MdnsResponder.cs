@@ -206,7 +206,8 @@ internal sealed class MdnsResponder
                 // Known-answer suppression (RFC 6762 §7.1): the querier already holds it with at least half its TTL.
                 if (query.Answers.Any(k => k.SameRecord(r) && k.Ttl >= r.Ttl / 2)) continue;
                 var recentlyMulticast = _lastMulticast.TryGetValue(r, out var last) ? now - last : TimeSpan.MaxValue;
-                if (legacy || (q.UnicastResponse && recentlyMulticast < TimeSpan.FromSeconds(r.Ttl / 4.0)))
+                // Probe defence is always multicast: a unicast reply could reach another socket sharing port 5353.
+                if (legacy || (q.UnicastResponse && !isProbe && recentlyMulticast < TimeSpan.FromSeconds(r.Ttl / 4.0)))
                 {
                     unicast.Add(r);
                 }

@@ -43,8 +43,21 @@ internal sealed class ServiceBrowserState(DnsName serviceType, string? clusterFi
     {
         // Only responses feed the cache; known answers inside others' queries are not authoritative.
         if (!message.Header.IsResponse || message.Header.Opcode != 0) return BrowserStep.None;
-        foreach (var r in message.AllRecords) _cache.Add(r, now);
-        return new BrowserStep(Reconcile(now), []);
+        // Cache only what can resolve our service type, so other services on a busy LAN cost nothing.
+        var targets = message.AllRecords
+            .Where(r => r.Data is SrvRecordData && IsUnderServiceType(r.Name))
+            .Select(r => ((SrvRecordData)r.Data).Target)
+            .ToHashSet();
+        var relevant = false;
+        foreach (var r in message.AllRecords)
+        {
+            var wanted = r.Name == serviceType || IsUnderServiceType(r.Name) ||
+                         (r.Type is DnsType.A or DnsType.Aaaa && (targets.Contains(r.Name) || IsSrvTarget(r.Name, now)));
+            if (!wanted) continue;
+            _cache.Add(r, now);
+            relevant = true;
+        }
+        return relevant ? new BrowserStep(Reconcile(now), []) : BrowserStep.None;
     }
 
     public BrowserStep Tick(DateTimeOffset now)
@@ -73,6 +86,11 @@ internal sealed class ServiceBrowserState(DnsName serviceType, string? clusterFi
         var events = Reconcile(now);
         return new BrowserStep(events, questions.Count == 0 ? [] : [DnsMessage.Query(questions, known)]);
     }
+
+    private bool IsUnderServiceType(DnsName name) => name.Labels.Count > 0 && name.Suffix(1) == serviceType;
+
+    private bool IsSrvTarget(DnsName host, DateTimeOffset now) =>
+        PtrTargets(now).Any(i => LiveSrv(i, now) is { } srv && srv.Target == host);
 
     private static void AddQuestion(List<DnsQuestion> questions, DnsName name, ushort type)
     {

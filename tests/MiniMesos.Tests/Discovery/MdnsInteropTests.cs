@@ -41,7 +41,8 @@ public sealed class MdnsInteropTests(LabFixture lab, ITestOutputHelper output)
         var started = DateTimeOffset.UtcNow;
         var advertiser = Netns.Run(lab.Host(1), () =>
         {
-            var a = new MdnsAdvertiser(instance, On(1));
+            // Default options: every suitable interface, addresses taken from it.
+            var a = new MdnsAdvertiser(instance);
             a.Start();
             return a;
         });
@@ -66,6 +67,13 @@ public sealed class MdnsInteropTests(LabFixture lab, ITestOutputHelper output)
         output.WriteLine($"python-zeroconf saw our goodbye {goodbyeMs:F0} ms after StopAsync was called ");
         // Without the goodbye python would hold us for the SRV TTL (120 s); a few seconds proves the goodbye worked.
         Assert.True(goodbyeMs < 3000, $"goodbye took {goodbyeMs:F0} ms");
+    }
+
+    [Fact]
+    public void DefaultInterfacesAreTheHostsEthernetOnly()
+    {
+        // Inside a lab host: eth0 (198.18.0.2) is chosen, loopback is not.
+        Assert.Equal([IPAddress.Parse("198.18.0.2")], Netns.Run(lab.Host(2), MdnsInterfaces.Suitable));
     }
 
     [Fact]

@@ -207,6 +207,19 @@ public sealed class MdnsResponderTests
     [InlineData("node (x)", "node (x) (2)")]
     public void InstanceRenames(string from, string to) => Assert.Equal(to, MdnsNaming.NextInstanceName(from));
 
+    [Fact]
+    public void RenamesStayLegalLabelsForLongNames()
+    {
+        var name = new string('x', 63);
+        for (var i = 0; i < 20; i++)
+        {
+            name = MdnsNaming.NextInstanceName(name);
+            Assert.True(System.Text.Encoding.UTF8.GetByteCount(name) <= 63);
+        }
+        Assert.EndsWith(" (21)", name);
+        Assert.Equal(new string('h', 61) + "-2", MdnsNaming.NextHostLabel(new string('h', 63)));
+    }
+
     [Theory]
     [InlineData("Agent on Pi #4", "agent-on-pi-4")]
     [InlineData("***", "minimesos")]
