@@ -72,7 +72,7 @@ internal sealed class ServiceBrowserState(DnsName serviceType, string? clusterFi
             _nextBrowse = now + _interval;
             _interval = _interval * 2 > MaxInterval ? MaxInterval : _interval * 2;
         }
-        foreach (var e in _cache.All.Where(e => IsInteresting(e.Record) && DueForRefresh(e, now)))
+        foreach (var e in _cache.All.Where(e => DueForRefresh(e, now) && IsInteresting(e.Record)).ToList())
         {
             e.RefreshesSent++;
             AddQuestion(questions, e.Record.Name, e.Record.Type);
