@@ -23,6 +23,8 @@ internal sealed class MdnsResponder
     private int _probesSent;
     private int _announcementsSent;
     private DateTimeOffset? _nextAt;
+    private readonly List<DnsRecord> _pending = [];
+    private DateTimeOffset? _pendingDue;
 
     public MdnsResponder(ServiceInstance instance, Random? random = null)
     {
@@ -36,7 +38,7 @@ internal sealed class MdnsResponder
     public AdvertisedRecords Records { get; private set; }
 
     /// <summary>When <see cref="Tick"/> should next be called; null when only incoming packets matter.</summary>
-    public DateTimeOffset? NextWake => _nextAt;
+    public DateTimeOffset? NextWake => _pendingDue is { } due && (_nextAt is null || due < _nextAt) ? due : _nextAt;
 
     /// <summary>Number of name conflicts seen so far (each one renamed the advertisement).</summary>
     public int Conflicts { get; private set; }
@@ -79,6 +81,7 @@ internal sealed class MdnsResponder
                     break;
             }
         }
+        if (_pendingDue is { } due && now >= due) sends.AddRange(FlushPending(now));
         return sends;
     }
 
@@ -102,6 +105,7 @@ internal sealed class MdnsResponder
         var old = Records;
         _instance = instance;
         Records = new AdvertisedRecords(instance, old.InstanceLabel, old.HostLabel);
+        ClearPending();
         if (Phase is MdnsResponderPhase.Idle or MdnsResponderPhase.Stopped or MdnsResponderPhase.Probing) return [];
         var gone = old.All.Where(r => !Records.Holds(r)).Select(r => r with { Ttl = 0 }).ToList();
         // Our own earlier announcements may still be in flight back to us: they are not conflicts.
@@ -122,6 +126,7 @@ internal sealed class MdnsResponder
         var wasAnnounced = Phase is MdnsResponderPhase.Announcing or MdnsResponderPhase.Announced;
         Phase = MdnsResponderPhase.Stopped;
         _nextAt = null;
+        ClearPending();
         if (!wasAnnounced) return [];
         var goodbye = Records.All.Where(r => r.Type != DnsType.Nsec).Select(r => r with { Ttl = 0 }).ToList();
         return [new MdnsSend(DnsMessage.Response(goodbye))];
@@ -149,6 +154,8 @@ internal sealed class MdnsResponder
 
     private IReadOnlyList<MdnsSend> ReceiveResponse(DnsMessage message, DateTimeOffset now)
     {
+        // Duplicate answer suppression (RFC 6762 §7.4): someone already multicast what we were about to.
+        _pending.RemoveAll(p => message.Answers.Any(a => a.SameRecord(p) && a.Ttl >= p.Ttl / 2));
         // Someone else answers with a different record under one of our unique names: a conflict
         // (RFC 6762 §8.1 while probing, §9 afterwards). Our own echoes and goodbyes are not.
         var conflict = message.Answers.Concat(message.Additionals)
@@ -189,6 +196,7 @@ internal sealed class MdnsResponder
         _recentConflicts.RemoveAll(t => now - t > ConflictWindow);
         Records = new AdvertisedRecords(_instance, MdnsNaming.NextInstanceName(Records.InstanceLabel), MdnsNaming.NextHostLabel(Records.HostLabel));
         _lastMulticast.Clear();
+        ClearPending();
         // RFC 6762 §8.1: after 15 conflicts in 10 s, wait 5 s before probing again.
         BeginProbing(_recentConflicts.Count > MaxConflictsBeforeBackoff ? now + ConflictBackoff : now);
     }
@@ -221,7 +229,15 @@ internal sealed class MdnsResponder
         var sends = new List<MdnsSend>();
         multicast = [.. multicast.Distinct()];
         unicast = [.. unicast.Distinct()];
-        if (multicast.Count > 0)
+        if (multicast.Count > 0 && !isProbe && multicast.Any(r => !r.CacheFlush))
+        {
+            // Shared answers (PTR) may come from many responders at once: wait 20-120 ms (RFC 6762 §6),
+            // gathering what other queries ask in the meantime into the same packet.
+            _pending.AddRange(multicast.Where(r => !_pending.Contains(r)));
+            var due = now + TimeSpan.FromMilliseconds(20 + 100 * _random.NextDouble());
+            if (_pendingDue is null || due < _pendingDue) _pendingDue = due;
+        }
+        else if (multicast.Count > 0)
         {
             var extra = Records.AdditionalsFor(multicast);
             foreach (var r in multicast.Concat(extra)) _lastMulticast[r] = now;
@@ -233,6 +249,23 @@ internal sealed class MdnsResponder
             sends.Add(new MdnsSend(legacy ? LegacyResponse(query, unicast, extra) : DnsMessage.Response(unicast, extra), source));
         }
         return sends;
+    }
+
+    private IReadOnlyList<MdnsSend> FlushPending(DateTimeOffset now)
+    {
+        // Records multicast since they were queued (e.g. to defend a probe) still obey the one-second limit.
+        var answers = _pending.Where(r => !_lastMulticast.TryGetValue(r, out var last) || now - last >= MdnsProtocol.MinMulticastInterval).ToList();
+        ClearPending();
+        if (answers.Count == 0) return [];
+        var extra = Records.AdditionalsFor(answers);
+        foreach (var r in answers.Concat(extra)) _lastMulticast[r] = now;
+        return [new MdnsSend(DnsMessage.Response(answers, extra))];
+    }
+
+    private void ClearPending()
+    {
+        _pending.Clear();
+        _pendingDue = null;
     }
 
     /// <summary>RFC 6762 §6.7: a plain DNS client gets its ID and question back, no cache-flush bits, TTL at most 10 s.</summary>

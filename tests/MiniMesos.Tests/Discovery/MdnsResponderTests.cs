@@ -25,6 +25,10 @@ public sealed class MdnsResponderTests
         return r;
     }
 
+    /// <summary>A query and whatever goes out once the 20-120 ms shared-answer delay has passed.</summary>
+    private static List<MdnsSend> Ask(MdnsResponder r, DnsMessage query, DateTimeOffset now) =>
+        [.. r.Receive(query, Peer, now), .. r.Tick(now + TimeSpan.FromMilliseconds(120))];
+
     private static DnsMessage PtrQuery(params DnsRecord[] known) => DnsMessage.Query([new DnsQuestion(Service, DnsType.Ptr)], known);
 
     [Fact]
@@ -114,7 +118,7 @@ public sealed class MdnsResponderTests
     public void AnswersPtrWithAdditionalsAndSuppressesKnownAnswers()
     {
         var r = Announced(out var now);
-        var reply = Assert.Single(r.Receive(PtrQuery(), Peer, now)).Message;
+        var reply = Assert.Single(Ask(r, PtrQuery(), now)).Message;
         Assert.True(reply.Header.IsResponse);
         Assert.Equal(r.Records.Ptr, Assert.Single(reply.Answers));
         Assert.Contains(r.Records.Srv, reply.Additionals);
@@ -122,17 +126,40 @@ public sealed class MdnsResponderTests
         Assert.Contains(r.Records.Addresses[0], reply.Additionals);
 
         now += TimeSpan.FromSeconds(2);
-        Assert.Empty(r.Receive(PtrQuery(r.Records.Ptr with { Ttl = 3000 }), Peer, now));            // > half: suppressed
-        Assert.Single(r.Receive(PtrQuery(r.Records.Ptr with { Ttl = 2000 }), Peer, now));           // < half: answered
+        Assert.Empty(Ask(r, PtrQuery(r.Records.Ptr with { Ttl = 3000 }), now));            // > half: suppressed
+        Assert.Single(Ask(r, PtrQuery(r.Records.Ptr with { Ttl = 2000 }), now));           // < half: answered
     }
 
     [Fact]
     public void MulticastsARecordAtMostOncePerSecond()
     {
         var r = Announced(out var now);
-        Assert.Single(r.Receive(PtrQuery(), Peer, now));
-        Assert.Empty(r.Receive(PtrQuery(), Peer, now + TimeSpan.FromMilliseconds(900)));
-        Assert.Single(r.Receive(PtrQuery(), Peer, now + TimeSpan.FromMilliseconds(1000)));
+        Assert.Single(Ask(r, PtrQuery(), now));                                             // flushed at +120 ms
+        Assert.Empty(Ask(r, PtrQuery(), now + TimeSpan.FromMilliseconds(900)));
+        Assert.Single(Ask(r, PtrQuery(), now + TimeSpan.FromMilliseconds(1200)));
+    }
+
+    [Fact]
+    public void SharedAnswersWaitAndGatherConcurrentQueries()
+    {
+        var r = Announced(out var now);
+        Assert.Empty(r.Receive(PtrQuery(), Peer, now));
+        Assert.Equal(now + TimeSpan.FromMilliseconds(20), r.NextWake);
+        var meta = DnsMessage.Query([new DnsQuestion(MdnsProtocol.ServicesMeta, DnsType.Ptr)]);
+        Assert.Empty(r.Receive(meta, Peer, now + TimeSpan.FromMilliseconds(10)));
+        var reply = Assert.Single(r.Tick(now + TimeSpan.FromMilliseconds(20))).Message;
+        Assert.Equal(2, reply.Answers.Count);
+        Assert.Contains(r.Records.ServicesMeta, reply.Answers);
+        Assert.Null(r.NextWake);
+    }
+
+    [Fact]
+    public void DuplicateAnswerFromAnotherResponderSuppressesOurs()
+    {
+        var r = Announced(out var now);
+        Assert.Empty(r.Receive(PtrQuery(), Peer, now));
+        Assert.Empty(r.Receive(DnsMessage.Response([r.Records.Ptr]), Peer, now + TimeSpan.FromMilliseconds(5)));
+        Assert.Empty(r.Tick(now + TimeSpan.FromMilliseconds(200)));
     }
 
     [Fact]
