@@ -95,7 +95,7 @@ internal static class DnsMessageReader
                 break;
             case DnsType.Nsec:
                 var next = ReadName(packet, ref pos, end);
-                data = new NsecRecordData(next, ReadTypeBitmap(packet, ref pos, end));
+                data = new NsecRecordData(next, ReadTypeBitmapLeniently(packet, ref pos, end));
                 break;
             default:
                 data = new UnknownRecordData(type, packet.Slice(start, length).ToArray());
@@ -117,6 +117,23 @@ internal static class DnsMessageReader
             pos += n;
         }
         return new TxtRecordData(strings);
+    }
+
+    /// <summary>
+    /// The record is framed correctly, so a bad bitmap only costs its type list: python-zeroconf 0.47 writes
+    /// the window and length as 16-bit values, and rejecting its whole packet would hide its services.
+    /// </summary>
+    private static List<ushort> ReadTypeBitmapLeniently(ReadOnlySpan<byte> packet, ref int pos, int end)
+    {
+        try
+        {
+            return ReadTypeBitmap(packet, ref pos, end);
+        }
+        catch (DnsFormatException)
+        {
+            pos = end;
+            return [];
+        }
     }
 
     private static List<ushort> ReadTypeBitmap(ReadOnlySpan<byte> packet, ref int pos, int end)

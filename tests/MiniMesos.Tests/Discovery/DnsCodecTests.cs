@@ -99,7 +99,7 @@ public sealed class DnsCodecTests
         { "rdlength past end", [.. Header(0, 0x8400, 0, 1, 0, 0), 0, 0, 1, 0, 1, 0, 0, 0, 1, 0, 9, 1, 2, 3, 4] },
         { "TXT string past rdata", [.. Header(0, 0x8400, 0, 1, 0, 0), 0, 0, 16, 0, 1, 0, 0, 0, 1, 0, 2, 5, 1] },
         { "PTR name leaves rdata", [.. Header(0, 0x8400, 0, 1, 0, 0), 0, 0, 12, 0, 1, 0, 0, 0, 1, 0, 2, 1, (byte)'a', 0] },
-        { "NSEC windows out of order", [.. Header(0, 0x8400, 0, 1, 0, 0), 0, 0, 47, 0, 1, 0, 0, 0, 1, 0, 7, 0, 1, 1, 0x40, 0, 1, 0x40] },
+        { "NSEC next name past rdata", [.. Header(0, 0x8400, 0, 1, 0, 0), 0, 0, 47, 0, 1, 0, 0, 0, 1, 0, 2, 3, (byte)'a'] },
     };
 
     [Theory]
@@ -108,6 +108,25 @@ public sealed class DnsCodecTests
     {
         var ex = Assert.Throws<DnsFormatException>(() => DnsMessageReader.Read(packet));
         Assert.False(string.IsNullOrEmpty(ex.Message), why);
+    }
+
+    [Fact]
+    public void ReadsPythonZeroconfProbeDefenceWithItsMalformedNsecBitmap()
+    {
+        // Captured from python-zeroconf 0.47 answering a probe (unicast, so no cache-flush bits). Its NSEC writes
+        // the bitmap window and length as 16-bit values; the packet must still be usable.
+        var packet = Convert.FromHexString(
+            "0000840000000002000000020574616b656e0a5f6d696e696d65736f73045f746370056c6f63616c0000100001000011940000" +
+            "c00c0021000100000078000e0000000017700574616b656ec022c045002f000100001194000ac0450000000400000008c045" +
+            "00010001000000780004c6120003");
+        var m = DnsMessageReader.Read(packet);
+        Assert.Equal([DnsType.Txt, DnsType.Srv], m.Answers.Select(a => a.Type));
+        Assert.Empty(((TxtRecordData)m.Answers[0].Data).Strings);
+        Assert.Equal(new SrvRecordData(0, 0, 6000, DnsName.Parse("taken.local")), m.Answers[1].Data);
+        var nsec = Assert.IsType<NsecRecordData>(m.Additionals[0].Data);
+        Assert.Equal(DnsName.Parse("taken.local"), nsec.NextName);
+        Assert.Empty(nsec.Types);
+        Assert.Equal(IPAddress.Parse("198.18.0.3"), ((ARecordData)m.Additionals[1].Data).Address);
     }
 
     [Fact]

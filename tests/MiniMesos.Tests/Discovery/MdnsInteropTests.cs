@@ -123,6 +123,29 @@ public sealed class MdnsInteropTests(LabFixture lab, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task NameConflictsWithPythonZeroconfAreResolvedBothWays()
+    {
+        lab.RequireZeroconf();
+        // We hold "held": python-zeroconf's probe must meet our defence and give up.
+        var ours = Netns.Run(lab.Host(1), () => { var a = new MdnsAdvertiser(new ServiceInstance("held", 5051, Txt, []), On(1)); a.Start(); return a; });
+        await using var _1 = ours;
+        await WaitUntil(() => ours.Phase == MdnsResponderPhase.Announced, "our advertiser announced");
+        using (var rival = new OracleProcess(lab.Host(3), "zc_register.py", LabFixture.Address(3), "held", "6000", "30"))
+        {
+            await rival.WaitForAsync("CONFLICT", Patience);
+        }
+        Assert.Equal("held", ours.InstanceName);
+
+        // Python holds "taken": our probe must see its defence and rename.
+        using var holder = new OracleProcess(lab.Host(3), "zc_register.py", LabFixture.Address(3), "taken", "6000", "30");
+        await holder.WaitForAsync("REGISTERED", Patience);
+        var late = Netns.Run(lab.Host(2), () => { var a = new MdnsAdvertiser(new ServiceInstance("taken", 5051, Txt, []), On(2)); a.Start(); return a; });
+        await using var _2 = late;
+        await WaitUntil(() => late.Phase == MdnsResponderPhase.Announced, "renamed advertiser announced");
+        Assert.Equal("taken (2)", late.InstanceName);
+    }
+
+    [Fact]
     public async Task SameNameOnTwoHostsIsRenamedAndBothAreBrowsable()
     {
         var instance = new ServiceInstance("twin", 5051, Txt, []);
