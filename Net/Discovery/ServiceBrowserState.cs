@@ -84,7 +84,22 @@ internal sealed class ServiceBrowserState(DnsName serviceType, string? clusterFi
             AddQuestion(questions, name, type);
         }
         var events = Reconcile(now);
-        return new BrowserStep(events, questions.Count == 0 ? [] : [DnsMessage.Query(questions, known)]);
+        return new BrowserStep(events, questions.Count == 0 ? [] : [FittedQuery(questions, known)]);
+    }
+
+    /// <summary>
+    /// Drops known answers until the query fits one mDNS packet. Responders then repeat a few answers we
+    /// already have, which is harmless; a datagram too big to send would lose the whole query.
+    /// </summary>
+    private static DnsMessage FittedQuery(List<DnsQuestion> questions, List<DnsRecord> known)
+    {
+        var query = DnsMessage.Query(questions, known);
+        while (known.Count > 0 && query.Encode().Length > MdnsProtocol.MaxPacketBytes)
+        {
+            known = known[..(known.Count / 2)];
+            query = DnsMessage.Query(questions, known);
+        }
+        return query;
     }
 
     private bool IsUnderServiceType(DnsName name) => name.Labels.Count > 0 && name.Suffix(1) == serviceType;

@@ -126,6 +126,30 @@ public sealed class ServiceBrowserStateTests
     }
 
     [Fact]
+    public void KnownAnswersAreTrimmedToFitOnePacket()
+    {
+        var b = new ServiceBrowserState(Service);
+        b.Start(T0);
+        for (var i = 0; i < 400; i++)
+        {
+            b.Receive(Announcement(Records($"instance-with-a-fairly-long-name-{i}", address: $"198.18.1.{i % 250}")), T0);
+        }
+        Assert.Equal(400, b.Visible.Count);
+        var query = Assert.Single(b.Tick(T0 + S(1)).Queries);
+        Assert.InRange(query.Encode().Length, 1, MdnsProtocol.MaxPacketBytes);
+        Assert.InRange(query.Answers.Count, 50, 399);
+    }
+
+    [Fact]
+    public void ForNodeCarriesRoleClusterNodeVersionAndPorts()
+    {
+        var s = ServiceInstance.ForNode("m1", "master", "prod", "abc", "0.1.0", 5051, 5050);
+        Assert.Equal(5051, s.Port);
+        var pairs = TxtRecordData.FromPairs(s.Txt).ToPairs();
+        Assert.Equal(("master", "prod", "abc", "0.1.0", "5050"), (pairs["role"], pairs["cluster"], pairs["node"], pairs["ver"], pairs["api"]));
+    }
+
+    [Fact]
     public void IgnoresRecordsInsideQueries()
     {
         var b = new ServiceBrowserState(Service);
