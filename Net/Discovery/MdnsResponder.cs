@@ -19,11 +19,11 @@ internal sealed class MdnsResponder
     private readonly Dictionary<DnsRecord, DateTimeOffset> _lastMulticast = [];
     private readonly List<DateTimeOffset> _recentConflicts = [];
     private readonly List<(DnsRecord Record, DateTimeOffset Until)> _retired = [];
+    private readonly List<DnsRecord> _pending = [];
     private ServiceInstance _instance;
     private int _probesSent;
     private int _announcementsSent;
     private DateTimeOffset? _nextAt;
-    private readonly List<DnsRecord> _pending = [];
     private DateTimeOffset? _pendingDue;
 
     public MdnsResponder(ServiceInstance instance, Random? random = null)
@@ -120,7 +120,10 @@ internal sealed class MdnsResponder
         return sends;
     }
 
-    /// <summary>Goodbye: every record with TTL 0 (RFC 6762 §10.1), so browsers drop us at once.</summary>
+    /// <summary>
+    /// Goodbye: our records with TTL 0 (RFC 6762 §10.1), so browsers drop us at once. The service-type
+    /// enumeration PTR is left out: other instances on the LAN may still offer the type.
+    /// </summary>
     public IReadOnlyList<MdnsSend> Stop()
     {
         var wasAnnounced = Phase is MdnsResponderPhase.Announcing or MdnsResponderPhase.Announced;
@@ -128,7 +131,7 @@ internal sealed class MdnsResponder
         _nextAt = null;
         ClearPending();
         if (!wasAnnounced) return [];
-        var goodbye = Records.All.Where(r => r.Type != DnsType.Nsec).Select(r => r with { Ttl = 0 }).ToList();
+        var goodbye = Records.All.Where(r => r.Type != DnsType.Nsec && r != Records.ServicesMeta).Select(r => r with { Ttl = 0 }).ToList();
         return [new MdnsSend(DnsMessage.Response(goodbye))];
     }
 
@@ -161,15 +164,20 @@ internal sealed class MdnsResponder
         var conflict = message.Answers.Concat(message.Additionals)
             .Any(r => r.Ttl > 0 && Records.OwnsName(r.Name) && !Records.Holds(r) && !IsRetired(r, now));
         if (!conflict) return [];
-        var sends = new List<MdnsSend>();
         if (Phase is MdnsResponderPhase.Announcing or MdnsResponderPhase.Announced)
         {
-            // Withdraw what we announced under the old name before probing for the new one.
-            sends.AddRange(Stop());
+            // RFC 6762 §9: probe the same name again rather than rename at once. After a partition heals, the
+            // side that keeps the name is then decided by defence and tie-break, not by both renaming. No
+            // goodbye: the shared PTR would also withdraw the other owner's identical one.
+            _lastMulticast.Clear();
+            ClearPending();
+            BeginProbing(now);
         }
-        Rename(now);
-        sends.AddRange(Tick(now));
-        return sends;
+        else
+        {
+            Rename(now);
+        }
+        return Tick(now);
     }
 
     private void ReceiveProbeWhileProbing(DnsMessage message, DateTimeOffset now)

@@ -174,6 +174,34 @@ public sealed class MdnsInteropTests(LabFixture lab, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task AfterAPartitionHealsOneSideKeepsTheNameAndTheOtherRenames()
+    {
+        var instance = new ServiceInstance("split", 5051, Txt, []);
+        MdnsAdvertiser? first = null, second = null;
+        lab.Lab("isolate 2");
+        try
+        {
+            first = Netns.Run(lab.Host(1), () => { var a = new MdnsAdvertiser(instance, On(1)); a.Start(); return a; });
+            second = Netns.Run(lab.Host(2), () => { var a = new MdnsAdvertiser(instance, On(2)); a.Start(); return a; });
+            await WaitUntil(() => first.Phase == MdnsResponderPhase.Announced && second.Phase == MdnsResponderPhase.Announced, "both announced");
+            Assert.Equal(("split", "split"), (first.InstanceName, second.InstanceName));
+        }
+        finally
+        {
+            lab.Lab("heal");
+        }
+        await using var _1 = first;
+        await using var _2 = second;
+        // A browser's query makes both answer; each hears the other, probes again, and the tie-break decides.
+        var browser = Netns.Run(lab.Host(3), () => { var b = new MdnsBrowser("lab-cluster", On(3)); b.Start(); return b; });
+        await using var _3 = browser;
+        await WaitUntil(() => first.InstanceName != second.InstanceName &&
+                              first.Phase == MdnsResponderPhase.Announced && second.Phase == MdnsResponderPhase.Announced, "names differ");
+        Assert.Equal(["split", "split (2)"], new[] { first.InstanceName, second.InstanceName }.Order());
+        await WaitUntil(() => browser.Visible.Select(v => v.InstanceName).Order().SequenceEqual(["split", "split (2)"]), "browser sees both names");
+    }
+
+    [Fact]
     public async Task ClusterFilterHidesOtherClustersOnTheWire()
     {
         var other = Netns.Run(lab.Host(1), () =>

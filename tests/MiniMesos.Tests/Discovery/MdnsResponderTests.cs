@@ -86,14 +86,32 @@ public sealed class MdnsResponderTests
     }
 
     [Fact]
-    public void ConflictAfterAnnouncingSaysGoodbyeAndRenames()
+    public void ConflictAfterAnnouncingProbesAgainAndRenamesOnlyIfDefended()
     {
         var r = Announced(out var now);
         var theirs = new DnsRecord(DnsName.Parse("node.local"), 120, new ARecordData(IPAddress.Parse("198.18.0.7")), CacheFlush: true);
-        var sends = r.Receive(DnsMessage.Response([theirs]), Peer, now);
-        Assert.All(sends[0].Message.Answers, a => Assert.Equal(0u, a.Ttl));
-        Assert.Equal("node (2)", r.Records.InstanceLabel);
+        var probe = Assert.Single(r.Receive(DnsMessage.Response([theirs]), Peer, now)).Message;
+        Assert.False(probe.Header.IsResponse);                    // no goodbye, a probe for the same name
+        Assert.Equal(r.Records.InstanceName, probe.Questions[0].Name);
         Assert.Equal(MdnsResponderPhase.Probing, r.Phase);
+        Assert.Equal("node", r.Records.InstanceLabel);
+        // The other owner defends while we probe: now we rename.
+        r.Receive(DnsMessage.Response([theirs]), Peer, now + TimeSpan.FromMilliseconds(100));
+        Assert.Equal("node (2)", r.Records.InstanceLabel);
+        Assert.Equal(1, r.Conflicts);
+    }
+
+    [Fact]
+    public void KeepsItsNameWhenTheConflictDoesNotRecurWhileProbing()
+    {
+        var r = Announced(out var now);
+        var theirs = new DnsRecord(DnsName.Parse("node.local"), 120, new ARecordData(IPAddress.Parse("198.18.0.7")), CacheFlush: true);
+        r.Receive(DnsMessage.Response([theirs]), Peer, now);
+        r.Tick(now + TimeSpan.FromSeconds(1));
+        r.Tick(now + TimeSpan.FromSeconds(2));
+        Assert.Equal(MdnsResponderPhase.Announced, r.Phase);
+        Assert.Equal("node", r.Records.InstanceLabel);
+        Assert.Equal(0, r.Conflicts);
     }
 
     [Theory]
@@ -207,6 +225,9 @@ public sealed class MdnsResponderTests
         Assert.True(bye.Header.IsResponse);
         Assert.Contains(bye.Answers, a => a.Name == Service && a.Type == DnsType.Ptr);
         Assert.All(bye.Answers, a => Assert.Equal(0u, a.Ttl));
+        Assert.Contains(bye.Answers, a => a.Type == DnsType.Srv);
+        Assert.Contains(bye.Answers, a => a.Type == DnsType.A);
+        Assert.DoesNotContain(bye.Answers, a => a.Name == MdnsProtocol.ServicesMeta);
         Assert.Equal(MdnsResponderPhase.Stopped, r.Phase);
         Assert.Empty(r.Stop());
     }
