@@ -77,6 +77,10 @@ internal sealed class ServiceBrowserState(DnsName serviceType, string? clusterFi
             e.RefreshesSent++;
             AddQuestion(questions, e.Record.Name, e.Record.Type);
         }
+        foreach (var stale in _lastResolve.Where(p => now - p.Value > ResolveRetry * 10).Select(p => p.Key).ToList())
+        {
+            _lastResolve.Remove(stale);   // bounded by what is still unresolved, not by all names ever seen
+        }
         foreach (var (name, type) in MissingForResolution(now))
         {
             if (_lastResolve.TryGetValue((name, type), out var last) && now - last < ResolveRetry) continue;
