@@ -29,6 +29,9 @@ internal sealed class MdnsAdvertiser : IAsyncDisposable
 
     public MdnsResponderPhase Phase => _responder?.Phase ?? MdnsResponderPhase.Idle;
 
+    /// <summary>Name conflicts lost so far (each renamed the advertisement).</summary>
+    public int Conflicts => _responder?.Conflicts ?? 0;
+
     /// <summary>Opens the socket (in the caller's network namespace) and starts probing.</summary>
     public void Start()
     {

@@ -144,9 +144,13 @@ internal sealed class MdnsResponder
         _nextAt = firstProbeAt;
     }
 
+    /// <summary>
+    /// RFC 6762 §8.1 suggests the QU bit on probes; we leave it off so defences come multicast. A node runs a
+    /// browser next to its advertiser, both on port 5353, and the kernel hands a unicast reply to only one of
+    /// the two sockets: a defence delivered to the browser would go unheard (seen in the lab).
+    /// </summary>
     private DnsMessage Probe() => DnsMessage.Query(
-        [new DnsQuestion(Records.InstanceName, DnsType.Any, UnicastResponse: true),
-         new DnsQuestion(Records.HostName, DnsType.Any, UnicastResponse: true)],
+        [new DnsQuestion(Records.InstanceName, DnsType.Any), new DnsQuestion(Records.HostName, DnsType.Any)],
         authorities: Records.ProbeAuthorities);
 
     private MdnsSend Announce(DateTimeOffset now)

@@ -146,6 +146,27 @@ public sealed class MdnsInteropTests(LabFixture lab, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task BrowserAndAdvertiserShareAHostAndTheAdvertiserStillHearsDefences()
+    {
+        lab.RequireZeroconf();
+        using var holder = new OracleProcess(lab.Host(3), "zc_register.py", LabFixture.Address(3), "shared", "6000", "30", "cluster=lab-cluster");
+        await holder.WaitForAsync("REGISTERED", Patience);
+        // Two sockets on port 5353 in one host: a unicast reply reaches only one of them.
+        // The browser's socket is bound last, so the kernel hands unicast replies to it, not to the advertiser.
+        var ours = Netns.Run(lab.Host(1), () => { var a = new MdnsAdvertiser(new ServiceInstance("shared", 5051, Txt, []), On(1)); a.Start(); return a; });
+        await using var _2 = ours;
+        var browser = Netns.Run(lab.Host(1), () => { var b = new MdnsBrowser("lab-cluster", On(1)); b.Start(); return b; });
+        await using var _1 = browser;
+        var started = DateTime.UtcNow;
+        await WaitUntil(() => ours.Phase == MdnsResponderPhase.Announced, "advertiser announced");
+        output.WriteLine($"announced as {ours.InstanceName} after {(DateTime.UtcNow - started).TotalMilliseconds:F0} ms, {ours.Conflicts} conflict(s)");
+        Assert.Equal("shared (2)", ours.InstanceName);
+        await WaitUntil(() => browser.Visible.Count == 2, "browser on the same host sees python's and ours");
+        Assert.Equal(6000, browser.Visible.Single(v => v.InstanceName == "shared").Port);
+        Assert.Equal(5051, browser.Visible.Single(v => v.InstanceName == "shared (2)").Port);
+    }
+
+    [Fact]
     public async Task SameNameOnTwoHostsIsRenamedAndBothAreBrowsable()
     {
         var instance = new ServiceInstance("twin", 5051, Txt, []);
