@@ -15,6 +15,7 @@ internal sealed class MdnsAdvertiser : IAsyncDisposable
     private ServiceInstance _instance;
     private MdnsResponder? _responder;
     private MdnsDriver? _driver;
+    private IReadOnlyList<IPAddress> _interfaceAddresses = [];
 
     public MdnsAdvertiser(ServiceInstance instance, MdnsOptions? options = null, TimeProvider? time = null, Random? random = null)
     {
@@ -38,23 +39,36 @@ internal sealed class MdnsAdvertiser : IAsyncDisposable
         if (_driver is not null) throw new InvalidOperationException("already started");
         var interfaces = MdnsInterfaces.Resolve(_options);
         if (interfaces.Count == 0) throw new InvalidOperationException("no multicast-capable IPv4 interface for mDNS");
-        _responder = new MdnsResponder(WithAddresses(_instance, interfaces), _random);
+        _interfaceAddresses = MdnsInterfaces.AdvertisedAddresses(_options);
+        _responder = new MdnsResponder(WithAddresses(_instance), _random);
         _driver = new MdnsDriver(new MdnsSocket(interfaces), new Logic(_responder), _time);
         _driver.Start();
     }
 
     /// <summary>
     /// Re-announces after an address, port or TXT change (RFC 6762 §8.4). <paramref name="interfaces"/>, when
-    /// given, replaces the interfaces the socket is joined on.
+    /// given, replaces the interfaces the socket is joined on (one address each) and the default addresses.
     /// </summary>
-    public Task UpdateAsync(ServiceInstance instance, IReadOnlyList<IPAddress>? interfaces = null)
+    public Task UpdateAsync(ServiceInstance instance, IReadOnlyList<IPAddress>? interfaces = null) =>
+        UpdateAsync(instance, interfaces, interfaces);
+
+    /// <summary>
+    /// Looks at the machine's interfaces again (call it when the OS reports an address change, e.g.
+    /// NetworkChange.NetworkAddressChanged): joins new ones, leaves vanished ones and re-announces the addresses.
+    /// Enumerates on the calling thread, in the caller's network namespace.
+    /// </summary>
+    public Task RefreshInterfacesAsync() =>
+        UpdateAsync(_instance, MdnsInterfaces.Resolve(_options), MdnsInterfaces.AdvertisedAddresses(_options));
+
+    private Task UpdateAsync(ServiceInstance instance, IReadOnlyList<IPAddress>? interfaces, IReadOnlyList<IPAddress>? addresses)
     {
         var driver = _driver ?? throw new InvalidOperationException("not started");
         _instance = instance;
         return driver.PostAsync(now =>
         {
             if (interfaces is { Count: > 0 }) driver.Socket.Join(interfaces);
-            return _responder!.Update(WithAddresses(instance, driver.Socket.Interfaces), now);
+            if (addresses is { Count: > 0 }) _interfaceAddresses = addresses;
+            return _responder!.Update(WithAddresses(instance), now);
         });
     }
 
@@ -69,8 +83,8 @@ internal sealed class MdnsAdvertiser : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await StopAsync();
 
-    private static ServiceInstance WithAddresses(ServiceInstance instance, IReadOnlyList<IPAddress> interfaces) =>
-        instance.Addresses.Count > 0 ? instance : instance with { Addresses = interfaces };
+    private ServiceInstance WithAddresses(ServiceInstance instance) =>
+        instance.Addresses.Count > 0 ? instance : instance with { Addresses = _interfaceAddresses };
 
     private sealed class Logic(MdnsResponder responder) : IMdnsLogic
     {

@@ -45,7 +45,14 @@ internal sealed class MdnsSocket : IDisposable
         }
         foreach (var added in interfaces.Except(_interfaces))
         {
-            _socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.AddMembership, new MulticastOption(MdnsProtocol.GroupV4, added));
+            try
+            {
+                _socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.AddMembership, new MulticastOption(MdnsProtocol.GroupV4, added));
+            }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
+            {
+                // Another address of an interface we already joined on: one membership per interface is enough.
+            }
         }
         _interfaces = [.. interfaces];
     }

@@ -43,6 +43,8 @@ public sealed class LabFixture : IDisposable
 
     public void Lab(string args) => Run(Script, args);
 
+    public void Ip(string args) => Run("ip", args);
+
     public void Dispose() => Run(Script, "down", check: false);
 
     private (int, string) Run(string file, string args, bool check = true)

@@ -223,6 +223,33 @@ public sealed class MdnsInteropTests(LabFixture lab, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task RefreshAfterAnAddressChangeReannouncesTheHostsAddresses()
+    {
+        var instance = new ServiceInstance("mover", 5051, Txt, []);
+        // Default options: the advertiser follows whatever addresses host 2 has.
+        var ours = Netns.Run(lab.Host(2), () => { var a = new MdnsAdvertiser(instance); a.Start(); return a; });
+        await using var _1 = ours;
+        var browser = Netns.Run(lab.Host(3), () => { var b = new MdnsBrowser("lab-cluster", On(3)); b.Start(); return b; });
+        await using var _2 = browser;
+        await WaitUntil(() => browser.Visible.Any(v => v.InstanceName == "mover"), "browser finds the advertiser");
+        Assert.Equal([IPAddress.Parse("198.18.0.2")], browser.Visible.Single().Addresses);
+
+        var extra = IPAddress.Parse("198.18.0.102");
+        lab.Ip($"-n {lab.Host(2)} addr add {extra}/24 dev eth0");
+        try
+        {
+            await Netns.Run(lab.Host(2), ours.RefreshInterfacesAsync);
+            await WaitUntil(() => browser.Visible.Single().Addresses.Contains(extra), "browser sees the added address");
+        }
+        finally
+        {
+            lab.Ip($"-n {lab.Host(2)} addr del {extra}/24 dev eth0");
+        }
+        await Netns.Run(lab.Host(2), ours.RefreshInterfacesAsync);
+        await WaitUntil(() => browser.Visible.Single().Addresses.SequenceEqual([IPAddress.Parse("198.18.0.2")]), "browser drops the removed address");
+    }
+
+    [Fact]
     public async Task ClusterFilterHidesOtherClustersOnTheWire()
     {
         var other = Netns.Run(lab.Host(1), () =>
