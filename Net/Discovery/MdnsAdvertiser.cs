@@ -63,12 +63,15 @@ internal sealed class MdnsAdvertiser : IAsyncDisposable
     private Task UpdateAsync(ServiceInstance instance, IReadOnlyList<IPAddress>? interfaces, IReadOnlyList<IPAddress>? addresses)
     {
         var driver = _driver ?? throw new InvalidOperationException("not started");
-        _instance = instance;
         return driver.PostAsync(now =>
         {
+            var defaults = addresses is { Count: > 0 } ? addresses : _interfaceAddresses;
+            var sends = _responder!.Update(instance.Addresses.Count > 0 ? instance : instance with { Addresses = defaults }, now);
+            // Only once the new records were accepted: a rejected update leaves everything as it was.
+            _instance = instance;
+            _interfaceAddresses = defaults;
             if (interfaces is { Count: > 0 }) driver.Socket.Join(interfaces);
-            if (addresses is { Count: > 0 }) _interfaceAddresses = addresses;
-            return _responder!.Update(WithAddresses(instance), now);
+            return sends;
         });
     }
 

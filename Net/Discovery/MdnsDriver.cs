@@ -31,6 +31,11 @@ internal sealed class MdnsDriver : IAsyncDisposable
 
     public MdnsSocket Socket => _socket;
 
+    /// <summary>Packets that made the logic throw (a bug, but one packet from the LAN must not end discovery).</summary>
+    public int Faults => _faults;
+
+    public Exception? LastFault { get; private set; }
+
     public void Start()
     {
         Send(_logic.Start(_time.GetUtcNow()));
@@ -46,11 +51,15 @@ internal sealed class MdnsDriver : IAsyncDisposable
         {
             try
             {
-                return command(now);
-            }
-            finally
-            {
+                var sends = command(now);
                 done.TrySetResult();
+                return sends;
+            }
+            catch (Exception ex)
+            {
+                // The caller's mistake (e.g. a TXT value over 255 bytes) goes back to the caller, not the loop.
+                done.TrySetException(ex);
+                return [];
             }
         });
         if (!posted) done.TrySetResult();
@@ -118,11 +127,6 @@ internal sealed class MdnsDriver : IAsyncDisposable
             _inputs.Writer.TryWrite(now => ReceiveSafely(message, source, now));
         }
     }
-
-    /// <summary>Packets that made the logic throw (a bug, but one packet from the LAN must not end discovery).</summary>
-    public int Faults => _faults;
-
-    public Exception? LastFault { get; private set; }
 
     private IReadOnlyList<MdnsSend> ReceiveSafely(DnsMessage message, IPEndPoint source, DateTimeOffset now)
     {

@@ -103,14 +103,20 @@ internal sealed class MdnsResponder
     public IReadOnlyList<MdnsSend> Update(ServiceInstance instance, DateTimeOffset now)
     {
         var old = Records;
+        Records = new AdvertisedRecords(instance, old.InstanceLabel, old.HostLabel);   // throws before any change
         _instance = instance;
-        Records = new AdvertisedRecords(instance, old.InstanceLabel, old.HostLabel);
         ClearPending();
         if (Phase is MdnsResponderPhase.Idle or MdnsResponderPhase.Stopped or MdnsResponderPhase.Probing) return [];
-        var gone = old.All.Where(r => !Records.Holds(r)).Select(r => r with { Ttl = 0 }).ToList();
+        // Goodbye only for what vanishes entirely: a unique record replaced by a new value (new port, one of two
+        // addresses) is flushed by the announcement's cache-flush bit instead, so browsers never see a gap.
+        var gone = old.All
+            .Where(r => !Records.Holds(r))
+            .Where(r => !r.CacheFlush || !Records.All.Any(n => n.Name == r.Name && n.Type == r.Type))
+            .Select(r => r with { Ttl = 0 })
+            .ToList();
         // Our own earlier announcements may still be in flight back to us: they are not conflicts.
         _retired.RemoveAll(x => x.Until < now);
-        _retired.AddRange(gone.Select(r => (r, now + RetiredGrace)));
+        _retired.AddRange(old.All.Where(r => !Records.Holds(r)).Select(r => (r, now + RetiredGrace)));
         var sends = new List<MdnsSend>();
         if (gone.Count > 0) sends.Add(new MdnsSend(DnsMessage.Response(gone)));
         Phase = MdnsResponderPhase.Announcing;

@@ -9,7 +9,7 @@
 #   netlab.sh up N                 create N hosts (1..200)
 #   netlab.sh down                 delete this prefix's hosts and bridge (stop your processes first)
 #   netlab.sh run N -- CMD...      up, run CMD with NETLAB_PREFIX exported, down on exit/INT/TERM
-#   netlab.sh cleanup-all          delete labs (mm<pid>-*) whose owner pid is no longer alive
+#   netlab.sh cleanup-all          delete labs (mm<pid>-*) whose owner pid is gone and where nothing runs
 #   netlab.sh isolate I | plug I   unplug / replug host I (bridge port down/up)
 #   netlab.sh cut I J              drop frames between hosts I and J (needs nftables)
 #   netlab.sh loss I PCT           drop PCT% of packets arriving at host I (needs nftables)
@@ -71,7 +71,9 @@ run)
 cleanup-all)
   for ns in $(ip netns list | awk '{print $1}' | grep -E '^mm[0-9]+-(br|ns[0-9]+)$' || true); do
     owner=${ns%%-*}; owner=${owner#mm}
-    kill -0 "$owner" 2>/dev/null || { echo "removing stale $ns"; ip netns del "$ns" 2>/dev/null || true; }
+    kill -0 "$owner" 2>/dev/null && continue
+    [ -n "$(ip netns pids "$ns" 2>/dev/null)" ] && continue   # something still runs there: not stale
+    echo "removing stale $ns"; ip netns del "$ns" 2>/dev/null || true
   done ;;
 isolate) ip -n "$P-br" link set "b$1" down ;;
 plug) ip -n "$P-br" link set "b$1" up ;;

@@ -231,22 +231,33 @@ public sealed class MdnsInteropTests(LabFixture lab, ITestOutputHelper output)
         await using var _1 = ours;
         var browser = Netns.Run(lab.Host(3), () => { var b = new MdnsBrowser("lab-cluster", On(3)); b.Start(); return b; });
         await using var _2 = browser;
+        var kinds = new System.Collections.Concurrent.ConcurrentQueue<DiscoveryEventKind>();
+        browser.Changed += e => kinds.Enqueue(e.Kind);
         await WaitUntil(() => browser.Visible.Any(v => v.InstanceName == "mover"), "browser finds the advertiser");
-        Assert.Equal([IPAddress.Parse("198.18.0.2")], browser.Visible.Single().Addresses);
+        Assert.Equal([IPAddress.Parse("198.18.0.2")], Assert.Single(browser.Visible).Addresses);
 
         var extra = IPAddress.Parse("198.18.0.102");
         lab.Ip($"-n {lab.Host(2)} addr add {extra}/24 dev eth0");
         try
         {
             await Netns.Run(lab.Host(2), ours.RefreshInterfacesAsync);
-            await WaitUntil(() => browser.Visible.Single().Addresses.Contains(extra), "browser sees the added address");
+            await WaitUntil(() => browser.Visible.Any(v => v.Addresses.Contains(extra)), "browser sees the added address");
         }
         finally
         {
             lab.Ip($"-n {lab.Host(2)} addr del {extra}/24 dev eth0");
         }
         await Netns.Run(lab.Host(2), ours.RefreshInterfacesAsync);
-        await WaitUntil(() => browser.Visible.Single().Addresses.SequenceEqual([IPAddress.Parse("198.18.0.2")]), "browser drops the removed address");
+        await WaitUntil(() => browser.Visible.Any(v => v.Addresses.SequenceEqual([IPAddress.Parse("198.18.0.2")])), "browser drops the removed address");
+
+        // A bad update is the caller's error and leaves the advertisement running.
+        var tooLong = new Dictionary<string, string>(Txt) { ["x"] = new string('v', 300) };
+        await Assert.ThrowsAsync<DnsFormatException>(() => ours.UpdateAsync(instance with { Txt = tooLong }));
+        Assert.NotEqual(MdnsResponderPhase.Stopped, ours.Phase);
+        await ours.UpdateAsync(instance with { Port = 6061 });
+        await WaitUntil(() => browser.Visible.Any(v => v.Port == 6061), "browser sees the new port");
+        // Address and port changes are updates: the instance never disappears in between.
+        Assert.DoesNotContain(DiscoveryEventKind.Removed, kinds);
     }
 
     [Fact]

@@ -233,20 +233,35 @@ public sealed class MdnsResponderTests
     }
 
     [Fact]
-    public void AddressChangeWithdrawsOldAddressAndReannounces()
+    public void AddressChangeReannouncesAndTheCacheFlushReplacesTheOldAddress()
     {
         var r = Announced(out var now);
-        var sends = r.Update(Instance(address: "198.18.0.5"), now);
-        Assert.Equal(2, sends.Count);
-        var bye = Assert.Single(sends[0].Message.Answers);
-        Assert.Equal(IPAddress.Parse("198.18.0.1"), ((ARecordData)bye.Data).Address);
-        Assert.Equal(0u, bye.Ttl);
-        Assert.Contains(sends[1].Message.Answers, a => a.Data is ARecordData x && x.Address.Equals(IPAddress.Parse("198.18.0.5")));
+        var oldA = r.Records.Addresses[0];
+        // No goodbye for the old address: a goodbye before the announcement would leave browsers with no address.
+        var announce = Assert.Single(r.Update(Instance(address: "198.18.0.5"), now)).Message;
+        var newA = Assert.Single(announce.Answers, a => a.Type == DnsType.A);
+        Assert.Equal(IPAddress.Parse("198.18.0.5"), ((ARecordData)newA.Data).Address);
+        Assert.True(newA.CacheFlush);
         Assert.Single(r.Tick(now + TimeSpan.FromSeconds(1)));
         Assert.Equal(MdnsResponderPhase.Announced, r.Phase);
         // Our own old announcement arriving late is not a conflict.
-        Assert.Empty(r.Receive(DnsMessage.Response([bye with { Ttl = 120 }]), Peer, now + TimeSpan.FromSeconds(1)));
+        Assert.Empty(r.Receive(DnsMessage.Response([oldA]), Peer, now + TimeSpan.FromSeconds(1)));
         Assert.Equal(0, r.Conflicts);
+    }
+
+    [Fact]
+    public void RemovedAddressOfTwoIsReplacedButAVanishedRecordSetGetsAGoodbye()
+    {
+        var two = Instance() with { Addresses = [IPAddress.Parse("198.18.0.1"), IPAddress.Parse("fd00::1")] };
+        var r = new MdnsResponder(two, new ZeroRandom());
+        r.Start(T0);
+        r.Tick(T0 + TimeSpan.FromSeconds(3));
+        r.Tick(T0 + TimeSpan.FromSeconds(5));
+        var sends = r.Update(Instance(), T0 + TimeSpan.FromSeconds(10));
+        // The AAAA set is now empty: it needs a goodbye; the A set is unchanged.
+        var bye = Assert.Single(sends[0].Message.Answers);
+        Assert.Equal((DnsType.Aaaa, 0u), (bye.Type, bye.Ttl));
+        Assert.True(sends[1].Message.Header.IsResponse);
     }
 
     [Theory]
