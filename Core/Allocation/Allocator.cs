@@ -4,13 +4,15 @@ namespace MiniMesos.Core.Allocation;
 
 /// <summary>
 /// The offer mechanism of the master: tracks each agent's free resources, hands them out as offers in the
-/// order a <see cref="DrfSorter"/> chooses, expires and rescinds offers, applies decline filters and
-/// validates accepts. Pure and single-threaded: time arrives as milliseconds, ids are counters.
+/// order <see cref="DrfSorter"/>s choose, expires and rescinds offers, applies decline filters and
+/// validates accepts. Fairness is two-level as in Mesos: roles by weighted DRF first, then the
+/// frameworks of the chosen role. Pure and single-threaded: time arrives as milliseconds, ids are counters.
 /// </summary>
 internal sealed class Allocator(AllocatorOptions? options = null)
 {
     private readonly AllocatorOptions _options = options ?? new AllocatorOptions();
-    private readonly DrfSorter _sorter = new();
+    private readonly DrfSorter _roles = new();
+    private readonly Dictionary<string, DrfSorter> _frameworksByRole = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, AgentState> _agents = new(StringComparer.Ordinal);
     private readonly Dictionary<string, FrameworkState> _frameworks = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, Offer> _offers = new(StringComparer.Ordinal);
@@ -24,13 +26,26 @@ internal sealed class Allocator(AllocatorOptions? options = null)
         public readonly Dictionary<string, ResourceSet> UsedBy = new(StringComparer.Ordinal);
     }
 
-    private sealed class FrameworkState
+    private sealed class FrameworkState(string role)
     {
+        public readonly string Role = role;
         public bool Suppressed;
         public readonly Dictionary<string, long> FilteredUntilMs = new(StringComparer.Ordinal);
     }
 
-    public DrfSorter Sorter => _sorter;
+    /// <summary>The framework's weighted dominant share among the frameworks of its role.</summary>
+    public double ShareOf(string frameworkId) => _frameworksByRole[Framework(frameworkId).Role].Share(frameworkId);
+
+    /// <summary>The role's weighted dominant share among roles.</summary>
+    public double RoleShare(string role) => _roles.Share(role);
+
+    /// <summary>Sets a role's weight (default 1); a role with weight 2 is entitled to twice the share.</summary>
+    public void SetRoleWeight(string role, double weight)
+    {
+        _roles.Add(role, weight);
+        _frameworksByRole.TryAdd(role, new DrfSorter());
+        UpdateTotal();
+    }
 
     public IReadOnlyCollection<Offer> OutstandingOffers => _offers.Values;
 
@@ -51,31 +66,39 @@ internal sealed class Allocator(AllocatorOptions? options = null)
         foreach (var offer in _offers.Values.Where(o => o.AgentId == agentId).ToList())
         {
             _offers.Remove(offer.Id);
-            _sorter.Unallocated(offer.FrameworkId, offer.Resources.Scalars);
+            Credit(offer.FrameworkId, offer.Resources.Scalars);
             rescinds.Add(new Rescind(offer.Id, offer.FrameworkId, agentId, $"agent '{agentId}' is gone: {reason}"));
         }
-        foreach (var (fw, used) in agent.UsedBy) _sorter.Unallocated(fw, used.Scalars);
+        foreach (var (fw, used) in agent.UsedBy) Credit(fw, used.Scalars);
         UpdateTotal();
         return rescinds;
     }
 
-    public void AddFramework(string frameworkId, double weight = 1.0)
+    /// <summary>Registers a framework in a role ("*" by default) with a weight among that role's frameworks.</summary>
+    public void AddFramework(string frameworkId, double weight = 1.0, string role = "*")
     {
-        _sorter.Add(frameworkId, weight);
-        _frameworks.TryAdd(frameworkId, new FrameworkState());
+        if (_frameworks.TryGetValue(frameworkId, out var existing) && existing.Role != role)
+            throw new InvalidOperationException($"framework '{frameworkId}' is registered in role '{existing.Role}', not '{role}'");
+        if (!_roles.Contains(role)) SetRoleWeight(role, 1.0);
+        _frameworksByRole[role].Add(frameworkId, weight);
+        _frameworks.TryAdd(frameworkId, new FrameworkState(role));
     }
 
     /// <summary>Removes a framework and rescinds its offers; resources of its running tasks stay used until recovered.</summary>
     public IReadOnlyList<Rescind> RemoveFramework(string frameworkId)
     {
-        if (!_frameworks.Remove(frameworkId)) return [];
+        if (!_frameworks.TryGetValue(frameworkId, out var state)) return [];
         var rescinds = new List<Rescind>();
         foreach (var offer in _offers.Values.Where(o => o.FrameworkId == frameworkId).ToList())
         {
             ReturnOffer(offer);
             rescinds.Add(new Rescind(offer.Id, frameworkId, offer.AgentId, $"framework '{frameworkId}' was removed"));
         }
-        _sorter.Remove(frameworkId);
+        // Its running tasks leave the role's share too: recoveries for an unknown framework only free the agent.
+        var sorter = _frameworksByRole[state.Role];
+        _roles.Unallocated(state.Role, sorter.AllocationOf(frameworkId));
+        sorter.Remove(frameworkId);
+        _frameworks.Remove(frameworkId);
         return rescinds;
     }
 
@@ -96,7 +119,7 @@ internal sealed class Allocator(AllocatorOptions? options = null)
         var agent = _agents[agentId];
         agent.Free -= used;
         agent.UsedBy[frameworkId] = agent.UsedBy.GetValueOrDefault(frameworkId, ResourceSet.Empty) + used;
-        if (_sorter.Contains(frameworkId)) _sorter.Allocated(frameworkId, used.Scalars);
+        Charge(frameworkId, used.Scalars);
     }
 
     /// <summary>A task ended: its resources go back to the agent's free pool and out of the framework's share.</summary>
@@ -105,7 +128,7 @@ internal sealed class Allocator(AllocatorOptions? options = null)
         if (!_agents.TryGetValue(agentId, out var agent)) return;
         agent.Free += resources;
         if (agent.UsedBy.TryGetValue(frameworkId, out var used)) agent.UsedBy[frameworkId] = used - resources;
-        _sorter.Unallocated(frameworkId, resources.Scalars);
+        Credit(frameworkId, resources.Scalars);
     }
 
     /// <summary>
@@ -132,18 +155,14 @@ internal sealed class Allocator(AllocatorOptions? options = null)
         foreach (var agent in _agents.Values)
         {
             if (!Allocatable(agent.Free.Scalars)) continue;
-            foreach (var frameworkId in _sorter.Sort())
-            {
-                var fw = _frameworks[frameworkId];
-                if (fw.Suppressed || fw.FilteredUntilMs.ContainsKey(agent.Record.Id)) continue;
-                var offer = new Offer($"{_options.OfferIdPrefix}{_nextOfferId++}", frameworkId, agent.Record.Id,
-                    agent.Record.Hostname, agent.Record.Attributes, agent.Free, nowMs, nowMs + _options.OfferTimeoutMs);
-                agent.Free = ResourceSet.Empty;
-                _offers[offer.Id] = offer;
-                _sorter.Allocated(frameworkId, offer.Resources.Scalars);
-                offers.Add(offer);
-                break;
-            }
+            var frameworkId = Pick(agent.Record.Id);
+            if (frameworkId is null) continue;
+            var offer = new Offer($"{_options.OfferIdPrefix}{_nextOfferId++}", frameworkId, agent.Record.Id,
+                agent.Record.Hostname, agent.Record.Attributes, agent.Free, nowMs, nowMs + _options.OfferTimeoutMs);
+            agent.Free = ResourceSet.Empty;
+            _offers[offer.Id] = offer;
+            Charge(frameworkId, offer.Resources.Scalars);
+            offers.Add(offer);
         }
         return new AllocationRound(offers, rescinds);
     }
@@ -202,7 +221,7 @@ internal sealed class Allocator(AllocatorOptions? options = null)
         var unused = offered - used;
         agent.Free += unused;
         agent.UsedBy[frameworkId] = agent.UsedBy.GetValueOrDefault(frameworkId, ResourceSet.Empty) + used;
-        _sorter.Unallocated(frameworkId, unused.Scalars);
+        Credit(frameworkId, unused.Scalars);
         Filter(frameworkId, agent.Record.Id, nowMs, refuseSeconds);
         return AcceptResult.Ok(agent.Record.Id, launches);
     }
@@ -227,7 +246,7 @@ internal sealed class Allocator(AllocatorOptions? options = null)
     private void ReturnOffer(Offer offer, bool alreadyRemoved = false)
     {
         if (!alreadyRemoved) _offers.Remove(offer.Id);
-        _sorter.Unallocated(offer.FrameworkId, offer.Resources.Scalars);
+        Credit(offer.FrameworkId, offer.Resources.Scalars);
         if (_agents.TryGetValue(offer.AgentId, out var agent)) agent.Free += offer.Resources;
     }
 
@@ -243,6 +262,38 @@ internal sealed class Allocator(AllocatorOptions? options = null)
     private FrameworkState Framework(string id) =>
         _frameworks.TryGetValue(id, out var fw) ? fw : throw new InvalidOperationException($"framework '{id}' is not registered");
 
-    private void UpdateTotal() =>
-        _sorter.SetTotal(_agents.Values.Aggregate(new Resources(0, 0), (sum, a) => sum + a.Total.Scalars));
+    /// <summary>The lowest-share role with an eligible framework, then that role's lowest-share eligible framework.</summary>
+    private string? Pick(string agentId)
+    {
+        foreach (var role in _roles.Sort())
+        {
+            foreach (var frameworkId in _frameworksByRole[role].Sort())
+            {
+                var fw = _frameworks[frameworkId];
+                if (!fw.Suppressed && !fw.FilteredUntilMs.ContainsKey(agentId)) return frameworkId;
+            }
+        }
+        return null;
+    }
+
+    private void Charge(string frameworkId, Resources resources)
+    {
+        if (!_frameworks.TryGetValue(frameworkId, out var fw)) return;
+        _roles.Allocated(fw.Role, resources);
+        _frameworksByRole[fw.Role].Allocated(frameworkId, resources);
+    }
+
+    private void Credit(string frameworkId, Resources resources)
+    {
+        if (!_frameworks.TryGetValue(frameworkId, out var fw)) return;
+        _roles.Unallocated(fw.Role, resources);
+        _frameworksByRole[fw.Role].Unallocated(frameworkId, resources);
+    }
+
+    private void UpdateTotal()
+    {
+        var total = _agents.Values.Aggregate(new Resources(0, 0), (sum, a) => sum + a.Total.Scalars);
+        _roles.SetTotal(total);
+        foreach (var sorter in _frameworksByRole.Values) sorter.SetTotal(total);
+    }
 }

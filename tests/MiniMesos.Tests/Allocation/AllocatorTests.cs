@@ -43,8 +43,8 @@ public sealed class AllocatorTests
         Assert.Equal(3, launched["A"]);
         Assert.Equal(2, launched["B"]);
         // Both end with the same dominant share, 2/3 (A: 12/18 GB, B: 6/9 CPUs).
-        Assert.Equal(2.0 / 3, h.Allocator.Sorter.Share("A"), 6);
-        Assert.Equal(2.0 / 3, h.Allocator.Sorter.Share("B"), 6);
+        Assert.Equal(2.0 / 3, h.Allocator.ShareOf("A"), 6);
+        Assert.Equal(2.0 / 3, h.Allocator.ShareOf("B"), 6);
         Assert.Equal(["A", "B", "A", "B", "A"], h.OfferLog.Take(5).Select(o => o.FrameworkId));
     }
 
@@ -106,7 +106,7 @@ public sealed class AllocatorTests
         var rescind = Assert.Single(h.Allocator.RemoveAgent("a1", "heartbeat timeout"));
         Assert.Equal(offer.Id, rescind.OfferId);
         Assert.Contains("heartbeat timeout", rescind.Reason);
-        Assert.Equal(0, h.Allocator.Sorter.Share("f"));
+        Assert.Equal(0, h.Allocator.ShareOf("f"));
         Assert.False(h.Allocator.Accept("f", [offer.Id], [], h.NowMs).Accepted);
     }
 
@@ -195,11 +195,11 @@ public sealed class AllocatorTests
         var left = Assert.Single(h.Round().Offers);
         Assert.Equal(new Resources(2, 2048), left.Resources.Scalars);
         Assert.Equal("[31002-31004,31006-31009]", left.Resources.Ports.ToString());
-        Assert.Equal(1.0, h.Allocator.Sorter.Share("f"), 6); // 2 used + 2 on offer, of 4
+        Assert.Equal(1.0, h.Allocator.ShareOf("f"), 6); // 2 used + 2 on offer, of 4
         h.Allocator.Decline("f", [left.Id], h.NowMs, 0);
         h.Allocator.Recover("f", "a1", Res(1, 1024, "31000-31001"));
         Assert.Equal(new Resources(3, 3072), h.Allocator.FreeOn("a1").Scalars);
-        Assert.Equal(0.25, h.Allocator.Sorter.Share("f"), 6);
+        Assert.Equal(0.25, h.Allocator.ShareOf("f"), 6);
     }
 
     [Fact]
