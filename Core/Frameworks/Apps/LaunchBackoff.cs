@@ -1,3 +1,5 @@
+using MiniMesos.Core.Model;
+
 namespace MiniMesos.Core.Frameworks.Apps;
 
 /// <summary>
@@ -18,4 +20,16 @@ internal sealed record LaunchBackoff(int Failures, double DelaySeconds, long Not
 
     /// <summary>A healthy (or, without health checks, running) instance proves the app can start: reset.</summary>
     public static LaunchBackoff AfterHealthyRun() => None;
+
+    /// <summary>
+    /// The backoff after an instance update: an instance that failed or exited on its own (a long-running
+    /// app should not finish) grows the delay; one that is ready resets it. Kills we asked for and lost
+    /// agents are not the app's fault and change nothing.
+    /// </summary>
+    public LaunchBackoff After(AppSpec app, AppInstance updated, long nowMs)
+    {
+        if (updated.KillRequested) return this;
+        if (updated.State is TaskState.Failed or TaskState.Finished) return AfterFailure(app, nowMs);
+        return RolloutPlanner.IsReady(app, updated) ? None : this;
+    }
 }

@@ -1,4 +1,5 @@
 using MiniMesos.Core.Frameworks.Apps;
+using MiniMesos.Core.Model;
 using Xunit;
 
 namespace MiniMesos.Tests.Frameworks.Apps;
@@ -105,5 +106,22 @@ public sealed class HealthAndBackoffTests
         }
         // Launch at 0, fail -> 2 s, fail -> 6 s, fail -> 18 s.
         Assert.Equal([0, 2_000, 8_000, 26_000], launchTimes);
+    }
+
+    [Fact]
+    public void InstanceUpdatesDriveTheBackoff()
+    {
+        var app = new AppSpec("/a", Cmd: "x", BackoffSeconds: 1, BackoffFactor: 2, MaxLaunchDelaySeconds: 10);
+        var i = new AppInstance("a.1", "/a", "v1", new Placement("a1", "h1", new Dictionary<string, string>()), TaskState.Failed, HealthStatus.Unknown, 0);
+        var b = LaunchBackoff.None.After(app, i, 0).After(app, i with { State = TaskState.Finished }, 0);
+        Assert.Equal((2, 2.0), (b.Failures, b.DelaySeconds));
+        Assert.Same(b, b.After(app, i with { KillRequested = true }, 0));
+        Assert.Same(b, b.After(app, i with { State = TaskState.Lost }, 0));
+        Assert.Same(b, b.After(app, i with { State = TaskState.Staging }, 0));
+        Assert.Equal(LaunchBackoff.None, b.After(app, i with { State = TaskState.Running }, 0));
+        // With health checks, running is not enough: only healthy resets.
+        var checkedApp = app with { HealthChecks = [Check] };
+        Assert.Same(b, b.After(checkedApp, i with { State = TaskState.Running }, 0));
+        Assert.Equal(LaunchBackoff.None, b.After(checkedApp, i with { State = TaskState.Running, Health = HealthStatus.Healthy }, 0));
     }
 }
