@@ -68,16 +68,19 @@ internal sealed class AppsHarness
     }
 
     /// <summary>Every kill sent so far completes: the instance is Killed and its resources come back.</summary>
-    public void CompleteKills()
+    public int CompleteKills()
     {
-        foreach (var i in Instances.Values.Where(i => i.KillRequested && !i.State.IsTerminal()).ToList()) End(i.Id, TaskState.Killed);
+        var dying = Instances.Values.Where(i => i.KillRequested && !i.State.IsTerminal()).ToList();
+        foreach (var i in dying) End(i.Id, TaskState.Killed);
+        return dying.Count;
     }
 
     /// <summary>Staging instances start; with health checks they also report healthy.</summary>
-    public void StartAll(HealthStatus health = HealthStatus.Healthy)
+    public int StartAll(HealthStatus health = HealthStatus.Healthy)
     {
-        foreach (var i in Instances.Values.Where(i => i.State == TaskState.Staging && !i.KillRequested).ToList())
-            Instances[i.Id] = i with { State = TaskState.Running, Health = health };
+        var staging = Instances.Values.Where(i => i.State == TaskState.Staging && !i.KillRequested).ToList();
+        foreach (var i in staging) Instances[i.Id] = i with { State = TaskState.Running, Health = health };
+        return staging.Count;
     }
 
     public void SetHealth(string id, HealthStatus health) => Instances[id] = Instances[id] with { Health = health };
@@ -99,16 +102,16 @@ internal sealed class AppsHarness
 
     public List<AppInstance> Live(string appId) => AppScheduler.Live(Instances.Values, appId).ToList();
 
-    /// <summary>Steps, completes kills and starts instances until nothing changes (bounded).</summary>
+    /// <summary>Steps, completes kills and starts instances until nothing changes or waits (bounded).</summary>
     public void Settle(int maxSteps = 50)
     {
         for (var s = 0; s < maxSteps; s++)
         {
             var d = Step();
-            CompleteKills();
-            StartAll();
+            var changed = CompleteKills() + StartAll();
             Advance(1000);
-            if (d.Launches.Count == 0 && d.Kills.Count == 0) return;
+            // Quiet means: nothing decided, nothing waiting, and nothing changed that the next step would see.
+            if (d.Launches.Count == 0 && d.Kills.Count == 0 && d.Waits.Count == 0 && changed == 0) return;
         }
         throw new InvalidOperationException("did not settle");
     }
