@@ -9,16 +9,16 @@ namespace MiniMesos.Core.Frameworks.Apps;
 /// </summary>
 internal static class OfferPacker
 {
-    public static (List<(Offer Offer, ResourceSet Resources, IReadOnlyList<int> Ports)> Placed, string? WhyNot) Pack(
+    public static (List<PackedInstance> Placed, string? WhyNot) Pack(
         AppSpec app, int count, IReadOnlyList<Constraint> constraints, List<Placement> placed,
         IReadOnlyList<Offer> offers, Dictionary<string, ResourceSet> remaining)
     {
-        var result = new List<(Offer, ResourceSet, IReadOnlyList<int>)>();
+        var result = new List<PackedInstance>();
         var scalars = new Resources(app.Cpus, (long)Math.Ceiling(app.Mem), (long)Math.Ceiling(app.Disk));
         for (var k = 0; k < count; k++)
         {
             var failures = new List<(Offer Offer, string Reason, int ConstraintIndex)>();
-            (Offer, ResourceSet, IReadOnlyList<int>)? chosen = null;
+            PackedInstance? chosen = null;
             foreach (var offer in offers)
             {
                 var left = remaining[offer.Id];
@@ -38,14 +38,13 @@ internal static class OfferPacker
                     failures.Add((offer, failed.Reason, failed.Index));
                     continue;
                 }
-                chosen = (offer, new ResourceSet(scalars, PortRanges.Of(ports!)), ports!);
+                chosen = new PackedInstance(offer, new ResourceSet(scalars, PortRanges.Of(ports!)), ports!);
                 break;
             }
-            if (chosen is not { } c)
-                return (result, Explain(app, scalars, constraints, offers, failures));
-            remaining[c.Item1.Id] = remaining[c.Item1.Id] - c.Item2;
-            placed.Add(new Placement(c.Item1.AgentId, c.Item1.Hostname, c.Item1.Attributes));
-            result.Add(c);
+            if (chosen is null) return (result, Explain(app, scalars, constraints, offers, failures));
+            remaining[chosen.Offer.Id] -= chosen.Resources;
+            placed.Add(new Placement(chosen.Offer.AgentId, chosen.Offer.Hostname, chosen.Offer.Attributes));
+            result.Add(chosen);
         }
         return (result, null);
     }
