@@ -14,7 +14,7 @@ public sealed class AllocatorSimulationTests
 {
     private sealed record Running(string Framework, string AgentId, ResourceSet Resources);
 
-    public static TheoryData<int> Seeds() => new(Enumerable.Range(1, 25));
+    public static TheoryData<int> Seeds() => new(Enumerable.Range(1, 12));
 
     [Theory]
     [MemberData(nameof(Seeds))]

@@ -11,7 +11,7 @@ namespace MiniMesos.Tests.Frameworks.Apps;
 /// </summary>
 public sealed class ConvergenceSimulationTests
 {
-    public static TheoryData<int> Seeds() => new(Enumerable.Range(1, 40));
+    public static TheoryData<int> Seeds() => new(Enumerable.Range(1, 25));
 
     [Theory]
     [MemberData(nameof(Seeds))]
