@@ -110,4 +110,23 @@ public sealed class AppSchedulerTests
         Assert.Equal(first, Run());
         Assert.Contains("x.1@a1", first);
     }
+
+    [Fact]
+    public void GroupBySpreadsAcrossRacksAndLikeFiltersAgents()
+    {
+        var h = new AppsHarness();
+        h.AddAgent("a1", attributes: [("rack", "r1"), ("disk", "ssd")]);
+        h.AddAgent("a2", attributes: [("rack", "r1"), ("disk", "hdd")]);
+        h.AddAgent("a3", attributes: [("rack", "r2"), ("disk", "ssd")]);
+        h.AddAgent("a4", attributes: [("rack", "r3"), ("disk", "ssd")]);
+        h.Deploy(new AppSpec("/spread", Cmd: "x", Cpus: 0.1, Mem: 32, Instances: 6, Constraints: [["rack", "GROUP_BY", "3"]]));
+        h.Deploy(new AppSpec("/fast", Cmd: "x", Cpus: 0.1, Mem: 32, Instances: 4, Constraints: [["disk", "LIKE", "ssd"], ["rack", "MAX_PER", "1"]]));
+        h.Settle();
+        var racks = new Dictionary<string, string> { ["a1"] = "r1", ["a2"] = "r1", ["a3"] = "r2", ["a4"] = "r3" };
+        Assert.Equal([2, 2, 2], h.Live("/spread").GroupBy(i => racks[i.Placement.AgentId]).Select(g => g.Count()).ToList());
+        var fast = h.Live("/fast");
+        Assert.Equal(3, fast.Count); // one per rack, and only three racks have an ssd agent
+        Assert.DoesNotContain(fast, i => i.Placement.AgentId == "a2");
+        Assert.Equal(3, fast.Select(i => racks[i.Placement.AgentId]).Distinct().Count());
+    }
 }

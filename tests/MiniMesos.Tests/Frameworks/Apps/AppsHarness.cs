@@ -102,16 +102,23 @@ internal sealed class AppsHarness
 
     public List<AppInstance> Live(string appId) => AppScheduler.Live(Instances.Values, appId).ToList();
 
-    /// <summary>Steps, completes kills and starts instances until nothing changes or waits (bounded).</summary>
+    /// <summary>
+    /// Steps, completes kills and starts instances until nothing changes (bounded). Waits for capacity that
+    /// will never come count as settled once they repeat unchanged; waits on a backoff never do.
+    /// </summary>
     public void Settle(int maxSteps = 50)
     {
+        string? lastWaits = null;
         for (var s = 0; s < maxSteps; s++)
         {
             var d = Step();
             var changed = CompleteKills() + StartAll();
             Advance(1000);
-            // Quiet means: nothing decided, nothing waiting, and nothing changed that the next step would see.
-            if (d.Launches.Count == 0 && d.Kills.Count == 0 && d.Waits.Count == 0 && changed == 0) return;
+            var waits = string.Join("|", d.Waits.Select(w => $"{w.AppId}:{w.Missing}:{w.Reason}"));
+            var stuck = d.Waits.Count == 0 || (waits == lastWaits && d.Waits.All(w => !w.Reason.StartsWith("launch delayed", StringComparison.Ordinal)));
+            // Quiet means: nothing decided, nothing changed that the next step would see, no wait that could end.
+            if (d.Launches.Count == 0 && d.Kills.Count == 0 && changed == 0 && stuck) return;
+            lastWaits = waits;
         }
         throw new InvalidOperationException("did not settle");
     }
