@@ -214,4 +214,17 @@ public sealed class AllocatorTests
         h.Advance(5_000);
         Assert.Single(h.Round().Offers);
     }
+
+    [Fact]
+    public void RestoredUsageAfterFailoverIsNotOfferedAndCountsInTheShare()
+    {
+        var h = new AllocationHarness();
+        h.Allocator.AddAgent(Agent("a1", 4, 4096), PortRanges.Parse("31000-31009"));
+        h.Allocator.AddFramework("f");
+        h.Allocator.RestoreUsage("f", "a1", Res(3, 1024, "31000"));
+        Assert.Equal(0.75, h.Allocator.ShareOf("f"), 6);
+        var offer = Assert.Single(h.Round().Offers);
+        Assert.Equal(new Resources(1, 3072), offer.Resources.Scalars);
+        Assert.False(offer.Resources.Ports.Contains(31000));
+    }
 }
