@@ -1,0 +1,62 @@
+using MiniMesos.Core.Allocation;
+using MiniMesos.Core.Model;
+
+namespace MiniMesos.Core.Frameworks.Apps;
+
+/// <summary>
+/// The apps framework as a function: (apps, instances, offers, backoffs, now) -> launches, kills, waits
+/// and unused offers. Deterministic: apps in id order, offers in the order given, ids from a counter.
+/// Call it on every offer round and every status change; it converges each app to exactly
+/// <c>instances</c> healthy instances of its current version.
+/// </summary>
+internal static class AppScheduler
+{
+    public static AppDecisions Decide(AppSchedulerInput input)
+    {
+        var launches = new List<AppLaunch>();
+        var kills = new List<AppKill>();
+        var waits = new List<AppWait>();
+        var remaining = input.Offers.ToDictionary(o => o.Id, o => o.Resources, StringComparer.Ordinal);
+        var usable = input.Offers.Where(o => o.ExpiresAtMs > input.NowMs).ToList();
+        var serial = input.NextSerial;
+
+        foreach (var app in input.Apps.OrderBy(a => a.Id, StringComparer.Ordinal))
+        {
+            var plan = RolloutPlanner.Plan(app, input.Instances);
+            kills.AddRange(plan.Kills);
+            if (plan.ToLaunch == 0) continue;
+
+            var errors = new List<ValidationError>();
+            var constraints = (app.Constraints ?? []).Select((c, i) => Constraint.Parse(c, $"constraints[{i}]", errors)).ToList();
+            if (errors.Count > 0)
+            {
+                waits.Add(new AppWait(app.Id, plan.ToLaunch, $"invalid spec: {errors[0]}"));
+                continue;
+            }
+            if (input.Backoffs.TryGetValue(app.Id, out var backoff) && backoff.NotBeforeMs > input.NowMs)
+            {
+                waits.Add(new AppWait(app.Id, plan.ToLaunch,
+                    $"launch delayed {backoff.DelaySeconds:0.###} s after {backoff.Failures} failure{(backoff.Failures == 1 ? "" : "s")}; " +
+                    $"next launch at {backoff.NotBeforeMs} ms"));
+                continue;
+            }
+
+            var placed = plan.Staying.Select(i => i.Placement).ToList();
+            var (packed, whyNot) = OfferPacker.Pack(app, plan.ToLaunch, constraints!, placed, usable, remaining);
+            foreach (var (offer, resources, ports) in packed)
+            {
+                var id = $"{app.Id.Trim('/').Replace('/', '_')}.{serial++}";
+                launches.Add(new AppLaunch(app.Id, app.Version, offer.Id, offer.AgentId, new TaskLaunch(id, resources), ports));
+            }
+            if (whyNot is not null) waits.Add(new AppWait(app.Id, plan.ToLaunch - packed.Count, whyNot));
+        }
+
+        var used = launches.Select(l => l.OfferId).ToHashSet(StringComparer.Ordinal);
+        var unused = input.Offers.Where(o => !used.Contains(o.Id)).Select(o => o.Id).ToList();
+        return new AppDecisions(launches, kills, waits, unused, serial);
+    }
+
+    /// <summary>Instances of an app that count towards it (alive, not being killed).</summary>
+    public static IEnumerable<AppInstance> Live(IEnumerable<AppInstance> instances, string appId) =>
+        instances.Where(i => i.AppId == appId && !i.State.IsTerminal() && !i.KillRequested);
+}

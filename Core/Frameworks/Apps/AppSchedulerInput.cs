@@ -1,0 +1,16 @@
+using MiniMesos.Core.Allocation;
+
+namespace MiniMesos.Core.Frameworks.Apps;
+
+/// <summary>
+/// A snapshot for one scheduling decision. <see cref="Instances"/> may include terminal ones (ignored).
+/// <see cref="Backoffs"/> is per app id; missing means no delay. Instance ids are "{app}.{serial}"
+/// counting up from <see cref="NextSerial"/>.
+/// </summary>
+internal sealed record AppSchedulerInput(
+    IReadOnlyList<AppSpec> Apps,
+    IReadOnlyList<AppInstance> Instances,
+    IReadOnlyList<Offer> Offers,
+    IReadOnlyDictionary<string, LaunchBackoff> Backoffs,
+    long NowMs,
+    long NextSerial = 1);

@@ -1,0 +1,32 @@
+namespace MiniMesos.Core.Frameworks.Apps;
+
+/// <summary>
+/// A long-running app, Marathon style. Exactly one of <see cref="Cmd"/> (run by a shell) or
+/// <see cref="Args"/> (argv, no shell). <see cref="Ports"/> is how many host ports each instance gets.
+/// <see cref="Version"/> is set by the master on every deploy or restart: instances of another version
+/// are replaced by a rolling deployment.
+/// </summary>
+internal sealed record AppSpec(
+    string Id,
+    string? Cmd = null,
+    IReadOnlyList<string>? Args = null,
+    IReadOnlyDictionary<string, string>? Env = null,
+    double Cpus = 1,
+    double Mem = 128,
+    double Disk = 0,
+    int Ports = 0,
+    int Instances = 1,
+    string? User = null,
+    IReadOnlyDictionary<string, string>? Labels = null,
+    IReadOnlyList<IReadOnlyList<string>>? Constraints = null,
+    IReadOnlyList<HealthCheckSpec>? HealthChecks = null,
+    double BackoffSeconds = 1,
+    double BackoffFactor = 1.15,
+    double MaxLaunchDelaySeconds = 300,
+    UpgradeStrategy? UpgradeStrategy = null,
+    string Version = "")
+{
+    public UpgradeStrategy Upgrade => UpgradeStrategy ?? new UpgradeStrategy();
+
+    public bool HasHealthChecks => HealthChecks is { Count: > 0 };
+}

@@ -1,0 +1,71 @@
+using System.Text.RegularExpressions;
+
+namespace MiniMesos.Core.Frameworks.Apps;
+
+/// <summary>Checks an <see cref="AppSpec"/>; every error names the field path (Marathon JSON names) and why.</summary>
+internal static partial class AppSpecValidator
+{
+    private static readonly HashSet<string> Protocols = new(StringComparer.Ordinal) { "COMMAND", "HTTP", "TCP" };
+
+    [GeneratedRegex("^(/?[a-z0-9]([a-z0-9.-]*[a-z0-9])?)(/[a-z0-9]([a-z0-9.-]*[a-z0-9])?)*$")]
+    private static partial Regex AppIdPattern();
+
+    public static IReadOnlyList<ValidationError> Validate(AppSpec app)
+    {
+        var errors = new List<ValidationError>();
+        if (string.IsNullOrEmpty(app.Id) || !AppIdPattern().IsMatch(app.Id))
+            errors.Add(new("id", $"'{app.Id}' is not a valid app id (lower-case letters, digits, '-' and '.', path segments separated by '/')"));
+        var hasCmd = !string.IsNullOrWhiteSpace(app.Cmd);
+        var hasArgs = app.Args is { Count: > 0 };
+        if (hasCmd == hasArgs) errors.Add(new(hasCmd ? "args" : "cmd", "exactly one of cmd or args must be given"));
+        if (app.Args is not null)
+        {
+            for (var i = 0; i < app.Args.Count; i++)
+                if (app.Args[i] is null) errors.Add(new($"args[{i}]", "must not be null"));
+        }
+        if (!(app.Cpus > 0) || !double.IsFinite(app.Cpus)) errors.Add(new("cpus", $"must be > 0, got {app.Cpus}"));
+        if (!(app.Mem > 0) || !double.IsFinite(app.Mem)) errors.Add(new("mem", $"must be > 0 MiB, got {app.Mem}"));
+        if (!(app.Disk >= 0) || !double.IsFinite(app.Disk)) errors.Add(new("disk", $"must be >= 0 MiB, got {app.Disk}"));
+        if (app.Ports is < 0 or > 1000) errors.Add(new("ports", $"must be between 0 and 1000, got {app.Ports}"));
+        if (app.Instances < 0) errors.Add(new("instances", $"must be >= 0, got {app.Instances}"));
+        if (app.User is { Length: 0 }) errors.Add(new("user", "must not be empty when given"));
+        if (app.Env is not null)
+        {
+            foreach (var key in app.Env.Keys)
+                if (key.Length == 0 || key.Contains('=') || key.Contains('\0')) errors.Add(new($"env[{key}]", "not a valid environment variable name"));
+        }
+        if (app.Constraints is not null)
+        {
+            for (var i = 0; i < app.Constraints.Count; i++) Constraint.Parse(app.Constraints[i], $"constraints[{i}]", errors);
+        }
+        if (app.HealthChecks is not null)
+        {
+            for (var i = 0; i < app.HealthChecks.Count; i++) ValidateHealthCheck(app, app.HealthChecks[i], $"healthChecks[{i}]", errors);
+        }
+        if (!(app.BackoffSeconds >= 0)) errors.Add(new("backoffSeconds", $"must be >= 0, got {app.BackoffSeconds}"));
+        if (!(app.BackoffFactor >= 1)) errors.Add(new("backoffFactor", $"must be >= 1, got {app.BackoffFactor}"));
+        if (!(app.MaxLaunchDelaySeconds >= 0)) errors.Add(new("maxLaunchDelaySeconds", $"must be >= 0, got {app.MaxLaunchDelaySeconds}"));
+        var upgrade = app.Upgrade;
+        if (!(upgrade.MinimumHealthCapacity is >= 0 and <= 1))
+            errors.Add(new("upgradeStrategy.minimumHealthCapacity", $"must be between 0 and 1, got {upgrade.MinimumHealthCapacity}"));
+        if (!(upgrade.MaximumOverCapacity is >= 0 and <= 1))
+            errors.Add(new("upgradeStrategy.maximumOverCapacity", $"must be between 0 and 1, got {upgrade.MaximumOverCapacity}"));
+        return errors;
+    }
+
+    private static void ValidateHealthCheck(AppSpec app, HealthCheckSpec check, string path, List<ValidationError> errors)
+    {
+        if (!Protocols.Contains(check.Protocol))
+            errors.Add(new($"{path}.protocol", $"unknown protocol '{check.Protocol}' (expected COMMAND, HTTP or TCP)"));
+        if (check.Protocol == "COMMAND" && string.IsNullOrWhiteSpace(check.Command))
+            errors.Add(new($"{path}.command", "COMMAND health checks need a command"));
+        if (check.Protocol is "HTTP" or "TCP" && (check.PortIndex < 0 || check.PortIndex >= app.Ports))
+            errors.Add(new($"{path}.portIndex", $"{check.PortIndex} is not one of the app's {app.Ports} port(s)"));
+        if (!(check.GracePeriodSeconds >= 0)) errors.Add(new($"{path}.gracePeriodSeconds", "must be >= 0"));
+        if (!(check.IntervalSeconds > 0)) errors.Add(new($"{path}.intervalSeconds", "must be > 0"));
+        if (!(check.TimeoutSeconds > 0)) errors.Add(new($"{path}.timeoutSeconds", "must be > 0"));
+        else if (check.TimeoutSeconds > check.IntervalSeconds)
+            errors.Add(new($"{path}.timeoutSeconds", $"{check.TimeoutSeconds} s is longer than the interval of {check.IntervalSeconds} s"));
+        if (check.MaxConsecutiveFailures < 0) errors.Add(new($"{path}.maxConsecutiveFailures", "must be >= 0 (0 = never kill)"));
+    }
+}

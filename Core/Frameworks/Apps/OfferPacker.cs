@@ -1,0 +1,62 @@
+using MiniMesos.Core.Allocation;
+using MiniMesos.Core.Model;
+
+namespace MiniMesos.Core.Frameworks.Apps;
+
+/// <summary>
+/// Places instances of one app on offers, honouring resources, ports and constraints, and explains in
+/// words why the rest cannot be placed. Mutates <paramref name="remaining"/> (what is left of each offer).
+/// </summary>
+internal static class OfferPacker
+{
+    public static (List<PackedInstance> Placed, string? WhyNot) Pack(
+        AppSpec app, int count, IReadOnlyList<Constraint> constraints, List<Placement> placed,
+        IReadOnlyList<Offer> offers, Dictionary<string, ResourceSet> remaining)
+    {
+        var result = new List<PackedInstance>();
+        var scalars = new Resources(app.Cpus, (long)Math.Ceiling(app.Mem), (long)Math.Ceiling(app.Disk));
+        for (var k = 0; k < count; k++)
+        {
+            var failures = new List<(Offer Offer, string Reason, int ConstraintIndex)>();
+            PackedInstance? chosen = null;
+            foreach (var offer in offers)
+            {
+                var left = remaining[offer.Id];
+                var shortfall = left.Shortfall(new ResourceSet(scalars, PortRanges.Empty));
+                var ports = left.Ports.Take(app.Ports);
+                if (shortfall is null && ports is null)
+                    shortfall = $"ports: {app.Ports} requested, {left.Ports.Count} available";
+                if (shortfall is not null)
+                {
+                    failures.Add((offer, shortfall, -1));
+                    continue;
+                }
+                var candidate = new Placement(offer.AgentId, offer.Hostname, offer.Attributes);
+                var failed = constraints.Select((c, i) => (Reason: c.Check(candidate, placed), Index: i)).FirstOrDefault(x => x.Reason is not null);
+                if (failed.Reason is not null)
+                {
+                    failures.Add((offer, failed.Reason, failed.Index));
+                    continue;
+                }
+                chosen = new PackedInstance(offer, new ResourceSet(scalars, PortRanges.Of(ports!)), ports!);
+                break;
+            }
+            if (chosen is null) return (result, Explain(app, scalars, constraints, offers, failures));
+            remaining[chosen.Offer.Id] -= chosen.Resources;
+            placed.Add(new Placement(chosen.Offer.AgentId, chosen.Offer.Hostname, chosen.Offer.Attributes));
+            result.Add(chosen);
+        }
+        return (result, null);
+    }
+
+    private static string Explain(AppSpec app, Resources scalars, IReadOnlyList<Constraint> constraints, IReadOnlyList<Offer> offers,
+        List<(Offer Offer, string Reason, int ConstraintIndex)> failures)
+    {
+        if (offers.Count == 0) return "waiting for resource offers";
+        var agents = failures.Select(f => f.Offer.AgentId).Distinct(StringComparer.Ordinal).Count();
+        var byConstraint = failures.Select(f => f.ConstraintIndex).Distinct().ToList();
+        if (byConstraint.Count == 1 && byConstraint[0] >= 0) return constraints[byConstraint[0]].Summary(agents);
+        var need = $"cpus={scalars.Cpus:0.###} mem={scalars.MemMb}MiB disk={scalars.DiskMb}MiB ports={app.Ports}";
+        return $"no offer fits {need}: " + string.Join("; ", failures.Select(f => $"{f.Offer.Hostname}: {f.Reason}"));
+    }
+}

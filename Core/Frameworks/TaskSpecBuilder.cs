@@ -1,0 +1,45 @@
+using System.Globalization;
+using MiniMesos.Core.Frameworks.Apps;
+using MiniMesos.Core.Frameworks.Jobs;
+using MiniMesos.Core.Model;
+
+namespace MiniMesos.Core.Frameworks;
+
+/// <summary>
+/// Turns a framework's launch decision into the <see cref="TaskSpec"/> the agent runs. A cmd runs under
+/// /bin/sh -c (so $PORT0 expands); args run as given. The environment tells the task who it is and
+/// which ports it got, Marathon style (PORT0.., PORTS, HOST), with our own prefix for ids.
+/// </summary>
+internal static class TaskSpecBuilder
+{
+    public static TaskSpec ForApp(AppSpec app, AppLaunch launch, string hostname)
+    {
+        var env = new Dictionary<string, string>(app.Env ?? new Dictionary<string, string>(), StringComparer.Ordinal)
+        {
+            ["MINIMESOS_APP_ID"] = app.Id,
+            ["MINIMESOS_APP_VERSION"] = launch.Version,
+            ["MINIMESOS_TASK_ID"] = launch.Task.TaskId,
+            ["HOST"] = hostname,
+            ["PORTS"] = string.Join(",", launch.Ports.Select(p => p.ToString(CultureInfo.InvariantCulture))),
+        };
+        for (var i = 0; i < launch.Ports.Count; i++) env[$"PORT{i}"] = launch.Ports[i].ToString(CultureInfo.InvariantCulture);
+        if (launch.Ports.Count > 0) env["PORT"] = env["PORT0"];
+        return new TaskSpec(launch.Task.TaskId, Argv(app.Cmd, app.Args), env, launch.Task.Resources.Scalars);
+    }
+
+    public static TaskSpec ForJob(JobSpec job, JobLaunch launch, string hostname)
+    {
+        var env = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["MINIMESOS_JOB_ID"] = job.Id,
+            ["MINIMESOS_JOB_RUN_ID"] = launch.RunId,
+            ["MINIMESOS_JOB_ATTEMPT"] = launch.Attempt.ToString(CultureInfo.InvariantCulture),
+            ["MINIMESOS_TASK_ID"] = launch.Task.TaskId,
+            ["HOST"] = hostname,
+        };
+        return new TaskSpec(launch.Task.TaskId, Argv(job.Cmd, job.Args), env, launch.Task.Resources.Scalars);
+    }
+
+    private static IReadOnlyList<string> Argv(string? cmd, IReadOnlyList<string>? args) =>
+        !string.IsNullOrWhiteSpace(cmd) ? ["/bin/sh", "-c", cmd] : args ?? [];
+}
