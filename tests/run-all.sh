@@ -11,7 +11,7 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null || {
     sleep 3; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null; }
 }
-packages=(libsqlite3-dev clang zlib1g-dev python3-msgpack python3-zeroconf iproute2 nftables)
+packages=(libsqlite3-dev clang zlib1g-dev python3-msgpack python3-zeroconf iproute2 nftables curl qemu-system-x86 busybox-static cpio gcc libc6-dev)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -43,6 +43,10 @@ echo "ldd: $(ldd out/minimesos | awk '{print $1}' | tr '\n' ' ')"
 
 step "smoke test of the published binary"
 tests/smoke.sh out/minimesos
+
+step "lab: discovery over mDNS with real processes on network-namespace hosts"
+tests/lab/netlab.sh cleanup-all >/dev/null 2>&1 || true
+tests/lab/discovery-lab.sh out/minimesos
 
 if [ -x tests/vm/run-vm-tests.sh ]; then
   step "cgroup v2 checks in a VM"

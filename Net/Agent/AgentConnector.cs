@@ -10,7 +10,7 @@ namespace MiniMesos.Net.Agent;
 /// resend unacknowledged status updates; on any failure wait (growing up to a cap) and dial again.
 /// </summary>
 internal sealed class AgentConnector(
-    AgentService agent, AgentRegistration registration, IReadOnlyList<(string Host, int Port)> masters,
+    AgentService agent, AgentRegistration registration, Func<IReadOnlyList<(string Host, int Port)>> masters,
     HandshakeOptions identity, WireOptions wire, ILogger logger)
 {
     private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(3);
@@ -27,8 +27,22 @@ internal sealed class AgentConnector(
         var backoff = TimeSpan.FromMilliseconds(200);
         while (!cancellationToken.IsCancellationRequested)
         {
-            // The leader a follower pointed at, else the masters in turn.
-            var (masterHost, masterPort) = _leaderHint ?? masters[_next++ % masters.Count];
+            // The leader a follower pointed at, else the masters in turn (given, or seen over mDNS).
+            var known = masters();
+            if (_leaderHint is null && known.Count == 0)
+            {
+                if (_next++ % 20 == 0) logger.LogInformation("no master known yet: waiting for one to appear over mDNS (or give --master)");
+                try
+                {
+                    await Task.Delay(500, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+                continue;
+            }
+            var (masterHost, masterPort) = _leaderHint ?? known[_next++ % known.Count];
             _leaderHint = null;
             try
             {

@@ -35,10 +35,11 @@ internal static class HostCommands
             Description = "Raft tick: elections time out after 10-20 ticks, heartbeats every 2. Raise it on slow or lossy networks.",
             DefaultValueFactory = _ => (int)MasterHost.DefaultRaftTick.TotalMilliseconds,
         };
+        var noMdns = NoMdnsOption();
         var command = new Command("master", "Run a master: the HTTP API (default 5050) and the cluster port agents and masters dial (default 5051).\n" +
             "Three masters: `minimesos master --bootstrap-expect 3 --join pi1,pi2,pi3` on each.")
         {
-            listen, port, clusterPort, dataDir, token, tokenFile, cluster, join, expect, advertise, tick,
+            listen, port, clusterPort, dataDir, token, tokenFile, cluster, join, expect, advertise, tick, noMdns,
         };
         foreach (var sub in MembersCli.Commands()) command.Subcommands.Add(sub);
         command.SetAction(async (parse, _) =>
@@ -54,7 +55,8 @@ internal static class HostCommands
                 apiEndpoint,
                 Endpoint.Listen(parse.GetValue(listen)!, parse.GetValue(clusterPort), "--cluster-port"),
                 parse.GetValue(dataDir)!, parse.GetValue(cluster)!, CommonOptions.ResolveSecret(parse, token, tokenFile),
-                parse.GetValue(advertise) ?? AdvertiseDefault(apiEndpoint.Address), joins, expected, TimeSpan.FromMilliseconds(tickMs));
+                parse.GetValue(advertise) ?? AdvertiseDefault(apiEndpoint.Address), joins, expected, TimeSpan.FromMilliseconds(tickMs),
+                Mdns: !parse.GetValue(noMdns));
             return await RunUntilSignalAsync("master", async (logs, ct) =>
             {
                 var (_, stopped) = await MasterHost.StartAsync(options, logs, ct).ConfigureAwait(false);
@@ -66,7 +68,13 @@ internal static class HostCommands
 
     public static Command Agent()
     {
-        var master = CommonOptions.Master(Defaults.ClusterPort, "cluster port");
+        var master = new Option<string?>("--master")
+        {
+            Description = $"Masters' cluster ports as host[:port],... (default port {Defaults.ClusterPort}; also MINIMESOS_MASTER). " +
+                "Without it the agent finds the masters of its cluster over mDNS.",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("MINIMESOS_MASTER"),
+        };
+        var noMdns = NoMdnsOption();
         var workDir = DirOption("--work-dir", "MINIMESOS_WORK_DIR", Defaults.AgentWorkDir, "Where task sandboxes and the agent's state live.");
         var token = CommonOptions.Token();
         var tokenFile = CommonOptions.TokenFile();
@@ -75,14 +83,16 @@ internal static class HostCommands
         var isolation = IsolationOption();
         var command = new Command("agent", "Run an agent: offer this host's resources to the master and run the tasks it sends.")
         {
-            master, workDir, token, tokenFile, cluster, resources, isolation,
+            master, workDir, token, tokenFile, cluster, resources, isolation, noMdns,
         };
         command.SetAction(async (parse, _) =>
         {
             var masters = SplitList(parse.GetValue(master)).Select(m => Endpoint.Parse(m, Defaults.ClusterPort, "--master")).ToList();
-            if (masters.Count == 0) throw new ConfigException("--master: give at least one master, host[:port],...");
+            var mdns = !parse.GetValue(noMdns);
+            if (masters.Count == 0 && !mdns) throw new ConfigException("--master: with --no-mdns, give at least one master, host[:port],...");
             var options = new AgentOptions(masters, parse.GetValue(workDir)!, parse.GetValue(cluster)!,
-                CommonOptions.RequireSecret(parse, token, tokenFile), parse.GetValue(isolation), ResourceParser.Parse(parse.GetValue(resources)));
+                CommonOptions.RequireSecret(parse, token, tokenFile), parse.GetValue(isolation), ResourceParser.Parse(parse.GetValue(resources)),
+                Mdns: mdns);
             return await RunUntilSignalAsync("agent", (logs, ct) => AgentHost.Start(options, logs, ct).Stopped).ConfigureAwait(false);
         });
         return command;
@@ -180,6 +190,11 @@ internal static class HostCommands
     {
         Description = $"{description} (also {variable}).",
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable(variable) ?? fallback,
+    };
+
+    private static Option<bool> NoMdnsOption() => new("--no-mdns")
+    {
+        Description = "Neither advertise nor browse over mDNS (where multicast is blocked: use --join / --master).",
     };
 
     private static Option<IsolationMode> IsolationOption() => new("--isolation")

@@ -22,8 +22,20 @@ internal static class AgentHost
         var service = new AgentService(launcher, options.WorkDir, logger);
         service.Recover();
         var identity = new HandshakeOptions(AgentId(options.WorkDir), "agent", options.ClusterName, options.Secret.Key);
-        var connector = new AgentConnector(service, registration, options.Masters, identity, new WireOptions(), logger);
-        return (connector, service, connector.RunAsync(cancellationToken));
+        var discovery = options.Mdns
+            ? NodeDiscovery.Start("agent", options.ClusterName, identity.NodeId, 0, null, null, logger)
+            : null;
+        IReadOnlyList<(string Host, int Port)> Masters() => discovery is null
+            ? options.Masters
+            : options.Masters.Concat(discovery.Masters.Select(m => Cli.Endpoint.Parse(m, Defaults.ClusterPort, "mDNS"))).Distinct().ToList();
+        var connector = new AgentConnector(service, registration, Masters, identity, new WireOptions(), logger);
+        return (connector, service, RunAsync(connector, discovery, cancellationToken));
+    }
+
+    private static async Task RunAsync(AgentConnector connector, NodeDiscovery? discovery, CancellationToken cancellationToken)
+    {
+        await connector.RunAsync(cancellationToken).ConfigureAwait(false);
+        if (discovery is not null) await discovery.DisposeAsync().ConfigureAwait(false);
     }
 
     private static ITaskLauncher CreateLauncher(AgentOptions options) =>

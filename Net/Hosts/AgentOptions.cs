@@ -11,7 +11,8 @@ internal sealed record AgentOptions(
     ClusterSecret Secret,
     IsolationMode Isolation,
     ResourceOverrides Resources,
-    LaunchOptions? Launch = null);
+    LaunchOptions? Launch = null,
+    bool Mdns = false);
 
 /// <summary>Auto: namespaces and cgroups when the agent runs as root, plain processes otherwise. None: plain processes.</summary>
 internal enum IsolationMode { Auto, None }

@@ -60,6 +60,13 @@ internal sealed class MasterHost
             () => raft is null ? "" : directory.Get(raft.Status.Leader)?.ClusterAddress ?? "", transport.ServeAsync);
         var cluster = listener.RunAsync(options.ClusterEndpoint, cancellationToken);
         foreach (var address in options.Join ?? []) transport.Join(address);
+        NodeDiscovery? discovery = null;
+        if (options.Mdns)
+        {
+            discovery = NodeDiscovery.Start("master", options.ClusterName, nodeId.ToString(), (ushort)options.ClusterEndpoint.Port,
+                (ushort)options.ApiEndpoint.Port, options.AdvertiseHost, logger);
+            discovery.MasterFound += transport.Join;
+        }
 
         var fresh = store.LastIndex == 0 && store.Load() == default && store.Latest is null;
         IReadOnlyList<ulong> voters = fresh ? await BootstrapVotersAsync(options.BootstrapExpect, directory, logger, cancellationToken).ConfigureAwait(false) : [];
@@ -80,7 +87,7 @@ internal sealed class MasterHost
         logger.LogInformation("master {Id} serving the API on http://{Api} and the cluster port on {Cluster} (cluster '{Name}', advertised as {Advertised})",
             nodeId, options.ApiEndpoint, options.ClusterEndpoint, options.ClusterName, self.ClusterAddress);
         var host = new MasterHost(service, secret, raft, directory);
-        return (host, host.RunAsync(api, cluster, transport, store, logger, cancellationToken));
+        return (host, host.RunAsync(api, cluster, transport, store, discovery, logger, cancellationToken));
     }
 
     /// <summary>On first start: wait until <paramref name="expect"/> masters (this one included) know each other.</summary>
@@ -107,8 +114,8 @@ internal sealed class MasterHost
         return voters;
     }
 
-    private async Task RunAsync(WebApplication api, Task cluster, RaftTransport transport, SqliteRaftStore store, ILogger logger,
-        CancellationToken cancellationToken)
+    private async Task RunAsync(WebApplication api, Task cluster, RaftTransport transport, SqliteRaftStore store, NodeDiscovery? discovery,
+        ILogger logger, CancellationToken cancellationToken)
     {
         try
         {
@@ -128,6 +135,7 @@ internal sealed class MasterHost
         {
         }
         logger.LogInformation("master shutting down");
+        if (discovery is not null) await discovery.DisposeAsync().ConfigureAwait(false);
         await HandOverLeadershipAsync(logger).ConfigureAwait(false);
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         await api.StopAsync(deadline.Token).ConfigureAwait(false);

@@ -8,6 +8,7 @@ namespace MiniMesos.Net.Hosts;
 /// <param name="Join">Cluster-port addresses of other masters (host[:port]).</param>
 /// <param name="BootstrapExpect">How many masters form a new cluster; a master with state never bootstraps again.</param>
 /// <param name="RaftTick">One Raft tick: elections time out after 10-20 ticks, the leader heartbeats every 2.</param>
+/// <param name="Mdns">Advertise over mDNS and join the masters of the same cluster found there.</param>
 internal sealed record MasterOptions(
     IPEndPoint ApiEndpoint,
     IPEndPoint ClusterEndpoint,
@@ -17,4 +18,5 @@ internal sealed record MasterOptions(
     string AdvertiseHost = "127.0.0.1",
     IReadOnlyList<string>? Join = null,
     int BootstrapExpect = 1,
-    TimeSpan? RaftTick = null);
+    TimeSpan? RaftTick = null,
+    bool Mdns = false);
