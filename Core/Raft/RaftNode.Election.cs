@@ -5,6 +5,19 @@ internal sealed partial class RaftNode
     private readonly Dictionary<ulong, bool> _votes = [];
 
     /// <summary>Start an election (§5.2), first as a pre-candidate when PreVote is on (§9.6) unless ordered by TimeoutNow.</summary>
+    /// <summary>
+    /// Start an election now instead of after a timeout. Used once, by the founding member with the lowest id
+    /// right after a bootstrap: the others still wait out their randomized timeouts, so votes do not split.
+    /// </summary>
+    public void CampaignNow()
+    {
+        if (Role != RaftRole.Leader && Promotable)
+        {
+            _electionElapsed = 0;
+            Campaign(preVote: _options.PreVote, transfer: false);
+        }
+    }
+
     private void Campaign(bool preVote, bool transfer)
     {
         MessageKind kind;

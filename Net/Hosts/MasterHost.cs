@@ -74,6 +74,8 @@ internal sealed class MasterHost
             new SeededRaftRandom(RandomNumberGenerator.GetInt32(int.MaxValue)));
         raft = new RaftHost(node, store.Persist, transport, service, options.RaftTick ?? DefaultRaftTick, logger);
         transport.Deliver = raft.Step;
+        // A new cluster need not wait 1-2 s for its first election timeout: its lowest-id founder stands at once.
+        if (voters.Count > 1 && voters.Min() == nodeId) raft.CampaignNow();
         service.Attach(raft);
         raft.LeadershipChanged += leading =>
         {

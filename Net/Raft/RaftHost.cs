@@ -69,6 +69,9 @@ internal sealed class RaftHost : IReplicatedLog, IAsyncDisposable
         return done.Task.WaitAsync(cancellationToken);
     }
 
+    /// <summary>Campaign at once (the lowest-id founding master right after a bootstrap).</summary>
+    public void CampaignNow() => _inputs.Writer.TryWrite(Input.Campaign.Instance);
+
     /// <summary>Hands leadership to the most up-to-date follower (graceful shutdown).</summary>
     public void TransferLeadership(ulong target) => _inputs.Writer.TryWrite(new Input.Transfer(target));
 
@@ -142,6 +145,9 @@ internal sealed class RaftHost : IReplicatedLog, IAsyncDisposable
             case Input.Message m:
                 _node.Step(m.Value);
                 break;
+            case Input.Campaign:
+                _node.CampaignNow();
+                break;
             case Input.Transfer t:
                 _node.TransferLeadership(t.Target);
                 break;
@@ -204,6 +210,11 @@ internal sealed class RaftHost : IReplicatedLog, IAsyncDisposable
         public sealed record Propose(byte[] Command, TaskCompletionSource Done) : Input;
 
         public sealed record Transfer(ulong Target) : Input;
+
+        public sealed record Campaign : Input
+        {
+            public static readonly Campaign Instance = new();
+        }
 
         public sealed record Membership(ConfigChange Change, TaskCompletionSource Done) : Input;
     }

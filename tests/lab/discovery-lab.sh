@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # Discovery lab: real minimesos processes on network-namespace hosts find each other over mDNS with no
-# addresses given. Checks: 3 masters + 2 agents of cluster "alpha" form one cluster (one leader, both agents
+# addresses given. Checks: 3 masters + 3 agents of cluster "alpha" form one cluster (one leader, every agent
 # registered with it); a master of cluster "beta" on the same bridge stays apart; an agent with a wrong
 # secret is seen but never admitted. Also reports the time from start until every agent is registered.
-# Usage: tests/lab/discovery-lab.sh path/to/minimesos   (root; iproute2)
+# Usage: tests/lab/discovery-lab.sh path/to/minimesos [--static] [--formation-only]   (root; iproute2, curl)
+#   --static          give every node the others' addresses (--join/--master, --no-mdns): the baseline
+#   --formation-only  stop after the formation check (what bench/cluster-formation repeats)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-bin="$(realpath "${1:?usage: discovery-lab.sh path/to/minimesos}")"
+bin="$(realpath "${1:?usage: discovery-lab.sh path/to/minimesos [--static] [--formation-only]}")"
+static=0; formation_only=0
+for arg in "${@:2}"; do
+  case "$arg" in --static) static=1 ;; --formation-only) formation_only=1 ;; *) echo "unknown option $arg" >&2; exit 2 ;; esac
+done
 export NETLAB_PREFIX="mm$$"
 work="$(mktemp -d /tmp/minimesos-lab-XXXXXX)"
 pids=()
@@ -23,7 +29,7 @@ cleanup() {
   exit "$rc"
 }
 trap cleanup EXIT INT TERM
-"$here/netlab.sh" up 7 >/dev/null
+"$here/netlab.sh" up 8 >/dev/null
 
 head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$work/token"; chmod 600 "$work/token"
 head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$work/wrong"; chmod 600 "$work/wrong"
@@ -33,14 +39,21 @@ node() { # node HOST NAME ARGS... : run minimesos on lab host HOST, log to NAME.
   ip netns exec "$NETLAB_PREFIX-ns$host" "$bin" "$@" >"$work/$name.log" 2>&1 &
   pids+=($!)
 }
+masters_arg=(); join_arg=()
+if [ "$static" = 1 ]; then
+  masters_arg=(--no-mdns --master 198.18.0.1,198.18.0.2,198.18.0.3); join_arg=(--no-mdns --join 198.18.0.1,198.18.0.2,198.18.0.3)
+fi
 start=$(date +%s%N)
 for i in 1 2 3; do
-  node "$i" "master$i" master --data-dir "$work/m$i" --token-file "$work/token" --cluster alpha --bootstrap-expect 3
+  node "$i" "master$i" master --data-dir "$work/m$i" --token-file "$work/token" --cluster alpha --bootstrap-expect 3 "${join_arg[@]}"
 done
-node 4 agent4 agent --work-dir "$work/a4" --token-file "$work/token" --cluster alpha --isolation none
-node 5 agent5 agent --work-dir "$work/a5" --token-file "$work/token" --cluster alpha --isolation none
-node 6 beta6 master --data-dir "$work/b6" --token-file "$work/token" --cluster beta
-node 7 intruder7 agent --work-dir "$work/a7" --token-file "$work/wrong" --cluster alpha --isolation none
+node 4 agent4 agent --work-dir "$work/a4" --token-file "$work/token" --cluster alpha --isolation none "${masters_arg[@]}"
+node 5 agent5 agent --work-dir "$work/a5" --token-file "$work/token" --cluster alpha --isolation none "${masters_arg[@]}"
+node 8 agent8 agent --work-dir "$work/a8" --token-file "$work/token" --cluster alpha --isolation none "${masters_arg[@]}"
+if [ "$formation_only" = 0 ]; then
+  node 6 beta6 master --data-dir "$work/b6" --token-file "$work/token" --cluster beta
+  node 7 intruder7 agent --work-dir "$work/a7" --token-file "$work/wrong" --cluster alpha --isolation none
+fi
 
 status() { # status HOST: /v1/status JSON of the master on that host, or nothing
   ip netns exec "$NETLAB_PREFIX-ns$1" curl -s --max-time 2 -H "Authorization: Bearer $(cat "$work/token")" "http://198.18.0.$1:5050/v1/status" || true
@@ -50,13 +63,14 @@ field() { /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); print(ev
 ready=""
 for _ in $(seq 1 150); do
   s="$(status 1)"
-  if [ -n "$s" ] && [ "$(echo "$s" | field 'd["agents"]')" = 2 ] && [ "$(echo "$s" | field 'd.get("leader") is not None')" = True ]; then
+  if [ -n "$s" ] && [ "$(echo "$s" | field 'd["agents"]')" = 3 ] && [ "$(echo "$s" | field 'd.get("leader") is not None')" = True ]; then
     ready=$(date +%s%N); break
   fi
   sleep 0.1
 done
-[ -n "$ready" ] || { echo "discovery-lab: alpha did not form with 2 agents within 15 s"; exit 1; }
-echo "discovery-lab: 3 masters + 2 agents formed one cluster in $(( (ready - start) / 1000000 )) ms (processes started at once, no addresses given)"
+[ -n "$ready" ] || { echo "discovery-lab: alpha did not form with 3 agents within 15 s"; exit 1; }
+echo "discovery-lab: 3 masters + 3 agents formed one cluster in $(( (ready - start) / 1000000 )) ms ($([ "$static" = 1 ] && echo "static addresses" || echo "no addresses given: mDNS"))"
+[ "$formation_only" = 1 ] && exit 0
 
 leaders=""
 for i in 1 2 3; do leaders+="$(status "$i" | field 'd.get("leader")') "; done
@@ -71,7 +85,7 @@ beta="$(status 6)"
 echo "discovery-lab: cluster beta on the same bridge stays apart"
 
 sleep 1
-[ "$(status 1 | field 'd["agents"]')" = 2 ] || { echo "discovery-lab: the intruder was admitted"; exit 1; }
+[ "$(status 1 | field 'd["agents"]')" = 3 ] || { echo "discovery-lab: the intruder was admitted"; exit 1; }
 grep -q "wrong cluster secret\|refused" "$work"/master*.log "$work/intruder7.log" || { echo "discovery-lab: no refusal logged for the intruder"; exit 1; }
 echo "discovery-lab: the agent with the wrong secret was refused and not admitted"
 echo "discovery-lab: ok"

@@ -4,6 +4,7 @@
 # which drives IsolatedTaskLauncher: OOM kill reported as OOM, fork bomb held by pids.max, cpu.max share,
 # cgroup.kill leaving nothing behind. Prints each CHECK line; exits 0 only if the guest reported success
 # through isa-debug-exit AND printed "RESULT ... fail=0" (a kernel panic also makes qemu exit 0).
+# Usage: run-vm-tests.sh [path/to/minimesos]   (without it, publishes one)
 # Env: VM_CACHE (kernel, builds; default tests/vm/.cache), SKIP_PUBLISH=1 (reuse the last AOT build),
 #      VM_TIMEOUT (s, default 170), KVER (kernel version to use if several are cached).
 set -euo pipefail
@@ -37,7 +38,11 @@ fi
 KVER=${KVER:-$(ls "$KROOT/lib/modules" | sort -V | tail -1)}
 
 gcc -O2 -static -o "$CACHE/hog" "$HERE/hog.c"
-if [ "${SKIP_PUBLISH:-0}" != 1 ] || [ ! -x "$CACHE/publish/minimesos" ]; then
+if [ -n "${1:-}" ]; then
+  # A binary given on the command line (run-all.sh passes the one it just published): no second build.
+  mkdir -p "$CACHE/publish"
+  cp "$1" "$CACHE/publish/minimesos"
+elif [ "${SKIP_PUBLISH:-0}" != 1 ] || [ ! -x "$CACHE/publish/minimesos" ]; then
   echo "publishing minimesos (Native AOT)..."
   dotnet publish "$ROOT/MiniMesos.csproj" -c Release -r linux-x64 -o "$CACHE/publish" -v q -nologo >"$CACHE/publish.log" 2>&1 \
     || { tail -20 "$CACHE/publish.log"; echo "FAIL: publish"; exit 2; }
