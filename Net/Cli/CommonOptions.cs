@@ -25,10 +25,12 @@ internal static class CommonOptions
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("MINIMESOS_CLUSTER") ?? Defaults.ClusterName,
     };
 
-    public static Option<string> Master(int defaultPort, string what) => new("--master")
+    /// <summary>The master's API for client commands; unset means "find one" (<see cref="MasterLocator"/>).</summary>
+    public static Option<string?> ApiMaster() => new("--master")
     {
-        Description = $"The master's {what} as host[:port], default port {defaultPort} (also MINIMESOS_MASTER).",
-        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("MINIMESOS_MASTER") ?? $"127.0.0.1:{defaultPort}",
+        Description = $"The master's HTTP API as host[:port] (default port {Defaults.ApiPort}; also MINIMESOS_MASTER). " +
+            "Without it: a master on this host, else one found over mDNS.",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("MINIMESOS_MASTER"),
     };
 
     /// <summary>The token from --token, else --token-file; null when neither is set.</summary>

@@ -36,10 +36,11 @@ internal static class HostCommands
             DefaultValueFactory = _ => (int)MasterHost.DefaultRaftTick.TotalMilliseconds,
         };
         var noMdns = NoMdnsOption();
+        var mdnsInterface = InterfaceOption();
         var command = new Command("master", "Run a master: the HTTP API (default 5050) and the cluster port agents and masters dial (default 5051).\n" +
             "Three masters: `minimesos master --bootstrap-expect 3 --join pi1,pi2,pi3` on each.")
         {
-            listen, port, clusterPort, dataDir, token, tokenFile, cluster, join, expect, advertise, tick, noMdns,
+            listen, port, clusterPort, dataDir, token, tokenFile, cluster, join, expect, advertise, tick, noMdns, mdnsInterface,
         };
         foreach (var sub in MembersCli.Commands()) command.Subcommands.Add(sub);
         command.SetAction(async (parse, _) =>
@@ -56,7 +57,7 @@ internal static class HostCommands
                 Endpoint.Listen(parse.GetValue(listen)!, parse.GetValue(clusterPort), "--cluster-port"),
                 parse.GetValue(dataDir)!, parse.GetValue(cluster)!, CommonOptions.ResolveSecret(parse, token, tokenFile),
                 parse.GetValue(advertise) ?? AdvertiseDefault(apiEndpoint.Address), joins, expected, TimeSpan.FromMilliseconds(tickMs),
-                Mdns: !parse.GetValue(noMdns));
+                Mdns: !parse.GetValue(noMdns), MdnsInterfaces: Interfaces(parse.GetValue(mdnsInterface)));
             return await RunUntilSignalAsync("master", async (logs, ct) =>
             {
                 var (_, stopped) = await MasterHost.StartAsync(options, logs, ct).ConfigureAwait(false);
@@ -75,6 +76,7 @@ internal static class HostCommands
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable("MINIMESOS_MASTER"),
         };
         var noMdns = NoMdnsOption();
+        var mdnsInterface = InterfaceOption();
         var workDir = DirOption("--work-dir", "MINIMESOS_WORK_DIR", Defaults.AgentWorkDir, "Where task sandboxes and the agent's state live.");
         var token = CommonOptions.Token();
         var tokenFile = CommonOptions.TokenFile();
@@ -83,7 +85,7 @@ internal static class HostCommands
         var isolation = IsolationOption();
         var command = new Command("agent", "Run an agent: offer this host's resources to the master and run the tasks it sends.")
         {
-            master, workDir, token, tokenFile, cluster, resources, isolation, noMdns,
+            master, workDir, token, tokenFile, cluster, resources, isolation, noMdns, mdnsInterface,
         };
         command.SetAction(async (parse, _) =>
         {
@@ -92,7 +94,7 @@ internal static class HostCommands
             if (masters.Count == 0 && !mdns) throw new ConfigException("--master: with --no-mdns, give at least one master, host[:port],...");
             var options = new AgentOptions(masters, parse.GetValue(workDir)!, parse.GetValue(cluster)!,
                 CommonOptions.RequireSecret(parse, token, tokenFile), parse.GetValue(isolation), ResourceParser.Parse(parse.GetValue(resources)),
-                Mdns: mdns);
+                Mdns: mdns, MdnsInterfaces: Interfaces(parse.GetValue(mdnsInterface)));
             return await RunUntilSignalAsync("agent", (logs, ct) => AgentHost.Start(options, logs, ct).Stopped).ConfigureAwait(false);
         });
         return command;
@@ -196,6 +198,20 @@ internal static class HostCommands
     {
         Description = "Neither advertise nor browse over mDNS (where multicast is blocked: use --join / --master).",
     };
+
+    private static Option<string?> InterfaceOption() => new("--interface")
+    {
+        Description = "IPv4 address(es) of the interface(s) mDNS uses, comma-separated (default: every up, multicast-capable one).",
+    };
+
+    private static IReadOnlyList<System.Net.IPAddress>? Interfaces(string? text)
+    {
+        var items = SplitList(text);
+        if (items.Count == 0) return null;
+        return items.Select(i => System.Net.IPAddress.TryParse(i, out var ip) && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork
+            ? ip
+            : throw new ConfigException($"--interface: '{i}' is not an IPv4 address")).ToList();
+    }
 
     private static Option<IsolationMode> IsolationOption() => new("--isolation")
     {

@@ -34,15 +34,16 @@ internal static class MembersCli
 
     private static Command Client(string name, string description, Argument[] arguments, Func<ApiClient, ParseResult, CancellationToken, Task<int>> run)
     {
-        var master = CommonOptions.Master(Defaults.ApiPort, "HTTP API");
+        var master = CommonOptions.ApiMaster();
         var token = CommonOptions.Token();
         var tokenFile = CommonOptions.TokenFile();
         var command = new Command(name, description) { master, token, tokenFile };
         foreach (var argument in arguments) command.Arguments.Add(argument);
         command.SetAction(async (parse, ct) =>
         {
-            var (host, port) = Endpoint.Parse(parse.GetValue(master)!, Defaults.ApiPort, "--master");
-            using var client = new ApiClient(host, port, CommonOptions.RequireSecret(parse, token, tokenFile).Token);
+            var secret = CommonOptions.RequireSecret(parse, token, tokenFile);
+            var (host, port) = await MasterLocator.ResolveAsync(parse.GetValue(master), ct).ConfigureAwait(false);
+            using var client = new ApiClient(host, port, secret.Token);
             return await run(client, parse, ct).ConfigureAwait(false);
         });
         return command;

@@ -10,7 +10,7 @@ internal static class RunCli
 {
     public static Command Command()
     {
-        var master = CommonOptions.Master(Defaults.ApiPort, "HTTP API");
+        var master = CommonOptions.ApiMaster();
         var token = CommonOptions.Token();
         var tokenFile = CommonOptions.TokenFile();
         var cpus = new Option<double?>("--cpus") { Description = $"CPUs the task gets (default {TaskRequestParser.DefaultCpus})." };
@@ -26,9 +26,8 @@ internal static class RunCli
         {
             master, token, tokenFile, cpus, mem, name, env, detach, command,
         };
-        run.SetAction(async (parse, _) =>
+        run.SetAction(async (parse, ct) =>
         {
-            var (host, port) = Endpoint.Parse(parse.GetValue(master)!, Defaults.ApiPort, "--master");
             var secret = CommonOptions.RequireSecret(parse, token, tokenFile);
             var variables = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var pair in parse.GetValue(env) ?? [])
@@ -39,6 +38,8 @@ internal static class RunCli
             }
             var request = new TaskSubmitRequest(parse.GetValue(command), null, parse.GetValue(name), parse.GetValue(cpus), parse.GetValue(mem),
                 variables.Count == 0 ? null : variables);
+            // Usage errors first; only then look for a master (which may take a moment over mDNS).
+            var (host, port) = await MasterLocator.ResolveAsync(parse.GetValue(master), ct).ConfigureAwait(false);
             using var client = new ApiClient(host, port, secret.Token);
             return await RunCommand.RunAsync(client, request, parse.GetValue(detach), Console.Out, Console.Error).ConfigureAwait(false);
         });

@@ -8,7 +8,7 @@ internal static class StatusCli
 {
     public static Command Command()
     {
-        var master = CommonOptions.Master(Defaults.ApiPort, "HTTP API");
+        var master = CommonOptions.ApiMaster();
         var token = CommonOptions.Token();
         var tokenFile = CommonOptions.TokenFile();
         var json = new Option<bool>("--json") { Description = "Print the API's JSON answer unchanged (for scripts)." };
@@ -18,8 +18,9 @@ internal static class StatusCli
         };
         command.SetAction(async (parse, ct) =>
         {
-            var (host, port) = Endpoint.Parse(parse.GetValue(master)!, Defaults.ApiPort, "--master");
-            using var client = new ApiClient(host, port, CommonOptions.RequireSecret(parse, token, tokenFile).Token);
+            var secret = CommonOptions.RequireSecret(parse, token, tokenFile);
+            var (host, port) = await MasterLocator.ResolveAsync(parse.GetValue(master), ct).ConfigureAwait(false);
+            using var client = new ApiClient(host, port, secret.Token);
             if (parse.GetValue(json))
             {
                 Console.WriteLine(await client.GetJsonAsync("/v1/status", ct).ConfigureAwait(false));

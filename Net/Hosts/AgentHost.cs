@@ -23,7 +23,7 @@ internal static class AgentHost
         service.Recover();
         var identity = new HandshakeOptions(AgentId(options.WorkDir), "agent", options.ClusterName, options.Secret.Key);
         var discovery = options.Mdns
-            ? NodeDiscovery.Start("agent", options.ClusterName, identity.NodeId, 0, null, null, logger)
+            ? NodeDiscovery.Start("agent", options.ClusterName, identity.NodeId, 0, null, null, options.MdnsInterfaces, logger)
             : null;
         IReadOnlyList<(string Host, int Port)> Masters() => discovery is null
             ? options.Masters

@@ -12,7 +12,8 @@ internal sealed record AgentOptions(
     IsolationMode Isolation,
     ResourceOverrides Resources,
     LaunchOptions? Launch = null,
-    bool Mdns = false);
+    bool Mdns = false,
+    IReadOnlyList<System.Net.IPAddress>? MdnsInterfaces = null);
 
 /// <summary>Auto: namespaces and cgroups when the agent runs as root, plain processes otherwise. None: plain processes.</summary>
 internal enum IsolationMode { Auto, None }

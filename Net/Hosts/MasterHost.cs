@@ -64,7 +64,7 @@ internal sealed class MasterHost
         if (options.Mdns)
         {
             discovery = NodeDiscovery.Start("master", options.ClusterName, nodeId.ToString(), (ushort)options.ClusterEndpoint.Port,
-                (ushort)options.ApiEndpoint.Port, options.AdvertiseHost, logger);
+                (ushort)options.ApiEndpoint.Port, options.AdvertiseHost, options.MdnsInterfaces, logger);
             discovery.MasterFound += transport.Join;
         }
 

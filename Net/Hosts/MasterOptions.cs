@@ -19,4 +19,5 @@ internal sealed record MasterOptions(
     IReadOnlyList<string>? Join = null,
     int BootstrapExpect = 1,
     TimeSpan? RaftTick = null,
-    bool Mdns = false);
+    bool Mdns = false,
+    IReadOnlyList<System.Net.IPAddress>? MdnsInterfaces = null);

@@ -30,17 +30,20 @@ internal sealed class NodeDiscovery : IAsyncDisposable
     /// <summary>Cluster-port addresses of the masters currently visible.</summary>
     public IReadOnlyList<string> Masters => _masters.Values.Distinct().Order(StringComparer.Ordinal).ToList();
 
+    /// <param name="interfaces">IPv4 addresses of the interfaces to use; null = every suitable one.</param>
     public static NodeDiscovery Start(string role, string cluster, string nodeId, ushort clusterPort, ushort? apiPort, string? advertiseHost,
-        ILogger logger)
+        IReadOnlyList<IPAddress>? interfaces, ILogger logger)
     {
         MdnsAdvertiser? advertiser = null;
         MdnsBrowser? browser = null;
         try
         {
             IReadOnlyList<IPAddress> addresses = IPAddress.TryParse(advertiseHost, out var ip) && !IPAddress.IsLoopback(ip) ? [ip] : [];
-            advertiser = new MdnsAdvertiser(ServiceInstance.ForNode($"{role} {nodeId}", role, cluster, nodeId, BuildInfo.Version, clusterPort, apiPort, addresses));
+            var options = new MdnsOptions(interfaces);
+            advertiser = new MdnsAdvertiser(ServiceInstance.ForNode($"{role} {nodeId}", role, cluster, nodeId, BuildInfo.Version, clusterPort, apiPort, addresses),
+                options);
             advertiser.Start();
-            browser = new MdnsBrowser(cluster);
+            browser = new MdnsBrowser(cluster, options);
             var discovery = new NodeDiscovery(advertiser, browser);
             browser.Changed += discovery.OnChanged;
             browser.Start();
