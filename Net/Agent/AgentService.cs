@@ -12,7 +12,7 @@ namespace MiniMesos.Net.Agent;
 /// </summary>
 internal sealed class AgentService(ITaskLauncher launcher, string workDir, ILogger logger)
 {
-    private const string ReportedMarker = ".reported";
+    private const string ReportedMarker = SandboxCollector.ReportedMarker;
     private const string BootIdFile = "/proc/sys/kernel/random/boot_id";
     private readonly ConcurrentDictionary<string, ILaunchedTask> _running = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _killRequested = new(StringComparer.Ordinal);

@@ -77,6 +77,17 @@ internal static class HostCommands
         };
         var noMdns = NoMdnsOption();
         var mdnsInterface = InterfaceOption();
+        var reserved = new Option<string?>("--reserved") { Description = "Resources kept back for the host, e.g. 'cpus=0.5;mem=256' (MiB)." };
+        var attributes = new Option<string?>("--attributes")
+        {
+            Description = "Attributes for constraints, e.g. 'rack=r1;zone=a' (arch, os, kernel and distro are added automatically).",
+        };
+        var gcAge = new Option<double>("--gc-max-age-hours") { Description = "Delete finished tasks' sandboxes after this many hours.", DefaultValueFactory = _ => 168 };
+        var gcFree = new Option<double>("--gc-min-free-percent")
+        {
+            Description = "Delete the oldest finished sandboxes while the work dir's disk has less free space than this.",
+            DefaultValueFactory = _ => 10,
+        };
         var workDir = DirOption("--work-dir", "MINIMESOS_WORK_DIR", Defaults.AgentWorkDir, "Where task sandboxes and the agent's state live.");
         var token = CommonOptions.Token();
         var tokenFile = CommonOptions.TokenFile();
@@ -85,7 +96,7 @@ internal static class HostCommands
         var isolation = IsolationOption();
         var command = new Command("agent", "Run an agent: offer this host's resources to the master and run the tasks it sends.")
         {
-            master, workDir, token, tokenFile, cluster, resources, isolation, noMdns, mdnsInterface,
+            master, workDir, token, tokenFile, cluster, resources, reserved, attributes, isolation, noMdns, mdnsInterface, gcAge, gcFree,
         };
         command.SetAction(async (parse, _) =>
         {
@@ -94,7 +105,12 @@ internal static class HostCommands
             if (masters.Count == 0 && !mdns) throw new ConfigException("--master: with --no-mdns, give at least one master, host[:port],...");
             var options = new AgentOptions(masters, parse.GetValue(workDir)!, parse.GetValue(cluster)!,
                 CommonOptions.RequireSecret(parse, token, tokenFile), parse.GetValue(isolation), ResourceParser.Parse(parse.GetValue(resources)),
-                Mdns: mdns, MdnsInterfaces: Interfaces(parse.GetValue(mdnsInterface)));
+                Mdns: mdns, MdnsInterfaces: Interfaces(parse.GetValue(mdnsInterface)),
+                Reserved: ResourceParser.Parse(parse.GetValue(reserved)),
+                Attributes: AttributeParser.Parse(parse.GetValue(attributes)),
+                SandboxMaxAge: parse.GetValue(gcAge) > 0 ? TimeSpan.FromHours(parse.GetValue(gcAge)) : throw new ConfigException("--gc-max-age-hours: must be > 0"),
+                SandboxMinFreeFraction: parse.GetValue(gcFree) is >= 0 and < 100 and var percent
+                    ? percent / 100 : throw new ConfigException("--gc-min-free-percent: must be from 0 to 99"));
             return await RunUntilSignalAsync("agent", (logs, ct) => AgentHost.Start(options, logs, ct).Stopped).ConfigureAwait(false);
         });
         return command;

@@ -29,12 +29,36 @@ internal static class AgentHost
             ? options.Masters
             : options.Masters.Concat(discovery.Masters.Select(m => Cli.Endpoint.Parse(m, Defaults.ClusterPort, "mDNS"))).Distinct().ToList();
         var connector = new AgentConnector(service, registration, Masters, identity, new WireOptions(), logger);
-        return (connector, service, RunAsync(connector, discovery, cancellationToken));
+        var collector = new SandboxCollector(service.SandboxRoot, options.SandboxMaxAge ?? TimeSpan.FromDays(7), options.SandboxMinFreeFraction, logger);
+        return (connector, service, RunAsync(connector, discovery, collector, logger, cancellationToken));
     }
 
-    private static async Task RunAsync(AgentConnector connector, NodeDiscovery? discovery, CancellationToken cancellationToken)
+    private static async Task RunAsync(AgentConnector connector, NodeDiscovery? discovery, SandboxCollector collector, ILogger logger,
+        CancellationToken cancellationToken)
     {
-        await connector.RunAsync(cancellationToken).ConfigureAwait(false);
+        var connected = connector.RunAsync(cancellationToken);
+        using (var timer = new PeriodicTimer(TimeSpan.FromMinutes(1)))
+        {
+            try
+            {
+                do
+                {
+                    try
+                    {
+                        collector.Collect(DateTimeOffset.UtcNow);
+                    }
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                    {
+                        logger.LogWarning("sandbox garbage collection failed: {Error}", e.Message);
+                    }
+                }
+                while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false));
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+        await connected.ConfigureAwait(false);
         if (discovery is not null) await discovery.DisposeAsync().ConfigureAwait(false);
     }
 
@@ -48,14 +72,18 @@ internal static class AgentHost
     {
         var detected = HostResources.Detect(options.WorkDir);
         const long MiB = 1024 * 1024;
+        var reserved = options.Reserved ?? new ResourceOverrides();
+        var attributes = new Dictionary<string, string>(detected.Attributes, StringComparer.Ordinal);
+        foreach (var (key, value) in options.Attributes ?? new Dictionary<string, string>()) attributes[key] = value;
         var resources = detected with
         {
-            Cpus = options.Resources.Cpus ?? detected.Cpus,
-            MemoryBytes = options.Resources.MemMb * MiB ?? detected.MemoryBytes,
-            DiskBytes = options.Resources.DiskMb * MiB ?? detected.DiskBytes,
+            Cpus = (options.Resources.Cpus ?? detected.Cpus) - (reserved.Cpus ?? 0),
+            MemoryBytes = (options.Resources.MemMb * MiB ?? detected.MemoryBytes) - (reserved.MemMb ?? 0) * MiB,
+            DiskBytes = Math.Max(0, (options.Resources.DiskMb * MiB ?? detected.DiskBytes) - (reserved.DiskMb ?? 0) * MiB),
+            Attributes = attributes,
         };
         if (resources.RefusalReason() is { } reason)
-            throw new InvalidOperationException($"the agent refuses to start: {reason}; or set --resources");
+            throw new InvalidOperationException($"the agent refuses to start: {reason} (after --reserved); set --resources or --reserved");
         return new AgentRegistration(Environment.MachineName, resources.Cpus, resources.MemoryBytes / MiB, resources.DiskBytes / MiB,
             resources.Attributes, capabilities.Missing);
     }

@@ -13,10 +13,14 @@ internal sealed record AgentOptions(
     ResourceOverrides Resources,
     LaunchOptions? Launch = null,
     bool Mdns = false,
-    IReadOnlyList<System.Net.IPAddress>? MdnsInterfaces = null);
+    IReadOnlyList<System.Net.IPAddress>? MdnsInterfaces = null,
+    ResourceOverrides? Reserved = null,
+    IReadOnlyDictionary<string, string>? Attributes = null,
+    TimeSpan? SandboxMaxAge = null,
+    double SandboxMinFreeFraction = 0.1);
 
 /// <summary>Auto: namespaces and cgroups when the agent runs as root, plain processes otherwise. None: plain processes.</summary>
 internal enum IsolationMode { Auto, None }
 
-/// <summary>Resources the operator set by hand (null = detect).</summary>
+/// <summary>Resources the operator set by hand (null = detect), or keeps back for the host (--reserved).</summary>
 internal sealed record ResourceOverrides(double? Cpus = null, long? MemMb = null, long? DiskMb = null);

@@ -48,6 +48,17 @@ public sealed class CliParsingTests
         Assert.Contains(reason, Assert.Throws<ConfigException>(() => ResourceParser.Parse(text)).Message);
 
     [Fact]
+    public void AttributesParseAndBadOnesNameTheProblem()
+    {
+        var a = AttributeParser.Parse("rack=r1; zone:a");
+        Assert.Equal("r1", a["rack"]);
+        Assert.Equal("a", a["zone"]);
+        Assert.Contains("not name=value", Assert.Throws<ConfigException>(() => AttributeParser.Parse("rack")).Message);
+        Assert.Contains("empty value", Assert.Throws<ConfigException>(() => AttributeParser.Parse("rack=")).Message);
+        Assert.Contains("not a valid name", Assert.Throws<ConfigException>(() => AttributeParser.Parse("r ck=1")).Message);
+    }
+
+    [Fact]
     public void GeneratedTokensAreLongAndDistinct()
     {
         var a = ClusterSecret.Generate();
