@@ -63,11 +63,17 @@ internal sealed class ApiClient : IDisposable
     public Task<MasterList> RemoveMasterAsync(ulong id, CancellationToken ct) =>
         SendAsync(() => _http.DeleteAsync($"/v1/masters/{id}", ct), ApiJsonContext.Api.MasterList, ct);
 
+    public Task<TaskList> TasksAsync(CancellationToken ct) =>
+        SendAsync(() => _http.GetAsync("/v1/tasks", ct), ApiJsonContext.Api.TaskList, ct);
+
+    public Task<AgentList> AgentsAsync(CancellationToken ct) =>
+        SendAsync(() => _http.GetAsync("/v1/agents", ct), ApiJsonContext.Api.AgentList, ct);
+
     public Task<TaskView> KillAsync(string id, CancellationToken ct) =>
         SendAsync(() => _http.PostAsync($"/v1/tasks/{Uri.EscapeDataString(id)}/kill", null, ct), ApiJsonContext.Api.TaskView, ct);
 
     /// <summary>Copies a task's output stream to <paramref name="output"/> until the task has ended and all of it was read.</summary>
-    public async Task FollowLogAsync(string id, string stream, Stream output, CancellationToken ct)
+    public async Task FollowLogAsync(string id, string stream, Stream output, CancellationToken ct, bool follow = true)
     {
         long offset = 0;
         // A dropped connection (master restart) resumes from the last byte received.
@@ -75,7 +81,7 @@ internal sealed class ApiClient : IDisposable
         {
             try
             {
-                using var response = await _http.GetAsync($"/v1/tasks/{Uri.EscapeDataString(id)}/logs/{stream}?follow=true&offset={offset}",
+                using var response = await _http.GetAsync($"/v1/tasks/{Uri.EscapeDataString(id)}/logs/{stream}?follow={(follow ? "true" : "false")}&offset={offset}",
                     HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
                 await EnsureSuccessAsync(response, ct).ConfigureAwait(false);
                 await using var body = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);

@@ -98,6 +98,7 @@ internal static class HostCommands
         {
             master, workDir, token, tokenFile, cluster, resources, reserved, attributes, isolation, noMdns, mdnsInterface, gcAge, gcFree,
         };
+        command.Subcommands.Add(TaskCli.Agent());
         command.SetAction(async (parse, _) =>
         {
             var masters = SplitList(parse.GetValue(master)).Select(m => Endpoint.Parse(m, Defaults.ClusterPort, "--master")).ToList();

@@ -9,7 +9,7 @@ internal static class MembersCli
 {
     public static IEnumerable<Command> Commands()
     {
-        var members = Client("members", "List the masters and their roles.", [], async (client, _, ct) =>
+        var members = ClientCommand.Create("members", "List the masters and their roles.", [], async (client, _, ct) =>
         {
             Print(await client.MastersAsync(ct).ConfigureAwait(false));
             return ExitCodes.Success;
@@ -18,35 +18,18 @@ internal static class MembersCli
 
         var addId = new Argument<ulong>("id") { Description = "The new master's id (its log prints it; it was started with --bootstrap-expect 0)." };
         var addAddress = new Argument<string>("address") { Description = "The new master's cluster port, host:port." };
-        yield return Client("add", "Add one master as a voter.", [addId, addAddress], async (client, parse, ct) =>
+        yield return ClientCommand.Create("add", "Add one master as a voter.", [addId, addAddress], async (client, parse, ct) =>
         {
             Print(await client.AddMasterAsync(parse.GetValue(addId), parse.GetValue(addAddress)!, ct).ConfigureAwait(false));
             return ExitCodes.Success;
         });
 
         var removeId = new Argument<ulong>("id") { Description = "The id of the master to remove (see `minimesos master members`)." };
-        yield return Client("remove", "Remove one master from the voters (stop it afterwards).", [removeId], async (client, parse, ct) =>
+        yield return ClientCommand.Create("remove", "Remove one master from the voters (stop it afterwards).", [removeId], async (client, parse, ct) =>
         {
             Print(await client.RemoveMasterAsync(parse.GetValue(removeId), ct).ConfigureAwait(false));
             return ExitCodes.Success;
         });
-    }
-
-    private static Command Client(string name, string description, Argument[] arguments, Func<ApiClient, ParseResult, CancellationToken, Task<int>> run)
-    {
-        var master = CommonOptions.ApiMaster();
-        var token = CommonOptions.Token();
-        var tokenFile = CommonOptions.TokenFile();
-        var command = new Command(name, description) { master, token, tokenFile };
-        foreach (var argument in arguments) command.Arguments.Add(argument);
-        command.SetAction(async (parse, ct) =>
-        {
-            var secret = CommonOptions.RequireSecret(parse, token, tokenFile);
-            var (host, port) = await MasterLocator.ResolveAsync(parse.GetValue(master), ct).ConfigureAwait(false);
-            using var client = new ApiClient(host, port, secret.Token);
-            return await run(client, parse, ct).ConfigureAwait(false);
-        });
-        return command;
     }
 
     private static void Print(MasterList list)

@@ -73,6 +73,33 @@ public sealed class CliRunTests
     }
 
     [Fact]
+    public async Task TaskLogsFollowsATaskThatPrintsOverTimeAndListsParseBack()
+    {
+        await using var cluster = await InProcessCluster.StartAsync();
+        var env = new Dictionary<string, string> { ["MINIMESOS_TOKEN"] = cluster.Secret.Token, ["MINIMESOS_MASTER"] = $"127.0.0.1:{cluster.Api.Port}" };
+        var (code, id, _) = await CliProcess.RunAsync(["run", "-d", "--name", "ticker", "--", "sh", "-c", "for i in 1 2 3; do echo tick $i; sleep 0.3; done"], env);
+        Assert.Equal(0, code);
+        var started = DateTime.UtcNow;
+        var (logsCode, logs, logsErr) = await CliProcess.RunAsync(["task", "logs", "-f", id.Trim()], env);
+        Assert.True(logsCode == 0, logsErr);
+        Assert.Equal("tick 1\ntick 2\ntick 3\n", logs);
+        Assert.True(DateTime.UtcNow - started > TimeSpan.FromSeconds(0.5), "logs -f returned before the task ended");
+
+        var (listCode, list, _) = await CliProcess.RunAsync(["task", "list", "--json"], env);
+        Assert.Equal(0, listCode);
+        using var json = System.Text.Json.JsonDocument.Parse(list);
+        var task = json.RootElement.GetProperty("tasks").EnumerateArray().Single();
+        Assert.Equal(id.Trim(), task.GetProperty("id").GetString());
+        Assert.Equal("TASK_FINISHED", task.GetProperty("state").GetString());
+        var (agentsCode, agents, _) = await CliProcess.RunAsync(["agent", "list", "--json"], env);
+        Assert.Equal(0, agentsCode);
+        Assert.Single(System.Text.Json.JsonDocument.Parse(agents).RootElement.GetProperty("agents").EnumerateArray());
+        var (missingCode, _, missingErr) = await CliProcess.RunAsync(["task", "show", "nope"], env);
+        Assert.Equal(1, missingCode);
+        Assert.Contains("no task 'nope'", missingErr);
+    }
+
+    [Fact]
     public async Task HelpAndVersionWork()
     {
         var (code, stdout, _) = await CliProcess.RunAsync(["--help"]);
