@@ -14,6 +14,7 @@ namespace MiniMesos.Net.Http;
 [JsonSerializable(typeof(AgentList))]
 [JsonSerializable(typeof(StatusView))]
 [JsonSerializable(typeof(MasterList))]
+[JsonSerializable(typeof(Core.State.ClusterEvent))]
 [JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(HealthView))]
 [JsonSerializable(typeof(ApiError))]

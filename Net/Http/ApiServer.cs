@@ -25,13 +25,17 @@ internal static class ApiServer
         });
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Api));
         var app = builder.Build();
+        var metrics = new MetricsEndpoint(context);
+        app.Use(metrics.InvokeAsync);
         app.Use(new BearerAuth(token).InvokeAsync);
         app.Use(new LeaderForwarder(context).InvokeAsync);
+        app.MapGet("/metrics", () => Results.Text(metrics.Render(), "text/plain; version=0.0.4; charset=utf-8"));
         app.MapGet("/health", () => ApiResults.Json(new HealthView("ok"), ApiJsonContext.Api.HealthView));
         app.MapGet("/v1/status", () => ApiResults.Json(StatusEndpoint.View(context), ApiJsonContext.Api.StatusView));
         app.MapGet("/v1/agents", () => ApiResults.Json(new AgentList(context.Master.Agents().Select(a => new AgentView(
             a.Agent.Id, a.Agent.Hostname, a.Agent.Total.Cpus, a.Agent.Total.MemMb, a.Agent.Total.DiskMb, a.Free.Cpus, a.Free.MemMb,
             a.Connected, a.Agent.Attributes)).ToList()), ApiJsonContext.Api.AgentList));
+        app.MapGet("/v1/events", (HttpContext http) => EventsEndpoint.StreamAsync(context.Master, http));
         TaskEndpoints.Map(app, context.Master);
         MasterEndpoints.Map(app, context);
         app.MapFallback((HttpContext http) => ApiResults.Error(StatusCodes.Status404NotFound,

@@ -26,6 +26,9 @@ internal sealed class MasterService(TimeProvider time, ILogger logger) : IRaftSt
     private readonly Dictionary<string, IAgentChannel> _channels = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _absentSince = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _scheduling = new(1, 1);
+    private const int MaxEvents = 10_000;
+    private readonly Queue<ClusterEvent> _events = new();
+    private long _nextEventSeq = 1;
     private IReplicatedLog? _log;
     private TaskCompletionSource _changed = NewSignal();
 
@@ -63,6 +66,12 @@ internal sealed class MasterService(TimeProvider time, ILogger logger) : IRaftSt
     {
         if (task.AgentId is not null || task.State != TaskState.Staging) return null;
         lock (_gate) return FirstFitPlacement.WhyWaiting(_state, task);
+    }
+
+    /// <summary>Events after <paramref name="afterSeq"/> still in the bounded buffer (the most recent 10,000), oldest first.</summary>
+    public IReadOnlyList<ClusterEvent> EventsAfter(long afterSeq)
+    {
+        lock (_gate) return _events.Where(e => e.Seq > afterSeq).ToList();
     }
 
     /// <summary>Completes at the next state change (or when cancelled); callers re-read what they watch.</summary>
@@ -207,7 +216,19 @@ internal sealed class MasterService(TimeProvider time, ILogger logger) : IRaftSt
             logger.LogError("log entry {Index} skipped: {Error}", index, e.Message);
             return;
         }
-        lock (_gate) _state.Apply(decoded);
+        lock (_gate)
+        {
+            var before = ClusterEvents.Before(_state, decoded);
+            if (_state.Apply(decoded))
+            {
+                foreach (var e in ClusterEvents.After(_state, decoded, before, _nextEventSeq))
+                {
+                    _events.Enqueue(e);
+                    _nextEventSeq = e.Seq + 1;
+                }
+                while (_events.Count > MaxEvents) _events.Dequeue();
+            }
+        }
         Changed();
     }
 

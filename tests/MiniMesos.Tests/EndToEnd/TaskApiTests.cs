@@ -67,6 +67,43 @@ public sealed class TaskApiTests
     }
 
     [Fact]
+    public async Task EventsStreamATaskThroughItsStatesAndMetricsCountIt()
+    {
+        await using var cluster = await InProcessCluster.StartAsync();
+        using var http = new HttpClient { BaseAddress = new Uri($"http://{cluster.Api}"), Timeout = Patience };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", cluster.Secret.Token);
+        using var events = await http.GetAsync("/v1/events", HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal("application/x-ndjson", events.Content.Headers.ContentType?.MediaType);
+        using var reader = new StreamReader(await events.Content.ReadAsStreamAsync());
+        using var client = cluster.Client();
+        var task = await client.SubmitAsync(Shell("exit 0"), CancellationToken.None);
+        var states = new List<string>();
+        long lastSeq = 0;
+        while (!states.Contains("TASK_FINISHED"))
+        {
+            var line = await reader.ReadLineAsync().WaitAsync(Patience);
+            Assert.NotNull(line);
+            using var e = System.Text.Json.JsonDocument.Parse(line!);
+            var seq = e.RootElement.GetProperty("seq").GetInt64();
+            Assert.True(seq > lastSeq, "event sequence numbers increase");
+            lastSeq = seq;
+            if (e.RootElement.GetProperty("kind").GetString() == "task" && e.RootElement.GetProperty("id").GetString() == task.Id)
+                states.Add(e.RootElement.GetProperty("state").GetString()!);
+        }
+        Assert.Equal("TASK_STAGING", states[0]);
+        Assert.Contains("TASK_RUNNING", states);
+        Assert.Equal(states.Distinct(), states.Where((s, i) => i == 0 || states[i - 1] != s));
+
+        var metrics = await http.GetStringAsync("/metrics");
+        Assert.Contains("minimesos_tasks{state=\"TASK_FINISHED\"} 1", metrics);
+        Assert.Contains("minimesos_raft_leader 1", metrics);
+        Assert.Contains("minimesos_agents_connected 1", metrics);
+        Assert.Matches("minimesos_http_request_duration_seconds_count\\{method=\"POST\",status=\"2xx\"\\} [1-9]", metrics);
+        using var anonymous = new HttpClient { BaseAddress = http.BaseAddress };
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/metrics")).StatusCode);
+    }
+
+    [Fact]
     public async Task RequestsWithoutTheRightTokenGet401WithAReason()
     {
         await using var cluster = await InProcessCluster.StartAsync(agents: 0);

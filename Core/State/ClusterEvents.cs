@@ -1,0 +1,46 @@
+using MiniMesos.Core.Model;
+
+namespace MiniMesos.Core.State;
+
+/// <summary>Turns one applied command into the events it caused, by comparing what it touched before and after.</summary>
+internal static class ClusterEvents
+{
+    /// <summary>The records a command may change, captured before it is applied.</summary>
+    public static IReadOnlyList<TaskRecord?> Before(ClusterState state, ClusterCommand command) => command switch
+    {
+        SubmitTask c => new List<TaskRecord?> { state.Tasks.GetValueOrDefault(c.TaskId) },
+        AssignTask c => new List<TaskRecord?> { state.Tasks.GetValueOrDefault(c.TaskId) },
+        UpdateTaskStatus c => new List<TaskRecord?> { state.Tasks.GetValueOrDefault(c.TaskId) },
+        RemoveAgent c => state.Tasks.Values.Where(t => t.AgentId == c.AgentId).ToList<TaskRecord?>(),
+        _ => new List<TaskRecord?>(),
+    };
+
+    public static IEnumerable<ClusterEvent> After(ClusterState state, ClusterCommand command, IReadOnlyList<TaskRecord?> before, long firstSeq)
+    {
+        var seq = firstSeq;
+        switch (command)
+        {
+            case AddAgent c:
+                yield return new ClusterEvent(seq++, c.AtMs, "agent_registered", c.Agent.Id, null, c.Agent.Id, null, null, c.Agent.Hostname);
+                break;
+            case RemoveAgent c when !state.Agents.ContainsKey(c.AgentId):
+                yield return new ClusterEvent(seq++, c.AtMs, "agent_removed", c.AgentId, null, c.AgentId, null, null, c.Reason);
+                break;
+        }
+        var ids = command switch
+        {
+            SubmitTask c => [c.TaskId],
+            AssignTask c => [c.TaskId],
+            UpdateTaskStatus c => [c.TaskId],
+            RemoveAgent => before.Where(t => t is not null).Select(t => t!.Id).ToList(),
+            _ => new List<string>(),
+        };
+        foreach (var id in ids)
+        {
+            var now = state.Tasks.GetValueOrDefault(id);
+            var was = before.FirstOrDefault(t => t?.Id == id);
+            if (now is null || now == was) continue;
+            yield return new ClusterEvent(seq++, command.AtMs, "task", id, now.State.ToWire(), now.AgentId, now.ExitCode, now.Signal, now.Message);
+        }
+    }
+}
