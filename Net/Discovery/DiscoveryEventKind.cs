@@ -1,0 +1,8 @@
+namespace MiniMesos.Net.Discovery;
+
+internal enum DiscoveryEventKind
+{
+    Found,
+    Updated,
+    Removed,
+}

@@ -1,0 +1,15 @@
+using System.Net;
+
+namespace MiniMesos.Net.Discovery;
+
+/// <summary>Pure protocol logic an <see cref="MdnsDriver"/> runs: it is told the time and what arrived, and says what to send.</summary>
+internal interface IMdnsLogic
+{
+    IReadOnlyList<MdnsSend> Start(DateTimeOffset now);
+
+    IReadOnlyList<MdnsSend> Receive(DnsMessage message, IPEndPoint source, DateTimeOffset now);
+
+    IReadOnlyList<MdnsSend> Tick(DateTimeOffset now);
+
+    DateTimeOffset? NextWake(DateTimeOffset now);
+}

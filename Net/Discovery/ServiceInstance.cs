@@ -1,0 +1,41 @@
+using System.Net;
+
+namespace MiniMesos.Net.Discovery;
+
+/// <summary>
+/// What a node advertises: instance label (e.g. "agent on pi4"), the port to dial, DNS-SD TXT pairs
+/// (role, cluster, node id, version, ports) and the addresses of its host. <see cref="HostLabel"/> names the
+/// host record (&lt;label&gt;.local); when null it is derived from the instance name.
+/// </summary>
+internal sealed record ServiceInstance(
+    string InstanceName,
+    ushort Port,
+    IReadOnlyDictionary<string, string> Txt,
+    IReadOnlyList<IPAddress> Addresses,
+    string? HostLabel = null)
+{
+    /// <summary>TXT keys MiniMesos puts in every advertisement (short, as RFC 6763 §6.4 suggests).</summary>
+    public const string RoleKey = "role";
+    public const string ClusterKey = "cluster";
+    public const string NodeIdKey = "node";
+    public const string VersionKey = "ver";
+    public const string ApiPortKey = "api";
+
+    /// <summary>
+    /// The advertisement of one node: the SRV port is the cluster port (MessagePack over TCP); the HTTP API
+    /// port, when the node serves one, travels in TXT.
+    /// </summary>
+    public static ServiceInstance ForNode(string instanceName, string role, string cluster, string nodeId, string version,
+        ushort clusterPort, ushort? apiPort = null, IReadOnlyList<IPAddress>? addresses = null)
+    {
+        var txt = new Dictionary<string, string>
+        {
+            [RoleKey] = role,
+            [ClusterKey] = cluster,
+            [NodeIdKey] = nodeId,
+            [VersionKey] = version,
+        };
+        if (apiPort is { } api) txt[ApiPortKey] = api.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return new ServiceInstance(instanceName, clusterPort, txt, addresses ?? []);
+    }
+}
