@@ -26,6 +26,7 @@ internal static class ApiServer
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Api));
         var app = builder.Build();
         app.Use(new BearerAuth(token).InvokeAsync);
+        app.Use(AnswerLostLeadershipAsync);
         app.Use(new LeaderForwarder(context).InvokeAsync);
         app.MapGet("/health", () => ApiResults.Json(new HealthView("ok"), ApiJsonContext.Api.HealthView));
         app.MapGet("/v1/status", () => ApiResults.Json(StatusEndpoint.View(context), ApiJsonContext.Api.StatusView));
@@ -36,5 +37,22 @@ internal static class ApiServer
         app.MapFallback((HttpContext http) => ApiResults.Error(StatusCodes.Status404NotFound,
             $"no endpoint {http.Request.Method} {http.Request.Path}"));
         return app;
+    }
+
+    /// <summary>
+    /// A write whose leader stepped down (or was replaced) before the commit fails with NotLeaderException: it is
+    /// a retryable 503 with the reason, not an unhandled 500. The change may or may not have been committed.
+    /// </summary>
+    private static async Task AnswerLostLeadershipAsync(HttpContext http, RequestDelegate next)
+    {
+        try
+        {
+            await next(http).ConfigureAwait(false);
+        }
+        catch (NotLeaderException e) when (!http.Response.HasStarted)
+        {
+            await ApiResults.Write(http, StatusCodes.Status503ServiceUnavailable,
+                new ApiError($"{e.Message} (the change may or may not have been committed)")).ConfigureAwait(false);
+        }
     }
 }
