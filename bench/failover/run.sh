@@ -34,6 +34,7 @@ cleanup() {
   for i in "${!PID[@]}"; do kill -9 "${PID[$i]}" 2>/dev/null || true; done
   for i in "${!PID[@]}"; do wait "${PID[$i]}" 2>/dev/null || true; done
   if [ "$rc" != 0 ]; then for i in 1 2 3; do [ -f "$T/m$i.log" ] && { echo "---- tail of m$i.log"; tail -n 20 "$T/m$i.log"; }; done; fi
+  [ -n "${FAILOVER_KEEP_LOGS:-}" ] && cp "$T"/m*.log "$FAILOVER_KEEP_LOGS"/ 2>/dev/null || true
   rm -rf "$T"
   exit "$rc"
 }
