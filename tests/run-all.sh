@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every test: installs what the tests need, runs the xunit suite (unit, oracle, fuzz, simulation,
 # in-process cluster, CLI, namespace lab), publishes the Native AOT binary with warnings as errors and
-# smoke-runs it, then runs the cgroup v2 checks in a QEMU VM. Exits non-zero on any failure.
+# smoke-runs it, runs the Raft lab (tests/lab/raft-lab.sh) on it, then runs the cgroup v2 checks in a QEMU VM. Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -11,7 +11,7 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null || {
     sleep 3; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null; }
 }
-packages=(libsqlite3-dev clang zlib1g-dev python3-msgpack python3-zeroconf iproute2 nftables curl qemu-system-x86 busybox-static cpio gcc libc6-dev)
+packages=(libsqlite3-dev clang zlib1g-dev python3-msgpack python3-zeroconf iproute2 nftables curl jq util-linux qemu-system-x86 busybox-static cpio gcc libc6-dev)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -44,9 +44,12 @@ echo "ldd: $(ldd out/minimesos | awk '{print $1}' | tr '\n' ' ')"
 step "smoke test of the published binary"
 tests/smoke.sh out/minimesos
 
-step "lab: discovery over mDNS with real processes on network-namespace hosts"
 tests/lab/netlab.sh cleanup-all >/dev/null 2>&1 || true
+step "lab: discovery over mDNS with real processes on network-namespace hosts"
 tests/lab/discovery-lab.sh out/minimesos
+
+step "Raft lab: 3 published masters on namespace hosts, leader killed and isolated"
+tests/lab/raft-lab.sh out/minimesos
 
 if [ -x tests/vm/run-vm-tests.sh ]; then
   step "cgroup v2 checks in a VM"

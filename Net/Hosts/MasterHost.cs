@@ -58,7 +58,12 @@ internal sealed class MasterHost
         RaftHost? raft = null;
         var listener = new ClusterListener(service, identity, wire, logger,
             () => raft is null ? "" : directory.Get(raft.Status.Leader)?.ClusterAddress ?? "", transport.ServeAsync);
-        var cluster = listener.RunAsync(options.ClusterEndpoint, cancellationToken);
+        // The cluster port outlives the stop signal until leadership is handed over: the other masters' answers
+        // (and the new leader's first message, which makes this one step down) arrive on it. Until the master has
+        // started, the stop signal still stops it.
+        var clusterStop = new CancellationTokenSource();
+        var stopWhileStarting = cancellationToken.Register(clusterStop.Cancel);
+        var cluster = listener.RunAsync(options.ClusterEndpoint, clusterStop.Token);
         foreach (var address in options.Join ?? []) transport.Join(address);
         NodeDiscovery? discovery = null;
         if (options.Mdns)
@@ -89,7 +94,8 @@ internal sealed class MasterHost
         logger.LogInformation("master {Id} serving the API on http://{Api} and the cluster port on {Cluster} (cluster '{Name}', advertised as {Advertised})",
             nodeId, options.ApiEndpoint, options.ClusterEndpoint, options.ClusterName, self.ClusterAddress);
         var host = new MasterHost(service, secret, raft, directory);
-        return (host, host.RunAsync(api, cluster, transport, store, discovery, logger, cancellationToken));
+        await stopWhileStarting.DisposeAsync().ConfigureAwait(false);
+        return (host, host.RunAsync(api, cluster, clusterStop, transport, store, discovery, logger, cancellationToken));
     }
 
     /// <summary>On first start: wait until <paramref name="expect"/> masters (this one included) know each other.</summary>
@@ -116,8 +122,8 @@ internal sealed class MasterHost
         return voters;
     }
 
-    private async Task RunAsync(WebApplication api, Task cluster, RaftTransport transport, SqliteRaftStore store, NodeDiscovery? discovery,
-        ILogger logger, CancellationToken cancellationToken)
+    private async Task RunAsync(WebApplication api, Task cluster, CancellationTokenSource clusterStop, RaftTransport transport,
+        SqliteRaftStore store, NodeDiscovery? discovery, ILogger logger, CancellationToken cancellationToken)
     {
         try
         {
@@ -139,10 +145,12 @@ internal sealed class MasterHost
         logger.LogInformation("master shutting down");
         if (discovery is not null) await discovery.DisposeAsync().ConfigureAwait(false);
         await HandOverLeadershipAsync(logger).ConfigureAwait(false);
+        await clusterStop.CancelAsync().ConfigureAwait(false);
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         await api.StopAsync(deadline.Token).ConfigureAwait(false);
         await api.DisposeAsync().ConfigureAwait(false);
         await cluster.ConfigureAwait(false);
+        clusterStop.Dispose();
         await Raft.DisposeAsync().ConfigureAwait(false);
         await transport.DisposeAsync().ConfigureAwait(false);
         store.Dispose();

@@ -28,6 +28,7 @@ internal static class ApiServer
         var metrics = new MetricsEndpoint(context);
         app.Use(metrics.InvokeAsync);
         app.Use(new BearerAuth(token).InvokeAsync);
+        app.Use(AnswerLostLeadershipAsync);
         app.Use(new LeaderForwarder(context).InvokeAsync);
         app.MapGet("/metrics", () => Results.Text(metrics.Render(), "text/plain; version=0.0.4; charset=utf-8"));
         app.MapGet("/health", () => ApiResults.Json(new HealthView("ok"), ApiJsonContext.Api.HealthView));
@@ -41,5 +42,22 @@ internal static class ApiServer
         app.MapFallback((HttpContext http) => ApiResults.Error(StatusCodes.Status404NotFound,
             $"no endpoint {http.Request.Method} {http.Request.Path}"));
         return app;
+    }
+
+    /// <summary>
+    /// A write whose leader stepped down (or was replaced) before the commit fails with NotLeaderException: it is
+    /// a retryable 503 with the reason, not an unhandled 500. The change may or may not have been committed.
+    /// </summary>
+    private static async Task AnswerLostLeadershipAsync(HttpContext http, RequestDelegate next)
+    {
+        try
+        {
+            await next(http).ConfigureAwait(false);
+        }
+        catch (NotLeaderException e) when (!http.Response.HasStarted)
+        {
+            await ApiResults.Write(http, StatusCodes.Status503ServiceUnavailable,
+                new ApiError($"{e.Message} (the change may or may not have been committed)")).ConfigureAwait(false);
+        }
     }
 }

@@ -1,0 +1,62 @@
+using System.Net;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using MiniMesos.Core.Raft;
+using MiniMesos.Net.Master;
+using MiniMesos.Net.Raft;
+using MiniMesos.Net.Storage;
+using MiniMesos.Net.Wire;
+
+namespace MiniMesos.Bench;
+
+/// <summary>
+/// One master's Raft, wired as MasterHost wires it (SqliteRaftStore, RaftTransport over authenticated TCP
+/// connections on loopback, ClusterListener, RaftHost) but driving a <see cref="CountingMachine"/>.
+/// </summary>
+internal sealed class BenchMaster : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private readonly SqliteRaftStore _store;
+    private readonly RaftTransport _transport;
+    private readonly Task _listener;
+
+    public BenchMaster(ulong id, IReadOnlyList<(ulong Id, int Port)> members, byte[] secret, string dir, TimeSpan tick)
+    {
+        ILogger logger = NullLogger.Instance;
+        var port = members.Single(m => m.Id == id).Port;
+        _store = SqliteRaftStore.Open(dir, new StoreIdentity("bench", id));
+        var directory = new PeerDirectory(new MasterPeer(id, $"127.0.0.1:{port}", ""));
+        foreach (var member in members.Where(m => m.Id != id)) directory.Learn(new MasterPeer(member.Id, $"127.0.0.1:{member.Port}", ""));
+        var identity = new HandshakeOptions(id.ToString(), "master", "bench", secret);
+        var wire = new WireOptions();
+        _transport = new RaftTransport(directory, identity, wire, logger);
+        var listener = new ClusterListener(new MasterService(TimeProvider.System, logger), identity, wire, logger, () => "", _transport.ServeAsync);
+        _listener = listener.RunAsync(new IPEndPoint(IPAddress.Loopback, port), _stop.Token);
+        Meter = new PersistMeter(_store.Persist);
+        var node = new RaftNode(new RaftOptions { Id = id, InitialVoters = members.Select(m => m.Id).ToList() },
+            new RaftStorage(_store, _store, _store), new SeededRaftRandom(RandomNumberGenerator.GetInt32(int.MaxValue)));
+        Raft = new RaftHost(node, Meter.Persist, _transport, Machine, tick, logger);
+        _transport.Deliver = Raft.Step;
+    }
+
+    public RaftHost Raft { get; }
+    public CountingMachine Machine { get; } = new();
+    public PersistMeter Meter { get; }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        try
+        {
+            await _listener;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        await Raft.DisposeAsync();
+        await _transport.DisposeAsync();
+        _store.Dispose();
+        _stop.Dispose();
+    }
+}
