@@ -4,7 +4,9 @@
 #      takes over and EVERY acknowledged (201) task id is in GET /v1/tasks afterwards;
 #   2. the old leader restarts on its data dir and catches up (applied index, task count);
 #   3. the leader is isolated: it steps down (CheckQuorum), the majority elects a leader and takes writes;
-#      after plug the cluster converges to one leader.
+#      after plug the cluster converges to one leader;
+#   4. all three masters are killed at once and restarted: the cluster re-forms by itself, nothing acknowledged
+#      is lost, and no master bootstraps a second time.
 # Throughout, every master's /v1/status is polled and the masters' logs are read: no term may have two leaders.
 # Prints a short report; exits non-zero on any violation. Needs root, iproute2, nsenter, curl, jq, python3. About 30 s.
 #
@@ -223,6 +225,23 @@ FINAL_LEADER=$(leader_index 1 2 3)
 log "converged: leader ${FINAL_LEADER:-?}, leader/term/applied $a"
 wait "$ISOWRITE" 2>/dev/null || true
 
+# ---- 4. power cycle: every master killed at once, then all restarted: the cluster re-forms by itself,
+#         keeps every acknowledged write, and no master bootstraps a second time
+for i in 1 2 3; do kill -9 "${PID[$i]}" 2>/dev/null || true; done
+for i in 1 2 3; do wait "${PID[$i]}" 2>/dev/null || true; done
+CYCLE_MS=$(date +%s%3N)
+log "power cycle: all masters killed"
+for i in 1 2 3; do start_master "$i"; done
+L5=$(wait_leader 20 1 2 3)
+REFORM_MS=$(( $(date +%s%3N) - CYCLE_MS ))
+[ -n "$L5" ] || violation "after the power cycle no leader within 20 s"
+log "power cycle: leader ${L5:-none} after $REFORM_MS ms"
+for i in 1 2 3; do
+  n=$(grep -c 'forming a new cluster' "$T/m$i.log" || true)
+  [ "$n" = 1 ] || violation "master $i bootstrapped $n times (must be exactly once)"
+done
+FINAL_LEADER=$(leader_index 1 2 3)
+
 # ---- final checks
 lost=$(check_acked "${FINAL_LEADER:-1}")
 [ "$lost" = 0 ] || violation "$lost acknowledged task(s) missing at the end: $(head -3 "$T/lost" | tr '\n' ' ')"
@@ -242,6 +261,7 @@ echo "  lost acknowledged:     $lost"
 echo "  client POST latency:   median $(awk '$2 == 201 { print $4 }' "$T/client.log" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }') s ($(wc -l <"$T/client.log") attempts through a follower)"
 echo "  kill -9 failover:      ${FAILOVER_MS:-?} ms (kill of leader to first acknowledged write through a survivor)"
 echo "  isolated leader:       stepped down after ${STEP_MS:-?} ms (a write sent to it got HTTP $(cat "$T/isolated-write" 2>/dev/null || echo '?')); majority leader after $NEWLEADER_MS ms; $part_acked writes on the majority side"
+echo "  power cycle:           all 3 masters killed -9 and restarted: leader again after ${REFORM_MS:-?} ms, one bootstrap per master"
 echo "  leaders by term:       $(sort -nu "$T/terms" | wc -l) terms with a leader, none with two ($samples status samples)"
 if [ "$failed" != 0 ]; then
   echo "FAILED:"; printf '  %s\n' "${violations[@]}"; exit 1
