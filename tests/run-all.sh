@@ -51,6 +51,9 @@ tests/lab/discovery-lab.sh out/minimesos
 step "Raft lab: 3 published masters on namespace hosts, leader killed and isolated"
 tests/lab/raft-lab.sh out/minimesos
 
+step "agent lab: agent killed -9 and restarted, agent host cut off"
+tests/lab/agent-lab.sh out/minimesos
+
 if [ -x tests/vm/run-vm-tests.sh ]; then
   step "cgroup v2 checks in a VM"
   tests/vm/run-vm-tests.sh out/minimesos

@@ -28,7 +28,7 @@ internal static class AgentHost
         IReadOnlyList<(string Host, int Port)> Masters() => discovery is null
             ? options.Masters
             : options.Masters.Concat(discovery.Masters.Select(m => Cli.Endpoint.Parse(m, Defaults.ClusterPort, "mDNS"))).Distinct().ToList();
-        var connector = new AgentConnector(service, registration, Masters, identity, new WireOptions(), logger);
+        var connector = new AgentConnector(service, registration, Masters, identity, WireOptions.Cluster, logger);
         var collector = new SandboxCollector(service.SandboxRoot, options.SandboxMaxAge ?? TimeSpan.FromDays(7), options.SandboxMinFreeFraction, logger);
         return (connector, service, RunAsync(connector, discovery, collector, logger, cancellationToken));
     }

@@ -51,7 +51,7 @@ internal sealed class MasterHost
         var self = new MasterPeer(nodeId, $"{options.AdvertiseHost}:{options.ClusterEndpoint.Port}",
             $"http://{options.AdvertiseHost}:{options.ApiEndpoint.Port}");
         var directory = new PeerDirectory(self);
-        var wire = new WireOptions();
+        var wire = WireOptions.Cluster;
         var identity = new HandshakeOptions(nodeId.ToString(), "master", options.ClusterName, secret.Key);
         var transport = new RaftTransport(directory, identity, wire, logger);
         var service = new MasterService(TimeProvider.System, logger);

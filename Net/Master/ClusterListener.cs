@@ -121,6 +121,7 @@ internal sealed class ClusterListener(
         {
             while (await connection.ReceiveAsync(cancellationToken).ConfigureAwait(false) is { } message)
             {
+                master.Heard(agentId);
                 switch (message)
                 {
                     case StatusUpdate update:

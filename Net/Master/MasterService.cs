@@ -25,6 +25,7 @@ internal sealed class MasterService(TimeProvider time, ILogger logger) : IRaftSt
     private readonly ClusterState _state = new();
     private readonly Dictionary<string, IAgentChannel> _channels = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _absentSince = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _lastHeard = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _scheduling = new(1, 1);
     private const int MaxEvents = 10_000;
     private readonly Queue<ClusterEvent> _events = new();
@@ -88,6 +89,7 @@ internal sealed class MasterService(TimeProvider time, ILogger logger) : IRaftSt
         {
             _channels[agent.Id] = channel;
             _absentSince.Remove(agent.Id);
+            _lastHeard[agent.Id] = Now();
         }
         await ProposeAsync(new AddAgent(Now(), agent with { RegisteredAtMs = Now() }), cancellationToken).ConfigureAwait(false);
         logger.LogInformation("agent {Agent} registered from {Host}: {Resources}", agent.Id, agent.Hostname, agent.Total);
@@ -109,11 +111,18 @@ internal sealed class MasterService(TimeProvider time, ILogger logger) : IRaftSt
         {
             if (!_channels.TryGetValue(agentId, out var current) || current != channel) return System.Threading.Tasks.Task.CompletedTask;
             _channels.Remove(agentId);
-            _absentSince[agentId] = Now();
+            // Silence counts from the last message, not from when the connection was found dead.
+            _absentSince[agentId] = _lastHeard.GetValueOrDefault(agentId, Now());
         }
         logger.LogWarning("agent {Agent} disconnected: {Reason}; its tasks are LOST unless it is back within {Timeout} s", agentId, reason,
             AgentTimeout.TotalSeconds);
         return System.Threading.Tasks.Task.CompletedTask;
+    }
+
+    /// <summary>Any message from a connected agent: it is alive now.</summary>
+    public void Heard(string agentId)
+    {
+        lock (_gate) _lastHeard[agentId] = Now();
     }
 
     /// <summary>Commits a status update from the agent that runs the task; false when it does not apply.</summary>

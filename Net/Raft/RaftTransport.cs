@@ -145,6 +145,7 @@ internal sealed class RaftTransport(PeerDirectory directory, HandshakeOptions id
         {
             await connection.SendAsync(_owner.Hello(), ct).ConfigureAwait(false);
             var nextGossip = DateTime.UtcNow + GossipInterval;
+            long pings = 0;
             // Drain replies (pongs) so the peer's sends never block; their content is not needed.
             var reader = Task.Run(async () => { while (await connection.ReceiveAsync(ct).ConfigureAwait(false) is not null) { } }, ct);
             while (!ct.IsCancellationRequested)
@@ -164,7 +165,9 @@ internal sealed class RaftTransport(PeerDirectory directory, HandshakeOptions id
                 if (reader.IsCompleted) await reader.ConfigureAwait(false); // surfaces a dead connection
                 if (DateTime.UtcNow >= nextGossip)
                 {
+                    // The ping's pong keeps our read side alive under the cluster idle timeout.
                     await connection.SendAsync(_owner.Hello(), ct).ConfigureAwait(false);
+                    await connection.SendAsync(new Ping(++pings), ct).ConfigureAwait(false);
                     nextGossip = DateTime.UtcNow + GossipInterval;
                 }
             }

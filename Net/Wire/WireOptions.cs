@@ -18,4 +18,10 @@ internal sealed record WireOptions
     public TimeSpan WriteTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     public static WireOptions Default { get; } = new();
+
+    /// <summary>
+    /// Cluster-port connections: every peer sends something at least every 3 s (agent pings, Raft heartbeats,
+    /// master gossip), so 6 s of silence means the peer or the path is gone (a cut cable closes nothing).
+    /// </summary>
+    public static WireOptions Cluster { get; } = new() { IdleTimeout = TimeSpan.FromSeconds(6) };
 }
