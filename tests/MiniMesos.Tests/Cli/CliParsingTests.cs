@@ -88,3 +88,35 @@ public sealed class CliParsingTests
         }
     }
 }
+
+public sealed class CompletionTests
+{
+    [Fact]
+    public void BashCompletionIsValidBashAndCompletesCommandsAndFlags()
+    {
+        var script = Path.Combine(Path.GetTempPath(), $"minimesos-completion-{Guid.NewGuid():N}.sh");
+        File.WriteAllText(script, CompletionCli.Bash(CommandLine.Build()));
+        try
+        {
+            string Complete(params string[] words)
+            {
+                var info = new System.Diagnostics.ProcessStartInfo("bash") { RedirectStandardOutput = true };
+                info.ArgumentList.Add("-c");
+                info.ArgumentList.Add($"source {script}; COMP_WORDS=({string.Join(' ', words)}); COMP_CWORD={words.Length - 1}; _minimesos; echo \"${{COMPREPLY[@]}}\"");
+                using var bash = System.Diagnostics.Process.Start(info)!;
+                var output = bash.StandardOutput.ReadToEnd().Trim();
+                bash.WaitForExit();
+                Assert.Equal(0, bash.ExitCode);
+                return output;
+            }
+            Assert.Equal("task", Complete("minimesos", "ta"));
+            Assert.Equal("list logs", Complete("minimesos", "task", "l"));
+            Assert.Equal("--cpus", Complete("minimesos", "run", "--c"));
+            Assert.Contains("--bootstrap-expect", Complete("minimesos", "master", "--"));
+        }
+        finally
+        {
+            File.Delete(script);
+        }
+    }
+}
