@@ -111,7 +111,7 @@ internal sealed partial class RaftNode
 
     public bool HasReady() =>
         _messages.Count > 0
-        || _log.UnstableEntries().Count > 0
+        || _log.HasUnstableEntries
         || CurrentHardState != _persistedHardState
         || _log.Committed > _log.Applied
         || _readStates.Count > 0

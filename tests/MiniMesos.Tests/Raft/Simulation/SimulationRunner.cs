@@ -19,6 +19,7 @@ internal static class SimulationRunner
             sim.Run();
             total.Add(sim.Stats);
             total.Runs++;
+            total.FiveNodeRuns += options.Nodes == 5 ? 1 : 0;
             return null;
         }
         catch (Exception e)
