@@ -24,7 +24,11 @@ internal static class SimulationRunner
         }
         catch (Exception e)
         {
-            return $"{options}\n  {e.GetType().Name}: {e.Message}\n  replay: {ReplayCommand(options.Seed)}\n{e.StackTrace}";
+            // The replay fact rebuilds options from the seed alone; say so when a test changed them.
+            var replay = options with { Trace = null } == SimOptions.ForSeed(options.Seed)
+                ? ReplayCommand(options.Seed)
+                : $"{ReplayCommand(options.Seed)} (after setting the options above in the replay fact)";
+            return $"{options}\n  {e.GetType().Name}: {e.Message}\n  replay: {replay}\n{e.StackTrace}";
         }
     }
 
