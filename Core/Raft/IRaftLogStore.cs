@@ -7,10 +7,10 @@ namespace MiniMesos.Core.Raft;
 /// </summary>
 internal interface IRaftLogStore
 {
-    /// <summary>Index of the first stored entry; LastIndex + 1 when empty.</summary>
+    /// <summary>Index of the first stored entry; when empty, anything greater than <see cref="LastIndex"/>.</summary>
     ulong FirstIndex { get; }
 
-    /// <summary>Index of the last stored entry; 0 when nothing was ever stored.</summary>
+    /// <summary>Index of the last stored entry (the highest idx); when empty, anything below <see cref="FirstIndex"/>.</summary>
     ulong LastIndex { get; }
 
     /// <summary>Stored entries with index in [from, to], in order.</summary>

@@ -139,6 +139,8 @@ internal sealed class RaftLog
         }
     }
 
+    public bool HasUnstableEntries => _unstableFrom <= LastIndex;
+
     public IReadOnlyList<LogEntry> UnstableEntries() =>
         _unstableFrom > LastIndex ? [] : _entries.GetRange((int)(_unstableFrom - SnapshotIndex - 1), (int)(LastIndex - _unstableFrom + 1));
 

@@ -271,6 +271,7 @@ internal sealed partial class RaftNode
             _committedInTerm = true;
             OnFirstCommitInTerm();
         }
+        PruneRemovedPeers();
         if (!_config.Contains(Id) && _log.Committed >= _configIndex)
         {
             // §6: a leader removed from the configuration steps down once that configuration is committed.

@@ -112,7 +112,7 @@ internal sealed partial class RaftNode
 
     public bool HasReady() =>
         _messages.Count > 0
-        || _log.UnstableEntries().Count > 0
+        || _log.HasUnstableEntries
         || CurrentHardState != _persistedHardState
         || _log.Committed > _log.Applied
         || _readStates.Count > 0
@@ -217,10 +217,21 @@ internal sealed partial class RaftNode
                     _progress[voter] = new Progress(_log.LastIndex + 1) { RecentActive = true };
                 }
             }
-            foreach (var peer in _progress.Keys.Where(p => !config.Contains(p)).ToList())
-            {
-                _progress.Remove(peer);
-            }
+            // A removed peer keeps getting appends (not counted in any quorum) until the change commits, so it
+            // usually learns it was removed and stops campaigning. See PruneRemovedPeers.
+        }
+    }
+
+    /// <summary>Stop replicating to peers whose removal is committed.</summary>
+    private void PruneRemovedPeers()
+    {
+        if (_log.Committed < _configIndex || _progress.Count == _config.Voters.Count - (_config.Contains(Id) ? 1 : 0))
+        {
+            return;
+        }
+        foreach (var peer in _progress.Keys.Where(p => !_config.Contains(p)).ToList())
+        {
+            _progress.Remove(peer);
         }
     }
 

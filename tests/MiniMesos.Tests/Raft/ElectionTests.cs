@@ -110,7 +110,7 @@ public sealed class ElectionTests
         Assert.Equal(1UL, c[3].Leader);
     }
 
-    /// <summary>Without PreVote the same isolated node comes back with a high term and forces a new election.</summary>
+    /// <summary>§9.6 (the problem PreVote solves): without PreVote the same isolated node comes back with a high term and forces a new election.</summary>
     [Fact]
     public void WithoutPreVoteIsolatedNodeBumpsTheTerm()
     {
@@ -125,7 +125,7 @@ public sealed class ElectionTests
         Assert.True(c[1].Term > 3);
     }
 
-    /// <summary>CheckQuorum: a leader cut off from the majority steps down within an election timeout.</summary>
+    /// <summary>Dissertation §6.2 CheckQuorum: a leader cut off from the majority steps down within an election timeout.</summary>
     [Fact]
     public void CheckQuorumDeposesAnIsolatedLeader()
     {
@@ -140,7 +140,7 @@ public sealed class ElectionTests
         Assert.Equal(0UL, c[1].Leader);
     }
 
-    /// <summary>CheckQuorum's lease: followers that hear from a leader ignore vote requests, even at a higher term.</summary>
+    /// <summary>Dissertation §4.2.3 / §6.2 lease: followers that hear from a leader ignore vote requests, even at a higher term.</summary>
     [Fact]
     public void FollowerInContactWithLeaderIgnoresVotes()
     {

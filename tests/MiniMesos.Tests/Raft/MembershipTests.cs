@@ -65,16 +65,32 @@ public sealed class MembershipTests
         var c = new RaftHarness(3);
         c.Elect(1);
         c[1].ProposeConfigChange(new ConfigChange(ConfigChangeKind.RemoveVoter, 3));
+        Assert.NotNull(c[1].ProgressOf(3)); // still replicated to (but not counted) until the removal commits...
         c.Process(1);
         c.Stabilize();
         Assert.Equal(new ClusterConfig([1, 2]), c[2].Config);
+        Assert.Equal(new ClusterConfig([1, 2]), c[3].Config); // ...so node 3 learns it was removed
         Assert.Null(c[1].ProgressOf(3));
         c.Isolate(3);
         c.Propose(1, "two of two");
         c.Stabilize();
         Assert.Equal(["two of two"], c.AppliedCommands(2));
-        // The leader stopped replicating to node 3 when it appended the change, so node 3 may never learn it was
-        // removed and may keep asking for pre-votes. PreVote and the CheckQuorum lease keep it from disrupting.
+        // Not a voter in its own configuration, node 3 never campaigns.
+        c.Tick(3, 100);
+        Assert.Equal((RaftRole.Follower, 1UL), (c[3].Role, c[3].Term));
+    }
+
+    /// <summary>A removed node that missed its removal keeps asking for pre-votes; PreVote and the lease make it harmless.</summary>
+    [Fact]
+    public void RemovedNodeThatMissedItsRemovalCannotDisrupt()
+    {
+        var c = new RaftHarness(3);
+        c.Elect(1);
+        c.Isolate(3);
+        c[1].ProposeConfigChange(new ConfigChange(ConfigChangeKind.RemoveVoter, 3));
+        c.Process(1);
+        c.Stabilize();
+        Assert.Equal(new ClusterConfig([1, 2, 3]), c[3].Config);
         c.Tick(3, 100);
         c.Stabilize();
         Assert.Equal(1UL, c[3].Term);

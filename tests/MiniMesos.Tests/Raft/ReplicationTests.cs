@@ -26,6 +26,7 @@ public sealed class ReplicationTests
         Assert.All([1UL, 2UL, 3UL], id => Assert.Equal(["set x=1"], c.AppliedCommands(id)));
     }
 
+    /// <summary>§8 client interaction: only the leader takes writes; others redirect.</summary>
     [Fact]
     public void FollowerRefusesProposalAndNamesTheLeader()
     {
@@ -34,7 +35,7 @@ public sealed class ReplicationTests
         Assert.Equal(new ProposeResult(ProposeStatus.NotLeader, 0, 0, 1), c.Propose(2, "x"));
     }
 
-    /// <summary>Entries are persisted before the messages that acknowledge them leave (the Ready contract).</summary>
+    /// <summary>§5.3 / Figure 2 (persistent state): entries are persisted before the messages that acknowledge them leave (the Ready contract).</summary>
     [Fact]
     public void FollowerPersistsEntriesBeforeAcknowledging()
     {
@@ -48,7 +49,7 @@ public sealed class ReplicationTests
         Assert.Equal(3UL, c[2].LastIndex);
     }
 
-    /// <summary>Batching: many proposals made before the next Ready share appends, bounded by MaxEntriesPerAppend.</summary>
+    /// <summary>§10.2.1 (dissertation: batching): many proposals made before the next Ready share appends, bounded by MaxEntriesPerAppend.</summary>
     [Fact]
     public void ProposalsAreBatched()
     {
@@ -65,7 +66,7 @@ public sealed class ReplicationTests
         Assert.Equal(102UL, c[2].CommitIndex);
     }
 
-    /// <summary>Pipelining: in the replicate state several appends are in flight at once, up to the inflight limit.</summary>
+    /// <summary>§10.2.1 (dissertation: pipelining): in the replicate state several appends are in flight at once, up to the inflight limit.</summary>
     [Fact]
     public void AppendsArePipelinedUpToTheInflightLimit()
     {
@@ -167,7 +168,7 @@ public sealed class ReplicationTests
         Assert.Equal(4UL, c[1].CommitIndex);
     }
 
-    /// <summary>Restart: hard state and log come back from storage; the state machine is rebuilt by reapplying.</summary>
+    /// <summary>§5.1 / Figure 2: after a restart hard state and log come back from storage; the state machine is rebuilt by reapplying.</summary>
     [Fact]
     public void RestartedNodeReappliesCommittedEntries()
     {

@@ -53,7 +53,7 @@ public sealed class SnapshotTests
         Assert.Equal(ProgressState.Replicate, c[1].ProgressOf(3)!.State);
     }
 
-    /// <summary>A lost InstallSnapshot is resent once the follower shows it is alive and an election timeout passed.</summary>
+    /// <summary>§7: a lost InstallSnapshot is resent once the follower shows it is alive and an election timeout passed.</summary>
     [Fact]
     public void LostSnapshotIsResent()
     {
@@ -74,7 +74,7 @@ public sealed class SnapshotTests
         Assert.Equal(c[1].CommitIndex, c[3].CommitIndex);
     }
 
-    /// <summary>A restart comes back from the snapshot plus the entries stored after it.</summary>
+    /// <summary>§7: a restart comes back from the snapshot plus the entries stored after it.</summary>
     [Fact]
     public void RestartFromSnapshotAndLogTail()
     {

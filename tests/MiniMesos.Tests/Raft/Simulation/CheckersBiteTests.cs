@@ -34,6 +34,14 @@ public sealed class CheckersBiteTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void ForgettingTheVoteAcrossRestartsIsCaught()
+    {
+        // §5.2 / Figure 2: currentTerm and votedFor must survive a crash, or a node can vote twice in one term.
+        var failure = FirstFailure(seed => SimOptions.ForSeed(seed) with { BreakHardStatePersistence = true, CheckLiveness = false });
+        Assert.Matches("went back from term|voted for .* and .* in term|election safety", failure);
+    }
+
+    [Fact]
     public void Figure8ConditionsAloneDoNotFail()
     {
         // Control for the test above: the same harsh conditions with the correct commit rule pass.

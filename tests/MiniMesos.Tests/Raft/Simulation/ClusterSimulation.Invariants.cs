@@ -13,9 +13,25 @@ internal sealed partial class ClusterSimulation
     /// <summary>State machine safety: what was applied at each index, by whoever applied it first.</summary>
     private readonly Dictionary<ulong, (ulong Term, EntryType Type, byte[] Data)> _applied = [];
 
+    /// <summary>Who each node voted for in each term: a second, different vote means the vote was not persisted.</summary>
+    private readonly Dictionary<(ulong Node, ulong Term), ulong> _votes = [];
+
     private void ObserveNode(SimNode node)
     {
         var raft = node.Raft!;
+        if (raft.Term < node.HighestTerm)
+        {
+            throw new InvariantViolationException($"node {node.Id} went back from term {node.HighestTerm} to {raft.Term}: term not persisted");
+        }
+        node.HighestTerm = raft.Term;
+        if (raft.VotedFor != 0)
+        {
+            if (_votes.TryGetValue((node.Id, raft.Term), out var earlier) && earlier != raft.VotedFor)
+            {
+                throw new InvariantViolationException($"node {node.Id} voted for {earlier} and {raft.VotedFor} in term {raft.Term}");
+            }
+            _votes[(node.Id, raft.Term)] = raft.VotedFor;
+        }
         if (raft.Role == RaftRole.Leader)
         {
             if (_leaderOfTerm.TryGetValue(raft.Term, out var leader))

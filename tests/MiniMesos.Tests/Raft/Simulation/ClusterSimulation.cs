@@ -204,7 +204,7 @@ internal sealed partial class ClusterSimulation
         while (raft.HasReady())
         {
             var ready = raft.GetReady();
-            node.Storage.Persist(ready);
+            node.Storage.Persist(_o.BreakHardStatePersistence ? ready with { HardState = null } : ready);
             foreach (var m in ready.Messages)
             {
                 _net.Send(m, _tick);

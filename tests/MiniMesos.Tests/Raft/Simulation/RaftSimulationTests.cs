@@ -69,6 +69,7 @@ internal static class SimulationAssert
         var (stats, elapsed) = SimulationRunner.RunRange(first, count);
         output.WriteLine($"{stats} in {elapsed.TotalSeconds:F1}s");
         Assert.Equal(count, stats.Runs);
+        Assert.InRange(stats.FiveNodeRuns, count / 5, count / 2);
         // The runs must actually exercise the protocol, not pass vacuously.
         Assert.True(stats.AckedWrites > count, $"too few acknowledged writes: {stats}");
         Assert.True(stats.Reads > count / 2, $"too few reads: {stats}");

@@ -26,6 +26,9 @@ internal sealed class SimNode(ulong id, RaftOptions options)
     /// <summary>Highest commit index already fed to the global committed-entries record.</summary>
     public ulong CommitSeen { get; set; }
 
+    /// <summary>Highest term seen on this server, across restarts (terms must never go back).</summary>
+    public ulong HighestTerm { get; set; }
+
     public bool Up => Raft is not null;
 
     public void Start(int seed)

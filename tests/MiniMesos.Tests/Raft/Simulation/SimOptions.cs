@@ -25,6 +25,8 @@ internal sealed record SimOptions
     public bool BreakElectionRestriction { get; init; }
     public bool BreakReads { get; init; }
     public bool BreakCommitRule { get; init; }
+    /// <summary>A host bug: the hard state (term, vote) is never written, so restarts forget it.</summary>
+    public bool BreakHardStatePersistence { get; init; }
     public int MaxEntriesPerAppend { get; init; } = 64;
     /// <summary>Check that the healed cluster makes progress by the end (off for broken variants, which may wedge).</summary>
     public bool CheckLiveness { get; init; } = true;
@@ -52,5 +54,5 @@ internal sealed record SimOptions
     public override string ToString() =>
         $"seed={Seed} nodes={Nodes} drop={DropRate:F2} dup={DuplicateRate:F2} delay<={MaxDelayTicks} partition={PartitionRate:F3} crash={CrashRate:F3} leaderCrash={LeaderCrashRate:F3} snapEvery={SnapshotEvery} membership={Membership}"
         + (BreakElectionRestriction ? " BROKEN:election-restriction" : "") + (BreakReads ? " BROKEN:reads" : "")
-        + (BreakCommitRule ? " BROKEN:commit-rule" : "") + (MaxEntriesPerAppend != 64 ? $" maxEntries={MaxEntriesPerAppend}" : "");
+        + (BreakCommitRule ? " BROKEN:commit-rule" : "") + (BreakHardStatePersistence ? " BROKEN:hard-state" : "") + (MaxEntriesPerAppend != 64 ? $" maxEntries={MaxEntriesPerAppend}" : "");
 }

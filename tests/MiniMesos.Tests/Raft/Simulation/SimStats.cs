@@ -4,6 +4,7 @@ namespace MiniMesos.Tests.Raft.Simulation;
 internal sealed class SimStats
 {
     public long Runs { get; set; }
+    public long FiveNodeRuns { get; set; }
     public long Messages { get; set; }
     public long Elections { get; set; }
     public long Crashes { get; set; }
@@ -15,6 +16,7 @@ internal sealed class SimStats
     public void Add(SimStats o)
     {
         Runs += o.Runs;
+        FiveNodeRuns += o.FiveNodeRuns;
         Messages += o.Messages;
         Elections += o.Elections;
         Crashes += o.Crashes;
@@ -25,5 +27,5 @@ internal sealed class SimStats
     }
 
     public override string ToString() =>
-        $"runs={Runs} messages={Messages} elections={Elections} crashes={Crashes} snapshotsInstalled={SnapshotsInstalled} configChanges={ConfigChanges} ackedWrites={AckedWrites} reads={Reads}";
+        $"runs={Runs} (5 nodes: {FiveNodeRuns}) messages={Messages} elections={Elections} crashes={Crashes} snapshotsInstalled={SnapshotsInstalled} configChanges={ConfigChanges} ackedWrites={AckedWrites} reads={Reads}";
 }

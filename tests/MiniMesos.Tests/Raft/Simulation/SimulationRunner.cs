@@ -19,11 +19,16 @@ internal static class SimulationRunner
             sim.Run();
             total.Add(sim.Stats);
             total.Runs++;
+            total.FiveNodeRuns += options.Nodes == 5 ? 1 : 0;
             return null;
         }
         catch (Exception e)
         {
-            return $"{options}\n  {e.GetType().Name}: {e.Message}\n  replay: {ReplayCommand(options.Seed)}\n{e.StackTrace}";
+            // The replay fact rebuilds options from the seed alone; say so when a test changed them.
+            var replay = options with { Trace = null } == SimOptions.ForSeed(options.Seed)
+                ? ReplayCommand(options.Seed)
+                : $"{ReplayCommand(options.Seed)} (after setting the options above in the replay fact)";
+            return $"{options}\n  {e.GetType().Name}: {e.Message}\n  replay: {replay}\n{e.StackTrace}";
         }
     }
 
