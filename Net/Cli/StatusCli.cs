@@ -1,5 +1,4 @@
 using System.CommandLine;
-using MiniMesos.Net.Hosts;
 
 namespace MiniMesos.Net.Cli;
 
@@ -8,34 +7,24 @@ internal static class StatusCli
 {
     public static Command Command()
     {
-        var master = CommonOptions.ApiMaster();
-        var token = CommonOptions.Token();
-        var tokenFile = CommonOptions.TokenFile();
-        var json = new Option<bool>("--json") { Description = "Print the API's JSON answer unchanged (for scripts)." };
-        var command = new Command("status", "Show the cluster as one master sees it: its role, the leader, the masters, agents and tasks.")
-        {
-            master, token, tokenFile, json,
-        };
-        command.SetAction(async (parse, ct) =>
-        {
-            var secret = CommonOptions.RequireSecret(parse, token, tokenFile);
-            var (host, port) = await MasterLocator.ResolveAsync(parse.GetValue(master), ct).ConfigureAwait(false);
-            using var client = new ApiClient(host, port, secret.Token);
-            if (parse.GetValue(json))
+        var json = ClientCommand.Json();
+        return ClientCommand.Create("status", "Show the cluster as one master sees it: its role, the leader, the masters, agents and tasks.", [json],
+            async (client, parse, ct) =>
             {
-                Console.WriteLine(await client.GetJsonAsync("/v1/status", ct).ConfigureAwait(false));
+                if (parse.GetValue(json))
+                {
+                    Console.WriteLine(await client.GetJsonAsync("/v1/status", ct).ConfigureAwait(false));
+                    return ExitCodes.Success;
+                }
+                var status = await client.StatusAsync(ct).ConfigureAwait(false);
+                Console.WriteLine($"master {status.Id}: {status.Role}, term {status.Term}, commit {status.Commit}, applied {status.Applied} (minimesos {status.Version})");
+                if (status.RaftStopped is not null) Console.WriteLine($"RAFT STOPPED: {status.RaftStopped}");
+                Console.WriteLine($"leader: {(status.Leader is { } l ? l.ToString() : "none elected")}");
+                Console.WriteLine($"{"MASTER",-18} {"ROLE",-10} {"CLUSTER PORT",-22} API");
+                foreach (var m in status.Masters) Console.WriteLine($"{m.Id,-18} {m.Role,-10} {m.ClusterAddress,-22} {m.ApiUrl}");
+                Console.WriteLine($"agents: {status.Agents}");
+                Console.WriteLine($"tasks: {(status.Tasks.Count == 0 ? "none" : string.Join(", ", status.Tasks.Select(kv => $"{kv.Value} {kv.Key}")))}");
                 return ExitCodes.Success;
-            }
-            var status = await client.StatusAsync(ct).ConfigureAwait(false);
-            Console.WriteLine($"master {status.Id}: {status.Role}, term {status.Term}, commit {status.Commit}, applied {status.Applied} (minimesos {status.Version})");
-            if (status.RaftStopped is not null) Console.WriteLine($"RAFT STOPPED: {status.RaftStopped}");
-            Console.WriteLine($"leader: {(status.Leader is { } l ? l.ToString() : "none elected")}");
-            Console.WriteLine($"{"MASTER",-18} {"ROLE",-10} {"CLUSTER PORT",-22} API");
-            foreach (var m in status.Masters) Console.WriteLine($"{m.Id,-18} {m.Role,-10} {m.ClusterAddress,-22} {m.ApiUrl}");
-            Console.WriteLine($"agents: {status.Agents}");
-            Console.WriteLine($"tasks: {(status.Tasks.Count == 0 ? "none" : string.Join(", ", status.Tasks.Select(kv => $"{kv.Value} {kv.Key}")))}");
-            return ExitCodes.Success;
-        });
-        return command;
+            });
     }
 }
