@@ -34,6 +34,7 @@ internal static class ApiServer
             a.Connected, a.Agent.Attributes)).ToList()), ApiJsonContext.Api.AgentList));
         TaskEndpoints.Map(app, context.Master);
         MasterEndpoints.Map(app, context);
+        MarathonEndpoints.Map(app, context);
         app.MapFallback((HttpContext http) => ApiResults.Error(StatusCodes.Status404NotFound,
             $"no endpoint {http.Request.Method} {http.Request.Path}"));
         return app;
