@@ -16,6 +16,7 @@ internal static class CommandLine
         root.Subcommands.Add(HostCommands.Dev());
         root.Subcommands.Add(RunCli.Command());
         root.Subcommands.Add(StatusCli.Command());
+        root.Subcommands.Add(AppCli.Command());
         var version = new Command("version", "Print the version and exit.");
         version.SetAction(_ => Console.WriteLine($"minimesos {BuildInfo.Version}"));
         root.Subcommands.Add(version);
