@@ -102,6 +102,32 @@ public sealed class MarathonApiTests
         }
     }
 
+    [Fact]
+    public async Task AnInstanceOnAStoppedAgentIsReplacedElsewhere()
+    {
+        await using var lab = await MarathonApps.StartAsync(agents: 0);
+        using var stopFirst = new CancellationTokenSource();
+        await lab.Cluster.StartAgentAsync("agent1", lab.Cluster.Secret, "test", stop: stopFirst.Token, hostname: "pi1");
+        try
+        {
+            Assert.Equal(201, (await lab.SendAsync(HttpMethod.Post, "/v2/apps",
+                $$"""{"id": "/solo", "cmd": "{{lab.SleeperCmd}}", "cpus": 0.1, "mem": 16, "instances": 1}""")).Status);
+            var app = await lab.WaitForAppAsync("/solo", a => Running(a) == 1, "running on pi1");
+            var first = MarathonApps.Tasks(app)[0].GetProperty("id").GetString()!;
+            await lab.Cluster.StartAgentAsync("agent2", lab.Cluster.Secret, "test", hostname: "pi2");
+            await stopFirst.CancelAsync();
+            // After the agent timeout its instance is LOST and a new one starts on pi2.
+            app = await lab.WaitForAppAsync("/solo", a => Running(a) == 1 && MarathonApps.Tasks(a)[0].GetProperty("host").GetString() == "pi2",
+                "replaced on pi2");
+            Assert.NotEqual(first, MarathonApps.Tasks(app)[0].GetProperty("id").GetString());
+            Assert.Equal("TASK_LOST", lab.Cluster.Master.Service.Task(first)!.State.ToWire());
+        }
+        finally
+        {
+            lab.KillLeftovers();
+        }
+    }
+
     [Theory]
     [InlineData("""{"id": "/bad", "cmd": "true", "cpus": "lots"}""", "cpus")]
     [InlineData("""{"id": "/bad", "cmd": "true", "constraints": [["hostname", "UNIQ"]]}""", "constraints[0][1]")]

@@ -11,7 +11,7 @@ namespace MiniMesos.Tests.EndToEnd;
 /// </summary>
 internal sealed class MarathonApps : IAsyncDisposable
 {
-    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(40);
 
     private MarathonApps(InProcessCluster cluster)
     {
