@@ -66,7 +66,7 @@ internal static class MarathonViews
     public static string NewVersion(TimeProvider time, string? previous)
     {
         var now = time.GetUtcNow();
-        if (previous is not null && DateTimeOffset.TryParse(previous, out var last) && now <= last) now = last.AddMilliseconds(1);
+        if (previous is not null && DateTimeOffset.TryParse(previous, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var last) && now <= last) now = last.AddMilliseconds(1);
         return now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
     }
 }
