@@ -128,6 +128,22 @@ public sealed class MarathonApiTests
         }
     }
 
+    [Fact]
+    public async Task AnAppThatKeepsFailingIsRelaunchedWithBackoffAndSaysSo()
+    {
+        await using var lab = await MarathonApps.StartAsync(agents: 1);
+        Assert.Equal(201, (await lab.SendAsync(HttpMethod.Post, "/v2/apps",
+            """{"id": "/crash", "cmd": "exit 1", "cpus": 0.1, "mem": 16, "instances": 1, "backoffSeconds": 1, "backoffFactor": 2}""")).Status);
+        var app = await lab.WaitForAppAsync("/crash", a => a.TryGetProperty("waiting", out var w) && w.GetString()!.StartsWith("launch delayed"),
+            "launch delayed");
+        Assert.Contains("failure", app.GetProperty("waiting").GetString());
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        // Without backoff the loop would relaunch many times a second; with a 1 s delay there are at most a handful.
+        var launched = lab.Cluster.Master.Service.Tasks().Count(t => t.Spec.AppId == "/crash");
+        Assert.InRange(launched, 2, 6);
+        Assert.All(lab.Cluster.Master.Service.Tasks().Where(t => t.State.IsTerminal()), t => Assert.Equal("TASK_FAILED", t.State.ToWire()));
+    }
+
     [Theory]
     [InlineData("""{"id": "/bad", "cmd": "true", "cpus": "lots"}""", "cpus")]
     [InlineData("""{"id": "/bad", "cmd": "true", "constraints": [["hostname", "UNIQ"]]}""", "constraints[0][1]")]
