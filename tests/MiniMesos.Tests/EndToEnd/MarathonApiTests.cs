@@ -48,6 +48,13 @@ public sealed class MarathonApiTests
             Assert.False(app.TryGetProperty("waiting", out _));
             Assert.Empty((await lab.SendAsync(HttpMethod.Get, "/v2/deployments")).Body.EnumerateArray());
             Assert.Equal(2, (await lab.SendAsync(HttpMethod.Get, "/v2/apps/web/tasks")).Body.GetProperty("tasks").GetArrayLength());
+            var kept = MarathonApps.Tasks(app).Select(t => t.GetProperty("id").GetString()).ToList();
+
+            // Scale up again: one more instance on the free host, the running ones stay.
+            Assert.Equal(200, (await lab.SendAsync(HttpMethod.Put, "/v2/apps/web", """{"instances": 3}""")).Status);
+            app = await lab.WaitForAppAsync("/web", a => Running(a) == 3, "scaled up to 3");
+            Assert.Subset(MarathonApps.Tasks(app).Select(t => t.GetProperty("id").GetString()).ToHashSet(), kept.ToHashSet());
+            Assert.Equal(3, MarathonApps.Tasks(app).Select(t => t.GetProperty("host").GetString()).Distinct().Count());
 
             // Delete: the instances are killed.
             Assert.Equal(200, (await lab.SendAsync(HttpMethod.Delete, "/v2/apps/web")).Status);
