@@ -51,6 +51,29 @@ public sealed class CliAppTests
     }
 
     [Fact]
+    public async Task DeployFromAFileThatCannotFullyRunTimesOutWithExit1AndTheReason()
+    {
+        await using var lab = await MarathonApps.StartAsync(agents: 1);
+        var env = new Dictionary<string, string> { ["MINIMESOS_TOKEN"] = lab.Cluster.Secret.Token, ["MINIMESOS_MASTER"] = $"127.0.0.1:{lab.Cluster.Api.Port}" };
+        try
+        {
+            var file = Path.Combine(lab.Cluster.Dir, "pair.json");
+            await File.WriteAllTextAsync(file, $$"""
+                {"id": "pair", "cmd": "{{lab.SleeperCmd}}", "cpus": 0.1, "mem": 16, "instances": 2, "constraints": [["hostname", "UNIQUE"]]}
+                """);
+            var (code, stdout, stderr) = await CliProcess.RunAsync(["app", "deploy", file, "--timeout", "3"], env);
+            Assert.Equal(1, code);
+            Assert.Contains("/pair: 1/2 running", stdout);
+            Assert.Contains("UNIQUE hostname", stdout);
+            Assert.Contains("not fully deployed after 3 s", stderr);
+        }
+        finally
+        {
+            lab.KillLeftovers();
+        }
+    }
+
+    [Fact]
     public async Task AnInvalidDefinitionExits2NamingTheField()
     {
         await using var lab = await MarathonApps.StartAsync(agents: 0);
