@@ -36,7 +36,7 @@ internal static class MarathonAppParser
             {
                 return Parse(doc.RootElement, baseSpec, pathId);
             }
-            catch (FieldException e)
+            catch (MarathonFieldException e)
             {
                 return MarathonParse.Fail(e.Path, e.Message);
             }
@@ -45,20 +45,20 @@ internal static class MarathonAppParser
 
     private static MarathonParse Parse(JsonElement root, AppSpec? baseSpec, string? pathId)
     {
-        if (root.ValueKind != JsonValueKind.Object) throw new FieldException("", "the body must be a JSON object (a Marathon app definition)");
+        if (root.ValueKind != JsonValueKind.Object) throw new MarathonFieldException("", "the body must be a JSON object (a Marathon app definition)");
         var unsupported = new List<string>();
         var warnings = new List<string>();
         string? id = pathId is null ? null : NormaliseId(pathId);
         if (root.TryGetProperty("id", out var idElement))
         {
             var bodyId = NormaliseId(String(idElement, "id"));
-            if (id is not null && bodyId != id) throw new FieldException("id", $"'{bodyId}' does not match the app id in the URL '{id}'");
+            if (id is not null && bodyId != id) throw new MarathonFieldException("id", $"'{bodyId}' does not match the app id in the URL '{id}'");
             id = bodyId;
         }
-        if (id is null) throw new FieldException("id", "is required");
+        if (id is null) throw new MarathonFieldException("id", "is required");
         var app = (baseSpec ?? new AppSpec(id)) with { Id = id };
         if (root.TryGetProperty("cmd", out var c) && c.ValueKind != JsonValueKind.Null && root.TryGetProperty("args", out var a) && a.ValueKind != JsonValueKind.Null)
-            throw new FieldException("args", "give exactly one of cmd (a shell command line) or args (an argv array), not both");
+            throw new MarathonFieldException("args", "give exactly one of cmd (a shell command line) or args (an argv array), not both");
 
         foreach (var property in root.EnumerateObject())
         {
@@ -118,12 +118,12 @@ internal static class MarathonAppParser
 
     private static int PortCount(JsonElement v, string path, Func<JsonElement, int> port, List<string> warnings)
     {
-        if (v.ValueKind != JsonValueKind.Array) throw new FieldException(path, "must be an array");
+        if (v.ValueKind != JsonValueKind.Array) throw new MarathonFieldException(path, "must be an array");
         var i = 0;
         foreach (var item in v.EnumerateArray())
         {
             var requested = port(item);
-            if (requested < 0) throw new FieldException($"{path}[{i}]", "must be a port number (0 = any)");
+            if (requested < 0) throw new MarathonFieldException($"{path}[{i}]", "must be a port number (0 = any)");
             if (requested > 0) warnings.Add($"{path}[{i}]: host port {requested} requested; MiniMesos assigns host ports dynamically (PORT{i})");
             i++;
         }
@@ -132,7 +132,7 @@ internal static class MarathonAppParser
 
     private static List<IReadOnlyList<string>> Constraints(JsonElement v)
     {
-        if (v.ValueKind != JsonValueKind.Array) throw new FieldException("constraints", "must be an array of [field, operator(, value)] arrays");
+        if (v.ValueKind != JsonValueKind.Array) throw new MarathonFieldException("constraints", "must be an array of [field, operator(, value)] arrays");
         var result = new List<IReadOnlyList<string>>();
         var i = 0;
         foreach (var item in v.EnumerateArray())
@@ -148,7 +148,7 @@ internal static class MarathonAppParser
 
     private static UpgradeStrategy Upgrade(JsonElement v)
     {
-        if (v.ValueKind != JsonValueKind.Object) throw new FieldException("upgradeStrategy", "must be an object");
+        if (v.ValueKind != JsonValueKind.Object) throw new MarathonFieldException("upgradeStrategy", "must be an object");
         var s = new UpgradeStrategy();
         foreach (var p in v.EnumerateObject())
         {
@@ -156,7 +156,7 @@ internal static class MarathonAppParser
             {
                 "minimumHealthCapacity" => s with { MinimumHealthCapacity = Number(p.Value, "upgradeStrategy.minimumHealthCapacity") },
                 "maximumOverCapacity" => s with { MaximumOverCapacity = Number(p.Value, "upgradeStrategy.maximumOverCapacity") },
-                _ => throw new FieldException($"upgradeStrategy.{p.Name}", "unknown field (known: minimumHealthCapacity, maximumOverCapacity)"),
+                _ => throw new MarathonFieldException($"upgradeStrategy.{p.Name}", "unknown field (known: minimumHealthCapacity, maximumOverCapacity)"),
             };
         }
         return s;
@@ -164,13 +164,13 @@ internal static class MarathonAppParser
 
     private static List<HealthCheckSpec> HealthChecks(JsonElement v)
     {
-        if (v.ValueKind != JsonValueKind.Array) throw new FieldException("healthChecks", "must be an array");
+        if (v.ValueKind != JsonValueKind.Array) throw new MarathonFieldException("healthChecks", "must be an array");
         var result = new List<HealthCheckSpec>();
         var i = 0;
         foreach (var item in v.EnumerateArray())
         {
             var path = $"healthChecks[{i++}]";
-            if (item.ValueKind != JsonValueKind.Object) throw new FieldException(path, "must be an object");
+            if (item.ValueKind != JsonValueKind.Object) throw new MarathonFieldException(path, "must be an object");
             var h = new HealthCheckSpec();
             foreach (var p in item.EnumerateObject())
             {
@@ -186,7 +186,7 @@ internal static class MarathonAppParser
                     "timeoutSeconds" => h with { TimeoutSeconds = Number(p.Value, field) },
                     "maxConsecutiveFailures" => h with { MaxConsecutiveFailures = Integer(p.Value, field) },
                     "delaySeconds" or "ignoreHttp1xx" => h,
-                    _ => throw new FieldException(field, "unknown health check field"),
+                    _ => throw new MarathonFieldException(field, "unknown health check field"),
                 };
             }
             result.Add(h);
@@ -195,11 +195,11 @@ internal static class MarathonAppParser
     }
 
     private static string String(JsonElement v, string path) =>
-        v.ValueKind == JsonValueKind.String ? v.GetString()! : throw new FieldException(path, $"must be a string, not {Kind(v)}");
+        v.ValueKind == JsonValueKind.String ? v.GetString()! : throw new MarathonFieldException(path, $"must be a string, not {Kind(v)}");
 
     private static List<string> Strings(JsonElement v, string path)
     {
-        if (v.ValueKind != JsonValueKind.Array) throw new FieldException(path, $"must be an array of strings, not {Kind(v)}");
+        if (v.ValueKind != JsonValueKind.Array) throw new MarathonFieldException(path, $"must be an array of strings, not {Kind(v)}");
         var list = new List<string>();
         var i = 0;
         foreach (var item in v.EnumerateArray()) list.Add(String(item, $"{path}[{i++}]"));
@@ -208,17 +208,17 @@ internal static class MarathonAppParser
 
     private static Dictionary<string, string> StringMap(JsonElement v, string path)
     {
-        if (v.ValueKind != JsonValueKind.Object) throw new FieldException(path, $"must be an object of string values, not {Kind(v)}");
+        if (v.ValueKind != JsonValueKind.Object) throw new MarathonFieldException(path, $"must be an object of string values, not {Kind(v)}");
         var map = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var p in v.EnumerateObject()) map[p.Name] = String(p.Value, $"{path}.{p.Name}");
         return map;
     }
 
     private static double Number(JsonElement v, string path) =>
-        v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out var d) && double.IsFinite(d) ? d : throw new FieldException(path, $"must be a number, not {Kind(v)}");
+        v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out var d) && double.IsFinite(d) ? d : throw new MarathonFieldException(path, $"must be a number, not {Kind(v)}");
 
     private static int Integer(JsonElement v, string path) =>
-        v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var n) ? n : throw new FieldException(path, $"must be a whole number, not {Kind(v)}");
+        v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var n) ? n : throw new MarathonFieldException(path, $"must be a whole number, not {Kind(v)}");
 
     private static string Kind(JsonElement v) => v.ValueKind switch
     {
@@ -226,9 +226,4 @@ internal static class MarathonAppParser
         JsonValueKind.String => $"the string {v.GetRawText()}",
         var k => k.ToString().ToLowerInvariant(),
     };
-
-    private sealed class FieldException(string path, string message) : Exception(message)
-    {
-        public string Path { get; } = path;
-    }
 }
