@@ -24,7 +24,7 @@ internal static class TaskSpecBuilder
         };
         for (var i = 0; i < launch.Ports.Count; i++) env[$"PORT{i}"] = launch.Ports[i].ToString(CultureInfo.InvariantCulture);
         if (launch.Ports.Count > 0) env["PORT"] = env["PORT0"];
-        return new TaskSpec(launch.Task.TaskId, Argv(app.Cmd, app.Args), env, launch.Task.Resources.Scalars);
+        return new TaskSpec(launch.Task.TaskId, Argv(app.Cmd, app.Args), env, launch.Task.Resources.Scalars, app.Id, launch.Version);
     }
 
     public static TaskSpec ForJob(JobSpec job, JobLaunch launch, string hostname)

@@ -18,3 +18,9 @@ internal sealed record AssignTask(long AtMs, string TaskId, string AgentId) : Cl
 
 internal sealed record UpdateTaskStatus(
     long AtMs, string TaskId, TaskState State, int? ExitCode, int? Signal, string? Message) : ClusterCommand(AtMs);
+
+/// <summary>Creates or replaces an app; the spec carries the version the master stamped on it.</summary>
+internal sealed record PutApp(long AtMs, Frameworks.Apps.AppSpec App) : ClusterCommand(AtMs);
+
+/// <summary>Removes an app; the leader's apps loop then kills its instances.</summary>
+internal sealed record RemoveApp(long AtMs, string AppId) : ClusterCommand(AtMs);

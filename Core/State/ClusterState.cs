@@ -1,3 +1,4 @@
+using MiniMesos.Core.Frameworks.Apps;
 using MiniMesos.Core.Model;
 
 namespace MiniMesos.Core.State;
@@ -11,9 +12,11 @@ internal sealed class ClusterState
 {
     private readonly Dictionary<string, AgentRecord> _agents = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TaskRecord> _tasks = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, AppSpec> _apps = new(StringComparer.Ordinal);
 
     public IReadOnlyDictionary<string, AgentRecord> Agents => _agents;
     public IReadOnlyDictionary<string, TaskRecord> Tasks => _tasks;
+    public IReadOnlyDictionary<string, AppSpec> Apps => _apps;
 
     /// <summary>Applies one command; returns false (and changes nothing) when it does not apply.</summary>
     public bool Apply(ClusterCommand command)
@@ -39,6 +42,11 @@ internal sealed class ClusterState
                 return true;
             case UpdateTaskStatus c:
                 return ApplyStatus(c);
+            case PutApp c:
+                _apps[c.App.Id] = c.App;
+                return true;
+            case RemoveApp c:
+                return _apps.Remove(c.AppId);
             default:
                 // Unknown commands are refused explicitly so a mixed-version cluster never half-applies one.
                 return false;
@@ -46,12 +54,14 @@ internal sealed class ClusterState
     }
 
     /// <summary>Replaces everything with a snapshot's contents (a master catching up from the leader).</summary>
-    public void Restore(IEnumerable<AgentRecord> agents, IEnumerable<TaskRecord> tasks)
+    public void Restore(IEnumerable<AgentRecord> agents, IEnumerable<TaskRecord> tasks, IEnumerable<AppSpec>? apps = null)
     {
         _agents.Clear();
         _tasks.Clear();
+        _apps.Clear();
         foreach (var agent in agents) _agents[agent.Id] = agent;
         foreach (var task in tasks) _tasks[task.Id] = task;
+        foreach (var app in apps ?? []) _apps[app.Id] = app;
     }
 
     /// <summary>Resources not used by the agent's non-terminal tasks.</summary>

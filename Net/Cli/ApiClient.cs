@@ -53,6 +53,22 @@ internal sealed class ApiClient : IDisposable
         }
     }
 
+    /// <summary>Any call with an optional JSON body; the status and body come back as they are (for the /v2 API's own error shape).</summary>
+    public async Task<(int Status, string Body)> SendAsync(HttpMethod method, string path, string? json, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (json is not null) request.Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+        try
+        {
+            using var response = await _http.SendAsync(request, ct).ConfigureAwait(false);
+            return ((int)response.StatusCode, await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false));
+        }
+        catch (HttpRequestException e)
+        {
+            throw new CliException($"cannot reach the master at {_master}: {e.Message} (set --master or MINIMESOS_MASTER)", ExitCodes.RuntimeError);
+        }
+    }
+
     public Task<MasterList> MastersAsync(CancellationToken ct) =>
         SendAsync(() => _http.GetAsync("/v1/masters", ct), ApiJsonContext.Api.MasterList, ct);
 

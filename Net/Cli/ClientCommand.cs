@@ -7,10 +7,7 @@ internal static class ClientCommand
 {
     public static Command Create(string name, string description, Symbol[] symbols, Func<ApiClient, ParseResult, CancellationToken, Task<int>> run)
     {
-        var master = CommonOptions.ApiMaster();
-        var token = CommonOptions.Token();
-        var tokenFile = CommonOptions.TokenFile();
-        var command = new Command(name, description) { master, token, tokenFile };
+        var command = new Command(name, description);
         foreach (var symbol in symbols)
         {
             switch (symbol)
@@ -23,6 +20,18 @@ internal static class ClientCommand
                     break;
             }
         }
+        return Attach(command, run);
+    }
+
+    /// <summary>Adds --master/--token/--token-file to <paramref name="command"/> and runs <paramref name="run"/> with a ready client.</summary>
+    public static Command Attach(Command command, Func<ApiClient, ParseResult, CancellationToken, Task<int>> run)
+    {
+        var master = CommonOptions.ApiMaster();
+        var token = CommonOptions.Token();
+        var tokenFile = CommonOptions.TokenFile();
+        command.Options.Add(master);
+        command.Options.Add(token);
+        command.Options.Add(tokenFile);
         command.SetAction(async (parse, ct) =>
         {
             // Usage errors first; only then look for a master (which may take a moment over mDNS).

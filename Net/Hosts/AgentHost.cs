@@ -84,7 +84,7 @@ internal static class AgentHost
         };
         if (resources.RefusalReason() is { } reason)
             throw new InvalidOperationException($"the agent refuses to start: {reason} (after --reserved); set --resources or --reserved");
-        return new AgentRegistration(Environment.MachineName, resources.Cpus, resources.MemoryBytes / MiB, resources.DiskBytes / MiB,
+        return new AgentRegistration(options.Hostname ?? Environment.MachineName, resources.Cpus, resources.MemoryBytes / MiB, resources.DiskBytes / MiB,
             resources.Attributes, capabilities.Missing);
     }
 

@@ -3,7 +3,10 @@ using MiniMesos.Net.Security;
 
 namespace MiniMesos.Net.Hosts;
 
-/// <summary>How an agent runs: which master it dials, where sandboxes live, how tasks are isolated.</summary>
+/// <summary>
+/// How an agent runs: which master it dials, where sandboxes live, how tasks are isolated. <see cref="Hostname"/>
+/// overrides the hostname the agent reports (constraints such as UNIQUE hostname look at it); null = this machine's.
+/// </summary>
 internal sealed record AgentOptions(
     IReadOnlyList<(string Host, int Port)> Masters,
     string WorkDir,
@@ -17,7 +20,8 @@ internal sealed record AgentOptions(
     ResourceOverrides? Reserved = null,
     IReadOnlyDictionary<string, string>? Attributes = null,
     TimeSpan? SandboxMaxAge = null,
-    double SandboxMinFreeFraction = 0.1);
+    double SandboxMinFreeFraction = 0.1,
+    string? Hostname = null);
 
 /// <summary>Auto: namespaces and cgroups when the agent runs as root, plain processes otherwise. None: plain processes.</summary>
 internal enum IsolationMode { Auto, None }

@@ -19,15 +19,17 @@ internal sealed class MasterHost
 {
     public static readonly TimeSpan DefaultRaftTick = TimeSpan.FromMilliseconds(100);
 
-    private MasterHost(MasterService service, ClusterSecret secret, RaftHost raft, PeerDirectory directory)
+    private MasterHost(MasterService service, AppsService apps, ClusterSecret secret, RaftHost raft, PeerDirectory directory)
     {
         Service = service;
+        Apps = apps;
         Secret = secret;
         Raft = raft;
         Directory = directory;
     }
 
     public MasterService Service { get; }
+    public AppsService Apps { get; }
     public ClusterSecret Secret { get; }
     public RaftHost Raft { get; }
     public PeerDirectory Directory { get; }
@@ -89,13 +91,15 @@ internal sealed class MasterHost
 
         // Give the first election a moment so callers (dev mode, tests) usually find a leader at once.
         for (var i = 0; i < 50 && raft.Status.Leader == 0; i++) await Task.Delay(20, cancellationToken).ConfigureAwait(false);
-        var api = ApiServer.Build(options.ApiEndpoint, new ApiContext(service, raft, directory), secret.Token, logs);
+        var apps = new AppsService(service, TimeProvider.System, logger);
+        var api = ApiServer.Build(options.ApiEndpoint, new ApiContext(service, raft, directory, apps), secret.Token, logs);
         await api.StartAsync(cancellationToken).ConfigureAwait(false);
         logger.LogInformation("master {Id} serving the API on http://{Api} and the cluster port on {Cluster} (cluster '{Name}', advertised as {Advertised})",
             nodeId, options.ApiEndpoint, options.ClusterEndpoint, options.ClusterName, self.ClusterAddress);
-        var host = new MasterHost(service, secret, raft, directory);
+        var host = new MasterHost(service, apps, secret, raft, directory);
+        var appsLoop = apps.RunAsync(cancellationToken);
         await stopWhileStarting.DisposeAsync().ConfigureAwait(false);
-        return (host, host.RunAsync(api, cluster, clusterStop, transport, store, discovery, logger, cancellationToken));
+        return (host, host.RunAsync(api, Task.WhenAll(cluster, appsLoop), clusterStop, transport, store, discovery, logger, cancellationToken));
     }
 
     /// <summary>On first start: wait until <paramref name="expect"/> masters (this one included) know each other.</summary>

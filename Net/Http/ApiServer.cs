@@ -39,6 +39,7 @@ internal static class ApiServer
         app.MapGet("/v1/events", (HttpContext http) => EventsEndpoint.StreamAsync(context.Master, http));
         TaskEndpoints.Map(app, context.Master);
         MasterEndpoints.Map(app, context);
+        MarathonEndpoints.Map(app, context);
         app.MapFallback((HttpContext http) => ApiResults.Error(StatusCodes.Status404NotFound,
             $"no endpoint {http.Request.Method} {http.Request.Path}"));
         return app;

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http;
 namespace MiniMesos.Net.Http;
 
 /// <summary>
-/// On a follower, /v1 calls (but /v1/status, which each master answers itself) are forwarded to the leader and
+/// On a follower, /v1 and /v2 (Marathon) calls (but /v1/status, which each master answers itself) are forwarded to the leader and
 /// its answer streamed back, so scripts may talk to any master. A forwarded call that lands on another
 /// non-leader (leadership moved) gets 503 instead of bouncing around.
 /// </summary>
@@ -18,7 +18,7 @@ internal sealed class LeaderForwarder(ApiContext context)
     public async Task InvokeAsync(HttpContext http, RequestDelegate next)
     {
         var path = http.Request.Path;
-        if (context.Master.IsLeader || !path.StartsWithSegments("/v1") || path.StartsWithSegments("/v1/status"))
+        if (context.Master.IsLeader || !(path.StartsWithSegments("/v1") || path.StartsWithSegments("/v2")) || path.StartsWithSegments("/v1/status"))
         {
             await next(http).ConfigureAwait(false);
             return;

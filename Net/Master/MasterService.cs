@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using MiniMesos.Core.Allocation;
+using MiniMesos.Core.Frameworks.Apps;
 using MiniMesos.Core.Model;
 using MiniMesos.Core.State;
 using MiniMesos.Net.Protocol;
@@ -61,6 +62,72 @@ internal sealed class MasterService(TimeProvider time, ILogger logger) : IRaftSt
         lock (_gate)
             return _state.Agents.Values.OrderBy(a => a.Id, StringComparer.Ordinal)
                 .Select(a => (a, _state.Free(a.Id), _channels.ContainsKey(a.Id))).ToList();
+    }
+
+    public IReadOnlyList<AppSpec> Apps()
+    {
+        lock (_gate) return _state.Apps.Values.OrderBy(a => a.Id, StringComparer.Ordinal).ToList();
+    }
+
+    public AppSpec? App(string id)
+    {
+        lock (_gate) return _state.Apps.GetValueOrDefault(id);
+    }
+
+    /// <summary>Commits an app spec (already validated and stamped with its version by the caller).</summary>
+    public async Task PutAppAsync(AppSpec app, CancellationToken cancellationToken)
+    {
+        await ProposeAsync(new PutApp(Now(), app), cancellationToken).ConfigureAwait(false);
+        logger.LogInformation("app {App} version {Version}: {Instances} instance(s)", app.Id, app.Version, app.Instances);
+    }
+
+    public async Task<bool> RemoveAppAsync(string id, CancellationToken cancellationToken)
+    {
+        if (App(id) is null) return false;
+        await ProposeAsync(new RemoveApp(Now(), id), cancellationToken).ConfigureAwait(false);
+        logger.LogInformation("app {App} removed", id);
+        return true;
+    }
+
+    /// <summary>What the apps loop decides from, read under one lock: apps, tasks, connected agents with their free resources.</summary>
+    public (IReadOnlyList<AppSpec> Apps, IReadOnlyList<TaskRecord> Tasks, IReadOnlyDictionary<string, AgentRecord> AllAgents,
+        IReadOnlyList<(AgentRecord Agent, Resources Free)> Connected) AppsView()
+    {
+        lock (_gate)
+        {
+            return (_state.Apps.Values.ToList(), _state.Tasks.Values.ToList(), new Dictionary<string, AgentRecord>(_state.Agents, StringComparer.Ordinal),
+                _state.Agents.Values.Where(a => _channels.ContainsKey(a.Id)).OrderBy(a => a.Id, StringComparer.Ordinal)
+                    .Select(a => (a, _state.Free(a.Id))).ToList());
+        }
+    }
+
+    /// <summary>
+    /// Commits a task already placed by a framework (SubmitTask then AssignTask) and sends it to its agent. Holds the
+    /// placement lock so first-fit placement of one-shot tasks never sees it unassigned in between.
+    /// </summary>
+    public async Task<bool> LaunchPlacedAsync(string taskId, TaskSpec spec, string agentId, CancellationToken cancellationToken)
+    {
+        await _scheduling.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await ProposeAsync(new SubmitTask(Now(), taskId, spec), cancellationToken).ConfigureAwait(false);
+            await ProposeAsync(new AssignTask(Now(), taskId, agentId), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _scheduling.Release();
+        }
+        TaskRecord? task;
+        IAgentChannel? channel;
+        lock (_gate)
+        {
+            task = _state.Tasks.GetValueOrDefault(taskId);
+            channel = _channels.GetValueOrDefault(agentId);
+        }
+        if (task?.AgentId != agentId || channel is null) return false;
+        logger.LogInformation("app instance {Task} placed on agent {Agent}", taskId, agentId);
+        _ = LaunchAsync(task, channel);
+        return true;
     }
 
     public string? WhyWaiting(TaskRecord task)

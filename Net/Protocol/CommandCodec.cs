@@ -21,6 +21,8 @@ internal static class CommandCodec
         SubmitTask = 3,
         AssignTask = 4,
         UpdateTaskStatus = 5,
+        PutApp = 6,
+        RemoveApp = 7,
     }
 
     public static byte[] Encode(ClusterCommand command)
@@ -33,6 +35,8 @@ internal static class CommandCodec
             SubmitTask => Tag.SubmitTask,
             AssignTask => Tag.AssignTask,
             UpdateTaskStatus => Tag.UpdateTaskStatus,
+            PutApp => Tag.PutApp,
+            RemoveApp => Tag.RemoveApp,
             _ => throw new ArgumentException($"no tag for {command.GetType().Name}", nameof(command)),
         };
         buffer.Write([(byte)tag, Version]);
@@ -57,7 +61,9 @@ internal static class CommandCodec
                 w.WriteString(c.Reason);
                 break;
             case SubmitTask c:
-                w.WriteArrayHeader(8);
+                // An app's instance adds [appId, appVersion]; a one-shot task keeps the original 8 fields.
+                var linked = c.Spec.AppId is not null;
+                w.WriteArrayHeader(linked ? 10 : 8);
                 w.WriteInt64(c.AtMs);
                 w.WriteString(c.TaskId);
                 w.WriteString(c.Spec.Name);
@@ -67,6 +73,21 @@ internal static class CommandCodec
                 w.WriteDouble(c.Spec.Resources.Cpus);
                 w.WriteInt64(c.Spec.Resources.MemMb);
                 w.WriteInt64(c.Spec.Resources.DiskMb);
+                if (linked)
+                {
+                    w.WriteString(c.Spec.AppId);
+                    w.WriteString(c.Spec.AppVersion);
+                }
+                break;
+            case PutApp c:
+                w.WriteArrayHeader(2);
+                w.WriteInt64(c.AtMs);
+                AppSpecCodec.Write(ref w, c.App);
+                break;
+            case RemoveApp c:
+                w.WriteArrayHeader(2);
+                w.WriteInt64(c.AtMs);
+                w.WriteString(c.AppId);
                 break;
             case AssignTask c:
                 w.WriteArrayHeader(3);
@@ -101,11 +122,13 @@ internal static class CommandCodec
             {
                 Tag.AddAgent when fields == 8 => ReadAddAgent(ref r),
                 Tag.RemoveAgent when fields == 3 => new RemoveAgent(r.ReadInt64(), MessagePackFields.RequiredString(ref r, "command"), MessagePackFields.RequiredString(ref r, "command")),
-                Tag.SubmitTask when fields == 8 => ReadSubmit(ref r),
+                Tag.SubmitTask when fields is 8 or 10 => ReadSubmit(ref r, fields == 10),
                 Tag.AssignTask when fields == 3 => new AssignTask(r.ReadInt64(), MessagePackFields.RequiredString(ref r, "command"), MessagePackFields.RequiredString(ref r, "command")),
                 Tag.UpdateTaskStatus when fields == 6 => new UpdateTaskStatus(r.ReadInt64(), MessagePackFields.RequiredString(ref r, "command"), State(r.ReadInt64()),
                     MessagePackFields.ReadOptionalInt(ref r), MessagePackFields.ReadOptionalInt(ref r), r.ReadString()),
-                Tag.AddAgent or Tag.RemoveAgent or Tag.SubmitTask or Tag.AssignTask or Tag.UpdateTaskStatus =>
+                Tag.PutApp when fields == 2 => new PutApp(r.ReadInt64(), AppSpecCodec.Read(ref r)),
+                Tag.RemoveApp when fields == 2 => new RemoveApp(r.ReadInt64(), MessagePackFields.RequiredString(ref r, "command")),
+                Tag.AddAgent or Tag.RemoveAgent or Tag.SubmitTask or Tag.AssignTask or Tag.UpdateTaskStatus or Tag.PutApp or Tag.RemoveApp =>
                     throw new ProtocolException($"command {tag} has {fields} fields"),
                 _ => throw new ProtocolException($"unknown command tag {entry[0]}: written by a newer master? upgrade this one"),
             };
@@ -128,7 +151,7 @@ internal static class CommandCodec
         return new AddAgent(at, new AgentRecord(id, hostname, total, attributes, r.ReadInt64()));
     }
 
-    private static SubmitTask ReadSubmit(ref MessagePackReader r)
+    private static SubmitTask ReadSubmit(ref MessagePackReader r, bool linked)
     {
         var at = r.ReadInt64();
         var id = MessagePackFields.RequiredString(ref r, "command");
@@ -137,7 +160,9 @@ internal static class CommandCodec
         var argv = new List<string>(argc);
         for (var i = 0; i < argc; i++) argv.Add(MessagePackFields.RequiredString(ref r, "command"));
         var env = MessagePackFields.ReadStringMap(ref r, "command");
-        return new SubmitTask(at, id, new TaskSpec(name, argv, env, new Resources(r.ReadDouble(), r.ReadInt64(), r.ReadInt64())));
+        var resources = new Resources(r.ReadDouble(), r.ReadInt64(), r.ReadInt64());
+        var (appId, appVersion) = linked ? (r.ReadString(), r.ReadString()) : (null, null);
+        return new SubmitTask(at, id, new TaskSpec(name, argv, env, resources, appId, appVersion));
     }
 
     private static TaskState State(long value) =>

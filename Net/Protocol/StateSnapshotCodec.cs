@@ -1,4 +1,5 @@
 using System.Buffers;
+using MiniMesos.Core.Frameworks.Apps;
 using MiniMesos.Core.Model;
 using MiniMesos.Core.State;
 using MiniMesos.Net.MessagePack;
@@ -6,19 +7,21 @@ using MiniMesos.Net.MessagePack;
 namespace MiniMesos.Net.Protocol;
 
 /// <summary>
-/// The whole cluster state as a Raft snapshot: a version byte, then MessagePack [agents, tasks], each record
-/// an array of its fields in declaration order.
+/// The whole cluster state as a Raft snapshot: a version byte, then MessagePack [agents, tasks, apps], each
+/// record an array of its fields in declaration order. Version 2 added the apps section and uses a task's
+/// reserved last field for [appId, appVersion]; version 1 snapshots ([agents, tasks]) are still read.
 /// </summary>
 internal static class StateSnapshotCodec
 {
-    private const byte Version = 1;
+    private const byte Version = 2;
+    private const byte Version1 = 1;
 
     public static byte[] Encode(ClusterState state)
     {
         var buffer = new ArrayBufferWriter<byte>(4096);
         buffer.Write([Version]);
         var w = new MessagePackWriter(buffer);
-        w.WriteArrayHeader(2);
+        w.WriteArrayHeader(3);
         w.WriteArrayHeader(state.Agents.Count);
         foreach (var a in state.Agents.Values.OrderBy(a => a.Id, StringComparer.Ordinal))
         {
@@ -50,19 +53,29 @@ internal static class StateSnapshotCodec
             MessagePackFields.WriteOptionalInt(ref w, t.ExitCode);
             MessagePackFields.WriteOptionalInt(ref w, t.Signal);
             w.WriteString(t.Message);
-            w.WriteNil(); // reserved
+            if (t.Spec.AppId is null) w.WriteNil();
+            else
+            {
+                w.WriteArrayHeader(2);
+                w.WriteString(t.Spec.AppId);
+                w.WriteString(t.Spec.AppVersion);
+            }
         }
+        w.WriteArrayHeader(state.Apps.Count);
+        foreach (var app in state.Apps.Values.OrderBy(a => a.Id, StringComparer.Ordinal)) AppSpecCodec.Write(ref w, app);
         return buffer.WrittenSpan.ToArray();
     }
 
     public static void Restore(ClusterState state, ReadOnlySpan<byte> snapshot)
     {
-        if (snapshot.Length == 0 || snapshot[0] != Version)
-            throw new ProtocolException($"state snapshot format {(snapshot.Length == 0 ? "(empty)" : snapshot[0])} is not {Version}: upgrade this master");
+        if (snapshot.Length == 0 || snapshot[0] is not (Version or Version1))
+            throw new ProtocolException($"state snapshot format {(snapshot.Length == 0 ? "(empty)" : snapshot[0])} is not {Version1} or {Version}: upgrade this master");
+        var sections = snapshot[0] == Version ? 3 : 2;
         try
         {
             var r = new MessagePackReader(snapshot[1..]);
-            if (r.ReadArrayHeader() != 2) throw new ProtocolException("state snapshot: expected [agents, tasks]");
+            if (r.ReadArrayHeader() != sections)
+                throw new ProtocolException(sections == 3 ? "state snapshot: expected [agents, tasks, apps]" : "state snapshot: expected [agents, tasks]");
             var agents = new List<AgentRecord>();
             for (var n = r.ReadArrayHeader(); n > 0; n--)
             {
@@ -80,10 +93,21 @@ internal static class StateSnapshotCodec
                 var spec = new TaskSpec(name, argv, MessagePackFields.ReadStringMap(ref r, "state snapshot"), new Resources(r.ReadDouble(), r.ReadInt64(), r.ReadInt64()));
                 var taskState = (TaskState)r.ReadInt64();
                 if (!Enum.IsDefined(taskState)) throw new ProtocolException($"state snapshot: task {id} has unknown state {(int)taskState}");
-                tasks.Add(new TaskRecord(id, spec, taskState, r.ReadString(), r.ReadInt64(), r.ReadInt64(), MessagePackFields.ReadOptionalInt(ref r), MessagePackFields.ReadOptionalInt(ref r), r.ReadString()));
-                r.Skip();
+                var record = new TaskRecord(id, spec, taskState, r.ReadString(), r.ReadInt64(), r.ReadInt64(), MessagePackFields.ReadOptionalInt(ref r), MessagePackFields.ReadOptionalInt(ref r), r.ReadString());
+                if (sections == 3 && !r.TryReadNil())
+                {
+                    if (r.ReadArrayHeader() != 2) throw new ProtocolException($"state snapshot: task {id} has a malformed app link");
+                    record = record with { Spec = spec with { AppId = r.ReadString(), AppVersion = r.ReadString() } };
+                }
+                else if (sections == 2) r.Skip();
+                tasks.Add(record);
             }
-            state.Restore(agents, tasks);
+            var apps = new List<AppSpec>();
+            if (sections == 3)
+            {
+                for (var n = r.ReadArrayHeader(); n > 0; n--) apps.Add(AppSpecCodec.Read(ref r));
+            }
+            state.Restore(agents, tasks, apps);
         }
         catch (MessagePackException e)
         {

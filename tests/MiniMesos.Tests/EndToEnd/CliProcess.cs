@@ -6,12 +6,13 @@ namespace MiniMesos.Tests.EndToEnd;
 internal static class CliProcess
 {
     public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(IEnumerable<string> args,
-        IReadOnlyDictionary<string, string>? env = null, TimeSpan? timeout = null)
+        IReadOnlyDictionary<string, string>? env = null, TimeSpan? timeout = null, string? stdin = null)
     {
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            RedirectStandardInput = stdin is not null,
             UseShellExecute = false,
         };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "minimesos.dll"));
@@ -19,6 +20,11 @@ internal static class CliProcess
         foreach (var name in new[] { "MINIMESOS_TOKEN", "MINIMESOS_TOKEN_FILE", "MINIMESOS_MASTER" }) info.Environment.Remove(name);
         foreach (var (key, value) in env ?? new Dictionary<string, string>()) info.Environment[key] = value;
         using var process = Process.Start(info)!;
+        if (stdin is not null)
+        {
+            await process.StandardInput.WriteAsync(stdin);
+            process.StandardInput.Close();
+        }
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));

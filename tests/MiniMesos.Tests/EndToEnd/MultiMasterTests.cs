@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Microsoft.Extensions.Logging;
+using MiniMesos.Core.Model;
 using MiniMesos.Core.Raft;
 using MiniMesos.Net.Hosts;
 using MiniMesos.Net.Http;
@@ -73,6 +74,39 @@ public sealed class MultiMasterTests : IAsyncLifetime
         using var client = survivors.First(m => m != next).Client();
         var second = await SubmitWithRetryAsync(client, Shell("echo two"));
         Assert.Equal("two\n", await OutputAsync(client, second.Id));
+    }
+
+    [Fact]
+    public async Task AppsAreForwardedReplicatedAndNotRelaunchedAfterFailOver()
+    {
+        var leader = await LeaderAsync(_masters);
+        var follower = _masters.First(m => m != leader);
+        using (var viaFollower = follower.Client())
+        {
+            var (status, body) = await viaFollower.SendAsync(HttpMethod.Post, "/v2/apps",
+                """{"id": "/ha", "cmd": "exec sleep 60", "cpus": 0.1, "mem": 16, "instances": 1}""", CancellationToken.None);
+            Assert.True(status == 201, body);
+        }
+        string RunningIds(Master m) => string.Join(",", m.Host.Service.Tasks()
+            .Where(t => t.Spec.AppId == "/ha" && t.State == TaskState.Running).Select(t => t.Id));
+        var deadline = DateTime.UtcNow + Patience;
+        while (RunningIds(leader).Length == 0 && DateTime.UtcNow < deadline) await Task.Delay(50);
+        var instance = RunningIds(leader);
+        Assert.NotEmpty(instance);
+
+        await leader.StopAsync();
+        var survivors = _masters.Where(m => m != leader).ToList();
+        var next = await LeaderAsync(survivors);
+        Assert.NotNull(next.Host.Service.App("/ha"));
+        // The new leader's apps loop sees the running instance (the agent reattaches) and launches nothing more.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.Equal(instance, RunningIds(next));
+        Assert.Single(next.Host.Service.Tasks(), t => t.Spec.AppId == "/ha");
+        using var client = next.Client();
+        Assert.Equal(200, (await client.SendAsync(HttpMethod.Delete, "/v2/apps/ha", null, CancellationToken.None)).Status);
+        deadline = DateTime.UtcNow + Patience;
+        while (next.Host.Service.Tasks().Any(t => t.Spec.AppId == "/ha" && !t.State.IsTerminal()) && DateTime.UtcNow < deadline) await Task.Delay(50);
+        Assert.All(next.Host.Service.Tasks().Where(t => t.Spec.AppId == "/ha"), t => Assert.True(t.State.IsTerminal()));
     }
 
     [Fact]

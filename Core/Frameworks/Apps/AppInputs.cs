@@ -1,0 +1,71 @@
+using System.Globalization;
+using MiniMesos.Core.Allocation;
+using MiniMesos.Core.Model;
+
+namespace MiniMesos.Core.Frameworks.Apps;
+
+/// <summary>
+/// Builds <see cref="AppScheduler"/>'s input from the replicated state: app instances from tasks linked to an
+/// app, and one offer per connected agent of what it has free (host ports from <see cref="HostPorts"/> minus
+/// those its live tasks hold). Pure, so the master's apps loop stays a thin shell.
+/// </summary>
+internal static class AppInputs
+{
+    public static readonly PortRanges HostPorts = PortRanges.Of(new PortRange(31000, 32000));
+
+    public const long OfferLifetimeMs = 60_000;
+
+    public static List<AppInstance> Instances(IReadOnlyDictionary<string, AppSpec> apps, IEnumerable<TaskRecord> tasks,
+        IReadOnlyDictionary<string, AgentRecord> agents, IReadOnlySet<string> killRequested)
+    {
+        var result = new List<AppInstance>();
+        foreach (var task in tasks)
+        {
+            if (task.Spec.AppId is not { } appId) continue;
+            var agent = task.AgentId is null ? null : agents.GetValueOrDefault(task.AgentId);
+            var placement = new Placement(task.AgentId ?? "", agent?.Hostname ?? "", agent?.Attributes ?? new Dictionary<string, string>());
+            // Health checks are not probed yet: a running instance of an app with checks counts as healthy.
+            var health = apps.TryGetValue(appId, out var app) && app.HasHealthChecks && task.State == TaskState.Running
+                ? HealthStatus.Healthy
+                : HealthStatus.Unknown;
+            result.Add(new AppInstance(task.Id, appId, task.Spec.AppVersion ?? "", placement, task.State, health, task.SubmittedAtMs,
+                killRequested.Contains(task.Id)));
+        }
+        return result;
+    }
+
+    public static List<Offer> Offers(IEnumerable<(AgentRecord Agent, Resources Free)> agents, IEnumerable<TaskRecord> tasks, long nowMs)
+    {
+        var live = tasks.Where(t => t.AgentId is not null && !t.State.IsTerminal()).ToList();
+        var offers = new List<Offer>();
+        foreach (var (agent, free) in agents)
+        {
+            var used = live.Where(t => t.AgentId == agent.Id).SelectMany(t => UsedPorts(t.Spec)).ToList();
+            var ports = HostPorts.Subtract(PortRanges.Of(used));
+            offers.Add(new Offer($"{agent.Id}@{nowMs}", "apps", agent.Id, agent.Hostname, agent.Attributes,
+                new ResourceSet(free, ports), nowMs, nowMs + OfferLifetimeMs));
+        }
+        return offers;
+    }
+
+    /// <summary>The next instance serial: above every serial already used by an app task ("{app}.{serial}").</summary>
+    public static long NextSerial(IEnumerable<TaskRecord> tasks, long atLeast)
+    {
+        var next = atLeast;
+        foreach (var task in tasks)
+        {
+            if (task.Spec.AppId is null) continue;
+            var dot = task.Id.LastIndexOf('.');
+            if (dot >= 0 && long.TryParse(task.Id.AsSpan(dot + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var serial))
+                next = Math.Max(next, serial + 1);
+        }
+        return next;
+    }
+
+    private static IEnumerable<int> UsedPorts(TaskSpec spec)
+    {
+        if (!spec.Env.TryGetValue("PORTS", out var ports) || ports.Length == 0) yield break;
+        foreach (var part in ports.Split(','))
+            if (int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var port)) yield return port;
+    }
+}

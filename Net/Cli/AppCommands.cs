@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace MiniMesos.Net.Cli;
+
+/// <summary>The work of `minimesos app ...`: talks to the master's Marathon-compatible /v2 API.</summary>
+internal sealed class AppCommands(ApiClient client, TextWriter output, TextWriter error)
+{
+    public static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Creates or updates the app in <paramref name="json"/>, then (unless detached) waits until it runs all its instances.</summary>
+    public async Task<int> DeployAsync(string json, bool detach, TimeSpan timeout, CancellationToken ct)
+    {
+        string id;
+        try
+        {
+            using var doc = JsonDocument.Parse(json);
+            id = doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("id", out var e) && e.ValueKind == JsonValueKind.String
+                ? e.GetString()!
+                : throw new CliException("the app definition has no \"id\" string", ExitCodes.UsageError);
+        }
+        catch (JsonException e)
+        {
+            throw new CliException($"the app definition is not valid JSON: {e.Message}", ExitCodes.UsageError);
+        }
+        if (!id.StartsWith('/')) id = "/" + id;
+        var (status, body) = await client.SendAsync(HttpMethod.Post, "/v2/apps", json, ct).ConfigureAwait(false);
+        var created = status == 201;
+        if (status == 409) (status, body) = await client.SendAsync(HttpMethod.Put, $"/v2/apps{id}", json, ct).ConfigureAwait(false);
+        var answer = Check(status, body);
+        if (answer.TryGetProperty("warnings", out var warnings))
+            foreach (var w in warnings.EnumerateArray()) await error.WriteLineAsync($"warning: {w.GetString()}").ConfigureAwait(false);
+        await output.WriteLineAsync($"{id}: {(created ? "created" : "updated")}, version {answer.GetProperty("version").GetString()}").ConfigureAwait(false);
+        if (detach) return ExitCodes.Success;
+
+        var watch = Stopwatch.StartNew();
+        string? last = null;
+        while (true)
+        {
+            var app = await ShowAsync(id, ct).ConfigureAwait(false);
+            var instances = app.GetProperty("instances").GetInt32();
+            var running = app.GetProperty("tasksRunning").GetInt32();
+            var deploying = app.GetProperty("deployments").GetArrayLength() > 0;
+            var line = $"{id}: {running}/{instances} running, {app.GetProperty("tasksStaged").GetInt32()} staged" +
+                (app.TryGetProperty("waiting", out var waiting) ? $" (waiting: {waiting.GetString()})" : "");
+            if (line != last) await output.WriteLineAsync(line).ConfigureAwait(false);
+            last = line;
+            if (running == instances && !deploying)
+            {
+                await output.WriteLineAsync($"{id}: deployed").ConfigureAwait(false);
+                return ExitCodes.Success;
+            }
+            if (watch.Elapsed > timeout)
+            {
+                await error.WriteLineAsync($"minimesos: {id} is not fully deployed after {timeout.TotalSeconds:0} s: {line}").ConfigureAwait(false);
+                return ExitCodes.RuntimeError;
+            }
+            await Task.Delay(Poll, ct).ConfigureAwait(false);
+        }
+    }
+
+    public async Task<JsonElement> ShowAsync(string id, CancellationToken ct)
+    {
+        var (status, body) = await client.SendAsync(HttpMethod.Get, $"/v2/apps{Normalise(id)}", null, ct).ConfigureAwait(false);
+        return Check(status, body).GetProperty("app");
+    }
+
+    public async Task<int> ListAsync(CancellationToken ct)
+    {
+        var (status, body) = await client.SendAsync(HttpMethod.Get, "/v2/apps", null, ct).ConfigureAwait(false);
+        var apps = Check(status, body).GetProperty("apps");
+        await output.WriteLineAsync($"{"ID",-24} {"INSTANCES",9} {"RUNNING",7} {"STAGED",6} {"VERSION",-24} WAITING").ConfigureAwait(false);
+        foreach (var app in apps.EnumerateArray())
+        {
+            await output.WriteLineAsync($"{app.GetProperty("id").GetString(),-24} {app.GetProperty("instances").GetInt32(),9} " +
+                $"{app.GetProperty("tasksRunning").GetInt32(),7} {app.GetProperty("tasksStaged").GetInt32(),6} {app.GetProperty("version").GetString(),-24} " +
+                (app.TryGetProperty("waiting", out var w) ? w.GetString() : "")).ConfigureAwait(false);
+        }
+        return ExitCodes.Success;
+    }
+
+    public async Task<int> PrintAsync(string id, CancellationToken ct)
+    {
+        var app = await ShowAsync(id, ct).ConfigureAwait(false);
+        await output.WriteLineAsync($"app {app.GetProperty("id").GetString()} version {app.GetProperty("version").GetString()}").ConfigureAwait(false);
+        await output.WriteLineAsync($"command: {(app.TryGetProperty("cmd", out var cmd) ? cmd.GetString() : string.Join(' ', app.GetProperty("args").EnumerateArray().Select(a => a.GetString())))}").ConfigureAwait(false);
+        await output.WriteLineAsync($"instances: {app.GetProperty("instances").GetInt32()}, running {app.GetProperty("tasksRunning").GetInt32()}, staged {app.GetProperty("tasksStaged").GetInt32()}").ConfigureAwait(false);
+        if (app.TryGetProperty("waiting", out var waiting)) await output.WriteLineAsync($"waiting: {waiting.GetString()}").ConfigureAwait(false);
+        await output.WriteLineAsync($"{"TASK",-28} {"STATE",-14} {"HOST",-16} VERSION").ConfigureAwait(false);
+        foreach (var t in app.GetProperty("tasks").EnumerateArray())
+        {
+            await output.WriteLineAsync($"{t.GetProperty("id").GetString(),-28} {t.GetProperty("state").GetString(),-14} " +
+                $"{(t.TryGetProperty("host", out var h) ? h.GetString() : "-"),-16} {t.GetProperty("version").GetString()}").ConfigureAwait(false);
+        }
+        return ExitCodes.Success;
+    }
+
+    public async Task<int> ChangeAsync(HttpMethod method, string path, string? body, string done, CancellationToken ct)
+    {
+        var (status, text) = await client.SendAsync(method, path, body, ct).ConfigureAwait(false);
+        var answer = Check(status, text);
+        await output.WriteLineAsync($"{done} (version {answer.GetProperty("version").GetString()}, deployment {answer.GetProperty("deploymentId").GetString()})").ConfigureAwait(false);
+        return ExitCodes.Success;
+    }
+
+    /// <summary>--json: the API's answer to a GET, unchanged.</summary>
+    public async Task<int> RawAsync(string path, CancellationToken ct)
+    {
+        var (status, body) = await client.SendAsync(HttpMethod.Get, path, null, ct).ConfigureAwait(false);
+        Check(status, body);
+        await output.WriteLineAsync(body).ConfigureAwait(false);
+        return ExitCodes.Success;
+    }
+
+    public static string Normalise(string id) => id.StartsWith('/') ? id : "/" + id;
+
+    /// <summary>The answer's JSON on success; otherwise a <see cref="CliException"/> with the master's message (exit 2 for invalid input).</summary>
+    private static JsonElement Check(int status, string body)
+    {
+        JsonElement root = default;
+        try
+        {
+            root = JsonDocument.Parse(body.Length == 0 ? "{}" : body).RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            if (status is >= 200 and < 300) throw new CliException("the master sent an answer that is not JSON", ExitCodes.RuntimeError);
+        }
+        if (status is >= 200 and < 300) return root;
+        var message = root.ValueKind == JsonValueKind.Object && (root.TryGetProperty("message", out var m) || root.TryGetProperty("error", out m))
+            ? m.GetString()
+            : $"HTTP {status}";
+        throw new CliException($"master: {message}", status is 400 or 422 ? ExitCodes.UsageError : ExitCodes.RuntimeError);
+    }
+}

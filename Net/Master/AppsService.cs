@@ -1,0 +1,134 @@
+using Microsoft.Extensions.Logging;
+using MiniMesos.Core.Frameworks;
+using MiniMesos.Core.Frameworks.Apps;
+using MiniMesos.Core.Model;
+using MiniMesos.Net.Raft;
+
+namespace MiniMesos.Net.Master;
+
+/// <summary>
+/// The built-in apps framework on the leader: on every state change (and at least once a second) it asks
+/// <see cref="AppScheduler.Decide"/> what to launch and kill so each app converges to its instances, and does it
+/// through the master (launches are committed like one-shot tasks, then sent to the agent). Launch backoffs,
+/// requested kills and the latest wait reasons live here, in memory: a new leader starts them afresh.
+/// </summary>
+internal sealed class AppsService(MasterService master, TimeProvider time, ILogger logger)
+{
+    private static readonly TimeSpan Period = TimeSpan.FromSeconds(1);
+
+    private readonly object _gate = new();
+    private readonly Dictionary<string, LaunchBackoff> _backoffs = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _killRequested = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _seenEnded = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _seenReady = new(StringComparer.Ordinal);
+    private Dictionary<string, AppWait> _waits = new(StringComparer.Ordinal);
+    private bool _primed;
+    private long _serial = 1;
+
+    /// <summary>Why the app is short of instances right now (null when nothing waits).</summary>
+    public AppWait? Waiting(string appId)
+    {
+        lock (_gate) return _waits.GetValueOrDefault(appId);
+    }
+
+    public LaunchBackoff? Backoff(string appId)
+    {
+        lock (_gate) return _backoffs.GetValueOrDefault(appId);
+    }
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.WhenAny(master.WaitForChangeAsync(cancellationToken), Task.Delay(Period, time, cancellationToken)).ConfigureAwait(false);
+                if (cancellationToken.IsCancellationRequested) return;
+                await ReconcileAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (NotLeaderException)
+            {
+            }
+            catch (Exception e)
+            {
+                // Keep going: one bad pass (e.g. a proposal timing out) must not stop the apps framework.
+                logger.LogError("apps loop: {Error}", e.Message);
+            }
+        }
+    }
+
+    /// <summary>One pass: observe ended instances (backoff), decide, kill, launch. Only the leader acts.</summary>
+    public async Task ReconcileAsync(CancellationToken cancellationToken)
+    {
+        if (!master.IsLeader)
+        {
+            lock (_gate) _primed = false;
+            return;
+        }
+        var (apps, tasks, agentsById, agents) = master.AppsView();
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var appsById = apps.ToDictionary(a => a.Id, StringComparer.Ordinal);
+        AppDecisions decisions;
+        List<TaskRecord> orphans;
+        lock (_gate)
+        {
+            var instances = AppInputs.Instances(appsById, tasks, agentsById, _killRequested);
+            ObserveLocked(appsById, instances, now);
+            _serial = AppInputs.NextSerial(tasks, _serial);
+            var offers = AppInputs.Offers(agents, tasks, now);
+            decisions = AppScheduler.Decide(new AppSchedulerInput(apps, instances, offers, _backoffs, now, _serial));
+            _serial = decisions.NextSerial;
+            _waits = decisions.Waits.ToDictionary(w => w.AppId, StringComparer.Ordinal);
+            orphans = tasks.Where(t => t.Spec.AppId is { } id && !appsById.ContainsKey(id) && !t.State.IsTerminal() && !_killRequested.Contains(t.Id))
+                .ToList();
+            foreach (var kill in decisions.Kills) _killRequested.Add(kill.InstanceId);
+            foreach (var orphan in orphans) _killRequested.Add(orphan.Id);
+        }
+        foreach (var kill in decisions.Kills)
+        {
+            logger.LogInformation("app {App}: killing {Task}: {Reason}", kill.AppId, kill.InstanceId, kill.Reason);
+            await master.KillAsync(kill.InstanceId, cancellationToken).ConfigureAwait(false);
+        }
+        foreach (var orphan in orphans)
+        {
+            logger.LogInformation("app {App} was removed: killing {Task}", orphan.Spec.AppId, orphan.Id);
+            await master.KillAsync(orphan.Id, cancellationToken).ConfigureAwait(false);
+        }
+        foreach (var launch in decisions.Launches)
+        {
+            var app = appsById[launch.AppId];
+            var spec = TaskSpecBuilder.ForApp(app, launch, agentsById[launch.AgentId].Hostname);
+            await master.LaunchPlacedAsync(launch.Task.TaskId, spec, launch.AgentId, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Updates launch backoffs from instances that ended on their own or became ready since the last pass. The
+    /// first pass as leader only records what had already happened, so a fail-over does not delay every app.
+    /// </summary>
+    private void ObserveLocked(Dictionary<string, AppSpec> apps, List<AppInstance> instances, long now)
+    {
+        foreach (var instance in instances)
+        {
+            if (!apps.TryGetValue(instance.AppId, out var app)) continue;
+            var ended = instance.State.IsTerminal();
+            var ready = RolloutPlanner.IsReady(app, instance);
+            if (ended && !_seenEnded.Add(instance.Id)) continue;
+            if (ready && !_seenReady.Add(instance.Id)) continue;
+            if (!ended && !ready) continue;
+            if (!_primed) continue;
+            var before = _backoffs.GetValueOrDefault(instance.AppId) ?? LaunchBackoff.None;
+            var after = before.After(app, instance, now);
+            if (after.Failures > before.Failures)
+                logger.LogWarning("app {App}: instance {Task} ended ({State}); next launch in {Delay:0.###} s", app.Id, instance.Id,
+                    instance.State.ToWire(), after.DelaySeconds);
+            _backoffs[instance.AppId] = after;
+        }
+        _primed = true;
+        foreach (var id in _backoffs.Keys.Where(id => !apps.ContainsKey(id)).ToList()) _backoffs.Remove(id);
+    }
+}

@@ -1,0 +1,138 @@
+using MiniMesos.Core.Frameworks.Apps;
+using MiniMesos.Net.MessagePack;
+
+namespace MiniMesos.Net.Protocol;
+
+/// <summary>
+/// An <see cref="AppSpec"/> as one positional MessagePack array (fields in declaration order, nil for
+/// absent optionals), shared by the PutApp command and the state snapshot.
+/// </summary>
+internal static class AppSpecCodec
+{
+    private const int Fields = 18;
+    private const string What = "app spec";
+
+    public static void Write(ref MessagePackWriter w, AppSpec app)
+    {
+        w.WriteArrayHeader(Fields);
+        w.WriteString(app.Id);
+        w.WriteString(app.Cmd);
+        WriteStrings(ref w, app.Args);
+        WriteMap(ref w, app.Env);
+        w.WriteDouble(app.Cpus);
+        w.WriteDouble(app.Mem);
+        w.WriteDouble(app.Disk);
+        w.WriteInt64(app.Ports);
+        w.WriteInt64(app.Instances);
+        w.WriteString(app.User);
+        WriteMap(ref w, app.Labels);
+        if (app.Constraints is null) w.WriteNil();
+        else
+        {
+            w.WriteArrayHeader(app.Constraints.Count);
+            foreach (var c in app.Constraints) WriteStrings(ref w, c);
+        }
+        if (app.HealthChecks is null) w.WriteNil();
+        else
+        {
+            w.WriteArrayHeader(app.HealthChecks.Count);
+            foreach (var h in app.HealthChecks)
+            {
+                w.WriteArrayHeader(8);
+                w.WriteString(h.Protocol);
+                w.WriteString(h.Command);
+                w.WriteString(h.Path);
+                w.WriteInt64(h.PortIndex);
+                w.WriteDouble(h.GracePeriodSeconds);
+                w.WriteDouble(h.IntervalSeconds);
+                w.WriteDouble(h.TimeoutSeconds);
+                w.WriteInt64(h.MaxConsecutiveFailures);
+            }
+        }
+        w.WriteDouble(app.BackoffSeconds);
+        w.WriteDouble(app.BackoffFactor);
+        w.WriteDouble(app.MaxLaunchDelaySeconds);
+        if (app.UpgradeStrategy is null) w.WriteNil();
+        else
+        {
+            w.WriteArrayHeader(2);
+            w.WriteDouble(app.UpgradeStrategy.MinimumHealthCapacity);
+            w.WriteDouble(app.UpgradeStrategy.MaximumOverCapacity);
+        }
+        w.WriteString(app.Version);
+    }
+
+    public static AppSpec Read(ref MessagePackReader r)
+    {
+        var count = r.ReadArrayHeader();
+        if (count != Fields) throw new ProtocolException($"{What} has {count} fields, expected {Fields}");
+        var id = MessagePackFields.RequiredString(ref r, What);
+        var cmd = r.ReadString();
+        var args = ReadStrings(ref r);
+        var env = ReadMap(ref r);
+        var cpus = r.ReadDouble();
+        var mem = r.ReadDouble();
+        var disk = r.ReadDouble();
+        var ports = r.ReadInt32();
+        var instances = r.ReadInt32();
+        var user = r.ReadString();
+        var labels = ReadMap(ref r);
+        List<IReadOnlyList<string>>? constraints = null;
+        if (!r.TryReadNil())
+        {
+            constraints = [];
+            for (var n = r.ReadArrayHeader(); n > 0; n--) constraints.Add(ReadStrings(ref r) ?? []);
+        }
+        List<HealthCheckSpec>? checks = null;
+        if (!r.TryReadNil())
+        {
+            checks = [];
+            for (var n = r.ReadArrayHeader(); n > 0; n--)
+            {
+                if (r.ReadArrayHeader() != 8) throw new ProtocolException($"{What}: a health check needs 8 fields");
+                checks.Add(new HealthCheckSpec(MessagePackFields.RequiredString(ref r, What), r.ReadString(), r.ReadString(), r.ReadInt32(),
+                    r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadInt32()));
+            }
+        }
+        var backoff = r.ReadDouble();
+        var factor = r.ReadDouble();
+        var maxDelay = r.ReadDouble();
+        UpgradeStrategy? upgrade = null;
+        if (!r.TryReadNil())
+        {
+            if (r.ReadArrayHeader() != 2) throw new ProtocolException($"{What}: upgradeStrategy needs 2 fields");
+            upgrade = new UpgradeStrategy(r.ReadDouble(), r.ReadDouble());
+        }
+        var version = MessagePackFields.RequiredString(ref r, What);
+        return new AppSpec(id, cmd, args, env, cpus, mem, disk, ports, instances, user, labels, constraints, checks, backoff, factor, maxDelay,
+            upgrade, version);
+    }
+
+    private static void WriteStrings(ref MessagePackWriter w, IReadOnlyList<string>? values)
+    {
+        if (values is null)
+        {
+            w.WriteNil();
+            return;
+        }
+        w.WriteArrayHeader(values.Count);
+        foreach (var v in values) w.WriteString(v);
+    }
+
+    private static List<string>? ReadStrings(ref MessagePackReader r)
+    {
+        if (r.TryReadNil()) return null;
+        var list = new List<string>();
+        for (var n = r.ReadArrayHeader(); n > 0; n--) list.Add(MessagePackFields.RequiredString(ref r, What));
+        return list;
+    }
+
+    private static void WriteMap(ref MessagePackWriter w, IReadOnlyDictionary<string, string>? map)
+    {
+        if (map is null) w.WriteNil();
+        else MessagePackFields.WriteStringMap(ref w, map);
+    }
+
+    private static Dictionary<string, string>? ReadMap(ref MessagePackReader r) =>
+        r.TryReadNil() ? null : MessagePackFields.ReadStringMap(ref r, What);
+}

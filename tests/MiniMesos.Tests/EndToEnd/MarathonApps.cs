@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+
+namespace MiniMesos.Tests.EndToEnd;
+
+/// <summary>
+/// A cluster of agents with distinct hostnames and an HTTP client for /v2. App processes write their pid to a
+/// file so a test can kill one, and disposal kills every one left (agents deliberately leave tasks running).
+/// </summary>
+internal sealed class MarathonApps : IAsyncDisposable
+{
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(40);
+
+    private MarathonApps(InProcessCluster cluster)
+    {
+        Cluster = cluster;
+        Http = new HttpClient { BaseAddress = new Uri($"http://{cluster.Api}") };
+        Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", cluster.Secret.Token);
+        Pids = Directory.CreateDirectory(Path.Combine(cluster.Dir, "pids")).FullName;
+    }
+
+    public InProcessCluster Cluster { get; }
+    public HttpClient Http { get; }
+    public string Pids { get; }
+
+    public static async Task<MarathonApps> StartAsync(int agents)
+    {
+        var cluster = await InProcessCluster.StartAsync(agents: 0);
+        for (var i = 1; i <= agents; i++) await cluster.StartAgentAsync($"agent{i}", cluster.Secret, "test", hostname: $"pi{i}");
+        return new MarathonApps(cluster);
+    }
+
+    /// <summary>A long-running command that records its pid (exec keeps the shell's pid for sleep).</summary>
+    public string SleeperCmd => $"echo $$ > {Pids}/$MINIMESOS_TASK_ID.pid; exec sleep 120";
+
+    public async Task<(int Status, JsonElement Body)> SendAsync(HttpMethod method, string path, string? json = null)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (json is not null) request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+        using var response = await Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return ((int)response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
+    }
+
+    public async Task<JsonElement> AppAsync(string id) => (await SendAsync(HttpMethod.Get, $"/v2/apps{id}")).Body.GetProperty("app");
+
+    /// <summary>Polls the app until <paramref name="done"/> holds; fails with the last answer seen.</summary>
+    public async Task<JsonElement> WaitForAppAsync(string id, Func<JsonElement, bool> done, string what)
+    {
+        var watch = Stopwatch.StartNew();
+        JsonElement app = default;
+        while (watch.Elapsed < Patience)
+        {
+            app = await AppAsync(id);
+            if (done(app)) return app;
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"{what}: not reached in {Patience.TotalSeconds} s; last seen {app}\nlog:\n{Cluster.Log}");
+    }
+
+    public static List<JsonElement> Tasks(JsonElement app) => app.GetProperty("tasks").EnumerateArray().ToList();
+
+    public async ValueTask DisposeAsync()
+    {
+        await Cluster.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Kills every app process still alive (call before the cluster's directory goes away).</summary>
+    public void KillLeftovers()
+    {
+        foreach (var file in Directory.GetFiles(Pids, "*.pid"))
+        {
+            if (int.TryParse(File.ReadAllText(file).Trim(), out var pid))
+            {
+                try
+                {
+                    Process.GetProcessById(pid).Kill();
+                }
+                catch (ArgumentException)
+                {
+                }
+                catch (InvalidOperationException)
+                {
+                }
+            }
+        }
+    }
+}
