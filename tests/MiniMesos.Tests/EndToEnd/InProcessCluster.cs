@@ -69,10 +69,28 @@ internal sealed class InProcessCluster : IAsyncDisposable
         Directory.Delete(Dir, recursive: true);
     }
 
+    private static int _nextPort = 20_000 + Random.Shared.Next(10_000);
+
+    /// <summary>
+    /// A port that is free now, taken below the kernel's ephemeral range (32768+): a port the kernel hands out
+    /// for bind(0) can be reused at once for some outgoing connection before the test binds it.
+    /// </summary>
     public static int FreePort()
     {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
+        while (true)
+        {
+            var port = Interlocked.Increment(ref _nextPort);
+            if (port >= 32_000) Interlocked.CompareExchange(ref _nextPort, 20_000, port);
+            using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            try
+            {
+                socket.Bind(new IPEndPoint(IPAddress.Loopback, port));
+                return port;
+            }
+            catch (SocketException)
+            {
+                // in use: try the next one
+            }
+        }
     }
 }
