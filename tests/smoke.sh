@@ -20,9 +20,17 @@ set -e
 [ "$code" = 3 ] || { echo "smoke: run exited $code, expected 3"; cat "$log"; exit 1; }
 [ "$out" = hello ] || { echo "smoke: run printed '$out', expected 'hello'"; exit 1; }
 
+# A task still running when dev stops must not outlive it (dev is throw-away).
+marker="smoke-$$-$RANDOM"
+"$bin" run --detach --name lingering --token "$token" --master "127.0.0.1:$api_port" -- sh -c "echo $marker; exec sleep 300" >/dev/null
+for _ in $(seq 1 50); do pgrep -f "$marker" >/dev/null && break; sleep 0.1; done
+pgrep -f "$marker" >/dev/null || { echo "smoke: the long task never started"; cat "$log"; exit 1; }
+
 start=$(date +%s%N); "$bin" --help >/dev/null; end=$(date +%s%N)
 rss=$(awk '/VmRSS/ {print $2}' "/proc/$dev/status")
 kill -TERM "$dev"; dev_code=0; wait "$dev" || dev_code=$?
 [ "$dev_code" = 0 ] || { echo "smoke: dev exited $dev_code after SIGTERM"; cat "$log"; exit 1; }
 grep -q "master shutting down" "$log" || { echo "smoke: no clean shutdown line"; cat "$log"; exit 1; }
-echo "smoke: ok (run exit 3 + output; --help $(( (end - start) / 1000000 )) ms; dev idle RSS ${rss} KiB; SIGTERM exit 0)"
+sleep 0.5
+if pgrep -f "$marker" >/dev/null; then echo "smoke: a task outlived minimesos dev"; pgrep -af "$marker"; pkill -9 -f "$marker"; exit 1; fi
+echo "smoke: ok (run exit 3 + output; no task outlives dev; --help $(( (end - start) / 1000000 )) ms; dev idle RSS ${rss} KiB; SIGTERM exit 0)"

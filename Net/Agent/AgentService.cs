@@ -71,6 +71,10 @@ internal sealed class AgentService(ITaskLauncher launcher, string workDir, ILogg
         await task.KillAsync(TimeSpan.FromMilliseconds(kill.GraceMs), CancellationToken.None).ConfigureAwait(false);
     }
 
+    /// <summary>Kills every running task (dev mode's throw-away cluster must not leave processes behind).</summary>
+    public Task KillAllAsync(TimeSpan gracePeriod) =>
+        Task.WhenAll(_running.Keys.Select(id => KillAsync(new KillTask(id, (long)gracePeriod.TotalMilliseconds))));
+
     /// <summary>Updates not yet acknowledged, oldest first: what a new connection must resend.</summary>
     public IReadOnlyList<StatusUpdate> Unacknowledged()
     {

@@ -152,6 +152,8 @@ internal static class HostCommands
                     Console.WriteLine($"minimesos dev is ready: API http://{api}, data in {dir}");
                     Console.WriteLine($"try: minimesos run {tokenHint}--master {api} -- sh -c 'echo hello from $(hostname)'");
                     await Task.WhenAll(masterStopped, agent.Stopped).ConfigureAwait(false);
+                    // Tasks outlive an agent by design (it reattaches them after a restart); a dev cluster is thrown away.
+                    await agent.Service.KillAllAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
                 }).ConfigureAwait(false);
             }
             finally
