@@ -148,7 +148,7 @@ internal static class HostCommands
                     var agent = AgentHost.Start(new AgentOptions([(clusterEndpoint.Address.ToString(), clusterEndpoint.Port)], Path.Combine(dir, "agent"),
                         Defaults.ClusterName, secret, parse.GetValue(isolation), overrides), logs, ct);
                     await agent.Connector.Registered.Task.WaitAsync(ct).ConfigureAwait(false);
-                    var tokenHint = secret.Source == "generated" ? $"--token {secret.Token} " : "";
+                    var tokenHint = secret.Source == "generated" ? $"--token {secret.Token} " : "--token <your token> ";
                     Console.WriteLine($"minimesos dev is ready: API http://{api}, data in {dir}");
                     Console.WriteLine($"try: minimesos run {tokenHint}--master {api} -- sh -c 'echo hello from $(hostname)'");
                     await Task.WhenAll(masterStopped, agent.Stopped).ConfigureAwait(false);
