@@ -30,6 +30,7 @@ internal static class ApiServer
         app.Use(new BearerAuth(token).InvokeAsync);
         app.Use(AnswerLostLeadershipAsync);
         app.Use(new LeaderForwarder(context).InvokeAsync);
+        app.Use(new ReadBarrier(context).InvokeAsync);
         app.MapGet("/metrics", () => Results.Text(metrics.Render(), "text/plain; version=0.0.4; charset=utf-8"));
         app.MapGet("/health", () => ApiResults.Json(new HealthView("ok"), ApiJsonContext.Api.HealthView));
         app.MapGet("/v1/status", () => ApiResults.Json(StatusEndpoint.View(context), ApiJsonContext.Api.StatusView));

@@ -19,6 +19,9 @@ internal sealed class RaftHost : IReplicatedLog, IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Channel<Input> _inputs = Channel.CreateUnbounded<Input>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Dictionary<ulong, (ulong Term, TaskCompletionSource Done)> _proposals = [];
+    private readonly Dictionary<ulong, TaskCompletionSource> _reads = [];
+    private readonly List<(ulong Index, TaskCompletionSource Done)> _confirmedReads = [];
+    private ulong _nextRead;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private readonly Task _ticker;
@@ -56,6 +59,18 @@ internal sealed class RaftHost : IReplicatedLog, IAsyncDisposable
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         if (!_inputs.Writer.TryWrite(new Input.Propose(command, done)))
+            done.TrySetException(new NotLeaderException(0, "this master is shutting down"));
+        return done.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// A linearizable read barrier (ReadIndex): completes once this master has confirmed with a quorum that it still
+    /// leads and has applied everything committed before the call, so state read afterwards is not stale.
+    /// </summary>
+    public Task ReadBarrierAsync(CancellationToken cancellationToken)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_inputs.Writer.TryWrite(new Input.Read(done)))
             done.TrySetException(new NotLeaderException(0, "this master is shutting down"));
         return done.Task.WaitAsync(cancellationToken);
     }
@@ -154,6 +169,12 @@ internal sealed class RaftHost : IReplicatedLog, IAsyncDisposable
             case Input.Propose p:
                 Track(_node.Propose(p.Command), p.Done);
                 break;
+            case Input.Read r:
+                var id = ++_nextRead;
+                var read = _node.RequestRead(id);
+                if (read.IsAccepted) _reads[id] = r.Done;
+                else r.Done.TrySetException(new NotLeaderException(read.LeaderHint, "this master is not the leader"));
+                break;
             case Input.Membership m:
                 Track(_node.ProposeConfigChange(m.Change), m.Done);
                 break;
@@ -184,7 +205,18 @@ internal sealed class RaftHost : IReplicatedLog, IAsyncDisposable
                 else waiter.Done.TrySetException(new NotLeaderException(0, "the change was overwritten by a new leader; retry"));
             }
         }
+        foreach (var state in ready.ReadStates)
+        {
+            if (_reads.Remove(state.RequestId, out var waiter)) _confirmedReads.Add((state.Index, waiter));
+        }
         _node.Advance(ready);
+        // Serve confirmed reads once their index is applied here.
+        for (var i = _confirmedReads.Count - 1; i >= 0; i--)
+        {
+            if (_confirmedReads[i].Index > _node.AppliedIndex) continue;
+            _confirmedReads[i].Done.TrySetResult();
+            _confirmedReads.RemoveAt(i);
+        }
         if (ready.CommittedEntries.Count > 0 && _node.AppliedIndex - _node.SnapshotIndex >= _compactEvery)
             _node.Compact(_node.AppliedIndex, _machine.Snapshot());
     }
@@ -193,6 +225,10 @@ internal sealed class RaftHost : IReplicatedLog, IAsyncDisposable
     {
         foreach (var (_, waiter) in _proposals) waiter.Done.TrySetException(new NotLeaderException(0, reason));
         _proposals.Clear();
+        // A read that was not confirmed before leadership moved never will be (the core drops it).
+        foreach (var waiter in _reads.Values.Concat(_confirmedReads.Select(r => r.Done))) waiter.TrySetException(new NotLeaderException(0, reason));
+        _reads.Clear();
+        _confirmedReads.Clear();
     }
 
     private RaftStatus Snapshot() => new(_node.Id, _node.Role, _node.Term, _node.Leader, _node.CommitIndex, _node.AppliedIndex,
@@ -217,5 +253,7 @@ internal sealed class RaftHost : IReplicatedLog, IAsyncDisposable
         }
 
         public sealed record Membership(ConfigChange Change, TaskCompletionSource Done) : Input;
+
+        public sealed record Read(TaskCompletionSource Done) : Input;
     }
 }

@@ -192,6 +192,9 @@ majority=(); for i in 1 2 3; do [ "$i" != "$L3" ] && majority+=("$i"); done
   [ "${r%% *}" = 201 ] && jq -r .id <<<"${r#* }" >>"$T/acked"
   echo "${r%% *}" >"$T/isolated-write" ) &
 ISOWRITE=$!
+# A read from the isolated leader must not be answered from its possibly stale state (ReadIndex needs a quorum).
+( r=$(API_TIMEOUT=8 api "$L3" GET /v1/tasks); echo "${r%% *}" >"$T/isolated-read" ) &
+ISOREAD=$!
 STEP_MS=""
 for _ in $(seq 1 100); do
   role=$(status_field "$L3" .role)
@@ -224,6 +227,8 @@ done
 FINAL_LEADER=$(leader_index 1 2 3)
 log "converged: leader ${FINAL_LEADER:-?}, leader/term/applied $a"
 wait "$ISOWRITE" 2>/dev/null || true
+wait "$ISOREAD" 2>/dev/null || true
+[ "$(cat "$T/isolated-read" 2>/dev/null)" != 200 ] || violation "the isolated leader answered a read (GET /v1/tasks) from its own, possibly stale, state"
 
 # ---- 4. power cycle: every master killed at once, then all restarted: the cluster re-forms by itself,
 #         keeps every acknowledged write, and no master bootstraps a second time
@@ -260,7 +265,7 @@ echo "  acknowledged writes:   $(acked_ids | sort -u | wc -l) ($(awk '$2 != 201'
 echo "  lost acknowledged:     $lost"
 echo "  client POST latency:   median $(awk '$2 == 201 { print $4 }' "$T/client.log" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }') s ($(wc -l <"$T/client.log") attempts through a follower)"
 echo "  kill -9 failover:      ${FAILOVER_MS:-?} ms (kill of leader to first acknowledged write through a survivor)"
-echo "  isolated leader:       stepped down after ${STEP_MS:-?} ms (a write sent to it got HTTP $(cat "$T/isolated-write" 2>/dev/null || echo '?')); majority leader after $NEWLEADER_MS ms; $part_acked writes on the majority side"
+echo "  isolated leader:       stepped down after ${STEP_MS:-?} ms (a write sent to it got HTTP $(cat "$T/isolated-write" 2>/dev/null || echo '?'), a read HTTP $(cat "$T/isolated-read" 2>/dev/null || echo '?')); majority leader after $NEWLEADER_MS ms; $part_acked writes on the majority side"
 echo "  power cycle:           all 3 masters killed -9 and restarted: leader again after ${REFORM_MS:-?} ms, one bootstrap per master"
 echo "  leaders by term:       $(sort -nu "$T/terms" | wc -l) terms with a leader, none with two ($samples status samples)"
 if [ "$failed" != 0 ]; then
