@@ -101,14 +101,7 @@ internal sealed class ApiClient : IDisposable
                     HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
                 await EnsureSuccessAsync(response, ct).ConfigureAwait(false);
                 await using var body = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
-                var buffer = new byte[16 * 1024];
-                int n;
-                while ((n = await body.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
-                {
-                    await output.WriteAsync(buffer.AsMemory(0, n), ct).ConfigureAwait(false);
-                    await output.FlushAsync(ct).ConfigureAwait(false);
-                    offset += n;
-                }
+                await CopyAsync(body, output, n => offset += n, ct).ConfigureAwait(false);
                 return;
             }
             catch (HttpRequestException) when (attempt < 3 && !ct.IsCancellationRequested)
@@ -119,6 +112,39 @@ internal sealed class ApiClient : IDisposable
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(500), ct).ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>Copies a streaming GET (e.g. /v1/events) to <paramref name="output"/> until the master ends it or <paramref name="ct"/> fires.</summary>
+    public async Task StreamAsync(string path, Stream output, CancellationToken ct)
+    {
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.GetAsync(path, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new CliException($"cannot reach the master at {_master}: {e.Message} (set --master or MINIMESOS_MASTER)", ExitCodes.RuntimeError);
+        }
+        using (response)
+        {
+            await EnsureSuccessAsync(response, ct).ConfigureAwait(false);
+            await using var body = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+            await CopyAsync(body, output, null, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Copies as data arrives, flushing each piece so a terminal or a pipe sees output at once.</summary>
+    private static async Task CopyAsync(Stream from, Stream to, Action<int>? copied, CancellationToken ct)
+    {
+        var buffer = new byte[16 * 1024];
+        int n;
+        while ((n = await from.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
+        {
+            await to.WriteAsync(buffer.AsMemory(0, n), ct).ConfigureAwait(false);
+            await to.FlushAsync(ct).ConfigureAwait(false);
+            copied?.Invoke(n);
         }
     }
 

@@ -17,6 +17,7 @@ internal static class CommandLine
         root.Subcommands.Add(RunCli.Command());
         root.Subcommands.Add(StatusCli.Command());
         root.Subcommands.Add(TaskCli.Task());
+        root.Subcommands.Add(EventsCli.Command());
         root.Subcommands.Add(AppCli.Command());
         root.Subcommands.Add(CompletionCli.Command(root));
         var version = new Command("version", "Print the version and exit.");

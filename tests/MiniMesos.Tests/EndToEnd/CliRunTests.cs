@@ -100,6 +100,35 @@ public sealed class CliRunTests
     }
 
     [Fact]
+    public async Task EventsFollowsStateChangesAsJsonLines()
+    {
+        await using var cluster = await InProcessCluster.StartAsync();
+        using var client = cluster.Client();
+        var task = await client.SubmitAsync(new MiniMesos.Net.Http.TaskSubmitRequest(["true"], null, "ev", 0.1, 16, null), CancellationToken.None);
+        var info = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "minimesos.dll"), "events", "--since", "0", "--master", $"127.0.0.1:{cluster.Api.Port}" })
+            info.ArgumentList.Add(arg);
+        info.Environment["MINIMESOS_TOKEN"] = cluster.Secret.Token;
+        using var events = System.Diagnostics.Process.Start(info)!;
+        try
+        {
+            var states = new List<string>();
+            while (!states.Contains("TASK_FINISHED"))
+            {
+                var line = await events.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
+                if (line is null) Assert.Fail($"events ended early: {await events.StandardError.ReadToEndAsync()}");
+                using var json = System.Text.Json.JsonDocument.Parse(line!);
+                if (json.RootElement.GetProperty("id").GetString() == task.Id) states.Add(json.RootElement.GetProperty("state").GetString()!);
+            }
+            Assert.Equal("TASK_STAGING", states[0]);
+        }
+        finally
+        {
+            events.Kill();
+        }
+    }
+
+    [Fact]
     public async Task HelpAndVersionWork()
     {
         var (code, stdout, _) = await CliProcess.RunAsync(["--help"]);
