@@ -154,6 +154,7 @@ internal static class HostCommands
                     await Task.WhenAll(masterStopped, agent.Stopped).ConfigureAwait(false);
                     // Tasks outlive an agent by design (it reattaches them after a restart); a dev cluster is thrown away.
                     await agent.Service.KillAllAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+                    if (agent.Service.Launcher is Isolation.IsolatedTaskLauncher { CgroupGroupDir: { } group }) TryRemoveEmptyCgroup(group);
                 }).ConfigureAwait(false);
             }
             finally
@@ -162,6 +163,23 @@ internal static class HostCommands
             }
         });
         return command;
+    }
+
+    /// <summary>rmdir of the dev agent's task-cgroup group once its tasks are gone (fails harmlessly if one lingers).</summary>
+    private static void TryRemoveEmptyCgroup(string dir)
+    {
+        for (var attempt = 0; attempt < 20 && Directory.Exists(dir); attempt++)
+        {
+            try
+            {
+                foreach (var child in Directory.GetDirectories(dir)) Directory.Delete(child);
+                Directory.Delete(dir);
+            }
+            catch (IOException)
+            {
+                Thread.Sleep(50); // EBUSY right after the last task exited
+            }
+        }
     }
 
     /// <summary>Runs a host until SIGINT/SIGTERM; startup failures are one line and exit code 1.</summary>

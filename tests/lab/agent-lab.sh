@@ -18,6 +18,9 @@ cleanup() {
   for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
   # Tasks outlive a killed agent by design: end them through their cgroups' init processes.
   pkill -9 -f "minimesos __task-init" 2>/dev/null || true
+  # The agent's task-cgroup group (empty once its tasks are gone); rmdir refuses anything still in use.
+  sleep 0.3; cg=$(awk '{ for (i = 7; i <= NF; i++) if ($i == "-") { if ($(i + 1) == "cgroup2") { print $5; exit } break } }' /proc/self/mountinfo)
+  [ -n "$cg" ] && for d in "$cg"/minimesos/*/ "$cg"/minimesos; do rmdir "$d" 2>/dev/null || true; done
   if [ "$rc" != 0 ]; then for f in "$T"/*.log; do echo "--- $(basename "$f")"; tail -n 20 "$f"; done; fi
   "$HERE/netlab.sh" down >/dev/null 2>&1 || true
   rm -rf "$T"
