@@ -21,6 +21,8 @@ internal sealed class HealthProbes(ITaskLauncher launcher)
         Timeout = Timeout.InfiniteTimeSpan,
     };
 
+    private static readonly TimeSpan KillWait = TimeSpan.FromSeconds(5);
+
     public async Task<HealthCheckResult> RunAsync(HealthProbe probe, string sandbox, HealthWatch watch, CancellationToken cancellationToken)
     {
         var spec = probe.Spec;
@@ -104,7 +106,8 @@ internal sealed class HealthProbes(ITaskLauncher launcher)
         if (ended != task.Exited)
         {
             await task.KillAsync(TimeSpan.Zero, CancellationToken.None).ConfigureAwait(false);
-            await task.Exited.ConfigureAwait(false);
+            // Bounded, so a command that cannot be reaped never stops its check from running again.
+            await Task.WhenAny(task.Exited, Task.Delay(KillWait, CancellationToken.None)).ConfigureAwait(false);
             return $"timed out after {timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s; the command was killed";
         }
         var exit = await task.Exited.ConfigureAwait(false);
