@@ -16,6 +16,7 @@ internal sealed class HealthChecker(HealthProbes probes, TimeProvider time, ILog
     private readonly Dictionary<string, (string Sandbox, HealthWatch Watch)> _targets = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
     private bool _looping;
+    private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Sends a report to the master when connected (set by the connection, cleared when it ends).</summary>
     public Func<HealthReport, Task>? Publish { get; set; }
@@ -27,6 +28,7 @@ internal sealed class HealthChecker(HealthProbes probes, TimeProvider time, ILog
             if (_stop.IsCancellationRequested) return;
             _schedule.Watch(taskId, watch.Checks, watch.StartedAtMs);
             _targets[taskId] = (sandbox, watch);
+            _wake.TrySetResult();
             if (_looping) return;
             _looping = true;
         }
@@ -54,30 +56,28 @@ internal sealed class HealthChecker(HealthProbes probes, TimeProvider time, ILog
 
     private async Task LoopAsync()
     {
-        try
+        while (!_stop.IsCancellationRequested)
         {
-            while (!_stop.IsCancellationRequested)
+            List<(HealthProbe Probe, string Sandbox, HealthWatch Watch)> due;
+            long? next;
+            Task wake;
+            lock (_gate)
             {
-                List<(HealthProbe Probe, string Sandbox, HealthWatch Watch)> due;
-                long? next;
-                lock (_gate)
+                if (_schedule.Count == 0)
                 {
-                    if (_schedule.Count == 0)
-                    {
-                        _looping = false;
-                        return;
-                    }
-                    var now = Now();
-                    due = _schedule.TakeDue(now).Select(p => (p, _targets[p.TaskId].Sandbox, _targets[p.TaskId].Watch)).ToList();
-                    next = _schedule.NextDueAtMs();
+                    _looping = false;
+                    return;
                 }
-                foreach (var (probe, sandbox, watch) in due) _ = ProbeAsync(probe, sandbox, watch);
-                var sleep = next is { } at ? TimeSpan.FromMilliseconds(Math.Clamp(at - Now(), 10, (long)MaxSleep.TotalMilliseconds)) : MaxSleep;
-                await Task.Delay(sleep, time, _stop.Token).ConfigureAwait(false);
+                if (_wake.Task.IsCompleted) _wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                var now = Now();
+                due = _schedule.TakeDue(now).Select(p => (p, _targets[p.TaskId].Sandbox, _targets[p.TaskId].Watch)).ToList();
+                next = _schedule.NextDueAtMs();
+                wake = _wake.Task;
             }
-        }
-        catch (OperationCanceledException)
-        {
+            foreach (var (probe, sandbox, watch) in due) _ = ProbeAsync(probe, sandbox, watch);
+            var sleep = next is { } at ? TimeSpan.FromMilliseconds(Math.Clamp(at - Now(), 10, (long)MaxSleep.TotalMilliseconds)) : MaxSleep;
+            // A finished probe or a new task wakes the loop, so probes start when due, not at the next tick.
+            await Task.WhenAny(Task.Delay(sleep, time, _stop.Token), wake).ConfigureAwait(false);
         }
         lock (_gate) _looping = false;
     }
@@ -99,7 +99,11 @@ internal sealed class HealthChecker(HealthProbes probes, TimeProvider time, ILog
             result = new HealthCheckResult(false, 0, $"probe error: {e.Message}");
         }
         TaskHealth? report;
-        lock (_gate) report = _schedule.Complete(probe.TaskId, probe.Index, result, Now());
+        lock (_gate)
+        {
+            report = _schedule.Complete(probe.TaskId, probe.Index, result, Now());
+            _wake.TrySetResult();
+        }
         if (report is null) return;
         var check = report.Checks[probe.Index];
         logger.LogInformation("task {Task} health check {Index} ({Protocol}): {Status}{Cause}", probe.TaskId, probe.Index, probe.Spec.Protocol,
