@@ -62,6 +62,12 @@ internal sealed partial class ProcessTaskLauncher : ITaskLauncher
         public async Task KillAsync(TimeSpan gracePeriod, CancellationToken cancellationToken)
         {
             if (_process.HasExited) return;
+            if (gracePeriod <= TimeSpan.Zero)
+            {
+                // No grace: kill the whole tree while the top process still links it (after a SIGTERM its children would be orphans).
+                _process.Kill(entireProcessTree: true);
+                return;
+            }
             _ = kill(Pid, Sigterm);
             var waited = await Task.WhenAny(Exited, Task.Delay(gracePeriod, cancellationToken)).ConfigureAwait(false);
             if (waited != Exited && !_process.HasExited)

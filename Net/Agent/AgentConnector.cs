@@ -69,6 +69,7 @@ internal sealed class AgentConnector(
             finally
             {
                 agent.Publish = null;
+                agent.PublishHealth = null;
             }
             try
             {
@@ -103,6 +104,8 @@ internal sealed class AgentConnector(
 
         agent.Publish = update => SendQuietly(connection, update, cancellationToken);
         foreach (var update in agent.Unacknowledged()) await connection.SendAsync(update, cancellationToken).ConfigureAwait(false);
+        agent.PublishHealth = report => SendQuietly(connection, report, cancellationToken);
+        foreach (var report in agent.LatestHealth()) await connection.SendAsync(report, cancellationToken).ConfigureAwait(false);
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var heartbeat = HeartbeatAsync(connection, stop.Token);

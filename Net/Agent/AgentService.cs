@@ -10,7 +10,7 @@ namespace MiniMesos.Net.Agent;
 /// Runs the tasks the master sends: one sandbox directory each, stdout/stderr files inside, and status
 /// updates kept until the master acknowledges them (resent after a reconnect).
 /// </summary>
-internal sealed class AgentService(ITaskLauncher launcher, string workDir, ILogger logger)
+internal sealed partial class AgentService(ITaskLauncher launcher, string workDir, ILogger logger)
 {
     private const string ReportedMarker = SandboxCollector.ReportedMarker;
     private const string BootIdFile = "/proc/sys/kernel/random/boot_id";
@@ -58,7 +58,11 @@ internal sealed class AgentService(ITaskLauncher launcher, string workDir, ILogg
             }
             logger.LogInformation("task {Task} {What} after the agent restarted", taskId, task.Exited.IsCompleted ? "had ended" : "reattached");
             _running[taskId] = task;
-            if (!task.Exited.IsCompleted) Update(taskId, TaskState.Running, null, null, null);
+            if (!task.Exited.IsCompleted)
+            {
+                Update(taskId, TaskState.Running, null, null, null);
+                ResumeProbing(taskId, sandbox);
+            }
             _ = WatchAsync(taskId, task);
         }
     }
@@ -121,10 +125,11 @@ internal sealed class AgentService(ITaskLauncher launcher, string workDir, ILogg
         var sandbox = Path.Combine(SandboxRoot, launch.TaskId);
         Update(launch.TaskId, TaskState.Starting, null, null, null);
         ILaunchedTask task;
+        Dictionary<string, string> env;
         try
         {
             Directory.CreateDirectory(sandbox);
-            var env = new Dictionary<string, string>(launch.Env, StringComparer.Ordinal)
+            env = new Dictionary<string, string>(launch.Env, StringComparer.Ordinal)
             {
                 ["MINIMESOS_TASK_ID"] = launch.TaskId,
                 ["MINIMESOS_SANDBOX"] = sandbox,
@@ -142,6 +147,7 @@ internal sealed class AgentService(ITaskLauncher launcher, string workDir, ILogg
         _running[launch.TaskId] = task;
         logger.LogInformation("task {Task} running as pid {Pid}", launch.TaskId, task.Pid);
         Update(launch.TaskId, TaskState.Running, null, null, null);
+        StartProbing(launch, sandbox, env);
         await WatchAsync(launch.TaskId, task).ConfigureAwait(false);
     }
 
@@ -149,6 +155,7 @@ internal sealed class AgentService(ITaskLauncher launcher, string workDir, ILogg
     {
         var exit = await task.Exited.ConfigureAwait(false);
         _running.TryRemove(taskId, out _);
+        StopProbing(taskId);
         var killed = _killRequested.TryRemove(taskId, out _);
         var (state, message) = exit switch
         {

@@ -21,6 +21,7 @@ internal static class AgentHost
             launcher.Capabilities.Namespaces ? $"namespaces, cgroup controllers: {string.Join(",", launcher.Capabilities.CgroupControllers)}" : "no isolation");
         var service = new AgentService(launcher, options.WorkDir, logger);
         service.Recover();
+        cancellationToken.Register(service.StopHealthChecks);
         var identity = new HandshakeOptions(AgentId(options.WorkDir), "agent", options.ClusterName, options.Secret.Key);
         var discovery = options.Mdns
             ? NodeDiscovery.Start("agent", options.ClusterName, identity.NodeId, 0, null, null, options.MdnsInterfaces, logger)

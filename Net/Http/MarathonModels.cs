@@ -55,7 +55,8 @@ internal sealed record MarathonTask(
     IReadOnlyList<int> Ports,
     DateTimeOffset StagedAt,
     DateTimeOffset? StartedAt,
-    string? Message);
+    string? Message,
+    IReadOnlyList<MarathonHealthCheckResult>? HealthCheckResults = null);
 
 internal sealed record MarathonTaskList(IReadOnlyList<MarathonTask> Tasks);
 

@@ -15,8 +15,8 @@ internal static class MarathonViews
         var tasks = allTasks.Where(t => t.Spec.AppId == app.Id && !t.State.IsTerminal()).ToList();
         var running = tasks.Count(t => t.State == TaskState.Running);
         var staged = tasks.Count(t => t.State is TaskState.Staging or TaskState.Starting);
-        var healthy = app.HasHealthChecks ? running : 0;
-        var deployment = InDeployment(app, tasks) ? new[] { new MarathonDeploymentRef(DeploymentId(app)) } : [];
+        var (healthy, unhealthy) = MarathonHealthViews.Counts(context.Master, app, tasks);
+        var deployment = InDeployment(context.Master, app, tasks) ? new[] { new MarathonDeploymentRef(DeploymentId(app)) } : [];
         return new MarathonApp(app.Id, app.Cmd, app.Args, app.Env ?? new Dictionary<string, string>(), app.Cpus, app.Mem, app.Disk, app.Instances,
             app.User, app.Constraints ?? [], app.Labels ?? new Dictionary<string, string>(),
             (app.HealthChecks ?? []).Select(h => new MarathonHealthCheck(h.Protocol, h.Command, h.Path, h.PortIndex, h.GracePeriodSeconds,
@@ -24,7 +24,7 @@ internal static class MarathonViews
             Enumerable.Range(0, app.Ports).Select(_ => new MarathonPortDefinition(0, "tcp")).ToList(),
             app.BackoffSeconds, app.BackoffFactor, app.MaxLaunchDelaySeconds,
             new MarathonUpgradeStrategy(app.Upgrade.MinimumHealthCapacity, app.Upgrade.MaximumOverCapacity), app.Version,
-            running, staged, healthy, 0, deployment, context.Apps?.Waiting(app.Id)?.Reason,
+            running, staged, healthy, unhealthy, deployment, context.Apps?.Waiting(app.Id)?.Reason,
             embedTasks ? tasks.Select(t => Task(context.Master, t)).ToList() : null,
             warnings is { Count: > 0 } ? warnings : null, unsupported is { Count: > 0 } ? unsupported : null);
     }
@@ -35,14 +35,16 @@ internal static class MarathonViews
         var ports = t.Spec.Env.TryGetValue("PORTS", out var p) && p.Length > 0 ? p.Split(',').Select(int.Parse).ToList() : [];
         return new MarathonTask(t.Id, t.Spec.AppId ?? "", host, t.AgentId, t.State.ToWire(), t.Spec.AppVersion ?? "", ports,
             DateTimeOffset.FromUnixTimeMilliseconds(t.SubmittedAtMs),
-            t.State == TaskState.Running ? DateTimeOffset.FromUnixTimeMilliseconds(t.UpdatedAtMs) : null, t.Message);
+            t.State == TaskState.Running ? DateTimeOffset.FromUnixTimeMilliseconds(t.UpdatedAtMs) : null, t.Message,
+            MarathonHealthViews.Results(master, t));
     }
 
-    /// <summary>An app is deploying while it does not have exactly its instances, all of the current version.</summary>
-    public static bool InDeployment(AppSpec app, IReadOnlyList<TaskRecord> liveTasks) =>
+    /// <summary>An app is deploying while it does not have exactly its instances, all of the current version, running (and healthy, with checks).</summary>
+    public static bool InDeployment(MasterService master, AppSpec app, IReadOnlyList<TaskRecord> liveTasks) =>
         liveTasks.Count != app.Instances
         || liveTasks.Any(t => t.Spec.AppVersion != app.Version)
-        || liveTasks.Any(t => t.State != TaskState.Running);
+        || liveTasks.Any(t => t.State != TaskState.Running)
+        || (app.HasHealthChecks && liveTasks.Any(t => MarathonHealthViews.Status(master, t) != HealthStatus.Healthy));
 
     public static IReadOnlyList<MarathonDeployment> Deployments(MasterService master)
     {
@@ -51,7 +53,7 @@ internal static class MarathonViews
         foreach (var app in master.Apps())
         {
             var live = tasks.Where(t => t.Spec.AppId == app.Id && !t.State.IsTerminal()).ToList();
-            if (!InDeployment(app, live)) continue;
+            if (!InDeployment(master, app, live)) continue;
             var action = live.Any(t => t.Spec.AppVersion != app.Version) ? "RestartApplication" : "ScaleApplication";
             result.Add(new MarathonDeployment(DeploymentId(app), app.Version, [app.Id], 1, 1, [new MarathonDeploymentAction(action, app.Id)]));
         }

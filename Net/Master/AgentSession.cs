@@ -11,9 +11,9 @@ internal sealed class AgentSession(PeerConnection connection) : IAgentChannel
     private readonly ConcurrentDictionary<long, TaskCompletionSource<LogData>> _reads = new();
     private long _nextRequest;
 
-    public Task LaunchAsync(TaskRecord task, CancellationToken cancellationToken) =>
+    public Task LaunchAsync(TaskRecord task, IReadOnlyList<Core.Frameworks.Apps.HealthCheckSpec>? healthChecks, CancellationToken cancellationToken) =>
         connection.SendAsync(new LaunchTask(task.Id, task.Spec.Name, task.Spec.Argv, task.Spec.Env,
-            task.Spec.Resources.Cpus, task.Spec.Resources.MemMb), cancellationToken).AsTask();
+            task.Spec.Resources.Cpus, task.Spec.Resources.MemMb, healthChecks), cancellationToken).AsTask();
 
     public Task KillAsync(string taskId, TimeSpan gracePeriod, CancellationToken cancellationToken) =>
         connection.SendAsync(new KillTask(taskId, (long)gracePeriod.TotalMilliseconds), cancellationToken).AsTask();

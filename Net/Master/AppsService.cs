@@ -76,7 +76,7 @@ internal sealed class AppsService(MasterService master, TimeProvider time, ILogg
         List<TaskRecord> orphans;
         lock (_gate)
         {
-            var instances = AppInputs.Instances(appsById, tasks, agentsById, _killRequested);
+            var instances = AppInputs.Instances(appsById, tasks, agentsById, _killRequested, master.HealthStatuses());
             ObserveLocked(appsById, instances, now);
             _serial = AppInputs.NextSerial(tasks, _serial);
             var offers = AppInputs.Offers(agents, tasks, now);
@@ -90,13 +90,13 @@ internal sealed class AppsService(MasterService master, TimeProvider time, ILogg
         }
         foreach (var kill in decisions.Kills)
         {
-            logger.LogInformation("app {App}: killing {Task}: {Reason}", kill.AppId, kill.InstanceId, kill.Reason);
-            await master.KillAsync(kill.InstanceId, cancellationToken).ConfigureAwait(false);
+            logger.LogInformation("app {App}: killing {Task}: {Reason}", kill.AppId, kill.InstanceId, KillReason(kill));
+            await master.KillAsync(kill.InstanceId, KillReason(kill), cancellationToken).ConfigureAwait(false);
         }
         foreach (var orphan in orphans)
         {
             logger.LogInformation("app {App} was removed: killing {Task}", orphan.Spec.AppId, orphan.Id);
-            await master.KillAsync(orphan.Id, cancellationToken).ConfigureAwait(false);
+            await master.KillAsync(orphan.Id, $"app {orphan.Spec.AppId} was removed", cancellationToken).ConfigureAwait(false);
         }
         foreach (var launch in decisions.Launches)
         {
@@ -105,6 +105,13 @@ internal sealed class AppsService(MasterService master, TimeProvider time, ILogg
             await master.LaunchPlacedAsync(launch.Task.TaskId, spec, launch.AgentId, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>The kill's reason; an unhealthy instance's also names the last failure its checks saw.</summary>
+    private string KillReason(AppKill kill) =>
+        master.Health(kill.InstanceId) is { Status: HealthStatus.Unhealthy } health
+        && health.Checks.Select(c => c.Tally.LastFailureCause).FirstOrDefault(c => c is not null) is { } cause
+            ? $"{kill.Reason} (last failure: {cause})"
+            : kill.Reason;
 
     /// <summary>
     /// Updates launch backoffs from instances that ended on their own or became ready since the last pass. The

@@ -136,6 +136,9 @@ internal sealed class ClusterListener(
                     case LogData data:
                         session.Complete(data);
                         break;
+                    case HealthReport health:
+                        master.HealthReported(agentId, health.Health);
+                        break;
                     case Ping ping:
                         await connection.SendAsync(new Pong(ping.Sequence), cancellationToken).ConfigureAwait(false);
                         break;

@@ -5,7 +5,8 @@ namespace MiniMesos.Net.Master;
 /// <summary>What the master needs from a connected agent; the wire session implements it.</summary>
 internal interface IAgentChannel
 {
-    Task LaunchAsync(TaskRecord task, CancellationToken cancellationToken);
+    /// <summary>Sends the task to the agent; an app instance carries its app's health checks (null: none).</summary>
+    Task LaunchAsync(TaskRecord task, IReadOnlyList<Core.Frameworks.Apps.HealthCheckSpec>? healthChecks, CancellationToken cancellationToken);
 
     Task KillAsync(string taskId, TimeSpan gracePeriod, CancellationToken cancellationToken);
 

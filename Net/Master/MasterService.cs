@@ -15,7 +15,7 @@ namespace MiniMesos.Net.Master;
 /// waiting tasks, launches them and turns agents' status updates into commands. One lock guards the state;
 /// nothing is sent while holding it.
 /// </summary>
-internal sealed class MasterService(TimeProvider time, ILogger logger) : IRaftStateMachine
+internal sealed partial class MasterService(TimeProvider time, ILogger logger) : IRaftStateMachine
 {
     public static readonly TimeSpan DefaultKillGrace = TimeSpan.FromSeconds(5);
 
@@ -200,6 +200,7 @@ internal sealed class MasterService(TimeProvider time, ILogger logger) : IRaftSt
         {
             if (!_state.Tasks.TryGetValue(taskId, out var task) || task.AgentId != agentId || task.State.IsTerminal()) return false;
         }
+        message = KillMessage(taskId, state, message);
         await ProposeAsync(new UpdateTaskStatus(Now(), taskId, state, exitCode, signal, message), cancellationToken).ConfigureAwait(false);
         logger.LogInformation("task {Task} is {State}{Detail}", taskId, state.ToWire(),
             exitCode is { } c ? $" (exit code {c})" : signal is { } s ? $" (signal {s})" : "");
@@ -275,6 +276,7 @@ internal sealed class MasterService(TimeProvider time, ILogger logger) : IRaftSt
             var channels = _channels.Values.ToList();
             _channels.Clear();
             _absentSince.Clear();
+            ForgetHealthLocked();
             return channels;
         }
     }
@@ -372,7 +374,7 @@ internal sealed class MasterService(TimeProvider time, ILogger logger) : IRaftSt
     {
         try
         {
-            await channel.LaunchAsync(task, CancellationToken.None).ConfigureAwait(false);
+            await channel.LaunchAsync(task, HealthChecksFor(task), CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or Wire.WireException)
         {

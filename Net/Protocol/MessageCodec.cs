@@ -32,13 +32,14 @@ internal static class MessageCodec
                 Str(ref w, "leader", m.Leader);
                 break;
             case LaunchTask m:
-                Header(ref w, m, 7);
+                Header(ref w, m, m.HealthChecks is null ? 7 : 8);
                 Str(ref w, "task_id", m.TaskId);
                 Str(ref w, "name", m.Name);
                 List(ref w, "argv", m.Argv);
                 Map(ref w, "env", m.Env);
                 w.WriteString("cpus"); w.WriteDouble(m.Cpus);
                 w.WriteString("mem"); w.WriteInt64(m.Mem);
+                if (m.HealthChecks is { } checks) HealthWire.WriteChecks(ref w, "health_checks", checks);
                 break;
             case KillTask m:
                 Header(ref w, m, 3);
@@ -87,6 +88,9 @@ internal static class MessageCodec
                 Header(ref w, m, 2);
                 w.WriteString("seq"); w.WriteInt64(m.Sequence);
                 break;
+            case HealthReport m:
+                HealthWire.WriteReport(ref w, m);
+                break;
             default:
                 throw new ArgumentException($"cannot encode {message.GetType().Name}", nameof(message));
         }
@@ -112,7 +116,8 @@ internal static class MessageCodec
                 f.StringMap("attributes"), f.StringList("isolation_missing")),
             "registered" => new AgentRegistered(f.String("agent_id")),
             "not_leader" => new NotLeader(f.String("leader")),
-            "launch" => new LaunchTask(f.String("task_id"), f.String("name"), f.StringList("argv"), f.StringMap("env"), f.Double("cpus"), f.Int("mem")),
+            "launch" => new LaunchTask(f.String("task_id"), f.String("name"), f.StringList("argv"), f.StringMap("env"), f.Double("cpus"), f.Int("mem"),
+                HealthWire.ReadChecks(f, "health_checks")),
             "kill" => new KillTask(f.String("task_id"), f.Int("grace_ms")),
             "status" => new StatusUpdate(f.String("update_id"), f.String("task_id"), f.String("state"),
                 f.OptionalInt32("exit_code"), f.OptionalInt32("signal"), f.OptionalString("message")),
@@ -122,6 +127,7 @@ internal static class MessageCodec
             "master_hello" => new MasterHello(f.String("cluster_address"), f.String("api_url"), f.StringList("known")),
             "ping" => new Ping(f.Int("seq")),
             "pong" => new Pong(f.Int("seq")),
+            "health" => HealthWire.ReadReport(f),
             var other => new UnknownMessage(other),
         };
     }

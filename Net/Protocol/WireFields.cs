@@ -61,6 +61,20 @@ internal sealed class WireFields
         Get<Dictionary<string, object?>>(name, "a map of strings")
             .ToDictionary(kv => kv.Key, kv => kv.Value as string ?? throw Bad($"{name}.{kv.Key}", "a string"), StringComparer.Ordinal);
 
+    public long? OptionalInt(string name) => _fields.GetValueOrDefault(name) is null ? null : Int(name);
+
+    public bool? OptionalBool(string name) => _fields.GetValueOrDefault(name) switch
+    {
+        null => null,
+        bool b => b,
+        _ => throw Bad(name, "a boolean"),
+    };
+
+    /// <summary>An array of maps (absent or nil: null), each read with the same typed getters; errors name "field[i]".</summary>
+    public IReadOnlyList<WireFields>? OptionalMapList(string name) =>
+        Optional<List<object?>>(name, "an array of maps")?.Select((v, i) =>
+            v is Dictionary<string, object?> map ? new WireFields(map, $"{_type}.{name}[{i}]") : throw Bad($"{name}[{i}]", "a map")).ToList();
+
     private T Get<T>(string name, string what) where T : notnull =>
         _fields.TryGetValue(name, out var value) && value is T typed ? typed : throw Bad(name, what);
 

@@ -28,10 +28,10 @@ internal sealed record NotLeader(string Leader) : WireMessage
     public override string Type => "not_leader";
 }
 
-/// <summary>Master -> agent: run a task.</summary>
+/// <summary>Master -> agent: run a task; an app's instance carries its app's health checks for the agent to probe.</summary>
 internal sealed record LaunchTask(
     string TaskId, string Name, IReadOnlyList<string> Argv, IReadOnlyDictionary<string, string> Env,
-    double Cpus, long Mem) : WireMessage
+    double Cpus, long Mem, IReadOnlyList<Core.Frameworks.Apps.HealthCheckSpec>? HealthChecks = null) : WireMessage
 {
     public override string Type => "launch";
 }

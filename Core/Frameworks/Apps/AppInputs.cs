@@ -16,7 +16,7 @@ internal static class AppInputs
     public const long OfferLifetimeMs = 60_000;
 
     public static List<AppInstance> Instances(IReadOnlyDictionary<string, AppSpec> apps, IEnumerable<TaskRecord> tasks,
-        IReadOnlyDictionary<string, AgentRecord> agents, IReadOnlySet<string> killRequested)
+        IReadOnlyDictionary<string, AgentRecord> agents, IReadOnlySet<string> killRequested, IReadOnlyDictionary<string, HealthStatus>? health = null)
     {
         var result = new List<AppInstance>();
         foreach (var task in tasks)
@@ -24,11 +24,11 @@ internal static class AppInputs
             if (task.Spec.AppId is not { } appId) continue;
             var agent = task.AgentId is null ? null : agents.GetValueOrDefault(task.AgentId);
             var placement = new Placement(task.AgentId ?? "", agent?.Hostname ?? "", agent?.Attributes ?? new Dictionary<string, string>());
-            // Health checks are not probed yet: a running instance of an app with checks counts as healthy.
-            var health = apps.TryGetValue(appId, out var app) && app.HasHealthChecks && task.State == TaskState.Running
-                ? HealthStatus.Healthy
+            // Only a running instance of an app with checks has a health: what its agent last reported (Unknown until then).
+            var status = apps.TryGetValue(appId, out var app) && app.HasHealthChecks && task.State == TaskState.Running
+                ? health?.GetValueOrDefault(task.Id) ?? HealthStatus.Unknown
                 : HealthStatus.Unknown;
-            result.Add(new AppInstance(task.Id, appId, task.Spec.AppVersion ?? "", placement, task.State, health, task.SubmittedAtMs,
+            result.Add(new AppInstance(task.Id, appId, task.Spec.AppVersion ?? "", placement, task.State, status, task.SubmittedAtMs,
                 killRequested.Contains(task.Id)));
         }
         return result;

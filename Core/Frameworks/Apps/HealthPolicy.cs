@@ -15,7 +15,11 @@ internal static class HealthPolicy
         var ok = result.Ok && !timedOut;
         var message = timedOut ? $"timed out after {result.DurationSeconds:0.###} s (limit {spec.TimeoutSeconds:0.###} s)" : result.Message;
         if (ok)
-            return health with { ConsecutiveFailures = 0, EverHealthy = true, LastOk = true, LastCheckAtMs = nowMs, LastMessage = message };
+            return health with
+            {
+                ConsecutiveFailures = 0, EverHealthy = true, LastOk = true, LastCheckAtMs = nowMs, LastMessage = message,
+                FirstSuccessAtMs = health.FirstSuccessAtMs ?? nowMs, LastSuccessAtMs = nowMs,
+            };
         // A slow starter is not punished: failures inside the grace period count only after a first success.
         var inGrace = !health.EverHealthy && nowMs < health.StartedAtMs + ToMs(spec.GracePeriodSeconds);
         return health with
@@ -24,6 +28,8 @@ internal static class HealthPolicy
             LastOk = false,
             LastCheckAtMs = nowMs,
             LastMessage = message,
+            LastFailureAtMs = nowMs,
+            LastFailureCause = message ?? "failed",
         };
     }
 

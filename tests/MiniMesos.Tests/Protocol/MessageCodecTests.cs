@@ -20,6 +20,14 @@ public sealed class MessageCodecTests
         new LogData(8, [], 0, "no such task"),
         new Ping(1),
         new Pong(long.MaxValue),
+        new LaunchTask("app.1", "app.1", ["/bin/sh", "-c", "serve"], new Dictionary<string, string> { ["PORT0"] = "31000" }, 0.1, 16,
+            [new Core.Frameworks.Apps.HealthCheckSpec("HTTP", Path: "/health", GracePeriodSeconds: 1.5, IntervalSeconds: 2, TimeoutSeconds: 0.25),
+             new Core.Frameworks.Apps.HealthCheckSpec("COMMAND", "test -f ok", MaxConsecutiveFailures: 0)]),
+        new HealthReport(new Core.Frameworks.Apps.TaskHealth("app.1", [
+            new Core.Frameworks.Apps.CheckHealth(Core.Frameworks.Apps.HealthStatus.Failing,
+                new Core.Frameworks.Apps.InstanceHealth(0, 2, true, false, FirstSuccessAtMs: 5, LastSuccessAtMs: 6, LastFailureAtMs: 7, LastFailureCause: "HTTP 503")),
+            new Core.Frameworks.Apps.CheckHealth(Core.Frameworks.Apps.HealthStatus.Unknown, new Core.Frameworks.Apps.InstanceHealth(0)),
+        ])),
     ];
 
     [Fact]

@@ -1,0 +1,58 @@
+using System.Diagnostics;
+using MiniMesos.Core.Model;
+using MiniMesos.Isolation;
+using Xunit;
+
+namespace MiniMesos.Tests.EndToEnd;
+
+/// <summary>COMMAND checks on an isolating agent (needs root): run as the task's user, and resumed after an agent restart.</summary>
+public sealed class IsolatedHealthCheckTests
+{
+    [Fact]
+    public async Task ACommandCheckRunsAsNobodyAndKeepsProbingAfterTheAgentRestarts()
+    {
+        Assert.True(Environment.IsPrivilegedProcess, "isolated health check tests need root (namespaces, cgroups): run the tests as root");
+        var group = $"minimesos-e2e-{Environment.ProcessId}-{Guid.NewGuid():N}"[..36];
+        var launch = new LaunchOptions(InitCommand: ["dotnet", Path.Combine(AppContext.BaseDirectory, "minimesos.dll")], CgroupGroup: group);
+        await using var lab = await MarathonApps.StartAsync(agents: 0);
+        using var first = new CancellationTokenSource();
+        var agent = await lab.Cluster.StartAgentAsync("restarting", lab.Cluster.Secret, "test", launch: launch, stop: first.Token);
+        var launcher = Assert.IsType<IsolatedTaskLauncher>(agent.Launcher);
+        try
+        {
+            // Checks run as nobody: the gate and the place they write to must be reachable (temp dirs are 0700).
+            File.SetUnixFileMode(lab.Cluster.Dir, (UnixFileMode)0b111_101_101);
+            var gate = Path.Combine(lab.Cluster.Dir, "gate");
+            await File.WriteAllTextAsync(gate, "");
+            var who = Directory.CreateDirectory(Path.Combine(lab.Cluster.Dir, "who")).FullName;
+            File.SetUnixFileMode(who, (UnixFileMode)0b111_111_111);
+            Assert.Equal(201, (await lab.SendAsync(HttpMethod.Post, "/v2/apps", $$"""
+                {"id": "/gated", "cmd": "exec sleep 300", "cpus": 0.1, "mem": 32, "instances": 1,
+                 "healthChecks": [{"protocol": "COMMAND", "command": {"value": "id -un > {{who}}/$MINIMESOS_TASK_ID; test -e {{gate}}"},
+                                   "gracePeriodSeconds": 0, "intervalSeconds": 2, "timeoutSeconds": 2, "maxConsecutiveFailures": 2}]}
+                """)).Status);
+            var app = await lab.WaitForAppAsync("/gated", a => a.GetProperty("tasksHealthy").GetInt32() == 1, "healthy");
+            var id = MarathonApps.Tasks(app)[0].GetProperty("id").GetString()!;
+            Assert.Equal("nobody", (await File.ReadAllTextAsync(Path.Combine(who, id))).Trim());
+
+            // The agent restarts; the instance keeps running and its checks are read back from the sandbox.
+            await first.CancelAsync();
+            await Task.Delay(300);
+            await lab.Cluster.StartAgentAsync("restarting", lab.Cluster.Secret, "test", launch: launch);
+            File.Delete(gate);
+
+            var master = lab.Cluster.Master.Service;
+            var watch = Stopwatch.StartNew();
+            while (master.Task(id)!.State == TaskState.Running && watch.Elapsed < MarathonApps.Patience) await Task.Delay(100);
+            var killed = master.Task(id)!;
+            Assert.True(killed.State == TaskState.Killed, $"{killed.State}: {killed.Message}\nlog:\n{lab.Cluster.Log}");
+            Assert.Contains("command exited with code 1", killed.Message);
+            await lab.WaitForAppAsync("/gated", a => a.GetProperty("tasksRunning").GetInt32() == 1 && MarathonApps.Tasks(a)[0].GetProperty("id").GetString() != id,
+                "replaced");
+        }
+        finally
+        {
+            IsolatedTaskTests.RemoveGroup(launcher);
+        }
+    }
+}
