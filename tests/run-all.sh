@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every test: installs what the tests need, runs the xunit suite (unit, oracle, fuzz, simulation,
 # in-process cluster, CLI, namespace lab), publishes the Native AOT binary with warnings as errors and
-# smoke-runs it, runs the Raft lab (tests/lab/raft-lab.sh) on it, then runs the cgroup v2 checks in a QEMU VM. Exits non-zero on any failure.
+# smoke-runs it, runs the Raft, agent and reliability labs (tests/lab/) on it, then runs the cgroup v2 checks in a QEMU VM. Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -53,6 +53,9 @@ tests/lab/raft-lab.sh out/minimesos
 
 step "agent lab: agent killed -9 and restarted, agent host cut off"
 tests/lab/agent-lab.sh out/minimesos
+
+step "reliability lab: 3 masters + 3 agents under a workload, fault rounds, checks after each"
+tests/lab/reliability-lab.sh out/minimesos
 
 if [ -x tests/vm/run-vm-tests.sh ]; then
   step "cgroup v2 checks in a VM"

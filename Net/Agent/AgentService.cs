@@ -16,6 +16,9 @@ internal sealed partial class AgentService(ITaskLauncher launcher, string workDi
     private const string BootIdFile = "/proc/sys/kernel/random/boot_id";
     private readonly ConcurrentDictionary<string, ILaunchedTask> _running = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _killRequested = new(StringComparer.Ordinal);
+    // Tasks still being launched, and kills that arrived for them meanwhile (applied once they run).
+    private readonly ConcurrentDictionary<string, bool> _starting = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _pendingKills = new(StringComparer.Ordinal);
     private readonly object _gate = new();
     private readonly List<StatusUpdate> _unacknowledged = [];
     private long _nextUpdate;
@@ -69,7 +72,9 @@ internal sealed partial class AgentService(ITaskLauncher launcher, string workDi
 
     public async Task KillAsync(KillTask kill)
     {
+        if (_starting.ContainsKey(kill.TaskId)) _pendingKills[kill.TaskId] = kill.GraceMs;
         if (!_running.TryGetValue(kill.TaskId, out var task)) return;
+        _pendingKills.TryRemove(kill.TaskId, out _);
         _killRequested[kill.TaskId] = true;
         logger.LogInformation("killing task {Task} (grace {Grace} ms)", kill.TaskId, kill.GraceMs);
         await task.KillAsync(TimeSpan.FromMilliseconds(kill.GraceMs), CancellationToken.None).ConfigureAwait(false);
@@ -123,6 +128,7 @@ internal sealed partial class AgentService(ITaskLauncher launcher, string workDi
             return;
         }
         var sandbox = Path.Combine(SandboxRoot, launch.TaskId);
+        _starting[launch.TaskId] = true;
         Update(launch.TaskId, TaskState.Starting, null, null, null);
         ILaunchedTask task;
         Dictionary<string, string> env;
@@ -140,14 +146,18 @@ internal sealed partial class AgentService(ITaskLauncher launcher, string workDi
         }
         catch (Exception e) when (e is TaskLaunchException or IOException or UnauthorizedAccessException)
         {
+            _starting.TryRemove(launch.TaskId, out _);
+            _pendingKills.TryRemove(launch.TaskId, out _);
             logger.LogWarning("task {Task} failed to start: {Error}", launch.TaskId, e.Message);
             Update(launch.TaskId, TaskState.Failed, null, null, e.Message);
             return;
         }
         _running[launch.TaskId] = task;
+        _starting.TryRemove(launch.TaskId, out _);
         logger.LogInformation("task {Task} running as pid {Pid}", launch.TaskId, task.Pid);
         Update(launch.TaskId, TaskState.Running, null, null, null);
         StartProbing(launch, sandbox, env);
+        if (_pendingKills.TryRemove(launch.TaskId, out var graceMs)) _ = KillAsync(new KillTask(launch.TaskId, graceMs));
         await WatchAsync(launch.TaskId, task).ConfigureAwait(false);
     }
 

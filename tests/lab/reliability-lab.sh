@@ -1,0 +1,232 @@
+#!/usr/bin/env bash
+# reliability-lab.sh -- 3 masters (hosts 1-3) and 3 agents (hosts 4-6) as real processes on namespace hosts,
+# concurrent clients on host 7 deploying/scaling apps and submitting one-shot tasks through any master, while
+# fault rounds run: kill -9 + restart of the leader, of a follower, of an agent; the leader cut off from the
+# majority, then healed; an agent host cut off past the agent timeout, then healed; 20% packet loss on a master
+# for a bounded time; a power cycle (all masters killed -9 and restarted).
+# After each round (workload paused): every acknowledged app exists with its latest acknowledged spec and runs
+# its instance count at its current version on connected agents (convergence time measured); every acknowledged
+# task exists and settles; no one-shot task ran twice (each appends its marker to a file once); tasks on a
+# silent agent are not left live past the agent timeout; at the end, at most one leader per term.
+# Prints a table; exits 1 naming every violation. Needs root, iproute2, nftables, nsenter, cgroup v2, python3.
+#
+# Usage: tests/lab/reliability-lab.sh [path/to/minimesos]
+#   default: out/minimesos if built, else the Debug apphost bin/Debug/net9.0/minimesos (dotnet build MiniMesos.csproj).
+# Parameters (environment): LAB_CYCLES=1 (how many times the fault list runs), LAB_CLIENTS=2, LAB_HOLD=4
+#   (seconds a short fault lasts), LAB_BOUND=45 (convergence bound, s), LAB_KEEP=dir (keep logs there).
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+export NETLAB_PREFIX=mm$$
+P=$NETLAB_PREFIX
+START_MS=$(date +%s%3N)
+CYCLES=${LAB_CYCLES:-1}
+CLIENTS=${LAB_CLIENTS:-2}
+HOLD=${LAB_HOLD:-4}
+BOUND=${LAB_BOUND:-45}
+AGENT_TIMEOUT=10
+PY=${PYTHON:-/usr/bin/python3}
+
+target=${1:-}
+if [ -z "$target" ]; then
+  if [ -x "$ROOT/out/minimesos" ]; then target=$ROOT/out/minimesos
+  elif [ -x "$ROOT/bin/Debug/net9.0/minimesos" ]; then target=$ROOT/bin/Debug/net9.0/minimesos
+  else echo "reliability-lab: no binary: 'packaging/publish.sh linux-x64 out' or 'dotnet build MiniMesos.csproj'" >&2; exit 2; fi
+fi
+BIN=$(realpath "$target")
+for tool in ip nsenter nft; do command -v $tool >/dev/null || { echo "reliability-lab: needs $tool" >&2; exit 2; }; done
+[ "$(id -u)" = 0 ] || { echo "reliability-lab: needs root (network namespaces, cgroups)" >&2; exit 2; }
+CGMOUNT=$(awk '{ for (i = 7; i <= NF; i++) if ($i == "-") { if ($(i + 1) == "cgroup2") { print $5; exit } break } }' /proc/self/mountinfo)
+CGOWN=$(sed -n 's/^0:://p' /proc/self/cgroup)
+[ -n "$CGMOUNT" ] || { echo "reliability-lab: needs a cgroup v2 mount (agents run in their own cgroups)" >&2; exit 2; }
+
+T=$(mktemp -d /tmp/reliability-lab.XXXXXX)
+chmod 755 "$T"
+: >"$T/ran"; chmod 666 "$T/ran"   # tasks run as nobody and append their marker here
+head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$T/token"; chmod 600 "$T/token"
+TOKEN=$(cat "$T/token")
+declare -A PID=()
+BG=()
+CGS=()
+failed=0
+JOBS=0
+
+log() { printf '%6.1fs %s\n' "$(( $(date +%s%3N) - START_MS ))e-3" "$*"; }
+violation() { echo "$*" >>"$T/violations"; log "VIOLATION: $*"; failed=1; }
+
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  touch "$T/stop" 2>/dev/null || true
+  exec 3>&2 2>/dev/null   # no "Killed" job notices for the processes ended below
+  for p in "${BG[@]}"; do kill "$p" 2>/dev/null || true; done
+  for i in "${!PID[@]}"; do kill -9 "${PID[$i]}" 2>/dev/null || true; done
+  # Tasks outlive a killed agent by design: every agent and its tasks live in the lab's own cgroups.
+  for cg in "${CGS[@]}"; do [ -f "$cg/cgroup.kill" ] && echo 1 >"$cg/cgroup.kill" 2>/dev/null || true; done
+  for cg in "${CGS[@]}"; do
+    for _ in $(seq 1 50); do [ -z "$(find "$cg" -name cgroup.procs -exec cat {} + 2>/dev/null)" ] && break
+      find "$cg" -name cgroup.procs -exec cat {} + 2>/dev/null | xargs -r kill -9 2>/dev/null || true; sleep 0.1; done
+    find "$cg" -depth -type d -exec rmdir {} \; 2>/dev/null || true
+  done
+  wait 2>/dev/null || true
+  exec 2>&3 3>&-
+  if [ "$rc" != 0 ] || [ "$failed" != 0 ]; then
+    for f in "$T"/m*.log "$T"/a*.log; do [ -f "$f" ] && { echo "---- tail of $(basename "$f")"; tail -n 25 "$f"; }; done
+    keep=${LAB_KEEP:-/tmp/reliability-lab-failed.$$}
+    mkdir -p "$keep" && cp -r "$T"/. "$keep"/ 2>/dev/null && echo "reliability-lab: logs and records kept in $keep"
+  elif [ -n "${LAB_KEEP:-}" ]; then mkdir -p "$LAB_KEEP" && cp -r "$T"/. "$LAB_KEEP"/; fi
+  "$HERE/netlab.sh" down >/dev/null 2>&1 || true
+  rm -rf "$T"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+ns() { echo "/run/netns/$P-ns$1"; }
+ip_of() { echo "198.18.0.$1"; }
+URLS="http://198.18.0.1:5050,http://198.18.0.2:5050,http://198.18.0.3:5050"
+on7() { nsenter --net="$(ns 7)" "$@"; }
+# check ARGS...: runs reliability-check.py on host 7; its violations go to the violations file too
+check() {
+  local out; out=$(on7 "$PY" "$HERE/reliability-check.py" "$@" 2>&1) || true
+  printf '%s\n' "$out" | sed 's/^/         /'
+  grep '^VIOLATION: ' <<<"$out" | sed 's/^VIOLATION: //' >>"$T/violations" && failed=1 || true
+}
+
+start_master() {
+  local i=$1
+  mkdir -p "$T/d$i"
+  nsenter --net="$(ns "$i")" "$BIN" master --listen "$(ip_of "$i")" --port 5050 --cluster-port 5051 --no-mdns \
+    --data-dir "$T/d$i" --token-file "$T/token" --cluster lab --join 198.18.0.1:5051,198.18.0.2:5051,198.18.0.3:5051 \
+    --bootstrap-expect 3 --advertise-addr "$(ip_of "$i")" >>"$T/m$i.log" 2>&1 &
+  PID[m$i]=$!
+}
+start_agent() {
+  local i=$1 cg="$CGMOUNT$CGOWN/$P-a$1"
+  mkdir -p "$cg" "$T/a$i"
+  [[ " ${CGS[*]} " == *" $cg "* ]] || CGS+=("$cg")
+  # The agent enters its own cgroup first, so its tasks (which outlive it) can be found and ended at cleanup.
+  sh -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' sh "$cg" nsenter --net="$(ns "$i")" "$BIN" agent \
+    --master 198.18.0.1:5051,198.18.0.2:5051,198.18.0.3:5051 --no-mdns --work-dir "$T/a$i" --token-file "$T/token" \
+    --cluster lab --resources 'cpus=4;mem=4096' --attributes "labhost=$i" >>"$T/a$i.log" 2>&1 &
+  PID[a$i]=$!
+}
+kill9() { kill -9 "${PID[$1]}" 2>/dev/null || true; wait "${PID[$1]}" 2>/dev/null || true; unset "PID[$1]"; }
+# status I FIELD: a field of master I's own /v1/status, asked from inside its host
+status_field() {
+  nsenter --net="$(ns "$1")" "$PY" -c 'import sys, json
+sys.path.insert(0, sys.argv[1]); from reliability_http import Api
+code, s = Api([sys.argv[2]], sys.argv[3], 1.0).once(sys.argv[2], "GET", "/v1/status")
+print(s.get(sys.argv[4]) if code == 200 else "")' "$HERE" "http://$(ip_of "$1"):5050" "$TOKEN" "$2" 2>/dev/null || true
+}
+leader() { local i; for i in 1 2 3; do [ -n "${PID[m$i]:-}" ] && [ "$(status_field "$i" role)" = leader ] && { echo "$i"; return; }; done; echo ""; }
+wait_leader() {
+  local deadline=$(( $(date +%s) + $1 )) l
+  while [ "$(date +%s)" -lt "$deadline" ]; do l=$(leader); [ -n "$l" ] && { echo "$l"; return; }; sleep 0.2; done
+  echo ""
+}
+need_leader() { local l; l=$(wait_leader 30); [ -n "$l" ] || violation "$1: no leader within 30 s"; echo "$l"; }
+
+pause_workload() {
+  touch "$T/pause"
+  for _ in $(seq 1 100); do
+    local n; n=$(find "$T" -maxdepth 1 -name 'ops-*.jsonl.paused' | wc -l)
+    [ "$n" -ge "$CLIENTS" ] && return
+    sleep 0.1
+  done
+  violation "the workload did not pause within 10 s"
+}
+resume_workload() { rm -f "$T/pause"; }
+# round_check NAME: the fault has been healed (at HEAL_MS); pause the workload, check everything, resume
+round_check() {
+  pause_workload
+  check round "$1" "$URLS" "$TOKEN" "$T" "$BOUND" "${HEAL_MS:-$(date +%s%3N)}"
+  echo "$1" >>"$T/faults"
+  resume_workload
+}
+hold() { sleep "$HOLD"; }
+healed() { HEAL_MS=$(date +%s%3N); }
+
+"$HERE/netlab.sh" up 7
+for i in 1 2 3; do start_master "$i"; done
+for i in 1 2 3; do
+  nsenter --net="$(ns "$i")" "$PY" "$HERE/api-client.py" poll "http://$(ip_of "$i"):5050" "$TOKEN" "$T/status.jsonl" 1800 "$T/stop" &
+  BG+=($!)
+done
+for i in 4 5 6; do start_agent "$i"; done
+L=$(need_leader "start")
+[ -n "$L" ] || exit 1
+log "master $L leads; binary $BIN"
+for _ in $(seq 1 150); do [ "$(status_field "$L" agents)" = 3 ] && break; sleep 0.2; done
+[ "$(status_field "$L" agents)" = 3 ] || { violation "start: 3 agents not registered within 30 s"; exit 1; }
+
+jobs_code=$(on7 "$PY" -c 'import sys; sys.path.insert(0, sys.argv[1]); from reliability_http import Api
+print(Api(sys.argv[2].split(","), sys.argv[3]).get("/v1/jobs")[0])' "$HERE" "$URLS" "$TOKEN")
+if [ "$jobs_code" = 200 ]; then JOBS=1; log "jobs workload: enabled (GET /v1/jobs answered 200)"
+else log "jobs workload: not run (GET /v1/jobs answered $jobs_code)"; fi
+for c in $(seq 1 "$CLIENTS"); do
+  on7 "$PY" "$HERE/reliability-workload.py" "$URLS" "$TOKEN" "$T/ops-$c.jsonl" "$T/ran" "$c" 1800 "$T/stop" "$T/pause" \
+    $([ "$JOBS" = 1 ] && echo jobs) &
+  BG+=($!)
+done
+sleep "$HOLD"; healed
+round_check start
+
+for cycle in $(seq 1 "$CYCLES"); do
+  log "== cycle $cycle of $CYCLES"
+  L=$(need_leader "cycle $cycle"); [ -n "$L" ] || break
+  log "kill -9 of leader $L"; kill9 "m$L"; hold; start_master "$L"; healed
+  round_check "kill -9 + restart of the leader"
+
+  L=$(need_leader "follower kill"); F=$(( ${L:-1} % 3 + 1 ))
+  log "kill -9 of follower $F"; kill9 "m$F"; hold; start_master "$F"; healed
+  round_check "kill -9 + restart of a follower"
+
+  A=$(( (cycle - 1) % 3 + 4 ))
+  log "kill -9 of agent on host $A"; kill9 "a$A"; hold; start_agent "$A"; healed
+  round_check "kill -9 + restart of an agent"
+
+  L=$(need_leader "partition")
+  if [ -n "$L" ]; then
+    others=(); for i in 1 2 3; do [ "$i" != "$L" ] && others+=("$i"); done
+    log "partition: leader $L cut from masters ${others[*]}"
+    for i in "${others[@]}"; do "$HERE/netlab.sh" cut "$L" "$i"; done
+    L2=$(wait_leader 20); [ -n "$L2" ] && [ "$L2" != "$L" ] || { sleep 2; L2=$(leader); }
+    [ -n "$L2" ] && [ "$L2" != "$L" ] || violation "partition: the majority elected no other leader than $L within 20 s"
+    hold; "$HERE/netlab.sh" heal; healed; log "healed (majority leader ${L2:-none})"
+    round_check "partition of the leader, healed"
+  fi
+
+  A=$(( cycle % 3 + 4 ))
+  log "agent host $A cut off for $((AGENT_TIMEOUT + 6)) s"
+  "$HERE/netlab.sh" isolate "$A"; CUT_MS=$(date +%s%3N)
+  sleep $((AGENT_TIMEOUT + 5))
+  check dead-agent "$URLS" "$TOKEN" "$A"
+  sleep 1; "$HERE/netlab.sh" heal; healed; log "agent host $A plugged back after $(( ($(date +%s%3N) - CUT_MS) / 1000 )) s"
+  round_check "agent host cut off, healed"
+
+  M=$(( (cycle - 1) % 3 + 1 ))
+  log "20% packet loss on master host $M for $((HOLD * 2)) s"
+  "$HERE/netlab.sh" loss "$M" 20; sleep $((HOLD * 2)); "$HERE/netlab.sh" heal; healed
+  round_check "20% packet loss on a master host"
+
+  log "power cycle: all masters killed -9"
+  for i in 1 2 3; do kill9 "m$i"; done
+  sleep 1; for i in 1 2 3; do start_master "$i"; done; healed
+  L=$(need_leader "power cycle"); log "power cycle: leader ${L:-none}"
+  round_check "power cycle of all masters"
+done
+
+touch "$T/stop"
+for p in "${BG[@]}"; do wait "$p" 2>/dev/null || true; done; BG=()
+for i in 1 2 3; do
+  n=$(grep -c 'forming a new cluster' "$T/m$i.log" || true)
+  [ "$n" = 1 ] || violation "master $i bootstrapped $n times (must be exactly once)"
+done
+set +e
+on7 "$PY" "$HERE/reliability-check.py" report "$T" "$(( ($(date +%s%3N) - START_MS) / 1000 ))" "$JOBS"
+rc=$?
+set -e
+[ "$rc" = 0 ] || failed=1
+[ "$failed" = 0 ] || exit 1
