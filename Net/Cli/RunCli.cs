@@ -17,6 +17,9 @@ internal static class RunCli
         var mem = new Option<long?>("--mem") { Description = $"Memory in MiB (default {TaskRequestParser.DefaultMemMb})." };
         var name = new Option<string?>("--name") { Description = "Task name: the prefix of its id." };
         var env = new Option<string[]>("--env", "-e") { Description = "Environment variable K=V for the task (repeatable).", AllowMultipleArgumentsPerToken = false };
+        var ports = new Option<int?>("--ports") { Description = "Host ports the task needs from its agent's range; it gets them as PORT0.., PORT, PORTS." };
+        var user = new Option<string?>("--user") { Description = "User the task runs as (default nobody; the agent must allow it with --allowed-users)." };
+        var network = new Option<string?>("--network") { Description = "host (default: the agent's network) or none (only loopback)." };
         var detach = new Option<bool>("--detach", "-d") { Description = "Print the task id and return at once instead of waiting." };
         var command = new Argument<string[]>("command") { Description = "The program and its arguments (put them after --).", Arity = ArgumentArity.OneOrMore };
 
@@ -24,7 +27,7 @@ internal static class RunCli
             "Run a one-shot task on the cluster, stream its output and exit with its exit code.\n" +
             "Example: minimesos run --cpus 0.5 --mem 128 -- sh -c 'echo hello; exit 3'   (exits 3)")
         {
-            master, token, tokenFile, cpus, mem, name, env, detach, command,
+            master, token, tokenFile, cpus, mem, name, env, ports, user, network, detach, command,
         };
         run.SetAction(async (parse, ct) =>
         {
@@ -37,7 +40,9 @@ internal static class RunCli
                 variables[pair[..eq]] = pair[(eq + 1)..];
             }
             var request = new TaskSubmitRequest(parse.GetValue(command), null, parse.GetValue(name), parse.GetValue(cpus), parse.GetValue(mem),
-                variables.Count == 0 ? null : variables);
+                variables.Count == 0 ? null : variables, parse.GetValue(ports), parse.GetValue(user), parse.GetValue(network));
+            if (request.Network is not (null or "host" or "none")) throw new ConfigException($"--network: '{request.Network}' is not host or none");
+            if (request.Ports is < 0 or > TaskRequestParser.MaxPorts) throw new ConfigException($"--ports: must be between 0 and {TaskRequestParser.MaxPorts}");
             // Usage errors first; only then look for a master (which may take a moment over mDNS).
             var (host, port) = await MasterLocator.ResolveAsync(parse.GetValue(master), ct).ConfigureAwait(false);
             using var client = new ApiClient(host, port, secret.Token);

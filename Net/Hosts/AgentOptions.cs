@@ -27,4 +27,4 @@ internal sealed record AgentOptions(
 internal enum IsolationMode { Auto, None }
 
 /// <summary>Resources the operator set by hand (null = detect), or keeps back for the host (--reserved).</summary>
-internal sealed record ResourceOverrides(double? Cpus = null, long? MemMb = null, long? DiskMb = null);
+internal sealed record ResourceOverrides(double? Cpus = null, long? MemMb = null, long? DiskMb = null, Core.Allocation.PortRanges? Ports = null);

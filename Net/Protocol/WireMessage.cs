@@ -11,7 +11,8 @@ internal abstract record WireMessage
 /// <summary>Agent -> master, first message after the handshake. AgentId is empty on the agent's first start.</summary>
 internal sealed record RegisterAgent(
     string AgentId, string Hostname, double Cpus, long Mem, long Disk,
-    IReadOnlyDictionary<string, string> Attributes, IReadOnlyList<string> IsolationMissing) : WireMessage
+    IReadOnlyDictionary<string, string> Attributes, IReadOnlyList<string> IsolationMissing,
+    Core.Allocation.PortRanges? Ports = null) : WireMessage
 {
     public override string Type => "register";
 }
