@@ -21,7 +21,8 @@ internal static class TaskSpecBuilder
             ["MINIMESOS_TASK_ID"] = launch.Task.TaskId,
         };
         AddHostAndPorts(env, hostname, launch.Ports);
-        return new TaskSpec(launch.Task.TaskId, Argv(app.Cmd, app.Args), env, launch.Task.Resources.Scalars, app.Id, launch.Version);
+        return new TaskSpec(launch.Task.TaskId, Argv(app.Cmd, app.Args), env, launch.Task.Resources.Scalars, app.Id, launch.Version,
+            User: app.User, Network: app.Labels?.GetValueOrDefault(AppSpec.NetworkLabel) == "none" ? "none" : null);
     }
 
     public static TaskSpec ForJob(JobSpec job, JobLaunch launch, string hostname)

@@ -20,7 +20,7 @@ internal static class AgentHost
         logger.LogInformation("agent offering cpus={Cpus} mem={Mem}MiB disk={Disk}MiB from {WorkDir} ({Isolation})",
             registration.Cpus, registration.MemMb, registration.DiskMb, options.WorkDir,
             launcher.Capabilities.Namespaces ? $"namespaces, cgroup controllers: {string.Join(",", launcher.Capabilities.CgroupControllers)}" : "no isolation");
-        var service = new AgentService(launcher, options.WorkDir, logger);
+        var service = new AgentService(launcher, options.WorkDir, logger, options.Users ?? Core.Isolation.TaskUserPolicy.NobodyOnly);
         service.Recover();
         var identity = new HandshakeOptions(AgentId(options.WorkDir), "agent", options.ClusterName, options.Secret.Key);
         var discovery = options.Mdns

@@ -21,7 +21,8 @@ internal sealed record AgentOptions(
     IReadOnlyDictionary<string, string>? Attributes = null,
     TimeSpan? SandboxMaxAge = null,
     double SandboxMinFreeFraction = 0.1,
-    string? Hostname = null);
+    string? Hostname = null,
+    Core.Isolation.TaskUserPolicy? Users = null);
 
 /// <summary>Auto: namespaces and cgroups when the agent runs as root, plain processes otherwise. None: plain processes.</summary>
 internal enum IsolationMode { Auto, None }

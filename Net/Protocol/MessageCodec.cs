@@ -33,13 +33,15 @@ internal static class MessageCodec
                 Str(ref w, "leader", m.Leader);
                 break;
             case LaunchTask m:
-                Header(ref w, m, 7);
+                Header(ref w, m, 7 + (m.User is null ? 0 : 1) + (m.Network is null ? 0 : 1));
                 Str(ref w, "task_id", m.TaskId);
                 Str(ref w, "name", m.Name);
                 List(ref w, "argv", m.Argv);
                 Map(ref w, "env", m.Env);
                 w.WriteString("cpus"); w.WriteDouble(m.Cpus);
                 w.WriteString("mem"); w.WriteInt64(m.Mem);
+                if (m.User is not null) Str(ref w, "user", m.User);
+                if (m.Network is not null) Str(ref w, "network", m.Network);
                 break;
             case KillTask m:
                 Header(ref w, m, 3);
@@ -113,7 +115,8 @@ internal static class MessageCodec
                 f.StringMap("attributes"), f.StringList("isolation_missing"), IsolationFieldsCodec.ParsePorts(f.OptionalString("ports"), "register")),
             "registered" => new AgentRegistered(f.String("agent_id")),
             "not_leader" => new NotLeader(f.String("leader")),
-            "launch" => new LaunchTask(f.String("task_id"), f.String("name"), f.StringList("argv"), f.StringMap("env"), f.Double("cpus"), f.Int("mem")),
+            "launch" => new LaunchTask(f.String("task_id"), f.String("name"), f.StringList("argv"), f.StringMap("env"), f.Double("cpus"), f.Int("mem"),
+                f.OptionalString("user"), f.OptionalString("network")),
             "kill" => new KillTask(f.String("task_id"), f.Int("grace_ms")),
             "status" => new StatusUpdate(f.String("update_id"), f.String("task_id"), f.String("state"),
                 f.OptionalInt32("exit_code"), f.OptionalInt32("signal"), f.OptionalString("message")),

@@ -29,10 +29,10 @@ internal sealed record NotLeader(string Leader) : WireMessage
     public override string Type => "not_leader";
 }
 
-/// <summary>Master -> agent: run a task.</summary>
+/// <summary>Master -> agent: run a task; User null = the agent's default (nobody), Network null = host.</summary>
 internal sealed record LaunchTask(
     string TaskId, string Name, IReadOnlyList<string> Argv, IReadOnlyDictionary<string, string> Env,
-    double Cpus, long Mem) : WireMessage
+    double Cpus, long Mem, string? User = null, string? Network = null) : WireMessage
 {
     public override string Type => "launch";
 }

@@ -56,7 +56,7 @@ public sealed class IsolatedTaskTests
         }
     }
 
-    private static async Task<TaskView> WaitForStateAsync(MiniMesos.Net.Cli.ApiClient client, string id, string state)
+    internal static async Task<TaskView> WaitForStateAsync(MiniMesos.Net.Cli.ApiClient client, string id, string state)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (true)
@@ -69,7 +69,7 @@ public sealed class IsolatedTaskTests
     }
 
     /// <summary>Kills whatever a failed test left in the task cgroups, then removes them.</summary>
-    private static void RemoveGroup(IsolatedTaskLauncher launcher)
+    internal static void RemoveGroup(IsolatedTaskLauncher launcher)
     {
         if (launcher.CgroupGroupDir is not { } dir || !Directory.Exists(dir)) return;
         foreach (var child in Directory.GetDirectories(dir).Append(dir))
