@@ -43,6 +43,7 @@ internal sealed class IsolatedTaskLauncher : ITaskLauncher
             throw new TaskLaunchException($"task id '{request.TaskId}' may only use letters, digits, '-', '_' and '.'");
         }
 
+        TaskInitRootfs.CheckExists(request.Rootfs, request.Binds);
         if (request.Argv.Count == 0)
         {
             throw new TaskLaunchException("the task has no command");
@@ -222,7 +223,8 @@ internal sealed class IsolatedTaskLauncher : ITaskLauncher
 
         psi.ArgumentList.Add(TaskInit.Verb);
         var init = new TaskInitOptions(request.TaskId, Path.GetFullPath(request.SandboxDir),
-            request.User ?? _options.DefaultUser, _options.ResolvedRlimits, request.Argv, LoopbackUp: request.Network == TaskNetwork.None);
+            request.User ?? _options.DefaultUser, _options.ResolvedRlimits, request.Argv, LoopbackUp: request.Network == TaskNetwork.None,
+            Rootfs: request.Rootfs, Binds: request.Binds);
         foreach (var a in init.ToArgs())
         {
             psi.ArgumentList.Add(a);

@@ -132,7 +132,9 @@ internal sealed partial class AgentService(ITaskLauncher launcher, string workDi
             };
             var limits = new TaskLimits(launch.Cpus, launch.Mem * 1024 * 1024);
             var (user, network) = UserAndNetwork(launch);
-            task = await launcher.LaunchAsync(new LaunchRequest(launch.TaskId, launch.Argv, env, sandbox, limits, user, network), CancellationToken.None)
+            if (RootfsPlan.Invalid(launch.Rootfs, launch.Binds) is { } bad) throw new TaskLaunchException($"{bad.Field}: {bad.Reason}");
+            task = await launcher.LaunchAsync(new LaunchRequest(launch.TaskId, launch.Argv, env, sandbox, limits, user, network, launch.Rootfs, launch.Binds),
+                CancellationToken.None)
                 .ConfigureAwait(false);
         }
         catch (Exception e) when (e is TaskLaunchException or IOException or UnauthorizedAccessException)

@@ -41,4 +41,4 @@ internal sealed record ApiError(string Error, string? Field = null, string? Reas
 /// <summary>The body of POST /v1/tasks as the CLI sends it (the server parses bodies by hand, see TaskRequestParser).</summary>
 internal sealed record TaskSubmitRequest(
     IReadOnlyList<string>? Args, string? Cmd, string? Name, double? Cpus, long? Mem, IReadOnlyDictionary<string, string>? Env,
-    int? Ports = null, string? User = null, string? Network = null);
+    int? Ports = null, string? User = null, string? Network = null, string? Rootfs = null, IReadOnlyDictionary<string, string>? Binds = null);

@@ -6,24 +6,29 @@ namespace MiniMesos.Net.Protocol;
 
 /// <summary>
 /// The isolation fields appended to older encodings (SubmitTask and AddAgent entries, snapshot records): a task's
-/// [ports, user, network] and an agent's port range as text ("[31000-32000]", nil = the default range).
+/// [ports, user, network, rootfs, binds] and an agent's port range as text ("[31000-32000]", nil = the default range).
 /// </summary>
 internal static class IsolationFieldsCodec
 {
     public static void WriteTask(ref MessagePackWriter w, TaskSpec spec)
     {
-        w.WriteArrayHeader(3);
+        w.WriteArrayHeader(5);
         w.WriteInt64(spec.Ports);
         w.WriteString(spec.User);
         w.WriteString(spec.Network);
+        w.WriteString(spec.Rootfs);
+        if (spec.Binds is null) w.WriteNil();
+        else MessagePackFields.WriteStringMap(ref w, spec.Binds);
     }
 
     public static TaskSpec ReadTask(ref MessagePackReader r, TaskSpec spec, string what)
     {
-        if (r.ReadArrayHeader() != 3) throw new ProtocolException($"{what}: task isolation fields must be [ports, user, network]");
+        if (r.ReadArrayHeader() != 5) throw new ProtocolException($"{what}: task isolation fields must be [ports, user, network, rootfs, binds]");
         var ports = r.ReadInt32();
         if (ports < 0) throw new ProtocolException($"{what}: negative port count {ports}");
-        return spec with { Ports = ports, User = r.ReadString(), Network = r.ReadString() };
+        var (user, network, rootfs) = (r.ReadString(), r.ReadString(), r.ReadString());
+        var binds = r.TryReadNil() ? null : MessagePackFields.ReadStringMap(ref r, what);
+        return spec with { Ports = ports, User = user, Network = network, Rootfs = rootfs, Binds = binds };
     }
 
     public static void WritePorts(ref MessagePackWriter w, PortRanges? ports) => w.WriteString(ports?.ToString());

@@ -33,7 +33,7 @@ internal static class MessageCodec
                 Str(ref w, "leader", m.Leader);
                 break;
             case LaunchTask m:
-                Header(ref w, m, 7 + (m.User is null ? 0 : 1) + (m.Network is null ? 0 : 1));
+                Header(ref w, m, 7 + (m.User is null ? 0 : 1) + (m.Network is null ? 0 : 1) + (m.Rootfs is null ? 0 : 1) + (m.Binds is null ? 0 : 1));
                 Str(ref w, "task_id", m.TaskId);
                 Str(ref w, "name", m.Name);
                 List(ref w, "argv", m.Argv);
@@ -42,6 +42,8 @@ internal static class MessageCodec
                 w.WriteString("mem"); w.WriteInt64(m.Mem);
                 if (m.User is not null) Str(ref w, "user", m.User);
                 if (m.Network is not null) Str(ref w, "network", m.Network);
+                if (m.Rootfs is not null) Str(ref w, "rootfs", m.Rootfs);
+                if (m.Binds is not null) Map(ref w, "binds", m.Binds);
                 break;
             case KillTask m:
                 Header(ref w, m, 3);
@@ -116,7 +118,7 @@ internal static class MessageCodec
             "registered" => new AgentRegistered(f.String("agent_id")),
             "not_leader" => new NotLeader(f.String("leader")),
             "launch" => new LaunchTask(f.String("task_id"), f.String("name"), f.StringList("argv"), f.StringMap("env"), f.Double("cpus"), f.Int("mem"),
-                f.OptionalString("user"), f.OptionalString("network")),
+                f.OptionalString("user"), f.OptionalString("network"), f.OptionalString("rootfs"), f.OptionalStringMap("binds")),
             "kill" => new KillTask(f.String("task_id"), f.Int("grace_ms")),
             "status" => new StatusUpdate(f.String("update_id"), f.String("task_id"), f.String("state"),
                 f.OptionalInt32("exit_code"), f.OptionalInt32("signal"), f.OptionalString("message")),

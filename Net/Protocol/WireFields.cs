@@ -61,6 +61,8 @@ internal sealed class WireFields
         Get<Dictionary<string, object?>>(name, "a map of strings")
             .ToDictionary(kv => kv.Key, kv => kv.Value as string ?? throw Bad($"{name}.{kv.Key}", "a string"), StringComparer.Ordinal);
 
+    public IReadOnlyDictionary<string, string>? OptionalStringMap(string name) => _fields.GetValueOrDefault(name) is null ? null : StringMap(name);
+
     private T Get<T>(string name, string what) where T : notnull =>
         _fields.TryGetValue(name, out var value) && value is T typed ? typed : throw Bad(name, what);
 

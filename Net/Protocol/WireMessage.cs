@@ -29,10 +29,11 @@ internal sealed record NotLeader(string Leader) : WireMessage
     public override string Type => "not_leader";
 }
 
-/// <summary>Master -> agent: run a task; User null = the agent's default (nobody), Network null = host.</summary>
+/// <summary>Master -> agent: run a task; User null = the agent's default (nobody), Network null = host, Rootfs null = the host's /.</summary>
 internal sealed record LaunchTask(
     string TaskId, string Name, IReadOnlyList<string> Argv, IReadOnlyDictionary<string, string> Env,
-    double Cpus, long Mem, string? User = null, string? Network = null) : WireMessage
+    double Cpus, long Mem, string? User = null, string? Network = null,
+    string? Rootfs = null, IReadOnlyDictionary<string, string>? Binds = null) : WireMessage
 {
     public override string Type => "launch";
 }
