@@ -54,6 +54,27 @@ public sealed class IsolatedTaskUserTests
             Assert.Equal("lo\n", interfaces);
             var hostInterfaces = (await RunAsync("tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '")).Stdout;
             Assert.Equal(File.ReadAllLines("/proc/net/dev").Length - 2, hostInterfaces.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+
+            // A rootfs through the API: the task sees only the busybox tree and the read-only bind.
+            var rootfs = Isolation.RootfsLauncherTests.BuildBusyboxRootfs();
+            var data = Directory.CreateTempSubdirectory("minimesos-bind-").FullName;
+            try
+            {
+                File.SetUnixFileMode(data, (UnixFileMode)0b111_101_101);
+                File.WriteAllText(Path.Combine(data, "hello"), "hi\n");
+                var task = await client.SubmitAsync(new TaskSubmitRequest(["/bin/sh", "-c", "ls /; cat /data/hello"], null, "rootfs", 0.1, 32, null,
+                    Rootfs: rootfs, Binds: new Dictionary<string, string> { [data] = "/data" }), CancellationToken.None);
+                var output = new MemoryStream();
+                await client.FollowLogAsync(task.Id, "stdout", output, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+                Assert.Equal("bin\ndata\nproc\nsandbox\nhi\n", Encoding.UTF8.GetString(output.ToArray()));
+                Assert.Equal("TASK_FINISHED", (await IsolatedTaskTests.WaitForStateAsync(client, task.Id, "TASK_FINISHED")).State);
+                Assert.DoesNotContain(rootfs, File.ReadAllText("/proc/self/mountinfo"));
+            }
+            finally
+            {
+                Directory.Delete(rootfs, recursive: true);
+                Directory.Delete(data, recursive: true);
+            }
         }
         catch (Exception e) when (e is TimeoutException or Xunit.Sdk.XunitException)
         {

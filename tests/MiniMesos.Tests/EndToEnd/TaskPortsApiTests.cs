@@ -44,6 +44,9 @@ public sealed class TaskPortsApiTests
     [InlineData("""{"args":["true"],"ports":5000}""", "ports")]
     [InlineData("""{"args":["true"],"network":"bridge"}""", "network")]
     [InlineData("""{"args":["true"],"user":"-rf"}""", "user")]
+    [InlineData("""{"args":["true"],"rootfs":"srv/root"}""", "rootfs")]
+    [InlineData("""{"args":["true"],"rootfs":"/srv/root","binds":{"/data":"/proc/x"}}""", "binds./data")]
+    [InlineData("""{"args":["true"],"binds":{"/data":"/data"}}""", "binds")]
     public async Task BadIsolationFieldsAreRefusedByName(string body, string field)
     {
         await using var cluster = await InProcessCluster.StartAsync(agents: 0);
