@@ -128,7 +128,7 @@ internal sealed partial class AgentService(ITaskLauncher launcher, string workDi
             var env = new Dictionary<string, string>(launch.Env, StringComparer.Ordinal)
             {
                 ["MINIMESOS_TASK_ID"] = launch.TaskId,
-                ["MINIMESOS_SANDBOX"] = sandbox,
+                ["MINIMESOS_SANDBOX"] = launch.Rootfs is null ? sandbox : RootfsPlan.SandboxInside,
             };
             var limits = new TaskLimits(launch.Cpus, launch.Mem * 1024 * 1024);
             var (user, network) = UserAndNetwork(launch);

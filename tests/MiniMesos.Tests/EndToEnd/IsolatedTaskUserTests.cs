@@ -62,11 +62,11 @@ public sealed class IsolatedTaskUserTests
             {
                 File.SetUnixFileMode(data, (UnixFileMode)0b111_101_101);
                 File.WriteAllText(Path.Combine(data, "hello"), "hi\n");
-                var task = await client.SubmitAsync(new TaskSubmitRequest(["/bin/sh", "-c", "ls /; cat /data/hello"], null, "rootfs", 0.1, 32, null,
+                var task = await client.SubmitAsync(new TaskSubmitRequest(["/bin/sh", "-c", "ls /; cat /data/hello; echo $MINIMESOS_SANDBOX"], null, "rootfs", 0.1, 32, null,
                     Rootfs: rootfs, Binds: new Dictionary<string, string> { [data] = "/data" }), CancellationToken.None);
                 var output = new MemoryStream();
                 await client.FollowLogAsync(task.Id, "stdout", output, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
-                Assert.Equal("bin\ndata\nproc\nsandbox\nhi\n", Encoding.UTF8.GetString(output.ToArray()));
+                Assert.Equal("bin\ndata\nproc\nsandbox\nhi\n/sandbox\n", Encoding.UTF8.GetString(output.ToArray()));
                 Assert.Equal("TASK_FINISHED", (await IsolatedTaskTests.WaitForStateAsync(client, task.Id, "TASK_FINISHED")).State);
                 Assert.DoesNotContain(rootfs, File.ReadAllText("/proc/self/mountinfo"));
             }
