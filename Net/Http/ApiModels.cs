@@ -17,7 +17,12 @@ internal sealed record TaskView(
     string? Message,
     string? WaitingReason,
     DateTimeOffset SubmittedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    int? Ports = null,
+    string? User = null,
+    string? Network = null,
+    string? Rootfs = null,
+    IReadOnlyDictionary<string, string>? Binds = null);
 
 internal sealed record TaskList(IReadOnlyList<TaskView> Tasks);
 

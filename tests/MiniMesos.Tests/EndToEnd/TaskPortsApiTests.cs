@@ -25,6 +25,7 @@ public sealed class TaskPortsApiTests
         var follow = client.FollowLogAsync(first.Id, "stdout", firstOut, CancellationToken.None);
         await firstOut.Seen.WaitAsync(Patience);
         Assert.Equal("31000 31000 31001 31000,31001\n", firstOut.Text);
+        Assert.Equal(2, (await client.GetTaskAsync(first.Id, CancellationToken.None)).Ports);
 
         // While the first holds 31000-31001, the next gets the following port; HOST is the agent's hostname.
         var second = await client.SubmitAsync(new TaskSubmitRequest(["/bin/sh", "-c", "echo $PORTS $HOST"], null, "ports", 0.1, 32, null, Ports: 1),

@@ -74,4 +74,15 @@ public sealed class TaskPortsTests
         Assert.Equal("31000", state.Tasks["t.1"].Spec.Env["PORT"]);
         Assert.Equal(TaskPorts.DefaultRange, state.Agents["a1"].PortRange);
     }
+
+    [Fact]
+    public void AppOffersUseTheAgentsRangeMinusPortsOfOneShotTasks()
+    {
+        var state = StateWithAgent(PortRanges.Parse("[5000-5003]"));
+        state.Apply(new SubmitTask(1, "t.1", Spec(1)));
+        state.Apply(new AssignTask(2, "t.1", "a1"));
+        var agent = state.Agents["a1"];
+        var offer = Assert.Single(MiniMesos.Core.Frameworks.Apps.AppInputs.Offers([(agent, state.Free("a1"))], state.Tasks.Values, 10));
+        Assert.Equal(PortRanges.Parse("[5001-5003]"), offer.Resources.Ports);
+    }
 }
