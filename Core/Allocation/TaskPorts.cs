@@ -25,4 +25,8 @@ internal static class TaskPorts
         agent.PortRange.Subtract(PortRanges.Of(tasks
             .Where(t => t.AgentId == agent.Id && !t.State.IsTerminal())
             .SelectMany(t => UsedBy(t.Spec))));
+
+    /// <summary>True when every port in <paramref name="spec"/>'s PORTS is still free on the agent.</summary>
+    public static bool AllFree(AgentRecord agent, IEnumerable<TaskRecord> tasks, TaskSpec spec) =>
+        Free(agent, tasks).Contains(PortRanges.Of(UsedBy(spec)));
 }

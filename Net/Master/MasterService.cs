@@ -110,6 +110,9 @@ internal sealed class MasterService(TimeProvider time, ILogger logger) : IRaftSt
         await _scheduling.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            // The offer may predate a one-shot task that took some of these ports: then the next pass places it anew.
+            lock (_gate)
+                if (!_state.Agents.TryGetValue(agentId, out var agent) || !TaskPorts.AllFree(agent, _state.Tasks.Values, spec)) return false;
             await ProposeAsync(new SubmitTask(Now(), taskId, spec), cancellationToken).ConfigureAwait(false);
             await ProposeAsync(new AssignTask(Now(), taskId, agentId), cancellationToken).ConfigureAwait(false);
         }

@@ -84,5 +84,7 @@ public sealed class TaskPortsTests
         var agent = state.Agents["a1"];
         var offer = Assert.Single(MiniMesos.Core.Frameworks.Apps.AppInputs.Offers([(agent, state.Free("a1"))], state.Tasks.Values, 10));
         Assert.Equal(PortRanges.Parse("[5001-5003]"), offer.Resources.Ports);
+        Assert.False(TaskPorts.AllFree(agent, state.Tasks.Values, Spec(0, new Dictionary<string, string> { ["PORTS"] = "5000" })));
+        Assert.True(TaskPorts.AllFree(agent, state.Tasks.Values, Spec(0, new Dictionary<string, string> { ["PORTS"] = "5001,5003" })));
     }
 }
