@@ -11,11 +11,16 @@ internal static class PidsLimitFallback
         "pids: falling back to RLIMIT_NPROC of the task user for task process limits (it counts all of that user's processes on the host, " +
         "and does not bind root).";
 
-    /// <summary>The rlimits init applies: <paramref name="rlimits"/>, plus nproc = maxPids when there is no pids controller to limit them.</summary>
-    public static IReadOnlyList<RlimitSetting> Rlimits(IReadOnlyList<RlimitSetting> rlimits, long maxPids, bool pidsController) =>
-        pidsController || maxPids <= 0 || rlimits.Any(r => r.Name == "nproc")
-            ? rlimits
-            : [.. rlimits, new RlimitSetting("nproc", (ulong)maxPids, (ulong)maxPids)];
+    /// <summary>
+    /// The rlimits init applies: <paramref name="rlimits"/>, plus nproc when there is no pids controller to limit them:
+    /// maxPids plus the allowance for init's own threads (init drops to the task user too, and nproc counts threads).
+    /// </summary>
+    public static IReadOnlyList<RlimitSetting> Rlimits(IReadOnlyList<RlimitSetting> rlimits, long maxPids, bool pidsController)
+    {
+        if (pidsController || maxPids <= 0 || rlimits.Any(r => r.Name == "nproc")) return rlimits;
+        var limit = (ulong)(maxPids + CgroupLimitPlan.InitPidsAllowance);
+        return [.. rlimits, new RlimitSetting("nproc", limit, limit)];
+    }
 
     /// <summary>The note to add to what the agent reports as missing, when the fallback is in force.</summary>
     public static string? Reported(IReadOnlyList<string> enabledControllers) => enabledControllers.Contains("pids") ? null : Note;

@@ -11,7 +11,7 @@ public sealed class PidsLimitFallbackTests
     public void WithoutThePidsControllerAProcessLimitBecomesRlimitNproc()
     {
         var rlimits = PidsLimitFallback.Rlimits(Core0, 32, pidsController: false);
-        Assert.Equal([new RlimitSetting("core", 0, 0), new RlimitSetting("nproc", 32, 32)], rlimits);
+        Assert.Equal([new RlimitSetting("core", 0, 0), new RlimitSetting("nproc", 48, 48)], rlimits); // + 16 for init's threads
         Assert.Equal(PidsLimitFallback.Note, PidsLimitFallback.Reported(["cpu", "memory"]));
     }
 
