@@ -15,7 +15,7 @@ namespace MiniMesos.Net.Master;
 /// waiting tasks, launches them and turns agents' status updates into commands. One lock guards the state;
 /// nothing is sent while holding it.
 /// </summary>
-internal sealed class MasterService(TimeProvider time, ILogger logger) : IRaftStateMachine
+internal sealed partial class MasterService(TimeProvider time, ILogger logger) : IRaftStateMachine
 {
     public static readonly TimeSpan DefaultKillGrace = TimeSpan.FromSeconds(5);
 
@@ -110,9 +110,7 @@ internal sealed class MasterService(TimeProvider time, ILogger logger) : IRaftSt
         await _scheduling.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            // The offer may predate a one-shot task that took some of these ports: then the next pass places it anew.
-            lock (_gate)
-                if (!_state.Agents.TryGetValue(agentId, out var agent) || !TaskPorts.AllFree(agent, _state.Tasks.Values, spec)) return false;
+            if (!PortsStillFree(agentId, spec)) return false;
             await ProposeAsync(new SubmitTask(Now(), taskId, spec), cancellationToken).ConfigureAwait(false);
             await ProposeAsync(new AssignTask(Now(), taskId, agentId), cancellationToken).ConfigureAwait(false);
         }
