@@ -27,6 +27,7 @@ internal sealed class IsolatedTaskLauncher : ITaskLauncher
             problems.Add("namespaces: the agent is not root, so tasks cannot get PID/mount/UTS/IPC namespaces. Fix: run the agent as root.");
         }
 
+        if (PidsLimitFallback.Reported(_cgroups?.Enabled ?? []) is { } fallback) problems.Add(fallback);
         Capabilities = new IsolationCapabilities(root, _cgroups?.Enabled ?? [], problems);
         _warmUp = new Lazy<Task>(WarmUpAsync);
     }
@@ -43,6 +44,7 @@ internal sealed class IsolatedTaskLauncher : ITaskLauncher
             throw new TaskLaunchException($"task id '{request.TaskId}' may only use letters, digits, '-', '_' and '.'");
         }
 
+        TaskInitRootfs.CheckExists(request.Rootfs, request.Binds);
         if (request.Argv.Count == 0)
         {
             throw new TaskLaunchException("the task has no command");
@@ -222,7 +224,9 @@ internal sealed class IsolatedTaskLauncher : ITaskLauncher
 
         psi.ArgumentList.Add(TaskInit.Verb);
         var init = new TaskInitOptions(request.TaskId, Path.GetFullPath(request.SandboxDir),
-            request.User ?? _options.DefaultUser, _options.ResolvedRlimits, request.Argv, LoopbackUp: request.Network == TaskNetwork.None);
+            request.User ?? _options.DefaultUser,
+            PidsLimitFallback.Rlimits(_options.ResolvedRlimits, request.Limits.MaxPids, _cgroups?.Enabled.Contains("pids") == true), request.Argv, LoopbackUp: request.Network == TaskNetwork.None,
+            Rootfs: request.Rootfs, Binds: request.Binds);
         foreach (var a in init.ToArgs())
         {
             psi.ArgumentList.Add(a);

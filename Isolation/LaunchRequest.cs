@@ -8,7 +8,9 @@ internal sealed record LaunchRequest(
     string SandboxDir,
     TaskLimits Limits,
     string? User = null,
-    TaskNetwork Network = TaskNetwork.Host);
+    TaskNetwork Network = TaskNetwork.Host,
+    string? Rootfs = null,
+    IReadOnlyDictionary<string, string>? Binds = null);
 
 /// <summary>Resources a task was given; zero means "no limit requested".</summary>
 internal sealed record TaskLimits(double Cpus, long MemoryBytes, long MaxPids = 0);

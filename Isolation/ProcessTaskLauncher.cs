@@ -14,6 +14,13 @@ internal sealed partial class ProcessTaskLauncher : ITaskLauncher
 
     public Task<ILaunchedTask> LaunchAsync(LaunchRequest request, CancellationToken cancellationToken)
     {
+        // Without isolation there is no user switch nor network namespace: refuse rather than ignore them.
+        if (request.User is not null && request.User != Environment.UserName)
+            throw new TaskLaunchException($"cannot run as user '{request.User}': isolation is off on this agent (tasks run as '{Environment.UserName}')");
+        if (request.Network == TaskNetwork.None)
+            throw new TaskLaunchException("network none needs isolation, which is off on this agent");
+        if (request.Rootfs is not null)
+            throw new TaskLaunchException("a rootfs needs isolation, which is off on this agent");
         Directory.CreateDirectory(request.SandboxDir);
         var startInfo = new ProcessStartInfo(request.Argv[0])
         {

@@ -47,11 +47,19 @@ internal static class TaskInitSetup
             LibcError.Check(Unistd.chown(o.SandboxDir, user.Uid, user.Gid), "chown sandbox");
         }
 
-        LibcError.Check(Unistd.chdir(o.SandboxDir), "chdir sandbox");
+        // The sandbox files are open: from here on the task may see only its rootfs, with the sandbox inside.
+        var cwd = o.SandboxDir;
+        if (o.Rootfs is { } rootfs)
+        {
+            TaskInitRootfs.Enter(rootfs, RootfsPlan.Build(rootfs, o.SandboxDir, o.Binds));
+            cwd = RootfsPlan.SandboxInside;
+        }
+
+        LibcError.Check(Unistd.chdir(cwd), "chdir sandbox");
         DropTo(user);
 
         var path = env.GetValueOrDefault("PATH") ?? DefaultPath;
-        var exe = ExecutableLookup.Resolve(o.Argv[0], path, o.SandboxDir)
+        var exe = ExecutableLookup.Resolve(o.Argv[0], path, cwd)
             ?? throw new InvalidOperationException($"command not found: {o.Argv[0]} (PATH={path})");
         var envList = env.Select(e => $"{e.Key}={e.Value}").ToList();
 

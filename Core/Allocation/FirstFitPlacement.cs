@@ -12,6 +12,7 @@ internal static class FirstFitPlacement
     public static IReadOnlyList<(string TaskId, string AgentId)> Place(ClusterState state)
     {
         var free = state.Agents.Keys.ToDictionary(id => id, state.Free, StringComparer.Ordinal);
+        var freePorts = state.Agents.Values.ToDictionary(a => a.Id, a => TaskPorts.Free(a, state.Tasks.Values).Count, StringComparer.Ordinal);
         var placements = new List<(string, string)>();
         var waiting = state.Tasks.Values
             .Where(t => t.AgentId is null && t.State == TaskState.Staging)
@@ -19,11 +20,12 @@ internal static class FirstFitPlacement
         foreach (var task in waiting)
         {
             var best = free
-                .Where(kv => kv.Value.Contains(task.Spec.Resources))
+                .Where(kv => kv.Value.Contains(task.Spec.Resources) && freePorts[kv.Key] >= task.Spec.Ports)
                 .OrderByDescending(kv => kv.Value.Cpus).ThenBy(kv => kv.Key, StringComparer.Ordinal)
                 .Select(kv => kv.Key).FirstOrDefault();
             if (best is null) continue;
             free[best] -= task.Spec.Resources;
+            freePorts[best] -= task.Spec.Ports;
             placements.Add((task.Id, best));
         }
         return placements;
@@ -33,10 +35,11 @@ internal static class FirstFitPlacement
     public static string? WhyWaiting(ClusterState state, TaskRecord task)
     {
         if (state.Agents.Count == 0) return "no agent is registered";
-        if (state.Agents.Values.All(a => !a.Total.Contains(task.Spec.Resources)))
-            return $"no agent is big enough for {task.Spec.Resources}";
-        return state.Agents.Keys.Any(id => state.Free(id).Contains(task.Spec.Resources))
+        var need = task.Spec.Ports > 0 ? $"{task.Spec.Resources} ports={task.Spec.Ports}" : task.Spec.Resources.ToString();
+        if (state.Agents.Values.All(a => !a.Total.Contains(task.Spec.Resources) || a.PortRange.Count < task.Spec.Ports))
+            return $"no agent is big enough for {need}";
+        return state.Agents.Values.Any(a => state.Free(a.Id).Contains(task.Spec.Resources) && TaskPorts.Free(a, state.Tasks.Values).Count >= task.Spec.Ports)
             ? null
-            : $"every agent is busy; waiting for {task.Spec.Resources} to free up";
+            : $"every agent is busy; waiting for {need} to free up";
     }
 }

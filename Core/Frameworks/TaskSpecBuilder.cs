@@ -19,12 +19,10 @@ internal static class TaskSpecBuilder
             ["MINIMESOS_APP_ID"] = app.Id,
             ["MINIMESOS_APP_VERSION"] = launch.Version,
             ["MINIMESOS_TASK_ID"] = launch.Task.TaskId,
-            ["HOST"] = hostname,
-            ["PORTS"] = string.Join(",", launch.Ports.Select(p => p.ToString(CultureInfo.InvariantCulture))),
         };
-        for (var i = 0; i < launch.Ports.Count; i++) env[$"PORT{i}"] = launch.Ports[i].ToString(CultureInfo.InvariantCulture);
-        if (launch.Ports.Count > 0) env["PORT"] = env["PORT0"];
-        return new TaskSpec(launch.Task.TaskId, Argv(app.Cmd, app.Args), env, launch.Task.Resources.Scalars, app.Id, launch.Version);
+        AddHostAndPorts(env, hostname, launch.Ports);
+        return new TaskSpec(launch.Task.TaskId, Argv(app.Cmd, app.Args), env, launch.Task.Resources.Scalars, app.Id, launch.Version,
+            User: app.User, Network: app.Labels?.GetValueOrDefault(AppSpec.NetworkLabel) == "none" ? "none" : null);
     }
 
     public static TaskSpec ForJob(JobSpec job, JobLaunch launch, string hostname)
@@ -38,6 +36,22 @@ internal static class TaskSpecBuilder
             ["HOST"] = hostname,
         };
         return new TaskSpec(launch.Task.TaskId, Argv(job.Cmd, job.Args), env, launch.Task.Resources.Scalars);
+    }
+
+    /// <summary>A one-shot task's spec once placed: HOST, and PORT0.., PORT, PORTS for the ports it was given.</summary>
+    public static TaskSpec ForPlacedTask(TaskSpec spec, string hostname, IReadOnlyList<int> ports)
+    {
+        var env = new Dictionary<string, string>(spec.Env, StringComparer.Ordinal);
+        AddHostAndPorts(env, hostname, ports);
+        return spec with { Env = env };
+    }
+
+    private static void AddHostAndPorts(Dictionary<string, string> env, string hostname, IReadOnlyList<int> ports)
+    {
+        env["HOST"] = hostname;
+        env["PORTS"] = string.Join(",", ports.Select(p => p.ToString(CultureInfo.InvariantCulture)));
+        for (var i = 0; i < ports.Count; i++) env[$"PORT{i}"] = ports[i].ToString(CultureInfo.InvariantCulture);
+        if (ports.Count > 0) env["PORT"] = env["PORT0"];
     }
 
     private static IReadOnlyList<string> Argv(string? cmd, IReadOnlyList<string>? args) =>

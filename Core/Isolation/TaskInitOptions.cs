@@ -10,7 +10,9 @@ internal sealed record TaskInitOptions(
     string User,
     IReadOnlyList<RlimitSetting> Rlimits,
     IReadOnlyList<string> Argv,
-    bool LoopbackUp = false)
+    bool LoopbackUp = false,
+    string? Rootfs = null,
+    IReadOnlyDictionary<string, string>? Binds = null)
 {
     public IReadOnlyList<string> ToArgs()
     {
@@ -27,6 +29,18 @@ internal sealed record TaskInitOptions(
             args.Add("up");
         }
 
+        if (Rootfs is not null)
+        {
+            args.Add("--rootfs");
+            args.Add(Rootfs);
+        }
+
+        foreach (var (host, inside) in Binds ?? new Dictionary<string, string>())
+        {
+            args.Add("--bind");
+            args.Add($"{host}:{inside}"); // RootfsPlan refuses ':' in paths
+        }
+
         args.Add("--");
         args.AddRange(Argv);
         return args;
@@ -38,7 +52,8 @@ internal sealed record TaskInitOptions(
     /// <summary>Parses what <see cref="ToArgs"/> produced (without the init verb).</summary>
     public static TaskInitOptions Parse(IReadOnlyList<string> args)
     {
-        string? id = null, sandbox = null, user = null;
+        string? id = null, sandbox = null, user = null, rootfs = null;
+        Dictionary<string, string>? binds = null;
         var loopback = false;
         var rlimits = new List<RlimitSetting>();
         var i = 0;
@@ -57,6 +72,12 @@ internal sealed record TaskInitOptions(
                 case "--user": user = v; break;
                 case "--rlimit": rlimits.Add(RlimitSetting.Parse(v)); break;
                 case "--loopback": loopback = v == "up"; break;
+                case "--rootfs": rootfs = v; break;
+                case "--bind":
+                    var colon = v.IndexOf(':');
+                    if (colon <= 0) throw new FormatException($"--bind {v} is not HOST:INSIDE");
+                    (binds ??= new Dictionary<string, string>(StringComparer.Ordinal))[v[..colon]] = v[(colon + 1)..];
+                    break;
                 default: throw new FormatException($"unknown init option {args[i]}");
             }
         }
@@ -67,6 +88,6 @@ internal sealed record TaskInitOptions(
             throw new FormatException("init needs --id, --sandbox, --user and a command after --");
         }
 
-        return new TaskInitOptions(id, sandbox, user, rlimits, argv, loopback);
+        return new TaskInitOptions(id, sandbox, user, rlimits, argv, loopback, rootfs, binds);
     }
 }

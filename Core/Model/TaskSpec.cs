@@ -3,6 +3,10 @@ namespace MiniMesos.Core.Model;
 /// <summary>
 /// What a user asked to run: argv (no shell) and the resources it needs. <see cref="AppId"/> and
 /// <see cref="AppVersion"/> link an app's instance to the app (null for one-shot tasks).
+/// <see cref="Ports"/> is how many host ports a one-shot task asks for (given at assignment, as PORT0..);
+/// <see cref="User"/> the user it runs as (null: the agent's default, nobody); <see cref="Network"/>
+/// "host" (null) or "none" (own network namespace with only lo); <see cref="Rootfs"/> a directory on the agent the
+/// task runs in, with <see cref="Binds"/> (host path -> path inside) mounted read-only.
 /// </summary>
 internal sealed record TaskSpec(
     string Name,
@@ -10,4 +14,13 @@ internal sealed record TaskSpec(
     IReadOnlyDictionary<string, string> Env,
     Resources Resources,
     string? AppId = null,
-    string? AppVersion = null);
+    string? AppVersion = null,
+    int Ports = 0,
+    string? User = null,
+    string? Network = null,
+    string? Rootfs = null,
+    IReadOnlyDictionary<string, string>? Binds = null)
+{
+    /// <summary>True when the spec uses a field that older masters' encodings do not carry.</summary>
+    public bool HasIsolationFields => Ports != 0 || User is not null || Network is not null || Rootfs is not null || Binds is not null;
+}

@@ -8,7 +8,7 @@ namespace MiniMesos.Core.State;
 /// deterministic (no clock, no randomness: times and ids arrive inside the commands). Not thread-safe:
 /// the owner serialises access.
 /// </summary>
-internal sealed class ClusterState
+internal sealed partial class ClusterState
 {
     private readonly Dictionary<string, AgentRecord> _agents = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TaskRecord> _tasks = new(StringComparer.Ordinal);
@@ -36,9 +36,10 @@ internal sealed class ClusterState
                 _tasks[c.TaskId] = new TaskRecord(c.TaskId, c.Spec, TaskState.Staging, null, c.AtMs, c.AtMs);
                 return true;
             case AssignTask c:
-                if (!_tasks.TryGetValue(c.TaskId, out var pending) || pending.AgentId is not null || !_agents.ContainsKey(c.AgentId))
+                if (!_tasks.TryGetValue(c.TaskId, out var pending) || pending.AgentId is not null || !_agents.TryGetValue(c.AgentId, out var agent))
                     return false;
-                _tasks[c.TaskId] = pending with { AgentId = c.AgentId, UpdatedAtMs = c.AtMs };
+                if (PlacedSpec(pending, agent) is not { } placed) return false;
+                _tasks[c.TaskId] = pending with { Spec = placed, AgentId = c.AgentId, UpdatedAtMs = c.AtMs };
                 return true;
             case UpdateTaskStatus c:
                 return ApplyStatus(c);

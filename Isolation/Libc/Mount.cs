@@ -5,9 +5,12 @@ namespace MiniMesos.Isolation.Libc;
 /// <summary>sys/mount.h.</summary>
 internal static partial class Mount
 {
+    public const ulong MS_RDONLY = 1;
     public const ulong MS_NOSUID = 2;
     public const ulong MS_NODEV = 4;
     public const ulong MS_NOEXEC = 8;
+    public const ulong MS_REMOUNT = 32;
+    public const ulong MS_BIND = 4096;
     public const ulong MS_REC = 16384;
     public const ulong MS_PRIVATE = 1 << 18;
 

@@ -25,6 +25,9 @@ internal static partial class Unistd
     public static partial int chdir(string path);
 
     [LibraryImport(LibcError.Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int chroot(string path);
+
+    [LibraryImport(LibcError.Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int chown(string path, uint owner, uint group);
 
     [LibraryImport(LibcError.Lib, SetLastError = true)]

@@ -5,7 +5,7 @@ namespace MiniMesos.Net.Agent;
 /// <summary>What the agent tells the master about itself when it registers.</summary>
 internal sealed record AgentRegistration(
     string Hostname, double Cpus, long MemMb, long DiskMb,
-    IReadOnlyDictionary<string, string> Attributes, IReadOnlyList<string> IsolationMissing)
+    IReadOnlyDictionary<string, string> Attributes, IReadOnlyList<string> IsolationMissing, Core.Allocation.PortRanges Ports)
 {
-    public RegisterAgent ToMessage(string agentId) => new(agentId, Hostname, Cpus, MemMb, DiskMb, Attributes, IsolationMissing);
+    public RegisterAgent ToMessage(string agentId) => new(agentId, Hostname, Cpus, MemMb, DiskMb, Attributes, IsolationMissing, Ports);
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using MiniMesos.Core.Isolation;
 using MiniMesos.Core.Model;
 using MiniMesos.Isolation;
 using MiniMesos.Net.Protocol;
@@ -10,7 +11,7 @@ namespace MiniMesos.Net.Agent;
 /// Runs the tasks the master sends: one sandbox directory each, stdout/stderr files inside, and status
 /// updates kept until the master acknowledges them (resent after a reconnect).
 /// </summary>
-internal sealed partial class AgentService(ITaskLauncher launcher, string workDir, ILogger logger)
+internal sealed partial class AgentService(ITaskLauncher launcher, string workDir, ILogger logger, TaskUserPolicy users)
 {
     private const string ReportedMarker = SandboxCollector.ReportedMarker;
     private const string BootIdFile = "/proc/sys/kernel/random/boot_id";
@@ -138,10 +139,13 @@ internal sealed partial class AgentService(ITaskLauncher launcher, string workDi
             env = new Dictionary<string, string>(launch.Env, StringComparer.Ordinal)
             {
                 ["MINIMESOS_TASK_ID"] = launch.TaskId,
-                ["MINIMESOS_SANDBOX"] = sandbox,
+                ["MINIMESOS_SANDBOX"] = launch.Rootfs is null ? sandbox : RootfsPlan.SandboxInside,
             };
             var limits = new TaskLimits(launch.Cpus, launch.Mem * 1024 * 1024);
-            task = await launcher.LaunchAsync(new LaunchRequest(launch.TaskId, launch.Argv, env, sandbox, limits), CancellationToken.None)
+            var (user, network) = UserAndNetwork(launch);
+            if (RootfsPlan.Invalid(launch.Rootfs, launch.Binds) is { } bad) throw new TaskLaunchException($"{bad.Field}: {bad.Reason}");
+            task = await launcher.LaunchAsync(new LaunchRequest(launch.TaskId, launch.Argv, env, sandbox, limits, user, network, launch.Rootfs, launch.Binds),
+                CancellationToken.None)
                 .ConfigureAwait(false);
         }
         catch (Exception e) when (e is TaskLaunchException or IOException or UnauthorizedAccessException)

@@ -82,6 +82,10 @@ internal static class HostCommands
         {
             Description = "Attributes for constraints, e.g. 'rack=r1;zone=a' (arch, os, kernel and distro are added automatically).",
         };
+        var allowedUsers = new Option<string?>("--allowed-users")
+        {
+            Description = "Users tasks may ask to run as, e.g. 'alice,bob' (default: nobody only; others fail with TASK_FAILED).",
+        };
         var gcAge = new Option<double>("--gc-max-age-hours") { Description = "Delete finished tasks' sandboxes after this many hours.", DefaultValueFactory = _ => 168 };
         var gcFree = new Option<double>("--gc-min-free-percent")
         {
@@ -97,6 +101,7 @@ internal static class HostCommands
         var command = new Command("agent", "Run an agent: offer this host's resources to the master and run the tasks it sends.")
         {
             master, workDir, token, tokenFile, cluster, resources, reserved, attributes, isolation, noMdns, mdnsInterface, gcAge, gcFree,
+            allowedUsers,
         };
         command.Subcommands.Add(TaskCli.Agent());
         command.SetAction(async (parse, _) =>
@@ -111,10 +116,23 @@ internal static class HostCommands
                 Attributes: AttributeParser.Parse(parse.GetValue(attributes)),
                 SandboxMaxAge: parse.GetValue(gcAge) > 0 ? TimeSpan.FromHours(parse.GetValue(gcAge)) : throw new ConfigException("--gc-max-age-hours: must be > 0"),
                 SandboxMinFreeFraction: parse.GetValue(gcFree) is >= 0 and < 100 and var percent
-                    ? percent / 100 : throw new ConfigException("--gc-min-free-percent: must be from 0 to 99"));
+                    ? percent / 100 : throw new ConfigException("--gc-min-free-percent: must be from 0 to 99"),
+                Users: AllowedUsers(parse.GetValue(allowedUsers)));
             return await RunUntilSignalAsync("agent", (logs, ct) => AgentHost.Start(options, logs, ct).Stopped).ConfigureAwait(false);
         });
         return command;
+    }
+
+    private static Core.Isolation.TaskUserPolicy AllowedUsers(string? list)
+    {
+        try
+        {
+            return Core.Isolation.TaskUserPolicy.Parse(list);
+        }
+        catch (FormatException e)
+        {
+            throw new ConfigException($"--allowed-users: {e.Message}");
+        }
     }
 
     public static Command Dev()

@@ -4,7 +4,7 @@ using MiniMesos.Net.Security;
 
 namespace MiniMesos.Net.Cli;
 
-/// <summary>Parses `--resources 'cpus=2;mem=1024;disk=10000'`.</summary>
+/// <summary>Parses `--resources 'cpus=2;mem=1024;disk=10000;ports=[31000-32000]'` (and --reserved, same form).</summary>
 internal static class ResourceParser
 {
     public static ResourceOverrides Parse(string? text)
@@ -16,6 +16,11 @@ internal static class ResourceParser
             var eq = part.IndexOfAny(['=', ':']);
             if (eq <= 0) throw new ConfigException($"--resources: '{part}' is not name=value");
             var (name, value) = (part[..eq].Trim(), part[(eq + 1)..].Trim());
+            if (name == "ports")
+            {
+                result = result with { Ports = ParsePorts(value) };
+                continue;
+            }
             if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) || number <= 0 || !double.IsFinite(number))
                 throw new ConfigException($"--resources: {name}: '{value}' is not a positive number");
             result = name switch
@@ -23,10 +28,23 @@ internal static class ResourceParser
                 "cpus" => result with { Cpus = number },
                 "mem" => result with { MemMb = Whole(name, number) },
                 "disk" => result with { DiskMb = Whole(name, number) },
-                _ => throw new ConfigException($"--resources: unknown resource '{name}' (known: cpus, mem, disk)"),
+                _ => throw new ConfigException($"--resources: unknown resource '{name}' (known: cpus, mem, disk, ports)"),
             };
         }
         return result;
+    }
+
+    private static Core.Allocation.PortRanges ParsePorts(string value)
+    {
+        try
+        {
+            var ports = Core.Allocation.PortRanges.Parse(value);
+            return ports.IsEmpty || ports.Ranges[0].Begin == 0 ? throw new FormatException($"'{value}' has no port in 1-65535") : ports;
+        }
+        catch (FormatException e)
+        {
+            throw new ConfigException($"--resources: ports: {e.Message}");
+        }
     }
 
     private static long Whole(string name, double number) =>

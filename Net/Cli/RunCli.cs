@@ -17,6 +17,11 @@ internal static class RunCli
         var mem = new Option<long?>("--mem") { Description = $"Memory in MiB (default {TaskRequestParser.DefaultMemMb})." };
         var name = new Option<string?>("--name") { Description = "Task name: the prefix of its id." };
         var env = new Option<string[]>("--env", "-e") { Description = "Environment variable K=V for the task (repeatable).", AllowMultipleArgumentsPerToken = false };
+        var ports = new Option<int?>("--ports") { Description = "Host ports the task needs from its agent's range; it gets them as PORT0.., PORT, PORTS." };
+        var user = new Option<string?>("--user") { Description = "User the task runs as (default nobody; the agent must allow it with --allowed-users)." };
+        var network = new Option<string?>("--network") { Description = "host (default: the agent's network) or none (only loopback)." };
+        var rootfs = new Option<string?>("--rootfs") { Description = "Absolute path of a directory on the agent to run the task in (its root filesystem)." };
+        var binds = new Option<string[]>("--bind") { Description = "HOST:INSIDE read-only bind into the rootfs (repeatable).", AllowMultipleArgumentsPerToken = false };
         var detach = new Option<bool>("--detach", "-d") { Description = "Print the task id and return at once instead of waiting." };
         var command = new Argument<string[]>("command") { Description = "The program and its arguments (put them after --).", Arity = ArgumentArity.OneOrMore };
 
@@ -24,7 +29,7 @@ internal static class RunCli
             "Run a one-shot task on the cluster, stream its output and exit with its exit code.\n" +
             "Example: minimesos run --cpus 0.5 --mem 128 -- sh -c 'echo hello; exit 3'   (exits 3)")
         {
-            master, token, tokenFile, cpus, mem, name, env, detach, command,
+            master, token, tokenFile, cpus, mem, name, env, ports, user, network, rootfs, binds, detach, command,
         };
         run.SetAction(async (parse, ct) =>
         {
@@ -37,12 +42,30 @@ internal static class RunCli
                 variables[pair[..eq]] = pair[(eq + 1)..];
             }
             var request = new TaskSubmitRequest(parse.GetValue(command), null, parse.GetValue(name), parse.GetValue(cpus), parse.GetValue(mem),
-                variables.Count == 0 ? null : variables);
+                variables.Count == 0 ? null : variables, parse.GetValue(ports), parse.GetValue(user), parse.GetValue(network),
+                parse.GetValue(rootfs), Binds(parse.GetValue(binds)));
+            if (request.Network is not (null or "host" or "none")) throw new ConfigException($"--network: '{request.Network}' is not host or none");
+            if (Core.Isolation.RootfsPlan.Invalid(request.Rootfs, request.Binds) is { } bad)
+                throw new ConfigException($"--{(bad.Field.StartsWith("binds", StringComparison.Ordinal) ? "bind" : "rootfs")}: {bad.Reason}");
+            if (request.Ports is < 0 or > TaskRequestParser.MaxPorts) throw new ConfigException($"--ports: must be between 0 and {TaskRequestParser.MaxPorts}");
             // Usage errors first; only then look for a master (which may take a moment over mDNS).
             var (host, port) = await MasterLocator.ResolveAsync(parse.GetValue(master), ct).ConfigureAwait(false);
             using var client = new ApiClient(host, port, secret.Token);
             return await RunCommand.RunAsync(client, request, parse.GetValue(detach), Console.Out, Console.Error).ConfigureAwait(false);
         });
         return run;
+    }
+
+    private static Dictionary<string, string>? Binds(string[]? binds)
+    {
+        if (binds is not { Length: > 0 }) return null;
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var bind in binds)
+        {
+            var colon = bind.IndexOf(':');
+            if (colon <= 0 || colon == bind.Length - 1) throw new ConfigException($"--bind: '{bind}' is not HOST:INSIDE");
+            result[bind[..colon]] = bind[(colon + 1)..];
+        }
+        return result;
     }
 }

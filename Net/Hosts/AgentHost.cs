@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using MiniMesos.Core.Allocation;
 using MiniMesos.Isolation;
 using MiniMesos.Net.Agent;
 using MiniMesos.Net.Wire;
@@ -19,7 +20,7 @@ internal static class AgentHost
         logger.LogInformation("agent offering cpus={Cpus} mem={Mem}MiB disk={Disk}MiB from {WorkDir} ({Isolation})",
             registration.Cpus, registration.MemMb, registration.DiskMb, options.WorkDir,
             launcher.Capabilities.Namespaces ? $"namespaces, cgroup controllers: {string.Join(",", launcher.Capabilities.CgroupControllers)}" : "no isolation");
-        var service = new AgentService(launcher, options.WorkDir, logger);
+        var service = new AgentService(launcher, options.WorkDir, logger, options.Users ?? Core.Isolation.TaskUserPolicy.NobodyOnly);
         service.Recover();
         cancellationToken.Register(service.StopHealthChecks);
         var identity = new HandshakeOptions(AgentId(options.WorkDir), "agent", options.ClusterName, options.Secret.Key);
@@ -85,8 +86,10 @@ internal static class AgentHost
         };
         if (resources.RefusalReason() is { } reason)
             throw new InvalidOperationException($"the agent refuses to start: {reason} (after --reserved); set --resources or --reserved");
+        var ports = (options.Resources.Ports ?? PortRanges.Of(new PortRange(detected.PortsBegin, detected.PortsEnd)))
+            .Subtract(reserved.Ports ?? PortRanges.Empty);
         return new AgentRegistration(options.Hostname ?? Environment.MachineName, resources.Cpus, resources.MemoryBytes / MiB, resources.DiskBytes / MiB,
-            resources.Attributes, capabilities.Missing);
+            resources.Attributes, capabilities.Missing, ports);
     }
 
     /// <summary>The agent keeps its id in its work dir so a restart re-registers as the same agent.</summary>

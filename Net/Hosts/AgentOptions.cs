@@ -21,10 +21,11 @@ internal sealed record AgentOptions(
     IReadOnlyDictionary<string, string>? Attributes = null,
     TimeSpan? SandboxMaxAge = null,
     double SandboxMinFreeFraction = 0.1,
-    string? Hostname = null);
+    string? Hostname = null,
+    Core.Isolation.TaskUserPolicy? Users = null);
 
 /// <summary>Auto: namespaces and cgroups when the agent runs as root, plain processes otherwise. None: plain processes.</summary>
 internal enum IsolationMode { Auto, None }
 
 /// <summary>Resources the operator set by hand (null = detect), or keeps back for the host (--reserved).</summary>
-internal sealed record ResourceOverrides(double? Cpus = null, long? MemMb = null, long? DiskMb = null);
+internal sealed record ResourceOverrides(double? Cpus = null, long? MemMb = null, long? DiskMb = null, Core.Allocation.PortRanges? Ports = null);

@@ -17,12 +17,17 @@ internal sealed record TaskView(
     string? Message,
     string? WaitingReason,
     DateTimeOffset SubmittedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    int? Ports = null,
+    string? User = null,
+    string? Network = null,
+    string? Rootfs = null,
+    IReadOnlyDictionary<string, string>? Binds = null);
 
 internal sealed record TaskList(IReadOnlyList<TaskView> Tasks);
 
 internal sealed record AgentView(string Id, string Hostname, double Cpus, long Mem, long Disk, double FreeCpus, long FreeMem,
-    bool Connected, IReadOnlyDictionary<string, string> Attributes);
+    bool Connected, IReadOnlyDictionary<string, string> Attributes, string? Ports = null);
 
 internal sealed record AgentList(IReadOnlyList<AgentView> Agents);
 
@@ -40,4 +45,5 @@ internal sealed record ApiError(string Error, string? Field = null, string? Reas
 
 /// <summary>The body of POST /v1/tasks as the CLI sends it (the server parses bodies by hand, see TaskRequestParser).</summary>
 internal sealed record TaskSubmitRequest(
-    IReadOnlyList<string>? Args, string? Cmd, string? Name, double? Cpus, long? Mem, IReadOnlyDictionary<string, string>? Env);
+    IReadOnlyList<string>? Args, string? Cmd, string? Name, double? Cpus, long? Mem, IReadOnlyDictionary<string, string>? Env,
+    int? Ports = null, string? User = null, string? Network = null, string? Rootfs = null, IReadOnlyDictionary<string, string>? Binds = null);

@@ -53,7 +53,8 @@ internal static class TaskEndpoints
     public static TaskView View(MasterService master, TaskRecord t) => new(
         t.Id, t.Spec.Name, t.State.ToWire(), t.AgentId, t.Spec.Argv, t.Spec.Env, t.Spec.Resources.Cpus, t.Spec.Resources.MemMb,
         t.ExitCode, t.Signal, t.Message, master.WhyWaiting(t),
-        DateTimeOffset.FromUnixTimeMilliseconds(t.SubmittedAtMs), DateTimeOffset.FromUnixTimeMilliseconds(t.UpdatedAtMs));
+        DateTimeOffset.FromUnixTimeMilliseconds(t.SubmittedAtMs), DateTimeOffset.FromUnixTimeMilliseconds(t.UpdatedAtMs),
+        t.Spec.Ports == 0 ? null : t.Spec.Ports, t.Spec.User, t.Spec.Network, t.Spec.Rootfs, t.Spec.Binds);
 
     private static IResult NoSuchTask(string id) => ApiResults.Error(StatusCodes.Status404NotFound, $"no task '{id}'");
 

@@ -12,7 +12,8 @@ internal static partial class TaskRequestParser
 {
     public const double DefaultCpus = 0.1;
     public const long DefaultMemMb = 64;
-    private static readonly HashSet<string> Known = ["cmd", "args", "name", "cpus", "mem", "disk", "env"];
+    public const int MaxPorts = 1000;
+    private static readonly HashSet<string> Known = ["cmd", "args", "name", "cpus", "mem", "disk", "env", "ports", "user", "network", "rootfs", "binds"];
 
     public static (TaskSpec? Spec, ApiError? Error) Parse(ReadOnlySpan<byte> body)
     {
@@ -95,7 +96,10 @@ internal static partial class TaskRequestParser
                 env[variable.Name] = variable.Value.GetString()!;
             }
         }
-        return (new TaskSpec(name, argv, env, new Resources(cpus, (long)mem, (long)disk)), null);
+        var (ports, portsError) = Number(root, "ports", 0, 0, MaxPorts);
+        if (portsError is not null) return (null, portsError);
+        if (ports != Math.Floor(ports)) return (null, Invalid("ports", "must be a whole number of ports"));
+        return TaskIsolationFields.Apply(root, new TaskSpec(name, argv, env, new Resources(cpus, (long)mem, (long)disk), Ports: (int)ports));
     }
 
     private static (double, ApiError?) Number(JsonElement root, string field, double fallback, double min, double max)
@@ -107,7 +111,7 @@ internal static partial class TaskRequestParser
         return (number, null);
     }
 
-    private static ApiError Invalid(string field, string reason) =>
+    internal static ApiError Invalid(string field, string reason) =>
         new($"invalid request: {(field.Length == 0 ? "body" : field)}: {reason}", field, reason);
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]

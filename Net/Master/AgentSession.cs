@@ -13,7 +13,8 @@ internal sealed class AgentSession(PeerConnection connection) : IAgentChannel
 
     public Task LaunchAsync(TaskRecord task, IReadOnlyList<Core.Frameworks.Apps.HealthCheckSpec>? healthChecks, CancellationToken cancellationToken) =>
         connection.SendAsync(new LaunchTask(task.Id, task.Spec.Name, task.Spec.Argv, task.Spec.Env,
-            task.Spec.Resources.Cpus, task.Spec.Resources.MemMb, healthChecks), cancellationToken).AsTask();
+            task.Spec.Resources.Cpus, task.Spec.Resources.MemMb, task.Spec.User, task.Spec.Network,
+            task.Spec.Rootfs, task.Spec.Binds, healthChecks), cancellationToken).AsTask();
 
     public Task KillAsync(string taskId, TimeSpan gracePeriod, CancellationToken cancellationToken) =>
         connection.SendAsync(new KillTask(taskId, (long)gracePeriod.TotalMilliseconds), cancellationToken).AsTask();

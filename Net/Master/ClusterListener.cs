@@ -114,7 +114,7 @@ internal sealed class ClusterListener(
         if (register.IsolationMissing.Count > 0)
             logger.LogWarning("agent {Agent}: isolation incomplete: {Missing}", agentId, string.Join("; ", register.IsolationMissing));
         await master.AgentConnectedAsync(new AgentRecord(agentId, register.Hostname, new Resources(register.Cpus, register.Mem, register.Disk),
-            register.Attributes, 0), session, cancellationToken).ConfigureAwait(false);
+            register.Attributes, 0, register.Ports), session, cancellationToken).ConfigureAwait(false);
         await connection.SendAsync(new AgentRegistered(agentId), cancellationToken).ConfigureAwait(false);
         var reason = "connection closed";
         try

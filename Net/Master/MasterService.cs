@@ -110,6 +110,7 @@ internal sealed partial class MasterService(TimeProvider time, ILogger logger) :
         await _scheduling.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            if (!PortsStillFree(agentId, spec)) return false;
             await ProposeAsync(new SubmitTask(Now(), taskId, spec), cancellationToken).ConfigureAwait(false);
             await ProposeAsync(new AssignTask(Now(), taskId, agentId), cancellationToken).ConfigureAwait(false);
         }

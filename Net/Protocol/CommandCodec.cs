@@ -44,7 +44,8 @@ internal static class CommandCodec
         switch (command)
         {
             case AddAgent c:
-                w.WriteArrayHeader(8);
+                // An agent that reported its port range adds [ports] (9 fields); older entries have 8.
+                w.WriteArrayHeader(c.Agent.Ports is null ? 8 : 9);
                 w.WriteInt64(c.AtMs);
                 w.WriteString(c.Agent.Id);
                 w.WriteString(c.Agent.Hostname);
@@ -53,6 +54,7 @@ internal static class CommandCodec
                 w.WriteInt64(c.Agent.Total.DiskMb);
                 MessagePackFields.WriteStringMap(ref w, c.Agent.Attributes);
                 w.WriteInt64(c.Agent.RegisteredAtMs);
+                if (c.Agent.Ports is not null) IsolationFieldsCodec.WritePorts(ref w, c.Agent.Ports);
                 break;
             case RemoveAgent c:
                 w.WriteArrayHeader(3);
@@ -61,9 +63,11 @@ internal static class CommandCodec
                 w.WriteString(c.Reason);
                 break;
             case SubmitTask c:
-                // An app's instance adds [appId, appVersion]; a one-shot task keeps the original 8 fields.
-                var linked = c.Spec.AppId is not null;
-                w.WriteArrayHeader(linked ? 10 : 8);
+                // An app's instance adds [appId, appVersion]; a one-shot task keeps the original 8 fields;
+                // ports/user/network add an 11th field (after appId, appVersion, which may then be nil).
+                var extended = c.Spec.HasIsolationFields;
+                var linked = c.Spec.AppId is not null || extended;
+                w.WriteArrayHeader(extended ? 11 : linked ? 10 : 8);
                 w.WriteInt64(c.AtMs);
                 w.WriteString(c.TaskId);
                 w.WriteString(c.Spec.Name);
@@ -78,6 +82,7 @@ internal static class CommandCodec
                     w.WriteString(c.Spec.AppId);
                     w.WriteString(c.Spec.AppVersion);
                 }
+                if (extended) IsolationFieldsCodec.WriteTask(ref w, c.Spec);
                 break;
             case PutApp c:
                 w.WriteArrayHeader(2);
@@ -120,9 +125,9 @@ internal static class CommandCodec
             var fields = r.ReadArrayHeader();
             ClusterCommand command = tag switch
             {
-                Tag.AddAgent when fields == 8 => ReadAddAgent(ref r),
+                Tag.AddAgent when fields is 8 or 9 => ReadAddAgent(ref r, fields == 9),
                 Tag.RemoveAgent when fields == 3 => new RemoveAgent(r.ReadInt64(), MessagePackFields.RequiredString(ref r, "command"), MessagePackFields.RequiredString(ref r, "command")),
-                Tag.SubmitTask when fields is 8 or 10 => ReadSubmit(ref r, fields == 10),
+                Tag.SubmitTask when fields is 8 or 10 or 11 => ReadSubmit(ref r, fields),
                 Tag.AssignTask when fields == 3 => new AssignTask(r.ReadInt64(), MessagePackFields.RequiredString(ref r, "command"), MessagePackFields.RequiredString(ref r, "command")),
                 Tag.UpdateTaskStatus when fields == 6 => new UpdateTaskStatus(r.ReadInt64(), MessagePackFields.RequiredString(ref r, "command"), State(r.ReadInt64()),
                     MessagePackFields.ReadOptionalInt(ref r), MessagePackFields.ReadOptionalInt(ref r), r.ReadString()),
@@ -141,17 +146,19 @@ internal static class CommandCodec
         }
     }
 
-    private static AddAgent ReadAddAgent(ref MessagePackReader r)
+    private static AddAgent ReadAddAgent(ref MessagePackReader r, bool withPorts)
     {
         var at = r.ReadInt64();
         var id = MessagePackFields.RequiredString(ref r, "command");
         var hostname = MessagePackFields.RequiredString(ref r, "command");
         var total = new Resources(r.ReadDouble(), r.ReadInt64(), r.ReadInt64());
         var attributes = MessagePackFields.ReadStringMap(ref r, "command");
-        return new AddAgent(at, new AgentRecord(id, hostname, total, attributes, r.ReadInt64()));
+        var registeredAt = r.ReadInt64();
+        var ports = withPorts ? IsolationFieldsCodec.ReadPorts(ref r, "command") : null;
+        return new AddAgent(at, new AgentRecord(id, hostname, total, attributes, registeredAt, ports));
     }
 
-    private static SubmitTask ReadSubmit(ref MessagePackReader r, bool linked)
+    private static SubmitTask ReadSubmit(ref MessagePackReader r, int fields)
     {
         var at = r.ReadInt64();
         var id = MessagePackFields.RequiredString(ref r, "command");
@@ -161,8 +168,10 @@ internal static class CommandCodec
         for (var i = 0; i < argc; i++) argv.Add(MessagePackFields.RequiredString(ref r, "command"));
         var env = MessagePackFields.ReadStringMap(ref r, "command");
         var resources = new Resources(r.ReadDouble(), r.ReadInt64(), r.ReadInt64());
-        var (appId, appVersion) = linked ? (r.ReadString(), r.ReadString()) : (null, null);
-        return new SubmitTask(at, id, new TaskSpec(name, argv, env, resources, appId, appVersion));
+        var (appId, appVersion) = fields >= 10 ? (r.ReadString(), r.ReadString()) : (null, null);
+        var spec = new TaskSpec(name, argv, env, resources, appId, appVersion);
+        if (fields == 11) spec = IsolationFieldsCodec.ReadTask(ref r, spec, "command");
+        return new SubmitTask(at, id, spec);
     }
 
     private static TaskState State(long value) =>

@@ -14,7 +14,7 @@ internal static class MessageCodec
         switch (message)
         {
             case RegisterAgent m:
-                Header(ref w, m, 8);
+                Header(ref w, m, m.Ports is null ? 8 : 9);
                 Str(ref w, "agent_id", m.AgentId);
                 Str(ref w, "hostname", m.Hostname);
                 w.WriteString("cpus"); w.WriteDouble(m.Cpus);
@@ -22,6 +22,7 @@ internal static class MessageCodec
                 w.WriteString("disk"); w.WriteInt64(m.Disk);
                 Map(ref w, "attributes", m.Attributes);
                 List(ref w, "isolation_missing", m.IsolationMissing);
+                if (m.Ports is not null) Str(ref w, "ports", m.Ports.ToString());
                 break;
             case AgentRegistered m:
                 Header(ref w, m, 2);
@@ -32,7 +33,8 @@ internal static class MessageCodec
                 Str(ref w, "leader", m.Leader);
                 break;
             case LaunchTask m:
-                Header(ref w, m, m.HealthChecks is null ? 7 : 8);
+                Header(ref w, m, 7 + (m.User is null ? 0 : 1) + (m.Network is null ? 0 : 1) + (m.Rootfs is null ? 0 : 1) + (m.Binds is null ? 0 : 1)
+                    + (m.HealthChecks is null ? 0 : 1));
                 Str(ref w, "task_id", m.TaskId);
                 Str(ref w, "name", m.Name);
                 List(ref w, "argv", m.Argv);
@@ -40,6 +42,10 @@ internal static class MessageCodec
                 w.WriteString("cpus"); w.WriteDouble(m.Cpus);
                 w.WriteString("mem"); w.WriteInt64(m.Mem);
                 if (m.HealthChecks is { } checks) HealthWire.WriteChecks(ref w, "health_checks", checks);
+                if (m.User is not null) Str(ref w, "user", m.User);
+                if (m.Network is not null) Str(ref w, "network", m.Network);
+                if (m.Rootfs is not null) Str(ref w, "rootfs", m.Rootfs);
+                if (m.Binds is not null) Map(ref w, "binds", m.Binds);
                 break;
             case KillTask m:
                 Header(ref w, m, 3);
@@ -113,10 +119,11 @@ internal static class MessageCodec
         return f.MessageType switch
         {
             "register" => new RegisterAgent(f.String("agent_id"), f.String("hostname"), f.Double("cpus"), f.Int("mem"), f.Int("disk"),
-                f.StringMap("attributes"), f.StringList("isolation_missing")),
+                f.StringMap("attributes"), f.StringList("isolation_missing"), IsolationFieldsCodec.ParsePorts(f.OptionalString("ports"), "register")),
             "registered" => new AgentRegistered(f.String("agent_id")),
             "not_leader" => new NotLeader(f.String("leader")),
             "launch" => new LaunchTask(f.String("task_id"), f.String("name"), f.StringList("argv"), f.StringMap("env"), f.Double("cpus"), f.Int("mem"),
+                f.OptionalString("user"), f.OptionalString("network"), f.OptionalString("rootfs"), f.OptionalStringMap("binds"),
                 HealthWire.ReadChecks(f, "health_checks")),
             "kill" => new KillTask(f.String("task_id"), f.Int("grace_ms")),
             "status" => new StatusUpdate(f.String("update_id"), f.String("task_id"), f.String("state"),

@@ -9,7 +9,8 @@ namespace MiniMesos.Net.Protocol;
 /// <summary>
 /// The whole cluster state as a Raft snapshot: a version byte, then MessagePack [agents, tasks, apps], each
 /// record an array of its fields in declaration order. Version 2 added the apps section and uses a task's
-/// reserved last field for [appId, appVersion]; version 1 snapshots ([agents, tasks]) are still read.
+/// reserved last field for [appId, appVersion]; version 1 snapshots ([agents, tasks]) are still read. Agents may
+/// append their port range and tasks [ports, user, network] (IsolationFieldsCodec); records without them are read.
 /// </summary>
 internal static class StateSnapshotCodec
 {
@@ -25,7 +26,7 @@ internal static class StateSnapshotCodec
         w.WriteArrayHeader(state.Agents.Count);
         foreach (var a in state.Agents.Values.OrderBy(a => a.Id, StringComparer.Ordinal))
         {
-            w.WriteArrayHeader(7);
+            w.WriteArrayHeader(8);
             w.WriteString(a.Id);
             w.WriteString(a.Hostname);
             w.WriteDouble(a.Total.Cpus);
@@ -33,11 +34,12 @@ internal static class StateSnapshotCodec
             w.WriteInt64(a.Total.DiskMb);
             MessagePackFields.WriteStringMap(ref w, a.Attributes);
             w.WriteInt64(a.RegisteredAtMs);
+            IsolationFieldsCodec.WritePorts(ref w, a.Ports);
         }
         w.WriteArrayHeader(state.Tasks.Count);
         foreach (var t in state.Tasks.Values.OrderBy(t => t.Id, StringComparer.Ordinal))
         {
-            w.WriteArrayHeader(15);
+            w.WriteArrayHeader(16);
             w.WriteString(t.Id);
             w.WriteString(t.Spec.Name);
             w.WriteArrayHeader(t.Spec.Argv.Count);
@@ -60,6 +62,7 @@ internal static class StateSnapshotCodec
                 w.WriteString(t.Spec.AppId);
                 w.WriteString(t.Spec.AppVersion);
             }
+            IsolationFieldsCodec.WriteTask(ref w, t.Spec);
         }
         w.WriteArrayHeader(state.Apps.Count);
         foreach (var app in state.Apps.Values.OrderBy(a => a.Id, StringComparer.Ordinal)) AppSpecCodec.Write(ref w, app);
@@ -79,13 +82,15 @@ internal static class StateSnapshotCodec
             var agents = new List<AgentRecord>();
             for (var n = r.ReadArrayHeader(); n > 0; n--)
             {
-                Expect(ref r, 7, "agent");
-                agents.Add(new AgentRecord(MessagePackFields.RequiredString(ref r, "state snapshot"), MessagePackFields.RequiredString(ref r, "state snapshot"), new Resources(r.ReadDouble(), r.ReadInt64(), r.ReadInt64()), MessagePackFields.ReadStringMap(ref r, "state snapshot"), r.ReadInt64()));
+                var agentFields = Expect(ref r, 7, 8, "agent");
+                var agent = new AgentRecord(MessagePackFields.RequiredString(ref r, "state snapshot"), MessagePackFields.RequiredString(ref r, "state snapshot"), new Resources(r.ReadDouble(), r.ReadInt64(), r.ReadInt64()), MessagePackFields.ReadStringMap(ref r, "state snapshot"), r.ReadInt64());
+                if (agentFields == 8) agent = agent with { Ports = IsolationFieldsCodec.ReadPorts(ref r, "state snapshot") };
+                agents.Add(agent);
             }
             var tasks = new List<TaskRecord>();
             for (var n = r.ReadArrayHeader(); n > 0; n--)
             {
-                Expect(ref r, 15, "task");
+                var taskFields = Expect(ref r, 15, 16, "task");
                 var id = MessagePackFields.RequiredString(ref r, "state snapshot");
                 var name = MessagePackFields.RequiredString(ref r, "state snapshot");
                 var argv = new List<string>();
@@ -100,6 +105,7 @@ internal static class StateSnapshotCodec
                     record = record with { Spec = spec with { AppId = r.ReadString(), AppVersion = r.ReadString() } };
                 }
                 else if (sections == 2) r.Skip();
+                if (taskFields == 16) record = record with { Spec = IsolationFieldsCodec.ReadTask(ref r, record.Spec, "state snapshot") };
                 tasks.Add(record);
             }
             var apps = new List<AppSpec>();
@@ -115,10 +121,12 @@ internal static class StateSnapshotCodec
         }
     }
 
-    private static void Expect(ref MessagePackReader r, int fields, string what)
+    /// <summary>Reads a record's field count: the older count or the one with the isolation fields appended.</summary>
+    private static int Expect(ref MessagePackReader r, int fields, int extended, string what)
     {
         var count = r.ReadArrayHeader();
-        if (count != fields) throw new ProtocolException($"state snapshot: {what} has {count} fields, expected {fields}");
+        if (count != fields && count != extended) throw new ProtocolException($"state snapshot: {what} has {count} fields, expected {fields} or {extended}");
+        return count;
     }
 
 }

@@ -75,6 +75,8 @@ internal sealed class WireFields
         Optional<List<object?>>(name, "an array of maps")?.Select((v, i) =>
             v is Dictionary<string, object?> map ? new WireFields(map, $"{_type}.{name}[{i}]") : throw Bad($"{name}[{i}]", "a map")).ToList();
 
+    public IReadOnlyDictionary<string, string>? OptionalStringMap(string name) => _fields.GetValueOrDefault(name) is null ? null : StringMap(name);
+
     private T Get<T>(string name, string what) where T : notnull =>
         _fields.TryGetValue(name, out var value) && value is T typed ? typed : throw Bad(name, what);
 

@@ -11,7 +11,8 @@ internal abstract record WireMessage
 /// <summary>Agent -> master, first message after the handshake. AgentId is empty on the agent's first start.</summary>
 internal sealed record RegisterAgent(
     string AgentId, string Hostname, double Cpus, long Mem, long Disk,
-    IReadOnlyDictionary<string, string> Attributes, IReadOnlyList<string> IsolationMissing) : WireMessage
+    IReadOnlyDictionary<string, string> Attributes, IReadOnlyList<string> IsolationMissing,
+    Core.Allocation.PortRanges? Ports = null) : WireMessage
 {
     public override string Type => "register";
 }
@@ -28,10 +29,15 @@ internal sealed record NotLeader(string Leader) : WireMessage
     public override string Type => "not_leader";
 }
 
-/// <summary>Master -> agent: run a task; an app's instance carries its app's health checks for the agent to probe.</summary>
+/// <summary>
+/// Master -> agent: run a task; User null = the agent's default (nobody), Network null = host, Rootfs null = the host's /;
+/// an app's instance carries its app's health checks for the agent to probe.
+/// </summary>
 internal sealed record LaunchTask(
     string TaskId, string Name, IReadOnlyList<string> Argv, IReadOnlyDictionary<string, string> Env,
-    double Cpus, long Mem, IReadOnlyList<Core.Frameworks.Apps.HealthCheckSpec>? HealthChecks = null) : WireMessage
+    double Cpus, long Mem, string? User = null, string? Network = null,
+    string? Rootfs = null, IReadOnlyDictionary<string, string>? Binds = null,
+    IReadOnlyList<Core.Frameworks.Apps.HealthCheckSpec>? HealthChecks = null) : WireMessage
 {
     public override string Type => "launch";
 }

@@ -6,13 +6,11 @@ namespace MiniMesos.Core.Frameworks.Apps;
 
 /// <summary>
 /// Builds <see cref="AppScheduler"/>'s input from the replicated state: app instances from tasks linked to an
-/// app, and one offer per connected agent of what it has free (host ports from <see cref="HostPorts"/> minus
-/// those its live tasks hold). Pure, so the master's apps loop stays a thin shell.
+/// app, and one offer per connected agent of what it has free (host ports: the agent's reported range minus
+/// those its live tasks hold, see <see cref="TaskPorts"/>). Pure, so the master's apps loop stays a thin shell.
 /// </summary>
 internal static class AppInputs
 {
-    public static readonly PortRanges HostPorts = PortRanges.Of(new PortRange(31000, 32000));
-
     public const long OfferLifetimeMs = 60_000;
 
     public static List<AppInstance> Instances(IReadOnlyDictionary<string, AppSpec> apps, IEnumerable<TaskRecord> tasks,
@@ -40,8 +38,7 @@ internal static class AppInputs
         var offers = new List<Offer>();
         foreach (var (agent, free) in agents)
         {
-            var used = live.Where(t => t.AgentId == agent.Id).SelectMany(t => UsedPorts(t.Spec)).ToList();
-            var ports = HostPorts.Subtract(PortRanges.Of(used));
+            var ports = TaskPorts.Free(agent, live);
             offers.Add(new Offer($"{agent.Id}@{nowMs}", "apps", agent.Id, agent.Hostname, agent.Attributes,
                 new ResourceSet(free, ports), nowMs, nowMs + OfferLifetimeMs));
         }
@@ -60,12 +57,5 @@ internal static class AppInputs
                 next = Math.Max(next, serial + 1);
         }
         return next;
-    }
-
-    private static IEnumerable<int> UsedPorts(TaskSpec spec)
-    {
-        if (!spec.Env.TryGetValue("PORTS", out var ports) || ports.Length == 0) yield break;
-        foreach (var part in ports.Split(','))
-            if (int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var port)) yield return port;
     }
 }

@@ -26,6 +26,9 @@ internal sealed record AppSpec(
     UpgradeStrategy? UpgradeStrategy = null,
     string Version = "")
 {
+    /// <summary>Label asking for no network for the app's instances: "none" (only loopback) or "host" (default).</summary>
+    public const string NetworkLabel = "MINIMESOS_NETWORK";
+
     public UpgradeStrategy Upgrade => UpgradeStrategy ?? new UpgradeStrategy();
 
     public bool HasHealthChecks => HealthChecks is { Count: > 0 };

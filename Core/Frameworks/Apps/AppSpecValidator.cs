@@ -29,6 +29,8 @@ internal static partial class AppSpecValidator
         if (app.Ports is < 0 or > 1000) errors.Add(new("ports", $"must be between 0 and 1000, got {app.Ports}"));
         if (app.Instances < 0) errors.Add(new("instances", $"must be >= 0, got {app.Instances}"));
         if (app.User is { Length: 0 }) errors.Add(new("user", "must not be empty when given"));
+        if (app.Labels?.GetValueOrDefault(AppSpec.NetworkLabel) is { } network && network is not ("host" or "none"))
+            errors.Add(new($"labels[{AppSpec.NetworkLabel}]", $"must be host or none, got '{network}'"));
         if (app.Env is not null)
         {
             foreach (var key in app.Env.Keys)

@@ -37,6 +37,7 @@ public sealed class CliParsingTests
         Assert.Equal(2048, r.MemMb);
         Assert.Equal(100, r.DiskMb);
         Assert.Null(ResourceParser.Parse(null).Cpus);
+        Assert.Equal("[31000-31099,31200]", ResourceParser.Parse("cpus=2;ports=[31000-31099, 31200]").Ports.ToString());
     }
 
     [Theory]
@@ -44,6 +45,8 @@ public sealed class CliParsingTests
     [InlineData("cpus=-1", "not a positive number")]
     [InlineData("mem=1.5", "whole number")]
     [InlineData("cpus", "not name=value")]
+    [InlineData("ports=[32000-31000]", "ports: '32000-31000' is not a port range")]
+    [InlineData("ports=[]", "ports: '[]' has no port")]
     public void BadResourcesAreRefused(string text, string reason) =>
         Assert.Contains(reason, Assert.Throws<ConfigException>(() => ResourceParser.Parse(text)).Message);
 

@@ -37,6 +37,11 @@ public sealed class CliRunTests
     [InlineData(new[] { "run", "--token", "short", "--", "true" }, "--token")]  // bad token
     [InlineData(new[] { "run", "--", "true" }, "no cluster token")]             // no token at all
     [InlineData(new[] { "run", "--token", "0123456789abcdef", "--master", "h:99999", "--", "true" }, "--master")]
+    [InlineData(new[] { "run", "--token", "0123456789abcdef", "--network", "bridge", "--", "true" }, "--network")]
+    [InlineData(new[] { "run", "--token", "0123456789abcdef", "--ports", "5000", "--", "true" }, "--ports")]
+    [InlineData(new[] { "run", "--token", "0123456789abcdef", "--rootfs", "srv/root", "--", "true" }, "--rootfs")]
+    [InlineData(new[] { "run", "--token", "0123456789abcdef", "--rootfs", "/srv/root", "--bind", "/data", "--", "true" }, "--bind")]
+    [InlineData(new[] { "agent", "--token", "0123456789abcdef", "--allowed-users", "a:b" }, "--allowed-users")]
     public async Task UsageErrorsExit2WithAClearMessage(string[] args, string mentions)
     {
         var (code, _, stderr) = await CliProcess.RunAsync(args);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using MiniMesos.Core.Isolation;
 using MiniMesos.Isolation;
 using MiniMesos.Net.Agent;
 using MiniMesos.Net.Cli;
@@ -49,11 +50,11 @@ internal sealed class InProcessCluster : IAsyncDisposable
 
     /// <summary>Starts an agent; with <paramref name="launch"/> its tasks are isolated (namespaces, cgroups) with those options.</summary>
     public async Task<AgentService> StartAgentAsync(string name, ClusterSecret secret, string clusterName, bool waitForRegistration = true,
-        LaunchOptions? launch = null, CancellationToken stop = default, string? hostname = null)
+        LaunchOptions? launch = null, CancellationToken stop = default, string? hostname = null, TaskUserPolicy? users = null)
     {
         var token = stop.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(_stop.Token, stop).Token : _stop.Token;
         var agent = AgentHost.Start(new AgentOptions([("127.0.0.1", ClusterPort.Port)], Path.Combine(Dir, name), clusterName, secret,
-            launch is null ? IsolationMode.None : IsolationMode.Auto, new ResourceOverrides(2, 1024, 1024), launch, Hostname: hostname), _logs, token);
+            launch is null ? IsolationMode.None : IsolationMode.Auto, new ResourceOverrides(2, 1024, 1024), launch, Hostname: hostname, Users: users), _logs, token);
         _stopped.Add(agent.Stopped);
         if (waitForRegistration) await agent.Connector.Registered.Task.WaitAsync(TimeSpan.FromSeconds(10));
         return agent.Service;

@@ -56,7 +56,7 @@ public sealed class IsolatedTaskTests
         }
     }
 
-    private static async Task<TaskView> WaitForStateAsync(MiniMesos.Net.Cli.ApiClient client, string id, string state)
+    internal static async Task<TaskView> WaitForStateAsync(MiniMesos.Net.Cli.ApiClient client, string id, string state)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (true)

@@ -11,7 +11,7 @@ public sealed class HealthWireTests
     public void LaunchHealthChecksAndReportsDecodeToTheSameValues()
     {
         var check = new HealthCheckSpec("TCP", PortIndex: 1, GracePeriodSeconds: 1.5, IntervalSeconds: 2, TimeoutSeconds: 0.25, MaxConsecutiveFailures: 4);
-        var launch = (LaunchTask)MessageCodec.Decode(MessageCodec.Encode(new LaunchTask("a.1", "a.1", ["x"], new Dictionary<string, string>(), 1, 1, [check])),
+        var launch = (LaunchTask)MessageCodec.Decode(MessageCodec.Encode(new LaunchTask("a.1", "a.1", ["x"], new Dictionary<string, string>(), 1, 1, HealthChecks: [check])),
             MessagePackLimits.Default);
         Assert.Equal(check, Assert.Single(launch.HealthChecks!));
         var plain = (LaunchTask)MessageCodec.Decode(MessageCodec.Encode(new LaunchTask("t", "t", ["x"], new Dictionary<string, string>(), 1, 1)),

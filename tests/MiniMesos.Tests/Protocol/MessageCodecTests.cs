@@ -20,7 +20,7 @@ public sealed class MessageCodecTests
         new LogData(8, [], 0, "no such task"),
         new Ping(1),
         new Pong(long.MaxValue),
-        new LaunchTask("app.1", "app.1", ["/bin/sh", "-c", "serve"], new Dictionary<string, string> { ["PORT0"] = "31000" }, 0.1, 16,
+        new LaunchTask("app.1", "app.1", ["/bin/sh", "-c", "serve"], new Dictionary<string, string> { ["PORT0"] = "31000" }, 0.1, 16, HealthChecks:
             [new Core.Frameworks.Apps.HealthCheckSpec("HTTP", Path: "/health", GracePeriodSeconds: 1.5, IntervalSeconds: 2, TimeoutSeconds: 0.25),
              new Core.Frameworks.Apps.HealthCheckSpec("COMMAND", "test -f ok", MaxConsecutiveFailures: 0)]),
         new HealthReport(new Core.Frameworks.Apps.TaskHealth("app.1", [

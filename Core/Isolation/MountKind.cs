@@ -1,0 +1,4 @@
+namespace MiniMesos.Core.Isolation;
+
+/// <summary>What a <see cref="MountStep"/> mounts.</summary>
+internal enum MountKind { BindWritable, BindReadOnly, Proc }

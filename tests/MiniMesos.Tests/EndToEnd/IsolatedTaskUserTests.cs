@@ -1,0 +1,88 @@
+using System.Text;
+using MiniMesos.Core.Isolation;
+using MiniMesos.Isolation;
+using MiniMesos.Net.Http;
+using Xunit;
+
+namespace MiniMesos.Tests.EndToEnd;
+
+/// <summary>Task user and network through the API on an isolated agent (needs root).</summary>
+public sealed class IsolatedTaskUserTests
+{
+    [Fact]
+    public async Task TasksRunAsNobodyOrAnAllowedUserOthersFailByNameAndNetworkNoneHasOnlyLoopback()
+    {
+        Assert.True(Environment.IsPrivilegedProcess, "isolated task tests need root (namespaces, cgroups): run the tests as root");
+        var group = $"minimesos-e2e-{Environment.ProcessId}-{Guid.NewGuid():N}"[..36];
+        var launch = new LaunchOptions(InitCommand: ["dotnet", Path.Combine(AppContext.BaseDirectory, "minimesos.dll")], CgroupGroup: group);
+        await using var cluster = await InProcessCluster.StartAsync(agents: 0);
+        var agent = await cluster.StartAgentAsync("users", cluster.Secret, "test", launch: launch,
+            users: TaskUserPolicy.Parse("daemon,no-such-user-here"));
+        var launcher = Assert.IsType<IsolatedTaskLauncher>(agent.Launcher);
+        try
+        {
+            using var client = cluster.Client();
+            async Task<(TaskView Final, string Stdout)> RunAsync(string script, string? user = null, string? network = null)
+            {
+                var task = await client.SubmitAsync(new TaskSubmitRequest(["/bin/sh", "-c", script], null, "who", 0.1, 32, null,
+                    User: user, Network: network), CancellationToken.None);
+                var output = new MemoryStream();
+                await client.FollowLogAsync(task.Id, "stdout", output, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+                var final = await client.GetTaskAsync(task.Id, CancellationToken.None);
+                for (var i = 0; i < 200 && final.State is "TASK_STAGING" or "TASK_STARTING" or "TASK_RUNNING"; i++)
+                {
+                    await Task.Delay(50);
+                    final = await client.GetTaskAsync(task.Id, CancellationToken.None);
+                }
+                return (final, Encoding.UTF8.GetString(output.ToArray()));
+            }
+
+            Assert.Equal("nobody\n", (await RunAsync("id -un")).Stdout);
+            Assert.Equal("daemon\n", (await RunAsync("id -un", user: "daemon")).Stdout);
+
+            var root = (await RunAsync("id -un", user: "root")).Final;
+            Assert.Equal("TASK_FAILED", root.State);
+            Assert.Contains("user 'root' is not allowed", root.Message);
+            Assert.Contains("--allowed-users", root.Message);
+
+            var unknown = (await RunAsync("id -un", user: "no-such-user-here")).Final;
+            Assert.Equal("TASK_FAILED", unknown.State);
+            Assert.Contains("unknown user 'no-such-user-here'", unknown.Message);
+
+            var (isolatedNet, interfaces) = await RunAsync("tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '", network: "none");
+            Assert.Equal("TASK_FINISHED", isolatedNet.State);
+            Assert.Equal("lo\n", interfaces);
+            var hostInterfaces = (await RunAsync("tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '")).Stdout;
+            Assert.Equal(File.ReadAllLines("/proc/net/dev").Length - 2, hostInterfaces.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+
+            // A rootfs through the API: the task sees only the busybox tree and the read-only bind.
+            var rootfs = Isolation.RootfsLauncherTests.BuildBusyboxRootfs();
+            var data = Directory.CreateTempSubdirectory("minimesos-bind-").FullName;
+            try
+            {
+                File.SetUnixFileMode(data, (UnixFileMode)0b111_101_101);
+                File.WriteAllText(Path.Combine(data, "hello"), "hi\n");
+                var task = await client.SubmitAsync(new TaskSubmitRequest(["/bin/sh", "-c", "ls /; cat /data/hello; echo $MINIMESOS_SANDBOX"], null, "rootfs", 0.1, 32, null,
+                    Rootfs: rootfs, Binds: new Dictionary<string, string> { [data] = "/data" }), CancellationToken.None);
+                var output = new MemoryStream();
+                await client.FollowLogAsync(task.Id, "stdout", output, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+                Assert.Equal("bin\ndata\nproc\nsandbox\nhi\n/sandbox\n", Encoding.UTF8.GetString(output.ToArray()));
+                Assert.Equal("TASK_FINISHED", (await IsolatedTaskTests.WaitForStateAsync(client, task.Id, "TASK_FINISHED")).State);
+                Assert.DoesNotContain(rootfs, File.ReadAllText("/proc/self/mountinfo"));
+            }
+            finally
+            {
+                Directory.Delete(rootfs, recursive: true);
+                Directory.Delete(data, recursive: true);
+            }
+        }
+        catch (Exception e) when (e is TimeoutException or Xunit.Sdk.XunitException)
+        {
+            throw new TimeoutException($"{e.Message}\n--- cluster log ---\n{cluster.Log}", e);
+        }
+        finally
+        {
+            IsolatedTaskTests.RemoveGroup(launcher);
+        }
+    }
+}
