@@ -8,7 +8,7 @@ namespace MiniMesos.Core.State;
 /// deterministic (no clock, no randomness: times and ids arrive inside the commands). Not thread-safe:
 /// the owner serialises access.
 /// </summary>
-internal sealed class ClusterState
+internal sealed partial class ClusterState
 {
     private readonly Dictionary<string, AgentRecord> _agents = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TaskRecord> _tasks = new(StringComparer.Ordinal);
@@ -47,6 +47,8 @@ internal sealed class ClusterState
                 return true;
             case RemoveApp c:
                 return _apps.Remove(c.AppId);
+            case RegisterFramework or RemoveFramework or LinkTask:
+                return ApplyFramework(command);
             default:
                 // Unknown commands are refused explicitly so a mixed-version cluster never half-applies one.
                 return false;
@@ -59,6 +61,7 @@ internal sealed class ClusterState
         _agents.Clear();
         _tasks.Clear();
         _apps.Clear();
+        RestoreFrameworks([], []);
         foreach (var agent in agents) _agents[agent.Id] = agent;
         foreach (var task in tasks) _tasks[task.Id] = task;
         foreach (var app in apps ?? []) _apps[app.Id] = app;

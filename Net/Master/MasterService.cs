@@ -15,7 +15,7 @@ namespace MiniMesos.Net.Master;
 /// waiting tasks, launches them and turns agents' status updates into commands. One lock guards the state;
 /// nothing is sent while holding it.
 /// </summary>
-internal sealed class MasterService(TimeProvider time, ILogger logger) : IRaftStateMachine
+internal sealed partial class MasterService(TimeProvider time, ILogger logger) : IRaftStateMachine
 {
     public static readonly TimeSpan DefaultKillGrace = TimeSpan.FromSeconds(5);
 
@@ -105,12 +105,14 @@ internal sealed class MasterService(TimeProvider time, ILogger logger) : IRaftSt
     /// Commits a task already placed by a framework (SubmitTask then AssignTask) and sends it to its agent. Holds the
     /// placement lock so first-fit placement of one-shot tasks never sees it unassigned in between.
     /// </summary>
-    public async Task<bool> LaunchPlacedAsync(string taskId, TaskSpec spec, string agentId, CancellationToken cancellationToken)
+    public async Task<bool> LaunchPlacedAsync(string taskId, TaskSpec spec, string agentId, CancellationToken cancellationToken,
+        string? frameworkId = null)
     {
         await _scheduling.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             await ProposeAsync(new SubmitTask(Now(), taskId, spec), cancellationToken).ConfigureAwait(false);
+            if (frameworkId is not null) await ProposeAsync(new LinkTask(Now(), taskId, frameworkId), cancellationToken).ConfigureAwait(false);
             await ProposeAsync(new AssignTask(Now(), taskId, agentId), cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -125,7 +127,7 @@ internal sealed class MasterService(TimeProvider time, ILogger logger) : IRaftSt
             channel = _channels.GetValueOrDefault(agentId);
         }
         if (task?.AgentId != agentId || channel is null) return false;
-        logger.LogInformation("app instance {Task} placed on agent {Agent}", taskId, agentId);
+        logger.LogInformation("{Kind} {Task} placed on agent {Agent}", frameworkId is null ? "app instance" : $"task of framework {frameworkId}", taskId, agentId);
         _ = LaunchAsync(task, channel);
         return true;
     }
@@ -249,7 +251,11 @@ internal sealed class MasterService(TimeProvider time, ILogger logger) : IRaftSt
     /// <summary>Leader housekeeping, called about once a second: time out absent agents, retry placement.</summary>
     public async Task MaintainAsync(CancellationToken cancellationToken)
     {
-        if (!IsLeader) return;
+        if (!IsLeader)
+        {
+            ReleaseFrameworks();
+            return;
+        }
         var now = Now();
         List<string> expired;
         lock (_gate)
@@ -265,6 +271,7 @@ internal sealed class MasterService(TimeProvider time, ILogger logger) : IRaftSt
             lock (_gate) _absentSince.Remove(id);
         }
         await ScheduleAsync(cancellationToken).ConfigureAwait(false);
+        await MaintainFrameworksAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>This master stopped leading: agents must talk to the new leader, so their connections are dropped.</summary>

@@ -88,6 +88,7 @@ internal static class MessageCodec
                 w.WriteString("seq"); w.WriteInt64(m.Sequence);
                 break;
             default:
+                if (FrameworkMessageCodec.TryEncode(ref w, message)) break;
                 throw new ArgumentException($"cannot encode {message.GetType().Name}", nameof(message));
         }
         return buffer.WrittenSpan.ToArray();
@@ -122,7 +123,7 @@ internal static class MessageCodec
             "master_hello" => new MasterHello(f.String("cluster_address"), f.String("api_url"), f.StringList("known")),
             "ping" => new Ping(f.Int("seq")),
             "pong" => new Pong(f.Int("seq")),
-            var other => new UnknownMessage(other),
+            var other => FrameworkMessageCodec.Decode(f) ?? new UnknownMessage(other),
         };
     }
 
@@ -147,14 +148,14 @@ internal static class MessageCodec
         }
     }
 
-    private static void Header(ref MessagePackWriter w, WireMessage m, int fields)
+    internal static void Header(ref MessagePackWriter w, WireMessage m, int fields)
     {
         w.WriteMapHeader(fields);
         w.WriteString("t");
         w.WriteString(m.Type);
     }
 
-    private static void Str(ref MessagePackWriter w, string key, string? value)
+    internal static void Str(ref MessagePackWriter w, string key, string? value)
     {
         w.WriteString(key);
         w.WriteString(value);
@@ -166,7 +167,7 @@ internal static class MessageCodec
         else w.WriteNil();
     }
 
-    private static void List(ref MessagePackWriter w, string key, IReadOnlyList<string> values)
+    internal static void List(ref MessagePackWriter w, string key, IReadOnlyList<string> values)
     {
         w.WriteString(key);
         w.WriteArrayHeader(values.Count);
