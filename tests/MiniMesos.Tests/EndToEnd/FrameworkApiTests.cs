@@ -33,4 +33,60 @@ public sealed class FrameworkApiTests
         await framework.SendAsync(new FwAccept([offer.OfferId], [Sleep("runs")], 0));
         Assert.Equal("task id 'runs' is already in use", (await framework.NextAsync<FwAcceptRefused>()).Reason);
     }
+
+    [Fact]
+    public async Task AFrameworkAwayPastItsFailoverTimeoutIsRemovedAndItsTasksKilled()
+    {
+        await using var cluster = await InProcessCluster.StartAsync();
+        var master = cluster.Master.Service;
+        string id;
+        await using (var framework = await FrameworkClient.SubscribeAsync(cluster, "short-lived", failoverTimeout: 1))
+        {
+            id = framework.FrameworkId;
+            var offer = (await framework.NextAsync<FwOffers>()).Offers[0];
+            await framework.SendAsync(new FwAccept([offer.OfferId], [Sleep("orphan")], null));
+            await framework.NextAsync<FwUpdate>(u => u.TaskId == "orphan" && u.State == "TASK_RUNNING");
+            Assert.Equal(id, Assert.Single(master.Frameworks()).Id);
+        }
+        await WaitUntil(() => master.Task("orphan")?.State == TaskState.Killed, "the orphaned task is killed");
+        Assert.Empty(master.Frameworks());
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => FrameworkClient.SubscribeAsync(cluster, "short-lived", 1, id));
+        Assert.Contains("framework_id", error.Message);
+    }
+
+    [Fact]
+    public async Task AFrameworkThatResubscribesWithinItsTimeoutKeepsItsTasks()
+    {
+        await using var cluster = await InProcessCluster.StartAsync();
+        string id;
+        await using (var framework = await FrameworkClient.SubscribeAsync(cluster, "comes-back", failoverTimeout: 30))
+        {
+            id = framework.FrameworkId;
+            var offer = (await framework.NextAsync<FwOffers>()).Offers[0];
+            await framework.SendAsync(new FwAccept([offer.OfferId], [Sleep("kept")], null));
+            await framework.NextAsync<FwUpdate>(u => u.TaskId == "kept" && u.State == "TASK_RUNNING");
+        }
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        await using var back = await FrameworkClient.SubscribeAsync(cluster, "comes-back", 30, id);
+        Assert.Equal(id, back.FrameworkId);
+        await back.SendAsync(new FwReconcile([]));
+        var state = await back.NextAsync<FwUpdate>(u => u.Uuid.Length == 0);
+        Assert.Equal(("kept", "TASK_RUNNING"), (state.TaskId, state.State));
+        Assert.Equal(TaskState.Running, cluster.Master.Service.Task("kept")!.State);
+
+        await back.SendAsync(new FwKill("kept"));
+        await back.NextAsync<FwUpdate>(u => u.TaskId == "kept" && u.State == "TASK_KILLED");
+        await back.SendAsync(new FwKill("not-mine"));
+        Assert.Equal("task_id", (await back.NextAsync<FwError>()).Field);
+    }
+
+    private static async Task WaitUntil(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"timed out waiting until {what}");
+            await Task.Delay(100);
+        }
+    }
 }
