@@ -7,9 +7,10 @@ using MiniMesos.Net.MessagePack;
 namespace MiniMesos.Net.Protocol;
 
 /// <summary>
-/// The whole cluster state as a Raft snapshot: a version byte, then MessagePack [agents, tasks, apps], each
+/// The whole cluster state as a Raft snapshot: a version byte, then MessagePack [agents, tasks, apps, frameworks], each
 /// record an array of its fields in declaration order. Version 2 added the apps section and uses a task's
-/// reserved last field for [appId, appVersion]; version 1 snapshots ([agents, tasks]) are still read.
+/// reserved last field for [appId, appVersion]; version 3 added the frameworks section [frameworks, links]
+/// (<see cref="FrameworkCommandCodec"/>). Versions 1 ([agents, tasks]) and 2 ([agents, tasks, apps]) are still read.
 /// </summary>
 internal static class StateSnapshotCodec
 {

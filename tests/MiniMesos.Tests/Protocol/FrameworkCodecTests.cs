@@ -92,4 +92,22 @@ public sealed class FrameworkCodecTests
         Assert.Equal(new FrameworkRecord("fw-1", "py", "*", 30, 2), Assert.Single(restored.Frameworks.Values));
         Assert.Equal("fw-1", restored.TaskFrameworks["t1"]);
     }
+
+    [Fact]
+    public void AVersion2SnapshotWithoutFrameworksIsStillRead()
+    {
+        var state = new ClusterState();
+        state.Apply(new AddAgent(1, new AgentRecord("a1", "pi1", new Resources(2, 1024, 0), new Dictionary<string, string>(), 1)));
+        var v3 = StateSnapshotCodec.Encode(state);
+        Assert.Equal([0x92, 0x90, 0x80], v3[^3..]); // [frameworks: [], links: {}]
+        var v2 = v3[..^3];
+        v2[0] = 2;
+        Assert.Equal(0x94, v2[1]);
+        v2[1] = 0x93;
+        var restored = new ClusterState();
+        restored.RestoreFrameworks([new FrameworkRecord("stale", "x", "*", 1, 1)], []);
+        StateSnapshotCodec.Restore(restored, v2);
+        Assert.Equal("a1", Assert.Single(restored.Agents.Keys));
+        Assert.Empty(restored.Frameworks);
+    }
 }
