@@ -1,4 +1,5 @@
 using MiniMesos.Net.Protocol;
+using MiniMesos.Net.Security;
 using MiniMesos.Net.Wire;
 
 namespace MiniMesos.Tests.EndToEnd;
@@ -20,11 +21,15 @@ internal sealed class FrameworkClient : IAsyncDisposable
 
     public string FrameworkId { get; }
 
-    public static async Task<FrameworkClient> SubscribeAsync(InProcessCluster cluster, string name, double failoverTimeout, string? id = null,
-        string role = "*")
+    public static Task<FrameworkClient> SubscribeAsync(InProcessCluster cluster, string name, double failoverTimeout, string? id = null,
+        string role = "*") => SubscribeAsync(cluster.ClusterPort.Port, cluster.Secret, name, failoverTimeout, id, role);
+
+    /// <summary>Subscribes at the master on this loopback cluster port; throws with the answer when it is not <c>subscribed</c>.</summary>
+    public static async Task<FrameworkClient> SubscribeAsync(int clusterPort, ClusterSecret secret, string name, double failoverTimeout,
+        string? id = null, string role = "*")
     {
-        var connection = await PeerConnection.ConnectAsync("127.0.0.1", cluster.ClusterPort.Port,
-            new HandshakeOptions("test-framework", "framework", "test", cluster.Secret.Key), WireOptions.Cluster, CancellationToken.None);
+        var connection = await PeerConnection.ConnectAsync("127.0.0.1", clusterPort,
+            new HandshakeOptions("test-framework", "framework", "test", secret.Key), WireOptions.Cluster, CancellationToken.None);
         await connection.SendAsync(new FwSubscribe(id, name, role, failoverTimeout), CancellationToken.None);
         var reply = await connection.ReceiveAsync(CancellationToken.None);
         if (reply is not FwSubscribed subscribed)
