@@ -88,7 +88,7 @@ internal sealed partial class MasterService
                 new ResourceSet(new Resources(t.Cpus, t.Mem, t.Disk), PortRanges.Of(t.Ports)))).ToList(), Now(), accept.RefuseSeconds);
             var problem = !result.Accepted ? result.Reason
                 : taken is not null ? $"task id '{taken.TaskId}' is already in use"
-                : StateShortfall(result.AgentId!, accept.Tasks);
+                : InvalidTask(accept.Tasks) ?? StateShortfall(result.AgentId!, accept.Tasks);
             if (problem is not null)
             {
                 if (result.Accepted) foreach (var launch in result.Launches) allocator.Recover(frameworkId, result.AgentId!, launch.Resources);
@@ -174,6 +174,19 @@ internal sealed partial class MasterService
         logger.LogInformation("framework {Framework} removed ({Reason}); killing {Count} task(s)", frameworkId, reason, live.Count);
         foreach (var task in live) await KillAsync(task, cancellationToken).ConfigureAwait(false);
         session?.Disconnect();
+    }
+
+    /// <summary>Task ids become sandbox directory names on the agent; argv must name a program.</summary>
+    private static string? InvalidTask(IReadOnlyList<FwTaskInfo> tasks)
+    {
+        foreach (var t in tasks)
+        {
+            if (t.TaskId.Length is 0 or > 128 || !char.IsAsciiLetterOrDigit(t.TaskId[0]) ||
+                !t.TaskId.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-'))
+                return $"task id '{t.TaskId}' must be 1..128 letters, digits, '.', '_' or '-', starting with a letter or digit";
+            if (t.Argv.Count == 0 || t.Argv[0].Length == 0) return $"task '{t.TaskId}': argv must name a program";
+        }
+        return null;
     }
 
     private string? StateShortfall(string agentId, IReadOnlyList<FwTaskInfo> tasks)

@@ -32,6 +32,11 @@ public sealed class FrameworkApiTests
         Assert.Equal(1.9, offer.Cpus, 6);
         await framework.SendAsync(new FwAccept([offer.OfferId], [Sleep("runs")], 0));
         Assert.Equal("task id 'runs' is already in use", (await framework.NextAsync<FwAcceptRefused>()).Reason);
+        offer = (await framework.NextAsync<FwOffers>()).Offers[0];
+        await framework.SendAsync(new FwAccept([offer.OfferId], [Sleep("../escape")], 0));
+        Assert.StartsWith("task id '../escape' must be 1..128 letters", (await framework.NextAsync<FwAcceptRefused>()).Reason);
+        await framework.SendAsync(new FwAccept([offer.OfferId], [Sleep("again")], 0));
+        Assert.Contains("is unknown", (await framework.NextAsync<FwAcceptRefused>()).Reason); // a refused accept uses up its offers
     }
 
     [Fact]
