@@ -35,6 +35,14 @@ public sealed class FrameworkCodecTests
     {
         var bytes = MessageCodec.Encode(new FwSubscribe(null, "py-oracle", "*", 30));
         Assert.Equal(SubscribeHex, Convert.ToHexStringLower(bytes).Chunk(2).Select(c => new string(c)).Aggregate((a, b) => a + " " + b));
+        Assert.Equal(0x4b, bytes.Length);
+
+        // The document itself, found by walking up from the test binaries to the repository.
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "docs", "protocol.md"))) dir = dir.Parent;
+        Assert.NotNull(dir);
+        var doc = File.ReadAllText(Path.Combine(dir.FullName, "docs", "protocol.md")).Replace("\n", " ");
+        Assert.Contains(SubscribeHex, string.Join(' ', doc.Split([' ', '\n'], StringSplitOptions.RemoveEmptyEntries)));
     }
 
     [Fact]
