@@ -48,7 +48,7 @@ internal sealed partial class MasterService
             await RemoveFrameworkAsync(id, $"disconnected for longer than its failover timeout of {timeout:0.###} s", cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>This master stopped leading: frameworks must re-subscribe at the new leader, which keeps them and their tasks.</summary>
+    /// <summary>This master stopped leading (called with <see cref="ReleaseAgents"/>): frameworks re-subscribe at the new leader, which keeps them and their tasks.</summary>
     private void ReleaseFrameworks()
     {
         List<FrameworkSession> sessions;

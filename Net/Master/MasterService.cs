@@ -251,11 +251,7 @@ internal sealed partial class MasterService(TimeProvider time, ILogger logger) :
     /// <summary>Leader housekeeping, called about once a second: time out absent agents, retry placement.</summary>
     public async Task MaintainAsync(CancellationToken cancellationToken)
     {
-        if (!IsLeader)
-        {
-            ReleaseFrameworks();
-            return;
-        }
+        if (!IsLeader) return;
         var now = Now();
         List<string> expired;
         lock (_gate)
@@ -277,6 +273,7 @@ internal sealed partial class MasterService(TimeProvider time, ILogger logger) :
     /// <summary>This master stopped leading: agents must talk to the new leader, so their connections are dropped.</summary>
     public IReadOnlyList<IAgentChannel> ReleaseAgents()
     {
+        ReleaseFrameworks();
         lock (_gate)
         {
             var channels = _channels.Values.ToList();
