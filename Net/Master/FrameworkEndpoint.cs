@@ -34,8 +34,19 @@ internal sealed class FrameworkEndpoint(MasterService master, ILogger logger, Fu
             return;
         }
         FrameworkSession? session = null;
-        var (id, error) = await master.SubscribeFrameworkAsync(subscribe, fid => session = new FrameworkSession(connection, fid), cancellationToken)
-            .ConfigureAwait(false);
+        string? id;
+        FwError? error;
+        try
+        {
+            (id, error) = await master.SubscribeFrameworkAsync(subscribe, fid => session = new FrameworkSession(connection, fid), cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (NotLeaderException)
+        {
+            // Leadership was lost while the registration was being committed: the framework retries at the new leader.
+            await connection.SendAsync(new NotLeader(leaderHint()), cancellationToken).ConfigureAwait(false);
+            return;
+        }
         if (error is not null)
         {
             await connection.SendAsync(error, cancellationToken).ConfigureAwait(false);
