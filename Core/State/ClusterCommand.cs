@@ -24,3 +24,12 @@ internal sealed record PutApp(long AtMs, Frameworks.Apps.AppSpec App) : ClusterC
 
 /// <summary>Removes an app; the leader's apps loop then kills its instances.</summary>
 internal sealed record RemoveApp(long AtMs, string AppId) : ClusterCommand(AtMs);
+
+/// <summary>An external framework subscribed (or re-subscribed with new settings).</summary>
+internal sealed record RegisterFramework(long AtMs, FrameworkRecord Framework) : ClusterCommand(AtMs);
+
+/// <summary>An external framework tore down or stayed away past its failover timeout; the leader kills its tasks.</summary>
+internal sealed record RemoveFramework(long AtMs, string FrameworkId, string Reason) : ClusterCommand(AtMs);
+
+/// <summary>Links a task (submitted just before) to the external framework that launched it.</summary>
+internal sealed record LinkTask(long AtMs, string TaskId, string FrameworkId) : ClusterCommand(AtMs);

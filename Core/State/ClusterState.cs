@@ -48,6 +48,8 @@ internal sealed partial class ClusterState
                 return true;
             case RemoveApp c:
                 return _apps.Remove(c.AppId);
+            case RegisterFramework or RemoveFramework or LinkTask:
+                return ApplyFramework(command);
             default:
                 // Unknown commands are refused explicitly so a mixed-version cluster never half-applies one.
                 return false;
@@ -60,6 +62,7 @@ internal sealed partial class ClusterState
         _agents.Clear();
         _tasks.Clear();
         _apps.Clear();
+        RestoreFrameworks([], []);
         foreach (var agent in agents) _agents[agent.Id] = agent;
         foreach (var task in tasks) _tasks[task.Id] = task;
         foreach (var app in apps ?? []) _apps[app.Id] = app;

@@ -82,6 +82,9 @@ internal sealed class ApiClient : IDisposable
     public Task<TaskList> TasksAsync(CancellationToken ct) =>
         SendAsync(() => _http.GetAsync("/v1/tasks", ct), ApiJsonContext.Api.TaskList, ct);
 
+    public Task<FrameworkList> FrameworksAsync(CancellationToken ct) =>
+        SendAsync(() => _http.GetAsync("/v1/frameworks", ct), ApiJsonContext.Api.FrameworkList, ct);
+
     public Task<AgentList> AgentsAsync(CancellationToken ct) =>
         SendAsync(() => _http.GetAsync("/v1/agents", ct), ApiJsonContext.Api.AgentList, ct);
 

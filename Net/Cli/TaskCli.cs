@@ -72,7 +72,7 @@ internal static class TaskCli
         });
     }
 
-    private static async Task<int> PrintJsonAsync(ApiClient client, string path, CancellationToken ct)
+    internal static async Task<int> PrintJsonAsync(ApiClient client, string path, CancellationToken ct)
     {
         Console.WriteLine(await client.GetJsonAsync(path, ct).ConfigureAwait(false));
         return ExitCodes.Success;

@@ -10,6 +10,7 @@ namespace MiniMesos.Net.Http;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     WriteIndented = false)]
 [JsonSerializable(typeof(TaskView))]
+[JsonSerializable(typeof(FrameworkList))]
 [JsonSerializable(typeof(TaskList))]
 [JsonSerializable(typeof(AgentList))]
 [JsonSerializable(typeof(StatusView))]

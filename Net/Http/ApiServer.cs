@@ -37,6 +37,7 @@ internal static class ApiServer
         app.MapGet("/v1/agents", () => ApiResults.Json(new AgentList(context.Master.Agents().Select(a => new AgentView(
             a.Agent.Id, a.Agent.Hostname, a.Agent.Total.Cpus, a.Agent.Total.MemMb, a.Agent.Total.DiskMb, a.Free.Cpus, a.Free.MemMb,
             a.Connected, a.Agent.Attributes, a.Agent.PortRange.ToString())).ToList()), ApiJsonContext.Api.AgentList));
+        app.MapGet("/v1/frameworks", () => ApiResults.Json(context.Master.FrameworkViews(), ApiJsonContext.Api.FrameworkList));
         app.MapGet("/v1/events", (HttpContext http) => EventsEndpoint.StreamAsync(context.Master, http));
         TaskEndpoints.Map(app, context.Master);
         MasterEndpoints.Map(app, context);

@@ -81,6 +81,9 @@ internal sealed class ClusterListener(
                     case "agent":
                         await ServeAgentAsync(connection, cancellationToken).ConfigureAwait(false);
                         break;
+                    case "framework":
+                        await new FrameworkEndpoint(master, logger, leaderHint).ServeAsync(connection, cancellationToken).ConfigureAwait(false);
+                        break;
                     case "master":
                         await serveMaster(connection, cancellationToken).ConfigureAwait(false);
                         break;

@@ -105,13 +105,15 @@ internal sealed partial class MasterService(TimeProvider time, ILogger logger) :
     /// Commits a task already placed by a framework (SubmitTask then AssignTask) and sends it to its agent. Holds the
     /// placement lock so first-fit placement of one-shot tasks never sees it unassigned in between.
     /// </summary>
-    public async Task<bool> LaunchPlacedAsync(string taskId, TaskSpec spec, string agentId, CancellationToken cancellationToken)
+    public async Task<bool> LaunchPlacedAsync(string taskId, TaskSpec spec, string agentId, CancellationToken cancellationToken,
+        string? frameworkId = null)
     {
         await _scheduling.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             if (!PortsStillFree(agentId, spec)) return false;
             await ProposeAsync(new SubmitTask(Now(), taskId, spec), cancellationToken).ConfigureAwait(false);
+            if (frameworkId is not null) await ProposeAsync(new LinkTask(Now(), taskId, frameworkId), cancellationToken).ConfigureAwait(false);
             await ProposeAsync(new AssignTask(Now(), taskId, agentId), cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -126,7 +128,7 @@ internal sealed partial class MasterService(TimeProvider time, ILogger logger) :
             channel = _channels.GetValueOrDefault(agentId);
         }
         if (task?.AgentId != agentId || channel is null) return false;
-        logger.LogInformation("app instance {Task} placed on agent {Agent}", taskId, agentId);
+        logger.LogInformation("{Kind} {Task} placed on agent {Agent}", frameworkId is null ? "app instance" : $"task of framework {frameworkId}", taskId, agentId);
         _ = LaunchAsync(task, channel);
         return true;
     }
@@ -267,11 +269,13 @@ internal sealed partial class MasterService(TimeProvider time, ILogger logger) :
             lock (_gate) _absentSince.Remove(id);
         }
         await ScheduleAsync(cancellationToken).ConfigureAwait(false);
+        await MaintainFrameworksAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>This master stopped leading: agents must talk to the new leader, so their connections are dropped.</summary>
     public IReadOnlyList<IAgentChannel> ReleaseAgents()
     {
+        ReleaseFrameworks();
         lock (_gate)
         {
             var channels = _channels.Values.ToList();

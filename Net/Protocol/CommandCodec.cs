@@ -23,6 +23,9 @@ internal static class CommandCodec
         UpdateTaskStatus = 5,
         PutApp = 6,
         RemoveApp = 7,
+        RegisterFramework = 17,
+        RemoveFramework = 18,
+        LinkTask = 19,
     }
 
     public static byte[] Encode(ClusterCommand command)
@@ -37,6 +40,9 @@ internal static class CommandCodec
             UpdateTaskStatus => Tag.UpdateTaskStatus,
             PutApp => Tag.PutApp,
             RemoveApp => Tag.RemoveApp,
+            RegisterFramework => Tag.RegisterFramework,
+            RemoveFramework => Tag.RemoveFramework,
+            LinkTask => Tag.LinkTask,
             _ => throw new ArgumentException($"no tag for {command.GetType().Name}", nameof(command)),
         };
         buffer.Write([(byte)tag, Version]);
@@ -109,6 +115,9 @@ internal static class CommandCodec
                 MessagePackFields.WriteOptionalInt(ref w, c.Signal);
                 w.WriteString(c.Message);
                 break;
+            case RegisterFramework or RemoveFramework or LinkTask:
+                FrameworkCommandCodec.Write(ref w, command);
+                break;
         }
         return buffer.WrittenSpan.ToArray();
     }
@@ -133,6 +142,9 @@ internal static class CommandCodec
                     MessagePackFields.ReadOptionalInt(ref r), MessagePackFields.ReadOptionalInt(ref r), r.ReadString()),
                 Tag.PutApp when fields == 2 => new PutApp(r.ReadInt64(), AppSpecCodec.Read(ref r)),
                 Tag.RemoveApp when fields == 2 => new RemoveApp(r.ReadInt64(), MessagePackFields.RequiredString(ref r, "command")),
+                Tag.RegisterFramework => FrameworkCommandCodec.ReadRegister(ref r, fields),
+                Tag.RemoveFramework => FrameworkCommandCodec.ReadRemove(ref r, fields),
+                Tag.LinkTask => FrameworkCommandCodec.ReadLink(ref r, fields),
                 Tag.AddAgent or Tag.RemoveAgent or Tag.SubmitTask or Tag.AssignTask or Tag.UpdateTaskStatus or Tag.PutApp or Tag.RemoveApp =>
                     throw new ProtocolException($"command {tag} has {fields} fields"),
                 _ => throw new ProtocolException($"unknown command tag {entry[0]}: written by a newer master? upgrade this one"),

@@ -98,6 +98,7 @@ internal static class MessageCodec
                 HealthWire.WriteReport(ref w, m);
                 break;
             default:
+                if (FrameworkMessageCodec.TryEncode(ref w, message)) break;
                 throw new ArgumentException($"cannot encode {message.GetType().Name}", nameof(message));
         }
         return buffer.WrittenSpan.ToArray();
@@ -135,7 +136,7 @@ internal static class MessageCodec
             "ping" => new Ping(f.Int("seq")),
             "pong" => new Pong(f.Int("seq")),
             "health" => HealthWire.ReadReport(f),
-            var other => new UnknownMessage(other),
+            var other => FrameworkMessageCodec.Decode(f) ?? new UnknownMessage(other),
         };
     }
 
@@ -160,14 +161,14 @@ internal static class MessageCodec
         }
     }
 
-    private static void Header(ref MessagePackWriter w, WireMessage m, int fields)
+    internal static void Header(ref MessagePackWriter w, WireMessage m, int fields)
     {
         w.WriteMapHeader(fields);
         w.WriteString("t");
         w.WriteString(m.Type);
     }
 
-    private static void Str(ref MessagePackWriter w, string key, string? value)
+    internal static void Str(ref MessagePackWriter w, string key, string? value)
     {
         w.WriteString(key);
         w.WriteString(value);
@@ -179,7 +180,7 @@ internal static class MessageCodec
         else w.WriteNil();
     }
 
-    private static void List(ref MessagePackWriter w, string key, IReadOnlyList<string> values)
+    internal static void List(ref MessagePackWriter w, string key, IReadOnlyList<string> values)
     {
         w.WriteString(key);
         w.WriteArrayHeader(values.Count);

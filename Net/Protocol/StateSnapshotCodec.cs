@@ -7,14 +7,17 @@ using MiniMesos.Net.MessagePack;
 namespace MiniMesos.Net.Protocol;
 
 /// <summary>
-/// The whole cluster state as a Raft snapshot: a version byte, then MessagePack [agents, tasks, apps], each
+/// The whole cluster state as a Raft snapshot: a version byte, then MessagePack [agents, tasks, apps, frameworks], each
 /// record an array of its fields in declaration order. Version 2 added the apps section and uses a task's
-/// reserved last field for [appId, appVersion]; version 1 snapshots ([agents, tasks]) are still read. Agents may
+/// reserved last field for [appId, appVersion]; version 3 added the frameworks section [frameworks, links]
+/// (<see cref="FrameworkCommandCodec"/>). Versions 1 ([agents, tasks]) and 2 ([agents, tasks, apps]) are still read.
+/// (<see cref="FrameworkCommandCodec"/>). Versions 1 ([agents, tasks]) and 2 ([agents, tasks, apps]) are still read. Agents may
 /// append their port range and tasks [ports, user, network] (IsolationFieldsCodec); records without them are read.
 /// </summary>
 internal static class StateSnapshotCodec
 {
-    private const byte Version = 2;
+    private const byte Version = 3;
+    private const byte Version2 = 2;
     private const byte Version1 = 1;
 
     public static byte[] Encode(ClusterState state)
@@ -22,7 +25,7 @@ internal static class StateSnapshotCodec
         var buffer = new ArrayBufferWriter<byte>(4096);
         buffer.Write([Version]);
         var w = new MessagePackWriter(buffer);
-        w.WriteArrayHeader(3);
+        w.WriteArrayHeader(4);
         w.WriteArrayHeader(state.Agents.Count);
         foreach (var a in state.Agents.Values.OrderBy(a => a.Id, StringComparer.Ordinal))
         {
@@ -66,19 +69,20 @@ internal static class StateSnapshotCodec
         }
         w.WriteArrayHeader(state.Apps.Count);
         foreach (var app in state.Apps.Values.OrderBy(a => a.Id, StringComparer.Ordinal)) AppSpecCodec.Write(ref w, app);
+        FrameworkCommandCodec.WriteSection(ref w, state);
         return buffer.WrittenSpan.ToArray();
     }
 
     public static void Restore(ClusterState state, ReadOnlySpan<byte> snapshot)
     {
-        if (snapshot.Length == 0 || snapshot[0] is not (Version or Version1))
-            throw new ProtocolException($"state snapshot format {(snapshot.Length == 0 ? "(empty)" : snapshot[0])} is not {Version1} or {Version}: upgrade this master");
-        var sections = snapshot[0] == Version ? 3 : 2;
+        if (snapshot.Length == 0 || snapshot[0] is not (Version or Version2 or Version1))
+            throw new ProtocolException($"state snapshot format {(snapshot.Length == 0 ? "(empty)" : snapshot[0])} is not {Version1} to {Version}: upgrade this master");
+        var sections = snapshot[0] switch { Version => 4, Version2 => 3, _ => 2 };
         try
         {
             var r = new MessagePackReader(snapshot[1..]);
             if (r.ReadArrayHeader() != sections)
-                throw new ProtocolException(sections == 3 ? "state snapshot: expected [agents, tasks, apps]" : "state snapshot: expected [agents, tasks]");
+                throw new ProtocolException(sections >= 3 ? "state snapshot: expected [agents, tasks, apps]" : "state snapshot: expected [agents, tasks]");
             var agents = new List<AgentRecord>();
             for (var n = r.ReadArrayHeader(); n > 0; n--)
             {
@@ -99,7 +103,7 @@ internal static class StateSnapshotCodec
                 var taskState = (TaskState)r.ReadInt64();
                 if (!Enum.IsDefined(taskState)) throw new ProtocolException($"state snapshot: task {id} has unknown state {(int)taskState}");
                 var record = new TaskRecord(id, spec, taskState, r.ReadString(), r.ReadInt64(), r.ReadInt64(), MessagePackFields.ReadOptionalInt(ref r), MessagePackFields.ReadOptionalInt(ref r), r.ReadString());
-                if (sections == 3 && !r.TryReadNil())
+                if (sections >= 3 && !r.TryReadNil())
                 {
                     if (r.ReadArrayHeader() != 2) throw new ProtocolException($"state snapshot: task {id} has a malformed app link");
                     record = record with { Spec = spec with { AppId = r.ReadString(), AppVersion = r.ReadString() } };
@@ -109,11 +113,13 @@ internal static class StateSnapshotCodec
                 tasks.Add(record);
             }
             var apps = new List<AppSpec>();
-            if (sections == 3)
+            if (sections >= 3)
             {
                 for (var n = r.ReadArrayHeader(); n > 0; n--) apps.Add(AppSpecCodec.Read(ref r));
             }
+            var frameworks = sections == 4 ? FrameworkCommandCodec.ReadSection(ref r) : ([], []);
             state.Restore(agents, tasks, apps);
+            state.RestoreFrameworks(frameworks.Frameworks, frameworks.Links);
         }
         catch (MessagePackException e)
         {

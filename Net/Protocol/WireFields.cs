@@ -6,7 +6,7 @@ namespace MiniMesos.Net.Protocol;
 /// The fields of one received message (a MessagePack map with string keys), with typed getters that name
 /// the missing or mistyped field. Unknown fields are kept and ignored, so newer peers can add fields.
 /// </summary>
-internal sealed class WireFields
+internal sealed partial class WireFields
 {
     private const int MaxDepth = 8;
     private readonly Dictionary<string, object?> _fields;
@@ -89,7 +89,7 @@ internal sealed class WireFields
         };
 
     private ProtocolException Bad(string name, string what) =>
-        new($"message '{_type}': field '{name}' is missing or not {what}");
+        new($"message '{_type}': field '{_prefix}{name}' is missing or not {what}", _type, _prefix + name);
 
     private static object? ReadValue(ref MessagePackReader reader, int depth)
     {

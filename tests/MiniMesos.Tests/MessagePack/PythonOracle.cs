@@ -12,28 +12,31 @@ internal static class PythonOracle
 
     public static string ScriptPath => Path.Combine(AppContext.BaseDirectory, "oracles", "msgpack_oracle.py");
 
-    public static (int ExitCode, string Output) Run(params string[] args)
+    public static (int ExitCode, string Output) Run(params string[] args) => RunScript(ScriptPath, TimeSpan.FromSeconds(60), args);
+
+    /// <summary>Runs any script of tests/oracles with the Debian interpreter; stdout then stderr.</summary>
+    public static (int ExitCode, string Output) RunScript(string scriptPath, TimeSpan timeout, params string[] args)
     {
         if (!File.Exists(Interpreter))
             throw new InvalidOperationException($"{Interpreter} not found: install python3-msgpack (apt-get install python3-msgpack)");
-        if (!File.Exists(ScriptPath))
-            throw new InvalidOperationException($"oracle script missing at {ScriptPath}");
+        if (!File.Exists(scriptPath))
+            throw new InvalidOperationException($"oracle script missing at {scriptPath}");
         var psi = new ProcessStartInfo(Interpreter)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        psi.ArgumentList.Add(ScriptPath);
+        psi.ArgumentList.Add(scriptPath);
         foreach (string a in args)
             psi.ArgumentList.Add(a);
         using var p = Process.Start(psi) ?? throw new InvalidOperationException("could not start python");
         Task<string> stdout = p.StandardOutput.ReadToEndAsync();
         Task<string> stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(TimeSpan.FromSeconds(60)))
+        if (!p.WaitForExit(timeout))
         {
             p.Kill();
-            throw new TimeoutException("msgpack oracle did not finish within 60 s");
+            throw new TimeoutException($"{Path.GetFileName(scriptPath)} did not finish within {timeout.TotalSeconds:0} s");
         }
         string output = stdout.Result + stderr.Result;
         if (p.ExitCode == 3)

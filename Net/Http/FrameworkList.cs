@@ -1,0 +1,3 @@
+namespace MiniMesos.Net.Http;
+
+internal sealed record FrameworkList(IReadOnlyList<FrameworkView> Frameworks);
