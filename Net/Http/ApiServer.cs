@@ -11,7 +11,8 @@ namespace MiniMesos.Net.Http;
 /// <summary>The master's HTTP API on Kestrel (default port 5050, as Mesos). Followers forward /v1 calls to the leader.</summary>
 internal static class ApiServer
 {
-    public static WebApplication Build(IPEndPoint endpoint, ApiContext context, string token, ILoggerProvider logs)
+    public static WebApplication Build(IPEndPoint endpoint, ApiContext context, string token, ILoggerProvider logs,
+        IReadOnlyList<string>? readTokens = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -27,7 +28,7 @@ internal static class ApiServer
         var app = builder.Build();
         var metrics = new MetricsEndpoint(context);
         app.Use(metrics.InvokeAsync);
-        app.Use(new BearerAuth(token).InvokeAsync);
+        app.Use(new BearerAuth(token, readTokens).InvokeAsync);
         app.Use(AnswerLostLeadershipAsync);
         app.Use(new LeaderForwarder(context).InvokeAsync);
         app.Use(new ReadBarrier(context).InvokeAsync);
