@@ -48,8 +48,10 @@ internal static class CommonOptions
     }
 
     public static ClusterSecret RequireSecret(ParseResult parse, Option<string?> token, Option<string?> tokenFile) =>
-        ResolveSecret(parse, token, tokenFile)
-        ?? throw new ConfigException("no cluster token: pass --token or --token-file, or set MINIMESOS_TOKEN (the master prints where it stored its token)");
+        ResolveSecret(parse, token, tokenFile) ?? throw NoSecret();
+
+    public static ConfigException NoSecret() => new("no cluster token: pass --token or --token-file, set MINIMESOS_TOKEN, or put 'token_file = PATH' " +
+        "in the config file (MINIMESOS_CONFIG or ~/.config/minimesos/config); the master prints where it stored its token");
 
     public static Option<string?> ReadTokenFile() => new("--read-token-file")
     {

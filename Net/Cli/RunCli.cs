@@ -28,7 +28,6 @@ internal static class RunCli
         };
         run.SetAction(async (parse, ct) =>
         {
-            var secret = CommonOptions.RequireSecret(parse, token, tokenFile);
             var variables = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var pair in parse.GetValue(env) ?? [])
             {
@@ -39,8 +38,7 @@ internal static class RunCli
             var request = new TaskSubmitRequest(parse.GetValue(command), null, parse.GetValue(name), parse.GetValue(cpus), parse.GetValue(mem),
                 variables.Count == 0 ? null : variables);
             // Usage errors first; only then look for a master (which may take a moment over mDNS).
-            var (host, port) = await MasterLocator.ResolveAsync(parse.GetValue(master), ct).ConfigureAwait(false);
-            using var client = new ApiClient(host, port, secret.Token);
+            using var client = await ClientCommand.ConnectAsync(parse, master, token, tokenFile, ct).ConfigureAwait(false);
             return await RunCommand.RunAsync(client, request, parse.GetValue(detach), Console.Out, Console.Error).ConfigureAwait(false);
         });
         return run;
