@@ -23,7 +23,9 @@ command -v clang >/dev/null || need+=(clang)
 if [ "$rid" = linux-arm64 ]; then
   dpkg --print-foreign-architectures | grep -qx arm64 || { dpkg --add-architecture arm64; apt-get update -qq; }
   [ -e "/usr/lib/$triplet/libsqlite3.a" ] || need+=("libsqlite3-dev:$debarch")
+  [ -e "/usr/lib/$triplet/libz.a" ] || need+=("zlib1g-dev:$debarch")     # the linker needs the target's zlib
   command -v aarch64-linux-gnu-gcc >/dev/null || need+=(gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu)
+  command -v ld.lld >/dev/null || need+=(lld)
 else
   [ -e "/usr/lib/$triplet/libsqlite3.a" ] || need+=(libsqlite3-dev)
 fi
@@ -36,8 +38,9 @@ fi
 
 extra=()
 if [ "$rid" = linux-arm64 ]; then
-  # Cross-linking with clang needs the target sysroot of the Debian cross toolchain.
-  extra+=(-p:SysRoot=/ -p:LinkerFlavor=lld)
+  # clang links for aarch64 with lld against the multiarch libraries (/usr/lib/aarch64-linux-gnu) and the
+  # cross toolchain's C runtime; StripSymbols needs an objcopy that understands arm64 objects.
+  extra+=(-p:SysRoot=/ -p:LinkerFlavor=lld -p:ObjCopyName=aarch64-linux-gnu-objcopy)
 fi
 dotnet publish MiniMesos.csproj -c Release -r "$rid" -o "$out" -p:TreatWarningsAsErrors=true "${extra[@]}" -nologo -v q
 echo "published $out/minimesos ($(stat -c %s "$out/minimesos") bytes, $rid)"

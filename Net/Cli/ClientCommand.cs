@@ -35,12 +35,23 @@ internal static class ClientCommand
         command.SetAction(async (parse, ct) =>
         {
             // Usage errors first; only then look for a master (which may take a moment over mDNS).
-            var secret = CommonOptions.RequireSecret(parse, token, tokenFile);
-            var (host, port) = await MasterLocator.ResolveAsync(parse.GetValue(master), ct).ConfigureAwait(false);
-            using var client = new ApiClient(host, port, secret.Token);
+            using var client = await ConnectAsync(parse, master, token, tokenFile, ct).ConfigureAwait(false);
             return await run(client, parse, ct).ConfigureAwait(false);
         });
         return command;
+    }
+
+    /// <summary>
+    /// The client for a command's --master/--token/--token-file. Precedence: flag > environment (both in the
+    /// options) > config file (<see cref="CliConfig"/>) > discovery. Bad config lines fail before any network call.
+    /// </summary>
+    public static async Task<ApiClient> ConnectAsync(ParseResult parse, Option<string?> master, Option<string?> token, Option<string?> tokenFile,
+        CancellationToken cancellationToken)
+    {
+        var config = CliConfig.Load(Environment.GetEnvironmentVariable);
+        var secret = CommonOptions.ResolveSecret(parse, token, tokenFile) ?? config.Secret() ?? throw CommonOptions.NoSecret();
+        var (host, port) = await MasterLocator.ResolveAsync(parse.GetValue(master) ?? config.Master, cancellationToken, config.Cluster).ConfigureAwait(false);
+        return new ApiClient(host, port, secret.Token);
     }
 
     public static Option<bool> Json() => new("--json") { Description = "Print the API's JSON answer unchanged (for scripts)." };

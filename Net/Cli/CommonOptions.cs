@@ -48,6 +48,22 @@ internal static class CommonOptions
     }
 
     public static ClusterSecret RequireSecret(ParseResult parse, Option<string?> token, Option<string?> tokenFile) =>
-        ResolveSecret(parse, token, tokenFile)
-        ?? throw new ConfigException("no cluster token: pass --token or --token-file, or set MINIMESOS_TOKEN (the master prints where it stored its token)");
+        ResolveSecret(parse, token, tokenFile) ?? throw NoSecret();
+
+    public static ConfigException NoSecret() => new("no cluster token: pass --token or --token-file, set MINIMESOS_TOKEN, or put 'token_file = PATH' " +
+        "in the config file (MINIMESOS_CONFIG or ~/.config/minimesos/config); the master prints where it stored its token");
+
+    public static Option<string?> ReadTokenFile() => new("--read-token-file")
+    {
+        Description = "File of read-only API tokens, one per line: they may GET (and follow logs and events) but not change anything " +
+            "(also MINIMESOS_READ_TOKEN_FILE).",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("MINIMESOS_READ_TOKEN_FILE"),
+    };
+
+    /// <summary>The read-only tokens from --read-token-file; null when it is not set.</summary>
+    public static IReadOnlyList<string>? ResolveReadTokens(ParseResult parse, Option<string?> readTokenFile, ClusterSecret? admin)
+    {
+        var file = parse.GetValue(readTokenFile);
+        return string.IsNullOrEmpty(file) ? null : Security.ReadTokens.FromFile(file, admin);
+    }
 }

@@ -37,10 +37,11 @@ internal static class HostCommands
         };
         var noMdns = NoMdnsOption();
         var mdnsInterface = InterfaceOption();
+        var readTokenFile = CommonOptions.ReadTokenFile();
         var command = new Command("master", "Run a master: the HTTP API (default 5050) and the cluster port agents and masters dial (default 5051).\n" +
             "Three masters: `minimesos master --bootstrap-expect 3 --join pi1,pi2,pi3` on each.")
         {
-            listen, port, clusterPort, dataDir, token, tokenFile, cluster, join, expect, advertise, tick, noMdns, mdnsInterface,
+            listen, port, clusterPort, dataDir, token, tokenFile, cluster, join, expect, advertise, tick, noMdns, mdnsInterface, readTokenFile,
         };
         foreach (var sub in MembersCli.Commands()) command.Subcommands.Add(sub);
         command.SetAction(async (parse, _) =>
@@ -52,12 +53,14 @@ internal static class HostCommands
             var joins = SplitList(parse.GetValue(join));
             foreach (var address in joins) Endpoint.Parse(address, Defaults.ClusterPort, "--join");
             var apiEndpoint = Endpoint.Listen(parse.GetValue(listen)!, parse.GetValue(port), "--port");
+            var secret = CommonOptions.ResolveSecret(parse, token, tokenFile);
             var options = new MasterOptions(
                 apiEndpoint,
                 Endpoint.Listen(parse.GetValue(listen)!, parse.GetValue(clusterPort), "--cluster-port"),
-                parse.GetValue(dataDir)!, parse.GetValue(cluster)!, CommonOptions.ResolveSecret(parse, token, tokenFile),
+                parse.GetValue(dataDir)!, parse.GetValue(cluster)!, secret,
                 parse.GetValue(advertise) ?? AdvertiseDefault(apiEndpoint.Address), joins, expected, TimeSpan.FromMilliseconds(tickMs),
-                Mdns: !parse.GetValue(noMdns), MdnsInterfaces: Interfaces(parse.GetValue(mdnsInterface)));
+                Mdns: !parse.GetValue(noMdns), MdnsInterfaces: Interfaces(parse.GetValue(mdnsInterface)),
+                ReadTokens: CommonOptions.ResolveReadTokens(parse, readTokenFile, secret));
             return await RunUntilSignalAsync("master", async (logs, ct) =>
             {
                 var (_, stopped) = await MasterHost.StartAsync(options, logs, ct).ConfigureAwait(false);

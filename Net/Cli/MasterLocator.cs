@@ -13,11 +13,11 @@ internal static class MasterLocator
 {
     private static readonly TimeSpan BrowseFor = TimeSpan.FromSeconds(2);
 
-    public static async Task<(string Host, int Port)> ResolveAsync(string? given, CancellationToken cancellationToken)
+    public static async Task<(string Host, int Port)> ResolveAsync(string? given, CancellationToken cancellationToken, string? configCluster = null)
     {
         if (!string.IsNullOrWhiteSpace(given)) return Endpoint.Parse(given, Defaults.ApiPort, "--master");
         if (await ListensAsync(IPAddress.Loopback, Defaults.ApiPort, cancellationToken).ConfigureAwait(false)) return ("127.0.0.1", Defaults.ApiPort);
-        var found = await BrowseAsync(Environment.GetEnvironmentVariable("MINIMESOS_CLUSTER"), cancellationToken).ConfigureAwait(false);
+        var found = await BrowseAsync(Environment.GetEnvironmentVariable("MINIMESOS_CLUSTER") ?? configCluster, cancellationToken).ConfigureAwait(false);
         return found ?? throw new CliException(
             "no master given and none found: nothing listens on 127.0.0.1:5050 and no master answered over mDNS; set --master or MINIMESOS_MASTER",
             ExitCodes.RuntimeError);

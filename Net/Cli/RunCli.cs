@@ -33,7 +33,6 @@ internal static class RunCli
         };
         run.SetAction(async (parse, ct) =>
         {
-            var secret = CommonOptions.RequireSecret(parse, token, tokenFile);
             var variables = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var pair in parse.GetValue(env) ?? [])
             {
@@ -49,8 +48,7 @@ internal static class RunCli
                 throw new ConfigException($"--{(bad.Field.StartsWith("binds", StringComparison.Ordinal) ? "bind" : "rootfs")}: {bad.Reason}");
             if (request.Ports is < 0 or > TaskRequestParser.MaxPorts) throw new ConfigException($"--ports: must be between 0 and {TaskRequestParser.MaxPorts}");
             // Usage errors first; only then look for a master (which may take a moment over mDNS).
-            var (host, port) = await MasterLocator.ResolveAsync(parse.GetValue(master), ct).ConfigureAwait(false);
-            using var client = new ApiClient(host, port, secret.Token);
+            using var client = await ClientCommand.ConnectAsync(parse, master, token, tokenFile, ct).ConfigureAwait(false);
             return await RunCommand.RunAsync(client, request, parse.GetValue(detach), Console.Out, Console.Error).ConfigureAwait(false);
         });
         return run;

@@ -48,6 +48,8 @@ internal sealed class MasterHost
                 "`minimesos agent --master <this-host> --token-file <copy of that file>` or MINIMESOS_TOKEN=<token>; " +
                 "curl needs `-H 'Authorization: Bearer <token>'`", secret.Source);
         }
+        if (options.ReadTokens?.Contains(secret.Token) == true)
+            throw new ConfigException("--read-token-file: it holds the admin token; a read-only token must differ from it");
         var nodeId = NodeId(options.DataDir);
         var store = SqliteRaftStore.Open(options.DataDir, new StoreIdentity(options.ClusterName, nodeId));
         var self = new MasterPeer(nodeId, $"{options.AdvertiseHost}:{options.ClusterEndpoint.Port}",
@@ -92,7 +94,7 @@ internal sealed class MasterHost
         // Give the first election a moment so callers (dev mode, tests) usually find a leader at once.
         for (var i = 0; i < 50 && raft.Status.Leader == 0; i++) await Task.Delay(20, cancellationToken).ConfigureAwait(false);
         var apps = new AppsService(service, TimeProvider.System, logger);
-        var api = ApiServer.Build(options.ApiEndpoint, new ApiContext(service, raft, directory, apps), secret.Token, logs);
+        var api = ApiServer.Build(options.ApiEndpoint, new ApiContext(service, raft, directory, apps), secret.Token, logs, options.ReadTokens);
         await api.StartAsync(cancellationToken).ConfigureAwait(false);
         logger.LogInformation("master {Id} serving the API on http://{Api} and the cluster port on {Cluster} (cluster '{Name}', advertised as {Advertised})",
             nodeId, options.ApiEndpoint, options.ClusterEndpoint, options.ClusterName, self.ClusterAddress);

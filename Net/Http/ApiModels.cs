@@ -38,7 +38,7 @@ internal sealed record MasterList(IReadOnlyList<MasterView> Masters);
 
 internal sealed record MasterView(ulong Id, string ClusterAddress, string ApiUrl, string Role);
 
-internal sealed record HealthView(string Status);
+internal sealed record HealthView(string Status, ulong Id, string Role, ulong? Leader);
 
 /// <summary>Every error the API returns: what went wrong, and for bad input the field path and the reason.</summary>
 internal sealed record ApiError(string Error, string? Field = null, string? Reason = null);

@@ -11,7 +11,8 @@ namespace MiniMesos.Net.Http;
 /// <summary>The master's HTTP API on Kestrel (default port 5050, as Mesos). Followers forward /v1 calls to the leader.</summary>
 internal static class ApiServer
 {
-    public static WebApplication Build(IPEndPoint endpoint, ApiContext context, string token, ILoggerProvider logs)
+    public static WebApplication Build(IPEndPoint endpoint, ApiContext context, string token, ILoggerProvider logs,
+        IReadOnlyList<string>? readTokens = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -27,12 +28,12 @@ internal static class ApiServer
         var app = builder.Build();
         var metrics = new MetricsEndpoint(context);
         app.Use(metrics.InvokeAsync);
-        app.Use(new BearerAuth(token).InvokeAsync);
+        app.Use(new BearerAuth(token, readTokens).InvokeAsync);
         app.Use(AnswerLostLeadershipAsync);
         app.Use(new LeaderForwarder(context).InvokeAsync);
         app.Use(new ReadBarrier(context).InvokeAsync);
         app.MapGet("/metrics", () => Results.Text(metrics.Render(), "text/plain; version=0.0.4; charset=utf-8"));
-        app.MapGet("/health", () => ApiResults.Json(new HealthView("ok"), ApiJsonContext.Api.HealthView));
+        app.MapGet("/health", (HttpRequest request) => HealthEndpoint.Answer(context, request));
         app.MapGet("/v1/status", () => ApiResults.Json(StatusEndpoint.View(context), ApiJsonContext.Api.StatusView));
         app.MapGet("/v1/agents", () => ApiResults.Json(new AgentList(context.Master.Agents().Select(a => new AgentView(
             a.Agent.Id, a.Agent.Hostname, a.Agent.Total.Cpus, a.Agent.Total.MemMb, a.Agent.Total.DiskMb, a.Free.Cpus, a.Free.MemMb,

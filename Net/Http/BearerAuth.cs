@@ -4,10 +4,14 @@ using Microsoft.AspNetCore.Http;
 
 namespace MiniMesos.Net.Http;
 
-/// <summary>Bearer-token check on every request except /health, in constant time.</summary>
-internal sealed class BearerAuth(string token)
+/// <summary>
+/// Bearer-token check on every request except /health, in constant time. The admin token may do anything; a
+/// read-only token may only read (GET/HEAD, which includes the log and event streams): a write gets 403.
+/// </summary>
+internal sealed class BearerAuth(string token, IReadOnlyList<string>? readTokens = null)
 {
-    private readonly byte[] _expected = SHA256.HashData(Encoding.UTF8.GetBytes(token));
+    private readonly byte[] _admin = Hash(token);
+    private readonly byte[][] _readOnly = (readTokens ?? []).Select(Hash).ToArray();
 
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
@@ -22,14 +26,30 @@ internal sealed class BearerAuth(string token)
             problem = "missing bearer token: send 'Authorization: Bearer <token>' (the token the master printed at start, or MINIMESOS_TOKEN for the CLI)";
         else if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
             problem = "the Authorization header must be 'Bearer <token>'";
-        else if (!CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(header[7..].Trim())), _expected))
-            problem = "wrong token";
-        if (problem is null)
+        else
         {
-            await next(context).ConfigureAwait(false);
-            return;
+            var given = Hash(header[7..].Trim());
+            if (CryptographicOperations.FixedTimeEquals(given, _admin))
+            {
+                await next(context).ConfigureAwait(false);
+                return;
+            }
+            if (_readOnly.Any(t => CryptographicOperations.FixedTimeEquals(given, t)))
+            {
+                if (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
+                {
+                    await next(context).ConfigureAwait(false);
+                    return;
+                }
+                await ApiResults.Write(context, StatusCodes.Status403Forbidden, new ApiError(
+                    $"read-only token: {context.Request.Method} {context.Request.Path} changes the cluster and needs the admin token")).ConfigureAwait(false);
+                return;
+            }
+            problem = "wrong token";
         }
         context.Response.Headers.WWWAuthenticate = "Bearer realm=\"minimesos\"";
         await ApiResults.Write(context, StatusCodes.Status401Unauthorized, new ApiError(problem)).ConfigureAwait(false);
     }
+
+    private static byte[] Hash(string value) => SHA256.HashData(Encoding.UTF8.GetBytes(value));
 }

@@ -97,7 +97,10 @@ internal static class MarathonAppParser
                     app = app with
                     {
                         Ports = PortCount(v, "portDefinitions",
-                            e => e.ValueKind == JsonValueKind.Object && e.TryGetProperty("port", out var p) && p.ValueKind == JsonValueKind.Number ? p.GetInt32() : 0,
+                            // {"port": 0} or no port = any; a port that is not a number (or an entry that is no object) is refused.
+                            e => e.ValueKind != JsonValueKind.Object ? -1
+                                : !e.TryGetProperty("port", out var p) ? 0
+                                : p.ValueKind == JsonValueKind.Number && p.TryGetInt32(out var n) ? n : -1,
                             warnings),
                     };
                     break;

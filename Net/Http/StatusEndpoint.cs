@@ -21,7 +21,7 @@ internal static class StatusEndpoint
             raft.Commit, raft.Applied, masters, context.Master.Agents().Count, tasks, raft.Stopped);
     }
 
-    private static string Role(RaftRole role) => role switch
+    public static string Role(RaftRole role) => role switch
     {
         RaftRole.Leader => "leader",
         RaftRole.Follower => "follower",

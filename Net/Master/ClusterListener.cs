@@ -92,7 +92,8 @@ internal sealed class ClusterListener(
                         break;
                 }
             }
-            catch (Exception e) when (e is WireException or IOException or SocketException or ProtocolException)
+            catch (Exception e) when (e is WireException or IOException or SocketException or ProtocolException
+                                           or NotLeaderException) // an agent registering as leadership moves: it reconnects
             {
                 logger.LogWarning("connection from {Remote} closed: {Error}", remote, e.Message);
             }

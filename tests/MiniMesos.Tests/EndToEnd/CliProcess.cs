@@ -17,7 +17,7 @@ internal static class CliProcess
         };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "minimesos.dll"));
         foreach (var arg in args) info.ArgumentList.Add(arg);
-        foreach (var name in new[] { "MINIMESOS_TOKEN", "MINIMESOS_TOKEN_FILE", "MINIMESOS_MASTER" }) info.Environment.Remove(name);
+        foreach (var name in new[] { "MINIMESOS_TOKEN", "MINIMESOS_TOKEN_FILE", "MINIMESOS_MASTER", "MINIMESOS_CONFIG", "XDG_CONFIG_HOME" }) info.Environment.Remove(name);
         foreach (var (key, value) in env ?? new Dictionary<string, string>()) info.Environment[key] = value;
         using var process = Process.Start(info)!;
         if (stdin is not null)

@@ -1,0 +1,50 @@
+using System.Net;
+using System.Text.Json;
+using Xunit;
+
+namespace MiniMesos.Tests.EndToEnd;
+
+/// <summary>/health on the leader and the followers of the 3-master cluster, and on a master left without quorum.</summary>
+public sealed partial class MultiMasterTests
+{
+    [Fact]
+    public async Task HealthNamesEachMastersRoleAndTheLeaderAndSays503WithoutQuorumWhenALeaderIsRequired()
+    {
+        var leader = await LeaderAsync(_masters);
+        using var http = new HttpClient();
+        foreach (var master in _masters)
+        {
+            var (status, body) = await HealthAsync(http, master, "");
+            Assert.Equal(HttpStatusCode.OK, status);
+            Assert.Equal("ok", body.GetProperty("status").GetString());
+            Assert.Equal(master == leader ? "leader" : "follower", body.GetProperty("role").GetString());
+            Assert.Equal(leader.Host.Raft.Id, body.GetProperty("leader").GetUInt64());
+            Assert.Equal(HttpStatusCode.OK, (await HealthAsync(http, master, "?leader=required")).Status);
+        }
+
+        // Two of three stop: the last one cannot have a leader. Plain /health still answers 200 (it is alive).
+        var last = _masters.First(m => m != leader);
+        foreach (var master in _masters.Where(m => m != last)) await master.StopAsync();
+        var deadline = DateTime.UtcNow + Patience;
+        (HttpStatusCode Status, JsonElement Body) required;
+        do
+        {
+            required = await HealthAsync(http, last, "?leader=required");
+            if (required.Status == HttpStatusCode.ServiceUnavailable) break;
+            await Task.Delay(100);
+        }
+        while (DateTime.UtcNow < deadline);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, required.Status);
+        Assert.Equal("no_leader", required.Body.GetProperty("status").GetString());
+        Assert.False(required.Body.TryGetProperty("leader", out _));
+        var (plain, body2) = await HealthAsync(http, last, "");
+        Assert.Equal(HttpStatusCode.OK, plain);
+        Assert.Equal("no_leader", body2.GetProperty("status").GetString());
+    }
+
+    private static async Task<(HttpStatusCode Status, JsonElement Body)> HealthAsync(HttpClient http, Master master, string query)
+    {
+        using var response = await http.GetAsync($"http://127.0.0.1:{master.ApiPort}/health{query}");
+        return (response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());
+    }
+}
