@@ -24,3 +24,12 @@ internal sealed record PutApp(long AtMs, Frameworks.Apps.AppSpec App) : ClusterC
 
 /// <summary>Removes an app; the leader's apps loop then kills its instances.</summary>
 internal sealed record RemoveApp(long AtMs, string AppId) : ClusterCommand(AtMs);
+
+/// <summary>The agent has been silent past the unreachable timeout: its live tasks become TASK_UNREACHABLE.</summary>
+internal sealed record MarkAgentUnreachable(long AtMs, string AgentId, string Reason) : ClusterCommand(AtMs);
+
+/// <summary>Starts (Draining) or ends draining an agent; a draining agent gets no new tasks and its tasks are killed with GraceMs.</summary>
+internal sealed record SetAgentDrain(long AtMs, string AgentId, bool Draining, long GraceMs) : ClusterCommand(AtMs);
+
+/// <summary>The agent stayed unreachable past the gone timeout: it is removed and its tasks become TASK_GONE.</summary>
+internal sealed record RemoveAgentGone(long AtMs, string AgentId, string Reason) : ClusterCommand(AtMs);

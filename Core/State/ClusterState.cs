@@ -8,7 +8,7 @@ namespace MiniMesos.Core.State;
 /// deterministic (no clock, no randomness: times and ids arrive inside the commands). Not thread-safe:
 /// the owner serialises access.
 /// </summary>
-internal sealed class ClusterState
+internal sealed partial class ClusterState
 {
     private readonly Dictionary<string, AgentRecord> _agents = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TaskRecord> _tasks = new(StringComparer.Ordinal);
@@ -25,9 +25,11 @@ internal sealed class ClusterState
         {
             case AddAgent c:
                 _agents[c.Agent.Id] = c.Agent;
+                _unreachableSince.Remove(c.Agent.Id);
                 return true;
             case RemoveAgent c:
                 if (!_agents.Remove(c.AgentId)) return false;
+                ForgetAgentHealth(c.AgentId);
                 foreach (var task in _tasks.Values.Where(t => t.AgentId == c.AgentId && !t.State.IsTerminal()).ToList())
                     _tasks[task.Id] = task with { State = TaskState.Lost, UpdatedAtMs = c.AtMs, Message = c.Reason };
                 return true;
@@ -47,6 +49,8 @@ internal sealed class ClusterState
                 return true;
             case RemoveApp c:
                 return _apps.Remove(c.AppId);
+            case MarkAgentUnreachable or SetAgentDrain or RemoveAgentGone:
+                return ApplyAgentHealth(command);
             default:
                 // Unknown commands are refused explicitly so a mixed-version cluster never half-applies one.
                 return false;
@@ -59,6 +63,7 @@ internal sealed class ClusterState
         _agents.Clear();
         _tasks.Clear();
         _apps.Clear();
+        ForgetAgentHealth(null);
         foreach (var agent in agents) _agents[agent.Id] = agent;
         foreach (var task in tasks) _tasks[task.Id] = task;
         foreach (var app in apps ?? []) _apps[app.Id] = app;
@@ -81,7 +86,8 @@ internal sealed class ClusterState
         if (!_tasks.TryGetValue(c.TaskId, out var task)) return false;
         // A terminal state is final: late or duplicated updates must not resurrect a task.
         if (task.State.IsTerminal()) return false;
-        if (c.State < task.State && !c.State.IsTerminal()) return false;
+        // Going back is refused, except out of TASK_UNREACHABLE: the agent is back and the task runs again.
+        if (c.State < task.State && !c.State.IsTerminal() && task.State != TaskState.Unreachable) return false;
         _tasks[c.TaskId] = task with
         {
             State = c.State,

@@ -8,6 +8,7 @@ namespace MiniMesos.Net.Hosts;
 /// <param name="Join">Cluster-port addresses of other masters (host[:port]).</param>
 /// <param name="BootstrapExpect">How many masters form a new cluster; a master with state never bootstraps again.</param>
 /// <param name="RaftTick">One Raft tick: elections time out after 10-20 ticks, the leader heartbeats every 2.</param>
+/// <param name="AgentTimeouts">When a silent agent is unreachable and an unreachable one gone (default 10 s and 10 min).</param>
 /// <param name="Mdns">Advertise over mDNS and join the masters of the same cluster found there.</param>
 internal sealed record MasterOptions(
     IPEndPoint ApiEndpoint,
@@ -20,4 +21,5 @@ internal sealed record MasterOptions(
     int BootstrapExpect = 1,
     TimeSpan? RaftTick = null,
     bool Mdns = false,
-    IReadOnlyList<System.Net.IPAddress>? MdnsInterfaces = null);
+    IReadOnlyList<System.Net.IPAddress>? MdnsInterfaces = null,
+    Core.State.AgentTimeouts? AgentTimeouts = null);

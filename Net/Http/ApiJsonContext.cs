@@ -12,6 +12,7 @@ namespace MiniMesos.Net.Http;
 [JsonSerializable(typeof(TaskView))]
 [JsonSerializable(typeof(TaskList))]
 [JsonSerializable(typeof(AgentList))]
+[JsonSerializable(typeof(AgentView))]
 [JsonSerializable(typeof(StatusView))]
 [JsonSerializable(typeof(MasterList))]
 [JsonSerializable(typeof(Core.State.ClusterEvent))]

@@ -22,7 +22,7 @@ internal sealed record TaskView(
 internal sealed record TaskList(IReadOnlyList<TaskView> Tasks);
 
 internal sealed record AgentView(string Id, string Hostname, double Cpus, long Mem, long Disk, double FreeCpus, long FreeMem,
-    bool Connected, IReadOnlyDictionary<string, string> Attributes);
+    bool Connected, IReadOnlyDictionary<string, string> Attributes, string State = "active");
 
 internal sealed record AgentList(IReadOnlyList<AgentView> Agents);
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using MiniMesos.Core.Model;
+using MiniMesos.Core.State;
 using MiniMesos.Net.Protocol;
 using MiniMesos.Net.Raft;
 using MiniMesos.Net.Wire;
@@ -114,7 +115,9 @@ internal sealed class ClusterListener(
         if (register.IsolationMissing.Count > 0)
             logger.LogWarning("agent {Agent}: isolation incomplete: {Missing}", agentId, string.Join("; ", register.IsolationMissing));
         await master.AgentConnectedAsync(new AgentRecord(agentId, register.Hostname, new Resources(register.Cpus, register.Mem, register.Disk),
-            register.Attributes, 0), session, cancellationToken).ConfigureAwait(false);
+            register.Attributes, 0), session, cancellationToken,
+            register.Tasks is null ? null : new AgentReport(register.Tasks.ToHashSet(StringComparer.Ordinal), (register.Running ?? []).ToHashSet(StringComparer.Ordinal)))
+            .ConfigureAwait(false);
         await connection.SendAsync(new AgentRegistered(agentId), cancellationToken).ConfigureAwait(false);
         var reason = "connection closed";
         try

@@ -23,6 +23,9 @@ internal static class CommandCodec
         UpdateTaskStatus = 5,
         PutApp = 6,
         RemoveApp = 7,
+        MarkAgentUnreachable = 12,
+        SetAgentDrain = 13,
+        RemoveAgentGone = 14,
     }
 
     public static byte[] Encode(ClusterCommand command)
@@ -37,6 +40,9 @@ internal static class CommandCodec
             UpdateTaskStatus => Tag.UpdateTaskStatus,
             PutApp => Tag.PutApp,
             RemoveApp => Tag.RemoveApp,
+            MarkAgentUnreachable => Tag.MarkAgentUnreachable,
+            SetAgentDrain => Tag.SetAgentDrain,
+            RemoveAgentGone => Tag.RemoveAgentGone,
             _ => throw new ArgumentException($"no tag for {command.GetType().Name}", nameof(command)),
         };
         buffer.Write([(byte)tag, Version]);
@@ -55,10 +61,20 @@ internal static class CommandCodec
                 w.WriteInt64(c.Agent.RegisteredAtMs);
                 break;
             case RemoveAgent c:
-                w.WriteArrayHeader(3);
+                WriteAgentReason(ref w, c.AtMs, c.AgentId, c.Reason);
+                break;
+            case MarkAgentUnreachable c:
+                WriteAgentReason(ref w, c.AtMs, c.AgentId, c.Reason);
+                break;
+            case RemoveAgentGone c:
+                WriteAgentReason(ref w, c.AtMs, c.AgentId, c.Reason);
+                break;
+            case SetAgentDrain c:
+                w.WriteArrayHeader(4);
                 w.WriteInt64(c.AtMs);
                 w.WriteString(c.AgentId);
-                w.WriteString(c.Reason);
+                w.WriteBoolean(c.Draining);
+                w.WriteInt64(c.GraceMs);
                 break;
             case SubmitTask c:
                 // An app's instance adds [appId, appVersion]; a one-shot task keeps the original 8 fields.
@@ -128,7 +144,11 @@ internal static class CommandCodec
                     MessagePackFields.ReadOptionalInt(ref r), MessagePackFields.ReadOptionalInt(ref r), r.ReadString()),
                 Tag.PutApp when fields == 2 => new PutApp(r.ReadInt64(), AppSpecCodec.Read(ref r)),
                 Tag.RemoveApp when fields == 2 => new RemoveApp(r.ReadInt64(), MessagePackFields.RequiredString(ref r, "command")),
-                Tag.AddAgent or Tag.RemoveAgent or Tag.SubmitTask or Tag.AssignTask or Tag.UpdateTaskStatus or Tag.PutApp or Tag.RemoveApp =>
+                Tag.MarkAgentUnreachable when fields == 3 => new MarkAgentUnreachable(r.ReadInt64(), MessagePackFields.RequiredString(ref r, "command"), MessagePackFields.RequiredString(ref r, "command")),
+                Tag.RemoveAgentGone when fields == 3 => new RemoveAgentGone(r.ReadInt64(), MessagePackFields.RequiredString(ref r, "command"), MessagePackFields.RequiredString(ref r, "command")),
+                Tag.SetAgentDrain when fields == 4 => new SetAgentDrain(r.ReadInt64(), MessagePackFields.RequiredString(ref r, "command"), r.ReadBoolean(), r.ReadInt64()),
+                Tag.AddAgent or Tag.RemoveAgent or Tag.SubmitTask or Tag.AssignTask or Tag.UpdateTaskStatus or Tag.PutApp or Tag.RemoveApp
+                    or Tag.MarkAgentUnreachable or Tag.RemoveAgentGone or Tag.SetAgentDrain =>
                     throw new ProtocolException($"command {tag} has {fields} fields"),
                 _ => throw new ProtocolException($"unknown command tag {entry[0]}: written by a newer master? upgrade this one"),
             };
@@ -139,6 +159,14 @@ internal static class CommandCodec
         {
             throw new ProtocolException($"command {tag}: {e.Message}");
         }
+    }
+
+    private static void WriteAgentReason(ref MessagePackWriter w, long atMs, string agentId, string reason)
+    {
+        w.WriteArrayHeader(3);
+        w.WriteInt64(atMs);
+        w.WriteString(agentId);
+        w.WriteString(reason);
     }
 
     private static AddAgent ReadAddAgent(ref MessagePackReader r)
