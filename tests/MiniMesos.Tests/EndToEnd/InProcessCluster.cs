@@ -32,14 +32,14 @@ internal sealed class InProcessCluster : IAsyncDisposable
     public IPEndPoint ClusterPort { get; private set; } = null!;
     public MasterHost Master { get; private set; } = null!;
 
-    public static async Task<InProcessCluster> StartAsync(int agents = 1)
+    public static async Task<InProcessCluster> StartAsync(int agents = 1, Core.State.AgentTimeouts? agentTimeouts = null)
     {
         var cluster = new InProcessCluster(Directory.CreateTempSubdirectory("minimesos-e2e-").FullName,
             new ClusterSecret(ClusterSecret.Generate(), "test"), new StringWriter());
         cluster.Api = new IPEndPoint(IPAddress.Loopback, FreePort());
         cluster.ClusterPort = new IPEndPoint(IPAddress.Loopback, FreePort());
         var (master, stopped) = await MasterHost.StartAsync(
-            new MasterOptions(cluster.Api, cluster.ClusterPort, Path.Combine(cluster.Dir, "master"), "test", cluster.Secret),
+            new MasterOptions(cluster.Api, cluster.ClusterPort, Path.Combine(cluster.Dir, "master"), "test", cluster.Secret, AgentTimeouts: agentTimeouts),
             cluster._logs, cluster._stop.Token);
         cluster.Master = master;
         cluster._stopped.Add(stopped);

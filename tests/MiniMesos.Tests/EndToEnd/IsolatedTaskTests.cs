@@ -69,7 +69,7 @@ public sealed class IsolatedTaskTests
     }
 
     /// <summary>Kills whatever a failed test left in the task cgroups, then removes them.</summary>
-    private static void RemoveGroup(IsolatedTaskLauncher launcher)
+    internal static void RemoveGroup(IsolatedTaskLauncher launcher)
     {
         if (launcher.CgroupGroupDir is not { } dir || !Directory.Exists(dir)) return;
         foreach (var child in Directory.GetDirectories(dir).Append(dir))
