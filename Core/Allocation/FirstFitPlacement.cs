@@ -11,7 +11,7 @@ internal static class FirstFitPlacement
 {
     public static IReadOnlyList<(string TaskId, string AgentId)> Place(ClusterState state)
     {
-        var free = state.Agents.Keys.ToDictionary(id => id, state.Free, StringComparer.Ordinal);
+        var free = state.Agents.Keys.Where(state.AcceptsTasks).ToDictionary(id => id, state.Free, StringComparer.Ordinal);
         var freePorts = state.Agents.Values.ToDictionary(a => a.Id, a => TaskPorts.Free(a, state.Tasks.Values).Count, StringComparer.Ordinal);
         var placements = new List<(string, string)>();
         var waiting = state.Tasks.Values

@@ -3,7 +3,10 @@ namespace MiniMesos.Core.Model;
 internal static class TaskStates
 {
     public static bool IsTerminal(this TaskState state) =>
-        state is TaskState.Finished or TaskState.Failed or TaskState.Killed or TaskState.Lost;
+        state is TaskState.Finished or TaskState.Failed or TaskState.Killed or TaskState.Lost or TaskState.Gone;
+
+    /// <summary>Known to be running or about to: not ended and not cut off with an unreachable agent.</summary>
+    public static bool IsAlive(this TaskState state) => !state.IsTerminal() && state != TaskState.Unreachable;
 
     public static string ToWire(this TaskState state) => state switch
     {
@@ -14,6 +17,8 @@ internal static class TaskStates
         TaskState.Failed => "TASK_FAILED",
         TaskState.Killed => "TASK_KILLED",
         TaskState.Lost => "TASK_LOST",
+        TaskState.Unreachable => "TASK_UNREACHABLE",
+        TaskState.Gone => "TASK_GONE",
         _ => throw new ArgumentOutOfRangeException(nameof(state), state, null),
     };
 

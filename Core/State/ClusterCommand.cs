@@ -33,3 +33,12 @@ internal sealed record RemoveFramework(long AtMs, string FrameworkId, string Rea
 
 /// <summary>Links a task (submitted just before) to the external framework that launched it.</summary>
 internal sealed record LinkTask(long AtMs, string TaskId, string FrameworkId) : ClusterCommand(AtMs);
+
+/// <summary>The agent has been silent past the unreachable timeout: its live tasks become TASK_UNREACHABLE.</summary>
+internal sealed record MarkAgentUnreachable(long AtMs, string AgentId, string Reason) : ClusterCommand(AtMs);
+
+/// <summary>Starts (Draining) or ends draining an agent; a draining agent gets no new tasks and its tasks are killed with GraceMs.</summary>
+internal sealed record SetAgentDrain(long AtMs, string AgentId, bool Draining, long GraceMs) : ClusterCommand(AtMs);
+
+/// <summary>The agent stayed unreachable past the gone timeout: it is removed and its tasks become TASK_GONE.</summary>
+internal sealed record RemoveAgentGone(long AtMs, string AgentId, string Reason) : ClusterCommand(AtMs);

@@ -12,6 +12,8 @@ internal static class ClusterEvents
         AssignTask c => new List<TaskRecord?> { state.Tasks.GetValueOrDefault(c.TaskId) },
         UpdateTaskStatus c => new List<TaskRecord?> { state.Tasks.GetValueOrDefault(c.TaskId) },
         RemoveAgent c => state.Tasks.Values.Where(t => t.AgentId == c.AgentId).ToList<TaskRecord?>(),
+        MarkAgentUnreachable c => state.Tasks.Values.Where(t => t.AgentId == c.AgentId).ToList<TaskRecord?>(),
+        RemoveAgentGone c => state.Tasks.Values.Where(t => t.AgentId == c.AgentId).ToList<TaskRecord?>(),
         _ => new List<TaskRecord?>(),
     };
 
@@ -26,13 +28,23 @@ internal static class ClusterEvents
             case RemoveAgent c when !state.Agents.ContainsKey(c.AgentId):
                 yield return new ClusterEvent(seq++, c.AtMs, "agent_removed", c.AgentId, null, c.AgentId, null, null, c.Reason);
                 break;
+            case MarkAgentUnreachable c:
+                yield return new ClusterEvent(seq++, c.AtMs, "agent_unreachable", c.AgentId, "unreachable", c.AgentId, null, null, c.Reason);
+                break;
+            case RemoveAgentGone c:
+                yield return new ClusterEvent(seq++, c.AtMs, "agent_removed", c.AgentId, "gone", c.AgentId, null, null, c.Reason);
+                break;
+            case SetAgentDrain c:
+                yield return new ClusterEvent(seq++, c.AtMs, c.Draining ? "agent_draining" : "agent_reactivated", c.AgentId,
+                    c.Draining ? "draining" : "active", c.AgentId, null, null, c.Draining ? $"kill grace {c.GraceMs} ms" : null);
+                break;
         }
         var ids = command switch
         {
             SubmitTask c => [c.TaskId],
             AssignTask c => [c.TaskId],
             UpdateTaskStatus c => [c.TaskId],
-            RemoveAgent => before.Where(t => t is not null).Select(t => t!.Id).ToList(),
+            RemoveAgent or MarkAgentUnreachable or RemoveAgentGone => before.Where(t => t is not null).Select(t => t!.Id).ToList(),
             _ => new List<string>(),
         };
         foreach (var id in ids)

@@ -25,9 +25,11 @@ internal sealed partial class ClusterState
         {
             case AddAgent c:
                 _agents[c.Agent.Id] = c.Agent;
+                _unreachableSince.Remove(c.Agent.Id);
                 return true;
             case RemoveAgent c:
                 if (!_agents.Remove(c.AgentId)) return false;
+                ForgetAgentHealth(c.AgentId);
                 foreach (var task in _tasks.Values.Where(t => t.AgentId == c.AgentId && !t.State.IsTerminal()).ToList())
                     _tasks[task.Id] = task with { State = TaskState.Lost, UpdatedAtMs = c.AtMs, Message = c.Reason };
                 return true;
@@ -50,6 +52,8 @@ internal sealed partial class ClusterState
                 return _apps.Remove(c.AppId);
             case RegisterFramework or RemoveFramework or LinkTask:
                 return ApplyFramework(command);
+            case MarkAgentUnreachable or SetAgentDrain or RemoveAgentGone:
+                return ApplyAgentHealth(command);
             default:
                 // Unknown commands are refused explicitly so a mixed-version cluster never half-applies one.
                 return false;
@@ -63,6 +67,7 @@ internal sealed partial class ClusterState
         _tasks.Clear();
         _apps.Clear();
         RestoreFrameworks([], []);
+        ForgetAgentHealth(null);
         foreach (var agent in agents) _agents[agent.Id] = agent;
         foreach (var task in tasks) _tasks[task.Id] = task;
         foreach (var app in apps ?? []) _apps[app.Id] = app;
@@ -85,7 +90,8 @@ internal sealed partial class ClusterState
         if (!_tasks.TryGetValue(c.TaskId, out var task)) return false;
         // A terminal state is final: late or duplicated updates must not resurrect a task.
         if (task.State.IsTerminal()) return false;
-        if (c.State < task.State && !c.State.IsTerminal()) return false;
+        // Going back is refused, except out of TASK_UNREACHABLE: the agent is back and the task runs again.
+        if (c.State < task.State && !c.State.IsTerminal() && task.State != TaskState.Unreachable) return false;
         _tasks[c.TaskId] = task with
         {
             State = c.State,

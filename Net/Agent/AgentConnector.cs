@@ -86,7 +86,8 @@ internal sealed class AgentConnector(
     /// <summary>Serves one connection; returns true when the master was not the leader (dial the hint at once).</summary>
     private async Task<bool> ServeAsync(PeerConnection connection, string masterHost, int masterPort, CancellationToken cancellationToken)
     {
-        await connection.SendAsync(registration.ToMessage(_agentId), cancellationToken).ConfigureAwait(false);
+        var (tasks, running) = agent.Report();
+        await connection.SendAsync(registration.ToMessage(_agentId, tasks, running), cancellationToken).ConfigureAwait(false);
         var answer = await connection.ReceiveAsync(cancellationToken).ConfigureAwait(false);
         if (answer is NotLeader notLeader)
         {

@@ -7,5 +7,6 @@ internal sealed record AgentRegistration(
     string Hostname, double Cpus, long MemMb, long DiskMb,
     IReadOnlyDictionary<string, string> Attributes, IReadOnlyList<string> IsolationMissing, Core.Allocation.PortRanges Ports)
 {
-    public RegisterAgent ToMessage(string agentId) => new(agentId, Hostname, Cpus, MemMb, DiskMb, Attributes, IsolationMissing, Ports);
+    public RegisterAgent ToMessage(string agentId, IReadOnlyList<string> tasks, IReadOnlyList<string> running) =>
+        new(agentId, Hostname, Cpus, MemMb, DiskMb, Attributes, IsolationMissing, Ports, tasks, running);
 }

@@ -71,6 +71,19 @@ internal sealed partial class AgentService(ITaskLauncher launcher, string workDi
         }
     }
 
+    /// <summary>
+    /// What registration reports: every task whose end the master has not acknowledged (a sandbox without the
+    /// reported marker: launching, running, or ended while away), and those whose process runs now.
+    /// </summary>
+    public (IReadOnlyList<string> Tasks, IReadOnlyList<string> Running) Report()
+    {
+        var running = _running.Where(kv => !kv.Value.Exited.IsCompleted).Select(kv => kv.Key).Order(StringComparer.Ordinal).ToList();
+        var known = Directory.Exists(SandboxRoot)
+            ? Directory.GetDirectories(SandboxRoot).Where(d => !File.Exists(Path.Combine(d, ReportedMarker))).Select(Path.GetFileName).OfType<string>()
+            : [];
+        return (known.Union(running).Order(StringComparer.Ordinal).ToList(), running);
+    }
+
     public async Task KillAsync(KillTask kill)
     {
         if (_starting.ContainsKey(kill.TaskId)) _pendingKills[kill.TaskId] = kill.GraceMs;

@@ -35,13 +35,14 @@ internal static class HostCommands
             Description = "Raft tick: elections time out after 10-20 ticks, heartbeats every 2. Raise it on slow or lossy networks.",
             DefaultValueFactory = _ => (int)MasterHost.DefaultRaftTick.TotalMilliseconds,
         };
+        var (unreachable, gone) = AgentTimeoutOptions.Create();
         var noMdns = NoMdnsOption();
         var mdnsInterface = InterfaceOption();
         var readTokenFile = CommonOptions.ReadTokenFile();
         var command = new Command("master", "Run a master: the HTTP API (default 5050) and the cluster port agents and masters dial (default 5051).\n" +
             "Three masters: `minimesos master --bootstrap-expect 3 --join pi1,pi2,pi3` on each.")
         {
-            listen, port, clusterPort, dataDir, token, tokenFile, cluster, join, expect, advertise, tick, noMdns, mdnsInterface, readTokenFile,
+            listen, port, clusterPort, dataDir, token, tokenFile, cluster, join, expect, advertise, tick, noMdns, mdnsInterface, readTokenFile, unreachable, gone,
         };
         foreach (var sub in MembersCli.Commands()) command.Subcommands.Add(sub);
         command.SetAction(async (parse, _) =>
@@ -60,7 +61,8 @@ internal static class HostCommands
                 parse.GetValue(dataDir)!, parse.GetValue(cluster)!, secret,
                 parse.GetValue(advertise) ?? AdvertiseDefault(apiEndpoint.Address), joins, expected, TimeSpan.FromMilliseconds(tickMs),
                 Mdns: !parse.GetValue(noMdns), MdnsInterfaces: Interfaces(parse.GetValue(mdnsInterface)),
-                ReadTokens: CommonOptions.ResolveReadTokens(parse, readTokenFile, secret));
+                ReadTokens: CommonOptions.ResolveReadTokens(parse, readTokenFile, secret),
+                AgentTimeouts: AgentTimeoutOptions.Parse(parse, unreachable, gone));
             return await RunUntilSignalAsync("master", async (logs, ct) =>
             {
                 var (_, stopped) = await MasterHost.StartAsync(options, logs, ct).ConfigureAwait(false);
@@ -107,6 +109,7 @@ internal static class HostCommands
             allowedUsers,
         };
         command.Subcommands.Add(TaskCli.Agent());
+        foreach (var sub in AgentCli.Commands()) command.Subcommands.Add(sub);
         command.SetAction(async (parse, _) =>
         {
             var masters = SplitList(parse.GetValue(master)).Select(m => Endpoint.Parse(m, Defaults.ClusterPort, "--master")).ToList();

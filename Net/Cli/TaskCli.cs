@@ -60,13 +60,13 @@ internal static class TaskCli
     public static Command Agent()
     {
         var json = ClientCommand.Json();
-        return ClientCommand.Create("list", "List agents: resources, what is free, whether connected, attributes.", [json], async (client, parse, ct) =>
+        return ClientCommand.Create("list", "List agents: state (active, unreachable, draining, drained), resources, what is free, whether connected, attributes.", [json], async (client, parse, ct) =>
         {
             if (parse.GetValue(json)) return await PrintJsonAsync(client, "/v1/agents", ct).ConfigureAwait(false);
             var agents = await client.AgentsAsync(ct).ConfigureAwait(false);
-            Console.WriteLine($"{"ID",-24} {"HOST",-16} {"CPUS",-11} {"MEM MiB",-13} {"UP",-4} ATTRIBUTES");
+            Console.WriteLine($"{"ID",-24} {"HOST",-16} {"STATE",-12} {"CPUS",-11} {"MEM MiB",-13} {"UP",-4} ATTRIBUTES");
             foreach (var a in agents.Agents)
-                Console.WriteLine($"{a.Id,-24} {a.Hostname,-16} {$"{a.FreeCpus:0.##}/{a.Cpus:0.##}",-11} {$"{a.FreeMem}/{a.Mem}",-13} {(a.Connected ? "yes" : "no"),-4} " +
+                Console.WriteLine($"{a.Id,-24} {a.Hostname,-16} {a.State,-12} {$"{a.FreeCpus:0.##}/{a.Cpus:0.##}",-11} {$"{a.FreeMem}/{a.Mem}",-13} {(a.Connected ? "yes" : "no"),-4} " +
                     string.Join(",", a.Attributes.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}")));
             return ExitCodes.Success;
         });

@@ -58,7 +58,7 @@ internal sealed class MasterHost
         var wire = WireOptions.Cluster;
         var identity = new HandshakeOptions(nodeId.ToString(), "master", options.ClusterName, secret.Key);
         var transport = new RaftTransport(directory, identity, wire, logger);
-        var service = new MasterService(TimeProvider.System, logger);
+        var service = new MasterService(TimeProvider.System, logger) { Timeouts = options.AgentTimeouts ?? Core.State.AgentTimeouts.Default };
         RaftHost? raft = null;
         var listener = new ClusterListener(service, identity, wire, logger,
             () => raft is null ? "" : directory.Get(raft.Status.Leader)?.ClusterAddress ?? "", transport.ServeAsync);

@@ -13,6 +13,7 @@ namespace MiniMesos.Net.Http;
 [JsonSerializable(typeof(FrameworkList))]
 [JsonSerializable(typeof(TaskList))]
 [JsonSerializable(typeof(AgentList))]
+[JsonSerializable(typeof(AgentView))]
 [JsonSerializable(typeof(StatusView))]
 [JsonSerializable(typeof(MasterList))]
 [JsonSerializable(typeof(Core.State.ClusterEvent))]

@@ -27,7 +27,7 @@ internal sealed record TaskView(
 internal sealed record TaskList(IReadOnlyList<TaskView> Tasks);
 
 internal sealed record AgentView(string Id, string Hostname, double Cpus, long Mem, long Disk, double FreeCpus, long FreeMem,
-    bool Connected, IReadOnlyDictionary<string, string> Attributes, string? Ports = null);
+    bool Connected, IReadOnlyDictionary<string, string> Attributes, string? Ports = null, string State = "active");
 
 internal sealed record AgentList(IReadOnlyList<AgentView> Agents);
 

@@ -35,9 +35,7 @@ internal static class ApiServer
         app.MapGet("/metrics", () => Results.Text(metrics.Render(), "text/plain; version=0.0.4; charset=utf-8"));
         app.MapGet("/health", (HttpRequest request) => HealthEndpoint.Answer(context, request));
         app.MapGet("/v1/status", () => ApiResults.Json(StatusEndpoint.View(context), ApiJsonContext.Api.StatusView));
-        app.MapGet("/v1/agents", () => ApiResults.Json(new AgentList(context.Master.Agents().Select(a => new AgentView(
-            a.Agent.Id, a.Agent.Hostname, a.Agent.Total.Cpus, a.Agent.Total.MemMb, a.Agent.Total.DiskMb, a.Free.Cpus, a.Free.MemMb,
-            a.Connected, a.Agent.Attributes, a.Agent.PortRange.ToString())).ToList()), ApiJsonContext.Api.AgentList));
+        AgentEndpoints.Map(app, context.Master);
         app.MapGet("/v1/frameworks", () => ApiResults.Json(context.Master.FrameworkViews(), ApiJsonContext.Api.FrameworkList));
         app.MapGet("/v1/events", (HttpContext http) => EventsEndpoint.StreamAsync(context.Master, http));
         TaskEndpoints.Map(app, context.Master);

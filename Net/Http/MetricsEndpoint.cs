@@ -56,6 +56,11 @@ internal sealed class MetricsEndpoint(ApiContext context)
         Metric(text, "minimesos_agent_mem_bytes_total", "gauge", "Memory agents offer.", agents.Sum(a => a.Agent.Total.MemMb) * 1024 * 1024);
         Metric(text, "minimesos_agent_mem_bytes_free", "gauge", "Memory not used by tasks.", agents.Sum(a => a.Free.MemMb) * 1024 * 1024);
 
+        text.Append("# HELP minimesos_agents_by_state Agents by state.\n# TYPE minimesos_agents_by_state gauge\n");
+        var modes = agents.GroupBy(a => context.Master.Mode(a.Agent.Id)).ToDictionary(g => g.Key, g => g.Count());
+        foreach (var mode in Enum.GetValues<Core.State.AgentMode>())
+            text.Append(CultureInfo.InvariantCulture, $"minimesos_agents_by_state{{state=\"{AgentEndpoints.StateName(mode)}\"}} {modes.GetValueOrDefault(mode)}\n");
+
         text.Append("# HELP minimesos_tasks Tasks by state.\n# TYPE minimesos_tasks gauge\n");
         var byState = context.Master.Tasks().GroupBy(t => t.State).ToDictionary(g => g.Key, g => g.Count());
         foreach (var state in Enum.GetValues<TaskState>())

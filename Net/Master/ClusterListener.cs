@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using MiniMesos.Core.Model;
+using MiniMesos.Core.State;
 using MiniMesos.Net.Protocol;
 using MiniMesos.Net.Raft;
 using MiniMesos.Net.Wire;
@@ -117,12 +118,15 @@ internal sealed class ClusterListener(
         var session = new AgentSession(connection);
         if (register.IsolationMissing.Count > 0)
             logger.LogWarning("agent {Agent}: isolation incomplete: {Missing}", agentId, string.Join("; ", register.IsolationMissing));
-        await master.AgentConnectedAsync(new AgentRecord(agentId, register.Hostname, new Resources(register.Cpus, register.Mem, register.Disk),
-            register.Attributes, 0, register.Ports), session, cancellationToken).ConfigureAwait(false);
+        // Registered first: the agent expects it before anything else, and reconciling may already send it kills or launches.
         await connection.SendAsync(new AgentRegistered(agentId), cancellationToken).ConfigureAwait(false);
         var reason = "connection closed";
         try
         {
+            await master.AgentConnectedAsync(new AgentRecord(agentId, register.Hostname, new Resources(register.Cpus, register.Mem, register.Disk),
+                register.Attributes, 0, register.Ports), session, cancellationToken,
+                register.Tasks is null ? null : new AgentReport(register.Tasks.ToHashSet(StringComparer.Ordinal), (register.Running ?? []).ToHashSet(StringComparer.Ordinal)))
+                .ConfigureAwait(false);
             while (await connection.ReceiveAsync(cancellationToken).ConfigureAwait(false) is { } message)
             {
                 master.Heard(agentId);

@@ -19,9 +19,6 @@ internal sealed partial class MasterService(TimeProvider time, ILogger logger) :
 {
     public static readonly TimeSpan DefaultKillGrace = TimeSpan.FromSeconds(5);
 
-    /// <summary>An agent in the state with no connection to the leader for this long has its tasks marked LOST.</summary>
-    public static readonly TimeSpan AgentTimeout = TimeSpan.FromSeconds(10);
-
     private readonly object _gate = new();
     private readonly ClusterState _state = new();
     private readonly Dictionary<string, IAgentChannel> _channels = new(StringComparer.Ordinal);
@@ -96,7 +93,7 @@ internal sealed partial class MasterService(TimeProvider time, ILogger logger) :
         lock (_gate)
         {
             return (_state.Apps.Values.ToList(), _state.Tasks.Values.ToList(), new Dictionary<string, AgentRecord>(_state.Agents, StringComparer.Ordinal),
-                _state.Agents.Values.Where(a => _channels.ContainsKey(a.Id)).OrderBy(a => a.Id, StringComparer.Ordinal)
+                _state.Agents.Values.Where(a => _channels.ContainsKey(a.Id) && _state.AcceptsTasks(a.Id)).OrderBy(a => a.Id, StringComparer.Ordinal)
                     .Select(a => (a, _state.Free(a.Id))).ToList());
         }
     }
@@ -153,7 +150,7 @@ internal sealed partial class MasterService(TimeProvider time, ILogger logger) :
         return signal.WaitAsync(cancellationToken);
     }
 
-    public async Task AgentConnectedAsync(AgentRecord agent, IAgentChannel channel, CancellationToken cancellationToken)
+    public async Task AgentConnectedAsync(AgentRecord agent, IAgentChannel channel, CancellationToken cancellationToken, AgentReport? report = null)
     {
         lock (_gate)
         {
@@ -163,6 +160,7 @@ internal sealed partial class MasterService(TimeProvider time, ILogger logger) :
         }
         await ProposeAsync(new AddAgent(Now(), agent with { RegisteredAtMs = Now() }), cancellationToken).ConfigureAwait(false);
         logger.LogInformation("agent {Agent} registered from {Host}: {Resources}", agent.Id, agent.Hostname, agent.Total);
+        await ReconcileAgentAsync(agent.Id, channel, report, cancellationToken).ConfigureAwait(false);
         // Tasks placed on this agent but perhaps never launched (a previous leader died in between) are sent again;
         // the agent ignores a launch of a task it already runs.
         List<TaskRecord> pending;
@@ -172,8 +170,8 @@ internal sealed partial class MasterService(TimeProvider time, ILogger logger) :
     }
 
     /// <summary>
-    /// The agent's connection ended. Its tasks stay as they are for <see cref="AgentTimeout"/>: an agent that
-    /// restarts or reconnects within it carries on; after it, <see cref="MaintainAsync"/> marks them LOST.
+    /// The agent's connection ended. Its tasks stay as they are for the unreachable timeout: an agent that restarts
+    /// or reconnects within it carries on; after it, <see cref="MaintainAsync"/> marks them UNREACHABLE.
     /// </summary>
     public Task AgentDisconnectedAsync(string agentId, IAgentChannel channel, string reason)
     {
@@ -184,8 +182,8 @@ internal sealed partial class MasterService(TimeProvider time, ILogger logger) :
             // Silence counts from the last message, not from when the connection was found dead.
             _absentSince[agentId] = _lastHeard.GetValueOrDefault(agentId, Now());
         }
-        logger.LogWarning("agent {Agent} disconnected: {Reason}; its tasks are LOST unless it is back within {Timeout} s", agentId, reason,
-            AgentTimeout.TotalSeconds);
+        logger.LogWarning("agent {Agent} disconnected: {Reason}; it is unreachable unless it is back within {Timeout} s", agentId, reason,
+            Timeouts.Unreachable.TotalSeconds);
         return System.Threading.Tasks.Task.CompletedTask;
     }
 
@@ -212,7 +210,7 @@ internal sealed partial class MasterService(TimeProvider time, ILogger logger) :
     }
 
     /// <summary>Kills a task: a waiting one at once, a running one through its agent. False if unknown or already ended.</summary>
-    public async Task<bool> KillAsync(string taskId, CancellationToken cancellationToken)
+    public async Task<bool> KillAsync(string taskId, CancellationToken cancellationToken, TimeSpan? grace = null)
     {
         IAgentChannel? channel = null;
         TaskRecord? task;
@@ -227,7 +225,7 @@ internal sealed partial class MasterService(TimeProvider time, ILogger logger) :
             await ProposeAsync(new UpdateTaskStatus(Now(), taskId, TaskState.Killed, null, null, why), cancellationToken).ConfigureAwait(false);
             return true;
         }
-        await channel.KillAsync(taskId, DefaultKillGrace, cancellationToken).ConfigureAwait(false);
+        await channel.KillAsync(taskId, grace ?? DefaultKillGrace, cancellationToken).ConfigureAwait(false);
         return true;
     }
 
@@ -250,24 +248,12 @@ internal sealed partial class MasterService(TimeProvider time, ILogger logger) :
         }
     }
 
-    /// <summary>Leader housekeeping, called about once a second: time out absent agents, retry placement.</summary>
+    /// <summary>Leader housekeeping, called about once a second: absent agents become unreachable then gone, drains, placement.</summary>
     public async Task MaintainAsync(CancellationToken cancellationToken)
     {
         if (!IsLeader) return;
-        var now = Now();
-        List<string> expired;
-        lock (_gate)
-        {
-            foreach (var id in _state.Agents.Keys.Where(id => !_channels.ContainsKey(id))) _absentSince.TryAdd(id, now);
-            expired = _absentSince.Where(kv => now - kv.Value >= AgentTimeout.TotalMilliseconds && _state.Agents.ContainsKey(kv.Key))
-                .Select(kv => kv.Key).ToList();
-        }
-        foreach (var id in expired)
-        {
-            await ProposeAsync(new RemoveAgent(now, id, $"agent {id} has not reconnected for {AgentTimeout.TotalSeconds:0} s"), cancellationToken)
-                .ConfigureAwait(false);
-            lock (_gate) _absentSince.Remove(id);
-        }
+        await ExpireAgentsAsync(cancellationToken).ConfigureAwait(false);
+        await DrainAsync(cancellationToken).ConfigureAwait(false);
         await ScheduleAsync(cancellationToken).ConfigureAwait(false);
         await MaintainFrameworksAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -353,7 +339,7 @@ internal sealed partial class MasterService(TimeProvider time, ILogger logger) :
         try
         {
             IReadOnlyList<(string TaskId, string AgentId)> placements;
-            lock (_gate) placements = FirstFitPlacement.Place(_state).Where(p => _channels.ContainsKey(p.AgentId)).ToList();
+            lock (_gate) placements = FirstFitPlacement.Place(_state).Where(p => _channels.ContainsKey(p.AgentId) && _state.AcceptsTasks(p.AgentId)).ToList();
             foreach (var (taskId, agentId) in placements)
             {
                 await ProposeAsync(new AssignTask(Now(), taskId, agentId), cancellationToken).ConfigureAwait(false);

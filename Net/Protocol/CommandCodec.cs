@@ -26,6 +26,9 @@ internal static class CommandCodec
         RegisterFramework = 17,
         RemoveFramework = 18,
         LinkTask = 19,
+        MarkAgentUnreachable = 12,
+        SetAgentDrain = 13,
+        RemoveAgentGone = 14,
     }
 
     public static byte[] Encode(ClusterCommand command)
@@ -43,6 +46,9 @@ internal static class CommandCodec
             RegisterFramework => Tag.RegisterFramework,
             RemoveFramework => Tag.RemoveFramework,
             LinkTask => Tag.LinkTask,
+            MarkAgentUnreachable => Tag.MarkAgentUnreachable,
+            SetAgentDrain => Tag.SetAgentDrain,
+            RemoveAgentGone => Tag.RemoveAgentGone,
             _ => throw new ArgumentException($"no tag for {command.GetType().Name}", nameof(command)),
         };
         buffer.Write([(byte)tag, Version]);
@@ -63,10 +69,20 @@ internal static class CommandCodec
                 if (c.Agent.Ports is not null) IsolationFieldsCodec.WritePorts(ref w, c.Agent.Ports);
                 break;
             case RemoveAgent c:
-                w.WriteArrayHeader(3);
+                WriteAgentReason(ref w, c.AtMs, c.AgentId, c.Reason);
+                break;
+            case MarkAgentUnreachable c:
+                WriteAgentReason(ref w, c.AtMs, c.AgentId, c.Reason);
+                break;
+            case RemoveAgentGone c:
+                WriteAgentReason(ref w, c.AtMs, c.AgentId, c.Reason);
+                break;
+            case SetAgentDrain c:
+                w.WriteArrayHeader(4);
                 w.WriteInt64(c.AtMs);
                 w.WriteString(c.AgentId);
-                w.WriteString(c.Reason);
+                w.WriteBoolean(c.Draining);
+                w.WriteInt64(c.GraceMs);
                 break;
             case SubmitTask c:
                 // An app's instance adds [appId, appVersion]; a one-shot task keeps the original 8 fields;
@@ -145,7 +161,11 @@ internal static class CommandCodec
                 Tag.RegisterFramework => FrameworkCommandCodec.ReadRegister(ref r, fields),
                 Tag.RemoveFramework => FrameworkCommandCodec.ReadRemove(ref r, fields),
                 Tag.LinkTask => FrameworkCommandCodec.ReadLink(ref r, fields),
-                Tag.AddAgent or Tag.RemoveAgent or Tag.SubmitTask or Tag.AssignTask or Tag.UpdateTaskStatus or Tag.PutApp or Tag.RemoveApp =>
+                Tag.MarkAgentUnreachable when fields == 3 => new MarkAgentUnreachable(r.ReadInt64(), MessagePackFields.RequiredString(ref r, "command"), MessagePackFields.RequiredString(ref r, "command")),
+                Tag.RemoveAgentGone when fields == 3 => new RemoveAgentGone(r.ReadInt64(), MessagePackFields.RequiredString(ref r, "command"), MessagePackFields.RequiredString(ref r, "command")),
+                Tag.SetAgentDrain when fields == 4 => new SetAgentDrain(r.ReadInt64(), MessagePackFields.RequiredString(ref r, "command"), r.ReadBoolean(), r.ReadInt64()),
+                Tag.AddAgent or Tag.RemoveAgent or Tag.SubmitTask or Tag.AssignTask or Tag.UpdateTaskStatus or Tag.PutApp or Tag.RemoveApp
+                    or Tag.MarkAgentUnreachable or Tag.RemoveAgentGone or Tag.SetAgentDrain =>
                     throw new ProtocolException($"command {tag} has {fields} fields"),
                 _ => throw new ProtocolException($"unknown command tag {entry[0]}: written by a newer master? upgrade this one"),
             };
@@ -156,6 +176,14 @@ internal static class CommandCodec
         {
             throw new ProtocolException($"command {tag}: {e.Message}");
         }
+    }
+
+    private static void WriteAgentReason(ref MessagePackWriter w, long atMs, string agentId, string reason)
+    {
+        w.WriteArrayHeader(3);
+        w.WriteInt64(atMs);
+        w.WriteString(agentId);
+        w.WriteString(reason);
     }
 
     private static AddAgent ReadAddAgent(ref MessagePackReader r, bool withPorts)

@@ -105,7 +105,7 @@ internal static class FrameworkMessageCodec
             f.OptionalInt32("exit_code"), f.OptionalString("message")),
         "acknowledge" => new FwAcknowledge(f.String("uuid"), f.String("task_id")),
         "kill_task" => new FwKill(f.String("task_id")),
-        "reconcile" => new FwReconcile(f.OptionalStringList("task_ids")),
+        "reconcile" => new FwReconcile(f.StringListOrEmpty("task_ids")),
         "suppress" => new FwSuppress(),
         "revive" => new FwRevive(),
         "teardown" => new FwTeardown(),

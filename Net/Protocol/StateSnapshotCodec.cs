@@ -7,12 +7,13 @@ using MiniMesos.Net.MessagePack;
 namespace MiniMesos.Net.Protocol;
 
 /// <summary>
-/// The whole cluster state as a Raft snapshot: a version byte, then MessagePack [agents, tasks, apps, frameworks], each
+/// The whole cluster state as a Raft snapshot: a version byte, then MessagePack [agents, tasks, apps, frameworks, agent health], each
 /// record an array of its fields in declaration order. Version 2 added the apps section and uses a task's
-/// reserved last field for [appId, appVersion]; version 3 added the frameworks section [frameworks, links]
-/// (<see cref="FrameworkCommandCodec"/>). Versions 1 ([agents, tasks]) and 2 ([agents, tasks, apps]) are still read.
-/// (<see cref="FrameworkCommandCodec"/>). Versions 1 ([agents, tasks]) and 2 ([agents, tasks, apps]) are still read. Agents may
-/// append their port range and tasks [ports, user, network] (IsolationFieldsCodec); records without them are read.
+/// reserved last field for [appId, appVersion]; version 3 adds the frameworks section [frameworks, links]
+/// (<see cref="FrameworkCommandCodec"/>) and the agent health section ([agentId, unreachableSinceMs or nil, drainGraceMs or nil]
+/// per agent that is unreachable or draining, <see cref="AgentHealthSection"/>). Versions 1 ([agents, tasks]) and 2
+/// ([agents, tasks, apps]) are still read. Agents may append their port range and tasks [ports, user, network]
+/// (IsolationFieldsCodec); records without them are read.
 /// </summary>
 internal static class StateSnapshotCodec
 {
@@ -25,7 +26,7 @@ internal static class StateSnapshotCodec
         var buffer = new ArrayBufferWriter<byte>(4096);
         buffer.Write([Version]);
         var w = new MessagePackWriter(buffer);
-        w.WriteArrayHeader(4);
+        w.WriteArrayHeader(5);
         w.WriteArrayHeader(state.Agents.Count);
         foreach (var a in state.Agents.Values.OrderBy(a => a.Id, StringComparer.Ordinal))
         {
@@ -70,6 +71,7 @@ internal static class StateSnapshotCodec
         w.WriteArrayHeader(state.Apps.Count);
         foreach (var app in state.Apps.Values.OrderBy(a => a.Id, StringComparer.Ordinal)) AppSpecCodec.Write(ref w, app);
         FrameworkCommandCodec.WriteSection(ref w, state);
+        AgentHealthSection.Write(ref w, state);
         return buffer.WrittenSpan.ToArray();
     }
 
@@ -77,12 +79,17 @@ internal static class StateSnapshotCodec
     {
         if (snapshot.Length == 0 || snapshot[0] is not (Version or Version2 or Version1))
             throw new ProtocolException($"state snapshot format {(snapshot.Length == 0 ? "(empty)" : snapshot[0])} is not {Version1} to {Version}: upgrade this master");
-        var sections = snapshot[0] switch { Version => 4, Version2 => 3, _ => 2 };
+        var sections = snapshot[0] switch { Version => 5, Version2 => 3, _ => 2 };
         try
         {
             var r = new MessagePackReader(snapshot[1..]);
             if (r.ReadArrayHeader() != sections)
-                throw new ProtocolException(sections >= 3 ? "state snapshot: expected [agents, tasks, apps]" : "state snapshot: expected [agents, tasks]");
+                throw new ProtocolException(sections switch
+                {
+                    5 => "state snapshot: expected [agents, tasks, apps, frameworks, agent health]",
+                    3 => "state snapshot: expected [agents, tasks, apps]",
+                    _ => "state snapshot: expected [agents, tasks]",
+                });
             var agents = new List<AgentRecord>();
             for (var n = r.ReadArrayHeader(); n > 0; n--)
             {
@@ -117,9 +124,11 @@ internal static class StateSnapshotCodec
             {
                 for (var n = r.ReadArrayHeader(); n > 0; n--) apps.Add(AppSpecCodec.Read(ref r));
             }
-            var frameworks = sections == 4 ? FrameworkCommandCodec.ReadSection(ref r) : ([], []);
+            var frameworks = sections == 5 ? FrameworkCommandCodec.ReadSection(ref r) : ([], []);
+            var health = sections == 5 ? AgentHealthSection.Read(ref r) : new List<(string, long?, long?)>();
             state.Restore(agents, tasks, apps);
             state.RestoreFrameworks(frameworks.Frameworks, frameworks.Links);
+            state.RestoreAgentHealth(health);
         }
         catch (MessagePackException e)
         {

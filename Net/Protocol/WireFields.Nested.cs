@@ -11,7 +11,7 @@ internal sealed partial class WireFields
 
     public double? OptionalDouble(string name) => Has(name) ? Double(name) : null;
 
-    public IReadOnlyList<string> OptionalStringList(string name) => Has(name) ? StringList(name) : [];
+    public IReadOnlyList<string> StringListOrEmpty(string name) => Has(name) ? StringList(name) : [];
 
     public IReadOnlyDictionary<string, string> StringMapOrEmpty(string name) =>
         Has(name) ? StringMap(name) : new Dictionary<string, string>(StringComparer.Ordinal);

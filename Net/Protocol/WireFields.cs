@@ -57,6 +57,8 @@ internal sealed partial class WireFields
     public IReadOnlyList<string> StringList(string name) =>
         Get<List<object?>>(name, "an array of strings").Select((v, i) => v as string ?? throw Bad($"{name}[{i}]", "a string")).ToList();
 
+    public IReadOnlyList<string>? OptionalStringList(string name) => _fields.GetValueOrDefault(name) is null ? null : StringList(name);
+
     public IReadOnlyDictionary<string, string> StringMap(string name) =>
         Get<Dictionary<string, object?>>(name, "a map of strings")
             .ToDictionary(kv => kv.Key, kv => kv.Value as string ?? throw Bad($"{name}.{kv.Key}", "a string"), StringComparer.Ordinal);

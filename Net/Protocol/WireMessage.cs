@@ -8,11 +8,16 @@ internal abstract record WireMessage
     public abstract string Type { get; }
 }
 
-/// <summary>Agent -> master, first message after the handshake. AgentId is empty on the agent's first start.</summary>
+/// <summary>
+/// Agent -> master, first message after the handshake. AgentId is empty on the agent's first start. Tasks (the
+/// tasks whose end the master has not acknowledged) and Running (those whose process runs) let the master
+/// reconcile a returning agent; an older agent sends neither (null).
+/// </summary>
 internal sealed record RegisterAgent(
     string AgentId, string Hostname, double Cpus, long Mem, long Disk,
     IReadOnlyDictionary<string, string> Attributes, IReadOnlyList<string> IsolationMissing,
-    Core.Allocation.PortRanges? Ports = null) : WireMessage
+    Core.Allocation.PortRanges? Ports = null,
+    IReadOnlyList<string>? Tasks = null, IReadOnlyList<string>? Running = null) : WireMessage
 {
     public override string Type => "register";
 }

@@ -56,7 +56,7 @@ internal static class AppScheduler
         return new AppDecisions(launches, kills, waits, unused, serial);
     }
 
-    /// <summary>Instances of an app that count towards it (alive, not being killed).</summary>
+    /// <summary>Instances of an app that count towards it (alive, not being killed; an unreachable one does not count).</summary>
     public static IEnumerable<AppInstance> Live(IEnumerable<AppInstance> instances, string appId) =>
-        instances.Where(i => i.AppId == appId && !i.State.IsTerminal() && !i.KillRequested);
+        instances.Where(i => i.AppId == appId && i.State.IsAlive() && !i.KillRequested);
 }

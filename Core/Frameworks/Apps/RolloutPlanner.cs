@@ -12,7 +12,7 @@ internal static class RolloutPlanner
 {
     public static RolloutPlan Plan(AppSpec app, IEnumerable<AppInstance> instances)
     {
-        var live = instances.Where(i => i.AppId == app.Id && !i.State.IsTerminal() && !i.KillRequested)
+        var live = instances.Where(i => i.AppId == app.Id && i.State.IsAlive() && !i.KillRequested)
             .OrderBy(i => i.LaunchedAtMs).ThenBy(i => i.Id, StringComparer.Ordinal).ToList();
         var kills = new List<AppKill>();
         void Kill(AppInstance i, string reason)

@@ -33,14 +33,15 @@ internal sealed class InProcessCluster : IAsyncDisposable
     public IPEndPoint ClusterPort { get; private set; } = null!;
     public MasterHost Master { get; private set; } = null!;
 
-    public static async Task<InProcessCluster> StartAsync(int agents = 1, IReadOnlyList<string>? readTokens = null)
+    public static async Task<InProcessCluster> StartAsync(int agents = 1, IReadOnlyList<string>? readTokens = null, Core.State.AgentTimeouts? agentTimeouts = null)
     {
         var cluster = new InProcessCluster(Directory.CreateTempSubdirectory("minimesos-e2e-").FullName,
             new ClusterSecret(ClusterSecret.Generate(), "test"), new StringWriter());
         cluster.Api = new IPEndPoint(IPAddress.Loopback, FreePort());
         cluster.ClusterPort = new IPEndPoint(IPAddress.Loopback, FreePort());
         var (master, stopped) = await MasterHost.StartAsync(
-            new MasterOptions(cluster.Api, cluster.ClusterPort, Path.Combine(cluster.Dir, "master"), "test", cluster.Secret, ReadTokens: readTokens),
+            new MasterOptions(cluster.Api, cluster.ClusterPort, Path.Combine(cluster.Dir, "master"), "test", cluster.Secret, ReadTokens: readTokens,
+                AgentTimeouts: agentTimeouts),
             cluster._logs, cluster._stop.Token);
         cluster.Master = master;
         cluster._stopped.Add(stopped);

@@ -236,9 +236,22 @@ public sealed class IsolatedLauncherTests(LauncherFixture fx) : IClassFixture<La
     [Fact]
     public async Task ParallelLaunchesEachGetTheirOwnNamespaces()
     {
-        var requests = Enumerable.Range(0, 8).Select(i => fx.Request($"t-par-{i}", "hostname; readlink /proc/self/ns/pid")).ToList();
-        var tasks = await Task.WhenAll(requests.Select(r => fx.Launcher.LaunchAsync(r, default)));
-        var exits = await Task.WhenAll(tasks.Select(Finish));
+        // Every task stays alive until all have started: a namespace's inode number is reused once it is freed, so tasks
+        // that ran one after the other on a busy machine could show the same number without ever sharing a namespace.
+        var barrier = Path.Combine(Path.GetTempPath(), $"mm-par-{Guid.NewGuid():N}");
+        var wait = $"i=0; while [ ! -e {barrier} ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done";
+        var requests = Enumerable.Range(0, 8).Select(i => fx.Request($"t-par-{i}", $"hostname; readlink /proc/self/ns/pid; {wait}")).ToList();
+        TaskExit[] exits;
+        try
+        {
+            var tasks = await Task.WhenAll(requests.Select(r => fx.Launcher.LaunchAsync(r, default)));
+            await File.WriteAllTextAsync(barrier, "");
+            exits = await Task.WhenAll(tasks.Select(Finish));
+        }
+        finally
+        {
+            File.Delete(barrier);
+        }
         Assert.All(exits, e => Assert.Equal(new TaskExit(0, null), e));
         var outs = requests.Select(r => Out(r).Split('\n')).ToList();
         Assert.Equal(requests.Select(r => r.TaskId), outs.Select(o => o[0]));

@@ -1,0 +1,74 @@
+using MiniMesos.Core.Model;
+
+namespace MiniMesos.Core.State;
+
+/// <summary>
+/// The leader's agent-health decisions as functions of the replicated state and the time: which silent agents
+/// become unreachable or gone, how a returning agent's tasks are reconciled, what a drain kills. Pure.
+/// </summary>
+internal static class AgentHealthPolicy
+{
+    /// <summary>
+    /// Commands for agents silent since <paramref name="silentSinceMs"/> (the leader's own observation): unreachable
+    /// after <see cref="AgentTimeouts.Unreachable"/>, removed as gone <see cref="AgentTimeouts.Gone"/> after being marked.
+    /// </summary>
+    public static IReadOnlyList<ClusterCommand> Expire(ClusterState state, IReadOnlyDictionary<string, long> silentSinceMs, long nowMs,
+        AgentTimeouts timeouts)
+    {
+        var commands = new List<ClusterCommand>();
+        foreach (var id in state.Agents.Keys.Order(StringComparer.Ordinal))
+        {
+            if (state.UnreachableSince.TryGetValue(id, out var since))
+            {
+                if (nowMs - since >= timeouts.Gone.TotalMilliseconds)
+                    commands.Add(new RemoveAgentGone(nowMs, id, $"agent {id} was unreachable for {Seconds(timeouts.Gone)}: removed"));
+            }
+            else if (silentSinceMs.TryGetValue(id, out var silent) && nowMs - silent >= timeouts.Unreachable.TotalMilliseconds)
+            {
+                commands.Add(new MarkAgentUnreachable(nowMs, id, $"agent {id} has been silent for {Seconds(timeouts.Unreachable)}"));
+            }
+        }
+        return commands;
+    }
+
+    /// <summary>
+    /// A registering agent's report against the state: tasks it runs that were unreachable resume (RUNNING); tasks the
+    /// master had there but the agent does not know are LOST; processes the agent runs that the master does not place
+    /// there (unknown, ended, or placed elsewhere) are returned to be killed. A report of null (an older agent) changes nothing.
+    /// </summary>
+    public static (IReadOnlyList<ClusterCommand> Commands, IReadOnlyList<string> Kill) Reconcile(ClusterState state, string agentId,
+        AgentReport? report, long nowMs)
+    {
+        var commands = new List<ClusterCommand>();
+        var kill = new List<string>();
+        if (report is null) return (commands, kill);
+        foreach (var task in state.Tasks.Values.Where(t => t.AgentId == agentId && !t.State.IsTerminal()).OrderBy(t => t.Id, StringComparer.Ordinal))
+        {
+            if (report.Running.Contains(task.Id))
+            {
+                if (task.State == TaskState.Unreachable)
+                    commands.Add(new UpdateTaskStatus(nowMs, task.Id, TaskState.Running, null, null, "its agent is back"));
+            }
+            else if (!report.Known.Contains(task.Id) && task.State is TaskState.Starting or TaskState.Running or TaskState.Unreachable)
+            {
+                commands.Add(new UpdateTaskStatus(nowMs, task.Id, TaskState.Lost, null, null, $"agent {agentId} re-registered without this task"));
+            }
+        }
+        foreach (var id in report.Running.Order(StringComparer.Ordinal))
+        {
+            var task = state.Tasks.GetValueOrDefault(id);
+            if (task is null || task.AgentId != agentId || task.State.IsTerminal()) kill.Add(id);
+        }
+        return (commands, kill);
+    }
+
+    /// <summary>Tasks still alive on draining agents, with the grace period to kill them with.</summary>
+    public static IReadOnlyList<(string TaskId, string AgentId, TimeSpan Grace)> DrainKills(ClusterState state) =>
+        state.Tasks.Values
+            .Where(t => t.AgentId is { } a && state.DrainGraceMs.ContainsKey(a) && !t.State.IsTerminal())
+            .OrderBy(t => t.Id, StringComparer.Ordinal)
+            .Select(t => (t.Id, t.AgentId!, TimeSpan.FromMilliseconds(state.DrainGraceMs[t.AgentId!])))
+            .ToList();
+
+    private static string Seconds(TimeSpan t) => $"{t.TotalSeconds:0.###} s";
+}

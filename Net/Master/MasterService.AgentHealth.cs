@@ -1,0 +1,115 @@
+using Microsoft.Extensions.Logging;
+using MiniMesos.Core.Model;
+using MiniMesos.Core.State;
+
+namespace MiniMesos.Net.Master;
+
+/// <summary>
+/// Agent health and draining on the leader: the decisions come from <see cref="AgentHealthPolicy"/>; this part
+/// observes silence, proposes the commands and sends the kills.
+/// </summary>
+internal sealed partial class MasterService
+{
+    private readonly HashSet<string> _drainKillsSent = new(StringComparer.Ordinal);
+
+    /// <summary>When a silent agent becomes unreachable, and an unreachable one gone. Set before the master starts.</summary>
+    public AgentTimeouts Timeouts { get; init; } = AgentTimeouts.Default;
+
+    public AgentMode Mode(string agentId)
+    {
+        lock (_gate) return _state.Mode(agentId);
+    }
+
+    /// <summary>Starts draining an agent (again, with a new grace period, if it already drains). False if the agent is unknown.</summary>
+    public async Task<bool> DrainAgentAsync(string agentId, TimeSpan grace, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (!_state.Agents.ContainsKey(agentId)) return false;
+        }
+        await ProposeAsync(new SetAgentDrain(Now(), agentId, true, (long)grace.TotalMilliseconds), cancellationToken).ConfigureAwait(false);
+        logger.LogInformation("agent {Agent} draining: its tasks are killed with a {Grace} s grace period", agentId, grace.TotalSeconds);
+        if (IsLeader) await DrainAsync(cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>Ends draining: the agent takes tasks again. False if the agent is unknown.</summary>
+    public async Task<bool> ReactivateAgentAsync(string agentId, CancellationToken cancellationToken)
+    {
+        bool draining;
+        lock (_gate)
+        {
+            if (!_state.Agents.ContainsKey(agentId)) return false;
+            draining = _state.DrainGraceMs.ContainsKey(agentId);
+        }
+        if (draining) await ProposeAsync(new SetAgentDrain(Now(), agentId, false, 0), cancellationToken).ConfigureAwait(false);
+        logger.LogInformation("agent {Agent} reactivated", agentId);
+        Kick();
+        return true;
+    }
+
+    /// <summary>Agents silent past the unreachable timeout are marked unreachable; unreachable past the gone timeout, removed.</summary>
+    private async Task ExpireAgentsAsync(CancellationToken cancellationToken)
+    {
+        var now = Now();
+        IReadOnlyList<ClusterCommand> commands;
+        lock (_gate)
+        {
+            foreach (var id in _state.Agents.Keys.Where(id => !_channels.ContainsKey(id))) _absentSince.TryAdd(id, now);
+            foreach (var id in _absentSince.Keys.Where(id => !_state.Agents.ContainsKey(id)).ToList()) _absentSince.Remove(id);
+            commands = AgentHealthPolicy.Expire(_state, _absentSince, now, Timeouts);
+        }
+        foreach (var command in commands)
+        {
+            await ProposeAsync(command, cancellationToken).ConfigureAwait(false);
+            logger.LogWarning("{What}", command switch
+            {
+                MarkAgentUnreachable c => $"{c.Reason}: unreachable, its tasks are TASK_UNREACHABLE",
+                RemoveAgentGone c => $"{c.Reason}: its tasks are TASK_GONE",
+                _ => command.ToString(),
+            });
+        }
+    }
+
+    /// <summary>Kills, once each, the tasks on draining agents with the agent's grace period.</summary>
+    private async Task DrainAsync(CancellationToken cancellationToken)
+    {
+        IReadOnlyList<(string TaskId, string AgentId, TimeSpan Grace)> kills;
+        lock (_gate)
+        {
+            kills = AgentHealthPolicy.DrainKills(_state).Where(k => _drainKillsSent.Add(k.TaskId)).ToList();
+            _drainKillsSent.IntersectWith(_state.Tasks.Values.Where(t => !t.State.IsTerminal()).Select(t => t.Id));
+        }
+        foreach (var (taskId, agentId, grace) in kills)
+        {
+            logger.LogInformation("agent {Agent} draining: killing task {Task}", agentId, taskId);
+            try
+            {
+                await KillAsync(taskId, cancellationToken, grace).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException or Wire.WireException)
+            {
+                lock (_gate) _drainKillsSent.Remove(taskId);
+                logger.LogWarning("could not kill task {Task} on draining agent {Agent}: {Error}", taskId, agentId, e.Message);
+            }
+        }
+    }
+
+    /// <summary>A registering agent's tasks against the state: resume what runs, LOST for what it lost, kill what it should not run.</summary>
+    private async Task ReconcileAgentAsync(string agentId, IAgentChannel channel, AgentReport? report, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<ClusterCommand> commands;
+        IReadOnlyList<string> kill;
+        lock (_gate) (commands, kill) = AgentHealthPolicy.Reconcile(_state, agentId, report, Now());
+        foreach (var command in commands)
+        {
+            await ProposeAsync(command, cancellationToken).ConfigureAwait(false);
+            if (command is UpdateTaskStatus u) logger.LogInformation("agent {Agent} is back: task {Task} is {State}", agentId, u.TaskId, u.State.ToString().ToUpperInvariant());
+        }
+        foreach (var taskId in kill)
+        {
+            logger.LogWarning("agent {Agent} runs task {Task}, which the cluster does not place there: killing it", agentId, taskId);
+            await channel.KillAsync(taskId, DefaultKillGrace, cancellationToken).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,215 @@
+using System.Buffers;
+using MiniMesos.Core.Allocation;
+using MiniMesos.Core.Frameworks.Apps;
+using MiniMesos.Core.Model;
+using MiniMesos.Core.State;
+using MiniMesos.Net.MessagePack;
+using MiniMesos.Net.Protocol;
+using Xunit;
+
+namespace MiniMesos.Tests.State;
+
+/// <summary>Unreachable, gone and draining agents: the replicated state, the leader's pure policy (times passed in), the codecs.</summary>
+public sealed class AgentHealthTests
+{
+    private static readonly Dictionary<string, string> NoEnv = [];
+    private static readonly AgentTimeouts Timeouts = new(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(60));
+
+    private static TaskSpec Spec(string? appId = null) => new("t", ["true"], NoEnv, new Resources(0.5, 32), appId, appId is null ? null : "v1");
+
+    /// <summary>Agents a1 and a2; t1 RUNNING on a1, t2 STARTING on a1, t3 RUNNING on a2, t4 FINISHED on a1.</summary>
+    private static ClusterState Cluster()
+    {
+        var state = new ClusterState();
+        foreach (var id in new[] { "a1", "a2" }) Assert.True(state.Apply(new AddAgent(0, new AgentRecord(id, id, new Resources(4, 1024), NoEnv, 0))));
+        void Task(string id, string agent, TaskState s)
+        {
+            Assert.True(state.Apply(new SubmitTask(1, id, Spec())));
+            Assert.True(state.Apply(new AssignTask(2, id, agent)));
+            Assert.True(state.Apply(new UpdateTaskStatus(3, id, s, s == TaskState.Finished ? 0 : null, null, null)));
+        }
+        Task("t1", "a1", TaskState.Running);
+        Task("t2", "a1", TaskState.Starting);
+        Task("t3", "a2", TaskState.Running);
+        Task("t4", "a1", TaskState.Finished);
+        return state;
+    }
+
+    [Fact]
+    public void ASilentAgentBecomesUnreachableThenGoneOnAFakeClock()
+    {
+        var state = Cluster();
+        var silent = new Dictionary<string, long> { ["a1"] = 1_000 };
+        Assert.Empty(AgentHealthPolicy.Expire(state, silent, 10_999, Timeouts));
+        var mark = Assert.IsType<MarkAgentUnreachable>(Assert.Single(AgentHealthPolicy.Expire(state, silent, 11_000, Timeouts)));
+        Assert.Equal("a1", mark.AgentId);
+        Assert.True(state.Apply(mark));
+        Assert.False(state.Apply(mark), "marking twice does not apply");
+        Assert.Equal(AgentMode.Unreachable, state.Mode("a1"));
+        Assert.False(state.AcceptsTasks("a1"));
+        Assert.Equal(TaskState.Unreachable, state.Tasks["t1"].State);
+        Assert.Equal(TaskState.Unreachable, state.Tasks["t2"].State);
+        Assert.Equal(TaskState.Finished, state.Tasks["t4"].State);
+        Assert.Equal(TaskState.Running, state.Tasks["t3"].State);
+        Assert.False(TaskState.Unreachable.IsTerminal());
+        // Its tasks still hold their resources (they may still run), and nothing new is placed there.
+        Assert.Equal(3, state.Free("a1").Cpus);
+        Assert.True(state.Apply(new SubmitTask(20, "new", Spec())));
+        Assert.Equal("a2", Assert.Single(FirstFitPlacement.Place(state)).AgentId);
+
+        // The gone timeout counts from the replicated mark, not from the leader's memory.
+        Assert.Empty(AgentHealthPolicy.Expire(state, new Dictionary<string, long>(), 11_000 + 59_999, Timeouts));
+        var gone = Assert.IsType<RemoveAgentGone>(Assert.Single(AgentHealthPolicy.Expire(state, new Dictionary<string, long>(), 71_000, Timeouts)));
+        Assert.True(state.Apply(gone));
+        Assert.False(state.Agents.ContainsKey("a1"));
+        Assert.Empty(state.UnreachableSince);
+        Assert.Equal(TaskState.Gone, state.Tasks["t1"].State);
+        Assert.True(TaskState.Gone.IsTerminal());
+        Assert.Equal("TASK_GONE", state.Tasks["t2"].State.ToWire());
+        Assert.True(TaskStates.TryParseWire("TASK_UNREACHABLE", out var parsed) && parsed == TaskState.Unreachable);
+    }
+
+    [Fact]
+    public void AReturningAgentResumesWhatRunsLosesWhatItLostAndKillsWhatItShouldNotRun()
+    {
+        var state = Cluster();
+        Assert.True(state.Apply(new MarkAgentUnreachable(20, "a1", "silent")));
+        // a1 is back: it still runs t1, knows t2 only by a pending update, and runs t4 (ended for the master), t3 (a2's) and a stray.
+        Assert.True(state.Apply(new AddAgent(30, new AgentRecord("a1", "a1", new Resources(4, 1024), NoEnv, 30))));
+        Assert.Equal(AgentMode.Active, state.Mode("a1"));
+        Assert.True(state.Apply(new SubmitTask(31, "t5", Spec())));
+        Assert.True(state.Apply(new AssignTask(31, "t5", "a1")));
+        Assert.True(state.Apply(new UpdateTaskStatus(31, "t5", TaskState.Running, null, null, null)));
+        Assert.True(state.Apply(new MarkAgentUnreachable(32, "a1", "silent")));
+        Assert.True(state.Apply(new AddAgent(33, new AgentRecord("a1", "a1", new Resources(4, 1024), NoEnv, 33))));
+        var report = new AgentReport(new HashSet<string> { "t1", "t2", "t3", "t4", "stray" }, new HashSet<string> { "t1", "t3", "t4", "stray" });
+        var (commands, kill) = AgentHealthPolicy.Reconcile(state, "a1", report, 40);
+        foreach (var c in commands) Assert.True(state.Apply(c));
+        Assert.Equal(TaskState.Running, state.Tasks["t1"].State);
+        Assert.Equal(TaskState.Unreachable, state.Tasks["t2"].State);
+        Assert.Equal(TaskState.Lost, state.Tasks["t5"].State);
+        Assert.Contains("re-registered without this task", state.Tasks["t5"].Message);
+        Assert.Equal(["stray", "t3", "t4"], kill);
+        // The pending update for t2 still lands: out of UNREACHABLE a task may move "back" to what the agent reports.
+        Assert.True(state.Apply(new UpdateTaskStatus(41, "t2", TaskState.Failed, 2, null, "exited with code 2")));
+        // An older agent reports nothing: nothing is decided for it.
+        Assert.True(state.Apply(new MarkAgentUnreachable(50, "a1", "silent")));
+        var (none, noKill) = AgentHealthPolicy.Reconcile(state, "a1", null, 60);
+        Assert.Empty(none);
+        Assert.Empty(noKill);
+    }
+
+    [Fact]
+    public void ADrainingAgentTakesNothingKillsItsTasksWithTheGraceAndIsDrainedOnceEmpty()
+    {
+        var state = Cluster();
+        Assert.False(state.Apply(new SetAgentDrain(10, "nope", true, 1000)));
+        Assert.False(state.Apply(new SetAgentDrain(10, "a1", false, 0)), "reactivating an agent that does not drain changes nothing");
+        Assert.True(state.Apply(new SetAgentDrain(10, "a1", true, 2500)));
+        Assert.Equal(AgentMode.Draining, state.Mode("a1"));
+        Assert.False(state.AcceptsTasks("a1"));
+        Assert.Equal([("t1", "a1", TimeSpan.FromMilliseconds(2500)), ("t2", "a1", TimeSpan.FromMilliseconds(2500))], AgentHealthPolicy.DrainKills(state));
+        Assert.True(state.Apply(new UpdateTaskStatus(11, "t1", TaskState.Killed, null, 15, null)));
+        Assert.True(state.Apply(new UpdateTaskStatus(11, "t2", TaskState.Killed, null, 15, null)));
+        Assert.Equal(AgentMode.Drained, state.Mode("a1"));
+        Assert.Empty(AgentHealthPolicy.DrainKills(state));
+        // Draining survives a re-registration (an agent restart); reactivating ends it.
+        Assert.True(state.Apply(new AddAgent(12, new AgentRecord("a1", "a1", new Resources(4, 1024), NoEnv, 12))));
+        Assert.Equal(AgentMode.Drained, state.Mode("a1"));
+        Assert.True(state.Apply(new SetAgentDrain(13, "a1", false, 0)));
+        Assert.Equal(AgentMode.Active, state.Mode("a1"));
+    }
+
+    [Fact]
+    public void EventsNameTheAgentStatesAndTheTasksThatChanged()
+    {
+        var state = Cluster();
+        List<ClusterEvent> Apply(ClusterCommand c)
+        {
+            var before = ClusterEvents.Before(state, c);
+            Assert.True(state.Apply(c));
+            return ClusterEvents.After(state, c, before, 1).ToList();
+        }
+        var unreachable = Apply(new MarkAgentUnreachable(5, "a1", "silent"));
+        Assert.Equal(("agent_unreachable", "a1"), (unreachable[0].Kind, unreachable[0].Id));
+        Assert.Equal(["t1:TASK_UNREACHABLE", "t2:TASK_UNREACHABLE"], unreachable.Skip(1).Select(e => $"{e.Id}:{e.State}").Order());
+        var drain = Assert.Single(Apply(new SetAgentDrain(6, "a2", true, 1000)));
+        Assert.Equal(("agent_draining", "draining"), (drain.Kind, drain.State));
+        Assert.Equal("agent_reactivated", Assert.Single(Apply(new SetAgentDrain(7, "a2", false, 0))).Kind);
+        var gone = Apply(new RemoveAgentGone(8, "a1", "gone"));
+        Assert.Equal(("agent_removed", "gone"), (gone[0].Kind, gone[0].State));
+        Assert.Equal(["t1:TASK_GONE", "t2:TASK_GONE"], gone.Skip(1).Select(e => $"{e.Id}:{e.State}").Order());
+    }
+
+    [Fact]
+    public void AnUnreachableInstanceDoesNotCountSoItIsReplacedAndWhenItReturnsTheReplacementGoes()
+    {
+        var app = new AppSpec("/web", Cmd: "x", Instances: 1, Version: "v1");
+        AppInstance Instance(string id, TaskState s, long at) => new(id, "/web", "v1", new Placement("a", "a", NoEnv), s, HealthStatus.Unknown, at);
+        var away = RolloutPlanner.Plan(app, [Instance("web.1", TaskState.Unreachable, 1)]);
+        Assert.Equal(1, away.ToLaunch);
+        Assert.Empty(away.Kills);
+        // The agent returns: two instances run; the newest (the replacement) is killed, the one that kept running stays.
+        var back = RolloutPlanner.Plan(app, [Instance("web.1", TaskState.Running, 1), Instance("web.2", TaskState.Running, 5)]);
+        Assert.Equal("web.2", Assert.Single(back.Kills).InstanceId);
+        Assert.Equal(0, back.ToLaunch);
+    }
+
+    [Fact]
+    public void CommandsAndSnapshotsRoundTripAndOlderSnapshotsStillRead()
+    {
+        ClusterCommand[] commands = [new MarkAgentUnreachable(1, "a1", "silent"), new SetAgentDrain(2, "a1", true, 2500), new SetAgentDrain(3, "a1", false, 0),
+            new RemoveAgentGone(4, "a1", "gone"), new UpdateTaskStatus(5, "t", TaskState.Unreachable, null, null, null)];
+        foreach (var command in commands)
+        {
+            var bytes = CommandCodec.Encode(command);
+            Assert.Equal(command, CommandCodec.Decode(bytes));
+        }
+        Assert.Equal([12, 13, 13, 14], commands.Take(4).Select(c => (int)CommandCodec.Encode(c)[0]));
+
+        var state = Cluster();
+        Assert.True(state.Apply(new MarkAgentUnreachable(20, "a1", "silent")));
+        Assert.True(state.Apply(new SetAgentDrain(21, "a2", true, 1500)));
+        var snapshot = StateSnapshotCodec.Encode(state);
+        Assert.Equal(3, snapshot[0]);
+        var copy = new ClusterState();
+        StateSnapshotCodec.Restore(copy, snapshot);
+        Assert.Equal(20, copy.UnreachableSince["a1"]);
+        Assert.Equal(1500, copy.DrainGraceMs["a2"]);
+        Assert.Equal(TaskState.Unreachable, copy.Tasks["t1"].State);
+        Assert.Equal(snapshot, StateSnapshotCodec.Encode(copy));
+
+        // A version-2 snapshot (no health section) restores with every agent active.
+        var v2 = new ArrayBufferWriter<byte>();
+        v2.Write<byte>([2]);
+        var w = new MessagePackWriter(v2);
+        w.WriteArrayHeader(3);
+        w.WriteArrayHeader(1);
+        w.WriteArrayHeader(7);
+        w.WriteString("a9");
+        w.WriteString("pi9");
+        w.WriteDouble(1);
+        w.WriteInt64(512);
+        w.WriteInt64(0);
+        w.WriteMapHeader(0);
+        w.WriteInt64(0);
+        w.WriteArrayHeader(0);
+        w.WriteArrayHeader(0);
+        StateSnapshotCodec.Restore(copy, v2.WrittenSpan);
+        Assert.Equal(AgentMode.Active, copy.Mode("a9"));
+        Assert.Empty(copy.UnreachableSince);
+        Assert.Empty(copy.DrainGraceMs);
+    }
+
+    [Fact]
+    public void RegistrationCarriesTheAgentsTasksAndAnOlderAgentsDoesNot()
+    {
+        var register = new RegisterAgent("a1", "pi1", 4, 3800, 1000, NoEnv, [], Tasks: ["t1", "t2"], Running: ["t1"]);
+        var decoded = Assert.IsType<RegisterAgent>(MessageCodec.Decode(MessageCodec.Encode(register), MessagePackLimits.Default));
+        Assert.Equal(["t1", "t2"], decoded.Tasks);
+        Assert.Equal(["t1"], decoded.Running);
+        var old = Assert.IsType<RegisterAgent>(MessageCodec.Decode(MessageCodec.Encode(register with { Tasks = null, Running = null }), MessagePackLimits.Default));
+        Assert.Null(old.Tasks);
+        Assert.Null(old.Running);
+    }
+}
