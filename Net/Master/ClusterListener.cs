@@ -118,15 +118,19 @@ internal sealed class ClusterListener(
         var session = new AgentSession(connection);
         if (register.IsolationMissing.Count > 0)
             logger.LogWarning("agent {Agent}: isolation incomplete: {Missing}", agentId, string.Join("; ", register.IsolationMissing));
-        // Registered first: the agent expects it before anything else, and reconciling may already send it kills or launches.
-        await connection.SendAsync(new AgentRegistered(agentId), cancellationToken).ConfigureAwait(false);
         var reason = "connection closed";
         try
         {
+            // The session is among the connected agents from here on, so launches may already be queued on it; they
+            // wait for Open: the agent's first message must be 'registered'. Any failure from here on (the commit
+            // refused because this master stopped leading, the send failing) still ends in the finally below, so
+            // the session never stays behind as a connected agent.
             await master.AgentConnectedAsync(new AgentRecord(agentId, register.Hostname, new Resources(register.Cpus, register.Mem, register.Disk),
                 register.Attributes, 0, register.Ports), session, cancellationToken,
                 register.Tasks is null ? null : new AgentReport(register.Tasks.ToHashSet(StringComparer.Ordinal), (register.Running ?? []).ToHashSet(StringComparer.Ordinal)))
                 .ConfigureAwait(false);
+            await connection.SendAsync(new AgentRegistered(agentId), cancellationToken).ConfigureAwait(false);
+            session.Open();
             while (await connection.ReceiveAsync(cancellationToken).ConfigureAwait(false) is { } message)
             {
                 master.Heard(agentId);
@@ -156,7 +160,7 @@ internal sealed class ClusterListener(
                 }
             }
         }
-        catch (Exception e) when (e is WireException or IOException or ProtocolException or NotLeaderException)
+        catch (Exception e) when (e is WireException or IOException or ProtocolException or NotLeaderException or ObjectDisposedException)
         {
             // Not the leader any more: closing sends the agent on to the new one; its unacknowledged updates go there.
             reason = e.Message;

@@ -7,4 +7,7 @@ internal interface IReplicatedLog
 
     /// <summary>Completes once the command is committed and applied on this master; throws when it cannot be (not leader).</summary>
     Task ProposeAsync(byte[] command, CancellationToken cancellationToken);
+
+    /// <summary>Completes once this master has confirmed it still leads and has applied everything committed before the call.</summary>
+    Task ReadBarrierAsync(CancellationToken cancellationToken);
 }

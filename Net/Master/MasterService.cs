@@ -197,9 +197,11 @@ internal sealed partial class MasterService(TimeProvider time, ILogger logger) :
     public async Task<bool> StatusUpdateAsync(string agentId, string taskId, TaskState state, int? exitCode, int? signal, string? message,
         CancellationToken cancellationToken)
     {
-        lock (_gate)
+        if (!UpdateApplies(agentId, taskId))
         {
-            if (!_state.Tasks.TryGetValue(taskId, out var task) || task.AgentId != agentId || task.State.IsTerminal()) return false;
+            // Judged again once everything committed is applied here (see UpdateApplies); throws when not the leader.
+            await (_log ?? throw new InvalidOperationException("no replicated log attached")).ReadBarrierAsync(cancellationToken).ConfigureAwait(false);
+            if (!UpdateApplies(agentId, taskId)) return false;
         }
         message = KillMessage(taskId, state, message);
         await ProposeAsync(new UpdateTaskStatus(Now(), taskId, state, exitCode, signal, message), cancellationToken).ConfigureAwait(false);

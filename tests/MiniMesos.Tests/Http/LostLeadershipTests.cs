@@ -38,5 +38,8 @@ public sealed class LostLeadershipTests
 
         public Task ProposeAsync(byte[] command, CancellationToken cancellationToken) =>
             Task.FromException(new NotLeaderException(0, "leadership changed before the change was committed; retry"));
+
+        public Task ReadBarrierAsync(CancellationToken cancellationToken) =>
+            Task.FromException(new NotLeaderException(0, "leadership changed; retry"));
     }
 }
