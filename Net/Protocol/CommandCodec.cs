@@ -23,6 +23,9 @@ internal static class CommandCodec
         UpdateTaskStatus = 5,
         PutApp = 6,
         RemoveApp = 7,
+        PutJob = 8,
+        RemoveJob = 9,
+        PutJobState = 10,
     }
 
     public static byte[] Encode(ClusterCommand command)
@@ -37,6 +40,9 @@ internal static class CommandCodec
             UpdateTaskStatus => Tag.UpdateTaskStatus,
             PutApp => Tag.PutApp,
             RemoveApp => Tag.RemoveApp,
+            PutJob => Tag.PutJob,
+            RemoveJob => Tag.RemoveJob,
+            PutJobState => Tag.PutJobState,
             _ => throw new ArgumentException($"no tag for {command.GetType().Name}", nameof(command)),
         };
         buffer.Write([(byte)tag, Version]);
@@ -89,6 +95,21 @@ internal static class CommandCodec
                 w.WriteInt64(c.AtMs);
                 w.WriteString(c.AppId);
                 break;
+            case PutJob c:
+                w.WriteArrayHeader(2);
+                w.WriteInt64(c.AtMs);
+                JobCodec.WriteSpec(ref w, c.Job);
+                break;
+            case RemoveJob c:
+                w.WriteArrayHeader(2);
+                w.WriteInt64(c.AtMs);
+                w.WriteString(c.JobId);
+                break;
+            case PutJobState c:
+                w.WriteArrayHeader(2);
+                w.WriteInt64(c.AtMs);
+                JobCodec.WriteState(ref w, c.State);
+                break;
             case AssignTask c:
                 w.WriteArrayHeader(3);
                 w.WriteInt64(c.AtMs);
@@ -128,7 +149,11 @@ internal static class CommandCodec
                     MessagePackFields.ReadOptionalInt(ref r), MessagePackFields.ReadOptionalInt(ref r), r.ReadString()),
                 Tag.PutApp when fields == 2 => new PutApp(r.ReadInt64(), AppSpecCodec.Read(ref r)),
                 Tag.RemoveApp when fields == 2 => new RemoveApp(r.ReadInt64(), MessagePackFields.RequiredString(ref r, "command")),
-                Tag.AddAgent or Tag.RemoveAgent or Tag.SubmitTask or Tag.AssignTask or Tag.UpdateTaskStatus or Tag.PutApp or Tag.RemoveApp =>
+                Tag.PutJob when fields == 2 => new PutJob(r.ReadInt64(), JobCodec.ReadSpec(ref r)),
+                Tag.RemoveJob when fields == 2 => new RemoveJob(r.ReadInt64(), MessagePackFields.RequiredString(ref r, "command")),
+                Tag.PutJobState when fields == 2 => new PutJobState(r.ReadInt64(), JobCodec.ReadState(ref r)),
+                Tag.AddAgent or Tag.RemoveAgent or Tag.SubmitTask or Tag.AssignTask or Tag.UpdateTaskStatus or Tag.PutApp or Tag.RemoveApp
+                    or Tag.PutJob or Tag.RemoveJob or Tag.PutJobState =>
                     throw new ProtocolException($"command {tag} has {fields} fields"),
                 _ => throw new ProtocolException($"unknown command tag {entry[0]}: written by a newer master? upgrade this one"),
             };

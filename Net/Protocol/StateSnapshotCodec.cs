@@ -1,5 +1,6 @@
 using System.Buffers;
 using MiniMesos.Core.Frameworks.Apps;
+using MiniMesos.Core.Frameworks.Jobs;
 using MiniMesos.Core.Model;
 using MiniMesos.Core.State;
 using MiniMesos.Net.MessagePack;
@@ -10,10 +11,12 @@ namespace MiniMesos.Net.Protocol;
 /// The whole cluster state as a Raft snapshot: a version byte, then MessagePack [agents, tasks, apps], each
 /// record an array of its fields in declaration order. Version 2 added the apps section and uses a task's
 /// reserved last field for [appId, appVersion]; version 1 snapshots ([agents, tasks]) are still read.
+/// Version 3 appends a jobs section: [[spec, run state], ...].
 /// </summary>
 internal static class StateSnapshotCodec
 {
-    private const byte Version = 2;
+    private const byte Version = 3;
+    private const byte Version2 = 2;
     private const byte Version1 = 1;
 
     public static byte[] Encode(ClusterState state)
@@ -21,7 +24,7 @@ internal static class StateSnapshotCodec
         var buffer = new ArrayBufferWriter<byte>(4096);
         buffer.Write([Version]);
         var w = new MessagePackWriter(buffer);
-        w.WriteArrayHeader(3);
+        w.WriteArrayHeader(4);
         w.WriteArrayHeader(state.Agents.Count);
         foreach (var a in state.Agents.Values.OrderBy(a => a.Id, StringComparer.Ordinal))
         {
@@ -63,19 +66,26 @@ internal static class StateSnapshotCodec
         }
         w.WriteArrayHeader(state.Apps.Count);
         foreach (var app in state.Apps.Values.OrderBy(a => a.Id, StringComparer.Ordinal)) AppSpecCodec.Write(ref w, app);
+        w.WriteArrayHeader(state.Jobs.Count);
+        foreach (var job in state.Jobs.OrderBy(j => j.Key, StringComparer.Ordinal).Select(j => j.Value))
+        {
+            w.WriteArrayHeader(2);
+            JobCodec.WriteSpec(ref w, job.Spec);
+            JobCodec.WriteState(ref w, job.State);
+        }
         return buffer.WrittenSpan.ToArray();
     }
 
     public static void Restore(ClusterState state, ReadOnlySpan<byte> snapshot)
     {
-        if (snapshot.Length == 0 || snapshot[0] is not (Version or Version1))
-            throw new ProtocolException($"state snapshot format {(snapshot.Length == 0 ? "(empty)" : snapshot[0])} is not {Version1} or {Version}: upgrade this master");
-        var sections = snapshot[0] == Version ? 3 : 2;
+        if (snapshot.Length == 0 || snapshot[0] is not (Version or Version2 or Version1))
+            throw new ProtocolException($"state snapshot format {(snapshot.Length == 0 ? "(empty)" : snapshot[0])} is not {Version1} to {Version}: upgrade this master");
+        var sections = snapshot[0] + 1;
         try
         {
             var r = new MessagePackReader(snapshot[1..]);
             if (r.ReadArrayHeader() != sections)
-                throw new ProtocolException(sections == 3 ? "state snapshot: expected [agents, tasks, apps]" : "state snapshot: expected [agents, tasks]");
+                throw new ProtocolException($"state snapshot: expected {sections} sections [agents, tasks, apps, jobs]");
             var agents = new List<AgentRecord>();
             for (var n = r.ReadArrayHeader(); n > 0; n--)
             {
@@ -94,7 +104,7 @@ internal static class StateSnapshotCodec
                 var taskState = (TaskState)r.ReadInt64();
                 if (!Enum.IsDefined(taskState)) throw new ProtocolException($"state snapshot: task {id} has unknown state {(int)taskState}");
                 var record = new TaskRecord(id, spec, taskState, r.ReadString(), r.ReadInt64(), r.ReadInt64(), MessagePackFields.ReadOptionalInt(ref r), MessagePackFields.ReadOptionalInt(ref r), r.ReadString());
-                if (sections == 3 && !r.TryReadNil())
+                if (sections >= 3 && !r.TryReadNil())
                 {
                     if (r.ReadArrayHeader() != 2) throw new ProtocolException($"state snapshot: task {id} has a malformed app link");
                     record = record with { Spec = spec with { AppId = r.ReadString(), AppVersion = r.ReadString() } };
@@ -103,11 +113,20 @@ internal static class StateSnapshotCodec
                 tasks.Add(record);
             }
             var apps = new List<AppSpec>();
-            if (sections == 3)
+            if (sections >= 3)
             {
                 for (var n = r.ReadArrayHeader(); n > 0; n--) apps.Add(AppSpecCodec.Read(ref r));
             }
-            state.Restore(agents, tasks, apps);
+            var jobs = new List<(JobSpec, JobState)>();
+            if (sections >= 4)
+            {
+                for (var n = r.ReadArrayHeader(); n > 0; n--)
+                {
+                    Expect(ref r, 2, "job");
+                    jobs.Add((JobCodec.ReadSpec(ref r), JobCodec.ReadState(ref r)));
+                }
+            }
+            state.Restore(agents, tasks, apps, jobs);
         }
         catch (MessagePackException e)
         {
