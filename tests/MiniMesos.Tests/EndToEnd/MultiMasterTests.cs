@@ -12,7 +12,7 @@ using Xunit;
 namespace MiniMesos.Tests.EndToEnd;
 
 /// <summary>Three real masters (Raft over TCP, SQLite in temp dirs) and an agent in one process on loopback.</summary>
-public sealed class MultiMasterTests : IAsyncLifetime
+public sealed partial class MultiMasterTests : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private readonly string _dir = Directory.CreateTempSubdirectory("minimesos-raft-e2e-").FullName;
