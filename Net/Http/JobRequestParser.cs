@@ -31,9 +31,9 @@ internal static partial class JobRequestParser
                 var field = path.Length == 0 ? unknown.Groups[1].Value : path;
                 return (null, Invalid(field, "unknown field (known: id, cmd, args, env, cpus, mem, disk, schedule, retry, historyLimit)"));
             }
-            return (null, path.Length == 0
-                ? Invalid("", $"the body is not a valid JSON job object ({FirstSentence(e.Message)})")
-                : Invalid(path, $"has the wrong type or is malformed ({FirstSentence(e.Message)})"));
+            if (path.Length == 0 || e.Message.Contains("invalid", StringComparison.OrdinalIgnoreCase) || !Expected.TryGetValue(Bracketless(path), out var expected))
+                return (null, Invalid(path, $"the body is not a valid JSON job object ({FirstSentence(e.Message)})"));
+            return (null, Invalid(path, $"must be {expected}"));
         }
         if (request is null) return (null, Invalid("", "the body must be a JSON object"));
         if (pathId is not null && request.Id is not null && request.Id != pathId)
@@ -64,6 +64,23 @@ internal static partial class JobRequestParser
         var first = errors[0];
         var error = Invalid(first.Path, first.Reason);
         return (null, errors.Count == 1 ? error : error with { Error = $"{error.Error} (and {string.Join("; ", errors.Skip(1))})" });
+    }
+
+    /// <summary>What each field must be, for the message when the JSON value has the wrong type.</summary>
+    private static readonly Dictionary<string, string> Expected = new(StringComparer.Ordinal)
+    {
+        ["id"] = "a string", ["cmd"] = "a string", ["schedule"] = "a string", ["args"] = "an array of strings",
+        ["env"] = "an object of string values", ["cpus"] = "a number", ["mem"] = "a number (MiB)", ["disk"] = "a number (MiB)",
+        ["historyLimit"] = "a whole number", ["retry"] = "an object", ["retry.maxRetries"] = "a whole number",
+        ["retry.backoffSeconds"] = "a number of seconds", ["retry.backoffFactor"] = "a number", ["retry.maxBackoffSeconds"] = "a number of seconds",
+    };
+
+    /// <summary>"args[2]" and "env.NAME" name their collection's rule.</summary>
+    private static string Bracketless(string path)
+    {
+        var bracket = path.IndexOf('[');
+        var root = bracket < 0 ? path : path[..bracket];
+        return root.StartsWith("env.", StringComparison.Ordinal) ? "env" : root;
     }
 
     private static string FirstSentence(string message)
