@@ -31,13 +31,23 @@ internal sealed class JobsService(MasterService master, Func<CancellationToken, 
         lock (_gate) return _status.GetValueOrDefault(jobId);
     }
 
+    /// <summary>A second at most; less when a job's retry or scheduled run is due sooner.</summary>
+    private TimeSpan UntilNextWake()
+    {
+        long? wake;
+        lock (_gate) wake = _status.Values.Min(d => d.WakeAtMs);
+        if (wake is not { } at) return Period;
+        var wait = TimeSpan.FromMilliseconds(Math.Max(0, at - Now()) + 1);
+        return wait < Period ? wait : Period;
+    }
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
         {
             try
             {
-                await Task.WhenAny(master.WaitForChangeAsync(cancellationToken), Task.Delay(Period, time, cancellationToken)).ConfigureAwait(false);
+                await Task.WhenAny(master.WaitForChangeAsync(cancellationToken), Task.Delay(UntilNextWake(), time, cancellationToken)).ConfigureAwait(false);
                 if (cancellationToken.IsCancellationRequested) return;
                 await ReconcileAsync(cancellationToken).ConfigureAwait(false);
             }

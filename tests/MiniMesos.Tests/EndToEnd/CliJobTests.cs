@@ -65,4 +65,25 @@ public sealed class CliJobTests
         Assert.Equal(0, code);
         Assert.Empty(JsonDocument.Parse(stdout).RootElement.GetProperty("jobs").EnumerateArray());
     }
+
+    [Fact]
+    public async Task RunWithRetriesStreamsEveryAttemptAndExitsWithTheLastCode()
+    {
+        await using var lab = await MarathonApps.StartAsync(agents: 1);
+        var env = new Dictionary<string, string> { ["MINIMESOS_TOKEN"] = lab.Cluster.Secret.Token, ["MINIMESOS_MASTER"] = $"127.0.0.1:{lab.Cluster.Api.Port}" };
+        var (code, stdout, stderr) = await CliProcess.RunAsync(["run", "--retries", "1", "--name", "Twice", "--", "sh", "-c", "echo try $MINIMESOS_JOB_ATTEMPT; exit 4"], env);
+        Assert.True(code == 4, $"exit {code}\n{stdout}\n{stderr}");
+        Assert.Equal("try 1\ntry 2\n", stdout);
+        Assert.Contains("attempt 1 ended TASK_FAILED (exit code 4)", stderr);
+        Assert.Contains("; retrying", stderr);
+        Assert.Single(lab.Cluster.Master.Service.Jobs(), j => j.Spec.Id.StartsWith("twice-", StringComparison.Ordinal) && j.State.Runs.Count == 2);
+
+        (code, stdout, stderr) = await CliProcess.RunAsync(["run", "--retries", "3", "--", "sh", "-c", "[ $MINIMESOS_JOB_ATTEMPT -ge 2 ] && echo ok"], env);
+        Assert.True(code == 0, $"exit {code}\n{stdout}\n{stderr}");
+        Assert.Equal("ok\n", stdout);
+
+        (code, _, stderr) = await CliProcess.RunAsync(["run", "--retries", "-1", "--", "true"], env);
+        Assert.Equal(2, code);
+        Assert.Contains("--retries: -1 is negative", stderr);
+    }
 }
