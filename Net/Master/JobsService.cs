@@ -19,6 +19,7 @@ namespace MiniMesos.Net.Master;
 internal sealed class JobsService(MasterService master, Func<CancellationToken, Task> readBarrier, TimeProvider time, ILogger logger)
 {
     private static readonly TimeSpan Period = TimeSpan.FromSeconds(1);
+    private const long MinWaitMs = 50;
 
     private readonly SemaphoreSlim _pass = new(1, 1);
     private readonly object _gate = new();
@@ -37,7 +38,8 @@ internal sealed class JobsService(MasterService master, Func<CancellationToken, 
         long? wake;
         lock (_gate) wake = _status.Values.Min(d => d.WakeAtMs);
         if (wake is not { } at) return Period;
-        var wait = TimeSpan.FromMilliseconds(Math.Max(0, at - Now()) + 1);
+        // Never less than a moment: a wake already past (a pass that failed) must not spin the loop.
+        var wait = TimeSpan.FromMilliseconds(Math.Max(MinWaitMs, at - Now() + 1));
         return wait < Period ? wait : Period;
     }
 
@@ -84,7 +86,11 @@ internal sealed class JobsService(MasterService master, Func<CancellationToken, 
             }
             var status = new Dictionary<string, JobDecision>(StringComparer.Ordinal);
             foreach (var (spec, state) in master.JobsView().Jobs)
-                status[spec.Id] = await ReconcileJobAsync(spec, state, cancellationToken).ConfigureAwait(false);
+            {
+                var decision = await ReconcileJobAsync(spec, state, cancellationToken).ConfigureAwait(false);
+                status[spec.Id] = decision;
+                lock (_gate) _status[spec.Id] = decision; // at once: readers should not see a new run state with an old reason for long
+            }
             lock (_gate) _status = status;
         }
         finally

@@ -24,6 +24,10 @@ public sealed class CliJobTests
         Assert.Equal(0, code);
         Assert.StartsWith("job nightly: replaced", stdout);
 
+        // The next run and the reason come from the leader's jobs loop, a moment after the job is committed.
+        var waited = Stopwatch.StartNew();
+        while (!(await lab.SendAsync(HttpMethod.Get, "/v1/jobs/nightly")).Body.TryGetProperty("nextRunAt", out _) && waited.Elapsed < MarathonApps.Patience)
+            await Task.Delay(100);
         (code, stdout, _) = await CliProcess.RunAsync(["job", "list"], env);
         Assert.Equal(0, code);
         Assert.Matches(@"nightly\s+idle\s+0 3 \* \* \*\s+\d{4}-\d\d-\d\dT03:00:00.000Z\s+next run at", stdout);
