@@ -27,7 +27,7 @@ internal static class TaskSpecBuilder
 
     public static TaskSpec ForJob(JobSpec job, JobLaunch launch, string hostname)
     {
-        var env = new Dictionary<string, string>(StringComparer.Ordinal)
+        var env = new Dictionary<string, string>(job.Env ?? new Dictionary<string, string>(), StringComparer.Ordinal)
         {
             ["MINIMESOS_JOB_ID"] = job.Id,
             ["MINIMESOS_JOB_RUN_ID"] = launch.RunId,

@@ -42,3 +42,15 @@ internal sealed record SetAgentDrain(long AtMs, string AgentId, bool Draining, l
 
 /// <summary>The agent stayed unreachable past the gone timeout: it is removed and its tasks become TASK_GONE.</summary>
 internal sealed record RemoveAgentGone(long AtMs, string AgentId, string Reason) : ClusterCommand(AtMs);
+
+/// <summary>Creates or replaces a job's spec; a new job starts with an empty run state, a replaced one keeps it.</summary>
+internal sealed record PutJob(long AtMs, Frameworks.Jobs.JobSpec Job) : ClusterCommand(AtMs);
+
+/// <summary>Removes a job and its run history.</summary>
+internal sealed record RemoveJob(long AtMs, string JobId) : ClusterCommand(AtMs);
+
+/// <summary>
+/// Records a job's run state as the leader's jobs loop decided it (a run started, an attempt ended, a retry is
+/// due): committed BEFORE the attempt's task is launched, so a new leader knows which attempt is in flight.
+/// </summary>
+internal sealed record PutJobState(long AtMs, Frameworks.Jobs.JobState State) : ClusterCommand(AtMs);

@@ -1,4 +1,5 @@
 using MiniMesos.Core.Frameworks.Apps;
+using MiniMesos.Core.Frameworks.Jobs;
 using MiniMesos.Core.Model;
 
 namespace MiniMesos.Core.State;
@@ -13,10 +14,12 @@ internal sealed partial class ClusterState
     private readonly Dictionary<string, AgentRecord> _agents = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TaskRecord> _tasks = new(StringComparer.Ordinal);
     private readonly Dictionary<string, AppSpec> _apps = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (JobSpec Spec, JobState State)> _jobs = new(StringComparer.Ordinal);
 
     public IReadOnlyDictionary<string, AgentRecord> Agents => _agents;
     public IReadOnlyDictionary<string, TaskRecord> Tasks => _tasks;
     public IReadOnlyDictionary<string, AppSpec> Apps => _apps;
+    public IReadOnlyDictionary<string, (JobSpec Spec, JobState State)> Jobs => _jobs;
 
     /// <summary>Applies one command; returns false (and changes nothing) when it does not apply.</summary>
     public bool Apply(ClusterCommand command)
@@ -54,6 +57,15 @@ internal sealed partial class ClusterState
                 return ApplyFramework(command);
             case MarkAgentUnreachable or SetAgentDrain or RemoveAgentGone:
                 return ApplyAgentHealth(command);
+            case PutJob c:
+                _jobs[c.Job.Id] = (c.Job, _jobs.TryGetValue(c.Job.Id, out var job) ? job.State : new JobState(c.Job.Id));
+                return true;
+            case RemoveJob c:
+                return _jobs.Remove(c.JobId);
+            case PutJobState c:
+                if (!_jobs.TryGetValue(c.State.JobId, out var owner)) return false;
+                _jobs[c.State.JobId] = (owner.Spec, c.State);
+                return true;
             default:
                 // Unknown commands are refused explicitly so a mixed-version cluster never half-applies one.
                 return false;
@@ -61,8 +73,11 @@ internal sealed partial class ClusterState
     }
 
     /// <summary>Replaces everything with a snapshot's contents (a master catching up from the leader).</summary>
-    public void Restore(IEnumerable<AgentRecord> agents, IEnumerable<TaskRecord> tasks, IEnumerable<AppSpec>? apps = null)
+    public void Restore(IEnumerable<AgentRecord> agents, IEnumerable<TaskRecord> tasks, IEnumerable<AppSpec>? apps = null,
+        IEnumerable<(JobSpec Spec, JobState State)>? jobs = null)
     {
+        _jobs.Clear();
+        foreach (var job in jobs ?? []) _jobs[job.Spec.Id] = job;
         _agents.Clear();
         _tasks.Clear();
         _apps.Clear();

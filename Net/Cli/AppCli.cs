@@ -17,20 +17,7 @@ internal static class AppCli
         app.Subcommands.Add(With(new Command("deploy", "Create or update an app and wait until tasksRunning == instances.") { file, detach, timeout },
             async (parse, commands, ct) =>
             {
-                var path = parse.GetValue(file)!;
-                string json;
-                try
-                {
-                    json = path == "-" ? await Console.In.ReadToEndAsync(ct).ConfigureAwait(false) : await File.ReadAllTextAsync(path, ct).ConfigureAwait(false);
-                }
-                catch (IOException e)
-                {
-                    throw new ConfigException($"{path}: {e.Message}");
-                }
-                catch (UnauthorizedAccessException e)
-                {
-                    throw new ConfigException($"{path}: {e.Message}");
-                }
+                var json = await CliInput.ReadFileOrStdinAsync(parse.GetValue(file)!, ct).ConfigureAwait(false);
                 var seconds = parse.GetValue(timeout);
                 if (seconds < 1) throw new ConfigException($"--timeout: {seconds} is not a positive number of seconds");
                 return await commands.DeployAsync(json, parse.GetValue(detach), TimeSpan.FromSeconds(seconds), ct).ConfigureAwait(false);

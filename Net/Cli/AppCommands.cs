@@ -11,18 +11,7 @@ internal sealed class AppCommands(ApiClient client, TextWriter output, TextWrite
     /// <summary>Creates or updates the app in <paramref name="json"/>, then (unless detached) waits until it runs all its instances.</summary>
     public async Task<int> DeployAsync(string json, bool detach, TimeSpan timeout, CancellationToken ct)
     {
-        string id;
-        try
-        {
-            using var doc = JsonDocument.Parse(json);
-            id = doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("id", out var e) && e.ValueKind == JsonValueKind.String
-                ? e.GetString()!
-                : throw new CliException("the app definition has no \"id\" string", ExitCodes.UsageError);
-        }
-        catch (JsonException e)
-        {
-            throw new CliException($"the app definition is not valid JSON: {e.Message}", ExitCodes.UsageError);
-        }
+        var id = CliInput.DefinitionId(json, "app");
         if (!id.StartsWith('/')) id = "/" + id;
         var (status, body) = await client.SendAsync(HttpMethod.Post, "/v2/apps", json, ct).ConfigureAwait(false);
         var created = status == 201;
@@ -115,7 +104,7 @@ internal sealed class AppCommands(ApiClient client, TextWriter output, TextWrite
     public static string Normalise(string id) => id.StartsWith('/') ? id : "/" + id;
 
     /// <summary>The answer's JSON on success; otherwise a <see cref="CliException"/> with the master's message (exit 2 for invalid input).</summary>
-    private static JsonElement Check(int status, string body)
+    internal static JsonElement Check(int status, string body)
     {
         JsonElement root = default;
         try

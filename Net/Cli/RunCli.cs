@@ -23,13 +23,14 @@ internal static class RunCli
         var rootfs = new Option<string?>("--rootfs") { Description = "Absolute path of a directory on the agent to run the task in (its root filesystem)." };
         var binds = new Option<string[]>("--bind") { Description = "HOST:INSIDE read-only bind into the rootfs (repeatable).", AllowMultipleArgumentsPerToken = false };
         var detach = new Option<bool>("--detach", "-d") { Description = "Print the task id and return at once instead of waiting." };
+        var retries = new Option<int?>("--retries") { Description = "Run as a one-shot job retried up to N times after a failure (1 s backoff, doubling); exits with the last attempt's code." };
         var command = new Argument<string[]>("command") { Description = "The program and its arguments (put them after --).", Arity = ArgumentArity.OneOrMore };
 
         var run = new Command("run",
             "Run a one-shot task on the cluster, stream its output and exit with its exit code.\n" +
             "Example: minimesos run --cpus 0.5 --mem 128 -- sh -c 'echo hello; exit 3'   (exits 3)")
         {
-            master, token, tokenFile, cpus, mem, name, env, ports, user, network, rootfs, binds, detach, command,
+            master, token, tokenFile, cpus, mem, name, env, ports, user, network, rootfs, binds, detach, retries, command,
         };
         run.SetAction(async (parse, ct) =>
         {
@@ -47,9 +48,12 @@ internal static class RunCli
             if (Core.Isolation.RootfsPlan.Invalid(request.Rootfs, request.Binds) is { } bad)
                 throw new ConfigException($"--{(bad.Field.StartsWith("binds", StringComparison.Ordinal) ? "bind" : "rootfs")}: {bad.Reason}");
             if (request.Ports is < 0 or > TaskRequestParser.MaxPorts) throw new ConfigException($"--ports: must be between 0 and {TaskRequestParser.MaxPorts}");
+            if (parse.GetValue(retries) is < 0 and var n) throw new ConfigException($"--retries: {n} is negative");
             // Usage errors first; only then look for a master (which may take a moment over mDNS).
             using var client = await ClientCommand.ConnectAsync(parse, master, token, tokenFile, ct).ConfigureAwait(false);
-            return await RunCommand.RunAsync(client, request, parse.GetValue(detach), Console.Out, Console.Error).ConfigureAwait(false);
+            return parse.GetValue(retries) is { } r
+                ? await RetryingRunCommand.RunAsync(client, request, r, parse.GetValue(detach), Console.Out, Console.Error).ConfigureAwait(false)
+                : await RunCommand.RunAsync(client, request, parse.GetValue(detach), Console.Out, Console.Error).ConfigureAwait(false);
         });
         return run;
     }

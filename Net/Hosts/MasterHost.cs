@@ -94,14 +94,16 @@ internal sealed class MasterHost
         // Give the first election a moment so callers (dev mode, tests) usually find a leader at once.
         for (var i = 0; i < 50 && raft.Status.Leader == 0; i++) await Task.Delay(20, cancellationToken).ConfigureAwait(false);
         var apps = new AppsService(service, TimeProvider.System, logger);
-        var api = ApiServer.Build(options.ApiEndpoint, new ApiContext(service, raft, directory, apps), secret.Token, logs, options.ReadTokens);
+        var jobs = new JobsService(service, raft.ReadBarrierAsync, TimeProvider.System, logger);
+        var api = ApiServer.Build(options.ApiEndpoint, new ApiContext(service, raft, directory, apps, jobs), secret.Token, logs, options.ReadTokens);
         await api.StartAsync(cancellationToken).ConfigureAwait(false);
         logger.LogInformation("master {Id} serving the API on http://{Api} and the cluster port on {Cluster} (cluster '{Name}', advertised as {Advertised})",
             nodeId, options.ApiEndpoint, options.ClusterEndpoint, options.ClusterName, self.ClusterAddress);
         var host = new MasterHost(service, apps, secret, raft, directory);
         var appsLoop = apps.RunAsync(cancellationToken);
+        var jobsLoop = jobs.RunAsync(cancellationToken);
         await stopWhileStarting.DisposeAsync().ConfigureAwait(false);
-        return (host, host.RunAsync(api, Task.WhenAll(cluster, appsLoop), clusterStop, transport, store, discovery, logger, cancellationToken));
+        return (host, host.RunAsync(api, Task.WhenAll(cluster, appsLoop, jobsLoop), clusterStop, transport, store, discovery, logger, cancellationToken));
     }
 
     /// <summary>On first start: wait until <paramref name="expect"/> masters (this one included) know each other.</summary>

@@ -41,6 +41,7 @@ internal static class ApiServer
         TaskEndpoints.Map(app, context.Master);
         MasterEndpoints.Map(app, context);
         MarathonEndpoints.Map(app, context);
+        if (context.Jobs is not null) JobEndpoints.Map(app, context);
         app.MapFallback((HttpContext http) => ApiResults.Error(StatusCodes.Status404NotFound,
             $"no endpoint {http.Request.Method} {http.Request.Path}"));
         return app;

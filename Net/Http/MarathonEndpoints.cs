@@ -137,7 +137,7 @@ internal static class MarathonEndpoints
     private static IResult Error(int status, string message) =>
         Results.Json(new MarathonError(message), MarathonJsonContext.Api.MarathonError, statusCode: status);
 
-    private static async Task<byte[]?> ReadBodyAsync(HttpContext http)
+    internal static async Task<byte[]?> ReadBodyAsync(HttpContext http)
     {
         if (http.Request.ContentLength > MaxBodyBytes) return null;
         using var buffer = new MemoryStream();

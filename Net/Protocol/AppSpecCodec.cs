@@ -108,7 +108,7 @@ internal static class AppSpecCodec
             upgrade, version);
     }
 
-    private static void WriteStrings(ref MessagePackWriter w, IReadOnlyList<string>? values)
+    internal static void WriteStrings(ref MessagePackWriter w, IReadOnlyList<string>? values)
     {
         if (values is null)
         {
@@ -119,7 +119,7 @@ internal static class AppSpecCodec
         foreach (var v in values) w.WriteString(v);
     }
 
-    private static List<string>? ReadStrings(ref MessagePackReader r)
+    internal static List<string>? ReadStrings(ref MessagePackReader r)
     {
         if (r.TryReadNil()) return null;
         var list = new List<string>();
@@ -127,12 +127,12 @@ internal static class AppSpecCodec
         return list;
     }
 
-    private static void WriteMap(ref MessagePackWriter w, IReadOnlyDictionary<string, string>? map)
+    internal static void WriteMap(ref MessagePackWriter w, IReadOnlyDictionary<string, string>? map)
     {
         if (map is null) w.WriteNil();
         else MessagePackFields.WriteStringMap(ref w, map);
     }
 
-    private static Dictionary<string, string>? ReadMap(ref MessagePackReader r) =>
+    internal static Dictionary<string, string>? ReadMap(ref MessagePackReader r) =>
         r.TryReadNil() ? null : MessagePackFields.ReadStringMap(ref r, What);
 }

@@ -29,6 +29,9 @@ internal static class CommandCodec
         MarkAgentUnreachable = 12,
         SetAgentDrain = 13,
         RemoveAgentGone = 14,
+        PutJob = 8,
+        RemoveJob = 9,
+        PutJobState = 10,
     }
 
     public static byte[] Encode(ClusterCommand command)
@@ -49,6 +52,9 @@ internal static class CommandCodec
             MarkAgentUnreachable => Tag.MarkAgentUnreachable,
             SetAgentDrain => Tag.SetAgentDrain,
             RemoveAgentGone => Tag.RemoveAgentGone,
+            PutJob => Tag.PutJob,
+            RemoveJob => Tag.RemoveJob,
+            PutJobState => Tag.PutJobState,
             _ => throw new ArgumentException($"no tag for {command.GetType().Name}", nameof(command)),
         };
         buffer.Write([(byte)tag, Version]);
@@ -116,6 +122,21 @@ internal static class CommandCodec
                 w.WriteInt64(c.AtMs);
                 w.WriteString(c.AppId);
                 break;
+            case PutJob c:
+                w.WriteArrayHeader(2);
+                w.WriteInt64(c.AtMs);
+                JobCodec.WriteSpec(ref w, c.Job);
+                break;
+            case RemoveJob c:
+                w.WriteArrayHeader(2);
+                w.WriteInt64(c.AtMs);
+                w.WriteString(c.JobId);
+                break;
+            case PutJobState c:
+                w.WriteArrayHeader(2);
+                w.WriteInt64(c.AtMs);
+                JobCodec.WriteState(ref w, c.State);
+                break;
             case AssignTask c:
                 w.WriteArrayHeader(3);
                 w.WriteInt64(c.AtMs);
@@ -164,8 +185,11 @@ internal static class CommandCodec
                 Tag.MarkAgentUnreachable when fields == 3 => new MarkAgentUnreachable(r.ReadInt64(), MessagePackFields.RequiredString(ref r, "command"), MessagePackFields.RequiredString(ref r, "command")),
                 Tag.RemoveAgentGone when fields == 3 => new RemoveAgentGone(r.ReadInt64(), MessagePackFields.RequiredString(ref r, "command"), MessagePackFields.RequiredString(ref r, "command")),
                 Tag.SetAgentDrain when fields == 4 => new SetAgentDrain(r.ReadInt64(), MessagePackFields.RequiredString(ref r, "command"), r.ReadBoolean(), r.ReadInt64()),
+                Tag.PutJob when fields == 2 => new PutJob(r.ReadInt64(), JobCodec.ReadSpec(ref r)),
+                Tag.RemoveJob when fields == 2 => new RemoveJob(r.ReadInt64(), MessagePackFields.RequiredString(ref r, "command")),
+                Tag.PutJobState when fields == 2 => new PutJobState(r.ReadInt64(), JobCodec.ReadState(ref r)),
                 Tag.AddAgent or Tag.RemoveAgent or Tag.SubmitTask or Tag.AssignTask or Tag.UpdateTaskStatus or Tag.PutApp or Tag.RemoveApp
-                    or Tag.MarkAgentUnreachable or Tag.RemoveAgentGone or Tag.SetAgentDrain =>
+                    or Tag.MarkAgentUnreachable or Tag.RemoveAgentGone or Tag.SetAgentDrain or Tag.PutJob or Tag.RemoveJob or Tag.PutJobState =>
                     throw new ProtocolException($"command {tag} has {fields} fields"),
                 _ => throw new ProtocolException($"unknown command tag {entry[0]}: written by a newer master? upgrade this one"),
             };

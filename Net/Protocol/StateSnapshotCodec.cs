@@ -1,5 +1,6 @@
 using System.Buffers;
 using MiniMesos.Core.Frameworks.Apps;
+using MiniMesos.Core.Frameworks.Jobs;
 using MiniMesos.Core.Model;
 using MiniMesos.Core.State;
 using MiniMesos.Net.MessagePack;
@@ -13,7 +14,7 @@ namespace MiniMesos.Net.Protocol;
 /// (<see cref="FrameworkCommandCodec"/>) and the agent health section ([agentId, unreachableSinceMs or nil, drainGraceMs or nil]
 /// per agent that is unreachable or draining, <see cref="AgentHealthSection"/>). Versions 1 ([agents, tasks]) and 2
 /// ([agents, tasks, apps]) are still read. Agents may append their port range and tasks [ports, user, network]
-/// (IsolationFieldsCodec); records without them are read.
+/// (IsolationFieldsCodec); records without them are read. Version 3 also has a jobs section: [[spec, run state], ...].
 /// </summary>
 internal static class StateSnapshotCodec
 {
@@ -26,7 +27,7 @@ internal static class StateSnapshotCodec
         var buffer = new ArrayBufferWriter<byte>(4096);
         buffer.Write([Version]);
         var w = new MessagePackWriter(buffer);
-        w.WriteArrayHeader(5);
+        w.WriteArrayHeader(6);
         w.WriteArrayHeader(state.Agents.Count);
         foreach (var a in state.Agents.Values.OrderBy(a => a.Id, StringComparer.Ordinal))
         {
@@ -72,6 +73,13 @@ internal static class StateSnapshotCodec
         foreach (var app in state.Apps.Values.OrderBy(a => a.Id, StringComparer.Ordinal)) AppSpecCodec.Write(ref w, app);
         FrameworkCommandCodec.WriteSection(ref w, state);
         AgentHealthSection.Write(ref w, state);
+        w.WriteArrayHeader(state.Jobs.Count);
+        foreach (var job in state.Jobs.OrderBy(j => j.Key, StringComparer.Ordinal).Select(j => j.Value))
+        {
+            w.WriteArrayHeader(2);
+            JobCodec.WriteSpec(ref w, job.Spec);
+            JobCodec.WriteState(ref w, job.State);
+        }
         return buffer.WrittenSpan.ToArray();
     }
 
@@ -79,14 +87,14 @@ internal static class StateSnapshotCodec
     {
         if (snapshot.Length == 0 || snapshot[0] is not (Version or Version2 or Version1))
             throw new ProtocolException($"state snapshot format {(snapshot.Length == 0 ? "(empty)" : snapshot[0])} is not {Version1} to {Version}: upgrade this master");
-        var sections = snapshot[0] switch { Version => 5, Version2 => 3, _ => 2 };
+        var sections = snapshot[0] switch { Version => 6, Version2 => 3, _ => 2 };
         try
         {
             var r = new MessagePackReader(snapshot[1..]);
             if (r.ReadArrayHeader() != sections)
                 throw new ProtocolException(sections switch
                 {
-                    5 => "state snapshot: expected [agents, tasks, apps, frameworks, agent health]",
+                    6 => "state snapshot: expected [agents, tasks, apps, frameworks, agent health, jobs]",
                     3 => "state snapshot: expected [agents, tasks, apps]",
                     _ => "state snapshot: expected [agents, tasks]",
                 });
@@ -124,9 +132,18 @@ internal static class StateSnapshotCodec
             {
                 for (var n = r.ReadArrayHeader(); n > 0; n--) apps.Add(AppSpecCodec.Read(ref r));
             }
-            var frameworks = sections == 5 ? FrameworkCommandCodec.ReadSection(ref r) : ([], []);
-            var health = sections == 5 ? AgentHealthSection.Read(ref r) : new List<(string, long?, long?)>();
-            state.Restore(agents, tasks, apps);
+            var frameworks = sections == 6 ? FrameworkCommandCodec.ReadSection(ref r) : ([], []);
+            var health = sections == 6 ? AgentHealthSection.Read(ref r) : new List<(string, long?, long?)>();
+            var jobs = new List<(JobSpec, JobState)>();
+            if (sections == 6)
+            {
+                for (var n = r.ReadArrayHeader(); n > 0; n--)
+                {
+                    Expect(ref r, 2, 2, "job");
+                    jobs.Add((JobCodec.ReadSpec(ref r), JobCodec.ReadState(ref r)));
+                }
+            }
+            state.Restore(agents, tasks, apps, jobs);
             state.RestoreFrameworks(frameworks.Frameworks, frameworks.Links);
             state.RestoreAgentHealth(health);
         }

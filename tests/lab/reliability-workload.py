@@ -65,12 +65,12 @@ class Client:
         return {"op": "submit", "marker": marker, "task_id": task_id, "code": code, "acked": task_id is not None}
 
     def job(self):
-        # Plug point for the jobs API (POST /v1/jobs): a one-shot job with a retry policy whose runs append
-        # the job's marker to RANFILE. The checker asks GET /v1/jobs for every acknowledged id.
+        # A one-shot job (POST /v1/jobs, no schedule) with a retry policy whose runs append the job's marker to
+        # RANFILE. The checker asks GET /v1/jobs for every acknowledged id.
         self.seq += 1
         marker = f"c{self.client}-j{self.seq}-{os.getpid()}"
         body = {"id": marker, "args": ["/bin/sh", "-c", f"echo {marker} >> {self.ranfile}"], "cpus": 0.01, "mem": 8,
-                "retry": {"max_attempts": 2}}
+                "retry": {"maxRetries": 1, "backoffSeconds": 1}}
         code, answer = self.api.call("POST", "/v1/jobs", body)
         job_id = answer.get("id", marker) if code in (200, 201) and isinstance(answer, dict) else None
         return {"op": "submit", "marker": marker, "job_id": job_id, "code": code, "acked": job_id is not None}

@@ -23,7 +23,7 @@ internal static class JobPlacement
                 reasons.Add($"{offer.Hostname}: {shortfall}");
                 continue;
             }
-            var task = new TaskLaunch($"{run.RunId}.{run.Attempt}", need);
+            var task = new TaskLaunch(run.TaskId, need);
             return (new JobLaunch(spec.Id, run.RunId, run.Attempt, offer.Id, offer.AgentId, task), null);
         }
         return (null, reasons.Count == 0 ? "waiting for resource offers" : $"no offer fits {need}: {string.Join("; ", reasons)}");

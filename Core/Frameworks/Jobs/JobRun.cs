@@ -10,4 +10,8 @@ internal sealed record JobRun(
     long? StartedAtMs = null,
     long? FinishedAtMs = null,
     long? NotBeforeMs = null,
-    string? Message = null);
+    string? Message = null)
+{
+    /// <summary>The task of this attempt: each attempt gets its own, so a retry never collides with the one before.</summary>
+    public string TaskId => $"{RunId}.{Attempt}";
+}

@@ -52,6 +52,17 @@ internal static class JobScheduler
         return state with { Current = retry, History = history };
     }
 
+    /// <summary>
+    /// Starts a run at once, outside the schedule (a user's "run now"); null while a run is active or waits to
+    /// retry. The schedule is not consumed, except that a one-shot job counts as having run.
+    /// </summary>
+    public static JobState? RunNow(JobSpec spec, JobState state, long nowMs)
+    {
+        if (state.Current is not null) return null;
+        var started = StartRun(spec, state, nowMs, nowMs, "run now").State;
+        return started with { LastFireMs = spec.Schedule is null ? nowMs : state.LastFireMs };
+    }
+
     private static JobDecision StartRun(JobSpec spec, JobState state, long scheduledForMs, long nowMs, string reason)
     {
         var run = new JobRun($"{spec.Id}.{state.NextSerial}", spec.Id, 1, scheduledForMs, JobRunState.Active, StartedAtMs: nowMs);

@@ -15,7 +15,8 @@ internal sealed record JobSpec(
     string? Schedule = null,
     RetryPolicy? Retry = null,
     int HistoryLimit = 20,
-    long CreatedAtMs = 0)
+    long CreatedAtMs = 0,
+    IReadOnlyDictionary<string, string>? Env = null)
 {
     public RetryPolicy RetryPolicy => Retry ?? new RetryPolicy();
 }

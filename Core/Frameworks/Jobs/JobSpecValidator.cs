@@ -8,6 +8,9 @@ internal static partial class JobSpecValidator
     [GeneratedRegex("^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$")]
     private static partial Regex JobIdPattern();
 
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
+    private static partial Regex EnvNamePattern();
+
     public static IReadOnlyList<ValidationError> Validate(JobSpec job)
     {
         var errors = new List<ValidationError>();
@@ -21,6 +24,8 @@ internal static partial class JobSpecValidator
         if (!(job.Disk >= 0) || !double.IsFinite(job.Disk)) errors.Add(new("disk", $"must be >= 0 MiB, got {job.Disk}"));
         if (job.Schedule is not null && !ScheduleParser.TryParse(job.Schedule, out _, out var why))
             errors.Add(new("schedule", why!));
+        foreach (var name in (job.Env ?? new Dictionary<string, string>()).Keys.Where(k => !EnvNamePattern().IsMatch(k)))
+            errors.Add(new($"env.{name}", "is not a valid variable name ([A-Za-z_][A-Za-z0-9_]*)"));
         if (job.HistoryLimit is < 0 or > 10_000) errors.Add(new("historyLimit", $"must be between 0 and 10000, got {job.HistoryLimit}"));
         if (job.Retry is { } r)
         {
