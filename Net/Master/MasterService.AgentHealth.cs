@@ -109,7 +109,21 @@ internal sealed partial class MasterService
         foreach (var taskId in kill)
         {
             logger.LogWarning("agent {Agent} runs task {Task}, which the cluster does not place there: killing it", agentId, taskId);
-            await channel.KillAsync(taskId, DefaultKillGrace, cancellationToken).ConfigureAwait(false);
+            // Not awaited: the session holds every send until 'registered' has gone out, which happens only after this returns.
+            _ = KillStrayAsync(agentId, taskId, channel);
+        }
+    }
+
+    private async Task KillStrayAsync(string agentId, string taskId, IAgentChannel channel)
+    {
+        try
+        {
+            await channel.KillAsync(taskId, DefaultKillGrace, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or Wire.WireException)
+        {
+            // The agent reconnects and reports the task again, and the next registration kills it.
+            logger.LogWarning("could not kill task {Task} on agent {Agent}: {Error}", taskId, agentId, e.Message);
         }
     }
 }
