@@ -18,7 +18,13 @@ internal sealed class AppsService(MasterService master, TimeProvider time, ILogg
 
     private readonly object _gate = new();
     private readonly Dictionary<string, LaunchBackoff> _backoffs = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _killRequested = new(StringComparer.Ordinal);
+    /// <summary>
+    /// A kill can be lost (sent on a connection that turned out dead, to an agent that then came back with the task
+    /// still running): a request older than this whose task is still alive is dropped, so the next pass kills again.
+    /// </summary>
+    private static readonly TimeSpan KillRetryAfter = MasterService.DefaultKillGrace + TimeSpan.FromSeconds(10);
+
+    private readonly Dictionary<string, long> _killRequested = new(StringComparer.Ordinal);
     private readonly HashSet<string> _seenEnded = new(StringComparer.Ordinal);
     private readonly HashSet<string> _seenReady = new(StringComparer.Ordinal);
     private Dictionary<string, AppWait> _waits = new(StringComparer.Ordinal);
@@ -76,17 +82,19 @@ internal sealed class AppsService(MasterService master, TimeProvider time, ILogg
         List<TaskRecord> orphans;
         lock (_gate)
         {
-            var instances = AppInputs.Instances(appsById, tasks, agentsById, _killRequested, master.HealthStatuses());
+            ForgetStaleKillsLocked(tasks, now);
+            var instances = AppInputs.Instances(appsById, tasks, agentsById, _killRequested.Keys.ToHashSet(StringComparer.Ordinal),
+                master.HealthStatuses());
             ObserveLocked(appsById, instances, now);
             _serial = AppInputs.NextSerial(tasks, _serial);
             var offers = AppInputs.Offers(agents, tasks, now);
             decisions = AppScheduler.Decide(new AppSchedulerInput(apps, instances, offers, _backoffs, now, _serial));
             _serial = decisions.NextSerial;
             _waits = decisions.Waits.ToDictionary(w => w.AppId, StringComparer.Ordinal);
-            orphans = tasks.Where(t => t.Spec.AppId is { } id && !appsById.ContainsKey(id) && !t.State.IsTerminal() && !_killRequested.Contains(t.Id))
+            orphans = tasks.Where(t => t.Spec.AppId is { } id && !appsById.ContainsKey(id) && !t.State.IsTerminal() && !_killRequested.ContainsKey(t.Id))
                 .ToList();
-            foreach (var kill in decisions.Kills) _killRequested.Add(kill.InstanceId);
-            foreach (var orphan in orphans) _killRequested.Add(orphan.Id);
+            foreach (var kill in decisions.Kills) _killRequested[kill.InstanceId] = now;
+            foreach (var orphan in orphans) _killRequested[orphan.Id] = now;
         }
         foreach (var kill in decisions.Kills)
         {
@@ -103,6 +111,20 @@ internal sealed class AppsService(MasterService master, TimeProvider time, ILogg
             var app = appsById[launch.AppId];
             var spec = TaskSpecBuilder.ForApp(app, launch, agentsById[launch.AgentId].Hostname);
             await master.LaunchPlacedAsync(launch.Task.TaskId, spec, launch.AgentId, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Drops kill requests of ended tasks, and those still alive after <see cref="KillRetryAfter"/> (kill again).</summary>
+    private void ForgetStaleKillsLocked(IReadOnlyList<TaskRecord> tasks, long now)
+    {
+        var byId = tasks.ToDictionary(t => t.Id, StringComparer.Ordinal);
+        foreach (var (id, at) in _killRequested.ToList())
+        {
+            var ended = !byId.TryGetValue(id, out var task) || task.State.IsTerminal();
+            if (ended || now - at >= KillRetryAfter.TotalMilliseconds) _killRequested.Remove(id);
+            if (!ended && now - at >= KillRetryAfter.TotalMilliseconds)
+                logger.LogWarning("task {Task} is still {State} {Seconds:0} s after it was asked to stop: killing it again", id, task!.State.ToWire(),
+                    (now - at) / 1000.0);
         }
     }
 
