@@ -14,9 +14,10 @@ internal static class ConstraintArgs
         foreach (var value in values)
         {
             var parts = value.Split(':', 3); // the value may hold ':' (a regular expression)
+            if (parts.Length < 2) throw new ConfigException($"--constraint: '{value}' is not FIELD:OPERATOR[:VALUE]");
             var errors = new List<ValidationError>();
             TaskConstraints.Parse([parts], errors);
-            if (errors.Count > 0) throw new ConfigException($"--constraint: '{value}': {errors[0].Reason} (expected FIELD:OPERATOR[:VALUE])");
+            if (errors.Count > 0) throw new ConfigException($"--constraint: '{value}': {errors[0].Reason}");
             result.Add(parts);
         }
         return result;

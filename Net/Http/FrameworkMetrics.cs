@@ -1,12 +1,13 @@
 using System.Globalization;
 using System.Text;
+using MiniMesos.Core.Model;
 using MiniMesos.Net.Master;
 
 namespace MiniMesos.Net.Http;
 
 /// <summary>
 /// The frameworks' part of /metrics: external frameworks subscribed and connected, offers outstanding per external
-/// framework, and cpus/memory held by each framework's live tasks (the built-in apps and one-shot tasks included).
+/// framework, and cpus/memory held on agents by each framework's live tasks (the built-in apps and one-shot tasks included).
 /// </summary>
 internal static class FrameworkMetrics
 {
@@ -23,11 +24,12 @@ internal static class FrameworkMetrics
         foreach (var (id, count) in master.OutstandingOffersByFramework().OrderBy(kv => kv.Key, StringComparer.Ordinal))
             text.Append(CultureInfo.InvariantCulture, $"minimesos_offers_outstanding{{framework=\"{Escape(id)}\"}} {count}\n");
 
-        Gauge(text, "minimesos_allocated_cpus", "CPUs held by a framework's live tasks.");
-        foreach (var f in frameworks) text.Append(CultureInfo.InvariantCulture, $"minimesos_allocated_cpus{{framework=\"{Escape(f.Id)}\"}} {f.Cpus}\n");
-        Gauge(text, "minimesos_allocated_mem_bytes", "Memory held by a framework's live tasks.");
-        foreach (var f in frameworks)
-            text.Append(CultureInfo.InvariantCulture, $"minimesos_allocated_mem_bytes{{framework=\"{Escape(f.Id)}\"}} {f.Mem * 1024 * 1024}\n");
+        var allocated = master.AllocatedByFramework();
+        var held = frameworks.Select(f => (Id: Escape(f.Id), Used: allocated.GetValueOrDefault(f.Id, new Resources(0, 0)))).ToList();
+        Gauge(text, "minimesos_allocated_cpus", "CPUs held on agents by a framework's live tasks.");
+        foreach (var (id, used) in held) text.Append(CultureInfo.InvariantCulture, $"minimesos_allocated_cpus{{framework=\"{id}\"}} {used.Cpus}\n");
+        Gauge(text, "minimesos_allocated_mem_bytes", "Memory held on agents by a framework's live tasks.");
+        foreach (var (id, used) in held) text.Append(CultureInfo.InvariantCulture, $"minimesos_allocated_mem_bytes{{framework=\"{id}\"}} {used.MemMb * 1024 * 1024}\n");
     }
 
     private static void Gauge(StringBuilder text, string name, string help) => text.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} gauge\n");

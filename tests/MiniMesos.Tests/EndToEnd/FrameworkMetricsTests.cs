@@ -18,6 +18,9 @@ public sealed class FrameworkMetricsTests
         Assert.Contains("minimesos_frameworks_subscribed 0\n", await MetricsAsync(client));
 
         await client.SubmitAsync(new TaskSubmitRequest(["/bin/sleep", "30"], null, "bg", 0.5, 64, null), CancellationToken.None);
+        // A waiting task holds nothing on any agent.
+        await client.SubmitAsync(new TaskSubmitRequest(["true"], null, "parked", 0.3, 32, null, Constraints: [["hostname", "LIKE", "nowhere"]]),
+            CancellationToken.None);
         var framework = await FrameworkClient.SubscribeAsync(cluster, "metered", 30);
         var id = framework.FrameworkId;
         var offer = (await framework.NextAsync<FwOffers>()).Offers[0];
