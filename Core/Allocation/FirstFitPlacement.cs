@@ -5,7 +5,8 @@ namespace MiniMesos.Core.Allocation;
 
 /// <summary>
 /// The walking skeleton's placement: each waiting task, oldest first, goes to the agent with the most
-/// free cpus that can hold it. Pure: a function of the state. Offers and DRF replace it later.
+/// free cpus that can hold it and satisfies its constraints (see <see cref="TaskConstraints"/>). Pure: a function
+/// of the state. Offers and DRF replace it later.
 /// </summary>
 internal static class FirstFitPlacement
 {
@@ -14,21 +15,37 @@ internal static class FirstFitPlacement
         var free = state.Agents.Keys.Where(state.AcceptsTasks).ToDictionary(id => id, state.Free, StringComparer.Ordinal);
         var freePorts = state.Agents.Values.ToDictionary(a => a.Id, a => TaskPorts.Free(a, state.Tasks.Values).Count, StringComparer.Ordinal);
         var placements = new List<(string, string)>();
+        var placedNow = new List<(TaskRecord Task, string AgentId)>();
         var waiting = state.Tasks.Values
             .Where(t => t.AgentId is null && t.State == TaskState.Staging)
             .OrderBy(t => t.SubmittedAtMs).ThenBy(t => t.Id, StringComparer.Ordinal);
         foreach (var task in waiting)
         {
+            var allowed = Allowed(state, task, placedNow);
             var best = free
-                .Where(kv => kv.Value.Contains(task.Spec.Resources) && freePorts[kv.Key] >= task.Spec.Ports)
+                .Where(kv => kv.Value.Contains(task.Spec.Resources) && freePorts[kv.Key] >= task.Spec.Ports && allowed(kv.Key))
                 .OrderByDescending(kv => kv.Value.Cpus).ThenBy(kv => kv.Key, StringComparer.Ordinal)
                 .Select(kv => kv.Key).FirstOrDefault();
             if (best is null) continue;
             free[best] -= task.Spec.Resources;
             freePorts[best] -= task.Spec.Ports;
             placements.Add((task.Id, best));
+            placedNow.Add((task, best));
         }
         return placements;
+    }
+
+    /// <summary>Which agents the task's constraints allow, counting peers placed earlier in this pass; none if they do not parse.</summary>
+    private static Func<string, bool> Allowed(ClusterState state, TaskRecord task, List<(TaskRecord Task, string AgentId)> placedNow)
+    {
+        if (task.Spec.Constraints is not { Count: > 0 }) return _ => true;
+        var errors = new List<Frameworks.ValidationError>();
+        var constraints = TaskConstraints.Parse(task.Spec.Constraints, errors);
+        if (errors.Count > 0) return _ => false;
+        var peers = TaskConstraints.Peers(state, task);
+        peers.AddRange(placedNow.Where(p => p.Task.Spec.AppId is null && p.Task.Spec.Name == task.Spec.Name)
+            .Select(p => TaskConstraints.PlacementOn(state, p.AgentId)));
+        return agentId => TaskConstraints.Check(constraints, TaskConstraints.PlacementOn(state, agentId), peers) is null;
     }
 
     /// <summary>Why a task waits, in words for a user; null when some agent could hold it.</summary>
@@ -36,9 +53,11 @@ internal static class FirstFitPlacement
     {
         if (state.Agents.Count == 0) return "no agent is registered";
         var need = task.Spec.Ports > 0 ? $"{task.Spec.Resources} ports={task.Spec.Ports}" : task.Spec.Resources.ToString();
-        if (state.Agents.Values.All(a => !a.Total.Contains(task.Spec.Resources) || a.PortRange.Count < task.Spec.Ports))
-            return $"no agent is big enough for {need}";
-        return state.Agents.Values.Any(a => state.Free(a.Id).Contains(task.Spec.Resources) && TaskPorts.Free(a, state.Tasks.Values).Count >= task.Spec.Ports)
+        var bigEnough = state.Agents.Values.Where(a => a.Total.Contains(task.Spec.Resources) && a.PortRange.Count >= task.Spec.Ports).ToList();
+        if (bigEnough.Count == 0) return $"no agent is big enough for {need}";
+        if (TaskConstraints.WhyNot(state, task, bigEnough.Where(a => state.AcceptsTasks(a.Id)).ToList()) is { } constrained) return constrained;
+        var allowed = Allowed(state, task, []);
+        return bigEnough.Any(a => allowed(a.Id) && state.Free(a.Id).Contains(task.Spec.Resources) && TaskPorts.Free(a, state.Tasks.Values).Count >= task.Spec.Ports)
             ? null
             : $"every agent is busy; waiting for {need} to free up";
     }

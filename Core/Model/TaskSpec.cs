@@ -6,7 +6,8 @@ namespace MiniMesos.Core.Model;
 /// <see cref="Ports"/> is how many host ports a one-shot task asks for (given at assignment, as PORT0..);
 /// <see cref="User"/> the user it runs as (null: the agent's default, nobody); <see cref="Network"/>
 /// "host" (null) or "none" (own network namespace with only lo); <see cref="Rootfs"/> a directory on the agent the
-/// task runs in, with <see cref="Binds"/> (host path -> path inside) mounted read-only.
+/// task runs in, with <see cref="Binds"/> (host path -> path inside) mounted read-only. <see cref="Constraints"/> are a
+/// one-shot task's Marathon placement constraints ([field, operator(, value)], see TaskConstraints); null: none.
 /// </summary>
 internal sealed record TaskSpec(
     string Name,
@@ -19,8 +20,9 @@ internal sealed record TaskSpec(
     string? User = null,
     string? Network = null,
     string? Rootfs = null,
-    IReadOnlyDictionary<string, string>? Binds = null)
+    IReadOnlyDictionary<string, string>? Binds = null,
+    IReadOnlyList<IReadOnlyList<string>>? Constraints = null)
 {
     /// <summary>True when the spec uses a field that older masters' encodings do not carry.</summary>
-    public bool HasIsolationFields => Ports != 0 || User is not null || Network is not null || Rootfs is not null || Binds is not null;
+    public bool HasIsolationFields => Ports != 0 || User is not null || Network is not null || Rootfs is not null || Binds is not null || Constraints is not null;
 }

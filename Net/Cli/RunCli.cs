@@ -22,6 +22,12 @@ internal static class RunCli
         var network = new Option<string?>("--network") { Description = "host (default: the agent's network) or none (only loopback)." };
         var rootfs = new Option<string?>("--rootfs") { Description = "Absolute path of a directory on the agent to run the task in (its root filesystem)." };
         var binds = new Option<string[]>("--bind") { Description = "HOST:INSIDE read-only bind into the rootfs (repeatable).", AllowMultipleArgumentsPerToken = false };
+        var constraints = new Option<string[]>("--constraint")
+        {
+            Description = "FIELD:OPERATOR[:VALUE] placement constraint, e.g. hostname:LIKE:pi[12] or rack:UNLIKE:r2 (repeatable; " +
+                "UNIQUE, MAX_PER, GROUP_BY and CLUSTER count live tasks with the same --name).",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var detach = new Option<bool>("--detach", "-d") { Description = "Print the task id and return at once instead of waiting." };
         var retries = new Option<int?>("--retries") { Description = "Run as a one-shot job retried up to N times after a failure (1 s backoff, doubling); exits with the last attempt's code." };
         var command = new Argument<string[]>("command") { Description = "The program and its arguments (put them after --).", Arity = ArgumentArity.OneOrMore };
@@ -30,7 +36,7 @@ internal static class RunCli
             "Run a one-shot task on the cluster, stream its output and exit with its exit code.\n" +
             "Example: minimesos run --cpus 0.5 --mem 128 -- sh -c 'echo hello; exit 3'   (exits 3)")
         {
-            master, token, tokenFile, cpus, mem, name, env, ports, user, network, rootfs, binds, detach, retries, command,
+            master, token, tokenFile, cpus, mem, name, env, ports, user, network, rootfs, binds, constraints, detach, retries, command,
         };
         run.SetAction(async (parse, ct) =>
         {
@@ -43,12 +49,14 @@ internal static class RunCli
             }
             var request = new TaskSubmitRequest(parse.GetValue(command), null, parse.GetValue(name), parse.GetValue(cpus), parse.GetValue(mem),
                 variables.Count == 0 ? null : variables, parse.GetValue(ports), parse.GetValue(user), parse.GetValue(network),
-                parse.GetValue(rootfs), Binds(parse.GetValue(binds)));
+                parse.GetValue(rootfs), Binds(parse.GetValue(binds)), ConstraintArgs.Parse(parse.GetValue(constraints)));
             if (request.Network is not (null or "host" or "none")) throw new ConfigException($"--network: '{request.Network}' is not host or none");
             if (Core.Isolation.RootfsPlan.Invalid(request.Rootfs, request.Binds) is { } bad)
                 throw new ConfigException($"--{(bad.Field.StartsWith("binds", StringComparison.Ordinal) ? "bind" : "rootfs")}: {bad.Reason}");
             if (request.Ports is < 0 or > TaskRequestParser.MaxPorts) throw new ConfigException($"--ports: must be between 0 and {TaskRequestParser.MaxPorts}");
             if (parse.GetValue(retries) is < 0 and var n) throw new ConfigException($"--retries: {n} is negative");
+            if (request.Constraints is not null && parse.GetValue(retries) is not null)
+                throw new ConfigException("--constraint: not supported with --retries (jobs place their attempts without constraints)");
             // Usage errors first; only then look for a master (which may take a moment over mDNS).
             using var client = await ClientCommand.ConnectAsync(parse, master, token, tokenFile, ct).ConfigureAwait(false);
             return parse.GetValue(retries) is { } r

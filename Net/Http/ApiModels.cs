@@ -22,7 +22,8 @@ internal sealed record TaskView(
     string? User = null,
     string? Network = null,
     string? Rootfs = null,
-    IReadOnlyDictionary<string, string>? Binds = null);
+    IReadOnlyDictionary<string, string>? Binds = null,
+    IReadOnlyList<IReadOnlyList<string>>? Constraints = null);
 
 internal sealed record TaskList(IReadOnlyList<TaskView> Tasks);
 
@@ -46,4 +47,5 @@ internal sealed record ApiError(string Error, string? Field = null, string? Reas
 /// <summary>The body of POST /v1/tasks as the CLI sends it (the server parses bodies by hand, see TaskRequestParser).</summary>
 internal sealed record TaskSubmitRequest(
     IReadOnlyList<string>? Args, string? Cmd, string? Name, double? Cpus, long? Mem, IReadOnlyDictionary<string, string>? Env,
-    int? Ports = null, string? User = null, string? Network = null, string? Rootfs = null, IReadOnlyDictionary<string, string>? Binds = null);
+    int? Ports = null, string? User = null, string? Network = null, string? Rootfs = null, IReadOnlyDictionary<string, string>? Binds = null,
+    IReadOnlyList<IReadOnlyList<string>>? Constraints = null);

@@ -133,7 +133,7 @@ internal static class MarathonAppParser
         return i;
     }
 
-    private static List<IReadOnlyList<string>> Constraints(JsonElement v)
+    internal static List<IReadOnlyList<string>> Constraints(JsonElement v)
     {
         if (v.ValueKind != JsonValueKind.Array) throw new MarathonFieldException("constraints", "must be an array of [field, operator(, value)] arrays");
         var result = new List<IReadOnlyList<string>>();

@@ -8,8 +8,8 @@ using MiniMesos.Core.Raft;
 namespace MiniMesos.Net.Http;
 
 /// <summary>
-/// /metrics in Prometheus text format: tasks by state, agents, Raft term/commit/apply lag and role, and API
-/// request counts and latency by method and status class. Counters live here; everything else is read at scrape.
+/// /metrics in Prometheus text format: tasks by state, agents, Raft term/commit/apply lag and role, frameworks,
+/// offers and allocation (see <see cref="FrameworkMetrics"/>), and API request counts and latency by method and status class. Counters live here; everything else is read at scrape.
 /// </summary>
 internal sealed class MetricsEndpoint(ApiContext context)
 {
@@ -65,6 +65,8 @@ internal sealed class MetricsEndpoint(ApiContext context)
         var byState = context.Master.Tasks().GroupBy(t => t.State).ToDictionary(g => g.Key, g => g.Count());
         foreach (var state in Enum.GetValues<TaskState>())
             text.Append(CultureInfo.InvariantCulture, $"minimesos_tasks{{state=\"{state.ToWire()}\"}} {byState.GetValueOrDefault(state)}\n");
+
+        FrameworkMetrics.Render(text, context.Master);
 
         text.Append("# HELP minimesos_http_request_duration_seconds API request latency.\n# TYPE minimesos_http_request_duration_seconds histogram\n");
         lock (_gate)

@@ -13,7 +13,7 @@ internal static partial class TaskRequestParser
     public const double DefaultCpus = 0.1;
     public const long DefaultMemMb = 64;
     public const int MaxPorts = 1000;
-    private static readonly HashSet<string> Known = ["cmd", "args", "name", "cpus", "mem", "disk", "env", "ports", "user", "network", "rootfs", "binds"];
+    private static readonly HashSet<string> Known = ["cmd", "args", "name", "cpus", "mem", "disk", "env", "ports", "user", "network", "rootfs", "binds", "constraints"];
 
     public static (TaskSpec? Spec, ApiError? Error) Parse(ReadOnlySpan<byte> body)
     {
@@ -99,7 +99,8 @@ internal static partial class TaskRequestParser
         var (ports, portsError) = Number(root, "ports", 0, 0, MaxPorts);
         if (portsError is not null) return (null, portsError);
         if (ports != Math.Floor(ports)) return (null, Invalid("ports", "must be a whole number of ports"));
-        return TaskIsolationFields.Apply(root, new TaskSpec(name, argv, env, new Resources(cpus, (long)mem, (long)disk), Ports: (int)ports));
+        var spec = new TaskSpec(name, argv, env, new Resources(cpus, (long)mem, (long)disk), Ports: (int)ports);
+        return TaskConstraintsField.Apply(root, TaskIsolationFields.Apply(root, spec));
     }
 
     private static (double, ApiError?) Number(JsonElement root, string field, double fallback, double min, double max)

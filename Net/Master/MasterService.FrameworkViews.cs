@@ -14,8 +14,7 @@ internal sealed partial class MasterService
         lock (_gate)
         {
             var live = _state.Tasks.Values.Where(t => !t.State.IsTerminal()).OrderBy(t => t.Id, StringComparer.Ordinal).ToList();
-            var owned = live.ToLookup(t => _state.TaskFrameworks.GetValueOrDefault(t.Id)
-                ?? (t.Spec.AppId is not null ? AppsFrameworkId : TasksFrameworkId), StringComparer.Ordinal);
+            var owned = live.ToLookup(OwnerOf, StringComparer.Ordinal);
             var views = _state.Frameworks.Values.OrderBy(f => f.Id, StringComparer.Ordinal)
                 .Select(f => View(f.Id, f.Name, "external", f.Role, _frameworkRuntimes.GetValueOrDefault(f.Id)?.Session is not null,
                     f.FailoverTimeoutSeconds, owned[f.Id]))

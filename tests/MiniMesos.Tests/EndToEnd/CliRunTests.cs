@@ -41,6 +41,10 @@ public sealed class CliRunTests
     [InlineData(new[] { "run", "--token", "0123456789abcdef", "--ports", "5000", "--", "true" }, "--ports")]
     [InlineData(new[] { "run", "--token", "0123456789abcdef", "--rootfs", "srv/root", "--", "true" }, "--rootfs")]
     [InlineData(new[] { "run", "--token", "0123456789abcdef", "--rootfs", "/srv/root", "--bind", "/data", "--", "true" }, "--bind")]
+    [InlineData(new[] { "run", "--token", "0123456789abcdef", "--constraint", "hostname:NEAR:pi1", "--", "true" }, "--constraint: 'hostname:NEAR:pi1': unknown operator")]
+    [InlineData(new[] { "run", "--token", "0123456789abcdef", "--constraint", "hostname", "--", "true" }, "--constraint")]
+    [InlineData(new[] { "run", "--token", "0123456789abcdef", "--constraint", "hostname:LIKE:pi[", "--", "true" }, "invalid regular expression")]
+    [InlineData(new[] { "run", "--token", "0123456789abcdef", "--constraint", "hostname:UNIQUE", "--retries", "1", "--", "true" }, "--constraint: not supported with --retries")]
     [InlineData(new[] { "agent", "--token", "0123456789abcdef", "--allowed-users", "a:b" }, "--allowed-users")]
     public async Task UsageErrorsExit2WithAClearMessage(string[] args, string mentions)
     {
@@ -48,6 +52,20 @@ public sealed class CliRunTests
         Assert.Equal(2, code);
         Assert.Contains(mentions, stderr);
         Assert.DoesNotContain("   at ", stderr); // never a stack trace
+    }
+
+    [Fact]
+    public async Task ConstraintFlagsReachTheMasterAndAnUnsatisfiableTaskWaitsWithTheReason()
+    {
+        await using var cluster = await InProcessCluster.StartAsync();
+        var (code, stdout, stderr) = await CliProcess.RunAsync(
+            ["run", "--detach", "--name", "pinned", "--constraint", "hostname:LIKE:nowhere", "--constraint", "rack:UNLIKE:r:2",
+             "--master", $"127.0.0.1:{cluster.Api.Port}", "--", "true"],
+            new Dictionary<string, string> { ["MINIMESOS_TOKEN"] = cluster.Secret.Token });
+        Assert.True(code == 0, stderr);
+        var task = cluster.Master.Service.Task(stdout.Trim())!;
+        Assert.Equal([["hostname", "LIKE", "nowhere"], ["rack", "UNLIKE", "r:2"]], task.Spec.Constraints!);
+        Assert.Equal("LIKE hostname:nowhere: no agent matches", cluster.Master.Service.WhyWaiting(task));
     }
 
     [Fact]
