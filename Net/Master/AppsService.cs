@@ -42,30 +42,8 @@ internal sealed class AppsService(MasterService master, TimeProvider time, ILogg
         lock (_gate) return _backoffs.GetValueOrDefault(appId);
     }
 
-    public async Task RunAsync(CancellationToken cancellationToken)
-    {
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            try
-            {
-                await Task.WhenAny(master.WaitForChangeAsync(cancellationToken), Task.Delay(Period, time, cancellationToken)).ConfigureAwait(false);
-                if (cancellationToken.IsCancellationRequested) return;
-                await ReconcileAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (NotLeaderException)
-            {
-            }
-            catch (Exception e)
-            {
-                // Keep going: one bad pass (e.g. a proposal timing out) must not stop the apps framework.
-                logger.LogError("apps loop: {Error}", e.Message);
-            }
-        }
-    }
+    public Task RunAsync(CancellationToken cancellationToken) =>
+        FrameworkLoop.RunAsync("apps", master, time, () => Period, ReconcileAsync, logger, cancellationToken);
 
     /// <summary>One pass: observe ended instances (backoff), decide, kill, launch. Only the leader acts.</summary>
     public async Task ReconcileAsync(CancellationToken cancellationToken)

@@ -43,30 +43,8 @@ internal sealed class JobsService(MasterService master, Func<CancellationToken, 
         return wait < Period ? wait : Period;
     }
 
-    public async Task RunAsync(CancellationToken cancellationToken)
-    {
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            try
-            {
-                await Task.WhenAny(master.WaitForChangeAsync(cancellationToken), Task.Delay(UntilNextWake(), time, cancellationToken)).ConfigureAwait(false);
-                if (cancellationToken.IsCancellationRequested) return;
-                await ReconcileAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (NotLeaderException)
-            {
-            }
-            catch (Exception e)
-            {
-                // Keep going: one bad pass (e.g. a proposal timing out) must not stop the jobs framework.
-                logger.LogError("jobs loop: {Error}", e.Message);
-            }
-        }
-    }
+    public Task RunAsync(CancellationToken cancellationToken) =>
+        FrameworkLoop.RunAsync("jobs", master, time, UntilNextWake, ReconcileAsync, logger, cancellationToken);
 
     /// <summary>One pass over every job (leader only). A new leader first waits until it has applied all that was committed.</summary>
     public async Task ReconcileAsync(CancellationToken cancellationToken)
