@@ -114,7 +114,8 @@ public sealed class CompletionTests
             }
             Assert.Equal("task", Complete("minimesos", "ta"));
             Assert.Equal("list logs", Complete("minimesos", "task", "l"));
-            Assert.Equal("--cpus", Complete("minimesos", "run", "--c"));
+            Assert.Equal("--cpus --constraint", Complete("minimesos", "run", "--c"));
+            Assert.Equal("--cpus", Complete("minimesos", "run", "--cp"));
             Assert.Contains("--bootstrap-expect", Complete("minimesos", "master", "--"));
         }
         finally
