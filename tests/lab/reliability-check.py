@@ -10,7 +10,8 @@
 
 Task states accepted: a task on a live agent must end FINISHED (its marker written exactly once) or FAILED/KILLED;
 a task on an agent that went silent may end LOST or GONE, or stay UNREACHABLE while that agent is disconnected;
-no marker may appear twice (a one-shot task never runs twice).
+no task marker may appear twice (a one-shot task never runs twice); a job's marker no more often than the attempts
+its history records, at most 1 + maxRetries (a job runs again only when its retry policy allows it).
 """
 import collections
 import glob
@@ -142,14 +143,15 @@ def check_round(name, urls, token, d, bound, healed_ms):
                 lost += 1
                 violations.append(f"{name}: acknowledged task {task_id} ({marker}) is missing from /v1/tasks")
         ran = ran_counts(d)
+        job_markers = {op["marker"] for op in ops if op["kind"] == "job"}
         for marker, n in ran.items():
-            if n > 1:
+            if n > 1 and marker not in job_markers:
                 violations.append(f"{name}: one-shot task {marker} ran {n} times")
         for task_id, marker in acked_tasks.items():
             t = snap["tasks"].get(task_id)
             if t is not None and t["state"] == "TASK_FINISHED" and ran[marker] != 1:
                 violations.append(f"{name}: task {task_id} ({marker}) FINISHED but its marker was written {ran[marker]} times")
-        violations += check_jobs(api, ops, name)
+        violations += check_jobs(api, ops, name, ran)
     states = collections.Counter(snap["tasks"][t]["state"] for t in acked_tasks if snap and t in snap["tasks"])
     acked = sum(1 for op in ops if op["acked"])
     result = {"round": name, "converge_ms": converge_ms, "acked": acked, "attempts": len(ops), "lost": lost,
@@ -163,8 +165,10 @@ def check_round(name, urls, token, d, bound, healed_ms):
           f"tasks {dict(states)}")
 
 
-def check_jobs(api, ops, name):
-    acked_jobs = [op["job_id"] for op in ops if op["kind"] == "job" and op["acked"]]
+def check_jobs(api, ops, name, ran):
+    """Every acknowledged job exists, and its command ran no more often than the attempts its history shows, which
+    the retry policy bounds (1 + maxRetries): a one-shot job never runs twice unless a retry allowed it."""
+    acked_jobs = {op["job_id"]: op["marker"] for op in ops if op["kind"] == "job" and op["acked"]}
     if not acked_jobs:
         return []
     code, body = api.get("/v1/jobs")
@@ -172,7 +176,20 @@ def check_jobs(api, ops, name):
         return [f"{name}: GET /v1/jobs answered {code}"]
     jobs = body.get("jobs", []) if isinstance(body, dict) else body
     present = {j.get("id") for j in jobs if isinstance(j, dict)}
-    return [f"{name}: acknowledged job {j} is missing from /v1/jobs" for j in acked_jobs if j not in present]
+    violations = [f"{name}: acknowledged job {j} is missing from /v1/jobs" for j in acked_jobs if j not in present]
+    for job_id, marker in acked_jobs.items():
+        if job_id not in present or ran[marker] <= 1:
+            continue
+        code, job = api.get(f"/v1/jobs/{job_id}")
+        if code != 200 or not isinstance(job, dict):
+            violations.append(f"{name}: GET /v1/jobs/{job_id} answered {code}")
+            continue
+        attempts = sum(len(r.get("attempts", [])) for r in job.get("runs", []))
+        allowed = 1 + int(job.get("retry", {}).get("maxRetries", 0))
+        if ran[marker] > min(attempts, allowed):
+            violations.append(f"{name}: job {job_id} ran {ran[marker]} times with {attempts} attempt(s) recorded, "
+                              f"at most {allowed} allowed")
+    return violations
 
 
 def dead_agent(urls, token, host):
