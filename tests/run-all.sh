@@ -41,6 +41,11 @@ packaging/publish.sh linux-x64 out
 if ldd out/minimesos | grep -qi sqlite; then echo "the binary links a sqlite shared library"; ldd out/minimesos; exit 1; fi
 echo "ldd: $(ldd out/minimesos | awk '{print $1}' | tr '\n' ' ')"
 
+step "benchmarks build (they are run by hand: figures are not test assertions)"
+for project in bench/*/*.csproj; do
+  out="$(dotnet build -c Release -nologo -v q "$project" 2>&1)" || { echo "$out" | tail -20; echo "benchmark $project does not build"; exit 1; }
+done
+
 step "smoke test of the published binary"
 tests/smoke.sh out/minimesos
 
