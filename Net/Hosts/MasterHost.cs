@@ -81,7 +81,10 @@ internal sealed class MasterHost
         IReadOnlyList<ulong> voters = fresh ? await BootstrapVotersAsync(options.BootstrapExpect, directory, logger, cancellationToken).ConfigureAwait(false) : [];
         var node = new RaftNode(new RaftOptions { Id = nodeId, InitialVoters = voters }, new RaftStorage(store, store, store),
             new SeededRaftRandom(RandomNumberGenerator.GetInt32(int.MaxValue)));
-        raft = new RaftHost(node, store.Persist, transport, service, options.RaftTick ?? DefaultRaftTick, logger);
+        // The node resumes applying the log after its latest snapshot, so the state must start from that snapshot:
+        // without it a restarted master would silently forget everything the snapshot holds.
+        if (store.Latest is { } local && local.Metadata.Index == node.SnapshotIndex) ((IRaftStateMachine)service).Restore(local.Data);
+        raft = new RaftHost(node, store.Persist, transport, service, options.RaftTick ?? DefaultRaftTick, logger, options.RaftCompactEvery);
         transport.Deliver = raft.Step;
         // A new cluster need not wait 1-2 s for its first election timeout: its lowest-id founder stands at once.
         if (voters.Count > 1 && voters.Min() == nodeId) raft.CampaignNow();

@@ -10,6 +10,7 @@ namespace MiniMesos.Net.Hosts;
 /// <param name="RaftTick">One Raft tick: elections time out after 10-20 ticks, the leader heartbeats every 2.</param>
 /// <param name="ReadTokens">API tokens that may only read (GET); never a cluster secret.</param>
 /// <param name="AgentTimeouts">When a silent agent is unreachable and an unreachable one gone (default 10 s and 10 min).</param>
+/// <param name="RaftCompactEvery">Applied log entries between two snapshots of the cluster state (tests lower it).</param>
 /// <param name="Mdns">Advertise over mDNS and join the masters of the same cluster found there.</param>
 internal sealed record MasterOptions(
     IPEndPoint ApiEndpoint,
@@ -24,4 +25,5 @@ internal sealed record MasterOptions(
     bool Mdns = false,
     IReadOnlyList<System.Net.IPAddress>? MdnsInterfaces = null,
     IReadOnlyList<string>? ReadTokens = null,
-    Core.State.AgentTimeouts? AgentTimeouts = null);
+    Core.State.AgentTimeouts? AgentTimeouts = null,
+    ulong RaftCompactEvery = 10_000);
