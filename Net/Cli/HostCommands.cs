@@ -35,6 +35,11 @@ internal static class HostCommands
             Description = "Raft tick: elections time out after 10-20 ticks, heartbeats every 2. Raise it on slow or lossy networks.",
             DefaultValueFactory = _ => (int)MasterHost.DefaultRaftTick.TotalMilliseconds,
         };
+        var snapshotEvery = new Option<int>("--raft-snapshot-every")
+        {
+            Description = "Snapshot the cluster state and compact the Raft log after this many applied entries.",
+            DefaultValueFactory = _ => 10_000,
+        };
         var (unreachable, gone) = AgentTimeoutOptions.Create();
         var noMdns = NoMdnsOption();
         var mdnsInterface = InterfaceOption();
@@ -42,7 +47,8 @@ internal static class HostCommands
         var command = new Command("master", "Run a master: the HTTP API (default 5050) and the cluster port agents and masters dial (default 5051).\n" +
             "Three masters: `minimesos master --bootstrap-expect 3 --join pi1,pi2,pi3` on each.")
         {
-            listen, port, clusterPort, dataDir, token, tokenFile, cluster, join, expect, advertise, tick, noMdns, mdnsInterface, readTokenFile, unreachable, gone,
+            listen, port, clusterPort, dataDir, token, tokenFile, cluster, join, expect, advertise, tick, snapshotEvery, noMdns, mdnsInterface, readTokenFile, unreachable,
+            gone,
         };
         foreach (var sub in MembersCli.Commands()) command.Subcommands.Add(sub);
         command.SetAction(async (parse, _) =>
@@ -51,6 +57,8 @@ internal static class HostCommands
             if (expected is < 0 or > 7) throw new ConfigException($"--bootstrap-expect: {expected} is not between 0 and 7 (use 1, 3 or 5; 0 to join)");
             var tickMs = parse.GetValue(tick);
             if (tickMs is < 10 or > 5000) throw new ConfigException($"--raft-tick-ms: {tickMs} is not between 10 and 5000");
+            var every = parse.GetValue(snapshotEvery);
+            if (every is < 1 or > 10_000_000) throw new ConfigException($"--raft-snapshot-every: {every} is not between 1 and 10000000");
             var joins = SplitList(parse.GetValue(join));
             foreach (var address in joins) Endpoint.Parse(address, Defaults.ClusterPort, "--join");
             var apiEndpoint = Endpoint.Listen(parse.GetValue(listen)!, parse.GetValue(port), "--port");
@@ -62,7 +70,7 @@ internal static class HostCommands
                 parse.GetValue(advertise) ?? AdvertiseDefault(apiEndpoint.Address), joins, expected, TimeSpan.FromMilliseconds(tickMs),
                 Mdns: !parse.GetValue(noMdns), MdnsInterfaces: Interfaces(parse.GetValue(mdnsInterface)),
                 ReadTokens: CommonOptions.ResolveReadTokens(parse, readTokenFile, secret),
-                AgentTimeouts: AgentTimeoutOptions.Parse(parse, unreachable, gone));
+                AgentTimeouts: AgentTimeoutOptions.Parse(parse, unreachable, gone), RaftCompactEvery: (ulong)every);
             return await RunUntilSignalAsync("master", async (logs, ct) =>
             {
                 var (_, stopped) = await MasterHost.StartAsync(options, logs, ct).ConfigureAwait(false);

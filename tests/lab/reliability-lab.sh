@@ -13,7 +13,8 @@
 # Usage: tests/lab/reliability-lab.sh [path/to/minimesos]
 #   default: out/minimesos if built, else the Debug apphost bin/Debug/net9.0/minimesos (dotnet build MiniMesos.csproj).
 # Parameters (environment): LAB_CYCLES=1 (how many times the fault list runs), LAB_CLIENTS=2, LAB_HOLD=4
-#   (seconds a short fault lasts), LAB_BOUND=45 (convergence bound, s), LAB_KEEP=dir (keep logs there).
+#   (seconds a short fault lasts), LAB_BOUND=45 (convergence bound, s), LAB_KEEP=dir (keep logs there),
+#   LAB_SNAPSHOT_EVERY=500 (masters snapshot and compact that often, so restarts go through snapshot restore).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -24,6 +25,7 @@ CYCLES=${LAB_CYCLES:-1}
 CLIENTS=${LAB_CLIENTS:-2}
 HOLD=${LAB_HOLD:-4}
 BOUND=${LAB_BOUND:-45}
+SNAPSHOT_EVERY=${LAB_SNAPSHOT_EVERY:-500}
 AGENT_TIMEOUT=10
 PY=${PYTHON:-/usr/bin/python3}
 
@@ -99,7 +101,7 @@ start_master() {
   mkdir -p "$T/d$i"
   nsenter --net="$(ns "$i")" "$BIN" master --listen "$(ip_of "$i")" --port 5050 --cluster-port 5051 --no-mdns \
     --data-dir "$T/d$i" --token-file "$T/token" --cluster lab --join 198.18.0.1:5051,198.18.0.2:5051,198.18.0.3:5051 \
-    --bootstrap-expect 3 --advertise-addr "$(ip_of "$i")" >>"$T/m$i.log" 2>&1 &
+    --bootstrap-expect 3 --advertise-addr "$(ip_of "$i")" --raft-snapshot-every "$SNAPSHOT_EVERY" >>"$T/m$i.log" 2>&1 &
   PID[m$i]=$!
 }
 start_agent() {
