@@ -35,7 +35,8 @@ internal static class TaskSpecBuilder
             ["MINIMESOS_TASK_ID"] = launch.Task.TaskId,
             ["HOST"] = hostname,
         };
-        return new TaskSpec(launch.Task.TaskId, Argv(job.Cmd, job.Args), env, launch.Task.Resources.Scalars);
+        return new TaskSpec(launch.Task.TaskId, Argv(job.Cmd, job.Args), env, launch.Task.Resources.Scalars,
+            User: job.User, Network: job.Network == "none" ? "none" : null, Rootfs: job.Rootfs, Binds: job.Binds);
     }
 
     /// <summary>A one-shot task's spec once placed: HOST, and PORT0.., PORT, PORTS for the ports it was given.</summary>

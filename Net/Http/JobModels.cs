@@ -11,7 +11,11 @@ internal sealed record JobRequest(
     double? Disk = null,
     string? Schedule = null,
     JobRetryRequest? Retry = null,
-    int? HistoryLimit = null);
+    int? HistoryLimit = null,
+    string? User = null,
+    string? Network = null,
+    string? Rootfs = null,
+    Dictionary<string, string>? Binds = null);
 
 /// <summary>A job's retry policy in a request: absent fields keep their defaults.</summary>
 internal sealed record JobRetryRequest(int? MaxRetries = null, double? BackoffSeconds = null, double? BackoffFactor = null, double? MaxBackoffSeconds = null);

@@ -29,7 +29,7 @@ internal static partial class JobRequestParser
             if (unknown.Success)
             {
                 var field = path.Length == 0 ? unknown.Groups[1].Value : path;
-                return (null, Invalid(field, "unknown field (known: id, cmd, args, env, cpus, mem, disk, schedule, retry, historyLimit)"));
+                return (null, Invalid(field, "unknown field (known: id, cmd, args, env, cpus, mem, disk, schedule, retry, historyLimit, user, network, rootfs, binds)"));
             }
             if (path.Length == 0 || e.Message.Contains("invalid", StringComparison.OrdinalIgnoreCase) || !Expected.TryGetValue(Bracketless(path), out var expected))
                 return (null, Invalid(path, $"the body is not a valid JSON job object ({FirstSentence(e.Message)})"));
@@ -58,6 +58,10 @@ internal static partial class JobRequestParser
             Retry = retry,
             HistoryLimit = request.HistoryLimit ?? defaults.HistoryLimit,
             CreatedAtMs = createdAtMs,
+            User = request.User,
+            Network = request.Network == "host" ? null : request.Network,
+            Rootfs = request.Rootfs,
+            Binds = request.Binds,
         };
         var errors = JobSpecValidator.Validate(job);
         if (errors.Count == 0) return (job, null);
@@ -73,6 +77,8 @@ internal static partial class JobRequestParser
         ["env"] = "an object of string values", ["cpus"] = "a number", ["mem"] = "a number (MiB)", ["disk"] = "a number (MiB)",
         ["historyLimit"] = "a whole number", ["retry"] = "an object", ["retry.maxRetries"] = "a whole number",
         ["retry.backoffSeconds"] = "a number of seconds", ["retry.backoffFactor"] = "a number", ["retry.maxBackoffSeconds"] = "a number of seconds",
+        ["user"] = "a string (a user name)", ["network"] = "a string (\"host\" or \"none\")", ["rootfs"] = "a string (a directory on the agent)",
+        ["binds"] = "an object {host path: path inside}",
     };
 
     /// <summary>"args[2]" and "env.NAME" name their collection's rule.</summary>
@@ -80,7 +86,7 @@ internal static partial class JobRequestParser
     {
         var bracket = path.IndexOf('[');
         var root = bracket < 0 ? path : path[..bracket];
-        return root.StartsWith("env.", StringComparison.Ordinal) ? "env" : root;
+        return root.StartsWith("env.", StringComparison.Ordinal) ? "env" : root.StartsWith("binds.", StringComparison.Ordinal) ? "binds" : root;
     }
 
     private static string FirstSentence(string message)

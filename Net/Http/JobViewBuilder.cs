@@ -21,7 +21,7 @@ internal static class JobViewBuilder
         return new JobView(spec.Id, spec.Cmd, spec.Args, spec.Env, spec.Cpus, spec.Mem, spec.Disk, spec.Schedule,
             new JobRetryRequest(retry.MaxRetries, retry.BackoffSeconds, retry.BackoffFactor, retry.MaxBackoffSeconds), spec.HistoryLimit,
             Iso(spec.CreatedAtMs)!, current, status?.Reason, state.Current is null ? Iso(status?.WakeAtMs) : null,
-            withRuns ? Runs(state, master) : null);
+            withRuns ? Runs(state, master) : null, spec.User, spec.Network, spec.Rootfs, spec.Binds);
     }
 
     private static List<JobRunView> Runs(JobState state, MasterService master)

@@ -22,7 +22,11 @@ internal sealed record JobView(
     string Status,
     string? Reason,
     string? NextRunAt,
-    IReadOnlyList<JobRunView>? Runs);
+    IReadOnlyList<JobRunView>? Runs,
+    string? User = null,
+    string? Network = null,
+    string? Rootfs = null,
+    IReadOnlyDictionary<string, string>? Binds = null);
 
 /// <summary>One run (one scheduled instant or one "run now") and its attempts.</summary>
 internal sealed record JobRunView(string Id, string State, string ScheduledFor, IReadOnlyList<JobAttemptView> Attempts);

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using MiniMesos.Core.Isolation;
 using MiniMesos.Core.Model;
 
@@ -9,14 +8,14 @@ namespace MiniMesos.Net.Http;
 /// The isolation fields of a task request: "user" (a user name), "network" ("host", the default, or "none"),
 /// "rootfs" (an absolute directory on the agent) and "binds" ({host path: path inside}, mounted read-only).
 /// </summary>
-internal static partial class TaskIsolationFields
+internal static class TaskIsolationFields
 {
     public static (TaskSpec? Spec, ApiError? Error) Apply(JsonElement root, TaskSpec spec)
     {
         if (root.TryGetProperty("user", out var u))
         {
-            if (u.ValueKind != JsonValueKind.String || !UserPattern().IsMatch(u.GetString()!))
-                return (null, TaskRequestParser.Invalid("user", "must be a user name (1-32 of letters, digits, '.', '_' or '-', not starting with '-')"));
+            if (u.ValueKind != JsonValueKind.String || !UserName.IsValid(u.GetString()))
+                return (null, TaskRequestParser.Invalid("user", UserName.Rule));
             spec = spec with { User = u.GetString() };
         }
         if (root.TryGetProperty("network", out var n))
@@ -44,7 +43,4 @@ internal static partial class TaskIsolationFields
         if (RootfsPlan.Invalid(spec.Rootfs, spec.Binds) is { } bad) return (null, TaskRequestParser.Invalid(bad.Field, bad.Reason));
         return (spec, null);
     }
-
-    [GeneratedRegex("^[A-Za-z0-9_.][A-Za-z0-9_.-]{0,31}$")]
-    private static partial Regex UserPattern();
 }

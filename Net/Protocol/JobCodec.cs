@@ -9,14 +9,20 @@ namespace MiniMesos.Net.Protocol;
 /// </summary>
 internal static class JobCodec
 {
-    private const int SpecFields = 11;
+    /// <summary>
+    /// A spec without isolation fields (user, network, rootfs, binds) is written with 11, as masters wrote it before jobs
+    /// had them, so a mixed-version cluster reads it; one with them has 15.
+    /// </summary>
+    private const int SpecFieldsWithoutIsolation = 11;
+    private const int SpecFields = 15;
     private const int StateFields = 5;
     private const int RunFields = 9;
     private const string What = "job";
 
     public static void WriteSpec(ref MessagePackWriter w, JobSpec job)
     {
-        w.WriteArrayHeader(SpecFields);
+        var isolated = job.User is not null || job.Network is not null || job.Rootfs is not null || job.Binds is not null;
+        w.WriteArrayHeader(isolated ? SpecFields : SpecFieldsWithoutIsolation);
         w.WriteString(job.Id);
         w.WriteString(job.Cmd);
         AppSpecCodec.WriteStrings(ref w, job.Args);
@@ -36,11 +42,18 @@ internal static class JobCodec
         }
         w.WriteInt64(job.HistoryLimit);
         w.WriteInt64(job.CreatedAtMs);
+        if (!isolated) return;
+        w.WriteString(job.User);
+        w.WriteString(job.Network);
+        w.WriteString(job.Rootfs);
+        AppSpecCodec.WriteMap(ref w, job.Binds);
     }
 
     public static JobSpec ReadSpec(ref MessagePackReader r)
     {
-        Expect(ref r, SpecFields, "spec");
+        var fields = r.ReadArrayHeader();
+        if (fields is not (SpecFields or SpecFieldsWithoutIsolation))
+            throw new ProtocolException($"{What} spec has {fields} fields, expected {SpecFields} (or {SpecFieldsWithoutIsolation} from older masters)");
         var id = MessagePackFields.RequiredString(ref r, What);
         var cmd = r.ReadString();
         var args = AppSpecCodec.ReadStrings(ref r);
@@ -54,7 +67,9 @@ internal static class JobCodec
             retry = new RetryPolicy(r.ReadInt32(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble());
         }
         var historyLimit = r.ReadInt32();
-        return new JobSpec(id, cmd, args, cpus, mem, disk, schedule, retry, historyLimit, r.ReadInt64(), env);
+        var spec = new JobSpec(id, cmd, args, cpus, mem, disk, schedule, retry, historyLimit, r.ReadInt64(), env);
+        if (fields == SpecFieldsWithoutIsolation) return spec;
+        return spec with { User = r.ReadString(), Network = r.ReadString(), Rootfs = r.ReadString(), Binds = AppSpecCodec.ReadMap(ref r) };
     }
 
     public static void WriteState(ref MessagePackWriter w, JobState state)

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using MiniMesos.Core.Isolation;
 
 namespace MiniMesos.Core.Frameworks.Jobs;
 
@@ -26,6 +27,10 @@ internal static partial class JobSpecValidator
             errors.Add(new("schedule", why!));
         foreach (var name in (job.Env ?? new Dictionary<string, string>()).Keys.Where(k => !EnvNamePattern().IsMatch(k)))
             errors.Add(new($"env.{name}", "is not a valid variable name ([A-Za-z_][A-Za-z0-9_]*)"));
+        if (job.User is not null && !UserName.IsValid(job.User)) errors.Add(new("user", UserName.Rule));
+        if (job.Network is not (null or "host" or "none"))
+            errors.Add(new("network", $"must be \"host\" (the agent's network) or \"none\" (only loopback), got '{job.Network}'"));
+        if (RootfsPlan.Invalid(job.Rootfs, job.Binds) is { } bad) errors.Add(new(bad.Field, bad.Reason));
         if (job.HistoryLimit is < 0 or > 10_000) errors.Add(new("historyLimit", $"must be between 0 and 10000, got {job.HistoryLimit}"));
         if (job.Retry is { } r)
         {

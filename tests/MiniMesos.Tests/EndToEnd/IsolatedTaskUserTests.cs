@@ -55,6 +55,24 @@ public sealed class IsolatedTaskUserTests
             var hostInterfaces = (await RunAsync("tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '")).Stdout;
             Assert.Equal(File.ReadAllLines("/proc/net/dev").Length - 2, hostInterfaces.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
 
+            // A job's attempts are isolated the same way: its user and network reach the task.
+            var (created, _) = await client.SendAsync(HttpMethod.Post, "/v1/jobs",
+                """{"id": "who-job", "cmd": "id -un; tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '", "user": "daemon", "network": "none"}""",
+                CancellationToken.None);
+            Assert.Equal(201, created);
+            string? jobTask = null;
+            for (var i = 0; i < 300 && jobTask is null; i++)
+            {
+                using var job = System.Text.Json.JsonDocument.Parse(await client.GetJsonAsync("/v1/jobs/who-job", CancellationToken.None));
+                var runs = job.RootElement.GetProperty("runs");
+                if (runs.GetArrayLength() > 0) jobTask = runs[0].GetProperty("attempts")[0].GetProperty("taskId").GetString();
+                else await Task.Delay(50);
+            }
+            Assert.NotNull(jobTask);
+            var jobOutput = new MemoryStream();
+            await client.FollowLogAsync(jobTask, "stdout", jobOutput, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Equal("daemon\nlo\n", Encoding.UTF8.GetString(jobOutput.ToArray()));
+
             // A rootfs through the API: the task sees only the busybox tree and the read-only bind.
             var rootfs = Isolation.RootfsLauncherTests.BuildBusyboxRootfs();
             var data = Directory.CreateTempSubdirectory("minimesos-bind-").FullName;

@@ -138,6 +138,11 @@ public sealed class JobApiTests
     [InlineData("""{"id": "a", "cmd": "true", "mem": 0}""", "mem", "must be > 0")]
     [InlineData("""{"id": "a", "cmd": "true", "env": {"1X": "y"}}""", "env.1X", "not a valid variable name")]
     [InlineData("""{"id": "a", "cmd": "true", "image": "nginx"}""", "image", "unknown field")]
+    [InlineData("""{"id": "a", "cmd": "true", "user": "-x"}""", "user", "must be a user name")]
+    [InlineData("""{"id": "a", "cmd": "true", "user": 7}""", "user", "must be a string (a user name)")]
+    [InlineData("""{"id": "a", "cmd": "true", "network": "bridge"}""", "network", "must be \"host\"")]
+    [InlineData("""{"id": "a", "cmd": "true", "binds": {"/d": "/d"}}""", "binds", "need a rootfs")]
+    [InlineData("""{"id": "a", "cmd": "true", "rootfs": "rel/dir"}""", "rootfs", "absolute")]
     [InlineData("""[1]""", "", "not a valid JSON job object")]
     [InlineData("""{"id": "a", "cmd": "true",""", "", "not a valid JSON job object")]
     public async Task BadJobsAreRefusedNamingTheField(string body, string field, string reason)

@@ -30,5 +30,15 @@ public sealed class TaskSpecBuilderTests
         var spec = TaskSpecBuilder.ForJob(job, launch, "pi-2");
         Assert.Equal(["python3", "etl.py"], spec.Argv);
         Assert.Equal(("etl.3", "2"), (spec.Env["MINIMESOS_JOB_RUN_ID"], spec.Env["MINIMESOS_JOB_ATTEMPT"]));
+        Assert.False(spec.HasIsolationFields);
+    }
+
+    [Fact]
+    public void JobTasksCarryTheJobsUserNetworkRootfsAndBinds()
+    {
+        var job = new JobSpec("etl", Args: ["true"], User: "daemon", Network: "none", Rootfs: "/srv/r", Binds: new Dictionary<string, string> { ["/d"] = "/d" });
+        var launch = new JobLaunch("etl", "etl.1", 1, "o-1", "a1", new TaskLaunch("etl.1.1", new ResourceSet(new Resources(0.1, 64), PortRanges.Empty)));
+        var spec = TaskSpecBuilder.ForJob(job, launch, "pi-1");
+        Assert.Equal(("daemon", "none", "/srv/r", "/d"), (spec.User, spec.Network, spec.Rootfs, spec.Binds!["/d"]));
     }
 }

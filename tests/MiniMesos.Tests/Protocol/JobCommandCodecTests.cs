@@ -38,6 +38,26 @@ public sealed class JobCommandCodecTests
     }
 
     [Fact]
+    public void IsolationFieldsRoundTripAndAPlainSpecKeepsTheOlderElevenFieldShape()
+    {
+        var isolated = Full with { User = "daemon", Network = "none", Rootfs = "/srv/rootfs", Binds = new Dictionary<string, string> { ["/data"] = "/mnt/data" } };
+        var job = Assert.IsType<PutJob>(CommandCodec.Decode(CommandCodec.Encode(new PutJob(9, isolated)))).Job;
+        Assert.Equal(("daemon", "none", "/srv/rootfs", "/mnt/data"), (job.User, job.Network, job.Rootfs, job.Binds!["/data"]));
+        Assert.Equal(("tar czf /tmp/b.tgz /etc", 7), (job.Cmd, job.HistoryLimit));
+
+        // [tag, version, fixarray 2 [at, spec]]: the spec array follows the one-byte timestamp 9.
+        var plain = CommandCodec.Encode(new PutJob(9, Full));
+        Assert.Equal((byte)0x9b, plain[4]); // fixarray of 11: what masters wrote before jobs had isolation fields
+        Assert.Equal((byte)0x9f, CommandCodec.Encode(new PutJob(9, isolated))[4]); // fixarray of 15
+        var back = Assert.IsType<PutJob>(CommandCodec.Decode(plain)).Job;
+        Assert.Equal((Full.Id, Full.CreatedAtMs), (back.Id, back.CreatedAtMs));
+        Assert.Null(back.User);
+        Assert.Null(back.Network);
+        Assert.Null(back.Rootfs);
+        Assert.Null(back.Binds);
+    }
+
+    [Fact]
     public void PutJobStateAndRemoveJobRoundTrip()
     {
         var decoded = Assert.IsType<PutJobState>(CommandCodec.Decode(CommandCodec.Encode(new PutJobState(3, Busy)))).State;
