@@ -5,7 +5,7 @@ using MiniMesos.Core.Model;
 namespace MiniMesos.Core.State;
 
 /// <summary>
-/// The master's cluster state: agents and tasks. Changed only through <see cref="Apply"/>, which is
+/// The master's cluster state: agents and tasks (ended ones only up to a bound, see ClusterState.Retention.cs). Changed only through <see cref="Apply"/>, which is
 /// deterministic (no clock, no randomness: times and ids arrive inside the commands). Not thread-safe:
 /// the owner serialises access.
 /// </summary>
@@ -23,6 +23,13 @@ internal sealed partial class ClusterState
 
     /// <summary>Applies one command; returns false (and changes nothing) when it does not apply.</summary>
     public bool Apply(ClusterCommand command)
+    {
+        if (!ApplyCommand(command)) return false;
+        RetainAfter(command);
+        return true;
+    }
+
+    private bool ApplyCommand(ClusterCommand command)
     {
         switch (command)
         {
@@ -86,6 +93,7 @@ internal sealed partial class ClusterState
         foreach (var agent in agents) _agents[agent.Id] = agent;
         foreach (var task in tasks) _tasks[task.Id] = task;
         foreach (var app in apps ?? []) _apps[app.Id] = app;
+        RetainAfterRestore();
     }
 
     /// <summary>Resources not used by the agent's non-terminal tasks.</summary>

@@ -66,6 +66,10 @@ internal sealed class MetricsEndpoint(ApiContext context)
         foreach (var state in Enum.GetValues<TaskState>())
             text.Append(CultureInfo.InvariantCulture, $"minimesos_tasks{{state=\"{state.ToWire()}\"}} {byState.GetValueOrDefault(state)}\n");
 
+        Metric(text, "minimesos_tasks_ended_dropped_total", "counter",
+            $"Ended tasks this master dropped from its state, oldest first, to keep at most {Core.State.ClusterState.MaxEndedTasks}.",
+            context.Master.DroppedEndedTasks);
+
         FrameworkMetrics.Render(text, context.Master);
 
         text.Append("# HELP minimesos_http_request_duration_seconds API request latency.\n# TYPE minimesos_http_request_duration_seconds histogram\n");

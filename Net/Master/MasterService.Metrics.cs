@@ -28,6 +28,15 @@ internal sealed partial class MasterService
         }
     }
 
+    /// <summary>Ended tasks dropped from this master's state by the retention bound since it started.</summary>
+    public long DroppedEndedTasks
+    {
+        get
+        {
+            lock (_gate) return _state.DroppedEndedTasks;
+        }
+    }
+
     /// <summary>The framework a task belongs to: an external one, or the built-in apps or one-shot tasks framework.</summary>
     private string OwnerOf(TaskRecord task) =>
         _state.TaskFrameworks.GetValueOrDefault(task.Id) ?? (task.Spec.AppId is not null ? AppsFrameworkId : TasksFrameworkId);

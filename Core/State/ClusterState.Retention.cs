@@ -1,0 +1,94 @@
+using MiniMesos.Core.Frameworks.Jobs;
+using MiniMesos.Core.Model;
+
+namespace MiniMesos.Core.State;
+
+/// <summary>
+/// Ended tasks are kept, but not forever: past <see cref="MaxEndedTasks"/> the longest-ended ones leave the state
+/// (like Mesos' bounded completed tasks), so a long-lived cluster's memory, snapshots and framework passes stay
+/// bounded. Deterministic: the order is (time it ended, id), both from the log, so every master drops the same
+/// tasks at the same entry. A task a job's current run still refers to is never dropped (the jobs framework would
+/// not find it and launch that attempt again); such tasks do not count against the limit. The limit is part of the replicated behaviour: changing it is a
+/// protocol change, like a command's encoding.
+/// </summary>
+internal sealed partial class ClusterState
+{
+    /// <summary>How many ended tasks the state keeps.</summary>
+    public const int MaxEndedTasks = 10_000;
+
+    private readonly int _maxEndedTasks = MaxEndedTasks;
+    private readonly SortedSet<(long EndedAtMs, string Id)> _ended = new(EndedOrder.Instance);
+    private readonly Dictionary<string, long> _endedAt = new(StringComparer.Ordinal);
+
+    public ClusterState()
+    {
+    }
+
+    /// <summary>A state with another limit (tests only: every master of a cluster must use the same one).</summary>
+    public ClusterState(int maxEndedTasks) => _maxEndedTasks = maxEndedTasks;
+
+    /// <summary>Ended tasks this state dropped since it was created (not replicated: a count for this master's metrics).</summary>
+    public long DroppedEndedTasks { get; private set; }
+
+    /// <summary>After an applied command: re-files the tasks it may have changed, then drops the oldest ended ones over the limit.</summary>
+    private void RetainAfter(ClusterCommand command)
+    {
+        switch (command)
+        {
+            case SubmitTask c: Refile(c.TaskId); break;
+            case AssignTask c: Refile(c.TaskId); break;
+            case UpdateTaskStatus c: Refile(c.TaskId); break;
+            case RemoveAgent or RemoveAgentGone: RefileAll(); break;
+            default: return;
+        }
+        DropOverLimit();
+    }
+
+    /// <summary>After a snapshot restore: every task filed afresh.</summary>
+    private void RetainAfterRestore()
+    {
+        _ended.Clear();
+        _endedAt.Clear();
+        RefileAll();
+        DropOverLimit();
+    }
+
+    private void RefileAll()
+    {
+        foreach (var id in _tasks.Keys) Refile(id);
+    }
+
+    private void Refile(string taskId)
+    {
+        if (_endedAt.Remove(taskId, out var was)) _ended.Remove((was, taskId));
+        if (!_tasks.TryGetValue(taskId, out var task) || !task.State.IsTerminal()) return;
+        _ended.Add((task.UpdatedAtMs, taskId));
+        _endedAt[taskId] = task.UpdatedAtMs;
+    }
+
+    private void DropOverLimit()
+    {
+        if (_ended.Count <= _maxEndedTasks) return;
+        // Pinned tasks do not count against the limit: it bounds what may be dropped.
+        var pinned = _jobs.Values.Select(j => j.State.Current?.TaskId).OfType<string>().Where(_endedAt.ContainsKey).ToHashSet(StringComparer.Ordinal);
+        var over = _ended.Count - pinned.Count - _maxEndedTasks;
+        if (over <= 0) return;
+        var drop = _ended.Where(e => !pinned.Contains(e.Id)).Take(over).ToList();
+        foreach (var entry in drop)
+        {
+            _ended.Remove(entry);
+            _endedAt.Remove(entry.Id);
+            _tasks.Remove(entry.Id);
+            _taskFrameworks.Remove(entry.Id);
+            DroppedEndedTasks++;
+        }
+    }
+
+    private sealed class EndedOrder : IComparer<(long EndedAtMs, string Id)>
+    {
+        public static readonly EndedOrder Instance = new();
+
+        public int Compare((long EndedAtMs, string Id) x, (long EndedAtMs, string Id) y) =>
+            x.EndedAtMs != y.EndedAtMs ? x.EndedAtMs.CompareTo(y.EndedAtMs) : string.CompareOrdinal(x.Id, y.Id);
+    }
+}
