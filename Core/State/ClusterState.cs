@@ -48,7 +48,9 @@ internal sealed partial class ClusterState
                 _tasks[c.TaskId] = new TaskRecord(c.TaskId, c.Spec, TaskState.Staging, null, c.AtMs, c.AtMs);
                 return true;
             case AssignTask c:
-                if (!_tasks.TryGetValue(c.TaskId, out var pending) || pending.AgentId is not null || !_agents.TryGetValue(c.AgentId, out var agent))
+                // Only a waiting task is placed: one killed while it waited stays killed, never launched.
+                if (!_tasks.TryGetValue(c.TaskId, out var pending) || pending.AgentId is not null || pending.State != TaskState.Staging
+                    || !_agents.TryGetValue(c.AgentId, out var agent))
                     return false;
                 if (PlacedSpec(pending, agent) is not { } placed) return false;
                 _tasks[c.TaskId] = pending with { Spec = placed, AgentId = c.AgentId, UpdatedAtMs = c.AtMs };

@@ -71,6 +71,18 @@ public sealed class ClusterStateTests
     }
 
     [Fact]
+    public void ATaskKilledWhileItWaitedIsNeverPlaced()
+    {
+        // The kill and a placement decided just before it race on the leader: whichever commits second must not win.
+        var state = WithAgents(("a1", 1, 100));
+        Assert.True(state.Apply(new SubmitTask(1, "t1", Spec(0.5, 10))));
+        Assert.True(state.Apply(new UpdateTaskStatus(2, "t1", TaskState.Killed, null, null, "killed before it was launched")));
+        Assert.False(state.Apply(new AssignTask(3, "t1", "a1")));
+        Assert.Null(state.Tasks["t1"].AgentId);
+        Assert.Equal(TaskState.Killed, state.Tasks["t1"].State);
+    }
+
+    [Fact]
     public void PlacementRespectsFreeResourcesAndOrder()
     {
         var state = WithAgents(("small", 1, 512), ("big", 2, 2048));
