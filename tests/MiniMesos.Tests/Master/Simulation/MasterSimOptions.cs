@@ -25,6 +25,19 @@ internal sealed record MasterSimOptions
     /// <summary>Breaks the run on purpose halfway through the quiet phase, to prove the checks catch it (never set in a normal run).</summary>
     public SimSabotage Sabotage { get; init; }
 
+    /// <summary>Many more faults: frequent leader crashes and isolations, lossy links, agents cut again and again, crashing instances.</summary>
+    public static MasterSimOptions Harsh(int seed) => new()
+    {
+        Seed = seed,
+        RaftDropRate = 0.1,
+        LinkLossRate = 0.04,
+        LeaderCrashPerSecond = 0.04,
+        MasterIsolationPerSecond = 0.03,
+        AgentCutPerSecond = 0.08,
+        InstanceCrashPerSecond = 0.01,
+        DeploySeconds = 2,
+    };
+
     public override string ToString() =>
         $"seed={Seed} masters={Masters} agents={Agents} chaos={ChaosSeconds}s quiet={QuietSeconds}s raftDrop={RaftDropRate} linkLoss={LinkLossRate} " +
         $"leaderCrash={LeaderCrashPerSecond}/s isolation={MasterIsolationPerSecond}/s agentCut={AgentCutPerSecond}/s";

@@ -19,10 +19,12 @@ internal sealed class MasterSimStats
     public long Messages;
     public int TasksLaunched;
     public long? ConvergedAfterHealMs;
+    public int AppsAtEnd;
+    public int InstancesAtEnd;
 
     public override string ToString() =>
         $"leaderChanges={LeaderChanges} leaderCrashes={LeaderCrashes} (during deployment {LeaderCrashesDuringDeployment}) isolations={Isolations} " +
         $"agentCuts<unreachable={AgentCutsWithinUnreachable} >unreachable={AgentCutsBeyondUnreachable} >gone={AgentCutsBeyondGone} " +
         $"instanceCrashes={InstanceCrashes} deploys acked={DeploysAcknowledged} uncertain={DeploysUncertain} failedPasses={FailedPasses} " +
-        $"snapshotsInstalled={SnapshotsInstalled} commits={Commits} raftMessages={Messages} tasks={TasksLaunched} convergedAfterHeal={ConvergedAfterHealMs}ms";
+        $"snapshotsInstalled={SnapshotsInstalled} commits={Commits} raftMessages={Messages} tasks={TasksLaunched} convergedAfterHeal={ConvergedAfterHealMs}ms apps={AppsAtEnd} instances={InstancesAtEnd}";
 }

@@ -74,6 +74,11 @@ internal sealed partial class MasterSimulation
         }
         Stats.Messages = _raftSeq;
         Stats.TasksLaunched = _agents.Sum(a => a.Launched);
+        if (_masters.FirstOrDefault(m => m.IsLeader) is { } leader)
+        {
+            Stats.AppsAtEnd = leader.Service!.Apps().Count;
+            Stats.InstancesAtEnd = leader.Service.Apps().Sum(a => a.Instances);
+        }
     }
 
     /// <summary>One 100 ms tick: Raft ticks and messages, leadership changes, the agents' connections, and once a second the leader's loops.</summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -7,7 +8,7 @@ namespace MiniMesos.Tests.Master.Simulation;
 /// Seeded, fake-clock simulation of three masters (real MasterService + AppsService over the pure Raft nodes), four
 /// in-memory agents and rolling deployments under leader crashes, isolated masters, agents cut within and beyond the
 /// unreachable and gone timeouts, lost messages and crashing instances. Replay one seed with MINIMESOS_MASTER_SIM_SEED=n
-/// (MINIMESOS_MASTER_SIM_TRACE=1 prints every fault, deployment and connection).
+/// (MINIMESOS_MASTER_SIM_TRACE=1 prints every fault, deployment and connection); MINIMESOS_MASTER_SIM_SEEDS=from-to scans a range.
 /// </summary>
 public sealed class MasterSimulationTests(ITestOutputHelper output)
 {
@@ -19,12 +20,31 @@ public sealed class MasterSimulationTests(ITestOutputHelper output)
     [MemberData(nameof(Seeds))]
     public void AppsConvergeAndNothingIsLostSilently(int seed) => RunSeed(new MasterSimOptions { Seed = seed });
 
+    [Theory]
+    [MemberData(nameof(HarshSeeds))]
+    public void AppsConvergeUnderHarshFaults(int seed) => RunSeed(MasterSimOptions.Harsh(seed));
+
+    public static TheoryData<int> HarshSeeds() => new(Enumerable.Range(1001, 10));
+
     [Fact]
     public void ReplaySeedFromEnvironment()
     {
+        if (Environment.GetEnvironmentVariable("MINIMESOS_MASTER_SIM_SEEDS") is { } range && range.Split('-') is [var from, var to])
+        {
+            // A wider scan: every failing seed is reported, not only the first.
+            var failures = new List<string>();
+            for (var n = int.Parse(from, CultureInfo.InvariantCulture); n <= int.Parse(to, CultureInfo.InvariantCulture); n++)
+            {
+                var run = new MasterSimulation(Options(n));
+                run.Run();
+                if (run.Check() is { Count: > 0 } problems) failures.Add($"seed {n}: {string.Join("; ", problems.Take(3))}");
+            }
+            Assert.True(failures.Count == 0, string.Join("\n", failures));
+            return;
+        }
         var seed = int.TryParse(Environment.GetEnvironmentVariable(SeedVariable), out var s) ? s : 0;
         var trace = Environment.GetEnvironmentVariable("MINIMESOS_MASTER_SIM_TRACE") == "1";
-        RunSeed(new MasterSimOptions { Seed = seed, Trace = trace ? output.WriteLine : null });
+        RunSeed(Options(seed) with { Trace = trace ? output.WriteLine : null });
     }
 
     [Fact]
@@ -49,6 +69,10 @@ public sealed class MasterSimulationTests(ITestOutputHelper output)
         var problems = simulation.Check();
         Assert.Contains(problems, p => p.Contains(expected, StringComparison.Ordinal));
     }
+
+    /// <summary>A seed's options; MINIMESOS_MASTER_SIM_HARSH=1 picks <see cref="MasterSimOptions.Harsh"/>.</summary>
+    private static MasterSimOptions Options(int seed) =>
+        Environment.GetEnvironmentVariable("MINIMESOS_MASTER_SIM_HARSH") == "1" ? MasterSimOptions.Harsh(seed) : new MasterSimOptions { Seed = seed };
 
     private void RunSeed(MasterSimOptions options)
     {
