@@ -18,6 +18,8 @@ internal sealed record MasterSimOptions
     public double MasterIsolationPerSecond { get; init; } = 0.01;
     public double AgentCutPerSecond { get; init; } = 0.02;
     public double InstanceCrashPerSecond { get; init; } = 0.003;
+    /// <summary>An agent's host reboots (its tasks are lost) this often per second.</summary>
+    public double AgentRebootPerSecond { get; init; } = 0.005;
     /// <summary>A deployment (create, scale, new version, remove) this often on average.</summary>
     public int DeploySeconds { get; init; } = 4;
     public int SnapshotEvery { get; init; } = 40;
@@ -35,10 +37,11 @@ internal sealed record MasterSimOptions
         MasterIsolationPerSecond = 0.03,
         AgentCutPerSecond = 0.08,
         InstanceCrashPerSecond = 0.01,
+        AgentRebootPerSecond = 0.02,
         DeploySeconds = 2,
     };
 
     public override string ToString() =>
         $"seed={Seed} masters={Masters} agents={Agents} chaos={ChaosSeconds}s quiet={QuietSeconds}s raftDrop={RaftDropRate} linkLoss={LinkLossRate} " +
-        $"leaderCrash={LeaderCrashPerSecond}/s isolation={MasterIsolationPerSecond}/s agentCut={AgentCutPerSecond}/s";
+        $"leaderCrash={LeaderCrashPerSecond}/s isolation={MasterIsolationPerSecond}/s agentCut={AgentCutPerSecond}/s reboot={AgentRebootPerSecond}/s";
 }

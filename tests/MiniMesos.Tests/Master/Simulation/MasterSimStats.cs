@@ -11,6 +11,7 @@ internal sealed class MasterSimStats
     public int AgentCutsBeyondUnreachable;
     public int AgentCutsBeyondGone;
     public int InstanceCrashes;
+    public int AgentReboots;
     public int DeploysAcknowledged;
     public int DeploysUncertain;
     public int FailedPasses;
@@ -25,6 +26,6 @@ internal sealed class MasterSimStats
     public override string ToString() =>
         $"leaderChanges={LeaderChanges} leaderCrashes={LeaderCrashes} (during deployment {LeaderCrashesDuringDeployment}) isolations={Isolations} " +
         $"agentCuts<unreachable={AgentCutsWithinUnreachable} >unreachable={AgentCutsBeyondUnreachable} >gone={AgentCutsBeyondGone} " +
-        $"instanceCrashes={InstanceCrashes} deploys acked={DeploysAcknowledged} uncertain={DeploysUncertain} failedPasses={FailedPasses} " +
+        $"instanceCrashes={InstanceCrashes} agentReboots={AgentReboots} deploys acked={DeploysAcknowledged} uncertain={DeploysUncertain} failedPasses={FailedPasses} " +
         $"snapshotsInstalled={SnapshotsInstalled} commits={Commits} raftMessages={Messages} tasks={TasksLaunched} convergedAfterHeal={ConvergedAfterHealMs}ms apps={AppsAtEnd} instances={InstancesAtEnd}";
 }

@@ -57,6 +57,14 @@ internal sealed partial class MasterSimulation
         if (_random.NextDouble() < _o.MasterIsolationPerSecond) Isolate(_masters[_random.Next(_masters.Count)], 2_000 + _random.Next(6) * 1000);
         if (_random.NextDouble() < _o.AgentCutPerSecond)
             CutAgent(_agents[^1], _random.Next(3) switch { 0 => 2_000, 1 => 9_000, _ => 36_000 } + _random.Next(2000));
+        if (_random.NextDouble() < _o.AgentRebootPerSecond)
+        {
+            var rebooted = _agents[_random.Next(_agents.Count)];
+            Log($"{rebooted.Id} reboots");
+            Stats.AgentReboots++;
+            rebooted.Reboot();
+            rebooted.OfflineUntilMs = Math.Max(rebooted.OfflineUntilMs, NowMs + 2_000);
+        }
         foreach (var agent in _agents)
         {
             foreach (var task in agent.Running.ToList())

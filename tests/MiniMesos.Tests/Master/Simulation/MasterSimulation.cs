@@ -261,7 +261,7 @@ internal sealed partial class MasterSimulation
         if (message is not SimMessage.Update update) return;
         try
         {
-            Complete(service.StatusUpdateAsync(link.Agent.Id, update.TaskId, update.State, update.ExitCode, update.Signal, null, CancellationToken.None));
+            Complete(service.StatusUpdateAsync(link.Agent.Id, update.TaskId, update.State, update.ExitCode, update.Signal, update.Message, CancellationToken.None));
             // Acknowledged once committed, or when it can never apply: as ClusterListener does.
             link.ToAgent(new SimMessage.Ack(update.UpdateId));
         }

@@ -81,7 +81,7 @@ public sealed class MasterSimulationTests(ITestOutputHelper output)
         var problems = simulation.Check();
         output.WriteLine($"{options}\n{simulation.Stats}\ndigest {simulation.Digest()}");
         Assert.True(problems.Count == 0,
-            $"{options}: {string.Join("; ", problems.Take(10))}\nreplay: {SeedVariable}={options.Seed} MINIMESOS_MASTER_SIM_TRACE=1 dotnet test --filter FullyQualifiedName~MasterSimulationTests.ReplaySeedFromEnvironment");
+            $"{options}: {string.Join("; ", problems.Take(10))}\nreplay: {SeedVariable}={options.Seed}{(options with { Trace = null } == MasterSimOptions.Harsh(options.Seed) ? " MINIMESOS_MASTER_SIM_HARSH=1" : "")} MINIMESOS_MASTER_SIM_TRACE=1 dotnet test --filter FullyQualifiedName~MasterSimulationTests.ReplaySeedFromEnvironment");
         // Not vacuous: the scripted faults happened and the apps did real work.
         var stats = simulation.Stats;
         Assert.True(stats.LeaderCrashes > 0 && stats.LeaderChanges > 1, stats.ToString());

@@ -57,16 +57,26 @@ internal sealed class SimAgent(string id, Resources total)
     /// <summary>The task's process exits on its own (an app instance crashing).</summary>
     public void Crash(string taskId) => Change(taskId, TaskState.Failed, 1, null);
 
+    /// <summary>
+    /// The host reboots: every running task is gone and reported TASK_LOST with the reason, as AgentService.Recover
+    /// does for tasks it cannot find again; the connection breaks.
+    /// </summary>
+    public void Reboot()
+    {
+        Link?.Break($"{id} rebooted");
+        foreach (var task in Running.ToList()) Change(task, TaskState.Lost, null, null, "the host rebooted while the task ran");
+    }
+
     /// <summary>Sends every unacknowledged update on the current connection (heartbeat or new connection).</summary>
     public void ResendUpdates()
     {
         foreach (var update in Unacknowledged) Link?.ToMaster(update);
     }
 
-    private void Change(string taskId, TaskState state, int? exitCode, int? signal)
+    private void Change(string taskId, TaskState state, int? exitCode, int? signal, string? message = null)
     {
         Sandboxes[taskId] = (state, false);
-        var update = new SimMessage.Update($"{id}-u{++_nextUpdate}", taskId, state, exitCode, signal);
+        var update = new SimMessage.Update($"{id}-u{++_nextUpdate}", taskId, state, exitCode, signal, message);
         Unacknowledged.Add(update);
         Link?.ToMaster(update);
     }

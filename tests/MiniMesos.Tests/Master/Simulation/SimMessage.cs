@@ -9,7 +9,7 @@ internal abstract record SimMessage
 
     public sealed record Kill(string TaskId) : SimMessage;
 
-    public sealed record Update(string UpdateId, string TaskId, TaskState State, int? ExitCode, int? Signal) : SimMessage;
+    public sealed record Update(string UpdateId, string TaskId, TaskState State, int? ExitCode, int? Signal, string? Message = null) : SimMessage;
 
     public sealed record Ack(string UpdateId) : SimMessage;
 
