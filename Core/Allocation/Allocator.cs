@@ -39,6 +39,9 @@ internal sealed class Allocator(AllocatorOptions? options = null)
     /// <summary>The role's weighted dominant share among roles.</summary>
     public double RoleShare(string role) => _roles.Share(role);
 
+    /// <summary>The role's weight, or null for a role the allocator does not know yet.</summary>
+    public double? RoleWeight(string role) => _roles.Contains(role) ? _roles.WeightOf(role) : null;
+
     /// <summary>Sets a role's weight (default 1); a role with weight 2 is entitled to twice the share.</summary>
     public void SetRoleWeight(string role, double weight)
     {

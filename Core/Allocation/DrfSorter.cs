@@ -53,6 +53,8 @@ internal sealed class DrfSorter
 
     public Resources AllocationOf(string client) => _clients[client].Allocated;
 
+    public double WeightOf(string client) => _clients[client].Weight;
+
     /// <summary>max over resources of allocated/total, divided by the client's weight.</summary>
     public double Share(string client)
     {

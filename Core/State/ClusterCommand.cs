@@ -54,3 +54,6 @@ internal sealed record RemoveJob(long AtMs, string JobId) : ClusterCommand(AtMs)
 /// due): committed BEFORE the attempt's task is launched, so a new leader knows which attempt is in flight.
 /// </summary>
 internal sealed record PutJobState(long AtMs, Frameworks.Jobs.JobState State) : ClusterCommand(AtMs);
+
+/// <summary>Sets a role's weight for the offer allocator's fairness between roles (1 is the default).</summary>
+internal sealed record PutRoleWeight(long AtMs, string Role, double Weight) : ClusterCommand(AtMs);

@@ -35,6 +35,12 @@ internal static class AgentCli
             Console.WriteLine($"agent {agent.Id}: {agent.State}");
             return ExitCodes.Success;
         }
+        throw Refused(status, text);
+    }
+
+    /// <summary>The API's refusal as a CLI failure: its error message; a 400 (bad input) is a usage error.</summary>
+    internal static CliException Refused(int status, string text)
+    {
         string message;
         try
         {
@@ -44,6 +50,6 @@ internal static class AgentCli
         {
             message = text;
         }
-        throw new CliException(message, status == 400 ? ExitCodes.UsageError : ExitCodes.RuntimeError);
+        return new CliException(message, status == 400 ? ExitCodes.UsageError : ExitCodes.RuntimeError);
     }
 }

@@ -20,6 +20,7 @@ internal static class CommandLine
         root.Subcommands.Add(EventsCli.Command());
         root.Subcommands.Add(AppCli.Command());
         root.Subcommands.Add(FrameworkCli.Command());
+        root.Subcommands.Add(RoleCli.Command());
         root.Subcommands.Add(JobCli.Command());
         root.Subcommands.Add(CompletionCli.Command(root));
         var version = new Command("version", "Print the version and exit.");

@@ -69,6 +69,7 @@ internal static class AgentEndpoints
 
     private static IResult NoSuchAgent(string id) => ApiResults.Error(StatusCodes.Status404NotFound, $"no agent '{id}'");
 
-    private static ApiError Invalid(string field, string reason) =>
+    /// <summary>A 400 body for bad input: the field at fault ("" for the body itself) and why.</summary>
+    internal static ApiError Invalid(string field, string reason) =>
         new($"invalid request: {(field.Length == 0 ? "body" : field)}: {reason}", field, reason);
 }

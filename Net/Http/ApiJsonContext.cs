@@ -21,6 +21,8 @@ namespace MiniMesos.Net.Http;
 [JsonSerializable(typeof(HealthView))]
 [JsonSerializable(typeof(ApiError))]
 [JsonSerializable(typeof(TaskSubmitRequest))]
+[JsonSerializable(typeof(RoleList))]
+[JsonSerializable(typeof(RoleView))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext
 {
     /// <summary>

@@ -37,6 +37,7 @@ internal static class ApiServer
         app.MapGet("/v1/status", () => ApiResults.Json(StatusEndpoint.View(context), ApiJsonContext.Api.StatusView));
         AgentEndpoints.Map(app, context.Master);
         app.MapGet("/v1/frameworks", () => ApiResults.Json(context.Master.FrameworkViews(), ApiJsonContext.Api.FrameworkList));
+        RoleEndpoints.Map(app, context.Master);
         app.MapGet("/v1/events", (HttpContext http) => EventsEndpoint.StreamAsync(context.Master, http));
         TaskEndpoints.Map(app, context.Master);
         MasterEndpoints.Map(app, context);

@@ -21,6 +21,7 @@ internal sealed partial class MasterService
         lock (_gate)
         {
             var feed = Feed();
+            ApplyRoleWeightsLocked(feed.Allocator);
             var rescinds = feed.Sync(_state, _channels.Keys.ToHashSet(StringComparer.Ordinal), now).ToList();
             foreach (var f in _state.Frameworks.Values)
             {

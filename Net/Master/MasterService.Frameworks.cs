@@ -31,8 +31,7 @@ internal sealed partial class MasterService
     {
         static FwError Bad(string field, string reason) => new("subscribe", field, reason);
         if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > 256) return (null, Bad("name", "must be 1..256 characters"));
-        if (string.IsNullOrWhiteSpace(request.Role) || request.Role.Length > 64 || request.Role.Any(char.IsWhiteSpace))
-            return (null, Bad("role", "must be 1..64 characters without spaces ('*' is the default role)"));
+        if (RoleRules.RoleProblem(request.Role) is { } badRole) return (null, Bad("role", badRole));
         if (!double.IsFinite(request.FailoverTimeoutSeconds) || request.FailoverTimeoutSeconds < 0 || request.FailoverTimeoutSeconds > 365 * 86400)
             return (null, Bad("failover_timeout", "must be a number of seconds from 0 to one year"));
         var id = string.IsNullOrEmpty(request.FrameworkId) ? $"fw-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}" : request.FrameworkId;
@@ -215,7 +214,7 @@ internal sealed partial class MasterService
         return runtime;
     }
 
-    private AllocatorFeed Feed() => _feed ??= new AllocatorFeed(new Allocator(new AllocatorOptions(OfferIdPrefix: $"{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}-o")));
+    private AllocatorFeed Feed() => _feed ??= WithRoleWeights(new AllocatorFeed(new Allocator(new AllocatorOptions(OfferIdPrefix: $"{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}-o"))));
 
     private static FwUpdate UpdateOf(string uuid, TaskRecord t) => new(uuid, t.Id, t.State.ToWire(), t.AgentId, t.ExitCode, t.Message);
 }

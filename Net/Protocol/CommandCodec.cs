@@ -32,6 +32,7 @@ internal static class CommandCodec
         PutJob = 8,
         RemoveJob = 9,
         PutJobState = 10,
+        PutRoleWeight = 23,
     }
 
     public static byte[] Encode(ClusterCommand command)
@@ -55,6 +56,7 @@ internal static class CommandCodec
             PutJob => Tag.PutJob,
             RemoveJob => Tag.RemoveJob,
             PutJobState => Tag.PutJobState,
+            PutRoleWeight => Tag.PutRoleWeight,
             _ => throw new ArgumentException($"no tag for {command.GetType().Name}", nameof(command)),
         };
         buffer.Write([(byte)tag, Version]);
@@ -155,6 +157,12 @@ internal static class CommandCodec
             case RegisterFramework or RemoveFramework or LinkTask:
                 FrameworkCommandCodec.Write(ref w, command);
                 break;
+            case PutRoleWeight c:
+                w.WriteArrayHeader(3);
+                w.WriteInt64(c.AtMs);
+                w.WriteString(c.Role);
+                w.WriteDouble(c.Weight);
+                break;
         }
         return buffer.WrittenSpan.ToArray();
     }
@@ -188,8 +196,10 @@ internal static class CommandCodec
                 Tag.PutJob when fields == 2 => new PutJob(r.ReadInt64(), JobCodec.ReadSpec(ref r)),
                 Tag.RemoveJob when fields == 2 => new RemoveJob(r.ReadInt64(), MessagePackFields.RequiredString(ref r, "command")),
                 Tag.PutJobState when fields == 2 => new PutJobState(r.ReadInt64(), JobCodec.ReadState(ref r)),
+                Tag.PutRoleWeight when fields == 3 => new PutRoleWeight(r.ReadInt64(), MessagePackFields.RequiredString(ref r, "command"), r.ReadDouble()),
                 Tag.AddAgent or Tag.RemoveAgent or Tag.SubmitTask or Tag.AssignTask or Tag.UpdateTaskStatus or Tag.PutApp or Tag.RemoveApp
-                    or Tag.MarkAgentUnreachable or Tag.RemoveAgentGone or Tag.SetAgentDrain or Tag.PutJob or Tag.RemoveJob or Tag.PutJobState =>
+                    or Tag.MarkAgentUnreachable or Tag.RemoveAgentGone or Tag.SetAgentDrain or Tag.PutJob or Tag.RemoveJob or Tag.PutJobState
+                    or Tag.PutRoleWeight =>
                     throw new ProtocolException($"command {tag} has {fields} fields"),
                 _ => throw new ProtocolException($"unknown command tag {entry[0]}: written by a newer master? upgrade this one"),
             };

@@ -15,10 +15,12 @@ namespace MiniMesos.Net.Protocol;
 /// per agent that is unreachable or draining, <see cref="AgentHealthSection"/>). Versions 1 ([agents, tasks]) and 2
 /// ([agents, tasks, apps]) are still read. Agents may append their port range and tasks [ports, user, network]
 /// (IsolationFieldsCodec); records without them are read. Version 3 also has a jobs section: [[spec, run state], ...].
+/// Version 4 appends the role weights section (<see cref="RoleWeightSection"/>); version 3 is still read (no weights).
 /// </summary>
 internal static class StateSnapshotCodec
 {
-    private const byte Version = 3;
+    private const byte Version = 4;
+    private const byte Version3 = 3;
     private const byte Version2 = 2;
     private const byte Version1 = 1;
 
@@ -27,7 +29,7 @@ internal static class StateSnapshotCodec
         var buffer = new ArrayBufferWriter<byte>(4096);
         buffer.Write([Version]);
         var w = new MessagePackWriter(buffer);
-        w.WriteArrayHeader(6);
+        w.WriteArrayHeader(7);
         w.WriteArrayHeader(state.Agents.Count);
         foreach (var a in state.Agents.Values.OrderBy(a => a.Id, StringComparer.Ordinal))
         {
@@ -80,20 +82,22 @@ internal static class StateSnapshotCodec
             JobCodec.WriteSpec(ref w, job.Spec);
             JobCodec.WriteState(ref w, job.State);
         }
+        RoleWeightSection.Write(ref w, state);
         return buffer.WrittenSpan.ToArray();
     }
 
     public static void Restore(ClusterState state, ReadOnlySpan<byte> snapshot)
     {
-        if (snapshot.Length == 0 || snapshot[0] is not (Version or Version2 or Version1))
+        if (snapshot.Length == 0 || snapshot[0] is not (Version or Version3 or Version2 or Version1))
             throw new ProtocolException($"state snapshot format {(snapshot.Length == 0 ? "(empty)" : snapshot[0])} is not {Version1} to {Version}: upgrade this master");
-        var sections = snapshot[0] switch { Version => 6, Version2 => 3, _ => 2 };
+        var sections = snapshot[0] switch { Version => 7, Version3 => 6, Version2 => 3, _ => 2 };
         try
         {
             var r = new MessagePackReader(snapshot[1..]);
             if (r.ReadArrayHeader() != sections)
                 throw new ProtocolException(sections switch
                 {
+                    7 => "state snapshot: expected [agents, tasks, apps, frameworks, agent health, jobs, role weights]",
                     6 => "state snapshot: expected [agents, tasks, apps, frameworks, agent health, jobs]",
                     3 => "state snapshot: expected [agents, tasks, apps]",
                     _ => "state snapshot: expected [agents, tasks]",
@@ -132,10 +136,10 @@ internal static class StateSnapshotCodec
             {
                 for (var n = r.ReadArrayHeader(); n > 0; n--) apps.Add(AppSpecCodec.Read(ref r));
             }
-            var frameworks = sections == 6 ? FrameworkCommandCodec.ReadSection(ref r) : ([], []);
-            var health = sections == 6 ? AgentHealthSection.Read(ref r) : new List<(string, long?, long?)>();
+            var frameworks = sections >= 6 ? FrameworkCommandCodec.ReadSection(ref r) : ([], []);
+            var health = sections >= 6 ? AgentHealthSection.Read(ref r) : new List<(string, long?, long?)>();
             var jobs = new List<(JobSpec, JobState)>();
-            if (sections == 6)
+            if (sections >= 6)
             {
                 for (var n = r.ReadArrayHeader(); n > 0; n--)
                 {
@@ -143,9 +147,11 @@ internal static class StateSnapshotCodec
                     jobs.Add((JobCodec.ReadSpec(ref r), JobCodec.ReadState(ref r)));
                 }
             }
+            var roleWeights = sections == 7 ? RoleWeightSection.Read(ref r) : [];
             state.Restore(agents, tasks, apps, jobs);
             state.RestoreFrameworks(frameworks.Frameworks, frameworks.Links);
             state.RestoreAgentHealth(health);
+            state.RestoreRoleWeights(roleWeights);
         }
         catch (MessagePackException e)
         {

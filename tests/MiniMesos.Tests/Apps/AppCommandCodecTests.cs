@@ -59,7 +59,7 @@ public sealed class AppCommandCodecTests
         state.Apply(new SubmitTask(3, "web.1", new TaskSpec("web.1", ["sh"], new Dictionary<string, string>(), new Resources(1, 32), "/web/api", "v1")));
         state.Apply(new SubmitTask(4, "t.1", new TaskSpec("t", ["true"], new Dictionary<string, string>(), new Resources(1, 32))));
         var bytes = StateSnapshotCodec.Encode(state);
-        Assert.Equal(3, bytes[0]); // format 3 added the frameworks section
+        Assert.Equal(4, bytes[0]); // format 3 added the frameworks section, 4 the role weights
         var copy = new ClusterState();
         StateSnapshotCodec.Restore(copy, bytes);
         Assert.Equal(Full.Version, copy.Apps["/web/api"].Version);

@@ -22,6 +22,7 @@ public sealed partial class MultiMasterTests : IAsyncLifetime
     private readonly CancellationTokenSource _agentStop = new();
     private LineLoggerProvider _logs = null!;
     private Task _agent = Task.CompletedTask;
+    private readonly List<Task> _extraAgents = [];
 
     public async Task InitializeAsync()
     {
@@ -42,6 +43,7 @@ public sealed partial class MultiMasterTests : IAsyncLifetime
         await _agentStop.CancelAsync();
         foreach (var master in _masters) await master.StopAsync();
         await _agent.WaitAsync(Patience);
+        await Task.WhenAll(_extraAgents).WaitAsync(Patience);
         _logs.Dispose();
         Directory.Delete(_dir, recursive: true);
     }

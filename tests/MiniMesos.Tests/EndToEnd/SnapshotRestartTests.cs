@@ -49,6 +49,39 @@ public sealed class SnapshotRestartTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task RoleWeightsInTheSnapshotSurviveARestart()
+    {
+        var weights = Enumerable.Range(1, 6).ToDictionary(i => $"team{i}", i => i * 1.5);
+        await using (var master = await StartAsync())
+        {
+            foreach (var (role, weight) in weights)
+            {
+                var (status, body) = await master.Client.SendAsync(HttpMethod.Put, $"/v1/roles/{role}",
+                    string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{{\"weight\":{weight}}}"), CancellationToken.None);
+                Assert.True(status == 200, body);
+            }
+        }
+        await using var restarted = await StartAsync();
+        var deadline = DateTime.UtcNow + Patience;
+        Dictionary<string, double> known = [];
+        while (DateTime.UtcNow < deadline && known.Count < weights.Count)
+        {
+            try
+            {
+                var list = System.Text.Json.JsonSerializer.Deserialize(await restarted.Client.GetJsonAsync("/v1/roles", CancellationToken.None),
+                    ApiJsonContext.Api.RoleList)!;
+                known = list.Roles.Where(r => r.Name != "*").ToDictionary(r => r.Name, r => r.Weight);
+            }
+            catch (Net.Cli.CliException)
+            {
+                // Not leading yet.
+            }
+            if (known.Count < weights.Count) await Task.Delay(100);
+        }
+        Assert.Equal(weights, known);
+    }
+
     private async Task<RunningMaster> StartAsync()
     {
         var stop = new CancellationTokenSource();

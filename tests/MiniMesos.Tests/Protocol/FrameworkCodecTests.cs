@@ -106,11 +106,11 @@ public sealed class FrameworkCodecTests
     {
         var state = new ClusterState();
         state.Apply(new AddAgent(1, new AgentRecord("a1", "pi1", new Resources(2, 1024, 0), new Dictionary<string, string>(), 1)));
-        var v3 = StateSnapshotCodec.Encode(state);
-        Assert.Equal([0x92, 0x90, 0x80, 0x90, 0x90], v3[^5..]); // [frameworks: [], links: {}], agent health: [], jobs: []
-        var v2 = v3[..^5];
+        var v4 = StateSnapshotCodec.Encode(state);
+        Assert.Equal([0x92, 0x90, 0x80, 0x90, 0x90, 0x90], v4[^6..]); // [frameworks: [], links: {}], agent health: [], jobs: [], role weights: []
+        var v2 = v4[..^6];
         v2[0] = 2;
-        Assert.Equal(0x96, v2[1]);
+        Assert.Equal(0x97, v2[1]);
         v2[1] = 0x93;
         var restored = new ClusterState();
         restored.RestoreFrameworks([new FrameworkRecord("stale", "x", "*", 1, 1)], []);

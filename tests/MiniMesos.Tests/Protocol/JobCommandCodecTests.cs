@@ -92,7 +92,7 @@ public sealed class JobCommandCodecTests
         state.Apply(new PutJob(2, Full));
         state.Apply(new PutJobState(3, Busy));
         var bytes = StateSnapshotCodec.Encode(state);
-        Assert.Equal(3, bytes[0]);
+        Assert.Equal(4, bytes[0]);
         var copy = new ClusterState();
         StateSnapshotCodec.Restore(copy, bytes);
         Assert.Equal(Busy.Runs, copy.Jobs["backup"].State.Runs);
@@ -102,10 +102,10 @@ public sealed class JobCommandCodecTests
         // A version-2 snapshot is [agents, tasks, apps]: the same bytes without the frameworks, agent health and jobs sections.
         var noJobs = new ClusterState();
         noJobs.Apply(new AddAgent(1, new AgentRecord("a1", "pi1", new Resources(2, 512), new Dictionary<string, string>(), 1)));
-        var v3 = StateSnapshotCodec.Encode(noJobs);
-        Assert.Equal([0x96], v3[1..2]);
-        Assert.Equal([0x92, 0x90, 0x80, 0x90, 0x90], v3[^5..]);
-        var v2 = v3[..^5];
+        var v4 = StateSnapshotCodec.Encode(noJobs);
+        Assert.Equal([0x97], v4[1..2]);
+        Assert.Equal([0x92, 0x90, 0x80, 0x90, 0x90, 0x90], v4[^6..]);
+        var v2 = v4[..^6];
         v2[0] = 2;
         v2[1] = 0x93;
         var old = new ClusterState();

@@ -171,7 +171,7 @@ public sealed class AgentHealthTests
         Assert.True(state.Apply(new MarkAgentUnreachable(20, "a1", "silent")));
         Assert.True(state.Apply(new SetAgentDrain(21, "a2", true, 1500)));
         var snapshot = StateSnapshotCodec.Encode(state);
-        Assert.Equal(3, snapshot[0]);
+        Assert.Equal(4, snapshot[0]);
         var copy = new ClusterState();
         StateSnapshotCodec.Restore(copy, snapshot);
         Assert.Equal(20, copy.UnreachableSince["a1"]);

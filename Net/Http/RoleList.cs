@@ -1,0 +1,3 @@
+namespace MiniMesos.Net.Http;
+
+internal sealed record RoleList(IReadOnlyList<RoleView> Roles);

@@ -1,0 +1,17 @@
+namespace MiniMesos.Tests.Master.Simulation;
+
+/// <summary>The simulation's clock: time moves only when the simulation advances it (no timers are ever created).</summary>
+internal sealed class SimClock : TimeProvider
+{
+    /// <summary>An arbitrary fixed start, so ids and timestamps of a replayed seed are identical.</summary>
+    private static readonly DateTimeOffset Start = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    public long NowMs { get; private set; }
+
+    public void Advance(long ms) => NowMs += ms;
+
+    public override DateTimeOffset GetUtcNow() => Start.AddMilliseconds(NowMs);
+
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+        throw new InvalidOperationException("the simulation has no timers: everything is driven by its loop");
+}
