@@ -54,3 +54,10 @@ internal sealed record RemoveJob(long AtMs, string JobId) : ClusterCommand(AtMs)
 /// due): committed BEFORE the attempt's task is launched, so a new leader knows which attempt is in flight.
 /// </summary>
 internal sealed record PutJobState(long AtMs, Frameworks.Jobs.JobState State) : ClusterCommand(AtMs);
+
+/// <summary>
+/// Several placed tasks in one log entry (what SubmitTask, LinkTask and AssignTask do for one). Applying it checks
+/// each launch against the state as applied (see ClusterState.Launches) and skips one that no longer fits, the same
+/// way on every master.
+/// </summary>
+internal sealed record LaunchTasks(long AtMs, IReadOnlyList<PlacedLaunch> Launches) : ClusterCommand(AtMs);

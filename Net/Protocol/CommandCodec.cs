@@ -32,6 +32,7 @@ internal static class CommandCodec
         PutJob = 8,
         RemoveJob = 9,
         PutJobState = 10,
+        LaunchTasks = 20,
     }
 
     public static byte[] Encode(ClusterCommand command)
@@ -55,6 +56,7 @@ internal static class CommandCodec
             PutJob => Tag.PutJob,
             RemoveJob => Tag.RemoveJob,
             PutJobState => Tag.PutJobState,
+            LaunchTasks => Tag.LaunchTasks,
             _ => throw new ArgumentException($"no tag for {command.GetType().Name}", nameof(command)),
         };
         buffer.Write([(byte)tag, Version]);
@@ -91,26 +93,7 @@ internal static class CommandCodec
                 w.WriteInt64(c.GraceMs);
                 break;
             case SubmitTask c:
-                // An app's instance adds [appId, appVersion]; a one-shot task keeps the original 8 fields;
-                // ports/user/network add an 11th field (after appId, appVersion, which may then be nil).
-                var extended = c.Spec.HasIsolationFields;
-                var linked = c.Spec.AppId is not null || extended;
-                w.WriteArrayHeader(extended ? 11 : linked ? 10 : 8);
-                w.WriteInt64(c.AtMs);
-                w.WriteString(c.TaskId);
-                w.WriteString(c.Spec.Name);
-                w.WriteArrayHeader(c.Spec.Argv.Count);
-                foreach (var arg in c.Spec.Argv) w.WriteString(arg);
-                MessagePackFields.WriteStringMap(ref w, c.Spec.Env);
-                w.WriteDouble(c.Spec.Resources.Cpus);
-                w.WriteInt64(c.Spec.Resources.MemMb);
-                w.WriteInt64(c.Spec.Resources.DiskMb);
-                if (linked)
-                {
-                    w.WriteString(c.Spec.AppId);
-                    w.WriteString(c.Spec.AppVersion);
-                }
-                if (extended) IsolationFieldsCodec.WriteTask(ref w, c.Spec);
+                WriteSubmit(ref w, c);
                 break;
             case PutApp c:
                 w.WriteArrayHeader(2);
@@ -155,6 +138,9 @@ internal static class CommandCodec
             case RegisterFramework or RemoveFramework or LinkTask:
                 FrameworkCommandCodec.Write(ref w, command);
                 break;
+            case LaunchTasks c:
+                LaunchTasksCodec.Write(ref w, c);
+                break;
         }
         return buffer.WrittenSpan.ToArray();
     }
@@ -188,6 +174,7 @@ internal static class CommandCodec
                 Tag.PutJob when fields == 2 => new PutJob(r.ReadInt64(), JobCodec.ReadSpec(ref r)),
                 Tag.RemoveJob when fields == 2 => new RemoveJob(r.ReadInt64(), MessagePackFields.RequiredString(ref r, "command")),
                 Tag.PutJobState when fields == 2 => new PutJobState(r.ReadInt64(), JobCodec.ReadState(ref r)),
+                Tag.LaunchTasks => LaunchTasksCodec.Read(ref r, fields),
                 Tag.AddAgent or Tag.RemoveAgent or Tag.SubmitTask or Tag.AssignTask or Tag.UpdateTaskStatus or Tag.PutApp or Tag.RemoveApp
                     or Tag.MarkAgentUnreachable or Tag.RemoveAgentGone or Tag.SetAgentDrain or Tag.PutJob or Tag.RemoveJob or Tag.PutJobState =>
                     throw new ProtocolException($"command {tag} has {fields} fields"),
@@ -210,6 +197,31 @@ internal static class CommandCodec
         w.WriteString(reason);
     }
 
+    /// <summary>A SubmitTask's fields; also each launch's task inside a LaunchTasks entry (see <see cref="LaunchTasksCodec"/>).</summary>
+    internal static void WriteSubmit(ref MessagePackWriter w, SubmitTask c)
+    {
+        // An app's instance adds [appId, appVersion]; a one-shot task keeps the original 8 fields;
+        // ports/user/network add an 11th field (after appId, appVersion, which may then be nil).
+        var extended = c.Spec.HasIsolationFields;
+        var linked = c.Spec.AppId is not null || extended;
+        w.WriteArrayHeader(extended ? 11 : linked ? 10 : 8);
+        w.WriteInt64(c.AtMs);
+        w.WriteString(c.TaskId);
+        w.WriteString(c.Spec.Name);
+        w.WriteArrayHeader(c.Spec.Argv.Count);
+        foreach (var arg in c.Spec.Argv) w.WriteString(arg);
+        MessagePackFields.WriteStringMap(ref w, c.Spec.Env);
+        w.WriteDouble(c.Spec.Resources.Cpus);
+        w.WriteInt64(c.Spec.Resources.MemMb);
+        w.WriteInt64(c.Spec.Resources.DiskMb);
+        if (linked)
+        {
+            w.WriteString(c.Spec.AppId);
+            w.WriteString(c.Spec.AppVersion);
+        }
+        if (extended) IsolationFieldsCodec.WriteTask(ref w, c.Spec);
+    }
+
     private static AddAgent ReadAddAgent(ref MessagePackReader r, bool withPorts)
     {
         var at = r.ReadInt64();
@@ -222,7 +234,7 @@ internal static class CommandCodec
         return new AddAgent(at, new AgentRecord(id, hostname, total, attributes, registeredAt, ports));
     }
 
-    private static SubmitTask ReadSubmit(ref MessagePackReader r, int fields)
+    internal static SubmitTask ReadSubmit(ref MessagePackReader r, int fields)
     {
         var at = r.ReadInt64();
         var id = MessagePackFields.RequiredString(ref r, "command");
