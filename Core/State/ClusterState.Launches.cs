@@ -47,9 +47,9 @@ internal sealed partial class ClusterState
         if (!free.Contains(launch.Spec.Resources)) return $"agent {launch.AgentId} has {free} free, the task needs {launch.Spec.Resources}";
         var pending = new TaskRecord(launch.TaskId, launch.Spec, TaskState.Staging, null, 0, 0);
         if (PlacedSpec(pending, agent) is not { } spec) return $"agent {launch.AgentId} has fewer than {launch.Spec.Ports} free ports";
-        var wanted = PortRanges.Of(TaskPorts.UsedBy(spec));
-        var freePorts = FreePorts(agent);
-        if (!freePorts.Contains(wanted)) return $"ports {wanted.Subtract(freePorts)} of agent {launch.AgentId} are taken";
+        var wanted = TaskPorts.UsedBy(spec).ToList();
+        if (!PortsFree(agent, wanted))
+            return $"ports {PortRanges.Of(wanted).Subtract(FreePorts(agent))} of agent {launch.AgentId} are taken or outside its range";
         placed = spec;
         return null;
     }
