@@ -61,3 +61,6 @@ internal sealed record PutJobState(long AtMs, Frameworks.Jobs.JobState State) : 
 /// way on every master.
 /// </summary>
 internal sealed record LaunchTasks(long AtMs, IReadOnlyList<PlacedLaunch> Launches) : ClusterCommand(AtMs);
+
+/// <summary>Several agents' status updates committed in one log entry, applied one after the other as UpdateTaskStatus would be.</summary>
+internal sealed record UpdateTaskStatuses(long AtMs, IReadOnlyList<UpdateTaskStatus> Updates) : ClusterCommand(AtMs);

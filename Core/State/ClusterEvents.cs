@@ -12,6 +12,7 @@ internal static class ClusterEvents
         AssignTask c => new List<TaskRecord?> { state.Tasks.GetValueOrDefault(c.TaskId) },
         UpdateTaskStatus c => new List<TaskRecord?> { state.Tasks.GetValueOrDefault(c.TaskId) },
         LaunchTasks c => c.Launches.Select(l => state.Tasks.GetValueOrDefault(l.TaskId)).ToList(),
+        UpdateTaskStatuses c => c.Updates.Select(u => state.Tasks.GetValueOrDefault(u.TaskId)).ToList(),
         RemoveAgent c => state.Tasks.Values.Where(t => t.AgentId == c.AgentId).ToList<TaskRecord?>(),
         MarkAgentUnreachable c => state.Tasks.Values.Where(t => t.AgentId == c.AgentId).ToList<TaskRecord?>(),
         RemoveAgentGone c => state.Tasks.Values.Where(t => t.AgentId == c.AgentId).ToList<TaskRecord?>(),
@@ -46,6 +47,7 @@ internal static class ClusterEvents
             AssignTask c => [c.TaskId],
             UpdateTaskStatus c => [c.TaskId],
             LaunchTasks c => c.Launches.Select(l => l.TaskId).ToList(),
+            UpdateTaskStatuses c => c.Updates.Select(u => u.TaskId).Distinct(StringComparer.Ordinal).ToList(),
             RemoveAgent or MarkAgentUnreachable or RemoveAgentGone => before.Where(t => t is not null).Select(t => t!.Id).ToList(),
             _ => new List<string>(),
         };

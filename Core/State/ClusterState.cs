@@ -51,6 +51,10 @@ internal sealed partial class ClusterState
                 return ApplyStatus(c);
             case LaunchTasks c:
                 return ApplyLaunches(c);
+            case UpdateTaskStatuses c:
+                var changed = false;
+                foreach (var update in c.Updates) changed |= ApplyStatus(update);
+                return changed;
             case PutApp c:
                 _apps[c.App.Id] = c.App;
                 return true;

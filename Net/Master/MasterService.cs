@@ -177,7 +177,7 @@ internal sealed partial class MasterService(TimeProvider time, ILogger logger) :
             if (!UpdateApplies(agentId, taskId)) return false;
         }
         message = KillMessage(taskId, state, message);
-        await ProposeAsync(new UpdateTaskStatus(Now(), taskId, state, exitCode, signal, message), cancellationToken).ConfigureAwait(false);
+        await CommitStatusAsync(new UpdateTaskStatus(Now(), taskId, state, exitCode, signal, message), cancellationToken).ConfigureAwait(false);
         logger.LogInformation("task {Task} is {State}{Detail}", taskId, state.ToWire(),
             exitCode is { } c ? $" (exit code {c})" : signal is { } s ? $" (signal {s})" : "");
         if (state.IsTerminal()) Kick();

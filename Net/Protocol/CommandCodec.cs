@@ -33,6 +33,7 @@ internal static class CommandCodec
         RemoveJob = 9,
         PutJobState = 10,
         LaunchTasks = 20,
+        UpdateTaskStatuses = 21,
     }
 
     public static byte[] Encode(ClusterCommand command)
@@ -57,6 +58,7 @@ internal static class CommandCodec
             RemoveJob => Tag.RemoveJob,
             PutJobState => Tag.PutJobState,
             LaunchTasks => Tag.LaunchTasks,
+            UpdateTaskStatuses => Tag.UpdateTaskStatuses,
             _ => throw new ArgumentException($"no tag for {command.GetType().Name}", nameof(command)),
         };
         buffer.Write([(byte)tag, Version]);
@@ -127,13 +129,13 @@ internal static class CommandCodec
                 w.WriteString(c.AgentId);
                 break;
             case UpdateTaskStatus c:
-                w.WriteArrayHeader(6);
+                WriteStatus(ref w, c);
+                break;
+            case UpdateTaskStatuses c:
+                w.WriteArrayHeader(2);
                 w.WriteInt64(c.AtMs);
-                w.WriteString(c.TaskId);
-                w.WriteInt64((int)c.State);
-                MessagePackFields.WriteOptionalInt(ref w, c.ExitCode);
-                MessagePackFields.WriteOptionalInt(ref w, c.Signal);
-                w.WriteString(c.Message);
+                w.WriteArrayHeader(c.Updates.Count);
+                foreach (var update in c.Updates) WriteStatus(ref w, update);
                 break;
             case RegisterFramework or RemoveFramework or LinkTask:
                 FrameworkCommandCodec.Write(ref w, command);
@@ -161,8 +163,8 @@ internal static class CommandCodec
                 Tag.RemoveAgent when fields == 3 => new RemoveAgent(r.ReadInt64(), MessagePackFields.RequiredString(ref r, "command"), MessagePackFields.RequiredString(ref r, "command")),
                 Tag.SubmitTask when fields is 8 or 10 or 11 => ReadSubmit(ref r, fields),
                 Tag.AssignTask when fields == 3 => new AssignTask(r.ReadInt64(), MessagePackFields.RequiredString(ref r, "command"), MessagePackFields.RequiredString(ref r, "command")),
-                Tag.UpdateTaskStatus when fields == 6 => new UpdateTaskStatus(r.ReadInt64(), MessagePackFields.RequiredString(ref r, "command"), State(r.ReadInt64()),
-                    MessagePackFields.ReadOptionalInt(ref r), MessagePackFields.ReadOptionalInt(ref r), r.ReadString()),
+                Tag.UpdateTaskStatus when fields == 6 => ReadStatus(ref r),
+                Tag.UpdateTaskStatuses when fields == 2 => ReadStatuses(ref r),
                 Tag.PutApp when fields == 2 => new PutApp(r.ReadInt64(), AppSpecCodec.Read(ref r)),
                 Tag.RemoveApp when fields == 2 => new RemoveApp(r.ReadInt64(), MessagePackFields.RequiredString(ref r, "command")),
                 Tag.RegisterFramework => FrameworkCommandCodec.ReadRegister(ref r, fields),
@@ -176,7 +178,8 @@ internal static class CommandCodec
                 Tag.PutJobState when fields == 2 => new PutJobState(r.ReadInt64(), JobCodec.ReadState(ref r)),
                 Tag.LaunchTasks => LaunchTasksCodec.Read(ref r, fields),
                 Tag.AddAgent or Tag.RemoveAgent or Tag.SubmitTask or Tag.AssignTask or Tag.UpdateTaskStatus or Tag.PutApp or Tag.RemoveApp
-                    or Tag.MarkAgentUnreachable or Tag.RemoveAgentGone or Tag.SetAgentDrain or Tag.PutJob or Tag.RemoveJob or Tag.PutJobState =>
+                    or Tag.MarkAgentUnreachable or Tag.RemoveAgentGone or Tag.SetAgentDrain or Tag.PutJob or Tag.RemoveJob or Tag.PutJobState
+                    or Tag.UpdateTaskStatuses =>
                     throw new ProtocolException($"command {tag} has {fields} fields"),
                 _ => throw new ProtocolException($"unknown command tag {entry[0]}: written by a newer master? upgrade this one"),
             };
@@ -195,6 +198,36 @@ internal static class CommandCodec
         w.WriteInt64(atMs);
         w.WriteString(agentId);
         w.WriteString(reason);
+    }
+
+    private static void WriteStatus(ref MessagePackWriter w, UpdateTaskStatus c)
+    {
+        w.WriteArrayHeader(6);
+        w.WriteInt64(c.AtMs);
+        w.WriteString(c.TaskId);
+        w.WriteInt64((int)c.State);
+        MessagePackFields.WriteOptionalInt(ref w, c.ExitCode);
+        MessagePackFields.WriteOptionalInt(ref w, c.Signal);
+        w.WriteString(c.Message);
+    }
+
+    private static UpdateTaskStatus ReadStatus(ref MessagePackReader r) =>
+        new(r.ReadInt64(), MessagePackFields.RequiredString(ref r, "command"), State(r.ReadInt64()), MessagePackFields.ReadOptionalInt(ref r),
+            MessagePackFields.ReadOptionalInt(ref r), r.ReadString());
+
+    /// <summary>[atMs, [update...]], each update the 6 fields of an UpdateTaskStatus entry.</summary>
+    private static UpdateTaskStatuses ReadStatuses(ref MessagePackReader r)
+    {
+        var at = r.ReadInt64();
+        var count = r.ReadArrayHeader();
+        var updates = new List<UpdateTaskStatus>(Math.Min(count, 4096));
+        for (var i = 0; i < count; i++)
+        {
+            var fields = r.ReadArrayHeader();
+            if (fields != 6) throw new ProtocolException($"command UpdateTaskStatuses: update {i} has {fields} fields");
+            updates.Add(ReadStatus(ref r));
+        }
+        return new UpdateTaskStatuses(at, updates);
     }
 
     /// <summary>A SubmitTask's fields; also each launch's task inside a LaunchTasks entry (see <see cref="LaunchTasksCodec"/>).</summary>
