@@ -53,28 +53,23 @@ internal sealed class AppsService(MasterService master, TimeProvider time, ILogg
     public event Action<TimeSpan, int>? PassCompleted;
 
     /// <summary>
-    /// A pass on every state change, but after a pass that took T the next starts no sooner than T later (at most a
-    /// second): on a big cluster a pass costs ~0.1-0.2 s, and 100,000 status updates would otherwise keep a core busy
-    /// with back-to-back passes that starve the rest of the master (Raft heartbeats included). Changes that arrive
-    /// meanwhile are taken by the next pass; a small cluster's passes take milliseconds and never wait.
+    /// A pass on every state change, but after a pass that took T and left nothing it could launch, the next starts no
+    /// sooner than T later (at most a second): on a big cluster a pass costs 0.1-0.3 s, and 100,000 status updates would
+    /// otherwise keep a core busy with back-to-back passes that starve the rest of the master (Raft heartbeats included).
+    /// A pass that reached its launch limit is followed at once: instances still wait. Changes that arrive meanwhile are
+    /// taken by the next pass; a small cluster's passes take milliseconds and never wait.
     /// </summary>
     public Task RunAsync(CancellationToken cancellationToken) =>
         FrameworkLoop.RunAsync("apps", master, time, () => Period, async ct =>
         {
-            var took = await TimedPassAsync(ct).ConfigureAwait(false);
-            if (took >= MinPassToPace) await Task.Delay(took < Period ? took : Period, time, ct).ConfigureAwait(false);
+            var start = time.GetTimestamp();
+            var launched = await ReconcileAsync(ct).ConfigureAwait(false);
+            var took = time.GetElapsedTime(start);
+            if (launched >= 0) PassCompleted?.Invoke(took, launched);
+            if (took >= MinPassToPace && launched < maxLaunchesPerPass) await Task.Delay(took < Period ? took : Period, time, ct).ConfigureAwait(false);
         }, logger, cancellationToken);
 
     private static readonly TimeSpan MinPassToPace = TimeSpan.FromMilliseconds(10);
-
-    private async Task<TimeSpan> TimedPassAsync(CancellationToken cancellationToken)
-    {
-        var start = time.GetTimestamp();
-        var launched = await ReconcileAsync(cancellationToken).ConfigureAwait(false);
-        var took = time.GetElapsedTime(start);
-        if (launched >= 0) PassCompleted?.Invoke(took, launched);
-        return took;
-    }
 
     /// <summary>One pass: observe ended instances (backoff), decide, kill, launch. Only the leader acts.</summary>
     /// <remarks>Returns how many instances it launched, -1 when this master does not lead.</remarks>
