@@ -16,10 +16,12 @@ namespace MiniMesos.Net.Master;
 internal sealed class AppsService(MasterService master, TimeProvider time, ILogger logger, int maxLaunchesPerPass = AppsService.MaxLaunchesPerPass)
 {
     /// <summary>
-    /// Most launches one pass commits: a deployment of 100,000 instances goes out in steps of this many (a few dozen log
-    /// entries, one Raft round each step), so a pass stays short and the state it decided from stays fresh.
+    /// Most launches one pass commits: a deployment of 100,000 instances goes out in steps of this many (64 log entries
+    /// proposed together), so a pass stays around half a second on a big cluster and the state it decided from stays
+    /// fresh. In bench/placement 8,192 placed faster than 4,096 (12,000-15,000 against 8,500 placements/s) for passes of
+    /// 0.5 s against 0.4 s.
     /// </summary>
-    public const int MaxLaunchesPerPass = 4096;
+    public const int MaxLaunchesPerPass = 8192;
 
     private static readonly TimeSpan Period = TimeSpan.FromSeconds(1);
 

@@ -32,7 +32,7 @@ internal static class RaftThroughputBench
         var dir = Directory.CreateTempSubdirectory("minimesos-raft-bench-").FullName;
         var secret = RandomNumberGenerator.GetBytes(32);
         var members = Enumerable.Range(1, 3).Select(i => ((ulong)i, FreePort())).ToList();
-        var masters = members.Select(m => new BenchMaster(m.Item1, members, secret, Path.Combine(dir, m.Item1.ToString()), Tick)).ToList();
+        var masters = members.Select(m => new BenchMaster(m.Item1, members, secret, Path.Combine(dir, m.Item1.ToString()), Tick, new CountingMachine())).ToList();
         try
         {
             var leader = await LeaderAsync(masters);
