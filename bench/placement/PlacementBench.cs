@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging.Abstractions;
 using MiniMesos.Core.Frameworks.Apps;
@@ -48,7 +46,7 @@ internal static class PlacementBench
             $"{appCount} apps, {instances} instances (cpus={InstanceCpus} mem={InstanceMem}MiB ports=1 each), at most {maxPerPass} launches per pass");
         var dir = Directory.CreateTempSubdirectory("minimesos-placement-bench-").FullName;
         var secret = RandomNumberGenerator.GetBytes(32);
-        var members = Enumerable.Range(1, 3).Select(i => ((ulong)i, FreePort())).ToList();
+        var members = Enumerable.Range(1, 3).Select(i => ((ulong)i, BenchMaster.FreePort())).ToList();
         var services = members.Select(_ => new MasterService(TimeProvider.System, NullLogger.Instance)).ToList();
         var masters = members.Select((m, i) => new BenchMaster(m.Item1, members, secret, Path.Combine(dir, m.Item1.ToString()), Tick, services[i], services[i]))
             .ToList();
@@ -58,7 +56,7 @@ internal static class PlacementBench
         var loops = new List<Task>();
         try
         {
-            var leaderIndex = await LeaderAsync(masters);
+            var leaderIndex = await BenchMaster.LeaderIndexAsync(masters);
             var (leader, raft) = (services[leaderIndex], masters[leaderIndex]);
             loops.AddRange(services.Select(s => AppsLoop(s, maxPerPass, counters, stop.Token)));
 
@@ -204,24 +202,6 @@ internal static class PlacementBench
         catch (OperationCanceledException)
         {
         }
-    }
-
-    private static async Task<int> LeaderAsync(List<BenchMaster> masters)
-    {
-        for (var i = 0; i < 300; i++)
-        {
-            var leader = masters.FindIndex(m => m.Raft.IsLeader);
-            if (leader >= 0) return leader;
-            await Task.Delay(100);
-        }
-        throw new TimeoutException("no leader among the 3 masters within 30 s");
-    }
-
-    private static int FreePort()
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
     }
 
     private static int Int(string[] args, string name, int fallback) => Option(args, name) is { } v ? int.Parse(v) : fallback;

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -46,6 +47,26 @@ internal sealed class BenchMaster : IAsyncDisposable
     public RaftHost Raft { get; }
     public IRaftStateMachine Machine { get; }
     public PersistMeter Meter { get; }
+
+    /// <summary>Index of the leader among <paramref name="masters"/>, once there is one (30 s at most).</summary>
+    public static async Task<int> LeaderIndexAsync(IReadOnlyList<BenchMaster> masters)
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            for (var m = 0; m < masters.Count; m++)
+                if (masters[m].Raft.IsLeader) return m;
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"no leader among the {masters.Count} masters within 30 s");
+    }
+
+    /// <summary>A loopback TCP port free right now.</summary>
+    public static int FreePort()
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)socket.LocalEndPoint!).Port;
+    }
 
     public async ValueTask DisposeAsync()
     {
