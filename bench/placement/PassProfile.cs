@@ -55,6 +55,10 @@ internal static class PassProfile
         Console.WriteLine("every instance RUNNING (the pass has nothing to launch):");
         Time(master, agents, maxPerPass, out decisions);
         if (decisions.Launches.Count != 0) throw new InvalidOperationException("a converged cluster should launch nothing");
+        // A Raft snapshot goes to a lagging follower in one message, and a message is one frame (16 MiB at most).
+        var snapshot = machine.Snapshot();
+        Console.WriteLine($"state snapshot: {snapshot.Length / 1048576.0:0.0} MiB ({snapshot.Length / (double)instances:0} bytes per instance; " +
+            $"one frame holds at most {Net.Wire.WireOptions.DefaultMaxFrameBytes / 1048576} MiB)");
     }
 
     private static void Time(MasterService master, List<AgentRecord> agents, int maxPerPass, out AppDecisions decisions)
