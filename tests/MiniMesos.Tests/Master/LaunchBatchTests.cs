@@ -46,6 +46,22 @@ public sealed class LaunchBatchTests
         Assert.True(await master.LaunchPlacedAsync("small", Spec(0.0), "a1", CancellationToken.None));
     }
 
+    [Fact]
+    public async Task StagedTasksOfABatchAreSentAgainWhenTheirAgentRegistersAgainAndEachLaunchIsAnEvent()
+    {
+        var (master, _, first) = await NewLeaderWithAgentAsync();
+        await master.LaunchBatchAsync([new PlacedLaunch("s.1", Spec(0.1), "a1"), new PlacedLaunch("s.2", Spec(0.1), "a1")], CancellationToken.None);
+        Assert.True(await master.StatusUpdateAsync("a1", "s.1", TaskState.Running, null, null, null, CancellationToken.None));
+
+        var again = new RecordingAgentFake();
+        await master.AgentConnectedAsync(Agent, again, CancellationToken.None);
+
+        Assert.Equal(["s.1", "s.2"], first.Launched.Order());
+        Assert.Equal(["s.2"], again.Launched);
+        var events = master.EventsAfter(0).Where(e => e.Kind == "task").Select(e => (e.Id, e.State, e.AgentId)).ToList();
+        Assert.Equal([("s.1", "TASK_STAGING", "a1"), ("s.2", "TASK_STAGING", "a1"), ("s.1", "TASK_RUNNING", "a1")], events);
+    }
+
     private static async Task<(MasterService, LaggingLogFake, RecordingAgentFake)> NewLeaderWithAgentAsync()
     {
         var master = new MasterService(TimeProvider.System, NullLogger.Instance);
