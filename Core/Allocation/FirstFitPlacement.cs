@@ -13,7 +13,7 @@ internal static class FirstFitPlacement
     public static IReadOnlyList<(string TaskId, string AgentId)> Place(ClusterState state)
     {
         var free = state.Agents.Keys.Where(state.AcceptsTasks).ToDictionary(id => id, state.Free, StringComparer.Ordinal);
-        var freePorts = state.Agents.Values.ToDictionary(a => a.Id, a => TaskPorts.Free(a, state.Tasks.Values).Count, StringComparer.Ordinal);
+        var freePorts = state.Agents.Values.ToDictionary(a => a.Id, a => state.FreePorts(a).Count, StringComparer.Ordinal);
         var placements = new List<(string, string)>();
         var placedNow = new List<(TaskRecord Task, string AgentId)>();
         var waiting = state.Tasks.Values
@@ -57,7 +57,7 @@ internal static class FirstFitPlacement
         if (bigEnough.Count == 0) return $"no agent is big enough for {need}";
         if (TaskConstraints.WhyNot(state, task, bigEnough.Where(a => state.AcceptsTasks(a.Id)).ToList()) is { } constrained) return constrained;
         var allowed = Allowed(state, task, []);
-        return bigEnough.Any(a => allowed(a.Id) && state.Free(a.Id).Contains(task.Spec.Resources) && TaskPorts.Free(a, state.Tasks.Values).Count >= task.Spec.Ports)
+        return bigEnough.Any(a => allowed(a.Id) && state.Free(a.Id).Contains(task.Spec.Resources) && state.FreePorts(a).Count >= task.Spec.Ports)
             ? null
             : $"every agent is busy; waiting for {need} to free up";
     }

@@ -57,3 +57,13 @@ internal sealed record PutJobState(long AtMs, Frameworks.Jobs.JobState State) : 
 
 /// <summary>Sets a role's weight for the offer allocator's fairness between roles (1 is the default).</summary>
 internal sealed record PutRoleWeight(long AtMs, string Role, double Weight) : ClusterCommand(AtMs);
+
+/// <summary>
+/// Several placed tasks in one log entry (what SubmitTask, LinkTask and AssignTask do for one). Applying it checks
+/// each launch against the state as applied (see ClusterState.Launches) and skips one that no longer fits, the same
+/// way on every master.
+/// </summary>
+internal sealed record LaunchTasks(long AtMs, IReadOnlyList<PlacedLaunch> Launches) : ClusterCommand(AtMs);
+
+/// <summary>Several agents' status updates committed in one log entry, applied one after the other as UpdateTaskStatus would be.</summary>
+internal sealed record UpdateTaskStatuses(long AtMs, IReadOnlyList<UpdateTaskStatus> Updates) : ClusterCommand(AtMs);

@@ -11,6 +11,8 @@ internal static class ClusterEvents
         SubmitTask c => new List<TaskRecord?> { state.Tasks.GetValueOrDefault(c.TaskId) },
         AssignTask c => new List<TaskRecord?> { state.Tasks.GetValueOrDefault(c.TaskId) },
         UpdateTaskStatus c => new List<TaskRecord?> { state.Tasks.GetValueOrDefault(c.TaskId) },
+        LaunchTasks c => c.Launches.Select(l => state.Tasks.GetValueOrDefault(l.TaskId)).ToList(),
+        UpdateTaskStatuses c => c.Updates.Select(u => state.Tasks.GetValueOrDefault(u.TaskId)).ToList(),
         RemoveAgent c => state.Tasks.Values.Where(t => t.AgentId == c.AgentId).ToList<TaskRecord?>(),
         MarkAgentUnreachable c => state.Tasks.Values.Where(t => t.AgentId == c.AgentId).ToList<TaskRecord?>(),
         RemoveAgentGone c => state.Tasks.Values.Where(t => t.AgentId == c.AgentId).ToList<TaskRecord?>(),
@@ -44,13 +46,17 @@ internal static class ClusterEvents
             SubmitTask c => [c.TaskId],
             AssignTask c => [c.TaskId],
             UpdateTaskStatus c => [c.TaskId],
+            LaunchTasks c => c.Launches.Select(l => l.TaskId).ToList(),
+            UpdateTaskStatuses c => c.Updates.Select(u => u.TaskId).Distinct(StringComparer.Ordinal).ToList(),
             RemoveAgent or MarkAgentUnreachable or RemoveAgentGone => before.Where(t => t is not null).Select(t => t!.Id).ToList(),
             _ => new List<string>(),
         };
+        var wasById = new Dictionary<string, TaskRecord>(StringComparer.Ordinal);
+        foreach (var t in before) if (t is not null) wasById[t.Id] = t;
         foreach (var id in ids)
         {
             var now = state.Tasks.GetValueOrDefault(id);
-            var was = before.FirstOrDefault(t => t?.Id == id);
+            var was = wasById.GetValueOrDefault(id);
             if (now is null || now == was) continue;
             yield return new ClusterEvent(seq++, command.AtMs, "task", id, now.State.ToWire(), now.AgentId, now.ExitCode, now.Signal, now.Message);
         }

@@ -21,7 +21,7 @@ internal sealed partial class ClusterState
     {
         if (_unreachableSince.ContainsKey(agentId)) return AgentMode.Unreachable;
         if (!_drainGraceMs.ContainsKey(agentId)) return AgentMode.Active;
-        return _tasks.Values.Any(t => t.AgentId == agentId && !t.State.IsTerminal()) ? AgentMode.Draining : AgentMode.Drained;
+        return LiveTasksOn(agentId).Any() ? AgentMode.Draining : AgentMode.Drained;
     }
 
     /// <summary>Whether new tasks may be placed on the agent (registered, reachable, not draining).</summary>
@@ -65,8 +65,8 @@ internal sealed partial class ClusterState
 
     private void SetTasksOf(string agentId, TaskState state, long atMs, string reason)
     {
-        foreach (var task in _tasks.Values.Where(t => t.AgentId == agentId && !t.State.IsTerminal()).ToList())
-            _tasks[task.Id] = task with { State = state, UpdatedAtMs = atMs, Message = reason };
+        foreach (var task in LiveTasksOn(agentId).ToList())
+            SetTask(task with { State = state, UpdatedAtMs = atMs, Message = reason });
     }
 
     /// <summary>Drops one agent's health entries, or all of them (null).</summary>

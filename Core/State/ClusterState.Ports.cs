@@ -13,7 +13,7 @@ internal sealed partial class ClusterState
     private TaskSpec? PlacedSpec(TaskRecord task, AgentRecord agent)
     {
         if (task.Spec.Ports <= 0) return task.Spec;
-        var ports = TaskPorts.Free(agent, _tasks.Values).Take(task.Spec.Ports);
+        var ports = FreePorts(agent).Take(task.Spec.Ports);
         return ports is null ? null : TaskSpecBuilder.ForPlacedTask(task.Spec, agent.Hostname, ports);
     }
 }

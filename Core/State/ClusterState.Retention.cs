@@ -30,34 +30,16 @@ internal sealed partial class ClusterState
     /// <summary>Ended tasks this state dropped since it was created (not replicated: a count for this master's metrics).</summary>
     public long DroppedEndedTasks { get; private set; }
 
-    /// <summary>After an applied command: re-files the tasks it may have changed, then drops the oldest ended ones over the limit.</summary>
-    private void RetainAfter(ClusterCommand command)
-    {
-        switch (command)
-        {
-            case SubmitTask c: Refile(c.TaskId); break;
-            case AssignTask c: Refile(c.TaskId); break;
-            case UpdateTaskStatus c: Refile(c.TaskId); break;
-            case RemoveAgent or RemoveAgentGone: RefileAll(); break;
-            default: return;
-        }
-        DropOverLimit();
-    }
-
     /// <summary>After a snapshot restore: every task filed afresh.</summary>
     private void RetainAfterRestore()
     {
         _ended.Clear();
         _endedAt.Clear();
-        RefileAll();
+        foreach (var id in _tasks.Keys) Refile(id);
         DropOverLimit();
     }
 
-    private void RefileAll()
-    {
-        foreach (var id in _tasks.Keys) Refile(id);
-    }
-
+    /// <summary>Files the task by the time it ended, or takes it out when it is live (called by SetTask).</summary>
     private void Refile(string taskId)
     {
         if (_endedAt.Remove(taskId, out var was)) _ended.Remove((was, taskId));
@@ -66,6 +48,7 @@ internal sealed partial class ClusterState
         _endedAt[taskId] = task.UpdatedAtMs;
     }
 
+    /// <summary>After every applied command: drops the longest-ended tasks over the limit (nothing to do under it).</summary>
     private void DropOverLimit()
     {
         if (_ended.Count <= _maxEndedTasks) return;

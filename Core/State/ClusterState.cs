@@ -24,8 +24,9 @@ internal sealed partial class ClusterState
     /// <summary>Applies one command; returns false (and changes nothing) when it does not apply.</summary>
     public bool Apply(ClusterCommand command)
     {
+        _lastSkipped.Clear();
         if (!ApplyCommand(command)) return false;
-        RetainAfter(command);
+        DropOverLimit();
         return true;
     }
 
@@ -40,12 +41,12 @@ internal sealed partial class ClusterState
             case RemoveAgent c:
                 if (!_agents.Remove(c.AgentId)) return false;
                 ForgetAgentHealth(c.AgentId);
-                foreach (var task in _tasks.Values.Where(t => t.AgentId == c.AgentId && !t.State.IsTerminal()).ToList())
-                    _tasks[task.Id] = task with { State = TaskState.Lost, UpdatedAtMs = c.AtMs, Message = c.Reason };
+                foreach (var task in LiveTasksOn(c.AgentId).ToList())
+                    SetTask(task with { State = TaskState.Lost, UpdatedAtMs = c.AtMs, Message = c.Reason });
                 return true;
             case SubmitTask c:
                 if (_tasks.ContainsKey(c.TaskId)) return false;
-                _tasks[c.TaskId] = new TaskRecord(c.TaskId, c.Spec, TaskState.Staging, null, c.AtMs, c.AtMs);
+                SetTask(new TaskRecord(c.TaskId, c.Spec, TaskState.Staging, null, c.AtMs, c.AtMs));
                 return true;
             case AssignTask c:
                 // Only a waiting task is placed: one killed while it waited stays killed, never launched.
@@ -53,10 +54,16 @@ internal sealed partial class ClusterState
                     || !_agents.TryGetValue(c.AgentId, out var agent))
                     return false;
                 if (PlacedSpec(pending, agent) is not { } placed) return false;
-                _tasks[c.TaskId] = pending with { Spec = placed, AgentId = c.AgentId, UpdatedAtMs = c.AtMs };
+                SetTask(pending with { Spec = placed, AgentId = c.AgentId, UpdatedAtMs = c.AtMs });
                 return true;
             case UpdateTaskStatus c:
                 return ApplyStatus(c);
+            case LaunchTasks c:
+                return ApplyLaunches(c);
+            case UpdateTaskStatuses c:
+                var changed = false;
+                foreach (var update in c.Updates) changed |= ApplyStatus(update);
+                return changed;
             case PutApp c:
                 _apps[c.App.Id] = c.App;
                 return true;
@@ -96,6 +103,7 @@ internal sealed partial class ClusterState
         ForgetAgentHealth(null);
         foreach (var agent in agents) _agents[agent.Id] = agent;
         foreach (var task in tasks) _tasks[task.Id] = task;
+        ReindexTasks();
         foreach (var app in apps ?? []) _apps[app.Id] = app;
         RetainAfterRestore();
     }
@@ -105,10 +113,7 @@ internal sealed partial class ClusterState
     {
         var agent = _agents[agentId];
         var used = new Resources(0, 0);
-        foreach (var task in _tasks.Values)
-        {
-            if (task.AgentId == agentId && !task.State.IsTerminal()) used += task.Spec.Resources;
-        }
+        foreach (var task in LiveTasksOn(agentId)) used += task.Spec.Resources;
         return agent.Total - used;
     }
 
@@ -119,14 +124,14 @@ internal sealed partial class ClusterState
         if (task.State.IsTerminal()) return false;
         // Going back is refused, except out of TASK_UNREACHABLE: the agent is back and the task runs again.
         if (c.State < task.State && !c.State.IsTerminal() && task.State != TaskState.Unreachable) return false;
-        _tasks[c.TaskId] = task with
+        SetTask(task with
         {
             State = c.State,
             UpdatedAtMs = c.AtMs,
             ExitCode = c.ExitCode ?? task.ExitCode,
             Signal = c.Signal ?? task.Signal,
             Message = c.Message ?? task.Message,
-        };
+        });
         return true;
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using MiniMesos.Core.Frameworks;
 using MiniMesos.Core.Frameworks.Apps;
 using MiniMesos.Core.Model;
+using MiniMesos.Core.State;
 using MiniMesos.Net.Raft;
 
 namespace MiniMesos.Net.Master;
@@ -12,8 +13,16 @@ namespace MiniMesos.Net.Master;
 /// through the master (launches are committed like one-shot tasks, then sent to the agent). Launch backoffs,
 /// requested kills and the latest wait reasons live here, in memory: a new leader starts them afresh.
 /// </summary>
-internal sealed class AppsService(MasterService master, TimeProvider time, ILogger logger)
+internal sealed class AppsService(MasterService master, TimeProvider time, ILogger logger, int maxLaunchesPerPass = AppsService.MaxLaunchesPerPass)
 {
+    /// <summary>
+    /// Most launches one pass commits: a deployment of 100,000 instances goes out in steps of this many (64 log entries
+    /// proposed together), so a pass stays around half a second on a big cluster and the state it decided from stays
+    /// fresh. In bench/placement 8,192 placed faster than 4,096 (12,000-15,000 against 8,500 placements/s) for passes of
+    /// 0.5 s against 0.4 s.
+    /// </summary>
+    public const int MaxLaunchesPerPass = 8192;
+
     private static readonly TimeSpan Period = TimeSpan.FromSeconds(1);
 
     private readonly object _gate = new();
@@ -42,16 +51,36 @@ internal sealed class AppsService(MasterService master, TimeProvider time, ILogg
         lock (_gate) return _backoffs.GetValueOrDefault(appId);
     }
 
+    /// <summary>After each pass of the leader: how long it took and how many instances it launched.</summary>
+    public event Action<TimeSpan, int>? PassCompleted;
+
+    /// <summary>
+    /// A pass on every state change, but after a pass that took T and left nothing it could launch, the next starts no
+    /// sooner than T later (at most a second): on a big cluster a pass costs 0.1-0.3 s, and 100,000 status updates would
+    /// otherwise keep a core busy with back-to-back passes that starve the rest of the master (Raft heartbeats included).
+    /// A pass that reached its launch limit is followed at once: instances still wait. Changes that arrive meanwhile are
+    /// taken by the next pass; a small cluster's passes take milliseconds and never wait.
+    /// </summary>
     public Task RunAsync(CancellationToken cancellationToken) =>
-        FrameworkLoop.RunAsync("apps", master, time, () => Period, ReconcileAsync, logger, cancellationToken);
+        FrameworkLoop.RunAsync("apps", master, time, () => Period, async ct =>
+        {
+            var start = time.GetTimestamp();
+            var launched = await ReconcileAsync(ct).ConfigureAwait(false);
+            var took = time.GetElapsedTime(start);
+            if (launched >= 0) PassCompleted?.Invoke(took, launched);
+            if (took >= MinPassToPace && launched < maxLaunchesPerPass) await Task.Delay(took < Period ? took : Period, time, ct).ConfigureAwait(false);
+        }, logger, cancellationToken);
+
+    private static readonly TimeSpan MinPassToPace = TimeSpan.FromMilliseconds(10);
 
     /// <summary>One pass: observe ended instances (backoff), decide, kill, launch. Only the leader acts.</summary>
-    public async Task ReconcileAsync(CancellationToken cancellationToken)
+    /// <remarks>Returns how many instances it launched, -1 when this master does not lead.</remarks>
+    public async Task<int> ReconcileAsync(CancellationToken cancellationToken)
     {
         if (!master.IsLeader)
         {
             lock (_gate) _primed = false;
-            return;
+            return -1;
         }
         var (apps, tasks, agentsById, agents) = master.AppsView();
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -66,7 +95,7 @@ internal sealed class AppsService(MasterService master, TimeProvider time, ILogg
             ObserveLocked(appsById, instances, now);
             _serial = AppInputs.NextSerial(tasks, _serial);
             var offers = AppInputs.Offers(agents, tasks, now);
-            decisions = AppScheduler.Decide(new AppSchedulerInput(apps, instances, offers, _backoffs, now, _serial));
+            decisions = AppScheduler.Decide(new AppSchedulerInput(apps, instances, offers, _backoffs, now, _serial, maxLaunchesPerPass));
             _serial = decisions.NextSerial;
             _waits = decisions.Waits.ToDictionary(w => w.AppId, StringComparer.Ordinal);
             orphans = tasks.Where(t => t.Spec.AppId is { } id && !appsById.ContainsKey(id) && !t.State.IsTerminal() && !_killRequested.ContainsKey(t.Id))
@@ -84,12 +113,10 @@ internal sealed class AppsService(MasterService master, TimeProvider time, ILogg
             logger.LogInformation("app {App} was removed: killing {Task}", orphan.Spec.AppId, orphan.Id);
             await master.KillAsync(orphan.Id, $"app {orphan.Spec.AppId} was removed", cancellationToken).ConfigureAwait(false);
         }
-        foreach (var launch in decisions.Launches)
-        {
-            var app = appsById[launch.AppId];
-            var spec = TaskSpecBuilder.ForApp(app, launch, agentsById[launch.AgentId].Hostname);
-            await master.LaunchPlacedAsync(launch.Task.TaskId, spec, launch.AgentId, cancellationToken).ConfigureAwait(false);
-        }
+        // All of the pass's launches go in one batch (a few log entries, one Raft round) instead of a round each.
+        var launches = decisions.Launches.Select(l => new PlacedLaunch(l.Task.TaskId,
+            TaskSpecBuilder.ForApp(appsById[l.AppId], l, agentsById[l.AgentId].Hostname), l.AgentId)).ToList();
+        return (await master.LaunchBatchAsync(launches, cancellationToken).ConfigureAwait(false)).Count;
     }
 
     /// <summary>Drops kill requests of ended tasks, and those still alive after <see cref="KillRetryAfter"/> (kill again).</summary>

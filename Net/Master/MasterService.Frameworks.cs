@@ -98,20 +98,22 @@ internal sealed partial class MasterService
             foreach (var launch in result.Launches) _feed!.Launching(launch.TaskId, frameworkId, result.AgentId!, launch.Resources);
             hostname = _state.Agents[result.AgentId!].Hostname;
         }
-        foreach (var task in accept.Tasks)
+        var launches = accept.Tasks.Select(task =>
         {
             var spec = new TaskSpec(task.Name, task.Argv, task.Env, new Resources(task.Cpus, task.Mem, task.Disk));
             // Ports from the offer reach the task Marathon style (PORT0.., PORTS) and are how the state knows they are held.
             if (task.Ports.Count > 0) spec = TaskSpecBuilder.ForPlacedTask(spec, hostname, task.Ports.ToList());
-            var launched = false;
-            try
-            {
-                launched = await LaunchPlacedAsync(task.TaskId, spec, result.AgentId!, cancellationToken, frameworkId).ConfigureAwait(false);
-            }
-            finally
-            {
-                if (!launched) lock (_gate) _feed?.LaunchFailed(task.TaskId);
-            }
+            return new PlacedLaunch(task.TaskId, spec, result.AgentId!, frameworkId);
+        }).ToList();
+        IReadOnlySet<string> launched = new HashSet<string>();
+        try
+        {
+            launched = await LaunchBatchAsync(launches, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            lock (_gate)
+                foreach (var launch in launches.Where(l => !launched.Contains(l.TaskId))) _feed?.LaunchFailed(launch.TaskId);
         }
         return null;
     }
@@ -196,7 +198,7 @@ internal sealed partial class MasterService
     private string? StateShortfall(string agentId, IReadOnlyList<FwTaskInfo> tasks)
     {
         var wanted = tasks.Aggregate(new Resources(0, 0), (sum, t) => sum + new Resources(t.Cpus, t.Mem, t.Disk));
-        var free = new ResourceSet(_state.Free(agentId), TaskPorts.Free(_state.Agents[agentId], _state.Tasks.Values));
+        var free = new ResourceSet(_state.Free(agentId), _state.FreePorts(_state.Agents[agentId]));
         var shortfall = free.Shortfall(new ResourceSet(wanted, PortRanges.Of(tasks.SelectMany(t => t.Ports))));
         return shortfall is null ? null : $"agent '{agentId}' no longer has the resources (a built-in framework placed a task there): {shortfall}";
     }

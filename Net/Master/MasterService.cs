@@ -98,37 +98,10 @@ internal sealed partial class MasterService(TimeProvider time, ILogger logger) :
         }
     }
 
-    /// <summary>
-    /// Commits a task already placed by a framework (SubmitTask then AssignTask) and sends it to its agent. Holds the
-    /// placement lock so first-fit placement of one-shot tasks never sees it unassigned in between.
-    /// </summary>
+    /// <summary>Commits one task already placed by a framework and sends it to its agent (see <see cref="LaunchBatchAsync"/>).</summary>
     public async Task<bool> LaunchPlacedAsync(string taskId, TaskSpec spec, string agentId, CancellationToken cancellationToken,
-        string? frameworkId = null)
-    {
-        await _scheduling.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (!PortsStillFree(agentId, spec)) return false;
-            await ProposeAsync(new SubmitTask(Now(), taskId, spec), cancellationToken).ConfigureAwait(false);
-            if (frameworkId is not null) await ProposeAsync(new LinkTask(Now(), taskId, frameworkId), cancellationToken).ConfigureAwait(false);
-            await ProposeAsync(new AssignTask(Now(), taskId, agentId), cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _scheduling.Release();
-        }
-        TaskRecord? task;
-        IAgentChannel? channel;
-        lock (_gate)
-        {
-            task = _state.Tasks.GetValueOrDefault(taskId);
-            channel = _channels.GetValueOrDefault(agentId);
-        }
-        if (task?.AgentId != agentId || channel is null) return false;
-        logger.LogInformation("{Kind} {Task} placed on agent {Agent}", frameworkId is null ? "app instance" : $"task of framework {frameworkId}", taskId, agentId);
-        _ = LaunchAsync(task, channel);
-        return true;
-    }
+        string? frameworkId = null) =>
+        (await LaunchBatchAsync([new PlacedLaunch(taskId, spec, agentId, frameworkId)], cancellationToken).ConfigureAwait(false)).Contains(taskId);
 
     public string? WhyWaiting(TaskRecord task)
     {
@@ -164,7 +137,7 @@ internal sealed partial class MasterService(TimeProvider time, ILogger logger) :
         // Tasks placed on this agent but perhaps never launched (a previous leader died in between) are sent again;
         // the agent ignores a launch of a task it already runs.
         List<TaskRecord> pending;
-        lock (_gate) pending = _state.Tasks.Values.Where(t => t.AgentId == agent.Id && t.State == TaskState.Staging).ToList();
+        lock (_gate) pending = _state.LiveTasksOn(agent.Id).Where(t => t.State == TaskState.Staging).ToList();
         foreach (var task in pending) _ = LaunchAsync(task, channel);
         Kick();
     }
@@ -204,7 +177,7 @@ internal sealed partial class MasterService(TimeProvider time, ILogger logger) :
             if (!UpdateApplies(agentId, taskId)) return false;
         }
         message = KillMessage(taskId, state, message);
-        await ProposeAsync(new UpdateTaskStatus(Now(), taskId, state, exitCode, signal, message), cancellationToken).ConfigureAwait(false);
+        await CommitStatusAsync(new UpdateTaskStatus(Now(), taskId, state, exitCode, signal, message), cancellationToken).ConfigureAwait(false);
         logger.LogInformation("task {Task} is {State}{Detail}", taskId, state.ToWire(),
             exitCode is { } c ? $" (exit code {c})" : signal is { } s ? $" (signal {s})" : "");
         if (state.IsTerminal()) Kick();
@@ -287,10 +260,13 @@ internal sealed partial class MasterService(TimeProvider time, ILogger logger) :
             logger.LogError("log entry {Index} skipped: {Error}", index, e.Message);
             return;
         }
+        IReadOnlyList<(string TaskId, string Reason)> skipped;
         lock (_gate)
         {
             var before = ClusterEvents.Before(_state, decoded);
-            if (_state.Apply(decoded))
+            var applied = _state.Apply(decoded);
+            skipped = _state.LastSkipped.ToList();
+            if (applied)
             {
                 foreach (var e in ClusterEvents.After(_state, decoded, before, _nextEventSeq))
                 {
@@ -300,6 +276,7 @@ internal sealed partial class MasterService(TimeProvider time, ILogger logger) :
                 while (_events.Count > MaxEvents) _events.Dequeue();
             }
         }
+        LogSkippedLaunches(index, skipped);
         Changed();
     }
 

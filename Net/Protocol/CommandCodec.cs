@@ -33,6 +33,8 @@ internal static class CommandCodec
         RemoveJob = 9,
         PutJobState = 10,
         PutRoleWeight = 23,
+        LaunchTasks = 20,
+        UpdateTaskStatuses = 21,
     }
 
     public static byte[] Encode(ClusterCommand command)
@@ -57,6 +59,8 @@ internal static class CommandCodec
             RemoveJob => Tag.RemoveJob,
             PutJobState => Tag.PutJobState,
             PutRoleWeight => Tag.PutRoleWeight,
+            LaunchTasks => Tag.LaunchTasks,
+            UpdateTaskStatuses => Tag.UpdateTaskStatuses,
             _ => throw new ArgumentException($"no tag for {command.GetType().Name}", nameof(command)),
         };
         buffer.Write([(byte)tag, Version]);
@@ -93,26 +97,7 @@ internal static class CommandCodec
                 w.WriteInt64(c.GraceMs);
                 break;
             case SubmitTask c:
-                // An app's instance adds [appId, appVersion]; a one-shot task keeps the original 8 fields;
-                // ports/user/network add an 11th field (after appId, appVersion, which may then be nil).
-                var extended = c.Spec.HasIsolationFields;
-                var linked = c.Spec.AppId is not null || extended;
-                w.WriteArrayHeader(extended ? 11 : linked ? 10 : 8);
-                w.WriteInt64(c.AtMs);
-                w.WriteString(c.TaskId);
-                w.WriteString(c.Spec.Name);
-                w.WriteArrayHeader(c.Spec.Argv.Count);
-                foreach (var arg in c.Spec.Argv) w.WriteString(arg);
-                MessagePackFields.WriteStringMap(ref w, c.Spec.Env);
-                w.WriteDouble(c.Spec.Resources.Cpus);
-                w.WriteInt64(c.Spec.Resources.MemMb);
-                w.WriteInt64(c.Spec.Resources.DiskMb);
-                if (linked)
-                {
-                    w.WriteString(c.Spec.AppId);
-                    w.WriteString(c.Spec.AppVersion);
-                }
-                if (extended) IsolationFieldsCodec.WriteTask(ref w, c.Spec);
+                WriteSubmit(ref w, c);
                 break;
             case PutApp c:
                 w.WriteArrayHeader(2);
@@ -146,13 +131,13 @@ internal static class CommandCodec
                 w.WriteString(c.AgentId);
                 break;
             case UpdateTaskStatus c:
-                w.WriteArrayHeader(6);
+                WriteStatus(ref w, c);
+                break;
+            case UpdateTaskStatuses c:
+                w.WriteArrayHeader(2);
                 w.WriteInt64(c.AtMs);
-                w.WriteString(c.TaskId);
-                w.WriteInt64((int)c.State);
-                MessagePackFields.WriteOptionalInt(ref w, c.ExitCode);
-                MessagePackFields.WriteOptionalInt(ref w, c.Signal);
-                w.WriteString(c.Message);
+                w.WriteArrayHeader(c.Updates.Count);
+                foreach (var update in c.Updates) WriteStatus(ref w, update);
                 break;
             case RegisterFramework or RemoveFramework or LinkTask:
                 FrameworkCommandCodec.Write(ref w, command);
@@ -162,6 +147,9 @@ internal static class CommandCodec
                 w.WriteInt64(c.AtMs);
                 w.WriteString(c.Role);
                 w.WriteDouble(c.Weight);
+                break;
+            case LaunchTasks c:
+                LaunchTasksCodec.Write(ref w, c);
                 break;
         }
         return buffer.WrittenSpan.ToArray();
@@ -183,8 +171,8 @@ internal static class CommandCodec
                 Tag.RemoveAgent when fields == 3 => new RemoveAgent(r.ReadInt64(), MessagePackFields.RequiredString(ref r, "command"), MessagePackFields.RequiredString(ref r, "command")),
                 Tag.SubmitTask when fields is 8 or 10 or 11 => ReadSubmit(ref r, fields),
                 Tag.AssignTask when fields == 3 => new AssignTask(r.ReadInt64(), MessagePackFields.RequiredString(ref r, "command"), MessagePackFields.RequiredString(ref r, "command")),
-                Tag.UpdateTaskStatus when fields == 6 => new UpdateTaskStatus(r.ReadInt64(), MessagePackFields.RequiredString(ref r, "command"), State(r.ReadInt64()),
-                    MessagePackFields.ReadOptionalInt(ref r), MessagePackFields.ReadOptionalInt(ref r), r.ReadString()),
+                Tag.UpdateTaskStatus when fields == 6 => ReadStatus(ref r),
+                Tag.UpdateTaskStatuses when fields == 2 => ReadStatuses(ref r),
                 Tag.PutApp when fields == 2 => new PutApp(r.ReadInt64(), AppSpecCodec.Read(ref r)),
                 Tag.RemoveApp when fields == 2 => new RemoveApp(r.ReadInt64(), MessagePackFields.RequiredString(ref r, "command")),
                 Tag.RegisterFramework => FrameworkCommandCodec.ReadRegister(ref r, fields),
@@ -196,10 +184,11 @@ internal static class CommandCodec
                 Tag.PutJob when fields == 2 => new PutJob(r.ReadInt64(), JobCodec.ReadSpec(ref r)),
                 Tag.RemoveJob when fields == 2 => new RemoveJob(r.ReadInt64(), MessagePackFields.RequiredString(ref r, "command")),
                 Tag.PutJobState when fields == 2 => new PutJobState(r.ReadInt64(), JobCodec.ReadState(ref r)),
+                Tag.LaunchTasks => LaunchTasksCodec.Read(ref r, fields),
                 Tag.PutRoleWeight when fields == 3 => new PutRoleWeight(r.ReadInt64(), MessagePackFields.RequiredString(ref r, "command"), r.ReadDouble()),
                 Tag.AddAgent or Tag.RemoveAgent or Tag.SubmitTask or Tag.AssignTask or Tag.UpdateTaskStatus or Tag.PutApp or Tag.RemoveApp
                     or Tag.MarkAgentUnreachable or Tag.RemoveAgentGone or Tag.SetAgentDrain or Tag.PutJob or Tag.RemoveJob or Tag.PutJobState
-                    or Tag.PutRoleWeight =>
+                    or Tag.PutRoleWeight or Tag.UpdateTaskStatuses =>
                     throw new ProtocolException($"command {tag} has {fields} fields"),
                 _ => throw new ProtocolException($"unknown command tag {entry[0]}: written by a newer master? upgrade this one"),
             };
@@ -220,6 +209,61 @@ internal static class CommandCodec
         w.WriteString(reason);
     }
 
+    private static void WriteStatus(ref MessagePackWriter w, UpdateTaskStatus c)
+    {
+        w.WriteArrayHeader(6);
+        w.WriteInt64(c.AtMs);
+        w.WriteString(c.TaskId);
+        w.WriteInt64((int)c.State);
+        MessagePackFields.WriteOptionalInt(ref w, c.ExitCode);
+        MessagePackFields.WriteOptionalInt(ref w, c.Signal);
+        w.WriteString(c.Message);
+    }
+
+    private static UpdateTaskStatus ReadStatus(ref MessagePackReader r) =>
+        new(r.ReadInt64(), MessagePackFields.RequiredString(ref r, "command"), State(r.ReadInt64()), MessagePackFields.ReadOptionalInt(ref r),
+            MessagePackFields.ReadOptionalInt(ref r), r.ReadString());
+
+    /// <summary>[atMs, [update...]], each update the 6 fields of an UpdateTaskStatus entry.</summary>
+    private static UpdateTaskStatuses ReadStatuses(ref MessagePackReader r)
+    {
+        var at = r.ReadInt64();
+        var count = r.ReadArrayHeader();
+        var updates = new List<UpdateTaskStatus>(Math.Min(count, 4096));
+        for (var i = 0; i < count; i++)
+        {
+            var fields = r.ReadArrayHeader();
+            if (fields != 6) throw new ProtocolException($"command UpdateTaskStatuses: update {i} has {fields} fields");
+            updates.Add(ReadStatus(ref r));
+        }
+        return new UpdateTaskStatuses(at, updates);
+    }
+
+    /// <summary>A SubmitTask's fields; also each launch's task inside a LaunchTasks entry (see <see cref="LaunchTasksCodec"/>).</summary>
+    internal static void WriteSubmit(ref MessagePackWriter w, SubmitTask c)
+    {
+        // An app's instance adds [appId, appVersion]; a one-shot task keeps the original 8 fields;
+        // ports/user/network add an 11th field (after appId, appVersion, which may then be nil).
+        var extended = c.Spec.HasIsolationFields;
+        var linked = c.Spec.AppId is not null || extended;
+        w.WriteArrayHeader(extended ? 11 : linked ? 10 : 8);
+        w.WriteInt64(c.AtMs);
+        w.WriteString(c.TaskId);
+        w.WriteString(c.Spec.Name);
+        w.WriteArrayHeader(c.Spec.Argv.Count);
+        foreach (var arg in c.Spec.Argv) w.WriteString(arg);
+        MessagePackFields.WriteStringMap(ref w, c.Spec.Env);
+        w.WriteDouble(c.Spec.Resources.Cpus);
+        w.WriteInt64(c.Spec.Resources.MemMb);
+        w.WriteInt64(c.Spec.Resources.DiskMb);
+        if (linked)
+        {
+            w.WriteString(c.Spec.AppId);
+            w.WriteString(c.Spec.AppVersion);
+        }
+        if (extended) IsolationFieldsCodec.WriteTask(ref w, c.Spec);
+    }
+
     private static AddAgent ReadAddAgent(ref MessagePackReader r, bool withPorts)
     {
         var at = r.ReadInt64();
@@ -232,7 +276,7 @@ internal static class CommandCodec
         return new AddAgent(at, new AgentRecord(id, hostname, total, attributes, registeredAt, ports));
     }
 
-    private static SubmitTask ReadSubmit(ref MessagePackReader r, int fields)
+    internal static SubmitTask ReadSubmit(ref MessagePackReader r, int fields)
     {
         var at = r.ReadInt64();
         var id = MessagePackFields.RequiredString(ref r, "command");

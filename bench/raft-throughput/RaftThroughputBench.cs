@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using MiniMesos.Core.Raft;
 using MiniMesos.Net.Raft;
@@ -31,11 +29,11 @@ internal static class RaftThroughputBench
 
         var dir = Directory.CreateTempSubdirectory("minimesos-raft-bench-").FullName;
         var secret = RandomNumberGenerator.GetBytes(32);
-        var members = Enumerable.Range(1, 3).Select(i => ((ulong)i, FreePort())).ToList();
-        var masters = members.Select(m => new BenchMaster(m.Item1, members, secret, Path.Combine(dir, m.Item1.ToString()), Tick)).ToList();
+        var members = Enumerable.Range(1, 3).Select(i => ((ulong)i, BenchMaster.FreePort())).ToList();
+        var masters = members.Select(m => new BenchMaster(m.Item1, members, secret, Path.Combine(dir, m.Item1.ToString()), Tick, new CountingMachine())).ToList();
         try
         {
-            var leader = await LeaderAsync(masters);
+            var leader = masters[await BenchMaster.LeaderIndexAsync(masters)];
             await MeasureAsync(leader, 16, TimeSpan.FromSeconds(1), payload); // warm-up: JIT, connections
             Console.WriteLine($"{"clients",8} {"commits/s",10} {"p50 ms",8} {"p99 ms",8} {"failed",7} {"per Ready",10} {"persist",8} {"follower persist",17}");
             foreach (var c in clients)
@@ -91,24 +89,6 @@ internal static class RaftThroughputBench
         var all = latencies.SelectMany(l => l).Order().ToArray();
         double At(double q) => all.Length == 0 ? double.NaN : all[Math.Min(all.Length - 1, (int)(q * all.Length))];
         return (committed / elapsed.TotalSeconds, At(0.5), At(0.99), failed, elapsed);
-    }
-
-    private static async Task<BenchMaster> LeaderAsync(List<BenchMaster> masters)
-    {
-        for (var i = 0; i < 300; i++)
-        {
-            var leader = masters.FirstOrDefault(m => m.Raft.IsLeader);
-            if (leader is not null) return leader;
-            await Task.Delay(100);
-        }
-        throw new TimeoutException("no leader among the 3 masters within 30 s");
-    }
-
-    private static int FreePort()
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
     }
 
     private static string? Option(string[] args, string name)

@@ -34,11 +34,12 @@ internal static class AppInputs
 
     public static List<Offer> Offers(IEnumerable<(AgentRecord Agent, Resources Free)> agents, IEnumerable<TaskRecord> tasks, long nowMs)
     {
-        var live = tasks.Where(t => t.AgentId is not null && !t.State.IsTerminal()).ToList();
+        // Grouped once: per agent, only its own tasks are looked at (1,000 agents x 100,000 tasks otherwise).
+        var live = tasks.Where(t => t.AgentId is not null && !t.State.IsTerminal()).ToLookup(t => t.AgentId!, StringComparer.Ordinal);
         var offers = new List<Offer>();
         foreach (var (agent, free) in agents)
         {
-            var ports = TaskPorts.Free(agent, live);
+            var ports = TaskPorts.Free(agent, live[agent.Id]);
             offers.Add(new Offer($"{agent.Id}@{nowMs}", "apps", agent.Id, agent.Hostname, agent.Attributes,
                 new ResourceSet(free, ports), nowMs, nowMs + OfferLifetimeMs));
         }

@@ -19,10 +19,12 @@ internal static class AppScheduler
         var remaining = input.Offers.ToDictionary(o => o.Id, o => o.Resources, StringComparer.Ordinal);
         var usable = input.Offers.Where(o => o.ExpiresAtMs > input.NowMs).ToList();
         var serial = input.NextSerial;
+        // Each app looks at its own instances only: apps x instances would dominate a pass of a big cluster.
+        var byApp = input.Instances.ToLookup(i => i.AppId, StringComparer.Ordinal);
 
         foreach (var app in input.Apps.OrderBy(a => a.Id, StringComparer.Ordinal))
         {
-            var plan = RolloutPlanner.Plan(app, input.Instances);
+            var plan = RolloutPlanner.Plan(app, byApp[app.Id]);
             kills.AddRange(plan.Kills);
             if (plan.ToLaunch == 0) continue;
 
@@ -41,14 +43,22 @@ internal static class AppScheduler
                 continue;
             }
 
+            var budget = input.MaxLaunches - launches.Count;
+            if (budget <= 0)
+            {
+                waits.Add(new AppWait(app.Id, plan.ToLaunch, $"this placement pass reached its limit of {input.MaxLaunches} launches; the next pass goes on"));
+                continue;
+            }
             var placed = plan.Staying.Select(i => i.Placement).ToList();
-            var (packed, whyNot) = OfferPacker.Pack(app, plan.ToLaunch, constraints!, placed, usable, remaining);
+            var (packed, whyNot) = OfferPacker.Pack(app, Math.Min(plan.ToLaunch, budget), constraints!, placed, usable, remaining);
             foreach (var (offer, resources, ports) in packed)
             {
                 var id = $"{app.Id.Trim('/').Replace('/', '_')}.{serial++}";
                 launches.Add(new AppLaunch(app.Id, app.Version, offer.Id, offer.AgentId, new TaskLaunch(id, resources), ports));
             }
             if (whyNot is not null) waits.Add(new AppWait(app.Id, plan.ToLaunch - packed.Count, whyNot));
+            else if (packed.Count < plan.ToLaunch)
+                waits.Add(new AppWait(app.Id, plan.ToLaunch - packed.Count, $"this placement pass reached its limit of {input.MaxLaunches} launches; the next pass goes on"));
         }
 
         var used = launches.Select(l => l.OfferId).ToHashSet(StringComparer.Ordinal);

@@ -5,7 +5,8 @@ namespace MiniMesos.Core.Frameworks.Apps;
 /// <summary>
 /// A snapshot for one scheduling decision. <see cref="Instances"/> may include terminal ones (ignored).
 /// <see cref="Backoffs"/> is per app id; missing means no delay. Instance ids are "{app}.{serial}"
-/// counting up from <see cref="NextSerial"/>.
+/// counting up from <see cref="NextSerial"/>. <see cref="MaxLaunches"/> bounds one decision's launches (apps in id order
+/// take from it; the rest wait for the next decision) so a huge deployment is placed in bounded steps.
 /// </summary>
 internal sealed record AppSchedulerInput(
     IReadOnlyList<AppSpec> Apps,
@@ -13,4 +14,5 @@ internal sealed record AppSchedulerInput(
     IReadOnlyList<Offer> Offers,
     IReadOnlyDictionary<string, LaunchBackoff> Backoffs,
     long NowMs,
-    long NextSerial = 1);
+    long NextSerial = 1,
+    int MaxLaunches = int.MaxValue);

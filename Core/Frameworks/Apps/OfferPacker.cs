@@ -15,12 +15,17 @@ internal static class OfferPacker
     {
         var result = new List<PackedInstance>();
         var scalars = new Resources(app.Cpus, (long)Math.Ceiling(app.Mem), (long)Math.Ceiling(app.Disk));
+        // What is left of an offer only shrinks during a pack, so an offer short of resources or ports for this app
+        // stays short: it is dropped from the candidates once instead of being tried again for every instance.
+        var candidates = offers.ToList();
+        var exhausted = new List<(Offer Offer, string Reason, int ConstraintIndex)>();
         for (var k = 0; k < count; k++)
         {
             var failures = new List<(Offer Offer, string Reason, int ConstraintIndex)>();
             PackedInstance? chosen = null;
-            foreach (var offer in offers)
+            for (var j = 0; j < candidates.Count; j++)
             {
+                var offer = candidates[j];
                 var left = remaining[offer.Id];
                 var shortfall = left.Shortfall(new ResourceSet(scalars, PortRanges.Empty));
                 var ports = left.Ports.Take(app.Ports);
@@ -28,7 +33,8 @@ internal static class OfferPacker
                     shortfall = $"ports: {app.Ports} requested, {left.Ports.Count} available";
                 if (shortfall is not null)
                 {
-                    failures.Add((offer, shortfall, -1));
+                    exhausted.Add((offer, shortfall, -1));
+                    candidates.RemoveAt(j--);
                     continue;
                 }
                 var candidate = new Placement(offer.AgentId, offer.Hostname, offer.Attributes);
@@ -41,12 +47,20 @@ internal static class OfferPacker
                 chosen = new PackedInstance(offer, new ResourceSet(scalars, PortRanges.Of(ports!)), ports!);
                 break;
             }
-            if (chosen is null) return (result, Explain(app, scalars, constraints, offers, failures));
+            if (chosen is null) return (result, Explain(app, scalars, constraints, offers, InOfferOrder(offers, exhausted.Concat(failures))));
             remaining[chosen.Offer.Id] -= chosen.Resources;
             placed.Add(new Placement(chosen.Offer.AgentId, chosen.Offer.Hostname, chosen.Offer.Attributes));
             result.Add(chosen);
         }
         return (result, null);
+    }
+
+    private static List<(Offer Offer, string Reason, int ConstraintIndex)> InOfferOrder(IReadOnlyList<Offer> offers,
+        IEnumerable<(Offer Offer, string Reason, int ConstraintIndex)> failures)
+    {
+        var position = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < offers.Count; i++) position.TryAdd(offers[i].Id, i);
+        return failures.OrderBy(f => position[f.Offer.Id]).ToList();
     }
 
     private static string Explain(AppSpec app, Resources scalars, IReadOnlyList<Constraint> constraints, IReadOnlyList<Offer> offers,

@@ -18,6 +18,8 @@ internal sealed class LaggingLogFake(IRaftStateMachine machine) : IReplicatedLog
 
     public int Barriers { get; private set; }
 
+    public int Proposals { get; private set; }
+
     public void CommittedByPredecessor(Core.State.ClusterCommand command) => _unapplied.Enqueue(CommandCodec.Encode(command));
 
     public void Apply(Core.State.ClusterCommand command) => machine.Apply(++_index, CommandCodec.Encode(command));
@@ -25,6 +27,7 @@ internal sealed class LaggingLogFake(IRaftStateMachine machine) : IReplicatedLog
     public Task ProposeAsync(byte[] command, CancellationToken cancellationToken)
     {
         CatchUp();
+        Proposals++;
         machine.Apply(++_index, command);
         return Task.CompletedTask;
     }

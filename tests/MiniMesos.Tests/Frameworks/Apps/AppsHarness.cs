@@ -24,6 +24,9 @@ internal sealed class AppsHarness
     public Dictionary<string, LaunchBackoff> Backoffs { get; } = new(StringComparer.Ordinal);
     public List<AppDecisions> Log { get; } = [];
 
+    /// <summary>Most launches per step (the apps pass's cap).</summary>
+    public int MaxLaunches { get; set; } = int.MaxValue;
+
     public AppsHarness() => Allocator.AddFramework(Framework);
 
     public void AddAgent(string id, double cpus = 4, long mem = 4096, string ports = "31000-31099", params (string, string)[] attributes) =>
@@ -47,7 +50,7 @@ internal sealed class AppsHarness
     {
         var round = Allocator.Allocate(NowMs);
         var decisions = AppScheduler.Decide(new AppSchedulerInput(
-            Apps.Values.ToList(), Instances.Values.ToList(), round.Offers, Backoffs, NowMs, _serial));
+            Apps.Values.ToList(), Instances.Values.ToList(), round.Offers, Backoffs, NowMs, _serial, MaxLaunches));
         _serial = decisions.NextSerial;
         foreach (var group in decisions.Launches.GroupBy(l => l.OfferId))
         {

@@ -1,0 +1,105 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using MiniMesos.Core.Model;
+using MiniMesos.Core.State;
+using MiniMesos.Net.Master;
+using MiniMesos.Net.Protocol;
+using MiniMesos.Net.Raft;
+using Xunit;
+
+namespace MiniMesos.Tests.Master;
+
+/// <summary>Status updates from many agents share log entries; each is still answered only once its entry committed.</summary>
+public sealed class StatusBatchTests
+{
+    private static readonly AgentRecord Agent = new("a1", "host1", new Resources(64, 65536), new Dictionary<string, string>(), 0);
+
+    [Fact]
+    public async Task UpdatesArrivingWhileEntriesAreInFlightShareTheNextEntry()
+    {
+        var master = new MasterService(TimeProvider.System, NullLogger.Instance);
+        var log = new HeldLogFake(master);
+        master.Attach(log);
+        var machine = (IRaftStateMachine)master;
+        machine.Apply(1, CommandCodec.Encode(new AddAgent(0, Agent)));
+        var spec = new TaskSpec("t", ["true"], new Dictionary<string, string>(), new Resources(0.1, 1));
+        machine.Apply(2, CommandCodec.Encode(new LaunchTasks(0, Enumerable.Range(0, 10).Select(i => new PlacedLaunch($"t.{i}", spec, "a1")).ToList())));
+
+        var updates = Enumerable.Range(0, 10)
+            .Select(i => master.StatusUpdateAsync("a1", $"t.{i}", TaskState.Running, null, null, null, CancellationToken.None)).ToList();
+
+        // Four entries in flight (one update each); none is answered before its commit.
+        Assert.Equal(4, log.Held);
+        Assert.All(updates, u => Assert.False(u.IsCompleted));
+        log.Release();
+        Assert.All(await Task.WhenAll(updates), Assert.True);
+
+        Assert.Equal(5, log.Proposed.Count);
+        Assert.All(log.Proposed.Take(4), e => Assert.IsType<UpdateTaskStatus>(e));
+        Assert.Equal(6, Assert.IsType<UpdateTaskStatuses>(log.Proposed[4]).Updates.Count);
+        Assert.All(Enumerable.Range(0, 10), i => Assert.Equal(TaskState.Running, master.Task($"t.{i}")!.State));
+    }
+
+    [Fact]
+    public void ABatchAppliesEachUpdateAsASingleEntryWouldAndRoundTrips()
+    {
+        var state = new ClusterState();
+        Assert.True(state.Apply(new AddAgent(0, Agent)));
+        var spec = new TaskSpec("t", ["true"], new Dictionary<string, string>(), new Resources(0.1, 1));
+        Assert.True(state.Apply(new LaunchTasks(0, [new("t.1", spec, "a1"), new("t.2", spec, "a1")])));
+        var batch = new UpdateTaskStatuses(5, [
+            new UpdateTaskStatus(5, "t.1", TaskState.Running, null, null, null),
+            new UpdateTaskStatus(5, "t.2", TaskState.Failed, 3, null, "exit 3"),
+            new UpdateTaskStatus(5, "t.2", TaskState.Running, null, null, "late"),
+            new UpdateTaskStatus(5, "nope", TaskState.Running, null, null, null),
+        ]);
+        var bytes = CommandCodec.Encode(batch);
+        var decoded = Assert.IsType<UpdateTaskStatuses>(CommandCodec.Decode(bytes));
+        Assert.Equal(batch.Updates, decoded.Updates);
+        Assert.Equal(bytes, CommandCodec.Encode(decoded));
+
+        Assert.True(state.Apply(decoded));
+        Assert.Equal(TaskState.Running, state.Tasks["t.1"].State);
+        Assert.Equal((TaskState.Failed, 3, "exit 3"), (state.Tasks["t.2"].State, state.Tasks["t.2"].ExitCode, state.Tasks["t.2"].Message));
+        Assert.False(state.Apply(new UpdateTaskStatuses(6, [new UpdateTaskStatus(6, "t.2", TaskState.Running, null, null, null)])));
+        Assert.Equal(["t.1"], state.LiveTasksOn("a1").Select(t => t.Id));
+    }
+
+    /// <summary>In-memory fake of a replicated log whose proposals stay uncommitted until <see cref="Release"/>; later ones commit at once.</summary>
+    private sealed class HeldLogFake(IRaftStateMachine machine) : IReplicatedLog
+    {
+        private readonly List<(byte[] Entry, TaskCompletionSource Done)> _held = [];
+        private ulong _index = 100;
+        private bool _released;
+
+        public List<ClusterCommand> Proposed { get; } = [];
+
+        public int Held => _held.Count;
+
+        public bool IsLeader => true;
+
+        public Task ProposeAsync(byte[] command, CancellationToken cancellationToken)
+        {
+            lock (Proposed) Proposed.Add(CommandCodec.Decode(command));
+            if (_released)
+            {
+                machine.Apply(++_index, command);
+                return Task.CompletedTask;
+            }
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _held.Add((command, done));
+            return done.Task;
+        }
+
+        public void Release()
+        {
+            _released = true;
+            foreach (var (entry, done) in _held)
+            {
+                machine.Apply(++_index, entry);
+                done.SetResult();
+            }
+        }
+
+        public Task ReadBarrierAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}
