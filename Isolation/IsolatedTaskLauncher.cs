@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using MiniMesos.Core.Isolation;
 using MiniMesos.Isolation.Cgroups;
 using MiniMesos.Isolation.Libc;
@@ -56,7 +57,7 @@ internal sealed class IsolatedTaskLauncher : ITaskLauncher
         Process? init = null;
         try
         {
-            init = await StartInitAsync(request).ConfigureAwait(false);
+            init = StartInit(request);
             cgroup?.AddProcess(init.Id);
             // Placed in its cgroup: init may go on and start the command, with this environment.
             await init.StandardInput.BaseStream.WriteAsync(new byte[] { 1 }, cancellationToken).ConfigureAwait(false);
@@ -142,8 +143,11 @@ internal sealed class IsolatedTaskLauncher : ITaskLauncher
     /// <summary>
     /// unshare() changes only the calling thread's namespaces for its future children, so a dedicated thread
     /// unshares and forks init (Process.Start forks from the calling thread), then ends with its namespaces.
+    /// That thread must do nothing else: after CLONE_NEWPID it cannot create threads (clone fails with EINVAL),
+    /// and completing a task from it may make the thread pool start a worker right there, which throws after the
+    /// task has completed and used to bring the whole agent down. So the caller waits with Join (fork + exec).
     /// </summary>
-    private Task<Process> StartInitAsync(LaunchRequest request)
+    private Process StartInit(LaunchRequest request)
     {
         var psi = BuildStartInfo(request);
         var flags = Sched.CLONE_NEWPID | Sched.CLONE_NEWNS | Sched.CLONE_NEWUTS | Sched.CLONE_NEWIPC;
@@ -152,7 +156,8 @@ internal sealed class IsolatedTaskLauncher : ITaskLauncher
             flags |= Sched.CLONE_NEWNET;
         }
 
-        var started = new TaskCompletionSource<Process>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Process? started = null;
+        Exception? error = null;
         var thread = new Thread(() =>
         {
             try
@@ -164,11 +169,11 @@ internal sealed class IsolatedTaskLauncher : ITaskLauncher
                         (errno == Errno.EPERM ? "; run the agent as root" : ""));
                 }
 
-                started.SetResult(Process.Start(psi) ?? throw new TaskLaunchException("task init did not start"));
+                started = Process.Start(psi) ?? throw new TaskLaunchException("task init did not start");
             }
             catch (Exception e)
             {
-                started.SetException(e is TaskLaunchException ? e : new TaskLaunchException($"cannot start task init: {e.Message}", e));
+                error = e;
             }
         })
         {
@@ -176,7 +181,13 @@ internal sealed class IsolatedTaskLauncher : ITaskLauncher
             Name = "task-launch " + request.TaskId,
         };
         thread.Start();
-        return started.Task;
+        thread.Join();
+        if (error is TaskLaunchException)
+        {
+            ExceptionDispatchInfo.Capture(error).Throw();
+        }
+
+        return error is null ? started! : throw new TaskLaunchException($"cannot start task init: {error.Message}", error);
     }
 
     /// <summary>

@@ -22,12 +22,12 @@ internal static class TaskInitRootfs
     public static void Enter(string rootfs, IReadOnlyList<MountStep> steps)
     {
         foreach (var step in steps) Apply(rootfs, step);
-        LibcError.Check(Unistd.chdir(rootfs), $"chdir {rootfs}");
+        LibcError.Check(Unistd.chdir(rootfs), "chdir", rootfs);
         // pivot_root(".", "."): the old root ends up stacked on the new one and is detached at once (no put_old dir needed).
         if (PivotRoot.pivot_root(".", ".") == 0)
             LibcError.Check(Mount.umount2(".", Mount.MNT_DETACH), "umount the old root");
         else
-            LibcError.Check(Unistd.chroot("."), $"chroot {rootfs}");
+            LibcError.Check(Unistd.chroot("."), "chroot", rootfs);
         LibcError.Check(Unistd.chdir("/"), "chdir / in the rootfs");
     }
 
@@ -37,16 +37,16 @@ internal static class TaskInitRootfs
         switch (step.Kind)
         {
             case MountKind.Proc:
-                LibcError.Check(Mount.mount("proc", step.Target, "proc", Mount.MS_NOSUID | Mount.MS_NODEV | Mount.MS_NOEXEC, 0), $"mount proc at {step.Target}");
+                LibcError.Check(Mount.mount("proc", step.Target, "proc", Mount.MS_NOSUID | Mount.MS_NODEV | Mount.MS_NOEXEC, 0), "mount proc at " + step.Target);
                 break;
             case MountKind.BindWritable:
-                LibcError.Check(Mount.mount(step.Source, step.Target, null, Mount.MS_BIND | Mount.MS_REC, 0), $"bind {step.Source} at {step.Target}");
+                LibcError.Check(Mount.mount(step.Source, step.Target, null, Mount.MS_BIND | Mount.MS_REC, 0), "bind " + step.Source + " at " + step.Target);
                 break;
             case MountKind.BindReadOnly:
-                LibcError.Check(Mount.mount(step.Source, step.Target, null, Mount.MS_BIND | Mount.MS_REC, 0), $"bind {step.Source} at {step.Target}");
+                LibcError.Check(Mount.mount(step.Source, step.Target, null, Mount.MS_BIND | Mount.MS_REC, 0), "bind " + step.Source + " at " + step.Target);
                 // A bind takes its flags only from a remount.
                 LibcError.Check(Mount.mount(null, step.Target, null, Mount.MS_REMOUNT | Mount.MS_BIND | Mount.MS_RDONLY | Mount.MS_NOSUID | Mount.MS_NODEV, 0),
-                    $"remount {step.Target} read-only");
+                    "remount " + step.Target + " read-only");
                 break;
         }
     }

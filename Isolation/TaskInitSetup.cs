@@ -26,7 +26,7 @@ internal static class TaskInitSetup
         foreach (var r in o.Rlimits)
         {
             var lim = new Resource.rlimit { rlim_cur = r.Soft, rlim_max = r.Hard };
-            LibcError.Check(Resource.setrlimit(RlimitNumber(r.Name), lim), $"setrlimit {r}");
+            LibcError.Check(Resource.setrlimit(RlimitNumber(r.Name), lim), "setrlimit", r);
         }
 
         var user = PasswdEntry.Find(File.ReadAllText("/etc/passwd"), o.User)
@@ -61,7 +61,7 @@ internal static class TaskInitSetup
         var path = env.GetValueOrDefault("PATH") ?? DefaultPath;
         var exe = ExecutableLookup.Resolve(o.Argv[0], path, cwd)
             ?? throw new InvalidOperationException($"command not found: {o.Argv[0]} (PATH={path})");
-        var envList = env.Select(e => $"{e.Key}={e.Value}").ToList();
+        var envList = env.Select(e => string.Concat(e.Key, "=", e.Value)).ToList();
 
         var pid = SpawnCommand(exe, o.Argv, envList, devNull, outFd, errFd);
         return new Prepared(pid, devNull, outFd, errFd, statusFd);
@@ -141,7 +141,7 @@ internal static class TaskInitSetup
             // The runtime handles many signals; the command must start with every disposition at its default.
             Signal.sigfillset(sigs);
             SpawnCheck(Spawn.posix_spawnattr_setsigdefault(attr, sigs), "setsigdefault");
-            SpawnCheck(Spawn.posix_spawn(out var pid, exe, actions, attr, argvBlock, envBlock), $"posix_spawn {exe}");
+            SpawnCheck(Spawn.posix_spawn(out var pid, exe, actions, attr, argvBlock, envBlock), "posix_spawn " + exe);
             return pid;
         }
         finally

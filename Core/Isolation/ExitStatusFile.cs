@@ -12,7 +12,9 @@ internal static class ExitStatusFile
     public const string FileName = "exit_status";
 
     public static string Format(TaskExit exit) =>
-        exit.Signal is int sig ? $"signal {sig}\n" : $"exit {exit.ExitCode ?? 0}\n";
+        exit.Signal is int sig
+            ? "signal " + sig.ToString(CultureInfo.InvariantCulture) + "\n"
+            : "exit " + (exit.ExitCode ?? 0).ToString(CultureInfo.InvariantCulture) + "\n";
 
     public static TaskExit? Parse(string text)
     {

@@ -21,4 +21,16 @@ internal static class LibcError
 
         return result;
     }
+
+    /// <summary>As <see cref="Check(int, string)"/>, naming <paramref name="what"/> too; the message is built only on failure
+    /// (task init runs this on every start, and formatting there costs more than the call).</summary>
+    public static int Check(int result, string call, object what)
+    {
+        if (result == -1)
+        {
+            throw new LibcException(call + " " + what, LastErrno);
+        }
+
+        return result;
+    }
 }

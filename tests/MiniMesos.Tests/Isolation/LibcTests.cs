@@ -1,3 +1,4 @@
+using MiniMesos.Core.Isolation;
 using MiniMesos.Isolation.Libc;
 using Xunit;
 
@@ -14,6 +15,16 @@ public sealed class LibcTests
         var ex = Assert.Throws<LibcException>(() => LibcError.Check(Unistd.chdir("/nonexistent/minimesos"), "chdir"));
         Assert.Equal(Errno.ENOENT, ex.Errno);
         Assert.Contains("chdir failed: errno 2", ex.Message);
+    }
+
+    [Fact]
+    public void FailedCallsNameWhatTheyActedOnAndSucceedingOnesReturnTheirResult()
+    {
+        var ex = Assert.Throws<LibcException>(() =>
+            LibcError.Check(Unistd.chdir("/nonexistent/minimesos"), "chdir", new RlimitSetting("core", 0, 0)));
+        Assert.Equal(Errno.ENOENT, ex.Errno);
+        Assert.StartsWith("chdir core=0:0 failed: errno 2", ex.Message);
+        Assert.Equal(Unistd.getpid(), LibcError.Check(Unistd.getpid(), "getpid", "self"));
     }
 
     [Theory]
