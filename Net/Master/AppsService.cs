@@ -36,6 +36,8 @@ internal sealed class AppsService(MasterService master, TimeProvider time, ILogg
     private readonly Dictionary<string, long> _killRequested = new(StringComparer.Ordinal);
     private readonly HashSet<string> _seenEnded = new(StringComparer.Ordinal);
     private readonly HashSet<string> _seenReady = new(StringComparer.Ordinal);
+    private const int ForgetEvery = 256;
+    private long _observations;
     private Dictionary<string, AppWait> _waits = new(StringComparer.Ordinal);
     private bool _primed;
     private long _serial = 1;
@@ -164,5 +166,11 @@ internal sealed class AppsService(MasterService master, TimeProvider time, ILogg
         }
         _primed = true;
         foreach (var id in _backoffs.Keys.Where(id => !apps.ContainsKey(id)).ToList()) _backoffs.Remove(id);
+        // Ended tasks leave the state after a while (ClusterState.MaxEndedTasks) and never come back: forget them
+        // now and then, so what this leader remembers stays bounded too.
+        if (++_observations % ForgetEvery != 0) return;
+        var present = instances.Select(i => i.Id).ToHashSet(StringComparer.Ordinal);
+        _seenEnded.IntersectWith(present);
+        _seenReady.IntersectWith(present);
     }
 }
