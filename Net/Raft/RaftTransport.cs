@@ -59,7 +59,7 @@ internal sealed class RaftTransport(PeerDirectory directory, HandshakeOptions id
                     break;
                 case RaftChunk chunk when chunks.Add(chunk) is { } whole:
                     var joined = RaftMessageCodec.Decode(whole, LargeMessageLimits.Reader);
-                    _logger.LogInformation("raft: received a {Kind} of {Bytes} bytes from master {Id} in {Count} chunks",
+                    _logger.LogInformation("raft: received {Kind} of {Bytes} bytes from master {Id} in {Count} chunks",
                         joined.Kind, whole.Length, peerId, chunk.Count);
                     if (joined.From == peerId) Deliver?.Invoke(joined);
                     break;

@@ -82,7 +82,7 @@ public sealed partial class BigSnapshotCatchUpTests(ITestOutputHelper output) : 
         .Select(t => $"{t.Id} {t.Spec.Name} {string.Join(",", t.Spec.Env.Select(e => $"{e.Key}={e.Value.Length}:{e.Value[0]}{e.Value[^1]}"))}")
         .Order(StringComparer.Ordinal).ToList();
 
-    [GeneratedRegex(@"raft: received a InstallSnapshot of (\d+) bytes from master \d+ in (\d+) chunks")]
+    [GeneratedRegex(@"raft: received InstallSnapshot of (\d+) bytes from master \d+ in (\d+) chunks")]
     private static partial Regex ReceivedSnapshot();
 
     private async Task<Master> StartMasterAsync(int i, int expect)

@@ -153,6 +153,14 @@ public sealed class RaftChunkTests
     }
 
     [Fact]
+    public void TheDocumentedExampleIsWhatTheEncoderWrites()
+    {
+        // docs/protocol.md, "Chunked Raft messages".
+        var frame = MessageCodec.Encode(RaftChunking.Split(new byte[] { 1, 2, 3, 4, 5 }, 1, 3).First());
+        Assert.Equal("86a174aa726166745f6368756e6ba2696401a373657100a5636f756e7402a473697a6505a464617461c403010203", Convert.ToHexString(frame).ToLowerInvariant());
+    }
+
+    [Fact]
     public void NoChunkSizeFitsAFrameTooSmallForTheEnvelope()
     {
         Assert.Equal(RaftChunking.DefaultChunkBytes, RaftChunking.ChunkBytes(WireOptions.DefaultMaxFrameBytes));
