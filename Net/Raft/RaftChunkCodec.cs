@@ -13,14 +13,20 @@ internal static class RaftChunkCodec
     public static byte[] Encode(RaftChunk chunk)
     {
         var buffer = new ArrayBufferWriter<byte>(chunk.Data.Length + Overhead);
-        var w = new MessagePackWriter(buffer);
+        Encode(chunk, buffer);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Appends the encoded chunk to <paramref name="output"/> (a sender reuses one buffer for all chunks).</summary>
+    public static void Encode(RaftChunk chunk, IBufferWriter<byte> output)
+    {
+        var w = new MessagePackWriter(output);
         MessageCodec.Header(ref w, chunk, 6);
         w.WriteString("id"); w.WriteInt64(chunk.TransferId);
         w.WriteString("seq"); w.WriteInt64(chunk.Sequence);
         w.WriteString("count"); w.WriteInt64(chunk.Count);
         w.WriteString("size"); w.WriteInt64(chunk.TotalBytes);
         w.WriteString("data"); w.WriteBinary(chunk.Data.Span);
-        return buffer.WrittenSpan.ToArray();
     }
 
     public static RaftChunk Read(WireFields f) =>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using MiniMesos.Net.Protocol;
 
 namespace MiniMesos.Net.Raft;
@@ -29,5 +30,26 @@ internal static class RaftChunking
             var length = (int)Math.Min(chunkBytes, payload.Length - start);
             yield return new RaftChunk(transferId, i, count, payload.Length, payload.Slice((int)start, length));
         }
+    }
+
+    /// <summary>
+    /// Sends <paramref name="payload"/> (an encoded Raft message) as one transfer of chunks, back to back, encoding each
+    /// into one reused buffer; <paramref name="between"/> runs after each chunk (the transport's keep-alive). Returns the chunk count.
+    /// </summary>
+    public static async Task<int> SendAsync(PeerConnection connection, ReadOnlyMemory<byte> payload, long transferId,
+        Func<Task> between, CancellationToken ct)
+    {
+        var chunkBytes = ChunkBytes(connection.MaxFrameBytes);
+        var frame = new ArrayBufferWriter<byte>(RaftChunkCodec.FrameBytes(chunkBytes));
+        var count = 0;
+        foreach (var chunk in Split(payload, transferId, chunkBytes))
+        {
+            frame.Clear();
+            RaftChunkCodec.Encode(chunk, frame);
+            await connection.SendEncodedAsync(frame.WrittenMemory, ct).ConfigureAwait(false);
+            await between().ConfigureAwait(false);
+            count++;
+        }
+        return count;
     }
 }

@@ -20,7 +20,8 @@ internal static class RaftMessageCodec
     /// <summary>As <see cref="Encode(RaftMessage)"/> without the final copy (a snapshot may be large).</summary>
     public static ReadOnlyMemory<byte> EncodeMemory(RaftMessage message)
     {
-        var buffer = new ArrayBufferWriter<byte>(64 + message.Entries.Sum(e => e.Data.Length + 24) + (message.Snapshot?.Data.Length ?? 0));
+        // Room for every field besides the entry and snapshot bytes, so a large snapshot is never copied to grow the buffer.
+        var buffer = new ArrayBufferWriter<byte>(256 + message.Entries.Sum(e => e.Data.Length + 24) + (message.Snapshot?.Data.Length ?? 0));
         Encode(message, buffer);
         return buffer.WrittenMemory;
     }

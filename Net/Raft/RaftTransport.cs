@@ -211,11 +211,7 @@ internal sealed class RaftTransport(PeerDirectory directory, HandshakeOptions id
                 return;
             }
             var transfer = Interlocked.Increment(ref _owner._transfers);
-            foreach (var chunk in RaftChunking.Split(payload, transfer, RaftChunking.ChunkBytes(connection.MaxFrameBytes)))
-            {
-                await connection.SendAsync(chunk, ct).ConfigureAwait(false);
-                await KeepAliveAsync(connection, ct).ConfigureAwait(false);
-            }
+            await RaftChunking.SendAsync(connection, payload, transfer, () => KeepAliveAsync(connection, ct), ct).ConfigureAwait(false);
             _owner._logger.LogDebug("raft: sent a {Kind} of {Bytes} bytes to master {Id} as transfer {Transfer}",
                 envelope.Message.Kind, payload.Length, envelope.Message.To, transfer);
         }
