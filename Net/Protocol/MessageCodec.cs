@@ -9,6 +9,7 @@ internal static class MessageCodec
     public static byte[] Encode(WireMessage message)
     {
         if (message is RaftEnvelope raft) return Raft.RaftMessageCodec.Encode(raft.Message);
+        if (message is Raft.RaftChunk chunk) return Raft.RaftChunkCodec.Encode(chunk);
         var buffer = new ArrayBufferWriter<byte>(256);
         var w = new MessagePackWriter(buffer);
         switch (message)
@@ -142,6 +143,7 @@ internal static class MessageCodec
             "ping" => new Ping(f.Int("seq")),
             "pong" => new Pong(f.Int("seq")),
             "health" => HealthWire.ReadReport(f),
+            Raft.RaftChunk.MessageType => Raft.RaftChunkCodec.Read(f),
             var other => FrameworkMessageCodec.Decode(f) ?? new UnknownMessage(other),
         };
     }

@@ -68,6 +68,12 @@ internal sealed class PeerConnection : IAsyncDisposable
     public ValueTask SendAsync(WireMessage message, CancellationToken cancellationToken) =>
         _frames.SendFrameAsync(MessageCodec.Encode(message), cancellationToken);
 
+    /// <summary>Sends an already encoded message (one frame, at most <see cref="MaxFrameBytes"/>).</summary>
+    public ValueTask SendEncodedAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
+        _frames.SendFrameAsync(payload, cancellationToken);
+
+    public int MaxFrameBytes => _frames.Options.MaxFrameBytes;
+
     /// <summary>The next message, or null when the peer closed the connection cleanly.</summary>
     public async ValueTask<WireMessage?> ReceiveAsync(CancellationToken cancellationToken)
     {

@@ -93,7 +93,7 @@ internal static class StateSnapshotCodec
         var sections = snapshot[0] switch { Version => 7, Version3 => 6, Version2 => 3, _ => 2 };
         try
         {
-            var r = new MessagePackReader(snapshot[1..]);
+            var r = new MessagePackReader(snapshot[1..], LargeMessageLimits.Reader);
             if (r.ReadArrayHeader() != sections)
                 throw new ProtocolException(sections switch
                 {

@@ -15,11 +15,15 @@ internal static class RaftMessageCodec
 {
     public const string MessageType = "raft";
 
-    public static byte[] Encode(RaftMessage message)
+    public static byte[] Encode(RaftMessage message) => EncodeMemory(message).ToArray();
+
+    /// <summary>As <see cref="Encode(RaftMessage)"/> without the final copy (a snapshot may be large).</summary>
+    public static ReadOnlyMemory<byte> EncodeMemory(RaftMessage message)
     {
-        var buffer = new ArrayBufferWriter<byte>(64 + message.Entries.Sum(e => e.Data.Length + 24) + (message.Snapshot?.Data.Length ?? 0));
+        // Room for every field besides the entry and snapshot bytes, so a large snapshot is never copied to grow the buffer.
+        var buffer = new ArrayBufferWriter<byte>(256 + message.Entries.Sum(e => e.Data.Length + 24) + (message.Snapshot?.Data.Length ?? 0));
         Encode(message, buffer);
-        return buffer.WrittenSpan.ToArray();
+        return buffer.WrittenMemory;
     }
 
     public static void Encode(RaftMessage message, IBufferWriter<byte> output)

@@ -25,6 +25,7 @@ internal sealed class RaftTransport(PeerDirectory directory, HandshakeOptions id
     private readonly HandshakeOptions _identity = identity;
     private readonly WireOptions _wire = wire;
     private readonly ILogger _logger = logger;
+    private long _transfers;
 
     /// <summary>Where received Raft messages go (set once the Raft node exists; earlier ones are dropped).</summary>
     public Action<RaftMessage>? Deliver { get; set; }
@@ -47,12 +48,24 @@ internal sealed class RaftTransport(PeerDirectory directory, HandshakeOptions id
             _logger.LogWarning("master at {Remote} has node id '{Id}', not a number: ignored", connection.Remote, connection.Peer.NodeId);
             return;
         }
+        var chunks = new RaftChunkAssembler();
+        var unknown = new HashSet<string>(StringComparer.Ordinal);
         while (await connection.ReceiveAsync(cancellationToken).ConfigureAwait(false) is { } message)
         {
             switch (message)
             {
                 case RaftEnvelope envelope when envelope.Message.From == peerId:
                     Deliver?.Invoke(envelope.Message);
+                    break;
+                case RaftChunk chunk when chunks.Add(chunk) is { } whole:
+                    var joined = RaftMessageCodec.Decode(whole, LargeMessageLimits.Reader);
+                    _logger.LogInformation("raft: received {Kind} of {Bytes} bytes from master {Id} in {Count} chunks",
+                        joined.Kind, whole.Length, peerId, chunk.Count);
+                    if (joined.From == peerId) Deliver?.Invoke(joined);
+                    break;
+                case UnknownMessage other when unknown.Add(other.UnknownType):
+                    _logger.LogWarning("master {Id} at {Remote} sent messages of type '{Type}', which this master does not know (a newer version?): ignored",
+                        peerId, connection.Remote, other.UnknownType);
                     break;
                 case MasterHello hello:
                     Learn(new MasterPeer(peerId, hello.ClusterAddress, hello.ApiUrl), hello.Known);
@@ -92,6 +105,8 @@ internal sealed class RaftTransport(PeerDirectory directory, HandshakeOptions id
         private readonly string _address;
         private readonly Channel<WireMessage> _queue = Channel.CreateBounded<WireMessage>(
             new BoundedChannelOptions(4096) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+        private DateTime _nextGossip;
+        private long _pings;
 
         public Link(RaftTransport owner, string address)
         {
@@ -144,8 +159,7 @@ internal sealed class RaftTransport(PeerDirectory directory, HandshakeOptions id
         private async Task PumpAsync(PeerConnection connection, CancellationToken ct)
         {
             await connection.SendAsync(_owner.Hello(), ct).ConfigureAwait(false);
-            var nextGossip = DateTime.UtcNow + GossipInterval;
-            long pings = 0;
+            _nextGossip = DateTime.UtcNow + GossipInterval;
             // Drain replies (pongs) so the peer's sends never block; their content is not needed.
             var reader = Task.Run(async () => { while (await connection.ReceiveAsync(ct).ConfigureAwait(false) is not null) { } }, ct);
             while (!ct.IsCancellationRequested)
@@ -156,21 +170,50 @@ internal sealed class RaftTransport(PeerDirectory directory, HandshakeOptions id
                 {
                     if (await _queue.Reader.WaitToReadAsync(wait.Token).ConfigureAwait(false))
                     {
-                        while (_queue.Reader.TryRead(out var message)) await connection.SendAsync(message, ct).ConfigureAwait(false);
+                        while (_queue.Reader.TryRead(out var message)) await SendAsync(connection, message, ct).ConfigureAwait(false);
                     }
                 }
                 catch (OperationCanceledException) when (!ct.IsCancellationRequested)
                 {
                 }
                 if (reader.IsCompleted) await reader.ConfigureAwait(false); // surfaces a dead connection
-                if (DateTime.UtcNow >= nextGossip)
-                {
-                    // The ping's pong keeps our read side alive under the cluster idle timeout.
-                    await connection.SendAsync(_owner.Hello(), ct).ConfigureAwait(false);
-                    await connection.SendAsync(new Ping(++pings), ct).ConfigureAwait(false);
-                    nextGossip = DateTime.UtcNow + GossipInterval;
-                }
+                await KeepAliveAsync(connection, ct).ConfigureAwait(false);
             }
+        }
+
+        /// <summary>Gossip, and a ping whose pong keeps our read side alive under the cluster idle timeout, when due.</summary>
+        private async Task KeepAliveAsync(PeerConnection connection, CancellationToken ct)
+        {
+            if (DateTime.UtcNow < _nextGossip) return;
+            await connection.SendAsync(_owner.Hello(), ct).ConfigureAwait(false);
+            await connection.SendAsync(new Ping(++_pings), ct).ConfigureAwait(false);
+            _nextGossip = DateTime.UtcNow + GossipInterval;
+        }
+
+        /// <summary>A Raft message larger than one frame goes as chunks, back to back (pings in between keep the link alive).</summary>
+        private async Task SendAsync(PeerConnection connection, WireMessage message, CancellationToken ct)
+        {
+            if (message is not RaftEnvelope envelope)
+            {
+                await connection.SendAsync(message, ct).ConfigureAwait(false);
+                return;
+            }
+            var payload = RaftMessageCodec.EncodeMemory(envelope.Message);
+            if (payload.Length <= connection.MaxFrameBytes)
+            {
+                await connection.SendEncodedAsync(payload, ct).ConfigureAwait(false);
+                return;
+            }
+            if (payload.Length > LargeMessageLimits.MaxBytes)
+            {
+                _owner._logger.LogError("raft: refusing to send a {Kind} of {Bytes} bytes to master {Id}: over the limit of {Limit} bytes",
+                    envelope.Message.Kind, payload.Length, envelope.Message.To, LargeMessageLimits.MaxBytes);
+                return;
+            }
+            var transfer = Interlocked.Increment(ref _owner._transfers);
+            await RaftChunking.SendAsync(connection, payload, transfer, () => KeepAliveAsync(connection, ct), ct).ConfigureAwait(false);
+            _owner._logger.LogDebug("raft: sent a {Kind} of {Bytes} bytes to master {Id} as transfer {Transfer}",
+                envelope.Message.Kind, payload.Length, envelope.Message.To, transfer);
         }
     }
 }

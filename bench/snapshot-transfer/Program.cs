@@ -1,0 +1,3 @@
+using MiniMesos.Bench;
+
+return await SnapshotTransferBench.RunAsync(args);
