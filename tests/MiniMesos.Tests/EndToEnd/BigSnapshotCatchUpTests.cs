@@ -25,7 +25,7 @@ public sealed partial class BigSnapshotCatchUpTests(ITestOutputHelper output) : 
     private readonly string _dir = Directory.CreateTempSubdirectory("minimesos-bigsnap-").FullName;
     private readonly ClusterSecret _secret = new(ClusterSecret.Generate(), "test");
     private readonly StringWriter _log = new();
-    private readonly List<Master> _masters = [];
+    private readonly List<RunningMaster> _masters = [];
     private readonly List<(int Api, int Cluster)> _ports = Enumerable.Range(0, 3).Select(_ => (InProcessCluster.FreePort(), InProcessCluster.FreePort())).ToList();
     private LineLoggerProvider _logs = null!;
 
@@ -46,7 +46,7 @@ public sealed partial class BigSnapshotCatchUpTests(ITestOutputHelper output) : 
     public async Task AFollowerBehindTheCompactionPointCatchesUpThroughAChunkedSnapshot()
     {
         var tasks = int.TryParse(Environment.GetEnvironmentVariable("MINIMESOS_BIGSNAP_TASKS"), out var n) ? n : 30;
-        var leader = await LeaderAsync(_masters);
+        var leader = await RunningMaster.LeaderAsync(_masters, Patience);
         var index = _masters.FindIndex(m => m != leader);
         await _masters[index].StopAsync();
 
@@ -78,43 +78,22 @@ public sealed partial class BigSnapshotCatchUpTests(ITestOutputHelper output) : 
     }
 
     /// <summary>Every task as id, name and a digest of its env: the same on every master that has the same state.</summary>
-    private static List<string> Describe(Master master) => master.Host.Service.Tasks()
+    private static List<string> Describe(RunningMaster master) => master.Host.Service.Tasks()
         .Select(t => $"{t.Id} {t.Spec.Name} {string.Join(",", t.Spec.Env.Select(e => $"{e.Key}={e.Value.Length}:{e.Value[0]}{e.Value[^1]}"))}")
         .Order(StringComparer.Ordinal).ToList();
 
     [GeneratedRegex(@"raft: received InstallSnapshot of (\d+) bytes from master \d+ in (\d+) chunks")]
     private static partial Regex ReceivedSnapshot();
 
-    private async Task<Master> StartMasterAsync(int i, int expect)
+    private async Task<RunningMaster> StartMasterAsync(int i, int expect)
     {
         var stop = new CancellationTokenSource();
         var joins = _ports.Select(p => $"127.0.0.1:{p.Cluster}").ToList();
         var (host, stopped) = await MasterHost.StartAsync(new MasterOptions(
             new IPEndPoint(IPAddress.Loopback, _ports[i].Api), new IPEndPoint(IPAddress.Loopback, _ports[i].Cluster), Path.Combine(_dir, $"master{i}"),
             "test", _secret, "127.0.0.1", joins, BootstrapExpect: expect, RaftCompactEvery: 8), _logs, stop.Token).WaitAsync(Patience);
-        return new Master(host, stopped, stop, _ports[i].Api, _secret.Token);
+        return new RunningMaster(host, stopped, stop, _ports[i].Api, _secret.Token, Patience);
     }
 
-    private static async Task<Master> LeaderAsync(IReadOnlyList<Master> masters)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (DateTime.UtcNow < deadline)
-        {
-            var leaders = masters.Where(m => m.Host.Raft.Status.Role == RaftRole.Leader).ToList();
-            if (leaders.Count == 1 && masters.All(m => m.Host.Raft.Status.Leader == leaders[0].Host.Raft.Id)) return leaders[0];
-            await Task.Delay(50);
-        }
-        throw new TimeoutException("no single leader that every master agrees on");
-    }
 
-    private sealed record Master(MasterHost Host, Task Stopped, CancellationTokenSource Stop, int ApiPort, string Token)
-    {
-        public MiniMesos.Net.Cli.ApiClient Client() => new("127.0.0.1", ApiPort, Token);
-
-        public async Task StopAsync()
-        {
-            if (!Stop.IsCancellationRequested) await Stop.CancelAsync();
-            await Stopped.WaitAsync(Patience);
-        }
-    }
 }

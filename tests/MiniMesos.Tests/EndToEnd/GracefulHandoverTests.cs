@@ -68,16 +68,7 @@ public sealed class GracefulHandoverTests : IAsyncLifetime
         Assert.True(stoppedAfter < TimeSpan.FromSeconds(1), $"the leader took {stoppedAfter.TotalMilliseconds:0} ms to stop");
     }
 
-    private static async Task<(MasterHost Host, Task Stopped, CancellationTokenSource Stop)> LeaderAsync(
-        IReadOnlyList<(MasterHost Host, Task Stopped, CancellationTokenSource Stop)> masters)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (DateTime.UtcNow < deadline)
-        {
-            var leaders = masters.Where(m => m.Host.Raft.Status.Role == RaftRole.Leader).ToList();
-            if (leaders.Count == 1 && masters.All(m => m.Host.Raft.Status.Leader == leaders[0].Host.Raft.Id)) return leaders[0];
-            await Task.Delay(20);
-        }
-        throw new TimeoutException("no single leader that every master agrees on");
-    }
+    private static Task<(MasterHost Host, Task Stopped, CancellationTokenSource Stop)> LeaderAsync(
+        IReadOnlyList<(MasterHost Host, Task Stopped, CancellationTokenSource Stop)> masters) =>
+        RunningMaster.LeaderAmongAsync(masters, m => m.Host, Patience);
 }

@@ -43,6 +43,6 @@ public sealed partial class MultiMasterTests
         Assert.Empty(next.Host.Service.Frameworks());
     }
 
-    private static int ClusterPort(Master master) =>
+    private static int ClusterPort(RunningMaster master) =>
         int.Parse(master.Host.Directory.Get(master.Host.Raft.Id)!.ClusterAddress.Split(':')[^1]);
 }

@@ -42,7 +42,7 @@ public sealed partial class MultiMasterTests
         Assert.Equal("no_leader", body2.GetProperty("status").GetString());
     }
 
-    private static async Task<(HttpStatusCode Status, JsonElement Body)> HealthAsync(HttpClient http, Master master, string query)
+    private static async Task<(HttpStatusCode Status, JsonElement Body)> HealthAsync(HttpClient http, RunningMaster master, string query)
     {
         using var response = await http.GetAsync($"http://127.0.0.1:{master.ApiPort}/health{query}");
         return (response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());

@@ -18,7 +18,7 @@ public sealed partial class MultiMasterTests
                 """{"id": "ha-job", "cmd": "sleep 5", "cpus": 0.1, "mem": 16, "retry": {"maxRetries": 0}}""", CancellationToken.None);
             Assert.True(status == 201, body);
         }
-        bool Running(Master m) => m.Host.Service.Task("ha-job.1.1") is { State: TaskState.Running };
+        bool Running(RunningMaster m) => m.Host.Service.Task("ha-job.1.1") is { State: TaskState.Running };
         var deadline = DateTime.UtcNow + Patience;
         while (!Running(leader) && DateTime.UtcNow < deadline) await Task.Delay(50);
         Assert.True(Running(leader), _log.ToString());

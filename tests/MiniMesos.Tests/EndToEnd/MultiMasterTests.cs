@@ -18,7 +18,7 @@ public sealed partial class MultiMasterTests : IAsyncLifetime
     private readonly string _dir = Directory.CreateTempSubdirectory("minimesos-raft-e2e-").FullName;
     private readonly ClusterSecret _secret = new(ClusterSecret.Generate(), "test");
     private readonly StringWriter _log = new();
-    private readonly List<Master> _masters = [];
+    private readonly List<RunningMaster> _masters = [];
     private readonly CancellationTokenSource _agentStop = new();
     private LineLoggerProvider _logs = null!;
     private Task _agent = Task.CompletedTask;
@@ -89,7 +89,7 @@ public sealed partial class MultiMasterTests : IAsyncLifetime
                 """{"id": "/ha", "cmd": "exec sleep 60", "cpus": 0.1, "mem": 16, "instances": 1}""", CancellationToken.None);
             Assert.True(status == 201, body);
         }
-        string RunningIds(Master m) => string.Join(",", m.Host.Service.Tasks()
+        string RunningIds(RunningMaster m) => string.Join(",", m.Host.Service.Tasks()
             .Where(t => t.Spec.AppId == "/ha" && t.State == TaskState.Running).Select(t => t.Id));
         var deadline = DateTime.UtcNow + Patience;
         while (RunningIds(leader).Length == 0 && DateTime.UtcNow < deadline) await Task.Delay(50);
@@ -167,35 +167,16 @@ public sealed partial class MultiMasterTests : IAsyncLifetime
         return Encoding.UTF8.GetString(output.ToArray());
     }
 
-    private static async Task<Master> LeaderAsync(IReadOnlyList<Master> masters)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (DateTime.UtcNow < deadline)
-        {
-            var leaders = masters.Where(m => m.Host.Raft.Status.Role == RaftRole.Leader).ToList();
-            if (leaders.Count == 1 && masters.All(m => m.Host.Raft.Status.Leader == leaders[0].Host.Raft.Id)) return leaders[0];
-            await Task.Delay(50);
-        }
-        throw new TimeoutException("no single leader that every master agrees on");
-    }
 
-    private async Task<Master> StartMasterAsync(int i, int api, int cluster, IReadOnlyList<string> joins, int expect = 3)
+    private static Task<RunningMaster> LeaderAsync(IReadOnlyList<RunningMaster> masters) => RunningMaster.LeaderAsync(masters, Patience);
+
+    private async Task<RunningMaster> StartMasterAsync(int i, int api, int cluster, IReadOnlyList<string> joins, int expect = 3)
     {
         var stop = new CancellationTokenSource();
         var (host, stopped) = await MasterHost.StartAsync(new MasterOptions(
             new IPEndPoint(IPAddress.Loopback, api), new IPEndPoint(IPAddress.Loopback, cluster), Path.Combine(_dir, $"master{i}"), "test",
             _secret, "127.0.0.1", joins, BootstrapExpect: expect), _logs, stop.Token);
-        return new Master(host, stopped, stop, api, _secret.Token);
+        return new RunningMaster(host, stopped, stop, api, _secret.Token, Patience);
     }
 
-    private sealed record Master(MasterHost Host, Task Stopped, CancellationTokenSource Stop, int ApiPort, string Token)
-    {
-        public MiniMesos.Net.Cli.ApiClient Client() => new("127.0.0.1", ApiPort, Token);
-
-        public async Task StopAsync()
-        {
-            if (!Stop.IsCancellationRequested) await Stop.CancelAsync();
-            await Stopped.WaitAsync(Patience);
-        }
-    }
 }

@@ -1,0 +1,33 @@
+using MiniMesos.Core.Raft;
+using MiniMesos.Net.Hosts;
+
+namespace MiniMesos.Tests.EndToEnd;
+
+/// <summary>A real master started in this process (its host, the task that ends when it stops, how to stop it, its API).</summary>
+internal sealed record RunningMaster(MasterHost Host, Task Stopped, CancellationTokenSource Stop, int ApiPort, string Token, TimeSpan Patience)
+{
+    public MiniMesos.Net.Cli.ApiClient Client() => new("127.0.0.1", ApiPort, Token);
+
+    public async Task StopAsync()
+    {
+        if (!Stop.IsCancellationRequested) await Stop.CancelAsync();
+        await Stopped.WaitAsync(Patience);
+    }
+
+    /// <summary>The one leader every master agrees on, once there is one (a TimeoutException after <paramref name="patience"/>).</summary>
+    public static Task<RunningMaster> LeaderAsync(IReadOnlyList<RunningMaster> masters, TimeSpan patience) =>
+        LeaderAmongAsync(masters, m => m.Host, patience);
+
+    /// <summary>As <see cref="LeaderAsync"/>, for tests that keep their masters in another shape.</summary>
+    public static async Task<T> LeaderAmongAsync<T>(IReadOnlyList<T> masters, Func<T, MasterHost> host, TimeSpan patience)
+    {
+        var deadline = DateTime.UtcNow + patience;
+        while (DateTime.UtcNow < deadline)
+        {
+            var leaders = masters.Where(m => host(m).Raft.Status.Role == RaftRole.Leader).ToList();
+            if (leaders.Count == 1 && masters.All(m => host(m).Raft.Status.Leader == host(leaders[0]).Raft.Id)) return leaders[0];
+            await Task.Delay(20);
+        }
+        throw new TimeoutException("no single leader that every master agrees on");
+    }
+}
