@@ -57,7 +57,8 @@ internal sealed class IsolatedTaskLauncher : ITaskLauncher
         Process? init = null;
         try
         {
-            init = StartInit(request);
+            using var join = JoinedNamespaces.Open(request.JoinPid, _options.ResolvedInitCommand);
+            init = StartInit(request, join);
             cgroup?.AddProcess(init.Id);
             // Placed in its cgroup: init may go on and start the command, with this environment.
             await init.StandardInput.BaseStream.WriteAsync(new byte[] { 1 }, cancellationToken).ConfigureAwait(false);
@@ -141,15 +142,15 @@ internal sealed class IsolatedTaskLauncher : ITaskLauncher
     }
 
     /// <summary>
-    /// unshare() changes only the calling thread's namespaces for its future children, so a dedicated thread
-    /// unshares and forks init (Process.Start forks from the calling thread), then ends with its namespaces.
+    /// unshare() (or setns(), for <paramref name="join"/>) changes only the calling thread's namespaces for its future
+    /// children, so a dedicated thread unshares (or joins) and forks init (Process.Start forks from the calling thread), then ends with its namespaces.
     /// That thread must do nothing else: after CLONE_NEWPID it cannot create threads (clone fails with EINVAL),
     /// and completing a task from it may make the thread pool start a worker right there, which throws after the
     /// task has completed and used to bring the whole agent down. So the caller waits with Join (fork + exec).
     /// </summary>
-    private Process StartInit(LaunchRequest request)
+    private Process StartInit(LaunchRequest request, JoinedNamespaces? join)
     {
-        var psi = BuildStartInfo(request);
+        var psi = BuildStartInfo(request, join is not null);
         var flags = Sched.CLONE_NEWPID | Sched.CLONE_NEWNS | Sched.CLONE_NEWUTS | Sched.CLONE_NEWIPC;
         if (request.Network == TaskNetwork.None)
         {
@@ -162,7 +163,11 @@ internal sealed class IsolatedTaskLauncher : ITaskLauncher
         {
             try
             {
-                if (Sched.unshare(flags) != 0)
+                if (join is not null)
+                {
+                    join.Enter();
+                }
+                else if (Sched.unshare(flags) != 0)
                 {
                     var errno = LibcError.LastErrno;
                     throw new TaskLaunchException($"cannot create namespaces for the task: unshare {LibcError.Describe(errno)}" +
@@ -217,7 +222,7 @@ internal sealed class IsolatedTaskLauncher : ITaskLauncher
         }
     }
 
-    private ProcessStartInfo BuildStartInfo(LaunchRequest request)
+    private ProcessStartInfo BuildStartInfo(LaunchRequest request, bool joined)
     {
         var cmd = _options.ResolvedInitCommand;
         var psi = new ProcessStartInfo(cmd[0])
@@ -237,7 +242,7 @@ internal sealed class IsolatedTaskLauncher : ITaskLauncher
         var init = new TaskInitOptions(request.TaskId, Path.GetFullPath(request.SandboxDir),
             request.User ?? _options.DefaultUser,
             PidsLimitFallback.Rlimits(_options.ResolvedRlimits, request.Limits.MaxPids, _cgroups?.Enabled.Contains("pids") == true), request.Argv, LoopbackUp: request.Network == TaskNetwork.None,
-            Rootfs: request.Rootfs, Binds: request.Binds);
+            Rootfs: request.Rootfs, Binds: request.Binds, Joined: joined);
         foreach (var a in init.ToArgs())
         {
             psi.ArgumentList.Add(a);

@@ -14,13 +14,18 @@ internal static class TaskInitSetup
 
     public static Prepared PrepareAndSpawn(TaskInitOptions o, IReadOnlyDictionary<string, string> env)
     {
-        // Private first: a new mount namespace keeps shared propagation, so /proc would leak to the host otherwise.
-        LibcError.Check(Mount.mount(null, "/", null, Mount.MS_REC | Mount.MS_PRIVATE, 0), "mount --make-rprivate /");
-        LibcError.Check(Mount.mount("proc", "/proc", "proc", Mount.MS_NOSUID | Mount.MS_NODEV | Mount.MS_NOEXEC, 0), "mount /proc");
-        LibcError.Check(Unistd.sethostname(o.Hostname, (nuint)Encoding.UTF8.GetByteCount(o.Hostname)), "sethostname");
-        if (o.LoopbackUp)
+        // Joined to a running task's namespaces (a health check inside it): they are set up already, and its
+        // mounts, /proc and hostname belong to the task.
+        if (!o.Joined)
         {
-            BringLoopbackUp(); // a fresh network namespace starts with lo down; tasks without network still use localhost
+            // Private first: a new mount namespace keeps shared propagation, so /proc would leak to the host otherwise.
+            LibcError.Check(Mount.mount(null, "/", null, Mount.MS_REC | Mount.MS_PRIVATE, 0), "mount --make-rprivate /");
+            LibcError.Check(Mount.mount("proc", "/proc", "proc", Mount.MS_NOSUID | Mount.MS_NODEV | Mount.MS_NOEXEC, 0), "mount /proc");
+            LibcError.Check(Unistd.sethostname(o.Hostname, (nuint)Encoding.UTF8.GetByteCount(o.Hostname)), "sethostname");
+            if (o.LoopbackUp)
+            {
+                BringLoopbackUp(); // a fresh network namespace starts with lo down; tasks without network still use localhost
+            }
         }
 
         foreach (var r in o.Rlimits)
@@ -49,7 +54,7 @@ internal static class TaskInitSetup
 
         // The sandbox files are open: from here on the task may see only its rootfs, with the sandbox inside.
         var cwd = o.SandboxDir;
-        if (o.Rootfs is { } rootfs)
+        if (o.Rootfs is { } rootfs && !o.Joined)
         {
             TaskInitRootfs.Enter(rootfs, RootfsPlan.Build(rootfs, o.SandboxDir, o.Binds));
             cwd = RootfsPlan.SandboxInside;

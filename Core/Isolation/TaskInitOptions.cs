@@ -12,7 +12,8 @@ internal sealed record TaskInitOptions(
     IReadOnlyList<string> Argv,
     bool LoopbackUp = false,
     string? Rootfs = null,
-    IReadOnlyDictionary<string, string>? Binds = null)
+    IReadOnlyDictionary<string, string>? Binds = null,
+    bool Joined = false)
 {
     public IReadOnlyList<string> ToArgs()
     {
@@ -27,6 +28,12 @@ internal sealed record TaskInitOptions(
         {
             args.Add("--loopback");
             args.Add("up");
+        }
+
+        if (Joined)
+        {
+            args.Add("--joined");
+            args.Add("yes");
         }
 
         if (Rootfs is not null)
@@ -55,6 +62,7 @@ internal sealed record TaskInitOptions(
         string? id = null, sandbox = null, user = null, rootfs = null;
         Dictionary<string, string>? binds = null;
         var loopback = false;
+        var joined = false;
         var rlimits = new List<RlimitSetting>();
         var i = 0;
         for (; i < args.Count && args[i] != "--"; i += 2)
@@ -72,6 +80,7 @@ internal sealed record TaskInitOptions(
                 case "--user": user = v; break;
                 case "--rlimit": rlimits.Add(RlimitSetting.Parse(v)); break;
                 case "--loopback": loopback = v == "up"; break;
+                case "--joined": joined = v == "yes"; break;
                 case "--rootfs": rootfs = v; break;
                 case "--bind":
                     var colon = v.IndexOf(':');
@@ -88,6 +97,6 @@ internal sealed record TaskInitOptions(
             throw new FormatException("init needs --id, --sandbox, --user and a command after --");
         }
 
-        return new TaskInitOptions(id, sandbox, user, rlimits, argv, loopback, rootfs, binds);
+        return new TaskInitOptions(id, sandbox, user, rlimits, argv, loopback, rootfs, binds, joined);
     }
 }

@@ -5,6 +5,7 @@ namespace MiniMesos.Isolation.Libc;
 /// <summary>sched.h: namespaces.</summary>
 internal static partial class Sched
 {
+    public const int CLONE_FS = 0x00000200;
     public const int CLONE_NEWNS = 0x00020000;
     public const int CLONE_NEWUTS = 0x04000000;
     public const int CLONE_NEWIPC = 0x08000000;

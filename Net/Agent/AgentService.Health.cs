@@ -14,7 +14,9 @@ internal sealed partial class AgentService
     private HealthChecker? _checker;
 
     private HealthChecker Checker =>
-        LazyInitializer.EnsureInitialized(ref _checker, () => new HealthChecker(new HealthProbes(launcher), TimeProvider.System, logger));
+        LazyInitializer.EnsureInitialized(ref _checker, () => new HealthChecker(new HealthProbes(launcher, RunningPid), TimeProvider.System, logger));
+
+    private int? RunningPid(string taskId) => _running.TryGetValue(taskId, out var task) && !task.Exited.IsCompleted ? task.Pid : null;
 
     /// <summary>Sends a health report to the master (set while connected).</summary>
     public Func<HealthReport, Task>? PublishHealth

@@ -11,10 +11,13 @@ namespace MiniMesos.Net.Agent;
 /// <summary>
 /// The probes themselves, thin I/O: TCP connects and HTTP GETs go to 127.0.0.1 on the instance's port (the agent
 /// runs beside the task, as Mesos-native checks do); a COMMAND runs `sh -c` through the agent's task launcher,
-/// with the task's environment, as the task's user, in its own sandbox directory (isolated like a task when the
-/// agent isolates), and is killed with everything it started at the timeout.
+/// with the task's environment, as the task's user, in its own sandbox directory, and is killed with everything it
+/// started at the timeout. When the agent isolates, the command runs inside the task's namespaces (it sees the task's
+/// processes, hostname, network and mounts), as Mesos runs COMMAND checks in the task's container; a task in its own
+/// rootfs gets fresh namespaces for its checks instead (the agent's init is not inside that rootfs).
+/// <paramref name="taskPid"/> gives the running task's pid as the agent sees it, or null.
 /// </summary>
-internal sealed class HealthProbes(ITaskLauncher launcher)
+internal sealed class HealthProbes(ITaskLauncher launcher, Func<string, int?> taskPid)
 {
     private static readonly HttpClient Http = new(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false })
     {
@@ -92,7 +95,7 @@ internal sealed class HealthProbes(ITaskLauncher launcher)
     {
         var dir = Path.Combine(sandbox, "health", probe.Index.ToString(CultureInfo.InvariantCulture));
         var request = new LaunchRequest($"{probe.TaskId}.health{probe.Index}", ["/bin/sh", "-c", probe.Spec.Command ?? "false"], watch.Env, dir,
-            new TaskLimits(0, 0));
+            new TaskLimits(0, 0), JoinPid: taskPid(probe.TaskId));
         ILaunchedTask task;
         try
         {

@@ -5,7 +5,10 @@ using Xunit;
 
 namespace MiniMesos.Tests.EndToEnd;
 
-/// <summary>COMMAND checks on an isolating agent (needs root): run as the task's user, and resumed after an agent restart.</summary>
+/// <summary>
+/// COMMAND checks on an isolating agent (needs root): run as the task's user inside the task's namespaces, and resumed
+/// after an agent restart.
+/// </summary>
 public sealed class IsolatedHealthCheckTests
 {
     [Fact]
@@ -28,12 +31,16 @@ public sealed class IsolatedHealthCheckTests
             File.SetUnixFileMode(who, (UnixFileMode)0b111_111_111);
             Assert.Equal(201, (await lab.SendAsync(HttpMethod.Post, "/v2/apps", $$"""
                 {"id": "/gated", "cmd": "exec sleep 300", "cpus": 0.1, "mem": 32, "instances": 1,
-                 "healthChecks": [{"protocol": "COMMAND", "command": {"value": "id -un > {{who}}/$MINIMESOS_TASK_ID; test -e {{gate}}"},
+                 "healthChecks": [{"protocol": "COMMAND", "command": {"value": "{ id -un; hostname; tr '\\0' ' ' < /proc/1/cmdline; echo; } > {{who}}/$MINIMESOS_TASK_ID; test -e {{gate}}"},
                                    "gracePeriodSeconds": 0, "intervalSeconds": 2, "timeoutSeconds": 2, "maxConsecutiveFailures": 2}]}
                 """)).Status);
             var app = await lab.WaitForAppAsync("/gated", a => a.GetProperty("tasksHealthy").GetInt32() == 1, "healthy");
             var id = MarathonApps.Tasks(app)[0].GetProperty("id").GetString()!;
-            Assert.Equal("nobody", (await File.ReadAllTextAsync(Path.Combine(who, id))).Trim());
+            var seen = (await File.ReadAllLinesAsync(Path.Combine(who, id))).ToList();
+            Assert.Equal("nobody", seen[0]);
+            // The check runs inside the task's namespaces: its hostname, and PID 1 is the task's own init (not one of its own).
+            Assert.Equal(id, seen[1]);
+            Assert.Contains($"--id {id} --sandbox", seen[2]);
 
             // The agent restarts; the instance keeps running and its checks are read back from the sandbox.
             await first.CancelAsync();

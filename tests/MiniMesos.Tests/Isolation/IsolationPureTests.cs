@@ -97,6 +97,8 @@ public sealed class IsolationPureTests
         Assert.Equal(o.TaskId, back.TaskId);
         Assert.Equal(o.Argv, back.Argv);
         Assert.Equal(o.Rlimits, back.Rlimits);
+        Assert.False(back.Joined);
+        Assert.True(TaskInitOptions.Parse((o with { Joined = true }).ToArgs()).Joined);
         Assert.Equal("nofile=1024:unlimited", o.Rlimits[1].ToString());
         Assert.Throws<FormatException>(() => TaskInitOptions.Parse(["--id", "x", "--", "true"]));
         Assert.Throws<FormatException>(() => RlimitSetting.Parse("stack=1:1"));
