@@ -1,3 +1,4 @@
+using MiniMesos.Core.Allocation;
 using MiniMesos.Core.Model;
 using MiniMesos.Net.Http;
 
@@ -6,7 +7,7 @@ namespace MiniMesos.Net.Master;
 /// <summary>GET /v1/frameworks: the external frameworks, then the built-in apps and one-shot tasks frameworks.</summary>
 internal sealed partial class MasterService
 {
-    public const string AppsFrameworkId = "minimesos-apps";
+    public const string AppsFrameworkId = AllocatorFeed.Apps;
     public const string TasksFrameworkId = "minimesos-tasks";
 
     public FrameworkList FrameworkViews()
