@@ -132,7 +132,8 @@ internal sealed class AppsService(MasterService master, TimeProvider time, ILogg
         // All of the pass's launches go in one batch (a few log entries, one Raft round) instead of a round each.
         var launches = decisions.Launches.Select(l => (l.OfferId, l.Task, new PlacedLaunch(l.Task.TaskId,
             TaskSpecBuilder.ForApp(appsById[l.AppId], l, agentsById[l.AgentId].Hostname), l.AgentId))).ToList();
-        return (await master.LaunchOnOffersAsync(launches, offers, AppScheduler.WantsOffers(decisions), cancellationToken).ConfigureAwait(false)).Count;
+        return (await master.LaunchOnOffersAsync(launches, offers, AppScheduler.WantsOffers(decisions),
+            decisions.Launches.Count >= maxLaunchesPerPass, cancellationToken).ConfigureAwait(false)).Count;
     }
 
     /// <summary>

@@ -52,11 +52,13 @@ internal sealed partial class MasterService
 
     /// <summary>
     /// The end of an apps pass: accepts each used offer with its launches (a refused accept is logged and its instances
-    /// wait for the next pass), declines the rest of <paramref name="held"/>, suppresses the framework unless
-    /// <paramref name="wantsOffers"/>, and commits the accepted launches in one batch. Returns the ids launched.
+    /// wait for the next pass), declines the rest of <paramref name="held"/> (under <see cref="AppsDeclineSeconds"/>,
+    /// or none when <paramref name="limited"/>: the pass stopped at its launch limit, so the next can use them),
+    /// suppresses the framework unless <paramref name="wantsOffers"/>, and commits the accepted launches in one batch.
+    /// Returns the ids launched.
     /// </summary>
     public async Task<IReadOnlySet<string>> LaunchOnOffersAsync(IReadOnlyList<(string OfferId, TaskLaunch Task, PlacedLaunch Placed)> launches,
-        IReadOnlyList<Offer> held, bool wantsOffers, CancellationToken cancellationToken)
+        IReadOnlyList<Offer> held, bool wantsOffers, bool limited, CancellationToken cancellationToken)
     {
         var accepted = new List<PlacedLaunch>(launches.Count);
         bool wake;
@@ -83,7 +85,7 @@ internal sealed partial class MasterService
             var used = launches.Select(l => l.OfferId).ToHashSet(StringComparer.Ordinal);
             var outstanding = allocator.OutstandingOffers.Where(o => o.FrameworkId == AppsFrameworkId).Select(o => o.Id).ToHashSet(StringComparer.Ordinal);
             var unused = held.Select(o => o.Id).Where(id => !used.Contains(id) && outstanding.Contains(id)).ToList();
-            if (unused.Count > 0) allocator.Decline(AppsFrameworkId, unused, now, AppsDeclineSeconds);
+            if (unused.Count > 0) allocator.Decline(AppsFrameworkId, unused, now, limited ? 0 : AppsDeclineSeconds);
             // Wanting offers again after a pass without: run the next pass at once, so it need not wait for the upkeep round.
             wake = wantsOffers && allocator.IsSuppressed(AppsFrameworkId);
             if (wantsOffers) allocator.Unsuppress(AppsFrameworkId);

@@ -6,8 +6,9 @@ namespace MiniMesos.Core.Frameworks.Apps;
 
 /// <summary>
 /// Builds <see cref="AppScheduler"/>'s input from the replicated state: app instances from tasks linked to an
-/// app, and one offer per connected agent of what it has free (host ports: the agent's reported range minus
-/// those its live tasks hold, see <see cref="TaskPorts"/>). Pure, so the master's apps loop stays a thin shell.
+/// app (the apps framework's offers come from the leader's allocator). <see cref="Offers"/> makes one pseudo-offer
+/// per connected agent of what it has free (host ports: the agent's reported range minus those its live tasks hold,
+/// see <see cref="TaskPorts"/>), for the jobs framework, which does not take allocator offers yet. Pure.
 /// </summary>
 internal static class AppInputs
 {
