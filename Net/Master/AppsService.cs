@@ -99,7 +99,7 @@ internal sealed class AppsService(MasterService master, TimeProvider time, ILogg
             revive = fingerprint != _appsFingerprint;
             _appsFingerprint = fingerprint;
         }
-        var offers = await master.AppOffersAsync(revive).ConfigureAwait(false);
+        var offers = await master.BuiltInOffersAsync(MasterService.AppsFrameworkId, revive).ConfigureAwait(false);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var appsById = apps.ToDictionary(a => a.Id, StringComparer.Ordinal);
         AppDecisions decisions;
@@ -132,8 +132,10 @@ internal sealed class AppsService(MasterService master, TimeProvider time, ILogg
         // All of the pass's launches go in one batch (a few log entries, one Raft round) instead of a round each.
         var launches = decisions.Launches.Select(l => (l.OfferId, l.Task, new PlacedLaunch(l.Task.TaskId,
             TaskSpecBuilder.ForApp(appsById[l.AppId], l, agentsById[l.AgentId].Hostname), l.AgentId))).ToList();
-        return (await master.LaunchOnOffersAsync(launches, offers, AppScheduler.WantsOffers(decisions),
-            decisions.Launches.Count >= maxLaunchesPerPass, cancellationToken).ConfigureAwait(false)).Count;
+        // Offers left at the launch limit go back unfiltered: the next pass, at once, can use them.
+        var declineSeconds = decisions.Launches.Count >= maxLaunchesPerPass ? 0 : MasterService.AppsDeclineSeconds;
+        return (await master.LaunchOnOffersAsync(MasterService.AppsFrameworkId, launches, offers, AppScheduler.WantsOffers(decisions), declineSeconds,
+            cancellationToken).ConfigureAwait(false)).Count;
     }
 
     /// <summary>

@@ -42,9 +42,10 @@ internal sealed partial class MasterService
     /// <summary>
     /// Under the lock: brings the allocator up to date with the state and runs one allocation round; offers and rescinds
     /// for external frameworks are added to <paramref name="sends"/> (offers to one without a connection go straight
-    /// back). Offers to the built-in apps framework stay outstanding for its pass; returns whether it got any.
+    /// back, as do those to the jobs framework outside its own rounds, <paramref name="caller"/>). Offers to the built-in
+    /// apps framework stay outstanding for its pass; returns whether it got any.
     /// </summary>
-    private bool AllocateLocked(long now, List<(FrameworkSession Session, WireMessage Message)> sends)
+    private bool AllocateLocked(long now, List<(FrameworkSession Session, WireMessage Message)> sends, string? caller = null)
     {
         var feed = Feed();
         ApplyRoleWeightsLocked(feed.Allocator);
@@ -59,6 +60,7 @@ internal sealed partial class MasterService
         foreach (var group in round.Offers.GroupBy(o => o.FrameworkId))
         {
             if (group.Key == AppsFrameworkId) appsOffered = true;
+            else if (group.Key == caller) continue;
             else if (SessionOf(group.Key) is { } session) sends.Add((session, new FwOffers(group.Select(ToWire).ToList())));
             else feed.Allocator.Decline(group.Key, group.Select(o => o.Id).ToList(), now, 0);
         }

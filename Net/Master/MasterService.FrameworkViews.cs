@@ -8,7 +8,7 @@ namespace MiniMesos.Net.Master;
 internal sealed partial class MasterService
 {
     public const string AppsFrameworkId = AllocatorFeed.Apps;
-    public const string TasksFrameworkId = "minimesos-tasks";
+    public const string TasksFrameworkId = AllocatorFeed.Tasks;
 
     public FrameworkList FrameworkViews()
     {

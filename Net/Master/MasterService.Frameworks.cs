@@ -207,7 +207,7 @@ internal sealed partial class MasterService
         return runtime;
     }
 
-    private AllocatorFeed Feed() => _feed ??= WithAppsFramework(WithRoleWeights(new AllocatorFeed(new Allocator(new AllocatorOptions(OfferIdPrefix: $"{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}-o")))));
+    private AllocatorFeed Feed() => _feed ??= WithBuiltInFrameworks(WithRoleWeights(new AllocatorFeed(new Allocator(new AllocatorOptions(OfferIdPrefix: $"{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}-o")))));
 
     private static FwUpdate UpdateOf(string uuid, TaskRecord t) => new(uuid, t.Id, t.State.ToWire(), t.AgentId, t.ExitCode, t.Message);
 }
