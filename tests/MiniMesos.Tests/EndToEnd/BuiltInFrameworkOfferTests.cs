@@ -7,11 +7,12 @@ using Xunit;
 namespace MiniMesos.Tests.EndToEnd;
 
 /// <summary>
-/// The built-in apps framework takes DRF offers like an external framework: through a real master, an app that wants
+/// The built-in frameworks take DRF offers like an external framework, through a real master: an app that wants
 /// more than the cluster has and an external framework that takes every offer it gets split four agents by their
-/// (role) weights, and the split holds while both still want more.
+/// (role) weights, and the split holds while both still want more; a job's attempt waits while an external
+/// framework holds the only offer (it is not placed over it) and runs once the offer is declined.
 /// </summary>
-public sealed class AppsFrameworkOfferTests
+public sealed class BuiltInFrameworkOfferTests
 {
     [Fact]
     public async Task WithEqualWeightsTheAppAndAnExternalFrameworkGetHalfTheClusterEach()
@@ -34,6 +35,27 @@ public sealed class AppsFrameworkOfferTests
         Assert.Equal((3, 1), (apps, offered));
         var roles = await RolesAsync(lab);
         Assert.Equal((0.75, 0.25), (Math.Round(roles["*"], 3), Math.Round(roles["batch"], 3)));
+    }
+
+    [Fact]
+    public async Task AnAttemptWaitsWhileAnExternalFrameworkHoldsTheOfferAndRunsOnceItIsDeclined()
+    {
+        await using var lab = await MarathonApps.StartAsync(agents: 0);
+        await using var external = await FrameworkClient.SubscribeAsync(lab.Cluster, "holder", 60);
+        await lab.Cluster.StartAgentAsync("agent1", lab.Cluster.Secret, "test", hostname: "pi1");
+        var held = Assert.Single((await external.NextAsync<FwOffers>()).Offers);
+
+        var (status, created) = await lab.SendAsync(HttpMethod.Post, "/v1/jobs", """{"id": "nightly", "cmd": "true", "cpus": 0.1, "mem": 16}""");
+        Assert.True(status == 201, created.ToString());
+        await JobApiTests.WaitForJobAsync(lab, "nightly", j => j.GetProperty("reason").GetString()?.Contains("waiting for resource offers") == true,
+            "the attempt waits");
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.DoesNotContain(lab.Cluster.Master.Service.Tasks(), t => t.Id.StartsWith("nightly.", StringComparison.Ordinal));
+
+        await external.SendAsync(new FwDecline([held.OfferId], 60));
+        await JobApiTests.WaitForJobAsync(lab, "nightly",
+            j => j.GetProperty("runs").EnumerateArray().Any(r => r.GetProperty("state").GetString() == "succeeded"),
+            "the attempt runs once the offer is declined");
     }
 
     /// <summary>
