@@ -108,6 +108,11 @@ internal sealed class Allocator(AllocatorOptions? options = null)
     /// <summary>A suppressed framework gets no offers until it revives.</summary>
     public void Suppress(string frameworkId) => Framework(frameworkId).Suppressed = true;
 
+    /// <summary>Offers again to a suppressed framework, keeping its decline filters (unlike <see cref="Revive"/>).</summary>
+    public void Unsuppress(string frameworkId) => Framework(frameworkId).Suppressed = false;
+
+    public bool IsSuppressed(string frameworkId) => Framework(frameworkId).Suppressed;
+
     /// <summary>Clears the framework's decline filters and suppression (Mesos REVIVE).</summary>
     public void Revive(string frameworkId)
     {

@@ -8,9 +8,10 @@ using MiniMesos.Net.Raft;
 namespace MiniMesos.Net.Master;
 
 /// <summary>
-/// The built-in apps framework on the leader: on every state change (and at least once a second) it asks
-/// <see cref="AppScheduler.Decide"/> what to launch and kill so each app converges to its instances, and does it
-/// through the master (launches are committed like one-shot tasks, then sent to the agent). Launch backoffs,
+/// The built-in apps framework on the leader: on every state change (and at least once a second) it asks the allocator
+/// for a round, then <see cref="AppScheduler.Decide"/> what to launch (within the offers it holds) and kill so each app
+/// converges to its instances, and does it through the master (accepted like an external framework's launches, committed
+/// in one batch, then sent to the agents; see <see cref="MasterService.LaunchOnOffersAsync"/>). Launch backoffs,
 /// requested kills and the latest wait reasons live here, in memory: a new leader starts them afresh.
 /// </summary>
 internal sealed class AppsService(MasterService master, TimeProvider time, ILogger logger, int maxLaunchesPerPass = AppsService.MaxLaunchesPerPass)
@@ -40,6 +41,8 @@ internal sealed class AppsService(MasterService master, TimeProvider time, ILogg
     private long _observations;
     private Dictionary<string, AppWait> _waits = new(StringComparer.Ordinal);
     private bool _primed;
+    /// <summary>What the apps' ids, versions and instance counts were at the last pass: a change revives the framework's offers.</summary>
+    private int? _appsFingerprint;
     private long _serial = 1;
 
     /// <summary>Why the app is short of instances right now (null when nothing waits).</summary>
@@ -81,10 +84,22 @@ internal sealed class AppsService(MasterService master, TimeProvider time, ILogg
     {
         if (!master.IsLeader)
         {
-            lock (_gate) _primed = false;
+            lock (_gate)
+            {
+                _primed = false;
+                _appsFingerprint = null;
+            }
             return -1;
         }
-        var (apps, tasks, agentsById, agents) = master.AppsView();
+        var (apps, tasks, agentsById, _) = master.AppsView();
+        var fingerprint = Fingerprint(apps);
+        bool revive;
+        lock (_gate)
+        {
+            revive = fingerprint != _appsFingerprint;
+            _appsFingerprint = fingerprint;
+        }
+        var offers = await master.BuiltInOffersAsync(MasterService.AppsFrameworkId, revive).ConfigureAwait(false);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var appsById = apps.ToDictionary(a => a.Id, StringComparer.Ordinal);
         AppDecisions decisions;
@@ -96,10 +111,9 @@ internal sealed class AppsService(MasterService master, TimeProvider time, ILogg
                 master.HealthStatuses());
             ObserveLocked(appsById, instances, now);
             _serial = AppInputs.NextSerial(tasks, _serial);
-            var offers = AppInputs.Offers(agents, tasks, now);
             decisions = AppScheduler.Decide(new AppSchedulerInput(apps, instances, offers, _backoffs, now, _serial, maxLaunchesPerPass));
             _serial = decisions.NextSerial;
-            _waits = decisions.Waits.ToDictionary(w => w.AppId, StringComparer.Ordinal);
+            _waits = decisions.Waits.ToDictionary(w => w.AppId, w => KeepReason(w, _waits.GetValueOrDefault(w.AppId)), StringComparer.Ordinal);
             orphans = tasks.Where(t => t.Spec.AppId is { } id && !appsById.ContainsKey(id) && !t.State.IsTerminal() && !_killRequested.ContainsKey(t.Id))
                 .ToList();
             foreach (var kill in decisions.Kills) _killRequested[kill.InstanceId] = now;
@@ -116,9 +130,31 @@ internal sealed class AppsService(MasterService master, TimeProvider time, ILogg
             await master.KillAsync(orphan.Id, $"app {orphan.Spec.AppId} was removed", cancellationToken).ConfigureAwait(false);
         }
         // All of the pass's launches go in one batch (a few log entries, one Raft round) instead of a round each.
-        var launches = decisions.Launches.Select(l => new PlacedLaunch(l.Task.TaskId,
-            TaskSpecBuilder.ForApp(appsById[l.AppId], l, agentsById[l.AgentId].Hostname), l.AgentId)).ToList();
-        return (await master.LaunchBatchAsync(launches, cancellationToken).ConfigureAwait(false)).Count;
+        var launches = decisions.Launches.Select(l => (l.OfferId, l.Task, new PlacedLaunch(l.Task.TaskId,
+            TaskSpecBuilder.ForApp(appsById[l.AppId], l, agentsById[l.AgentId].Hostname), l.AgentId))).ToList();
+        // Offers left at the launch limit go back unfiltered: the next pass, at once, can use them.
+        var declineSeconds = decisions.Launches.Count >= maxLaunchesPerPass ? 0 : MasterService.AppsDeclineSeconds;
+        return (await master.LaunchOnOffersAsync(MasterService.AppsFrameworkId, launches, offers, AppScheduler.WantsOffers(decisions), declineSeconds,
+            cancellationToken).ConfigureAwait(false)).Count;
+    }
+
+    /// <summary>
+    /// A pass without offers (those agents were declined a moment ago and are filtered for a few seconds) cannot say why
+    /// an app waits: the reason the last pass with offers found stands meanwhile.
+    /// </summary>
+    private static AppWait KeepReason(AppWait wait, AppWait? before) =>
+        wait.Reason == OfferPacker.NoOffers && before is not null ? wait with { Reason = before.Reason } : wait;
+
+    private static int Fingerprint(IReadOnlyList<AppSpec> apps)
+    {
+        var hash = new HashCode();
+        foreach (var app in apps.OrderBy(a => a.Id, StringComparer.Ordinal))
+        {
+            hash.Add(app.Id, StringComparer.Ordinal);
+            hash.Add(app.Version, StringComparer.Ordinal);
+            hash.Add(app.Instances);
+        }
+        return hash.ToHashCode();
     }
 
     /// <summary>Drops kill requests of ended tasks, and those still alive after <see cref="KillRetryAfter"/> (kill again).</summary>

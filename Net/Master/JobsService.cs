@@ -1,9 +1,10 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using MiniMesos.Core.Frameworks;
-using MiniMesos.Core.Frameworks.Apps;
 using MiniMesos.Core.Frameworks.Jobs;
+using MiniMesos.Core.Allocation;
 using MiniMesos.Core.Model;
+using MiniMesos.Core.State;
 using MiniMesos.Net.Raft;
 
 namespace MiniMesos.Net.Master;
@@ -11,8 +12,8 @@ namespace MiniMesos.Net.Master;
 /// <summary>
 /// The built-in jobs framework on the leader: on every state change (and at least once a second) it records the
 /// end of attempts whose task ended (<see cref="JobScheduler.Complete"/>: success, retry with backoff or final
-/// failure), asks <see cref="JobScheduler.Decide"/> whether a run is due, and launches the attempt in flight
-/// through the master. Every run state is committed BEFORE its attempt's task is launched and the task id is
+/// failure), asks <see cref="JobScheduler.Decide"/> whether a run is due, and launches the attempt in flight on an
+/// offer of the allocator's (<see cref="MasterService.BuiltInOffersAsync"/>, as the tasks framework), through the master. Every run state is committed BEFORE its attempt's task is launched and the task id is
 /// derived from the run ("{job}.{serial}.{attempt}"), so a new leader finds the attempt in flight and never
 /// starts a run twice. Only the latest wait reasons live here, in memory.
 /// </summary>
@@ -115,7 +116,7 @@ internal sealed class JobsService(MasterService master, Func<CancellationToken, 
 
     private async Task<JobDecision> ReconcileJobAsync(JobSpec spec, JobState state, CancellationToken cancellationToken)
     {
-        var (_, tasks, agents) = master.JobsView();
+        var (_, tasks, _) = master.JobsView();
         var now = Now();
         if (state.Current is { State: JobRunState.Active } run && tasks.TryGetValue(run.TaskId, out var task))
         {
@@ -134,12 +135,15 @@ internal sealed class JobsService(MasterService master, Func<CancellationToken, 
             logger.LogInformation("job {Job}: {Reason}", spec.Id, decision.Reason);
         }
         if (state.Current is not { State: JobRunState.Active } active || tasks.ContainsKey(active.TaskId)) return decision;
-        var offers = AppInputs.Offers(agents, tasks.Values, now);
+        // A round of the allocator's for the jobs framework: the attempt goes on the first offer that fits, the rest go back.
+        var offers = await master.BuiltInOffersAsync(MasterService.TasksFrameworkId, revive: true).ConfigureAwait(false);
         var (launch, whyNot) = JobPlacement.Place(spec, active, offers, now);
-        if (launch is null) return decision with { Reason = $"attempt {active.Attempt} waits: {whyNot}" };
-        var hostname = agents.First(a => a.Agent.Id == launch.AgentId).Agent.Hostname;
-        await master.LaunchPlacedAsync(launch.Task.TaskId, TaskSpecBuilder.ForJob(spec, launch, hostname), launch.AgentId, cancellationToken)
+        IReadOnlyList<(string, TaskLaunch, PlacedLaunch)> launches = launch is null ? []
+            : [(launch.OfferId, launch.Task, new PlacedLaunch(launch.Task.TaskId,
+                TaskSpecBuilder.ForJob(spec, launch, offers.First(o => o.Id == launch.OfferId).Hostname), launch.AgentId))];
+        await master.LaunchOnOffersAsync(MasterService.TasksFrameworkId, launches, offers, wantsOffers: false, declineSeconds: 0, cancellationToken)
             .ConfigureAwait(false);
+        if (launch is null) return decision with { Reason = $"attempt {active.Attempt} waits: {whyNot}" };
         return decision with { Reason = $"attempt {active.Attempt} launched as task {launch.Task.TaskId}" };
     }
 

@@ -18,35 +18,53 @@ internal sealed partial class MasterService
         var now = Now();
         var sends = new List<(FrameworkSession Session, WireMessage Message)>();
         var expired = new List<(string Id, double Timeout)>();
+        bool appsOffered;
         lock (_gate)
         {
-            var feed = Feed();
-            ApplyRoleWeightsLocked(feed.Allocator);
-            var rescinds = feed.Sync(_state, _channels.Keys.ToHashSet(StringComparer.Ordinal), now).ToList();
+            appsOffered = AllocateLocked(now, sends);
             foreach (var f in _state.Frameworks.Values)
             {
                 var runtime = Runtime(f.Id); // a new leader counts a framework as away from its first look
                 if (runtime.Session is null && now - runtime.DisconnectedSinceMs >= f.FailoverTimeoutSeconds * 1000) expired.Add((f.Id, f.FailoverTimeoutSeconds));
-            }
-            var round = feed.Allocator.Allocate(now);
-            rescinds.AddRange(round.Rescinded);
-            foreach (var r in rescinds)
-            {
-                if (SessionOf(r.FrameworkId) is { } session) sends.Add((session, new FwRescind(r.OfferId, r.Reason)));
-            }
-            foreach (var group in round.Offers.GroupBy(o => o.FrameworkId))
-            {
-                if (SessionOf(group.Key) is { } session) sends.Add((session, new FwOffers(group.Select(ToWire).ToList())));
-                else feed.Allocator.Decline(group.Key, group.Select(o => o.Id).ToList(), now, 0);
             }
             foreach (var (id, runtime) in _frameworkRuntimes)
             {
                 if (runtime.Session is { } session) sends.AddRange(DueUpdates(id, runtime, now).Select(u => (session, (WireMessage)u)));
             }
         }
+        // Offers made to the built-in apps framework wait for its next pass: wake it now.
+        if (appsOffered) Changed();
         foreach (var (session, message) in sends) await session.SendAsync(message).ConfigureAwait(false);
         foreach (var (id, timeout) in expired)
             await RemoveFrameworkAsync(id, $"disconnected for longer than its failover timeout of {timeout:0.###} s", cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Under the lock: brings the allocator up to date with the state and runs one allocation round; offers and rescinds
+    /// for external frameworks are added to <paramref name="sends"/> (offers to one without a connection go straight
+    /// back, as do those to the jobs framework outside its own rounds, <paramref name="caller"/>). Offers to the built-in
+    /// apps framework stay outstanding for its pass; returns whether it got any.
+    /// </summary>
+    private bool AllocateLocked(long now, List<(FrameworkSession Session, WireMessage Message)> sends, string? caller = null)
+    {
+        var feed = Feed();
+        ApplyRoleWeightsLocked(feed.Allocator);
+        var rescinds = feed.Sync(_state, _channels.Keys.ToHashSet(StringComparer.Ordinal), now).ToList();
+        var round = feed.Allocator.Allocate(now);
+        rescinds.AddRange(round.Rescinded);
+        foreach (var r in rescinds)
+        {
+            if (SessionOf(r.FrameworkId) is { } session) sends.Add((session, new FwRescind(r.OfferId, r.Reason)));
+        }
+        var appsOffered = false;
+        foreach (var group in round.Offers.GroupBy(o => o.FrameworkId))
+        {
+            if (group.Key == AppsFrameworkId) appsOffered = true;
+            else if (group.Key == caller) continue;
+            else if (SessionOf(group.Key) is { } session) sends.Add((session, new FwOffers(group.Select(ToWire).ToList())));
+            else feed.Allocator.Decline(group.Key, group.Select(o => o.Id).ToList(), now, 0);
+        }
+        return appsOffered;
     }
 
     /// <summary>This master stopped leading (called with <see cref="ReleaseAgents"/>): frameworks re-subscribe at the new leader, which keeps them and their tasks.</summary>

@@ -1,3 +1,4 @@
+using MiniMesos.Core.Allocation;
 using MiniMesos.Core.Model;
 using MiniMesos.Net.Http;
 
@@ -6,8 +7,8 @@ namespace MiniMesos.Net.Master;
 /// <summary>GET /v1/frameworks: the external frameworks, then the built-in apps and one-shot tasks frameworks.</summary>
 internal sealed partial class MasterService
 {
-    public const string AppsFrameworkId = "minimesos-apps";
-    public const string TasksFrameworkId = "minimesos-tasks";
+    public const string AppsFrameworkId = AllocatorFeed.Apps;
+    public const string TasksFrameworkId = AllocatorFeed.Tasks;
 
     public FrameworkList FrameworkViews()
     {

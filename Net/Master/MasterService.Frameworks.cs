@@ -105,16 +105,7 @@ internal sealed partial class MasterService
             if (task.Ports.Count > 0) spec = TaskSpecBuilder.ForPlacedTask(spec, hostname, task.Ports.ToList());
             return new PlacedLaunch(task.TaskId, spec, result.AgentId!, frameworkId);
         }).ToList();
-        IReadOnlySet<string> launched = new HashSet<string>();
-        try
-        {
-            launched = await LaunchBatchAsync(launches, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            lock (_gate)
-                foreach (var launch in launches.Where(l => !launched.Contains(l.TaskId))) _feed?.LaunchFailed(launch.TaskId);
-        }
+        await LaunchAcceptedAsync(launches, cancellationToken).ConfigureAwait(false);
         return null;
     }
 
@@ -216,7 +207,7 @@ internal sealed partial class MasterService
         return runtime;
     }
 
-    private AllocatorFeed Feed() => _feed ??= WithRoleWeights(new AllocatorFeed(new Allocator(new AllocatorOptions(OfferIdPrefix: $"{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}-o"))));
+    private AllocatorFeed Feed() => _feed ??= WithBuiltInFrameworks(WithRoleWeights(new AllocatorFeed(new Allocator(new AllocatorOptions(OfferIdPrefix: $"{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}-o")))));
 
     private static FwUpdate UpdateOf(string uuid, TaskRecord t) => new(uuid, t.Id, t.State.ToWire(), t.AgentId, t.ExitCode, t.Message);
 }

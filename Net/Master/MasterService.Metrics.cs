@@ -12,7 +12,9 @@ internal sealed partial class MasterService
         {
             var counts = _state.Frameworks.Keys.ToDictionary(id => id, _ => 0, StringComparer.Ordinal);
             foreach (var offer in _feed?.Allocator.OutstandingOffers ?? [])
-                counts[offer.FrameworkId] = counts.GetValueOrDefault(offer.FrameworkId) + 1;
+            {
+                if (counts.ContainsKey(offer.FrameworkId)) counts[offer.FrameworkId]++;
+            }
             return counts;
         }
     }

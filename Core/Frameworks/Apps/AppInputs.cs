@@ -1,18 +1,15 @@
 using System.Globalization;
-using MiniMesos.Core.Allocation;
 using MiniMesos.Core.Model;
 
 namespace MiniMesos.Core.Frameworks.Apps;
 
 /// <summary>
-/// Builds <see cref="AppScheduler"/>'s input from the replicated state: app instances from tasks linked to an
-/// app, and one offer per connected agent of what it has free (host ports: the agent's reported range minus
-/// those its live tasks hold, see <see cref="TaskPorts"/>). Pure, so the master's apps loop stays a thin shell.
+/// Builds <see cref="AppScheduler"/>'s input from the replicated state: app instances from tasks linked to an app,
+/// and the next instance serial (the offers come from the leader's allocator). Pure, so the master's apps loop stays
+/// a thin shell.
 /// </summary>
 internal static class AppInputs
 {
-    public const long OfferLifetimeMs = 60_000;
-
     public static List<AppInstance> Instances(IReadOnlyDictionary<string, AppSpec> apps, IEnumerable<TaskRecord> tasks,
         IReadOnlyDictionary<string, AgentRecord> agents, IReadOnlySet<string> killRequested, IReadOnlyDictionary<string, HealthStatus>? health = null)
     {
@@ -30,20 +27,6 @@ internal static class AppInputs
                 killRequested.Contains(task.Id)));
         }
         return result;
-    }
-
-    public static List<Offer> Offers(IEnumerable<(AgentRecord Agent, Resources Free)> agents, IEnumerable<TaskRecord> tasks, long nowMs)
-    {
-        // Grouped once: per agent, only its own tasks are looked at (1,000 agents x 100,000 tasks otherwise).
-        var live = tasks.Where(t => t.AgentId is not null && !t.State.IsTerminal()).ToLookup(t => t.AgentId!, StringComparer.Ordinal);
-        var offers = new List<Offer>();
-        foreach (var (agent, free) in agents)
-        {
-            var ports = TaskPorts.Free(agent, live[agent.Id]);
-            offers.Add(new Offer($"{agent.Id}@{nowMs}", "apps", agent.Id, agent.Hostname, agent.Attributes,
-                new ResourceSet(free, ports), nowMs, nowMs + OfferLifetimeMs));
-        }
-        return offers;
     }
 
     /// <summary>The next instance serial: above every serial already used by an app task ("{app}.{serial}").</summary>

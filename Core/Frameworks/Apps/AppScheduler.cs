@@ -11,6 +11,15 @@ namespace MiniMesos.Core.Frameworks.Apps;
 /// </summary>
 internal static class AppScheduler
 {
+    private const string InvalidSpec = "invalid spec: ";
+    private const string Delayed = "launch delayed ";
+
+    /// <summary>
+    /// True when an app waits for resources (not only for its launch backoff or a fixed spec): the framework wants offers.
+    /// </summary>
+    public static bool WantsOffers(AppDecisions decisions) =>
+        decisions.Waits.Any(w => !w.Reason.StartsWith(InvalidSpec, StringComparison.Ordinal) && !w.Reason.StartsWith(Delayed, StringComparison.Ordinal));
+
     public static AppDecisions Decide(AppSchedulerInput input)
     {
         var launches = new List<AppLaunch>();
@@ -32,13 +41,13 @@ internal static class AppScheduler
             var constraints = (app.Constraints ?? []).Select((c, i) => Constraint.Parse(c, $"constraints[{i}]", errors)).ToList();
             if (errors.Count > 0)
             {
-                waits.Add(new AppWait(app.Id, plan.ToLaunch, $"invalid spec: {errors[0]}"));
+                waits.Add(new AppWait(app.Id, plan.ToLaunch, $"{InvalidSpec}{errors[0]}"));
                 continue;
             }
             if (input.Backoffs.TryGetValue(app.Id, out var backoff) && backoff.NotBeforeMs > input.NowMs)
             {
                 waits.Add(new AppWait(app.Id, plan.ToLaunch,
-                    $"launch delayed {backoff.DelaySeconds:0.###} s after {backoff.Failures} failure{(backoff.Failures == 1 ? "" : "s")}; " +
+                    $"{Delayed}{backoff.DelaySeconds:0.###} s after {backoff.Failures} failure{(backoff.Failures == 1 ? "" : "s")}; " +
                     $"next launch at {backoff.NotBeforeMs} ms"));
                 continue;
             }

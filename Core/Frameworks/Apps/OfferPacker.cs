@@ -9,6 +9,9 @@ namespace MiniMesos.Core.Frameworks.Apps;
 /// </summary>
 internal static class OfferPacker
 {
+    /// <summary>Why instances wait when the pass held no offers at all.</summary>
+    public const string NoOffers = "waiting for resource offers";
+
     public static (List<PackedInstance> Placed, string? WhyNot) Pack(
         AppSpec app, int count, IReadOnlyList<Constraint> constraints, List<Placement> placed,
         IReadOnlyList<Offer> offers, Dictionary<string, ResourceSet> remaining)
@@ -66,7 +69,7 @@ internal static class OfferPacker
     private static string Explain(AppSpec app, Resources scalars, IReadOnlyList<Constraint> constraints, IReadOnlyList<Offer> offers,
         List<(Offer Offer, string Reason, int ConstraintIndex)> failures)
     {
-        if (offers.Count == 0) return "waiting for resource offers";
+        if (offers.Count == 0) return NoOffers;
         var agents = failures.Select(f => f.Offer.AgentId).Distinct(StringComparer.Ordinal).Count();
         var byConstraint = failures.Select(f => f.ConstraintIndex).Distinct().ToList();
         if (byConstraint.Count == 1 && byConstraint[0] >= 0) return constraints[byConstraint[0]].Summary(agents);

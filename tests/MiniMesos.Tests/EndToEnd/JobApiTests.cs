@@ -8,7 +8,7 @@ namespace MiniMesos.Tests.EndToEnd;
 /// <summary>/v1/jobs against a real master and agent: retries with history, an ISO schedule, run now, validation.</summary>
 public sealed class JobApiTests
 {
-    private static async Task<JsonElement> WaitForJobAsync(MarathonApps lab, string id, Func<JsonElement, bool> done, string what)
+    internal static async Task<JsonElement> WaitForJobAsync(MarathonApps lab, string id, Func<JsonElement, bool> done, string what)
     {
         var watch = Stopwatch.StartNew();
         JsonElement job = default;

@@ -82,7 +82,10 @@ public sealed class TaskPortsTests
         state.Apply(new SubmitTask(1, "t.1", Spec(1)));
         state.Apply(new AssignTask(2, "t.1", "a1"));
         var agent = state.Agents["a1"];
-        var offer = Assert.Single(MiniMesos.Core.Frameworks.Apps.AppInputs.Offers([(agent, state.Free("a1"))], state.Tasks.Values, 10));
+        var feed = new AllocatorFeed(new Allocator());
+        feed.Allocator.AddFramework(AllocatorFeed.Apps);
+        feed.Sync(state, new HashSet<string> { "a1" }, 10);
+        var offer = Assert.Single(feed.Allocator.Allocate(10).Offers);
         Assert.Equal(PortRanges.Parse("[5001-5003]"), offer.Resources.Ports);
         Assert.False(TaskPorts.AllFree(agent, state.Tasks.Values, Spec(0, new Dictionary<string, string> { ["PORTS"] = "5000" })));
         Assert.True(TaskPorts.AllFree(agent, state.Tasks.Values, Spec(0, new Dictionary<string, string> { ["PORTS"] = "5001,5003" })));
