@@ -5,20 +5,17 @@ namespace MiniMesos.Core.Allocation;
 
 /// <summary>
 /// Keeps an <see cref="Allocator"/> in step with the replicated state on the leader: connected agents and their
-/// totals, and the resources used by every live task (app instances under <see cref="Apps"/> and jobs' attempts under
-/// <see cref="Tasks"/>, the built-in frameworks that take offers like external ones; first-fit one-shot tasks under
-/// <see cref="BuiltIn"/>; external frameworks' tasks under their framework id), so offers never double-book an agent. Pure: the caller
+/// totals, and the resources used by every live task (app instances under <see cref="Apps"/>, one-shot tasks and jobs'
+/// attempts under <see cref="Tasks"/>: the built-in frameworks, which take offers like external ones; external
+/// frameworks' tasks under their framework id), so offers never double-book an agent. Pure: the caller
 /// passes the state, the connected agents and the time.
 /// </summary>
 internal sealed class AllocatorFeed(Allocator allocator)
 {
-    /// <summary>The owner charged for one-shot tasks (placed first-fit, not an allocator framework: no share, no offers).</summary>
-    public const string BuiltIn = "(built-in)";
-
     /// <summary>The built-in apps framework's id in the allocator (as GET /v1/frameworks lists it): app instances are charged to it.</summary>
     public const string Apps = "minimesos-apps";
 
-    /// <summary>The built-in tasks framework's id in the allocator: jobs' attempts are charged to it (first-fit one-shot tasks are not).</summary>
+    /// <summary>The built-in tasks framework's id in the allocator: one-shot tasks and jobs' attempts are charged to it.</summary>
     public const string Tasks = "minimesos-tasks";
 
     private readonly HashSet<string> _agents = new(StringComparer.Ordinal);
@@ -63,11 +60,10 @@ internal sealed class AllocatorFeed(Allocator allocator)
             allocator.Recover(usage.Owner, usage.AgentId, usage.Used);
             _accounted.Remove(taskId);
         }
-        var attempts = state.Jobs.Values.Select(j => j.State.Current?.TaskId).OfType<string>().ToHashSet(StringComparer.Ordinal);
         foreach (var task in state.Tasks.Values.OrderBy(t => t.Id, StringComparer.Ordinal))
         {
             if (task.AgentId is not { } agentId || task.State.IsTerminal() || !_agents.Contains(agentId) || _accounted.ContainsKey(task.Id)) continue;
-            var owner = state.TaskFrameworks.GetValueOrDefault(task.Id) ?? (task.Spec.AppId is not null ? Apps : attempts.Contains(task.Id) ? Tasks : BuiltIn);
+            var owner = state.TaskFrameworks.GetValueOrDefault(task.Id) ?? (task.Spec.AppId is not null ? Apps : Tasks);
             var used = new ResourceSet(task.Spec.Resources, PortRanges.Of(TaskPorts.UsedBy(task.Spec)));
             allocator.RestoreUsage(owner, agentId, used);
             _accounted[task.Id] = new Usage(owner, agentId, used, false);

@@ -4,16 +4,23 @@ using MiniMesos.Core.State;
 namespace MiniMesos.Core.Allocation;
 
 /// <summary>
-/// The walking skeleton's placement: each waiting task, oldest first, goes to the agent with the most
-/// free cpus that can hold it and satisfies its constraints (see <see cref="TaskConstraints"/>). Pure: a function
-/// of the state. Offers and DRF replace it later.
+/// Placement of one-shot tasks: each waiting task, oldest first, goes to the agent with the most free cpus that can
+/// hold it and satisfies its constraints (see <see cref="TaskConstraints"/>). On the leader the room comes from the
+/// offers the one-shot tasks' framework holds (<see cref="Place(ClusterState, IReadOnlyDictionary{string, ResourceSet})"/>);
+/// without offers, from the agents' free resources. Pure: a function of the state (and the offers).
 /// </summary>
 internal static class FirstFitPlacement
 {
-    public static IReadOnlyList<(string TaskId, string AgentId)> Place(ClusterState state)
+    /// <summary>Places on the free resources of every agent that accepts tasks.</summary>
+    public static IReadOnlyList<(string TaskId, string AgentId)> Place(ClusterState state) =>
+        Place(state, state.Agents.Values.Where(a => state.AcceptsTasks(a.Id))
+            .ToDictionary(a => a.Id, a => new ResourceSet(state.Free(a.Id), state.FreePorts(a)), StringComparer.Ordinal));
+
+    /// <summary>Places within <paramref name="room"/> (agent id -> what may be used there, e.g. an offer).</summary>
+    public static IReadOnlyList<(string TaskId, string AgentId)> Place(ClusterState state, IReadOnlyDictionary<string, ResourceSet> room)
     {
-        var free = state.Agents.Keys.Where(state.AcceptsTasks).ToDictionary(id => id, state.Free, StringComparer.Ordinal);
-        var freePorts = state.Agents.Values.ToDictionary(a => a.Id, a => state.FreePorts(a).Count, StringComparer.Ordinal);
+        var free = room.ToDictionary(kv => kv.Key, kv => kv.Value.Scalars, StringComparer.Ordinal);
+        var freePorts = room.ToDictionary(kv => kv.Key, kv => kv.Value.Ports.Count, StringComparer.Ordinal);
         var placements = new List<(string, string)>();
         var placedNow = new List<(TaskRecord Task, string AgentId)>();
         var waiting = state.Tasks.Values

@@ -65,41 +65,52 @@ internal sealed partial class MasterService
         IReadOnlyList<(string OfferId, TaskLaunch Task, PlacedLaunch Placed)> launches, IReadOnlyList<Offer> held, bool wantsOffers,
         double declineSeconds, CancellationToken cancellationToken)
     {
-        var accepted = new List<PlacedLaunch>(launches.Count);
+        List<PlacedLaunch> accepted;
         bool wake;
-        lock (_gate)
-        {
-            var now = Now();
-            var feed = Feed();
-            var allocator = feed.Allocator;
-            foreach (var group in launches.GroupBy(l => l.OfferId, StringComparer.Ordinal))
-            {
-                var result = allocator.Accept(frameworkId, [group.Key], group.Select(l => l.Task).ToList(), now, 0);
-                if (!result.Accepted)
-                {
-                    logger.LogWarning("{Framework}: accept of offer {Offer} refused: {Reason}; its {Count} task(s) wait for the next pass", frameworkId,
-                        group.Key, result.Reason, group.Count());
-                    continue;
-                }
-                foreach (var launch in group)
-                {
-                    feed.Launching(launch.Placed.TaskId, frameworkId, result.AgentId!, launch.Task.Resources);
-                    accepted.Add(launch.Placed);
-                }
-            }
-            var used = launches.Select(l => l.OfferId).ToHashSet(StringComparer.Ordinal);
-            var outstanding = allocator.OutstandingOffers.Where(o => o.FrameworkId == frameworkId).Select(o => o.Id).ToList();
-            var heldIds = held.Select(o => o.Id).ToHashSet(StringComparer.Ordinal);
-            // Offers a round made in between (the once-a-second one) stay for the next pass, unless the framework wants none.
-            var unused = outstanding.Where(id => !used.Contains(id) && (heldIds.Contains(id) || !wantsOffers)).ToList();
-            if (unused.Count > 0) allocator.Decline(frameworkId, unused, now, declineSeconds);
-            // Wanting offers again after a pass without: run the next pass at once, so it need not wait for the upkeep round.
-            wake = wantsOffers && allocator.IsSuppressed(frameworkId);
-            if (wantsOffers) allocator.Unsuppress(frameworkId);
-            else allocator.Suppress(frameworkId);
-        }
+        lock (_gate) (accepted, wake) = AcceptOffersLocked(frameworkId, launches, held, wantsOffers, declineSeconds);
         if (wake) Changed();
         return await LaunchAcceptedAsync(accepted, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Under the lock: accepts each used offer with its launches (a refused accept is logged and its tasks wait for the
+    /// next pass), declines the rest of <paramref name="held"/> under <paramref name="declineSeconds"/>, and suppresses
+    /// the framework unless <paramref name="wantsOffers"/>. Returns what was accepted (charged to the framework, not
+    /// committed yet) and whether the framework's loop should run again at once.
+    /// </summary>
+    private (List<T> Accepted, bool Wake) AcceptOffersLocked<T>(string frameworkId, IReadOnlyList<(string OfferId, TaskLaunch Task, T Item)> launches,
+        IReadOnlyList<Offer> held, bool wantsOffers, double declineSeconds)
+    {
+        var accepted = new List<T>(launches.Count);
+        var now = Now();
+        var feed = Feed();
+        var allocator = feed.Allocator;
+        foreach (var group in launches.GroupBy(l => l.OfferId, StringComparer.Ordinal))
+        {
+            var result = allocator.Accept(frameworkId, [group.Key], group.Select(l => l.Task).ToList(), now, 0);
+            if (!result.Accepted)
+            {
+                logger.LogWarning("{Framework}: accept of offer {Offer} refused: {Reason}; its {Count} task(s) wait for the next pass", frameworkId,
+                    group.Key, result.Reason, group.Count());
+                continue;
+            }
+            foreach (var launch in group)
+            {
+                feed.Launching(launch.Task.TaskId, frameworkId, result.AgentId!, launch.Task.Resources);
+                accepted.Add(launch.Item);
+            }
+        }
+        var used = launches.Select(l => l.OfferId).ToHashSet(StringComparer.Ordinal);
+        var outstanding = allocator.OutstandingOffers.Where(o => o.FrameworkId == frameworkId).Select(o => o.Id).ToList();
+        var heldIds = held.Select(o => o.Id).ToHashSet(StringComparer.Ordinal);
+        // Offers a round made in between (the once-a-second one) stay for the next pass, unless the framework wants none.
+        var unused = outstanding.Where(id => !used.Contains(id) && (heldIds.Contains(id) || !wantsOffers)).ToList();
+        if (unused.Count > 0) allocator.Decline(frameworkId, unused, now, declineSeconds);
+        // Wanting offers again after a pass without: run the next pass at once, so it need not wait for the upkeep round.
+        var wake = wantsOffers && allocator.IsSuppressed(frameworkId);
+        if (wantsOffers) allocator.Unsuppress(frameworkId);
+        else allocator.Suppress(frameworkId);
+        return (accepted, wake);
     }
 
     /// <summary>Commits launches an allocator accept charged; those not launched give their resources back to the allocator.</summary>

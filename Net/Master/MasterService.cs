@@ -106,7 +106,8 @@ internal sealed partial class MasterService(TimeProvider time, ILogger logger) :
     public string? WhyWaiting(TaskRecord task)
     {
         if (task.AgentId is not null || task.State != TaskState.Staging) return null;
-        lock (_gate) return FirstFitPlacement.WhyWaiting(_state, task);
+        // Some agent could hold it: it waits for the one-shot tasks' framework to be offered room there (DRF may give it to others first).
+        lock (_gate) return FirstFitPlacement.WhyWaiting(_state, task) ?? "waiting for a resource offer";
     }
 
     /// <summary>Events after <paramref name="afterSeq"/> still in the bounded buffer (the most recent 10,000), oldest first.</summary>
@@ -308,35 +309,6 @@ internal sealed partial class MasterService(TimeProvider time, ILogger logger) :
         }
         catch (NotLeaderException)
         {
-        }
-    }
-
-    /// <summary>One placement pass at a time: commit each assignment, then tell the agent to launch.</summary>
-    private async Task ScheduleAsync(CancellationToken cancellationToken)
-    {
-        await _scheduling.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            IReadOnlyList<(string TaskId, string AgentId)> placements;
-            lock (_gate) placements = FirstFitPlacement.Place(_state).Where(p => _channels.ContainsKey(p.AgentId) && _state.AcceptsTasks(p.AgentId)).ToList();
-            foreach (var (taskId, agentId) in placements)
-            {
-                await ProposeAsync(new AssignTask(Now(), taskId, agentId), cancellationToken).ConfigureAwait(false);
-                TaskRecord? task;
-                IAgentChannel? channel;
-                lock (_gate)
-                {
-                    task = _state.Tasks.GetValueOrDefault(taskId);
-                    channel = _channels.GetValueOrDefault(agentId);
-                }
-                if (task?.AgentId != agentId || channel is null) continue;
-                logger.LogInformation("task {Task} placed on agent {Agent}", taskId, agentId);
-                _ = LaunchAsync(task, channel);
-            }
-        }
-        finally
-        {
-            _scheduling.Release();
         }
     }
 

@@ -33,7 +33,7 @@ public sealed class AllocatorFeedTests
         Assert.Empty(feed.Sync(state, Connected, 0));
         var offer = Assert.Single(feed.Allocator.Allocate(0).Offers);
         Assert.Equal(new Resources(0.5, 768, 0), offer.Resources.Scalars);
-        Assert.Equal(new Resources(1.5, 256, 0), feed.UsedBy(AllocatorFeed.BuiltIn));
+        Assert.Equal(new Resources(1.5, 256, 0), feed.UsedBy(AllocatorFeed.Tasks));
     }
 
     [Fact]

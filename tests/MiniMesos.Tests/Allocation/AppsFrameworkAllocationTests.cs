@@ -38,7 +38,7 @@ public sealed class AppsFrameworkAllocationTests
     {
         var (state, feed) = Cluster();
         Assert.Equal(new Resources(0.5, 256, 0), feed.UsedBy(AllocatorFeed.Apps));
-        Assert.Equal(new Resources(0, 0), feed.UsedBy(AllocatorFeed.BuiltIn));
+        Assert.Equal(new Resources(0, 0), feed.UsedBy(AllocatorFeed.Tasks));
         Assert.Equal(0.25, feed.Allocator.ShareOf(AllocatorFeed.Apps));
 
         var offer = Assert.Single(feed.Allocator.Allocate(10).Offers);

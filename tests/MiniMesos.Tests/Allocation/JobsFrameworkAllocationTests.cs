@@ -6,11 +6,11 @@ using Xunit;
 
 namespace MiniMesos.Tests.Allocation;
 
-/// <summary>The jobs framework's attempts are charged to the built-in tasks framework; first-fit one-shot tasks stay outside DRF.</summary>
+/// <summary>Jobs' attempts and one-shot tasks are both charged to the built-in tasks framework, so DRF counts them.</summary>
 public sealed class JobsFrameworkAllocationTests
 {
     [Fact]
-    public void AJobsAttemptIsChargedToTheTasksFrameworkAndAOneShotTaskIsNot()
+    public void AJobsAttemptAndAOneShotTaskAreChargedToTheTasksFramework()
     {
         var state = new ClusterState();
         state.Apply(new AddAgent(0, new AgentRecord("a1", "pi1", new Resources(4, 1024, 0), new Dictionary<string, string>(), 0)));
@@ -26,9 +26,8 @@ public sealed class JobsFrameworkAllocationTests
         feed.Allocator.AddFramework(AllocatorFeed.Tasks);
         feed.Sync(state, new HashSet<string> { "a1" }, 0);
 
-        Assert.Equal(new Resources(1, 128, 0), feed.UsedBy(AllocatorFeed.Tasks));
-        Assert.Equal(new Resources(0.5, 128, 0), feed.UsedBy(AllocatorFeed.BuiltIn));
-        Assert.Equal(0.25, feed.Allocator.ShareOf(AllocatorFeed.Tasks));
+        Assert.Equal(new Resources(1.5, 256, 0), feed.UsedBy(AllocatorFeed.Tasks));
+        Assert.Equal(0.375, feed.Allocator.ShareOf(AllocatorFeed.Tasks));
         var offer = Assert.Single(feed.Allocator.Allocate(1).Offers);
         Assert.Equal((AllocatorFeed.Tasks, new Resources(2.5, 768, 0)), (offer.FrameworkId, offer.Resources.Scalars));
     }

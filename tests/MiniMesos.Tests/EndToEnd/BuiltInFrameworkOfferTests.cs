@@ -10,7 +10,7 @@ namespace MiniMesos.Tests.EndToEnd;
 /// The built-in frameworks take DRF offers like an external framework, through a real master: an app that wants
 /// more than the cluster has and an external framework that takes every offer it gets split four agents by their
 /// (role) weights, and the split holds while both still want more; a job's attempt waits while an external
-/// framework holds the only offer (it is not placed over it) and runs once the offer is declined.
+/// framework holds the only offer (it is not placed over it) and runs once the offer is declined; so does a one-shot task.
 /// </summary>
 public sealed class BuiltInFrameworkOfferTests
 {
@@ -41,9 +41,8 @@ public sealed class BuiltInFrameworkOfferTests
     public async Task AnAttemptWaitsWhileAnExternalFrameworkHoldsTheOfferAndRunsOnceItIsDeclined()
     {
         await using var lab = await MarathonApps.StartAsync(agents: 0);
-        await using var external = await FrameworkClient.SubscribeAsync(lab.Cluster, "holder", 60);
-        await lab.Cluster.StartAgentAsync("agent1", lab.Cluster.Secret, "test", hostname: "pi1");
-        var held = Assert.Single((await external.NextAsync<FwOffers>()).Offers);
+        var (external, held) = await HoldTheOnlyOfferAsync(lab);
+        await using var holder = external;
 
         var (status, created) = await lab.SendAsync(HttpMethod.Post, "/v1/jobs", """{"id": "nightly", "cmd": "true", "cpus": 0.1, "mem": 16}""");
         Assert.True(status == 201, created.ToString());
@@ -56,6 +55,34 @@ public sealed class BuiltInFrameworkOfferTests
         await JobApiTests.WaitForJobAsync(lab, "nightly",
             j => j.GetProperty("runs").EnumerateArray().Any(r => r.GetProperty("state").GetString() == "succeeded"),
             "the attempt runs once the offer is declined");
+    }
+
+    [Fact]
+    public async Task AOneShotTaskWaitsWhileAnExternalFrameworkHoldsTheOfferAndRunsOnceItIsDeclined()
+    {
+        await using var lab = await MarathonApps.StartAsync(agents: 0);
+        var (external, held) = await HoldTheOnlyOfferAsync(lab);
+        await using var holder = external;
+
+        var (status, created) = await lab.SendAsync(HttpMethod.Post, "/v1/tasks", """{"cmd": "true", "name": "adhoc", "cpus": 0.1, "mem": 16}""");
+        Assert.True(status == 201, created.ToString());
+        var id = created.GetProperty("id").GetString()!;
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var (_, waiting) = await lab.SendAsync(HttpMethod.Get, $"/v1/tasks/{id}");
+        Assert.Equal("TASK_STAGING", waiting.GetProperty("state").GetString());
+        Assert.False(waiting.TryGetProperty("agent_id", out _), waiting.ToString());
+        Assert.Equal("waiting for a resource offer", waiting.GetProperty("waiting_reason").GetString());
+
+        await external.SendAsync(new FwDecline([held.OfferId], 60));
+        await WaitAsync(() => lab.Cluster.Master.Service.Task(id)?.State == Core.Model.TaskState.Finished, "the task runs once the offer is declined");
+    }
+
+    /// <summary>An external framework holding the offer of the cluster's only agent (started here).</summary>
+    private static async Task<(FrameworkClient External, FwOffer Held)> HoldTheOnlyOfferAsync(MarathonApps lab)
+    {
+        var external = await FrameworkClient.SubscribeAsync(lab.Cluster, "holder", 60);
+        await lab.Cluster.StartAgentAsync("agent1", lab.Cluster.Secret, "test", hostname: "pi1");
+        return (external, Assert.Single((await external.NextAsync<FwOffers>()).Offers));
     }
 
     /// <summary>
