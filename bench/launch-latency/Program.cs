@@ -7,6 +7,7 @@ using MiniMesos.Isolation;
 // init, as the agent launches) and cold (pool off), and the baseline
 // `unshare --pid --fork --mount-proc --uts --ipc true` plus mkdir/rmdir of a cgroup, all in this run.
 var n = 200;
+var Settle = TimeSpan.FromMilliseconds(20);
 string[] init = [Environment.ProcessPath!, Path.Combine(AppContext.BaseDirectory, "minimesos.dll")];
 for (var i = 0; i < args.Length - 1; i++)
 {
@@ -32,9 +33,14 @@ try
     for (var i = -5; i < n; i++) // 5 warm-up rounds, not counted
     {
         var waiting = launcher.WarmInits?.WaitingPids.FirstOrDefault() ?? 0;
+        // A pause before each measurement, so none shares the cores with what the previous one left running
+        // (the pool's background start of the next init, a cgroup being torn down).
+        await Task.Delay(Settle);
         var (r, all, pid) = await Launch(launcher, $"w{i + 5}");
+        await Task.Delay(Settle);
         var (cr, call, _) = await Launch(coldLauncher, $"c{i + 5}");
 
+        await Task.Delay(Settle);
         var sw = Stopwatch.StartNew();
         var cg = launcher.CgroupGroupDir is { } g ? Path.Combine(g, $"baseline{i + 5}") : null;
         if (cg is not null) Directory.CreateDirectory(cg);
