@@ -67,16 +67,19 @@ internal sealed class IsolatedTaskLauncher : ITaskLauncher, IDisposable
         {
             using var join = JoinedNamespaces.Open(request.JoinPid, _options.ResolvedInitCommand);
             var options = InitOptions(request, join is not null);
-            var warm = _pool is not null && WarmInitPolicy.Fits(join is not null, request.Network == TaskNetwork.None) ? _pool.TryTake() : null;
-            init = warm ?? StartCold(request, options, join);
-            cgroup?.AddProcess(init.Id);
-            // Placed in its cgroup: init may go on and start the command, with this environment (and, warm, its options).
             var env = TaskEnvironment(request);
-            await init.StandardInput.BaseStream.WriteAsync(new byte[] { 1 }, cancellationToken).ConfigureAwait(false);
-            await init.StandardInput.BaseStream.WriteAsync(warm is null ? EnvBlock.Encode(env) : WarmInitMessage.Encode(options, env), cancellationToken)
-                .ConfigureAwait(false);
-            await init.StandardInput.BaseStream.FlushAsync(cancellationToken).ConfigureAwait(false);
-            init.StandardInput.Close();
+            init = _pool is not null && WarmInitPolicy.Fits(join is not null, request.Network == TaskNetwork.None) ? _pool.TryTake() : null;
+            if (init is not null && !await TryGoAsync(init, cgroup, WarmInitMessage.Encode(options, env), cancellationToken).ConfigureAwait(false))
+            {
+                InitProcess.Discard(init); // it died while waiting (killed from outside, OOM in the agent's cgroup): nothing of the task ran
+                init = null;
+            }
+
+            if (init is null)
+            {
+                init = StartCold(request, options, join);
+                await GoAsync(init, cgroup, EnvBlock.Encode(env), cancellationToken).ConfigureAwait(false);
+            }
 
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(_options.StartTimeout ?? TimeSpan.FromSeconds(30));
@@ -179,6 +182,33 @@ internal sealed class IsolatedTaskLauncher : ITaskLauncher, IDisposable
         catch (System.ComponentModel.Win32Exception e)
         {
             throw new TaskLaunchException($"cannot run task init {string.Join(' ', cmd)}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// Places init in the task's cgroup, then sends the go byte and <paramref name="message"/> (the environment, and
+    /// for a warm init its options too) and closes its stdin: only then may init start the command.
+    /// </summary>
+    private static async Task GoAsync(Process init, TaskCgroup? cgroup, byte[] message, CancellationToken cancellationToken)
+    {
+        cgroup?.AddProcess(init.Id);
+        await init.StandardInput.BaseStream.WriteAsync(new byte[] { 1 }, cancellationToken).ConfigureAwait(false);
+        await init.StandardInput.BaseStream.WriteAsync(message, cancellationToken).ConfigureAwait(false);
+        await init.StandardInput.BaseStream.FlushAsync(cancellationToken).ConfigureAwait(false);
+        init.StandardInput.Close();
+    }
+
+    /// <summary><see cref="GoAsync"/> for a waiting init, false when it is gone before it got the message.</summary>
+    private static async Task<bool> TryGoAsync(Process init, TaskCgroup? cgroup, byte[] message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await GoAsync(init, cgroup, message, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or LibcException)
+        {
+            return false;
         }
     }
 

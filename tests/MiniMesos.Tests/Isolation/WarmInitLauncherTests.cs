@@ -64,6 +64,20 @@ public sealed class WarmInitLauncherTests
     }
 
     [Fact]
+    public async Task AWaitingInitKilledFromOutsideMakesTheLaunchStartColdAndSucceed()
+    {
+        using var fx = new LauncherFixture();
+        var warm = await FillPool(fx);
+        Assert.Equal(0, Signal.kill(warm, Signal.SIGKILL)); // as the OOM killer of the agent's cgroup might
+        for (var i = 0; i < 400 && Directory.Exists($"/proc/{warm}"); i++) await Task.Delay(25); // dead and reaped
+        var r = fx.Request("w-killed", "echo ran");
+        var t = await fx.Launcher.LaunchAsync(r, default);
+        Assert.NotEqual(warm, t.Pid);
+        Assert.Equal(new TaskExit(0, null), await t.Exited.WaitAsync(Timeout));
+        Assert.Equal("ran\n", File.ReadAllText(Path.Combine(r.SandboxDir, "stdout")));
+    }
+
+    [Fact]
     public async Task AWaitingInitExitsWhenItsStdinClosesWithoutRunningAnything()
     {
         using var fx = new LauncherFixture();
