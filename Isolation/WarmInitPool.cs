@@ -8,7 +8,8 @@ namespace MiniMesos.Isolation;
 /// on its stdin, so a launch skips init's start-up. A waiting init is in no task cgroup and runs nothing: it exits when
 /// its stdin closes (the agent died) and is killed when discarded. <see cref="TryTake"/> hands one out only while the
 /// agent's mount table is what it was when that init started and it is not older than the age bound
-/// (<see cref="WarmInitPolicy"/>); <see cref="Dispose"/> kills and reaps every waiting one.
+/// (<see cref="WarmInitPolicy"/>), and replaces idle ones before they get there; <see cref="Dispose"/> kills and
+/// reaps every waiting one.
 /// </summary>
 internal sealed class WarmInitPool : IDisposable
 {
@@ -21,6 +22,8 @@ internal sealed class WarmInitPool : IDisposable
     private readonly Lock _lock = new();
     private readonly List<Waiting> _waiting = [];
     private readonly List<Task> _starting = [];
+    private readonly TimeSpan _refreshEvery;
+    private ITimer? _refresh;
     private bool _disposed;
 
     public WarmInitPool(IReadOnlyList<string> initCommand, int size, TimeSpan maxAge, TimeProvider? time = null)
@@ -29,6 +32,7 @@ internal sealed class WarmInitPool : IDisposable
         _size = size;
         _maxAgeMs = (long)maxAge.TotalMilliseconds;
         _time = time ?? TimeProvider.System;
+        _refreshEvery = maxAge / 2;
     }
 
     /// <summary>Pids of the inits waiting now (for tests and diagnostics).</summary>
@@ -46,19 +50,14 @@ internal sealed class WarmInitPool : IDisposable
     /// <summary>A waiting init that may run a task now, or null (none, or all were stale and are discarded).</summary>
     public Process? TryTake()
     {
-        var mounts = ReadMountInfo();
-        var now = _time.GetTimestamp();
-        var stale = new List<Process>();
         Process? taken = null;
+        var stale = RemoveStale(_maxAgeMs);
         lock (_lock)
         {
-            while (taken is null && _waiting.Count > 0)
+            if (_waiting.Count > 0)
             {
-                var w = _waiting[0];
+                taken = _waiting[0].Init;
                 _waiting.RemoveAt(0);
-                var age = (long)_time.GetElapsedTime(w.StartedAt, now).TotalMilliseconds;
-                if (WarmInitPolicy.Decide(w.MountInfo, mounts, age, _maxAgeMs) == WarmInitVerdict.Use && !w.Init.HasExited) taken = w.Init;
-                else stale.Add(w.Init);
             }
         }
 
@@ -66,11 +65,50 @@ internal sealed class WarmInitPool : IDisposable
         return taken;
     }
 
+    /// <summary>
+    /// Every half age bound: replaces the inits past half of it or started under another mount table, so that an
+    /// agent whose tasks come seldom still finds one it may use.
+    /// </summary>
+    private void Refresh()
+    {
+        try
+        {
+            foreach (var p in RemoveStale(_maxAgeMs / 2)) InitProcess.Discard(p);
+            Refill();
+        }
+        catch (IOException)
+        {
+            // mountinfo unreadable for a moment: the next round or the next launch decides
+        }
+    }
+
+    /// <summary>Takes out of the pool (for the caller to discard) the inits that must not be used any more.</summary>
+    private List<Process> RemoveStale(long maxAgeMs)
+    {
+        var mounts = ReadMountInfo();
+        var now = _time.GetTimestamp();
+        var stale = new List<Process>();
+        lock (_lock)
+        {
+            _waiting.RemoveAll(w =>
+            {
+                var age = (long)_time.GetElapsedTime(w.StartedAt, now).TotalMilliseconds;
+                var gone = WarmInitPolicy.Decide(w.MountInfo, mounts, age, maxAgeMs) != WarmInitVerdict.Use || w.Init.HasExited;
+                if (gone) stale.Add(w.Init);
+                return gone;
+            });
+        }
+
+        return stale;
+    }
+
     /// <summary>Starts inits in the background until the pool is full again; never blocks the caller.</summary>
     public void Refill()
     {
         lock (_lock)
         {
+            if (_disposed) return;
+            _refresh ??= _time.CreateTimer(_ => Refresh(), null, _refreshEvery, _refreshEvery);
             _starting.RemoveAll(t => t.IsCompleted);
             for (var missing = _size - _waiting.Count - _starting.Count; missing > 0 && !_disposed; missing--)
             {
@@ -86,6 +124,7 @@ internal sealed class WarmInitPool : IDisposable
         lock (_lock)
         {
             _disposed = true;
+            _refresh?.Dispose();
             starting = [.. _starting];
             waiting = [.. _waiting];
             _waiting.Clear();

@@ -17,7 +17,7 @@ public sealed class LauncherFixture : IDisposable
     {
     }
 
-    internal LauncherFixture(long logCapBytes, int warmInits = 1)
+    internal LauncherFixture(long logCapBytes, int warmInits = 1, TimeSpan? warmInitMaxAge = null)
     {
         Assert.True(OperatingSystem.IsLinux(), "isolation tests need Linux");
         Assert.True(Unistd.geteuid() == 0, "isolation tests need root (namespaces, cgroups): run dotnet test as root");
@@ -25,7 +25,7 @@ public sealed class LauncherFixture : IDisposable
         Assert.True(File.Exists(dll), $"{dll} missing: the test project must reference MiniMesos.csproj");
         Group = $"minimesos-test-{Environment.ProcessId}-{Guid.NewGuid():N}"[..40];
         Launcher = new IsolatedTaskLauncher(new LaunchOptions(InitCommand: [DotnetHost(), dll], CgroupGroup: Group, LogCapBytes: logCapBytes,
-            WarmInits: warmInits));
+            WarmInits: warmInits, WarmInitMaxAge: warmInitMaxAge));
     }
 
     internal IsolatedTaskLauncher Launcher { get; }

@@ -105,6 +105,20 @@ public sealed class WarmInitLauncherTests
     }
 
     [Fact]
+    public async Task AnIdleWaitingInitIsReplacedBeforeItGetsTooOldToUse()
+    {
+        using var fx = new LauncherFixture(new LaunchOptions().LogCapBytes, warmInitMaxAge: TimeSpan.FromSeconds(2));
+        var first = await FillPool(fx);
+        var pool = fx.Launcher.WarmInits!;
+        for (var i = 0; i < 400 && !(pool.WaitingPids.Count == 1 && pool.WaitingPids[0] != first); i++) await Task.Delay(50);
+        var next = Assert.Single(pool.WaitingPids);
+        Assert.NotEqual(first, next);
+        Assert.False(Directory.Exists($"/proc/{first}"), "the replaced init must be killed and reaped");
+        var t = await fx.Launcher.LaunchAsync(fx.Request("w-fresh", "true"), default);
+        Assert.Equal(new TaskExit(0, null), await t.Exited.WaitAsync(Timeout));
+    }
+
+    [Fact]
     public async Task WithThePoolOffEveryLaunchStartsCold()
     {
         using var fx = new LauncherFixture(new LaunchOptions().LogCapBytes, warmInits: 0);
