@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.ExceptionServices;
 using MiniMesos.Core.Isolation;
 using MiniMesos.Isolation.Cgroups;
 using MiniMesos.Isolation.Libc;
@@ -10,11 +9,12 @@ namespace MiniMesos.Isolation;
 /// Runs each task as PID 1 of fresh PID, mount, UTS and IPC namespaces (plus network for <see cref="TaskNetwork.None"/>)
 /// under its own cgroup v2, with init (<see cref="TaskInit"/>) as the only helper process.
 /// </summary>
-internal sealed class IsolatedTaskLauncher : ITaskLauncher
+internal sealed class IsolatedTaskLauncher : ITaskLauncher, IDisposable
 {
     private readonly LaunchOptions _options;
     private readonly CgroupHierarchy? _cgroups;
     private readonly Lazy<Task> _warmUp;
+    private readonly WarmInitPool? _pool;
 
     public IsolatedTaskLauncher(LaunchOptions options)
     {
@@ -31,7 +31,15 @@ internal sealed class IsolatedTaskLauncher : ITaskLauncher
         if (PidsLimitFallback.Reported(_cgroups?.Enabled ?? []) is { } fallback) problems.Add(fallback);
         Capabilities = new IsolationCapabilities(root, _cgroups?.Enabled ?? [], problems);
         _warmUp = new Lazy<Task>(WarmUpAsync);
+        // Warm inits only where tasks get namespaces; the first launch starts the pool (cold itself).
+        _pool = root && options.WarmInits > 0 ? new WarmInitPool(options.ResolvedInitCommand, options.WarmInits, options.ResolvedWarmInitMaxAge) : null;
     }
+
+    /// <summary>The pre-started inits, or null when the pool is off (<see cref="LaunchOptions.WarmInits"/> = 0).</summary>
+    public WarmInitPool? WarmInits => _pool;
+
+    /// <summary>Kills and reaps the waiting inits; tasks already started are not touched. Later launches start cold.</summary>
+    public void Dispose() => _pool?.Dispose();
 
     public IsolationCapabilities Capabilities { get; }
 
@@ -58,13 +66,20 @@ internal sealed class IsolatedTaskLauncher : ITaskLauncher
         try
         {
             using var join = JoinedNamespaces.Open(request.JoinPid, _options.ResolvedInitCommand);
-            init = StartInit(request, join);
-            cgroup?.AddProcess(init.Id);
-            // Placed in its cgroup: init may go on and start the command, with this environment.
-            await init.StandardInput.BaseStream.WriteAsync(new byte[] { 1 }, cancellationToken).ConfigureAwait(false);
-            await init.StandardInput.BaseStream.WriteAsync(EnvBlock.Encode(TaskEnvironment(request)), cancellationToken).ConfigureAwait(false);
-            await init.StandardInput.BaseStream.FlushAsync(cancellationToken).ConfigureAwait(false);
-            init.StandardInput.Close();
+            var options = InitOptions(request, join is not null);
+            var env = TaskEnvironment(request);
+            init = _pool is not null && WarmInitPolicy.Fits(join is not null, request.Network == TaskNetwork.None) ? _pool.TryTake() : null;
+            if (init is not null && !await TryGoAsync(init, cgroup, WarmInitMessage.Encode(options, env), cancellationToken).ConfigureAwait(false))
+            {
+                InitProcess.Discard(init); // it died while waiting (killed from outside, OOM in the agent's cgroup): nothing of the task ran
+                init = null;
+            }
+
+            if (init is null)
+            {
+                init = StartCold(request, options, join);
+                await GoAsync(init, cgroup, EnvBlock.Encode(env), cancellationToken).ConfigureAwait(false);
+            }
 
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(_options.StartTimeout ?? TimeSpan.FromSeconds(30));
@@ -106,6 +121,8 @@ internal sealed class IsolatedTaskLauncher : ITaskLauncher
             {
                 await cgroup.RemoveAsync(TimeSpan.Zero).ConfigureAwait(false);
             }
+
+            _pool?.Refill(); // after RUNNING: the next init starts while this task runs, not while it starts
         }
     }
 
@@ -142,60 +159,6 @@ internal sealed class IsolatedTaskLauncher : ITaskLauncher
     }
 
     /// <summary>
-    /// unshare() (or setns(), for <paramref name="join"/>) changes only the calling thread's namespaces for its future
-    /// children, so a dedicated thread unshares (or joins) and forks init (Process.Start forks from the calling thread), then ends with its namespaces.
-    /// That thread must do nothing else: after CLONE_NEWPID it cannot create threads (clone fails with EINVAL),
-    /// and completing a task from it may make the thread pool start a worker right there, which throws after the
-    /// task has completed and used to bring the whole agent down. So the caller waits with Join (fork + exec).
-    /// </summary>
-    private Process StartInit(LaunchRequest request, JoinedNamespaces? join)
-    {
-        var psi = BuildStartInfo(request, join is not null);
-        var flags = Sched.CLONE_NEWPID | Sched.CLONE_NEWNS | Sched.CLONE_NEWUTS | Sched.CLONE_NEWIPC;
-        if (request.Network == TaskNetwork.None)
-        {
-            flags |= Sched.CLONE_NEWNET;
-        }
-
-        Process? started = null;
-        Exception? error = null;
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                if (join is not null)
-                {
-                    join.Enter();
-                }
-                else if (Sched.unshare(flags) != 0)
-                {
-                    var errno = LibcError.LastErrno;
-                    throw new TaskLaunchException($"cannot create namespaces for the task: unshare {LibcError.Describe(errno)}" +
-                        (errno == Errno.EPERM ? "; run the agent as root" : ""));
-                }
-
-                started = Process.Start(psi) ?? throw new TaskLaunchException("task init did not start");
-            }
-            catch (Exception e)
-            {
-                error = e;
-            }
-        })
-        {
-            IsBackground = true,
-            Name = "task-launch " + request.TaskId,
-        };
-        thread.Start();
-        thread.Join();
-        if (error is TaskLaunchException)
-        {
-            ExceptionDispatchInfo.Capture(error).Throw();
-        }
-
-        return error is null ? started! : throw new TaskLaunchException($"cannot start task init: {error.Message}", error);
-    }
-
-    /// <summary>
     /// After unshare(CLONE_NEWPID) the thread may fork but not create threads (clone fails with EINVAL), and the
     /// first Process.Start of a process starts the runtime's SIGCHLD machinery, which does. So the first start
     /// happens on an ordinary thread: init with no options, which exits at once.
@@ -222,37 +185,41 @@ internal sealed class IsolatedTaskLauncher : ITaskLauncher
         }
     }
 
-    private ProcessStartInfo BuildStartInfo(LaunchRequest request, bool joined)
+    /// <summary>
+    /// Places init in the task's cgroup, then sends the go byte and <paramref name="message"/> (the environment, and
+    /// for a warm init its options too) and closes its stdin: only then may init start the command.
+    /// </summary>
+    private static async Task GoAsync(Process init, TaskCgroup? cgroup, byte[] message, CancellationToken cancellationToken)
     {
-        var cmd = _options.ResolvedInitCommand;
-        var psi = new ProcessStartInfo(cmd[0])
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = request.SandboxDir,
-        };
-        foreach (var a in cmd.Skip(1))
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        psi.ArgumentList.Add(TaskInit.Verb);
-        var init = new TaskInitOptions(request.TaskId, Path.GetFullPath(request.SandboxDir),
-            request.User ?? _options.DefaultUser,
-            PidsLimitFallback.Rlimits(_options.ResolvedRlimits, request.Limits.MaxPids, _cgroups?.Enabled.Contains("pids") == true), request.Argv, LoopbackUp: request.Network == TaskNetwork.None,
-            Rootfs: request.Rootfs, Binds: request.Binds, Joined: joined);
-        foreach (var a in init.ToArgs())
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        // Nothing of the agent's environment reaches init; the task's comes over stdin.
-        psi.Environment.Clear();
-        psi.Environment["PATH"] = TaskInitSetup.DefaultPath;
-        return psi;
+        cgroup?.AddProcess(init.Id);
+        await init.StandardInput.BaseStream.WriteAsync(new byte[] { 1 }, cancellationToken).ConfigureAwait(false);
+        await init.StandardInput.BaseStream.WriteAsync(message, cancellationToken).ConfigureAwait(false);
+        await init.StandardInput.BaseStream.FlushAsync(cancellationToken).ConfigureAwait(false);
+        init.StandardInput.Close();
     }
+
+    /// <summary><see cref="GoAsync"/> for a waiting init, false when it is gone before it got the message.</summary>
+    private static async Task<bool> TryGoAsync(Process init, TaskCgroup? cgroup, byte[] message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await GoAsync(init, cgroup, message, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or LibcException)
+        {
+            return false;
+        }
+    }
+
+    private TaskInitOptions InitOptions(LaunchRequest request, bool joined) =>
+        new(request.TaskId, Path.GetFullPath(request.SandboxDir), request.User ?? _options.DefaultUser,
+            PidsLimitFallback.Rlimits(_options.ResolvedRlimits, request.Limits.MaxPids, _cgroups?.Enabled.Contains("pids") == true), request.Argv,
+            LoopbackUp: request.Network == TaskNetwork.None, Rootfs: request.Rootfs, Binds: request.Binds, Joined: joined);
+
+    private Process StartCold(LaunchRequest request, TaskInitOptions options, JoinedNamespaces? join) =>
+        InitProcess.Start(InitProcess.StartInfo(_options.ResolvedInitCommand, request.SandboxDir, options.ToArgs()),
+            InitProcess.TaskNamespaces | (request.Network == TaskNetwork.None ? Sched.CLONE_NEWNET : 0), join, "task-launch " + request.TaskId);
 
     private static Dictionary<string, string> TaskEnvironment(LaunchRequest request)
     {

@@ -10,16 +10,22 @@ namespace MiniMesos.Isolation;
 /// <param name="Rlimits">Applied by init to every task; null = no core dumps.</param>
 /// <param name="StartTimeout">How long init may take to report the command started.</param>
 /// <param name="LogCapBytes">Size cap of each of a task's stdout and stderr files; 0 = unlimited.</param>
+/// <param name="WarmInits">How many inits to keep started ahead of their task (see <see cref="WarmInitPool"/>); 0 = every launch starts cold.</param>
+/// <param name="WarmInitMaxAge">A waiting init older than this is discarded instead of used; null = 60 s.</param>
 internal sealed record LaunchOptions(
     IReadOnlyList<string>? InitCommand = null,
     string CgroupGroup = "minimesos",
     string DefaultUser = "nobody",
     IReadOnlyList<RlimitSetting>? Rlimits = null,
     TimeSpan? StartTimeout = null,
-    long LogCapBytes = 10L << 20)
+    long LogCapBytes = 10L << 20,
+    int WarmInits = 1,
+    TimeSpan? WarmInitMaxAge = null)
 {
     public IReadOnlyList<string> ResolvedInitCommand =>
         InitCommand ?? [Environment.ProcessPath ?? throw new TaskLaunchException("cannot find the path of this executable to start task init")];
+
+    public TimeSpan ResolvedWarmInitMaxAge => WarmInitMaxAge ?? TimeSpan.FromSeconds(60);
 
     public IReadOnlyList<RlimitSetting> ResolvedRlimits => Rlimits ?? [new RlimitSetting("core", 0, 0)];
 }

@@ -10,13 +10,17 @@ namespace MiniMesos.Isolation;
 /// it in the task's cgroup, prepares mounts, hostname, limits, logs and user, spawns the command, reaps
 /// orphans, forwards termination signals and records how the command ended.
 /// Protocol with the agent: one byte on stdin = "you are in your cgroup, go"; one line on stdout =
-/// "started PID" or "error MESSAGE"; after that stdout/stderr point at the sandbox files.
+/// "started PID" or "error MESSAGE"; after that stdout/stderr point at the sandbox files. A pre-started init
+/// (<see cref="WarmFlag"/>) reads its options from stdin too (<see cref="WarmInitMessage"/>).
 /// </summary>
 internal static class TaskInit
 {
     public const string Verb = "__task-init";
     public const string StartedPrefix = "started ";
     public const string ErrorPrefix = "error ";
+
+    /// <summary>The only argument of a pre-started init (see <see cref="WarmInitPool"/>).</summary>
+    public const string WarmFlag = "--warm";
     public const string StdoutFile = "stdout";
     public const string StderrFile = "stderr";
 
@@ -28,25 +32,29 @@ internal static class TaskInit
 
     public static int Run(string[] args)
     {
-        TaskInitOptions options;
+        // Pre-started (warm): no options on argv; they come over stdin with the environment, after the go byte.
+        var warm = args.Length == 2 && args[1] == WarmFlag;
+        TaskInitOptions? options = null;
+        Dictionary<string, string> env;
         try
         {
-            options = TaskInitOptions.Parse(args.Skip(1).ToList());
+            if (!warm) options = TaskInitOptions.Parse(args.Skip(1).ToList());
+
+            // stdin carries the go byte (we are in our cgroup) then what the task needs until EOF.
+            var input = ReadStdin();
+            if (input.Length == 0)
+            {
+                return CannotRun; // the agent went away (or discarded us) before placing us in a cgroup: run nothing unaccounted
+            }
+
+            if (options is null) (options, env) = WarmInitMessage.Decode(input.AsSpan(1));
+            else env = EnvBlock.Decode(input.AsSpan(1));
         }
         catch (FormatException e)
         {
             Report(ErrorPrefix + e.Message);
             return CannotRun;
         }
-
-        // stdin carries the go byte (we are in our cgroup) then the task's environment until EOF.
-        var input = ReadStdin();
-        if (input.Length == 0)
-        {
-            return CannotRun; // the agent went away before placing us in a cgroup: run nothing unaccounted
-        }
-
-        var env = EnvBlock.Decode(input.AsSpan(1));
 
         var registrations = new List<PosixSignalRegistration>();
         foreach (var sig in new[] { PosixSignal.SIGTERM, PosixSignal.SIGINT, PosixSignal.SIGHUP, PosixSignal.SIGQUIT })

@@ -33,6 +33,7 @@ internal static class IsolationSelfTest
             ("pids", PidsLimit),
             ("cpu", CpuQuota),
             ("kill", KillAll),
+            ("warm", WarmInCgroup),
         };
         foreach (var (name, run) in checks)
         {
@@ -46,6 +47,7 @@ internal static class IsolationSelfTest
             }
         }
 
+        launcher.Dispose();
         Console.WriteLine($"RESULT pass={s_pass} fail={s_fail} seconds={sw.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)}");
         return s_fail == 0 && s_pass > 0 ? 0 : 1;
     }
@@ -133,5 +135,19 @@ internal static class IsolationSelfTest
         var survivors = pids.Where(p => Directory.Exists($"/proc/{p}")).ToList();
         Check("kill", pids.Count >= 5 && survivors.Count == 0 && !Directory.Exists(dir),
             $"pids_before={pids.Count} survivors={survivors.Count} cgroup_removed={!Directory.Exists(dir)} exit={exit}");
+    }
+
+    /// <summary>A launch through a pre-started init: the command must already be in its task's cgroup when it runs.</summary>
+    private static async Task WarmInCgroup(IsolatedTaskLauncher l, string sandbox)
+    {
+        var pool = l.WarmInits!;
+        for (var i = 0; i < 200 && pool.WaitingPids.Count == 0; i++) await Task.Delay(25);
+        var waiting = pool.WaitingPids.FirstOrDefault();
+        var t = (IsolatedTask)await l.LaunchAsync(Sh("warm", sandbox, "cat /proc/self/cgroup", new TaskLimits(0, 0)), default);
+        var exit = await Finish(t);
+        var output = File.ReadAllText(Path.Combine(sandbox, TaskInit.StdoutFile)).Trim();
+        Check("warm", waiting != 0 && t.Pid == waiting && exit == new TaskExit(0, null) && output.StartsWith("0::/", StringComparison.Ordinal)
+            && t.CgroupDir!.EndsWith(output["0::".Length..], StringComparison.Ordinal),
+            $"waiting={waiting} pid={t.Pid} cgroup='{output}' dir={t.CgroupDir} exit={exit} error={pool.LastError}");
     }
 }

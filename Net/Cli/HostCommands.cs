@@ -105,6 +105,11 @@ internal static class HostCommands
             Description = "Delete the oldest finished sandboxes while the work dir's disk has less free space than this.",
             DefaultValueFactory = _ => 10,
         };
+        var warmInits = new Option<int>("--warm-inits")
+        {
+            Description = "Task inits kept started ahead of their task, to launch faster (0 = start each one at launch).",
+            DefaultValueFactory = _ => 1,
+        };
         var workDir = DirOption("--work-dir", "MINIMESOS_WORK_DIR", Defaults.AgentWorkDir, "Where task sandboxes and the agent's state live.");
         var token = CommonOptions.Token();
         var tokenFile = CommonOptions.TokenFile();
@@ -114,7 +119,7 @@ internal static class HostCommands
         var command = new Command("agent", "Run an agent: offer this host's resources to the master and run the tasks it sends.")
         {
             master, workDir, token, tokenFile, cluster, resources, reserved, attributes, isolation, noMdns, mdnsInterface, gcAge, gcFree,
-            allowedUsers,
+            allowedUsers, warmInits,
         };
         command.Subcommands.Add(TaskCli.Agent());
         foreach (var sub in AgentCli.Commands()) command.Subcommands.Add(sub);
@@ -125,6 +130,8 @@ internal static class HostCommands
             if (masters.Count == 0 && !mdns) throw new ConfigException("--master: with --no-mdns, give at least one master, host[:port],...");
             var options = new AgentOptions(masters, parse.GetValue(workDir)!, parse.GetValue(cluster)!,
                 CommonOptions.RequireSecret(parse, token, tokenFile), parse.GetValue(isolation), ResourceParser.Parse(parse.GetValue(resources)),
+                Launch: parse.GetValue(warmInits) is >= 0 and <= 16 and var warm
+                    ? new Isolation.LaunchOptions(WarmInits: warm) : throw new ConfigException("--warm-inits: must be from 0 to 16"),
                 Mdns: mdns, MdnsInterfaces: Interfaces(parse.GetValue(mdnsInterface)),
                 Reserved: ResourceParser.Parse(parse.GetValue(reserved)),
                 Attributes: AttributeParser.Parse(parse.GetValue(attributes)),

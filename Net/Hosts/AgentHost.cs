@@ -32,11 +32,11 @@ internal static class AgentHost
             : options.Masters.Concat(discovery.Masters.Select(m => Cli.Endpoint.Parse(m, Defaults.ClusterPort, "mDNS"))).Distinct().ToList();
         var connector = new AgentConnector(service, registration, Masters, identity, WireOptions.Cluster, logger);
         var collector = new SandboxCollector(service.SandboxRoot, options.SandboxMaxAge ?? TimeSpan.FromDays(7), options.SandboxMinFreeFraction, logger);
-        return (connector, service, RunAsync(connector, discovery, collector, logger, cancellationToken));
+        return (connector, service, RunAsync(connector, discovery, collector, logger, cancellationToken, launcher as IDisposable));
     }
 
     private static async Task RunAsync(AgentConnector connector, NodeDiscovery? discovery, SandboxCollector collector, ILogger logger,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, IDisposable? launcher)
     {
         var connected = connector.RunAsync(cancellationToken);
         using (var timer = new PeriodicTimer(TimeSpan.FromMinutes(1)))
@@ -62,6 +62,7 @@ internal static class AgentHost
         }
         await connected.ConfigureAwait(false);
         if (discovery is not null) await discovery.DisposeAsync().ConfigureAwait(false);
+        launcher?.Dispose(); // no pre-started init outlives the agent
     }
 
     private static ITaskLauncher CreateLauncher(AgentOptions options) =>

@@ -46,6 +46,8 @@ public sealed class CliRunTests
     [InlineData(new[] { "run", "--token", "0123456789abcdef", "--constraint", "hostname:LIKE:pi[", "--", "true" }, "invalid regular expression")]
     [InlineData(new[] { "run", "--token", "0123456789abcdef", "--constraint", "hostname:UNIQUE", "--retries", "1", "--", "true" }, "--constraint: not supported with --retries")]
     [InlineData(new[] { "agent", "--token", "0123456789abcdef", "--allowed-users", "a:b" }, "--allowed-users")]
+    [InlineData(new[] { "agent", "--token", "0123456789abcdef", "--warm-inits", "17" }, "--warm-inits: must be from 0 to 16")]
+    [InlineData(new[] { "agent", "--token", "0123456789abcdef", "--warm-inits", "-1" }, "--warm-inits")]
     [InlineData(new[] { "master", "--token", "0123456789abcdef", "--raft-snapshot-every", "0" }, "--raft-snapshot-every: 0 is not between")]
     public async Task UsageErrorsExit2WithAClearMessage(string[] args, string mentions)
     {

@@ -17,14 +17,15 @@ public sealed class LauncherFixture : IDisposable
     {
     }
 
-    internal LauncherFixture(long logCapBytes)
+    internal LauncherFixture(long logCapBytes, int warmInits = 1, TimeSpan? warmInitMaxAge = null)
     {
         Assert.True(OperatingSystem.IsLinux(), "isolation tests need Linux");
         Assert.True(Unistd.geteuid() == 0, "isolation tests need root (namespaces, cgroups): run dotnet test as root");
         var dll = Path.Combine(AppContext.BaseDirectory, "minimesos.dll");
         Assert.True(File.Exists(dll), $"{dll} missing: the test project must reference MiniMesos.csproj");
         Group = $"minimesos-test-{Environment.ProcessId}-{Guid.NewGuid():N}"[..40];
-        Launcher = new IsolatedTaskLauncher(new LaunchOptions(InitCommand: [DotnetHost(), dll], CgroupGroup: Group, LogCapBytes: logCapBytes));
+        Launcher = new IsolatedTaskLauncher(new LaunchOptions(InitCommand: [DotnetHost(), dll], CgroupGroup: Group, LogCapBytes: logCapBytes,
+            WarmInits: warmInits, WarmInitMaxAge: warmInitMaxAge));
     }
 
     internal IsolatedTaskLauncher Launcher { get; }
@@ -44,6 +45,7 @@ public sealed class LauncherFixture : IDisposable
 
     public void Dispose()
     {
+        Launcher.Dispose(); // no waiting init left behind
         var groupDir = Launcher.CgroupGroupDir;
         if (groupDir is not null && Directory.Exists(groupDir))
         {
