@@ -41,6 +41,9 @@ internal sealed class AppsService(MasterService master, TimeProvider time, ILogg
     private long _observations;
     private Dictionary<string, AppWait> _waits = new(StringComparer.Ordinal);
     private bool _primed;
+    /// <summary>When the earliest pending launch backoff ends (long.MaxValue: none): the first pass after it revives the offers.</summary>
+    private long _reviveAtMs = long.MaxValue;
+
     /// <summary>What the apps' ids, versions and instance counts were at the last pass: a change revives the framework's offers.</summary>
     private int? _appsFingerprint;
     private long _serial = 1;
@@ -94,9 +97,11 @@ internal sealed class AppsService(MasterService master, TimeProvider time, ILogg
         var (apps, tasks, agentsById, _) = master.AppsView();
         var fingerprint = Fingerprint(apps);
         bool revive;
+        var startedMs = time.GetUtcNow().ToUnixTimeMilliseconds();
         lock (_gate)
         {
-            revive = fingerprint != _appsFingerprint;
+            // A launch backoff that ran out revives too: offers declined while the app waited must not delay it further.
+            revive = fingerprint != _appsFingerprint || _reviveAtMs <= startedMs;
             _appsFingerprint = fingerprint;
         }
         var offers = await master.BuiltInOffersAsync(MasterService.AppsFrameworkId, revive).ConfigureAwait(false);
@@ -113,6 +118,7 @@ internal sealed class AppsService(MasterService master, TimeProvider time, ILogg
             _serial = AppInputs.NextSerial(tasks, _serial);
             decisions = AppScheduler.Decide(new AppSchedulerInput(apps, instances, offers, _backoffs, now, _serial, maxLaunchesPerPass));
             _serial = decisions.NextSerial;
+            _reviveAtMs = _backoffs.Values.Where(b => b.NotBeforeMs > now).Select(b => b.NotBeforeMs).DefaultIfEmpty(long.MaxValue).Min();
             _waits = decisions.Waits.ToDictionary(w => w.AppId, w => KeepReason(w, _waits.GetValueOrDefault(w.AppId)), StringComparer.Ordinal);
             orphans = tasks.Where(t => t.Spec.AppId is { } id && !appsById.ContainsKey(id) && !t.State.IsTerminal() && !_killRequested.ContainsKey(t.Id))
                 .ToList();

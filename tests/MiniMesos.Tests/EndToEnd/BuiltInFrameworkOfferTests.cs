@@ -46,7 +46,7 @@ public sealed class BuiltInFrameworkOfferTests
 
         var (status, created) = await lab.SendAsync(HttpMethod.Post, "/v1/jobs", """{"id": "nightly", "cmd": "true", "cpus": 0.1, "mem": 16}""");
         Assert.True(status == 201, created.ToString());
-        await JobApiTests.WaitForJobAsync(lab, "nightly", j => j.GetProperty("reason").GetString()?.Contains("waiting for resource offers") == true,
+        await JobApiTests.WaitForJobAsync(lab, "nightly", j => j.TryGetProperty("reason", out var reason) && reason.GetString()?.Contains("waiting for resource offers") == true,
             "the attempt waits");
         await Task.Delay(TimeSpan.FromSeconds(2));
         Assert.DoesNotContain(lab.Cluster.Master.Service.Tasks(), t => t.Id.StartsWith("nightly.", StringComparison.Ordinal));
