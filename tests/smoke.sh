@@ -21,8 +21,9 @@ set -e
 [ "$out" = hello ] || { echo "smoke: run printed '$out', expected 'hello'"; exit 1; }
 
 # A task still running when dev stops must not outlive it (dev is throw-away).
-marker="smoke-$$-$RANDOM"
-"$bin" run --detach --name lingering --token "$token" --master "127.0.0.1:$api_port" -- sh -c "echo $marker; exec sleep 300" >/dev/null
+# The marker is the command's own argv (a pre-started init carries no task argv on its command line).
+marker="sleep 300.$$$RANDOM"
+"$bin" run --detach --name lingering --token "$token" --master "127.0.0.1:$api_port" -- sh -c "exec $marker" >/dev/null
 for _ in $(seq 1 50); do pgrep -f "$marker" >/dev/null && break; sleep 0.1; done
 pgrep -f "$marker" >/dev/null || { echo "smoke: the long task never started"; cat "$log"; exit 1; }
 
@@ -33,4 +34,5 @@ kill -TERM "$dev"; dev_code=0; wait "$dev" || dev_code=$?
 grep -q "master shutting down" "$log" || { echo "smoke: no clean shutdown line"; cat "$log"; exit 1; }
 sleep 0.5
 if pgrep -f "$marker" >/dev/null; then echo "smoke: a task outlived minimesos dev"; pgrep -af "$marker"; pkill -9 -f "$marker"; exit 1; fi
+if pgrep -f "^$bin __task-init" >/dev/null; then echo "smoke: a task init (waiting or not) outlived minimesos dev"; pgrep -af "^$bin __task-init"; pkill -9 -f "^$bin __task-init"; exit 1; fi
 echo "smoke: ok (run exit 3 + output; no task outlives dev; --help $(( (end - start) / 1000000 )) ms; dev idle RSS ${rss} KiB; SIGTERM exit 0)"
