@@ -13,7 +13,9 @@
 # Usage: tests/lab/raft-lab.sh [path/to/minimesos | path/to/minimesos.dll]
 #   default: out/minimesos if built (packaging/publish.sh linux-x64 out), else bin/Debug/net9.0/minimesos.dll
 #   (dotnet build MiniMesos.csproj).
-set -euo pipefail
+set -Eeuo pipefail
+# A command that fails outside a check (set -e) names itself instead of ending the lab silently.
+trap 'echo "raft-lab: stopped at line $LINENO: $BASH_COMMAND (exit $?)" >&2' ERR
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 export NETLAB_PREFIX=mm$$
@@ -158,8 +160,14 @@ log "new leader ${L2:-none}; first write acknowledged $FAILOVER_MS ms after the 
 
 # check_acked VIA: every acknowledged id is in GET /v1/tasks (asked through master VIA); prints the lost count.
 check_acked() {
-  local r; r=$(API_TIMEOUT=5 api "$1" GET /v1/tasks)
-  [ "${r%% *}" = 200 ] || { echo "unreadable"; return; }
+  local r="" try
+  # A leader elected a moment ago may answer 503 until it has committed in its term: a few tries, then say so.
+  for try in 1 2 3 4 5 6 7 8 9 10; do
+    r=$(API_TIMEOUT=5 api "$1" GET /v1/tasks)
+    [ "${r%% *}" = 200 ] && jq -e '.tasks' <<<"${r#* }" >/dev/null 2>&1 && break
+    r=""; sleep 0.5
+  done
+  [ -n "$r" ] || { echo "unreadable"; return; }
   jq -r '.tasks[].id' <<<"${r#* }" | sort -u >"$T/present"
   acked_ids | sort -u | comm -23 - "$T/present" | tee "$T/lost" | wc -l
 }
