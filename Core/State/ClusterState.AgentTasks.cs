@@ -35,7 +35,7 @@ internal sealed partial class ClusterState
         if (_tasks.TryGetValue(task.Id, out var old)) Unindex(old);
         _tasks[task.Id] = task;
         Index(task);
-        Refile(task.Id);
+        Refile(old, task);
     }
 
     private void ReindexTasks()

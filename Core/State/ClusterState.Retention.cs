@@ -17,8 +17,8 @@ internal sealed partial class ClusterState
     public const int MaxEndedTasks = 10_000;
 
     private readonly int _maxEndedTasks = MaxEndedTasks;
+    /// <summary>Ended tasks by (the time they ended, i.e. their record's UpdatedAtMs, id).</summary>
     private readonly SortedSet<(long EndedAtMs, string Id)> _ended = new(EndedOrder.Instance);
-    private readonly Dictionary<string, long> _endedAt = new(StringComparer.Ordinal);
 
     public ClusterState()
     {
@@ -34,18 +34,15 @@ internal sealed partial class ClusterState
     private void RetainAfterRestore()
     {
         _ended.Clear();
-        _endedAt.Clear();
-        foreach (var id in _tasks.Keys) Refile(id);
+        foreach (var task in _tasks.Values) Refile(null, task);
         DropOverLimit();
     }
 
-    /// <summary>Files the task by the time it ended, or takes it out when it is live (called by SetTask).</summary>
-    private void Refile(string taskId)
+    /// <summary>Moves a task's entry from its previous record's place (if that had ended) to its new one's (called by SetTask).</summary>
+    private void Refile(TaskRecord? old, TaskRecord task)
     {
-        if (_endedAt.Remove(taskId, out var was)) _ended.Remove((was, taskId));
-        if (!_tasks.TryGetValue(taskId, out var task) || !task.State.IsTerminal()) return;
-        _ended.Add((task.UpdatedAtMs, taskId));
-        _endedAt[taskId] = task.UpdatedAtMs;
+        if (old is not null && old.State.IsTerminal()) _ended.Remove((old.UpdatedAtMs, old.Id));
+        if (task.State.IsTerminal()) _ended.Add((task.UpdatedAtMs, task.Id));
     }
 
     /// <summary>After every applied command: drops the longest-ended tasks over the limit (nothing to do under it).</summary>
@@ -53,14 +50,14 @@ internal sealed partial class ClusterState
     {
         if (_ended.Count <= _maxEndedTasks) return;
         // Pinned tasks do not count against the limit: it bounds what may be dropped.
-        var pinned = _jobs.Values.Select(j => j.State.Current?.TaskId).OfType<string>().Where(_endedAt.ContainsKey).ToHashSet(StringComparer.Ordinal);
+        var pinned = _jobs.Values.Select(j => j.State.Current?.TaskId).OfType<string>()
+            .Where(id => _tasks.TryGetValue(id, out var t) && t.State.IsTerminal()).ToHashSet(StringComparer.Ordinal);
         var over = _ended.Count - pinned.Count - _maxEndedTasks;
         if (over <= 0) return;
         var drop = _ended.Where(e => !pinned.Contains(e.Id)).Take(over).ToList();
         foreach (var entry in drop)
         {
             _ended.Remove(entry);
-            _endedAt.Remove(entry.Id);
             _tasks.Remove(entry.Id);
             _taskFrameworks.Remove(entry.Id);
             DroppedEndedTasks++;
