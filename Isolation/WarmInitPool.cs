@@ -50,8 +50,22 @@ internal sealed class WarmInitPool : IDisposable
     /// <summary>A waiting init that may run a task now, or null (none, or all were stale and are discarded).</summary>
     public Process? TryTake()
     {
+        lock (_lock)
+        {
+            if (_waiting.Count == 0) return null; // nothing to judge: no mountinfo read on the launch path
+        }
+
         Process? taken = null;
-        var stale = RemoveStale(_maxAgeMs);
+        List<Process> stale;
+        try
+        {
+            stale = RemoveStale(_maxAgeMs);
+        }
+        catch (IOException)
+        {
+            return null; // mountinfo unreadable for a moment: this launch starts cold
+        }
+
         lock (_lock)
         {
             if (_waiting.Count > 0)
