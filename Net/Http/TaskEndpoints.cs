@@ -34,12 +34,12 @@ internal static class TaskEndpoints
 
         app.MapGet("/v1/tasks/{id}", (string id) => master.Task(id) is { } task
             ? ApiResults.Json(View(master, task), ApiJsonContext.Api.TaskView)
-            : NoSuchTask(id));
+            : NoSuchTask(master, id));
 
         app.MapPost("/v1/tasks/{id}/kill", async (string id, CancellationToken ct) =>
         {
             var task = master.Task(id);
-            if (task is null) return NoSuchTask(id);
+            if (task is null) return NoSuchTask(master, id);
             if (task.State.IsTerminal())
                 return ApiResults.Error(StatusCodes.Status409Conflict, $"task '{id}' has already ended ({task.State.ToWire()})");
             await master.KillAsync(id, ct).ConfigureAwait(false);
@@ -56,7 +56,11 @@ internal static class TaskEndpoints
         DateTimeOffset.FromUnixTimeMilliseconds(t.SubmittedAtMs), DateTimeOffset.FromUnixTimeMilliseconds(t.UpdatedAtMs),
         t.Spec.Ports == 0 ? null : t.Spec.Ports, t.Spec.User, t.Spec.Network, t.Spec.Rootfs, t.Spec.Binds, t.Spec.Constraints);
 
-    private static IResult NoSuchTask(string id) => ApiResults.Error(StatusCodes.Status404NotFound, $"no task '{id}'");
+    private static IResult NoSuchTask(MasterService master, string id) => ApiResults.Error(StatusCodes.Status404NotFound, NoTaskMessage(master, id));
+
+    private static string NoTaskMessage(MasterService master, string id) => master.JobAwaitingLaunch(id) is { } job
+        ? $"no task '{id}' yet: job '{job}' launches it when a resource offer fits (follow the log to wait for it)"
+        : $"no task '{id}'";
 
     /// <summary>
     /// Streams a task's output from ?offset= (default 0). With ?follow=true the response stays open until
@@ -78,10 +82,22 @@ internal static class TaskEndpoints
             return;
         }
         var follow = query.TryGetValue("follow", out var f) && f.ToString() is "1" or "true" or "";
-        if (master.Task(id) is null)
+        // A job's attempt is named before an offer launches it: following its output waits for the launch.
+        while (master.Task(id) is null)
         {
-            await ApiResults.Write(context, 404, new ApiError($"no task '{id}'")).ConfigureAwait(false);
-            return;
+            if (!follow || master.JobAwaitingLaunch(id) is null || ct.IsCancellationRequested)
+            {
+                await ApiResults.Write(context, 404, new ApiError(NoTaskMessage(master, id))).ConfigureAwait(false);
+                return;
+            }
+            try
+            {
+                await Task.WhenAny(master.WaitForChangeAsync(ct), Task.Delay(FollowPoll, ct)).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return; // the client went away
+            }
         }
         context.Response.ContentType = "application/octet-stream";
         context.Response.Headers.CacheControl = "no-cache";

@@ -18,6 +18,21 @@ internal sealed partial class MasterService
         lock (_gate) return _state.Jobs.TryGetValue(id, out var job) ? job : null;
     }
 
+    /// <summary>
+    /// The job whose attempt in flight will run as task <paramref name="taskId"/> once an offer takes it, while
+    /// no such task exists yet; null otherwise. A job's view names the attempt's task id before it is launched.
+    /// </summary>
+    public string? JobAwaitingLaunch(string taskId)
+    {
+        lock (_gate)
+        {
+            if (_state.Tasks.ContainsKey(taskId)) return null;
+            foreach (var (spec, state) in _state.Jobs.Values)
+                if (state.Current is { State: JobRunState.Active } run && run.TaskId == taskId) return spec.Id;
+            return null;
+        }
+    }
+
     /// <summary>Commits a job spec (validated by the caller); a replaced job keeps its run state and history.</summary>
     public async Task PutJobAsync(JobSpec job, CancellationToken cancellationToken)
     {

@@ -66,6 +66,33 @@ public sealed class JobApiTests
     }
 
     [Fact]
+    public async Task FollowingTheLogOfAnAttemptNotYetLaunchedWaitsForTheLaunchAndAPlainReadSaysWhy()
+    {
+        await using var lab = await MarathonApps.StartAsync(agents: 0);
+        var (status, created) = await lab.SendAsync(HttpMethod.Post, "/v1/jobs", """{"id": "later", "cmd": "echo launched", "mem": 16}""");
+        Assert.True(status == 201, created.ToString());
+        await WaitForJobAsync(lab, "later", j => Runs(j).Count == 1, "the attempt is named");
+
+        // No agent: the attempt waits for an offer, its task does not exist yet.
+        var (missing, error) = await lab.SendAsync(HttpMethod.Get, "/v1/tasks/later.1.1");
+        Assert.Equal(404, missing);
+        Assert.Contains("no task 'later.1.1' yet: job 'later'", error.GetProperty("error").GetString());
+        var (noFollow, _) = await lab.SendAsync(HttpMethod.Get, "/v1/tasks/later.1.1/logs/stdout");
+        Assert.Equal(404, noFollow);
+        Assert.Equal(404, (await lab.SendAsync(HttpMethod.Get, "/v1/tasks/later.9.9/logs/stdout?follow=true")).Status);
+
+        using var client = lab.Cluster.Client();
+        var output = new MemoryStream();
+        var follow = client.FollowLogAsync("later.1.1", "stdout", output, CancellationToken.None);
+        await Task.Delay(500);
+        Assert.False(follow.IsCompleted, "following the log of an attempt waiting for an offer ended before the launch");
+
+        await lab.Cluster.StartAgentAsync("agent1", lab.Cluster.Secret, "test", hostname: "pi1");
+        await follow.WaitAsync(MarathonApps.Patience);
+        Assert.Equal("launched\n", System.Text.Encoding.UTF8.GetString(output.ToArray()));
+    }
+
+    [Fact]
     public async Task AnIsoIntervalOfThreeRepetitionsRunsExactlyThreeTimes()
     {
         await using var lab = await MarathonApps.StartAsync(agents: 1);
