@@ -175,7 +175,8 @@ internal sealed class MasterHost
         var target = status.Voters.FirstOrDefault(v => v != status.Id);
         if (target == 0) return;
         Raft.TransferLeadership(target);
-        for (var i = 0; i < 20 && Raft.Status.Role == RaftRole.Leader; i++) await Task.Delay(50).ConfigureAwait(false);
+        // Up to 2 s: on a loaded box the target may need a moment to catch up and win; it is done in one round trip when quiet.
+        for (var i = 0; i < 40 && Raft.Status.Role == RaftRole.Leader; i++) await Task.Delay(50).ConfigureAwait(false);
         logger.LogInformation("leadership {Outcome} master {Target}", Raft.Status.Role == RaftRole.Leader ? "could not be handed to" : "handed to", target);
     }
 

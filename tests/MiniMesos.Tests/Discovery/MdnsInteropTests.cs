@@ -55,7 +55,8 @@ public sealed class MdnsInteropTests(LabFixture lab, ITestOutputHelper output)
             var txt = added.GetProperty("txt").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!);
             Assert.Equal(Txt.OrderBy(p => p.Key), txt.OrderBy(p => p.Key));
             output.WriteLine($"python-zeroconf resolved our advertisement {resolvedMs:F0} ms after start (includes our ~750 ms probing)");
-            Assert.True(resolvedMs < 5000, $"resolution took {resolvedMs:F0} ms");
+            // Bounds that tell the failure modes apart on a loaded box, not speed figures (bench/ times discovery).
+            Assert.True(resolvedMs < 10_000, $"resolution took {resolvedMs:F0} ms");
 
             // A browser that starts later learns about us only by asking: this times our answers.
             using var late = new OracleProcess(lab.Host(3), "zc_browse.py", LabFixture.Address(3), "30");
@@ -64,7 +65,8 @@ public sealed class MdnsInteropTests(LabFixture lab, ITestOutputHelper output)
             Assert.Equal(5051, lateAdded.GetProperty("port").GetInt32());
             var answerMs = (lateAdded.GetProperty("t").GetDouble() - ready.GetProperty("t").GetDouble()) * 1000;
             output.WriteLine($"a python-zeroconf browser started later resolved us {answerMs:F0} ms after it began browsing");
-            Assert.True(answerMs < 3000, $"answer took {answerMs:F0} ms");
+            // Unanswered, a late browser never resolves us: our announcements stopped long before it began.
+            Assert.True(answerMs < 10_000, $"answer took {answerMs:F0} ms");
         }
         finally
         {
@@ -75,7 +77,7 @@ public sealed class MdnsInteropTests(LabFixture lab, ITestOutputHelper output)
         var goodbyeMs = (removed.GetProperty("t").GetDouble() - Epoch(stopping)) * 1000;
         output.WriteLine($"python-zeroconf saw our goodbye {goodbyeMs:F0} ms after StopAsync was called ");
         // Without the goodbye python would hold us for the SRV TTL (120 s); a few seconds proves the goodbye worked.
-        Assert.True(goodbyeMs < 3000, $"goodbye took {goodbyeMs:F0} ms");
+        Assert.True(goodbyeMs < 10_000, $"goodbye took {goodbyeMs:F0} ms");
     }
 
     [Fact]

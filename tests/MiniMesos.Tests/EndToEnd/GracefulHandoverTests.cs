@@ -65,7 +65,8 @@ public sealed class GracefulHandoverTests : IAsyncLifetime
         var log = _log.ToString();
         Assert.False(log.Contains("could not be handed"), log);
         Assert.Contains($"leadership handed to master {next.Host.Raft.Id}", log);
-        Assert.True(stoppedAfter < TimeSpan.FromSeconds(1), $"the leader took {stoppedAfter.TotalMilliseconds:0} ms to stop");
+        // Not a speed figure (bench/failover measures that): a stop that waited out its handover deadline or hung.
+        Assert.True(stoppedAfter < TimeSpan.FromSeconds(5), $"the leader took {stoppedAfter.TotalMilliseconds:0} ms to stop");
     }
 
     private static Task<(MasterHost Host, Task Stopped, CancellationTokenSource Stop)> LeaderAsync(
