@@ -257,9 +257,8 @@ internal sealed partial class MasterService(TimeProvider time, ILogger logger) :
         }
         catch (ProtocolException e)
         {
-            // Every master skips the same entry the same way, so the replicas stay identical.
-            logger.LogError("log entry {Index} skipped: {Error}", index, e.Message);
-            return;
+            // Only a leader running another version writes what this master cannot read: stop rather than drift.
+            throw new UnreadableEntryException(index, e.Message);
         }
         IReadOnlyList<(string TaskId, string Reason)> skipped;
         lock (_gate)

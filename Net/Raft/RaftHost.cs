@@ -22,6 +22,7 @@ internal sealed class RaftHost : IReplicatedLog, IAsyncDisposable
     private readonly Dictionary<ulong, TaskCompletionSource> _reads = [];
     private readonly List<(ulong Index, TaskCompletionSource Done)> _confirmedReads = [];
     private ulong _nextRead;
+    private ulong _appliedHere; // the last entry the machine took: ahead of the node's count within a Ready
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private readonly Task _ticker;
@@ -59,7 +60,7 @@ internal sealed class RaftHost : IReplicatedLog, IAsyncDisposable
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         if (!_inputs.Writer.TryWrite(new Input.Propose(command, done)))
-            done.TrySetException(new NotLeaderException(0, "this master is shutting down"));
+            done.TrySetException(new NotLeaderException(0, Unavailable));
         return done.Task.WaitAsync(cancellationToken);
     }
 
@@ -71,7 +72,7 @@ internal sealed class RaftHost : IReplicatedLog, IAsyncDisposable
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         if (!_inputs.Writer.TryWrite(new Input.Read(done)))
-            done.TrySetException(new NotLeaderException(0, "this master is shutting down"));
+            done.TrySetException(new NotLeaderException(0, Unavailable));
         return done.Task.WaitAsync(cancellationToken);
     }
 
@@ -80,7 +81,7 @@ internal sealed class RaftHost : IReplicatedLog, IAsyncDisposable
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         if (!_inputs.Writer.TryWrite(new Input.Membership(change, done)))
-            done.TrySetException(new NotLeaderException(0, "this master is shutting down"));
+            done.TrySetException(new NotLeaderException(0, Unavailable));
         return done.Task.WaitAsync(cancellationToken);
     }
 
@@ -89,6 +90,8 @@ internal sealed class RaftHost : IReplicatedLog, IAsyncDisposable
 
     /// <summary>Hands leadership to the most up-to-date follower (graceful shutdown).</summary>
     public void TransferLeadership(ulong target) => _inputs.Writer.TryWrite(new Input.Transfer(target));
+
+    private string Unavailable => _status.Stopped is { } why ? $"raft stopped: {why}" : "this master is shutting down";
 
     public async ValueTask DisposeAsync()
     {
@@ -143,10 +146,13 @@ internal sealed class RaftHost : IReplicatedLog, IAsyncDisposable
         }
         catch (Exception e)
         {
-            // Storage failures end the loop: a master that cannot persist must not keep voting or leading.
-            _logger.LogCritical(e, "raft loop stopped");
+            // Storage failures and unreadable entries end the loop: a master that cannot persist or apply must not
+            // keep voting or leading. What arrives later is refused instead of queued without end.
+            _inputs.Writer.TryComplete();
+            if (e is UnreadableEntryException) _logger.LogCritical("raft loop stopped: {Reason}", e.Message);
+            else _logger.LogCritical(e, "raft loop stopped");
+            _status = Snapshot() with { Role = RaftRole.Follower, Leader = 0, Applied = Math.Max(_node.AppliedIndex, _appliedHere), Stopped = e.Message };
             FailProposals($"raft stopped: {e.Message}");
-            _status = _status with { Role = RaftRole.Follower, Leader = 0, Stopped = e.Message };
         }
     }
 
@@ -199,6 +205,7 @@ internal sealed class RaftHost : IReplicatedLog, IAsyncDisposable
         foreach (var entry in ready.CommittedEntries)
         {
             if (entry.Type == EntryType.Normal && entry.Data.Length > 0) _machine.Apply(entry.Index, entry.Data);
+            _appliedHere = entry.Index;
             if (_proposals.Remove(entry.Index, out var waiter))
             {
                 if (waiter.Term == entry.Term) waiter.Done.TrySetResult();

@@ -1,0 +1,69 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using MiniMesos.Net.Protocol;
+using MiniMesos.Net.Raft;
+using Xunit;
+
+namespace MiniMesos.Tests.EndToEnd;
+
+/// <summary>
+/// A committed entry a master cannot read (what a leader running a newer version writes for an older follower)
+/// stops that master's Raft before the entry, never skipping it: skipped, the master's state would drift from the
+/// others' for good. Here no master can read it, so every one stops at the same entry, and a restart stops there again.
+/// </summary>
+public sealed partial class MultiMasterTests
+{
+    [Fact]
+    public async Task AnEntryNoMasterCanReadStopsEachBeforeItAndARestartStopsThereAgainRatherThanSkippingIt()
+    {
+        var leader = await LeaderAsync(_masters);
+        using (var client = leader.Client())
+        {
+            var (status, body) = await client.SendAsync(HttpMethod.Put, "/v1/roles/before", """{"weight":2}""", CancellationToken.None);
+            Assert.True(status == 200, body);
+        }
+
+        // An entry kind this version does not know, framed as a newer master would frame it.
+        byte[] fromTheFuture = [200, CommandCodec.Version, 0x90];
+        var refused = await Assert.ThrowsAsync<NotLeaderException>(() => leader.Host.Raft.ProposeAsync(fromTheFuture, CancellationToken.None));
+        Assert.Contains("raft stopped: log entry", refused.Message);
+
+        var deadline = DateTime.UtcNow + Patience;
+        while (_masters.Any(m => m.Host.Raft.Status.Stopped is null) && DateTime.UtcNow < deadline) await Task.Delay(20);
+        var stopped = _masters.Select(m => m.Host.Raft.Status).ToList();
+        Assert.All(stopped, s => Assert.NotNull(s.Stopped));
+        var index = ulong.Parse(Regex.Match(stopped[0].Stopped!, @"^log entry (\d+) cannot be read by this master").Groups[1].Value);
+        Assert.All(stopped, s =>
+        {
+            Assert.Equal($"log entry {index} cannot be read", s.Stopped![..$"log entry {index} cannot be read".Length]);
+            Assert.Contains("unknown command tag 200", s.Stopped);
+            Assert.Contains("run the same minimesos version as the leader", s.Stopped);
+            Assert.Equal(index - 1, s.Applied);
+        });
+        Assert.All(_masters, m => Assert.Equal(2, m.Host.Service.RoleViews().Roles.Single(r => r.Name == "before").Weight));
+
+        // It says so where people look, without a stack trace, and takes nothing more.
+        using (var client = leader.Client())
+        {
+            using var health = JsonDocument.Parse(await client.GetJsonAsync("/health", CancellationToken.None));
+            Assert.Equal("no_leader", health.RootElement.GetProperty("status").GetString());
+        }
+        var log = _log.ToString();
+        Assert.Contains($"raft loop stopped: log entry {index} cannot be read", log);
+        Assert.DoesNotContain(nameof(UnreadableEntryException), log);
+        var after = await Assert.ThrowsAsync<NotLeaderException>(() => leader.Host.Raft.ProposeAsync(fromTheFuture, CancellationToken.None));
+        Assert.Contains($"raft stopped: log entry {index}", after.Message);
+
+        // Restarted with the same version, a master replays its log up to the same entry and stops there again.
+        var first = _masters[0];
+        var clusterPorts = _masters.Select(m => ClusterPort(m)).ToList();
+        await first.StopAsync();
+        var again = await StartMasterAsync(0, first.ApiPort, clusterPorts[0], clusterPorts.Select(p => $"127.0.0.1:{p}").ToList());
+        _masters[0] = again;
+        deadline = DateTime.UtcNow + Patience;
+        while (again.Host.Raft.Status.Stopped is null && DateTime.UtcNow < deadline) await Task.Delay(20);
+        Assert.StartsWith($"log entry {index} cannot be read", again.Host.Raft.Status.Stopped);
+        Assert.Equal(index - 1, again.Host.Raft.Status.Applied);
+        Assert.Equal(2, again.Host.Service.RoleViews().Roles.Single(r => r.Name == "before").Weight);
+    }
+}
