@@ -85,19 +85,13 @@ internal static class TaskEndpoints
         // A job's attempt is named before an offer launches it: following its output waits for the launch.
         while (master.Task(id) is null)
         {
-            if (!follow || master.JobAwaitingLaunch(id) is null || ct.IsCancellationRequested)
+            if (ct.IsCancellationRequested) return; // the client went away
+            if (!follow || master.JobAwaitingLaunch(id) is null)
             {
                 await ApiResults.Write(context, 404, new ApiError(NoTaskMessage(master, id))).ConfigureAwait(false);
                 return;
             }
-            try
-            {
-                await Task.WhenAny(master.WaitForChangeAsync(ct), Task.Delay(FollowPoll, ct)).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                return; // the client went away
-            }
+            await Task.WhenAny(master.WaitForChangeAsync(ct), Task.Delay(FollowPoll, ct)).ConfigureAwait(false);
         }
         context.Response.ContentType = "application/octet-stream";
         context.Response.Headers.CacheControl = "no-cache";

@@ -7,7 +7,4 @@ namespace MiniMesos.Net.Raft;
 /// </summary>
 internal sealed class UnreadableEntryException(ulong index, string reason)
     : Exception($"log entry {index} cannot be read by this master ({reason}); it stopped before applying it, with its log intact: " +
-        "run the same minimesos version as the leader on this master and restart it to catch up")
-{
-    public ulong Index { get; } = index;
-}
+        "run the same minimesos version as the leader on this master and restart it to catch up");
