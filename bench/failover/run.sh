@@ -5,7 +5,7 @@
 # Each trial restarts the stopped master on its data dir and waits until it has caught up.
 # Baselines from the same run: the configured election timeout range (10-20 ticks x tick) and the latency of
 # a write when nothing fails. Targets (issue): median <= 1.5 s (kill -9), <= 0.3 s (graceful).
-# Masters run on loopback (different ports); binary: out/minimesos if built, else bin/Debug/net9.0/minimesos.dll.
+# Masters run on loopback (different ports); binary: out/minimesos if built, else bin/Debug/net10.0/minimesos.dll.
 # Bounded: at most ~6 minutes (each wait is bounded); cleans up its processes and temp dir.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -15,7 +15,7 @@ if [ "${1:-}" = --trials ]; then TRIALS=$2; shift 2; fi
 target=${1:-}
 if [ -z "$target" ]; then
   if [ -x "$ROOT/out/minimesos" ]; then target=$ROOT/out/minimesos
-  elif [ -f "$ROOT/bin/Debug/net9.0/minimesos.dll" ]; then target=$ROOT/bin/Debug/net9.0/minimesos.dll
+  elif [ -f "$ROOT/bin/Debug/net10.0/minimesos.dll" ]; then target=$ROOT/bin/Debug/net10.0/minimesos.dll
   else echo "failover bench: build first: packaging/publish.sh linux-x64 out (or dotnet build MiniMesos.csproj)" >&2; exit 2; fi
 fi
 case "$target" in *.dll) BIN=(dotnet "$(realpath "$target")") ;; *) BIN=("$(realpath "$target")") ;; esac

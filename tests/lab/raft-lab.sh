@@ -11,7 +11,7 @@
 # Prints a short report; exits non-zero on any violation. Needs root, iproute2, nsenter, curl, jq, python3. About 30 s.
 #
 # Usage: tests/lab/raft-lab.sh [path/to/minimesos | path/to/minimesos.dll]
-#   default: out/minimesos if built (packaging/publish.sh linux-x64 out), else bin/Debug/net9.0/minimesos.dll
+#   default: out/minimesos if built (packaging/publish.sh linux-x64 out), else bin/Debug/net10.0/minimesos.dll
 #   (dotnet build MiniMesos.csproj).
 set -Eeuo pipefail
 # A command that fails outside a check (set -e) names itself instead of ending the lab silently.
@@ -26,7 +26,7 @@ MAX_SECONDS=170
 target=${1:-}
 if [ -z "$target" ]; then
   if [ -x "$ROOT/out/minimesos" ]; then target=$ROOT/out/minimesos
-  elif [ -f "$ROOT/bin/Debug/net9.0/minimesos.dll" ]; then target=$ROOT/bin/Debug/net9.0/minimesos.dll
+  elif [ -f "$ROOT/bin/Debug/net10.0/minimesos.dll" ]; then target=$ROOT/bin/Debug/net10.0/minimesos.dll
   else
     echo "raft-lab: no minimesos binary: build one with 'packaging/publish.sh linux-x64 out' or 'dotnet build MiniMesos.csproj'" >&2
     exit 2

@@ -11,7 +11,7 @@
 # Prints a table; exits 1 naming every violation. Needs root, iproute2, nftables, nsenter, cgroup v2, python3.
 #
 # Usage: tests/lab/reliability-lab.sh [path/to/minimesos]
-#   default: out/minimesos if built, else the Debug apphost bin/Debug/net9.0/minimesos (dotnet build MiniMesos.csproj).
+#   default: out/minimesos if built, else the Debug apphost bin/Debug/net10.0/minimesos (dotnet build MiniMesos.csproj).
 # Parameters (environment): LAB_CYCLES=1 (how many times the fault list runs), LAB_CLIENTS=2, LAB_HOLD=4
 #   (seconds a short fault lasts), LAB_BOUND=45 (convergence bound, s), LAB_KEEP=dir (keep logs there),
 #   LAB_SNAPSHOT_EVERY=500 (masters snapshot and compact that often, so restarts go through snapshot restore).
@@ -32,7 +32,7 @@ PY=${PYTHON:-/usr/bin/python3}
 target=${1:-}
 if [ -z "$target" ]; then
   if [ -x "$ROOT/out/minimesos" ]; then target=$ROOT/out/minimesos
-  elif [ -x "$ROOT/bin/Debug/net9.0/minimesos" ]; then target=$ROOT/bin/Debug/net9.0/minimesos
+  elif [ -x "$ROOT/bin/Debug/net10.0/minimesos" ]; then target=$ROOT/bin/Debug/net10.0/minimesos
   else echo "reliability-lab: no binary: 'packaging/publish.sh linux-x64 out' or 'dotnet build MiniMesos.csproj'" >&2; exit 2; fi
 fi
 BIN=$(realpath "$target")
