@@ -56,6 +56,9 @@ internal sealed partial class MasterService
             runtime.Unacknowledged.Clear();
             var allocator = Feed().Allocator;
             allocator.AddFramework(id, 1.0, request.Role);
+            // A take-over (the old connection still open, e.g. half-open TCP) leaves offers that only the old
+            // connection saw: they go back unfiltered so the new session is offered them at once.
+            ReturnOffers(allocator, id, suppress: false);
             allocator.Revive(id);
         }
         replaced?.Disconnect();

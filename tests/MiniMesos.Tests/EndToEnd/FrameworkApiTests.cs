@@ -85,6 +85,21 @@ public sealed class FrameworkApiTests
         Assert.Equal("task_id", (await back.NextAsync<FwError>()).Field);
     }
 
+    [Fact]
+    public async Task ATakeOverWhileTheOldConnectionIsOpenIsOfferedTheOldSessionsOffersAtOnce()
+    {
+        await using var cluster = await InProcessCluster.StartAsync();
+        await using var first = await FrameworkClient.SubscribeAsync(cluster, "taken-over", failoverTimeout: 30);
+        var held = (await first.NextAsync<FwOffers>()).Offers[0];
+        // The old connection stays open: the new one takes over without the master seeing it close first.
+        await using var second = await FrameworkClient.SubscribeAsync(cluster, "taken-over", 30, first.FrameworkId);
+        var offer = (await second.NextAsync<FwOffers>(seconds: 10)).Offers[0];
+        Assert.Equal(held.AgentId, offer.AgentId);
+        Assert.Equal(held.Cpus, offer.Cpus, 6);
+        await second.SendAsync(new FwAccept([offer.OfferId], [Sleep("after-take-over")], 0));
+        await second.NextAsync<FwUpdate>(u => u.TaskId == "after-take-over" && u.State == "TASK_RUNNING");
+    }
+
     private static async Task WaitUntil(Func<bool> condition, string what)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
