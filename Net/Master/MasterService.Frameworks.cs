@@ -212,5 +212,5 @@ internal sealed partial class MasterService
 
     private AllocatorFeed Feed() => _feed ??= WithBuiltInFrameworks(WithRoleWeights(new AllocatorFeed(new Allocator(new AllocatorOptions(OfferIdPrefix: $"{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}-o")))));
 
-    private static FwUpdate UpdateOf(string uuid, TaskRecord t) => new(uuid, t.Id, t.State.ToWire(), t.AgentId, t.ExitCode, t.Message);
+    private static FwUpdate UpdateOf(string uuid, TaskRecord t) => new(uuid, t.Id, t.State.ToWire(), t.AgentId, t.ExitCode, t.Message, t.Signal);
 }

@@ -52,7 +52,7 @@ internal static class FrameworkMessageCodec
                 MessageCodec.Str(ref w, "reason", m.Reason);
                 break;
             case FwUpdate m:
-                MessageCodec.Header(ref w, m, 7);
+                MessageCodec.Header(ref w, m, 8);
                 MessageCodec.Str(ref w, "uuid", m.Uuid);
                 MessageCodec.Str(ref w, "task_id", m.TaskId);
                 MessageCodec.Str(ref w, "state", m.State);
@@ -60,6 +60,8 @@ internal static class FrameworkMessageCodec
                 w.WriteString("exit_code");
                 if (m.ExitCode is { } code) w.WriteInt64(code); else w.WriteNil();
                 MessageCodec.Str(ref w, "message", m.Message);
+                w.WriteString("signal");
+                if (m.Signal is { } signal) w.WriteInt64(signal); else w.WriteNil();
                 break;
             case FwAcknowledge m:
                 MessageCodec.Header(ref w, m, 3);
@@ -102,7 +104,7 @@ internal static class FrameworkMessageCodec
         "decline" => new FwDecline(f.StringList("offer_ids"), f.OptionalDouble("refuse_seconds")),
         "rescind" => new FwRescind(f.String("offer_id"), f.String("reason")),
         "update" => new FwUpdate(f.String("uuid"), f.String("task_id"), f.String("state"), f.OptionalString("agent_id"),
-            f.OptionalInt32("exit_code"), f.OptionalString("message")),
+            f.OptionalInt32("exit_code"), f.OptionalString("message"), f.OptionalInt32("signal")),
         "acknowledge" => new FwAcknowledge(f.String("uuid"), f.String("task_id")),
         "kill_task" => new FwKill(f.String("task_id")),
         "reconcile" => new FwReconcile(f.StringListOrEmpty("task_ids")),

@@ -49,7 +49,7 @@ internal sealed record FwRescind(string OfferId, string Reason) : WireMessage
 }
 
 /// <summary>Master -> framework: a task's latest state. Uuid empty for reconcile answers, which need no acknowledgement.</summary>
-internal sealed record FwUpdate(string Uuid, string TaskId, string State, string? AgentId, int? ExitCode, string? Message) : WireMessage
+internal sealed record FwUpdate(string Uuid, string TaskId, string State, string? AgentId, int? ExitCode, string? Message, int? Signal = null) : WireMessage
 {
     public override string Type => "update";
 }

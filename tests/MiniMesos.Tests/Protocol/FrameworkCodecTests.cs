@@ -23,6 +23,7 @@ public sealed class FrameworkCodecTests
         new FwDecline(["o1", "o2"], null),
         new FwRescind("o1", "offer timeout"),
         new FwUpdate("u-1", "t1", "TASK_FINISHED", "a1", 0, null),
+        new FwUpdate("u-2", "t2", "TASK_KILLED", "a1", null, "killed", 15),
         new FwAcknowledge("u-1", "t1"),
         new FwKill("t1"),
         new FwReconcile([]),
