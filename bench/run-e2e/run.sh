@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# `minimesos run -- true` end to end (CLI start, POST, commit, offer, launch, exit, status commit, result) against
+# a fresh `minimesos dev`, N times: median and p99 beside `unshare --pid --fork --mount-proc --uts --ipc true` and
+# `sh -c true` measured in the same run, interleaved so load hits all three alike; then the phases of one run
+# from the dev log's timestamps. Prints the 1-minute load average so quiet and loaded runs can be told apart.
+# Usage (root): bench/run-e2e/run.sh path/to/minimesos [N=100]
+set -euo pipefail
+bin="$(realpath "${1:?usage: run.sh path/to/minimesos [N]}")"; n="${2:-100}"
+token="bench-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+api_port=$(( 20000 + RANDOM % 10000 )); cluster_port=$(( api_port + 1 ))
+log="$(mktemp)"; times="$(mktemp -d)"
+"$bin" dev --token "$token" --port "$api_port" --cluster-port "$cluster_port" >"$log" 2>&1 &
+dev=$!
+cleanup() { kill -TERM "$dev" 2>/dev/null || true; wait "$dev" 2>/dev/null || true; rm -rf "$log" "$times"; }
+trap cleanup EXIT
+for _ in $(seq 1 100); do grep -q "minimesos dev is ready" "$log" && break; sleep 0.1; done
+grep -q "minimesos dev is ready" "$log" || { echo "dev did not become ready:"; cat "$log"; exit 1; }
+run() { "$bin" run --token "$token" --master "127.0.0.1:$api_port" -- true >/dev/null; }
+ms() { local s e; s=$(date +%s%N); "$@" >/dev/null 2>&1; e=$(date +%s%N); echo "scale=3; ($e - $s) / 1000000" | bc; }
+run; run   # warm up: the first task starts the pool of waiting inits
+load_before=$(cut -d' ' -f1 /proc/loadavg)
+for _ in $(seq 1 "$n"); do
+  ms run >>"$times/run"
+  ms unshare --pid --fork --mount-proc --uts --ipc true >>"$times/unshare"
+  ms sh -c true >>"$times/sh"
+done
+stat() { sort -n "$1" | awk -v name="$2" '{a[NR]=$1} END {m=(NR%2?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2); p=a[int(NR*0.99+0.999)]; printf "  %-34s median %7.2f ms  p99 %7.2f ms\n", name, m, p}'; }
+median() { sort -n "$1" | awk '{a[NR]=$1} END {print (NR%2?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2)}'; }
+echo "run end to end, $n runs each, load average ${load_before} -> $(cut -d' ' -f1 /proc/loadavg) ($(nproc) cores)"
+stat "$times/run" "minimesos run -- true"
+stat "$times/unshare" "unshare --pid --fork ... true"
+stat "$times/sh" "sh -c true"
+echo "  ratio run/unshare: $(echo "scale=2; $(median "$times/run") / $(median "$times/unshare")" | bc)x   (goal: run median <= 20 ms on a quiet box)"
+
+# One more run, traced through the dev log (timestamps in ms): where its time goes.
+start_ns=$(date +%s%N); run; end_ns=$(date +%s%N)
+task=$(grep -oE "task [^ ]+ submitted" "$log" | tail -1 | awk '{print $2}')
+echo "phases of one run (task $task, $(( (end_ns - start_ns) / 1000000 )) ms measured by the caller), from the dev log:"
+grep -F "$task" "$log" | awk -v t0="$start_ns" '{
+  split($1, d, "T"); split(d[2], hms, ":"); sub("Z", "", hms[3]);
+  ms = (hms[1] * 3600 + hms[2] * 60 + hms[3]) * 1000; if (!base) base = ms;
+  $1 = ""; printf "  +%6.1f ms %s\n", ms - base, $0 }'
