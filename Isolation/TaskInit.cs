@@ -50,7 +50,7 @@ internal static class TaskInit
             if (options is null) (options, env) = WarmInitMessage.Decode(input.AsSpan(1));
             else env = EnvBlock.Decode(input.AsSpan(1));
         }
-        catch (FormatException e)
+        catch (Exception e) when (e is FormatException or OverflowException)
         {
             Report(ErrorPrefix + e.Message);
             return CannotRun;
