@@ -82,13 +82,15 @@ internal static class TaskInitSetup
             cwd = RootfsPlan.SandboxInside;
         }
 
+        // Into the sandbox first: it may itself lie below /tmp (tests), which the private one then hides.
+        LibcError.Check(Unistd.chdir(cwd), "chdir sandbox");
         if (tmp >= 0)
         {
             PrivateTmp.Mount(tmp, o.ShmBytes);
             Unistd.close(tmp);
         }
 
-        LibcError.Check(Unistd.chdir(cwd), "chdir sandbox");
+        Fcntl.umask(0b000_010_010); // the daemons' 077 is theirs: the command starts with the usual 022
         Privileges.Drop(user, o.Capabilities ?? []);
 
         var path = env.GetValueOrDefault("PATH") ?? DefaultPath;

@@ -254,6 +254,7 @@ internal static class HostCommands
     /// <summary>Runs a host until SIGINT/SIGTERM; startup failures are one line and exit code 1.</summary>
     private static async Task<int> RunUntilSignalAsync(string node, Func<ILoggerProvider, CancellationToken, Task> run)
     {
+        Hosts.PrivateFiles.RestrictUmask(); // the daemons' files (Raft log, token, agent state) are theirs alone
         using var logs = new LineLoggerProvider(node, LogLevel.Information);
         using var signal = new ShutdownSignal();
         try

@@ -40,9 +40,9 @@ public sealed class RootfsLauncherTests(LauncherFixture fx) : IClassFixture<Laun
             };
             var t = await fx.Launcher.LaunchAsync(r, default);
             var exit = await t.Exited.WaitAsync(Timeout);
-            var stdout = File.ReadAllText(Path.Combine(r.SandboxDir, "stdout"));
-            Assert.True(exit == new TaskExit(0, null), $"{exit}: {stdout}{File.ReadAllText(Path.Combine(r.SandboxDir, "stderr"))}");
-            Assert.Equal("bin\ndata\nproc\nsandbox\nfrom the host\nread-only\nno-host-etc\n/proc/self/status\n/sandbox\n65534\n", stdout);
+            var stdout = File.ReadAllText(Path.Combine(r.ResolvedMetaDir, "stdout"));
+            Assert.True(exit == new TaskExit(0, null), $"{exit}: {stdout}{File.ReadAllText(Path.Combine(r.ResolvedMetaDir, "stderr"))}");
+            Assert.Equal("bin\ndata\nproc\nsandbox\ntmp\nfrom the host\nread-only\nno-host-etc\n/proc/self/status\n/sandbox\n65534\n", stdout);
             Assert.False(File.Exists(Path.Combine(data, "new")));
             Assert.Equal("out\n", File.ReadAllText(Path.Combine(r.SandboxDir, "out.txt")));
             Assert.DoesNotContain(rootfs, File.ReadAllText("/proc/self/mountinfo"));
