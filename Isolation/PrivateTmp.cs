@@ -26,10 +26,21 @@ internal static class PrivateTmp
         return fd;
     }
 
-    /// <summary>In the task's mount namespace (after entering its rootfs, if any): /tmp, /var/tmp and /dev/shm.</summary>
-    public static void Mount(int tmpFd, long shmBytes)
+    /// <summary>
+    /// In the task's mount namespace (after entering its rootfs, if any): /tmp, /var/tmp and /dev/shm. In a rootfs the old
+    /// root is detached, and a bind from it fails: the source is then <paramref name="insidePath"/> (the same directory
+    /// through the sandbox's bind), checked to be that very directory.
+    /// </summary>
+    public static void Mount(int tmpFd, long shmBytes, string? insidePath = null)
     {
         var source = "/proc/self/fd/" + tmpFd.ToString(CultureInfo.InvariantCulture);
+        if (insidePath is not null)
+        {
+            if (TaskFiles.Stat(insidePath) is not { IsDirectory: true } inside || TaskFiles.Fstat(tmpFd) is not { } own || inside.Inode != own.Inode)
+                throw new InvalidOperationException($"{insidePath} is not the task's temp dir");
+            source = insidePath;
+        }
+
         foreach (var target in new[] { "/tmp", "/var/tmp" })
         {
             if (!MountPoint(target, create: target == "/tmp")) continue;

@@ -86,7 +86,7 @@ internal static class TaskInitSetup
         LibcError.Check(Unistd.chdir(cwd), "chdir sandbox");
         if (tmp >= 0)
         {
-            PrivateTmp.Mount(tmp, o.ShmBytes);
+            PrivateTmp.Mount(tmp, o.ShmBytes, o.Rootfs is null ? null : RootfsPlan.SandboxInside + "/" + PrivateTmp.DirName);
             Unistd.close(tmp);
         }
 
