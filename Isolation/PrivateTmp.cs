@@ -56,6 +56,20 @@ internal static class PrivateTmp
         }
     }
 
+    /// <summary>
+    /// A sandbox below /tmp or /var/tmp (a work dir there) would vanish under the private one, with the task's absolute
+    /// paths and a health check's working directory: it is bound again at its own path inside (the private temp dir is
+    /// fresh and the task has not run, so the path is made of directories we create).
+    /// </summary>
+    public static void KeepReachable(int sandboxFd, string sandbox)
+    {
+        if (!sandbox.StartsWith("/tmp/", StringComparison.Ordinal) && !sandbox.StartsWith("/var/tmp/", StringComparison.Ordinal)) return;
+        if (TaskFiles.Stat(sandbox) is { IsDirectory: true }) return; // /var/tmp not private (a symlink): still there
+        Directory.CreateDirectory(sandbox);
+        LibcError.Check(Libc.Mount.mount("/proc/self/fd/" + sandboxFd.ToString(CultureInfo.InvariantCulture), sandbox, null, Libc.Mount.MS_BIND, 0),
+            "bind the sandbox at", sandbox);
+    }
+
     /// <summary>True when <paramref name="path"/> is a real directory (made if missing and asked to); a symlink is left alone
     /// (it resolves inside the task's view, e.g. /var/tmp -> /tmp).</summary>
     private static bool MountPoint(string path, bool create)

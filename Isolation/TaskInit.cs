@@ -175,6 +175,11 @@ internal static class TaskInit
 
     private static unsafe void WriteStatus(int fd, TaskExit exit)
     {
+        if (fd < 0)
+        {
+            return; // a check inside a running task keeps no file: its end is init's exit status
+        }
+
         var bytes = Encoding.ASCII.GetBytes(ExitStatusFile.Format(exit));
         fixed (byte* p = bytes)
         {

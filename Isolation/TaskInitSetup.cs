@@ -44,6 +44,13 @@ internal static class TaskInitSetup
         var wflags = Fcntl.O_WRONLY | Fcntl.O_CREAT | Fcntl.O_APPEND | Fcntl.O_CLOEXEC | Fcntl.O_NOFOLLOW | Fcntl.O_NOCTTY;
         var devNull = LibcError.Check(Fcntl.open("/dev/null", Fcntl.O_RDWR | Fcntl.O_CLOEXEC, 0), "open /dev/null");
         var meta = o.ResolvedMetaDir;
+        if (o.Joined)
+        {
+            // A check inside a running task: init is already in the task's mount namespace, where every path is the
+            // task's to arrange. It opens nothing by path; the command's output is dropped and its end is init's own.
+            return FinishAndSpawn(o, env, user, devNull, devNull, devNull, -1, -1, -1);
+        }
+
         var outFd = LibcError.Check(Fcntl.open(Path.Combine(meta, TaskInit.StdoutFile), wflags, 0b110_000_000), "open task stdout");
         var errFd = LibcError.Check(Fcntl.open(Path.Combine(meta, TaskInit.StderrFile), wflags, 0b110_000_000), "open task stderr");
         // Opened while still root and owned by root, so the task cannot write its own verdict.
@@ -57,23 +64,18 @@ internal static class TaskInitSetup
             LibcError.Check(Unistd.fchown(errFd, user.Uid, user.Gid), "chown task stderr");
         }
 
-        var tmp = -1;
-        if (!o.Joined)
-        {
-            // Fresh sandbox, nothing of the task has run yet: make its private temp dir, then hand it the sandbox.
-            var sandboxFd = LibcError.Check(Fcntl.open(o.SandboxDir, Fcntl.O_RDONLY | Fcntl.O_DIRECTORY | Fcntl.O_NOFOLLOW | Fcntl.O_CLOEXEC, 0), "open sandbox");
-            try
-            {
-                tmp = PrivateTmp.MakeDir(sandboxFd, user);
-                LibcError.Check(Unistd.fchown(sandboxFd, user.Uid, user.Gid), "chown sandbox");
-                LibcError.Check(Fcntl.fchmod(sandboxFd, 0b111_000_000), "chmod sandbox 0700");
-            }
-            finally
-            {
-                Unistd.close(sandboxFd);
-            }
-        }
+        // Fresh sandbox, nothing of the task has run yet: make its private temp dir, then hand it the sandbox.
+        var sandboxFd = LibcError.Check(Fcntl.open(o.SandboxDir, Fcntl.O_RDONLY | Fcntl.O_DIRECTORY | Fcntl.O_NOFOLLOW | Fcntl.O_CLOEXEC, 0), "open sandbox");
+        var tmp = PrivateTmp.MakeDir(sandboxFd, user);
+        LibcError.Check(Unistd.fchown(sandboxFd, user.Uid, user.Gid), "chown sandbox");
+        LibcError.Check(Fcntl.fchmod(sandboxFd, 0b111_000_000), "chmod sandbox 0700");
+        return FinishAndSpawn(o, env, user, devNull, outFd, errFd, statusFd, tmp, sandboxFd);
+    }
 
+    /// <summary>Rootfs, cwd, private temp dirs, privileges, then the command.</summary>
+    private static Prepared FinishAndSpawn(TaskInitOptions o, IReadOnlyDictionary<string, string> env, PasswdEntry user,
+        int devNull, int outFd, int errFd, int statusFd, int tmp, int sandboxFd)
+    {
         // The sandbox files are open: from here on the task may see only its rootfs, with the sandbox inside.
         var cwd = o.SandboxDir;
         if (o.Rootfs is { } rootfs && !o.Joined)
@@ -87,9 +89,11 @@ internal static class TaskInitSetup
         if (tmp >= 0)
         {
             PrivateTmp.Mount(tmp, o.ShmBytes, o.Rootfs is null ? null : RootfsPlan.SandboxInside + "/" + PrivateTmp.DirName);
+            if (o.Rootfs is null) PrivateTmp.KeepReachable(sandboxFd, o.SandboxDir);
             Unistd.close(tmp);
         }
 
+        if (sandboxFd >= 0) Unistd.close(sandboxFd);
         Fcntl.umask(0b000_010_010); // the daemons' 077 is theirs: the command starts with the usual 022
         Privileges.Drop(user, o.Capabilities ?? []);
 

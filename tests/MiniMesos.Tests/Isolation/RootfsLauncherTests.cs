@@ -8,7 +8,7 @@ public sealed class RootfsLauncherTests(LauncherFixture fx) : IClassFixture<Laun
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
-    /// <summary>bin/busybox plus sh, ls, cat, echo, pwd, test links, in a temp dir that nobody can read.</summary>
+    /// <summary>bin/busybox plus sh, ls, cat, echo, pwd, test, id, grep links, in a temp dir that nobody can read.</summary>
     internal static string BuildBusyboxRootfs()
     {
         Assert.True(File.Exists("/bin/busybox"), "the rootfs tests need busybox-static (apt-get install busybox-static)");
@@ -16,7 +16,7 @@ public sealed class RootfsLauncherTests(LauncherFixture fx) : IClassFixture<Laun
         File.SetUnixFileMode(root, (UnixFileMode)0b111_101_101);
         var bin = Directory.CreateDirectory(Path.Combine(root, "bin")).FullName;
         File.Copy("/bin/busybox", Path.Combine(bin, "busybox"));
-        foreach (var applet in new[] { "sh", "ls", "cat", "echo", "pwd", "test", "id" })
+        foreach (var applet in new[] { "sh", "ls", "cat", "echo", "pwd", "test", "id", "grep" })
             File.CreateSymbolicLink(Path.Combine(bin, applet), "busybox");
         return root;
     }

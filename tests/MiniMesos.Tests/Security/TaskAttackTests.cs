@@ -184,6 +184,25 @@ public sealed class TaskAttackTests(LauncherFixture fx) : IClassFixture<Launcher
         Assert.Equal([r.SandboxDir, (UidBase + 7).ToString(), "x", "y", (64 * 1024).ToString()], lines);
     }
 
+    [Fact]
+    public async Task InItsOwnRootfsATaskStillHasPrivateTempsAndNoPrivileges()
+    {
+        var rootfs = RootfsLauncherTests.BuildBusyboxRootfs();
+        try
+        {
+            var script = "echo t > /tmp/f && cat /tmp/f; grep -E '^(NoNewPrivs|CapBnd):' /proc/self/status; id -u";
+            var r = fx.Request("t-atk-rootfs", script, uid: UidBase + 8) with { Rootfs = rootfs };
+            var (exit, stdout) = await Run(r);
+            Assert.True(exit == new TaskExit(0, null), $"{exit}: {stdout}{Err(r)}");
+            Assert.Equal($"t\nCapBnd:\t0000000000000000\nNoNewPrivs:\t1\n{UidBase + 8}\n", stdout);
+            Assert.Equal("t\n", File.ReadAllText(Path.Combine(r.SandboxDir, PrivateTmp.DirName, "f")));
+        }
+        finally
+        {
+            Directory.Delete(rootfs, recursive: true);
+        }
+    }
+
     private static async Task WaitFor(Func<bool> condition)
     {
         for (var i = 0; i < 600 && !condition(); i++) await Task.Delay(50);
