@@ -65,7 +65,7 @@ internal static class PrivateTmp
     {
         if (!sandbox.StartsWith("/tmp/", StringComparison.Ordinal) && !sandbox.StartsWith("/var/tmp/", StringComparison.Ordinal)) return;
         if (TaskFiles.Stat(sandbox) is { IsDirectory: true }) return; // /var/tmp not private (a symlink): still there
-        Directory.CreateDirectory(sandbox);
+        Directory.CreateDirectory(sandbox, (UnixFileMode)0b111_101_101);
         LibcError.Check(Libc.Mount.mount("/proc/self/fd/" + sandboxFd.ToString(CultureInfo.InvariantCulture), sandbox, null, Libc.Mount.MS_BIND, 0),
             "bind the sandbox at", sandbox);
     }

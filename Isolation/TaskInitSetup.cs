@@ -76,6 +76,8 @@ internal static class TaskInitSetup
     private static Prepared FinishAndSpawn(TaskInitOptions o, IReadOnlyDictionary<string, string> env, PasswdEntry user,
         int devNull, int outFd, int errFd, int statusFd, int tmp, int sandboxFd)
     {
+        Fcntl.umask(0b000_010_010); // the daemons' 077 is theirs: the task's mount points and command get the usual 022
+
         // The sandbox files are open: from here on the task may see only its rootfs, with the sandbox inside.
         var cwd = o.SandboxDir;
         if (o.Rootfs is { } rootfs && !o.Joined)
@@ -94,7 +96,6 @@ internal static class TaskInitSetup
         }
 
         if (sandboxFd >= 0) Unistd.close(sandboxFd);
-        Fcntl.umask(0b000_010_010); // the daemons' 077 is theirs: the command starts with the usual 022
         Privileges.Drop(user, o.Capabilities ?? []);
 
         var path = env.GetValueOrDefault("PATH") ?? DefaultPath;
