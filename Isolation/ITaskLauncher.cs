@@ -7,7 +7,7 @@ internal interface ITaskLauncher
     IsolationCapabilities Capabilities { get; }
 
     /// <summary>
-    /// Starts the command. stdout and stderr go to files in <see cref="LaunchRequest.SandboxDir"/>.
+    /// Starts the command. stdout and stderr go to files in <see cref="LaunchRequest.ResolvedMetaDir"/>.
     /// Returns once the command has been started (it is RUNNING); throws <see cref="TaskLaunchException"/>
     /// with a reason a user can act on when it cannot be started.
     /// </summary>
@@ -17,5 +17,5 @@ internal interface ITaskLauncher
     /// After an agent restart: the task if it still runs, or how it ended; null when this launcher cannot tell
     /// (the sandbox is gone, or the task ran without isolation and so cannot be found again).
     /// </summary>
-    ILaunchedTask? Reattach(string taskId, string sandboxDir);
+    ILaunchedTask? Reattach(string taskId, string sandboxDir, string? metaDir = null);
 }

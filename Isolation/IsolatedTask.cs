@@ -10,21 +10,21 @@ internal sealed class IsolatedTask : ILaunchedTask
 {
     private readonly Process _init;
     private readonly TaskCgroup? _cgroup;
-    private readonly string _sandbox;
+    private readonly string _meta;
     private static readonly TimeSpan LogCheckInterval = TimeSpan.FromSeconds(2);
     private readonly Lock _pidfdLock = new();
     private int _pidfd;
 
     private readonly long _logCap;
 
-    public IsolatedTask(string taskId, Process init, TaskCgroup? cgroup, string sandbox, long logCapBytes)
+    public IsolatedTask(string taskId, Process init, TaskCgroup? cgroup, string metaDir, long logCapBytes)
     {
         _logCap = logCapBytes;
         TaskId = taskId;
         Pid = init.Id;
         _init = init;
         _cgroup = cgroup;
-        _sandbox = sandbox;
+        _meta = metaDir;
         _pidfd = Pidfd.pidfd_open(Pid);
         Exited = MonitorAsync();
     }
@@ -78,13 +78,17 @@ internal sealed class IsolatedTask : ILaunchedTask
     private async Task<TaskExit> MonitorAsync()
     {
         var ended = _init.WaitForExitAsync();
-        while (_logCap > 0 && await Task.WhenAny(ended, Task.Delay(LogCheckInterval)).ConfigureAwait(false) != ended)
+        using (var logs = SandboxLogs.Open(_meta, _logCap))
         {
-            SandboxLogs.TrimAll(_sandbox, _logCap);
+            while (logs is not null && await Task.WhenAny(ended, Task.Delay(LogCheckInterval)).ConfigureAwait(false) != ended)
+            {
+                logs.TrimAll();
+            }
+
+            await ended.ConfigureAwait(false);
+            logs?.TrimAll();
         }
 
-        await ended.ConfigureAwait(false);
-        SandboxLogs.TrimAll(_sandbox, _logCap);
         var code = _init.ExitCode;
         _init.Dispose();
         lock (_pidfdLock)
@@ -97,7 +101,7 @@ internal sealed class IsolatedTask : ILaunchedTask
         }
 
         // Init's file says exactly how the command ended; without it init itself was killed (128 + signal).
-        var recorded = ExitStatusFile.Parse(CgroupFile.TryRead(Path.Join(_sandbox, ExitStatusFile.FileName)) ?? "");
+        var recorded = ExitStatusFile.Parse(TaskFiles.ReadOwn(_meta, ExitStatusFile.FileName) ?? "");
         var exit = recorded ?? (code > 128 ? new TaskExit(null, code - 128) : new TaskExit(code, null));
         if (_cgroup is not null)
         {

@@ -60,7 +60,7 @@ internal sealed class IsolatedTaskLauncher : ITaskLauncher, IDisposable
         }
 
         await _warmUp.Value.ConfigureAwait(false);
-        Directory.CreateDirectory(request.SandboxDir);
+        TaskDirs.Create(request.SandboxDir, request.ResolvedMetaDir, fresh: request.JoinPid is null);
         var cgroup = _cgroups?.CreateTask(request.TaskId, request.Limits);
         Process? init = null;
         try
@@ -93,7 +93,7 @@ internal sealed class IsolatedTaskLauncher : ITaskLauncher, IDisposable
                 throw new TaskLaunchException($"cannot start task {request.TaskId}: {why}");
             }
 
-            var task = new IsolatedTask(request.TaskId, init, cgroup, request.SandboxDir, _options.LogCapBytes);
+            var task = new IsolatedTask(request.TaskId, init, cgroup, request.ResolvedMetaDir, _options.LogCapBytes);
             init = null;
             cgroup = null;
             return task;
@@ -128,23 +128,24 @@ internal sealed class IsolatedTaskLauncher : ITaskLauncher, IDisposable
 
     /// <summary>
     /// After an agent restart: the task if it still runs (its cgroup holds its init) or how it ended (the exit
-    /// status file in its sandbox); null when neither is known, e.g. the sandbox is gone.
+    /// status file in its meta dir); null when neither is known, e.g. the sandbox is gone.
     /// </summary>
-    public ILaunchedTask? Reattach(string taskId, string sandboxDir)
+    public ILaunchedTask? Reattach(string taskId, string sandboxDir, string? metaDir = null)
     {
         if (!CgroupPaths.IsSafeName(taskId))
         {
             return null;
         }
 
-        var recorded = ExitStatusFile.Parse(CgroupFile.TryRead(Path.Join(sandboxDir, ExitStatusFile.FileName)) ?? "");
+        var meta = metaDir ?? sandboxDir.TrimEnd('/') + ".meta";
+        var recorded = ExitStatusFile.Parse(TaskFiles.ReadOwn(meta, ExitStatusFile.FileName) ?? "");
         var dir = _cgroups is null ? null : Path.Join(_cgroups.GroupDir, taskId);
         if (dir is not null && Directory.Exists(dir))
         {
             var cgroup = new TaskCgroup(dir);
             if (cgroup.IsPopulated() && RecoveredTask.FindInit(cgroup) is int pid)
             {
-                return new RecoveredTask(taskId, pid, cgroup, sandboxDir, null);
+                return new RecoveredTask(taskId, pid, cgroup, meta, null);
             }
 
             if (cgroup.IsPopulated())
@@ -155,7 +156,7 @@ internal sealed class IsolatedTaskLauncher : ITaskLauncher, IDisposable
             cgroup.TryRemove();
         }
 
-        return recorded is null ? null : new RecoveredTask(taskId, 0, null, sandboxDir, recorded);
+        return recorded is null ? null : new RecoveredTask(taskId, 0, null, meta, recorded);
     }
 
     /// <summary>
@@ -215,7 +216,9 @@ internal sealed class IsolatedTaskLauncher : ITaskLauncher, IDisposable
     private TaskInitOptions InitOptions(LaunchRequest request, bool joined) =>
         new(request.TaskId, Path.GetFullPath(request.SandboxDir), request.User ?? _options.DefaultUser,
             PidsLimitFallback.Rlimits(_options.ResolvedRlimits, request.Limits.MaxPids, _cgroups?.Enabled.Contains("pids") == true), request.Argv,
-            LoopbackUp: request.Network == TaskNetwork.None, Rootfs: request.Rootfs, Binds: request.Binds, Joined: joined);
+            LoopbackUp: request.Network == TaskNetwork.None, Rootfs: request.Rootfs, Binds: request.Binds, Joined: joined,
+            MetaDir: Path.GetFullPath(request.ResolvedMetaDir), Uid: request.Uid, ShmBytes: request.Limits.MemoryBytes,
+            Capabilities: _options.ResolvedRootCapabilities);
 
     private Process StartCold(LaunchRequest request, TaskInitOptions options, JoinedNamespaces? join) =>
         InitProcess.Start(InitProcess.StartInfo(_options.ResolvedInitCommand, request.SandboxDir, options.ToArgs()),
@@ -225,6 +228,12 @@ internal sealed class IsolatedTaskLauncher : ITaskLauncher, IDisposable
     {
         var env = new Dictionary<string, string>(request.Environment, StringComparer.Ordinal);
         env.TryAdd("PATH", TaskInitSetup.DefaultPath);
+        if (request.Uid is not null)
+        {
+            // A per-task user has no passwd entry: its home is its sandbox.
+            env.TryAdd("HOME", request.Rootfs is null ? Path.GetFullPath(request.SandboxDir) : RootfsPlan.SandboxInside);
+        }
+
         return env;
     }
 }

@@ -12,6 +12,7 @@ namespace MiniMesos.Isolation;
 /// <param name="LogCapBytes">Size cap of each of a task's stdout and stderr files; 0 = unlimited.</param>
 /// <param name="WarmInits">How many inits to keep started ahead of their task (see <see cref="WarmInitPool"/>); 0 = every launch starts cold.</param>
 /// <param name="WarmInitMaxAge">A waiting init older than this is discarded instead of used; null = 60 s.</param>
+/// <param name="RootCapabilities">Capabilities a task running as root keeps (numbers); null = <see cref="TaskCapabilities.Default"/>.</param>
 internal sealed record LaunchOptions(
     IReadOnlyList<string>? InitCommand = null,
     string CgroupGroup = "minimesos",
@@ -20,8 +21,11 @@ internal sealed record LaunchOptions(
     TimeSpan? StartTimeout = null,
     long LogCapBytes = 10L << 20,
     int WarmInits = 1,
-    TimeSpan? WarmInitMaxAge = null)
+    TimeSpan? WarmInitMaxAge = null,
+    IReadOnlyList<int>? RootCapabilities = null)
 {
+    public IReadOnlyList<int> ResolvedRootCapabilities => RootCapabilities ?? TaskCapabilities.Parse(TaskCapabilities.Default).Numbers;
+
     public IReadOnlyList<string> ResolvedInitCommand =>
         InitCommand ?? [Environment.ProcessPath ?? throw new TaskLaunchException("cannot find the path of this executable to start task init")];
 

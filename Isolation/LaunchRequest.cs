@@ -3,7 +3,9 @@ namespace MiniMesos.Isolation;
 /// <summary>
 /// Everything needed to start one task. <see cref="Argv"/>[0] is looked up on PATH when it has no slash.
 /// <see cref="JoinPid"/>: run inside the namespaces of that process (a COMMAND health check inside its task) instead of
-/// fresh ones, where the launcher can (see IsolatedTaskLauncher).
+/// fresh ones, where the launcher can (see IsolatedTaskLauncher). <see cref="MetaDir"/>: the task's root-only directory
+/// for what the agent keeps of it (stdout, stderr, exit status), outside the sandbox; null = "<sandbox>.meta".
+/// <see cref="Uid"/>: run as this uid (and gid) with no passwd entry, the agent's per-task user, instead of <see cref="User"/>.
 /// </summary>
 internal sealed record LaunchRequest(
     string TaskId,
@@ -15,7 +17,12 @@ internal sealed record LaunchRequest(
     TaskNetwork Network = TaskNetwork.Host,
     string? Rootfs = null,
     IReadOnlyDictionary<string, string>? Binds = null,
-    int? JoinPid = null);
+    int? JoinPid = null,
+    string? MetaDir = null,
+    uint? Uid = null)
+{
+    public string ResolvedMetaDir => MetaDir ?? SandboxDir.TrimEnd('/') + ".meta";
+}
 
 /// <summary>Resources a task was given; zero means "no limit requested".</summary>
 internal sealed record TaskLimits(double Cpus, long MemoryBytes, long MaxPids = 0);

@@ -5,7 +5,7 @@ namespace MiniMesos.Isolation;
 
 /// <summary>
 /// Runs a task as a plain child process with no namespaces and no cgroup: the fallback for hosts (or
-/// users) that cannot isolate. stdout/stderr are copied into the sandbox files.
+/// users) that cannot isolate. stdout/stderr are copied into the files of its meta dir.
 /// </summary>
 internal sealed partial class ProcessTaskLauncher : ITaskLauncher
 {
@@ -21,7 +21,7 @@ internal sealed partial class ProcessTaskLauncher : ITaskLauncher
             throw new TaskLaunchException("network none needs isolation, which is off on this agent");
         if (request.Rootfs is not null)
             throw new TaskLaunchException("a rootfs needs isolation, which is off on this agent");
-        Directory.CreateDirectory(request.SandboxDir);
+        TaskDirs.Create(request.SandboxDir, request.ResolvedMetaDir, fresh: request.JoinPid is null);
         var startInfo = new ProcessStartInfo(request.Argv[0])
         {
             WorkingDirectory = request.SandboxDir,
@@ -42,23 +42,23 @@ internal sealed partial class ProcessTaskLauncher : ITaskLauncher
             throw new TaskLaunchException($"could not start '{request.Argv[0]}': {e.Message}", e);
         }
         process.StandardInput.Close();
-        return Task.FromResult<ILaunchedTask>(new Launched(request.TaskId, process, request.SandboxDir));
+        return Task.FromResult<ILaunchedTask>(new Launched(request.TaskId, process, request.ResolvedMetaDir));
     }
 
     /// <summary>A plain child process is not ours any more once the agent restarted: nothing to find.</summary>
-    public ILaunchedTask? Reattach(string taskId, string sandboxDir) => null;
+    public ILaunchedTask? Reattach(string taskId, string sandboxDir, string? metaDir = null) => null;
 
     private sealed class Launched : ILaunchedTask
     {
         private readonly Process _process;
 
-        public Launched(string taskId, Process process, string sandbox)
+        public Launched(string taskId, Process process, string metaDir)
         {
             TaskId = taskId;
             _process = process;
             Pid = process.Id;
-            var stdout = Pump(process.StandardOutput.BaseStream, Path.Combine(sandbox, "stdout"));
-            var stderr = Pump(process.StandardError.BaseStream, Path.Combine(sandbox, "stderr"));
+            var stdout = Pump(process.StandardOutput.BaseStream, Path.Combine(metaDir, "stdout"));
+            var stderr = Pump(process.StandardError.BaseStream, Path.Combine(metaDir, "stderr"));
             Exited = WaitAsync(stdout, stderr);
         }
 

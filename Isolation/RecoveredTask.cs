@@ -13,14 +13,14 @@ internal sealed class RecoveredTask : ILaunchedTask
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
     private readonly TaskCgroup? _cgroup;
-    private readonly string _sandbox;
+    private readonly string _meta;
 
-    public RecoveredTask(string taskId, int initPid, TaskCgroup? cgroup, string sandbox, TaskExit? alreadyEnded)
+    public RecoveredTask(string taskId, int initPid, TaskCgroup? cgroup, string metaDir, TaskExit? alreadyEnded)
     {
         TaskId = taskId;
         Pid = initPid;
         _cgroup = cgroup;
-        _sandbox = sandbox;
+        _meta = metaDir;
         Exited = alreadyEnded is not null ? Task.FromResult(alreadyEnded) : MonitorAsync();
     }
 
@@ -84,7 +84,7 @@ internal sealed class RecoveredTask : ILaunchedTask
             await Task.Delay(PollInterval).ConfigureAwait(false);
         }
 
-        var exit = ExitStatusFile.Parse(CgroupFile.TryRead(Path.Join(_sandbox, ExitStatusFile.FileName)) ?? "")
+        var exit = ExitStatusFile.Parse(TaskFiles.ReadOwn(_meta, ExitStatusFile.FileName) ?? "")
             ?? new TaskExit(null, Signal.SIGKILL); // init itself was killed before it could write
         if (_cgroup is not null)
         {

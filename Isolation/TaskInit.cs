@@ -50,7 +50,7 @@ internal static class TaskInit
             if (options is null) (options, env) = WarmInitMessage.Decode(input.AsSpan(1));
             else env = EnvBlock.Decode(input.AsSpan(1));
         }
-        catch (FormatException e)
+        catch (Exception e) when (e is FormatException or OverflowException)
         {
             Report(ErrorPrefix + e.Message);
             return CannotRun;
@@ -175,6 +175,11 @@ internal static class TaskInit
 
     private static unsafe void WriteStatus(int fd, TaskExit exit)
     {
+        if (fd < 0)
+        {
+            return; // a check inside a running task keeps no file: its end is init's exit status
+        }
+
         var bytes = Encoding.ASCII.GetBytes(ExitStatusFile.Format(exit));
         fixed (byte* p = bytes)
         {

@@ -5,7 +5,8 @@ using MiniMesos.Isolation.Libc;
 
 namespace MiniMesos.Isolation;
 
-/// <summary>What init does between "go" and the command running: mounts, hostname, rlimits, files, user, spawn.</summary>
+/// <summary>What init does between "go" and the command running: mounts, hostname, rlimits, files, private temp
+/// dirs, user, privileges, spawn.</summary>
 internal static class TaskInitSetup
 {
     public const string DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -34,23 +35,48 @@ internal static class TaskInitSetup
             LibcError.Check(Resource.setrlimit(RlimitNumber(r.Name), lim), "setrlimit", r);
         }
 
-        var user = PasswdEntry.Find(File.ReadAllText("/etc/passwd"), o.User)
-            ?? throw new InvalidOperationException($"unknown user '{o.User}' (not in /etc/passwd)");
+        var user = o.Uid is { } dynamicUid
+            ? new PasswdEntry("", dynamicUid, dynamicUid, o.SandboxDir)
+            : PasswdEntry.Find(File.ReadAllText("/etc/passwd"), o.User) ?? throw new InvalidOperationException($"unknown user '{o.User}' (not in /etc/passwd)");
 
-        const int wflags = Fcntl.O_WRONLY | Fcntl.O_CREAT | Fcntl.O_APPEND | Fcntl.O_CLOEXEC | Fcntl.O_NOFOLLOW;
+        // The task's files the agent reads (logs, exit status) live in its root-only meta dir, which the task can
+        // neither list nor change: nothing there is a name the task chose.
+        var wflags = Fcntl.O_WRONLY | Fcntl.O_CREAT | Fcntl.O_APPEND | Fcntl.O_CLOEXEC | Fcntl.O_NOFOLLOW | Fcntl.O_NOCTTY;
         var devNull = LibcError.Check(Fcntl.open("/dev/null", Fcntl.O_RDWR | Fcntl.O_CLOEXEC, 0), "open /dev/null");
-        var outFd = LibcError.Check(Fcntl.open(Path.Combine(o.SandboxDir, TaskInit.StdoutFile), wflags, 0b110_100_100), "open sandbox stdout");
-        var errFd = LibcError.Check(Fcntl.open(Path.Combine(o.SandboxDir, TaskInit.StderrFile), wflags, 0b110_100_100), "open sandbox stderr");
+        var meta = o.ResolvedMetaDir;
+        if (o.Joined)
+        {
+            // A check inside a running task: init is already in the task's mount namespace, where every path is the
+            // task's to arrange. It opens nothing by path; the command's output is dropped and its end is init's own.
+            return FinishAndSpawn(o, env, user, devNull, devNull, devNull, -1, -1, -1);
+        }
+
+        var outFd = LibcError.Check(Fcntl.open(Path.Combine(meta, TaskInit.StdoutFile), wflags, 0b110_000_000), "open task stdout");
+        var errFd = LibcError.Check(Fcntl.open(Path.Combine(meta, TaskInit.StderrFile), wflags, 0b110_000_000), "open task stderr");
         // Opened while still root and owned by root, so the task cannot write its own verdict.
         var statusFd = LibcError.Check(
-            Fcntl.open(Path.Combine(o.SandboxDir, ExitStatusFile.FileName), Fcntl.O_WRONLY | Fcntl.O_CREAT | Fcntl.O_TRUNC | Fcntl.O_CLOEXEC | Fcntl.O_NOFOLLOW, 0b110_100_100),
-            "open sandbox exit status");
+            Fcntl.open(Path.Combine(meta, ExitStatusFile.FileName), Fcntl.O_WRONLY | Fcntl.O_CREAT | Fcntl.O_TRUNC | Fcntl.O_CLOEXEC | Fcntl.O_NOFOLLOW, 0b110_000_000),
+            "open task exit status");
         if (user.Uid != 0)
         {
-            LibcError.Check(Unistd.fchown(outFd, user.Uid, user.Gid), "chown sandbox stdout");
-            LibcError.Check(Unistd.fchown(errFd, user.Uid, user.Gid), "chown sandbox stderr");
-            LibcError.Check(Unistd.chown(o.SandboxDir, user.Uid, user.Gid), "chown sandbox");
+            // The command may reopen its own output (echo >/dev/stderr goes through /proc/self/fd/2).
+            LibcError.Check(Unistd.fchown(outFd, user.Uid, user.Gid), "chown task stdout");
+            LibcError.Check(Unistd.fchown(errFd, user.Uid, user.Gid), "chown task stderr");
         }
+
+        // Fresh sandbox, nothing of the task has run yet: make its private temp dir, then hand it the sandbox.
+        var sandboxFd = LibcError.Check(Fcntl.open(o.SandboxDir, Fcntl.O_RDONLY | Fcntl.O_DIRECTORY | Fcntl.O_NOFOLLOW | Fcntl.O_CLOEXEC, 0), "open sandbox");
+        var tmp = PrivateTmp.MakeDir(sandboxFd, user);
+        LibcError.Check(Unistd.fchown(sandboxFd, user.Uid, user.Gid), "chown sandbox");
+        LibcError.Check(Fcntl.fchmod(sandboxFd, 0b111_000_000), "chmod sandbox 0700");
+        return FinishAndSpawn(o, env, user, devNull, outFd, errFd, statusFd, tmp, sandboxFd);
+    }
+
+    /// <summary>Rootfs, cwd, private temp dirs, privileges, then the command.</summary>
+    private static Prepared FinishAndSpawn(TaskInitOptions o, IReadOnlyDictionary<string, string> env, PasswdEntry user,
+        int devNull, int outFd, int errFd, int statusFd, int tmp, int sandboxFd)
+    {
+        Fcntl.umask(0b000_010_010); // the daemons' 077 is theirs: the task's mount points and command get the usual 022
 
         // The sandbox files are open: from here on the task may see only its rootfs, with the sandbox inside.
         var cwd = o.SandboxDir;
@@ -60,8 +86,17 @@ internal static class TaskInitSetup
             cwd = RootfsPlan.SandboxInside;
         }
 
+        // Into the sandbox first: it may itself lie below /tmp (tests), which the private one then hides.
         LibcError.Check(Unistd.chdir(cwd), "chdir sandbox");
-        DropTo(user);
+        if (tmp >= 0)
+        {
+            PrivateTmp.Mount(tmp, o.ShmBytes, o.Rootfs is null ? null : RootfsPlan.SandboxInside + "/" + PrivateTmp.DirName);
+            if (o.Rootfs is null) PrivateTmp.KeepReachable(sandboxFd, o.SandboxDir);
+            Unistd.close(tmp);
+        }
+
+        if (sandboxFd >= 0) Unistd.close(sandboxFd);
+        Privileges.Drop(user, o.Capabilities ?? []);
 
         var path = env.GetValueOrDefault("PATH") ?? DefaultPath;
         var exe = ExecutableLookup.Resolve(o.Argv[0], path, cwd)
@@ -88,19 +123,6 @@ internal static class TaskInitSetup
         {
             Unistd.close(fd);
         }
-    }
-
-    private static unsafe void DropTo(PasswdEntry user)
-    {
-        if (user.Uid == 0)
-        {
-            return;
-        }
-
-        var gid = user.Gid;
-        LibcError.Check(Grp.setgroups(1, &gid), "setgroups");
-        LibcError.Check(Unistd.setgid(user.Gid), "setgid");
-        LibcError.Check(Unistd.setuid(user.Uid), "setuid");
     }
 
     private static int RlimitNumber(string name) => name switch

@@ -13,8 +13,15 @@ internal sealed record TaskInitOptions(
     bool LoopbackUp = false,
     string? Rootfs = null,
     IReadOnlyDictionary<string, string>? Binds = null,
-    bool Joined = false)
+    bool Joined = false,
+    string? MetaDir = null,
+    uint? Uid = null,
+    long ShmBytes = 0,
+    IReadOnlyList<int>? Capabilities = null)
 {
+    /// <summary>Where init keeps stdout, stderr and exit_status: the task's root-only directory beside its sandbox.</summary>
+    public string ResolvedMetaDir => MetaDir ?? SandboxDir;
+
     public IReadOnlyList<string> ToArgs()
     {
         var args = new List<string> { "--id", TaskId, "--sandbox", SandboxDir, "--user", User };
@@ -34,6 +41,30 @@ internal sealed record TaskInitOptions(
         {
             args.Add("--joined");
             args.Add("yes");
+        }
+
+        if (MetaDir is not null)
+        {
+            args.Add("--meta");
+            args.Add(MetaDir);
+        }
+
+        if (Uid is { } uid)
+        {
+            args.Add("--uid");
+            args.Add(uid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        if (ShmBytes > 0)
+        {
+            args.Add("--shm");
+            args.Add(ShmBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        if (Capabilities is { Count: > 0 } caps)
+        {
+            args.Add("--caps");
+            args.Add(string.Join(',', caps));
         }
 
         if (Rootfs is not null)
@@ -59,7 +90,10 @@ internal sealed record TaskInitOptions(
     /// <summary>Parses what <see cref="ToArgs"/> produced (without the init verb).</summary>
     public static TaskInitOptions Parse(IReadOnlyList<string> args)
     {
-        string? id = null, sandbox = null, user = null, rootfs = null;
+        string? id = null, sandbox = null, user = null, rootfs = null, meta = null;
+        uint? uid = null;
+        long shm = 0;
+        List<int>? caps = null;
         Dictionary<string, string>? binds = null;
         var loopback = false;
         var joined = false;
@@ -82,6 +116,10 @@ internal sealed record TaskInitOptions(
                 case "--loopback": loopback = v == "up"; break;
                 case "--joined": joined = v == "yes"; break;
                 case "--rootfs": rootfs = v; break;
+                case "--meta": meta = v; break;
+                case "--uid": uid = uint.Parse(v, System.Globalization.CultureInfo.InvariantCulture); break;
+                case "--shm": shm = long.Parse(v, System.Globalization.CultureInfo.InvariantCulture); break;
+                case "--caps": caps = v.Split(',').Select(c => int.Parse(c, System.Globalization.CultureInfo.InvariantCulture)).ToList(); break;
                 case "--bind":
                     var colon = v.IndexOf(':');
                     if (colon <= 0) throw new FormatException($"--bind {v} is not HOST:INSIDE");
@@ -97,6 +135,6 @@ internal sealed record TaskInitOptions(
             throw new FormatException("init needs --id, --sandbox, --user and a command after --");
         }
 
-        return new TaskInitOptions(id, sandbox, user, rlimits, argv, loopback, rootfs, binds, joined);
+        return new TaskInitOptions(id, sandbox, user, rlimits, argv, loopback, rootfs, binds, joined, meta, uid, shm, caps);
     }
 }

@@ -9,7 +9,9 @@ internal static class Errno
     public const int EINTR = 4;
     public const int EAGAIN = 11;
     public const int EBUSY = 16;
+    public const int EEXIST = 17;
     public const int EINVAL = 22;
+    public const int ENOSYS = 38;
     public const int ECHILD = 10;
     public const int ENOTSUP = 95;
 }

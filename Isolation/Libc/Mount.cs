@@ -19,6 +19,10 @@ internal static partial class Mount
     [LibraryImport(LibcError.Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int mount(string? source, string target, string? fstype, ulong flags, IntPtr data);
 
+    /// <summary>mount(2) with file-system options (e.g. tmpfs "size=...,mode=1777").</summary>
+    [LibraryImport(LibcError.Lib, EntryPoint = "mount", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int mount_with_options(string? source, string target, string? fstype, ulong flags, string options);
+
     [LibraryImport(LibcError.Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int umount2(string target, int flags);
 }

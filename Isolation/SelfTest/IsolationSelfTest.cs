@@ -68,7 +68,7 @@ internal static class IsolationSelfTest
     {
         var t = await l.LaunchAsync(Sh("ident", sandbox, "echo $(hostname) $(cat /proc/1/comm) $(id -un); exit 7", new TaskLimits(0, 0)), default);
         var exit = await Finish(t);
-        var output = File.ReadAllText(Path.Combine(sandbox, TaskInit.StdoutFile)).Trim();
+        var output = File.ReadAllText(Path.Combine(sandbox + ".meta", TaskInit.StdoutFile)).Trim();
         Check("identity", exit == new TaskExit(7, null) && output.StartsWith("ident ", StringComparison.Ordinal) && output.EndsWith(" nobody", StringComparison.Ordinal),
             $"exit={exit} out='{output}'");
     }
@@ -77,7 +77,7 @@ internal static class IsolationSelfTest
     {
         var t = await l.LaunchAsync(new LaunchRequest("oom", [hog, "200"], new Dictionary<string, string>(), sandbox, new TaskLimits(0, 64L << 20)), default);
         var exit = await Finish(t);
-        var last = File.ReadAllLines(Path.Combine(sandbox, TaskInit.StdoutFile)).LastOrDefault() ?? "";
+        var last = File.ReadAllLines(Path.Combine(sandbox + ".meta", TaskInit.StdoutFile)).LastOrDefault() ?? "";
         Check("oom", exit.OomKilled && exit.Signal == 9, $"memory.max=64MiB hog=200MiB exit={exit} last='{last}'");
     }
 
@@ -145,7 +145,7 @@ internal static class IsolationSelfTest
         var waiting = pool.WaitingPids.FirstOrDefault();
         var t = (IsolatedTask)await l.LaunchAsync(Sh("warm", sandbox, "cat /proc/self/cgroup", new TaskLimits(0, 0)), default);
         var exit = await Finish(t);
-        var output = File.ReadAllText(Path.Combine(sandbox, TaskInit.StdoutFile)).Trim();
+        var output = File.ReadAllText(Path.Combine(sandbox + ".meta", TaskInit.StdoutFile)).Trim();
         Check("warm", waiting != 0 && t.Pid == waiting && exit == new TaskExit(0, null) && output.StartsWith("0::/", StringComparison.Ordinal)
             && t.CgroupDir!.EndsWith(output["0::".Length..], StringComparison.Ordinal),
             $"waiting={waiting} pid={t.Pid} cgroup='{output}' dir={t.CgroupDir} exit={exit} error={pool.LastError}");

@@ -5,7 +5,7 @@ namespace MiniMesos.Net.Agent;
 
 /// <summary>
 /// Health checks of the tasks this agent runs: probing starts when an instance that carries checks is running and
-/// stops when it ends. The checks are kept in the sandbox so an agent restart resumes probing (with a fresh tally;
+/// stops when it ends. The checks are kept in the task's meta dir so an agent restart resumes probing (with a fresh tally;
 /// the grace period still counts from the task's start).
 /// </summary>
 internal sealed partial class AgentService
@@ -14,7 +14,7 @@ internal sealed partial class AgentService
     private HealthChecker? _checker;
 
     private HealthChecker Checker =>
-        LazyInitializer.EnsureInitialized(ref _checker, () => new HealthChecker(new HealthProbes(launcher, RunningPid), TimeProvider.System, logger));
+        LazyInitializer.EnsureInitialized(ref _checker, () => new HealthChecker(new HealthProbes(launcher, RunningPid, MetaDir, UidOf), TimeProvider.System, logger));
 
     private int? RunningPid(string taskId) => _running.TryGetValue(taskId, out var task) && !task.Exited.IsCompleted ? task.Pid : null;
 
@@ -37,13 +37,13 @@ internal sealed partial class AgentService
         var watch = new HealthWatch(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), checks, env);
         try
         {
-            var path = Path.Combine(sandbox, HealthCheckpointFile);
+            var path = Path.Combine(MetaDir(launch.TaskId), HealthCheckpointFile);
             File.WriteAllBytes(path, HealthWire.EncodeCheckpoint(watch));
             File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            logger.LogWarning("task {Task}: cannot keep its health checks in the sandbox ({Error}); an agent restart stops probing it", launch.TaskId,
+            logger.LogWarning("task {Task}: cannot keep its health checks in its meta dir ({Error}); an agent restart stops probing it", launch.TaskId,
                 e.Message);
         }
         Checker.Watch(launch.TaskId, sandbox, watch);
@@ -51,7 +51,7 @@ internal sealed partial class AgentService
 
     private void ResumeProbing(string taskId, string sandbox)
     {
-        var path = Path.Combine(sandbox, HealthCheckpointFile);
+        var path = Path.Combine(MetaDir(taskId), HealthCheckpointFile);
         if (!File.Exists(path)) return;
         try
         {

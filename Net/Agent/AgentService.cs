@@ -8,10 +8,11 @@ using MiniMesos.Net.Protocol;
 namespace MiniMesos.Net.Agent;
 
 /// <summary>
-/// Runs the tasks the master sends: one sandbox directory each, stdout/stderr files inside, and status
-/// updates kept until the master acknowledges them (resent after a reconnect).
+/// Runs the tasks the master sends: one sandbox directory each (the task's), one root-only meta dir each (stdout,
+/// stderr, exit status, markers: never a file the task can name), and status updates kept until the master
+/// acknowledges them (resent after a reconnect). <paramref name="uids"/>: per-task users (null: the launcher's default user).
 /// </summary>
-internal sealed partial class AgentService(ITaskLauncher launcher, string workDir, ILogger logger, TaskUserPolicy users)
+internal sealed partial class AgentService(ITaskLauncher launcher, string workDir, ILogger logger, TaskUserPolicy users, TaskUidPool? uids = null)
 {
     private const string ReportedMarker = SandboxCollector.ReportedMarker;
     private const string BootIdFile = "/proc/sys/kernel/random/boot_id";
@@ -28,6 +29,9 @@ internal sealed partial class AgentService(ITaskLauncher launcher, string workDi
     public Func<StatusUpdate, Task>? Publish { get; set; }
 
     public string SandboxRoot => Path.Combine(workDir, "sandboxes");
+
+    /// <summary>Root-only: one directory per task with what the agent keeps of it (see <see cref="TaskDirs"/>).</summary>
+    public string MetaRoot => Path.Combine(workDir, "meta");
 
     public ITaskLauncher Launcher => launcher;
 
@@ -46,13 +50,14 @@ internal sealed partial class AgentService(ITaskLauncher launcher, string workDi
     /// </summary>
     public void Recover()
     {
+        PrepareLayout();
         var rebooted = HostRebooted();
-        if (!Directory.Exists(SandboxRoot)) return;
+        ClaimUids();
         foreach (var sandbox in Directory.GetDirectories(SandboxRoot))
         {
             var taskId = Path.GetFileName(sandbox);
-            if (!IsSafeId(taskId) || File.Exists(Path.Combine(sandbox, ReportedMarker))) continue;
-            var task = launcher.Reattach(taskId, sandbox);
+            if (!IsSafeId(taskId) || Reported(taskId)) continue;
+            var task = launcher.Reattach(taskId, sandbox, MetaDir(taskId));
             if (task is null)
             {
                 var why = rebooted ? "the host rebooted while the task ran" : "the agent restarted and cannot find the task again (it ran without isolation)";
@@ -79,7 +84,7 @@ internal sealed partial class AgentService(ITaskLauncher launcher, string workDi
     {
         var running = _running.Where(kv => !kv.Value.Exited.IsCompleted).Select(kv => kv.Key).Order(StringComparer.Ordinal).ToList();
         var known = Directory.Exists(SandboxRoot)
-            ? Directory.GetDirectories(SandboxRoot).Where(d => !File.Exists(Path.Combine(d, ReportedMarker))).Select(Path.GetFileName).OfType<string>()
+            ? Directory.GetDirectories(SandboxRoot).Select(Path.GetFileName).OfType<string>().Where(id => IsSafeId(id) && !Reported(id))
             : [];
         return (known.Union(running).Order(StringComparer.Ordinal).ToList(), running);
     }
@@ -87,7 +92,16 @@ internal sealed partial class AgentService(ITaskLauncher launcher, string workDi
     public async Task KillAsync(KillTask kill)
     {
         if (_starting.ContainsKey(kill.TaskId)) _pendingKills[kill.TaskId] = kill.GraceMs;
-        if (!_running.TryGetValue(kill.TaskId, out var task)) return;
+        if (!_running.TryGetValue(kill.TaskId, out var task))
+        {
+            if (!_starting.ContainsKey(kill.TaskId) && IsSafeId(kill.TaskId) && !Directory.Exists(Path.Combine(SandboxRoot, kill.TaskId)))
+            {
+                // Never started here (its launch was lost or refused before it ran): it ends now, and a late launch is ignored.
+                Directory.CreateDirectory(Path.Combine(SandboxRoot, kill.TaskId));
+                Update(kill.TaskId, TaskState.Killed, null, null, "killed before it started on this agent");
+            }
+            return;
+        }
         _pendingKills.TryRemove(kill.TaskId, out _);
         _killRequested[kill.TaskId] = true;
         logger.LogInformation("killing task {Task} (grace {Grace} ms)", kill.TaskId, kill.GraceMs);
@@ -113,10 +127,10 @@ internal sealed partial class AgentService(ITaskLauncher launcher, string workDi
             _unacknowledged.RemoveAll(u => u.UpdateId == updateId);
         }
         // The master has the task's end: a later restart must not report it again.
-        if (update is not null && TaskStates.TryParseWire(update.State, out var state) && state.IsTerminal())
+        if (update is not null && TaskStates.TryParseWire(update.State, out var state) && state.IsTerminal() && IsSafeId(update.TaskId)
+            && Directory.Exists(Path.Combine(SandboxRoot, update.TaskId)))
         {
-            var sandbox = Path.Combine(SandboxRoot, update.TaskId);
-            if (Directory.Exists(sandbox)) File.WriteAllText(Path.Combine(sandbox, ReportedMarker), update.State + "\n");
+            MarkReported(update.TaskId, update.State);
         }
     }
 
@@ -124,9 +138,9 @@ internal sealed partial class AgentService(ITaskLauncher launcher, string workDi
     {
         if (read.Stream is not ("stdout" or "stderr") || !IsSafeId(read.TaskId))
             return new LogData(read.RequestId, [], read.Offset, $"bad log request for task '{read.TaskId}' stream '{read.Stream}'");
-        var path = Path.Combine(SandboxRoot, read.TaskId, read.Stream);
-        if (!File.Exists(path)) return new LogData(read.RequestId, [], read.Offset, null);
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        // From the task's root-only meta dir, without following links, and only the very file init created.
+        using var file = TaskFiles.OpenOwn(MetaDir(read.TaskId), read.Stream, FileAccess.Read, anyOwner: true);
+        if (file is null) return new LogData(read.RequestId, [], read.Offset, null);
         if (read.Offset >= file.Length) return new LogData(read.RequestId, [], read.Offset, null);
         file.Position = read.Offset;
         var buffer = new byte[Math.Min(Math.Max(read.Max, 0), 1 << 20)];
@@ -148,6 +162,7 @@ internal sealed partial class AgentService(ITaskLauncher launcher, string workDi
         Dictionary<string, string> env;
         try
         {
+            TaskDirs.CreateRootOnly(MetaDir(launch.TaskId));
             Directory.CreateDirectory(sandbox);
             env = new Dictionary<string, string>(launch.Env, StringComparer.Ordinal)
             {
@@ -157,12 +172,16 @@ internal sealed partial class AgentService(ITaskLauncher launcher, string workDi
             var limits = new TaskLimits(launch.Cpus, launch.Mem * 1024 * 1024);
             var (user, network) = UserAndNetwork(launch);
             if (RootfsPlan.Invalid(launch.Rootfs, launch.Binds) is { } bad) throw new TaskLaunchException($"{bad.Field}: {bad.Reason}");
-            task = await launcher.LaunchAsync(new LaunchRequest(launch.TaskId, launch.Argv, env, sandbox, limits, user, network, launch.Rootfs, launch.Binds),
+            if (LaunchText.Invalid(null, launch.Argv, env, launch.User, "argv") is { } text) throw new TaskLaunchException($"{text.Field}: {text.Reason}");
+            var uid = user is null ? TaskUid(launch.TaskId) : null;
+            task = await launcher.LaunchAsync(new LaunchRequest(launch.TaskId, launch.Argv, env, sandbox, limits, user, network, launch.Rootfs, launch.Binds,
+                    MetaDir: MetaDir(launch.TaskId), Uid: uid),
                 CancellationToken.None)
                 .ConfigureAwait(false);
         }
-        catch (Exception e) when (e is TaskLaunchException or IOException or UnauthorizedAccessException)
+        catch (Exception e)
         {
+            // Whatever went wrong, the task ends here with the reason: never a task stuck in STARTING.
             _starting.TryRemove(launch.TaskId, out _);
             _pendingKills.TryRemove(launch.TaskId, out _);
             logger.LogWarning("task {Task} failed to start: {Error}", launch.TaskId, e.Message);

@@ -15,9 +15,10 @@ namespace MiniMesos.Net.Agent;
 /// started at the timeout. When the agent isolates, the command runs inside the task's namespaces (it sees the task's
 /// processes, hostname, network and mounts), as Mesos runs COMMAND checks in the task's container; a task in its own
 /// rootfs gets fresh namespaces for its checks instead (the agent's init is not inside that rootfs).
-/// <paramref name="taskPid"/> gives the running task's pid as the agent sees it, or null.
+/// <paramref name="taskPid"/> gives the running task's pid as the agent sees it, or null; <paramref name="metaDir"/> the task's
+/// root-only meta dir (the command's output goes below it, never into the sandbox); <paramref name="taskUid"/> its per-task uid.
 /// </summary>
-internal sealed class HealthProbes(ITaskLauncher launcher, Func<string, int?> taskPid)
+internal sealed class HealthProbes(ITaskLauncher launcher, Func<string, int?> taskPid, Func<string, string>? metaDir = null, Func<string, uint?>? taskUid = null)
 {
     private static readonly HttpClient Http = new(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false })
     {
@@ -93,9 +94,10 @@ internal sealed class HealthProbes(ITaskLauncher launcher, Func<string, int?> ta
 
     private async Task<string?> CommandAsync(HealthProbe probe, string sandbox, HealthWatch watch, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var dir = Path.Combine(sandbox, "health", probe.Index.ToString(CultureInfo.InvariantCulture));
-        var request = new LaunchRequest($"{probe.TaskId}.health{probe.Index}", ["/bin/sh", "-c", probe.Spec.Command ?? "false"], watch.Env, dir,
-            new TaskLimits(0, 0), JoinPid: taskPid(probe.TaskId));
+        // The command runs in the task's sandbox as the task's user; its output goes to the task's root-only meta dir.
+        var meta = Path.Combine(metaDir?.Invoke(probe.TaskId) ?? sandbox + ".meta", "health", probe.Index.ToString(CultureInfo.InvariantCulture));
+        var request = new LaunchRequest($"{probe.TaskId}.health{probe.Index}", ["/bin/sh", "-c", probe.Spec.Command ?? "false"], watch.Env, sandbox,
+            new TaskLimits(0, 0), JoinPid: taskPid(probe.TaskId), MetaDir: meta, Uid: taskUid?.Invoke(probe.TaskId));
         ILaunchedTask task;
         try
         {

@@ -1,13 +1,17 @@
 using Microsoft.Extensions.Logging;
 using MiniMesos.Core.Agent;
+using MiniMesos.Isolation;
 
 namespace MiniMesos.Net.Agent;
 
 /// <summary>
-/// Deletes the sandboxes of finished tasks whose end the master has acknowledged: by age, and by disk pressure on
-/// the work dir's filesystem (oldest first). Running tasks and unreported ends are never touched.
+/// Deletes the sandboxes (and meta dirs) of finished tasks whose end the master has acknowledged: by age, and by disk
+/// pressure on the work dir's filesystem (oldest first). Running tasks and unreported ends are never touched. A
+/// sandbox is the task's: it is measured and removed without following a link (<see cref="TaskFiles"/>).
+/// <paramref name="removed"/> hears of each task whose files are gone (its per-task uid may then serve another).
 /// </summary>
-internal sealed class SandboxCollector(string sandboxRoot, TimeSpan maxAge, double minFreeFraction, ILogger logger)
+internal sealed class SandboxCollector(string sandboxRoot, string metaRoot, TimeSpan maxAge, double minFreeFraction, ILogger logger,
+    Action<string>? removed = null)
 {
     public const string ReportedMarker = ".reported";
 
@@ -17,11 +21,12 @@ internal sealed class SandboxCollector(string sandboxRoot, TimeSpan maxAge, doub
         var finished = new List<SandboxEntry>();
         foreach (var dir in Directory.GetDirectories(sandboxRoot))
         {
-            var marker = new FileInfo(Path.Combine(dir, ReportedMarker));
-            if (!marker.Exists) continue;
-            long bytes = 0;
-            foreach (var file in new DirectoryInfo(dir).EnumerateFiles("*", SearchOption.AllDirectories)) bytes += file.Length;
-            finished.Add(new SandboxEntry(Path.GetFileName(dir), marker.LastWriteTimeUtc, bytes));
+            var id = Path.GetFileName(dir);
+            var marker = new FileInfo(Path.Combine(metaRoot, id, ReportedMarker));
+            var legacy = TaskFiles.Stat(Path.Combine(dir, ReportedMarker)) is { IsRegular: true } old && !Directory.Exists(Path.Combine(metaRoot, id))
+                ? DateTimeOffset.FromUnixTimeSeconds(old.MtimeSeconds) : (DateTimeOffset?)null;
+            if (!marker.Exists && legacy is null) continue;
+            finished.Add(new SandboxEntry(id, legacy ?? marker.LastWriteTimeUtc, TaskFiles.TreeBytes(dir) + TaskFiles.TreeBytes(Path.Combine(metaRoot, id))));
         }
         var drive = new DriveInfo(Path.GetFullPath(sandboxRoot));
         var wantFree = (long)(drive.TotalSize * minFreeFraction);
@@ -30,7 +35,9 @@ internal sealed class SandboxCollector(string sandboxRoot, TimeSpan maxAge, doub
         {
             try
             {
-                Directory.Delete(Path.Combine(sandboxRoot, id), recursive: true);
+                TaskFiles.RemoveTree(sandboxRoot, id);
+                TaskFiles.RemoveTree(metaRoot, id);
+                removed?.Invoke(id);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

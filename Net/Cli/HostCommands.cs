@@ -110,6 +110,16 @@ internal static class HostCommands
             Description = "Task inits kept started ahead of their task, to launch faster (0 = start each one at launch).",
             DefaultValueFactory = _ => 1,
         };
+        var uidRange = new Option<string>("--task-uid-range")
+        {
+            Description = "Uids (and gids) for tasks that name no user, one per task, like systemd's DynamicUser: FIRST-LAST, or 'none' to run them as nobody.",
+            DefaultValueFactory = _ => Core.Isolation.TaskUidPool.DefaultRange,
+        };
+        var taskCaps = new Option<string>("--task-capabilities")
+        {
+            Description = "Capabilities a task running as root (where --allowed-users allows it) keeps, e.g. 'chown,kill' or 'none'; other tasks keep none.",
+            DefaultValueFactory = _ => Core.Isolation.TaskCapabilities.Default,
+        };
         var workDir = DirOption("--work-dir", "MINIMESOS_WORK_DIR", Defaults.AgentWorkDir, "Where task sandboxes and the agent's state live.");
         var token = CommonOptions.Token();
         var tokenFile = CommonOptions.TokenFile();
@@ -119,7 +129,7 @@ internal static class HostCommands
         var command = new Command("agent", "Run an agent: offer this host's resources to the master and run the tasks it sends.")
         {
             master, workDir, token, tokenFile, cluster, resources, reserved, attributes, isolation, noMdns, mdnsInterface, gcAge, gcFree,
-            allowedUsers, warmInits,
+            allowedUsers, warmInits, uidRange, taskCaps,
         };
         command.Subcommands.Add(TaskCli.Agent());
         foreach (var sub in AgentCli.Commands()) command.Subcommands.Add(sub);
@@ -131,17 +141,37 @@ internal static class HostCommands
             var options = new AgentOptions(masters, parse.GetValue(workDir)!, parse.GetValue(cluster)!,
                 CommonOptions.RequireSecret(parse, token, tokenFile), parse.GetValue(isolation), ResourceParser.Parse(parse.GetValue(resources)),
                 Launch: parse.GetValue(warmInits) is >= 0 and <= 16 and var warm
-                    ? new Isolation.LaunchOptions(WarmInits: warm) : throw new ConfigException("--warm-inits: must be from 0 to 16"),
+                    ? new Isolation.LaunchOptions(WarmInits: warm, RootCapabilities: Capabilities(parse.GetValue(taskCaps)))
+                    : throw new ConfigException("--warm-inits: must be from 0 to 16"),
                 Mdns: mdns, MdnsInterfaces: Interfaces(parse.GetValue(mdnsInterface)),
                 Reserved: ResourceParser.Parse(parse.GetValue(reserved)),
                 Attributes: AttributeParser.Parse(parse.GetValue(attributes)),
                 SandboxMaxAge: parse.GetValue(gcAge) > 0 ? TimeSpan.FromHours(parse.GetValue(gcAge)) : throw new ConfigException("--gc-max-age-hours: must be > 0"),
                 SandboxMinFreeFraction: parse.GetValue(gcFree) is >= 0 and < 100 and var percent
                     ? percent / 100 : throw new ConfigException("--gc-min-free-percent: must be from 0 to 99"),
-                Users: AllowedUsers(parse.GetValue(allowedUsers)));
+                Users: AllowedUsers(parse.GetValue(allowedUsers)),
+                TaskUids: UidRange(parse.GetValue(uidRange)));
             return await RunUntilSignalAsync("agent", (logs, ct) => AgentHost.Start(options, logs, ct).Stopped).ConfigureAwait(false);
         });
         return command;
+    }
+
+    private static Core.Isolation.TaskUidPool? UidRange(string? text)
+    {
+        try
+        {
+            return Core.Isolation.TaskUidPool.Parse(text ?? Core.Isolation.TaskUidPool.DefaultRange);
+        }
+        catch (FormatException e)
+        {
+            throw new ConfigException($"--task-uid-range: {e.Message}");
+        }
+    }
+
+    private static IReadOnlyList<int> Capabilities(string? list)
+    {
+        var (numbers, unknown) = Core.Isolation.TaskCapabilities.Parse(list ?? Core.Isolation.TaskCapabilities.Default);
+        return unknown is null ? numbers : throw new ConfigException($"--task-capabilities: unknown capability '{unknown}'");
     }
 
     private static Core.Isolation.TaskUserPolicy AllowedUsers(string? list)
@@ -224,6 +254,7 @@ internal static class HostCommands
     /// <summary>Runs a host until SIGINT/SIGTERM; startup failures are one line and exit code 1.</summary>
     private static async Task<int> RunUntilSignalAsync(string node, Func<ILoggerProvider, CancellationToken, Task> run)
     {
+        Hosts.PrivateFiles.RestrictUmask(); // the daemons' files (Raft log, token, agent state) are theirs alone
         using var logs = new LineLoggerProvider(node, LogLevel.Information);
         using var signal = new ShutdownSignal();
         try

@@ -20,7 +20,8 @@ internal static class AgentHost
         logger.LogInformation("agent offering cpus={Cpus} mem={Mem}MiB disk={Disk}MiB from {WorkDir} ({Isolation})",
             registration.Cpus, registration.MemMb, registration.DiskMb, options.WorkDir,
             launcher.Capabilities.Namespaces ? $"namespaces, cgroup controllers: {string.Join(",", launcher.Capabilities.CgroupControllers)}" : "no isolation");
-        var service = new AgentService(launcher, options.WorkDir, logger, options.Users ?? Core.Isolation.TaskUserPolicy.NobodyOnly);
+        var service = new AgentService(launcher, options.WorkDir, logger, options.Users ?? Core.Isolation.TaskUserPolicy.NobodyOnly,
+            options.TaskUids ?? Core.Isolation.TaskUidPool.Parse(Core.Isolation.TaskUidPool.DefaultRange));
         service.Recover();
         cancellationToken.Register(service.StopHealthChecks);
         var identity = new HandshakeOptions(AgentId(options.WorkDir), "agent", options.ClusterName, options.Secret.Key);
@@ -31,7 +32,8 @@ internal static class AgentHost
             ? options.Masters
             : options.Masters.Concat(discovery.Masters.Select(m => Cli.Endpoint.Parse(m, Defaults.ClusterPort, "mDNS"))).Distinct().ToList();
         var connector = new AgentConnector(service, registration, Masters, identity, WireOptions.Cluster, logger);
-        var collector = new SandboxCollector(service.SandboxRoot, options.SandboxMaxAge ?? TimeSpan.FromDays(7), options.SandboxMinFreeFraction, logger);
+        var collector = new SandboxCollector(service.SandboxRoot, service.MetaRoot, options.SandboxMaxAge ?? TimeSpan.FromDays(7), options.SandboxMinFreeFraction,
+            logger, service.Forget);
         return (connector, service, RunAsync(connector, discovery, collector, logger, cancellationToken, launcher as IDisposable));
     }
 

@@ -6,6 +6,7 @@ namespace MiniMesos.Net.Hosts;
 /// <summary>
 /// How an agent runs: which master it dials, where sandboxes live, how tasks are isolated. <see cref="Hostname"/>
 /// overrides the hostname the agent reports (constraints such as UNIQUE hostname look at it); null = this machine's.
+/// <see cref="TaskUids"/>: the per-task user range; null = <see cref="Core.Isolation.TaskUidPool.DefaultRange"/>.
 /// </summary>
 internal sealed record AgentOptions(
     IReadOnlyList<(string Host, int Port)> Masters,
@@ -22,7 +23,8 @@ internal sealed record AgentOptions(
     TimeSpan? SandboxMaxAge = null,
     double SandboxMinFreeFraction = 0.1,
     string? Hostname = null,
-    Core.Isolation.TaskUserPolicy? Users = null);
+    Core.Isolation.TaskUserPolicy? Users = null,
+    Core.Isolation.TaskUidPool? TaskUids = null);
 
 /// <summary>Auto: namespaces and cgroups when the agent runs as root, plain processes otherwise. None: plain processes.</summary>
 internal enum IsolationMode { Auto, None }

@@ -41,6 +41,7 @@ internal sealed class MasterHost
     public static async Task<(MasterHost Host, Task Stopped)> StartAsync(MasterOptions options, ILoggerProvider logs, CancellationToken cancellationToken)
     {
         var logger = logs.CreateLogger("MiniMesos.Master");
+        PrivateFiles.Secure(options.DataDir, logger);
         var (secret, generated) = ClusterSecret.LoadOrCreate(options.Secret, options.DataDir);
         if (generated)
         {

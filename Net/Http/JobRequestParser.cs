@@ -64,6 +64,7 @@ internal static partial class JobRequestParser
             Binds = request.Binds,
         };
         var errors = JobSpecValidator.Validate(job);
+        if (errors.Count == 0 && Core.Isolation.LaunchText.Invalid(job.Cmd, job.Args, job.Env, job.User) is { } text) return (null, Invalid(text.Field, text.Reason));
         if (errors.Count == 0) return (job, null);
         var first = errors[0];
         var error = Invalid(first.Path, first.Reason);

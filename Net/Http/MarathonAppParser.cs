@@ -113,6 +113,7 @@ internal static class MarathonAppParser
         }
         var errors = AppSpecValidator.Validate(app);
         if (errors.Count > 0) return MarathonParse.Fail(errors[0].Path, errors[0].Reason, errors);
+        if (Core.Isolation.LaunchText.Invalid(app.Cmd, app.Args, app.Env, app.User) is { } text) return MarathonParse.Fail(text.Field, text.Reason);
         return new MarathonParse(app, unsupported, warnings, null, []);
     }
 

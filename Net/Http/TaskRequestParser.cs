@@ -99,6 +99,7 @@ internal static partial class TaskRequestParser
         var (ports, portsError) = Number(root, "ports", 0, 0, MaxPorts);
         if (portsError is not null) return (null, portsError);
         if (ports != Math.Floor(ports)) return (null, Invalid("ports", "must be a whole number of ports"));
+        if (Core.Isolation.LaunchText.Invalid(hasCmd ? argv[2] : null, hasCmd ? null : argv, env, null) is { } text) return (null, Invalid(text.Field, text.Reason));
         var spec = new TaskSpec(name, argv, env, new Resources(cpus, (long)mem, (long)disk), Ports: (int)ports);
         return TaskConstraintsField.Apply(root, TaskIsolationFields.Apply(root, spec));
     }

@@ -185,6 +185,7 @@ internal sealed partial class MasterService
                 !t.TaskId.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-'))
                 return $"task id '{t.TaskId}' must be 1..128 letters, digits, '.', '_' or '-', starting with a letter or digit";
             if (t.Argv.Count == 0 || t.Argv[0].Length == 0) return $"task '{t.TaskId}': argv must name a program";
+            if (Core.Isolation.LaunchText.Invalid(null, t.Argv, t.Env, null, "argv") is { } text) return $"task '{t.TaskId}': {text.Field}: {text.Reason}";
         }
         return null;
     }

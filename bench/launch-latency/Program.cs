@@ -19,7 +19,8 @@ var group = $"minimesos-bench-{Environment.ProcessId}";
 // Warm: as the agent launches (a pre-started init when one waits, refilled after each launch). Cold: pool off.
 var launcher = new IsolatedTaskLauncher(new LaunchOptions(InitCommand: init, CgroupGroup: group));
 var coldLauncher = new IsolatedTaskLauncher(new LaunchOptions(InitCommand: init, CgroupGroup: group, WarmInits: 0));
-var sandboxRoot = Directory.CreateTempSubdirectory("minimesos-bench-").FullName;
+// Not below /tmp, as an agent's work dir: a sandbox there is bound again inside the task's private /tmp, a cost agents do not pay.
+var sandboxRoot = Directory.CreateDirectory(Path.Combine("/var/lib", $"minimesos-bench-{Environment.ProcessId}")).FullName;
 var running = new List<double>();
 var total = new List<double>();
 var coldRunning = new List<double>();
@@ -106,8 +107,9 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
 async Task<(double Running, double Exited, int Pid)> Launch(IsolatedTaskLauncher l, string id)
 {
     var sw = Stopwatch.StartNew();
+    // As an agent launches: a per-task uid (private /tmp and /dev/shm come with every launch).
     var t = await l.LaunchAsync(new LaunchRequest(id, ["true"], new Dictionary<string, string>(),
-        Path.Combine(sandboxRoot, id), new TaskLimits(0.5, 64L << 20, 64)), default);
+        Path.Combine(sandboxRoot, id), new TaskLimits(0.5, 64L << 20, 64), Uid: 1879113700u + (uint)(id.GetHashCode() & 0xff)), default);
     var r = sw.Elapsed.TotalMilliseconds;
     var exit = await t.Exited;
     if (exit.ExitCode != 0) throw new InvalidOperationException($"task {id} ended {exit}");

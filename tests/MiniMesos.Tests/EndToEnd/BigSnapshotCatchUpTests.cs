@@ -20,7 +20,8 @@ namespace MiniMesos.Tests.EndToEnd;
 public sealed partial class BigSnapshotCatchUpTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
-    // Each task carries one env value this large (the API takes bodies up to 1 MiB), so the 22 or more of 30 that a snapshot compacted every 8 entries holds pass 16 MiB.
+    // Each task carries this much env (the API takes bodies up to 1 MiB), so the 22 or more of 30 that a snapshot compacted every 8 entries holds pass
+    // 16 MiB; spread over values the kernel can pass (under 128 KiB each, as the API requires).
     private const int EnvBytes = 900_000;
     private readonly string _dir = Directory.CreateTempSubdirectory("minimesos-bigsnap-").FullName;
     private readonly ClusterSecret _secret = new(ClusterSecret.Generate(), "test");
@@ -54,7 +55,7 @@ public sealed partial class BigSnapshotCatchUpTests(ITestOutputHelper output) : 
         {
             for (var i = 0; i < tasks; i++)
             {
-                var env = new Dictionary<string, string> { ["BIG"] = new string((char)('a' + i % 26), EnvBytes) };
+                var env = Enumerable.Range(0, 8).ToDictionary(k => $"BIG{k}", _ => new string((char)('a' + i % 26), EnvBytes / 8));
                 await client.SubmitAsync(new TaskSubmitRequest(["true"], null, $"big{i}", 0.1, 16, env), CancellationToken.None);
             }
         }

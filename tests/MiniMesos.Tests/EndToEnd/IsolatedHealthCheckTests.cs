@@ -12,7 +12,7 @@ namespace MiniMesos.Tests.EndToEnd;
 public sealed class IsolatedHealthCheckTests
 {
     [Fact]
-    public async Task ACommandCheckRunsAsNobodyAndKeepsProbingAfterTheAgentRestarts()
+    public async Task ACommandCheckRunsAsTheTasksUserAndKeepsProbingAfterTheAgentRestarts()
     {
         Assert.True(Environment.IsPrivilegedProcess, "isolated health check tests need root (namespaces, cgroups): run the tests as root");
         var group = $"minimesos-e2e-{Environment.ProcessId}-{Guid.NewGuid():N}"[..36];
@@ -21,23 +21,27 @@ public sealed class IsolatedHealthCheckTests
         using var first = new CancellationTokenSource();
         var agent = await lab.Cluster.StartAgentAsync("restarting", lab.Cluster.Secret, "test", launch: launch, stop: first.Token);
         var launcher = Assert.IsType<IsolatedTaskLauncher>(agent.Launcher);
+        var shared = Path.Combine(MiniMesos.Tests.Isolation.LauncherFixture.SandboxParent, "health-" + Guid.NewGuid().ToString("N"));
         try
         {
-            // Checks run as nobody: the gate and the place they write to must be reachable (temp dirs are 0700).
-            File.SetUnixFileMode(lab.Cluster.Dir, (UnixFileMode)0b111_101_101);
-            var gate = Path.Combine(lab.Cluster.Dir, "gate");
+            // Checks run as the task's own user: the gate and the place they write to must be reachable, and not below
+            // /tmp (each task, and so its checks, has a private one).
+            Directory.CreateDirectory(shared);
+            File.SetUnixFileMode(shared, (UnixFileMode)0b111_101_101);
+            var gate = Path.Combine(shared, "gate");
             await File.WriteAllTextAsync(gate, "");
-            var who = Directory.CreateDirectory(Path.Combine(lab.Cluster.Dir, "who")).FullName;
+            var who = Directory.CreateDirectory(Path.Combine(shared, "who")).FullName;
             File.SetUnixFileMode(who, (UnixFileMode)0b111_111_111);
             Assert.Equal(201, (await lab.SendAsync(HttpMethod.Post, "/v2/apps", $$"""
                 {"id": "/gated", "cmd": "exec sleep 300", "cpus": 0.1, "mem": 32, "instances": 1,
-                 "healthChecks": [{"protocol": "COMMAND", "command": {"value": "{ id -un; hostname; tr '\\0' ' ' < /proc/1/cmdline; echo; } > {{who}}/$MINIMESOS_TASK_ID; test -e {{gate}}"},
+                 "healthChecks": [{"protocol": "COMMAND", "command": {"value": "{ id -u; hostname; tr '\\0' ' ' < /proc/1/cmdline; echo; } > {{who}}/$MINIMESOS_TASK_ID; test -e {{gate}}"},
                                    "gracePeriodSeconds": 0, "intervalSeconds": 2, "timeoutSeconds": 2, "maxConsecutiveFailures": 2}]}
                 """)).Status);
             var app = await lab.WaitForAppAsync("/gated", a => a.GetProperty("tasksHealthy").GetInt32() == 1, "healthy");
             var id = MarathonApps.Tasks(app)[0].GetProperty("id").GetString()!;
             var seen = (await File.ReadAllLinesAsync(Path.Combine(who, id))).ToList();
-            Assert.Equal("nobody", seen[0]);
+            // The task's per-task uid (the one recorded in its meta dir), not nobody.
+            Assert.Equal(File.ReadAllText(Path.Combine(lab.Cluster.Dir, "restarting", "meta", id, "uid")).Trim(), seen[0]);
             // The check runs inside the task's namespaces: its hostname, and PID 1 is the task's own init (not one of its own).
             Assert.Equal(id, seen[1]);
             Assert.Contains($"--id {id} --sandbox", seen[2]);
@@ -60,6 +64,7 @@ public sealed class IsolatedHealthCheckTests
         finally
         {
             IsolatedTaskTests.RemoveGroup(launcher);
+            if (Directory.Exists(shared)) Directory.Delete(shared, recursive: true);
         }
     }
 }

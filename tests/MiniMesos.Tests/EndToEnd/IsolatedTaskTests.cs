@@ -18,12 +18,12 @@ public sealed class IsolatedTaskTests
         using var first = new CancellationTokenSource();
         var agent = await cluster.StartAgentAsync("restarting", cluster.Secret, "test", launch: launch, stop: first.Token);
         var launcher = Assert.IsType<IsolatedTaskLauncher>(agent.Launcher);
+        // The gate must be reachable for the tasks' own users, and not below /tmp (each task has a private one).
+        var gate = Path.Combine(MiniMesos.Tests.Isolation.LauncherFixture.SandboxParent, "gate-" + Guid.NewGuid().ToString("N"));
         try
         {
             using var client = cluster.Client();
-            // Tasks run as nobody: the gate must be reachable for them (temp dirs are 0700).
-            File.SetUnixFileMode(cluster.Dir, (UnixFileMode)0b111_101_101);
-            var gate = Path.Combine(cluster.Dir, "gate");
+            Directory.CreateDirectory(MiniMesos.Tests.Isolation.LauncherFixture.SandboxParent);
             var longRunning = await client.SubmitAsync(new TaskSubmitRequest(
                 ["/bin/sh", "-c", $"echo started; while [ ! -e {gate} ]; do sleep 0.05; done; echo finished; exit 7"], null, "long", 0.1, 32, null), CancellationToken.None);
             var quick = await client.SubmitAsync(new TaskSubmitRequest(
@@ -53,6 +53,7 @@ public sealed class IsolatedTaskTests
         finally
         {
             RemoveGroup(launcher);
+            File.Delete(gate);
         }
     }
 
@@ -110,7 +111,7 @@ public sealed class IsolatedTaskTests
             using var client = cluster.Client();
             // PID 1 is our init, the shell its child: a fresh PID namespace shows only the task's own processes.
             var task = await client.SubmitAsync(new TaskSubmitRequest(
-                ["/bin/sh", "-c", "hostname; echo pid=$$; ls /proc | grep -c '^[0-9]'; id -un"], null, "iso", 0.5, 64, null), CancellationToken.None);
+                ["/bin/sh", "-c", "hostname; echo pid=$$; ls /proc | grep -c '^[0-9]'; id -u"], null, "iso", 0.5, 64, null), CancellationToken.None);
             var output = new MemoryStream();
             await client.FollowLogAsync(task.Id, "stdout", output, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
             var lines = Encoding.UTF8.GetString(output.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -120,7 +121,7 @@ public sealed class IsolatedTaskTests
             // Init's own threads take the first pids of the namespace; on the host pids are far larger.
             Assert.InRange(int.Parse(lines[1]["pid=".Length..]), 2, 100);
             Assert.Equal("4", lines[2]); // init, sh, ls and grep: nothing of the host
-            Assert.Equal("nobody", lines[3]);
+            Assert.InRange(uint.Parse(lines[3]), 1879048192u, 1879113727u); // a uid of its own, not nobody
         }
         finally
         {

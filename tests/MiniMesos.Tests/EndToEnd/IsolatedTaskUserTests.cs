@@ -37,7 +37,9 @@ public sealed class IsolatedTaskUserTests
                 return (final, Encoding.UTF8.GetString(output.ToArray()));
             }
 
-            Assert.Equal("nobody\n", (await RunAsync("id -un")).Stdout);
+            // A task that names no user runs as a uid of its own from the per-task range, with no passwd entry.
+            var own = uint.Parse((await RunAsync("id -u")).Stdout.Trim());
+            Assert.InRange(own, 1879048192u, 1879113727u);
             Assert.Equal("daemon\n", (await RunAsync("id -un", user: "daemon")).Stdout);
 
             var root = (await RunAsync("id -un", user: "root")).Final;
@@ -84,7 +86,7 @@ public sealed class IsolatedTaskUserTests
                     Rootfs: rootfs, Binds: new Dictionary<string, string> { [data] = "/data" }), CancellationToken.None);
                 var output = new MemoryStream();
                 await client.FollowLogAsync(task.Id, "stdout", output, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
-                Assert.Equal("bin\ndata\nproc\nsandbox\nhi\n/sandbox\n", Encoding.UTF8.GetString(output.ToArray()));
+                Assert.Equal("bin\ndata\nproc\nsandbox\ntmp\nhi\n/sandbox\n", Encoding.UTF8.GetString(output.ToArray()));
                 Assert.Equal("TASK_FINISHED", (await IsolatedTaskTests.WaitForStateAsync(client, task.Id, "TASK_FINISHED")).State);
                 Assert.DoesNotContain(rootfs, File.ReadAllText("/proc/self/mountinfo"));
             }

@@ -10,7 +10,7 @@ public sealed class IsolatedLauncherTests(LauncherFixture fx) : IClassFixture<La
 
     private static async Task<TaskExit> Finish(ILaunchedTask t) => await t.Exited.WaitAsync(Timeout);
 
-    private static string Out(LaunchRequest r) => File.ReadAllText(Path.Combine(r.SandboxDir, "stdout"));
+    private static string Out(LaunchRequest r) => File.ReadAllText(Path.Combine(r.ResolvedMetaDir, "stdout"));
 
     [Fact]
     public async Task TaskSeesOnlyItsOwnProcessesAndItsHostnameIsItsId()
@@ -37,7 +37,7 @@ public sealed class IsolatedLauncherTests(LauncherFixture fx) : IClassFixture<La
         var r = fx.Request("t-exit-" + Guid.NewGuid().ToString("N")[..8], script);
         var exit = await Finish(await fx.Launcher.LaunchAsync(r, default));
         Assert.Equal(new TaskExit(code, signal), exit);
-        Assert.Equal(exit, ExitStatusFile.Parse(File.ReadAllText(Path.Combine(r.SandboxDir, ExitStatusFile.FileName))));
+        Assert.Equal(exit, ExitStatusFile.Parse(File.ReadAllText(Path.Combine(r.ResolvedMetaDir, ExitStatusFile.FileName))));
     }
 
     [Fact]
@@ -153,7 +153,7 @@ public sealed class IsolatedLauncherTests(LauncherFixture fx) : IClassFixture<La
         using var capped = new LauncherFixture(logCapBytes: 64 << 10);
         var r = capped.Request("t-logcap", "seq 1 200000; echo last line");
         Assert.Equal(new TaskExit(0, null), await Finish(await capped.Launcher.LaunchAsync(r, default)));
-        var info = new FileInfo(Path.Combine(r.SandboxDir, "stdout"));
+        var info = new FileInfo(Path.Combine(r.ResolvedMetaDir, "stdout"));
         Assert.InRange(info.Length, 1, (64 << 10) + SandboxLogs.Marker.Length);
         Assert.EndsWith("200000\nlast line\n", Out(r));
     }
@@ -238,7 +238,7 @@ public sealed class IsolatedLauncherTests(LauncherFixture fx) : IClassFixture<La
     {
         // Every task stays alive until all have started: a namespace's inode number is reused once it is freed, so tasks
         // that ran one after the other on a busy machine could show the same number without ever sharing a namespace.
-        var barrier = Path.Combine(Path.GetTempPath(), $"mm-par-{Guid.NewGuid():N}");
+        var barrier = Path.Combine(LauncherFixture.SandboxParent, $"mm-par-{Guid.NewGuid():N}"); // not /tmp: each task has its own
         var wait = $"i=0; while [ ! -e {barrier} ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done";
         var requests = Enumerable.Range(0, 8).Select(i => fx.Request($"t-par-{i}", $"hostname; readlink /proc/self/ns/pid; {wait}")).ToList();
         TaskExit[] exits;

@@ -32,16 +32,25 @@ public sealed class LauncherFixture : IDisposable
 
     public string Group { get; }
 
+    /// <summary>
+    /// Where test sandboxes live: not below /tmp, which every task sees as its own private one (a sandbox there would
+    /// be hidden from its task's absolute paths), and traversable by the per-task users as an agent's sandboxes dir is.
+    /// </summary>
+    internal const string SandboxParent = "/run/minimesos-tests";
+
     internal string NewSandbox()
     {
-        var dir = Path.Combine(Path.GetTempPath(), "minimesos-test-sandbox-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(SandboxParent);
+        File.SetUnixFileMode(SandboxParent, (UnixFileMode)0b111_001_001);
+        var dir = Path.Combine(SandboxParent, "sandbox-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
         _sandboxes.Add(dir);
+        _sandboxes.Add(dir + ".meta");
         return dir;
     }
 
-    internal LaunchRequest Request(string id, string script, TaskLimits? limits = null, string? user = null, TaskNetwork net = TaskNetwork.Host) =>
-        new(id, ["/bin/sh", "-c", script], new Dictionary<string, string>(), NewSandbox(), limits ?? new TaskLimits(0, 0), user, net);
+    internal LaunchRequest Request(string id, string script, TaskLimits? limits = null, string? user = null, TaskNetwork net = TaskNetwork.Host, uint? uid = null) =>
+        new(id, ["/bin/sh", "-c", script], new Dictionary<string, string>(), NewSandbox(), limits ?? new TaskLimits(0, 0), user, net, Uid: uid);
 
     public void Dispose()
     {
@@ -59,7 +68,7 @@ public sealed class LauncherFixture : IDisposable
 
         foreach (var dir in _sandboxes)
         {
-            try { Directory.Delete(dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            try { MiniMesos.Isolation.TaskFiles.RemoveTree(Path.GetDirectoryName(dir)!, Path.GetFileName(dir)); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
     }
 

@@ -22,14 +22,14 @@ public sealed class PidsFallbackLauncherTests(LauncherFixture fx) : IClassFixtur
             new TaskLimits(0, 0, MaxPids: 4), user: "games");
         var t = await fx.Launcher.LaunchAsync(r, default);
         var exit = await t.Exited.WaitAsync(TimeSpan.FromSeconds(30));
-        var stderr = File.ReadAllText(Path.Combine(r.SandboxDir, "stderr"));
-        var stdout = File.ReadAllText(Path.Combine(r.SandboxDir, "stdout"));
+        var stderr = File.ReadAllText(Path.Combine(r.ResolvedMetaDir, "stderr"));
+        var stdout = File.ReadAllText(Path.Combine(r.ResolvedMetaDir, "stdout"));
         Assert.True(exit.ExitCode != 0 || stderr.Contains("fork") || !stdout.Contains("started"), $"{exit}: {stdout} {stderr}");
 
         // The same task with no process limit starts all 60.
         var unlimited = fx.Request("t-nproc-free", "for i in $(seq 60); do sleep 5 & done; echo started; kill $(jobs -p); exit 0", user: "games");
         var free = await fx.Launcher.LaunchAsync(unlimited, default);
         Assert.Equal(new TaskExit(0, null), await free.Exited.WaitAsync(TimeSpan.FromSeconds(30)));
-        Assert.Equal("started\n", File.ReadAllText(Path.Combine(unlimited.SandboxDir, "stdout")));
+        Assert.Equal("started\n", File.ReadAllText(Path.Combine(unlimited.ResolvedMetaDir, "stdout")));
     }
 }

@@ -8,7 +8,7 @@ public sealed class RootfsLauncherTests(LauncherFixture fx) : IClassFixture<Laun
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
-    /// <summary>bin/busybox plus sh, ls, cat, echo, pwd, test links, in a temp dir that nobody can read.</summary>
+    /// <summary>bin/busybox plus sh, ls, cat, echo, pwd, test, id, grep links, in a temp dir that nobody can read.</summary>
     internal static string BuildBusyboxRootfs()
     {
         Assert.True(File.Exists("/bin/busybox"), "the rootfs tests need busybox-static (apt-get install busybox-static)");
@@ -16,7 +16,7 @@ public sealed class RootfsLauncherTests(LauncherFixture fx) : IClassFixture<Laun
         File.SetUnixFileMode(root, (UnixFileMode)0b111_101_101);
         var bin = Directory.CreateDirectory(Path.Combine(root, "bin")).FullName;
         File.Copy("/bin/busybox", Path.Combine(bin, "busybox"));
-        foreach (var applet in new[] { "sh", "ls", "cat", "echo", "pwd", "test", "id" })
+        foreach (var applet in new[] { "sh", "ls", "cat", "echo", "pwd", "test", "id", "grep" })
             File.CreateSymbolicLink(Path.Combine(bin, applet), "busybox");
         return root;
     }
@@ -40,9 +40,9 @@ public sealed class RootfsLauncherTests(LauncherFixture fx) : IClassFixture<Laun
             };
             var t = await fx.Launcher.LaunchAsync(r, default);
             var exit = await t.Exited.WaitAsync(Timeout);
-            var stdout = File.ReadAllText(Path.Combine(r.SandboxDir, "stdout"));
-            Assert.True(exit == new TaskExit(0, null), $"{exit}: {stdout}{File.ReadAllText(Path.Combine(r.SandboxDir, "stderr"))}");
-            Assert.Equal("bin\ndata\nproc\nsandbox\nfrom the host\nread-only\nno-host-etc\n/proc/self/status\n/sandbox\n65534\n", stdout);
+            var stdout = File.ReadAllText(Path.Combine(r.ResolvedMetaDir, "stdout"));
+            Assert.True(exit == new TaskExit(0, null), $"{exit}: {stdout}{File.ReadAllText(Path.Combine(r.ResolvedMetaDir, "stderr"))}");
+            Assert.Equal("bin\ndata\nproc\nsandbox\ntmp\nfrom the host\nread-only\nno-host-etc\n/proc/self/status\n/sandbox\n65534\n", stdout);
             Assert.False(File.Exists(Path.Combine(data, "new")));
             Assert.Equal("out\n", File.ReadAllText(Path.Combine(r.SandboxDir, "out.txt")));
             Assert.DoesNotContain(rootfs, File.ReadAllText("/proc/self/mountinfo"));

@@ -37,7 +37,7 @@ public sealed class WarmInitLauncherTests
         var t = await fx.Launcher.LaunchAsync(r, default);
         Assert.Equal(warm, t.Pid); // this launch used the waiting init
         Assert.Equal(new TaskExit(0, null), await t.Exited.WaitAsync(Timeout));
-        var output = File.ReadAllText(Path.Combine(r.SandboxDir, "stdout"));
+        var output = File.ReadAllText(Path.Combine(r.ResolvedMetaDir, "stdout"));
         Assert.Matches($"(?m)^0::/(.*/)?{fx.Group}/w-cg$", output);
         Assert.EndsWith("hunter2\n", output);
     }
@@ -75,7 +75,7 @@ public sealed class WarmInitLauncherTests
         var t = await fx.Launcher.LaunchAsync(r, default);
         Assert.NotEqual(warm, t.Pid);
         Assert.Equal(new TaskExit(0, null), await t.Exited.WaitAsync(Timeout));
-        Assert.Equal("ran\n", File.ReadAllText(Path.Combine(r.SandboxDir, "stdout")));
+        Assert.Equal("ran\n", File.ReadAllText(Path.Combine(r.ResolvedMetaDir, "stdout")));
     }
 
     [Fact]

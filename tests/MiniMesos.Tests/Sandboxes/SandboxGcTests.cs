@@ -30,15 +30,17 @@ public sealed class SandboxCollectorTests
     public void OnlyReportedSandboxesPastTheirAgeAreDeleted()
     {
         var root = Directory.CreateTempSubdirectory("minimesos-gc-").FullName;
+        var removed = new List<string>();
         try
         {
             string Sandbox(string id, bool reported, DateTime endedAt)
             {
-                var dir = Directory.CreateDirectory(Path.Combine(root, id)).FullName;
-                File.WriteAllText(Path.Combine(dir, "stdout"), new string('x', 100));
+                var dir = Directory.CreateDirectory(Path.Combine(root, "sandboxes", id)).FullName;
+                var meta = Directory.CreateDirectory(Path.Combine(root, "meta", id)).FullName;
+                File.WriteAllText(Path.Combine(meta, "stdout"), new string('x', 100));
                 if (reported)
                 {
-                    var marker = Path.Combine(dir, MiniMesos.Net.Agent.SandboxCollector.ReportedMarker);
+                    var marker = Path.Combine(meta, MiniMesos.Net.Agent.SandboxCollector.ReportedMarker);
                     File.WriteAllText(marker, "TASK_FINISHED\n");
                     File.SetLastWriteTimeUtc(marker, endedAt);
                 }
@@ -47,9 +49,12 @@ public sealed class SandboxCollectorTests
             var old = Sandbox("old", true, DateTime.UtcNow.AddDays(-10));
             var fresh = Sandbox("fresh", true, DateTime.UtcNow.AddMinutes(-5));
             var running = Sandbox("running", false, DateTime.UtcNow.AddDays(-10));
-            var collector = new MiniMesos.Net.Agent.SandboxCollector(root, TimeSpan.FromDays(7), 0, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+            var collector = new MiniMesos.Net.Agent.SandboxCollector(Path.Combine(root, "sandboxes"), Path.Combine(root, "meta"), TimeSpan.FromDays(7), 0,
+                Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, removed.Add);
             Assert.Equal(1, collector.Collect(DateTimeOffset.UtcNow));
             Assert.False(Directory.Exists(old));
+            Assert.False(Directory.Exists(Path.Combine(root, "meta", "old")));
+            Assert.Equal(["old"], removed);
             Assert.True(Directory.Exists(fresh));
             Assert.True(Directory.Exists(running));
         }

@@ -1,0 +1,86 @@
+using System.Globalization;
+using MiniMesos.Core.Isolation;
+using MiniMesos.Isolation.Libc;
+
+namespace MiniMesos.Isolation;
+
+/// <summary>
+/// A task's own /tmp and /var/tmp (one directory, <see cref="DirName"/> in its sandbox, so it counts against the
+/// task's disk and goes with its sandbox) and its own /dev/shm (a tmpfs bounded by the task's memory), mounted in
+/// the task's mount namespace only, like systemd's PrivateTmp.
+/// </summary>
+internal static class PrivateTmp
+{
+    public const string DirName = "tmp";
+    private const uint StickyWorldWritable = 0b1_111_111_111; // 01777, as /tmp
+
+    /// <summary>Creates the temp dir in the fresh sandbox (still root's) and returns an fd to it.</summary>
+    public static int MakeDir(int sandboxFd, PasswdEntry user)
+    {
+        if (Fcntl.mkdirat(sandboxFd, DirName, 0b111_000_000) != 0 && LibcError.LastErrno != Errno.EEXIST)
+            throw new LibcException("mkdir sandbox/" + DirName, LibcError.LastErrno);
+        var fd = LibcError.Check(Fcntl.openat(sandboxFd, DirName, Fcntl.O_RDONLY | Fcntl.O_DIRECTORY | Fcntl.O_NOFOLLOW | Fcntl.O_CLOEXEC, 0),
+            "open sandbox/" + DirName);
+        LibcError.Check(Unistd.fchown(fd, user.Uid, user.Gid), "chown sandbox/" + DirName);
+        LibcError.Check(Fcntl.fchmod(fd, StickyWorldWritable), "chmod sandbox/" + DirName);
+        return fd;
+    }
+
+    /// <summary>
+    /// In the task's mount namespace (after entering its rootfs, if any): /tmp, /var/tmp and /dev/shm. In a rootfs the old
+    /// root is detached, and a bind from it fails: the source is then <paramref name="insidePath"/> (the same directory
+    /// through the sandbox's bind), checked to be that very directory.
+    /// </summary>
+    public static void Mount(int tmpFd, long shmBytes, string? insidePath = null)
+    {
+        var source = "/proc/self/fd/" + tmpFd.ToString(CultureInfo.InvariantCulture);
+        if (insidePath is not null)
+        {
+            if (TaskFiles.Stat(insidePath) is not { IsDirectory: true } inside || TaskFiles.Fstat(tmpFd) is not { } own || inside.Inode != own.Inode)
+                throw new InvalidOperationException($"{insidePath} is not the task's temp dir");
+            source = insidePath;
+        }
+
+        foreach (var target in new[] { "/tmp", "/var/tmp" })
+        {
+            if (!MountPoint(target, create: target == "/tmp")) continue;
+            LibcError.Check(Libc.Mount.mount(source, target, null, Libc.Mount.MS_BIND, 0), "bind the private temp dir at", target);
+            LibcError.Check(Libc.Mount.mount(null, target, null, Libc.Mount.MS_REMOUNT | Libc.Mount.MS_BIND | Libc.Mount.MS_NOSUID | Libc.Mount.MS_NODEV, 0),
+                "remount", target);
+        }
+
+        if (MountPoint("/dev/shm", create: false))
+        {
+            var options = "mode=1777" + (shmBytes > 0 ? ",size=" + shmBytes.ToString(CultureInfo.InvariantCulture) : "");
+            LibcError.Check(Libc.Mount.mount_with_options("shm", "/dev/shm", "tmpfs", Libc.Mount.MS_NOSUID | Libc.Mount.MS_NODEV, options), "mount a private /dev/shm");
+        }
+    }
+
+    /// <summary>
+    /// A sandbox below /tmp or /var/tmp (a work dir there) would vanish under the private one, with the task's absolute
+    /// paths and a health check's working directory: it is bound again at its own path inside (the private temp dir is
+    /// fresh and the task has not run, so the path is made of directories we create).
+    /// </summary>
+    public static void KeepReachable(int sandboxFd, string sandbox)
+    {
+        if (!sandbox.StartsWith("/tmp/", StringComparison.Ordinal) && !sandbox.StartsWith("/var/tmp/", StringComparison.Ordinal)) return;
+        if (TaskFiles.Stat(sandbox) is { IsDirectory: true }) return; // /var/tmp not private (a symlink): still there
+        Directory.CreateDirectory(sandbox, (UnixFileMode)0b111_101_101);
+        LibcError.Check(Libc.Mount.mount("/proc/self/fd/" + sandboxFd.ToString(CultureInfo.InvariantCulture), sandbox, null, Libc.Mount.MS_BIND, 0),
+            "bind the sandbox at", sandbox);
+    }
+
+    /// <summary>True when <paramref name="path"/> is a real directory (made if missing and asked to); a symlink is left alone
+    /// (it resolves inside the task's view, e.g. /var/tmp -> /tmp).</summary>
+    private static bool MountPoint(string path, bool create)
+    {
+        var st = TaskFiles.Stat(path);
+        if (st is null && create)
+        {
+            LibcError.Check(Fcntl.mkdirat(Fcntl.AT_FDCWD, path, StickyWorldWritable), "mkdir", path);
+            return true;
+        }
+
+        return st is { IsDirectory: true };
+    }
+}

@@ -1,0 +1,36 @@
+using MiniMesos.Core.Isolation;
+using MiniMesos.Isolation.Libc;
+
+namespace MiniMesos.Isolation;
+
+/// <summary>
+/// Init's last step as root before the command: empty the capability bounding set (a root task keeps the
+/// capabilities it is allowed), clear the ambient set, switch to the task's user and forbid any later privilege gain
+/// (PR_SET_NO_NEW_PRIVS: setuid programs and file capabilities then grant nothing), all inherited by the command.
+/// </summary>
+internal static class Privileges
+{
+    public static unsafe void Drop(PasswdEntry user, IReadOnlyList<int> rootKeeps)
+    {
+        for (var cap = 0; cap < 64; cap++)
+        {
+            if (user.Uid == 0 && rootKeeps.Contains(cap)) continue;
+            if (Prctl.prctl(Prctl.PR_CAPBSET_DROP, (nuint)cap, 0, 0, 0) != 0)
+            {
+                if (LibcError.LastErrno == Errno.EINVAL) break; // past the kernel's last capability
+                throw new LibcException("prctl PR_CAPBSET_DROP", LibcError.LastErrno);
+            }
+        }
+
+        Prctl.prctl(Prctl.PR_CAP_AMBIENT, Prctl.PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0); // EINVAL before 4.3: nothing to clear
+        if (user.Uid != 0)
+        {
+            var gid = user.Gid;
+            LibcError.Check(Grp.setgroups(1, &gid), "setgroups");
+            LibcError.Check(Unistd.setgid(user.Gid), "setgid");
+            LibcError.Check(Unistd.setuid(user.Uid), "setuid");
+        }
+
+        LibcError.Check(Prctl.prctl(Prctl.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl PR_SET_NO_NEW_PRIVS");
+    }
+}

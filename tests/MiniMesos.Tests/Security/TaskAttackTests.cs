@@ -1,0 +1,211 @@
+using System.Diagnostics;
+using MiniMesos.Core.Isolation;
+using MiniMesos.Isolation;
+using MiniMesos.Tests.Isolation;
+using Xunit;
+
+namespace MiniMesos.Tests.Security;
+
+/// <summary>
+/// A hostile task on a real launcher (real init, namespaces, per-task users), as root on this host: every attack of
+/// the threat model fails, and what a task may do still works. Tasks print "BAD ..." when an attack step succeeds.
+/// </summary>
+public sealed class TaskAttackTests(LauncherFixture fx) : IClassFixture<LauncherFixture>
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>Per-task uids from the default range's top end, distinct per test (tests run in parallel).</summary>
+    private const uint UidBase = 1879113000;
+
+    private static string Out(LaunchRequest r) => File.ReadAllText(Path.Combine(r.ResolvedMetaDir, "stdout"));
+
+    private static string Err(LaunchRequest r) => File.ReadAllText(Path.Combine(r.ResolvedMetaDir, "stderr"));
+
+    private async Task<(TaskExit Exit, string Out)> Run(LaunchRequest r)
+    {
+        var exit = await (await fx.Launcher.LaunchAsync(r, default)).Exited.WaitAsync(Timeout);
+        return (exit, Out(r));
+    }
+
+    [Fact]
+    public async Task SymlinksAtEveryNameTheAgentKeepsAreNeverFollowed()
+    {
+        using var scene = new AttackScene();
+        var names = new[] { "stdout", "stderr", "exit_status", ".reported", "uid", "health-checks", "health", "meta" };
+        var r = fx.Request("t-atk-links", $"{scene.PlantLinks(names)}; echo own output; echo own error >&2; exit 3", uid: UidBase + 1);
+        var (exit, stdout) = await Run(r);
+        Assert.Equal(new TaskExit(3, null), exit);
+        Assert.Equal("own output\n", stdout);
+        Assert.Equal("own error\n", Err(r));
+        Assert.Equal("exit 3\n", File.ReadAllText(Path.Combine(r.ResolvedMetaDir, ExitStatusFile.FileName)));
+        Assert.Equal(ExitStatusFile.Parse("exit 3"), ExitStatusFile.Parse(TaskFiles.ReadOwn(r.ResolvedMetaDir, ExitStatusFile.FileName)!));
+        // The agent's readers refuse anything but the files it made: through a link, nothing is read at all.
+        Assert.Null(TaskFiles.ReadOwn(r.SandboxDir, "stdout"));
+        Assert.Null(TaskFiles.ReadOwn(r.SandboxDir, "keep-link/precious"));
+        Assert.True(SandboxLogs.Trim(Path.Combine(r.SandboxDir, "stdout"), 1) is false);
+        scene.AssertUntouched();
+    }
+
+    [Fact]
+    public async Task ATaskCannotListWriteOrReplaceWhatTheAgentKeepsOfIt()
+    {
+        var r = fx.Request("t-atk-meta", "", uid: UidBase + 2);
+        var m = r.ResolvedMetaDir;
+        var script = $"ls '{m}' && echo BAD list; echo 'exit 0' > '{m}/exit_status' && echo BAD write; rm -f '{m}/stdout' && echo BAD remove; " +
+            $"ln -s /etc/shadow '{m}/stderr2' && echo BAD link; ln '{m}/exit_status' own-copy && echo BAD hardlink; " +
+            // Its own output is its own: reopening it through /proc works, replacing the file does not.
+            "echo reopened > /dev/stderr; exit 7";
+        var (exit, stdout) = await Run(r with { Argv = ["/bin/sh", "-c", script] });
+        Assert.Equal(new TaskExit(7, null), exit);
+        Assert.DoesNotContain("BAD", stdout);
+        Assert.Contains("reopened", Err(r));
+        Assert.Equal(0u, TaskFiles.Stat(m)!.Value.Uid);
+        Assert.Equal(0b111_000_000u, TaskFiles.Stat(m)!.Value.Mode & 0xFFF);
+    }
+
+    [Fact]
+    public async Task TasksCannotReadWriteOrPlantLinksInEachOthersFilesOrTemps()
+    {
+        var name = "secret-" + Guid.NewGuid().ToString("N");
+        var a = fx.Request("t-atk-a", $"echo a > own; echo a > /tmp/{name}; echo a > /var/tmp/{name}; echo a > /dev/shm/{name}; touch ready; " +
+            "i=0; while [ ! -e done ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done", uid: UidBase + 3);
+        var taskA = await fx.Launcher.LaunchAsync(a, default);
+        try
+        {
+            await WaitFor(() => File.Exists(Path.Combine(a.SandboxDir, "ready")));
+            var s = a.SandboxDir;
+            var attack = $"cat '{s}/own' && echo BAD read; ls '{s}' && echo BAD list; echo b > '{s}/planted' && echo BAD write; " +
+                $"ln -s /etc '{s}/link' && echo BAD link; cat /tmp/{name} && echo BAD tmp; cat /var/tmp/{name} && echo BAD vartmp; " +
+                $"cat /dev/shm/{name} && echo BAD shm; ls /tmp | grep -c . ; echo mine > /tmp/own && cat /tmp/own";
+            var (exit, stdout) = await Run(fx.Request("t-atk-b", attack, uid: UidBase + 4));
+            Assert.Equal(new TaskExit(0, null), exit);
+            Assert.DoesNotContain("BAD", stdout);
+            Assert.EndsWith("0\nmine\n", stdout); // an empty /tmp of its own, which works
+        }
+        finally
+        {
+            File.WriteAllText(Path.Combine(a.SandboxDir, "done"), "");
+        }
+
+        Assert.Equal(new TaskExit(0, null), await taskA.Exited.WaitAsync(Timeout));
+        // A's temp files were its own: in its sandbox (counted against its disk), never on the host.
+        Assert.Equal("a\n", File.ReadAllText(Path.Combine(a.SandboxDir, PrivateTmp.DirName, name)));
+        Assert.False(File.Exists(Path.Combine("/tmp", name)));
+        Assert.False(File.Exists(Path.Combine("/var/tmp", name)));
+        Assert.False(File.Exists(Path.Combine("/dev/shm", name)));
+        Assert.Equal(UidBase + 3, TaskFiles.Stat(a.SandboxDir)!.Value.Uid);
+        Assert.Equal(0b111_000_000u, TaskFiles.Stat(a.SandboxDir)!.Value.Mode & 0xFFF);
+    }
+
+    [Fact]
+    public async Task SetuidProgramsAndCapabilitiesGrantNothing()
+    {
+        // A setuid-root copy of id on the root file system (not /run, which is often nosuid).
+        var dir = Path.Combine("/var/lib", "minimesos-test-suid-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            File.SetUnixFileMode(dir, (UnixFileMode)0b111_101_101);
+            var id = Path.Combine(dir, "id");
+            File.Copy(File.Exists("/usr/bin/id") ? "/usr/bin/id" : "/bin/id", id);
+            File.SetUnixFileMode(id, (UnixFileMode)0b100_111_101_101); // 04755
+            // Control: outside a task the same file does make an unprivileged user root, so the check below means something.
+            using (var control = Process.Start(new ProcessStartInfo("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", id, "-u"])
+                   { RedirectStandardOutput = true })!)
+            {
+                Assert.Equal("0", (await control.StandardOutput.ReadToEndAsync()).Trim());
+                await control.WaitForExitAsync();
+            }
+
+            var r = fx.Request("t-atk-suid", $"{id} -u; grep -E '^(NoNewPrivs|CapBnd|CapEff|CapPrm|CapAmb):' /proc/self/status", uid: UidBase + 5);
+            var (exit, stdout) = await Run(r);
+            Assert.Equal(new TaskExit(0, null), exit);
+            var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal((UidBase + 5).ToString(), lines[0]);
+            Assert.Contains("NoNewPrivs:\t1", lines);
+            Assert.Contains("CapBnd:\t0000000000000000", lines);
+            Assert.Contains("CapEff:\t0000000000000000", lines);
+            Assert.Contains("CapAmb:\t0000000000000000", lines);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task ARootTaskKeepsOnlyTheCapabilitiesItIsAllowed()
+    {
+        var r = fx.Request("t-atk-rootcaps", "grep -E '^(CapBnd|NoNewPrivs):' /proc/self/status; mount -t tmpfs x /mnt 2>/dev/null && echo BAD mount; true", user: "root");
+        var (exit, stdout) = await Run(r);
+        Assert.Equal(new TaskExit(0, null), exit);
+        ulong allowed = 0;
+        foreach (var cap in TaskCapabilities.Parse(TaskCapabilities.Default).Numbers) allowed |= 1UL << cap;
+        Assert.Contains($"CapBnd:\t{allowed:x16}", stdout);
+        Assert.Contains("NoNewPrivs:\t1", stdout);
+        Assert.DoesNotContain("BAD", stdout); // no sys_admin
+    }
+
+    [Fact]
+    public async Task TheAgentsProcessEnvironmentAndTheMastersDataAreOutOfReach()
+    {
+        var data = Path.Combine("/var/lib", "minimesos-test-data-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(data);
+        try
+        {
+            // A data dir as an older version left it: world-readable; the master fixes it on start.
+            File.SetUnixFileMode(data, (UnixFileMode)0b111_101_101);
+            File.WriteAllText(Path.Combine(data, "raft.db"), "env SECRET=1\n");
+            File.SetUnixFileMode(Path.Combine(data, "raft.db"), (UnixFileMode)0b110_100_100);
+            MiniMesos.Net.Hosts.PrivateFiles.Secure(data, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+            Assert.Equal((UnixFileMode)0b111_000_000, File.GetUnixFileMode(data));
+            Assert.Equal((UnixFileMode)0b110_000_000, File.GetUnixFileMode(Path.Combine(data, "raft.db")));
+            var me = Environment.ProcessId;
+            var script = $"cat /proc/{me}/environ && echo BAD agent-env; cat /proc/1/environ && echo BAD init-env; cat '{data}/raft.db' && echo BAD data; " +
+                $"ls '{data}' && echo BAD data-list; ls '{LauncherFixture.SandboxParent}' && echo BAD sandboxes-list; true";
+            var (exit, stdout) = await Run(fx.Request("t-atk-proc", script, uid: UidBase + 6));
+            Assert.Equal(new TaskExit(0, null), exit);
+            Assert.DoesNotContain("BAD", stdout);
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task AUidWithoutAPasswdEntryRunsAShellWithItsSandboxAsHome()
+    {
+        var r = fx.Request("t-atk-home", "echo \"$HOME\"; id -u; echo x > f && cat f; mkdir d && echo y > d/g && cat d/g; df -P /dev/shm | tail -1 | awk '{print $2}'",
+            limits: new TaskLimits(0, 64L << 20), uid: UidBase + 7);
+        var (exit, stdout) = await Run(r);
+        Assert.True(exit == new TaskExit(0, null), $"{exit}: {stdout}{Err(r)}");
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal([r.SandboxDir, (UidBase + 7).ToString(), "x", "y", (64 * 1024).ToString()], lines);
+    }
+
+    [Fact]
+    public async Task InItsOwnRootfsATaskStillHasPrivateTempsAndNoPrivileges()
+    {
+        var rootfs = RootfsLauncherTests.BuildBusyboxRootfs();
+        try
+        {
+            var script = "echo t > /tmp/f && cat /tmp/f; grep -E '^(NoNewPrivs|CapBnd):' /proc/self/status; id -u";
+            var r = fx.Request("t-atk-rootfs", script, uid: UidBase + 8) with { Rootfs = rootfs };
+            var (exit, stdout) = await Run(r);
+            Assert.True(exit == new TaskExit(0, null), $"{exit}: {stdout}{Err(r)}");
+            Assert.Equal($"t\nCapBnd:\t0000000000000000\nNoNewPrivs:\t1\n{UidBase + 8}\n", stdout);
+            Assert.Equal("t\n", File.ReadAllText(Path.Combine(r.SandboxDir, PrivateTmp.DirName, "f")));
+        }
+        finally
+        {
+            Directory.Delete(rootfs, recursive: true);
+        }
+    }
+
+    private static async Task WaitFor(Func<bool> condition)
+    {
+        for (var i = 0; i < 600 && !condition(); i++) await Task.Delay(50);
+        Assert.True(condition(), "condition not met within 30 s");
+    }
+}
