@@ -40,7 +40,13 @@ wait_for() {  # wait_for SECONDS PID COMMAND...: until COMMAND succeeds while PI
   while [ $n -lt $limit ] && kill -0 "$pid" 2>/dev/null; do "$@" && return 0; sleep 0.2; n=$((n + 1)); done
   "$@"
 }
-field() { $M task show "$1" 2>/dev/null | sed -n "s/^$2: *//p"; }
+field() {  # field TASK NAME: a line of `task show`; a few tries (a CLI call can time out on a slow emulated guest)
+  local n=0 v=
+  while [ $n -lt 5 ]; do
+    v=$($M task show "$1" 2>>/tmp/cli.err | sed -n "s/^$2: *//p"); [ -n "$v" ] && break; sleep 0.5; n=$((n + 1))
+  done
+  echo "$v"
+}
 
 # version
 t0=$(up); timeout $T $M --version >/tmp/version.out 2>&1; RC=$?; show version /tmp/version.out
@@ -93,7 +99,13 @@ registered() { [ "$(grep -c 'registered with master' /tmp/agent.log)" -ge "$1" ]
 wait_for $T $AGENT registered 1
 ID=$(timeout $T $M run --detach --name ticker -- sh -c 'i=0; while [ ! -e /tmp/stop-ticker ]; do i=$((i+1)); echo tick $i; sleep 0.2; done; exit 4' 2>/tmp/ticker.err)
 running() { [ "$(field "$ID" state)" = TASK_RUNNING ]; }
-ticks() { $M task logs "$ID" 2>/dev/null | grep -c tick; }
+ticks() {  # lines of the ticker's output so far (the highest of a few reads: one may fail while the agent is away)
+  local n=0 best=0 v
+  while [ $n -lt 3 ]; do
+    v=$($M task logs "$ID" 2>>/tmp/cli.err | grep -c tick); [ "$v" -gt "$best" ] && best=$v; n=$((n + 1))
+  done
+  echo $best
+}
 wait_for $T $MASTER running
 kill -KILL $AGENT; wait $AGENT 2>/dev/null
 before=$(ticks)
@@ -107,7 +119,7 @@ wait_for $T $MASTER ended
 code=$(field "$ID" exit)
 [ -n "$ID" ] && [ "$s1" = TASK_RUNNING ] && [ "$b" -gt "$a" ] && [ "$a" -ge "$before" ] && [ "$code" = 4 ]
 check reattach $? "task '$ID' after agent kill -9 + restart: $s1, ticks $before -> $a -> $b, ended with exit $code (${t0}s -> $(up)s)"
-[ $FAIL = 0 ] || { show master /tmp/master.log; show agent /tmp/agent.log; show ticker /tmp/ticker.err; }
+[ $FAIL = 0 ] || { show master /tmp/master.log; show agent /tmp/agent.log; show ticker /tmp/ticker.err; show cli /tmp/cli.err; }
 kill -TERM $AGENT $MASTER 2>/dev/null
 n=0; while [ $n -lt 50 ] && { kill -0 $AGENT || kill -0 $MASTER; } 2>/dev/null; do sleep 0.2; n=$((n + 1)); done
 

@@ -10,7 +10,7 @@
 # Needs root. First run: installs qemu-system-arm, cpio, binutils; enables the arm64 dpkg architecture if it is
 # not; downloads (apt-get download: nothing is installed) linux-image-*-arm64, busybox-static, libc6 and libssl3
 # (arm64) and unpacks them into the cache (about 65 MB download, 350 MB unpacked).
-# Env: VM_CACHE (default .cache next to this script), VM_TIMEOUT (s, default 240), VM_CPU (default
+# Env: VM_CACHE (default .cache next to this script), VM_TIMEOUT (s, default 300), VM_CPU (default
 #      max,pauth-impdef=on: plain `max` emulates pointer authentication ~2.5x slower), VM_SMP (2), VM_MEM (MiB, 1024),
 #      VM_APPEND (more kernel command line: key=value reach /init as environment), LOG (serial log).
 set -uo pipefail
@@ -76,7 +76,7 @@ echo "initrd $(du -k "$INITRD" | cut -f1) KiB, setup $(secs "$T0")s; booting $(b
 
 # 4. boot; the guest reports on the serial console
 LOG=${LOG:-$CACHE/vm-arm64.log}
-timeout -k 5 "${VM_TIMEOUT:-240}" qemu-system-aarch64 -M virt -accel tcg -cpu "${VM_CPU:-max,pauth-impdef=on}" \
+timeout -k 5 "${VM_TIMEOUT:-300}" qemu-system-aarch64 -M virt -accel tcg -cpu "${VM_CPU:-max,pauth-impdef=on}" \
   -smp "${VM_SMP:-2}" -m "${VM_MEM:-1024}" -nographic -no-reboot -nic none \
   -kernel "$KERNEL" -initrd "$INITRD" \
   -append "console=ttyAMA0 rdinit=/init panic=-1 quiet loglevel=3 ${VM_APPEND:-}" \
