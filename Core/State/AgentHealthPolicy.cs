@@ -9,21 +9,23 @@ namespace MiniMesos.Core.State;
 internal static class AgentHealthPolicy
 {
     /// <summary>
-    /// Commands for agents silent since <paramref name="silentSinceMs"/> (the leader's own observation): unreachable
-    /// after <see cref="AgentTimeouts.Unreachable"/>, removed as gone <see cref="AgentTimeouts.Gone"/> after being marked.
+    /// Commands for agents silent since <paramref name="silentSinceMs"/>: unreachable after
+    /// <see cref="AgentTimeouts.Unreachable"/>, removed as gone <see cref="AgentTimeouts.Gone"/> after
+    /// <paramref name="unreachableSeenMs"/> (when the leader saw them unreachable). Both are the leader's own observations
+    /// on its monotonic clock, as is <paramref name="elapsedMs"/>; <paramref name="nowMs"/> (wall) only stamps the commands.
     /// </summary>
-    public static IReadOnlyList<ClusterCommand> Expire(ClusterState state, IReadOnlyDictionary<string, long> silentSinceMs, long nowMs,
-        AgentTimeouts timeouts)
+    public static IReadOnlyList<ClusterCommand> Expire(ClusterState state, IReadOnlyDictionary<string, long> silentSinceMs,
+        IReadOnlyDictionary<string, long> unreachableSeenMs, long elapsedMs, long nowMs, AgentTimeouts timeouts)
     {
         var commands = new List<ClusterCommand>();
         foreach (var id in state.Agents.Keys.Order(StringComparer.Ordinal))
         {
-            if (state.UnreachableSince.TryGetValue(id, out var since))
+            if (state.UnreachableSince.ContainsKey(id))
             {
-                if (nowMs - since >= timeouts.Gone.TotalMilliseconds)
+                if (unreachableSeenMs.TryGetValue(id, out var seen) && elapsedMs - seen >= timeouts.Gone.TotalMilliseconds)
                     commands.Add(new RemoveAgentGone(nowMs, id, $"agent {id} was unreachable for {Seconds(timeouts.Gone)}: removed"));
             }
-            else if (silentSinceMs.TryGetValue(id, out var silent) && nowMs - silent >= timeouts.Unreachable.TotalMilliseconds)
+            else if (silentSinceMs.TryGetValue(id, out var silent) && elapsedMs - silent >= timeouts.Unreachable.TotalMilliseconds)
             {
                 commands.Add(new MarkAgentUnreachable(nowMs, id, $"agent {id} has been silent for {Seconds(timeouts.Unreachable)}"));
             }

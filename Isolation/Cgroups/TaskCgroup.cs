@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using MiniMesos.Core.Isolation;
 using MiniMesos.Isolation.Libc;
@@ -52,11 +53,11 @@ internal sealed class TaskCgroup(string dir)
     /// <summary>Waits until the cgroup is empty (killing if it does not empty by itself) and removes it.</summary>
     public async Task RemoveAsync(TimeSpan killAfter)
     {
-        var deadline = DateTime.UtcNow + killAfter;
+        var started = Stopwatch.GetTimestamp(); // monotonic: a wall clock that jumps must not delay the kill
         var killed = false;
         for (var i = 0; i < 1000 && IsPopulated(); i++)
         {
-            if (!killed && DateTime.UtcNow > deadline)
+            if (!killed && Stopwatch.GetElapsedTime(started) > killAfter)
             {
                 KillAll();
                 killed = true;

@@ -12,6 +12,12 @@ internal static partial class Unistd
     [LibraryImport(LibcError.Lib)]
     public static partial uint geteuid();
 
+    /// <summary>access(2) with W_OK: 0 when this process may write <paramref name="path"/>.</summary>
+    [LibraryImport(LibcError.Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int access(string path, int mode);
+
+    public const int WOk = 2;
+
     [LibraryImport(LibcError.Lib, SetLastError = true)]
     public static partial int setuid(uint uid);
 

@@ -34,7 +34,7 @@ internal sealed partial class AgentService
     private void StartProbing(LaunchTask launch, string sandbox, IReadOnlyDictionary<string, string> env)
     {
         if (launch.HealthChecks is not { Count: > 0 } checks) return;
-        var watch = new HealthWatch(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), checks, env);
+        var watch = new HealthWatch(Checker.NowMs(), checks, env);
         try
         {
             var path = Path.Combine(MetaDir(launch.TaskId), HealthCheckpointFile);

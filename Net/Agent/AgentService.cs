@@ -205,7 +205,7 @@ internal sealed partial class AgentService(ITaskLauncher launcher, string workDi
         var killed = _killRequested.TryRemove(taskId, out _);
         var (state, message) = exit switch
         {
-            { OomKilled: true } => (TaskState.Failed, "killed by the OOM killer: the task used more memory than it was given"),
+            { OomKilled: true } => (TaskState.Failed, $"{TaskEnd.OomKilled}: the task used more memory than it was given"),
             _ when killed => (TaskState.Killed, "killed on request"),
             { ExitCode: 0 } => (TaskState.Finished, null),
             { ExitCode: { } code } => (TaskState.Failed, $"exited with code {code}"),

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using MiniMesos.Net.Discovery;
@@ -53,8 +54,8 @@ internal static class MasterLocator
         }
         await using (browser.ConfigureAwait(false))
         {
-            var deadline = DateTime.UtcNow + BrowseFor;
-            while (DateTime.UtcNow < deadline)
+            var started = Stopwatch.GetTimestamp();
+            while (Stopwatch.GetElapsedTime(started) < BrowseFor)
             {
                 var master = browser.Visible.FirstOrDefault(s =>
                     s.Txt.GetValueOrDefault(ServiceInstance.RoleKey) == "master" && s.Txt.ContainsKey(ServiceInstance.ApiPortKey)

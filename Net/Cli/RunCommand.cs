@@ -1,3 +1,4 @@
+using MiniMesos.Core.Model;
 using MiniMesos.Net.Http;
 
 namespace MiniMesos.Net.Cli;
@@ -40,14 +41,21 @@ internal static class RunCommand
         return ExitCode(final, stderr);
     }
 
-    /// <summary>The task's exit code; 128+N for signal N; 1 (with the reason on stderr) when it never ran or was lost.</summary>
+    /// <summary>
+    /// The task's exit code; 128+N for signal N; 137 with the reason when the OOM killer ended it; never 0 for a task
+    /// that did not finish (1 with the reason when it has no code of its own: never ran, lost, killed).
+    /// </summary>
     public static int ExitCode(TaskView task, TextWriter stderr)
     {
-        if (task.ExitCode is { } code) return code;
-        if (task.Signal is { } signal) return 128 + signal;
-        if (task.State == "TASK_FINISHED") return ExitCodes.Success;
-        stderr.WriteLine($"minimesos: task {task.Id} {task.State}{(task.Message is null ? "" : $": {task.Message}")}");
-        return ExitCodes.RuntimeError;
+        if (!TaskStates.TryParseWire(task.State, out var state))
+        {
+            stderr.WriteLine($"minimesos: task {task.Id} is in an unknown state {task.State}");
+            return ExitCodes.RuntimeError;
+        }
+        var (code, reason) = TaskEnd.Exit(state, task.ExitCode, task.Signal, task.Message);
+        if (code != 0 && state != TaskState.Finished && (reason is not null || task.ExitCode is null && task.Signal is null))
+            stderr.WriteLine($"minimesos: task {task.Id} {task.State}{(reason is null ? "" : $": {reason}")}");
+        return code;
     }
 
     /// <summary>Says once, on stderr, why a task has not started yet when it waits for more than a moment.</summary>

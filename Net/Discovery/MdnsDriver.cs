@@ -15,6 +15,8 @@ internal sealed class MdnsDriver : IAsyncDisposable
     private readonly MdnsSocket _socket;
     private readonly IMdnsLogic _logic;
     private readonly TimeProvider _time;
+    private readonly DateTimeOffset _origin;
+    private readonly long _originTimestamp;
     private readonly Channel<Func<DateTimeOffset, IReadOnlyList<MdnsSend>>> _inputs =
         Channel.CreateBounded<Func<DateTimeOffset, IReadOnlyList<MdnsSend>>>(new BoundedChannelOptions(256) { FullMode = BoundedChannelFullMode.DropOldest });
     private readonly CancellationTokenSource _stop = new();
@@ -27,6 +29,8 @@ internal sealed class MdnsDriver : IAsyncDisposable
         _socket = socket;
         _logic = logic;
         _time = time;
+        _origin = time.GetUtcNow();
+        _originTimestamp = time.GetTimestamp();
     }
 
     public MdnsSocket Socket => _socket;
@@ -38,7 +42,7 @@ internal sealed class MdnsDriver : IAsyncDisposable
 
     public void Start()
     {
-        Send(_logic.Start(_time.GetUtcNow()));
+        Send(_logic.Start(Now()));
         _loop = Task.Run(LoopAsync);
         _receiver = Task.Run(ReceiveAsync);
     }
@@ -73,7 +77,7 @@ internal sealed class MdnsDriver : IAsyncDisposable
         {
             if (finalCommand is not null && !_stop.IsCancellationRequested)
             {
-                if (_loop.IsCompleted) Send(finalCommand(_time.GetUtcNow()));
+                if (_loop.IsCompleted) Send(finalCommand(Now()));
                 else await PostAsync(finalCommand).WaitAsync(StopTimeout).ConfigureAwait(false);
             }
         }
@@ -148,15 +152,15 @@ internal sealed class MdnsDriver : IAsyncDisposable
         Task<bool>? readable = null;
         while (!_stop.IsCancellationRequested)
         {
-            var now = _time.GetUtcNow();
+            var now = Now();
             Send(_logic.Tick(now));
-            while (reader.TryRead(out var input)) Send(input(_time.GetUtcNow()));
-            var wake = _logic.NextWake(_time.GetUtcNow());
+            while (reader.TryRead(out var input)) Send(input(Now()));
+            var wake = _logic.NextWake(Now());
             readable ??= reader.WaitToReadAsync(_stop.Token).AsTask();
             if (wake is { } at)
             {
                 // A floor on the wait keeps a logic bug from turning into a busy loop.
-                var delay = at - _time.GetUtcNow();
+                var delay = at - Now();
                 if (delay < MinWait) delay = MinWait;
                 using var delayCancel = new CancellationTokenSource();
                 var timer = Task.Delay(delay, _time, delayCancel.Token);
@@ -179,4 +183,10 @@ internal sealed class MdnsDriver : IAsyncDisposable
     {
         foreach (var s in sends) _socket.Send(s);
     }
+
+    /// <summary>
+    /// The clock the mDNS logic sees (record lifetimes, probe and announce timing): the wall time at start advanced by the
+    /// monotonic clock, so a wall clock that jumps at an NTP sync neither expires every record nor keeps stale ones.
+    /// </summary>
+    private DateTimeOffset Now() => _origin + _time.GetElapsedTime(_originTimestamp);
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
@@ -118,14 +119,14 @@ internal sealed class MasterHost
             logger.LogInformation("joining an existing cluster: waiting for its leader to add master {Id}", directory.Self.Id);
             return [];
         }
-        var lastNote = DateTime.MinValue;
+        long? lastNote = null;
         while (directory.All.Count < expect)
         {
-            if (DateTime.UtcNow - lastNote > TimeSpan.FromSeconds(5))
+            if (lastNote is not { } noted || Stopwatch.GetElapsedTime(noted) > TimeSpan.FromSeconds(5))
             {
                 logger.LogInformation("bootstrap: waiting for {Expect} masters, know {Known}: {Ids}", expect, directory.All.Count,
                     string.Join(",", directory.All.Select(p => p.Id)));
-                lastNote = DateTime.UtcNow;
+                lastNote = Stopwatch.GetTimestamp();
             }
             await Task.Delay(100, ct).ConfigureAwait(false);
         }

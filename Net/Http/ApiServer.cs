@@ -14,11 +14,13 @@ internal static class ApiServer
     public static WebApplication Build(IPEndPoint endpoint, ApiContext context, string token, ILoggerProvider logs,
         IReadOnlyList<string>? readTokens = null)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
+        // The empty builder and Kestrel's core: plain HTTP/1.1 on one endpoint, routing without regex constraints; no
+        // appsettings.json or ASPNETCORE_* configuration, no HTTPS or HTTP/3 (QUIC) code in the binary.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Logging.AddProvider(logs);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.WebHost.UseKestrel(kestrel =>
+        builder.Services.AddRoutingCore();
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.Listen(endpoint);
             kestrel.AddServerHeader = false;

@@ -3,6 +3,7 @@ using MiniMesos.Core.Frameworks;
 using MiniMesos.Core.Frameworks.Apps;
 using MiniMesos.Core.Model;
 using MiniMesos.Core.State;
+using MiniMesos.Core.Timing;
 using MiniMesos.Net.Raft;
 
 namespace MiniMesos.Net.Master;
@@ -97,7 +98,7 @@ internal sealed class AppsService(MasterService master, TimeProvider time, ILogg
         var (apps, tasks, agentsById, _) = master.AppsView();
         var fingerprint = Fingerprint(apps);
         bool revive;
-        var startedMs = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var startedMs = time.MonotonicMs();
         lock (_gate)
         {
             // A launch backoff that ran out revives too: offers declined while the app waited must not delay it further.
@@ -105,7 +106,7 @@ internal sealed class AppsService(MasterService master, TimeProvider time, ILogg
             _appsFingerprint = fingerprint;
         }
         var offers = await master.BuiltInOffersAsync(MasterService.AppsFrameworkId, revive).ConfigureAwait(false);
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var now = time.MonotonicMs(); // offers, backoffs and kill retries are this leader's own: its monotonic clock
         var appsById = apps.ToDictionary(a => a.Id, StringComparer.Ordinal);
         AppDecisions decisions;
         List<TaskRecord> orphans;

@@ -5,6 +5,7 @@ using MiniMesos.Core.Frameworks.Jobs;
 using MiniMesos.Core.Allocation;
 using MiniMesos.Core.Model;
 using MiniMesos.Core.State;
+using MiniMesos.Core.Timing;
 using MiniMesos.Net.Raft;
 
 namespace MiniMesos.Net.Master;
@@ -25,6 +26,8 @@ internal sealed class JobsService(MasterService master, Func<CancellationToken, 
     private readonly SemaphoreSlim _pass = new(1, 1);
     private readonly object _gate = new();
     private Dictionary<string, JobDecision> _status = new(StringComparer.Ordinal);
+    /// <summary>Pending retry (task id of the attempt to come) -> its deadline on this leader's monotonic clock.</summary>
+    private readonly Dictionary<string, long> _retryDeadlines = new(StringComparer.Ordinal);
     private bool _primed;
 
     /// <summary>What the job waits for right now and when it next acts on its own (null: not known on this master).</summary>
@@ -64,7 +67,10 @@ internal sealed class JobsService(MasterService master, Func<CancellationToken, 
                 _primed = true;
             }
             var status = new Dictionary<string, JobDecision>(StringComparer.Ordinal);
-            foreach (var (spec, state) in master.JobsView().Jobs)
+            var jobs = master.JobsView().Jobs;
+            var pending = jobs.Select(j => j.State.Current).Where(r => r is { State: JobRunState.RetryPending }).Select(r => r!.TaskId).ToHashSet(StringComparer.Ordinal);
+            foreach (var stale in _retryDeadlines.Keys.Where(k => !pending.Contains(k)).ToList()) _retryDeadlines.Remove(stale);
+            foreach (var (spec, state) in jobs)
             {
                 var decision = await ReconcileJobAsync(spec, state, cancellationToken).ConfigureAwait(false);
                 status[spec.Id] = decision;
@@ -127,7 +133,7 @@ internal sealed class JobsService(MasterService master, Func<CancellationToken, 
             logger.LogInformation("job {Job}: attempt {Attempt} of run {Run} {Outcome}{Retry}", spec.Id, run.Attempt, run.RunId, Outcome(task),
                 state.Current is { NotBeforeMs: { } at } ? $"; retry at {DateTimeOffset.FromUnixTimeMilliseconds(at):O}" : "");
         }
-        var decision = JobScheduler.Decide(spec, state, now);
+        var decision = JobScheduler.Decide(spec, state, DecideAt(spec, state, now));
         if (!ReferenceEquals(decision.State, state))
         {
             state = decision.State;
@@ -137,7 +143,7 @@ internal sealed class JobsService(MasterService master, Func<CancellationToken, 
         if (state.Current is not { State: JobRunState.Active } active || tasks.ContainsKey(active.TaskId)) return decision;
         // A round of the allocator's for the jobs framework: the attempt goes on the first offer that fits, the rest go back.
         var offers = await master.BuiltInOffersAsync(MasterService.TasksFrameworkId, revive: true).ConfigureAwait(false);
-        var (launch, whyNot) = JobPlacement.Place(spec, active, offers, now);
+        var (launch, whyNot) = JobPlacement.Place(spec, active, offers, time.MonotonicMs()); // offers expire on the leader's monotonic clock
         IReadOnlyList<(string, TaskLaunch, PlacedLaunch)> launches = launch is null ? []
             : [(launch.OfferId, launch.Task, new PlacedLaunch(launch.Task.TaskId,
                 TaskSpecBuilder.ForJob(spec, launch, offers.First(o => o.Id == launch.OfferId).Hostname), launch.AgentId))];
@@ -145,6 +151,19 @@ internal sealed class JobsService(MasterService master, Func<CancellationToken, 
             .ConfigureAwait(false);
         if (launch is null) return decision with { Reason = $"attempt {active.Attempt} waits: {whyNot}" };
         return decision with { Reason = $"attempt {active.Attempt} launched as task {launch.Task.TaskId}" };
+    }
+
+    /// <summary>The wall time to decide with: for a pending retry, on the side of its not-before that its monotonic deadline is.</summary>
+    private long DecideAt(JobSpec spec, JobState state, long now)
+    {
+        if (state.Current is not { State: JobRunState.RetryPending, NotBeforeMs: { } notBefore } retry) return now;
+        var elapsed = time.MonotonicMs();
+        if (!_retryDeadlines.TryGetValue(retry.TaskId, out var deadline))
+        {
+            var maxWaitMs = (long)Math.Ceiling(spec.RetryPolicy.DelaySeconds(Math.Max(1, retry.Attempt - 1)) * 1000);
+            _retryDeadlines[retry.TaskId] = deadline = RetryDeadline.Deadline(notBefore, now, elapsed, maxWaitMs);
+        }
+        return RetryDeadline.DecideAt(notBefore, now, deadline, elapsed);
     }
 
     private static string Outcome(TaskRecord task) =>

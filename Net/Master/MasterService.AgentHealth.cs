@@ -12,6 +12,12 @@ internal sealed partial class MasterService
 {
     private readonly HashSet<string> _drainKillsSent = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Agent id -> when this leader first saw it unreachable (its monotonic clock): the gone timeout counts from there, not
+    /// from the replicated wall-clock mark, so a clock jump cannot remove agents early. A new leader counts afresh.
+    /// </summary>
+    private readonly Dictionary<string, long> _unreachableSeen = new(StringComparer.Ordinal);
+
     /// <summary>When a silent agent becomes unreachable, and an unreachable one gone. Set before the master starts.</summary>
     public AgentTimeouts Timeouts { get; init; } = AgentTimeouts.Default;
 
@@ -51,13 +57,16 @@ internal sealed partial class MasterService
     /// <summary>Agents silent past the unreachable timeout are marked unreachable; unreachable past the gone timeout, removed.</summary>
     private async Task ExpireAgentsAsync(CancellationToken cancellationToken)
     {
-        var now = Now();
+        var (now, elapsed) = (Now(), Elapsed());
         IReadOnlyList<ClusterCommand> commands;
         lock (_gate)
         {
-            foreach (var id in _state.Agents.Keys.Where(id => !_channels.ContainsKey(id))) _absentSince.TryAdd(id, now);
+            foreach (var id in _state.Agents.Keys.Where(id => !_channels.ContainsKey(id))) _absentSince.TryAdd(id, elapsed);
             foreach (var id in _absentSince.Keys.Where(id => !_state.Agents.ContainsKey(id)).ToList()) _absentSince.Remove(id);
-            commands = AgentHealthPolicy.Expire(_state, _absentSince, now, Timeouts);
+            foreach (var id in _state.UnreachableSince.Keys) _unreachableSeen.TryAdd(id, elapsed);
+            foreach (var id in _unreachableSeen.Keys.Where(id => !_state.UnreachableSince.ContainsKey(id)).ToList()) _unreachableSeen.Remove(id);
+            commands = AgentHealthPolicy.Expire(_state, _absentSince, _unreachableSeen, elapsed, now, Timeouts);
+            foreach (var marked in commands.OfType<MarkAgentUnreachable>()) _unreachableSeen[marked.AgentId] = elapsed;
         }
         foreach (var command in commands)
         {

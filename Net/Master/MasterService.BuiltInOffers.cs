@@ -41,7 +41,7 @@ internal sealed partial class MasterService
         List<Offer> offers;
         lock (_gate)
         {
-            var now = Now();
+            var now = Elapsed();
             var allocator = Feed().Allocator;
             if (revive) allocator.Revive(frameworkId);
             AllocateLocked(now, sends, frameworkId);
@@ -82,7 +82,7 @@ internal sealed partial class MasterService
         IReadOnlyList<Offer> held, bool wantsOffers, double declineSeconds)
     {
         var accepted = new List<T>(launches.Count);
-        var now = Now();
+        var now = Elapsed();
         var feed = Feed();
         var allocator = feed.Allocator;
         foreach (var group in launches.GroupBy(l => l.OfferId, StringComparer.Ordinal))

@@ -15,7 +15,7 @@ internal sealed partial class MasterService
 
     private async Task MaintainFrameworksAsync(CancellationToken cancellationToken)
     {
-        var now = Now();
+        var now = Elapsed();
         var sends = new List<(FrameworkSession Session, WireMessage Message)>();
         var expired = new List<(string Id, double Timeout)>();
         bool appsOffered;

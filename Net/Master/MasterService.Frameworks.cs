@@ -73,7 +73,7 @@ internal sealed partial class MasterService
         {
             if (!_frameworkRuntimes.TryGetValue(session.FrameworkId, out var runtime) || runtime.Session != session) return;
             runtime.Session = null;
-            runtime.DisconnectedSinceMs = Now();
+            runtime.DisconnectedSinceMs = Elapsed();
             if (_feed is { } feed && _state.Frameworks.ContainsKey(session.FrameworkId)) ReturnOffers(feed.Allocator, session.FrameworkId, suppress: true);
         }
         logger.LogWarning("framework {Framework} disconnected; removed unless it re-subscribes within its failover timeout", session.FrameworkId);
@@ -89,7 +89,7 @@ internal sealed partial class MasterService
             var taken = accept.Tasks.FirstOrDefault(t => _state.Tasks.ContainsKey(t.TaskId));
             var allocator = Feed().Allocator;
             result = allocator.Accept(frameworkId, accept.OfferIds, accept.Tasks.Select(t => new TaskLaunch(t.TaskId,
-                new ResourceSet(new Resources(t.Cpus, t.Mem, t.Disk), PortRanges.Of(t.Ports)))).ToList(), Now(), accept.RefuseSeconds);
+                new ResourceSet(new Resources(t.Cpus, t.Mem, t.Disk), PortRanges.Of(t.Ports)))).ToList(), Elapsed(), accept.RefuseSeconds);
             var problem = !result.Accepted ? result.Reason
                 : taken is not null ? $"task id '{taken.TaskId}' is already in use"
                 : InvalidTask(accept.Tasks) ?? StateShortfall(result.AgentId!, accept.Tasks);
@@ -114,7 +114,7 @@ internal sealed partial class MasterService
 
     public string? DeclineOffers(string frameworkId, FwDecline decline)
     {
-        lock (_gate) return Feed().Allocator.Decline(frameworkId, decline.OfferIds, Now(), decline.RefuseSeconds);
+        lock (_gate) return Feed().Allocator.Decline(frameworkId, decline.OfferIds, Elapsed(), decline.RefuseSeconds);
     }
 
     public void SuppressOffers(string frameworkId, bool suppress)
@@ -207,7 +207,7 @@ internal sealed partial class MasterService
 
     private FrameworkRuntime Runtime(string id)
     {
-        if (!_frameworkRuntimes.TryGetValue(id, out var runtime)) _frameworkRuntimes[id] = runtime = new FrameworkRuntime { DisconnectedSinceMs = Now() };
+        if (!_frameworkRuntimes.TryGetValue(id, out var runtime)) _frameworkRuntimes[id] = runtime = new FrameworkRuntime { DisconnectedSinceMs = Elapsed() };
         return runtime;
     }
 

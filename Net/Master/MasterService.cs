@@ -4,6 +4,7 @@ using MiniMesos.Core.Allocation;
 using MiniMesos.Core.Frameworks.Apps;
 using MiniMesos.Core.Model;
 using MiniMesos.Core.State;
+using MiniMesos.Core.Timing;
 using MiniMesos.Net.Protocol;
 using MiniMesos.Net.Raft;
 
@@ -130,7 +131,7 @@ internal sealed partial class MasterService(TimeProvider time, ILogger logger) :
         {
             _channels[agent.Id] = channel;
             _absentSince.Remove(agent.Id);
-            _lastHeard[agent.Id] = Now();
+            _lastHeard[agent.Id] = Elapsed();
         }
         await ProposeAsync(new AddAgent(Now(), agent with { RegisteredAtMs = Now() }), cancellationToken).ConfigureAwait(false);
         logger.LogInformation("agent {Agent} registered from {Host}: {Resources}", agent.Id, agent.Hostname, agent.Total);
@@ -154,7 +155,7 @@ internal sealed partial class MasterService(TimeProvider time, ILogger logger) :
             if (!_channels.TryGetValue(agentId, out var current) || current != channel) return System.Threading.Tasks.Task.CompletedTask;
             _channels.Remove(agentId);
             // Silence counts from the last message, not from when the connection was found dead.
-            _absentSince[agentId] = _lastHeard.GetValueOrDefault(agentId, Now());
+            _absentSince[agentId] = _lastHeard.GetValueOrDefault(agentId, Elapsed());
         }
         logger.LogWarning("agent {Agent} disconnected: {Reason}; it is unreachable unless it is back within {Timeout} s", agentId, reason,
             Timeouts.Unreachable.TotalSeconds);
@@ -164,7 +165,7 @@ internal sealed partial class MasterService(TimeProvider time, ILogger logger) :
     /// <summary>Any message from a connected agent: it is alive now.</summary>
     public void Heard(string agentId)
     {
-        lock (_gate) _lastHeard[agentId] = Now();
+        lock (_gate) _lastHeard[agentId] = Elapsed();
     }
 
     /// <summary>Commits a status update from the agent that runs the task; false when it does not apply.</summary>
@@ -243,6 +244,7 @@ internal sealed partial class MasterService(TimeProvider time, ILogger logger) :
             var channels = _channels.Values.ToList();
             _channels.Clear();
             _absentSince.Clear();
+            _unreachableSeen.Clear();
             ForgetHealthLocked();
             return channels;
         }
@@ -335,7 +337,11 @@ internal sealed partial class MasterService(TimeProvider time, ILogger logger) :
         previous.TrySetResult();
     }
 
+    /// <summary>Wall time for what is recorded (command timestamps); never for measuring how long something took.</summary>
     private long Now() => time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>The leader's monotonic clock, for every timeout it measures (silence, offers, filters, failover).</summary>
+    private long Elapsed() => time.MonotonicMs();
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

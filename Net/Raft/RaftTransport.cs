@@ -105,7 +105,7 @@ internal sealed class RaftTransport(PeerDirectory directory, HandshakeOptions id
         private readonly string _address;
         private readonly Channel<WireMessage> _queue = Channel.CreateBounded<WireMessage>(
             new BoundedChannelOptions(4096) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
-        private DateTime _nextGossip;
+        private long _nextGossip; // Environment.TickCount64 (monotonic)
         private long _pings;
 
         public Link(RaftTransport owner, string address)
@@ -159,7 +159,7 @@ internal sealed class RaftTransport(PeerDirectory directory, HandshakeOptions id
         private async Task PumpAsync(PeerConnection connection, CancellationToken ct)
         {
             await connection.SendAsync(_owner.Hello(), ct).ConfigureAwait(false);
-            _nextGossip = DateTime.UtcNow + GossipInterval;
+            _nextGossip = Environment.TickCount64 + (long)GossipInterval.TotalMilliseconds;
             // Drain replies (pongs) so the peer's sends never block; their content is not needed.
             var reader = Task.Run(async () => { while (await connection.ReceiveAsync(ct).ConfigureAwait(false) is not null) { } }, ct);
             while (!ct.IsCancellationRequested)
@@ -184,10 +184,10 @@ internal sealed class RaftTransport(PeerDirectory directory, HandshakeOptions id
         /// <summary>Gossip, and a ping whose pong keeps our read side alive under the cluster idle timeout, when due.</summary>
         private async Task KeepAliveAsync(PeerConnection connection, CancellationToken ct)
         {
-            if (DateTime.UtcNow < _nextGossip) return;
+            if (Environment.TickCount64 < _nextGossip) return;
             await connection.SendAsync(_owner.Hello(), ct).ConfigureAwait(false);
             await connection.SendAsync(new Ping(++_pings), ct).ConfigureAwait(false);
-            _nextGossip = DateTime.UtcNow + GossipInterval;
+            _nextGossip = Environment.TickCount64 + (long)GossipInterval.TotalMilliseconds;
         }
 
         /// <summary>A Raft message larger than one frame goes as chunks, back to back (pings in between keep the link alive).</summary>

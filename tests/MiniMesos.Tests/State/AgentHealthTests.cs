@@ -40,8 +40,8 @@ public sealed class AgentHealthTests
     {
         var state = Cluster();
         var silent = new Dictionary<string, long> { ["a1"] = 1_000 };
-        Assert.Empty(AgentHealthPolicy.Expire(state, silent, 10_999, Timeouts));
-        var mark = Assert.IsType<MarkAgentUnreachable>(Assert.Single(AgentHealthPolicy.Expire(state, silent, 11_000, Timeouts)));
+        Assert.Empty(AgentHealthPolicy.Expire(state, silent, new Dictionary<string, long>(), 10_999, 10_999, Timeouts));
+        var mark = Assert.IsType<MarkAgentUnreachable>(Assert.Single(AgentHealthPolicy.Expire(state, silent, new Dictionary<string, long>(), 11_000, 11_000, Timeouts)));
         Assert.Equal("a1", mark.AgentId);
         Assert.True(state.Apply(mark));
         Assert.False(state.Apply(mark), "marking twice does not apply");
@@ -57,9 +57,12 @@ public sealed class AgentHealthTests
         Assert.True(state.Apply(new SubmitTask(20, "new", Spec())));
         Assert.Equal("a2", Assert.Single(FirstFitPlacement.Place(state)).AgentId);
 
-        // The gone timeout counts from the replicated mark, not from the leader's memory.
-        Assert.Empty(AgentHealthPolicy.Expire(state, new Dictionary<string, long>(), 11_000 + 59_999, Timeouts));
-        var gone = Assert.IsType<RemoveAgentGone>(Assert.Single(AgentHealthPolicy.Expire(state, new Dictionary<string, long>(), 71_000, Timeouts)));
+        // The gone timeout counts on the leader's monotonic clock from when it saw the agent unreachable, whatever the
+        // wall clock (the command's stamp) says: hours of wall-clock jump change nothing.
+        var seen = new Dictionary<string, long> { ["a1"] = 11_000 };
+        Assert.Empty(AgentHealthPolicy.Expire(state, new Dictionary<string, long>(), seen, 11_000 + 59_999, 11_000 + 59_999 + 3_600_000 * 5, Timeouts));
+        Assert.Empty(AgentHealthPolicy.Expire(state, new Dictionary<string, long>(), new Dictionary<string, long>(), 1_000_000, 1_000_000, Timeouts));
+        var gone = Assert.IsType<RemoveAgentGone>(Assert.Single(AgentHealthPolicy.Expire(state, new Dictionary<string, long>(), seen, 71_000, 71_000 - 3_600_000 * 2, Timeouts)));
         Assert.True(state.Apply(gone));
         Assert.False(state.Agents.ContainsKey("a1"));
         Assert.Empty(state.UnreachableSince);
