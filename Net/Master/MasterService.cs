@@ -132,9 +132,7 @@ internal sealed partial class MasterService(TimeProvider time, ILogger logger) :
             _absentSince.Remove(agent.Id);
             _lastHeard[agent.Id] = Now();
         }
-        await ProposeAsync(new AddAgent(Now(), agent with { RegisteredAtMs = Now() }), cancellationToken).ConfigureAwait(false);
-        logger.LogInformation("agent {Agent} registered from {Host}: {Resources}", agent.Id, agent.Hostname, agent.Total);
-        await ReconcileAgentAsync(agent.Id, channel, report, cancellationToken).ConfigureAwait(false);
+        await RegisterAgentAsync(agent with { RegisteredAtMs = Now() }, channel, report, cancellationToken).ConfigureAwait(false);
         // Tasks placed on this agent but perhaps never launched (a previous leader died in between) are sent again;
         // the agent ignores a launch of a task it already runs.
         List<TaskRecord> pending;
