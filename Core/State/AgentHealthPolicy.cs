@@ -32,8 +32,8 @@ internal static class AgentHealthPolicy
     }
 
     /// <summary>
-    /// A registering agent's report against the state: tasks it runs that were unreachable resume (RUNNING); tasks the
-    /// master had there but the agent does not know are LOST. Applied inside <see cref="AgentRegistration"/>, against the state
+    /// A registering agent's report against the state: tasks it runs that were unreachable resume (RUNNING), those it has
+    /// but does not run are STAGING until their update; tasks the master had there but the agent does not know are LOST. Applied inside <see cref="AgentRegistration"/>, against the state
     /// that entry commits into, so the agent's return and its tasks' states are one step (nothing is placed in between).
     /// </summary>
     public static IReadOnlyList<UpdateTaskStatus> Resume(ClusterState state, string agentId, AgentReport report, long nowMs)
@@ -46,7 +46,15 @@ internal static class AgentHealthPolicy
                 if (task.State == TaskState.Unreachable)
                     updates.Add(new UpdateTaskStatus(nowMs, task.Id, TaskState.Running, null, null, "its agent is back"));
             }
-            else if (!report.Known.Contains(task.Id) && task.State is TaskState.Starting or TaskState.Running or TaskState.Unreachable)
+            else if (report.Known.Contains(task.Id))
+            {
+                // It has the task but does not run it: launching, or ended while away with its update still to come. It
+                // counts again (STAGING) from this step on, so no placement takes its place, and a late update of it (even
+                // a stale RUNNING resent before its end) moves it forward as usual.
+                if (task.State == TaskState.Unreachable)
+                    updates.Add(new UpdateTaskStatus(nowMs, task.Id, TaskState.Staging, null, null, "its agent is back and has it, not running: its update follows"));
+            }
+            else if (task.State is TaskState.Starting or TaskState.Running or TaskState.Unreachable)
             {
                 updates.Add(new UpdateTaskStatus(nowMs, task.Id, TaskState.Lost, null, null, $"agent {agentId} re-registered without this task"));
             }

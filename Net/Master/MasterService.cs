@@ -196,6 +196,8 @@ internal sealed partial class MasterService(TimeProvider time, ILogger logger) :
         if (task.AgentId is null || channel is null)
         {
             var why = task.AgentId is null ? "killed before it was launched" : "killed while its agent was away";
+            lock (_gate)
+                if (_killReasons.Remove(taskId, out var reason)) why = $"{why}: {reason}";
             await ProposeAsync(new UpdateTaskStatus(Now(), taskId, TaskState.Killed, null, null, why), cancellationToken).ConfigureAwait(false);
             return true;
         }

@@ -91,11 +91,12 @@ public sealed class AgentHealthTests
         Assert.True(state.Apply(decoded));
         Assert.Equal(AgentMode.Active, state.Mode("a1"));
         Assert.Equal(TaskState.Running, state.Tasks["t1"].State);
-        Assert.Equal(TaskState.Unreachable, state.Tasks["t2"].State);
+        Assert.Equal(TaskState.Staging, state.Tasks["t2"].State);
         Assert.Equal(TaskState.Lost, state.Tasks["t5"].State);
         Assert.Contains("re-registered without this task", state.Tasks["t5"].Message);
         Assert.Equal(["stray", "t3", "t4"], AgentHealthPolicy.Strays(state, "a1", report));
-        // The pending update for t2 still lands: out of UNREACHABLE a task may move "back" to what the agent reports.
+        // A stale RUNNING resent before t2's end moves it forward, then its end lands.
+        Assert.True(state.Apply(new UpdateTaskStatus(41, "t2", TaskState.Running, null, null, null)));
         Assert.True(state.Apply(new UpdateTaskStatus(41, "t2", TaskState.Failed, 2, null, "exited with code 2")));
         // An older agent reports nothing (AddAgent): its tasks stay as they are.
         Assert.True(state.Apply(new MarkAgentUnreachable(50, "a1", "silent")));
