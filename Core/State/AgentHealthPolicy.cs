@@ -4,7 +4,7 @@ namespace MiniMesos.Core.State;
 
 /// <summary>
 /// The leader's agent-health decisions as functions of the replicated state and the time: which silent agents
-/// become unreachable or gone, how a returning agent's tasks are reconciled, what a drain kills. Pure.
+/// become unreachable or gone, how a returning agent's tasks are reconciled (see AgentRegistration), what a drain kills. Pure.
 /// </summary>
 internal static class AgentHealthPolicy
 {
@@ -34,34 +34,46 @@ internal static class AgentHealthPolicy
     }
 
     /// <summary>
-    /// A registering agent's report against the state: tasks it runs that were unreachable resume (RUNNING); tasks the
-    /// master had there but the agent does not know are LOST; processes the agent runs that the master does not place
-    /// there (unknown, ended, or placed elsewhere) are returned to be killed. A report of null (an older agent) changes nothing.
+    /// A registering agent's report against the state: tasks it runs that were unreachable resume (RUNNING), those it has
+    /// but does not run are STAGING until their update; tasks the master had there but the agent does not know are LOST. Applied inside <see cref="AgentRegistration"/>, against the state
+    /// that entry commits into, so the agent's return and its tasks' states are one step (nothing is placed in between).
     /// </summary>
-    public static (IReadOnlyList<ClusterCommand> Commands, IReadOnlyList<string> Kill) Reconcile(ClusterState state, string agentId,
-        AgentReport? report, long nowMs)
+    public static IReadOnlyList<UpdateTaskStatus> Resume(ClusterState state, string agentId, AgentReport report, long nowMs)
     {
-        var commands = new List<ClusterCommand>();
-        var kill = new List<string>();
-        if (report is null) return (commands, kill);
-        foreach (var task in state.Tasks.Values.Where(t => t.AgentId == agentId && !t.State.IsTerminal()).OrderBy(t => t.Id, StringComparer.Ordinal))
+        var updates = new List<UpdateTaskStatus>();
+        foreach (var task in state.LiveTasksOn(agentId))
         {
             if (report.Running.Contains(task.Id))
             {
                 if (task.State == TaskState.Unreachable)
-                    commands.Add(new UpdateTaskStatus(nowMs, task.Id, TaskState.Running, null, null, "its agent is back"));
+                    updates.Add(new UpdateTaskStatus(nowMs, task.Id, TaskState.Running, null, null, "its agent is back"));
             }
-            else if (!report.Known.Contains(task.Id) && task.State is TaskState.Starting or TaskState.Running or TaskState.Unreachable)
+            else if (report.Known.Contains(task.Id))
             {
-                commands.Add(new UpdateTaskStatus(nowMs, task.Id, TaskState.Lost, null, null, $"agent {agentId} re-registered without this task"));
+                // It has the task but does not run it: launching, or ended while away with its update still to come. It
+                // counts again (STAGING) from this step on, so no placement takes its place, and a late update of it (even
+                // a stale RUNNING resent before its end) moves it forward as usual.
+                if (task.State == TaskState.Unreachable)
+                    updates.Add(new UpdateTaskStatus(nowMs, task.Id, TaskState.Staging, null, null, "its agent is back and has it, not running: its update follows"));
+            }
+            else if (task.State is TaskState.Starting or TaskState.Running or TaskState.Unreachable)
+            {
+                updates.Add(new UpdateTaskStatus(nowMs, task.Id, TaskState.Lost, null, null, $"agent {agentId} re-registered without this task"));
             }
         }
+        return updates;
+    }
+
+    /// <summary>Processes the agent runs that the state does not place there (unknown, ended, expunged or placed elsewhere): to be killed.</summary>
+    public static IReadOnlyList<string> Strays(ClusterState state, string agentId, AgentReport report)
+    {
+        var kill = new List<string>();
         foreach (var id in report.Running.Order(StringComparer.Ordinal))
         {
             var task = state.Tasks.GetValueOrDefault(id);
             if (task is null || task.AgentId != agentId || task.State.IsTerminal()) kill.Add(id);
         }
-        return (commands, kill);
+        return kill;
     }
 
     /// <summary>Tasks still alive on draining agents, with the grace period to kill them with.</summary>

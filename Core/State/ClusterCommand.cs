@@ -8,7 +8,15 @@ namespace MiniMesos.Core.State;
 /// </summary>
 internal abstract record ClusterCommand(long AtMs);
 
+/// <summary>An agent registers without reporting its tasks (an older agent): its tasks stay as they are.</summary>
 internal sealed record AddAgent(long AtMs, AgentRecord Agent) : ClusterCommand(AtMs);
+
+/// <summary>
+/// An agent registers (or returns) with the report of its tasks: in the same step, its unreachable tasks that it still
+/// runs are RUNNING again and those it lost are LOST (<see cref="AgentHealthPolicy.Resume"/>), so no state has the agent
+/// taking tasks while its own instances are still counted as away.
+/// </summary>
+internal sealed record AgentRegistration(long AtMs, AgentRecord Agent, AgentReport Report) : ClusterCommand(AtMs);
 
 internal sealed record RemoveAgent(long AtMs, string AgentId, string Reason) : ClusterCommand(AtMs);
 

@@ -14,6 +14,7 @@ internal static class ClusterEvents
         LaunchTasks c => c.Launches.Select(l => state.Tasks.GetValueOrDefault(l.TaskId)).ToList(),
         UpdateTaskStatuses c => c.Updates.Select(u => state.Tasks.GetValueOrDefault(u.TaskId)).ToList(),
         RemoveAgent c => state.Tasks.Values.Where(t => t.AgentId == c.AgentId).ToList<TaskRecord?>(),
+        AgentRegistration c => state.LiveTasksOn(c.Agent.Id).ToList<TaskRecord?>(),
         MarkAgentUnreachable c => state.Tasks.Values.Where(t => t.AgentId == c.AgentId).ToList<TaskRecord?>(),
         RemoveAgentGone c => state.Tasks.Values.Where(t => t.AgentId == c.AgentId).ToList<TaskRecord?>(),
         _ => new List<TaskRecord?>(),
@@ -25,6 +26,9 @@ internal static class ClusterEvents
         switch (command)
         {
             case AddAgent c:
+                yield return new ClusterEvent(seq++, c.AtMs, "agent_registered", c.Agent.Id, null, c.Agent.Id, null, null, c.Agent.Hostname);
+                break;
+            case AgentRegistration c:
                 yield return new ClusterEvent(seq++, c.AtMs, "agent_registered", c.Agent.Id, null, c.Agent.Id, null, null, c.Agent.Hostname);
                 break;
             case RemoveAgent c when !state.Agents.ContainsKey(c.AgentId):
@@ -48,7 +52,7 @@ internal static class ClusterEvents
             UpdateTaskStatus c => [c.TaskId],
             LaunchTasks c => c.Launches.Select(l => l.TaskId).ToList(),
             UpdateTaskStatuses c => c.Updates.Select(u => u.TaskId).Distinct(StringComparer.Ordinal).ToList(),
-            RemoveAgent or MarkAgentUnreachable or RemoveAgentGone => before.Where(t => t is not null).Select(t => t!.Id).ToList(),
+            RemoveAgent or MarkAgentUnreachable or RemoveAgentGone or AgentRegistration => before.Where(t => t is not null).Select(t => t!.Id).ToList(),
             _ => new List<string>(),
         };
         var wasById = new Dictionary<string, TaskRecord>(StringComparer.Ordinal);

@@ -42,11 +42,13 @@ internal sealed partial class ClusterState
     {
         _liveByAgent.Clear();
         _portsByAgent.Clear();
+        _liveByApp.Clear();
         foreach (var task in _tasks.Values) Index(task);
     }
 
     private void Index(TaskRecord task)
     {
+        IndexApp(task);
         if (task.AgentId is not { } agentId || task.State.IsTerminal()) return;
         if (!_liveByAgent.TryGetValue(agentId, out var ids)) _liveByAgent[agentId] = ids = new SortedSet<string>(StringComparer.Ordinal);
         if (!ids.Add(task.Id)) return;
@@ -59,6 +61,7 @@ internal sealed partial class ClusterState
 
     private void Unindex(TaskRecord task)
     {
+        UnindexApp(task);
         if (task.AgentId is not { } agentId || !_liveByAgent.TryGetValue(agentId, out var ids) || !ids.Remove(task.Id)) return;
         if (ids.Count == 0) _liveByAgent.Remove(agentId);
         if (!_portsByAgent.TryGetValue(agentId, out var used)) return;

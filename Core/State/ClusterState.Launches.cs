@@ -7,7 +7,8 @@ namespace MiniMesos.Core.State;
 /// Batched launches (<see cref="LaunchTasks"/>). The leader decides placements from its applied state, but other
 /// entries (another batch, a one-shot assignment, a drain) may commit between that view and this entry, so the entry is
 /// judged again here against the state as applied: a launch whose task id is taken, whose agent is gone, unreachable or
-/// draining, whose framework is gone, or whose agent lacks the resources or ports is skipped. This is a pure function of
+/// draining, whose framework is gone, whose agent lacks the resources or ports, or (an app's instance) that its app no longer
+/// allows (see ClusterState.AppInstances) is skipped. This is a pure function of
 /// the replicated state and the entry, so every master skips the same launches; the skips are kept in
 /// <see cref="LastSkipped"/> for the master to log and report, and the framework that asked simply places them again.
 /// </summary>
@@ -23,7 +24,7 @@ internal sealed partial class ClusterState
         var launched = false;
         foreach (var launch in c.Launches)
         {
-            if (WhyNotLaunch(launch, out var placed) is { } reason)
+            if (WhyNotLaunch(launch, c.AtMs, out var placed) is { } reason)
             {
                 _lastSkipped.Add((launch.TaskId, reason));
                 continue;
@@ -36,7 +37,7 @@ internal sealed partial class ClusterState
     }
 
     /// <summary>Why the launch cannot be applied now (null: it can, as <paramref name="placed"/>).</summary>
-    private string? WhyNotLaunch(PlacedLaunch launch, out TaskSpec? placed)
+    private string? WhyNotLaunch(PlacedLaunch launch, long atMs, out TaskSpec? placed)
     {
         placed = null;
         if (_tasks.ContainsKey(launch.TaskId)) return $"task id '{launch.TaskId}' is already in use";
@@ -50,6 +51,7 @@ internal sealed partial class ClusterState
         var wanted = TaskPorts.UsedBy(spec).ToList();
         if (!PortsFree(agent, wanted))
             return $"ports {PortRanges.Of(wanted).Subtract(FreePorts(agent))} of agent {launch.AgentId} are taken or outside its range";
+        if (WhyNotForApp(launch, agent, atMs) is { } app) return app;
         placed = spec;
         return null;
     }

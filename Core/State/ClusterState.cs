@@ -38,6 +38,12 @@ internal sealed partial class ClusterState
                 _agents[c.Agent.Id] = c.Agent;
                 _unreachableSince.Remove(c.Agent.Id);
                 return true;
+            case AgentRegistration c:
+                var resumed = AgentHealthPolicy.Resume(this, c.Agent.Id, c.Report, c.AtMs);
+                _agents[c.Agent.Id] = c.Agent;
+                _unreachableSince.Remove(c.Agent.Id);
+                foreach (var update in resumed) ApplyStatus(update);
+                return true;
             case RemoveAgent c:
                 if (!_agents.Remove(c.AgentId)) return false;
                 ForgetAgentHealth(c.AgentId);

@@ -85,6 +85,8 @@ internal static class MarathonAppParser
                 case "backoffFactor": app = app with { BackoffFactor = Number(v, "backoffFactor") }; break;
                 case "maxLaunchDelaySeconds": app = app with { MaxLaunchDelaySeconds = Number(v, "maxLaunchDelaySeconds") }; break;
                 case "upgradeStrategy": app = app with { UpgradeStrategy = Upgrade(v) }; break;
+                case "unreachableStrategy": app = app with { UnreachableStrategy = MarathonUnreachableFields.ParseStrategy(v) }; break;
+                case "killSelection": app = app with { KillSelection = MarathonUnreachableFields.ParseKillSelection(v) }; break;
                 case "healthChecks":
                     app = app with { HealthChecks = HealthChecks(v) };
                     if (app.HasHealthChecks)

@@ -30,7 +30,9 @@ internal sealed record MarathonApp(
     string? Waiting = null,
     IReadOnlyList<MarathonTask>? Tasks = null,
     IReadOnlyList<string>? Warnings = null,
-    IReadOnlyList<string>? UnsupportedFields = null);
+    IReadOnlyList<string>? UnsupportedFields = null,
+    System.Text.Json.JsonElement? UnreachableStrategy = null,
+    string? KillSelection = null);
 
 internal sealed record MarathonHealthCheck(string Protocol, string? Command, string? Path, int PortIndex, double GracePeriodSeconds,
     double IntervalSeconds, double TimeoutSeconds, int MaxConsecutiveFailures);

@@ -26,7 +26,8 @@ internal static class MarathonViews
             new MarathonUpgradeStrategy(app.Upgrade.MinimumHealthCapacity, app.Upgrade.MaximumOverCapacity), app.Version,
             running, staged, healthy, unhealthy, deployment, context.Apps?.Waiting(app.Id)?.Reason,
             embedTasks ? tasks.Select(t => Task(context.Master, t)).ToList() : null,
-            warnings is { Count: > 0 } ? warnings : null, unsupported is { Count: > 0 } ? unsupported : null);
+            warnings is { Count: > 0 } ? warnings : null, unsupported is { Count: > 0 } ? unsupported : null,
+            MarathonUnreachableFields.Show(app.Unreachable), MarathonUnreachableFields.Show(app.KillSelection));
     }
 
     public static MarathonTask Task(MasterService master, TaskRecord t)

@@ -104,22 +104,36 @@ internal sealed partial class MasterService
         }
     }
 
-    /// <summary>A registering agent's tasks against the state: resume what runs, LOST for what it lost, kill what it should not run.</summary>
-    private async Task ReconcileAgentAsync(string agentId, IAgentChannel channel, AgentReport? report, CancellationToken cancellationToken)
+    /// <summary>
+    /// Commits the agent's registration and, in the same entry, its report's effect on its tasks (<see cref="AgentRegistration"/>:
+    /// what runs resumes, what it lost is LOST), then kills what it should not run. An agent without a report (older) is
+    /// only added.
+    /// </summary>
+    private async Task RegisterAgentAsync(AgentRecord agent, IAgentChannel channel, AgentReport? report, CancellationToken cancellationToken)
     {
-        IReadOnlyList<ClusterCommand> commands;
-        IReadOnlyList<string> kill;
-        lock (_gate) (commands, kill) = AgentHealthPolicy.Reconcile(_state, agentId, report, Now());
-        foreach (var command in commands)
+        if (report is null)
         {
-            await ProposeAsync(command, cancellationToken).ConfigureAwait(false);
-            if (command is UpdateTaskStatus u) logger.LogInformation("agent {Agent} is back: task {Task} is {State}", agentId, u.TaskId, u.State.ToString().ToUpperInvariant());
+            await ProposeAsync(new AddAgent(Now(), agent), cancellationToken).ConfigureAwait(false);
+            logger.LogInformation("agent {Agent} registered from {Host}: {Resources}", agent.Id, agent.Hostname, agent.Total);
+            return;
         }
+        var before = Tasks().Where(t => t.AgentId == agent.Id && !t.State.IsTerminal()).ToDictionary(t => t.Id, t => t.State, StringComparer.Ordinal);
+        await ProposeAsync(new AgentRegistration(Now(), agent, report), cancellationToken).ConfigureAwait(false);
+        logger.LogInformation("agent {Agent} registered from {Host}: {Resources}", agent.Id, agent.Hostname, agent.Total);
+        IReadOnlyList<string> kill;
+        List<TaskRecord> changed;
+        lock (_gate)
+        {
+            kill = AgentHealthPolicy.Strays(_state, agent.Id, report);
+            changed = before.Keys.Select(id => _state.Tasks.GetValueOrDefault(id)).OfType<TaskRecord>().Where(t => t.State != before[t.Id]).ToList();
+        }
+        foreach (var task in changed)
+            logger.LogInformation("agent {Agent} is back: task {Task} is {State}", agent.Id, task.Id, task.State.ToString().ToUpperInvariant());
         foreach (var taskId in kill)
         {
-            logger.LogWarning("agent {Agent} runs task {Task}, which the cluster does not place there: killing it", agentId, taskId);
+            logger.LogWarning("agent {Agent} runs task {Task}, which the cluster does not place there: killing it", agent.Id, taskId);
             // Not awaited: the session holds every send until 'registered' has gone out, which happens only after this returns.
-            _ = KillStrayAsync(agentId, taskId, channel);
+            _ = KillStrayAsync(agent.Id, taskId, channel);
         }
     }
 

@@ -133,9 +133,7 @@ internal sealed partial class MasterService(TimeProvider time, ILogger logger) :
             _absentSince.Remove(agent.Id);
             _lastHeard[agent.Id] = Elapsed();
         }
-        await ProposeAsync(new AddAgent(Now(), agent with { RegisteredAtMs = Now() }), cancellationToken).ConfigureAwait(false);
-        logger.LogInformation("agent {Agent} registered from {Host}: {Resources}", agent.Id, agent.Hostname, agent.Total);
-        await ReconcileAgentAsync(agent.Id, channel, report, cancellationToken).ConfigureAwait(false);
+        await RegisterAgentAsync(agent with { RegisteredAtMs = Now() }, channel, report, cancellationToken).ConfigureAwait(false);
         // Tasks placed on this agent but perhaps never launched (a previous leader died in between) are sent again;
         // the agent ignores a launch of a task it already runs.
         List<TaskRecord> pending;
@@ -199,6 +197,8 @@ internal sealed partial class MasterService(TimeProvider time, ILogger logger) :
         if (task.AgentId is null || channel is null)
         {
             var why = task.AgentId is null ? "killed before it was launched" : "killed while its agent was away";
+            lock (_gate)
+                if (_killReasons.Remove(taskId, out var reason)) why = $"{why}: {reason}";
             await ProposeAsync(new UpdateTaskStatus(Now(), taskId, TaskState.Killed, null, null, why), cancellationToken).ConfigureAwait(false);
             return true;
         }

@@ -5,16 +5,20 @@ namespace MiniMesos.Net.Protocol;
 
 /// <summary>
 /// An <see cref="AppSpec"/> as one positional MessagePack array (fields in declaration order, nil for
-/// absent optionals), shared by the PutApp command and the state snapshot.
+/// absent optionals), shared by the PutApp command and the state snapshot. An app with an unreachableStrategy or a
+/// killSelection other than the default appends both ([enabled, inactiveAfterSeconds, expungeAfterSeconds] or nil, then the
+/// selection): 20 fields; every other app keeps the 18 older masters read.
 /// </summary>
 internal static class AppSpecCodec
 {
     private const int Fields = 18;
+    private const int FieldsWithUnreachable = 20;
     private const string What = "app spec";
 
     public static void Write(ref MessagePackWriter w, AppSpec app)
     {
-        w.WriteArrayHeader(Fields);
+        var extended = app.UnreachableStrategy is not null || app.KillSelection != KillSelection.YoungestFirst;
+        w.WriteArrayHeader(extended ? FieldsWithUnreachable : Fields);
         w.WriteString(app.Id);
         w.WriteString(app.Cmd);
         WriteStrings(ref w, app.Args);
@@ -60,12 +64,23 @@ internal static class AppSpecCodec
             w.WriteDouble(app.UpgradeStrategy.MaximumOverCapacity);
         }
         w.WriteString(app.Version);
+        if (!extended) return;
+        if (app.UnreachableStrategy is not { } unreachable) w.WriteNil();
+        else
+        {
+            w.WriteArrayHeader(3);
+            w.WriteBoolean(!unreachable.Disabled);
+            w.WriteInt64(unreachable.InactiveAfterSeconds);
+            w.WriteInt64(unreachable.ExpungeAfterSeconds);
+        }
+        w.WriteInt64((int)app.KillSelection);
     }
 
     public static AppSpec Read(ref MessagePackReader r)
     {
         var count = r.ReadArrayHeader();
-        if (count != Fields) throw new ProtocolException($"{What} has {count} fields, expected {Fields}");
+        if (count is not (Fields or FieldsWithUnreachable))
+            throw new ProtocolException($"{What} has {count} fields, expected {Fields} or {FieldsWithUnreachable}");
         var id = MessagePackFields.RequiredString(ref r, What);
         var cmd = r.ReadString();
         var args = ReadStrings(ref r);
@@ -104,8 +119,21 @@ internal static class AppSpecCodec
             upgrade = new UpgradeStrategy(r.ReadDouble(), r.ReadDouble());
         }
         var version = MessagePackFields.RequiredString(ref r, What);
+        UnreachableStrategy? unreachable = null;
+        var selection = KillSelection.YoungestFirst;
+        if (count == FieldsWithUnreachable)
+        {
+            if (!r.TryReadNil())
+            {
+                if (r.ReadArrayHeader() != 3) throw new ProtocolException($"{What}: unreachableStrategy needs 3 fields");
+                var enabled = r.ReadBoolean();
+                unreachable = new UnreachableStrategy(r.ReadInt64(), r.ReadInt64(), !enabled);
+            }
+            var kill = r.ReadInt64();
+            selection = Enum.IsDefined((KillSelection)kill) ? (KillSelection)kill : throw new ProtocolException($"{What}: unknown killSelection {kill}");
+        }
         return new AppSpec(id, cmd, args, env, cpus, mem, disk, ports, instances, user, labels, constraints, checks, backoff, factor, maxDelay,
-            upgrade, version);
+            upgrade, version, unreachable, selection);
     }
 
     internal static void WriteStrings(ref MessagePackWriter w, IReadOnlyList<string>? values)

@@ -35,6 +35,7 @@ internal static class CommandCodec
         PutRoleWeight = 23,
         LaunchTasks = 20,
         UpdateTaskStatuses = 21,
+        AgentRegistration = 24,
     }
 
     public static byte[] Encode(ClusterCommand command)
@@ -61,6 +62,7 @@ internal static class CommandCodec
             PutRoleWeight => Tag.PutRoleWeight,
             LaunchTasks => Tag.LaunchTasks,
             UpdateTaskStatuses => Tag.UpdateTaskStatuses,
+            AgentRegistration => Tag.AgentRegistration,
             _ => throw new ArgumentException($"no tag for {command.GetType().Name}", nameof(command)),
         };
         buffer.Write([(byte)tag, Version]);
@@ -79,6 +81,22 @@ internal static class CommandCodec
                 MessagePackFields.WriteStringMap(ref w, c.Agent.Attributes);
                 w.WriteInt64(c.Agent.RegisteredAtMs);
                 if (c.Agent.Ports is not null) IsolationFieldsCodec.WritePorts(ref w, c.Agent.Ports);
+                break;
+            case AgentRegistration c:
+                // [atMs, [id, hostname, cpus, mem, disk, attributes, registeredAt, ports or nil], known ids, running ids]
+                w.WriteArrayHeader(4);
+                w.WriteInt64(c.AtMs);
+                w.WriteArrayHeader(8);
+                w.WriteString(c.Agent.Id);
+                w.WriteString(c.Agent.Hostname);
+                w.WriteDouble(c.Agent.Total.Cpus);
+                w.WriteInt64(c.Agent.Total.MemMb);
+                w.WriteInt64(c.Agent.Total.DiskMb);
+                MessagePackFields.WriteStringMap(ref w, c.Agent.Attributes);
+                w.WriteInt64(c.Agent.RegisteredAtMs);
+                IsolationFieldsCodec.WritePorts(ref w, c.Agent.Ports);
+                AppSpecCodec.WriteStrings(ref w, c.Report.Known.Order(StringComparer.Ordinal).ToList());
+                AppSpecCodec.WriteStrings(ref w, c.Report.Running.Order(StringComparer.Ordinal).ToList());
                 break;
             case RemoveAgent c:
                 WriteAgentReason(ref w, c.AtMs, c.AgentId, c.Reason);
@@ -168,6 +186,7 @@ internal static class CommandCodec
             ClusterCommand command = tag switch
             {
                 Tag.AddAgent when fields is 8 or 9 => ReadAddAgent(ref r, fields == 9),
+                Tag.AgentRegistration when fields == 4 => ReadRegisterAgent(ref r),
                 Tag.RemoveAgent when fields == 3 => new RemoveAgent(r.ReadInt64(), MessagePackFields.RequiredString(ref r, "command"), MessagePackFields.RequiredString(ref r, "command")),
                 Tag.SubmitTask when fields is 8 or 10 or 11 => ReadSubmit(ref r, fields),
                 Tag.AssignTask when fields == 3 => new AssignTask(r.ReadInt64(), MessagePackFields.RequiredString(ref r, "command"), MessagePackFields.RequiredString(ref r, "command")),
@@ -188,7 +207,7 @@ internal static class CommandCodec
                 Tag.PutRoleWeight when fields == 3 => new PutRoleWeight(r.ReadInt64(), MessagePackFields.RequiredString(ref r, "command"), r.ReadDouble()),
                 Tag.AddAgent or Tag.RemoveAgent or Tag.SubmitTask or Tag.AssignTask or Tag.UpdateTaskStatus or Tag.PutApp or Tag.RemoveApp
                     or Tag.MarkAgentUnreachable or Tag.RemoveAgentGone or Tag.SetAgentDrain or Tag.PutJob or Tag.RemoveJob or Tag.PutJobState
-                    or Tag.PutRoleWeight or Tag.UpdateTaskStatuses =>
+                    or Tag.PutRoleWeight or Tag.UpdateTaskStatuses or Tag.AgentRegistration =>
                     throw new ProtocolException($"command {tag} has {fields} fields"),
                 _ => throw new ProtocolException($"unknown command tag {entry[0]}: written by a newer master? upgrade this one"),
             };
@@ -274,6 +293,22 @@ internal static class CommandCodec
         var registeredAt = r.ReadInt64();
         var ports = withPorts ? IsolationFieldsCodec.ReadPorts(ref r, "command") : null;
         return new AddAgent(at, new AgentRecord(id, hostname, total, attributes, registeredAt, ports));
+    }
+
+    private static AgentRegistration ReadRegisterAgent(ref MessagePackReader r)
+    {
+        var at = r.ReadInt64();
+        if (r.ReadArrayHeader() != 8) throw new ProtocolException("command AgentRegistration: the agent needs 8 fields");
+        var id = MessagePackFields.RequiredString(ref r, "command");
+        var hostname = MessagePackFields.RequiredString(ref r, "command");
+        var total = new Resources(r.ReadDouble(), r.ReadInt64(), r.ReadInt64());
+        var attributes = MessagePackFields.ReadStringMap(ref r, "command");
+        var registeredAt = r.ReadInt64();
+        var ports = IsolationFieldsCodec.ReadPorts(ref r, "command");
+        var known = AppSpecCodec.ReadStrings(ref r) ?? [];
+        var running = AppSpecCodec.ReadStrings(ref r) ?? [];
+        return new AgentRegistration(at, new AgentRecord(id, hostname, total, attributes, registeredAt, ports),
+            new AgentReport(known.ToHashSet(StringComparer.Ordinal), running.ToHashSet(StringComparer.Ordinal)));
     }
 
     internal static SubmitTask ReadSubmit(ref MessagePackReader r, int fields)

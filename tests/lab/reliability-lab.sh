@@ -7,7 +7,10 @@
 # After each round (workload paused): every acknowledged app exists with its latest acknowledged spec and runs
 # its instance count at its current version on connected agents (convergence time measured); every acknowledged
 # task exists and settles; no one-shot task ran twice (each appends its marker to a file once); tasks on a
-# silent agent are not left live past the agent timeout; at the end, at most one leader per term.
+# silent agent are not left live past the agent timeout; at the end, at most one leader per term. Then partition
+# rounds with two UNIQUE apps (partition-check.py): agents cut past the timeout (no free host; with the leader killed;
+# two agents back in either order), an agent killed and restarted; the real processes must match the committed view
+# after each, and the committed history (/v1/events) is replayed and checked step by step.
 # Prints a table; exits 1 naming every violation. Needs root, iproute2, nftables, nsenter, cgroup v2, python3.
 #
 # Usage: tests/lab/reliability-lab.sh [path/to/minimesos]
@@ -219,6 +222,42 @@ for cycle in $(seq 1 "$CYCLES"); do
   L=$(need_leader "power cycle"); log "power cycle: leader ${L:-none}"
   round_check "power cycle of all masters"
 done
+
+# Partition rounds (issue 22; docs/scheduling.md "Unreachable instances and the instance count"): two apps with
+# ["labhost", "UNIQUE"] and inactiveAfterSeconds 1: /lab-pinned needs all three agent hosts (a cut agent's instance has
+# no free host), /lab-uniq two (its instance is replaced, and one too many when the agent returns). After each round the
+# processes really running must match the committed view; at the end the committed history is replayed and checked.
+pcheck() {
+  local out; out=$(on7 "$PY" "$HERE/partition-check.py" "$@" 2>&1) || true
+  printf '%s\n' "$out" | sed 's/^/         /'
+  grep '^VIOLATION: ' <<<"$out" | sed 's/^VIOLATION: //' >>"$T/violations" && failed=1 || true
+}
+settle() { pcheck settle "$URLS" "$TOKEN" "$BOUND" "$1"; echo "$1" >>"$T/faults"; }
+PAST=$((AGENT_TIMEOUT + 3))
+PSTART=$(date +%s)
+log "== partition rounds: /lab-uniq (2) and /lab-pinned (3), [labhost, UNIQUE], cuts of $PAST s (timeout $AGENT_TIMEOUT s)"
+pcheck deploy "$URLS" "$TOKEN"
+settle "partition: apps deployed"
+log "agent host 4 cut past the timeout (no free host for /lab-pinned)"
+"$HERE/netlab.sh" isolate 4; sleep "$PAST"; "$HERE/netlab.sh" plug 4
+settle "partition: agent cut past the timeout, no free host"
+L=$(need_leader "partition + leader kill")
+log "agent host 5 cut past the timeout, leader ${L:-none} killed -9 meanwhile"
+"$HERE/netlab.sh" isolate 5; sleep $((AGENT_TIMEOUT + 1))
+[ -n "$L" ] && kill9 "m$L"
+sleep 2; "$HERE/netlab.sh" plug 5; [ -n "$L" ] && start_master "$L"
+settle "partition: agent cut plus leader kill"
+log "agent on host 6 killed -9 for $PAST s, restarted (its tasks keep running)"
+kill9 a6; sleep "$PAST"; start_agent 6
+settle "partition: agent killed past the timeout and restarted"
+log "agent hosts 4 and 5 cut, back 4 then 5"
+"$HERE/netlab.sh" isolate 4; "$HERE/netlab.sh" isolate 5; sleep "$PAST"; "$HERE/netlab.sh" plug 4; sleep 3; "$HERE/netlab.sh" plug 5
+settle "partition: two agents cut, back in one order"
+log "agent hosts 4 and 5 cut, back 5 then 4"
+"$HERE/netlab.sh" isolate 4; "$HERE/netlab.sh" isolate 5; sleep "$PAST"; "$HERE/netlab.sh" plug 5; sleep 3; "$HERE/netlab.sh" plug 4
+settle "partition: two agents cut, back in the other order"
+pcheck history "$URLS" "$TOKEN"
+log "partition rounds took $(( $(date +%s) - PSTART )) s"
 
 touch "$T/stop"
 for p in "${BG[@]}"; do wait "$p" 2>/dev/null || true; done; BG=()

@@ -24,7 +24,7 @@ internal static class AppInputs
                 ? health?.GetValueOrDefault(task.Id) ?? HealthStatus.Unknown
                 : HealthStatus.Unknown;
             result.Add(new AppInstance(task.Id, appId, task.Spec.AppVersion ?? "", placement, task.State, status, task.SubmittedAtMs,
-                killRequested.Contains(task.Id)));
+                killRequested.Contains(task.Id), task.State == TaskState.Unreachable ? task.UpdatedAtMs : 0));
         }
         return result;
     }

@@ -33,7 +33,7 @@ internal static class AppScheduler
 
         foreach (var app in input.Apps.OrderBy(a => a.Id, StringComparer.Ordinal))
         {
-            var plan = RolloutPlanner.Plan(app, byApp[app.Id]);
+            var plan = RolloutPlanner.Plan(app, byApp[app.Id], input.NowMs);
             kills.AddRange(plan.Kills);
             if (plan.ToLaunch == 0) continue;
 
@@ -58,7 +58,10 @@ internal static class AppScheduler
                 waits.Add(new AppWait(app.Id, plan.ToLaunch, $"this placement pass reached its limit of {input.MaxLaunches} launches; the next pass goes on"));
                 continue;
             }
-            var placed = plan.Staying.Select(i => i.Placement).ToList();
+            // Instances being killed hold their place until they end, as the replicated state counts them (ClusterState.AppInstances).
+            var killing = plan.Kills.Select(k => k.InstanceId).ToHashSet(StringComparer.Ordinal);
+            var placed = plan.Staying.Concat(byApp[app.Id].Where(i => i.State.IsAlive() && (i.KillRequested || killing.Contains(i.Id))))
+                .Select(i => i.Placement).ToList();
             var (packed, whyNot) = OfferPacker.Pack(app, Math.Min(plan.ToLaunch, budget), constraints!, placed, usable, remaining);
             foreach (var (offer, resources, ports) in packed)
             {

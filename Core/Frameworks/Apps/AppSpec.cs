@@ -4,7 +4,8 @@ namespace MiniMesos.Core.Frameworks.Apps;
 /// A long-running app, Marathon style. Exactly one of <see cref="Cmd"/> (run by a shell) or
 /// <see cref="Args"/> (argv, no shell). <see cref="Ports"/> is how many host ports each instance gets.
 /// <see cref="Version"/> is set by the master on every deploy or restart: instances of another version
-/// are replaced by a rolling deployment.
+/// are replaced by a rolling deployment. <see cref="UnreachableStrategy"/> and <see cref="KillSelection"/> are Marathon's
+/// (see docs/scheduling.md).
 /// </summary>
 internal sealed record AppSpec(
     string Id,
@@ -24,12 +25,17 @@ internal sealed record AppSpec(
     double BackoffFactor = 1.15,
     double MaxLaunchDelaySeconds = 300,
     UpgradeStrategy? UpgradeStrategy = null,
-    string Version = "")
+    string Version = "",
+    UnreachableStrategy? UnreachableStrategy = null,
+    KillSelection KillSelection = KillSelection.YoungestFirst)
 {
     /// <summary>Label asking for no network for the app's instances: "none" (only loopback) or "host" (default).</summary>
     public const string NetworkLabel = "MINIMESOS_NETWORK";
 
     public UpgradeStrategy Upgrade => UpgradeStrategy ?? new UpgradeStrategy();
+
+    /// <summary>The unreachable strategy in force (Marathon's default when none was given).</summary>
+    public UnreachableStrategy Unreachable => UnreachableStrategy ?? Apps.UnreachableStrategy.Default;
 
     public bool HasHealthChecks => HealthChecks is { Count: > 0 };
 }

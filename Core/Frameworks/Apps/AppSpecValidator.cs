@@ -52,6 +52,15 @@ internal static partial class AppSpecValidator
             errors.Add(new("upgradeStrategy.minimumHealthCapacity", $"must be between 0 and 1, got {upgrade.MinimumHealthCapacity}"));
         if (!(upgrade.MaximumOverCapacity is >= 0 and <= 1))
             errors.Add(new("upgradeStrategy.maximumOverCapacity", $"must be between 0 and 1, got {upgrade.MaximumOverCapacity}"));
+        if (app.UnreachableStrategy is { Disabled: false } unreachable)
+        {
+            // Marathon 1.4's rules, so its documented examples (0 and 0: replaced and expunged at once) are accepted.
+            if (unreachable.InactiveAfterSeconds < 0)
+                errors.Add(new("unreachableStrategy.inactiveAfterSeconds", $"must be >= 0, got {unreachable.InactiveAfterSeconds}"));
+            if (unreachable.ExpungeAfterSeconds < unreachable.InactiveAfterSeconds)
+                errors.Add(new("unreachableStrategy.expungeAfterSeconds",
+                    $"must be >= inactiveAfterSeconds ({unreachable.InactiveAfterSeconds}), got {unreachable.ExpungeAfterSeconds}"));
+        }
         return errors;
     }
 

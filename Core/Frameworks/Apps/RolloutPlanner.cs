@@ -10,15 +10,29 @@ namespace MiniMesos.Core.Frameworks.Apps;
 /// </summary>
 internal static class RolloutPlanner
 {
-    public static RolloutPlan Plan(AppSpec app, IEnumerable<AppInstance> instances)
+    /// <remarks>
+    /// Counted instances are those of <see cref="AppCapacity.Counts"/> not being killed. Instances being killed are not the
+    /// app's any more but still hold room until they end: nothing is launched in their place before that, so the app never
+    /// has more live instances than <see cref="AppCapacity.MaxTotal"/>. An unreachable instance past its expunge time is
+    /// killed (ended for good); one that is counted but not ready goes first when there are too many, then the app's
+    /// <see cref="KillSelection"/> decides.
+    /// </remarks>
+    public static RolloutPlan Plan(AppSpec app, IEnumerable<AppInstance> instances, long nowMs = 0)
     {
-        var live = instances.Where(i => i.AppId == app.Id && i.State.IsAlive() && !i.KillRequested)
-            .OrderBy(i => i.LaunchedAtMs).ThenBy(i => i.Id, StringComparer.Ordinal).ToList();
+        var mine = instances.Where(i => i.AppId == app.Id).ToList();
         var kills = new List<AppKill>();
+        foreach (var lost in mine.Where(i => i.State == TaskState.Unreachable && !i.KillRequested && app.Unreachable.IsExpunged(i.UnreachableSinceMs, nowMs)))
+            kills.Add(new AppKill(app.Id, lost.Id, $"unreachable for {app.Unreachable.ExpungeAfterSeconds} s or more (unreachableStrategy.expungeAfterSeconds): expunged"));
+        var expunged = kills.Select(k => k.InstanceId).ToHashSet(StringComparer.Ordinal);
+        var live = mine.Where(i => !i.KillRequested && !expunged.Contains(i.Id) && AppCapacity.Counts(app, i.State, i.UnreachableSinceMs, nowMs))
+            .OrderBy(i => i.LaunchedAtMs).ThenBy(i => i.Id, StringComparer.Ordinal).ToList();
+        // Being killed but still alive: they hold room until they end.
+        var dying = mine.Count(i => i.KillRequested && i.State.IsAlive());
         void Kill(AppInstance i, string reason)
         {
             kills.Add(new AppKill(app.Id, i.Id, reason));
             live.Remove(i);
+            if (i.State.IsAlive()) dying++;
         }
 
         foreach (var sick in live.Where(i => i.Health == HealthStatus.Unhealthy).ToList())
@@ -29,26 +43,28 @@ internal static class RolloutPlanner
         var old = live.Where(i => i.Version != app.Version).ToList();
         bool Ready(AppInstance i) => IsReady(app, i);
 
-        // More of the current version than wanted: the least useful go first (not ready, then newest).
-        foreach (var extra in current.OrderBy(i => Ready(i)).ThenByDescending(i => i.LaunchedAtMs)
-                     .ThenByDescending(i => i.Id, StringComparer.Ordinal).Take(Math.Max(0, current.Count - n)).ToList())
+        // More of the current version than wanted: the least useful go first (not ready), then as the app's killSelection says.
+        var byUse = current.OrderBy(i => Ready(i));
+        var ordered = app.KillSelection == KillSelection.OldestFirst
+            ? byUse.ThenBy(i => i.LaunchedAtMs).ThenBy(i => i.Id, StringComparer.Ordinal)
+            : byUse.ThenByDescending(i => i.LaunchedAtMs).ThenByDescending(i => i.Id, StringComparer.Ordinal);
+        foreach (var extra in ordered.Take(Math.Max(0, current.Count - n)).ToList())
         {
             Kill(extra, $"scaling down to {n} instance{(n == 1 ? "" : "s")}");
             current.Remove(extra);
         }
 
-        var maxTotal = n;
+        var maxTotal = AppCapacity.MaxTotal(app, old.Count > 0);
         if (old.Count > 0)
         {
-            var (minHealthy, max) = Bounds(app);
-            maxTotal = max;
+            var (minHealthy, _) = Bounds(app);
             // Old instances that are not ready hold no capacity: replace them at once.
             foreach (var o in old.Where(i => !Ready(i)).ToList()) Kill(o, $"replaced by version '{app.Version}'");
             var budget = live.Count(Ready) - minHealthy;
             foreach (var o in old.Where(Ready).Take(Math.Max(0, budget)).ToList())
                 Kill(o, $"replaced by version '{app.Version}'");
         }
-        var toLaunch = Math.Max(0, Math.Min(n - current.Count, maxTotal - live.Count));
+        var toLaunch = Math.Max(0, Math.Min(n - current.Count, maxTotal - live.Count - dying));
         return new RolloutPlan(kills, toLaunch, live);
     }
 

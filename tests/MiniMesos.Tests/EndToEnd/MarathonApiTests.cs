@@ -118,12 +118,14 @@ public sealed class MarathonApiTests
         try
         {
             Assert.Equal(201, (await lab.SendAsync(HttpMethod.Post, "/v2/apps",
-                $$"""{"id": "/solo", "cmd": "{{lab.SleeperCmd}}", "cpus": 0.1, "mem": 16, "instances": 1}""")).Status);
+                $$"""{"id": "/solo", "cmd": "{{lab.SleeperCmd}}", "cpus": 0.1, "mem": 16, "instances": 1, "unreachableStrategy": {"inactiveAfterSeconds": 0, "expungeAfterSeconds": 3600}, "killSelection": "OLDEST_FIRST"}""")).Status);
             var app = await lab.WaitForAppAsync("/solo", a => Running(a) == 1, "running on pi1");
             var first = MarathonApps.Tasks(app)[0].GetProperty("id").GetString()!;
+            Assert.Equal(3600, app.GetProperty("unreachableStrategy").GetProperty("expungeAfterSeconds").GetInt64());
+            Assert.Equal("OLDEST_FIRST", app.GetProperty("killSelection").GetString());
             await lab.Cluster.StartAgentAsync("agent2", lab.Cluster.Secret, "test", hostname: "pi2");
             await stopFirst.CancelAsync();
-            // After the unreachable timeout its instance is UNREACHABLE, which does not count: a new one starts on pi2.
+            // After the unreachable timeout its instance is UNREACHABLE and, with inactiveAfterSeconds 0, inactive at once: a new one starts on pi2.
             app = await lab.WaitForAppAsync("/solo", a => Running(a) == 1 && MarathonApps.Tasks(a).Any(t =>
                 t.GetProperty("host").GetString() == "pi2" && t.GetProperty("state").GetString() == "TASK_RUNNING"), "replaced on pi2");
             Assert.NotEqual(first, MarathonApps.Tasks(app).Single(t => t.GetProperty("state").GetString() == "TASK_RUNNING").GetProperty("id").GetString());

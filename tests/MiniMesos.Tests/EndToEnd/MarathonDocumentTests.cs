@@ -55,7 +55,7 @@ public sealed class MarathonDocumentTests
         await using var lab = await MarathonApps.StartAsync(agents: 0);
         var (status, created) = await lab.SendAsync(HttpMethod.Post, "/v2/apps", FullExample);
         Assert.True(status == 201, created.ToString());
-        Assert.Equal(["acceptedResourceRoles", "container", "dependencies", "executor", "fetch", "killSelection", "requirePorts", "unreachableStrategy"],
+        Assert.Equal(["acceptedResourceRoles", "container", "dependencies", "executor", "fetch", "requirePorts"],
             created.GetProperty("unsupportedFields").EnumerateArray().Select(e => e.GetString()).Order());
         var warnings = created.GetProperty("warnings").EnumerateArray().Select(e => e.GetString()!).ToList();
         Assert.Contains(warnings, w => w.StartsWith("fetch:", StringComparison.Ordinal));
@@ -101,6 +101,10 @@ public sealed class MarathonDocumentTests
     [InlineData("\"portDefinitions\": [{\"port\": \"http\"}]", "portDefinitions[0]")]
     [InlineData("\"labels\": {\"team\": 7}", "labels.team")]
     [InlineData("\"backoffFactor\": 0.5", "backoffFactor")]
+    [InlineData("\"unreachableStrategy\": {\"inactiveAfterSeconds\": 60, \"expungeAfterSeconds\": 30}", "unreachableStrategy.expungeAfterSeconds")]
+    [InlineData("\"unreachableStrategy\": \"sometimes\"", "unreachableStrategy")]
+    [InlineData("\"unreachableStrategy\": {\"inactiveAfter\": 1}", "unreachableStrategy.inactiveAfter")]
+    [InlineData("\"killSelection\": \"RANDOM\"", "killSelection")]
     public async Task ADocumentedFieldWithABadValueIsRefusedNamingIt(string field, string path)
     {
         await using var lab = await MarathonApps.StartAsync(agents: 0);

@@ -84,22 +84,27 @@ public sealed class AgentHealthTests
         Assert.True(state.Apply(new AssignTask(31, "t5", "a1")));
         Assert.True(state.Apply(new UpdateTaskStatus(31, "t5", TaskState.Running, null, null, null)));
         Assert.True(state.Apply(new MarkAgentUnreachable(32, "a1", "silent")));
-        Assert.True(state.Apply(new AddAgent(33, new AgentRecord("a1", "a1", new Resources(4, 1024), NoEnv, 33))));
+        // a1 returns with its report: one entry makes it active and settles its tasks, against the state it commits into.
         var report = new AgentReport(new HashSet<string> { "t1", "t2", "t3", "t4", "stray" }, new HashSet<string> { "t1", "t3", "t4", "stray" });
-        var (commands, kill) = AgentHealthPolicy.Reconcile(state, "a1", report, 40);
-        foreach (var c in commands) Assert.True(state.Apply(c));
+        var registration = new AgentRegistration(40, new AgentRecord("a1", "a1", new Resources(4, 1024), NoEnv, 40), report);
+        var decoded = (AgentRegistration)CommandCodec.Decode(CommandCodec.Encode(registration));
+        Assert.Equal((registration.Agent with { Attributes = NoEnv }), decoded.Agent with { Attributes = NoEnv });
+        Assert.Equal(report.Running.Order(), decoded.Report.Running.Order());
+        Assert.Equal(report.Known.Order(), decoded.Report.Known.Order());
+        Assert.True(state.Apply(decoded));
+        Assert.Equal(AgentMode.Active, state.Mode("a1"));
         Assert.Equal(TaskState.Running, state.Tasks["t1"].State);
-        Assert.Equal(TaskState.Unreachable, state.Tasks["t2"].State);
+        Assert.Equal(TaskState.Staging, state.Tasks["t2"].State);
         Assert.Equal(TaskState.Lost, state.Tasks["t5"].State);
         Assert.Contains("re-registered without this task", state.Tasks["t5"].Message);
-        Assert.Equal(["stray", "t3", "t4"], kill);
-        // The pending update for t2 still lands: out of UNREACHABLE a task may move "back" to what the agent reports.
+        Assert.Equal(["stray", "t3", "t4"], AgentHealthPolicy.Strays(state, "a1", report));
+        // A stale RUNNING resent before t2's end moves it forward, then its end lands.
+        Assert.True(state.Apply(new UpdateTaskStatus(41, "t2", TaskState.Running, null, null, null)));
         Assert.True(state.Apply(new UpdateTaskStatus(41, "t2", TaskState.Failed, 2, null, "exited with code 2")));
-        // An older agent reports nothing: nothing is decided for it.
+        // An older agent reports nothing (AddAgent): its tasks stay as they are.
         Assert.True(state.Apply(new MarkAgentUnreachable(50, "a1", "silent")));
-        var (none, noKill) = AgentHealthPolicy.Reconcile(state, "a1", null, 60);
-        Assert.Empty(none);
-        Assert.Empty(noKill);
+        Assert.True(state.Apply(new AddAgent(60, new AgentRecord("a1", "a1", new Resources(4, 1024), NoEnv, 60))));
+        Assert.Equal(TaskState.Unreachable, state.Tasks["t1"].State);
     }
 
     [Fact]
@@ -145,17 +150,32 @@ public sealed class AgentHealthTests
     }
 
     [Fact]
-    public void AnUnreachableInstanceDoesNotCountSoItIsReplacedAndWhenItReturnsTheReplacementGoes()
+    public void AnUnreachableInstanceCountsUntilInactiveIsThenReplacedAndWhenItReturnsKillSelectionPicksWhoGoes()
     {
-        var app = new AppSpec("/web", Cmd: "x", Instances: 1, Version: "v1");
-        AppInstance Instance(string id, TaskState s, long at) => new(id, "/web", "v1", new Placement("a", "a", NoEnv), s, HealthStatus.Unknown, at);
-        var away = RolloutPlanner.Plan(app, [Instance("web.1", TaskState.Unreachable, 1)]);
-        Assert.Equal(1, away.ToLaunch);
+        var app = new AppSpec("/web", Cmd: "x", Instances: 1, Version: "v1", UnreachableStrategy: new UnreachableStrategy(10, 20));
+        AppInstance Instance(string id, TaskState s, long at, long since = 0) =>
+            new(id, "/web", "v1", new Placement("a", "a", NoEnv), s, HealthStatus.Unknown, at, UnreachableSinceMs: since);
+        // Away for less than inactiveAfterSeconds: it still counts, nothing replaces it.
+        var away = RolloutPlanner.Plan(app, [Instance("web.1", TaskState.Unreachable, 1, since: 1_000)], nowMs: 10_999);
+        Assert.Equal(0, away.ToLaunch);
         Assert.Empty(away.Kills);
-        // The agent returns: two instances run; the newest (the replacement) is killed, the one that kept running stays.
-        var back = RolloutPlanner.Plan(app, [Instance("web.1", TaskState.Running, 1), Instance("web.2", TaskState.Running, 5)]);
-        Assert.Equal("web.2", Assert.Single(back.Kills).InstanceId);
-        Assert.Equal(0, back.ToLaunch);
+        var inactive = RolloutPlanner.Plan(app, [Instance("web.1", TaskState.Unreachable, 1, since: 1_000)], nowMs: 11_000);
+        Assert.Equal(1, inactive.ToLaunch);
+        Assert.Empty(inactive.Kills);
+        var expunged = RolloutPlanner.Plan(app, [Instance("web.1", TaskState.Unreachable, 1, since: 1_000), Instance("web.2", TaskState.Running, 12)],
+            nowMs: 21_000);
+        Assert.Equal("web.1", Assert.Single(expunged.Kills).InstanceId);
+        Assert.Contains("expunged", expunged.Kills[0].Reason);
+        Assert.Equal(0, expunged.ToLaunch);
+        // "disabled": never inactive, never expunged.
+        var off = RolloutPlanner.Plan(app with { UnreachableStrategy = UnreachableStrategy.Off }, [Instance("web.1", TaskState.Unreachable, 1, since: 1_000)],
+            nowMs: 10_000_000);
+        Assert.Equal(0, off.ToLaunch);
+        Assert.Empty(off.Kills);
+        // The agent returns: two instances run; YOUNGEST_FIRST kills the replacement, OLDEST_FIRST the one that came back.
+        AppInstance[] both = [Instance("web.1", TaskState.Running, 1), Instance("web.2", TaskState.Running, 5)];
+        Assert.Equal("web.2", Assert.Single(RolloutPlanner.Plan(app, both).Kills).InstanceId);
+        Assert.Equal("web.1", Assert.Single(RolloutPlanner.Plan(app with { KillSelection = KillSelection.OldestFirst }, both).Kills).InstanceId);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using MiniMesos.Core.Frameworks.Apps;
 using MiniMesos.Core.Model;
 using MiniMesos.Core.State;
 using MiniMesos.Net.Protocol;
@@ -11,7 +12,7 @@ public sealed class LaunchTasksTests
     private static readonly Dictionary<string, string> NoEnv = [];
 
     private static TaskSpec Spec(double cpus, long mem, string? ports = null) =>
-        new("t", ["true"], ports is null ? NoEnv : new Dictionary<string, string> { ["PORTS"] = ports }, new Resources(cpus, mem), "/app", "v1");
+        new("t", ["true"], ports is null ? NoEnv : new Dictionary<string, string> { ["PORTS"] = ports }, new Resources(cpus, mem));
 
     private static ClusterState TwoAgents()
     {
@@ -109,5 +110,32 @@ public sealed class LaunchTasksTests
         Assert.NotEmpty(leader.LastSkipped);
         Assert.Equal(leader.Free("a1"), follower.Free("a1"));
         Assert.Equal(StateSnapshotCodec.Encode(leader), StateSnapshotCodec.Encode(follower));
+    }
+
+    [Fact]
+    public void AnAppsPlacementThatACommitInBetweenMadeInvalidIsSkippedWithItsReason()
+    {
+        var state = TwoAgents();
+        Assert.True(state.Apply(new AddAgent(0, new AgentRecord("a3", "a3", new Resources(2, 1024), new Dictionary<string, string> { ["rack"] = "r1" }, 0))));
+        var app = new AppSpec("/web", Cmd: "x", Instances: 2, Constraints: [["hostname", "UNIQUE"]], Version: "v1",
+            UnreachableStrategy: new UnreachableStrategy(10, 20));
+        Assert.True(state.Apply(new PutApp(0, app)));
+        TaskSpec Web(string version = "v1") => new("web", ["x"], NoEnv, new Resources(0.1, 10), "/web", version);
+        Assert.True(state.Apply(new LaunchTasks(1, [new("web.1", Web(), "a1")])));
+        Assert.True(state.Apply(new UpdateTaskStatus(2, "web.1", TaskState.Running, null, null, null)));
+        Assert.True(state.Apply(new MarkAgentUnreachable(5_000, "a1", "silent")));
+        // Within inactiveAfterSeconds the unreachable web.1 still counts: with web.2 the app is full, web.3 is skipped.
+        Assert.True(state.Apply(new LaunchTasks(6_000, [new("web.2", Web(), "a2"), new("web.3", Web(), "a3")])));
+        Assert.Equal("web.3", Assert.Single(state.LastSkipped).TaskId);
+        Assert.Contains("already has 2 of its 2 instance(s)", state.LastSkipped[0].Reason);
+        // Past it web.1 is inactive and its replacement may start, but not on a2 (UNIQUE hostname), nor at an old version.
+        Assert.False(state.Apply(new LaunchTasks(15_000, [new("web.4", Web(), "a2"), new("web.5", Web("v0"), "a3")])));
+        Assert.Contains("UNIQUE hostname", state.LastSkipped[0].Reason);
+        Assert.Contains("now at version v1", state.LastSkipped[1].Reason);
+        // The agent came back (web.1 RUNNING in the same entry) between the leader's view and this launch: skipped.
+        Assert.True(state.Apply(new AgentRegistration(16_000, state.Agents["a1"], new AgentReport(new HashSet<string> { "web.1" }, new HashSet<string> { "web.1" }))));
+        Assert.Equal(TaskState.Running, state.Tasks["web.1"].State);
+        Assert.False(state.Apply(new LaunchTasks(17_000, [new("web.6", Web(), "a3")])));
+        Assert.Contains("already has 2 of its 2", Assert.Single(state.LastSkipped).Reason);
     }
 }

@@ -79,8 +79,10 @@ public sealed class HealthAndBackoffTests
         var kill = Assert.Single(d.Kills);
         Assert.Equal(victim, kill.InstanceId);
         Assert.Contains("health checks failed", kill.Reason);
-        Assert.Single(d.Launches); // the replacement starts in the same round
+        // The replacement waits until the killed instance has ended: until then it still runs and holds its room.
+        Assert.Empty(d.Launches);
         h.CompleteKills();
+        Assert.Single(h.Step().Launches);
         h.StartAll();
         Assert.Equal(2, h.Live("/web").Count);
         Assert.DoesNotContain(h.Live("/web"), i => i.Id == victim);

@@ -22,10 +22,17 @@ internal sealed class MasterSimStats
     public long? ConvergedAfterHealMs;
     public int AppsAtEnd;
     public int InstancesAtEnd;
+    public int CommittedStatesChecked;
+    public int ExtraInstanceWindows;
+    public long LongestExtraInstanceMs;
+    public int AgentRestarts;
+    public int TwoAgentCuts;
 
     public override string ToString() =>
         $"leaderChanges={LeaderChanges} leaderCrashes={LeaderCrashes} (during deployment {LeaderCrashesDuringDeployment}) isolations={Isolations} " +
         $"agentCuts<unreachable={AgentCutsWithinUnreachable} >unreachable={AgentCutsBeyondUnreachable} >gone={AgentCutsBeyondGone} " +
         $"instanceCrashes={InstanceCrashes} agentReboots={AgentReboots} deploys acked={DeploysAcknowledged} uncertain={DeploysUncertain} failedPasses={FailedPasses} " +
-        $"snapshotsInstalled={SnapshotsInstalled} commits={Commits} raftMessages={Messages} tasks={TasksLaunched} convergedAfterHeal={ConvergedAfterHealMs}ms apps={AppsAtEnd} instances={InstancesAtEnd}";
+        $"snapshotsInstalled={SnapshotsInstalled} commits={Commits} raftMessages={Messages} tasks={TasksLaunched} convergedAfterHeal={ConvergedAfterHealMs}ms apps={AppsAtEnd} instances={InstancesAtEnd} " +
+        $"agentRestarts={AgentRestarts} twoAgentCuts={TwoAgentCuts} committedStatesChecked={CommittedStatesChecked} extraInstanceWindows={ExtraInstanceWindows} " +
+        $"longestExtraInstance={LongestExtraInstanceMs}ms";
 }

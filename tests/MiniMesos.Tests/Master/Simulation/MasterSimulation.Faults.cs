@@ -15,6 +15,7 @@ internal sealed partial class MasterSimulation
     private readonly Dictionary<int, long> _restartAt = [];
     private long _crashLeaderAtMs = -1;
     private int _deploySeq;
+    private bool _fixedAppsDeployed;
     private List<(int AtSecond, Action Action)>? _script;
 
     private List<(int AtSecond, Action Action)> Script() =>
@@ -27,7 +28,74 @@ internal sealed partial class MasterSimulation
         // The heal comes in the middle of things: a deployment rolling, the leader just crashed, an agent away.
         (_o.ChaosSeconds - 8, () => CutAgent(_agents[0], (long)_o.Unreachable.TotalMilliseconds + 10_000)),
         (_o.ChaosSeconds - 3, DeployAndCrashLeader),
+        // Partitions around the unreachable timeout, with the UNIQUE apps of DeployFixedApps in place: two agents cut and
+        // back in one order, then in the other; a cut past the timeout with the leader crashing as the agent returns;
+        // agents restarting (tasks kept) within and past the timeout.
+        (18, () => CutTwo(_agents[0], (long)_o.Unreachable.TotalMilliseconds + 4_000, _agents[^1], (long)_o.Unreachable.TotalMilliseconds + 7_000)),
+        (48, () => CutTwo(_agents[0], (long)_o.Unreachable.TotalMilliseconds + 7_000, _agents[^1], (long)_o.Unreachable.TotalMilliseconds + 3_000)),
+        (62, CutAndCrashLeaderAsItReturns),
+        (70, () => RestartAgent(_agents[1], 1_500)),
+        (75, () => RestartAgent(_agents[0], (long)_o.Unreachable.TotalMilliseconds + 2_000)),
     ];
+
+    /// <summary>
+    /// Apps that stay for the whole run, with <c>["hostname", "UNIQUE"]</c>: /pinned needs every agent (a cut agent's
+    /// instance has no free host to go to, so only its own return brings it back), /spread one agent fewer (a replacement
+    /// finds a host, and the returning instance is then one too many). Short unreachable strategies, so the cuts of the
+    /// script make their instances inactive and expunged.
+    /// </summary>
+    private bool DeployFixedApps()
+    {
+        var leader = _masters.FirstOrDefault(m => m.IsLeader && !Isolated(m));
+        if (leader is null) return false;
+        AppSpec[] apps =
+        [
+            new("/pinned", Cmd: "serve --pinned", Cpus: 0.25, Mem: 32, Instances: _o.Agents, Constraints: [["hostname", "UNIQUE"]], BackoffSeconds: 0.5,
+                MaxLaunchDelaySeconds: 5, Version: "p0001", UnreachableStrategy: new UnreachableStrategy(1, 3600)),
+            new("/spread", Cmd: "serve --spread", Cpus: 0.25, Mem: 32, Instances: _o.Agents - 1, Constraints: [["hostname", "UNIQUE"]], BackoffSeconds: 0.5,
+                MaxLaunchDelaySeconds: 5, Version: "s0001", UnreachableStrategy: new UnreachableStrategy(2, 25), KillSelection: KillSelection.OldestFirst),
+        ];
+        foreach (var app in apps)
+        {
+            var acknowledged = true;
+            try
+            {
+                Complete(leader.Service!.PutAppAsync(app, CancellationToken.None));
+            }
+            catch (NotLeaderException)
+            {
+                acknowledged = false;
+            }
+            _deployments[app.Id] = [(app, acknowledged)];
+            if (!acknowledged) return false;
+        }
+        Log("deployed /pinned and /spread");
+        return true;
+    }
+
+    private void CutTwo(SimAgent first, long firstMs, SimAgent second, long secondMs)
+    {
+        Stats.TwoAgentCuts++;
+        CutAgent(first, firstMs);
+        CutAgent(second, secondMs);
+    }
+
+    private void CutAndCrashLeaderAsItReturns()
+    {
+        var ms = (long)_o.Unreachable.TotalMilliseconds + 6_000;
+        CutAgent(_agents[1], ms);
+        _crashLeaderAtMs = NowMs + ms + 200;
+    }
+
+    /// <summary>The agent's process is killed and restarts after <paramref name="ms"/>: its tasks keep running (it recovers them), its connection breaks.</summary>
+    private void RestartAgent(SimAgent agent, long ms)
+    {
+        if (agent.OfflineUntilMs > NowMs) return;
+        Log($"{agent.Id} restarts ({ms} ms)");
+        Stats.AgentRestarts++;
+        agent.OfflineUntilMs = NowMs + ms;
+        agent.Link?.Break($"{agent.Id} restarted");
+    }
 
     private void DeployAndCrashLeader()
     {
@@ -42,6 +110,7 @@ internal sealed partial class MasterSimulation
         // Scripted, so every run has them: an agent back within the unreachable timeout, one beyond it, one beyond the
         // gone timeout, and rolling deployments with the leader crashing while they roll.
         _script ??= Script();
+        if (!_fixedAppsDeployed && second >= 2) _fixedAppsDeployed = DeployFixedApps();
         foreach (var step in _script.Where(s => s.AtSecond <= second).ToList())
         {
             _script.Remove(step);

@@ -57,10 +57,48 @@ internal sealed partial class MasterSimulation
         return problems;
     }
 
+    /// <summary>Every committed entry by index, as some master applied it (each index is applied by at least the leader that committed it).</summary>
+    private readonly SortedDictionary<ulong, byte[]> _committed = [];
+    private readonly List<string> _divergent = [];
+
+    private void Record(SimMaster master, ulong index, byte[] data)
+    {
+        if (!_committed.TryGetValue(index, out var known)) _committed[index] = data;
+        else if (!known.AsSpan().SequenceEqual(data)) _divergent.Add($"{master} applied another entry {index} than a master before it");
+    }
+
+    /// <summary>
+    /// The committed history replayed apply by apply from index 1 (<see cref="CommittedStateInvariants"/>); null when it has a gap.
+    /// </summary>
+    public CommittedStateInvariants? ReplayCommitted(List<string> problems)
+    {
+        problems.AddRange(_divergent);
+        var replay = new CommittedStateInvariants();
+        ulong expected = 1;
+        foreach (var (index, data) in _committed)
+        {
+            if (index != expected)
+            {
+                problems.Add($"the committed history has a gap before entry {index} (expected {expected})");
+                return null;
+            }
+            expected++;
+            if (data.Length > 0) replay.Apply(CommandCodec.Decode(data), $"entry {index}");
+        }
+        problems.AddRange(replay.Violations.Take(20));
+        return replay;
+    }
+
     /// <summary>The final checks after <see cref="Run"/>; returns every failure (empty when the run is correct).</summary>
     public List<string> Check()
     {
         var problems = Violations();
+        if (ReplayCommitted(problems) is { } replay)
+        {
+            Stats.CommittedStatesChecked = replay.Steps;
+            Stats.ExtraInstanceWindows = replay.ExtraWindows;
+            Stats.LongestExtraInstanceMs = replay.LongestExtraMs;
+        }
         if (Stats.ConvergedAfterHealMs is null) problems.Insert(0, $"not converged {_o.QuietSeconds} s after healing");
         var leader = _masters.FirstOrDefault(m => m.IsLeader);
         if (leader is null) return problems;

@@ -204,7 +204,12 @@ internal sealed partial class MasterSimulation
             }
             foreach (var entry in ready.CommittedEntries)
             {
-                if (entry.Type == EntryType.Normal && entry.Data.Length > 0) machine.Apply(entry.Index, entry.Data);
+                if (entry.Type == EntryType.Normal && entry.Data.Length > 0)
+                {
+                    machine.Apply(entry.Index, entry.Data);
+                    Record(master, entry.Index, entry.Data);
+                }
+                else Record(master, entry.Index, []);
                 if (master.Pending.Remove(entry.Index, out var term)) master.Outcomes[entry.Index] = term == entry.Term;
             }
             foreach (var read in ready.ReadStates) master.ConfirmedReads[read.RequestId] = read.Index;
