@@ -24,6 +24,9 @@ internal sealed class ApiClient : IDisposable
         _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
     }
 
+    /// <summary>The master's base URL, e.g. http://pi1:5050.</summary>
+    public string BaseUrl => _master;
+
     public Task<TaskView> SubmitAsync(TaskSubmitRequest request, CancellationToken ct) =>
         SendAsync(() => _http.PostAsJsonAsync("/v1/tasks", request, ApiJsonContext.Api.TaskSubmitRequest, ct),
             ApiJsonContext.Api.TaskView, ct);

@@ -16,6 +16,7 @@ internal static class CommandLine
         root.Subcommands.Add(HostCommands.Dev());
         root.Subcommands.Add(RunCli.Command());
         root.Subcommands.Add(StatusCli.Command());
+        root.Subcommands.Add(UiCli.Command());
         root.Subcommands.Add(TaskCli.Task());
         root.Subcommands.Add(EventsCli.Command());
         root.Subcommands.Add(AppCli.Command());

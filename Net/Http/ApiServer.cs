@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using MiniMesos.Net.Http.Ui;
 using MiniMesos.Net.Raft;
 
 namespace MiniMesos.Net.Http;
@@ -30,7 +31,9 @@ internal static class ApiServer
         var app = builder.Build();
         var metrics = new MetricsEndpoint(context);
         app.Use(metrics.InvokeAsync);
-        app.Use(new BearerAuth(token, readTokens).InvokeAsync);
+        app.Use(UiAssets.InvokeAsync);
+        var sessions = new UiSessions(token, TimeProvider.System);
+        app.Use(new BearerAuth(token, readTokens, sessions).InvokeAsync);
         app.Use(AnswerLostLeadershipAsync);
         app.Use(new LeaderForwarder(context).InvokeAsync);
         app.Use(new ReadBarrier(context).InvokeAsync);
@@ -45,6 +48,7 @@ internal static class ApiServer
         MasterEndpoints.Map(app, context);
         MarathonEndpoints.Map(app, context);
         if (context.Jobs is not null) JobEndpoints.Map(app, context);
+        UiEndpoints.Map(app, new UiLoginCodes(TimeProvider.System), sessions);
         app.MapFallback((HttpContext http) => ApiResults.Error(StatusCodes.Status404NotFound,
             $"no endpoint {http.Request.Method} {http.Request.Path}"));
         return app;

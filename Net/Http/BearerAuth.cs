@@ -1,21 +1,26 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using MiniMesos.Net.Http.Ui;
 
 namespace MiniMesos.Net.Http;
 
 /// <summary>
 /// Bearer-token check on every request except /health, in constant time. The admin token may do anything; a
-/// read-only token may only read (GET/HEAD, which includes the log and event streams): a write gets 403.
+/// read-only token may only read (GET/HEAD, which includes the log and event streams): a write gets 403. Web UI
+/// session tokens (<see cref="UiSessions"/>) count as the role they were issued for; exchanging a login code
+/// (POST /v1/ui/session) needs no token.
 /// </summary>
-internal sealed class BearerAuth(string token, IReadOnlyList<string>? readTokens = null)
+internal sealed class BearerAuth(string token, IReadOnlyList<string>? readTokens = null, UiSessions? sessions = null)
 {
+    private const string AdminItem = "minimesos.admin";
     private readonly byte[] _admin = Hash(token);
     private readonly byte[][] _readOnly = (readTokens ?? []).Select(Hash).ToArray();
 
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
-        if (context.Request.Path.Equals("/health", StringComparison.Ordinal))
+        if (context.Request.Path.Equals("/health", StringComparison.Ordinal)
+            || (HttpMethods.IsPost(context.Request.Method) && context.Request.Path.Equals(UiEndpoints.SessionPath, StringComparison.Ordinal)))
         {
             await next(context).ConfigureAwait(false);
             return;
@@ -28,15 +33,20 @@ internal sealed class BearerAuth(string token, IReadOnlyList<string>? readTokens
             problem = "the Authorization header must be 'Bearer <token>'";
         else
         {
-            var given = Hash(header[7..].Trim());
-            if (CryptographicOperations.FixedTimeEquals(given, _admin))
+            var presented = header[7..].Trim();
+            var given = Hash(presented);
+            var session = sessions?.Check(presented);
+            if (CryptographicOperations.FixedTimeEquals(given, _admin) || session == true)
             {
+                context.Items[AdminItem] = true;
                 await next(context).ConfigureAwait(false);
                 return;
             }
-            if (_readOnly.Any(t => CryptographicOperations.FixedTimeEquals(given, t)))
+            if (_readOnly.Any(t => CryptographicOperations.FixedTimeEquals(given, t)) || session == false)
             {
-                if (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
+                // A read-only caller may also ask for a (read-only) login code for the web UI.
+                if (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)
+                    || (HttpMethods.IsPost(context.Request.Method) && context.Request.Path.Equals(UiEndpoints.CodesPath, StringComparison.Ordinal)))
                 {
                     await next(context).ConfigureAwait(false);
                     return;
@@ -50,6 +60,9 @@ internal sealed class BearerAuth(string token, IReadOnlyList<string>? readTokens
         context.Response.Headers.WWWAuthenticate = "Bearer realm=\"minimesos\"";
         await ApiResults.Write(context, StatusCodes.Status401Unauthorized, new ApiError(problem)).ConfigureAwait(false);
     }
+
+    /// <summary>Whether this request's token is the admin token (or an admin UI session), as checked above.</summary>
+    public static bool IsAdmin(HttpContext context) => context.Items.TryGetValue(AdminItem, out var admin) && admin is true;
 
     private static byte[] Hash(string value) => SHA256.HashData(Encoding.UTF8.GetBytes(value));
 }

@@ -1,0 +1,119 @@
+using PuppeteerSharp;
+using Xunit;
+
+namespace MiniMesos.Tests.Ui;
+
+/// <summary>
+/// The system's headless Chromium (Debian's `chromium` package) driven with PuppeteerSharp; nothing is downloaded.
+/// A missing browser fails the test with the fix. Every console error and page error is recorded, and
+/// <see cref="AssertNoConsoleErrors"/> fails on any that the test did not announce with <see cref="ExpectHttpError"/>.
+/// </summary>
+internal sealed class UiBrowser : IAsyncDisposable
+{
+    public const string Executable = "/usr/bin/chromium";
+    public static readonly string Artifacts = Path.Combine(RepoRoot(), "tests", "artifacts", "ui");
+    private readonly IBrowser _browser;
+    private readonly string _profile;
+    private readonly List<string> _errors = [];
+    private readonly List<string> _expected = [];
+
+    private UiBrowser(IBrowser browser, string profile)
+    {
+        _browser = browser;
+        _profile = profile;
+    }
+
+    public static async Task<UiBrowser> LaunchAsync()
+    {
+        Assert.True(File.Exists(Executable),
+            $"the browser tests need Chromium at {Executable}: install Debian's package (apt-get install chromium); tests/run-all.sh does");
+        var profile = Directory.CreateTempSubdirectory("minimesos-chromium-").FullName;
+        var browser = await Puppeteer.LaunchAsync(new LaunchOptions
+        {
+            ExecutablePath = Executable,
+            Headless = true,
+            UserDataDir = profile,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
+            Timeout = 60_000,
+        });
+        Directory.CreateDirectory(Artifacts);
+        return new UiBrowser(browser, profile);
+    }
+
+    /// <summary>A page in a fresh context (own sessionStorage), at <paramref name="width"/> x <paramref name="height"/>.</summary>
+    public async Task<IPage> NewPageAsync(int width = 1440, int height = 900)
+    {
+        var context = await _browser.CreateBrowserContextAsync();
+        var page = await context.NewPageAsync();
+        page.DefaultTimeout = 45_000;
+        await page.SetViewportAsync(new ViewPortOptions { Width = width, Height = height, IsMobile = width < 600, HasTouch = width < 600 });
+        page.Console += (_, e) =>
+        {
+            if (e.Message.Type != ConsoleType.Error) return;
+            lock (_errors) _errors.Add($"console: {e.Message.Text} ({e.Message.Location?.URL})");
+        };
+        page.PageError += (_, e) => { lock (_errors) _errors.Add($"page error: {e.Message}"); };
+        return page;
+    }
+
+    /// <summary>Allows one "Failed to load resource" console line for an error answer the test provokes on purpose.</summary>
+    public void ExpectHttpError(int status, string pathPart)
+    {
+        lock (_errors) _expected.Add($"{status}|{pathPart}");
+    }
+
+    public void AssertNoConsoleErrors()
+    {
+        lock (_errors)
+        {
+            var unexpected = new List<string>();
+            foreach (var error in _errors)
+            {
+                var allowance = _expected.FirstOrDefault(x => error.Contains($"status of {x.Split('|')[0]} ", StringComparison.Ordinal)
+                    && error.Contains(x.Split('|')[1], StringComparison.Ordinal));
+                if (allowance is not null) _expected.Remove(allowance);
+                else unexpected.Add(error);
+            }
+            Assert.True(unexpected.Count == 0, "console errors in the UI:\n" + string.Join("\n", unexpected));
+        }
+    }
+
+    public static async Task ScreenshotAsync(IPage page, string name)
+    {
+        await page.ScreenshotAsync(Path.Combine(Artifacts, name + ".png"), new ScreenshotOptions { FullPage = true });
+    }
+
+    /// <summary>
+    /// Waits (at most 45 s) until the JavaScript expression is truthy; says what was awaited on failure. Polled from
+    /// here with Runtime.evaluate: Puppeteer's in-page waitForFunction needs eval, which the UI's CSP forbids.
+    /// </summary>
+    public static async Task WaitAsync(IPage page, string expression, string what)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(45);
+        while (!await page.EvaluateExpressionAsync<bool>($"!!({expression})"))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                var text = await page.EvaluateExpressionAsync<string>("document.body.innerText");
+                throw new TimeoutException($"the UI never showed {what}; the page said:\n{text}");
+            }
+            await Task.Delay(100);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _browser.CloseAsync();
+        await _browser.DisposeAsync();
+        Directory.Delete(_profile, recursive: true);
+    }
+
+    private static string RepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        for (var i = 0; i < 10 && dir is not null; i++, dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "MiniMesos.csproj"))) return dir.FullName;
+        return Path.GetTempPath();
+    }
+}

@@ -1,0 +1,257 @@
+using MiniMesos.Core.State;
+using MiniMesos.Tests.EndToEnd;
+using PuppeteerSharp;
+using Xunit;
+
+namespace MiniMesos.Tests.Ui;
+
+/// <summary>
+/// The web UI in a real headless Chromium against a real in-process cluster (master, agents, Kestrel, processes).
+/// Filter with --filter "Category=Browser". Screenshots go to tests/artifacts/ui.
+/// </summary>
+[Trait("Category", "Browser")]
+public sealed class UiBrowserTests
+{
+    private const string ReadToken = "read-only-token-for-the-browser";
+    private static readonly string[] Pages = ["overview", "agents", "apps", "tasks", "jobs", "frameworks", "events"];
+    private static readonly string[] Actions = ["Deploy", "Scale", "Restart", "Delete", "Kill", "Kill task", "Drain", "Reactivate", "Run now", "Set weight"];
+
+    [Fact]
+    public async Task AnAdminDeploysScalesFollowsALogKillsAnInstanceAndSeesAStoppedAgentGoUnreachable()
+    {
+        await using var cluster = await InProcessCluster.StartAsync(agents: 0, agentTimeouts: new AgentTimeouts(TimeSpan.FromSeconds(2), TimeSpan.FromMinutes(5)));
+        await cluster.StartAgentAsync("agent1", cluster.Secret, "test", hostname: "pi1");
+        using var stopPi2 = new CancellationTokenSource();
+        await cluster.StartAgentAsync("agent2", cluster.Secret, "test", stop: stopPi2.Token, hostname: "pi2");
+        using (var client = cluster.Client())
+        {
+            Assert.Equal(201, (await client.SendAsync(HttpMethod.Post, "/v1/jobs",
+                """{"id": "nightly-backup", "cmd": "echo backed up", "schedule": "0 3 * * *"}""", CancellationToken.None)).Status);
+            Assert.Equal(202, (await client.SendAsync(HttpMethod.Post, "/v1/jobs/nightly-backup/run", null, CancellationToken.None)).Status);
+            Assert.Equal(200, (await client.SendAsync(HttpMethod.Put, "/v1/roles/prod", """{"weight": 3}""", CancellationToken.None)).Status);
+        }
+        await using var browser = await UiBrowser.LaunchAsync();
+        var page = await browser.NewPageAsync();
+        await page.GoToAsync($"http://127.0.0.1:{cluster.Api.Port}/ui/");
+        await SignInAsync(page, cluster.Secret.Token, "admin");
+        await UiBrowser.WaitAsync(page, "document.body.innerText.includes('leader elected')", "the Raft card with a leader");
+
+        // A field error from the API is shown under the field it names.
+        await GoAsync(page, "apps");
+        await SetAsync(page, "#f-id", "/web");
+        await SetAsync(page, "#f-cmd", "echo hello-ui; i=0; while true; do i=$((i+1)); echo tick-$i; sleep 1; done");
+        await SetAsync(page, "#f-cpus", "-1");
+        browser.ExpectHttpError(422, "/v2/apps");
+        await page.ClickAsync("#deploy button[type=submit]");
+        await UiBrowser.WaitAsync(page, "document.getElementById('err-cpus').textContent.includes('must be > 0')", "the cpus error under the cpus field");
+        Assert.Equal("true", await page.EvaluateExpressionAsync<string>("document.getElementById('f-cpus').getAttribute('aria-invalid')"));
+        Assert.Equal("", await page.EvaluateExpressionAsync<string>("document.getElementById('err-id').textContent"));
+        await UiBrowser.ScreenshotAsync(page, "apps-field-error-desktop");
+
+        // Deploy for real, with a health check, and see it running and healthy; then scale it.
+        await SetAsync(page, "#f-cpus", "0.1");
+        await SetAsync(page, "#f-mem", "16");
+        await SetAsync(page, "#f-json", """{"healthChecks": [{"protocol": "COMMAND", "command": {"value": "true"}, "gracePeriodSeconds": 5, "intervalSeconds": 1, "timeoutSeconds": 1}]}""");
+        await page.ClickAsync("#deploy button[type=submit]");
+        await UiBrowser.WaitAsync(page, AppText("running", "1 running of 1"), "/web with 1 instance running");
+        await UiBrowser.WaitAsync(page, AppText("healthy", "1 healthy"), "/web's instance healthy");
+        await SetAsync(page, "[data-k='scale-/web']", "2");
+        await page.ClickAsync("[data-k='scale-btn-/web']");
+        await UiBrowser.WaitAsync(page, AppText("running", "2 running of 2"), "/web scaled to 2 running");
+        await UiBrowser.WaitAsync(page, AppText("healthy", "2 healthy"), "both instances healthy");
+        var instances = await InstancesAsync(page);
+        Assert.Equal(2, instances.Length);
+
+        // Follow an instance's log: it keeps growing while the page is open (follow=true), then kill it.
+        await page.ClickAsync($"a[href='#/task/{Uri.EscapeDataString(instances[0])}']");
+        await UiBrowser.WaitAsync(page, "document.getElementById('log').textContent.includes('hello-ui')", "the instance's log");
+        var ticks = await page.EvaluateExpressionAsync<int>("(document.getElementById('log').textContent.match(/tick-/g) || []).length");
+        await UiBrowser.WaitAsync(page, $"(document.getElementById('log').textContent.match(/tick-/g) || []).length >= {ticks + 2}", "new log lines arriving");
+        await ShootAsync(page, "task");
+        await page.ClickAsync("[data-k='kill']");
+        await UiBrowser.WaitAsync(page, "[...document.querySelectorAll('.live .badge')].some(b => b.textContent === 'killed')", "the task killed");
+        await UiBrowser.WaitAsync(page, "document.getElementById('log-note').textContent.includes('end of log')", "the log stream ending with the task");
+        await GoAsync(page, "apps");
+        await UiBrowser.WaitAsync(page, $"(() => {{ const ids = [...document.querySelectorAll('.app[data-app=\"/web\"] tr[data-task]')].map(r => r.dataset.task);" +
+            $" return ids.length === 2 && !ids.includes('{instances[0]}'); }})() && " + AppText("running", "2 running of 2"), "a replacement for the killed instance");
+
+        // Filters on the tasks page.
+        await GoAsync(page, "tasks");
+        await page.SelectAsync("#filter-state", "TASK_KILLED");
+        await UiBrowser.WaitAsync(page, $"(() => {{ const ids = [...document.querySelectorAll('tr[data-task]')].map(r => r.dataset.task);" +
+            $" return ids.length === 1 && ids[0] === '{instances[0]}'; }})()", "only the killed task under the state filter");
+        await page.SelectAsync("#filter-state", "");
+
+        await GoAsync(page, "jobs");
+        await UiBrowser.WaitAsync(page, "!!document.querySelector('tr[data-job=\"nightly-backup\"]')", "the job listed");
+        await page.ClickAsync("a[href='#/job/nightly-backup']");
+        await UiBrowser.WaitAsync(page, "[...document.querySelectorAll('td')].some(td => td.textContent === '0')", "the run's exit code 0 in its history");
+        await ShootAsync(page, "job");
+
+        await GoAsync(page, "frameworks");
+        await SetAsync(page, "[data-k='weight-prod']", "5");
+        await page.ClickAsync("[data-k='weight-btn-prod']");
+        await UiBrowser.WaitAsync(page, "document.body.innerText.includes('weight of prod: done')", "the new weight accepted");
+        await SetAsync(page, "[data-k='weight-prod']", "-2");
+        browser.ExpectHttpError(400, "/v1/roles/prod");
+        await page.ClickAsync("[data-k='weight-btn-prod']");
+        await UiBrowser.WaitAsync(page, "document.getElementById('err-weight-prod').textContent.startsWith('weight:')", "the weight error next to it");
+
+        foreach (var name in Pages) await ShootAsync(page, name);
+
+        // Stop pi2: the agents page says so plainly once the master marks it unreachable.
+        await GoAsync(page, "agents");
+        await stopPi2.CancelAsync();
+        await UiBrowser.WaitAsync(page, "document.querySelector('.agent[data-agent=\"pi2\"] .agent-state')?.textContent === 'unreachable'", "pi2 unreachable");
+        await ShootAsync(page, "agents-unreachable");
+        await GoAsync(page, "events");
+        await UiBrowser.WaitAsync(page, "document.body.innerText.includes('agent_unreachable')", "the agent_unreachable event in the feed");
+        browser.AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task AReadOnlyTokenSeesEveryPageButNoActionAndAWrongTokenIsRefused()
+    {
+        await using var cluster = await InProcessCluster.StartAsync(agents: 1, readTokens: [ReadToken]);
+        using (var client = cluster.Client())
+        {
+            Assert.Equal(201, (await client.SendAsync(HttpMethod.Post, "/v2/apps", """{"id": "/ro", "cmd": "echo ro; exec sleep 600", "cpus": 0.1, "mem": 16}""", CancellationToken.None)).Status);
+            Assert.Equal(201, (await client.SendAsync(HttpMethod.Post, "/v1/jobs", """{"id": "ro-job", "cmd": "true"}""", CancellationToken.None)).Status);
+        }
+        await using var browser = await UiBrowser.LaunchAsync();
+        var page = await browser.NewPageAsync(390, 844);
+        await page.GoToAsync($"http://127.0.0.1:{cluster.Api.Port}/ui/#/apps");
+        browser.ExpectHttpError(401, "/v1/whoami");
+        await TypeTokenAsync(page, "not-the-token");
+        await UiBrowser.WaitAsync(page, "document.getElementById('login-error').textContent.includes('refused')", "the wrong token refused");
+        await TypeTokenAsync(page, ReadToken);
+        await UiBrowser.WaitAsync(page, "document.getElementById('who').textContent.startsWith('read-only')", "signed in read-only");
+        await UiBrowser.WaitAsync(page, "!!document.querySelector('.app[data-app=\"/ro\"] tr[data-task]')", "the app's instance");
+        foreach (var name in Pages)
+        {
+            await GoAsync(page, name);
+            Assert.Empty(await ActionsAsync(page));
+        }
+        Assert.Null(await page.QuerySelectorAsync("#deploy"));
+        Assert.True(await page.EvaluateExpressionAsync<bool>("[...document.querySelectorAll('input[data-k^=weight-]')].every(i => i.disabled)"));
+        await page.ClickAsync("a[href='#/jobs']");
+        await page.ClickAsync("a[href='#/job/ro-job']");
+        await UiBrowser.WaitAsync(page, "document.body.innerText.includes('History')", "the job page");
+        Assert.Empty(await ActionsAsync(page));
+        await GoAsync(page, "apps");
+        var instance = await page.EvaluateExpressionAsync<string>("document.querySelector('tr[data-task]').dataset.task");
+        await page.ClickAsync($"a[href='#/task/{Uri.EscapeDataString(instance)}']");
+        await UiBrowser.WaitAsync(page, "document.getElementById('log').textContent.includes('ro')", "the log, which a read-only token may follow");
+        Assert.Empty(await ActionsAsync(page));
+        await UiBrowser.ScreenshotAsync(page, "read-only-task-phone");
+        browser.AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task AOneTimeCodeSignsInOnceAndNeverStaysInTheAddressOrLocalStorage()
+    {
+        await using var cluster = await InProcessCluster.StartAsync(agents: 1);
+        var (exit, stdout, stderr) = await CliProcess.RunAsync(["ui", "--master", $"127.0.0.1:{cluster.Api.Port}", "--token", cluster.Secret.Token]);
+        Assert.True(exit == 0, stderr);
+        var url = stdout.Trim();
+        await using var browser = await UiBrowser.LaunchAsync();
+        var first = await browser.NewPageAsync();
+        await first.GoToAsync(url);
+        await UiBrowser.WaitAsync(first, "document.getElementById('who').textContent.startsWith('admin')", "signed in as admin by the code");
+        Assert.DoesNotContain("code", await first.EvaluateExpressionAsync<string>("location.href"));
+        Assert.StartsWith("mmui1.a.", await first.EvaluateExpressionAsync<string>("sessionStorage.getItem('minimesos.token')"));
+        Assert.Equal(0, await first.EvaluateExpressionAsync<int>("localStorage.length"));
+        Assert.Equal(0, await first.EvaluateExpressionAsync<int>("document.cookie.length"));
+
+        // The same link again, in another tab: the code is used up.
+        var second = await browser.NewPageAsync();
+        browser.ExpectHttpError(400, "/v1/ui/session");
+        await second.GoToAsync(url);
+        await UiBrowser.WaitAsync(second, "document.getElementById('login').open && document.getElementById('login-error').textContent.includes('already used')", "the used code refused");
+        await UiBrowser.ScreenshotAsync(second, "login-desktop");
+
+        // A token the master refuses (here: a forged session) brings the prompt back.
+        await first.EvaluateExpressionAsync("sessionStorage.setItem('minimesos.token', 'mmui1.a.9999999999.x.forged')");
+        browser.ExpectHttpError(401, "/v1/whoami");
+        await first.ReloadAsync();
+        await UiBrowser.WaitAsync(first, "document.getElementById('login').open", "the sign-in prompt after a 401");
+        Assert.Null(await first.EvaluateExpressionAsync<string>("sessionStorage.getItem('minimesos.token')"));
+        browser.AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task NoPageOverflowsSidewaysFrom320To2560PixelsAndEveryControlHasAName()
+    {
+        await using var cluster = await InProcessCluster.StartAsync(agents: 1);
+        using (var client = cluster.Client())
+            Assert.Equal(201, (await client.SendAsync(HttpMethod.Post, "/v2/apps", """{"id": "/a-rather-long-application-name-for-narrow-screens", "cmd": "exec sleep 600", "cpus": 0.1, "mem": 16}""", CancellationToken.None)).Status);
+        await using var browser = await UiBrowser.LaunchAsync();
+        var page = await browser.NewPageAsync(320, 640);
+        await page.GoToAsync($"http://127.0.0.1:{cluster.Api.Port}/ui/");
+        await SignInAsync(page, cluster.Secret.Token, "admin");
+        foreach (var width in new[] { 320, 2560 })
+        {
+            await page.SetViewportAsync(new ViewPortOptions { Width = width, Height = 900 });
+            foreach (var name in Pages)
+            {
+                await GoAsync(page, name);
+                var overflow = await page.EvaluateExpressionAsync<int>("document.documentElement.scrollWidth - window.innerWidth");
+                Assert.True(overflow <= 0, $"{name} at {width} px is {overflow} px wider than the window");
+                var unnamed = await page.EvaluateExpressionAsync<string[]>(
+                    "[...document.querySelectorAll('button, input, select, textarea, a[href]')].filter(e => !e.closest('dialog'))" +
+                    ".filter(e => !(e.getAttribute('aria-label') || e.labels?.length || e.textContent.trim())).map(e => e.outerHTML)");
+                Assert.True(unnamed.Length == 0, $"controls without an accessible name on {name}: {string.Join(", ", unnamed)}");
+            }
+        }
+        // Keyboard: the first Tab reaches the skip link, and the pages' links follow.
+        await page.Keyboard.PressAsync("Tab");
+        Assert.Equal("Skip to content", await page.EvaluateExpressionAsync<string>("document.activeElement.textContent"));
+        browser.AssertNoConsoleErrors();
+    }
+
+    private static string AppText(string cls, string text) =>
+        $"(document.querySelector('.app[data-app=\"/web\"] .{cls}')?.textContent || '').startsWith('{text}')";
+
+    private static Task<string[]> InstancesAsync(IPage page) =>
+        page.EvaluateExpressionAsync<string[]>("[...document.querySelectorAll('.app[data-app=\"/web\"] tr[data-task]')].map(r => r.dataset.task)");
+
+    private static async Task<string[]> ActionsAsync(IPage page)
+    {
+        await UiBrowser.WaitAsync(page, "document.querySelector('main .live')?.childElementCount > 0", "the page's content");
+        var labels = await page.EvaluateExpressionAsync<string[]>("[...document.querySelectorAll('main button')].map(b => b.textContent.trim())");
+        return labels.Where(l => Actions.Contains(l) || l.StartsWith("Really", StringComparison.Ordinal)).ToArray();
+    }
+
+    private static async Task SignInAsync(IPage page, string token, string role)
+    {
+        await TypeTokenAsync(page, token);
+        await UiBrowser.WaitAsync(page, $"document.getElementById('who').textContent.startsWith('{role}')", $"signed in as {role}");
+    }
+
+    private static async Task TypeTokenAsync(IPage page, string token)
+    {
+        await UiBrowser.WaitAsync(page, "document.getElementById('login').open", "the sign-in prompt");
+        await SetAsync(page, "#login-token", "");
+        await page.TypeAsync("#login-token", token);
+        await page.Keyboard.PressAsync("Enter");
+    }
+
+    private static async Task GoAsync(IPage page, string name)
+    {
+        await page.ClickAsync($"nav a[href='#/{name}']");
+        await UiBrowser.WaitAsync(page, $"location.hash === '#/{name}' && document.querySelector('main .live')?.childElementCount > 0", $"the {name} page");
+    }
+
+    private static Task SetAsync(IPage page, string selector, string value) =>
+        page.EvaluateFunctionAsync("(s, v) => { const e = document.querySelector(s); e.value = v; e.dispatchEvent(new Event('input', { bubbles: true })); }", selector, value);
+
+    /// <summary>The current page at desktop (1440x900) and phone (390x844) widths.</summary>
+    private static async Task ShootAsync(IPage page, string name)
+    {
+        if (Pages.Contains(name)) await GoAsync(page, name);
+        await UiBrowser.ScreenshotAsync(page, name + "-desktop");
+        await page.SetViewportAsync(new ViewPortOptions { Width = 390, Height = 844, IsMobile = true, HasTouch = true, DeviceScaleFactor = 1 });
+        await UiBrowser.ScreenshotAsync(page, name + "-phone");
+        await page.SetViewportAsync(new ViewPortOptions { Width = 1440, Height = 900 });
+    }
+}
