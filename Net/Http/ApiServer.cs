@@ -43,6 +43,7 @@ internal static class ApiServer
         MasterEndpoints.Map(app, context);
         MarathonEndpoints.Map(app, context);
         if (context.Jobs is not null) JobEndpoints.Map(app, context);
+        if (context.Backups is not null) SnapshotEndpoints.Map(app, context.Backups);
         app.MapFallback((HttpContext http) => ApiResults.Error(StatusCodes.Status404NotFound,
             $"no endpoint {http.Request.Method} {http.Request.Path}"));
         return app;

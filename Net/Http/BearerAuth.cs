@@ -6,7 +6,8 @@ namespace MiniMesos.Net.Http;
 
 /// <summary>
 /// Bearer-token check on every request except /health, in constant time. The admin token may do anything; a
-/// read-only token may only read (GET/HEAD, which includes the log and event streams): a write gets 403.
+/// read-only token may only read (GET/HEAD, which includes the log and event streams): a write gets 403, and so does
+/// /v1/snapshot (a backup of the whole state).
 /// </summary>
 internal sealed class BearerAuth(string token, IReadOnlyList<string>? readTokens = null)
 {
@@ -36,6 +37,13 @@ internal sealed class BearerAuth(string token, IReadOnlyList<string>? readTokens
             }
             if (_readOnly.Any(t => CryptographicOperations.FixedTimeEquals(given, t)))
             {
+                // A backup holds the whole state, secrets in task environments included (sealed with the admin token's key).
+                if (context.Request.Path.StartsWithSegments("/v1/snapshot"))
+                {
+                    await ApiResults.Write(context, StatusCodes.Status403Forbidden, new ApiError(
+                        "read-only token: a snapshot of the cluster state needs the admin token")).ConfigureAwait(false);
+                    return;
+                }
                 if (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
                 {
                     await next(context).ConfigureAwait(false);
