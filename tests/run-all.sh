@@ -62,6 +62,9 @@ tests/lab/agent-lab.sh out/minimesos
 step "reliability lab: 3 masters + 3 agents under a workload, fault rounds, checks after each"
 tests/lab/reliability-lab.sh out/minimesos
 
+step "ops lab: backup under load, wipe and restore; lost quorum recovered, fresh masters added"
+tests/lab/ops-lab.sh out/minimesos
+
 if [ -x tests/vm/run-vm-tests.sh ]; then
   step "cgroup v2 checks in a VM"
   tests/vm/run-vm-tests.sh out/minimesos

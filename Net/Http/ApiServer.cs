@@ -28,6 +28,7 @@ internal static class ApiServer
         var app = builder.Build();
         var metrics = new MetricsEndpoint(context);
         app.Use(metrics.InvokeAsync);
+        app.Use(SnapshotEndpoints.AllowLargeRestoreAsync);
         app.Use(new BearerAuth(token, readTokens).InvokeAsync);
         app.Use(AnswerLostLeadershipAsync);
         app.Use(new LeaderForwarder(context).InvokeAsync);

@@ -17,6 +17,18 @@ internal static class SnapshotEndpoints
     /// <summary>The largest backup file a restore accepts (the state a master can hold is bounded the same way).</summary>
     public const long MaxFileBytes = LargeMessageLimits.MaxBytes;
 
+    /// <summary>
+    /// A backup file may exceed the API's 1 MiB body limit: raised for the restore only, before anything reads the body
+    /// (a follower forwarding it to the leader reads it too).
+    /// </summary>
+    public static Task AllowLargeRestoreAsync(HttpContext http, RequestDelegate next)
+    {
+        if (http.Request.Path.Equals("/v1/snapshot/restore", StringComparison.Ordinal)
+            && http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            limit.MaxRequestBodySize = MaxFileBytes;
+        return next(http);
+    }
+
     public static void Map(IEndpointRouteBuilder app, BackupService backups)
     {
         app.MapGet("/v1/snapshot", async (HttpContext http) =>
@@ -28,7 +40,6 @@ internal static class SnapshotEndpoints
 
         app.MapPost("/v1/snapshot/restore", async (HttpContext http) =>
         {
-            if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = MaxFileBytes;
             var force = http.Request.Query["force_cluster"].ToString();
             if (force is not ("" or "true" or "false"))
                 return ApiResults.Error(400, $"invalid request: force_cluster: '{force}' is not true or false", "force_cluster", "must be true or false");

@@ -5,7 +5,8 @@
 #      runs; an app (2 instances) and a one-shot task run on the agent. Then everything is killed -9, the masters'
 #      data dirs are wiped, three fresh masters form a new cluster, `minimesos snapshot restore` brings the backup
 #      back and the agent restarts: every write acknowledged before the save began is there, and the app's two
-#      instances and the task are RUNNING with their old ids, each as exactly one process (nothing started twice).
+#      instances and the task are RUNNING with their old ids, each as exactly one process (nothing started twice);
+#      the agent is then stopped (SIGTERM) and started again, as in an upgrade: its tasks keep running.
 #   2. lost quorum: the leader and a follower are killed -9 for good (their data dirs wiped), the third master is
 #      stopped, `minimesos master recover` makes it the only member, it leads alone, and two fresh masters join with
 #      `minimesos master add`: three voters that all applied the log, and the restored writes are still there.
@@ -110,6 +111,9 @@ writer() {
 }
 app_tasks() { api "$1" GET /v2/apps/lab-web/tasks | jq -r '.tasks[] | select(.state == "TASK_RUNNING") | .id' 2>/dev/null | sort || true; }
 processes() { pgrep -fxc "$1" || true; }
+# This lab's task commands: unique to the run, so counting their processes cannot see another run's.
+APP_CMD="sleep $((1000000 + $$))"
+TASK_ARG=$((2000000 + $$))
 
 "$HERE/netlab.sh" up 4 >/dev/null
 for i in 1 2 3; do start_master "$i" 3; done
@@ -117,9 +121,9 @@ L=$(wait_leader 40 1 2 3)
 start_agent
 wait_for 30 "the agent to register" bash -c "[ \"\$(nsenter --net=$(ns 1) curl -s -m 2 -H 'Authorization: Bearer $TOKEN' http://198.18.0.1:5050/v1/status | jq .agents)\" = 1 ]"
 log "round 1: 3 masters (leader $L) and an agent; an app of 2 instances, a task and a writer through master 2"
-api "$L" POST /v2/apps '{"id":"/lab-web","cmd":"sleep 1001","instances":2,"cpus":0.1,"mem":16}' >/dev/null
+api "$L" POST /v2/apps "{\"id\":\"/lab-web\",\"cmd\":\"$APP_CMD\",\"instances\":2,\"cpus\":0.1,\"mem\":16}" >/dev/null
 [ "$API_CODE" = 201 ] || fail "POST /v2/apps answered $API_CODE"
-task=$(api "$L" POST /v1/tasks '{"args":["sleep","1002"],"cpus":0.1,"mem":16}' | jq -r .id)
+task=$(api "$L" POST /v1/tasks "{\"args\":[\"sleep\",\"$TASK_ARG\"],\"cpus\":0.1,\"mem\":16}" | jq -r .id)
 TASK_IDS+=("$task")
 wait_for 30 "the app's 2 instances to run" bash -c "[ \$(nsenter --net=$(ns $L) curl -s -m 2 -H 'Authorization: Bearer $TOKEN' http://$(ip_of "$L"):5050/v2/apps/lab-web/tasks | jq '[.tasks[] | select(.state == \"TASK_RUNNING\")] | length') = 2 ]"
 before_app=$(app_tasks "$L")
@@ -154,9 +158,20 @@ sleep 3 # reconciliation and a few rounds of the apps loop: nothing may start a 
 after_app=$(app_tasks "$L")
 [ "$after_app" = "$before_app" ] || fail "the app's running tasks changed across the restore: before [$before_app], after [$after_app]"
 [ "$(api "$L" GET "/v1/tasks/$task" | jq -r .state)" = TASK_RUNNING ] || fail "task $task is not RUNNING after the restore"
-[ "$(processes 'sleep 1001')" = 2 ] || fail "$(processes 'sleep 1001') app processes run, not 2"
-[ "$(processes 'sleep 1002')" = 1 ] || fail "$(processes 'sleep 1002') task processes run, not 1"
+[ "$(processes "$APP_CMD")" = 2 ] || fail "$(processes "$APP_CMD") app processes run, not 2"
+[ "$(processes "sleep $TASK_ARG")" = 1 ] || fail "$(processes "sleep $TASK_ARG") task processes run, not 1"
 log "round 1: all $acked_before writes acknowledged before the save are there; the app's 2 instances and the task run with their old ids, once each"
+
+# The agent's upgrade step (docs/operations.md): stopped with SIGTERM and started again, its tasks keep running.
+kill -TERM "${PID[agent]}"; wait "${PID[agent]}" 2>/dev/null || true; unset "PID[agent]"
+[ "$(processes "$APP_CMD")" = 2 ] || fail "stopping the agent (SIGTERM) ended app processes: $(processes "$APP_CMD") left"
+start_agent
+wait_for 30 "the agent to register again" bash -c "[ \"\$(nsenter --net=$(ns $L) curl -s -m 2 -H 'Authorization: Bearer $TOKEN' http://$(ip_of "$L"):5050/v1/agents | jq -r '.agents[0].connected')\" = true ]"
+sleep 2
+[ "$(app_tasks "$L")" = "$before_app" ] || fail "the app's running tasks changed across an agent restart"
+[ "$(processes "$APP_CMD")" = 2 ] && [ "$(processes "sleep $TASK_ARG")" = 1 ] || fail "an agent restart changed the task processes"
+[ "$(api "$L" GET /v1/agents | jq -r '.agents[0].version')" = "$("$BIN" version | awk '{print $2}')" ] || fail "/v1/agents does not report the agent's version"
+log "round 1: the agent stopped (SIGTERM) and restarted: its tasks kept running, reattached, and it reports its version"
 
 # ---- round 2: lost quorum
 S=$(( L % 3 + 1 ))

@@ -46,6 +46,12 @@ public sealed partial class MultiMasterTests
         Assert.Contains("checksum", refused.Message);
         Assert.Contains("nothing was changed", refused.Message);
         Assert.Contains(_masters, m => m.Host.Service.Task(later.Id) is not null);
+        // More than the API's usual 1 MiB body limit passes a follower to the leader, which names what is wrong.
+        var large = new byte[2 << 20];
+        file.AsSpan(0, 16).CopyTo(large);
+        var tooLong = await Assert.ThrowsAsync<CliException>(() => client.RestoreSnapshotAsync(large, false, CancellationToken.None));
+        Assert.Contains("snapshot", tooLong.Message);
+        Assert.DoesNotContain("413", tooLong.Message);
 
         var restored = await client.RestoreSnapshotAsync(file, false, CancellationToken.None);
         Assert.Equal(header.Index, restored.Index);
