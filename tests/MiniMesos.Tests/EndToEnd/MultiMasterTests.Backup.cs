@@ -129,6 +129,32 @@ public sealed partial class MultiMasterTests
         Assert.Equal(6, alone.Host.Service.RoleViews().Roles.Single(r => r.Name == "saved").Weight);
     }
 
+    [Fact]
+    public async Task ScheduledBackupsAreWholeOwnerOnlyFilesAndTheOldestBeyondTheRetainCountGo()
+    {
+        var leader = await LeaderAsync(_masters);
+        var follower = _masters.First(m => m != leader);
+        using (var client = follower.Client()) await PutRoleAsync(client, "scheduled", 2);
+        await WaitAsync(() => follower.Host.Service.RoleViews().Roles.Any(r => r.Name == "scheduled"), "the follower applied the write");
+        var dir = Path.Combine(_dir, "usb");
+        var schedule = new SnapshotSchedule(new BackupService(follower.Host.Raft, follower.Host.Service, "test", _secret.Token, TimeProvider.System),
+            dir, TimeSpan.FromHours(1), retain: 2, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        var written = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            written.Add(await schedule.SaveOnceAsync(CancellationToken.None) ?? throw new InvalidOperationException("no snapshot written"));
+            await Task.Delay(1100); // the names carry the time to the second
+        }
+        var kept = Directory.GetFiles(dir).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(written.Skip(1), kept);
+        foreach (var path in kept)
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+            var (header, _) = BackupService.OpenChecked(await File.ReadAllBytesAsync(path), "test", _secret.Token, forceCluster: false);
+            Assert.True(header.Counts.Roles >= 1);
+        }
+    }
+
     private static async Task PutRoleAsync(ApiClient client, string role, double weight)
     {
         var (status, body) = await client.SendAsync(HttpMethod.Put, $"/v1/roles/{role}",
