@@ -10,8 +10,6 @@ namespace MiniMesos.Net.Backup;
 /// <summary>Backup files of this master's replicated state: written from a consistent capture, restored through the log.</summary>
 internal sealed class BackupService(RaftHost raft, MasterService master, string cluster, string token, TimeProvider time)
 {
-    public string Cluster => cluster;
-
     /// <summary>The state as applied here (the API calls this after a read barrier, so it holds every earlier commit).</summary>
     public async Task<(byte[] File, SnapshotHeader Header)> SaveAsync(CancellationToken cancellationToken)
     {
