@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test: installs what the tests need, runs the xunit suite (unit, oracle, fuzz, simulation,
 # in-process cluster, CLI, namespace lab), publishes the Native AOT binary with warnings as errors and
-# smoke-runs it, runs the Raft, agent and reliability labs (tests/lab/) on it, then runs the cgroup v2 checks in a QEMU VM. Exits non-zero on any failure.
+# smoke-runs it, runs the Raft, agent, reliability and ops labs (tests/lab/) on it, the rolling-upgrade lab from a pinned
+# older build, then runs the cgroup v2 checks in a QEMU VM. Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -61,6 +62,25 @@ tests/lab/agent-lab.sh out/minimesos
 
 step "reliability lab: 3 masters + 3 agents under a workload, fault rounds, checks after each"
 tests/lab/reliability-lab.sh out/minimesos
+
+step "ops lab: backup under load, wipe and restore; lost quorum recovered, fresh masters added"
+tests/lab/ops-lab.sh out/minimesos
+
+# The previous release for the rolling-upgrade lab: a pinned commit of main, built from a temporary worktree.
+UPGRADE_FROM=8435732c72a97f62549723c252ec373b0e92e539
+step "upgrade lab: 3 masters + 3 agents of ${UPGRADE_FROM:0:7} upgraded one at a time under the reliability workload, one follower downgraded"
+if ! git cat-file -e "$UPGRADE_FROM^{commit}" 2>/dev/null; then
+  echo "the upgrade lab needs commit $UPGRADE_FROM in this clone (fetch the full history)"; exit 1
+fi
+old_tree="$(mktemp -d /tmp/minimesos-previous.XXXXXX)"
+git worktree add --detach "$old_tree" "$UPGRADE_FROM" >/dev/null
+(cd "$old_tree" && packaging/publish.sh linux-x64 "$old_tree/out")
+set +e
+LAB_UPGRADE_FROM="$old_tree/out/minimesos" tests/lab/reliability-lab.sh out/minimesos
+rc=$?
+set -e
+git worktree remove --force "$old_tree"
+[ "$rc" = 0 ] || { echo "upgrade lab failed"; exit 1; }
 
 if [ -x tests/vm/run-vm-tests.sh ]; then
   step "cgroup v2 checks in a VM"

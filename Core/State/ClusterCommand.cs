@@ -6,7 +6,11 @@ namespace MiniMesos.Core.State;
 /// A change to the cluster state. Every change is one of these so that the same commands can later be
 /// replicated through the Raft log and applied deterministically on every master.
 /// </summary>
-internal abstract record ClusterCommand(long AtMs);
+internal abstract record ClusterCommand(long AtMs)
+{
+    /// <summary>The feature level a master needs to read this command (<see cref="FeatureGate"/>).</summary>
+    public virtual int RequiredLevel => FeatureGate.Baseline;
+}
 
 /// <summary>An agent registers without reporting its tasks (an older agent): its tasks stay as they are.</summary>
 internal sealed record AddAgent(long AtMs, AgentRecord Agent) : ClusterCommand(AtMs);
@@ -75,3 +79,12 @@ internal sealed record LaunchTasks(long AtMs, IReadOnlyList<PlacedLaunch> Launch
 
 /// <summary>Several agents' status updates committed in one log entry, applied one after the other as UpdateTaskStatus would be.</summary>
 internal sealed record UpdateTaskStatuses(long AtMs, IReadOnlyList<UpdateTaskStatus> Updates) : ClusterCommand(AtMs);
+
+/// <summary>
+/// Replaces the whole replicated state with a restored backup's (the state-snapshot encoding, opaque here): applied
+/// by the master, not by <see cref="ClusterState.Apply"/>, which refuses it like any command it does not know.
+/// </summary>
+internal sealed record ReplaceState(long AtMs, byte[] State) : ClusterCommand(AtMs)
+{
+    public override int RequiredLevel => 2;
+}

@@ -72,6 +72,31 @@ internal sealed class ApiClient : IDisposable
         }
     }
 
+    /// <summary>GET /v1/snapshot: a backup file of the replicated state, as bytes.</summary>
+    public async Task<byte[]> SnapshotAsync(CancellationToken ct)
+    {
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.GetAsync("/v1/snapshot", ct).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new CliException($"cannot reach the master at {_master}: {e.Message} (set --master or MINIMESOS_MASTER)", ExitCodes.RuntimeError);
+        }
+        using (response)
+        {
+            await EnsureSuccessAsync(response, ct).ConfigureAwait(false);
+            return await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>POST /v1/snapshot/restore with a backup file as the body.</summary>
+    public Task<Backup.SnapshotInfo> RestoreSnapshotAsync(byte[] file, bool forceCluster, CancellationToken ct) =>
+        SendAsync(() => _http.PostAsync($"/v1/snapshot/restore{(forceCluster ? "?force_cluster=true" : "")}",
+            new ByteArrayContent(file) { Headers = { ContentType = new MediaTypeHeaderValue("application/octet-stream") } }, ct),
+            ApiJsonContext.Api.SnapshotInfo, ct);
+
     public Task<MasterList> MastersAsync(CancellationToken ct) =>
         SendAsync(() => _http.GetAsync("/v1/masters", ct), ApiJsonContext.Api.MasterList, ct);
 

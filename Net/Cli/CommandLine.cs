@@ -24,6 +24,7 @@ internal static class CommandLine
         root.Subcommands.Add(RoleCli.Command());
         root.Subcommands.Add(JobCli.Command());
         root.Subcommands.Add(DoctorCli.Command());
+        root.Subcommands.Add(SnapshotCli.Command());
         root.Subcommands.Add(CompletionCli.Command(root));
         var version = new Command("version", "Print the version and exit.");
         version.SetAction(_ => Console.WriteLine($"minimesos {BuildInfo.Version}"));

@@ -44,13 +44,15 @@ internal static class HostCommands
         var noMdns = NoMdnsOption();
         var mdnsInterface = InterfaceOption();
         var readTokenFile = CommonOptions.ReadTokenFile();
+        var (snapshotInterval, snapshotRetain, snapshotDir) = SnapshotScheduleOptions.Create();
         var command = new Command("master", "Run a master: the HTTP API (default 5050) and the cluster port agents and masters dial (default 5051).\n" +
             "Three masters: `minimesos master --bootstrap-expect 3 --join pi1,pi2,pi3` on each.")
         {
             listen, port, clusterPort, dataDir, token, tokenFile, cluster, join, expect, advertise, tick, snapshotEvery, noMdns, mdnsInterface, readTokenFile, unreachable,
-            gone,
+            gone, snapshotInterval, snapshotRetain, snapshotDir,
         };
         foreach (var sub in MembersCli.Commands()) command.Subcommands.Add(sub);
+        command.Subcommands.Add(RecoverCli.Command());
         command.SetAction(async (parse, _) =>
         {
             var expected = parse.GetValue(expect);
@@ -63,6 +65,7 @@ internal static class HostCommands
             foreach (var address in joins) Endpoint.Parse(address, Defaults.ClusterPort, "--join");
             var apiEndpoint = Endpoint.Listen(parse.GetValue(listen)!, parse.GetValue(port), "--port");
             var secret = CommonOptions.ResolveSecret(parse, token, tokenFile);
+            var backups = SnapshotScheduleOptions.Parse(parse, snapshotInterval, snapshotRetain, snapshotDir);
             var options = new MasterOptions(
                 apiEndpoint,
                 Endpoint.Listen(parse.GetValue(listen)!, parse.GetValue(clusterPort), "--cluster-port"),
@@ -70,7 +73,8 @@ internal static class HostCommands
                 parse.GetValue(advertise) ?? AdvertiseDefault(apiEndpoint.Address), joins, expected, TimeSpan.FromMilliseconds(tickMs),
                 Mdns: !parse.GetValue(noMdns), MdnsInterfaces: Interfaces(parse.GetValue(mdnsInterface)),
                 ReadTokens: CommonOptions.ResolveReadTokens(parse, readTokenFile, secret),
-                AgentTimeouts: AgentTimeoutOptions.Parse(parse, unreachable, gone), RaftCompactEvery: (ulong)every);
+                AgentTimeouts: AgentTimeoutOptions.Parse(parse, unreachable, gone), RaftCompactEvery: (ulong)every,
+                SnapshotInterval: backups.Interval, SnapshotRetain: backups.Retain, SnapshotDir: backups.Dir);
             return await RunUntilSignalAsync("master", async (logs, ct) =>
             {
                 var (_, stopped) = await MasterHost.StartAsync(options, logs, ct).ConfigureAwait(false);

@@ -20,8 +20,10 @@ internal static class StatusCli
                 Console.WriteLine($"master {status.Id}: {status.Role}, term {status.Term}, commit {status.Commit}, applied {status.Applied} (minimesos {status.Version})");
                 if (status.RaftStopped is not null) Console.WriteLine($"RAFT STOPPED: {status.RaftStopped}");
                 Console.WriteLine($"leader: {(status.Leader is { } l ? l.ToString() : "none elected")}");
-                Console.WriteLine($"{"MASTER",-18} {"ROLE",-10} {"CLUSTER PORT",-22} API");
-                foreach (var m in status.Masters) Console.WriteLine($"{m.Id,-18} {m.Role,-10} {m.ClusterAddress,-22} {m.ApiUrl}");
+                Console.WriteLine($"{"MASTER",-18} {"ROLE",-10} {"VERSION",-10} {"CLUSTER PORT",-22} API");
+                foreach (var m in status.Masters)
+                    Console.WriteLine($"{m.Id,-18} {m.Role,-10} {m.Version ?? "?",-10} {m.ClusterAddress,-22} {m.ApiUrl}");
+                if (status.ClusterFeatureLevel is { } level) Console.WriteLine($"cluster feature level: {level} (the lowest every master reads)");
                 Console.WriteLine($"agents: {status.Agents}");
                 Console.WriteLine($"tasks: {(status.Tasks.Count == 0 ? "none" : string.Join(", ", status.Tasks.Select(kv => $"{kv.Value} {kv.Key}")))}");
                 return ExitCodes.Success;

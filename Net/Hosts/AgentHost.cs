@@ -24,7 +24,8 @@ internal static class AgentHost
             options.TaskUids ?? Core.Isolation.TaskUidPool.Parse(Core.Isolation.TaskUidPool.DefaultRange));
         service.Recover();
         cancellationToken.Register(service.StopHealthChecks);
-        var identity = new HandshakeOptions(AgentId(options.WorkDir), "agent", options.ClusterName, options.Secret.Key);
+        var identity = new HandshakeOptions(AgentId(options.WorkDir), "agent", options.ClusterName, options.Secret.Key,
+            Build: Cli.BuildInfo.Version, FeatureLevel: Core.State.FeatureGate.Current);
         var discovery = options.Mdns
             ? NodeDiscovery.Start("agent", options.ClusterName, identity.NodeId, 0, null, null, options.MdnsInterfaces, logger)
             : null;

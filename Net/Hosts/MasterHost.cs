@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
 using MiniMesos.Core.Raft;
+using MiniMesos.Net.Backup;
 using MiniMesos.Net.Http;
 using MiniMesos.Net.Master;
 using MiniMesos.Net.Raft;
@@ -58,7 +59,8 @@ internal sealed class MasterHost
             $"http://{options.AdvertiseHost}:{options.ApiEndpoint.Port}");
         var directory = new PeerDirectory(self);
         var wire = WireOptions.Cluster;
-        var identity = new HandshakeOptions(nodeId.ToString(), "master", options.ClusterName, secret.Key);
+        var identity = new HandshakeOptions(nodeId.ToString(), "master", options.ClusterName, secret.Key,
+            Build: Cli.BuildInfo.Version, FeatureLevel: Core.State.FeatureGate.Current);
         var transport = new RaftTransport(directory, identity, wire, logger);
         var service = new MasterService(TimeProvider.System, logger) { Timeouts = options.AgentTimeouts ?? Core.State.AgentTimeouts.Default };
         RaftHost? raft = null;
@@ -91,6 +93,7 @@ internal sealed class MasterHost
         // A new cluster need not wait 1-2 s for its first election timeout: its lowest-id founder stands at once.
         if (voters.Count > 1 && voters.Min() == nodeId) raft.CampaignNow();
         service.Attach(raft);
+        service.Gate = command => Core.State.FeatureGate.Refusal(command, raft.Status.Voters, directory.LevelOf);
         raft.LeadershipChanged += leading =>
         {
             if (!leading) foreach (var agent in service.ReleaseAgents()) agent.Disconnect();
@@ -100,15 +103,20 @@ internal sealed class MasterHost
         for (var i = 0; i < 50 && raft.Status.Leader == 0; i++) await Task.Delay(20, cancellationToken).ConfigureAwait(false);
         var apps = new AppsService(service, TimeProvider.System, logger);
         var jobs = new JobsService(service, raft.ReadBarrierAsync, TimeProvider.System, logger);
-        var api = ApiServer.Build(options.ApiEndpoint, new ApiContext(service, raft, directory, apps, jobs), secret.Token, logs, options.ReadTokens);
+        var backups = new BackupService(raft, service, options.ClusterName, secret.Token, TimeProvider.System);
+        var api = ApiServer.Build(options.ApiEndpoint, new ApiContext(service, raft, directory, apps, jobs, backups), secret.Token, logs, options.ReadTokens);
         await api.StartAsync(cancellationToken).ConfigureAwait(false);
         logger.LogInformation("master {Id} serving the API on http://{Api} and the cluster port on {Cluster} (cluster '{Name}', advertised as {Advertised})",
             nodeId, options.ApiEndpoint, options.ClusterEndpoint, options.ClusterName, self.ClusterAddress);
         var host = new MasterHost(service, apps, secret, raft, directory);
         var appsLoop = apps.RunAsync(cancellationToken);
         var jobsLoop = jobs.RunAsync(cancellationToken);
+        var scheduled = options.SnapshotInterval is { } interval
+            ? new SnapshotSchedule(backups, options.SnapshotDir ?? Path.Combine(options.DataDir, "snapshots"), interval, options.SnapshotRetain,
+                TimeProvider.System, logger).RunAsync(cancellationToken)
+            : Task.CompletedTask;
         await stopWhileStarting.DisposeAsync().ConfigureAwait(false);
-        return (host, host.RunAsync(api, Task.WhenAll(cluster, appsLoop, jobsLoop), clusterStop, transport, store, discovery, logger, cancellationToken));
+        return (host, host.RunAsync(options.DataDir, api, Task.WhenAll(cluster, appsLoop, jobsLoop, scheduled), clusterStop, transport, store, discovery, logger, cancellationToken));
     }
 
     /// <summary>On first start: wait until <paramref name="expect"/> masters (this one included) know each other.</summary>
@@ -135,14 +143,16 @@ internal sealed class MasterHost
         return voters;
     }
 
-    private async Task RunAsync(WebApplication api, Task cluster, CancellationTokenSource clusterStop, RaftTransport transport,
+    private async Task RunAsync(string dataDir, WebApplication api, Task cluster, CancellationTokenSource clusterStop, RaftTransport transport,
         SqliteRaftStore store, NodeDiscovery? discovery, ILogger logger, CancellationToken cancellationToken)
     {
         try
         {
             using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+            var peersWritten = "";
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
             {
+                peersWritten = RememberPeers(dataDir, peersWritten, logger);
                 try
                 {
                     await Service.MaintainAsync(cancellationToken).ConfigureAwait(false);
@@ -169,6 +179,24 @@ internal sealed class MasterHost
         store.Dispose();
     }
 
+    /// <summary>Keeps &lt;data-dir&gt;/peers current (for `master recover`); returns what it holds now.</summary>
+    private string RememberPeers(string dataDir, string written, ILogger logger)
+    {
+        var peers = Directory.All;
+        var now = string.Join('\n', peers.Select(p => p.Encode()));
+        if (now == written) return written;
+        try
+        {
+            PeerFile.Write(dataDir, peers);
+            return now;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            logger.LogWarning("cannot write {File} in {Dir}: {Error}", PeerFile.FileName, dataDir, e.Message);
+            return written;
+        }
+    }
+
     /// <summary>A leader that stops hands over first, so the others need not wait out an election timeout.</summary>
     private async Task HandOverLeadershipAsync(ILogger logger)
     {
@@ -183,7 +211,7 @@ internal sealed class MasterHost
     }
 
     /// <summary>A master's Raft id: random on first start, kept in the data dir.</summary>
-    private static ulong NodeId(string dataDir)
+    internal static ulong NodeId(string dataDir)
     {
         var path = Path.Combine(dataDir, "node-id");
         if (File.Exists(path))

@@ -11,6 +11,8 @@ namespace MiniMesos.Net.Hosts;
 /// <param name="ReadTokens">API tokens that may only read (GET); never a cluster secret.</param>
 /// <param name="AgentTimeouts">When a silent agent is unreachable and an unreachable one gone (default 10 s and 10 min).</param>
 /// <param name="RaftCompactEvery">Applied log entries between two snapshots of the cluster state (tests lower it).</param>
+/// <param name="SnapshotInterval">How often to write a scheduled backup of the state (null: never).</param>
+/// <param name="SnapshotDir">Where scheduled backups go (null: &lt;DataDir&gt;/snapshots).</param>
 /// <param name="Mdns">Advertise over mDNS and join the masters of the same cluster found there.</param>
 internal sealed record MasterOptions(
     IPEndPoint ApiEndpoint,
@@ -26,4 +28,7 @@ internal sealed record MasterOptions(
     IReadOnlyList<System.Net.IPAddress>? MdnsInterfaces = null,
     IReadOnlyList<string>? ReadTokens = null,
     Core.State.AgentTimeouts? AgentTimeouts = null,
-    ulong RaftCompactEvery = 10_000);
+    ulong RaftCompactEvery = 10_000,
+    TimeSpan? SnapshotInterval = null,
+    int SnapshotRetain = 24,
+    string? SnapshotDir = null);

@@ -5,4 +5,4 @@ namespace MiniMesos.Net.Http;
 
 /// <summary>What the API endpoints read from: the master's state, its Raft status, the masters it knows and the apps loop.</summary>
 internal sealed record ApiContext(MasterService Master, RaftHost Raft, PeerDirectory Directory, AppsService? Apps = null,
-    JobsService? Jobs = null);
+    JobsService? Jobs = null, Backup.BackupService? Backups = null);

@@ -23,6 +23,7 @@ namespace MiniMesos.Net.Http;
 [JsonSerializable(typeof(TaskSubmitRequest))]
 [JsonSerializable(typeof(RoleList))]
 [JsonSerializable(typeof(RoleView))]
+[JsonSerializable(typeof(Backup.SnapshotInfo))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext
 {
     /// <summary>

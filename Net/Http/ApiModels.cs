@@ -28,16 +28,17 @@ internal sealed record TaskView(
 internal sealed record TaskList(IReadOnlyList<TaskView> Tasks);
 
 internal sealed record AgentView(string Id, string Hostname, double Cpus, long Mem, long Disk, double FreeCpus, long FreeMem,
-    bool Connected, IReadOnlyDictionary<string, string> Attributes, string? Ports = null, string State = "active");
+    bool Connected, IReadOnlyDictionary<string, string> Attributes, string? Ports = null, string State = "active", string? Version = null);
 
 internal sealed record AgentList(IReadOnlyList<AgentView> Agents);
 
 internal sealed record StatusView(string Version, ulong Id, string Role, ulong? Leader, ulong Term, ulong Commit, ulong Applied,
-    IReadOnlyList<MasterView> Masters, int Agents, IReadOnlyDictionary<string, int> Tasks, string? RaftStopped);
+    IReadOnlyList<MasterView> Masters, int Agents, IReadOnlyDictionary<string, int> Tasks, string? RaftStopped, int? ClusterFeatureLevel = null);
 
 internal sealed record MasterList(IReadOnlyList<MasterView> Masters);
 
-internal sealed record MasterView(ulong Id, string ClusterAddress, string ApiUrl, string Role);
+/// <param name="Version">Its minimesos version as its last handshake with this master said (null: not heard, or too old to say).</param>
+internal sealed record MasterView(ulong Id, string ClusterAddress, string ApiUrl, string Role, string? Version = null, int? FeatureLevel = null);
 
 internal sealed record HealthView(string Status, ulong Id, string Role, ulong? Leader);
 

@@ -32,6 +32,7 @@ internal static class ApiServer
         var metrics = new MetricsEndpoint(context);
         app.Use(metrics.InvokeAsync);
         app.Use(UiAssets.InvokeAsync);
+        app.Use(SnapshotEndpoints.AllowLargeRestoreAsync);
         var sessions = new UiSessions(token, TimeProvider.System);
         app.Use(new BearerAuth(token, readTokens, sessions).InvokeAsync);
         app.Use(AnswerLostLeadershipAsync);
@@ -49,6 +50,7 @@ internal static class ApiServer
         MarathonEndpoints.Map(app, context);
         if (context.Jobs is not null) JobEndpoints.Map(app, context);
         UiEndpoints.Map(app, new UiLoginCodes(TimeProvider.System), sessions);
+        if (context.Backups is not null) SnapshotEndpoints.Map(app, context.Backups);
         app.MapFallback((HttpContext http) => ApiResults.Error(StatusCodes.Status404NotFound,
             $"no endpoint {http.Request.Method} {http.Request.Path}"));
         return app;

@@ -7,9 +7,9 @@ namespace MiniMesos.Net.Http;
 
 /// <summary>
 /// Bearer-token check on every request except /health, in constant time. The admin token may do anything; a
-/// read-only token may only read (GET/HEAD, which includes the log and event streams): a write gets 403. Web UI
-/// session tokens (<see cref="UiSessions"/>) count as the role they were issued for; exchanging a login code
-/// (POST /v1/ui/session) needs no token.
+/// read-only token may only read (GET/HEAD, which includes the log and event streams): a write gets 403, and so does
+/// /v1/snapshot (a backup of the whole state). Web UI session tokens (<see cref="UiSessions"/>) count as the role
+/// they were issued for; exchanging a login code (POST /v1/ui/session) needs no token.
 /// </summary>
 internal sealed class BearerAuth(string token, IReadOnlyList<string>? readTokens = null, UiSessions? sessions = null)
 {
@@ -44,6 +44,13 @@ internal sealed class BearerAuth(string token, IReadOnlyList<string>? readTokens
             }
             if (_readOnly.Any(t => CryptographicOperations.FixedTimeEquals(given, t)) || session == false)
             {
+                // A backup holds the whole state, secrets in task environments included (sealed with the admin token's key).
+                if (context.Request.Path.StartsWithSegments("/v1/snapshot"))
+                {
+                    await ApiResults.Write(context, StatusCodes.Status403Forbidden, new ApiError(
+                        "read-only token: a snapshot of the cluster state needs the admin token")).ConfigureAwait(false);
+                    return;
+                }
                 // A read-only caller may also ask for a (read-only) login code for the web UI.
                 if (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)
                     || (HttpMethods.IsPost(context.Request.Method) && context.Request.Path.Equals(UiEndpoints.CodesPath, StringComparison.Ordinal)))

@@ -15,6 +15,9 @@ internal interface IAgentChannel
 
     /// <summary>Closes the connection so the agent goes looking for the leader.</summary>
     void Disconnect();
+
+    /// <summary>The agent's minimesos version as its handshake said ("" when it did not: an older agent, or a test fake).</summary>
+    string Build => "";
 }
 
 /// <summary>A piece of a task's output file; empty when nothing new has been written yet.</summary>

@@ -262,6 +262,11 @@ internal sealed partial class MasterService(TimeProvider time, ILogger logger) :
             // Only a leader running another version writes what this master cannot read: stop rather than drift.
             throw new UnreadableEntryException(index, e.Message);
         }
+        if (decoded is ReplaceState replace)
+        {
+            ApplyReplaceState(index, replace);
+            return;
+        }
         IReadOnlyList<(string TaskId, string Reason)> skipped;
         lock (_gate)
         {
@@ -293,8 +298,14 @@ internal sealed partial class MasterService(TimeProvider time, ILogger logger) :
         Changed();
     }
 
-    private Task ProposeAsync(ClusterCommand command, CancellationToken cancellationToken) =>
-        (_log ?? throw new InvalidOperationException("no replicated log attached")).ProposeAsync(CommandCodec.Encode(command), cancellationToken);
+    /// <summary>Why a command must not be proposed yet (a master that could not read it), or null; see <see cref="FeatureGate"/>.</summary>
+    public Func<ClusterCommand, string?>? Gate { get; set; }
+
+    private Task ProposeAsync(ClusterCommand command, CancellationToken cancellationToken)
+    {
+        if (Gate?.Invoke(command) is { } refusal) throw new FeatureGateException(refusal);
+        return (_log ?? throw new InvalidOperationException("no replicated log attached")).ProposeAsync(CommandCodec.Encode(command), cancellationToken);
+    }
 
     /// <summary>Starts a placement pass in the background (leader only).</summary>
     private void Kick()

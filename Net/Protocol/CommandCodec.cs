@@ -36,6 +36,7 @@ internal static class CommandCodec
         LaunchTasks = 20,
         UpdateTaskStatuses = 21,
         AgentRegistration = 24,
+        ReplaceState = 25,
     }
 
     public static byte[] Encode(ClusterCommand command)
@@ -63,6 +64,7 @@ internal static class CommandCodec
             LaunchTasks => Tag.LaunchTasks,
             UpdateTaskStatuses => Tag.UpdateTaskStatuses,
             AgentRegistration => Tag.AgentRegistration,
+            ReplaceState => Tag.ReplaceState,
             _ => throw new ArgumentException($"no tag for {command.GetType().Name}", nameof(command)),
         };
         buffer.Write([(byte)tag, Version]);
@@ -169,6 +171,11 @@ internal static class CommandCodec
             case LaunchTasks c:
                 LaunchTasksCodec.Write(ref w, c);
                 break;
+            case ReplaceState c:
+                w.WriteArrayHeader(2);
+                w.WriteInt64(c.AtMs);
+                w.WriteBinary(c.State);
+                break;
         }
         return buffer.WrittenSpan.ToArray();
     }
@@ -181,7 +188,8 @@ internal static class CommandCodec
         if (entry[1] != Version) throw new ProtocolException($"command tag {entry[0]} has format version {entry[1]}; this master reads version {Version}: upgrade it");
         try
         {
-            var r = new MessagePackReader(entry[2..]);
+            // A restored state may be as large as a Raft snapshot; every other command fits the default limits.
+            var r = new MessagePackReader(entry[2..], tag == Tag.ReplaceState ? LargeMessageLimits.Reader : null);
             var fields = r.ReadArrayHeader();
             ClusterCommand command = tag switch
             {
@@ -204,10 +212,11 @@ internal static class CommandCodec
                 Tag.RemoveJob when fields == 2 => new RemoveJob(r.ReadInt64(), MessagePackFields.RequiredString(ref r, "command")),
                 Tag.PutJobState when fields == 2 => new PutJobState(r.ReadInt64(), JobCodec.ReadState(ref r)),
                 Tag.LaunchTasks => LaunchTasksCodec.Read(ref r, fields),
+                Tag.ReplaceState when fields == 2 => new ReplaceState(r.ReadInt64(), r.ReadBinary()),
                 Tag.PutRoleWeight when fields == 3 => new PutRoleWeight(r.ReadInt64(), MessagePackFields.RequiredString(ref r, "command"), r.ReadDouble()),
                 Tag.AddAgent or Tag.RemoveAgent or Tag.SubmitTask or Tag.AssignTask or Tag.UpdateTaskStatus or Tag.PutApp or Tag.RemoveApp
                     or Tag.MarkAgentUnreachable or Tag.RemoveAgentGone or Tag.SetAgentDrain or Tag.PutJob or Tag.RemoveJob or Tag.PutJobState
-                    or Tag.PutRoleWeight or Tag.UpdateTaskStatuses or Tag.AgentRegistration =>
+                    or Tag.PutRoleWeight or Tag.UpdateTaskStatuses or Tag.AgentRegistration or Tag.ReplaceState =>
                     throw new ProtocolException($"command {tag} has {fields} fields"),
                 _ => throw new ProtocolException($"unknown command tag {entry[0]}: written by a newer master? upgrade this one"),
             };

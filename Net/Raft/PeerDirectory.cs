@@ -6,6 +6,21 @@ namespace MiniMesos.Net.Raft;
 internal sealed class PeerDirectory(MasterPeer self)
 {
     private readonly ConcurrentDictionary<ulong, MasterPeer> _peers = new() { [self.Id] = self };
+    private readonly ConcurrentDictionary<ulong, (string Build, int Level)> _versions = new()
+    {
+        [self.Id] = (Cli.BuildInfo.Version, Core.State.FeatureGate.Current),
+    };
+
+    /// <summary>A master's version and feature level as its last handshake told them (null: not heard from, or too old to say).</summary>
+    public (string Build, int Level)? VersionOf(ulong id) => _versions.TryGetValue(id, out var v) ? v : null;
+
+    public int? LevelOf(ulong id) => VersionOf(id)?.Level is > 0 and var level ? level : null;
+
+    /// <summary>Records what a master's handshake said about its version (a restarted, upgraded master says so on its next connection).</summary>
+    public void ReportVersion(ulong id, string build, int level)
+    {
+        if (id != self.Id) _versions[id] = (build, level);
+    }
 
     public MasterPeer Self => self;
 

@@ -85,6 +85,18 @@ internal sealed class RaftHost : IReplicatedLog, IAsyncDisposable
         return done.Task.WaitAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// The state machine's snapshot taken on the loop, between two applies, with the index and term it is at: a
+    /// consistent copy of the replicated state at an applied (so committed) index.
+    /// </summary>
+    public Task<Snapshot> CaptureAsync(CancellationToken cancellationToken)
+    {
+        var done = new TaskCompletionSource<Snapshot>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_inputs.Writer.TryWrite(new Input.Capture(done)))
+            done.TrySetException(new NotLeaderException(0, Unavailable));
+        return done.Task.WaitAsync(cancellationToken);
+    }
+
     /// <summary>Campaign at once (the lowest-id founding master right after a bootstrap).</summary>
     public void CampaignNow() => _inputs.Writer.TryWrite(Input.Campaign.Instance);
 
@@ -184,6 +196,10 @@ internal sealed class RaftHost : IReplicatedLog, IAsyncDisposable
             case Input.Membership m:
                 Track(_node.ProposeConfigChange(m.Change), m.Done);
                 break;
+            case Input.Capture c:
+                var applied = _node.AppliedIndex;
+                c.Done.TrySetResult(new Snapshot(new SnapshotMetadata(applied, _node.TermAt(applied) ?? 0, _node.Config), _machine.Snapshot()));
+                break;
         }
     }
 
@@ -262,5 +278,7 @@ internal sealed class RaftHost : IReplicatedLog, IAsyncDisposable
         public sealed record Membership(ConfigChange Change, TaskCompletionSource Done) : Input;
 
         public sealed record Read(TaskCompletionSource Done) : Input;
+
+        public sealed record Capture(TaskCompletionSource<Snapshot> Done) : Input;
     }
 }

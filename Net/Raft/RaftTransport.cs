@@ -48,6 +48,7 @@ internal sealed class RaftTransport(PeerDirectory directory, HandshakeOptions id
             _logger.LogWarning("master at {Remote} has node id '{Id}', not a number: ignored", connection.Remote, connection.Peer.NodeId);
             return;
         }
+        Heard(peerId, connection.Peer);
         var chunks = new RaftChunkAssembler();
         var unknown = new HashSet<string>(StringComparer.Ordinal);
         while (await connection.ReceiveAsync(cancellationToken).ConfigureAwait(false) is { } message)
@@ -94,6 +95,8 @@ internal sealed class RaftTransport(PeerDirectory directory, HandshakeOptions id
         }
     }
 
+    private void Heard(ulong id, PeerInfo peer) => directory.ReportVersion(id, peer.Build, peer.FeatureLevel);
+
     private Link LinkTo(string address) => _links.GetOrAdd(address, a => new Link(this, a));
 
     private MasterHello Hello() => new(directory.Self.ClusterAddress, directory.Self.ApiUrl, directory.All.Select(p => p.Encode()).ToList());
@@ -131,7 +134,10 @@ internal sealed class RaftTransport(PeerDirectory directory, HandshakeOptions id
                     await using var connection = await PeerConnection.ConnectAsync(host, port, _owner._identity, _owner._wire, ct).ConfigureAwait(false);
                     if (connection.Peer.NodeId == _owner._identity.NodeId) return; // our own address in --join
                     if (ulong.TryParse(connection.Peer.NodeId, out var id))
+                    {
                         _owner.Learn(new MasterPeer(id, _address, ""), []);
+                        _owner.Heard(id, connection.Peer);
+                    }
                     backoff = TimeSpan.FromMilliseconds(100);
                     await PumpAsync(connection, ct).ConfigureAwait(false);
                 }

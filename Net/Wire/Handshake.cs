@@ -58,6 +58,8 @@ internal static class Handshake
             Node = local.NodeId,
             Role = local.Role,
             Nonce = clientNonce,
+            Build = local.Build.Length > 0 ? local.Build : null,
+            Level = local.FeatureLevel > 0 ? local.FeatureLevel : null,
         }).ConfigureAwait(false);
 
         HandshakeMessage challenge = await s.ReceiveAsync(HandshakeMessage.Challenge).ConfigureAwait(false);
@@ -80,7 +82,7 @@ internal static class Handshake
             local.NodeId, local.Role, challenge.Node!, challenge.Role!, clientNonce, serverNonce);
         await s.SendAsync(new HandshakeMessage(HandshakeMessage.Proof) { ProofBytes = clientProof }).ConfigureAwait(false);
         await s.ReceiveAsync(HandshakeMessage.Welcome).ConfigureAwait(false);
-        return new PeerInfo(challenge.Node!, challenge.Role!, challenge.Cluster!, local.ProtocolVersion);
+        return new PeerInfo(challenge.Node!, challenge.Role!, challenge.Cluster!, local.ProtocolVersion, Clean(challenge.Build ?? ""), challenge.Level ?? 0);
     }
 
     private static async Task<PeerInfo> ServerCoreAsync(Session s)
@@ -105,6 +107,8 @@ internal static class Handshake
             Role = local.Role,
             Nonce = serverNonce,
             ProofBytes = serverProof,
+            Build = local.Build.Length > 0 ? local.Build : null,
+            Level = local.FeatureLevel > 0 ? local.FeatureLevel : null,
         }).ConfigureAwait(false);
 
         HandshakeMessage proof = await s.ReceiveAsync(HandshakeMessage.Proof).ConfigureAwait(false);
@@ -114,7 +118,7 @@ internal static class Handshake
         if (!HandshakeProof.Matches(expected, clientProof))
             await s.RefuseAsync("wrong cluster secret").ConfigureAwait(false);
         await s.SendAsync(new HandshakeMessage(HandshakeMessage.Welcome)).ConfigureAwait(false);
-        return new PeerInfo(hello.Node!, hello.Role!, hello.Cluster!, local.ProtocolVersion);
+        return new PeerInfo(hello.Node!, hello.Role!, hello.Cluster!, local.ProtocolVersion, Clean(hello.Build ?? ""), hello.Level ?? 0);
     }
 
     /// <summary>Peer-supplied text in our log lines: bounded and without control characters.</summary>

@@ -36,12 +36,18 @@ internal sealed record HandshakeMessage(string Type)
     public byte[]? ProofBytes { get; init; }
     public string? Reason { get; init; }
 
+    /// <summary>The sender's minimesos version (hello, challenge); older versions send none and ignore it.</summary>
+    public string? Build { get; init; }
+
+    /// <summary>The sender's feature level (hello, challenge); older versions send none and ignore it.</summary>
+    public int? Level { get; init; }
+
     public byte[] Encode()
     {
         var buffer = new ArrayBufferWriter<byte>(128);
         var w = new MessagePackWriter(buffer);
         int count = 1 + (Version is null ? 0 : 1) + (Cluster is null ? 0 : 1) + (Node is null ? 0 : 1) + (Role is null ? 0 : 1)
-            + (Nonce is null ? 0 : 1) + (ProofBytes is null ? 0 : 1) + (Reason is null ? 0 : 1);
+            + (Nonce is null ? 0 : 1) + (ProofBytes is null ? 0 : 1) + (Reason is null ? 0 : 1) + (Build is null ? 0 : 1) + (Level is null ? 0 : 1);
         w.WriteMapHeader(count);
         w.WriteString("t");
         w.WriteString(Type);
@@ -52,6 +58,8 @@ internal sealed record HandshakeMessage(string Type)
         if (Nonce is not null) { w.WriteString("nonce"); w.WriteBinary(Nonce); }
         if (ProofBytes is not null) { w.WriteString("proof"); w.WriteBinary(ProofBytes); }
         if (Reason is not null) { w.WriteString("reason"); w.WriteString(Reason); }
+        if (Build is not null) { w.WriteString("build"); w.WriteString(Build); }
+        if (Level is int l) { w.WriteString("level"); w.WriteInt64(l); }
         return buffer.WrittenSpan.ToArray();
     }
 
@@ -60,8 +68,8 @@ internal sealed record HandshakeMessage(string Type)
     {
         var r = new MessagePackReader(payload, Limits);
         int count = r.ReadMapHeader();
-        string? type = null, cluster = null, node = null, role = null, reason = null;
-        int? version = null;
+        string? type = null, cluster = null, node = null, role = null, reason = null, build = null;
+        int? version = null, level = null;
         byte[]? nonce = null, proof = null;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (int i = 0; i < count; i++)
@@ -80,6 +88,8 @@ internal sealed record HandshakeMessage(string Type)
                 case "nonce": nonce = r.ReadBinary(); break;
                 case "proof": proof = r.ReadBinary(); break;
                 case "reason": reason = r.ReadString(); break;
+                case "build": build = r.ReadString(); break;
+                case "level": level = r.ReadInt32(); break;
                 default: r.Skip(); break;
             }
         }
@@ -96,6 +106,8 @@ internal sealed record HandshakeMessage(string Type)
             Nonce = nonce,
             ProofBytes = proof,
             Reason = reason,
+            Build = build,
+            Level = level,
         };
     }
 }

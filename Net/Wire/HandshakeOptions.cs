@@ -4,7 +4,10 @@ namespace MiniMesos.Net.Wire;
 /// What this node claims and knows for the handshake. The secret is the shared cluster secret: use at least
 /// 32 random bytes, since the proofs exchanged are HMACs an eavesdropper could attack offline.
 /// </summary>
-internal sealed record HandshakeOptions(string NodeId, string Role, string ClusterName, byte[] Secret, int ProtocolVersion = 1)
+/// <param name="Build">This node's minimesos version, told to the peer ("" tells nothing).</param>
+/// <param name="FeatureLevel">What this node reads (Core.State.FeatureGate), told to the peer (0 tells nothing).</param>
+internal sealed record HandshakeOptions(string NodeId, string Role, string ClusterName, byte[] Secret, int ProtocolVersion = 1,
+    string Build = "", int FeatureLevel = 0)
 {
     /// <summary>Upper bound on the whole handshake, so a silent or slow peer cannot hold a slot.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(10);

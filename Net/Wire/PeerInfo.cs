@@ -1,4 +1,6 @@
 namespace MiniMesos.Net.Wire;
 
 /// <summary>The authenticated peer, as it described itself in the handshake.</summary>
-internal sealed record PeerInfo(string NodeId, string Role, string ClusterName, int ProtocolVersion);
+/// <param name="Build">Its minimesos version ("" from a version that does not say).</param>
+/// <param name="FeatureLevel">What it reads (Core.State.FeatureGate; 0 from a version that does not say).</param>
+internal sealed record PeerInfo(string NodeId, string Role, string ClusterName, int ProtocolVersion, string Build = "", int FeatureLevel = 0);

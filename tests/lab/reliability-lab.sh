@@ -18,6 +18,10 @@
 # Parameters (environment): LAB_CYCLES=1 (how many times the fault list runs), LAB_CLIENTS=2, LAB_HOLD=4
 #   (seconds a short fault lasts), LAB_BOUND=45 (convergence bound, s), LAB_KEEP=dir (keep logs there),
 #   LAB_SNAPSHOT_EVERY=500 (masters snapshot and compact that often, so restarts go through snapshot restore).
+#   LAB_UPGRADE_FROM=path/to/older/minimesos: instead of the fault rounds, a rolling upgrade (docs/operations.md):
+#   every node starts on the older build; the agents, then the followers, then the leader (last, handing over) are
+#   stopped and started on the given build one at a time, then one follower goes back to the older build; the same
+#   checks run after each step.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -39,6 +43,8 @@ if [ -z "$target" ]; then
   else echo "reliability-lab: no binary: 'packaging/publish.sh linux-x64 out' or 'dotnet build MiniMesos.csproj'" >&2; exit 2; fi
 fi
 BIN=$(realpath "$target")
+OLD=${LAB_UPGRADE_FROM:+$(realpath "$LAB_UPGRADE_FROM")}
+declare -A RUNS=()   # node (m1.., a4..) -> the binary it runs; the lab's binary when not set
 for tool in ip nsenter nft; do command -v $tool >/dev/null || { echo "reliability-lab: needs $tool" >&2; exit 2; }; done
 [ "$(id -u)" = 0 ] || { echo "reliability-lab: needs root (network namespaces, cgroups)" >&2; exit 2; }
 CGMOUNT=$(awk '{ for (i = 7; i <= NF; i++) if ($i == "-") { if ($(i + 1) == "cgroup2") { print $5; exit } break } }' /proc/self/mountinfo)
@@ -102,7 +108,7 @@ check() {
 start_master() {
   local i=$1
   mkdir -p "$T/d$i"
-  nsenter --net="$(ns "$i")" "$BIN" master --listen "$(ip_of "$i")" --port 5050 --cluster-port 5051 --no-mdns \
+  nsenter --net="$(ns "$i")" "${RUNS[m$i]:-$BIN}" master --listen "$(ip_of "$i")" --port 5050 --cluster-port 5051 --no-mdns \
     --data-dir "$T/d$i" --token-file "$T/token" --cluster lab --join 198.18.0.1:5051,198.18.0.2:5051,198.18.0.3:5051 \
     --bootstrap-expect 3 --advertise-addr "$(ip_of "$i")" --raft-snapshot-every "$SNAPSHOT_EVERY" >>"$T/m$i.log" 2>&1 &
   PID[m$i]=$!
@@ -112,7 +118,7 @@ start_agent() {
   mkdir -p "$cg" "$T/a$i"
   [[ " ${CGS[*]} " == *" $cg "* ]] || CGS+=("$cg")
   # The agent enters its own cgroup first, so its tasks (which outlive it) can be found and ended at cleanup.
-  sh -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' sh "$cg" nsenter --net="$(ns "$i")" "$BIN" agent \
+  sh -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' sh "$cg" nsenter --net="$(ns "$i")" "${RUNS[a$i]:-$BIN}" agent \
     --master 198.18.0.1:5051,198.18.0.2:5051,198.18.0.3:5051 --no-mdns --work-dir "$T/a$i" --token-file "$T/token" \
     --cluster lab --resources 'cpus=4;mem=4096' --attributes "labhost=$i" >>"$T/a$i.log" 2>&1 &
   PID[a$i]=$!
@@ -153,6 +159,20 @@ round_check() {
 hold() { sleep "$HOLD"; }
 healed() { HEAL_MS=$(date +%s%3N); }
 
+# unknown_versions I: how many masters master I's /v1/status lists without a version
+unknown_versions() {
+  nsenter --net="$(ns "$1")" curl -s -m 2 -H "Authorization: Bearer $TOKEN" "http://$(ip_of "$1"):5050/v1/status" \
+    | "$PY" -c 'import json, sys; print(sum(1 for m in json.load(sys.stdin)["masters"] if not m.get("version")))' 2>/dev/null || echo "?"
+}
+# upgrade NODE BINARY: stops the node gracefully (a leader hands over first), starts it on BINARY
+upgrade() {
+  local node=$1
+  kill -TERM "${PID[$node]}" 2>/dev/null || true; wait "${PID[$node]}" 2>/dev/null || true; unset "PID[$node]"
+  RUNS[$node]=$2
+  case $node in m*) start_master "${node#m}" ;; a*) start_agent "${node#a}" ;; esac
+}
+if [ -n "$OLD" ]; then for n in m1 m2 m3 a4 a5 a6; do RUNS[$n]=$OLD; done; fi
+
 "$HERE/netlab.sh" up 7
 for i in 1 2 3; do start_master "$i"; done
 for i in 1 2 3; do
@@ -177,6 +197,29 @@ for c in $(seq 1 "$CLIENTS"); do
 done
 sleep "$HOLD"; healed
 round_check start
+
+if [ -n "$OLD" ]; then
+  CYCLES=0
+  log "rolling upgrade from $("$OLD" version) to $("$BIN" version)"
+  for i in 4 5 6; do
+    log "upgrade of the agent on host $i"; upgrade "a$i" "$BIN"; sleep "$HOLD"; healed
+    round_check "agent upgraded"
+  done
+  L=$(need_leader "upgrade"); [ -n "$L" ] || exit 1
+  for i in 1 2 3; do
+    [ "$i" = "$L" ] && continue
+    log "upgrade of follower master $i"; upgrade "m$i" "$BIN"; sleep "$HOLD"; healed
+    round_check "follower master upgraded"
+  done
+  log "upgrade of leader master $L (last; it hands over)"; upgrade "m$L" "$BIN"; sleep "$HOLD"; healed
+  L=$(need_leader "after the leader's upgrade"); round_check "leader master upgraded"
+  # Every master now tells its version in the handshake (an older build tells none: "None" here).
+  v=$(unknown_versions "$L"); [ "$v" = 0 ] || violation "after the upgrade, $v masters report no version in /v1/status"
+  F=$(( L % 3 + 1 ))
+  log "downgrade of follower master $F back to the older build"; upgrade "m$F" "$OLD"; sleep "$HOLD"; healed
+  round_check "follower master downgraded"
+  v=$(unknown_versions "$L"); [ "$v" = 1 ] || violation "after the downgrade, $v masters (not 1) report no version in /v1/status"
+fi
 
 for cycle in $(seq 1 "$CYCLES"); do
   log "== cycle $cycle of $CYCLES"

@@ -22,6 +22,24 @@ public sealed class ReadTokenTests
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
     [Fact]
+    public async Task ABackupNeedsTheAdminToken()
+    {
+        await using var cluster = await InProcessCluster.StartAsync(agents: 0, readTokens: [ReadToken]);
+        using var admin = Http(cluster, cluster.Secret.Token);
+        using var reader = Http(cluster, ReadToken);
+        Assert.Equal(HttpStatusCode.Forbidden, (await reader.GetAsync("/v1/snapshot")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await reader.PostAsync("/v1/snapshot/restore", new ByteArrayContent([1, 2, 3]))).StatusCode);
+        using var saved = await admin.GetAsync("/v1/snapshot");
+        Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+        var header = MiniMesos.Net.Backup.SnapshotFile.ReadHeader(await saved.Content.ReadAsByteArrayAsync());
+        Assert.Equal("test", header.Cluster);
+        // A body that is no snapshot is refused with the reason, as bad input.
+        using var bad = await admin.PostAsync("/v1/snapshot/restore", new ByteArrayContent([1, 2, 3]));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("not a minimesos snapshot", await bad.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task AReadOnlyTokenReadsAndStreamsButEveryWriteGets403()
     {
         await using var cluster = await InProcessCluster.StartAsync(readTokens: [ReadToken]);

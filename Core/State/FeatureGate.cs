@@ -1,0 +1,36 @@
+namespace MiniMesos.Core.State;
+
+/// <summary>
+/// Rolling upgrades: a command a master of an older version cannot read is proposed only once every voter reports a
+/// feature level that reads it. Levels, not version strings, are compared: each release that adds a command, a
+/// message or a field an older one cannot read raises <see cref="Current"/>. A voter that reported no level (a
+/// release from before levels existed, or one not heard from yet) counts as <see cref="Baseline"/>. The unreadable-entry
+/// stop stays the last line of defence for what this gate cannot see.
+/// </summary>
+internal static class FeatureGate
+{
+    /// <summary>What every release reads, those from before feature levels included.</summary>
+    public const int Baseline = 1;
+
+    /// <summary>This build: 2 adds the ReplaceState entry (backup restore) and versions in the handshake.</summary>
+    public const int Current = 2;
+
+    /// <summary>The lowest level among <paramref name="voters"/>: what the whole cluster reads.</summary>
+    public static int ClusterLevel(IEnumerable<ulong> voters, Func<ulong, int?> reported) =>
+        voters.Select(v => reported(v) ?? Baseline).DefaultIfEmpty(Baseline).Min();
+
+    /// <summary>Null when every voter reads <paramref name="command"/>; otherwise why it must wait, naming a voter that does not.</summary>
+    public static string? Refusal(ClusterCommand command, IEnumerable<ulong> voters, Func<ulong, int?> reported)
+    {
+        if (command.RequiredLevel <= Baseline) return null;
+        foreach (var voter in voters.Order())
+        {
+            var level = reported(voter);
+            if ((level ?? Baseline) < command.RequiredLevel)
+                return $"{command.GetType().Name} needs every master at feature level {command.RequiredLevel} or later, and master {voter} " +
+                    $"{(level is null ? "has not reported its level (an older minimesos, or not connected)" : $"runs level {level}")}: " +
+                    "upgrade every master first (`minimesos status` shows each one's version)";
+        }
+        return null;
+    }
+}

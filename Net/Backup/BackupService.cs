@@ -1,0 +1,66 @@
+using MiniMesos.Core.Model;
+using MiniMesos.Core.State;
+using MiniMesos.Net.Cli;
+using MiniMesos.Net.Master;
+using MiniMesos.Net.Protocol;
+using MiniMesos.Net.Raft;
+
+namespace MiniMesos.Net.Backup;
+
+/// <summary>Backup files of this master's replicated state: written from a consistent capture, restored through the log.</summary>
+internal sealed class BackupService(RaftHost raft, MasterService master, string cluster, string token, TimeProvider time)
+{
+    /// <summary>The state as applied here (the API calls this after a read barrier, so it holds every earlier commit).</summary>
+    public async Task<(byte[] File, SnapshotHeader Header)> SaveAsync(CancellationToken cancellationToken)
+    {
+        var captured = await raft.CaptureAsync(cancellationToken).ConfigureAwait(false);
+        var header = Describe(cluster, token, captured.Metadata.Index, captured.Metadata.Term, captured.Data, time.GetUtcNow().ToUnixTimeMilliseconds());
+        return (SnapshotFile.Write(header, captured.Data, token), header);
+    }
+
+    /// <summary>Checks <paramref name="file"/> completely, then replaces the cluster's state with it through the log.</summary>
+    public async Task<SnapshotHeader> RestoreAsync(byte[] file, bool forceCluster, CancellationToken cancellationToken)
+    {
+        var (header, state) = OpenChecked(file, cluster, token, forceCluster);
+        await master.RestoreStateAsync(state, cancellationToken).ConfigureAwait(false);
+        return header;
+    }
+
+    /// <summary>The header for a state: where it is in the log, who wrote it and what it holds (decoding it checks it, too).</summary>
+    public static SnapshotHeader Describe(string cluster, string token, ulong index, ulong term, byte[] state, long nowMs)
+    {
+        var decoded = Decode(state);
+        var counts = new SnapshotCounts(decoded.Apps.Count, decoded.Tasks.Count, decoded.Tasks.Values.Count(t => !t.State.IsTerminal()),
+            decoded.Jobs.Count, decoded.Agents.Count, decoded.Frameworks.Count, decoded.RoleWeights.Count);
+        return new SnapshotHeader(cluster, SnapshotFile.KeyIdOf(token), index, term, nowMs, BuildInfo.Version, state.Length > 0 ? state[0] : 0, counts);
+    }
+
+    /// <summary>
+    /// Everything a restore checks before it changes anything: the file (magic, format, checksum, length, key, seal),
+    /// the cluster name (another cluster's file only with <paramref name="forceCluster"/>) and that the state decodes.
+    /// </summary>
+    public static (SnapshotHeader Header, byte[] State) OpenChecked(byte[] file, string cluster, string token, bool forceCluster)
+    {
+        var header = SnapshotFile.ReadHeader(file);
+        if (header.Cluster != cluster && !forceCluster)
+            throw new SnapshotFileException($"the snapshot is of cluster '{header.Cluster}', this is cluster '{cluster}': restoring another " +
+                "cluster's state here needs --force-cluster (force_cluster=true), e.g. when the cluster was renamed");
+        var (_, state) = SnapshotFile.Open(file, token);
+        Decode(state);
+        return (header, state);
+    }
+
+    private static ClusterState Decode(byte[] state)
+    {
+        var decoded = new ClusterState();
+        try
+        {
+            StateSnapshotCodec.Restore(decoded, state);
+        }
+        catch (ProtocolException e)
+        {
+            throw new SnapshotFileException($"the snapshot's state cannot be read by this minimesos ({e.Message})");
+        }
+        return decoded;
+    }
+}
