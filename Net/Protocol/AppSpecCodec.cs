@@ -9,7 +9,10 @@ namespace MiniMesos.Net.Protocol;
 /// </summary>
 internal static class AppSpecCodec
 {
-    private const int Fields = 18;
+    private const int Fields = 19;
+
+    /// <summary>Entries and snapshots written before ScaledAt existed.</summary>
+    private const int FieldsBeforeScaledAt = 18;
     private const string What = "app spec";
 
     public static void Write(ref MessagePackWriter w, AppSpec app)
@@ -60,12 +63,13 @@ internal static class AppSpecCodec
             w.WriteDouble(app.UpgradeStrategy.MaximumOverCapacity);
         }
         w.WriteString(app.Version);
+        w.WriteString(app.ScaledAt);
     }
 
     public static AppSpec Read(ref MessagePackReader r)
     {
         var count = r.ReadArrayHeader();
-        if (count != Fields) throw new ProtocolException($"{What} has {count} fields, expected {Fields}");
+        if (count is not (Fields or FieldsBeforeScaledAt)) throw new ProtocolException($"{What} has {count} fields, expected {Fields}");
         var id = MessagePackFields.RequiredString(ref r, What);
         var cmd = r.ReadString();
         var args = ReadStrings(ref r);
@@ -104,8 +108,9 @@ internal static class AppSpecCodec
             upgrade = new UpgradeStrategy(r.ReadDouble(), r.ReadDouble());
         }
         var version = MessagePackFields.RequiredString(ref r, What);
+        var scaledAt = count == Fields ? r.ReadString() ?? "" : "";
         return new AppSpec(id, cmd, args, env, cpus, mem, disk, ports, instances, user, labels, constraints, checks, backoff, factor, maxDelay,
-            upgrade, version);
+            upgrade, version, scaledAt);
     }
 
     internal static void WriteStrings(ref MessagePackWriter w, IReadOnlyList<string>? values)

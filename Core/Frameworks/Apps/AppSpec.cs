@@ -4,7 +4,8 @@ namespace MiniMesos.Core.Frameworks.Apps;
 /// A long-running app, Marathon style. Exactly one of <see cref="Cmd"/> (run by a shell) or
 /// <see cref="Args"/> (argv, no shell). <see cref="Ports"/> is how many host ports each instance gets.
 /// <see cref="Version"/> is set by the master on every deploy or restart: instances of another version
-/// are replaced by a rolling deployment.
+/// are replaced by a rolling deployment. <see cref="ScaledAt"/> is when <see cref="Instances"/> last changed without a
+/// new version (Marathon's versionInfo.lastScalingAt; empty: never scaled since the version).
 /// </summary>
 internal sealed record AppSpec(
     string Id,
@@ -24,7 +25,8 @@ internal sealed record AppSpec(
     double BackoffFactor = 1.15,
     double MaxLaunchDelaySeconds = 300,
     UpgradeStrategy? UpgradeStrategy = null,
-    string Version = "")
+    string Version = "",
+    string ScaledAt = "")
 {
     /// <summary>Label asking for no network for the app's instances: "none" (only loopback) or "host" (default).</summary>
     public const string NetworkLabel = "MINIMESOS_NETWORK";
@@ -32,4 +34,7 @@ internal sealed record AppSpec(
     public UpgradeStrategy Upgrade => UpgradeStrategy ?? new UpgradeStrategy();
 
     public bool HasHealthChecks => HealthChecks is { Count: > 0 };
+
+    /// <summary>The latest change, config or scale: Marathon's <c>version</c> of the app (its version stamps sort as text).</summary>
+    public string LastChange => string.CompareOrdinal(ScaledAt, Version) > 0 ? ScaledAt : Version;
 }
