@@ -46,6 +46,7 @@ internal static class ApiServer
         MarathonEndpoints.Map(app, context);
         MarathonTaskEndpoints.Map(app, context);
         MarathonServiceEndpoints.Map(app, context);
+        app.MapGet("/v2/events", (HttpContext http) => MarathonEventsEndpoint.StreamAsync(context, http));
         if (context.Jobs is not null) JobEndpoints.Map(app, context);
         app.MapFallback((HttpContext http) => IsMarathon(http.Request.Path)
             ? MarathonResults.Error(StatusCodes.Status404NotFound, $"no endpoint {http.Request.Method} {http.Request.Path}")
