@@ -247,7 +247,12 @@ internal sealed class AppsService(MasterService master, TimeProvider time, ILogg
             _backoffs[instance.AppId] = after;
         }
         _primed = true;
-        foreach (var id in _backoffs.Keys.Where(id => !apps.ContainsKey(id)).ToList()) _backoffs.Remove(id);
+        foreach (var (id, backoff) in _backoffs.ToList())
+        {
+            var current = apps.TryGetValue(id, out var app) ? backoff.Current(app, now) : LaunchBackoff.None;
+            if (current.Failures == 0) _backoffs.Remove(id);
+            else if (!ReferenceEquals(current, backoff)) _backoffs[id] = current;
+        }
         // Ended tasks leave the state after a while (ClusterState.MaxEndedTasks) and never come back: forget them
         // now and then, so what this leader remembers stays bounded too.
         if (++_observations % ForgetEvery != 0) return;
