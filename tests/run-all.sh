@@ -12,7 +12,7 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null || {
     sleep 3; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null; }
 }
-packages=(libsqlite3-dev clang zlib1g-dev python3-msgpack python3-zeroconf iproute2 nftables curl jq util-linux qemu-system-x86 busybox-static cpio gcc libc6-dev)
+packages=(libsqlite3-dev clang zlib1g-dev python3-msgpack python3-zeroconf iproute2 nftables curl jq util-linux qemu-system-x86 busybox-static cpio gcc libc6-dev python3-marathon)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -49,6 +49,9 @@ done
 
 step "smoke test of the published binary"
 tests/smoke.sh out/minimesos
+
+step "Marathon users' tools against dev: curl + jq, and Debian's python3-marathon client library"
+tests/marathon/run.sh out/minimesos
 
 tests/lab/netlab.sh cleanup-all >/dev/null 2>&1 || true
 step "lab: discovery over mDNS with real processes on network-namespace hosts"

@@ -2,7 +2,10 @@ using MiniMesos.Core.Model;
 
 namespace MiniMesos.Core.State;
 
-/// <summary>Turns one applied command into the events it caused, by comparing what it touched before and after.</summary>
+/// <summary>
+/// Turns one applied command into the events it caused, by comparing what it touched before and after: tasks and
+/// agents, and apps created, changed or removed (app_updated with the app's version as message, app_removed).
+/// </summary>
 internal static class ClusterEvents
 {
     /// <summary>The records a command may change, captured before it is applied.</summary>
@@ -39,6 +42,12 @@ internal static class ClusterEvents
                 break;
             case RemoveAgentGone c:
                 yield return new ClusterEvent(seq++, c.AtMs, "agent_removed", c.AgentId, "gone", c.AgentId, null, null, c.Reason);
+                break;
+            case PutApp c:
+                yield return new ClusterEvent(seq++, c.AtMs, "app_updated", c.App.Id, null, null, null, null, c.App.LastChange);
+                break;
+            case RemoveApp c:
+                yield return new ClusterEvent(seq++, c.AtMs, "app_removed", c.AppId, null, null, null, null, null);
                 break;
             case SetAgentDrain c:
                 yield return new ClusterEvent(seq++, c.AtMs, c.Draining ? "agent_draining" : "agent_reactivated", c.AgentId,

@@ -59,12 +59,22 @@ internal sealed class ApiClient : IDisposable
     /// <summary>Any call with an optional JSON body; the status and body come back as they are (for the /v2 API's own error shape).</summary>
     public async Task<(int Status, string Body)> SendAsync(HttpMethod method, string path, string? json, CancellationToken ct)
     {
+        var (status, body, _) = await SendWithHeadersAsync(method, path, json, ct).ConfigureAwait(false);
+        return (status, body);
+    }
+
+    /// <summary>Like <see cref="SendAsync(HttpMethod, string, string?, CancellationToken)"/>, with the answer's X-MiniMesos-* headers (notes kept out of /v2 bodies).</summary>
+    public async Task<(int Status, string Body, IReadOnlyDictionary<string, string[]> Notes)> SendWithHeadersAsync(HttpMethod method, string path, string? json,
+        CancellationToken ct)
+    {
         using var request = new HttpRequestMessage(method, path);
         if (json is not null) request.Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
         try
         {
             using var response = await _http.SendAsync(request, ct).ConfigureAwait(false);
-            return ((int)response.StatusCode, await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false));
+            var notes = response.Headers.Where(h => h.Key.StartsWith("X-MiniMesos-", StringComparison.OrdinalIgnoreCase))
+                .ToDictionary(h => h.Key, h => h.Value.ToArray(), StringComparer.OrdinalIgnoreCase);
+            return ((int)response.StatusCode, await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false), notes);
         }
         catch (HttpRequestException e)
         {

@@ -13,12 +13,11 @@ internal sealed class AppCommands(ApiClient client, TextWriter output, TextWrite
     {
         var id = CliInput.DefinitionId(json, "app");
         if (!id.StartsWith('/')) id = "/" + id;
-        var (status, body) = await client.SendAsync(HttpMethod.Post, "/v2/apps", json, ct).ConfigureAwait(false);
+        var (status, body, notes) = await client.SendWithHeadersAsync(HttpMethod.Post, "/v2/apps", json, ct).ConfigureAwait(false);
         var created = status == 201;
-        if (status == 409) (status, body) = await client.SendAsync(HttpMethod.Put, $"/v2/apps{id}", json, ct).ConfigureAwait(false);
+        if (status == 409) (status, body, notes) = await client.SendWithHeadersAsync(HttpMethod.Put, $"/v2/apps{id}", json, ct).ConfigureAwait(false);
         var answer = Check(status, body);
-        if (answer.TryGetProperty("warnings", out var warnings))
-            foreach (var w in warnings.EnumerateArray()) await error.WriteLineAsync($"warning: {w.GetString()}").ConfigureAwait(false);
+        foreach (var w in notes.GetValueOrDefault(WarningsHeader) ?? []) await error.WriteLineAsync($"warning: {w}").ConfigureAwait(false);
         await output.WriteLineAsync($"{id}: {(created ? "created" : "updated")}, version {answer.GetProperty("version").GetString()}").ConfigureAwait(false);
         if (detach) return ExitCodes.Success;
 
@@ -26,12 +25,12 @@ internal sealed class AppCommands(ApiClient client, TextWriter output, TextWrite
         string? last = null;
         while (true)
         {
-            var app = await ShowAsync(id, ct).ConfigureAwait(false);
+            var (app, waiting) = await ShowWithWaitingAsync(id, ct).ConfigureAwait(false);
             var instances = app.GetProperty("instances").GetInt32();
             var running = app.GetProperty("tasksRunning").GetInt32();
             var deploying = app.GetProperty("deployments").GetArrayLength() > 0;
             var line = $"{id}: {running}/{instances} running, {app.GetProperty("tasksStaged").GetInt32()} staged" +
-                (app.TryGetProperty("waiting", out var waiting) ? $" (waiting: {waiting.GetString()})" : "");
+                (waiting is not null ? $" (waiting: {waiting})" : "");
             if (line != last) await output.WriteLineAsync(line).ConfigureAwait(false);
             last = line;
             if (running == instances && !deploying)
@@ -48,33 +47,36 @@ internal sealed class AppCommands(ApiClient client, TextWriter output, TextWrite
         }
     }
 
-    public async Task<JsonElement> ShowAsync(string id, CancellationToken ct)
+    private const string WarningsHeader = "X-MiniMesos-Warnings";
+
+    /// <summary>The app, and why it waits for instances (the X-MiniMesos-Waiting header; null when nothing waits).</summary>
+    public async Task<(JsonElement App, string? Waiting)> ShowWithWaitingAsync(string id, CancellationToken ct)
     {
-        var (status, body) = await client.SendAsync(HttpMethod.Get, $"/v2/apps{Normalise(id)}", null, ct).ConfigureAwait(false);
-        return Check(status, body).GetProperty("app");
+        var (status, body, notes) = await client.SendWithHeadersAsync(HttpMethod.Get, $"/v2/apps{Normalise(id)}", null, ct).ConfigureAwait(false);
+        return (Check(status, body).GetProperty("app"), notes.GetValueOrDefault("X-MiniMesos-Waiting")?.FirstOrDefault());
     }
 
     public async Task<int> ListAsync(CancellationToken ct)
     {
         var (status, body) = await client.SendAsync(HttpMethod.Get, "/v2/apps", null, ct).ConfigureAwait(false);
         var apps = Check(status, body).GetProperty("apps");
-        await output.WriteLineAsync($"{"ID",-24} {"INSTANCES",9} {"RUNNING",7} {"STAGED",6} {"VERSION",-24} WAITING").ConfigureAwait(false);
+        await output.WriteLineAsync($"{"ID",-24} {"INSTANCES",9} {"RUNNING",7} {"STAGED",6} {"VERSION",-24}").ConfigureAwait(false);
         foreach (var app in apps.EnumerateArray())
         {
             await output.WriteLineAsync($"{app.GetProperty("id").GetString(),-24} {app.GetProperty("instances").GetInt32(),9} " +
-                $"{app.GetProperty("tasksRunning").GetInt32(),7} {app.GetProperty("tasksStaged").GetInt32(),6} {app.GetProperty("version").GetString(),-24} " +
-                (app.TryGetProperty("waiting", out var w) ? w.GetString() : "")).ConfigureAwait(false);
+                $"{app.GetProperty("tasksRunning").GetInt32(),7} {app.GetProperty("tasksStaged").GetInt32(),6} {app.GetProperty("version").GetString(),-24}")
+                .ConfigureAwait(false);
         }
         return ExitCodes.Success;
     }
 
     public async Task<int> PrintAsync(string id, CancellationToken ct)
     {
-        var app = await ShowAsync(id, ct).ConfigureAwait(false);
+        var (app, waiting) = await ShowWithWaitingAsync(id, ct).ConfigureAwait(false);
         await output.WriteLineAsync($"app {app.GetProperty("id").GetString()} version {app.GetProperty("version").GetString()}").ConfigureAwait(false);
         await output.WriteLineAsync($"command: {(app.TryGetProperty("cmd", out var cmd) ? cmd.GetString() : string.Join(' ', app.GetProperty("args").EnumerateArray().Select(a => a.GetString())))}").ConfigureAwait(false);
         await output.WriteLineAsync($"instances: {app.GetProperty("instances").GetInt32()}, running {app.GetProperty("tasksRunning").GetInt32()}, staged {app.GetProperty("tasksStaged").GetInt32()}").ConfigureAwait(false);
-        if (app.TryGetProperty("waiting", out var waiting)) await output.WriteLineAsync($"waiting: {waiting.GetString()}").ConfigureAwait(false);
+        if (waiting is not null) await output.WriteLineAsync($"waiting: {waiting}").ConfigureAwait(false);
         await output.WriteLineAsync($"{"TASK",-28} {"STATE",-14} {"HOST",-16} VERSION").ConfigureAwait(false);
         foreach (var t in app.GetProperty("tasks").EnumerateArray())
         {
@@ -88,7 +90,8 @@ internal sealed class AppCommands(ApiClient client, TextWriter output, TextWrite
     {
         var (status, text) = await client.SendAsync(method, path, body, ct).ConfigureAwait(false);
         var answer = Check(status, text);
-        await output.WriteLineAsync($"{done} (version {answer.GetProperty("version").GetString()}, deployment {answer.GetProperty("deploymentId").GetString()})").ConfigureAwait(false);
+        var deployment = answer.TryGetProperty("deploymentId", out var d) ? $"deployment {d.GetString()}" : "nothing changed";
+        await output.WriteLineAsync($"{done} (version {answer.GetProperty("version").GetString()}, {deployment})").ConfigureAwait(false);
         return ExitCodes.Success;
     }
 

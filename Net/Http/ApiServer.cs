@@ -32,6 +32,8 @@ internal static class ApiServer
         var metrics = new MetricsEndpoint(context);
         app.Use(metrics.InvokeAsync);
         app.Use(UiAssets.InvokeAsync);
+        app.Use(HeadAsGet);
+        app.UseRouting(); // after HeadAsGet, so a HEAD is routed to its GET endpoint
         app.Use(SnapshotEndpoints.AllowLargeRestoreAsync);
         var sessions = new UiSessions(token, TimeProvider.System);
         app.Use(new BearerAuth(token, readTokens, sessions).InvokeAsync);
@@ -48,13 +50,36 @@ internal static class ApiServer
         TaskEndpoints.Map(app, context.Master);
         MasterEndpoints.Map(app, context);
         MarathonEndpoints.Map(app, context);
+        MarathonTaskEndpoints.Map(app, context);
+        MarathonServiceEndpoints.Map(app, context);
+        app.MapGet("/v2/events", (HttpContext http) => MarathonEventsEndpoint.StreamAsync(context, http));
         if (context.Jobs is not null) JobEndpoints.Map(app, context);
         UiEndpoints.Map(app, new UiLoginCodes(TimeProvider.System), sessions);
         if (context.Backups is not null) SnapshotEndpoints.Map(app, context.Backups);
-        app.MapFallback((HttpContext http) => ApiResults.Error(StatusCodes.Status404NotFound,
-            $"no endpoint {http.Request.Method} {http.Request.Path}"));
+        app.MapFallback((HttpContext http) => IsMarathon(http.Request.Path)
+            ? MarathonResults.Error(StatusCodes.Status404NotFound, $"no endpoint {http.Request.Method} {http.Request.Path}")
+            : ApiResults.Error(StatusCodes.Status404NotFound, $"no endpoint {http.Request.Method} {http.Request.Path}"));
         return app;
     }
+
+    /// <summary>
+    /// HEAD is answered as the GET of the same path would be, headers only (Kestrel sends no body for HEAD), as Marathon
+    /// and Mesos do: every read endpoint takes HEAD without being mapped twice. Streams (events, logs) stop at the headers.
+    /// </summary>
+    private static async Task HeadAsGet(HttpContext http, RequestDelegate next)
+    {
+        if (!HttpMethods.IsHead(http.Request.Method))
+        {
+            await next(http).ConfigureAwait(false);
+            return;
+        }
+        http.Request.Method = HttpMethods.Get;
+        http.Items[HeadRequest] = true;
+        await next(http).ConfigureAwait(false);
+    }
+
+    /// <summary>Set on a HEAD request answered as a GET: streaming endpoints return after the headers.</summary>
+    public const string HeadRequest = "minimesos.head";
 
     /// <summary>
     /// A write whose leader stepped down (or was replaced) before the commit fails with NotLeaderException: it is
@@ -72,4 +97,7 @@ internal static class ApiServer
                 new ApiError($"{e.Message} (the change may or may not have been committed)")).ConfigureAwait(false);
         }
     }
+
+    /// <summary>Marathon's paths, whose errors are {"message": ...} as Marathon clients read them.</summary>
+    public static bool IsMarathon(PathString path) => path.StartsWithSegments("/v2") || path.StartsWithSegments("/ping");
 }

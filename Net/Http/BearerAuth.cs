@@ -19,7 +19,7 @@ internal sealed class BearerAuth(string token, IReadOnlyList<string>? readTokens
 
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
-        if (context.Request.Path.Equals("/health", StringComparison.Ordinal)
+        if (context.Request.Path.Equals("/health", StringComparison.Ordinal) || context.Request.Path.Equals("/ping", StringComparison.Ordinal)
             || (HttpMethods.IsPost(context.Request.Method) && context.Request.Path.Equals(UiEndpoints.SessionPath, StringComparison.Ordinal)))
         {
             await next(context).ConfigureAwait(false);
@@ -29,13 +29,12 @@ internal sealed class BearerAuth(string token, IReadOnlyList<string>? readTokens
         string? problem = null;
         if (header.Length == 0)
             problem = "missing bearer token: send 'Authorization: Bearer <token>' (the token the master printed at start, or MINIMESOS_TOKEN for the CLI)";
-        else if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-            problem = "the Authorization header must be 'Bearer <token>'";
+        else if (Token(header) is not { } token)
+            problem = "the Authorization header must be 'Bearer <token>' (or 'token=<token>', as DC/OS clients send it)";
         else
         {
-            var presented = header[7..].Trim();
-            var given = Hash(presented);
-            var session = sessions?.Check(presented);
+            var given = Hash(token);
+            var session = sessions?.Check(token);
             if (CryptographicOperations.FixedTimeEquals(given, _admin) || session == true)
             {
                 context.Items[AdminItem] = true;
@@ -58,14 +57,31 @@ internal sealed class BearerAuth(string token, IReadOnlyList<string>? readTokens
                     await next(context).ConfigureAwait(false);
                     return;
                 }
-                await ApiResults.Write(context, StatusCodes.Status403Forbidden, new ApiError(
-                    $"read-only token: {context.Request.Method} {context.Request.Path} changes the cluster and needs the admin token")).ConfigureAwait(false);
+                await Write(context, StatusCodes.Status403Forbidden,
+                    $"read-only token: {context.Request.Method} {context.Request.Path} changes the cluster and needs the admin token").ConfigureAwait(false);
                 return;
             }
             problem = "wrong token";
         }
         context.Response.Headers.WWWAuthenticate = "Bearer realm=\"minimesos\"";
-        await ApiResults.Write(context, StatusCodes.Status401Unauthorized, new ApiError(problem)).ConfigureAwait(false);
+        await Write(context, StatusCodes.Status401Unauthorized, problem).ConfigureAwait(false);
+    }
+
+    /// <summary>The token of "Bearer T" or of DC/OS' "token=T" (Marathon clients of that era send the latter).</summary>
+    private static string? Token(string header)
+    {
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return header[7..].Trim();
+        if (header.StartsWith("token=", StringComparison.OrdinalIgnoreCase)) return header[6..].Trim();
+        return null;
+    }
+
+    /// <summary>Marathon's paths get Marathon's error shape, the rest ours.</summary>
+    private static Task Write(HttpContext context, int status, string message)
+    {
+        if (!ApiServer.IsMarathon(context.Request.Path)) return ApiResults.Write(context, status, new ApiError(message));
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json; charset=utf-8";
+        return System.Text.Json.JsonSerializer.SerializeAsync(context.Response.Body, new MarathonError(message), MarathonJsonContext.Api.MarathonError);
     }
 
     /// <summary>Whether this request's token is the admin token (or an admin UI session), as checked above.</summary>

@@ -18,7 +18,7 @@ internal static class JobEndpoints
 
         app.MapPost("/v1/jobs", async (HttpContext http) =>
         {
-            var body = await MarathonEndpoints.ReadBodyAsync(http).ConfigureAwait(false);
+            var body = await MarathonResults.ReadBodyAsync(http).ConfigureAwait(false);
             if (body is null) return TooLarge();
             var (job, error) = JobRequestParser.Parse(body, null, Now());
             if (error is not null) return ApiResults.Error(StatusCodes.Status400BadRequest, error);
@@ -36,7 +36,7 @@ internal static class JobEndpoints
 
         app.MapPut("/v1/jobs/{id}", async (string id, HttpContext http) =>
         {
-            var body = await MarathonEndpoints.ReadBodyAsync(http).ConfigureAwait(false);
+            var body = await MarathonResults.ReadBodyAsync(http).ConfigureAwait(false);
             if (body is null) return TooLarge();
             var existing = master.Job(id);
             // A replaced job keeps its creation time, so its schedule does not fire again for instants already past.

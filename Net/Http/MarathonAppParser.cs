@@ -16,7 +16,7 @@ internal static class MarathonAppParser
     private static readonly HashSet<string> ReadOnly = new(StringComparer.Ordinal)
     {
         "version", "versionInfo", "tasksRunning", "tasksStaged", "tasksHealthy", "tasksUnhealthy", "deployments", "tasks",
-        "waiting", "warnings", "unsupportedFields", "lastTaskFailure",
+        "waiting", "warnings", "unsupportedFields", "lastTaskFailure", "tasksStats", "readinessCheckResults",
     };
 
     public static MarathonParse Parse(ReadOnlySpan<byte> body, AppSpec? baseSpec, string? pathId)
@@ -28,7 +28,7 @@ internal static class MarathonAppParser
         }
         catch (JsonException e)
         {
-            return MarathonParse.Fail("", $"the body is not valid JSON: {e.Message}");
+            return MarathonParse.BadBody($"Invalid JSON: {e.Message}");
         }
         using (doc)
         {
@@ -36,87 +36,137 @@ internal static class MarathonAppParser
             {
                 return Parse(doc.RootElement, baseSpec, pathId);
             }
-            catch (MarathonFieldException e)
+            catch (InvalidOperationException e)
             {
-                return MarathonParse.Fail(e.Path, e.Message);
+                // A string that is not valid UTF-8 (JsonDocument checks it only when the string is read).
+                return MarathonParse.BadBody($"Invalid JSON: {e.Message}");
             }
         }
     }
 
     private static MarathonParse Parse(JsonElement root, AppSpec? baseSpec, string? pathId)
     {
-        if (root.ValueKind != JsonValueKind.Object) throw new MarathonFieldException("", "the body must be a JSON object (a Marathon app definition)");
+        if (root.ValueKind != JsonValueKind.Object) return MarathonParse.BadBody("Invalid JSON: the body must be a JSON object (a Marathon app definition)");
         var unsupported = new List<string>();
         var warnings = new List<string>();
+        var errors = new List<ValidationError>();
         string? id = pathId is null ? null : NormaliseId(pathId);
         if (root.TryGetProperty("id", out var idElement))
         {
-            var bodyId = NormaliseId(String(idElement, "id"));
-            if (id is not null && bodyId != id) throw new MarathonFieldException("id", $"'{bodyId}' does not match the app id in the URL '{id}'");
-            id = bodyId;
+            try
+            {
+                var bodyId = NormaliseId(String(idElement, "id"));
+                if (id is not null && bodyId != id) errors.Add(new("id", $"'{bodyId}' does not match the app id in the URL '{id}'"));
+                else id = bodyId;
+            }
+            catch (MarathonFieldException e)
+            {
+                errors.Add(new(e.Path, e.Message));
+            }
         }
-        if (id is null) throw new MarathonFieldException("id", "is required");
-        var app = (baseSpec ?? new AppSpec(id)) with { Id = id };
+        if (id is null && errors.Count == 0) errors.Add(new("id", "is required"));
+        var app = (baseSpec ?? new AppSpec(id ?? "")) with { Id = id ?? "" };
         if (root.TryGetProperty("cmd", out var c) && c.ValueKind != JsonValueKind.Null && root.TryGetProperty("args", out var a) && a.ValueKind != JsonValueKind.Null)
-            throw new MarathonFieldException("args", "give exactly one of cmd (a shell command line) or args (an argv array), not both");
+            errors.Add(new("args", "give exactly one of cmd (a shell command line) or args (an argv array), not both"));
 
         foreach (var property in root.EnumerateObject())
         {
-            var v = property.Value;
-            switch (property.Name)
+            try
             {
-                case "id":
-                    break;
-                case "cmd":
-                    app = v.ValueKind == JsonValueKind.Null ? app with { Cmd = null } : app with { Cmd = String(v, "cmd"), Args = null };
-                    break;
-                case "args":
-                    app = v.ValueKind == JsonValueKind.Null ? app with { Args = null } : app with { Args = Strings(v, "args"), Cmd = null };
-                    break;
-                case "cpus": app = app with { Cpus = Number(v, "cpus") }; break;
-                case "mem": app = app with { Mem = Number(v, "mem") }; break;
-                case "disk": app = app with { Disk = Number(v, "disk") }; break;
-                case "instances": app = app with { Instances = Integer(v, "instances") }; break;
-                case "user": app = app with { User = String(v, "user") }; break;
-                case "env": app = app with { Env = StringMap(v, "env") }; break;
-                case "labels": app = app with { Labels = StringMap(v, "labels") }; break;
-                case "constraints": app = app with { Constraints = Constraints(v) }; break;
-                case "backoffSeconds": app = app with { BackoffSeconds = Number(v, "backoffSeconds") }; break;
-                case "backoffFactor": app = app with { BackoffFactor = Number(v, "backoffFactor") }; break;
-                case "maxLaunchDelaySeconds": app = app with { MaxLaunchDelaySeconds = Number(v, "maxLaunchDelaySeconds") }; break;
-                case "upgradeStrategy": app = app with { UpgradeStrategy = Upgrade(v) }; break;
-                case "unreachableStrategy": app = app with { UnreachableStrategy = MarathonUnreachableFields.ParseStrategy(v) }; break;
-                case "killSelection": app = app with { KillSelection = MarathonUnreachableFields.ParseKillSelection(v) }; break;
-                case "healthChecks":
-                    app = app with { HealthChecks = HealthChecks(v) };
-                    if (app.HasHealthChecks)
-                        warnings.Add("healthChecks: stored and validated, but not probed yet: a running instance counts as healthy");
-                    break;
-                case "ports":
-                    app = app with { Ports = PortCount(v, "ports", e => e.ValueKind == JsonValueKind.Number ? e.GetInt32() : -1, warnings) };
-                    break;
-                case "portDefinitions":
-                    app = app with
-                    {
-                        Ports = PortCount(v, "portDefinitions",
-                            // {"port": 0} or no port = any; a port that is not a number (or an entry that is no object) is refused.
-                            e => e.ValueKind != JsonValueKind.Object ? -1
-                                : !e.TryGetProperty("port", out var p) ? 0
-                                : p.ValueKind == JsonValueKind.Number && p.TryGetInt32(out var n) ? n : -1,
-                            warnings),
-                    };
-                    break;
-                default:
-                    if (ReadOnly.Contains(property.Name)) break;
-                    unsupported.Add(property.Name);
-                    warnings.Add($"{property.Name}: not supported by MiniMesos; ignored");
-                    break;
+                app = Field(app, property, unsupported, warnings);
+            }
+            catch (MarathonFieldException e)
+            {
+                errors.Add(new(e.Path, e.Message));
             }
         }
-        var errors = AppSpecValidator.Validate(app);
-        if (errors.Count > 0) return MarathonParse.Fail(errors[0].Path, errors[0].Reason, errors);
-        if (Core.Isolation.LaunchText.Invalid(app.Cmd, app.Args, app.Env, app.User) is { } text) return MarathonParse.Fail(text.Field, text.Reason);
-        return new MarathonParse(app, unsupported, warnings, null, []);
+        // Checks of the whole definition, except on fields that are already known to be bad (their value is the old one).
+        var bad = errors.Select(e => Top(e.Path)).ToHashSet(StringComparer.Ordinal);
+        errors.AddRange(AppSpecValidator.Validate(app).Where(e => !bad.Contains(Top(e.Path))));
+        if (Core.Isolation.LaunchText.Invalid(app.Cmd, app.Args, app.Env, app.User) is { } text && !bad.Contains(Top(text.Field)))
+            errors.Add(new(text.Field, text.Reason));
+        if (errors.Count > 0) return MarathonParse.Fail(errors);
+        return new MarathonParse(app, unsupported, warnings, []);
+    }
+
+    private static string Top(string path) => path.Split('.', '[')[0];
+
+    private static AppSpec Field(AppSpec app, JsonProperty property, List<string> unsupported, List<string> warnings)
+    {
+        var v = property.Value;
+        switch (property.Name)
+        {
+            case "id":
+                return app;
+            case "cmd":
+                return v.ValueKind == JsonValueKind.Null ? app with { Cmd = null } : app with { Cmd = String(v, "cmd"), Args = null };
+            case "args":
+                return v.ValueKind == JsonValueKind.Null ? app with { Args = null } : app with { Args = Strings(v, "args"), Cmd = null };
+            case "cpus": return app with { Cpus = Number(v, "cpus") };
+            case "mem": return app with { Mem = Number(v, "mem") };
+            case "disk": return app with { Disk = Number(v, "disk") };
+            case "instances": return app with { Instances = Integer(v, "instances") };
+            case "user": return app with { User = v.ValueKind == JsonValueKind.Null ? null : String(v, "user") };
+            case "env": return app with { Env = StringMap(v, "env") };
+            case "labels": return app with { Labels = StringMap(v, "labels") };
+            case "constraints": return app with { Constraints = Constraints(v) };
+            case "backoffSeconds": return app with { BackoffSeconds = Number(v, "backoffSeconds") };
+            case "backoffFactor": return app with { BackoffFactor = Number(v, "backoffFactor") };
+            case "maxLaunchDelaySeconds": return app with { MaxLaunchDelaySeconds = Number(v, "maxLaunchDelaySeconds") };
+            case "upgradeStrategy": return app with { UpgradeStrategy = Upgrade(v) };
+            case "unreachableStrategy": return app with { UnreachableStrategy = MarathonUnreachableFields.ParseStrategy(v) };
+            case "killSelection": return app with { KillSelection = MarathonUnreachableFields.ParseKillSelection(v) };
+            case "healthChecks": return app with { HealthChecks = HealthChecks(v) };
+            case "container":
+                Container(v);
+                return app;
+            case "ports":
+                return app with { Ports = PortCount(v, "ports", e => e.ValueKind == JsonValueKind.Number ? e.GetInt32() : -1, warnings) };
+            case "portDefinitions":
+                return app with
+                {
+                    Ports = PortCount(v, "portDefinitions",
+                        // {"port": 0} or no port = any; a port that is not a number (or an entry that is no object) is refused.
+                        e => e.ValueKind != JsonValueKind.Object ? -1
+                            : !e.TryGetProperty("port", out var p) ? 0
+                            : p.ValueKind == JsonValueKind.Number && p.TryGetInt32(out var n) ? n : -1,
+                        warnings),
+                };
+            default:
+                if (ReadOnly.Contains(property.Name) || IsEmpty(v)) return app;
+                unsupported.Add(property.Name);
+                warnings.Add($"{property.Name}: not supported by MiniMesos; ignored");
+                return app;
+        }
+    }
+
+    /// <summary>What GET shows for fields MiniMesos does not implement ("executor": "", "fetch": [], ...): posting it back means nothing.</summary>
+    private static bool IsEmpty(JsonElement v) => v.ValueKind switch
+    {
+        JsonValueKind.Null or JsonValueKind.False => true,
+        JsonValueKind.String => v.GetString()!.Length == 0,
+        JsonValueKind.Number => v.GetDouble() == 0,
+        JsonValueKind.Array => v.GetArrayLength() == 0,
+        _ => false,
+    };
+
+    /// <summary>
+    /// Instances run a command on the agent's own root filesystem: an image (Docker or Mesos) would silently run
+    /// something else, so it is refused; a container without an image (only the type) changes nothing.
+    /// </summary>
+    private static void Container(JsonElement v)
+    {
+        if (v.ValueKind == JsonValueKind.Null) return;
+        if (v.ValueKind != JsonValueKind.Object) throw new MarathonFieldException("container", $"must be an object, not {Kind(v)}");
+        var docker = v.TryGetProperty("docker", out var d) && d.ValueKind != JsonValueKind.Null;
+        var type = v.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+        if (docker || type == "DOCKER")
+            throw new MarathonFieldException("container", "Docker containers are not supported: MiniMesos runs cmd/args on the agent's own root filesystem (see docs/isolation.md)");
+        foreach (var p in v.EnumerateObject())
+        {
+            if (p.Name == "type" || IsEmpty(p.Value)) continue;
+            throw new MarathonFieldException($"container.{p.Name}", "not supported: MiniMesos runs cmd/args on the agent's own root filesystem, without images or volumes");
+        }
     }
 
     /// <summary>Marathon ids are absolute paths: "web" and "/web" are the same app.</summary>

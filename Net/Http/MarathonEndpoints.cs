@@ -3,151 +3,153 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using MiniMesos.Core.Frameworks.Apps;
 using MiniMesos.Core.Model;
-using MiniMesos.Net.Cli;
 using MiniMesos.Net.Protocol;
-using MiniMesos.Net.Raft;
 
 namespace MiniMesos.Net.Http;
 
 /// <summary>
-/// A Marathon-compatible subset of /v2: apps (create, list, show, update/scale, delete, restart, tasks), tasks,
-/// deployments and info. App ids contain slashes ("/web/api"), so /v2/apps/{**path} is routed by hand: a trailing
-/// "/tasks" or "/restart" is the sub-resource, as in Marathon.
+/// Marathon's /v2/apps: create, list (with embeds and the id/cmd/label selectors), show, update/scale, delete, restart,
+/// versions and the app's tasks. App ids contain slashes ("/web/api"), so /v2/apps/{**path} is routed by hand: a
+/// trailing "/tasks", "/restart" or "/versions" (or "/tasks/TID", "/versions/V") is the sub-resource, as in Marathon,
+/// unless the whole path is an app. The rest of /v2 is in <see cref="MarathonServiceEndpoints"/> and
+/// <see cref="MarathonTaskEndpoints"/>.
 /// </summary>
 internal static class MarathonEndpoints
 {
-    private const int MaxBodyBytes = 1 << 20;
+    private static readonly HashSet<string> SubResources = new(StringComparer.Ordinal) { "tasks", "restart", "versions" };
 
     public static void Map(IEndpointRouteBuilder app, ApiContext context)
     {
         var master = context.Master;
         app.MapPost("/v2/apps", async (HttpContext http) =>
         {
-            var body = await ReadBodyAsync(http).ConfigureAwait(false);
-            if (body is null) return TooLarge();
+            var body = await MarathonResults.ReadBodyAsync(http).ConfigureAwait(false);
+            if (body is null) return MarathonResults.TooLarge();
             var parse = MarathonAppParser.Parse(body, null, null);
-            if (parse.App is null) return Invalid(parse);
+            if (parse.App is null) return MarathonResults.Invalid(parse);
             if (master.App(parse.App.Id) is not null)
-                return Error(StatusCodes.Status409Conflict, $"An app with id [{parse.App.Id}] already exists (update it with PUT /v2/apps{parse.App.Id})");
+                return MarathonResults.Error(StatusCodes.Status409Conflict, $"An app with id [{parse.App.Id}] already exists.");
             var spec = parse.App with { Version = MarathonViews.NewVersion(TimeProvider.System, null) };
             await master.PutAppAsync(spec, http.RequestAborted).ConfigureAwait(false);
             http.Response.Headers.Location = $"/v2/apps{spec.Id}";
-            var view = MarathonViews.App(context, spec, master.Tasks(), false, parse.Warnings, parse.UnsupportedFields);
+            MarathonResults.Notes(http, parse);
+            var view = MarathonViews.App(context, spec, master.Tasks(), MarathonEmbed.List with { Tasks = true });
             return Results.Json(view, MarathonJsonContext.Api.MarathonApp, statusCode: StatusCodes.Status201Created);
         });
 
-        app.MapGet("/v2/apps", () =>
+        app.MapGet("/v2/apps", (HttpContext http) =>
         {
+            var query = http.Request.Query;
+            var embed = MarathonEmbed.Parse(query["embed"], MarathonEmbed.List);
+            LabelSelector? selector = null;
+            if (query["label"].ToString() is { Length: > 0 } label)
+            {
+                var (s, error) = LabelSelector.Parse(label);
+                if (s is null) return MarathonResults.Error(StatusCodes.Status400BadRequest, $"label: {error}");
+                selector = s;
+            }
+            var id = query["id"].ToString();
+            var cmd = query["cmd"].ToString();
             var tasks = master.Tasks();
-            return Results.Json(new MarathonAppList(master.Apps().Select(a => MarathonViews.App(context, a, tasks, false)).ToList()),
+            var apps = master.Apps().Where(a => (id.Length == 0 || a.Id.Contains(id, StringComparison.OrdinalIgnoreCase))
+                && (cmd.Length == 0 || (a.Cmd ?? "").Contains(cmd, StringComparison.Ordinal))
+                && (selector is null || selector.Matches(a.Labels)));
+            return Results.Json(new MarathonAppList(apps.Select(a => MarathonViews.App(context, a, tasks, embed)).ToList()),
                 MarathonJsonContext.Api.MarathonAppList);
         });
 
-        app.MapGet("/v2/apps/{**path}", (string path) =>
+        app.MapGet("/v2/apps/{**path}", (string path, HttpContext http) =>
         {
-            var (id, sub) = Split(master, path);
+            var (id, sub, item) = Split(master, path);
             var spec = master.App(id);
-            if (spec is null) return NoSuchApp(id);
+            if (spec is null) return MarathonResults.NoSuchApp(id);
             var tasks = master.Tasks();
-            if (sub == "tasks")
+            switch (sub)
             {
-                return Results.Json(new MarathonTaskList(tasks.Where(t => t.Spec.AppId == id && !t.State.IsTerminal())
-                    .Select(t => MarathonViews.Task(master, t)).ToList()), MarathonJsonContext.Api.MarathonTaskList);
+                case "tasks" when item is null:
+                    return Results.Json(new MarathonTaskList(tasks.Where(t => t.Spec.AppId == id && !t.State.IsTerminal())
+                        .Select(t => MarathonViews.Task(master, t)).ToList()), MarathonJsonContext.Api.MarathonTaskList);
+                case "versions" when item is null:
+                    return Results.Json(new MarathonVersionList(Versions(spec)), MarathonJsonContext.Api.MarathonVersionList);
+                case "versions":
+                    return Versions(spec).Contains(item, StringComparer.Ordinal)
+                        ? Results.Json(MarathonViews.Definition(spec) with { Version = item }, MarathonJsonContext.Api.MarathonApp)
+                        : MarathonResults.Error(StatusCodes.Status404NotFound, $"App '{id}' does not exist in version {item}");
+                case null:
+                    if (context.Apps?.Waiting(id)?.Reason is { } waiting) http.Response.Headers[MarathonResults.WaitingHeader] = MarathonResults.Ascii(waiting);
+                    return Results.Json(new MarathonAppEnvelope(MarathonViews.App(context, spec, tasks,
+                        MarathonEmbed.Parse(http.Request.Query["embed"], MarathonEmbed.Single))), MarathonJsonContext.Api.MarathonAppEnvelope);
+                default:
+                    return MarathonResults.Error(StatusCodes.Status404NotFound, $"no endpoint GET /v2/apps{id}/{sub}");
             }
-            if (sub is not null) return Error(StatusCodes.Status404NotFound, $"no endpoint GET /v2/apps{id}/{sub}");
-            return Results.Json(new MarathonAppEnvelope(MarathonViews.App(context, spec, tasks, true)), MarathonJsonContext.Api.MarathonAppEnvelope);
         });
 
         app.MapPut("/v2/apps/{**path}", async (string path, HttpContext http) =>
         {
             var id = MarathonAppParser.NormaliseId(path.TrimEnd('/'));
-            var body = await ReadBodyAsync(http).ConfigureAwait(false);
-            if (body is null) return TooLarge();
+            var body = await MarathonResults.ReadBodyAsync(http).ConfigureAwait(false);
+            if (body is null) return MarathonResults.TooLarge();
             var existing = master.App(id);
             var parse = MarathonAppParser.Parse(body, existing, id);
-            if (parse.App is null) return Invalid(parse);
+            if (parse.App is null) return MarathonResults.Invalid(parse);
+            MarathonResults.Notes(http, parse);
+            if (existing is not null && Same(existing, parse.App))
+                return Results.Json(new MarathonChange(existing.LastChange, null), MarathonJsonContext.Api.MarathonChange); // a no-op: no deployment
             // A change of instances alone is a scale: it keeps the version, so running instances are not rolled.
-            var scaleOnly = existing is not null && SameExceptInstances(existing, parse.App);
-            var spec = scaleOnly ? parse.App with { Version = existing!.Version } : parse.App with { Version = MarathonViews.NewVersion(TimeProvider.System, existing?.Version) };
+            var now = MarathonViews.NewVersion(TimeProvider.System, existing?.LastChange);
+            var spec = existing is not null && Same(existing with { Instances = 0 }, parse.App with { Instances = 0 })
+                ? parse.App with { Version = existing.Version, ScaledAt = now }
+                : parse.App with { Version = now, ScaledAt = "" };
             await master.PutAppAsync(spec, http.RequestAborted).ConfigureAwait(false);
-            return Changed(spec, existing is null ? StatusCodes.Status201Created : StatusCodes.Status200OK, parse);
+            return Changed(spec, existing is null ? StatusCodes.Status201Created : StatusCodes.Status200OK);
         });
 
         app.MapDelete("/v2/apps/{**path}", async (string path, HttpContext http) =>
         {
-            var id = MarathonAppParser.NormaliseId(path.TrimEnd('/'));
+            var (id, sub, item) = Split(master, path);
+            if (sub == "tasks") return await MarathonTaskEndpoints.KillAppTasksAsync(context, http, id, item).ConfigureAwait(false);
+            id = MarathonAppParser.NormaliseId(path.TrimEnd('/'));
             var spec = master.App(id);
-            if (spec is null || !await master.RemoveAppAsync(id, http.RequestAborted).ConfigureAwait(false)) return NoSuchApp(id);
-            return Changed(spec, StatusCodes.Status200OK, null);
+            if (spec is null || !await master.RemoveAppAsync(id, http.RequestAborted).ConfigureAwait(false)) return MarathonResults.NoSuchApp(id);
+            var version = MarathonViews.NewVersion(TimeProvider.System, spec.LastChange);
+            return Results.Json(new MarathonChange(version, MarathonViews.DeploymentId(id, "delete " + version)), MarathonJsonContext.Api.MarathonChange);
         });
 
         app.MapPost("/v2/apps/{**path}", async (string path, HttpContext http) =>
         {
-            var (id, sub) = Split(master, path);
-            if (sub != "restart") return Error(StatusCodes.Status404NotFound, $"no endpoint POST /v2/apps/{path} (did you mean POST /v2/apps{id}/restart?)");
+            var (id, sub, _) = Split(master, path);
+            if (sub != "restart") return MarathonResults.Error(StatusCodes.Status404NotFound, $"no endpoint POST /v2/apps/{path} (did you mean POST /v2/apps{id}/restart?)");
             var spec = master.App(id);
-            if (spec is null) return NoSuchApp(id);
-            var restarted = spec with { Version = MarathonViews.NewVersion(TimeProvider.System, spec.Version) };
+            if (spec is null) return MarathonResults.NoSuchApp(id);
+            var restarted = spec with { Version = MarathonViews.NewVersion(TimeProvider.System, spec.LastChange), ScaledAt = "" };
             await master.PutAppAsync(restarted, http.RequestAborted).ConfigureAwait(false);
-            return Changed(restarted, StatusCodes.Status200OK, null);
-        });
-
-        app.MapGet("/v2/tasks", () => Results.Json(new MarathonTaskList(master.Tasks()
-            .Where(t => t.Spec.AppId is not null && !t.State.IsTerminal()).Select(t => MarathonViews.Task(master, t)).ToList()),
-            MarathonJsonContext.Api.MarathonTaskList));
-
-        app.MapGet("/v2/deployments", () => Results.Json(MarathonViews.Deployments(master), MarathonJsonContext.Api.IReadOnlyListMarathonDeployment));
-
-        app.MapGet("/v2/info", () =>
-        {
-            var status = context.Raft.Status;
-            var leader = context.Directory.Get(status.Leader)?.ApiUrl;
-            return Results.Json(new MarathonInfo("minimesos", BuildInfo.Version, "apps", leader, status.Leader == status.Id),
-                MarathonJsonContext.Api.MarathonInfo);
+            return Changed(restarted, StatusCodes.Status200OK);
         });
     }
 
-    /// <summary>"web/api/tasks" -> ("/web/api", "tasks") when "/web/api" is an app or the last segment is a known sub-resource.</summary>
-    private static (string Id, string? Sub) Split(Master.MasterService master, string path)
+    /// <summary>The versions MiniMesos keeps of an app: its config version and, after a scale, the scale's (newest first).</summary>
+    private static IReadOnlyList<string> Versions(AppSpec app) => app.ScaledAt.Length > 0 ? [app.ScaledAt, app.Version] : [app.Version];
+
+    /// <summary>
+    /// "web/api/tasks/web_api.3" -> ("/web/api", "tasks", "web_api.3"); "web/api/versions" -> ("/web/api", "versions", null); a path
+    /// that is an app, or has no known sub-resource, is the app id as a whole (so a 404 names all of it).
+    /// </summary>
+    internal static (string Id, string? Sub, string? Item) Split(Master.MasterService master, string path)
     {
-        var trimmed = MarathonAppParser.NormaliseId(path.TrimEnd('/'));
-        if (master.App(trimmed) is not null) return (trimmed, null);
-        var slash = trimmed.LastIndexOf('/');
-        return slash > 0 ? (trimmed[..slash], trimmed[(slash + 1)..]) : (trimmed, null);
+        var whole = MarathonAppParser.NormaliseId(path.TrimEnd('/'));
+        if (master.App(whole) is not null) return (whole, null, null);
+        var segments = whole.Split('/');
+        if (segments.Length >= 3 && SubResources.Contains(segments[^1]))
+            return (string.Join('/', segments[..^1]), segments[^1], null);
+        if (segments.Length >= 4 && segments[^2] is "tasks" or "versions")
+            return (string.Join('/', segments[..^2]), segments[^2], segments[^1]);
+        return (whole, null, null);
     }
 
-    private static bool SameExceptInstances(AppSpec a, AppSpec b) =>
-        Canonical(a with { Instances = 0, Version = "" }).AsSpan().SequenceEqual(Canonical(b with { Instances = 0, Version = "" }));
+    private static bool Same(AppSpec a, AppSpec b) => Canonical(a).AsSpan().SequenceEqual(Canonical(b));
 
-    private static byte[] Canonical(AppSpec app) => CommandCodec.Encode(new Core.State.PutApp(0, app));
+    private static byte[] Canonical(AppSpec app) => CommandCodec.Encode(new Core.State.PutApp(0, app with { Version = "", ScaledAt = "" }));
 
-    private static IResult Changed(AppSpec spec, int status, MarathonParse? parse) =>
-        Results.Json(new MarathonChange(spec.Version, MarathonViews.DeploymentId(spec),
-            parse?.Warnings is { Count: > 0 } w ? w : null, parse?.UnsupportedFields is { Count: > 0 } u ? u : null),
-            MarathonJsonContext.Api.MarathonChange, statusCode: status);
-
-    private static IResult Invalid(MarathonParse parse) =>
-        Results.Json(new MarathonError(parse.Error!.Error, parse.Errors.Select(e => new MarathonErrorDetail("/" + e.Path.Replace('.', '/'), [e.Reason])).ToList(),
-            parse.Error.Field, parse.Error.Reason), MarathonJsonContext.Api.MarathonError, statusCode: StatusCodes.Status422UnprocessableEntity);
-
-    private static IResult NoSuchApp(string id) => Error(StatusCodes.Status404NotFound, $"App '{id}' does not exist");
-
-    private static IResult TooLarge() => Error(StatusCodes.Status413PayloadTooLarge, $"the body is larger than {MaxBodyBytes} bytes");
-
-    private static IResult Error(int status, string message) =>
-        Results.Json(new MarathonError(message), MarathonJsonContext.Api.MarathonError, statusCode: status);
-
-    internal static async Task<byte[]?> ReadBodyAsync(HttpContext http)
-    {
-        if (http.Request.ContentLength > MaxBodyBytes) return null;
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int n;
-        while ((n = await http.Request.Body.ReadAsync(chunk, http.RequestAborted).ConfigureAwait(false)) > 0)
-        {
-            if (buffer.Length + n > MaxBodyBytes) return null;
-            buffer.Write(chunk, 0, n);
-        }
-        return buffer.ToArray();
-    }
+    internal static IResult Changed(AppSpec spec, int status) =>
+        Results.Json(new MarathonChange(spec.LastChange, MarathonViews.DeploymentId(spec)), MarathonJsonContext.Api.MarathonChange, statusCode: status);
 }

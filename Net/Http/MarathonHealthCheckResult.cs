@@ -4,9 +4,8 @@ namespace MiniMesos.Net.Http;
 internal sealed record MarathonHealthCheckResult(
     bool Alive,
     int ConsecutiveFailures,
-    DateTimeOffset? FirstSuccess,
-    DateTimeOffset? LastFailure,
-    DateTimeOffset? LastSuccess,
+    string? FirstSuccess,
+    string? LastFailure,
+    string? LastSuccess,
     string? LastFailureCause,
-    string InstanceId,
-    string TaskId);
+    string InstanceId);

@@ -25,8 +25,8 @@ internal static class MarathonHealthViews
         if (task.State != TaskState.Running || master.Health(task.Id) is not { } health) return null;
         return health.Checks.Where(c => c.Tally.LastOk is not null).Select(c => new MarathonHealthCheckResult(c.Tally.LastOk == true,
             c.Tally.ConsecutiveFailures, Time(c.Tally.FirstSuccessAtMs), Time(c.Tally.LastFailureAtMs), Time(c.Tally.LastSuccessAtMs),
-            c.Tally.LastFailureCause, task.Id, task.Id)).ToList();
+            c.Tally.LastFailureCause, task.Id)).ToList();
     }
 
-    private static DateTimeOffset? Time(long? ms) => ms is { } v ? DateTimeOffset.FromUnixTimeMilliseconds(v) : null;
+    private static string? Time(long? ms) => MarathonTime.Format(ms);
 }

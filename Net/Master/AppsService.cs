@@ -49,6 +49,33 @@ internal sealed class AppsService(MasterService master, TimeProvider time, ILogg
     private int? _appsFingerprint;
     private long _serial = 1;
 
+    /// <summary>Held by each pass, and by <see cref="KillAndScaleAsync"/> so no pass sees half of it.</summary>
+    private readonly SemaphoreSlim _pass = new(1, 1);
+
+    /// <summary>
+    /// Kills these instances and lowers the app's instances by as many, as one step: the kills are recorded before the
+    /// scale commits, so no pass between them replaces the killed ones or picks other instances to scale down.
+    /// </summary>
+    public async Task KillAndScaleAsync(AppSpec scaled, IReadOnlyList<string> taskIds, Func<AppSpec, CancellationToken, Task> put,
+        CancellationToken cancellationToken)
+    {
+        await _pass.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+            lock (_gate)
+            {
+                foreach (var id in taskIds) _killRequested[id] = now;
+            }
+            await put(scaled, cancellationToken).ConfigureAwait(false);
+            foreach (var id in taskIds) await master.KillAsync(id, "killed and scaled down through the API", cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _pass.Release();
+        }
+    }
+
     /// <summary>Why the app is short of instances right now (null when nothing waits).</summary>
     public AppWait? Waiting(string appId)
     {
@@ -85,6 +112,19 @@ internal sealed class AppsService(MasterService master, TimeProvider time, ILogg
     /// <summary>One pass: observe ended instances (backoff), decide, kill, launch. Only the leader acts.</summary>
     /// <remarks>Returns how many instances it launched, -1 when this master does not lead.</remarks>
     public async Task<int> ReconcileAsync(CancellationToken cancellationToken)
+    {
+        await _pass.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await PassAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _pass.Release();
+        }
+    }
+
+    private async Task<int> PassAsync(CancellationToken cancellationToken)
     {
         if (!master.IsLeader)
         {
@@ -208,7 +248,12 @@ internal sealed class AppsService(MasterService master, TimeProvider time, ILogg
             _backoffs[instance.AppId] = after;
         }
         _primed = true;
-        foreach (var id in _backoffs.Keys.Where(id => !apps.ContainsKey(id)).ToList()) _backoffs.Remove(id);
+        foreach (var (id, backoff) in _backoffs.ToList())
+        {
+            var current = apps.TryGetValue(id, out var app) ? backoff.Current(app, now) : LaunchBackoff.None;
+            if (current.Failures == 0) _backoffs.Remove(id);
+            else if (!ReferenceEquals(current, backoff)) _backoffs[id] = current;
+        }
         // Ended tasks leave the state after a while (ClusterState.MaxEndedTasks) and never come back: forget them
         // now and then, so what this leader remembers stays bounded too.
         if (++_observations % ForgetEvery != 0) return;

@@ -6,13 +6,15 @@ namespace MiniMesos.Net.Protocol;
 /// <summary>
 /// An <see cref="AppSpec"/> as one positional MessagePack array (fields in declaration order, nil for
 /// absent optionals), shared by the PutApp command and the state snapshot. An app with an unreachableStrategy or a
-/// killSelection other than the default appends both ([enabled, inactiveAfterSeconds, expungeAfterSeconds] or nil, then the
-/// selection): 20 fields; every other app keeps the 18 older masters read.
+/// killSelection other than the default appends ScaledAt and both ([enabled, inactiveAfterSeconds, expungeAfterSeconds] or
+/// nil, then the selection): 21 fields; one scaled since its version appends ScaledAt only (19); every other app keeps
+/// the 18 older masters read.
 /// </summary>
 internal static class AppSpecCodec
 {
     private const int Fields = 18;
-    private const int FieldsWithUnreachable = 20;
+    private const int FieldsWithScaledAt = 19;
+    private const int FieldsWithUnreachable = 21;
     private const string What = "app spec";
 
     public static void Write(ref MessagePackWriter w, AppSpec app)
@@ -64,6 +66,8 @@ internal static class AppSpecCodec
             w.WriteDouble(app.UpgradeStrategy.MaximumOverCapacity);
         }
         w.WriteString(app.Version);
+        if (app.ScaledAt.Length == 0 && !extended) return;
+        w.WriteString(app.ScaledAt);
         if (!extended) return;
         if (app.UnreachableStrategy is not { } unreachable) w.WriteNil();
         else
@@ -79,8 +83,8 @@ internal static class AppSpecCodec
     public static AppSpec Read(ref MessagePackReader r)
     {
         var count = r.ReadArrayHeader();
-        if (count is not (Fields or FieldsWithUnreachable))
-            throw new ProtocolException($"{What} has {count} fields, expected {Fields} or {FieldsWithUnreachable}");
+        if (count is not (Fields or FieldsWithScaledAt or FieldsWithUnreachable))
+            throw new ProtocolException($"{What} has {count} fields, expected {Fields}, {FieldsWithScaledAt} or {FieldsWithUnreachable}");
         var id = MessagePackFields.RequiredString(ref r, What);
         var cmd = r.ReadString();
         var args = ReadStrings(ref r);
@@ -119,6 +123,7 @@ internal static class AppSpecCodec
             upgrade = new UpgradeStrategy(r.ReadDouble(), r.ReadDouble());
         }
         var version = MessagePackFields.RequiredString(ref r, What);
+        var scaledAt = count > Fields ? r.ReadString() ?? "" : "";
         UnreachableStrategy? unreachable = null;
         var selection = KillSelection.YoungestFirst;
         if (count == FieldsWithUnreachable)
@@ -133,7 +138,7 @@ internal static class AppSpecCodec
             selection = Enum.IsDefined((KillSelection)kill) ? (KillSelection)kill : throw new ProtocolException($"{What}: unknown killSelection {kill}");
         }
         return new AppSpec(id, cmd, args, env, cpus, mem, disk, ports, instances, user, labels, constraints, checks, backoff, factor, maxDelay,
-            upgrade, version, unreachable, selection);
+            upgrade, version, unreachable, selection, scaledAt);
     }
 
     internal static void WriteStrings(ref MessagePackWriter w, IReadOnlyList<string>? values)

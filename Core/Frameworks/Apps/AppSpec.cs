@@ -5,7 +5,8 @@ namespace MiniMesos.Core.Frameworks.Apps;
 /// <see cref="Args"/> (argv, no shell). <see cref="Ports"/> is how many host ports each instance gets.
 /// <see cref="Version"/> is set by the master on every deploy or restart: instances of another version
 /// are replaced by a rolling deployment. <see cref="UnreachableStrategy"/> and <see cref="KillSelection"/> are Marathon's
-/// (see docs/scheduling.md).
+/// (see docs/scheduling.md). <see cref="ScaledAt"/> is when <see cref="Instances"/> last changed without a
+/// new version (Marathon's versionInfo.lastScalingAt; empty: never scaled since the version).
 /// </summary>
 internal sealed record AppSpec(
     string Id,
@@ -27,7 +28,8 @@ internal sealed record AppSpec(
     UpgradeStrategy? UpgradeStrategy = null,
     string Version = "",
     UnreachableStrategy? UnreachableStrategy = null,
-    KillSelection KillSelection = KillSelection.YoungestFirst)
+    KillSelection KillSelection = KillSelection.YoungestFirst,
+    string ScaledAt = "")
 {
     /// <summary>Label asking for no network for the app's instances: "none" (only loopback) or "host" (default).</summary>
     public const string NetworkLabel = "MINIMESOS_NETWORK";
@@ -38,4 +40,7 @@ internal sealed record AppSpec(
     public UnreachableStrategy Unreachable => UnreachableStrategy ?? Apps.UnreachableStrategy.Default;
 
     public bool HasHealthChecks => HealthChecks is { Count: > 0 };
+
+    /// <summary>The latest change, config or scale: Marathon's <c>version</c> of the app (its version stamps sort as text).</summary>
+    public string LastChange => string.CompareOrdinal(ScaledAt, Version) > 0 ? ScaledAt : Version;
 }

@@ -10,6 +10,9 @@ internal static partial class AppSpecValidator
     [GeneratedRegex("^(/?[a-z0-9]([a-z0-9.-]*[a-z0-9])?)(/[a-z0-9]([a-z0-9.-]*[a-z0-9])?)*$")]
     private static partial Regex AppIdPattern();
 
+    /// <summary>Task ids are "{id without slashes}.{serial}" and at most 128 characters: 20 are kept for the dot and serial.</summary>
+    public const int MaxIdLength = 108;
+
     public static IReadOnlyList<ValidationError> Validate(AppSpec app)
     {
         var errors = new List<ValidationError>();
@@ -23,9 +26,12 @@ internal static partial class AppSpecValidator
             for (var i = 0; i < app.Args.Count; i++)
                 if (app.Args[i] is null) errors.Add(new($"args[{i}]", "must not be null"));
         }
-        if (!(app.Cpus > 0) || !double.IsFinite(app.Cpus)) errors.Add(new("cpus", $"must be > 0, got {app.Cpus}"));
-        if (!(app.Mem > 0) || !double.IsFinite(app.Mem)) errors.Add(new("mem", $"must be > 0 MiB, got {app.Mem}"));
-        if (!(app.Disk >= 0) || !double.IsFinite(app.Disk)) errors.Add(new("disk", $"must be >= 0 MiB, got {app.Disk}"));
+        else if (app.Id.Trim('/').Length > MaxIdLength)
+            errors.Add(new("id", $"is {app.Id.Trim('/').Length} characters long; at most {MaxIdLength} (task ids are made of it and a serial, and must fit 128)"));
+        // The same bounds as a task's on /v1.
+        if (!(app.Cpus is >= 0.001 and <= 1024)) errors.Add(new("cpus", $"must be between 0.001 and 1024, got {app.Cpus}"));
+        if (!(app.Mem is >= 1 and <= 16 * 1024 * 1024)) errors.Add(new("mem", $"must be between 1 and {16 * 1024 * 1024} MiB, got {app.Mem}"));
+        if (!(app.Disk is >= 0 and <= 1L << 40)) errors.Add(new("disk", $"must be between 0 and {1L << 40} MiB, got {app.Disk}"));
         if (app.Ports is < 0 or > 1000) errors.Add(new("ports", $"must be between 0 and 1000, got {app.Ports}"));
         if (app.Instances < 0) errors.Add(new("instances", $"must be >= 0, got {app.Instances}"));
         if (app.User is { Length: 0 }) errors.Add(new("user", "must not be empty when given"));
@@ -74,9 +80,8 @@ internal static partial class AppSpecValidator
             errors.Add(new($"{path}.portIndex", $"{check.PortIndex} is not one of the app's {app.Ports} port(s)"));
         if (!(check.GracePeriodSeconds >= 0)) errors.Add(new($"{path}.gracePeriodSeconds", "must be >= 0"));
         if (!(check.IntervalSeconds > 0)) errors.Add(new($"{path}.intervalSeconds", "must be > 0"));
+        // A timeout longer than the interval is allowed, as in Marathon: the next probe waits for the one running.
         if (!(check.TimeoutSeconds > 0)) errors.Add(new($"{path}.timeoutSeconds", "must be > 0"));
-        else if (check.TimeoutSeconds > check.IntervalSeconds)
-            errors.Add(new($"{path}.timeoutSeconds", $"{check.TimeoutSeconds} s is longer than the interval of {check.IntervalSeconds} s"));
         if (check.MaxConsecutiveFailures < 0) errors.Add(new($"{path}.maxConsecutiveFailures", "must be >= 0 (0 = never kill)"));
     }
 }

@@ -27,7 +27,7 @@ public sealed class MarathonAppParserTests
               "version": "2015-01-01T00:00:00.000Z", "tasksRunning": 1
             }
             """);
-        Assert.Null(parse.Error);
+        Assert.Empty(parse.Errors);
         var app = parse.App!;
         Assert.Equal("/basic-0", app.Id);
         Assert.Equal(2, app.Ports);
@@ -35,7 +35,7 @@ public sealed class MarathonAppParserTests
         Assert.Equal("true", app.HealthChecks![0].Command);
         Assert.Equal(new UpgradeStrategy(0.5, 0.2), app.UpgradeStrategy);
         Assert.Empty(parse.UnsupportedFields); // version and tasksRunning are read-only fields a client may echo back
-        Assert.Contains(parse.Warnings, w => w.StartsWith("healthChecks:"));
+        Assert.Empty(parse.Warnings); // health checks are probed: nothing to warn about
     }
 
     [Fact]
@@ -53,19 +53,59 @@ public sealed class MarathonAppParserTests
     [InlineData("""{"id": "/a", "cmd": "x", "constraints": [["hostname", 1]]}""", "constraints[0][1]", "must be a string")]
     [InlineData("""{"id": "/a", "cmd": "x", "healthChecks": [{"protocol": "HTTP", "portIndex": 0}]}""", "healthChecks[0].portIndex", "port")]
     [InlineData("""{"id": "/a", "cmd": "x", "ports": [-1]}""", "ports[0]", "port number")]
-    [InlineData("""[1]""", "", "JSON object")]
+    [InlineData("""{"id": "/a", "cmd": "x", "cpus": 1e-320}""", "cpus", "between 0.001 and 1024")]
+    [InlineData("""{"id": "/a", "cmd": "x", "container": {"type": "DOCKER", "docker": {"image": "nginx"}}}""", "container", "Docker")]
     public void ErrorsNameTheFieldPath(string json, string field, string reason)
     {
         var parse = Parse(json);
         Assert.Null(parse.App);
-        Assert.Equal(field, parse.Error!.Field);
-        Assert.Contains(reason, parse.Error.Reason);
+        Assert.Equal(field, parse.Errors[0].Path);
+        Assert.Contains(reason, parse.Errors[0].Reason);
+    }
+
+    [Fact]
+    public void EveryBadFieldIsListedNotOnlyTheFirst()
+    {
+        var parse = Parse("""{"id": "/Bad_Id", "cmd": "x", "cpus": "many", "mem": -1, "instances": 1.5, "healthChecks": [{"protocol": "GOPHER"}]}""");
+        Assert.Equal(["cpus", "healthChecks[0].protocol", "id", "instances", "mem"], parse.Errors.Select(e => e.Path).Order());
+    }
+
+    [Theory]
+    [InlineData("""[1]""")]
+    [InlineData("""{"id": """)]
+    public void ABodyThatIsNoJsonObjectIsABadRequestNotAFieldError(string json)
+    {
+        var parse = Parse(json);
+        Assert.Null(parse.App);
+        Assert.StartsWith("Invalid JSON", parse.BodyError);
+    }
+
+    [Fact]
+    public void InvalidUtf8IsABadBodyNotACrash()
+    {
+        var body = Encoding.UTF8.GetBytes("""{"id": "/a", "cmd": "X"}""");
+        body[Array.IndexOf(body, (byte)'X')] = 0xFF;
+        Assert.NotNull(MarathonAppParser.Parse(body, null, null).BodyError);
+    }
+
+    [Fact]
+    public void AnIdTooLongForTaskIdsIsRefused()
+    {
+        var parse = Parse($$"""{"id": "/{{new string('a', 128)}}", "cmd": "x"}""");
+        Assert.Equal("id", parse.Errors.Single().Path);
+    }
+
+    [Fact]
+    public void AHealthCheckTimeoutLongerThanItsIntervalIsAcceptedAsInMarathon()
+    {
+        var parse = Parse("""{"id": "/a", "cmd": "x", "healthChecks": [{"protocol": "COMMAND", "command": {"value": "true"}, "intervalSeconds": 5, "timeoutSeconds": 20}]}""");
+        Assert.Empty(parse.Errors);
     }
 
     [Fact]
     public void BodyIdMustMatchTheUrl()
     {
-        Assert.Equal("id", Parse("""{"id": "/other", "cmd": "x"}""", null, "/web").Error!.Field);
+        Assert.Equal("id", Parse("""{"id": "/other", "cmd": "x"}""", null, "/web").Errors[0].Path);
     }
 
     [Fact]

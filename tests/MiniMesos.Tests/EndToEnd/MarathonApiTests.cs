@@ -23,29 +23,30 @@ public sealed class MarathonApiTests
                   "cmd": "{{lab.SleeperCmd}}",
                   "cpus": 0.1, "mem": 16, "instances": 4,
                   "constraints": [["hostname", "UNIQUE"]],
-                  "labels": {"team": "edge"},
-                  "container": {"type": "DOCKER", "docker": {"image": "nginx"} }
+                  "labels": {"team": "edge"}
                 }
                 """);
             Assert.Equal(201, status);
             Assert.Equal("/web", created.GetProperty("id").GetString());
-            Assert.Equal(["container"], created.GetProperty("unsupportedFields").EnumerateArray().Select(e => e.GetString()));
-            Assert.Contains(created.GetProperty("warnings").EnumerateArray(), w => w.GetString()!.StartsWith("container:"));
             var version = created.GetProperty("version").GetString();
 
-            var app = await lab.WaitForAppAsync("/web", a => Running(a) == 3 && a.TryGetProperty("waiting", out _), "3 of 4 running");
-            Assert.Contains("UNIQUE hostname", app.GetProperty("waiting").GetString());
+            var (app, waiting) = await lab.WaitForWaitingAsync("/web", (a, w) => Running(a) == 3 && w is not null, "3 of 4 running");
+            Assert.Contains("UNIQUE hostname", waiting);
             var hosts = MarathonApps.Tasks(app).Select(t => t.GetProperty("host").GetString()).Order().ToList();
             Assert.Equal(["pi1", "pi2", "pi3"], hosts);
             var deployments = (await lab.SendAsync(HttpMethod.Get, "/v2/deployments")).Body;
             Assert.Equal("/web", deployments[0].GetProperty("affectedApps")[0].GetString());
 
-            // Scale down: a change of instances alone keeps the version (no rolling restart).
+            // Scale down: a change of instances alone keeps the config version (no rolling restart); as in Marathon the
+            // app's version is the scale's, and versionInfo tells the two apart.
             var (scaled, change) = await lab.SendAsync(HttpMethod.Put, "/v2/apps/web", """{"instances": 2}""");
             Assert.Equal(200, scaled);
-            Assert.Equal(version, change.GetProperty("version").GetString());
-            app = await lab.WaitForAppAsync("/web", a => MarathonApps.Tasks(a).Count == 2 && Running(a) == 2, "scaled to 2");
-            Assert.False(app.TryGetProperty("waiting", out _));
+            Assert.NotEqual(version, change.GetProperty("version").GetString());
+            (app, waiting) = await lab.WaitForWaitingAsync("/web", (a, _) => MarathonApps.Tasks(a).Count == 2 && Running(a) == 2, "scaled to 2");
+            Assert.Null(waiting);
+            Assert.Equal(version, app.GetProperty("versionInfo").GetProperty("lastConfigChangeAt").GetString());
+            Assert.Equal(change.GetProperty("version").GetString(), app.GetProperty("versionInfo").GetProperty("lastScalingAt").GetString());
+            Assert.All(MarathonApps.Tasks(app), t => Assert.Equal(version, t.GetProperty("version").GetString()));
             Assert.Empty((await lab.SendAsync(HttpMethod.Get, "/v2/deployments")).Body.EnumerateArray());
             Assert.Equal(2, (await lab.SendAsync(HttpMethod.Get, "/v2/apps/web/tasks")).Body.GetProperty("tasks").GetArrayLength());
             var kept = MarathonApps.Tasks(app).Select(t => t.GetProperty("id").GetString()).ToList();
@@ -143,9 +144,9 @@ public sealed class MarathonApiTests
         await using var lab = await MarathonApps.StartAsync(agents: 1);
         Assert.Equal(201, (await lab.SendAsync(HttpMethod.Post, "/v2/apps",
             """{"id": "/crash", "cmd": "exit 1", "cpus": 0.1, "mem": 16, "instances": 1, "backoffSeconds": 1, "backoffFactor": 2}""")).Status);
-        var app = await lab.WaitForAppAsync("/crash", a => a.TryGetProperty("waiting", out var w) && w.GetString()!.StartsWith("launch delayed"),
-            "launch delayed");
-        Assert.Contains("failure", app.GetProperty("waiting").GetString());
+        var (app, waiting) = await lab.WaitForWaitingAsync("/crash", (_, w) => w?.StartsWith("launch delayed") == true, "launch delayed");
+        Assert.Contains("failure", waiting);
+        Assert.Equal("TASK_FAILED", (await lab.AppAsync("/crash")).GetProperty("lastTaskFailure").GetProperty("state").GetString());
         await Task.Delay(TimeSpan.FromSeconds(3));
         // Without backoff the loop would relaunch many times a second; with a 1 s delay there are at most a handful.
         var launched = lab.Cluster.Master.Service.Tasks().Count(t => t.Spec.AppId == "/crash");
@@ -165,7 +166,7 @@ public sealed class MarathonApiTests
         await using var lab = await MarathonApps.StartAsync(agents: 0);
         var (status, body) = await lab.SendAsync(HttpMethod.Post, "/v2/apps", json);
         Assert.Equal(422, status);
-        Assert.Equal(field, body.GetProperty("field").GetString());
+        Assert.Equal(MiniMesos.Net.Http.MarathonResults.Path(field), body.GetProperty("details")[0].GetProperty("path").GetString());
         Assert.Contains(field, body.GetProperty("message").GetString());
         Assert.Empty((await lab.SendAsync(HttpMethod.Get, "/v2/apps")).Body.GetProperty("apps").EnumerateArray());
         Assert.Empty(lab.Cluster.Master.Service.Apps());

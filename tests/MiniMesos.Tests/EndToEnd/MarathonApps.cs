@@ -46,6 +46,29 @@ internal sealed class MarathonApps : IAsyncDisposable
 
     public async Task<JsonElement> AppAsync(string id) => (await SendAsync(HttpMethod.Get, $"/v2/apps{id}")).Body.GetProperty("app");
 
+    /// <summary>The app and why it waits (MiniMesos' X-MiniMesos-Waiting header, kept out of Marathon's app object).</summary>
+    public async Task<(JsonElement App, string? Waiting)> AppAndWaitingAsync(string id)
+    {
+        using var response = await Http.GetAsync($"/v2/apps{id}");
+        var text = await response.Content.ReadAsStringAsync();
+        var waiting = response.Headers.TryGetValues("X-MiniMesos-Waiting", out var values) ? values.Single() : null;
+        return (JsonDocument.Parse(text).RootElement.GetProperty("app").Clone(), waiting);
+    }
+
+    /// <summary>Polls the app and its waiting reason until <paramref name="done"/> holds.</summary>
+    public async Task<(JsonElement App, string? Waiting)> WaitForWaitingAsync(string id, Func<JsonElement, string?, bool> done, string what)
+    {
+        var watch = Stopwatch.StartNew();
+        (JsonElement App, string? Waiting) last = default;
+        while (watch.Elapsed < Patience)
+        {
+            last = await AppAndWaitingAsync(id);
+            if (done(last.App, last.Waiting)) return last;
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"{what}: not reached in {Patience.TotalSeconds} s; last seen {last.App} waiting '{last.Waiting}'\nlog:\n{Cluster.Log}");
+    }
+
     /// <summary>Polls the app until <paramref name="done"/> holds; fails with the last answer seen.</summary>
     public async Task<JsonElement> WaitForAppAsync(string id, Func<JsonElement, bool> done, string what)
     {

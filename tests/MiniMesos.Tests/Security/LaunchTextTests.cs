@@ -40,7 +40,7 @@ public sealed class LaunchTextTests
     {
         var parsed = MarathonAppParser.Parse(Encoding.UTF8.GetBytes(body), null, null);
         Assert.Null(parsed.App);
-        Assert.Contains(field, parsed.Error?.Field);
+        Assert.Contains(parsed.Errors, e => e.Path.Contains(field, StringComparison.Ordinal));
     }
 
     [Theory]

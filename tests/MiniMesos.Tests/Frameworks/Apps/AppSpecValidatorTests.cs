@@ -19,15 +19,16 @@ public sealed class AppSpecValidatorTests
             e => e.StartsWith("constraints[0][1]: unknown operator 'UNIQ'", StringComparison.Ordinal));
 
     [Theory]
-    [InlineData("cpus", "cpus: must be > 0, got 0")]
-    [InlineData("mem", "mem: must be > 0 MiB, got -1")]
+    [InlineData("cpus", "cpus: must be between 0.001 and 1024, got 0")]
+    [InlineData("tinyCpus", "cpus: must be between 0.001 and 1024, got 1E-320")]
+    [InlineData("mem", "mem: must be between 1 and 16777216 MiB, got -1")]
+    [InlineData("longId", "id: is 109 characters long; at most 108")]
     [InlineData("id", "id: 'Bad_ID' is not a valid app id")]
     [InlineData("both", "args: exactly one of cmd or args must be given")]
     [InlineData("none", "cmd: exactly one of cmd or args must be given")]
     [InlineData("instances", "instances: must be >= 0, got -2")]
     [InlineData("factor", "backoffFactor: must be >= 1, got 0.5")]
     [InlineData("upgrade", "upgradeStrategy.minimumHealthCapacity: must be between 0 and 1, got 1.5")]
-    [InlineData("hcTimeout", "healthChecks[0].timeoutSeconds: 20 s is longer than the interval of 10 s")]
     [InlineData("hcPort", "healthChecks[0].portIndex: 1 is not one of the app's 1 port(s)")]
     [InlineData("hcProto", "healthChecks[0].protocol: unknown protocol 'UDP'")]
     public void EachBadFieldIsNamed(string which, string expected)
@@ -35,14 +36,15 @@ public sealed class AppSpecValidatorTests
         var app = which switch
         {
             "cpus" => Good with { Cpus = 0 },
+            "tinyCpus" => Good with { Cpus = 1e-320 },
             "mem" => Good with { Mem = -1 },
+            "longId" => Good with { Id = "/" + new string('a', 109) },
             "id" => Good with { Id = "Bad_ID" },
             "both" => Good with { Args = ["x"] },
             "none" => Good with { Cmd = null },
             "instances" => Good with { Instances = -2 },
             "factor" => Good with { BackoffFactor = 0.5 },
             "upgrade" => Good with { UpgradeStrategy = new UpgradeStrategy(1.5, 0) },
-            "hcTimeout" => Good with { HealthChecks = [new HealthCheckSpec("HTTP", IntervalSeconds: 10, TimeoutSeconds: 20)] },
             "hcPort" => Good with { HealthChecks = [new HealthCheckSpec("TCP", PortIndex: 1)] },
             "hcProto" => Good with { HealthChecks = [new HealthCheckSpec("UDP")] },
             _ => throw new ArgumentException(which),

@@ -23,7 +23,8 @@ public sealed class HealthAndBackoffTests
         Assert.Equal([1, 2, 4, 8, 10, 10], delays);
         Assert.Equal(11_000, backoff.NotBeforeMs);
         Assert.Equal(6, backoff.Failures);
-        Assert.Equal(1, LaunchBackoff.AfterHealthyRun().AfterFailure(app, 0).DelaySeconds);
+        // A new version starts over: Marathon keys delays by the app's config version.
+        Assert.Equal(1, backoff.AfterFailure(app with { Version = "v2" }, 0).DelaySeconds);
     }
 
     [Fact]
@@ -120,10 +121,24 @@ public sealed class HealthAndBackoffTests
         Assert.Same(b, b.After(app, i with { KillRequested = true }, 0));
         Assert.Same(b, b.After(app, i with { State = TaskState.Lost }, 0));
         Assert.Same(b, b.After(app, i with { State = TaskState.Staging }, 0));
-        Assert.Equal(LaunchBackoff.None, b.After(app, i with { State = TaskState.Running }, 0));
-        // With health checks, running is not enough: only healthy resets.
+        // Running does not reset the delay (an instance that crashes after RUNNING still backs off): it moves its
+        // reference time to now, as Marathon's advanceDelay.
+        var advanced = b.After(app, i with { State = TaskState.Running }, 5_000);
+        Assert.Equal((2, 2.0, 7_000L), (advanced.Failures, advanced.DelaySeconds, advanced.NotBeforeMs));
+        Assert.Equal(4.0, advanced.After(app, i with { State = TaskState.Failed }, 6_000).DelaySeconds);
+        // With health checks, running is not enough: only healthy advances.
         var checkedApp = app with { HealthChecks = [Check] };
         Assert.Same(b, b.After(checkedApp, i with { State = TaskState.Running }, 0));
-        Assert.Equal(LaunchBackoff.None, b.After(checkedApp, i with { State = TaskState.Running, Health = HealthStatus.Healthy }, 0));
+        Assert.NotSame(b, b.After(checkedApp, i with { State = TaskState.Running, Health = HealthStatus.Healthy }, 0));
+    }
+
+    [Fact]
+    public void TheDelayIsForgottenMaxLaunchDelayAfterItWasLastSetOrAdvancedOrForANewVersion()
+    {
+        var app = new AppSpec("/a", Cmd: "x", BackoffSeconds: 1, BackoffFactor: 2, MaxLaunchDelaySeconds: 10, Version: "v1");
+        var b = LaunchBackoff.None.AfterFailure(app, 0).AfterFailure(app, 1_000); // 2 s from 1 s: reference 1 s
+        Assert.Same(b, b.Current(app, 11_000));
+        Assert.Equal(LaunchBackoff.None, b.Current(app, 11_001));
+        Assert.Equal(LaunchBackoff.None, b.Current(app with { Version = "v2" }, 1_000));
     }
 }
