@@ -24,8 +24,9 @@ if [ "${1:-install}" = uninstall ]; then
 fi
 [ "${1:-install}" = install ] || { echo "usage: $0 [install|uninstall]" >&2; exit 2; }
 
-ls /usr/lib/*/libssl.so.3 /usr/lib/libssl.so.3 /lib/*/libssl.so.3 /usr/lib64/libssl.so.3 >/dev/null 2>&1 \
-  || echo "install.sh: warning: no libssl.so.3 found; install OpenSSL 3 (minimesos loads it at run time)" >&2
+ssl=""
+for f in /usr/lib/*/libssl.so.3 /usr/lib/libssl.so.3 /usr/lib64/libssl.so.3 /lib/*/libssl.so.3; do [ -e "$f" ] && ssl="$f"; done
+[ -n "$ssl" ] || echo "install.sh: warning: no libssl.so.3 found; install OpenSSL 3 (minimesos loads it at run time)" >&2
 
 install -d "$dest$prefix/bin" "$dest$prefix/share/man/man1" "$dest$prefix/share/bash-completion/completions" "$dest/etc/minimesos"
 install -m 0755 bin/minimesos "$dest$prefix/bin/minimesos"

@@ -113,4 +113,19 @@ check purge "dpkg --purge: $(tail -1 /tmp/dpkg.log)"
 [ ! -e /etc/minimesos ] && [ ! -e /var/lib/minimesos ] && ! dpkg -s minimesos >/dev/null 2>&1
 check purged "/etc/minimesos and /var/lib/minimesos gone"
 
+# 7. the tarball's install.sh on the same system: units under /etc/systemd/system, binary in /usr/local
+cd /root && tar xzf "$D"/minimesos-*-linux-amd64.tar.gz && ./minimesos-*-linux-amd64/install.sh > /tmp/install.log 2>&1
+check tarball-install "$(tail -1 /tmp/install.log)"
+printf 'MINIMESOS_LISTEN=127.0.0.1\nMINIMESOS_OPTS="--no-mdns"\n' >> /etc/minimesos/master.env
+printf 'MINIMESOS_MASTER=127.0.0.1:5051\nMINIMESOS_OPTS="--no-mdns"\n' >> /etc/minimesos/agent.env
+[ "$(stat -c %a /etc/minimesos/token 2>&1)" = 600 ] && systemctl enable --now minimesos-master minimesos-agent >/dev/null 2>&1 \
+  && wait_for 60 minimesos status
+out=$(timeout 60 minimesos run -- sh -c 'echo from the tarball; exit 5' 2>&1)
+rc=$?
+[ "$rc" = 5 ] && [ "$out" = "from the tarball" ]
+check tarball-run "$(command -v minimesos), exit $rc, output: $out"
+./minimesos-*-linux-amd64/install.sh uninstall > /tmp/install.log 2>&1 && [ ! -e /usr/local/bin/minimesos ] \
+  && [ ! -e /etc/systemd/system/minimesos-agent.service ] && [ -e /etc/minimesos/master.env ] && wait_for 10 no_agent_procs
+check tarball-uninstall "$(tail -1 /tmp/install.log)"
+
 finish

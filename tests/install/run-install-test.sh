@@ -2,7 +2,8 @@
 # run-install-test.sh: the .deb in a real systemd system. Builds two packages of the given binary (the
 # second with a higher version, for the upgrade), boots a Debian bookworm rootfs (debootstrap, cached in
 # tests/install/.cache) with systemd as PID 1 in QEMU (TCG) on Debian's kernel, and runs guest-test.sh in
-# it: install, start both units, run tasks with the CLI, upgrade with a task running, remove, purge.
+# it: install, start both units, run tasks with the CLI, upgrade with a task running, remove, purge; then
+# the tarball's install.sh, a task, and its uninstall.
 # Exits 0 only if the guest reported success through isa-debug-exit AND printed "RESULT ... fail=0".
 # Usage: tests/install/run-install-test.sh path/to/minimesos     (as root; a linux-x64 build)
 # Env: INSTALL_CACHE (default tests/install/.cache), VM_TIMEOUT (s, default 300).
@@ -47,6 +48,7 @@ v1="$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' "$root/MiniMesos.csproj" | h
 v2="${v1%1}2"
 "$root/packaging/deb/build-deb.sh" amd64 "$binary" "$t" "$v1" >/dev/null
 "$root/packaging/deb/build-deb.sh" amd64 "$binary" "$t" "$v2" >/dev/null
+"$root/packaging/tarball/build-tarball.sh" amd64 "$binary" "$t" "$v2" >/dev/null
 echo "$v1" > "$t/v1"
 echo "$v2" > "$t/v2"
 install -m 0755 "$here/guest-test.sh" "$t/guest-test.sh"
