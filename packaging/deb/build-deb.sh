@@ -5,7 +5,8 @@
 # commits sort higher, so a package built from them is an upgrade. The man page and bash completion
 # come from the binary's own --help and `completion bash`; for a cross-built binary that cannot run here,
 # HELP_BINARY names a native build of the same source (default: BINARY, else out/minimesos).
-# Env: DEB_MAINTAINER ("Name <address>"), SOURCE_DATE_EPOCH (default: the last commit's time).
+# Env: DEB_MAINTAINER ("Name <address>"), SOURCE_DATE_EPOCH (default: the last commit's time),
+#      DEB_COMPRESSION (xz, the default, or gzip).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 pkgroot="$(cd "$here/.." && pwd)"
@@ -96,5 +97,5 @@ find "$root" -exec touch --no-dereference -d "@$SOURCE_DATE_EPOCH" {} +
 
 mkdir -p "$outdir"
 deb="$outdir/minimesos_${version}_${arch}.deb"
-dpkg-deb --root-owner-group -Zxz --build "$root" "$deb" >/dev/null
+dpkg-deb --root-owner-group -Z"${DEB_COMPRESSION:-xz}" --build "$root" "$deb" >/dev/null
 echo "built $deb ($(stat -c %s "$deb") bytes; Depends: $depends)"

@@ -120,9 +120,10 @@ printf 'MINIMESOS_LISTEN=127.0.0.1\nMINIMESOS_OPTS="--no-mdns"\n' >> /etc/minime
 printf 'MINIMESOS_MASTER=127.0.0.1:5051\nMINIMESOS_OPTS="--no-mdns"\n' >> /etc/minimesos/agent.env
 [ "$(stat -c %a /etc/minimesos/token 2>&1)" = 600 ] && systemctl enable --now minimesos-master minimesos-agent >/dev/null 2>&1 \
   && wait_for 60 minimesos status
+hash -r
 out=$(timeout 60 minimesos run -- sh -c 'echo from the tarball; exit 5' 2>&1)
 rc=$?
-[ "$rc" = 5 ] && [ "$out" = "from the tarball" ]
+[ "$rc" = 5 ] && [ "$out" = "from the tarball" ] && [ "$(command -v minimesos)" = /usr/local/bin/minimesos ]
 check tarball-run "$(command -v minimesos), exit $rc, output: $out"
 ./minimesos-*-linux-amd64/install.sh uninstall > /tmp/install.log 2>&1 && [ ! -e /usr/local/bin/minimesos ] \
   && [ ! -e /etc/systemd/system/minimesos-agent.service ] && [ -e /etc/minimesos/master.env ] && wait_for 10 no_agent_procs
