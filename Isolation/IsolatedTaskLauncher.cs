@@ -20,7 +20,7 @@ internal sealed class IsolatedTaskLauncher : ITaskLauncher, IDisposable
     {
         _options = options;
         IReadOnlyList<string> missing = ["cgroups: not Linux"];
-        _cgroups = OperatingSystem.IsLinux() ? CgroupHierarchy.Detect(options.CgroupGroup, out missing) : null;
+        _cgroups = OperatingSystem.IsLinux() ? CgroupHierarchy.Detect(options.CgroupGroup, options.CgroupParent, out missing) : null;
         var problems = new List<string>(missing);
         var root = OperatingSystem.IsLinux() && Unistd.geteuid() == 0;
         if (!root)

@@ -90,6 +90,9 @@ if [ -x tests/vm/run-vm-tests.sh ]; then
   tests/vm/run-vm-tests.sh out/minimesos
 fi
 
+step "packages: .deb + tarball (lintian; arm64 too when out-arm64/minimesos exists), the .deb installed, used, upgraded and purged under systemd in a VM"
+tests/install/run-package-tests.sh out/minimesos
+
 echo
 echo "all tests passed"
 echo "$passed passed, $failed failed"

@@ -70,6 +70,15 @@ internal static class CgroupPaths
     private static bool IsOctal(string s, int at) =>
         at + 3 <= s.Length && s[at] is >= '0' and <= '7' && s[at + 1] is >= '0' and <= '7' && s[at + 2] is >= '0' and <= '7';
 
+    /// <summary>
+    /// A cgroup path below the cgroup2 mount given by the operator (<c>--cgroup-parent</c>): absolute, no empty, "." or
+    /// ".." segment, and only the characters systemd unit and slice names use.
+    /// </summary>
+    public static bool IsSafeCgroupPath(string path) =>
+        path.Length is > 1 and <= 1000 && path[0] == '/' &&
+        path[1..].Split('/').All(s => s.Length > 0 && s != "." && s != ".." &&
+            s.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '@' or ':' or '\\'));
+
     /// <summary>Task ids become directory names: allow only a safe alphabet so an id cannot escape the parent.</summary>
     public static bool IsSafeName(string name) =>
         name.Length is > 0 and <= 200 && name != "." && name != ".." &&

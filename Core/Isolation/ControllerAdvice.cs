@@ -18,7 +18,16 @@ internal static class ControllerAdvice
 
     public static string NotDelegated(string controller, string agentCgroup, string error) =>
         $"{controller}: offered but cannot be enabled below the agent's cgroup {agentCgroup} ({error}). " +
-        "Fix: run the agent as a systemd service with Delegate=yes (cgroup v2 forbids enabling controllers in a cgroup that holds processes).";
+        "Fix: give the agent a delegated cgroup that holds no process with --cgroup-parent (the package's minimesos-tasks.service).";
+
+    /// <summary>
+    /// cgroup v2 forbids controllers below a cgroup that holds processes, and enabling a threaded one (cpu, pids) there
+    /// anyway would make the task cgroups unusable, so the agent enables none.
+    /// </summary>
+    public static string HoldsProcesses(string controller, string cgroup) =>
+        $"{controller}: offered, but the cgroup {cgroup} that would hold the task cgroups also holds processes (the agent's own, " +
+        "e.g. under systemd), and cgroup v2 allows no controllers below such a cgroup. Fix: --cgroup-parent naming a delegated " +
+        "cgroup that holds no process (the package's minimesos-tasks.service: --cgroup-parent /system.slice/minimesos-tasks.service).";
 
     public const string NoCgroup2 =
         "cgroups: no cgroup v2 filesystem is mounted, so tasks are neither limited nor accounted. " +

@@ -22,11 +22,14 @@ internal sealed class CgroupHierarchy
 
     public IReadOnlyList<string> Missing { get; }
 
-    /// <summary>Finds cgroup v2, creates the group cgroup and enables what the kernel offers; null + advice when unusable.</summary>
-    public static CgroupHierarchy? Detect(string groupName, out IReadOnlyList<string> missing)
+    /// <summary>
+    /// Finds cgroup v2, creates the group cgroup below <paramref name="parent"/> (null: the agent's own cgroup) and enables
+    /// what the kernel offers; null + advice when unusable.
+    /// </summary>
+    public static CgroupHierarchy? Detect(string groupName, string? parent, out IReadOnlyList<string> missing)
     {
         var mount = CgroupPaths.FindCgroup2Mount(CgroupFile.TryRead("/proc/self/mountinfo") ?? "");
-        var own = CgroupPaths.FindOwnCgroup(CgroupFile.TryRead("/proc/self/cgroup") ?? "");
+        var own = parent ?? CgroupPaths.FindOwnCgroup(CgroupFile.TryRead("/proc/self/cgroup") ?? "");
         if (mount is null || own is null)
         {
             missing = [ControllerAdvice.NoCgroup2];
@@ -34,6 +37,15 @@ internal sealed class CgroupHierarchy
         }
 
         var agentDir = Path.Join(mount, own);
+        if (parent is not null && !Directory.Exists(agentDir))
+        {
+            missing = [$"cgroups: the --cgroup-parent {parent} does not exist ({agentDir}); tasks run without cgroups. Fix: start the unit that holds it (minimesos-tasks.service) or name an existing delegated cgroup."];
+            return null;
+        }
+
+        // Not the root cgroup and holding processes (the agent itself, under systemd): no controller may be enabled
+        // below it. Enabling a threaded one (cpu, pids) would even succeed and make every task cgroup refuse processes.
+        var holdsProcesses = own != "/" && CgroupFile.ReadWords(Path.Join(agentDir, "cgroup.procs")).Count > 0;
         var groupDir = Path.Join(agentDir, groupName);
         var problems = new List<string>();
         try
@@ -52,6 +64,12 @@ internal sealed class CgroupHierarchy
             if (!offered.Contains(c))
             {
                 problems.Add(ControllerAdvice.NotOffered(c));
+                continue;
+            }
+
+            if (holdsProcesses)
+            {
+                problems.Add(ControllerAdvice.HoldsProcesses(c, own));
                 continue;
             }
 

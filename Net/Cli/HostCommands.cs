@@ -125,6 +125,12 @@ internal static class HostCommands
             DefaultValueFactory = _ => Core.Isolation.TaskCapabilities.Default,
         };
         var workDir = DirOption("--work-dir", "MINIMESOS_WORK_DIR", Defaults.AgentWorkDir, "Where task sandboxes and the agent's state live.");
+        var cgroupParent = new Option<string?>("--cgroup-parent")
+        {
+            Description = "cgroup v2 path of a delegated cgroup that holds no process, to create the task cgroups in (<path>/minimesos/<task>) " +
+                "instead of below the agent's own cgroup, e.g. /system.slice/minimesos-tasks.service (also MINIMESOS_CGROUP_PARENT).",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("MINIMESOS_CGROUP_PARENT"),
+        };
         var token = CommonOptions.Token();
         var tokenFile = CommonOptions.TokenFile();
         var cluster = CommonOptions.Cluster();
@@ -133,7 +139,7 @@ internal static class HostCommands
         var command = new Command("agent", "Run an agent: offer this host's resources to the master and run the tasks it sends.")
         {
             master, workDir, token, tokenFile, cluster, resources, reserved, attributes, isolation, noMdns, mdnsInterface, gcAge, gcFree,
-            allowedUsers, warmInits, uidRange, taskCaps,
+            allowedUsers, warmInits, uidRange, taskCaps, cgroupParent,
         };
         command.Subcommands.Add(TaskCli.Agent());
         foreach (var sub in AgentCli.Commands()) command.Subcommands.Add(sub);
@@ -145,7 +151,8 @@ internal static class HostCommands
             var options = new AgentOptions(masters, parse.GetValue(workDir)!, parse.GetValue(cluster)!,
                 CommonOptions.RequireSecret(parse, token, tokenFile), parse.GetValue(isolation), ResourceParser.Parse(parse.GetValue(resources)),
                 Launch: parse.GetValue(warmInits) is >= 0 and <= 16 and var warm
-                    ? new Isolation.LaunchOptions(WarmInits: warm, RootCapabilities: Capabilities(parse.GetValue(taskCaps)))
+                    ? new Isolation.LaunchOptions(WarmInits: warm, RootCapabilities: Capabilities(parse.GetValue(taskCaps)),
+                        CgroupParent: CgroupParent(parse.GetValue(cgroupParent)))
                     : throw new ConfigException("--warm-inits: must be from 0 to 16"),
                 Mdns: mdns, MdnsInterfaces: Interfaces(parse.GetValue(mdnsInterface)),
                 Reserved: ResourceParser.Parse(parse.GetValue(reserved)),
@@ -177,6 +184,11 @@ internal static class HostCommands
         var (numbers, unknown) = Core.Isolation.TaskCapabilities.Parse(list ?? Core.Isolation.TaskCapabilities.Default);
         return unknown is null ? numbers : throw new ConfigException($"--task-capabilities: unknown capability '{unknown}'");
     }
+
+    private static string? CgroupParent(string? path) =>
+        string.IsNullOrEmpty(path) ? null
+        : Core.Isolation.CgroupPaths.IsSafeCgroupPath(path) ? path
+        : throw new ConfigException($"--cgroup-parent: '{path}' is not an absolute cgroup path of letters, digits and -_.@: segments (e.g. /system.slice/minimesos-tasks.service)");
 
     private static Core.Isolation.TaskUserPolicy AllowedUsers(string? list)
     {

@@ -68,6 +68,17 @@ public sealed class IsolationPureTests
     [InlineData("x y", false)]
     public void TaskIdsThatCouldEscapeTheCgroupParentAreRefused(string id, bool ok) => Assert.Equal(ok, CgroupPaths.IsSafeName(id));
 
+    [Theory]
+    [InlineData("/system.slice/minimesos-tasks.service", true)]
+    [InlineData("/system.slice/minimesos-tasks@a\\x2db.service", true)]
+    [InlineData("/", false)]
+    [InlineData("system.slice", false)]
+    [InlineData("/system.slice/../x", false)]
+    [InlineData("/a//b", false)]
+    [InlineData("/a/", false)]
+    [InlineData("/a b", false)]
+    public void CgroupParentsOutsideTheHierarchyAreRefused(string path, bool ok) => Assert.Equal(ok, CgroupPaths.IsSafeCgroupPath(path));
+
     [Fact]
     public void ExitStatusFileRoundTripsAndRejectsGarbage()
     {
