@@ -20,7 +20,10 @@ internal sealed record AddAgent(long AtMs, AgentRecord Agent) : ClusterCommand(A
 /// runs are RUNNING again and those it lost are LOST (<see cref="AgentHealthPolicy.Resume"/>), so no state has the agent
 /// taking tasks while its own instances are still counted as away.
 /// </summary>
-internal sealed record AgentRegistration(long AtMs, AgentRecord Agent, AgentReport Report) : ClusterCommand(AtMs);
+internal sealed record AgentRegistration(long AtMs, AgentRecord Agent, AgentReport Report) : ClusterCommand(AtMs)
+{
+    public override int RequiredLevel => FeatureGate.AppChecks;
+}
 
 internal sealed record RemoveAgent(long AtMs, string AgentId, string Reason) : ClusterCommand(AtMs);
 
@@ -32,7 +35,13 @@ internal sealed record UpdateTaskStatus(
     long AtMs, string TaskId, TaskState State, int? ExitCode, int? Signal, string? Message) : ClusterCommand(AtMs);
 
 /// <summary>Creates or replaces an app; the spec carries the version the master stamped on it.</summary>
-internal sealed record PutApp(long AtMs, Frameworks.Apps.AppSpec App) : ClusterCommand(AtMs);
+internal sealed record PutApp(long AtMs, Frameworks.Apps.AppSpec App) : ClusterCommand(AtMs)
+{
+    /// <summary>Fields older masters cannot read (ScaledAt, unreachableStrategy, killSelection) need level 3.</summary>
+    public override int RequiredLevel =>
+        App.ScaledAt.Length > 0 || App.UnreachableStrategy is not null || App.KillSelection != Frameworks.Apps.KillSelection.YoungestFirst
+            ? FeatureGate.AppChecks : FeatureGate.Baseline;
+}
 
 /// <summary>Removes an app; the leader's apps loop then kills its instances.</summary>
 internal sealed record RemoveApp(long AtMs, string AppId) : ClusterCommand(AtMs);
@@ -75,7 +84,15 @@ internal sealed record PutRoleWeight(long AtMs, string Role, double Weight) : Cl
 /// each launch against the state as applied (see ClusterState.Launches) and skips one that no longer fits, the same
 /// way on every master.
 /// </summary>
-internal sealed record LaunchTasks(long AtMs, IReadOnlyList<PlacedLaunch> Launches) : ClusterCommand(AtMs);
+/// <remarks>
+/// <see cref="JudgeApps"/> adds the app checks (instance count, constraints) to that judgement; masters before
+/// <see cref="FeatureGate.AppChecks"/> do not make them, so the leader asks for them only once every master does, and
+/// the entry is then written in a form older masters refuse to read rather than apply differently.
+/// </remarks>
+internal sealed record LaunchTasks(long AtMs, IReadOnlyList<PlacedLaunch> Launches, bool JudgeApps = false) : ClusterCommand(AtMs)
+{
+    public override int RequiredLevel => JudgeApps ? FeatureGate.AppChecks : FeatureGate.Baseline;
+}
 
 /// <summary>Several agents' status updates committed in one log entry, applied one after the other as UpdateTaskStatus would be.</summary>
 internal sealed record UpdateTaskStatuses(long AtMs, IReadOnlyList<UpdateTaskStatus> Updates) : ClusterCommand(AtMs);
@@ -86,5 +103,5 @@ internal sealed record UpdateTaskStatuses(long AtMs, IReadOnlyList<UpdateTaskSta
 /// </summary>
 internal sealed record ReplaceState(long AtMs, byte[] State) : ClusterCommand(AtMs)
 {
-    public override int RequiredLevel => 2;
+    public override int RequiredLevel => FeatureGate.Restore;
 }

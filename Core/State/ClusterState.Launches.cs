@@ -24,7 +24,7 @@ internal sealed partial class ClusterState
         var launched = false;
         foreach (var launch in c.Launches)
         {
-            if (WhyNotLaunch(launch, c.AtMs, out var placed) is { } reason)
+            if (WhyNotLaunch(launch, c.AtMs, c.JudgeApps, out var placed) is { } reason)
             {
                 _lastSkipped.Add((launch.TaskId, reason));
                 continue;
@@ -37,7 +37,7 @@ internal sealed partial class ClusterState
     }
 
     /// <summary>Why the launch cannot be applied now (null: it can, as <paramref name="placed"/>).</summary>
-    private string? WhyNotLaunch(PlacedLaunch launch, long atMs, out TaskSpec? placed)
+    private string? WhyNotLaunch(PlacedLaunch launch, long atMs, bool judgeApps, out TaskSpec? placed)
     {
         placed = null;
         if (_tasks.ContainsKey(launch.TaskId)) return $"task id '{launch.TaskId}' is already in use";
@@ -51,7 +51,7 @@ internal sealed partial class ClusterState
         var wanted = TaskPorts.UsedBy(spec).ToList();
         if (!PortsFree(agent, wanted))
             return $"ports {PortRanges.Of(wanted).Subtract(FreePorts(agent))} of agent {launch.AgentId} are taken or outside its range";
-        if (WhyNotForApp(launch, agent, atMs) is { } app) return app;
+        if (judgeApps && WhyNotForApp(launch, agent, atMs) is { } app) return app;
         placed = spec;
         return null;
     }

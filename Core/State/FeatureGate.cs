@@ -12,8 +12,31 @@ internal static class FeatureGate
     /// <summary>What every release reads, those from before feature levels included.</summary>
     public const int Baseline = 1;
 
-    /// <summary>This build: 2 adds the ReplaceState entry (backup restore) and versions in the handshake.</summary>
-    public const int Current = 2;
+    /// <summary>2 adds the ReplaceState entry (backup restore) and versions in the handshake.</summary>
+    public const int Restore = 2;
+
+    /// <summary>
+    /// 3 adds an agent's return with its tasks' states in one entry (AgentRegistration), the app checks of a LaunchTasks
+    /// entry and the app spec's ScaledAt, unreachableStrategy and killSelection.
+    /// </summary>
+    public const int AppChecks = 3;
+
+    /// <summary>This build's level.</summary>
+    public const int Current = AppChecks;
+
+    /// <summary>
+    /// The form of <paramref name="command"/> a cluster at <paramref name="level"/> reads, where an older form means the
+    /// same to the state: a LaunchTasks without the app checks, an app spec without ScaledAt (only Marathon's
+    /// versionInfo.lastScalingAt is lost). Anything else is returned as it is, for <see cref="Refusal"/> to judge.
+    /// </summary>
+    public static ClusterCommand ForLevel(ClusterCommand command, int level) => command switch
+    {
+        _ when level >= command.RequiredLevel => command,
+        LaunchTasks c => c with { JudgeApps = false },
+        PutApp c when c.App.UnreachableStrategy is null && c.App.KillSelection == Frameworks.Apps.KillSelection.YoungestFirst =>
+            c with { App = c.App with { ScaledAt = "" } },
+        _ => command,
+    };
 
     /// <summary>The lowest level among <paramref name="voters"/>: what the whole cluster reads.</summary>
     public static int ClusterLevel(IEnumerable<ulong> voters, Func<ulong, int?> reported) =>

@@ -94,6 +94,7 @@ internal sealed class MasterHost
         if (voters.Count > 1 && voters.Min() == nodeId) raft.CampaignNow();
         service.Attach(raft);
         service.Gate = command => Core.State.FeatureGate.Refusal(command, raft.Status.Voters, directory.LevelOf);
+        service.ClusterLevel = () => Core.State.FeatureGate.ClusterLevel(raft.Status.Voters, directory.LevelOf);
         raft.LeadershipChanged += leading =>
         {
             if (!leading) foreach (var agent in service.ReleaseAgents()) agent.Disconnect();

@@ -118,7 +118,8 @@ internal sealed partial class MasterService
             return;
         }
         var before = Tasks().Where(t => t.AgentId == agent.Id && !t.State.IsTerminal()).ToDictionary(t => t.Id, t => t.State, StringComparer.Ordinal);
-        await ProposeAsync(new AgentRegistration(Now(), agent, report), cancellationToken).ConfigureAwait(false);
+        if (ClusterLevel() >= FeatureGate.AppChecks) await ProposeAsync(new AgentRegistration(Now(), agent, report), cancellationToken).ConfigureAwait(false);
+        else await RegisterAgentAsOlderMastersDoAsync(agent, report, cancellationToken).ConfigureAwait(false);
         logger.LogInformation("agent {Agent} registered from {Host}: {Resources}", agent.Id, agent.Hostname, agent.Total);
         IReadOnlyList<string> kill;
         List<TaskRecord> changed;
@@ -148,5 +149,18 @@ internal sealed partial class MasterService
             // The agent reconnects and reports the task again, and the next registration kills it.
             logger.LogWarning("could not kill task {Task} on agent {Agent}: {Error}", taskId, agentId, e.Message);
         }
+    }
+
+    /// <summary>
+    /// While a master older than <see cref="FeatureGate.AppChecks"/> is a voter: the agent's return and its tasks' states
+    /// as those masters commit them, in separate entries (RUNNING for what it runs, LOST for what it lost). An apps pass
+    /// between them may still see the returning instances as unreachable: the gap AgentRegistration closes.
+    /// </summary>
+    private async Task RegisterAgentAsOlderMastersDoAsync(AgentRecord agent, AgentReport report, CancellationToken cancellationToken)
+    {
+        await ProposeAsync(new AddAgent(Now(), agent), cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<UpdateTaskStatus> updates;
+        lock (_gate) updates = AgentHealthPolicy.Resume(_state, agent.Id, report, Now()).Where(u => u.State is TaskState.Running or TaskState.Lost).ToList();
+        foreach (var update in updates) await ProposeAsync(update, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -29,7 +29,7 @@ internal sealed partial class MasterService
         try
         {
             var now = Now();
-            await System.Threading.Tasks.Task.WhenAll(LaunchEntries(launches, now).Select(e => log.ProposeAsync(e, cancellationToken))).ConfigureAwait(false);
+            await System.Threading.Tasks.Task.WhenAll(LaunchEntries(launches, now, ClusterLevel()).Select(e => log.ProposeAsync(e, cancellationToken))).ConfigureAwait(false);
         }
         finally
         {
@@ -58,23 +58,23 @@ internal sealed partial class MasterService
     }
 
     /// <summary>The encoded <see cref="LaunchTasks"/> entries for <paramref name="launches"/>, each within the per-entry bounds.</summary>
-    private static IEnumerable<byte[]> LaunchEntries(IReadOnlyList<PlacedLaunch> launches, long now)
+    private static IEnumerable<byte[]> LaunchEntries(IReadOnlyList<PlacedLaunch> launches, long now, int level)
     {
         for (var i = 0; i < launches.Count; i += MaxLaunchesPerEntry)
-            foreach (var entry in Bounded(launches.Skip(i).Take(MaxLaunchesPerEntry).ToList(), now)) yield return entry;
+            foreach (var entry in Bounded(launches.Skip(i).Take(MaxLaunchesPerEntry).ToList(), now, level)) yield return entry;
     }
 
-    private static IEnumerable<byte[]> Bounded(List<PlacedLaunch> chunk, long now)
+    private static IEnumerable<byte[]> Bounded(List<PlacedLaunch> chunk, long now, int level)
     {
-        var entry = CommandCodec.Encode(new LaunchTasks(now, chunk));
+        var entry = CommandCodec.Encode(FeatureGate.ForLevel(new LaunchTasks(now, chunk, JudgeApps: true), level));
         if (entry.Length <= MaxLaunchEntryBytes || chunk.Count == 1)
         {
             yield return entry;
             yield break;
         }
         var half = chunk.Count / 2;
-        foreach (var e in Bounded(chunk[..half], now)) yield return e;
-        foreach (var e in Bounded(chunk[half..], now)) yield return e;
+        foreach (var e in Bounded(chunk[..half], now, level)) yield return e;
+        foreach (var e in Bounded(chunk[half..], now, level)) yield return e;
     }
 
     /// <summary>Logs the launches the latest applied entry skipped (every master skips and logs the same ones).</summary>

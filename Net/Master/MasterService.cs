@@ -301,8 +301,12 @@ internal sealed partial class MasterService(TimeProvider time, ILogger logger) :
     /// <summary>Why a command must not be proposed yet (a master that could not read it), or null; see <see cref="FeatureGate"/>.</summary>
     public Func<ClusterCommand, string?>? Gate { get; set; }
 
+    /// <summary>The lowest feature level among the voters (<see cref="FeatureGate.ClusterLevel"/>); this build's own when alone.</summary>
+    public Func<int> ClusterLevel { get; set; } = () => FeatureGate.Current;
+
     private Task ProposeAsync(ClusterCommand command, CancellationToken cancellationToken)
     {
+        command = FeatureGate.ForLevel(command, ClusterLevel());
         if (Gate?.Invoke(command) is { } refusal) throw new FeatureGateException(refusal);
         return (_log ?? throw new InvalidOperationException("no replicated log attached")).ProposeAsync(CommandCodec.Encode(command), cancellationToken);
     }

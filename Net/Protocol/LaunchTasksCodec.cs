@@ -6,13 +6,13 @@ namespace MiniMesos.Net.Protocol;
 /// <summary>
 /// Fields of a <see cref="LaunchTasks"/> entry (tag 20 in <see cref="CommandCodec"/>): [atMs, [launch...]], a launch as
 /// [agentId, frameworkId or nil, [the task's SubmitTask fields]] so a task's spec is written exactly as SubmitTask
-/// writes it (and grows with it).
+/// writes it (and grows with it); a third field, true, asks for the app checks (level 3, see LaunchTasks.JudgeApps).
 /// </summary>
 internal static class LaunchTasksCodec
 {
     public static void Write(ref MessagePackWriter w, LaunchTasks c)
     {
-        w.WriteArrayHeader(2);
+        w.WriteArrayHeader(c.JudgeApps ? 3 : 2);
         w.WriteInt64(c.AtMs);
         w.WriteArrayHeader(c.Launches.Count);
         foreach (var launch in c.Launches)
@@ -22,11 +22,12 @@ internal static class LaunchTasksCodec
             w.WriteString(launch.FrameworkId);
             CommandCodec.WriteSubmit(ref w, new SubmitTask(c.AtMs, launch.TaskId, launch.Spec));
         }
+        if (c.JudgeApps) w.WriteBoolean(true);
     }
 
     public static LaunchTasks Read(ref MessagePackReader r, int fields)
     {
-        if (fields != 2) throw new ProtocolException($"command LaunchTasks has {fields} fields");
+        if (fields is not (2 or 3)) throw new ProtocolException($"command LaunchTasks has {fields} fields");
         var at = r.ReadInt64();
         var count = r.ReadArrayHeader();
         var launches = new List<PlacedLaunch>(Math.Min(count, 65_536));
@@ -41,6 +42,6 @@ internal static class LaunchTasksCodec
             var task = CommandCodec.ReadSubmit(ref r, submitFields);
             launches.Add(new PlacedLaunch(task.TaskId, task.Spec, agentId, frameworkId));
         }
-        return new LaunchTasks(at, launches);
+        return new LaunchTasks(at, launches, fields == 3 && r.ReadBoolean());
     }
 }

@@ -9,25 +9,26 @@ namespace MiniMesos.Tests.Backup;
 /// <summary>Rolling upgrades: a command older masters cannot read waits until every voter reports a level that reads it.</summary>
 public sealed class FeatureGateTests
 {
-    /// <summary>A command of a release that does not exist yet, readable from level 3 on.</summary>
+    /// <summary>A command of a release that does not exist yet, readable from the level after this build's on.</summary>
     private sealed record FutureCommand(long AtMs) : ClusterCommand(AtMs)
     {
-        public override int RequiredLevel => 3;
+        public override int RequiredLevel => FeatureGate.Current + 1;
     }
 
     [Fact]
     public void ANewerCommandWaitsForEveryVoterAndNamesTheOneBehind()
     {
-        var levels = new Dictionary<ulong, int?> { [1] = 3, [2] = 2, [3] = 3 };
+        const int next = FeatureGate.Current + 1;
+        var levels = new Dictionary<ulong, int?> { [1] = next, [2] = FeatureGate.Current, [3] = next };
         var why = FeatureGate.Refusal(new FutureCommand(0), [1, 2, 3], id => levels[id]);
         Assert.NotNull(why);
-        Assert.Contains("FutureCommand needs every master at feature level 3", why);
-        Assert.Contains("master 2 runs level 2", why);
-        Assert.Equal(2, FeatureGate.ClusterLevel([1, 2, 3], id => levels[id]));
+        Assert.Contains($"FutureCommand needs every master at feature level {next}", why);
+        Assert.Contains($"master 2 runs level {FeatureGate.Current}", why);
+        Assert.Equal(FeatureGate.Current, FeatureGate.ClusterLevel([1, 2, 3], id => levels[id]));
 
-        levels[2] = 3; // the last master was upgraded
+        levels[2] = next; // the last master was upgraded
         Assert.Null(FeatureGate.Refusal(new FutureCommand(0), [1, 2, 3], id => levels[id]));
-        Assert.Equal(3, FeatureGate.ClusterLevel([1, 2, 3], id => levels[id]));
+        Assert.Equal(next, FeatureGate.ClusterLevel([1, 2, 3], id => levels[id]));
     }
 
     [Fact]
@@ -35,7 +36,7 @@ public sealed class FeatureGateTests
     {
         var why = FeatureGate.Refusal(new ReplaceState(0, []), [1, 2], id => id == 1 ? FeatureGate.Current : null);
         Assert.Contains("master 2 has not reported its level", why);
-        Assert.Equal(FeatureGate.Baseline, FeatureGate.ClusterLevel([1, 2], id => id == 1 ? 2 : null));
+        Assert.Equal(FeatureGate.Baseline, FeatureGate.ClusterLevel([1, 2], id => id == 1 ? FeatureGate.Current : null));
         // Commands every release reads are never held back.
         Assert.Null(FeatureGate.Refusal(new PutRoleWeight(0, "r", 2), [1, 2], _ => null));
     }
@@ -53,5 +54,35 @@ public sealed class FeatureGateTests
         // Older commands still go through during the upgrade.
         await master.SetRoleWeightAsync("team", 2, CancellationToken.None);
         Assert.Equal(1, log.Proposals);
+    }
+
+    [Fact]
+    public void BelowLevel3LaunchesSkipTheAppChecksAndAppsDropScaledAtButKeepTheirMeaning()
+    {
+        var launch = new LaunchTasks(7, [], JudgeApps: true);
+        Assert.Equal(FeatureGate.AppChecks, launch.RequiredLevel);
+        Assert.Equal(launch with { JudgeApps = false }, FeatureGate.ForLevel(launch, FeatureGate.Restore));
+        Assert.Same(launch, FeatureGate.ForLevel(launch, FeatureGate.AppChecks));
+
+        var app = new Core.Frameworks.Apps.AppSpec("/web", Cmd: "sleep 9", ScaledAt: "2026-12-06T23:00:00.000Z");
+        var scaled = new PutApp(1, app);
+        Assert.Equal(FeatureGate.AppChecks, scaled.RequiredLevel);
+        var older = (PutApp)FeatureGate.ForLevel(scaled, FeatureGate.Baseline);
+        Assert.Equal("", older.App.ScaledAt);
+        Assert.Equal(FeatureGate.Baseline, older.RequiredLevel);
+        // An unreachableStrategy has no older form: it is left for the gate to refuse.
+        var strategy = new PutApp(1, app with { UnreachableStrategy = Core.Frameworks.Apps.UnreachableStrategy.Default });
+        Assert.Same(strategy, FeatureGate.ForLevel(strategy, FeatureGate.Baseline));
+        Assert.NotNull(FeatureGate.Refusal(strategy, [1, 2], id => id == 1 ? FeatureGate.Current : null));
+    }
+
+    [Fact]
+    public void ALaunchEntryWithAppChecksIsOneOlderMastersRefuseToRead()
+    {
+        var checkedEntry = Net.Protocol.CommandCodec.Encode(new LaunchTasks(7, [], JudgeApps: true));
+        var plainEntry = Net.Protocol.CommandCodec.Encode(new LaunchTasks(7, []));
+        Assert.True(((LaunchTasks)Net.Protocol.CommandCodec.Decode(checkedEntry)).JudgeApps);
+        Assert.False(((LaunchTasks)Net.Protocol.CommandCodec.Decode(plainEntry)).JudgeApps);
+        Assert.NotEqual(plainEntry.Length, checkedEntry.Length); // a third field: a level-1 master's reader stops on it
     }
 }
