@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Every test: installs what the tests need, runs the xunit suite (unit, oracle, fuzz, simulation,
 # in-process cluster, CLI, namespace lab), publishes the Native AOT binary with warnings as errors and
-# smoke-runs it, runs the Raft, agent, reliability and ops labs (tests/lab/) on it, the rolling-upgrade lab from a pinned
-# older build, then runs the cgroup v2 checks in a QEMU VM. Exits non-zero on any failure.
+# smoke-runs it and checks its size budget, runs the Raft, agent, reliability and ops labs (tests/lab/) on it, the
+# rolling-upgrade lab from a pinned older build, the Marathon tools, then the cgroup v2 checks in a QEMU VM, cross-publishes
+# linux-arm64 and runs it in an arm64 QEMU VM, and builds, lints and installs the packages in a booted Debian VM.
+# Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -22,6 +24,11 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 step() { echo; echo "== $*"; }
+size_check() {  # size_check BINARY MAX_BYTES: the binary budget (docs/size.md)
+  local size; size=$(stat -c %s "$1")
+  echo "$1: $size bytes ($(awk -v s="$size" 'BEGIN { printf "%.2f", s / 1048576 }') MiB), budget $2 bytes"
+  [ "$size" -le "$2" ] || { echo "$1 is over its budget of $2 bytes by $(( size - $2 )) bytes (docs/size.md)"; exit 1; }
+}
 
 step "dotnet test"
 log="$(mktemp)"
@@ -41,6 +48,7 @@ step "publish (Native AOT, warnings are errors)"
 packaging/publish.sh linux-x64 out
 if ldd out/minimesos | grep -qi sqlite; then echo "the binary links a sqlite shared library"; ldd out/minimesos; exit 1; fi
 echo "ldd: $(ldd out/minimesos | awk '{print $1}' | tr '\n' ' ')"
+size_check out/minimesos $(( 20 * 1048576 ))
 
 step "benchmarks build (they are run by hand: figures are not test assertions)"
 for project in bench/*/*.csproj; do
@@ -89,6 +97,11 @@ if [ -x tests/vm/run-vm-tests.sh ]; then
   step "cgroup v2 checks in a VM"
   tests/vm/run-vm-tests.sh out/minimesos
 fi
+
+step "linux-arm64: cross-publish, size, then --version, dev + run, OOM, agent-restart reattach in an arm64 VM"
+packaging/publish.sh linux-arm64 out-arm64
+size_check out-arm64/minimesos $(( 21 * 1048576 ))
+tests/vm-arm64/run-arm64-vm.sh out-arm64/minimesos
 
 step "packages: .deb + tarball (lintian; arm64 too when out-arm64/minimesos exists), the .deb installed, used, upgraded and purged under systemd in a VM"
 tests/install/run-package-tests.sh out/minimesos
