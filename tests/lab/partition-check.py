@@ -4,6 +4,7 @@
   partition-check.py settle URLS TOKEN BOUND NAME  waits up to BOUND s until both run their instance counts and the
       processes really running on the agents (found in /proc by MINIMESOS_TASK_ID, on the lab host of their cgroup)
       are exactly the instances the masters have RUNNING, on the same hosts; prints the time or the violation.
+  partition-check.py where URLS TOKEN             prints the lab host of a running /lab-uniq instance
   partition-check.py history URLS TOKEN           replays the masters' committed history (/v1/events?since=0, the
       events each master derives from the entries it applied) command by command and checks at every step that no
       instance became live above its app's count or on a host another live instance holds, except one that resumes
@@ -214,6 +215,9 @@ def main():
         deploy(api)
     elif mode == "settle":
         settle(api, float(sys.argv[4]), sys.argv[5])
+    elif mode == "where":
+        view, _ = committed(api)
+        print(next((host for task, host in sorted(view.items()) if app_of(task) == "/lab-uniq" and host), ""))
     elif mode == "history":
         history(urls, token, labhosts(api))
     else:
