@@ -240,7 +240,8 @@ pcheck deploy "$URLS" "$TOKEN"
 settle "partition: apps deployed"
 H=$(on7 "$PY" "$HERE/partition-check.py" where "$URLS" "$TOKEN" 2>/dev/null || true); [[ "$H" =~ ^[456]$ ]] || H=4
 log "agent host $H cut past the timeout (its /lab-pinned instance has no free host, its /lab-uniq one is replaced)"
-"$HERE/netlab.sh" isolate "$H"; sleep "$PAST"; "$HERE/netlab.sh" plug "$H"
+# Long enough for the replacement to be placed and start (unreachable at the timeout, inactive 1 s later, then a pass).
+"$HERE/netlab.sh" isolate "$H"; sleep $((PAST + 6)); "$HERE/netlab.sh" plug "$H"
 settle "partition: agent cut past the timeout, no free host"
 L=$(need_leader "partition + leader kill")
 log "agent host 5 cut past the timeout, leader ${L:-none} killed -9 meanwhile"
