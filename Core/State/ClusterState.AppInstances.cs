@@ -22,26 +22,58 @@ internal sealed partial class ClusterState
     public IEnumerable<TaskRecord> AppTasks(string appId) =>
         _liveByApp.TryGetValue(appId, out var ids) ? ids.Select(id => _tasks[id]) : [];
 
+    /// <summary>
+    /// An app's counted instances as one <see cref="LaunchTasks"/> entry sees them: computed once per app and entry, then
+    /// updated as the entry's launches apply (a pass's launches of one app share entries: per launch it costs O(1), plus
+    /// the constraint checks).
+    /// </summary>
+    private sealed class AppCount
+    {
+        public int Current;
+        public int Total;
+        public List<Placement>? Placed;
+    }
+
     /// <summary>Why the app's instance <paramref name="launch"/> may not start on <paramref name="agent"/> now (null: it may).</summary>
-    private string? WhyNotForApp(PlacedLaunch launch, AgentRecord agent, long atMs)
+    private string? WhyNotForApp(PlacedLaunch launch, AgentRecord agent, long atMs, Dictionary<string, AppCount> counts)
     {
         if (launch.Spec.AppId is not { } appId) return null;
         if (!_apps.TryGetValue(appId, out var app)) return $"app {appId} no longer exists";
         if (launch.Spec.AppVersion != app.Version) return $"app {appId} is now at version {app.Version}, not {launch.Spec.AppVersion}";
-        var counted = AppTasks(appId).Where(t => AppCapacity.Counts(app, t.State, t.UpdatedAtMs, atMs)).ToList();
-        var current = counted.Count(t => t.Spec.AppVersion == app.Version);
-        if (current >= app.Instances) return $"app {appId} already has {current} of its {app.Instances} instance(s) of version {app.Version}";
-        var max = AppCapacity.MaxTotal(app, counted.Count > current);
-        if (counted.Count >= max) return $"app {appId} already has {counted.Count} instance(s), at most {max} while it deploys";
-        if (app.Constraints is not { Count: > 0 }) return null;
+        var count = Counted(app, atMs, counts);
+        if (count.Current >= app.Instances) return $"app {appId} already has {count.Current} of its {app.Instances} instance(s) of version {app.Version}";
+        var max = AppCapacity.MaxTotal(app, count.Total > count.Current);
+        if (count.Total >= max) return $"app {appId} already has {count.Total} instance(s), at most {max} while it deploys";
+        if (count.Placed is null) return null;
         var errors = new List<ValidationError>();
-        var constraints = app.Constraints.Select((c, i) => Constraint.Parse(c, $"constraints[{i}]", errors)).ToList();
+        var constraints = app.Constraints!.Select((c, i) => Constraint.Parse(c, $"constraints[{i}]", errors)).ToList();
         if (errors.Count > 0) return $"app {appId}: {errors[0]}";
-        var placed = counted.Select(Placement).OfType<Placement>().ToList();
         var candidate = new Placement(agent.Id, agent.Hostname, agent.Attributes);
         foreach (var constraint in constraints)
-            if (constraint!.Check(candidate, placed) is { } why) return $"app {appId}: {why}";
+            if (constraint!.Check(candidate, count.Placed) is { } why) return $"app {appId}: {why}";
         return null;
+    }
+
+    private AppCount Counted(AppSpec app, long atMs, Dictionary<string, AppCount> counts)
+    {
+        if (counts.TryGetValue(app.Id, out var count)) return count;
+        var counted = AppTasks(app.Id).Where(t => AppCapacity.Counts(app, t.State, t.UpdatedAtMs, atMs)).ToList();
+        counts[app.Id] = count = new AppCount
+        {
+            Current = counted.Count(t => t.Spec.AppVersion == app.Version),
+            Total = counted.Count,
+            Placed = app.Constraints is { Count: > 0 } ? counted.Select(Placement).OfType<Placement>().ToList() : null,
+        };
+        return count;
+    }
+
+    /// <summary>A launch of the app applied: the entry's later launches see it.</summary>
+    private static void Launched(PlacedLaunch launch, AgentRecord agent, Dictionary<string, AppCount> counts)
+    {
+        if (launch.Spec.AppId is not { } appId || !counts.TryGetValue(appId, out var count)) return;
+        count.Current++;
+        count.Total++;
+        count.Placed?.Add(new Placement(agent.Id, agent.Hostname, agent.Attributes));
     }
 
     private Placement? Placement(TaskRecord task) =>

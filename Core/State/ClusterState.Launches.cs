@@ -22,14 +22,16 @@ internal sealed partial class ClusterState
     private bool ApplyLaunches(LaunchTasks c)
     {
         var launched = false;
+        var counts = new Dictionary<string, AppCount>(StringComparer.Ordinal);
         foreach (var launch in c.Launches)
         {
-            if (WhyNotLaunch(launch, c.AtMs, c.JudgeApps, out var placed) is { } reason)
+            if (WhyNotLaunch(launch, c.AtMs, c.JudgeApps ? counts : null, out var placed) is { } reason)
             {
                 _lastSkipped.Add((launch.TaskId, reason));
                 continue;
             }
             SetTask(new TaskRecord(launch.TaskId, placed!, TaskState.Staging, launch.AgentId, c.AtMs, c.AtMs));
+            Launched(launch, _agents[launch.AgentId], counts);
             if (launch.FrameworkId is { } framework) _taskFrameworks[launch.TaskId] = framework;
             launched = true;
         }
@@ -37,7 +39,7 @@ internal sealed partial class ClusterState
     }
 
     /// <summary>Why the launch cannot be applied now (null: it can, as <paramref name="placed"/>).</summary>
-    private string? WhyNotLaunch(PlacedLaunch launch, long atMs, bool judgeApps, out TaskSpec? placed)
+    private string? WhyNotLaunch(PlacedLaunch launch, long atMs, Dictionary<string, AppCount>? counts, out TaskSpec? placed)
     {
         placed = null;
         if (_tasks.ContainsKey(launch.TaskId)) return $"task id '{launch.TaskId}' is already in use";
@@ -51,7 +53,7 @@ internal sealed partial class ClusterState
         var wanted = TaskPorts.UsedBy(spec).ToList();
         if (!PortsFree(agent, wanted))
             return $"ports {PortRanges.Of(wanted).Subtract(FreePorts(agent))} of agent {launch.AgentId} are taken or outside its range";
-        if (judgeApps && WhyNotForApp(launch, agent, atMs) is { } app) return app;
+        if (counts is not null && WhyNotForApp(launch, agent, atMs, counts) is { } app) return app;
         placed = spec;
         return null;
     }

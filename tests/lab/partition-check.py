@@ -4,6 +4,7 @@
   partition-check.py settle URLS TOKEN BOUND NAME  waits up to BOUND s until both run their instance counts and the
       processes really running on the agents (found in /proc by MINIMESOS_TASK_ID, on the lab host of their cgroup)
       are exactly the instances the masters have RUNNING, on the same hosts; prints the time or the violation.
+  partition-check.py where URLS TOKEN             prints the lab host of a running /lab-uniq instance
   partition-check.py history URLS TOKEN           replays the masters' committed history (/v1/events?since=0, the
       events each master derives from the entries it applied) command by command and checks at every step that no
       instance became live above its app's count or on a host another live instance holds, except one that resumes
@@ -108,10 +109,13 @@ def settle(api, bound, name):
 
 
 def events(url, token):
-    """Every event the master still holds (the stream is read until it stays quiet for a second)."""
+    """Every event the master holds up to now: the stream is read until an event newer than the request arrives, it stays
+    quiet for 1.5 s, or 30 s pass (the workload keeps it busy)."""
     parts = urllib.parse.urlsplit(url)
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=1.5)
     lines = []
+    asked_ms = time.time() * 1000
+    deadline = time.time() + 30
     try:
         conn.request("GET", "/v1/events?since=0", headers={"Authorization": "Bearer " + token})
         resp = conn.getresponse()
@@ -128,6 +132,8 @@ def events(url, token):
             buf += chunk
             *done, buf = buf.split(b"\n")
             lines.extend(json.loads(x) for x in done if x.strip())
+            if (lines and lines[-1].get("at_ms", 0) > asked_ms + 1000) or time.time() > deadline:
+                break
     except (OSError, http.client.HTTPException):
         pass
     finally:
@@ -160,7 +166,7 @@ def history(urls, token, hosts):
     i = 0
     while i < len(log):
         j = i
-        while j < len(log) and log[j]["atMs"] == log[i]["atMs"]:
+        while j < len(log) and log[j]["at_ms"] == log[i]["at_ms"]:
             j += 1
         group = log[i:j]
         i = j
@@ -178,8 +184,8 @@ def history(urls, token, hosts):
             elif kind == "agent_removed":
                 unreachable.discard(ident)
             elif kind == "task" and app_of(ident):
-                state[ident] = (e["state"], e.get("agentId"))
-        at = group[0]["atMs"]
+                state[ident] = (e["state"], e.get("agent_id"))
+        at = group[0]["at_ms"]
         for app_id, n in APPS.items():
             live = {t: s for t, s in state.items() if app_of(t) == app_id and s[0] in LIVE}
             fresh = [t for t in live if t not in before or before[t][0] not in LIVE]
@@ -209,6 +215,9 @@ def main():
         deploy(api)
     elif mode == "settle":
         settle(api, float(sys.argv[4]), sys.argv[5])
+    elif mode == "where":
+        view, _ = committed(api)
+        print(next((host for task, host in sorted(view.items()) if app_of(task) == "/lab-uniq" and host), ""))
     elif mode == "history":
         history(urls, token, labhosts(api))
     else:

@@ -281,8 +281,10 @@ PSTART=$(date +%s)
 log "== partition rounds: /lab-uniq (2) and /lab-pinned (3), [labhost, UNIQUE], cuts of $PAST s (timeout $AGENT_TIMEOUT s)"
 pcheck deploy "$URLS" "$TOKEN"
 settle "partition: apps deployed"
-log "agent host 4 cut past the timeout (no free host for /lab-pinned)"
-"$HERE/netlab.sh" isolate 4; sleep "$PAST"; "$HERE/netlab.sh" plug 4
+H=$(on7 "$PY" "$HERE/partition-check.py" where "$URLS" "$TOKEN" 2>/dev/null || true); [[ "$H" =~ ^[456]$ ]] || H=4
+log "agent host $H cut past the timeout (its /lab-pinned instance has no free host, its /lab-uniq one is replaced)"
+# Long enough for the replacement to be placed and start (unreachable at the timeout, inactive 1 s later, then a pass).
+"$HERE/netlab.sh" isolate "$H"; sleep $((PAST + 6)); "$HERE/netlab.sh" plug "$H"
 settle "partition: agent cut past the timeout, no free host"
 L=$(need_leader "partition + leader kill")
 log "agent host 5 cut past the timeout, leader ${L:-none} killed -9 meanwhile"

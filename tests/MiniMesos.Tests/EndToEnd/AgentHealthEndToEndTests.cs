@@ -29,7 +29,7 @@ public sealed class AgentHealthEndToEndTests
             using var client = cluster.Client();
             var oneShot = await client.SubmitAsync(new TaskSubmitRequest(["/bin/sh", "-c", "exec sleep 60"], null, "one", 0.1, 16, null), CancellationToken.None);
             var (status, _) = await client.SendAsync(HttpMethod.Post, "/v2/apps",
-                """{"id": "/solo", "cmd": "exec sleep 60", "cpus": 0.1, "mem": 16, "instances": 1}""", CancellationToken.None);
+                """{"id": "/solo", "cmd": "exec sleep 60", "cpus": 0.1, "mem": 16, "instances": 1, "unreachableStrategy": {"inactiveAfterSeconds": 0, "expungeAfterSeconds": 300}}""", CancellationToken.None);
             Assert.Equal(201, status);
             await WaitAsync(() => master.Task(oneShot.Id)!.State == TaskState.Running && Instances(master).Any(t => t.State == TaskState.Running),
                 "one-shot task and app instance running on pi1", cluster);
