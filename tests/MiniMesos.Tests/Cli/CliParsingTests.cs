@@ -123,4 +123,17 @@ public sealed class CompletionTests
             File.Delete(script);
         }
     }
+
+    [Theory]
+    [InlineData(new[] { "run", "--image", "x" }, "unknown option '--image'")]
+    [InlineData(new[] { "run", "--cpus", "1", "-z", "true" }, "unknown option '-z'")]
+    public void AnUnknownOptionBeforeTheProgramIsAUsageError(string[] args, string expected) =>
+        Assert.Contains(CommandLine.Build().Parse(args).Errors, e => e.Message.StartsWith(expected, StringComparison.Ordinal));
+
+    [Theory]
+    [InlineData("run", "--", "-weird", "x")]
+    [InlineData("run", "--cpus", "1", "--", "--version")]
+    [InlineData("run", "sh", "-c", "echo --image")]
+    public void AProgramStartingWithADashGoesAfterTheDoubleDash(params string[] args) =>
+        Assert.Empty(CommandLine.Build().Parse(args).Errors);
 }

@@ -1,0 +1,47 @@
+using System.Security.Cryptography;
+
+namespace MiniMesos.Isolation.Images;
+
+/// <summary>A read-only pass-through that hashes (sha256) and counts what is read, refusing to read past <see cref="MaxBytes"/>.</summary>
+internal sealed class DigestingStream(Stream inner, long maxBytes, string what) : Stream
+{
+    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+
+    public long MaxBytes { get; } = maxBytes;
+    public long BytesRead { get; private set; }
+
+    /// <summary>Reads the rest of the stream (a tar's trailing padding counts towards its digest) and returns the digest's hex.</summary>
+    public string DrainAndHash()
+    {
+        var buffer = new byte[81920];
+        while (Read(buffer, 0, buffer.Length) > 0) { }
+        return Convert.ToHexStringLower(_hash.GetHashAndReset());
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        var n = inner.Read(buffer);
+        BytesRead += n;
+        if (BytesRead > MaxBytes) throw new LayerUnpackException($"{what}: more than {MaxBytes} bytes");
+        _hash.AppendData(buffer[..n]);
+        return n;
+    }
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) { _hash.Dispose(); inner.Dispose(); }
+        base.Dispose(disposing);
+    }
+}
