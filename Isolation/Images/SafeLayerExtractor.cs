@@ -41,7 +41,7 @@ internal sealed class SafeLayerExtractor : IDisposable
     /// <summary>Unpacks <paramref name="tar"/> into <paramref name="directory"/> (which must exist and be empty); <paramref name="layer"/> names it in errors.</summary>
     public static void Extract(Stream tar, string directory, string layer, LayerLimits limits, Action<string> log)
     {
-        var fd = AtFile.openat(-100, directory, DirFlags | AtFile.O_DIRECTORY | AtFile.O_NOFOLLOW, 0);
+        var fd = Fcntl.openat(-100, directory, DirFlags | Fcntl.O_DIRECTORY | Fcntl.O_NOFOLLOW, 0);
         if (fd < 0) throw new LayerUnpackException($"layer {layer}: cannot open {directory}: {LibcError.Describe(LibcError.LastErrno)}");
         using var extractor = new SafeLayerExtractor(fd, layer, limits, log);
         extractor.Run(tar);
@@ -107,17 +107,17 @@ internal sealed class SafeLayerExtractor : IDisposable
             case TarEntryType.Directory:
             {
                 using var parent = OpenDirectory(parentPath, name);
-                if (AtFile.mkdirat(parent.Value, leaf, 0b111_000_000) != 0)
+                if (Fcntl.mkdirat(parent.Value, leaf, 0b111_000_000) != 0)
                 {
                     var errno = LibcError.LastErrno;
                     if (errno != AtFile.EEXIST) Fail($"cannot create directory '{name}': {LibcError.Describe(errno)}");
                     // Something is there: keep a directory, replace anything else.
-                    var existing = AtFile.openat(parent.Value, leaf, DirFlags | AtFile.O_DIRECTORY | AtFile.O_NOFOLLOW, 0);
+                    var existing = Fcntl.openat(parent.Value, leaf, DirFlags | Fcntl.O_DIRECTORY | Fcntl.O_NOFOLLOW, 0);
                     if (existing >= 0) Unistd.close(existing);
                     else
                     {
                         Remove(parent.Value, leaf, name);
-                        if (AtFile.mkdirat(parent.Value, leaf, 0b111_000_000) != 0) Fail($"cannot create directory '{name}': {LibcError.Describe(LibcError.LastErrno)}");
+                        if (Fcntl.mkdirat(parent.Value, leaf, 0b111_000_000) != 0) Fail($"cannot create directory '{name}': {LibcError.Describe(LibcError.LastErrno)}");
                     }
                 }
                 using var dir = Open(parent.Value, leaf, name);
@@ -129,7 +129,7 @@ internal sealed class SafeLayerExtractor : IDisposable
                 if (entry.Length < 0 || (_bytes += entry.Length) > _limits.MaxBytes) Fail($"unpacks to more than {_limits.MaxBytes} bytes");
                 using var parent = OpenDirectory(parentPath, name);
                 Remove(parent.Value, leaf, name);
-                var fd = AtFile.openat(parent.Value, leaf, Fcntl.O_WRONLY | Fcntl.O_CREAT | AtFile.O_EXCL | AtFile.O_NOFOLLOW | Fcntl.O_CLOEXEC, 0b110_000_000);
+                var fd = Fcntl.openat(parent.Value, leaf, Fcntl.O_WRONLY | Fcntl.O_CREAT | Fcntl.O_EXCL | Fcntl.O_NOFOLLOW | Fcntl.O_CLOEXEC, 0b110_000_000);
                 if (fd < 0) Fail($"cannot create '{name}': {LibcError.Describe(LibcError.LastErrno)}");
                 using (var file = new FileStream(new SafeFileHandle(fd, ownsHandle: true), FileAccess.Write, 0))
                 {
@@ -145,7 +145,7 @@ internal sealed class SafeLayerExtractor : IDisposable
                 using var parent = OpenDirectory(parentPath, name);
                 Remove(parent.Value, leaf, name);
                 if (AtFile.symlinkat(entry.LinkName, parent.Value, leaf) != 0) Fail($"cannot create symlink '{name}': {LibcError.Describe(LibcError.LastErrno)}");
-                if (AtFile.fchownat(parent.Value, leaf, uid, gid, AtFile.AT_SYMLINK_NOFOLLOW) != 0) Fail($"cannot chown symlink '{name}': {LibcError.Describe(LibcError.LastErrno)}");
+                if (Fcntl.fchownat(parent.Value, leaf, uid, gid, Fcntl.AT_SYMLINK_NOFOLLOW) != 0) Fail($"cannot chown symlink '{name}': {LibcError.Describe(LibcError.LastErrno)}");
                 _regularFiles.Remove(name);
                 break;
             }
@@ -194,11 +194,11 @@ internal sealed class SafeLayerExtractor : IDisposable
         foreach (var component in path.Split('/'))
         {
             using var parent = current;
-            var fd = AtFile.openat(parent.Value, component, DirFlags | AtFile.O_DIRECTORY | AtFile.O_NOFOLLOW, 0);
+            var fd = Fcntl.openat(parent.Value, component, DirFlags | Fcntl.O_DIRECTORY | Fcntl.O_NOFOLLOW, 0);
             if (fd < 0 && LibcError.LastErrno == Errno.ENOENT)
             {
-                if (AtFile.mkdirat(parent.Value, component, 0b111_101_101) != 0) Fail($"cannot create a parent of '{forEntry}': {LibcError.Describe(LibcError.LastErrno)}");
-                fd = AtFile.openat(parent.Value, component, DirFlags | AtFile.O_DIRECTORY | AtFile.O_NOFOLLOW, 0);
+                if (Fcntl.mkdirat(parent.Value, component, 0b111_101_101) != 0) Fail($"cannot create a parent of '{forEntry}': {LibcError.Describe(LibcError.LastErrno)}");
+                fd = Fcntl.openat(parent.Value, component, DirFlags | Fcntl.O_DIRECTORY | Fcntl.O_NOFOLLOW, 0);
             }
             if (fd < 0)
             {
@@ -214,7 +214,7 @@ internal sealed class SafeLayerExtractor : IDisposable
 
     private Fd Open(int parentFd, string leaf, string name)
     {
-        var fd = AtFile.openat(parentFd, leaf, DirFlags | AtFile.O_DIRECTORY | AtFile.O_NOFOLLOW, 0);
+        var fd = Fcntl.openat(parentFd, leaf, DirFlags | Fcntl.O_DIRECTORY | Fcntl.O_NOFOLLOW, 0);
         if (fd < 0) Fail($"cannot open directory '{name}': {LibcError.Describe(LibcError.LastErrno)}");
         return new Fd(fd);
     }
@@ -222,22 +222,22 @@ internal sealed class SafeLayerExtractor : IDisposable
     /// <summary>Removes whatever non-directory (or empty directory) is at <paramref name="leaf"/>, so the entry replaces it.</summary>
     private void Remove(int parentFd, string leaf, string name)
     {
-        if (AtFile.unlinkat(parentFd, leaf, 0) == 0) return;
+        if (Fcntl.unlinkat(parentFd, leaf, 0) == 0) return;
         var errno = LibcError.LastErrno;
         if (errno == Errno.ENOENT) return;
-        if (errno is AtFile.EISDIR or Errno.EPERM && AtFile.unlinkat(parentFd, leaf, AtFile.AT_REMOVEDIR) == 0) return;
+        if (errno is AtFile.EISDIR or Errno.EPERM && Fcntl.unlinkat(parentFd, leaf, Fcntl.AT_REMOVEDIR) == 0) return;
         Fail($"cannot replace '{name}': {LibcError.Describe(LibcError.LastErrno)}");
     }
 
     private void Own(int fd, uint uid, uint gid, uint mode, string name)
     {
         if (AtFile.fchown(fd, uid, gid) != 0) Fail($"cannot chown '{name}' to {uid}:{gid}: {LibcError.Describe(LibcError.LastErrno)}");
-        if (AtFile.fchmod(fd, mode) != 0) Fail($"cannot chmod '{name}': {LibcError.Describe(LibcError.LastErrno)}");
+        if (Fcntl.fchmod(fd, mode) != 0) Fail($"cannot chmod '{name}': {LibcError.Describe(LibcError.LastErrno)}");
     }
 
     private static int Dup(int fd)
     {
-        var copy = AtFile.openat(fd, ".", DirFlags | AtFile.O_DIRECTORY, 0);
+        var copy = Fcntl.openat(fd, ".", DirFlags | Fcntl.O_DIRECTORY, 0);
         return LibcError.Check(copy, "reopen the layer directory");
     }
 
