@@ -89,7 +89,7 @@ internal sealed record PutRoleWeight(long AtMs, string Role, double Weight) : Cl
 /// <see cref="FeatureGate.AppChecks"/> do not make them, so the leader asks for them only once every master does, and
 /// the entry is then written in a form older masters refuse to read rather than apply differently.
 /// </remarks>
-internal sealed record LaunchTasks(long AtMs, IReadOnlyList<PlacedLaunch> Launches, bool JudgeApps = false) : ClusterCommand(AtMs)
+internal sealed record LaunchTasks(long AtMs, IReadOnlyList<PlacedLaunch> Launches, bool JudgeApps = true) : ClusterCommand(AtMs)
 {
     public override int RequiredLevel => JudgeApps ? FeatureGate.AppChecks : FeatureGate.Baseline;
 }

@@ -157,7 +157,8 @@ internal sealed class AppsService(MasterService master, TimeProvider time, ILogg
                 master.HealthStatuses());
             ObserveLocked(appsById, instances, now);
             _serial = AppInputs.NextSerial(tasks, _serial);
-            decisions = AppScheduler.Decide(new AppSchedulerInput(apps, instances, offers, _backoffs, now, _serial, maxLaunchesPerPass));
+            decisions = AppScheduler.Decide(new AppSchedulerInput(apps, instances, offers, _backoffs, now, _serial, maxLaunchesPerPass,
+                time.GetUtcNow().ToUnixTimeMilliseconds()));
             _serial = decisions.NextSerial;
             _reviveAtMs = _backoffs.Values.Where(b => b.NotBeforeMs > now).Select(b => b.NotBeforeMs).DefaultIfEmpty(long.MaxValue).Min();
             _waits = decisions.Waits.ToDictionary(w => w.AppId, w => KeepReason(w, _waits.GetValueOrDefault(w.AppId)), StringComparer.Ordinal);

@@ -66,7 +66,7 @@ internal sealed partial class MasterService
 
     private static IEnumerable<byte[]> Bounded(List<PlacedLaunch> chunk, long now, int level)
     {
-        var entry = CommandCodec.Encode(FeatureGate.ForLevel(new LaunchTasks(now, chunk, JudgeApps: true), level));
+        var entry = CommandCodec.Encode(FeatureGate.ForLevel(new LaunchTasks(now, chunk), level));
         if (entry.Length <= MaxLaunchEntryBytes || chunk.Count == 1)
         {
             yield return entry;

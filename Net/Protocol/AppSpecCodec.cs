@@ -20,7 +20,7 @@ internal static class AppSpecCodec
     public static void Write(ref MessagePackWriter w, AppSpec app)
     {
         var extended = app.UnreachableStrategy is not null || app.KillSelection != KillSelection.YoungestFirst;
-        w.WriteArrayHeader(extended ? FieldsWithUnreachable : Fields);
+        w.WriteArrayHeader(extended ? FieldsWithUnreachable : app.ScaledAt.Length > 0 ? FieldsWithScaledAt : Fields);
         w.WriteString(app.Id);
         w.WriteString(app.Cmd);
         WriteStrings(ref w, app.Args);

@@ -33,7 +33,7 @@ internal static class AppScheduler
 
         foreach (var app in input.Apps.OrderBy(a => a.Id, StringComparer.Ordinal))
         {
-            var plan = RolloutPlanner.Plan(app, byApp[app.Id], input.NowMs);
+            var plan = RolloutPlanner.Plan(app, byApp[app.Id], input.WallNowMs ?? input.NowMs);
             kills.AddRange(plan.Kills);
             if (plan.ToLaunch == 0) continue;
 

@@ -80,7 +80,7 @@ public sealed class FeatureGateTests
     public void ALaunchEntryWithAppChecksIsOneOlderMastersRefuseToRead()
     {
         var checkedEntry = Net.Protocol.CommandCodec.Encode(new LaunchTasks(7, [], JudgeApps: true));
-        var plainEntry = Net.Protocol.CommandCodec.Encode(new LaunchTasks(7, []));
+        var plainEntry = Net.Protocol.CommandCodec.Encode(new LaunchTasks(7, [], JudgeApps: false));
         Assert.True(((LaunchTasks)Net.Protocol.CommandCodec.Decode(checkedEntry)).JudgeApps);
         Assert.False(((LaunchTasks)Net.Protocol.CommandCodec.Decode(plainEntry)).JudgeApps);
         Assert.NotEqual(plainEntry.Length, checkedEntry.Length); // a third field: a level-1 master's reader stops on it

@@ -50,11 +50,12 @@ public sealed class LaunchTasksCodecTests
     [Fact]
     public void MalformedBatchesAreRefusedNamingThePart()
     {
-        Assert.Contains("LaunchTasks has 3 fields", Decode((ref MessagePackWriter w) =>
+        Assert.Contains("LaunchTasks has 4 fields", Decode((ref MessagePackWriter w) =>
         {
-            w.WriteArrayHeader(3);
+            w.WriteArrayHeader(4);
             w.WriteInt64(1);
             w.WriteArrayHeader(0);
+            w.WriteBoolean(true);
             w.WriteNil();
         }));
         Assert.Contains("launch 0 has 2 fields", Decode((ref MessagePackWriter w) =>
