@@ -186,7 +186,7 @@ public sealed class UiBrowserTests
         using (var client = cluster.Client())
             Assert.Equal(201, (await client.SendAsync(HttpMethod.Post, "/v2/apps", """{"id": "/a-rather-long-application-name-for-narrow-screens", "cmd": "exec sleep 600", "cpus": 0.1, "mem": 16}""", CancellationToken.None)).Status);
         await using var browser = await UiBrowser.LaunchAsync();
-        var page = await browser.NewPageAsync(320, 640);
+        var page = await browser.NewPageAsync();
         await page.GoToAsync($"http://127.0.0.1:{cluster.Api.Port}/ui/");
         await SignInAsync(page, cluster.Secret.Token, "admin");
         foreach (var width in new[] { 320, 2560 })
@@ -266,12 +266,16 @@ public sealed class UiBrowserTests
     private static Task SetAsync(IPage page, string selector, string value) =>
         page.EvaluateFunctionAsync("(s, v) => { const e = document.querySelector(s); e.value = v; e.dispatchEvent(new Event('input', { bubbles: true })); }", selector, value);
 
-    /// <summary>The current page at desktop (1440x900) and phone (390x844) widths.</summary>
+    /// <summary>
+    /// The current page at desktop (1440x900) and phone (390x844) widths. The phone size is set without Puppeteer's
+    /// isMobile, whose change reloads the page: the layout follows the width alone.
+    /// </summary>
     private static async Task ShootAsync(IPage page, string name)
     {
         if (Pages.Contains(name)) await GoAsync(page, name);
         await UiBrowser.ScreenshotAsync(page, name + "-desktop");
-        await page.SetViewportAsync(new ViewPortOptions { Width = 390, Height = 844, IsMobile = true, HasTouch = true, DeviceScaleFactor = 1 });
+        await page.SetViewportAsync(new ViewPortOptions { Width = 390, Height = 844 });
+        await UiBrowser.WaitAsync(page, "document.querySelector('main .live')?.childElementCount > 0", "the page at phone width");
         await UiBrowser.ScreenshotAsync(page, name + "-phone");
         await page.SetViewportAsync(new ViewPortOptions { Width = 1440, Height = 900 });
     }
