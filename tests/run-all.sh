@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every test: installs what the tests need, runs the xunit suite (unit, oracle, fuzz, simulation,
+# Every test: installs what the tests need, runs the xunit suite (unit, oracle, fuzz, simulation, headless-Chromium UI,
 # in-process cluster, CLI, namespace lab), publishes the Native AOT binary with warnings as errors and
 # smoke-runs it and checks its size budget, runs the Raft, agent, reliability and ops labs (tests/lab/) on it, the
 # rolling-upgrade lab from a pinned older build, the Marathon tools, then the cgroup v2 checks in a QEMU VM, cross-publishes
@@ -14,7 +14,7 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null || {
     sleep 3; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null; }
 }
-packages=(libsqlite3-dev clang zlib1g-dev python3-msgpack python3-zeroconf iproute2 nftables curl jq util-linux qemu-system-x86 busybox-static cpio gcc libc6-dev python3-marathon skopeo)
+packages=(libsqlite3-dev clang zlib1g-dev python3-msgpack python3-zeroconf iproute2 nftables curl jq util-linux qemu-system-x86 busybox-static cpio gcc libc6-dev python3-marathon skopeo chromium)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -1,5 +1,3 @@
-using System.Collections.Frozen;
-using System.IO.Compression;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http;
 
@@ -15,9 +13,9 @@ internal static class UiAssets
     private const string Csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
         "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-    private sealed record Asset(byte[] Body, byte[] Gzip, string ContentType, string ETag);
+    private sealed record Asset(byte[] Body, string ContentType, string ETag);
 
-    private static readonly FrozenDictionary<string, Asset> Assets = Load();
+    private static readonly Dictionary<string, Asset> Assets = Load();
 
     public static async Task InvokeAsync(HttpContext http, RequestDelegate next)
     {
@@ -54,20 +52,17 @@ internal static class UiAssets
         headers.ContentType = asset.ContentType;
         headers.ETag = asset.ETag;
         headers.CacheControl = "no-cache";
-        headers.Vary = "Accept-Encoding";
         if (http.Request.Headers.IfNoneMatch.Contains(asset.ETag))
         {
             http.Response.StatusCode = StatusCodes.Status304NotModified;
             return;
         }
-        var gzip = http.Request.Headers.AcceptEncoding.ToString().Contains("gzip", StringComparison.OrdinalIgnoreCase);
-        var body = gzip ? asset.Gzip : asset.Body;
-        if (gzip) headers.ContentEncoding = "gzip";
-        http.Response.ContentLength = body.Length;
-        if (HttpMethods.IsGet(http.Request.Method)) await http.Response.Body.WriteAsync(body, http.RequestAborted).ConfigureAwait(false);
+        http.Response.ContentLength = asset.Body.Length;
+        if (HttpMethods.IsGet(http.Request.Method)) await http.Response.Body.WriteAsync(asset.Body, http.RequestAborted).ConfigureAwait(false);
     }
 
-    private static FrozenDictionary<string, Asset> Load()
+    // No gzip: compressing the ~50 KB once cost more binary (the compression code) than it saves on a LAN.
+    private static Dictionary<string, Asset> Load()
     {
         var assembly = typeof(UiAssets).Assembly;
         var assets = new Dictionary<string, Asset>(StringComparer.Ordinal);
@@ -77,12 +72,10 @@ internal static class UiAssets
             using var copy = new MemoryStream();
             stream.CopyTo(copy);
             var body = copy.ToArray();
-            using var packed = new MemoryStream();
-            using (var zip = new GZipStream(packed, CompressionLevel.SmallestSize, leaveOpen: true)) zip.Write(body);
             var name = resource["ui/".Length..];
-            assets[name] = new Asset(body, packed.ToArray(), ContentType(name), $"\"{Convert.ToHexStringLower(SHA256.HashData(body).AsSpan(0, 12))}\"");
+            assets[name] = new Asset(body, ContentType(name), $"\"{Convert.ToHexStringLower(SHA256.HashData(body).AsSpan(0, 12))}\"");
         }
-        return assets.ToFrozenDictionary(StringComparer.Ordinal);
+        return assets;
     }
 
     private static string ContentType(string name) => Path.GetExtension(name) switch

@@ -16,6 +16,7 @@ internal sealed class UiBrowser : IAsyncDisposable
     private readonly string _profile;
     private readonly List<string> _errors = [];
     private readonly List<string> _expected = [];
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IPage, List<string>> ErrorsOf = new();
 
     private UiBrowser(IBrowser browser, string profile)
     {
@@ -54,6 +55,7 @@ internal sealed class UiBrowser : IAsyncDisposable
             lock (_errors) _errors.Add($"console: {e.Message.Text} ({e.Message.Location?.URL})");
         };
         page.PageError += (_, e) => { lock (_errors) _errors.Add($"page error: {e.Message}"); };
+        ErrorsOf.Add(page, _errors);
         return page;
     }
 
@@ -91,12 +93,13 @@ internal sealed class UiBrowser : IAsyncDisposable
     public static async Task WaitAsync(IPage page, string expression, string what)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(45);
-        while (!await page.EvaluateExpressionAsync<bool>($"!!({expression})"))
+        while (!await page.EvaluateExpressionAsync<bool>($"(() => {{ try {{ return !!({expression}); }} catch {{ return false; }} }})()"))
         {
             if (DateTime.UtcNow > deadline)
             {
                 var text = await page.EvaluateExpressionAsync<string>("document.body.innerText");
-                throw new TimeoutException($"the UI never showed {what}; the page said:\n{text}");
+                var errors = ErrorsOf.TryGetValue(page, out var list) ? string.Join("\n", list) : "";
+                throw new TimeoutException($"the UI never showed {what}; console errors so far:\n{errors}\nthe page said:\n{text}");
             }
             await Task.Delay(100);
         }

@@ -42,7 +42,7 @@ public sealed class UiBrowserTests
         await SetAsync(page, "#f-cmd", "echo hello-ui; i=0; while true; do i=$((i+1)); echo tick-$i; sleep 1; done");
         await SetAsync(page, "#f-cpus", "-1");
         browser.ExpectHttpError(422, "/v2/apps");
-        await page.ClickAsync("#deploy button[type=submit]");
+        await ClickAsync(page, "#deploy button[type=submit]");
         await UiBrowser.WaitAsync(page, "document.getElementById('err-cpus').textContent.includes('must be > 0')", "the cpus error under the cpus field");
         Assert.Equal("true", await page.EvaluateExpressionAsync<string>("document.getElementById('f-cpus').getAttribute('aria-invalid')"));
         Assert.Equal("", await page.EvaluateExpressionAsync<string>("document.getElementById('err-id').textContent"));
@@ -52,23 +52,23 @@ public sealed class UiBrowserTests
         await SetAsync(page, "#f-cpus", "0.1");
         await SetAsync(page, "#f-mem", "16");
         await SetAsync(page, "#f-json", """{"healthChecks": [{"protocol": "COMMAND", "command": {"value": "true"}, "gracePeriodSeconds": 5, "intervalSeconds": 1, "timeoutSeconds": 1}]}""");
-        await page.ClickAsync("#deploy button[type=submit]");
+        await ClickAsync(page, "#deploy button[type=submit]");
         await UiBrowser.WaitAsync(page, AppText("running", "1 running of 1"), "/web with 1 instance running");
         await UiBrowser.WaitAsync(page, AppText("healthy", "1 healthy"), "/web's instance healthy");
         await SetAsync(page, "[data-k='scale-/web']", "2");
-        await page.ClickAsync("[data-k='scale-btn-/web']");
+        await ClickAsync(page, "[data-k='scale-btn-/web']");
         await UiBrowser.WaitAsync(page, AppText("running", "2 running of 2"), "/web scaled to 2 running");
         await UiBrowser.WaitAsync(page, AppText("healthy", "2 healthy"), "both instances healthy");
         var instances = await InstancesAsync(page);
         Assert.Equal(2, instances.Length);
 
         // Follow an instance's log: it keeps growing while the page is open (follow=true), then kill it.
-        await page.ClickAsync($"a[href='#/task/{Uri.EscapeDataString(instances[0])}']");
+        await ClickAsync(page, $"a[href='#/task/{Uri.EscapeDataString(instances[0])}']");
         await UiBrowser.WaitAsync(page, "document.getElementById('log').textContent.includes('hello-ui')", "the instance's log");
         var ticks = await page.EvaluateExpressionAsync<int>("(document.getElementById('log').textContent.match(/tick-/g) || []).length");
         await UiBrowser.WaitAsync(page, $"(document.getElementById('log').textContent.match(/tick-/g) || []).length >= {ticks + 2}", "new log lines arriving");
         await ShootAsync(page, "task");
-        await page.ClickAsync("[data-k='kill']");
+        await ClickAsync(page, "[data-k='kill']");
         await UiBrowser.WaitAsync(page, "[...document.querySelectorAll('.live .badge')].some(b => b.textContent === 'killed')", "the task killed");
         await UiBrowser.WaitAsync(page, "document.getElementById('log-note').textContent.includes('end of log')", "the log stream ending with the task");
         await GoAsync(page, "apps");
@@ -84,17 +84,17 @@ public sealed class UiBrowserTests
 
         await GoAsync(page, "jobs");
         await UiBrowser.WaitAsync(page, "!!document.querySelector('tr[data-job=\"nightly-backup\"]')", "the job listed");
-        await page.ClickAsync("a[href='#/job/nightly-backup']");
+        await ClickAsync(page, "a[href='#/job/nightly-backup']");
         await UiBrowser.WaitAsync(page, "[...document.querySelectorAll('td')].some(td => td.textContent === '0')", "the run's exit code 0 in its history");
         await ShootAsync(page, "job");
 
         await GoAsync(page, "frameworks");
         await SetAsync(page, "[data-k='weight-prod']", "5");
-        await page.ClickAsync("[data-k='weight-btn-prod']");
+        await ClickAsync(page, "[data-k='weight-btn-prod']");
         await UiBrowser.WaitAsync(page, "document.body.innerText.includes('weight of prod: done')", "the new weight accepted");
         await SetAsync(page, "[data-k='weight-prod']", "-2");
         browser.ExpectHttpError(400, "/v1/roles/prod");
-        await page.ClickAsync("[data-k='weight-btn-prod']");
+        await ClickAsync(page, "[data-k='weight-btn-prod']");
         await UiBrowser.WaitAsync(page, "document.getElementById('err-weight-prod').textContent.startsWith('weight:')", "the weight error next to it");
 
         foreach (var name in Pages) await ShootAsync(page, name);
@@ -134,13 +134,13 @@ public sealed class UiBrowserTests
         }
         Assert.Null(await page.QuerySelectorAsync("#deploy"));
         Assert.True(await page.EvaluateExpressionAsync<bool>("[...document.querySelectorAll('input[data-k^=weight-]')].every(i => i.disabled)"));
-        await page.ClickAsync("a[href='#/jobs']");
-        await page.ClickAsync("a[href='#/job/ro-job']");
+        await ClickAsync(page, "a[href='#/jobs']");
+        await ClickAsync(page, "a[href='#/job/ro-job']");
         await UiBrowser.WaitAsync(page, "document.body.innerText.includes('History')", "the job page");
         Assert.Empty(await ActionsAsync(page));
         await GoAsync(page, "apps");
         var instance = await page.EvaluateExpressionAsync<string>("document.querySelector('tr[data-task]').dataset.task");
-        await page.ClickAsync($"a[href='#/task/{Uri.EscapeDataString(instance)}']");
+        await ClickAsync(page, $"a[href='#/task/{Uri.EscapeDataString(instance)}']");
         await UiBrowser.WaitAsync(page, "document.getElementById('log').textContent.includes('ro')", "the log, which a read-only token may follow");
         Assert.Empty(await ActionsAsync(page));
         await UiBrowser.ScreenshotAsync(page, "read-only-task-phone");
@@ -186,7 +186,7 @@ public sealed class UiBrowserTests
         using (var client = cluster.Client())
             Assert.Equal(201, (await client.SendAsync(HttpMethod.Post, "/v2/apps", """{"id": "/a-rather-long-application-name-for-narrow-screens", "cmd": "exec sleep 600", "cpus": 0.1, "mem": 16}""", CancellationToken.None)).Status);
         await using var browser = await UiBrowser.LaunchAsync();
-        var page = await browser.NewPageAsync(320, 640);
+        var page = await browser.NewPageAsync();
         await page.GoToAsync($"http://127.0.0.1:{cluster.Api.Port}/ui/");
         await SignInAsync(page, cluster.Secret.Token, "admin");
         foreach (var width in new[] { 320, 2560 })
@@ -238,19 +238,44 @@ public sealed class UiBrowserTests
 
     private static async Task GoAsync(IPage page, string name)
     {
-        await page.ClickAsync($"nav a[href='#/{name}']");
-        await UiBrowser.WaitAsync(page, $"location.hash === '#/{name}' && document.querySelector('main .live')?.childElementCount > 0", $"the {name} page");
+        await ClickAsync(page, $"nav a[href='#/{name}']");
+        await UiBrowser.WaitAsync(page, $"document.getElementById('main').dataset.page === '{name}' && document.querySelector('main .live')?.childElementCount > 0", $"the {name} page");
+    }
+
+    /// <summary>
+    /// Clicks the element once it is there. The live parts of a page are rebuilt as data arrives, so the element
+    /// found may be replaced before the click lands: then the click is tried again on its successor (3 times at most).
+    /// </summary>
+    private static async Task ClickAsync(IPage page, string selector)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await UiBrowser.WaitAsync(page, $"document.querySelector({System.Text.Json.JsonSerializer.Serialize(selector)})", selector);
+            try
+            {
+                await page.ClickAsync(selector);
+                return;
+            }
+            catch (PuppeteerException e) when (attempt < 3 && e.Message.Contains("detached", StringComparison.Ordinal))
+            {
+                // replaced between finding and clicking: find it again
+            }
+        }
     }
 
     private static Task SetAsync(IPage page, string selector, string value) =>
         page.EvaluateFunctionAsync("(s, v) => { const e = document.querySelector(s); e.value = v; e.dispatchEvent(new Event('input', { bubbles: true })); }", selector, value);
 
-    /// <summary>The current page at desktop (1440x900) and phone (390x844) widths.</summary>
+    /// <summary>
+    /// The current page at desktop (1440x900) and phone (390x844) widths. The phone size is set without Puppeteer's
+    /// isMobile, whose change reloads the page: the layout follows the width alone.
+    /// </summary>
     private static async Task ShootAsync(IPage page, string name)
     {
         if (Pages.Contains(name)) await GoAsync(page, name);
         await UiBrowser.ScreenshotAsync(page, name + "-desktop");
-        await page.SetViewportAsync(new ViewPortOptions { Width = 390, Height = 844, IsMobile = true, HasTouch = true, DeviceScaleFactor = 1 });
+        await page.SetViewportAsync(new ViewPortOptions { Width = 390, Height = 844 });
+        await UiBrowser.WaitAsync(page, "document.querySelector('main .live')?.childElementCount > 0", "the page at phone width");
         await UiBrowser.ScreenshotAsync(page, name + "-phone");
         await page.SetViewportAsync(new ViewPortOptions { Width = 1440, Height = 900 });
     }

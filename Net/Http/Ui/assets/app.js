@@ -21,7 +21,7 @@
       if (v === null || v === undefined || v === false) continue;
       if (k === 'text') el.textContent = String(v);
       else if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
-      else if (k === 'value') el.value = v;
+      else if (k === 'value') { el.setAttribute('value', v); el.value = v; }
       else el.setAttribute(k, v === true ? '' : String(v));
     }
     for (const kid of kids.flat(3)) {
@@ -51,12 +51,12 @@
     clearTimeout(toast.timer);
     toast.timer = setTimeout(() => { t.textContent = ''; }, 5000);
   }
-  function bar(label, used, total, unit) {
+  function bar(label, used, total, unit, text) {
     const pct = total > 0 ? Math.min(100, Math.max(0, (used / total) * 100)) : 0;
     const fill = h('span');
     fill.style.width = pct.toFixed(1) + '%';
     return h('div', {},
-      h('div', { class: 'barlabel' }, h('span', { text: label }), h('span', { text: `${num(used)} / ${num(total)} ${unit}` })),
+      h('div', { class: 'barlabel' }, h('span', { text: label }), h('span', { text: text || `${num(used)} / ${num(total)} ${unit}` })),
       h('div', { class: 'bar', role: 'meter', 'aria-label': label, 'aria-valuemin': 0, 'aria-valuemax': total, 'aria-valuenow': used }, fill));
   }
   function table(headers, rows, label) {
@@ -260,33 +260,50 @@
     main.replaceChildren(S.view.el);
     S.sig = '';
     render(true);
+    main.dataset.page = page;
   }
   window.addEventListener('hashchange', () => { if (S.token) { route(); main.focus(); } });
 
-  // Re-renders the live part of the page when the data changed, keeping focus and what is being typed.
+  // Re-renders the live part of the page when the data changed. Only nodes that differ are replaced, so a
+  // button a person is about to press stays put unless what it acts on changed; focus and typing are kept.
   function render(force) {
     if (!S.view || !S.token || !S.data.status) return;
-    const sig = JSON.stringify(S.data) + S.events.length + S.admin;
+    const sig = JSON.stringify(S.data) + S.admin + (S.page === 'events' ? S.events.length : '');
     if (!force && sig === S.sig) return;
     S.sig = sig;
     const live = S.view.live;
     const focused = document.activeElement && live.contains(document.activeElement) ? document.activeElement.dataset.k : null;
     const typed = {};
     for (const el of live.querySelectorAll('[data-k][data-dirty]')) typed[el.dataset.k] = el.value;
-    live.replaceChildren(...[S.view.update()].flat());
+    patch(live, [S.view.update()].flat().filter(Boolean), 0);
     for (const [k, v] of Object.entries(typed)) {
       const el = live.querySelector(`[data-k="${CSS.escape(k)}"]`);
-      if (el) { el.value = v; el.dataset.dirty = '1'; }
+      if (el && !el.dataset.dirty) { el.value = v; el.dataset.dirty = '1'; }
     }
-    if (focused) {
+    if (focused && !live.contains(document.activeElement)) {
       const el = live.querySelector(`[data-k="${CSS.escape(focused)}"]`);
       if (el) el.focus();
     }
   }
+  const sameAttributes = (a, b) => a.attributes.length === b.attributes.length
+    && [...a.attributes].every((x) => b.getAttribute(x.name) === x.value);
+  function patch(parent, fresh, depth) {
+    const old = [...parent.childNodes];
+    fresh.forEach((node, i) => {
+      const was = old[i];
+      if (!was) parent.append(node);
+      else if (was.isEqualNode(node)) return;
+      else if (depth < 8 && was.nodeType === 1 && node.nodeType === 1 && was.tagName === node.tagName && sameAttributes(was, node)
+        && !was.matches('button, input, select, textarea, a')) patch(was, [...node.childNodes], depth + 1);
+      else was.replaceWith(node);
+    });
+    for (let i = fresh.length; i < old.length; i++) old[i].remove();
+  }
   const dirty = (e) => { e.target.dataset.dirty = '1'; };
-  function view(title, staticPart, update, leave) {
+  // A page: a title, parts built once (forms, the log; before and after) and a live part rebuilt from the data.
+  function view(title, staticPart, update, leave, after) {
     const live = h('div', { class: 'live' });
-    return { el: h('section', {}, h('h1', { text: title }), staticPart, live), live, update, leave };
+    return { el: h('section', {}, h('h1', { text: title }), staticPart, live, after), live, update, leave };
   }
   const agentName = (id) => {
     const a = (S.data.agents?.agents || []).find((x) => x.id === id);
@@ -385,7 +402,7 @@
       h('p', { class: 'err', id: 'err-' + name, role: 'alert' }));
   }
   function deployForm() {
-    const form = h('form', { class: 'card', id: 'deploy', 'aria-label': 'Deploy an app' },
+    const form = h('form', { class: 'card', id: 'deploy', novalidate: true, 'aria-label': 'Deploy an app' },
       h('h2', { text: 'Deploy an app' }),
       h('div', { class: 'form' },
         field('id', 'Id', { placeholder: '/web', required: true, autocomplete: 'off' }),
@@ -480,7 +497,7 @@
     }));
     const fill = (select, values, labelOf) => {
       const current = select.value;
-      select.replaceChildren(h('option', { value: '', text: 'all' }), values.map((v) => h('option', { value: v, text: labelOf ? labelOf(v) : v })));
+      select.replaceChildren(h('option', { value: '', text: 'all' }), ...values.map((v) => h('option', { value: v, text: labelOf ? labelOf(v) : v })));
       select.value = values.includes(current) ? current : '';
     };
     return view('Tasks', bar, () => {
@@ -529,9 +546,8 @@
       }
     }
     streamSel.addEventListener('change', follow);
-    const head = h('div', {},
-      h('p', {}, link('#/tasks', '← all tasks')),
-      h('div', { class: 'live-detail' }),
+    const head = h('p', {}, link('#/tasks', '← all tasks'));
+    const logPart = h('div', {},
       h('h2', { text: 'Log' }),
       h('div', { class: 'row' }, h('div', {}, h('label', { for: 'log-stream', text: 'Stream' }), streamSel),
         h('button', { type: 'button', text: 'Follow', onclick: follow })),
@@ -548,7 +564,7 @@
         ...Object.entries(t.env || {}).map(([k, val]) => ['env ' + k, val]),
       ]), S.admin && LIVE.includes(t.state) ? h('div', { class: 'actions' }, h('button', { type: 'button', class: 'danger', 'data-k': 'kill', text: 'Kill task',
         onclick: () => act(`kill ${id}`, 'POST', `/v1/tasks/${encodeURIComponent(id)}/kill`) })) : null);
-    }, () => { if (abort) abort.abort(); });
+    }, () => { if (abort) abort.abort(); }, logPart);
     setTimeout(follow, 0);
     return v;
   };
@@ -586,6 +602,7 @@
     return v;
   };
 
+  const roleErrors = {};
   PAGES.frameworks = () => view('Frameworks and roles', null, () => {
     const fws = S.data.frameworks?.frameworks || [];
     const roles = S.data.roles?.roles || [];
@@ -597,21 +614,25 @@
       h('h2', { text: 'Roles: dominant resource shares (DRF)' }),
       h('p', { class: 'muted', text: 'Offers go to the role with the lowest weighted share first.' }),
       h('div', { class: 'chart grid' }, roles.map((r) => {
-        const form = h('form', { class: 'row', 'aria-label': `Weight of role ${r.name}` },
+        const form = h('form', { class: 'row', novalidate: true, 'aria-label': `Weight of role ${r.name}` },
           h('div', {}, h('label', { for: 'weight-' + r.name, text: 'Weight' }),
             h('input', { id: 'weight-' + r.name, name: 'weight', type: 'number', step: 'any', min: 0, value: String(r.weight), 'data-k': 'weight-' + r.name,
               'aria-describedby': 'err-weight-' + r.name, oninput: dirty, disabled: !S.admin })),
           S.admin ? h('button', { type: 'submit', 'data-k': 'weight-btn-' + r.name, text: 'Set weight', 'aria-label': `Set weight of ${r.name}` }) : null,
-          h('p', { class: 'err', id: 'err-weight-' + r.name, role: 'alert' }));
+          h('p', { class: 'err', id: 'err-weight-' + r.name, role: 'alert', text: roleErrors[r.name] || '' }));
         form.addEventListener('submit', async (e) => {
           e.preventDefault();
           const input = form.elements.weight;
           delete input.dataset.dirty;
           const r2 = await act(`weight of ${r.name}`, 'PUT', '/v1/roles/' + encodeURIComponent(r.name), `{"weight":${input.value || 'null'}}`);
-          if (r2 && !r2.ok) document.getElementById('err-weight-' + r.name).textContent = `${r2.json?.field || 'weight'}: ${r2.json?.reason || errorText(r2)}`;
+          if (r2) {
+            roleErrors[r.name] = r2.ok ? '' : `${r2.json?.field || 'weight'}: ${r2.json?.reason || errorText(r2)}`;
+            render(true);
+          }
         });
         return h('div', { class: 'card role' }, h('h3', { text: `role ${r.name}` }),
-          bar('share', r.share, max, ''), bar('weighted share', r.weighted_share, max, ''),
+          bar('dominant share', r.share, max, '', `${num(r.share * 100, 1)} %`),
+          bar('weighted share (share / weight)', r.weighted_share, max, '', `${num(r.weighted_share * 100, 1)} %`),
           h('p', { class: 'muted', text: `frameworks: ${(r.frameworks || []).join(', ') || 'none'}` }), form);
       })),
     ];
