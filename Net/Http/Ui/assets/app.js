@@ -342,7 +342,7 @@
       h('h2', { text: 'Masters' }),
       table(['Master', 'Role', '~Cluster address', '~API', 'Version'], (st.masters || []).map((m) => h('tr', {},
         td(h('span', { class: 'mono', text: String(m.id) })), td(badge(m.role)), td(m.cluster_address || '—', 'hide-sm'), td(m.api_url || '—', 'hide-sm'),
-        td(m.id === st.id ? st.version : h('span', { class: 'muted', text: 'see its /v1/status' })))), 'Masters'),
+        td(m.id === st.id ? st.version : m.version || h('span', { class: 'muted', text: 'not heard yet' })))), 'Masters'),
       h('h2', { text: 'Agents' }),
       h('div', { class: 'grid' }, agents.map((a) => agentCard(a, false))),
     ];
