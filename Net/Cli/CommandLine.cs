@@ -32,13 +32,41 @@ internal static class CommandLine
         return root;
     }
 
+    /// <summary>
+    /// Every usage error of <paramref name="args"/>: the parser's, and an option `run` does not know given before its
+    /// program. The parser takes such a token as the program's first word ("run --image X" ran "--image"), and a token
+    /// after `--` looks the same to it, so this reads the words as given: a program whose name starts with '-' goes
+    /// after `--`, as docker and nomad ask.
+    /// </summary>
+    public static IReadOnlyList<string> UsageErrors(RootCommand root, ParseResult parse, IReadOnlyList<string> args)
+    {
+        var errors = parse.Errors.Select(e => e.Message).ToList();
+        if (args.Count == 0 || args[0] != "run" || root.Subcommands.FirstOrDefault(c => c.Name == "run") is not { } run) return errors;
+        for (var i = 1; i < args.Count; i++)
+        {
+            var word = args[i];
+            if (word == "--" || !word.StartsWith('-') || word == "-") break;
+            var name = word.Split('=', 2)[0];
+            var option = run.Options.FirstOrDefault(o => o.Name == name || o.Aliases.Contains(name));
+            if (option is null)
+            {
+                errors.Add($"unknown option '{word}' for run (a program whose name starts with '-' goes after --)");
+                break;
+            }
+            if (option.ValueType != typeof(bool) && !word.Contains('=')) i++; // its value
+        }
+        return errors;
+    }
+
     /// <summary>Parses and runs; usage errors exit 2, reported failures 1 (or their own code), never a stack trace.</summary>
     public static async Task<int> InvokeAsync(string[] args)
     {
-        var parse = Build().Parse(args);
-        if (parse.Errors.Count > 0)
+        var root = Build();
+        var parse = root.Parse(args);
+        var errors = UsageErrors(root, parse, args);
+        if (errors.Count > 0)
         {
-            foreach (var error in parse.Errors) await Console.Error.WriteLineAsync($"minimesos: {error.Message}").ConfigureAwait(false);
+            foreach (var error in errors) await Console.Error.WriteLineAsync($"minimesos: {error}").ConfigureAwait(false);
             await Console.Error.WriteLineAsync("Run 'minimesos --help' (or 'minimesos <command> --help') for usage.").ConfigureAwait(false);
             return ExitCodes.UsageError;
         }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.CommandLine.Parsing;
 using MiniMesos.Net.Hosts;
 using MiniMesos.Net.Http;
 using MiniMesos.Net.Security;
@@ -39,14 +38,6 @@ internal static class RunCli
         {
             master, token, tokenFile, cpus, mem, name, env, ports, user, network, rootfs, binds, constraints, detach, retries, command,
         };
-        // An option this command does not know must not become the program to run ("run --image X" ran "--image"):
-        // a program whose name starts with '-' is given after --, as docker and nomad ask.
-        run.Validators.Add(result =>
-        {
-            if (result.GetValue(command) is [var first, ..] && first.StartsWith('-') && !result.Tokens.Any(t => t.Type == TokenType.DoubleDash)
-                && !result.Parent!.Tokens.Any(t => t.Type == TokenType.DoubleDash))
-                result.AddError($"unknown option '{first}' for run (a program whose name starts with '-' goes after --)");
-        });
         run.SetAction(async (parse, ct) =>
         {
             var variables = new Dictionary<string, string>(StringComparer.Ordinal);

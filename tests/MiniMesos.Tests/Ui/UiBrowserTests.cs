@@ -43,7 +43,7 @@ public sealed class UiBrowserTests
         await SetAsync(page, "#f-cpus", "-1");
         browser.ExpectHttpError(422, "/v2/apps");
         await ClickAsync(page, "#deploy button[type=submit]");
-        await UiBrowser.WaitAsync(page, "document.getElementById('err-cpus').textContent.includes('must be > 0')", "the cpus error under the cpus field");
+        await UiBrowser.WaitAsync(page, "document.getElementById('err-cpus').textContent.includes('must be between 0.001 and 1024')", "the cpus error under the cpus field");
         Assert.Equal("true", await page.EvaluateExpressionAsync<string>("document.getElementById('f-cpus').getAttribute('aria-invalid')"));
         Assert.Equal("", await page.EvaluateExpressionAsync<string>("document.getElementById('err-id').textContent"));
         await UiBrowser.ScreenshotAsync(page, "apps-field-error-desktop");
