@@ -13,7 +13,7 @@ set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 BIN="$(realpath "${1:?usage: agent-lab.sh path/to/minimesos}")"
 export NETLAB_PREFIX="${NETLAB_PREFIX:-mm$$}"
-T="$(mktemp -d /tmp/minimesos-agent-lab-XXXXXX)"
+T="$(mktemp -d /run/minimesos-agent-lab-XXXXXX)"   # not /tmp: every task has its own /tmp
 chmod 755 "$T"   # tasks run as nobody and read the gate file below
 pids=()
 tasks=()

@@ -21,7 +21,7 @@ for tool in ip nsenter curl jq; do command -v $tool >/dev/null || { echo "ops-la
 [ "$(id -u)" = 0 ] || { echo "ops-lab: needs root (network namespaces)" >&2; exit 2; }
 export NETLAB_PREFIX=mm$$
 P=$NETLAB_PREFIX
-T=$(mktemp -d /tmp/ops-lab.XXXXXX)
+T=$(mktemp -d /run/ops-lab.XXXXXX)   # not /tmp: every task has its own /tmp
 chmod 755 "$T"
 TOKEN="lab-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 printf '%s\n' "$TOKEN" >"$T/token"; chmod 600 "$T/token"

@@ -51,7 +51,7 @@ CGMOUNT=$(awk '{ for (i = 7; i <= NF; i++) if ($i == "-") { if ($(i + 1) == "cgr
 CGOWN=$(sed -n 's/^0:://p' /proc/self/cgroup)
 [ -n "$CGMOUNT" ] || { echo "reliability-lab: needs a cgroup v2 mount (agents run in their own cgroups)" >&2; exit 2; }
 
-T=$(mktemp -d /tmp/reliability-lab.XXXXXX)
+T=$(mktemp -d /run/reliability-lab.XXXXXX)   # not /tmp: every task has its own /tmp
 chmod 755 "$T"
 : >"$T/ran"; chmod 666 "$T/ran"   # tasks run as nobody and append their marker here
 head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$T/token"; chmod 600 "$T/token"
