@@ -96,6 +96,13 @@ internal static class ApiServer
             await ApiResults.Write(http, StatusCodes.Status503ServiceUnavailable,
                 new ApiError($"{e.Message} (the change may or may not have been committed)")).ConfigureAwait(false);
         }
+        catch (FeatureGateException e) when (!http.Response.HasStarted)
+        {
+            // A change an older master in the cluster could not read (a rolling upgrade under way): nothing was proposed.
+            var result = IsMarathon(http.Request.Path) ? MarathonResults.Error(StatusCodes.Status409Conflict, e.Message)
+                : ApiResults.Error(StatusCodes.Status409Conflict, e.Message);
+            await result.ExecuteAsync(http).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Marathon's paths, whose errors are {"message": ...} as Marathon clients read them.</summary>
