@@ -96,7 +96,7 @@ internal static class ApiServer
             await ApiResults.Write(http, StatusCodes.Status503ServiceUnavailable,
                 new ApiError($"{e.Message} (the change may or may not have been committed)")).ConfigureAwait(false);
         }
-        catch (FeatureGateException e) when (!http.Response.HasStarted)
+        catch (Master.FeatureGateException e) when (!http.Response.HasStarted)
         {
             // A change an older master in the cluster could not read (a rolling upgrade under way): nothing was proposed.
             var result = IsMarathon(http.Request.Path) ? MarathonResults.Error(StatusCodes.Status409Conflict, e.Message)
