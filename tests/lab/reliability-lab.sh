@@ -309,7 +309,7 @@ else
   log "partition rounds: not in the upgrade lab (a downgraded master is in the cluster: the apps' unreachableStrategy is refused with 409)"
   code=$(on7 curl -s -o /dev/null -w '%{http_code}' -X PUT -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
     -d '{"id":"/gated","cmd":"sleep 1","instances":0,"unreachableStrategy":{"inactiveAfterSeconds":1,"expungeAfterSeconds":600}}' \
-    "$(cut -d, -f1 <<<"$URLS")/v2/apps/gated" || true)
+    "http://198.18.0.$(need_leader "gated app"):5050/v2/apps/gated" || true)
   [ "$code" = 409 ] || violation "an app with unreachableStrategy in a cluster with an older master got $code, not 409"
 fi
 
