@@ -18,6 +18,7 @@ mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
 mkdir -p /dev/pts /dev/shm && mount -t devpts devpts /dev/pts && mount -t tmpfs shm /dev/shm
 mount -t tmpfs tmp /tmp && chmod 1777 /tmp
+mkdir -p /run && chmod 755 /run   # gate files live here: every task has its own /tmp
 mkdir -p /sys/fs/cgroup
 mount -t cgroup2 -o nsdelegate cgroup2 /sys/fs/cgroup
 echo "+cpu +memory +pids" > /sys/fs/cgroup/cgroup.subtree_control
@@ -97,7 +98,7 @@ start_agent() { $M agent --master 127.0.0.1 --work-dir /tmp/a --no-mdns >>/tmp/a
 start_agent
 registered() { [ "$(grep -c 'registered with master' /tmp/agent.log)" -ge "$1" ]; }
 wait_for $T $AGENT registered 1
-ID=$(timeout $T $M run --detach --name ticker -- sh -c 'i=0; while [ ! -e /tmp/stop-ticker ]; do i=$((i+1)); echo tick $i; sleep 0.2; done; exit 4' 2>/tmp/ticker.err)
+ID=$(timeout $T $M run --detach --name ticker -- sh -c 'i=0; while [ ! -e /run/stop-ticker ]; do i=$((i+1)); echo tick $i; sleep 0.2; done; exit 4' 2>/tmp/ticker.err)
 running() { [ "$(field "$ID" state)" = TASK_RUNNING ]; }
 ticks() {  # lines of the ticker's output so far (the highest of a few reads: one may fail while the agent is away)
   local n=0 best=0 v
@@ -113,7 +114,7 @@ start_agent
 wait_for $T $AGENT registered 2
 sleep 1
 s1=$(field "$ID" state); a=$(ticks); sleep 1; b=$(ticks)
-touch /tmp/stop-ticker
+touch /run/stop-ticker
 ended() { [ "$(field "$ID" state)" = TASK_FAILED ]; }
 wait_for $T $MASTER ended
 code=$(field "$ID" exit)
