@@ -63,9 +63,10 @@ check master-up "the API answers: $(minimesos status 2>&1 | head -1)"
 [ "$fail" = 0 ] || finish
 
 # 3. a task with the CLI: output and exit code
-out=$(timeout 120 minimesos run --name hello -- sh -c 'echo hello from $(hostname) as $(id -un); exit 3' 2>&1)
+# A task that names no user runs as a uid of its own from --task-uid-range (default 1879048192-1879113727).
+out=$(timeout 120 minimesos run --name hello -- sh -c 'echo hello from $(hostname) as uid $(id -u); exit 3' 2>&1)
 rc=$?
-[ "$rc" = 3 ] && echo "$out" | grep -q '^hello from hello.* as nobody$'
+[ "$rc" = 3 ] && echo "$out" | grep -q '^hello from hello.* as uid 1879[01][0-9]*$'
 check run "exit $rc, output: $(echo "$out" | tail -2 | tr '\n' ' ')"
 [ "$fail" = 0 ] || finish
 hello=$(minimesos task list 2>/dev/null | awk '$1 ~ /^hello/ {print $1; exit}')
