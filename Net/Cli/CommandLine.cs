@@ -47,7 +47,8 @@ internal static class CommandLine
             var word = args[i];
             if (word == "--" || !word.StartsWith('-') || word == "-") break;
             var name = word.Split('=', 2)[0];
-            var option = run.Options.FirstOrDefault(o => o.Name == name || o.Aliases.Contains(name));
+            var option = run.Options.Concat(root.Options.Where(o => o.Recursive)) // --help is the root's, recursive
+                .FirstOrDefault(o => o.Name == name || o.Aliases.Contains(name));
             if (option is null)
             {
                 errors.Add($"unknown option '{word}' for run (a program whose name starts with '-' goes after --)");

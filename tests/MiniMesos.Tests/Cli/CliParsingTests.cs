@@ -134,6 +134,8 @@ public sealed class CompletionTests
     [InlineData("run", "--", "-weird", "x")]
     [InlineData("run", "--cpus", "1", "--", "--version")]
     [InlineData("run", "sh", "-c", "echo --image")]
+    [InlineData("run", "--help")]
+    [InlineData("run", "-h")]
     public void AProgramStartingWithADashGoesAfterTheDoubleDash(params string[] args) =>
         Assert.Empty(Errors(args));
 
