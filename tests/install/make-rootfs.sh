@@ -7,8 +7,11 @@ set -euo pipefail
 cache="$1"
 out="$cache/rootfs.cpio"
 [ -s "$out" ] && exit 0
-mirror="${DEBIAN_MIRROR:-$(grep -rhoE 'https?://deb\.debian\.org/debian/?' /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null | head -1 || true)}"
-mirror="${mirror:-http://deb.debian.org/debian}"
+# The Debian archive this machine's apt already uses (one-line or deb822 sources), unless DEBIAN_MIRROR says otherwise.
+mirror="${DEBIAN_MIRROR:-$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources 2>/dev/null \
+  | grep -oE '^(deb|URIs:)[[:space:]]+(\[[^]]*\][[:space:]]+)?https?://[^[:space:]]+/debian/?([[:space:]]|$)' \
+  | grep -oE 'https?://[^[:space:]]+' | grep -v security | head -1 || true)}"
+[ -n "$mirror" ] || { echo "make-rootfs: no Debian archive in apt's sources: set DEBIAN_MIRROR"; exit 1; }
 dir="$cache/rootfs.tmp"
 rm -rf "$dir"
 mkdir -p "$dir"
