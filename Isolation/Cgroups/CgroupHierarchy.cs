@@ -9,6 +9,9 @@ namespace MiniMesos.Isolation.Cgroups;
 /// </summary>
 internal sealed class CgroupHierarchy
 {
+    private const UnixFileMode ReadableDir = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
+        UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+
     private CgroupHierarchy(string groupDir, IReadOnlyList<string> enabled, IReadOnlyList<string> missing)
     {
         GroupDir = groupDir;
@@ -50,7 +53,9 @@ internal sealed class CgroupHierarchy
         var problems = new List<string>();
         try
         {
-            Directory.CreateDirectory(groupDir);
+            // 0755 whatever the agent's umask: a task reads its own limits (runtimes size their heaps from memory.max).
+            Directory.CreateDirectory(groupDir, ReadableDir);
+            File.SetUnixFileMode(groupDir, ReadableDir); // also one an earlier agent made under umask 077
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -102,7 +107,8 @@ internal sealed class CgroupHierarchy
             stale.TryRemove();
         }
 
-        Directory.CreateDirectory(dir);
+        Directory.CreateDirectory(dir, ReadableDir);
+        File.SetUnixFileMode(dir, ReadableDir); // mkdir's mode passes through the umask (077 in the daemons)
         var cg = new TaskCgroup(dir);
         try
         {
