@@ -75,13 +75,7 @@ internal static class CommandCodec
                 // An agent that reported its port range adds [ports] (9 fields); older entries have 8.
                 w.WriteArrayHeader(c.Agent.Ports is null ? 8 : 9);
                 w.WriteInt64(c.AtMs);
-                w.WriteString(c.Agent.Id);
-                w.WriteString(c.Agent.Hostname);
-                w.WriteDouble(c.Agent.Total.Cpus);
-                w.WriteInt64(c.Agent.Total.MemMb);
-                w.WriteInt64(c.Agent.Total.DiskMb);
-                MessagePackFields.WriteStringMap(ref w, c.Agent.Attributes);
-                w.WriteInt64(c.Agent.RegisteredAtMs);
+                WriteAgentFields(ref w, c.Agent);
                 if (c.Agent.Ports is not null) IsolationFieldsCodec.WritePorts(ref w, c.Agent.Ports);
                 break;
             case AgentRegistration c:
@@ -89,13 +83,7 @@ internal static class CommandCodec
                 w.WriteArrayHeader(4);
                 w.WriteInt64(c.AtMs);
                 w.WriteArrayHeader(8);
-                w.WriteString(c.Agent.Id);
-                w.WriteString(c.Agent.Hostname);
-                w.WriteDouble(c.Agent.Total.Cpus);
-                w.WriteInt64(c.Agent.Total.MemMb);
-                w.WriteInt64(c.Agent.Total.DiskMb);
-                MessagePackFields.WriteStringMap(ref w, c.Agent.Attributes);
-                w.WriteInt64(c.Agent.RegisteredAtMs);
+                WriteAgentFields(ref w, c.Agent);
                 IsolationFieldsCodec.WritePorts(ref w, c.Agent.Ports);
                 AppSpecCodec.WriteStrings(ref w, c.Report.Known.Order(StringComparer.Ordinal).ToList());
                 AppSpecCodec.WriteStrings(ref w, c.Report.Running.Order(StringComparer.Ordinal).ToList());
@@ -339,4 +327,16 @@ internal static class CommandCodec
     private static TaskState State(long value) =>
         Enum.IsDefined((TaskState)value) ? (TaskState)value : throw new ProtocolException($"unknown task state {value}");
 
+
+    /// <summary>An agent record's fields shared by AddAgent and AgentRegistration: id, hostname, cpus, mem, disk, attributes, registered at.</summary>
+    private static void WriteAgentFields(ref MessagePackWriter w, AgentRecord agent)
+    {
+        w.WriteString(agent.Id);
+        w.WriteString(agent.Hostname);
+        w.WriteDouble(agent.Total.Cpus);
+        w.WriteInt64(agent.Total.MemMb);
+        w.WriteInt64(agent.Total.DiskMb);
+        MessagePackFields.WriteStringMap(ref w, agent.Attributes);
+        w.WriteInt64(agent.RegisteredAtMs);
+    }
 }
