@@ -1,3 +1,5 @@
+using MiniMesos.Core.Dns;
+
 namespace MiniMesos.Net.Discovery;
 
 /// <summary>What the browser logic produced for one input: changes to report and queries to multicast.</summary>

@@ -1,3 +1,5 @@
+using MiniMesos.Core.Dns;
+
 namespace MiniMesos.Net.Discovery;
 
 /// <summary>

@@ -1,3 +1,5 @@
+using MiniMesos.Core.Dns;
+
 namespace MiniMesos.Net.Discovery;
 
 /// <summary>A cached record, when it arrived and when it expires; <see cref="RefreshesSent"/> counts §5.2 re-queries.</summary>

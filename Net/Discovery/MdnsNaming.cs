@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using MiniMesos.Core.Dns;
 
 namespace MiniMesos.Net.Discovery;
 

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace MiniMesos.Net.Discovery;
+namespace MiniMesos.Core.Dns;
 
 /// <summary>
 /// A domain name as its labels (a label may hold dots or spaces, as DNS-SD instance names do).

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace MiniMesos.Net.Discovery;
+namespace MiniMesos.Core.Dns;
 
 /// <summary>A TXT record: a list of character-strings (each at most 255 bytes), compared by value.</summary>
 internal sealed record TxtRecordData : DnsRecordData

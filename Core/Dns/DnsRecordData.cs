@@ -1,4 +1,4 @@
-namespace MiniMesos.Net.Discovery;
+namespace MiniMesos.Core.Dns;
 
 /// <summary>The typed rdata of a record. Records compare by value, byte arrays included.</summary>
 internal abstract record DnsRecordData

@@ -1,4 +1,4 @@
-namespace MiniMesos.Net.Discovery;
+namespace MiniMesos.Core.Dns;
 
 /// <summary>A type this codec does not interpret: its rdata is kept verbatim (RFC 3597).</summary>
 internal sealed record UnknownRecordData(ushort RecordType, byte[] Rdata) : DnsRecordData

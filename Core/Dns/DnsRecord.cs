@@ -1,4 +1,4 @@
-namespace MiniMesos.Net.Discovery;
+namespace MiniMesos.Core.Dns;
 
 /// <summary>A resource record; <see cref="CacheFlush"/> is the mDNS top bit of the class.</summary>
 internal sealed record DnsRecord(DnsName Name, uint Ttl, DnsRecordData Data, ushort Class = DnsType.ClassIn, bool CacheFlush = false)

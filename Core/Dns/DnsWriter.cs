@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Text;
 
-namespace MiniMesos.Net.Discovery;
+namespace MiniMesos.Core.Dns;
 
 /// <summary>Builds DNS wire bytes, compressing names against earlier ones (RFC 1035 §4.1.4) when asked to.</summary>
 internal sealed class DnsWriter(bool compress = true)

@@ -1,4 +1,4 @@
-namespace MiniMesos.Net.Discovery;
+namespace MiniMesos.Core.Dns;
 
 /// <summary>The fixed 12-byte header without its counts (those follow from the sections).</summary>
 internal readonly record struct DnsHeader(ushort Id, ushort Flags)

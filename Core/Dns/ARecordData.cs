@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace MiniMesos.Net.Discovery;
+namespace MiniMesos.Core.Dns;
 
 /// <summary>An IPv4 address record.</summary>
 internal sealed record ARecordData : DnsRecordData

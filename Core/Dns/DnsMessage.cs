@@ -1,4 +1,4 @@
-namespace MiniMesos.Net.Discovery;
+namespace MiniMesos.Core.Dns;
 
 /// <summary>A whole DNS message. <see cref="Encode"/> compresses names; <see cref="DnsMessageReader"/> reads it back.</summary>
 internal sealed record DnsMessage(

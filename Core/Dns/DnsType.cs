@@ -1,4 +1,4 @@
-namespace MiniMesos.Net.Discovery;
+namespace MiniMesos.Core.Dns;
 
 /// <summary>The record types this codec understands; any other value is kept as raw rdata.</summary>
 internal static class DnsType

@@ -1,4 +1,4 @@
-namespace MiniMesos.Net.Discovery;
+namespace MiniMesos.Core.Dns;
 
 /// <summary>
 /// NSEC (RFC 4034 §4): mDNS uses it to say which types exist for a name (RFC 6762 §6.1).

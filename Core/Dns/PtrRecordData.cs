@@ -1,4 +1,4 @@
-namespace MiniMesos.Net.Discovery;
+namespace MiniMesos.Core.Dns;
 
 /// <summary>A pointer record: in DNS-SD, service type to instance name.</summary>
 internal sealed record PtrRecordData(DnsName Target) : DnsRecordData
