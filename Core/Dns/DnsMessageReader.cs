@@ -93,6 +93,13 @@ internal static class DnsMessageReader
             case DnsType.Txt:
                 data = ReadTxt(packet, ref pos, end);
                 break;
+            case DnsType.Soa:
+                var primary = ReadName(packet, ref pos, end);
+                var mailbox = ReadName(packet, ref pos, end);
+                if (end - pos != 20) throw new DnsFormatException("SOA rdata must end with five 32-bit values");
+                data = new SoaRecordData(primary, mailbox, U32(packet, pos), U32(packet, pos + 4), U32(packet, pos + 8), U32(packet, pos + 12), U32(packet, pos + 16));
+                pos = end;
+                break;
             case DnsType.Nsec:
                 var next = ReadName(packet, ref pos, end);
                 data = new NsecRecordData(next, ReadTypeBitmapLeniently(packet, ref pos, end));
@@ -221,6 +228,8 @@ internal static class DnsMessageReader
         if (pos + count > packet.Length) throw new DnsFormatException("packet truncated");
         return pos;
     }
+
+    private static uint U32(ReadOnlySpan<byte> packet, int offset) => BinaryPrimitives.ReadUInt32BigEndian(packet[offset..]);
 
     private static ushort U16(ReadOnlySpan<byte> packet, int offset) => BinaryPrimitives.ReadUInt16BigEndian(packet[offset..]);
 }

@@ -4,11 +4,15 @@ namespace MiniMesos.Core.Dns;
 internal static class DnsType
 {
     public const ushort A = 1;
+    public const ushort Ns = 2;
+    public const ushort Soa = 6;
     public const ushort Ptr = 12;
     public const ushort Txt = 16;
     public const ushort Aaaa = 28;
     public const ushort Srv = 33;
+    public const ushort Opt = 41;
     public const ushort Nsec = 47;
+    public const ushort Axfr = 252;
     public const ushort Any = 255;
 
     public const ushort ClassIn = 1;

@@ -21,6 +21,9 @@ internal static class TaskSpecBuilder
             ["MINIMESOS_TASK_ID"] = launch.Task.TaskId,
         };
         AddHostAndPorts(env, hostname, launch.Ports);
+        // The agents announcing the instance over mDNS learn the service type here; only the validated label sets it.
+        if (app.Labels?.GetValueOrDefault(Dns.DnsSdServiceType.Label) is { } dnssd) env[Dns.DnsSdServiceType.EnvVariable] = dnssd;
+        else env.Remove(Dns.DnsSdServiceType.EnvVariable);
         return new TaskSpec(launch.Task.TaskId, Argv(app.Cmd, app.Args), env, launch.Task.Resources.Scalars, app.Id, launch.Version,
             User: app.User, Network: app.Labels?.GetValueOrDefault(AppSpec.NetworkLabel) == "none" ? "none" : null);
     }

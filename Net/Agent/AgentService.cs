@@ -71,6 +71,7 @@ internal sealed partial class AgentService(ITaskLauncher launcher, string workDi
             {
                 Update(taskId, TaskState.Running, null, null, null);
                 ResumeProbing(taskId, sandbox);
+                ResumeAnnouncement(taskId);
             }
             _ = WatchAsync(taskId, task);
         }
@@ -193,6 +194,7 @@ internal sealed partial class AgentService(ITaskLauncher launcher, string workDi
         logger.LogInformation("task {Task} running as pid {Pid}", launch.TaskId, task.Pid);
         Update(launch.TaskId, TaskState.Running, null, null, null);
         StartProbing(launch, sandbox, env);
+        RememberAnnouncement(launch, env);
         if (_pendingKills.TryRemove(launch.TaskId, out var graceMs)) _ = KillAsync(new KillTask(launch.TaskId, graceMs));
         await WatchAsync(launch.TaskId, task).ConfigureAwait(false);
     }
@@ -202,6 +204,7 @@ internal sealed partial class AgentService(ITaskLauncher launcher, string workDi
         var exit = await task.Exited.ConfigureAwait(false);
         _running.TryRemove(taskId, out _);
         StopProbing(taskId);
+        ForgetAnnouncement(taskId);
         var killed = _killRequested.TryRemove(taskId, out _);
         var (state, message) = exit switch
         {

@@ -41,6 +41,11 @@ internal static class HostCommands
             DefaultValueFactory = _ => 10_000,
         };
         var (unreachable, gone) = AgentTimeoutOptions.Create();
+        var dnsPort = new Option<int>("--dns-port")
+        {
+            Description = "UDP and TCP port of the DNS for apps (web.<cluster>.minimesos. and SRV records, docs/dns.md) on the --listen address; 0 = off.",
+            DefaultValueFactory = _ => Defaults.DnsPort,
+        };
         var noMdns = NoMdnsOption();
         var mdnsInterface = InterfaceOption();
         var readTokenFile = CommonOptions.ReadTokenFile();
@@ -49,7 +54,7 @@ internal static class HostCommands
             "Three masters: `minimesos master --bootstrap-expect 3 --join pi1,pi2,pi3` on each.")
         {
             listen, port, clusterPort, dataDir, token, tokenFile, cluster, join, expect, advertise, tick, snapshotEvery, noMdns, mdnsInterface, readTokenFile, unreachable,
-            gone, snapshotInterval, snapshotRetain, snapshotDir,
+            gone, snapshotInterval, snapshotRetain, snapshotDir, dnsPort,
         };
         foreach (var sub in MembersCli.Commands()) command.Subcommands.Add(sub);
         command.Subcommands.Add(RecoverCli.Command());
@@ -66,6 +71,8 @@ internal static class HostCommands
             var apiEndpoint = Endpoint.Listen(parse.GetValue(listen)!, parse.GetValue(port), "--port");
             var secret = CommonOptions.ResolveSecret(parse, token, tokenFile);
             var backups = SnapshotScheduleOptions.Parse(parse, snapshotInterval, snapshotRetain, snapshotDir);
+            var dns = parse.GetValue(dnsPort);
+            if (dns is < 0 or > 65535) throw new ConfigException($"--dns-port: {dns} is not between 0 (off) and 65535");
             var options = new MasterOptions(
                 apiEndpoint,
                 Endpoint.Listen(parse.GetValue(listen)!, parse.GetValue(clusterPort), "--cluster-port"),
@@ -74,7 +81,7 @@ internal static class HostCommands
                 Mdns: !parse.GetValue(noMdns), MdnsInterfaces: Interfaces(parse.GetValue(mdnsInterface)),
                 ReadTokens: CommonOptions.ResolveReadTokens(parse, readTokenFile, secret),
                 AgentTimeouts: AgentTimeoutOptions.Parse(parse, unreachable, gone), RaftCompactEvery: (ulong)every,
-                SnapshotInterval: backups.Interval, SnapshotRetain: backups.Retain, SnapshotDir: backups.Dir);
+                SnapshotInterval: backups.Interval, SnapshotRetain: backups.Retain, SnapshotDir: backups.Dir, DnsPort: dns);
             return await RunUntilSignalAsync("master", async (logs, ct) =>
             {
                 var (_, stopped) = await MasterHost.StartAsync(options, logs, ct).ConfigureAwait(false);
@@ -94,6 +101,11 @@ internal static class HostCommands
         };
         var noMdns = NoMdnsOption();
         var mdnsInterface = InterfaceOption();
+        var hostname = new Option<string?>("--hostname")
+        {
+            Description = "The host name the agent reports (constraints, HOST, its apps' DNS and mDNS names; default: this machine's). " +
+                "Masters resolve it to answer app DNS queries, so give a name they resolve or an IP address.",
+        };
         var reserved = new Option<string?>("--reserved") { Description = "Resources kept back for the host, e.g. 'cpus=0.5;mem=256' (MiB)." };
         var attributes = new Option<string?>("--attributes")
         {
@@ -139,7 +151,7 @@ internal static class HostCommands
         var command = new Command("agent", "Run an agent: offer this host's resources to the master and run the tasks it sends.")
         {
             master, workDir, token, tokenFile, cluster, resources, reserved, attributes, isolation, noMdns, mdnsInterface, gcAge, gcFree,
-            allowedUsers, warmInits, uidRange, taskCaps, cgroupParent,
+            allowedUsers, warmInits, uidRange, taskCaps, cgroupParent, hostname,
         };
         command.Subcommands.Add(TaskCli.Agent());
         foreach (var sub in AgentCli.Commands()) command.Subcommands.Add(sub);
@@ -160,12 +172,18 @@ internal static class HostCommands
                 SandboxMaxAge: parse.GetValue(gcAge) > 0 ? TimeSpan.FromHours(parse.GetValue(gcAge)) : throw new ConfigException("--gc-max-age-hours: must be > 0"),
                 SandboxMinFreeFraction: parse.GetValue(gcFree) is >= 0 and < 100 and var percent
                     ? percent / 100 : throw new ConfigException("--gc-min-free-percent: must be from 0 to 99"),
+                Hostname: AgentHostname(parse.GetValue(hostname)),
                 Users: AllowedUsers(parse.GetValue(allowedUsers)),
                 TaskUids: UidRange(parse.GetValue(uidRange)));
             return await RunUntilSignalAsync("agent", (logs, ct) => AgentHost.Start(options, logs, ct).Stopped).ConfigureAwait(false);
         });
         return command;
     }
+
+    private static string? AgentHostname(string? text) =>
+        string.IsNullOrWhiteSpace(text) ? null
+        : text.Length <= 253 && text.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or ':') ? text
+        : throw new ConfigException($"--hostname: '{text}' is not a host name or IP address (letters, digits, '.', '-', ':'; at most 253)");
 
     private static Core.Isolation.TaskUidPool? UidRange(string? text)
     {

@@ -13,10 +13,11 @@ internal sealed class AdvertisedRecords
     {
         InstanceLabel = instanceLabel;
         HostLabel = hostLabel;
-        InstanceName = MdnsProtocol.ServiceType.Prepend(instanceLabel);
+        var serviceType = instance.ServiceType ?? MdnsProtocol.ServiceType;
+        InstanceName = serviceType.Prepend(instanceLabel);
         HostName = MdnsProtocol.Local.Prepend(hostLabel);
-        Ptr = new DnsRecord(MdnsProtocol.ServiceType, MdnsProtocol.OtherRecordTtl, new PtrRecordData(InstanceName));
-        ServicesMeta = new DnsRecord(MdnsProtocol.ServicesMeta, MdnsProtocol.OtherRecordTtl, new PtrRecordData(MdnsProtocol.ServiceType));
+        Ptr = new DnsRecord(serviceType, MdnsProtocol.OtherRecordTtl, new PtrRecordData(InstanceName));
+        ServicesMeta = new DnsRecord(MdnsProtocol.ServicesMeta, MdnsProtocol.OtherRecordTtl, new PtrRecordData(serviceType));
         Srv = new DnsRecord(InstanceName, MdnsProtocol.HostRecordTtl, new SrvRecordData(0, 0, instance.Port, HostName), CacheFlush: true);
         Txt = new DnsRecord(InstanceName, MdnsProtocol.OtherRecordTtl, TxtRecordData.FromPairs(instance.Txt), CacheFlush: true);
         Addresses = [.. instance.Addresses.Distinct().Select(a => new DnsRecord(HostName, MdnsProtocol.HostRecordTtl,

@@ -1,18 +1,21 @@
 using System.Net;
+using MiniMesos.Core.Dns;
 
 namespace MiniMesos.Net.Discovery;
 
 /// <summary>
 /// What a node advertises: instance label (e.g. "agent on pi4"), the port to dial, DNS-SD TXT pairs
 /// (role, cluster, node id, version, ports) and the addresses of its host. <see cref="HostLabel"/> names the
-/// host record (&lt;label&gt;.local); when null it is derived from the instance name.
+/// host record (&lt;label&gt;.local); when null it is derived from the instance name. <see cref="ServiceType"/> is the
+/// DNS-SD type it is an instance of; null: <c>_minimesos._tcp.local.</c> (an app announced by its agent has its own).
 /// </summary>
 internal sealed record ServiceInstance(
     string InstanceName,
     ushort Port,
     IReadOnlyDictionary<string, string> Txt,
     IReadOnlyList<IPAddress> Addresses,
-    string? HostLabel = null)
+    string? HostLabel = null,
+    DnsName? ServiceType = null)
 {
     /// <summary>TXT keys MiniMesos puts in every advertisement (short, as RFC 6763 §6.4 suggests).</summary>
     public const string RoleKey = "role";

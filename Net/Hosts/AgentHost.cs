@@ -35,11 +35,15 @@ internal static class AgentHost
         var connector = new AgentConnector(service, registration, Masters, identity, WireOptions.Cluster, logger);
         var collector = new SandboxCollector(service.SandboxRoot, service.MetaRoot, options.SandboxMaxAge ?? TimeSpan.FromDays(7), options.SandboxMinFreeFraction,
             logger, service.Forget);
-        return (connector, service, RunAsync(connector, discovery, collector, logger, cancellationToken, launcher as IDisposable));
+        // Apps with the MINIMESOS_DNSSD label: their healthy instances here are announced on the LAN (docs/dns.md).
+        var announced = options.Mdns
+            ? new AppAnnouncer(service.Announcements, registration.Hostname, new Discovery.MdnsOptions(options.MdnsInterfaces), logger).RunAsync(cancellationToken)
+            : Task.CompletedTask;
+        return (connector, service, RunAsync(connector, discovery, collector, logger, cancellationToken, launcher as IDisposable, announced));
     }
 
     private static async Task RunAsync(AgentConnector connector, NodeDiscovery? discovery, SandboxCollector collector, ILogger logger,
-        CancellationToken cancellationToken, IDisposable? launcher)
+        CancellationToken cancellationToken, IDisposable? launcher, Task announced)
     {
         var connected = connector.RunAsync(cancellationToken);
         using (var timer = new PeriodicTimer(TimeSpan.FromMinutes(1)))
@@ -64,6 +68,7 @@ internal static class AgentHost
             }
         }
         await connected.ConfigureAwait(false);
+        await announced.ConfigureAwait(false);
         if (discovery is not null) await discovery.DisposeAsync().ConfigureAwait(false);
         launcher?.Dispose(); // no pre-started init outlives the agent
     }

@@ -5,6 +5,9 @@ internal static class Defaults
 {
     public const int ApiPort = 5050;
     public const int ClusterPort = 5051;
+
+    /// <summary>The app DNS, on the port Consul uses for the same job.</summary>
+    public const int DnsPort = 8600;
     public const string ClusterName = "minimesos";
     public const string MasterDataDir = "/var/lib/minimesos/master";
     public const string AgentWorkDir = "/var/lib/minimesos/agent";

@@ -110,6 +110,7 @@ internal sealed class MasterHost
         logger.LogInformation("master {Id} serving the API on http://{Api} and the cluster port on {Cluster} (cluster '{Name}', advertised as {Advertised})",
             nodeId, options.ApiEndpoint, options.ClusterEndpoint, options.ClusterName, self.ClusterAddress);
         var host = new MasterHost(service, apps, secret, raft, directory);
+        var dns = StartDns(options, service, raft, directory, logger, cancellationToken);
         var appsLoop = apps.RunAsync(cancellationToken);
         var jobsLoop = jobs.RunAsync(cancellationToken);
         var scheduled = options.SnapshotInterval is { } interval
@@ -117,7 +118,37 @@ internal sealed class MasterHost
                 TimeProvider.System, logger).RunAsync(cancellationToken)
             : Task.CompletedTask;
         await stopWhileStarting.DisposeAsync().ConfigureAwait(false);
-        return (host, host.RunAsync(options.DataDir, api, Task.WhenAll(cluster, appsLoop, jobsLoop, scheduled), clusterStop, transport, store, discovery, logger, cancellationToken));
+        return (host, host.RunAsync(options.DataDir, api, Task.WhenAll(cluster, appsLoop, jobsLoop, scheduled, dns), clusterStop, transport, store, discovery, logger, cancellationToken));
+    }
+
+    /// <summary>
+    /// The app DNS (docs/dns.md) until the stop signal; a port already taken is a warning, not a failed master: the
+    /// cluster matters more than its names.
+    /// </summary>
+    private static Task StartDns(MasterOptions options, MasterService service, RaftHost raft, PeerDirectory directory, ILogger logger,
+        CancellationToken cancellationToken)
+    {
+        if (options.DnsPort == 0) return Task.CompletedTask;
+        var source = new AppDns.AppDnsSource(service, () => raft.Status, directory, options.ClusterName, TimeProvider.System);
+        AppDns.AppDnsServer server;
+        try
+        {
+            server = AppDns.AppDnsServer.Start(new System.Net.IPEndPoint(options.ApiEndpoint.Address, options.DnsPort), () => source.Zone, logger);
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            logger.LogWarning("app DNS not served: cannot listen on {Address}:{Port} ({Error}); choose another --dns-port, or 0 to turn it off",
+                options.ApiEndpoint.Address, options.DnsPort, e.Message);
+            return Task.CompletedTask;
+        }
+        logger.LogInformation("app DNS: answering for {Zone} on {Address}:{Port} (UDP and TCP)", source.Zone.Origin, options.ApiEndpoint.Address, server.Port);
+        return Serve(source, server, cancellationToken);
+
+        static async Task Serve(AppDns.AppDnsSource source, AppDns.AppDnsServer server, CancellationToken cancellationToken)
+        {
+            await source.RunAsync(cancellationToken).ConfigureAwait(false);
+            await server.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     /// <summary>On first start: wait until <paramref name="expect"/> masters (this one included) know each other.</summary>

@@ -13,6 +13,7 @@ namespace MiniMesos.Net.Hosts;
 /// <param name="RaftCompactEvery">Applied log entries between two snapshots of the cluster state (tests lower it).</param>
 /// <param name="SnapshotInterval">How often to write a scheduled backup of the state (null: never).</param>
 /// <param name="SnapshotDir">Where scheduled backups go (null: &lt;DataDir&gt;/snapshots).</param>
+/// <param name="DnsPort">UDP and TCP port of the app DNS on the API's listen address (docs/dns.md); 0: none.</param>
 /// <param name="Mdns">Advertise over mDNS and join the masters of the same cluster found there.</param>
 internal sealed record MasterOptions(
     IPEndPoint ApiEndpoint,
@@ -31,4 +32,5 @@ internal sealed record MasterOptions(
     ulong RaftCompactEvery = 10_000,
     TimeSpan? SnapshotInterval = null,
     int SnapshotRetain = 24,
-    string? SnapshotDir = null);
+    string? SnapshotDir = null,
+    int DnsPort = 0);

@@ -20,9 +20,15 @@ internal sealed class AgentSession(PeerConnection connection) : IAgentChannel
     public string Build => connection.Peer.Build;
 
     public Task LaunchAsync(TaskRecord task, IReadOnlyList<Core.Frameworks.Apps.HealthCheckSpec>? healthChecks, CancellationToken cancellationToken) =>
-        SendAsync(new LaunchTask(task.Id, task.Spec.Name, task.Spec.Argv, task.Spec.Env,
+        SendAsync(new LaunchTask(task.Id, task.Spec.Name, task.Spec.Argv, LaunchEnv(task.Spec),
             task.Spec.Resources.Cpus, task.Spec.Resources.MemMb, task.Spec.User, task.Spec.Network,
             task.Spec.Rootfs, task.Spec.Binds, healthChecks), cancellationToken);
+
+    /// <summary>Only an app's instance may ask its agent for an mDNS announcement: the variable is dropped from other tasks.</summary>
+    private static IReadOnlyDictionary<string, string> LaunchEnv(TaskSpec spec) =>
+        spec.AppId is null && spec.Env.ContainsKey(Core.Dns.DnsSdServiceType.EnvVariable)
+            ? spec.Env.Where(kv => kv.Key != Core.Dns.DnsSdServiceType.EnvVariable).ToDictionary(StringComparer.Ordinal)
+            : spec.Env;
 
     public Task KillAsync(string taskId, TimeSpan gracePeriod, CancellationToken cancellationToken) =>
         SendAsync(new KillTask(taskId, (long)gracePeriod.TotalMilliseconds), cancellationToken);

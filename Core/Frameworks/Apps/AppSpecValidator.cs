@@ -37,6 +37,11 @@ internal static partial class AppSpecValidator
         if (app.User is { Length: 0 }) errors.Add(new("user", "must not be empty when given"));
         if (app.Labels?.GetValueOrDefault(AppSpec.NetworkLabel) is { } network && network is not ("host" or "none"))
             errors.Add(new($"labels[{AppSpec.NetworkLabel}]", $"must be host or none, got '{network}'"));
+        if (app.Labels?.GetValueOrDefault(Dns.DnsSdServiceType.Label) is { } dnssd)
+        {
+            if (Dns.DnsSdServiceType.Invalid(dnssd) is { } why) errors.Add(new($"labels[{Dns.DnsSdServiceType.Label}]", why));
+            else if (app.Ports < 1) errors.Add(new($"labels[{Dns.DnsSdServiceType.Label}]", "needs a port to announce: give the app at least one port"));
+        }
         if (app.Env is not null)
         {
             foreach (var key in app.Env.Keys)
