@@ -22,7 +22,7 @@ public sealed class DnsFuzzTests(ITestOutputHelper output)
         var seed = int.TryParse(Environment.GetEnvironmentVariable("MINIMESOS_FUZZ_SEED"), out var s) ? s : Environment.TickCount;
         output.WriteLine($"fuzz seed {seed} (replay with MINIMESOS_FUZZ_SEED={seed})");
         var rng = new Random(seed);
-        var corpus = Corpus();
+        var corpus = DnsFuzzer.Corpus();
         int parsed = 0, rejected = 0;
         // Parsed packets also go through the protocol logic, which must survive whatever the LAN sends.
         var now = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
@@ -35,7 +35,7 @@ public sealed class DnsFuzzTests(ITestOutputHelper output)
         var sw = Stopwatch.StartNew();
         for (var i = 0; i < Iterations; i++)
         {
-            var input = (i % 4) == 0 ? RandomBytes(rng) : Mutate(rng, corpus[rng.Next(corpus.Length)]);
+            var input = (i % 4) == 0 ? DnsFuzzer.RandomBytes(rng) : DnsFuzzer.Mutate(rng, corpus[rng.Next(corpus.Length)]);
             DnsMessage message;
             try
             {
@@ -80,61 +80,5 @@ public sealed class DnsFuzzTests(ITestOutputHelper output)
         Assert.True(responder.Conflicts > 0, "mutated announcements of our own names should have caused conflicts");
         Assert.True(parsed > Iterations / 50, "mutations should often stay parseable, or the fuzzer only tests the header check");
         Assert.True(rejected > Iterations / 10);
-    }
-
-    private static byte[] RandomBytes(Random rng)
-    {
-        var b = new byte[rng.Next(0, 300)];
-        rng.NextBytes(b);
-        // Small counts make it past the header check more often.
-        if (b.Length >= 12 && rng.Next(2) == 0)
-        {
-            for (var k = 4; k < 12; k += 2) { b[k] = 0; b[k + 1] = (byte)rng.Next(4); }
-        }
-        return b;
-    }
-
-    private static byte[] Mutate(Random rng, byte[] seed)
-    {
-        var b = new List<byte>(seed);
-        var edits = rng.Next(1, 5);
-        for (var e = 0; e < edits && b.Count > 0; e++)
-        {
-            var at = rng.Next(b.Count);
-            switch (rng.Next(6))
-            {
-                case 0: b[at] ^= (byte)(1 << rng.Next(8)); break;
-                case 1: b[at] = (byte)rng.Next(256); break;
-                case 2: b.RemoveRange(at, b.Count - at); break;
-                case 3: b.Insert(at, (byte)rng.Next(256)); break;
-                case 4: b.RemoveAt(at); break;
-                default: b[at] = rng.Next(2) == 0 ? (byte)0xC0 : (byte)rng.Next(64); break;   // pointer/length bytes
-            }
-        }
-        return [.. b];
-    }
-
-    private static byte[][] Corpus()
-    {
-        var service = DnsName.Parse("_minimesos._tcp.local");
-        var instance = service.Prepend("agent 1");
-        var host = DnsName.Parse("agent-1.local");
-        DnsRecord[] records =
-        [
-            new(service, 4500, new PtrRecordData(instance)),
-            new(instance, 120, new SrvRecordData(0, 0, 5051, host), CacheFlush: true),
-            new(instance, 4500, TxtRecordData.FromPairs([new("role", "agent"), new("cluster", "c")]), CacheFlush: true),
-            new(host, 120, new ARecordData(IPAddress.Parse("198.18.0.1")), CacheFlush: true),
-            new(host, 120, new AaaaRecordData(IPAddress.Parse("fe80::1")), CacheFlush: true),
-            new(instance, 4500, new NsecRecordData(instance, [DnsType.Srv, DnsType.Txt]), CacheFlush: true),
-            new(host, 10, new UnknownRecordData(13, [1, 2])),
-        ];
-        return
-        [
-            DnsMessage.Response(records[..4], records[4..]).Encode(),
-            DnsMessage.Query([new DnsQuestion(service, DnsType.Ptr)], [records[0]]).Encode(),
-            DnsMessage.Query([new DnsQuestion(instance, DnsType.Any, UnicastResponse: true)], null, records[1..3]).Encode(),
-            DnsMessage.Response(records).Encode(),
-        ];
     }
 }
