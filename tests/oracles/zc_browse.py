@@ -1,11 +1,13 @@
 #!/usr/bin/python3
-# zc_browse.py <ifaddr> <max-seconds> -- python-zeroconf browses _minimesos._tcp.local. on one interface and
+# zc_browse.py <ifaddr> <max-seconds> [service-type] -- python-zeroconf browses a DNS-SD type (default
+# _minimesos._tcp.local.) on one interface and
 # prints one JSON line per change: {"t": epoch seconds, "event": "Added|Updated|Removed", "name", "addresses",
 # "port", "txt"}. Prints {"event": "READY"} once browsing. Stops after max-seconds or when stdin closes.
 import json, socket, sys, threading, time
 from zeroconf import IPVersion, ServiceBrowser, ServiceStateChange, Zeroconf
 
 ifaddr, max_seconds = sys.argv[1], min(float(sys.argv[2]), 120.0)
+service_type = sys.argv[3] if len(sys.argv) > 3 else "_minimesos._tcp.local."
 zc = Zeroconf(interfaces=[ifaddr], ip_version=IPVersion.V4Only)
 lock = threading.Lock()
 
@@ -22,7 +24,7 @@ def on_change(zeroconf, service_type, name, state_change):
                         txt={k.decode(): (v.decode() if v is not None else None) for k, v in info.properties.items()})
     emit(**line)
 
-browser = ServiceBrowser(zc, "_minimesos._tcp.local.", handlers=[on_change])
+browser = ServiceBrowser(zc, service_type, handlers=[on_change])
 emit(event="READY", t=time.time())
 done = threading.Event()
 threading.Thread(target=lambda: (sys.stdin.read(), done.set()), daemon=True).start()

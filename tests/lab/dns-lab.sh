@@ -1,0 +1,189 @@
+#!/usr/bin/env bash
+# dns-lab.sh -- the app DNS and the apps' DNS-SD announcements with real processes on namespace hosts (docs/dns.md):
+# 3 masters (198.18.0.1-3, each resolving the agents' host names pi4-pi6 through its own /etc/hosts) and 3 agents
+# (198.18.0.4-6, --hostname pi4..pi6, mDNS on). An app /web with one port, the MINIMESOS_DNSSD=_http._tcp label and
+# a hostname UNIQUE constraint is scaled 1 -> 3 -> 1 -> 0:
+#   1. `dig @master -p 8600` over UDP and TCP: web.<zone> A records and _web._tcp.<zone> SRV records (host ports of the
+#      running instances, targets that resolve) follow each scale, on the leader and on a follower; leader and masters
+#      names; NXDOMAIN in the zone, REFUSED outside it, AA set and RA clear;
+#   2. python-zeroconf on another host sees "web (pi4)._http._tcp.local." etc. with TXT app=/web and the app version,
+#      and their goodbyes (Removed) when the app scales down;
+#   3. a bad MINIMESOS_DNSSD label is refused with 422 naming it;
+#   4. a burst of malformed DNS messages (random and mutated, UDP and TCP) leaves the master's DNS answering.
+# Exits non-zero on any violation; cleans up its namespaces, /etc/netns entries, processes and tasks.
+# Needs root, iproute2, nsenter, curl, jq, dig (bind9-dnsutils), python3-zeroconf. About 60 s.
+# Usage: tests/lab/dns-lab.sh path/to/minimesos
+set -Eeuo pipefail
+trap 'echo "dns-lab: stopped at line $LINENO: $BASH_COMMAND (exit $?)" >&2' ERR
+HERE=$(cd "$(dirname "$0")" && pwd)
+BIN=$(realpath "${1:?usage: dns-lab.sh path/to/minimesos}")
+for tool in ip nsenter curl jq dig; do command -v $tool >/dev/null || { echo "dns-lab: needs $tool" >&2; exit 2; }; done
+/usr/bin/python3 -c 'import zeroconf' 2>/dev/null || { echo "dns-lab: needs python3-zeroconf" >&2; exit 2; }
+[ "$(id -u)" = 0 ] || { echo "dns-lab: needs root (network namespaces)" >&2; exit 2; }
+export NETLAB_PREFIX=mm$$
+P=$NETLAB_PREFIX
+T=$(mktemp -d /run/dns-lab.XXXXXX)
+chmod 755 "$T"
+TOKEN="lab-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+printf '%s\n' "$TOKEN" >"$T/token"; chmod 600 "$T/token"
+CLUSTER=lab$$
+ZONE=$CLUSTER.minimesos
+pids=()
+BROWSER=""
+START_MS=$(date +%s%3N)
+log() { printf '%6.1fs %s\n' "$(( $(date +%s%3N) - START_MS ))e-3" "$*"; }
+fail() { log "VIOLATION: $*"; exit 1; }
+
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  touch "$T/stop"   # the app's instances end on their own (they run without isolation)
+  [ -n "$BROWSER" ] && kill "$BROWSER" 2>/dev/null || true
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  if [ "$rc" != 0 ]; then for f in "$T"/*.log; do echo "--- $(basename "$f")"; tail -n 20 "$f"; done; fi
+  for i in 1 2 3; do rm -rf "/etc/netns/$P-ns$i"; done
+  "$HERE/netlab.sh" down >/dev/null 2>&1 || true
+  rm -rf "$T"
+  exit "$rc"
+}
+trap cleanup EXIT INT TERM
+"$HERE/netlab.sh" up 6 >/dev/null
+
+for i in 1 2 3; do
+  # `ip netns exec` puts /etc/netns/<ns>/hosts over /etc/hosts: how the masters resolve the agents' names.
+  mkdir -p "/etc/netns/$P-ns$i"
+  printf '127.0.0.1 localhost\n198.18.0.4 pi4\n198.18.0.5 pi5\n198.18.0.6 pi6\n' >"/etc/netns/$P-ns$i/hosts"
+  ip netns exec "$P-ns$i" "$BIN" master --listen "198.18.0.$i" --data-dir "$T/m$i" --token-file "$T/token" --cluster "$CLUSTER" \
+    --bootstrap-expect 3 --join 198.18.0.1,198.18.0.2,198.18.0.3 --no-mdns >"$T/master$i.log" 2>&1 &
+  pids+=($!)
+done
+for i in 4 5 6; do
+  # nsenter joins only the network namespace (ip netns exec would remount /sys).
+  nsenter --net="/run/netns/$P-ns$i" "$BIN" agent --master 198.18.0.1,198.18.0.2,198.18.0.3 --work-dir "$T/a$i" --token-file "$T/token" \
+    --cluster "$CLUSTER" --isolation none --hostname "pi$i" --interface "198.18.0.$i" >"$T/agent$i.log" 2>&1 &
+  pids+=($!)
+done
+
+api() { # api METHOD PATH [BODY]: through master 1 (a follower forwards); sets API_CODE, prints the body
+  local out
+  out=$(ip netns exec "$P-ns1" curl -s -m 5 -w '\n%{http_code}' -X "$1" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+    ${3:+-d "$3"} "http://198.18.0.1:5050$2" || true)
+  API_CODE=${out##*$'\n'}
+  printf '%s' "${out%$'\n'*}"
+}
+wait_for() { # wait_for SECONDS WHAT CMD...: polls every 0.2 s
+  local seconds=$1 what=$2; shift 2
+  for _ in $(seq 1 $(( seconds * 5 ))); do "$@" && return 0; sleep 0.2; done
+  fail "$what: not within $seconds s"
+}
+q() { # q MASTER NAME TYPE [dig options]: dig from the master's own host at its app DNS
+  ip netns exec "$P-ns$1" dig +time=2 +tries=2 -p 8600 "@198.18.0.$1" "$2" "$3" "${@:4}" 2>/dev/null || true
+}
+short() { q "$@" +short | sort; }
+status_of() { q "$1" "$2" "$3" "${@:4}" | sed -n 's/.*status: \([A-Z]*\),.*/\1/p'; }
+flags_of() { q "$1" "$2" "$3" | sed -n 's/.*;; flags: \([a-z ]*\);.*/\1/p'; }
+leader() { api GET /v1/status | jq -r '.masters[] | select(.role == "leader") | .cluster_address' 2>/dev/null | cut -d: -f1 | sed 's/.*\.//'; }
+running_ports() { api GET /v2/apps/web/tasks | jq -r '.tasks[] | select(.state == "TASK_RUNNING") | .ports[0]' 2>/dev/null | sort; }
+running_hosts() { api GET /v2/apps/web/tasks | jq -r '.tasks[] | select(.state == "TASK_RUNNING") | .host' 2>/dev/null | sort; }
+
+wait_for 30 "3 agents registered with a leader" bash -c "[ \"\$(ip netns exec $P-ns1 curl -s -m 2 -H 'Authorization: Bearer $TOKEN' http://198.18.0.1:5050/v1/status | jq -r '.agents')\" = 3 ]"
+L=$(leader); [ -n "$L" ] || fail "no leader"
+F=$(( L % 3 + 1 ))
+log "cluster up: leader on 198.18.0.$L, follower 198.18.0.$F asked too"
+
+# ---- leader and masters names, NXDOMAIN, REFUSED, flags
+[ "$(short "$F" "leader.$ZONE" A)" = "198.18.0.$L" ] || fail "leader.$ZONE from the follower is '$(short "$F" "leader.$ZONE" A)', not 198.18.0.$L"
+[ "$(short "$L" "masters.$ZONE" A | tr '\n' ' ')" = "198.18.0.1 198.18.0.2 198.18.0.3 " ] || fail "masters.$ZONE is '$(short "$L" "masters.$ZONE" A)'"
+[ "$(status_of "$L" "nope.$ZONE" A)" = NXDOMAIN ] || fail "nope.$ZONE is $(status_of "$L" "nope.$ZONE" A), not NXDOMAIN"
+[ "$(status_of "$L" example.org A)" = REFUSED ] || fail "example.org is $(status_of "$L" example.org A), not REFUSED"
+flags=$(flags_of "$L" "leader.$ZONE" A)
+[[ " $flags " == *" aa "* && " $flags " != *" ra "* ]] || fail "flags of an answer are '$flags' (want aa, no ra)"
+log "leader, masters, NXDOMAIN, REFUSED and flags (aa, no ra) as expected"
+
+# ---- a bad label is refused naming it
+api POST /v2/apps '{"id":"/bad","cmd":"true","ports":[0],"labels":{"MINIMESOS_DNSSD":"http"}}' >"$T/bad.json"
+[ "$API_CODE" = 422 ] && grep -q 'MINIMESOS_DNSSD' "$T/bad.json" || fail "a bad MINIMESOS_DNSSD label got $API_CODE: $(cat "$T/bad.json")"
+log "bad MINIMESOS_DNSSD label: 422 naming it"
+
+# ---- zeroconf browses _http._tcp from host 1 while the app scales
+ip netns exec "$P-ns1" /usr/bin/python3 "$HERE/../oracles/zc_browse.py" 198.18.0.1 100 _http._tcp.local. >"$T/zc.jsonl" 2>"$T/zc.err" < <(sleep 110) &
+BROWSER=$!
+wait_for 10 "python-zeroconf to start browsing" grep -q READY "$T/zc.jsonl"
+
+CMD="while [ ! -e $T/stop ]; do sleep 0.2; done"
+api POST /v2/apps "{\"id\":\"/web\",\"cmd\":\"$CMD\",\"instances\":1,\"cpus\":0.1,\"mem\":16,\"ports\":[0],\"constraints\":[[\"hostname\",\"UNIQUE\"]],\"labels\":{\"MINIMESOS_DNSSD\":\"_http._tcp\"}}" >/dev/null
+[ "$API_CODE" = 201 ] || fail "POST /v2/apps answered $API_CODE"
+
+check_scale() { # check_SCALE N: A and SRV on the leader and the follower match the running instances
+  local n=$1 hosts ports m
+  hosts=$(running_hosts | sed 's/^pi/198.18.0./')
+  ports=$(running_ports)
+  [ "$(echo "$hosts" | grep -c .)" = "$n" ] || return 1
+  for m in "$L" "$F"; do
+    [ "$(short "$m" "web.$ZONE" A)" = "$hosts" ] || return 1
+    [ "$(short "$m" "web.$ZONE" A +tcp)" = "$hosts" ] || return 1
+    [ "$(short "$m" "_web._tcp.$ZONE" SRV | awk '{print $3}' | sort)" = "$ports" ] || return 1
+  done
+}
+for n in 1 3 1; do
+  [ "$n" = 1 ] || api PUT /v2/apps/web "{\"instances\":$n}" >/dev/null
+  [ "$n" = 1 ] && [ -e "$T/scaled" ] && api PUT /v2/apps/web '{"instances":1}' >/dev/null
+  touch "$T/scaled"
+  wait_for 40 "web.$ZONE A and _web._tcp SRV to show $n instance(s) on leader and follower" check_scale "$n"
+  log "scaled to $n: A $(short "$L" "web.$ZONE" A | tr '\n' ' ')SRV ports $(running_ports | tr '\n' ' ')on leader and follower (UDP and TCP)"
+done
+target=$(short "$L" "_web._tcp.$ZONE" SRV | awk '{print $4}' | head -1)
+[ "$(short "$L" "$target" A)" = "$(running_hosts | sed 's/^pi/198.18.0./')" ] || fail "SRV target $target does not resolve to the instance's agent"
+log "SRV target $target resolves to the instance's agent"
+
+# ---- zeroconf saw all three instances with their TXT, and the goodbyes of the two that went
+zc_names() { jq -r "select(.event == \"$1\") | .name" "$T/zc.jsonl" 2>/dev/null | sort -u; }
+wait_for 20 "python-zeroconf to see web (pi4), web (pi5), web (pi6)" bash -c "[ \$(jq -r 'select(.event == \"Added\") | .name' $T/zc.jsonl | grep -c '^web (pi[456])._http._tcp.local.\$') = 3 ]"
+version=$(api GET /v2/apps/web | jq -r '.app.version')
+jq -e "select(.event == \"Added\" and .name == \"web (pi4)._http._tcp.local.\") | select(.txt.app == \"/web\" and .txt.version != null and (.addresses | index(\"198.18.0.4\")))" "$T/zc.jsonl" >/dev/null \
+  || fail "web (pi4) seen without TXT app=/web and version, or without 198.18.0.4: $(grep 'pi4' "$T/zc.jsonl" | head -2)"
+wait_for 20 "python-zeroconf to see the goodbyes of the two instances scaled away" bash -c "[ \$(jq -r 'select(.event == \"Removed\") | .name' $T/zc.jsonl | sort -u | grep -c '^web (pi[456])') -ge 2 ]"
+log "python-zeroconf: Added $(zc_names Added | tr '\n' ',') TXT app=/web (version $version); Removed $(zc_names Removed | tr '\n' ',')"
+
+# ---- scale to 0: NXDOMAIN, and the last goodbye
+api PUT /v2/apps/web '{"instances":0}' >/dev/null
+wait_for 30 "web.$ZONE to be NXDOMAIN at 0 instances" bash -c "[ \"\$(ip netns exec $P-ns$L dig +time=2 -p 8600 @198.18.0.$L web.$ZONE A | sed -n 's/.*status: \([A-Z]*\),.*/\1/p')\" = NXDOMAIN ]"
+wait_for 20 "python-zeroconf to see the last goodbye" bash -c "[ \$(jq -r 'select(.event == \"Removed\") | .name' $T/zc.jsonl | sort -u | grep -c '^web (pi[456])') = 3 ]"
+log "scaled to 0: NXDOMAIN, and every announcement withdrawn"
+
+# ---- malformed DNS at the leader's DNS, then it still answers
+ip netns exec "$P-ns$L" /usr/bin/python3 - "198.18.0.$L" <<'PY'
+import os, random, socket, struct, sys
+host = sys.argv[1]
+rng = random.Random(int.from_bytes(os.urandom(4), "big"))
+q = bytes.fromhex("abcd01000001000000000001") + b"\x03web\x05lab00\x09minimesos\x00\x00\x21\x00\x01" + bytes.fromhex("0000291000000000000000")
+def packet():
+    if rng.random() < 0.3:
+        return os.urandom(rng.randrange(0, 300))
+    b = bytearray(q)
+    for _ in range(rng.randrange(1, 5)):
+        i = rng.randrange(len(b))
+        b[i] = rng.choice([0xC0, 0x3F, 0xFF, rng.randrange(256)])
+    return bytes(b[: rng.randrange(1, len(b) + 1)]) if rng.random() < 0.3 else bytes(b)
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for _ in range(5000):
+    u.sendto(packet(), (host, 8600))
+for _ in range(50):
+    t = socket.create_connection((host, 8600), timeout=2)
+    try:
+        for _ in range(3):
+            p = packet()
+            t.sendall(struct.pack(">H", len(p) + rng.choice([0, 0, 7])) + p)
+    except OSError:
+        pass
+    t.close()
+PY
+[ "$(short "$L" "leader.$ZONE" A)" = "198.18.0.$L" ] && [ "$(short "$L" "leader.$ZONE" A +tcp)" = "198.18.0.$L" ] \
+  || fail "after the malformed burst the DNS does not answer"
+log "5000 malformed UDP messages and 50 TCP connections of garbage: still answering over UDP and TCP"
+echo "dns-lab: PASS"
