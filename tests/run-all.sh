@@ -14,7 +14,7 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null || {
     sleep 3; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null; }
 }
-packages=(libsqlite3-dev clang zlib1g-dev python3-msgpack python3-zeroconf iproute2 nftables curl jq util-linux qemu-system-x86 busybox-static cpio gcc libc6-dev python3-marathon skopeo chromium)
+packages=(libsqlite3-dev clang zlib1g-dev python3-msgpack python3-zeroconf iproute2 nftables curl jq util-linux qemu-system-x86 busybox-static cpio gcc libc6-dev python3-marathon skopeo chromium bind9-dnsutils)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -64,6 +64,9 @@ tests/marathon/run.sh out/minimesos
 tests/lab/netlab.sh cleanup-all >/dev/null 2>&1 || true
 step "lab: discovery over mDNS with real processes on network-namespace hosts"
 tests/lab/discovery-lab.sh out/minimesos
+
+step "DNS lab: dig at the masters' app DNS follows scaling, python-zeroconf sees the apps' DNS-SD announcements and goodbyes"
+tests/lab/dns-lab.sh out/minimesos
 
 step "Raft lab: 3 published masters on namespace hosts, leader killed and isolated"
 tests/lab/raft-lab.sh out/minimesos
