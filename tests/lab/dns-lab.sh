@@ -38,7 +38,8 @@ cleanup() {
   local rc=$?
   trap - EXIT INT TERM
   touch "$T/stop"   # the app's instances end on their own (they run without isolation)
-  [ -n "$BROWSER" ] && kill "$BROWSER" 2>/dev/null || true
+  exec 9>&- 2>/dev/null || true
+  [ -n "$BROWSER" ] && { kill "$BROWSER" 2>/dev/null || true; wait "$BROWSER" 2>/dev/null || true; }
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do
     for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
@@ -111,8 +112,11 @@ api POST /v2/apps '{"id":"/bad","cmd":"true","ports":[0],"labels":{"MINIMESOS_DN
 log "bad MINIMESOS_DNSSD label: 422 naming it"
 
 # ---- zeroconf browses _http._tcp from host 1 while the app scales
-ip netns exec "$P-ns1" /usr/bin/python3 "$HERE/../oracles/zc_browse.py" 198.18.0.1 100 _http._tcp.local. >"$T/zc.jsonl" 2>"$T/zc.err" < <(sleep 110) &
+# The browser stops when its stdin closes: a fifo this shell holds open (fd 9) until cleanup, or after 100 s.
+mkfifo "$T/zc.in"
+ip netns exec "$P-ns1" /usr/bin/python3 "$HERE/../oracles/zc_browse.py" 198.18.0.1 100 _http._tcp.local. >"$T/zc.jsonl" 2>"$T/zc.err" <"$T/zc.in" &
 BROWSER=$!
+exec 9>"$T/zc.in"
 wait_for 10 "python-zeroconf to start browsing" grep -q READY "$T/zc.jsonl"
 
 CMD="while [ ! -e $T/stop ]; do sleep 0.2; done"
@@ -145,7 +149,7 @@ log "SRV target $target resolves to the instance's agent"
 zc_names() { jq -r "select(.event == \"$1\") | .name" "$T/zc.jsonl" 2>/dev/null | sort -u; }
 wait_for 20 "python-zeroconf to see web (pi4), web (pi5), web (pi6)" bash -c "[ \$(jq -r 'select(.event == \"Added\") | .name' $T/zc.jsonl | grep -c '^web (pi[456])._http._tcp.local.\$') = 3 ]"
 version=$(api GET /v2/apps/web | jq -r '.app.version')
-jq -e "select(.event == \"Added\" and .name == \"web (pi4)._http._tcp.local.\") | select(.txt.app == \"/web\" and .txt.version != null and (.addresses | index(\"198.18.0.4\")))" "$T/zc.jsonl" >/dev/null \
+jq -se "map(select(.event == \"Added\" and .name == \"web (pi4)._http._tcp.local.\" and .txt.app == \"/web\" and .txt.version != null and (.addresses | any(. == \"198.18.0.4\")))) | length > 0" "$T/zc.jsonl" >/dev/null \
   || fail "web (pi4) seen without TXT app=/web and version, or without 198.18.0.4: $(grep 'pi4' "$T/zc.jsonl" | head -2)"
 wait_for 20 "python-zeroconf to see the goodbyes of the two instances scaled away" bash -c "[ \$(jq -r 'select(.event == \"Removed\") | .name' $T/zc.jsonl | sort -u | grep -c '^web (pi[456])') -ge 2 ]"
 log "python-zeroconf: Added $(zc_names Added | tr '\n' ',') TXT app=/web (version $version); Removed $(zc_names Removed | tr '\n' ',')"
