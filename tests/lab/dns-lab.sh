@@ -8,8 +8,10 @@
 #      names; NXDOMAIN in the zone, REFUSED outside it, AA set and RA clear;
 #   2. python-zeroconf on another host sees "web (pi4)._http._tcp.local." etc. with TXT app=/web and the app version,
 #      and their goodbyes (Removed) when the app scales down;
-#   3. a bad MINIMESOS_DNSSD label is refused with 422 naming it;
-#   4. a burst of malformed DNS messages (random and mutated, UDP and TCP) leaves the master's DNS answering.
+#   3. an app /api whose instance fails its COMMAND health check leaves the leader's answers and the LAN (goodbye) while
+#      still running, and comes back when it passes again;
+#   4. a bad MINIMESOS_DNSSD label is refused with 422 naming it;
+#   5. a burst of malformed DNS messages (random and mutated, UDP and TCP) leaves the master's DNS answering.
 # Exits non-zero on any violation; cleans up its namespaces, /etc/netns entries, processes and tasks.
 # Needs root, iproute2, nsenter, curl, jq, dig (bind9-dnsutils), python3-zeroconf. About 60 s.
 # Usage: tests/lab/dns-lab.sh path/to/minimesos
@@ -153,6 +155,22 @@ jq -se "map(select(.event == \"Added\" and .name == \"web (pi4)._http._tcp.local
   || fail "web (pi4) seen without TXT app=/web and version, or without 198.18.0.4: $(grep 'pi4' "$T/zc.jsonl" | head -2)"
 wait_for 20 "python-zeroconf to see the goodbyes of the two instances scaled away" bash -c "[ \$(jq -r 'select(.event == \"Removed\") | .name' $T/zc.jsonl | sort -u | grep -c '^web (pi[456])') -ge 2 ]"
 log "python-zeroconf: Added $(zc_names Added | tr '\n' ',') TXT app=/web (version $version); Removed $(zc_names Removed | tr '\n' ',')"
+
+# ---- an instance that fails its health check leaves the leader's answers and the LAN, and comes back when it passes
+api POST /v2/apps "{\"id\":\"/api\",\"cmd\":\"$CMD\",\"instances\":1,\"cpus\":0.1,\"mem\":16,\"ports\":[0],\"labels\":{\"MINIMESOS_DNSSD\":\"_http._tcp\"},\"healthChecks\":[{\"protocol\":\"COMMAND\",\"command\":{\"value\":\"test ! -e $T/sick\"},\"gracePeriodSeconds\":0,\"intervalSeconds\":1,\"timeoutSeconds\":5,\"maxConsecutiveFailures\":100000}]}" >/dev/null
+[ "$API_CODE" = 201 ] || fail "POST /v2/apps /api answered $API_CODE"
+wait_for 30 "the healthy api instance in the leader's answers" bash -c "[ -n \"\$(ip netns exec $P-ns$L dig +short +time=2 -p 8600 @198.18.0.$L api.$ZONE A)\" ]"
+wait_for 20 "python-zeroconf to see the api instance" bash -c "[ \$(jq -r 'select(.event == \"Added\") | .name' $T/zc.jsonl | grep -c '^api (pi') -ge 1 ]"
+touch "$T/sick"
+wait_for 20 "the failing api instance to leave the leader's answers" bash -c "[ -z \"\$(ip netns exec $P-ns$L dig +short +time=2 -p 8600 @198.18.0.$L api.$ZONE A)\" ]"
+wait_for 20 "python-zeroconf to see the failing api instance's goodbye" bash -c "[ \$(jq -r 'select(.event == \"Removed\") | .name' $T/zc.jsonl | grep -c '^api (pi') -ge 1 ]"
+[ "$(api GET /v2/apps/api/tasks | jq -r '[.tasks[] | select(.state == "TASK_RUNNING")] | length')" = 1 ] || fail "the failing api instance is not running any more"
+[ -n "$(short "$F" "api.$ZONE" A)" ] || fail "the follower (no health reports) should still serve the running api instance"
+log "api instance failing its check: gone from the leader's answers and from the LAN (goodbye), still TASK_RUNNING, still on the follower"
+rm -f "$T/sick"
+wait_for 20 "the api instance back in the leader's answers" bash -c "[ -n \"\$(ip netns exec $P-ns$L dig +short +time=2 -p 8600 @198.18.0.$L api.$ZONE A)\" ]"
+wait_for 20 "python-zeroconf to see the api instance again" bash -c "[ \$(jq -r 'select(.event == \"Added\") | .name' $T/zc.jsonl | grep -c '^api (pi') -ge 2 ]"
+log "api instance healthy again: back in the leader's answers and announced again"
 
 # ---- scale to 0: NXDOMAIN, and the last goodbye
 api PUT /v2/apps/web '{"instances":0}' >/dev/null
