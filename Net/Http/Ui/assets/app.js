@@ -37,6 +37,7 @@
     return isNaN(d) ? String(t) : d.toLocaleString();
   };
   const num = (x, digits = 2) => (typeof x === 'number' ? String(Math.round(x * 10 ** digits) / 10 ** digits) : '—');
+  const mib = (x) => (typeof x !== 'number' ? '—' : x >= 10240 ? `${num(x / 1024, 1)} GiB` : `${x} MiB`);
   const short = (s) => String(s || '').replace(/^TASK_/, '').toLowerCase();
   function stateClass(state) {
     const s = short(state);
@@ -356,7 +357,10 @@
       !a.connected && state === 'active' ? h('p', { class: 'warn', text: 'not connected' }) : null,
       bar('CPU used / offered', a.cpus - a.free_cpus, a.cpus, 'cpus'),
       bar('Memory used / offered', a.mem - a.free_mem, a.mem, 'MiB'),
-      h('div', { class: 'barlabel' }, h('span', { text: 'Disk offered' }), h('span', { text: `${a.disk} MiB` })),
+      a.disk_total_mb
+        ? h('div', { class: 'disk' }, bar('Disk used / total (work dir)', a.disk_total_mb - a.disk_free_mb, a.disk_total_mb, 'MiB',
+          `${mib(a.disk_total_mb - a.disk_free_mb)} / ${mib(a.disk_total_mb)}, ${mib(a.disk_free_mb)} free; ${mib(a.disk)} offered`))
+        : h('div', { class: 'barlabel disk' }, h('span', { text: 'Disk offered' }), h('span', { text: `${mib(a.disk)}${a.connected ? '' : ' (free space: not connected)'}` })),
       full ? [
         kv([['id', h('span', { class: 'mono', text: a.id })], ['connected', a.connected ? 'yes' : 'no'], a.ports && ['ports', a.ports],
           ...Object.entries(a.attributes || {}).sort().map(([k, v]) => [k, v])]),
