@@ -1,9 +1,8 @@
 using MiniMesos.Core.Frameworks;
 using MiniMesos.Core.Frameworks.Apps;
 using MiniMesos.Core.Model;
-using MiniMesos.Core.State;
 
-namespace MiniMesos.Tests.Master.Simulation;
+namespace MiniMesos.Core.State;
 
 /// <summary>
 /// Replays a committed history (the replicated log's commands, in index order) into a fresh <see cref="ClusterState"/> and
@@ -19,10 +18,12 @@ namespace MiniMesos.Tests.Master.Simulation;
 /// unreachable (<see cref="AgentRegistration"/>) may find itself replaced meanwhile. That is allowed, and the time until
 /// the app is back within its count is measured (<see cref="LongestExtraMs"/>). A resume in any other step (the agent
 /// had already come back, so placements could see it as away) is a violation like a launch.
+/// Used by the whole-master simulation and by `minimesos debug check-history`, which replays a stopped master's raft.db
+/// from its snapshot on (the snapshot's state is <paramref name="start"/>).
 /// </summary>
-internal sealed class CommittedStateInvariants
+internal sealed class CommittedStateInvariants(ClusterState? start = null)
 {
-    private readonly ClusterState _state = new();
+    private readonly ClusterState _state = start ?? new ClusterState();
     private readonly Dictionary<string, long> _overSince = new(StringComparer.Ordinal);
 
     public List<string> Violations { get; } = [];
@@ -34,6 +35,16 @@ internal sealed class CommittedStateInvariants
 
     /// <summary>The longest of those windows, in the commands' time.</summary>
     public long LongestExtraMs { get; private set; }
+
+    /// <summary>The replayed state: a restore (a ReplaceState entry, decoded outside Core) replaces it, then calls <see cref="Replaced"/>.</summary>
+    public ClusterState State => _state;
+
+    /// <summary>The state was replaced wholesale (a backup restored): a step, but not a launch, and no window spans it.</summary>
+    public void Replaced()
+    {
+        Steps++;
+        _overSince.Clear();
+    }
 
     public void Apply(ClusterCommand command, string where)
     {
