@@ -4,8 +4,10 @@ import re
 
 
 def processes(app_ids=None):
-    """task id -> set of lab hosts whose agent cgroup (…-aN) holds a live (not zombie) process of that task; only app
-    instances of APP_IDS when given. Tasks are found by the MINIMESOS_TASK_ID their processes inherit."""
+    """task id -> set of lab hosts whose agent cgroup ($NETLAB_PREFIX-aN, this lab's own) holds a live (not zombie)
+    process of that task; only app instances of APP_IDS when given. Tasks are found by the MINIMESOS_TASK_ID their
+    processes inherit; processes of other labs or test runs on the same machine are not this lab's."""
+    mine = re.compile(re.escape(os.environ.get("NETLAB_PREFIX", "")) + r"-a(\d+)(/|$)", re.M)
     out = {}
     for pid in os.listdir("/proc"):
         if not pid.isdigit():
@@ -25,6 +27,8 @@ def processes(app_ids=None):
             continue
         if app_ids is not None and env.get(b"MINIMESOS_APP_ID", b"").decode() not in app_ids:
             continue
-        m = re.search(r"-a(\d+)(/|$)", cgroup)
-        out.setdefault(task_id.decode(), set()).add(m.group(1) if m else "?")
+        m = mine.search(cgroup)
+        if m is None:
+            continue
+        out.setdefault(task_id.decode(), set()).add(m.group(1))
     return out
