@@ -24,7 +24,7 @@ namespace MiniMesos.Core.State;
 internal sealed class CommittedStateInvariants(ClusterState? start = null)
 {
     private readonly ClusterState _state = start ?? new ClusterState();
-    private readonly Dictionary<string, long> _overSince = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (long AtMs, string Where)> _overSince = new(StringComparer.Ordinal);
 
     public List<string> Violations { get; } = [];
 
@@ -35,6 +35,9 @@ internal sealed class CommittedStateInvariants(ClusterState? start = null)
 
     /// <summary>The longest of those windows, in the commands' time.</summary>
     public long LongestExtraMs { get; private set; }
+
+    /// <summary>Each closed window: the app, the steps that opened and closed it, and its length in the commands' time.</summary>
+    public List<(string AppId, string From, string To, long Ms)> Windows { get; } = [];
 
     /// <summary>The replayed state: a restore (a ReplaceState entry, decoded outside Core) replaces it, then calls <see cref="Replaced"/>.</summary>
     public ClusterState State => _state;
@@ -67,7 +70,7 @@ internal sealed class CommittedStateInvariants(ClusterState? start = null)
                 Violations.Add($"{where}: app {app.Id} has {now.Count} live instances, more than {max}, after {Describe(command, placed)}");
             var placedIds = placed.Select(t => t.Id).ToHashSet(StringComparer.Ordinal);
             if (placed.Count > 0) CheckConstraints(app, counted.Where(t => !placedIds.Contains(t.Id)).ToList(), placed, command, where);
-            TrackExtra(app, now.Count, command.AtMs, fresh.Count > placed.Count);
+            TrackExtra(app, now.Count, command.AtMs, fresh.Count > placed.Count, where);
         }
     }
 
@@ -87,14 +90,16 @@ internal sealed class CommittedStateInvariants(ClusterState? start = null)
     }
 
     /// <summary>Measures how long an app stays over its count after replaced instances came back (closed when it is within again).</summary>
-    private void TrackExtra(AppSpec app, int live, long atMs, bool returned)
+    private void TrackExtra(AppSpec app, int live, long atMs, bool returned, string where)
     {
         if (live > app.Instances)
         {
-            if (returned && _overSince.TryAdd(app.Id, atMs)) ExtraWindows++;
+            if (returned && _overSince.TryAdd(app.Id, (atMs, where))) ExtraWindows++;
             return;
         }
-        if (_overSince.Remove(app.Id, out var since)) LongestExtraMs = Math.Max(LongestExtraMs, atMs - since);
+        if (!_overSince.Remove(app.Id, out var since)) return;
+        LongestExtraMs = Math.Max(LongestExtraMs, atMs - since.AtMs);
+        Windows.Add((app.Id, since.Where, where, atMs - since.AtMs));
     }
 
     private Placement? Placement(TaskRecord task) =>

@@ -29,6 +29,8 @@ internal static class DebugCli
             Console.WriteLine($"check-history: master {self}: snapshot at entry {r.SnapshotIndex}, applied through entry {r.AppliedIndex} " +
                 $"(commit index {r.CommitIndex}, last entry {r.LastIndex}); committed states checked: {r.StatesChecked}; " +
                 $"returns of replaced instances: {r.ExtraWindows}, extra_live_ms (longest) {r.LongestExtraMs}");
+            foreach (var w in r.Windows)
+                Console.WriteLine($"returned instance: app {w.AppId} over its count from {w.From} to {w.To}: {w.Ms} ms");
             Console.WriteLine($"state at entry {r.AppliedIndex}: sha256 {r.StateDigest}");
             foreach (var violation in r.Violations) Console.WriteLine("VIOLATION: " + violation);
             return r.Violations.Count == 0 ? ExitCodes.Success : ExitCodes.RuntimeError;
