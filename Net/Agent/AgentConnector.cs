@@ -145,16 +145,23 @@ internal sealed class AgentConnector(
         return false;
     }
 
-    /// <summary>Pings keep the master's idle timeout from firing and reveal a dead connection; unacknowledged updates are resent.</summary>
+    /// <summary>
+    /// Pings keep the master's idle timeout from firing and reveal a dead connection, and carry the work dir's disk space;
+    /// unacknowledged updates are resent.
+    /// </summary>
     private async Task HeartbeatAsync(PeerConnection connection, CancellationToken cancellationToken)
     {
         long sequence = 0;
         try
         {
+            // The first ping goes at once: it tells the master the work dir's disk space (shown by /v1/agents) right away.
+            var space = agent.WorkDirSpace();
+            await connection.SendAsync(new Ping(++sequence, space?.FreeMb, space?.TotalMb), cancellationToken).ConfigureAwait(false);
             while (!cancellationToken.IsCancellationRequested)
             {
                 await Task.Delay(HeartbeatInterval, cancellationToken).ConfigureAwait(false);
-                await connection.SendAsync(new Ping(++sequence), cancellationToken).ConfigureAwait(false);
+                space = agent.WorkDirSpace();
+                await connection.SendAsync(new Ping(++sequence, space?.FreeMb, space?.TotalMb), cancellationToken).ConfigureAwait(false);
                 foreach (var update in agent.Unacknowledged()) await connection.SendAsync(update, cancellationToken).ConfigureAwait(false);
             }
         }

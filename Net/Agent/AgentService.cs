@@ -218,6 +218,23 @@ internal sealed partial class AgentService(ITaskLauncher launcher, string workDi
         Update(taskId, state, exit.ExitCode, exit.Signal, message);
     }
 
+    /// <summary>
+    /// The free and total space (MiB) of the filesystem holding the work dir (statvfs; free is what non-root may still
+    /// use, as for the disk offered at start); null when it cannot be read.
+    /// </summary>
+    public (long FreeMb, long TotalMb)? WorkDirSpace()
+    {
+        try
+        {
+            var drive = new DriveInfo(Path.GetFullPath(workDir));
+            return (drive.AvailableFreeSpace / (1024 * 1024), drive.TotalSize / (1024 * 1024));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Compares the kernel's boot id with the one recorded at the last start, and records the current one.</summary>
     private bool HostRebooted()
     {

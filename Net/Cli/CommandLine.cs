@@ -26,6 +26,7 @@ internal static class CommandLine
         root.Subcommands.Add(DoctorCli.Command());
         root.Subcommands.Add(SnapshotCli.Command());
         root.Subcommands.Add(CompletionCli.Command(root));
+        root.Subcommands.Add(DebugCli.Command());
         var version = new Command("version", "Print the version and exit.");
         version.SetAction(_ => Console.WriteLine($"minimesos {BuildInfo.Version}"));
         root.Subcommands.Add(version);

@@ -57,9 +57,12 @@ internal static class AgentEndpoints
 
     public static string StateName(AgentMode mode) => mode.ToString().ToLowerInvariant();
 
-    private static AgentView View(MasterService master, Core.Model.AgentRecord a, Core.Model.Resources free, bool connected) =>
-        new(a.Id, a.Hostname, a.Total.Cpus, a.Total.MemMb, a.Total.DiskMb, free.Cpus, free.MemMb, connected, a.Attributes,
-            a.PortRange.ToString(), StateName(master.Mode(a.Id)), master.AgentBuild(a.Id));
+    private static AgentView View(MasterService master, Core.Model.AgentRecord a, Core.Model.Resources free, bool connected)
+    {
+        var disk = master.AgentDisk(a.Id);
+        return new(a.Id, a.Hostname, a.Total.Cpus, a.Total.MemMb, a.Total.DiskMb, free.Cpus, free.MemMb, connected, a.Attributes,
+            a.PortRange.ToString(), StateName(master.Mode(a.Id)), master.AgentBuild(a.Id), disk?.FreeMb, disk?.TotalMb);
+    }
 
     private static IResult Answer(MasterService master, string id, int status)
     {

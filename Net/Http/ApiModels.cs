@@ -27,8 +27,11 @@ internal sealed record TaskView(
 
 internal sealed record TaskList(IReadOnlyList<TaskView> Tasks);
 
+/// <param name="DiskFreeMb">Free MiB of the filesystem holding the agent's work dir, as its last ping said (null: not connected, or an older agent).</param>
+/// <param name="DiskTotalMb">That filesystem's size in MiB.</param>
 internal sealed record AgentView(string Id, string Hostname, double Cpus, long Mem, long Disk, double FreeCpus, long FreeMem,
-    bool Connected, IReadOnlyDictionary<string, string> Attributes, string? Ports = null, string State = "active", string? Version = null);
+    bool Connected, IReadOnlyDictionary<string, string> Attributes, string? Ports = null, string State = "active", string? Version = null,
+    long? DiskFreeMb = null, long? DiskTotalMb = null);
 
 internal sealed record AgentList(IReadOnlyList<AgentView> Agents);
 

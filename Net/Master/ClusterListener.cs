@@ -152,6 +152,7 @@ internal sealed class ClusterListener(
                         master.HealthReported(agentId, health.Health);
                         break;
                     case Ping ping:
+                        if (ping.DiskFreeMb is { } free && ping.DiskTotalMb is { } total) master.DiskReported(agentId, session, free, total);
                         await connection.SendAsync(new Pong(ping.Sequence), cancellationToken).ConfigureAwait(false);
                         break;
                     case UnknownMessage unknown:

@@ -152,6 +152,7 @@ internal sealed partial class MasterService(TimeProvider time, ILogger logger) :
         {
             if (!_channels.TryGetValue(agentId, out var current) || current != channel) return System.Threading.Tasks.Task.CompletedTask;
             _channels.Remove(agentId);
+            _disk.Remove(agentId);
             // Silence counts from the last message, not from when the connection was found dead.
             _absentSince[agentId] = _lastHeard.GetValueOrDefault(agentId, Elapsed());
         }

@@ -93,8 +93,13 @@ internal static class MessageCodec
                 List(ref w, "known", m.Known);
                 break;
             case Ping m:
-                Header(ref w, m, 2);
+                Header(ref w, m, m.DiskFreeMb is not null && m.DiskTotalMb is not null ? 4 : 2);
                 w.WriteString("seq"); w.WriteInt64(m.Sequence);
+                if (m.DiskFreeMb is { } free && m.DiskTotalMb is { } total)
+                {
+                    w.WriteString("disk_free_mb"); w.WriteInt64(free);
+                    w.WriteString("disk_total_mb"); w.WriteInt64(total);
+                }
                 break;
             case Pong m:
                 Header(ref w, m, 2);
@@ -140,7 +145,7 @@ internal static class MessageCodec
             "log_read" => new LogRead(f.Int("req"), f.String("task_id"), f.String("stream"), f.Int("offset"), f.Int32("max")),
             "log_data" => new LogData(f.Int("req"), f.Binary("data"), f.Int("offset"), f.OptionalString("error")),
             "master_hello" => new MasterHello(f.String("cluster_address"), f.String("api_url"), f.StringList("known")),
-            "ping" => new Ping(f.Int("seq")),
+            "ping" => new Ping(f.Int("seq"), f.OptionalInt("disk_free_mb"), f.OptionalInt("disk_total_mb")),
             "pong" => new Pong(f.Int("seq")),
             "health" => HealthWire.ReadReport(f),
             Raft.RaftChunk.MessageType => Raft.RaftChunkCodec.Read(f),

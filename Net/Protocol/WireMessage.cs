@@ -78,8 +78,12 @@ internal sealed record LogData(long RequestId, byte[] Data, long Offset, string?
     public override string Type => "log_data";
 }
 
-/// <summary>Either side, to keep the connection alive and detect a dead peer; answered with <see cref="Pong"/>.</summary>
-internal sealed record Ping(long Sequence) : WireMessage
+/// <summary>
+/// Either side, to keep the connection alive and detect a dead peer; answered with <see cref="Pong"/>. An agent's ping
+/// also carries the free and total space (MiB) of the filesystem holding its work dir (statvfs); an older agent, or one
+/// that could not read it, sends neither.
+/// </summary>
+internal sealed record Ping(long Sequence, long? DiskFreeMb = null, long? DiskTotalMb = null) : WireMessage
 {
     public override string Type => "ping";
 }

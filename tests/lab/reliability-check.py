@@ -2,7 +2,9 @@
 
   reliability-check.py round NAME URLS TOKEN DIR BOUND HEALED_MS     after a fault round, with the workload paused:
       waits up to BOUND s until every app runs its instance count at its current version on connected agents
-      and every acknowledged task has settled (convergence time counted from HEALED_MS), then checks every acknowledged operation (DIR/ops-*.jsonl) and
+      and every acknowledged task has settled (convergence time counted from HEALED_MS), then (up to 15 s more)
+      until the task processes really running on the agents (found in /proc by MINIMESOS_TASK_ID, on the lab host of
+      their agent's cgroup) are exactly the tasks the leader has RUNNING, on the same hosts; then checks every acknowledged operation (DIR/ops-*.jsonl) and
       the run markers (DIR/ran); appends one JSON line to DIR/rounds.jsonl and prints the violations.
   reliability-check.py dead-agent URLS TOKEN HOST          no task on the agent of lab host HOST (attribute
       labhost) may still be STAGING/STARTING/RUNNING; prints the violations.
@@ -23,6 +25,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from lab_processes import processes  # noqa: E402
 from reliability_http import Api  # noqa: E402
 
 ENDED_TASKS_KEPT = 10_000  # the masters' bound on ended tasks kept (ClusterState.MaxEndedTasks)
@@ -71,8 +74,28 @@ def snapshot(api):
     if 200 != code_a or 200 != code_t or 200 != code_v or 200 != code_g:
         return None
     connected = {a["id"] for a in agents["agents"] if a.get("connected")}
+    hosts = {a["id"]: (a.get("attributes") or {}).get("labhost") for a in agents["agents"]}
     return {"apps": {a["id"]: a for a in apps["apps"]}, "mtasks": mtasks["tasks"],
-            "tasks": {t["id"]: t for t in tasks["tasks"]}, "connected": connected}
+            "tasks": {t["id"]: t for t in tasks["tasks"]}, "connected": connected, "hosts": hosts}
+
+
+def process_mismatch(snap):
+    """How the task processes really running on the agents differ from the tasks the leader has RUNNING (and where);
+    empty when they match. A task just launched or just ended differs for a moment: callers wait."""
+    real = processes()
+    view = {t: snap["hosts"].get(x.get("agent_id")) for t, x in snap["tasks"].items() if x["state"] == "TASK_RUNNING"}
+    bad = []
+    extra = sorted(set(real) - set(view))
+    if extra:
+        states = [f"{t} ({snap['tasks'][t]['state'] if t in snap['tasks'] else 'unknown'})" for t in extra[:5]]
+        bad.append("processes of tasks the leader does not have RUNNING: " + ", ".join(states))
+    missing = sorted(set(view) - set(real))
+    if missing:
+        bad.append(f"RUNNING in the committed view but no process: {', '.join(missing[:5])}")
+    moved = [t for t in view if t in real and real[t] != {view[t]}]
+    if moved:
+        bad.append("processes on another host than their agent: " + ", ".join(f"{t} on {sorted(real[t])}, agent on {view[t]}" for t in moved[:5]))
+    return bad
 
 
 def unconverged(snap):
@@ -121,6 +144,17 @@ def check_round(name, urls, token, d, bound, healed_ms):
     violations = []
     if waiting:
         violations.append(f"{name}: not converged within {bound:.0f} s: {'; '.join(waiting[:5])}")
+    elif snap is not None:
+        # Converged: the processes really running on the agents must be exactly the tasks the leader has RUNNING, on
+        # the same hosts (a task just launched or just ended differs for a moment: up to 15 s more).
+        deadline = time.monotonic() + 15
+        mismatch = process_mismatch(snap)
+        while mismatch and time.monotonic() < deadline:
+            time.sleep(0.5)
+            snap = snapshot(api) or snap
+            mismatch = process_mismatch(snap)
+        if mismatch:
+            violations.append(f"{name}: real processes differ from the committed view: {'; '.join(mismatch)}")
     lost = 0
     if snap is not None:
         for app_id, (acked, allowed) in app_expectations(ops).items():

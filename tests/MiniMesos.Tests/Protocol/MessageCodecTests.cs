@@ -19,6 +19,7 @@ public sealed class MessageCodecTests
         new LogData(7, [1, 2, 3, 0, 255], 1 << 20, null),
         new LogData(8, [], 0, "no such task"),
         new Ping(1),
+        new Ping(2, 51_200, 120_000),
         new Pong(long.MaxValue),
         new LaunchTask("app.1", "app.1", ["/bin/sh", "-c", "serve"], new Dictionary<string, string> { ["PORT0"] = "31000" }, 0.1, 16, HealthChecks:
             [new Core.Frameworks.Apps.HealthCheckSpec("HTTP", Path: "/health", GracePeriodSeconds: 1.5, IntervalSeconds: 2, TimeoutSeconds: 0.25),

@@ -32,7 +32,7 @@ public sealed class UiBrowserTests
         }
         await using var browser = await UiBrowser.LaunchAsync();
         var page = await browser.NewPageAsync();
-        await page.GoToAsync($"http://127.0.0.1:{cluster.Api.Port}/ui/");
+        await page.GoToAsync(UiBrowser.Url(cluster.Api.Port));
         await SignInAsync(page, cluster.Secret.Token, "admin");
         await UiBrowser.WaitAsync(page, "document.body.innerText.includes('leader elected')", "the Raft card with a leader");
 
@@ -120,7 +120,7 @@ public sealed class UiBrowserTests
         }
         await using var browser = await UiBrowser.LaunchAsync();
         var page = await browser.NewPageAsync(390, 844);
-        await page.GoToAsync($"http://127.0.0.1:{cluster.Api.Port}/ui/#/apps");
+        await page.GoToAsync(UiBrowser.Url(cluster.Api.Port, "#/apps"));
         browser.ExpectHttpError(401, "/v1/whoami");
         await TypeTokenAsync(page, "not-the-token");
         await UiBrowser.WaitAsync(page, "document.getElementById('login-error').textContent.includes('refused')", "the wrong token refused");
@@ -187,7 +187,7 @@ public sealed class UiBrowserTests
             Assert.Equal(201, (await client.SendAsync(HttpMethod.Post, "/v2/apps", """{"id": "/a-rather-long-application-name-for-narrow-screens", "cmd": "exec sleep 600", "cpus": 0.1, "mem": 16}""", CancellationToken.None)).Status);
         await using var browser = await UiBrowser.LaunchAsync();
         var page = await browser.NewPageAsync();
-        await page.GoToAsync($"http://127.0.0.1:{cluster.Api.Port}/ui/");
+        await page.GoToAsync(UiBrowser.Url(cluster.Api.Port));
         await SignInAsync(page, cluster.Secret.Token, "admin");
         foreach (var width in new[] { 320, 2560 })
         {
@@ -222,13 +222,13 @@ public sealed class UiBrowserTests
         return labels.Where(l => Actions.Contains(l) || l.StartsWith("Really", StringComparison.Ordinal)).ToArray();
     }
 
-    private static async Task SignInAsync(IPage page, string token, string role)
+    internal static async Task SignInAsync(IPage page, string token, string role)
     {
         await TypeTokenAsync(page, token);
         await UiBrowser.WaitAsync(page, $"document.getElementById('who').textContent.startsWith('{role}')", $"signed in as {role}");
     }
 
-    private static async Task TypeTokenAsync(IPage page, string token)
+    internal static async Task TypeTokenAsync(IPage page, string token)
     {
         await UiBrowser.WaitAsync(page, "document.getElementById('login').open", "the sign-in prompt");
         await SetAsync(page, "#login-token", "");
@@ -236,7 +236,7 @@ public sealed class UiBrowserTests
         await page.Keyboard.PressAsync("Enter");
     }
 
-    private static async Task GoAsync(IPage page, string name)
+    internal static async Task GoAsync(IPage page, string name)
     {
         await ClickAsync(page, $"nav a[href='#/{name}']");
         await UiBrowser.WaitAsync(page, $"document.getElementById('main').dataset.page === '{name}' && document.querySelector('main .live')?.childElementCount > 0", $"the {name} page");
@@ -246,7 +246,7 @@ public sealed class UiBrowserTests
     /// Clicks the element once it is there. The live parts of a page are rebuilt as data arrives, so the element
     /// found may be replaced before the click lands: then the click is tried again on its successor (3 times at most).
     /// </summary>
-    private static async Task ClickAsync(IPage page, string selector)
+    internal static async Task ClickAsync(IPage page, string selector)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -263,7 +263,7 @@ public sealed class UiBrowserTests
         }
     }
 
-    private static Task SetAsync(IPage page, string selector, string value) =>
+    internal static Task SetAsync(IPage page, string selector, string value) =>
         page.EvaluateFunctionAsync("(s, v) => { const e = document.querySelector(s); e.value = v; e.dispatchEvent(new Event('input', { bubbles: true })); }", selector, value);
 
     /// <summary>

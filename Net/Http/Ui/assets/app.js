@@ -3,6 +3,7 @@
 'use strict';
 (() => {
   const TOKEN_KEY = 'minimesos.token';
+  const REFUSED = 'The master refused the token (401): it was changed, revoked or has expired. Sign in again.';
   const SOURCES = {
     status: '/v1/status', agents: '/v1/agents', tasks: '/v1/tasks', apps: '/v2/apps', appTasks: '/v2/tasks',
     jobs: '/v1/jobs', frameworks: '/v1/frameworks', roles: '/v1/roles',
@@ -37,6 +38,7 @@
     return isNaN(d) ? String(t) : d.toLocaleString();
   };
   const num = (x, digits = 2) => (typeof x === 'number' ? String(Math.round(x * 10 ** digits) / 10 ** digits) : '—');
+  const mib = (x) => (typeof x !== 'number' ? '—' : x >= 10240 ? `${num(x / 1024, 1)} GiB` : `${x} MiB`);
   const short = (s) => String(s || '').replace(/^TASK_/, '').toLowerCase();
   function stateClass(state) {
     const s = short(state);
@@ -81,7 +83,7 @@
     }
     const r = await fetch(path, init);
     if (r.status === 401) {
-      signOut('The master refused the token (401): sign in again.');
+      signOut(REFUSED);
       throw new SignedOut();
     }
     const text = await r.text();
@@ -209,7 +211,7 @@
     while (S.token && !abort.signal.aborted) {
       try {
         const r = await fetch('/v1/events?since=' + S.lastSeq, { headers: { Authorization: 'Bearer ' + S.token }, signal: abort.signal });
-        if (r.status === 401) { signOut('The master refused the token (401): sign in again.'); return; }
+        if (r.status === 401) { signOut(REFUSED); return; }
         if (r.ok && r.body) {
           delay = 1000;
           const reader = r.body.getReader();
@@ -356,7 +358,10 @@
       !a.connected && state === 'active' ? h('p', { class: 'warn', text: 'not connected' }) : null,
       bar('CPU used / offered', a.cpus - a.free_cpus, a.cpus, 'cpus'),
       bar('Memory used / offered', a.mem - a.free_mem, a.mem, 'MiB'),
-      h('div', { class: 'barlabel' }, h('span', { text: 'Disk offered' }), h('span', { text: `${a.disk} MiB` })),
+      a.disk_total_mb
+        ? h('div', { class: 'disk' }, bar('Disk used / total (work dir)', a.disk_total_mb - a.disk_free_mb, a.disk_total_mb, 'MiB',
+          `${mib(a.disk_total_mb - a.disk_free_mb)} / ${mib(a.disk_total_mb)}, ${mib(a.disk_free_mb)} free; ${mib(a.disk)} offered`))
+        : h('div', { class: 'barlabel disk' }, h('span', { text: 'Disk offered' }), h('span', { text: `${mib(a.disk)}${a.connected ? '' : ' (free space: not connected)'}` })),
       full ? [
         kv([['id', h('span', { class: 'mono', text: a.id })], ['connected', a.connected ? 'yes' : 'no'], a.ports && ['ports', a.ports],
           ...Object.entries(a.attributes || {}).sort().map(([k, v]) => [k, v])]),
@@ -443,6 +448,7 @@
     return form;
   }
 
+  const armed = {};
   PAGES.apps = () => view('Apps', S.admin ? deployForm() : null, () => {
     const apps = S.data.apps?.apps || [];
     const instances = S.data.appTasks?.tasks || [];
@@ -469,10 +475,13 @@
             act(`scale ${app.id} to ${input.value}`, 'PUT', path, { instances: Number(input.value) });
           } }),
           h('button', { type: 'button', 'data-k': 'restart-' + app.id, text: 'Restart', 'aria-label': `Restart ${app.id}`, onclick: () => act(`restart ${app.id}`, 'POST', path + '/restart') }),
-          h('button', { type: 'button', class: 'danger', 'data-k': 'delete-' + app.id, text: 'Delete', 'aria-label': `Delete ${app.id}`, onclick: (e) => {
-            if (e.target.dataset.armed) act(`delete ${app.id}`, 'DELETE', path);
-            else { e.target.dataset.armed = '1'; e.target.textContent = 'Really delete?'; }
-          } })) : null,
+          h('button', { type: 'button', class: 'danger', 'data-k': 'delete-' + app.id, text: armed[app.id] ? 'Really delete?' : 'Delete',
+            'aria-label': armed[app.id] ? `Really delete ${app.id}?` : `Delete ${app.id}`, onclick: () => {
+              if (armed[app.id]) { clearTimeout(armed[app.id]); delete armed[app.id]; act(`delete ${app.id}`, 'DELETE', path); return; }
+              // Armed in memory, not on the button: a refresh that rebuilds the card keeps the question for 10 s.
+              armed[app.id] = setTimeout(() => { delete armed[app.id]; render(true); }, 10000);
+              render(true);
+            } })) : null,
         h('h4', { text: `Instances (${mine.length})` }),
         table(['Task', 'State', '~Host', 'Health', ...(S.admin ? [''] : [])], mine.map((t) => h('tr', { 'data-task': t.id },
           td(taskLink(t.id)), td(badge(t.state)), td(t.host || '—', 'hide-sm'),
@@ -529,7 +538,7 @@
       try {
         const r = await fetch(`/v1/tasks/${encodeURIComponent(id)}/logs/${streamSel.value}?follow=true`,
           { headers: { Authorization: 'Bearer ' + S.token }, signal: mine.signal });
-        if (r.status === 401) { signOut('The master refused the token (401): sign in again.'); return; }
+        if (r.status === 401) { signOut(REFUSED); return; }
         if (!r.ok) { note.textContent = `no log: ${(await r.text()).slice(0, 300)}`; return; }
         const reader = r.body.getReader();
         const decoder = new TextDecoder();

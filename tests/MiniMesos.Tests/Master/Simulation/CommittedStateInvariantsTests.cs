@@ -73,5 +73,6 @@ public sealed class CommittedStateInvariantsTests
         Assert.Empty(check.Violations);
         Assert.Equal(1, check.ExtraWindows);
         Assert.Equal(6_500, check.LongestExtraMs);
+        Assert.Equal(("/evpart-sleep", "entry 10", "entry 11", 6_500L), Assert.Single(check.Windows));
     }
 }

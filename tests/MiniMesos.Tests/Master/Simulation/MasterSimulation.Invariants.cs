@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using MiniMesos.Core.Model;
+using MiniMesos.Core.State;
 using MiniMesos.Net.Protocol;
 using MiniMesos.Net.Raft;
 

@@ -1,9 +1,8 @@
 using MiniMesos.Core.Frameworks;
 using MiniMesos.Core.Frameworks.Apps;
 using MiniMesos.Core.Model;
-using MiniMesos.Core.State;
 
-namespace MiniMesos.Tests.Master.Simulation;
+namespace MiniMesos.Core.State;
 
 /// <summary>
 /// Replays a committed history (the replicated log's commands, in index order) into a fresh <see cref="ClusterState"/> and
@@ -19,11 +18,13 @@ namespace MiniMesos.Tests.Master.Simulation;
 /// unreachable (<see cref="AgentRegistration"/>) may find itself replaced meanwhile. That is allowed, and the time until
 /// the app is back within its count is measured (<see cref="LongestExtraMs"/>). A resume in any other step (the agent
 /// had already come back, so placements could see it as away) is a violation like a launch.
+/// Used by the whole-master simulation and by `minimesos debug check-history`, which replays a stopped master's raft.db
+/// from its snapshot on (the snapshot's state is <paramref name="start"/>).
 /// </summary>
-internal sealed class CommittedStateInvariants
+internal sealed class CommittedStateInvariants(ClusterState? start = null)
 {
-    private readonly ClusterState _state = new();
-    private readonly Dictionary<string, long> _overSince = new(StringComparer.Ordinal);
+    private readonly ClusterState _state = start ?? new ClusterState();
+    private readonly Dictionary<string, (long AtMs, string Where)> _overSince = new(StringComparer.Ordinal);
 
     public List<string> Violations { get; } = [];
 
@@ -34,6 +35,19 @@ internal sealed class CommittedStateInvariants
 
     /// <summary>The longest of those windows, in the commands' time.</summary>
     public long LongestExtraMs { get; private set; }
+
+    /// <summary>Each closed window: the app, the steps that opened and closed it, and its length in the commands' time.</summary>
+    public List<(string AppId, string From, string To, long Ms)> Windows { get; } = [];
+
+    /// <summary>The replayed state: a restore (a ReplaceState entry, decoded outside Core) replaces it, then calls <see cref="Replaced"/>.</summary>
+    public ClusterState State => _state;
+
+    /// <summary>The state was replaced wholesale (a backup restored): a step, but not a launch, and no window spans it.</summary>
+    public void Replaced()
+    {
+        Steps++;
+        _overSince.Clear();
+    }
 
     public void Apply(ClusterCommand command, string where)
     {
@@ -56,7 +70,7 @@ internal sealed class CommittedStateInvariants
                 Violations.Add($"{where}: app {app.Id} has {now.Count} live instances, more than {max}, after {Describe(command, placed)}");
             var placedIds = placed.Select(t => t.Id).ToHashSet(StringComparer.Ordinal);
             if (placed.Count > 0) CheckConstraints(app, counted.Where(t => !placedIds.Contains(t.Id)).ToList(), placed, command, where);
-            TrackExtra(app, now.Count, command.AtMs, fresh.Count > placed.Count);
+            TrackExtra(app, now.Count, command.AtMs, fresh.Count > placed.Count, where);
         }
     }
 
@@ -76,14 +90,16 @@ internal sealed class CommittedStateInvariants
     }
 
     /// <summary>Measures how long an app stays over its count after replaced instances came back (closed when it is within again).</summary>
-    private void TrackExtra(AppSpec app, int live, long atMs, bool returned)
+    private void TrackExtra(AppSpec app, int live, long atMs, bool returned, string where)
     {
         if (live > app.Instances)
         {
-            if (returned && _overSince.TryAdd(app.Id, atMs)) ExtraWindows++;
+            if (returned && _overSince.TryAdd(app.Id, (atMs, where))) ExtraWindows++;
             return;
         }
-        if (_overSince.Remove(app.Id, out var since)) LongestExtraMs = Math.Max(LongestExtraMs, atMs - since);
+        if (!_overSince.Remove(app.Id, out var since)) return;
+        LongestExtraMs = Math.Max(LongestExtraMs, atMs - since.AtMs);
+        Windows.Add((app.Id, since.Where, where, atMs - since.AtMs));
     }
 
     private Placement? Placement(TaskRecord task) =>
