@@ -67,6 +67,24 @@ internal sealed class FrameworkClient : IAsyncDisposable
         }
     }
 
+    /// <summary>Reads (and keeps) whatever still arrives until the master closes the connection; a TimeoutException if it does not.</summary>
+    public async Task ClosedByMasterAsync(double seconds)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+        try
+        {
+            while (await _connection.ReceiveAsync(timeout.Token) is { } message) _received.Add(message);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            throw new TimeoutException($"the master did not close the connection within {seconds} s");
+        }
+        catch (Exception e) when (e is IOException or WireException)
+        {
+            // Reset rather than closed cleanly: closed all the same.
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
