@@ -72,7 +72,7 @@ public sealed class TaskAttackTests(LauncherFixture fx) : IClassFixture<Launcher
         var taskA = await fx.Launcher.LaunchAsync(a, default);
         try
         {
-            await WaitFor(() => File.Exists(Path.Combine(a.SandboxDir, "ready")));
+            await Eventually.TrueAsync(() => File.Exists(Path.Combine(a.SandboxDir, "ready")), "the task has written its ready file");
             var s = a.SandboxDir;
             var attack = $"cat '{s}/own' && echo BAD read; ls '{s}' && echo BAD list; echo b > '{s}/planted' && echo BAD write; " +
                 $"ln -s /etc '{s}/link' && echo BAD link; cat /tmp/{name} && echo BAD tmp; cat /var/tmp/{name} && echo BAD vartmp; " +
@@ -201,11 +201,5 @@ public sealed class TaskAttackTests(LauncherFixture fx) : IClassFixture<Launcher
         {
             Directory.Delete(rootfs, recursive: true);
         }
-    }
-
-    private static async Task WaitFor(Func<bool> condition)
-    {
-        for (var i = 0; i < 600 && !condition(); i++) await Task.Delay(50);
-        Assert.True(condition(), "condition not met within 30 s");
     }
 }
