@@ -71,8 +71,7 @@ public sealed class RaftTransportChunkTests : IAsyncLifetime
         await _sender.SendEncodedAsync(frame, CancellationToken.None);
         await _sender.SendAsync(new RaftEnvelope(new RaftMessage(MessageKind.Heartbeat, 1, 2, 4) { Commit = 500 }), CancellationToken.None);
 
-        var deadline = DateTime.UtcNow + Patience;
-        while (Delivered().Count < 2 && DateTime.UtcNow < deadline) await Task.Delay(20);
+        await Eventually.TrueAsync(() => Delivered().Count >= 2, "the snapshot and the heartbeat are delivered", Patience);
         var delivered = Delivered();
         Assert.Equal([MessageKind.InstallSnapshot, MessageKind.Heartbeat], delivered.Select(m => m.Kind));
         Assert.Equal(data, delivered[0].Snapshot!.Data);

@@ -48,7 +48,7 @@ public sealed class StorageCrashTests
             var first = await child.StandardOutput.ReadLineAsync(timeout.Token)
                 ?? throw new InvalidOperationException("child exited before acknowledging: " + await stderr);
             last = ulong.Parse(first);
-            var killAt = Task.Delay(afterFirstAck, timeout.Token);
+            var killAt = Task.Delay(afterFirstAck, timeout.Token); // the scenario: the crash lands this long into the writes
             while (!killAt.IsCompleted)
             {
                 var read = child.StandardOutput.ReadLineAsync(timeout.Token).AsTask();
