@@ -65,8 +65,7 @@ public sealed partial class BigSnapshotCatchUpTests(ITestOutputHelper output) : 
         var clock = Stopwatch.StartNew();
         var restarted = await StartMasterAsync(index, expect: 0);
         _masters[index] = restarted;
-        var deadline = DateTime.UtcNow + Patience;
-        while (Describe(restarted).Count < tasks && DateTime.UtcNow < deadline) await Task.Delay(100);
+        await Eventually.TrueAsync(() => Describe(restarted).Count >= tasks, "the restarted master has every task", Patience, poll: TimeSpan.FromMilliseconds(100));
         clock.Stop();
 
         Assert.Equal(expected, Describe(restarted));

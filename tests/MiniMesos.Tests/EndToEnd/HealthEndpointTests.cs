@@ -19,8 +19,7 @@ public sealed class HealthEndpointTests
     {
         await using var cluster = await InProcessCluster.StartAsync(agents: 0);
         var url = $"http://{cluster.Api}";
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (!cluster.Master.Service.IsLeader && DateTime.UtcNow < deadline) await Task.Delay(50);
+        await Eventually.TrueAsync(() => cluster.Master.Service.IsLeader, "the master leads", TimeSpan.FromSeconds(20));
         var (status, body) = await GetAsync(url, "/health?leader=required");
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("ok", body.GetProperty("status").GetString());
