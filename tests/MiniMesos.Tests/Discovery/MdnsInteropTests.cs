@@ -10,6 +10,7 @@ namespace MiniMesos.Tests.Discovery;
 /// Our advertiser and browser against python-zeroconf (an implementation we did not write), each side on its
 /// own lab host, real multicast over the lab bridge.
 /// </summary>
+[Trait("Category", "Slow")]
 [Collection(LabCollection.Name)]
 public sealed class MdnsInteropTests(LabFixture lab, ITestOutputHelper output)
 {

@@ -8,6 +8,7 @@ using Xunit;
 namespace MiniMesos.Tests.EndToEnd;
 
 /// <summary>Unreachable agents, their return and draining, with a real master and agents in the test process.</summary>
+[Trait("Category", "Slow")]
 public sealed class AgentHealthEndToEndTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(40);

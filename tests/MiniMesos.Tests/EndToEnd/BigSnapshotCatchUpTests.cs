@@ -17,6 +17,7 @@ namespace MiniMesos.Tests.EndToEnd;
 /// Three real masters (Raft over TCP, SQLite in temp dirs, default 16 MiB frames) on loopback: a follower that was down while
 /// the leader's state grew past one frame and its log was compacted catches up through a snapshot sent in chunks.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed partial class BigSnapshotCatchUpTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);

@@ -12,6 +12,7 @@ namespace MiniMesos.Tests.EndToEnd;
 /// (role) weights, and the split holds while both still want more; a job's attempt waits while an external
 /// framework holds the only offer (it is not placed over it) and runs once the offer is declined; so does a one-shot task.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class BuiltInFrameworkOfferTests
 {
     [Fact]

@@ -4,6 +4,7 @@ using Xunit;
 namespace MiniMesos.Tests.EndToEnd;
 
 /// <summary>`minimesos job ...` as a user runs it: the real CLI process against a real master and agent.</summary>
+[Trait("Category", "Slow")]
 public sealed class CliJobTests
 {
     [Fact]

@@ -5,6 +5,7 @@ using Xunit;
 namespace MiniMesos.Tests.EndToEnd;
 
 /// <summary>The master's side of the Framework API with a real master and agent in process, through a C# client.</summary>
+[Trait("Category", "Slow")]
 public sealed class FrameworkApiTests
 {
     private static FwTaskInfo Sleep(string id, double cpus = 0.1, IReadOnlyList<int>? ports = null) =>

@@ -6,6 +6,7 @@ using Xunit;
 namespace MiniMesos.Tests.EndToEnd;
 
 /// <summary>/metrics: frameworks subscribed and connected, outstanding offers and what each framework's tasks hold.</summary>
+[Trait("Category", "Slow")]
 public sealed class FrameworkMetricsTests
 {
     private const long MiB = 1024 * 1024;

@@ -5,6 +5,7 @@ using Xunit;
 namespace MiniMesos.Tests.EndToEnd;
 
 /// <summary>Health checks probed by the agent against real task processes, and what the leader does with the results.</summary>
+[Trait("Category", "Slow")]
 public sealed class HealthCheckTests
 {
     private static int Healthy(JsonElement app) => app.GetProperty("tasksHealthy").GetInt32();

@@ -5,6 +5,7 @@ using Xunit;
 namespace MiniMesos.Tests.EndToEnd;
 
 /// <summary>/health without a token: on a leader and on a follower of a real 3-master cluster.</summary>
+[Trait("Category", "Slow")]
 public sealed class HealthEndpointTests
 {
     private static async Task<(HttpStatusCode Status, JsonElement Body)> GetAsync(string baseUrl, string path)

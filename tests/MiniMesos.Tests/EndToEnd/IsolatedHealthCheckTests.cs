@@ -8,6 +8,7 @@ namespace MiniMesos.Tests.EndToEnd;
 /// COMMAND checks on an isolating agent (needs root): run as the task's user inside the task's namespaces, and resumed
 /// after an agent restart.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class IsolatedHealthCheckTests
 {
     [Fact]

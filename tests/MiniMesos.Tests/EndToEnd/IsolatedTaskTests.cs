@@ -6,6 +6,7 @@ using Xunit;
 namespace MiniMesos.Tests.EndToEnd;
 
 /// <summary>A task submitted through the API runs in its own namespaces and cgroup on a real agent (needs root).</summary>
+[Trait("Category", "Slow")]
 public sealed class IsolatedTaskTests
 {
     [Fact]

@@ -7,6 +7,7 @@ using Xunit;
 namespace MiniMesos.Tests.EndToEnd;
 
 /// <summary>Task user and network through the API on an isolated agent (needs root).</summary>
+[Trait("Category", "Slow")]
 public sealed class IsolatedTaskUserTests
 {
     [Fact]

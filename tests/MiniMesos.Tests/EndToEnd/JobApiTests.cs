@@ -5,6 +5,7 @@ using Xunit;
 namespace MiniMesos.Tests.EndToEnd;
 
 /// <summary>/v1/jobs against a real master and agent: retries with history, an ISO schedule, run now, validation.</summary>
+[Trait("Category", "Slow")]
 public sealed class JobApiTests
 {
     internal static Task<JsonElement> WaitForJobAsync(MarathonApps lab, string id, Func<JsonElement, bool> done, string what) =>

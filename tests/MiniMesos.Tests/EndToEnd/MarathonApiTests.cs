@@ -6,6 +6,7 @@ using Xunit;
 namespace MiniMesos.Tests.EndToEnd;
 
 /// <summary>The Marathon-compatible /v2 API against a real master and agents: deploy, constraints, replacement, scale, restart.</summary>
+[Trait("Category", "Slow")]
 public sealed class MarathonApiTests
 {
     private static int Running(JsonElement app) => app.GetProperty("tasksRunning").GetInt32();

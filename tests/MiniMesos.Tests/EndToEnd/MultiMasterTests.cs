@@ -12,6 +12,7 @@ using Xunit;
 namespace MiniMesos.Tests.EndToEnd;
 
 /// <summary>Three real masters (Raft over TCP, SQLite in temp dirs) and an agent in one process on loopback.</summary>
+[Trait("Category", "Slow")]
 public sealed partial class MultiMasterTests : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);

@@ -7,6 +7,7 @@ using Xunit;
 namespace MiniMesos.Tests.EndToEnd;
 
 /// <summary>Read-only API tokens against a real master: reads and streams pass, writes get 403, the handshake refuses them.</summary>
+[Trait("Category", "Slow")]
 public sealed class ReadTokenTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);

@@ -9,6 +9,7 @@ using Xunit;
 namespace MiniMesos.Tests.EndToEnd;
 
 /// <summary>A real master with its SQLite data dir, restarted after its log was compacted into a snapshot.</summary>
+[Trait("Category", "Slow")]
 public sealed class SnapshotRestartTests : IDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);

@@ -9,6 +9,7 @@ using Xunit;
 namespace MiniMesos.Tests.EndToEnd;
 
 /// <summary>The first task end to end: HTTP API -> master -> cluster port -> agent -> real process -> output back.</summary>
+[Trait("Category", "Slow")]
 public sealed class TaskApiTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);

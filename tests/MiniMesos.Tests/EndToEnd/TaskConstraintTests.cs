@@ -6,6 +6,7 @@ using Xunit;
 namespace MiniMesos.Tests.EndToEnd;
 
 /// <summary>POST /v1/tasks with Marathon constraints on a master with two agents (the second one named pi2).</summary>
+[Trait("Category", "Slow")]
 public sealed class TaskConstraintTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);

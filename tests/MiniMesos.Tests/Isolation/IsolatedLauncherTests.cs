@@ -4,6 +4,7 @@ using Xunit;
 
 namespace MiniMesos.Tests.Isolation;
 
+[Trait("Category", "Slow")]
 public sealed class IsolatedLauncherTests(LauncherFixture fx) : IClassFixture<LauncherFixture>
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);

@@ -6,6 +6,7 @@ using Xunit;
 namespace MiniMesos.Tests.Isolation;
 
 /// <summary>Pre-started inits (<see cref="WarmInitPool"/>) through a real launcher: each test has its own, so its pool is its own.</summary>
+[Trait("Category", "Slow")]
 [Collection(HostMountsCollection.Name)]
 public sealed class WarmInitLauncherTests
 {

@@ -6,6 +6,7 @@ using Xunit;
 namespace MiniMesos.Tests.Marathon;
 
 /// <summary>/v2/events as an SSE client reads it (the format of Marathon's examples/events.txt): types, data, filters, resume.</summary>
+[Trait("Category", "Slow")]
 public sealed class MarathonEventStreamTests
 {
     private sealed record SseEvent(string? Id, string Type, JsonElement Data);

@@ -15,6 +15,7 @@ namespace MiniMesos.Tests.RaftCodec;
 /// The receiving side of <see cref="RaftTransport"/> over a real authenticated loopback connection: a chunked Raft message
 /// is delivered whole, an unknown message type is logged once, and a chunk out of order ends the connection with the reason.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class RaftTransportChunkTests : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);

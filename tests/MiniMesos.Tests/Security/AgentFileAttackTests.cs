@@ -15,6 +15,7 @@ namespace MiniMesos.Tests.Security;
 /// files after the task ran (logs API, reported marker, garbage collection, restart) never goes through a path the
 /// task planted, bad launch input ends the task TASK_FAILED, and a kill ends a task that never started.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class AgentFileAttackTests(LauncherFixture fx) : IClassFixture<LauncherFixture>, IDisposable
 {
     private const uint First = 1879112000;

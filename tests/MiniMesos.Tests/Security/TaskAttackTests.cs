@@ -10,6 +10,7 @@ namespace MiniMesos.Tests.Security;
 /// A hostile task on a real launcher (real init, namespaces, per-task users), as root on this host: every attack of
 /// the threat model fails, and what a task may do still works. Tasks print "BAD ..." when an attack step succeeds.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class TaskAttackTests(LauncherFixture fx) : IClassFixture<LauncherFixture>
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);

@@ -8,6 +8,7 @@ namespace MiniMesos.Tests.Storage;
 /// kill -9 at a random moment: every index the child printed (i.e. every Persist that returned) must be in the store
 /// when it is reopened, with its content and the hard state that went with it.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class StorageCrashTests
 {
     [Fact]
