@@ -38,8 +38,11 @@ internal sealed class FrameworkEndpoint(MasterService master, ILogger logger, Fu
         FwError? error;
         try
         {
-            (id, error) = await master.SubscribeFrameworkAsync(subscribe, fid => session = new FrameworkSession(connection, fid), cancellationToken)
-                .ConfigureAwait(false);
+            (id, error) = await master.SubscribeFrameworkAsync(subscribe, async fid =>
+            {
+                await connection.SendAsync(new FwSubscribed(fid, MasterService.FrameworkHeartbeat.TotalSeconds), cancellationToken).ConfigureAwait(false);
+                return session = new FrameworkSession(connection, fid);
+            }, cancellationToken).ConfigureAwait(false);
         }
         catch (NotLeaderException)
         {
@@ -52,7 +55,6 @@ internal sealed class FrameworkEndpoint(MasterService master, ILogger logger, Fu
             await connection.SendAsync(error, cancellationToken).ConfigureAwait(false);
             return;
         }
-        await connection.SendAsync(new FwSubscribed(id!, MasterService.FrameworkHeartbeat.TotalSeconds), cancellationToken).ConfigureAwait(false);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var heartbeats = HeartbeatAsync(session!, stop.Token);
         try

@@ -25,8 +25,12 @@ internal sealed partial class MasterService
         lock (_gate) return _state.Frameworks.Values.OrderBy(f => f.Id, StringComparer.Ordinal).ToList();
     }
 
-    /// <summary>Registers (or re-registers) a framework; returns its id, or the field at fault and why.</summary>
-    public async Task<(string? Id, FwError? Error)> SubscribeFrameworkAsync(FwSubscribe request, Func<string, FrameworkSession> session,
+    /// <summary>
+    /// Registers (or re-registers) a framework; returns its id, or the field at fault and why. Once the registration is
+    /// committed, <paramref name="open"/> answers <c>subscribed</c> and returns the session; only then can offers and
+    /// updates be sent to it, so <c>subscribed</c> is always the session's first message.
+    /// </summary>
+    public async Task<(string? Id, FwError? Error)> SubscribeFrameworkAsync(FwSubscribe request, Func<string, Task<FrameworkSession>> open,
         CancellationToken cancellationToken)
     {
         static FwError Bad(string field, string reason) => new("subscribe", field, reason);
@@ -47,12 +51,13 @@ internal sealed partial class MasterService
         }
         await ProposeAsync(new RegisterFramework(Now(), new FrameworkRecord(id, request.Name, request.Role, request.FailoverTimeoutSeconds, Now())),
             cancellationToken).ConfigureAwait(false);
+        var session = await open(id).ConfigureAwait(false);
         FrameworkSession? replaced;
         lock (_gate)
         {
             var runtime = Runtime(id);
             replaced = runtime.Session;
-            runtime.Session = session(id);
+            runtime.Session = session;
             runtime.Unacknowledged.Clear();
             var allocator = Feed().Allocator;
             allocator.AddFramework(id, 1.0, request.Role);

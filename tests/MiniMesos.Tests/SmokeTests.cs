@@ -3,6 +3,7 @@ using Xunit;
 
 namespace MiniMesos.Tests;
 
+[Trait("Category", "Slow")]
 public sealed class SmokeTests
 {
     [Fact]

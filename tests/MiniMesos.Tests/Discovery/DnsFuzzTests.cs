@@ -11,6 +11,7 @@ namespace MiniMesos.Tests.Discovery;
 /// Random and mutated packets: the reader either parses or throws <see cref="DnsFormatException"/>, and what
 /// it parses re-encodes to bytes that read back identically. Set MINIMESOS_FUZZ_SEED to replay a run.
 /// </summary>
+[Trait("Category", "Slow")]
 [Collection(FuzzCollection.Name)]
 public sealed class DnsFuzzTests(ITestOutputHelper output)
 {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using MiniMesos.Core.Model;
 using MiniMesos.Core.State;
@@ -9,6 +8,7 @@ using Xunit;
 namespace MiniMesos.Tests.EndToEnd;
 
 /// <summary>Unreachable agents, their return and draining, with a real master and agents in the test process.</summary>
+[Trait("Category", "Slow")]
 public sealed class AgentHealthEndToEndTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(40);
@@ -31,28 +31,29 @@ public sealed class AgentHealthEndToEndTests
             var (status, _) = await client.SendAsync(HttpMethod.Post, "/v2/apps",
                 """{"id": "/solo", "cmd": "exec sleep 60", "cpus": 0.1, "mem": 16, "instances": 1, "unreachableStrategy": {"inactiveAfterSeconds": 0, "expungeAfterSeconds": 300}}""", CancellationToken.None);
             Assert.Equal(201, status);
-            await WaitAsync(() => master.Task(oneShot.Id)!.State == TaskState.Running && Instances(master).Any(t => t.State == TaskState.Running),
-                "one-shot task and app instance running on pi1", cluster);
+            await Eventually.TrueAsync(() => master.Task(oneShot.Id)!.State == TaskState.Running && Instances(master).Any(t => t.State == TaskState.Running),
+                "one-shot task and app instance running on pi1", Patience, () => $"log:\n{cluster.Log}");
             var original = Instances(master).Single().Id;
             var agent1 = master.Agents().Single().Agent.Id;
             await cluster.StartAgentAsync("agent2", cluster.Secret, "test", hostname: "pi2");
 
             await first.CancelAsync();
-            await WaitAsync(() => master.Task(oneShot.Id)!.State == TaskState.Unreachable && master.Mode(agent1) == AgentMode.Unreachable,
-                "pi1's tasks UNREACHABLE", cluster);
+            await Eventually.TrueAsync(() => master.Task(oneShot.Id)!.State == TaskState.Unreachable && master.Mode(agent1) == AgentMode.Unreachable,
+                "pi1's tasks UNREACHABLE", Patience, () => $"log:\n{cluster.Log}");
             Assert.Equal(TaskState.Unreachable, master.Task(original)!.State);
-            await WaitAsync(() => Instances(master).Any(t => t.Id != original && t.State == TaskState.Running && master.Agents()
-                .Single(a => a.Agent.Id == t.AgentId).Agent.Hostname == "pi2"), "a replacement running on pi2", cluster);
+            await Eventually.TrueAsync(() => Instances(master).Any(t => t.Id != original && t.State == TaskState.Running && master.Agents()
+                .Single(a => a.Agent.Id == t.AgentId).Agent.Hostname == "pi2"), "a replacement running on pi2", Patience, () => $"log:\n{cluster.Log}");
             var replacement = Instances(master).Single(t => t.Id != original).Id;
             Assert.Contains(master.EventsAfter(0), e => e.Kind == "agent_unreachable" && e.Id == agent1);
 
             // pi1 comes back with both processes still running: they resume, and the app has one instance too many.
             await cluster.StartAgentAsync("agent1", cluster.Secret, "test", launch: launch, hostname: "pi1");
-            await WaitAsync(() => master.Task(oneShot.Id)!.State == TaskState.Running && master.Task(original)!.State == TaskState.Running
-                && master.Task(replacement)!.State == TaskState.Killed, "pi1's tasks RUNNING again and the replacement killed", cluster);
+            await Eventually.TrueAsync(() => master.Task(oneShot.Id)!.State == TaskState.Running && master.Task(original)!.State == TaskState.Running
+                && master.Task(replacement)!.State == TaskState.Killed, "pi1's tasks RUNNING again and the replacement killed", Patience, () => $"log:\n{cluster.Log}");
             Assert.Equal(AgentMode.Active, master.Mode(agent1));
-            await Task.Delay(1500);
-            Assert.Equal([original], Instances(master).Where(t => t.State.IsAlive()).Select(t => t.Id));
+            // Nothing marks "the master has decided not to act": the app keeps its one instance for a while.
+            await Eventually.StaysTrueAsync(() => Instances(master).Where(t => t.State.IsAlive()).Select(t => t.Id).SequenceEqual([original]),
+                "the original is the app's only live instance", TimeSpan.FromSeconds(1.5), () => $"log:\n{cluster.Log}");
             Assert.Equal(TaskState.Running, master.Task(oneShot.Id)!.State);
         }
         finally
@@ -87,7 +88,7 @@ public sealed class AgentHealthEndToEndTests
 
             var app = await lab.WaitForAppAsync("/moved", a => MarathonApps.Tasks(a).Count == 2 && a.GetProperty("tasksRunning").GetInt32() == 2
                 && MarathonApps.Tasks(a).All(t => t.GetProperty("host").GetString() == "pi2"), "both instances moved to pi2");
-            await WaitAsync(() => master.Mode(pi1) == AgentMode.Drained, "pi1 drained", lab.Cluster);
+            await Eventually.TrueAsync(() => master.Mode(pi1) == AgentMode.Drained, "pi1 drained", Patience, () => $"log:\n{lab.Cluster.Log}");
             var agents = JsonDocument.Parse(await lab.Cluster.Client().GetJsonAsync("/v1/agents", CancellationToken.None)).RootElement.GetProperty("agents");
             Assert.Equal("drained", agents.EnumerateArray().Single(a => a.GetProperty("id").GetString() == pi1).GetProperty("state").GetString());
             (code, stdout, _) = await CliProcess.RunAsync(["agent", "list"], env);
@@ -101,7 +102,7 @@ public sealed class AgentHealthEndToEndTests
             Assert.Equal(0, code);
             Assert.Contains("active", stdout);
             var oneShot = await lab.Cluster.Client().SubmitAsync(new TaskSubmitRequest(["/bin/true"], null, "after", 1.5, 16, null), CancellationToken.None);
-            await WaitAsync(() => master.Task(oneShot.Id)!.State == TaskState.Finished, "a task placed after reactivation", lab.Cluster);
+            await Eventually.TrueAsync(() => master.Task(oneShot.Id)!.State == TaskState.Finished, "a task placed after reactivation", Patience, () => $"log:\n{lab.Cluster.Log}");
             Assert.Equal(pi1, master.Task(oneShot.Id)!.AgentId);
         }
         finally
@@ -112,13 +113,4 @@ public sealed class AgentHealthEndToEndTests
 
     private static List<TaskRecord> Instances(Net.Master.MasterService master) => master.Tasks().Where(t => t.Spec.AppId == "/solo").ToList();
 
-    private static async Task WaitAsync(Func<bool> done, string what, InProcessCluster cluster)
-    {
-        var watch = Stopwatch.StartNew();
-        while (!done())
-        {
-            if (watch.Elapsed > Patience) throw new TimeoutException($"{what}: not reached in {Patience.TotalSeconds} s\nlog:\n{cluster.Log}");
-            await Task.Delay(100);
-        }
-    }
 }

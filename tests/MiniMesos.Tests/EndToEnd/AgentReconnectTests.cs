@@ -9,6 +9,7 @@ namespace MiniMesos.Tests.EndToEnd;
 /// The master's side of an agent that reconnects while a task placed on it is still STAGING (what every agent
 /// does after a leader failover): a scripted agent speaks the wire protocol to a real master.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class AgentReconnectTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);

@@ -17,6 +17,7 @@ namespace MiniMesos.Tests.EndToEnd;
 /// Three real masters (Raft over TCP, SQLite in temp dirs, default 16 MiB frames) on loopback: a follower that was down while
 /// the leader's state grew past one frame and its log was compacted catches up through a snapshot sent in chunks.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed partial class BigSnapshotCatchUpTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
@@ -65,8 +66,7 @@ public sealed partial class BigSnapshotCatchUpTests(ITestOutputHelper output) : 
         var clock = Stopwatch.StartNew();
         var restarted = await StartMasterAsync(index, expect: 0);
         _masters[index] = restarted;
-        var deadline = DateTime.UtcNow + Patience;
-        while (Describe(restarted).Count < tasks && DateTime.UtcNow < deadline) await Task.Delay(100);
+        await Eventually.TrueAsync(() => Describe(restarted).Count >= tasks, "the restarted master has every task", Patience, poll: TimeSpan.FromMilliseconds(100));
         clock.Stop();
 
         Assert.Equal(expected, Describe(restarted));

@@ -12,6 +12,7 @@ namespace MiniMesos.Tests.EndToEnd;
 /// (role) weights, and the split holds while both still want more; a job's attempt waits while an external
 /// framework holds the only offer (it is not placed over it) and runs once the offer is declined; so does a one-shot task.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class BuiltInFrameworkOfferTests
 {
     [Fact]
@@ -48,8 +49,9 @@ public sealed class BuiltInFrameworkOfferTests
         Assert.True(status == 201, created.ToString());
         await JobApiTests.WaitForJobAsync(lab, "nightly", j => j.TryGetProperty("reason", out var reason) && reason.GetString()?.Contains("waiting for resource offers") == true,
             "the attempt waits");
-        await Task.Delay(TimeSpan.FromSeconds(2));
-        Assert.DoesNotContain(lab.Cluster.Master.Service.Tasks(), t => t.Id.StartsWith("nightly.", StringComparison.Ordinal));
+        // No event marks "the jobs framework decided to wait": it must go on launching nothing while the offer is held.
+        await Eventually.StaysTrueAsync(() => !lab.Cluster.Master.Service.Tasks().Any(t => t.Id.StartsWith("nightly.", StringComparison.Ordinal)),
+            "no attempt is launched while the only offer is held", TimeSpan.FromSeconds(2));
 
         await external.SendAsync(new FwDecline([held.OfferId], 60));
         await JobApiTests.WaitForJobAsync(lab, "nightly",
@@ -67,14 +69,14 @@ public sealed class BuiltInFrameworkOfferTests
         var (status, created) = await lab.SendAsync(HttpMethod.Post, "/v1/tasks", """{"cmd": "true", "name": "adhoc", "cpus": 0.1, "mem": 16}""");
         Assert.True(status == 201, created.ToString());
         var id = created.GetProperty("id").GetString()!;
-        await Task.Delay(TimeSpan.FromSeconds(2));
-        var (_, waiting) = await lab.SendAsync(HttpMethod.Get, $"/v1/tasks/{id}");
+        var waiting = await Eventually.MatchAsync(async () => (await lab.SendAsync(HttpMethod.Get, $"/v1/tasks/{id}")).Body,
+            t => t.TryGetProperty("waiting_reason", out _), "the task says why it waits", MarathonApps.Patience);
         Assert.Equal("TASK_STAGING", waiting.GetProperty("state").GetString());
         Assert.False(waiting.TryGetProperty("agent_id", out _), waiting.ToString());
         Assert.Equal("waiting for a resource offer", waiting.GetProperty("waiting_reason").GetString());
 
         await external.SendAsync(new FwDecline([held.OfferId], 60));
-        await WaitAsync(() => lab.Cluster.Master.Service.Task(id)?.State == Core.Model.TaskState.Finished, "the task runs once the offer is declined");
+        await Eventually.TrueAsync(() => lab.Cluster.Master.Service.Task(id)?.State == Core.Model.TaskState.Finished, "the task runs once the offer is declined", MarathonApps.Patience);
     }
 
     /// <summary>An external framework holding the offer of the cluster's only agent (started here).</summary>
@@ -95,7 +97,7 @@ public sealed class BuiltInFrameworkOfferTests
     {
         var app = $$"""{"id":"/web","cmd":"{{lab.SleeperCmd}}","cpus":2,"mem":1024,"instances":4}""";
         Assert.Equal(201, (await lab.SendAsync(HttpMethod.Post, "/v2/apps", app)).Status);
-        await WaitAsync(() => lab.Cluster.Master.Apps.Waiting("/web") is not null, "the app waits for offers");
+        await Eventually.TrueAsync(() => lab.Cluster.Master.Apps.Waiting("/web") is not null, "the app waits for offers", MarathonApps.Patience);
         var offeredAgents = new HashSet<string>();
         // Runs until the test disposes the framework's connection.
         _ = Task.Run(async () =>
@@ -108,36 +110,26 @@ public sealed class BuiltInFrameworkOfferTests
         });
         for (var i = 1; i <= 4; i++) await lab.Cluster.StartAgentAsync($"agent{i}", lab.Cluster.Secret, "test", hostname: $"pi{i}");
 
+        // Settled: every agent used, and nothing changed for 3 s (no event says the allocator has nothing more to do).
         var last = "";
-        var stableSince = DateTime.UtcNow;
-        var deadline = DateTime.UtcNow + MarathonApps.Patience;
+        var stable = System.Diagnostics.Stopwatch.StartNew();
         List<string> hosts = [];
-        while (DateTime.UtcNow < deadline)
+        await Eventually.TrueAsync(async () =>
         {
             var tasks = MarathonApps.Tasks(await lab.AppAsync("/web"));
             hosts = tasks.Where(t => t.GetProperty("state").GetString() == "TASK_RUNNING").Select(t => t.GetProperty("host").GetString()!).Order().ToList();
             string now;
             lock (offeredAgents) now = $"{string.Join(",", hosts)} | {string.Join(",", offeredAgents.Order())} | {tasks.Count}";
-            if (now != last) (last, stableSince) = (now, DateTime.UtcNow);
-            else if (DateTime.UtcNow - stableSince > TimeSpan.FromSeconds(3) && hosts.Count + offeredAgents.Count == 4) break;
-            await Task.Delay(100);
-        }
-        Assert.True(hosts.Count + offeredAgents.Count == 4, $"not all agents used: {last}\n{lab.Cluster.Log}");
+            if (now != last) (last, stable) = (now, System.Diagnostics.Stopwatch.StartNew());
+            lock (offeredAgents) return stable.Elapsed > TimeSpan.FromSeconds(3) && hosts.Count + offeredAgents.Count == 4;
+        }, "every agent is used by the app or offered to the external framework, unchanged for 3 s", MarathonApps.Patience,
+            () => $"last seen {last}\n{lab.Cluster.Log}", TimeSpan.FromMilliseconds(100));
         Assert.Empty(hosts.Intersect(offeredAgents));
         // The app still wants more, and says it waits.
         Assert.Equal(4 - hosts.Count, lab.Cluster.Master.Apps.Waiting("/web")?.Missing);
         return (hosts.Count, offeredAgents.Count);
     }
 
-    private static async Task WaitAsync(Func<bool> done, string what)
-    {
-        var deadline = DateTime.UtcNow + MarathonApps.Patience;
-        while (!done())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException(what);
-            await Task.Delay(50);
-        }
-    }
 
     private static async Task<Dictionary<string, double>> RolesAsync(MarathonApps lab)
     {

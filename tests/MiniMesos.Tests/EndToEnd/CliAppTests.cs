@@ -4,6 +4,7 @@ using Xunit;
 namespace MiniMesos.Tests.EndToEnd;
 
 /// <summary>`minimesos app ...` as a user runs it: the real CLI process against a real master and agents.</summary>
+[Trait("Category", "Slow")]
 public sealed class CliAppTests
 {
     [Fact]

@@ -4,6 +4,7 @@ using Xunit;
 namespace MiniMesos.Tests.EndToEnd;
 
 /// <summary>The config file as the real CLI reads it: precedence flag > environment > config file, and bad lines exit 2.</summary>
+[Trait("Category", "Slow")]
 public sealed class CliConfigFileTests
 {
     private const string Unreachable = "127.0.0.1:1";

@@ -6,6 +6,7 @@ using Xunit;
 namespace MiniMesos.Tests.EndToEnd;
 
 /// <summary>`minimesos doctor` run for real on this host, as a separate process.</summary>
+[Trait("Category", "Slow")]
 public sealed class CliDoctorTests
 {
     [Fact]

@@ -1,10 +1,10 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Xunit;
 
 namespace MiniMesos.Tests.EndToEnd;
 
 /// <summary>`minimesos job ...` as a user runs it: the real CLI process against a real master and agent.</summary>
+[Trait("Category", "Slow")]
 public sealed class CliJobTests
 {
     [Fact]
@@ -25,9 +25,8 @@ public sealed class CliJobTests
         Assert.StartsWith("job nightly: replaced", stdout);
 
         // The next run and the reason come from the leader's jobs loop, a moment after the job is committed.
-        var waited = Stopwatch.StartNew();
-        while (!(await lab.SendAsync(HttpMethod.Get, "/v1/jobs/nightly")).Body.TryGetProperty("nextRunAt", out _) && waited.Elapsed < MarathonApps.Patience)
-            await Task.Delay(100);
+        await Eventually.TrueAsync(async () => (await lab.SendAsync(HttpMethod.Get, "/v1/jobs/nightly")).Body.TryGetProperty("nextRunAt", out _),
+            "the job has its next run time", MarathonApps.Patience);
         (code, stdout, _) = await CliProcess.RunAsync(["job", "list"], env);
         Assert.Equal(0, code);
         Assert.Matches(@"nightly\s+idle\s+0 3 \* \* \*\s+\d{4}-\d\d-\d\dT03:00:00.000Z\s+next run at", stdout);
@@ -35,15 +34,13 @@ public sealed class CliJobTests
         (code, stdout, _) = await CliProcess.RunAsync(["job", "run", "nightly"], env);
         Assert.Equal(0, code);
         Assert.Equal("job nightly: run nightly.1 started\n", stdout);
-        var watch = Stopwatch.StartNew();
-        JsonElement job;
-        do
+        var job = await Eventually.MatchAsync(async () =>
         {
-            await Task.Delay(200);
-            (code, stdout, _) = await CliProcess.RunAsync(["job", "show", "nightly", "--json"], env);
-            Assert.Equal(0, code);
-            job = JsonDocument.Parse(stdout).RootElement;
-        } while (job.GetProperty("status").GetString() != "idle" && watch.Elapsed < MarathonApps.Patience);
+            var (shown, json, _) = await CliProcess.RunAsync(["job", "show", "nightly", "--json"], env);
+            Assert.Equal(0, shown);
+            return JsonDocument.Parse(json).RootElement;
+        }, j => j.GetProperty("status").GetString() == "idle" && j.GetProperty("runs").GetArrayLength() > 0, "the run has ended", MarathonApps.Patience,
+            poll: TimeSpan.FromMilliseconds(200));
         var attempt = job.GetProperty("runs")[0].GetProperty("attempts")[0];
         Assert.Equal(("failed", 3), (attempt.GetProperty("state").GetString(), attempt.GetProperty("exitCode").GetInt32()));
 

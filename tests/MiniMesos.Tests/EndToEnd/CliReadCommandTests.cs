@@ -4,6 +4,7 @@ using Xunit;
 namespace MiniMesos.Tests.EndToEnd;
 
 /// <summary>`run` options and signal exit codes, and the --json of the read commands parsed back, through the real CLI.</summary>
+[Trait("Category", "Slow")]
 public sealed class CliReadCommandTests
 {
     [Fact]

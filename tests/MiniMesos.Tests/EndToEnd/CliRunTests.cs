@@ -3,6 +3,7 @@ using Xunit;
 namespace MiniMesos.Tests.EndToEnd;
 
 /// <summary>The `minimesos run` CLI as a user runs it: a separate process against a running master.</summary>
+[Trait("Category", "Slow")]
 public sealed class CliRunTests
 {
     [Fact]

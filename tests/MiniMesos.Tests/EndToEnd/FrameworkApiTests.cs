@@ -5,6 +5,7 @@ using Xunit;
 namespace MiniMesos.Tests.EndToEnd;
 
 /// <summary>The master's side of the Framework API with a real master and agent in process, through a C# client.</summary>
+[Trait("Category", "Slow")]
 public sealed class FrameworkApiTests
 {
     private static FwTaskInfo Sleep(string id, double cpus = 0.1, IReadOnlyList<int>? ports = null) =>
@@ -53,7 +54,7 @@ public sealed class FrameworkApiTests
             await framework.NextAsync<FwUpdate>(u => u.TaskId == "orphan" && u.State == "TASK_RUNNING");
             Assert.Equal(id, Assert.Single(master.Frameworks()).Id);
         }
-        await WaitUntil(() => master.Task("orphan")?.State == TaskState.Killed, "the orphaned task is killed");
+        await Eventually.TrueAsync(() => master.Task("orphan")?.State == TaskState.Killed, "the orphaned task is killed", TimeSpan.FromSeconds(20));
         Assert.Empty(master.Frameworks());
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => FrameworkClient.SubscribeAsync(cluster, "short-lived", 1, id));
         Assert.Contains("framework_id", error.Message);
@@ -71,7 +72,8 @@ public sealed class FrameworkApiTests
             await framework.SendAsync(new FwAccept([offer.OfferId], [Sleep("kept")], null));
             await framework.NextAsync<FwUpdate>(u => u.TaskId == "kept" && u.State == "TASK_RUNNING");
         }
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        await Eventually.TrueAsync(() => cluster.Master.Service.FrameworkViews().Frameworks.Any(f => f.Id == id && !f.Connected),
+            "the master has seen the framework disconnect", TimeSpan.FromSeconds(20));
         await using var back = await FrameworkClient.SubscribeAsync(cluster, "comes-back", 30, id);
         Assert.Equal(id, back.FrameworkId);
         await back.SendAsync(new FwReconcile([]));
@@ -91,22 +93,25 @@ public sealed class FrameworkApiTests
         await using var cluster = await InProcessCluster.StartAsync();
         await using var first = await FrameworkClient.SubscribeAsync(cluster, "taken-over", failoverTimeout: 30);
         var held = (await first.NextAsync<FwOffers>()).Offers[0];
-        // The old connection stays open: the new one takes over without the master seeing it close first.
+        // The old connection stays open (half-open TCP as the master sees it): the new one takes over without the master
+        // seeing it close first. Before take-overs returned the held offer, the new session saw nothing for the 60 s offer
+        // timeout and then a rescind of an offer it never had; allocation rounds run every second, so 5 s is a short bound.
+        // SubscribeAsync fails unless `subscribed` is the first answer: no offer of the new session may overtake it.
         await using var second = await FrameworkClient.SubscribeAsync(cluster, "taken-over", 30, first.FrameworkId);
-        var offer = (await second.NextAsync<FwOffers>(seconds: 10)).Offers[0];
+        var offers = await second.NextAsync<FwOffers>(seconds: 5);
+        var offer = offers.Offers[0];
         Assert.Equal(held.AgentId, offer.AgentId);
         Assert.Equal(held.Cpus, offer.Cpus, 6);
+        Assert.DoesNotContain(offers.Offers, o => o.OfferId == held.OfferId);
+
+        // The master closed the old session's connection.
+        await first.ClosedByMasterAsync(seconds: 10);
+
         await second.SendAsync(new FwAccept([offer.OfferId], [Sleep("after-take-over")], 0));
         await second.NextAsync<FwUpdate>(u => u.TaskId == "after-take-over" && u.State == "TASK_RUNNING");
-    }
-
-    private static async Task WaitUntil(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"timed out waiting until {what}");
-            await Task.Delay(100);
-        }
+        // A round trip after everything the take-over could have sent: no rescind of an offer this session never saw.
+        await second.SendAsync(new FwReconcile(["after-take-over"]));
+        await second.NextAsync<FwUpdate>(u => u.TaskId == "after-take-over" && u.Uuid.Length == 0);
+        Assert.DoesNotContain(second.Received, m => m is FwRescind r && r.OfferId != offer.OfferId);
     }
 }

@@ -9,6 +9,7 @@ internal sealed class FrameworkClient : IAsyncDisposable
 {
     private readonly PeerConnection _connection;
     private readonly List<WireMessage> _stash = [];
+    private readonly List<WireMessage> _received = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _heartbeats;
 
@@ -20,6 +21,9 @@ internal sealed class FrameworkClient : IAsyncDisposable
     }
 
     public string FrameworkId { get; }
+
+    /// <summary>Every message received so far but heartbeats, in order (whether a test waited for it or not).</summary>
+    public IReadOnlyList<WireMessage> Received => _received;
 
     public static Task<FrameworkClient> SubscribeAsync(InProcessCluster cluster, string name, double failoverTimeout, string? id = null,
         string role = "*") => SubscribeAsync(cluster.ClusterPort.Port, cluster.Secret, name, failoverTimeout, id, role);
@@ -56,9 +60,28 @@ internal sealed class FrameworkClient : IAsyncDisposable
         {
             var message = await _connection.ReceiveAsync(timeout.Token) ?? throw new IOException("the master closed the connection");
             if (message is FwHeartbeat) continue;
+            _received.Add(message);
             if (message is FwUpdate { Uuid.Length: > 0 } update) await SendAsync(new FwAcknowledge(update.Uuid, update.TaskId));
             if (message is T typed && match?.Invoke(typed) != false) return typed;
             _stash.Add(message);
+        }
+    }
+
+    /// <summary>Reads (and keeps) whatever still arrives until the master closes the connection; a TimeoutException if it does not.</summary>
+    public async Task ClosedByMasterAsync(double seconds)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+        try
+        {
+            while (await _connection.ReceiveAsync(timeout.Token) is { } message) _received.Add(message);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            throw new TimeoutException($"the master did not close the connection within {seconds} s");
+        }
+        catch (Exception e) when (e is IOException or WireException)
+        {
+            // Reset rather than closed cleanly: closed all the same.
         }
     }
 
@@ -75,7 +98,7 @@ internal sealed class FrameworkClient : IAsyncDisposable
         {
             while (true)
             {
-                await Task.Delay(TimeSpan.FromSeconds(1), _stop.Token);
+                await Task.Delay(TimeSpan.FromSeconds(1), _stop.Token); // the protocol: send something at least every 2 s
                 await SendAsync(new FwHeartbeat());
             }
         }

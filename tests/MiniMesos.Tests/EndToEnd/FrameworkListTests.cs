@@ -6,6 +6,7 @@ using Xunit;
 namespace MiniMesos.Tests.EndToEnd;
 
 /// <summary>GET /v1/frameworks and `minimesos framework list`: external frameworks next to the built-in ones.</summary>
+[Trait("Category", "Slow")]
 public sealed class FrameworkListTests
 {
     [Fact]

@@ -15,6 +15,7 @@ namespace MiniMesos.Tests.EndToEnd;
 /// heard the transfer succeed ("could not be handed", a second lost) and could not finish a transfer whose
 /// target needed one more append first (then writes stopped for a whole election timeout).
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class GracefulHandoverTests : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using MiniMesos.Core.Model;
 using Xunit;
@@ -6,6 +5,7 @@ using Xunit;
 namespace MiniMesos.Tests.EndToEnd;
 
 /// <summary>Health checks probed by the agent against real task processes, and what the leader does with the results.</summary>
+[Trait("Category", "Slow")]
 public sealed class HealthCheckTests
 {
     private static int Healthy(JsonElement app) => app.GetProperty("tasksHealthy").GetInt32();
@@ -59,21 +59,16 @@ public sealed class HealthCheckTests
                                    "timeoutSeconds": 1, "maxConsecutiveFailures": 3}]}
                 """)).Status);
             var master = lab.Cluster.Master.Service;
-            var watch = Stopwatch.StartNew();
-            TaskRecord? killed = null;
-            while (killed is null && watch.Elapsed < MarathonApps.Patience)
-            {
-                killed = master.Tasks().FirstOrDefault(t => t.Spec.AppId == "/deaf" && t.State == TaskState.Killed);
-                await Task.Delay(100);
-            }
-            Assert.True(killed is not null, $"no instance was killed; log:\n{lab.Cluster.Log}");
+            var killed = (await Eventually.MatchAsync(
+                () => Task.FromResult(master.Tasks().FirstOrDefault(t => t.Spec.AppId == "/deaf" && t.State == TaskState.Killed)),
+                t => t is not null, "an instance with refused probes is killed", MarathonApps.Patience, () => $"log:\n{lab.Cluster.Log}"))!;
             Assert.Contains("health checks failed", killed.Message);
             Assert.Contains("ConnectionRefused", killed.Message);
             Assert.Contains(master.EventsAfter(0), e => e.Kind == "health_status_changed" && e.Id == killed.Id && e.State == "unhealthy");
 
             // Each instance lives through 3 probes 1 s apart (at least 2 s) before it is killed: in 6 s at most 3 more, plus one at the edge.
             var before = master.Tasks().Count(t => t.Spec.AppId == "/deaf");
-            await Task.Delay(TimeSpan.FromSeconds(6));
+            await Task.Delay(TimeSpan.FromSeconds(6)); // the scenario: how many instances a fixed window sees started
             var started = master.Tasks().Count(t => t.Spec.AppId == "/deaf") - before;
             Assert.InRange(started, 2, 4);
             Assert.True(master.Tasks().Count(t => t.Spec.AppId == "/deaf" && !t.State.IsTerminal()) <= 2);
@@ -101,22 +96,17 @@ public sealed class HealthCheckTests
                                    "gracePeriodSeconds": 0, "intervalSeconds": 1, "timeoutSeconds": 0.5, "maxConsecutiveFailures": 2}]}
                 """)).Status);
             var master = lab.Cluster.Master.Service;
-            var watch = Stopwatch.StartNew();
-            TaskRecord? killed = null;
-            while (killed is null && watch.Elapsed < MarathonApps.Patience)
-            {
-                killed = master.Tasks().FirstOrDefault(t => t.Spec.AppId == "/stuck" && t.State == TaskState.Killed);
-                await Task.Delay(100);
-            }
-            Assert.True(killed is not null, $"no instance was killed; log:\n{lab.Cluster.Log}");
+            var killed = (await Eventually.MatchAsync(
+                () => Task.FromResult(master.Tasks().FirstOrDefault(t => t.Spec.AppId == "/stuck" && t.State == TaskState.Killed)),
+                t => t is not null, "an instance with hanging checks is killed", MarathonApps.Patience, () => $"log:\n{lab.Cluster.Log}"))!;
             Assert.Contains("timed out", killed.Message);
             await lab.WaitForAppAsync("/stuck", a => a.GetProperty("tasksRunning").GetInt32() == 1, "replacement running");
             // Every timed-out check command was killed with its children: no `sleep {marker}` outlives its check by long.
-            await Task.Delay(300);
-            var leftovers = Directory.GetDirectories("/proc").Select(d => Path.Combine(d, "cmdline")).Where(File.Exists)
+            int Leftovers() => Directory.GetDirectories("/proc").Select(d => Path.Combine(d, "cmdline")).Where(File.Exists)
                 .Select(f => { try { return File.ReadAllText(f); } catch (IOException) { return ""; } })
                 .Count(c => c.Contains($"sleep\0{marker}", StringComparison.Ordinal));
-            Assert.InRange(leftovers, 0, 1); // at most the probe in flight right now
+            // At most the probe in flight right now; a leaked one would sleep for minutes and keep the count up.
+            await Eventually.TrueAsync(() => Leftovers() <= 1, "no more than the probe in flight is left", TimeSpan.FromSeconds(10));
         }
         finally
         {

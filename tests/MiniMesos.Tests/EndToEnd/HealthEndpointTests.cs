@@ -5,6 +5,7 @@ using Xunit;
 namespace MiniMesos.Tests.EndToEnd;
 
 /// <summary>/health without a token: on a leader and on a follower of a real 3-master cluster.</summary>
+[Trait("Category", "Slow")]
 public sealed class HealthEndpointTests
 {
     private static async Task<(HttpStatusCode Status, JsonElement Body)> GetAsync(string baseUrl, string path)
@@ -19,8 +20,7 @@ public sealed class HealthEndpointTests
     {
         await using var cluster = await InProcessCluster.StartAsync(agents: 0);
         var url = $"http://{cluster.Api}";
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (!cluster.Master.Service.IsLeader && DateTime.UtcNow < deadline) await Task.Delay(50);
+        await Eventually.TrueAsync(() => cluster.Master.Service.IsLeader, "the master leads", TimeSpan.FromSeconds(20));
         var (status, body) = await GetAsync(url, "/health?leader=required");
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("ok", body.GetProperty("status").GetString());

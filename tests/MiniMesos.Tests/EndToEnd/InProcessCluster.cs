@@ -16,6 +16,7 @@ internal sealed class InProcessCluster : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _stopped = [];
+    private readonly Dictionary<string, Task> _agentsStopped = [];
     private readonly LineLoggerProvider _logs;
 
     private InProcessCluster(string dir, ClusterSecret secret, StringWriter log)
@@ -57,9 +58,13 @@ internal sealed class InProcessCluster : IAsyncDisposable
         var agent = AgentHost.Start(new AgentOptions([("127.0.0.1", ClusterPort.Port)], Path.Combine(Dir, name), clusterName, secret,
             launch is null ? IsolationMode.None : IsolationMode.Auto, new ResourceOverrides(2, 1024, 1024), launch, Hostname: hostname, Users: users), _logs, token);
         _stopped.Add(agent.Stopped);
+        _agentsStopped[name] = agent.Stopped;
         if (waitForRegistration) await agent.Connector.Registered.Task.WaitAsync(TimeSpan.FromSeconds(10));
         return agent.Service;
     }
+
+    /// <summary>Completes when the agent last started under <paramref name="name"/> has stopped (its stop token cancelled).</summary>
+    public Task AgentStopped(string name) => _agentsStopped[name];
 
     public ApiClient Client(string? token = null) => new("127.0.0.1", Api.Port, token ?? Secret.Token);
 

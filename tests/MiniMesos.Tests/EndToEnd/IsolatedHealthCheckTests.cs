@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using MiniMesos.Core.Model;
 using MiniMesos.Isolation;
 using Xunit;
@@ -9,6 +8,7 @@ namespace MiniMesos.Tests.EndToEnd;
 /// COMMAND checks on an isolating agent (needs root): run as the task's user inside the task's namespaces, and resumed
 /// after an agent restart.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class IsolatedHealthCheckTests
 {
     [Fact]
@@ -48,14 +48,13 @@ public sealed class IsolatedHealthCheckTests
 
             // The agent restarts; the instance keeps running and its checks are read back from the sandbox.
             await first.CancelAsync();
-            await Task.Delay(300);
+            await lab.Cluster.AgentStopped("restarting").WaitAsync(MarathonApps.Patience);
             await lab.Cluster.StartAgentAsync("restarting", lab.Cluster.Secret, "test", launch: launch);
             File.Delete(gate);
 
             var master = lab.Cluster.Master.Service;
-            var watch = Stopwatch.StartNew();
-            while (master.Task(id)!.State == TaskState.Running && watch.Elapsed < MarathonApps.Patience) await Task.Delay(100);
-            var killed = master.Task(id)!;
+            var killed = await Eventually.MatchAsync(() => Task.FromResult(master.Task(id)!), t => t.State != TaskState.Running,
+                "the unhealthy instance is killed", MarathonApps.Patience, () => $"log:\n{lab.Cluster.Log}");
             Assert.True(killed.State == TaskState.Killed, $"{killed.State}: {killed.Message}\nlog:\n{lab.Cluster.Log}");
             Assert.Contains("command exited with code 1", killed.Message);
             await lab.WaitForAppAsync("/gated", a => a.GetProperty("tasksRunning").GetInt32() == 1 && MarathonApps.Tasks(a)[0].GetProperty("id").GetString() != id,

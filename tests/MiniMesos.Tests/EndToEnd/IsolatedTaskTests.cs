@@ -6,6 +6,7 @@ using Xunit;
 namespace MiniMesos.Tests.EndToEnd;
 
 /// <summary>A task submitted through the API runs in its own namespaces and cgroup on a real agent (needs root).</summary>
+[Trait("Category", "Slow")]
 public sealed class IsolatedTaskTests
 {
     [Fact]
@@ -33,9 +34,9 @@ public sealed class IsolatedTaskTests
 
             // The agent goes away; both tasks keep running without it, then both end while it is down.
             await first.CancelAsync();
-            await Task.Delay(300);
+            await cluster.AgentStopped("restarting").WaitAsync(TimeSpan.FromSeconds(30));
             await File.WriteAllTextAsync(gate, "");
-            await Task.Delay(500);
+            await Eventually.TrueAsync(() => Exited(agent, longRunning.Id) && Exited(agent, quick.Id), "both tasks have exited while the agent is down");
             await cluster.StartAgentAsync("restarting", cluster.Secret, "test", launch: launch);
 
             var output = new MemoryStream();
@@ -57,16 +58,15 @@ public sealed class IsolatedTaskTests
         }
     }
 
-    internal static async Task<TaskView> WaitForStateAsync(MiniMesos.Net.Cli.ApiClient client, string id, string state)
+    internal static Task<TaskView> WaitForStateAsync(MiniMesos.Net.Cli.ApiClient client, string id, string state) =>
+        Eventually.MatchAsync(() => client.GetTaskAsync(id, CancellationToken.None), t => t.State == state, $"task {id} is {state}",
+            describe: t => $"{t.State}: {t.Message}");
+
+    /// <summary>The task's init has written how its command ended (it does so whether or not an agent is connected).</summary>
+    private static bool Exited(Net.Agent.AgentService agent, string taskId)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (true)
-        {
-            var task = await client.GetTaskAsync(id, CancellationToken.None);
-            if (task.State == state) return task;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"task {id} is {task.State}, expected {state}: {task.Message}");
-            await Task.Delay(50);
-        }
+        var path = Path.Combine(agent.MetaDir(taskId), Core.Isolation.ExitStatusFile.FileName);
+        return File.Exists(path) && Core.Isolation.ExitStatusFile.Parse(File.ReadAllText(path)) is not null;
     }
 
     /// <summary>Kills whatever a failed test left in the task cgroups, then removes them.</summary>
@@ -77,22 +77,7 @@ public sealed class IsolatedTaskTests
         {
             var kill = Path.Combine(child, "cgroup.kill");
             if (child != dir && File.Exists(kill)) File.WriteAllText(kill, "1");
-            for (var attempt = 0; Directory.Exists(child); attempt++)
-            {
-                try
-                {
-                    Directory.Delete(child);
-                    break;
-                }
-                catch (DirectoryNotFoundException)
-                {
-                    break; // the agent removed it meanwhile
-                }
-                catch (IOException) when (attempt < 100)
-                {
-                    Thread.Sleep(20);
-                }
-            }
+            MiniMesos.Tests.Isolation.LauncherFixture.RemoveCgroup(child);
         }
     }
 

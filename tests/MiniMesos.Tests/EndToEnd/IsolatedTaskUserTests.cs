@@ -7,6 +7,7 @@ using Xunit;
 namespace MiniMesos.Tests.EndToEnd;
 
 /// <summary>Task user and network through the API on an isolated agent (needs root).</summary>
+[Trait("Category", "Slow")]
 public sealed class IsolatedTaskUserTests
 {
     [Fact]
@@ -28,12 +29,9 @@ public sealed class IsolatedTaskUserTests
                     User: user, Network: network), CancellationToken.None);
                 var output = new MemoryStream();
                 await client.FollowLogAsync(task.Id, "stdout", output, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
-                var final = await client.GetTaskAsync(task.Id, CancellationToken.None);
-                for (var i = 0; i < 200 && final.State is "TASK_STAGING" or "TASK_STARTING" or "TASK_RUNNING"; i++)
-                {
-                    await Task.Delay(50);
-                    final = await client.GetTaskAsync(task.Id, CancellationToken.None);
-                }
+                var final = await Eventually.MatchAsync(() => client.GetTaskAsync(task.Id, CancellationToken.None),
+                    t => t.State is not ("TASK_STAGING" or "TASK_STARTING" or "TASK_RUNNING"), $"task {task.Id} ends", TimeSpan.FromSeconds(10),
+                    describe: t => $"{t.State} {t.Message}");
                 return (final, Encoding.UTF8.GetString(output.ToArray()));
             }
 
@@ -62,15 +60,12 @@ public sealed class IsolatedTaskUserTests
                 """{"id": "who-job", "cmd": "id -un; tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '", "user": "daemon", "network": "none"}""",
                 CancellationToken.None);
             Assert.Equal(201, created);
-            string? jobTask = null;
-            for (var i = 0; i < 300 && jobTask is null; i++)
+            var jobTask = await Eventually.MatchAsync(async () =>
             {
                 using var job = System.Text.Json.JsonDocument.Parse(await client.GetJsonAsync("/v1/jobs/who-job", CancellationToken.None));
                 var runs = job.RootElement.GetProperty("runs");
-                if (runs.GetArrayLength() > 0) jobTask = runs[0].GetProperty("attempts")[0].GetProperty("taskId").GetString();
-                else await Task.Delay(50);
-            }
-            Assert.NotNull(jobTask);
+                return runs.GetArrayLength() > 0 ? runs[0].GetProperty("attempts")[0].GetProperty("taskId").GetString() : null;
+            }, id => id is not null, "the job's first attempt has a task", TimeSpan.FromSeconds(15));
             var jobOutput = new MemoryStream();
             await client.FollowLogAsync(jobTask, "stdout", jobOutput, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
             Assert.Equal("daemon\nlo\n", Encoding.UTF8.GetString(jobOutput.ToArray()));

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Xunit;
@@ -6,20 +5,12 @@ using Xunit;
 namespace MiniMesos.Tests.EndToEnd;
 
 /// <summary>/v1/jobs against a real master and agent: retries with history, an ISO schedule, run now, validation.</summary>
+[Trait("Category", "Slow")]
 public sealed class JobApiTests
 {
-    internal static async Task<JsonElement> WaitForJobAsync(MarathonApps lab, string id, Func<JsonElement, bool> done, string what)
-    {
-        var watch = Stopwatch.StartNew();
-        JsonElement job = default;
-        while (watch.Elapsed < MarathonApps.Patience)
-        {
-            job = (await lab.SendAsync(HttpMethod.Get, $"/v1/jobs/{id}")).Body;
-            if (done(job)) return job;
-            await Task.Delay(100);
-        }
-        throw new TimeoutException($"{what}: not reached; last seen {job}\nlog:\n{lab.Cluster.Log}");
-    }
+    internal static Task<JsonElement> WaitForJobAsync(MarathonApps lab, string id, Func<JsonElement, bool> done, string what) =>
+        Eventually.MatchAsync(async () => (await lab.SendAsync(HttpMethod.Get, $"/v1/jobs/{id}")).Body, done, what, MarathonApps.Patience,
+            () => $"log:\n{lab.Cluster.Log}", TimeSpan.FromMilliseconds(100));
 
     private static List<JsonElement> Runs(JsonElement job) => job.GetProperty("runs").EnumerateArray().ToList();
 
@@ -54,9 +45,8 @@ public sealed class JobApiTests
             Assert.Equal(["flaky.1.1", "flaky.1.2", "flaky.1.3"], attempts.Select(a => a.GetProperty("taskId").GetString()));
             Assert.Equal("3", File.ReadAllText(counter).Trim());
 
-            // A one-shot job runs once: it is not started again on its own.
-            await Task.Delay(TimeSpan.FromSeconds(2));
-            Assert.Equal("3", File.ReadAllText(counter).Trim());
+            // A one-shot job runs once: it is not started again on its own (nothing marks "will not start", so it is watched).
+            await Eventually.StaysTrueAsync(() => File.ReadAllText(counter).Trim() == "3", "the job ran three attempts and no more", TimeSpan.FromSeconds(2));
             Assert.Equal(3, lab.Cluster.Master.Service.Tasks().Count(t => t.Id.StartsWith("flaky.", StringComparison.Ordinal)));
         }
         finally
@@ -84,8 +74,8 @@ public sealed class JobApiTests
         using var client = lab.Cluster.Client();
         var output = new MemoryStream();
         var follow = client.FollowLogAsync("later.1.1", "stdout", output, CancellationToken.None);
-        await Task.Delay(500);
-        Assert.False(follow.IsCompleted, "following the log of an attempt waiting for an offer ended before the launch");
+        await Eventually.StaysTrueAsync(() => !follow.IsCompleted, "following the log of an attempt waiting for an offer goes on until the launch",
+            TimeSpan.FromMilliseconds(500));
 
         await lab.Cluster.StartAgentAsync("agent1", lab.Cluster.Secret, "test", hostname: "pi1");
         await follow.WaitAsync(MarathonApps.Patience);
@@ -106,8 +96,10 @@ public sealed class JobApiTests
         Assert.Equal(schedule, created.GetProperty("schedule").GetString());
 
         var job = await WaitForJobAsync(lab, "tick", j => Settled(j, 3), "three runs");
-        // Well past the last instant (start + 4 s): no fourth run.
-        while (DateTimeOffset.UtcNow < start.AddSeconds(8)) await Task.Delay(200);
+        // Well past the last instant (start + 4 s): no fourth run. The schedule runs on the wall clock, so this waits for it.
+        var past = start.AddSeconds(8) - DateTimeOffset.UtcNow;
+        if (past > TimeSpan.Zero)
+            await Eventually.StaysTrueAsync(() => lab.Cluster.Master.Service.Job("tick")!.Value.State.Runs.Count <= 3, "the job has at most three runs", past);
         job = (await lab.SendAsync(HttpMethod.Get, "/v1/jobs/tick")).Body;
         var runs = Runs(job);
         Assert.Equal(3, runs.Count);

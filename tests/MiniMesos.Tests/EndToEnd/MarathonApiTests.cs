@@ -6,6 +6,7 @@ using Xunit;
 namespace MiniMesos.Tests.EndToEnd;
 
 /// <summary>The Marathon-compatible /v2 API against a real master and agents: deploy, constraints, replacement, scale, restart.</summary>
+[Trait("Category", "Slow")]
 public sealed class MarathonApiTests
 {
     private static int Running(JsonElement app) => app.GetProperty("tasksRunning").GetInt32();
@@ -60,8 +61,7 @@ public sealed class MarathonApiTests
             // Delete: the instances are killed.
             Assert.Equal(200, (await lab.SendAsync(HttpMethod.Delete, "/v2/apps/web")).Status);
             Assert.Equal(404, (await lab.SendAsync(HttpMethod.Get, "/v2/apps/web")).Status);
-            var watch = Stopwatch.StartNew();
-            while (lab.Cluster.Master.Service.Tasks().Any(t => !t.State.IsTerminal()) && watch.Elapsed < MarathonApps.Patience) await Task.Delay(100);
+            await Eventually.TrueAsync(() => lab.Cluster.Master.Service.Tasks().All(t => t.State.IsTerminal()), "every instance has ended", MarathonApps.Patience);
             Assert.All(lab.Cluster.Master.Service.Tasks(), t => Assert.Equal("TASK_KILLED", t.State.ToWire()));
         }
         finally
@@ -87,8 +87,7 @@ public sealed class MarathonApiTests
 
             // Kill one instance's process behind the agent's back: it fails and is replaced.
             var pidFile = Path.Combine(lab.Pids, first[0] + ".pid");
-            var watch = Stopwatch.StartNew();
-            while (!File.Exists(pidFile) && watch.Elapsed < MarathonApps.Patience) await Task.Delay(50);
+            await Eventually.TrueAsync(() => File.Exists(pidFile), $"{pidFile} is written", MarathonApps.Patience);
             Process.GetProcessById(int.Parse((await File.ReadAllTextAsync(pidFile)).Trim())).Kill();
             app = await lab.WaitForAppAsync("/team/api",
                 a => Running(a) == 2 && !MarathonApps.Tasks(a).Any(t => t.GetProperty("id").GetString() == first[0]), "replacement running");
@@ -147,7 +146,7 @@ public sealed class MarathonApiTests
         var (app, waiting) = await lab.WaitForWaitingAsync("/crash", (_, w) => w?.StartsWith("launch delayed") == true, "launch delayed");
         Assert.Contains("failure", waiting);
         Assert.Equal("TASK_FAILED", (await lab.AppAsync("/crash")).GetProperty("lastTaskFailure").GetProperty("state").GetString());
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        await Task.Delay(TimeSpan.FromSeconds(3)); // the scenario: how many launches a fixed window sees
         // Without backoff the loop would relaunch many times a second; with a 1 s delay there are at most a handful.
         var launched = lab.Cluster.Master.Service.Tasks().Count(t => t.Spec.AppId == "/crash");
         Assert.InRange(launched, 2, 6);

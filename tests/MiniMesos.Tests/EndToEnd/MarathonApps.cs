@@ -58,29 +58,14 @@ internal sealed class MarathonApps : IAsyncDisposable
     /// <summary>Polls the app and its waiting reason until <paramref name="done"/> holds.</summary>
     public async Task<(JsonElement App, string? Waiting)> WaitForWaitingAsync(string id, Func<JsonElement, string?, bool> done, string what)
     {
-        var watch = Stopwatch.StartNew();
-        (JsonElement App, string? Waiting) last = default;
-        while (watch.Elapsed < Patience)
-        {
-            last = await AppAndWaitingAsync(id);
-            if (done(last.App, last.Waiting)) return last;
-            await Task.Delay(100);
-        }
-        throw new TimeoutException($"{what}: not reached in {Patience.TotalSeconds} s; last seen {last.App} waiting '{last.Waiting}'\nlog:\n{Cluster.Log}");
+        return await Eventually.MatchAsync(() => AppAndWaitingAsync(id), last => done(last.App, last.Waiting), what, Patience,
+            () => $"log:\n{Cluster.Log}", TimeSpan.FromMilliseconds(100), last => $"{last.App} waiting '{last.Waiting}'");
     }
 
     /// <summary>Polls the app until <paramref name="done"/> holds; fails with the last answer seen.</summary>
     public async Task<JsonElement> WaitForAppAsync(string id, Func<JsonElement, bool> done, string what)
     {
-        var watch = Stopwatch.StartNew();
-        JsonElement app = default;
-        while (watch.Elapsed < Patience)
-        {
-            app = await AppAsync(id);
-            if (done(app)) return app;
-            await Task.Delay(100);
-        }
-        throw new TimeoutException($"{what}: not reached in {Patience.TotalSeconds} s; last seen {app}\nlog:\n{Cluster.Log}");
+        return await Eventually.MatchAsync(() => AppAsync(id), done, what, Patience, () => $"log:\n{Cluster.Log}", TimeSpan.FromMilliseconds(100));
     }
 
     public static List<JsonElement> Tasks(JsonElement app) => app.GetProperty("tasks").EnumerateArray().ToList();

@@ -7,6 +7,7 @@ namespace MiniMesos.Tests.EndToEnd;
 /// App definitions written the way Marathon's REST documentation shows them, posted to /v2/apps: what MiniMesos
 /// implements is stored, what it does not is listed in unsupportedFields, and invalid values name their field.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class MarathonDocumentTests
 {
     /// <summary>A full definition in the shape of Marathon's "POST /v2/apps" example.</summary>

@@ -21,7 +21,7 @@ public sealed partial class MultiMasterTests
         using var client = follower.Client();
         await PutRoleAsync(client, "before", 2);
         var kept = await SubmitWithRetryAsync(client, Shell("sleep 300"));
-        await WaitAsync(() => _masters.All(m => m.Host.Service.Task(kept.Id)?.State == TaskState.Running), "the first task runs everywhere");
+        await Eventually.TrueAsync(() => _masters.All(m => m.Host.Service.Task(kept.Id)?.State == TaskState.Running), "the first task runs everywhere", Patience);
 
         // Every master reports its version, so the cluster reads the restore command.
         var status = await client.StatusAsync(CancellationToken.None);
@@ -38,7 +38,7 @@ public sealed partial class MultiMasterTests
         // After the backup: a change and a task the backup does not hold.
         await PutRoleAsync(client, "after", 3);
         var later = await SubmitWithRetryAsync(client, Shell("sleep 300"));
-        await WaitAsync(() => leader.Host.Service.Task(later.Id)?.State == TaskState.Running, "the second task runs");
+        await Eventually.TrueAsync(() => leader.Host.Service.Task(later.Id)?.State == TaskState.Running, "the second task runs", Patience);
 
         var damaged = (byte[])file.Clone();
         damaged[^1] ^= 1;
@@ -55,12 +55,12 @@ public sealed partial class MultiMasterTests
 
         var restored = await client.RestoreSnapshotAsync(file, false, CancellationToken.None);
         Assert.Equal(header.Index, restored.Index);
-        await WaitAsync(() => _masters.All(m => m.Host.Service.Task(later.Id) is null
+        await Eventually.TrueAsync(() => _masters.All(m => m.Host.Service.Task(later.Id) is null
             && m.Host.Service.RoleViews().Roles.All(r => r.Name != "after")
-            && m.Host.Service.RoleViews().Roles.Any(r => r.Name == "before")), "every master holds the restored state");
+            && m.Host.Service.RoleViews().Roles.Any(r => r.Name == "before")), "every master holds the restored state", Patience);
         // The agent registered again and reported what it runs: the task of the backup still runs, exactly once, and
         // the task the backup does not know was killed (it is in no master's state, so nothing reports it).
-        await WaitAsync(() => _masters.All(m => m.Host.Service.Task(kept.Id)?.State == TaskState.Running), "the backed-up task runs");
+        await Eventually.TrueAsync(() => _masters.All(m => m.Host.Service.Task(kept.Id)?.State == TaskState.Running), "the backed-up task runs", Patience);
         Assert.Single(leader.Host.Service.Tasks(), t => !t.State.IsTerminal());
     }
 
@@ -72,8 +72,8 @@ public sealed partial class MultiMasterTests
         var ports = _masters.Select(m => (Api: m.ApiPort, Cluster: ClusterPort(m))).ToList();
         var survivorDir = Path.Combine(_dir, "master0");
         // Let each master write down whom it knows (once a second), then stop the survivor.
-        await WaitAsync(() => File.Exists(Path.Combine(survivorDir, "peers")) && File.ReadAllLines(Path.Combine(survivorDir, "peers")).Length == 3,
-            "the survivor's peers file");
+        await Eventually.TrueAsync(() => File.Exists(Path.Combine(survivorDir, "peers")) && File.ReadAllLines(Path.Combine(survivorDir, "peers")).Length == 3,
+            "the survivor's peers file", Patience);
         await _masters[0].StopAsync();
 
         string[] recover = ["master", "recover", "--data-dir", survivorDir, "--cluster", "test"];
@@ -88,7 +88,7 @@ public sealed partial class MultiMasterTests
         var survivor = await StartMasterAsync(0, ports[0].Api, ports[0].Cluster, []);
         _masters.Clear();
         _masters.Add(survivor);
-        await WaitAsync(() => survivor.Host.Raft.IsLeader, "the survivor leads");
+        await Eventually.TrueAsync(() => survivor.Host.Raft.IsLeader, "the survivor leads", Patience);
         Assert.Equal([survivor.Host.Raft.Id], survivor.Host.Raft.Status.Voters);
         Assert.Equal(4, survivor.Host.Service.RoleViews().Roles.Single(r => r.Name == "kept").Weight);
 
@@ -99,7 +99,7 @@ public sealed partial class MultiMasterTests
         var fresh = await StartMasterAsync(7, api, clusterPort, [$"127.0.0.1:{ports[0].Cluster}"], expect: 0);
         _masters.Add(fresh);
         await alone.AddMasterAsync(fresh.Host.Raft.Id, $"127.0.0.1:{clusterPort}", CancellationToken.None);
-        await WaitAsync(() => fresh.Host.Service.RoleViews().Roles.Any(r => r.Name == "afterwards"), "the fresh master caught up");
+        await Eventually.TrueAsync(() => fresh.Host.Service.RoleViews().Roles.Any(r => r.Name == "afterwards"), "the fresh master caught up", Patience);
         Assert.Equal(4, fresh.Host.Service.RoleViews().Roles.Single(r => r.Name == "kept").Weight);
     }
 
@@ -125,7 +125,7 @@ public sealed partial class MultiMasterTests
 
         var alone = await StartMasterAsync(5, InProcessCluster.FreePort(), InProcessCluster.FreePort(), []);
         _masters.Add(alone);
-        await WaitAsync(() => alone.Host.Raft.IsLeader, "the restored master leads");
+        await Eventually.TrueAsync(() => alone.Host.Raft.IsLeader, "the restored master leads", Patience);
         Assert.Equal(6, alone.Host.Service.RoleViews().Roles.Single(r => r.Name == "saved").Weight);
     }
 
@@ -135,15 +135,17 @@ public sealed partial class MultiMasterTests
         var leader = await LeaderAsync(_masters);
         var follower = _masters.First(m => m != leader);
         using (var client = follower.Client()) await PutRoleAsync(client, "scheduled", 2);
-        await WaitAsync(() => follower.Host.Service.RoleViews().Roles.Any(r => r.Name == "scheduled"), "the follower applied the write");
+        await Eventually.TrueAsync(() => follower.Host.Service.RoleViews().Roles.Any(r => r.Name == "scheduled"), "the follower applied the write", Patience);
         var dir = Path.Combine(_dir, "usb");
-        var schedule = new SnapshotSchedule(new BackupService(follower.Host.Raft, follower.Host.Service, "test", _secret.Token, TimeProvider.System),
-            dir, TimeSpan.FromHours(1), retain: 2, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        // The names carry the time to the second: a simulated clock moves a second between two backups.
+        var clock = new Master.Simulation.SimClock();
+        var schedule = new SnapshotSchedule(new BackupService(follower.Host.Raft, follower.Host.Service, "test", _secret.Token, clock),
+            dir, TimeSpan.FromHours(1), retain: 2, clock, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
         var written = new List<string>();
         for (var i = 0; i < 3; i++)
         {
             written.Add(await schedule.SaveOnceAsync(CancellationToken.None) ?? throw new InvalidOperationException("no snapshot written"));
-            await Task.Delay(1100); // the names carry the time to the second
+            clock.Advance(1000);
         }
         var kept = Directory.GetFiles(dir).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(written.Skip(1), kept);
@@ -160,15 +162,5 @@ public sealed partial class MultiMasterTests
         var (status, body) = await client.SendAsync(HttpMethod.Put, $"/v1/roles/{role}",
             string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{{\"weight\":{weight}}}"), CancellationToken.None);
         Assert.True(status == 200, body);
-    }
-
-    private static async Task WaitAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"waited {Patience.TotalSeconds} s for {what}");
-            await Task.Delay(50);
-        }
     }
 }

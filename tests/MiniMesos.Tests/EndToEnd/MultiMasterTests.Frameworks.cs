@@ -37,9 +37,7 @@ public sealed partial class MultiMasterTests
         Assert.Equal("TASK_RUNNING", state.State);
         Assert.Equal(TaskState.Running, next.Host.Service.Task("ha-task")!.State);
         await back.SendAsync(new FwTeardown());
-        var deadline = DateTime.UtcNow + Patience;
-        while (next.Host.Service.Task("ha-task")!.State != TaskState.Killed && DateTime.UtcNow < deadline) await Task.Delay(50);
-        Assert.Equal(TaskState.Killed, next.Host.Service.Task("ha-task")!.State);
+        await Eventually.TrueAsync(() => next.Host.Service.Task("ha-task")!.State == TaskState.Killed, "the torn-down framework's task is killed", Patience);
         Assert.Empty(next.Host.Service.Frameworks());
     }
 

@@ -25,16 +25,8 @@ public sealed partial class MultiMasterTests
         // Two of three stop: the last one cannot have a leader. Plain /health still answers 200 (it is alive).
         var last = _masters.First(m => m != leader);
         foreach (var master in _masters.Where(m => m != last)) await master.StopAsync();
-        var deadline = DateTime.UtcNow + Patience;
-        (HttpStatusCode Status, JsonElement Body) required;
-        do
-        {
-            required = await HealthAsync(http, last, "?leader=required");
-            if (required.Status == HttpStatusCode.ServiceUnavailable) break;
-            await Task.Delay(100);
-        }
-        while (DateTime.UtcNow < deadline);
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, required.Status);
+        var required = await Eventually.MatchAsync(() => HealthAsync(http, last, "?leader=required"), r => r.Status == HttpStatusCode.ServiceUnavailable,
+            "the last master answers 503 to leader=required", Patience, poll: TimeSpan.FromMilliseconds(100), describe: r => $"{r.Status} {r.Body}");
         Assert.Equal("no_leader", required.Body.GetProperty("status").GetString());
         Assert.False(required.Body.TryGetProperty("leader", out _));
         var (plain, body2) = await HealthAsync(http, last, "");

@@ -19,9 +19,7 @@ public sealed partial class MultiMasterTests
             Assert.True(status == 201, body);
         }
         bool Running(RunningMaster m) => m.Host.Service.Task("ha-job.1.1") is { State: TaskState.Running };
-        var deadline = DateTime.UtcNow + Patience;
-        while (!Running(leader) && DateTime.UtcNow < deadline) await Task.Delay(50);
-        Assert.True(Running(leader), _log.ToString());
+        await Eventually.TrueAsync(() => Running(leader), "the job's attempt runs", Patience, () => _log.ToString());
 
         await leader.StopAsync();
         var survivors = _masters.Where(m => m != leader).ToList();
@@ -30,9 +28,10 @@ public sealed partial class MultiMasterTests
         var seen = next.Host.Service.Job("ha-job")!.Value.State;
         Assert.True(seen.Current is { State: JobRunState.Active, Attempt: 1 } || seen.Runs.Count == 1, $"{seen}");
         // The new leader sees the attempt end (the agent reattaches and reports it) and records it: one run, one attempt.
-        deadline = DateTime.UtcNow + Patience;
-        while (next.Host.Service.Job("ha-job")!.Value.State.Current is not null && DateTime.UtcNow < deadline) await Task.Delay(100);
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        await Eventually.TrueAsync(() => next.Host.Service.Job("ha-job")!.Value.State.Current is null, "the new leader records the run's end", Patience);
+        // Nothing marks "no retry will come": the job stays at one run for a while.
+        await Eventually.StaysTrueAsync(() => next.Host.Service.Job("ha-job")!.Value.State is { Current: null, Runs.Count: 1 },
+            "the job has one finished run and no new attempt", TimeSpan.FromSeconds(2));
         var state = next.Host.Service.Job("ha-job")!.Value.State;
         Assert.Null(state.Current);
         var attempt = Assert.Single(state.Runs);

@@ -26,8 +26,7 @@ public sealed partial class MultiMasterTests
         }
 
         // The cluster's agent first finds the new leader (a reconnect during the count would move its offer).
-        var deadline = DateTime.UtcNow + Patience;
-        while (!next.Host.Service.Agents().Any(a => a.Connected) && DateTime.UtcNow < deadline) await Task.Delay(50);
+        await Eventually.TrueAsync(() => next.Host.Service.Agents().Any(a => a.Connected), "the agent is connected to the new leader", Patience);
         // The new leader's allocator has the weight: with the cluster's agent and three more of the same size, prod gets 3 of 4.
         await using var prod = await FrameworkClient.SubscribeAsync(ClusterPort(next), _secret, "prod-fw", 60, role: "prod");
         await using var dev = await FrameworkClient.SubscribeAsync(ClusterPort(next), _secret, "dev-fw", 60, role: "dev");

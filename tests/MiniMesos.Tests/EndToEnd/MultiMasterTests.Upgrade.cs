@@ -28,8 +28,7 @@ public sealed partial class MultiMasterTests
         var refused = await Assert.ThrowsAsync<NotLeaderException>(() => leader.Host.Raft.ProposeAsync(fromTheFuture, CancellationToken.None));
         Assert.Contains("raft stopped: log entry", refused.Message);
 
-        var deadline = DateTime.UtcNow + Patience;
-        while (_masters.Any(m => m.Host.Raft.Status.Stopped is null) && DateTime.UtcNow < deadline) await Task.Delay(20);
+        await Eventually.TrueAsync(() => _masters.All(m => m.Host.Raft.Status.Stopped is not null), "every master's Raft has stopped", Patience);
         var stopped = _masters.Select(m => m.Host.Raft.Status).ToList();
         Assert.All(stopped, s => Assert.NotNull(s.Stopped));
         var index = ulong.Parse(Regex.Match(stopped[0].Stopped!, @"^log entry (\d+) cannot be read by this master").Groups[1].Value);
@@ -60,8 +59,7 @@ public sealed partial class MultiMasterTests
         await first.StopAsync();
         var again = await StartMasterAsync(0, first.ApiPort, clusterPorts[0], clusterPorts.Select(p => $"127.0.0.1:{p}").ToList());
         _masters[0] = again;
-        deadline = DateTime.UtcNow + Patience;
-        while (again.Host.Raft.Status.Stopped is null && DateTime.UtcNow < deadline) await Task.Delay(20);
+        await Eventually.TrueAsync(() => again.Host.Raft.Status.Stopped is not null, "the restarted master's Raft stops at the entry", Patience);
         Assert.StartsWith($"log entry {index} cannot be read", again.Host.Raft.Status.Stopped);
         Assert.Equal(index - 1, again.Host.Raft.Status.Applied);
         Assert.Equal(2, again.Host.Service.RoleViews().Roles.Single(r => r.Name == "before").Weight);

@@ -12,6 +12,7 @@ using Xunit;
 namespace MiniMesos.Tests.EndToEnd;
 
 /// <summary>Three real masters (Raft over TCP, SQLite in temp dirs) and an agent in one process on loopback.</summary>
+[Trait("Category", "Slow")]
 public sealed partial class MultiMasterTests : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
@@ -91,23 +92,22 @@ public sealed partial class MultiMasterTests : IAsyncLifetime
         }
         string RunningIds(RunningMaster m) => string.Join(",", m.Host.Service.Tasks()
             .Where(t => t.Spec.AppId == "/ha" && t.State == TaskState.Running).Select(t => t.Id));
-        var deadline = DateTime.UtcNow + Patience;
-        while (RunningIds(leader).Length == 0 && DateTime.UtcNow < deadline) await Task.Delay(50);
-        var instance = RunningIds(leader);
-        Assert.NotEmpty(instance);
+        var instance = await Eventually.MatchAsync(() => Task.FromResult(RunningIds(leader)), ids => ids.Length > 0, "the app's instance runs", Patience);
 
         await leader.StopAsync();
         var survivors = _masters.Where(m => m != leader).ToList();
         var next = await LeaderAsync(survivors);
         Assert.NotNull(next.Host.Service.App("/ha"));
-        // The new leader's apps loop sees the running instance (the agent reattaches) and launches nothing more.
-        await Task.Delay(TimeSpan.FromSeconds(3));
-        Assert.Equal(instance, RunningIds(next));
+        // The new leader's apps loop sees the running instance (the agent reattaches) and launches nothing more: nothing
+        // marks "decided to launch nothing", so the app is watched for a while.
+        await Eventually.TrueAsync(() => RunningIds(next) == instance, "the new leader sees the instance running", Patience);
+        await Eventually.StaysTrueAsync(() => RunningIds(next) == instance && next.Host.Service.Tasks().Count(t => t.Spec.AppId == "/ha") == 1,
+            "the app has its one instance and no other", TimeSpan.FromSeconds(2));
         Assert.Single(next.Host.Service.Tasks(), t => t.Spec.AppId == "/ha");
         using var client = next.Client();
         Assert.Equal(200, (await client.SendAsync(HttpMethod.Delete, "/v2/apps/ha", null, CancellationToken.None)).Status);
-        deadline = DateTime.UtcNow + Patience;
-        while (next.Host.Service.Tasks().Any(t => t.Spec.AppId == "/ha" && !t.State.IsTerminal()) && DateTime.UtcNow < deadline) await Task.Delay(50);
+        await Eventually.TrueAsync(() => next.Host.Service.Tasks().All(t => t.Spec.AppId != "/ha" || t.State.IsTerminal()), "the app's instances have ended",
+            Patience);
         Assert.All(next.Host.Service.Tasks().Where(t => t.Spec.AppId == "/ha"), t => Assert.True(t.State.IsTerminal()));
     }
 
@@ -132,9 +132,7 @@ public sealed partial class MultiMasterTests : IAsyncLifetime
         Assert.Empty(joiner.Host.Raft.Status.Voters);
         var afterAdd = await client.AddMasterAsync(joiner.Host.Raft.Id, $"127.0.0.1:{clusterPort}", CancellationToken.None);
         Assert.Equal(3, afterAdd.Masters.Count(m => m.Role is "leader" or "follower"));
-        var deadline = DateTime.UtcNow + Patience;
-        while (joiner.Host.Service.Task(task.Id) is null && DateTime.UtcNow < deadline) await Task.Delay(50);
-        Assert.NotNull(joiner.Host.Service.Task(task.Id));
+        await Eventually.TrueAsync(() => joiner.Host.Service.Task(task.Id) is not null, "the joiner has caught up with the task", Patience);
         Assert.Equal(3, joiner.Host.Raft.Status.Voters.Count);
 
         var missing = await Assert.ThrowsAsync<MiniMesos.Net.Cli.CliException>(() => client.RemoveMasterAsync(12345, CancellationToken.None));
@@ -143,19 +141,22 @@ public sealed partial class MultiMasterTests : IAsyncLifetime
 
     private static TaskSubmitRequest Shell(string script) => new(["/bin/sh", "-c", script], null, "ha", 0.1, 16, null);
 
+    /// <summary>Submits, again while the new leader is settling (it answers errors until it has applied its predecessor's log).</summary>
     private static async Task<TaskView> SubmitWithRetryAsync(MiniMesos.Net.Cli.ApiClient client, TaskSubmitRequest request)
     {
-        for (var attempt = 0; ; attempt++)
+        string? lastError = null;
+        return (await Eventually.MatchAsync(async () =>
         {
             try
             {
                 return await client.SubmitAsync(request, CancellationToken.None);
             }
-            catch (MiniMesos.Net.Cli.CliException) when (attempt < 50)
+            catch (MiniMesos.Net.Cli.CliException e)
             {
-                await Task.Delay(100); // the new leader is settling
+                lastError = e.Message;
+                return null;
             }
-        }
+        }, task => task is not null, "a submission is accepted", TimeSpan.FromSeconds(10), () => $"last error: {lastError}", TimeSpan.FromMilliseconds(100)))!;
     }
 
     private static async Task<string> OutputAsync(MiniMesos.Net.Cli.ApiClient client, string id)

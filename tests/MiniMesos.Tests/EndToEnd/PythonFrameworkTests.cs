@@ -9,6 +9,7 @@ namespace MiniMesos.Tests.EndToEnd;
 /// The Framework API from outside: tests/oracles/mesos_framework.py, written from docs/protocol.md alone (its own
 /// MessagePack via python3-msgpack and its own HMAC handshake), against a real master and agent.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class PythonFrameworkTests
 {
     [Fact]

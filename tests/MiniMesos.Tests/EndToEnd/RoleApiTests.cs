@@ -9,6 +9,7 @@ using Xunit;
 namespace MiniMesos.Tests.EndToEnd;
 
 /// <summary>Role weights through a real master: GET/PUT /v1/roles, its refusals, read-only tokens, the CLI, and offers that follow the weights.</summary>
+[Trait("Category", "Slow")]
 public sealed class RoleApiTests
 {
     private static readonly string ReadToken = ClusterSecret.Generate();

@@ -21,13 +21,12 @@ internal sealed record RunningMaster(MasterHost Host, Task Stopped, Cancellation
     /// <summary>As <see cref="LeaderAsync"/>, for tests that keep their masters in another shape.</summary>
     public static async Task<T> LeaderAmongAsync<T>(IReadOnlyList<T> masters, Func<T, MasterHost> host, TimeSpan patience)
     {
-        var deadline = DateTime.UtcNow + patience;
-        while (DateTime.UtcNow < deadline)
+        T? One()
         {
             var leaders = masters.Where(m => host(m).Raft.Status.Role == RaftRole.Leader).ToList();
-            if (leaders.Count == 1 && masters.All(m => host(m).Raft.Status.Leader == host(leaders[0]).Raft.Id)) return leaders[0];
-            await Task.Delay(20);
+            return leaders.Count == 1 && masters.All(m => host(m).Raft.Status.Leader == host(leaders[0]).Raft.Id) ? leaders[0] : default;
         }
-        throw new TimeoutException("no single leader that every master agrees on");
+        return (await Eventually.MatchAsync(() => Task.FromResult(One()), leader => leader is not null, "a single leader that every master agrees on",
+            patience, poll: TimeSpan.FromMilliseconds(20), describe: _ => string.Join(", ", masters.Select(m => host(m).Raft.Status.Role))))!;
     }
 }

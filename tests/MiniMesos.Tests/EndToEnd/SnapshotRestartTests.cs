@@ -9,6 +9,7 @@ using Xunit;
 namespace MiniMesos.Tests.EndToEnd;
 
 /// <summary>A real master with its SQLite data dir, restarted after its log was compacted into a snapshot.</summary>
+[Trait("Category", "Slow")]
 public sealed class SnapshotRestartTests : IDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
@@ -30,21 +31,19 @@ public sealed class SnapshotRestartTests : IDisposable
         }
         await using (var restarted = await StartAsync())
         {
-            var deadline = DateTime.UtcNow + Patience;
             IReadOnlyList<string> known = [];
-            while (DateTime.UtcNow < deadline)
+            await Eventually.TrueAsync(async () =>
             {
                 try
                 {
                     known = (await restarted.Client.TasksAsync(CancellationToken.None)).Tasks.Select(t => t.Id).ToList();
-                    if (known.Count >= submitted.Count) break;
                 }
                 catch (HttpRequestException)
                 {
                     // Not leading yet: it elects itself within a second or two.
                 }
-                await Task.Delay(100);
-            }
+                return known.Count >= submitted.Count;
+            }, "the restarted master lists every task", Patience, () => $"it lists {string.Join(",", known)}", TimeSpan.FromMilliseconds(100));
             Assert.Equal(submitted.Order(StringComparer.Ordinal), known.Order(StringComparer.Ordinal));
         }
     }
@@ -63,9 +62,8 @@ public sealed class SnapshotRestartTests : IDisposable
             }
         }
         await using var restarted = await StartAsync();
-        var deadline = DateTime.UtcNow + Patience;
         Dictionary<string, double> known = [];
-        while (DateTime.UtcNow < deadline && known.Count < weights.Count)
+        await Eventually.TrueAsync(async () =>
         {
             try
             {
@@ -77,8 +75,8 @@ public sealed class SnapshotRestartTests : IDisposable
             {
                 // Not leading yet.
             }
-            if (known.Count < weights.Count) await Task.Delay(100);
-        }
+            return known.Count >= weights.Count;
+        }, "the restarted master lists every role", Patience, () => $"it lists {string.Join(",", known.Keys)}", TimeSpan.FromMilliseconds(100));
         Assert.Equal(weights, known);
     }
 

@@ -6,6 +6,7 @@ using Xunit;
 namespace MiniMesos.Tests.EndToEnd;
 
 /// <summary>POST /v1/tasks with Marathon constraints on a master with two agents (the second one named pi2).</summary>
+[Trait("Category", "Slow")]
 public sealed class TaskConstraintTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
@@ -26,10 +27,8 @@ public sealed class TaskConstraintTests
         Assert.Equal(201, status);
         var nowhere = JsonDocument.Parse(body).RootElement.GetProperty("id").GetString()!;
 
-        var deadline = DateTime.UtcNow + Patience;
-        while (!(master.Task(on.Id)!.State == TaskState.Finished && master.Task(off.Id)!.State == TaskState.Finished) && DateTime.UtcNow < deadline)
-            await Task.Delay(50);
-        Assert.True(master.Task(on.Id)!.State == TaskState.Finished && master.Task(off.Id)!.State == TaskState.Finished, cluster.Log.ToString());
+        await Eventually.TrueAsync(() => master.Task(on.Id)!.State == TaskState.Finished && master.Task(off.Id)!.State == TaskState.Finished,
+            "both placeable tasks finish", Patience, () => cluster.Log.ToString());
         string HostOf(string id) => master.Agents().Single(a => a.Agent.Id == master.Task(id)!.AgentId).Agent.Hostname;
         Assert.Equal("pi2", HostOf(on.Id));
         Assert.NotEqual("pi2", HostOf(off.Id));

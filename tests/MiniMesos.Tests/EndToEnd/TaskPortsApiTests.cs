@@ -7,6 +7,7 @@ using Xunit;
 namespace MiniMesos.Tests.EndToEnd;
 
 /// <summary>Ports, user and network through POST /v1/tasks on an in-process cluster.</summary>
+[Trait("Category", "Slow")]
 public sealed class TaskPortsApiTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);

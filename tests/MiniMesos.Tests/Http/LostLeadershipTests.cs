@@ -12,6 +12,7 @@ namespace MiniMesos.Tests.Http;
 /// A leader that loses leadership while a write waits for its commit (found in the Raft lab: the isolated leader
 /// answered HTTP 500 with an empty body) must answer 503 with a reason, so clients know to retry elsewhere.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class LostLeadershipTests
 {
     [Fact]

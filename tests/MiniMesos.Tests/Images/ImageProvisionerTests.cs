@@ -10,6 +10,7 @@ namespace MiniMesos.Tests.Images;
 /// reader), converted by skopeo to docker-archive and oci-archive, provisioned into a real layer store, and the layers
 /// stacked with a real overlayfs mount (needs root).
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class ImageProvisionerTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("mm-images-").FullName;

@@ -4,6 +4,7 @@ using Xunit;
 
 namespace MiniMesos.Tests.Isolation;
 
+[Trait("Category", "Slow")]
 public sealed class IsolatedLauncherTests(LauncherFixture fx) : IClassFixture<LauncherFixture>
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
@@ -85,7 +86,7 @@ public sealed class IsolatedLauncherTests(LauncherFixture fx) : IClassFixture<La
         try
         {
             await WaitForFile(Path.Combine(r.SandboxDir, "ready"));
-            await Task.Delay(200); // let the subshell start its sleeps
+            await Eventually.TrueAsync(() => ReadPids(t.CgroupDir!).Count(IsSleep) == 3, "the three sleeps have started");
             pids = ReadPids(t.CgroupDir!);
             Assert.True(pids.Count >= 5, $"expected init, sh, subshell and 3 sleeps, got {pids.Count}");
         }
@@ -274,13 +275,17 @@ public sealed class IsolatedLauncherTests(LauncherFixture fx) : IClassFixture<La
         }
     }
 
-    private static async Task WaitForFile(string path)
-    {
-        for (var i = 0; i < 600 && !File.Exists(path); i++)
-        {
-            await Task.Delay(50);
-        }
+    private static Task WaitForFile(string path) => Eventually.TrueAsync(() => File.Exists(path), $"{path} exists");
 
-        Assert.True(File.Exists(path), $"{path} did not appear within 30 s");
+    private static bool IsSleep(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/comm").Trim() == "sleep";
+        }
+        catch (IOException)
+        {
+            return false; // gone while we looked
+        }
     }
 }

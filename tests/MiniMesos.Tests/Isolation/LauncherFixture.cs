@@ -80,19 +80,27 @@ public sealed class LauncherFixture : IDisposable
             File.WriteAllText(kill, "1");
         }
 
-        for (var i = 0; i < 100; i++)
+        RemoveCgroup(dir);
+    }
+
+    /// <summary>Removes an empty cgroup directory, again while the kernel still counts a dying process in it (EBUSY).</summary>
+    internal static void RemoveCgroup(string dir) =>
+        Eventually.True(() =>
         {
             try
             {
                 Directory.Delete(dir);
-                return;
+                return true;
+            }
+            catch (DirectoryNotFoundException)
+            {
+                return true; // removed meanwhile (by the agent)
             }
             catch (IOException)
             {
-                Thread.Sleep(20);
+                return false;
             }
-        }
-    }
+        }, $"cgroup {dir} is removed", TimeSpan.FromSeconds(5), poll: TimeSpan.FromMilliseconds(20));
 
     private static string DotnetHost()
     {

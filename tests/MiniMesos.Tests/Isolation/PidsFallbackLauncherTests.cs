@@ -4,6 +4,7 @@ using Xunit;
 namespace MiniMesos.Tests.Isolation;
 
 /// <summary>On a host without the pids controller a task's MaxPids is enforced through RLIMIT_NPROC (needs root).</summary>
+[Trait("Category", "Slow")]
 public sealed class PidsFallbackLauncherTests(LauncherFixture fx) : IClassFixture<LauncherFixture>
 {
     [Fact]

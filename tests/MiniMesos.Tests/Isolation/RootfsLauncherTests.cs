@@ -4,6 +4,7 @@ using Xunit;
 namespace MiniMesos.Tests.Isolation;
 
 /// <summary>A task in a tiny busybox rootfs with a read-only bind (needs root and busybox-static).</summary>
+[Trait("Category", "Slow")]
 public sealed class RootfsLauncherTests(LauncherFixture fx) : IClassFixture<LauncherFixture>
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);

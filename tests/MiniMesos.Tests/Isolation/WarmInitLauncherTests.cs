@@ -6,6 +6,7 @@ using Xunit;
 namespace MiniMesos.Tests.Isolation;
 
 /// <summary>Pre-started inits (<see cref="WarmInitPool"/>) through a real launcher: each test has its own, so its pool is its own.</summary>
+[Trait("Category", "Slow")]
 [Collection(HostMountsCollection.Name)]
 public sealed class WarmInitLauncherTests
 {
@@ -17,7 +18,7 @@ public sealed class WarmInitLauncherTests
         var r = fx.Request("w-first-" + Guid.NewGuid().ToString("N")[..6], "true");
         Assert.Equal(new TaskExit(0, null), await (await fx.Launcher.LaunchAsync(r, default)).Exited.WaitAsync(Timeout));
         var pool = fx.Launcher.WarmInits!;
-        for (var i = 0; i < 600 && pool.WaitingPids.Count == 0; i++) await Task.Delay(50);
+        await Eventually.TrueAsync(() => pool.WaitingPids.Count > 0, "an init is waiting after a launch", context: () => $"last error: {pool.LastError}");
         Assert.True(pool.WaitingPids.Count == 1, $"one init should be waiting after a launch; last error: {pool.LastError}");
         return pool.WaitingPids[0];
     }
@@ -70,7 +71,7 @@ public sealed class WarmInitLauncherTests
         using var fx = new LauncherFixture();
         var warm = await FillPool(fx);
         Assert.Equal(0, Signal.kill(warm, Signal.SIGKILL)); // as the OOM killer of the agent's cgroup might
-        for (var i = 0; i < 400 && Directory.Exists($"/proc/{warm}"); i++) await Task.Delay(25); // dead and reaped
+        await Eventually.TrueAsync(() => !Directory.Exists($"/proc/{warm}"), "the killed init is dead and reaped", TimeSpan.FromSeconds(10));
         var r = fx.Request("w-killed", "echo ran");
         var t = await fx.Launcher.LaunchAsync(r, default);
         Assert.NotEqual(warm, t.Pid);
@@ -111,7 +112,8 @@ public sealed class WarmInitLauncherTests
         using var fx = new LauncherFixture(new LaunchOptions().LogCapBytes, warmInitMaxAge: TimeSpan.FromSeconds(2));
         var first = await FillPool(fx);
         var pool = fx.Launcher.WarmInits!;
-        for (var i = 0; i < 400 && !(pool.WaitingPids.Count == 1 && pool.WaitingPids[0] != first); i++) await Task.Delay(50);
+        await Eventually.TrueAsync(() => pool.WaitingPids is [var waiting] && waiting != first, "a fresh init replaces the one past its age",
+            TimeSpan.FromSeconds(20));
         var next = Assert.Single(pool.WaitingPids);
         Assert.NotEqual(first, next);
         Assert.False(Directory.Exists($"/proc/{first}"), "the replaced init must be killed and reaped");

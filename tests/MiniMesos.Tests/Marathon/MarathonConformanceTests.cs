@@ -8,6 +8,7 @@ namespace MiniMesos.Tests.Marathon;
 /// A Marathon client's view of /v2: the strict models of <see cref="MarathonSchema"/> must first read Marathon's own
 /// published examples (Fixtures/, from Marathon's docs), then every answer MiniMesos gives, with Marathon's time format.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class MarathonConformanceTests
 {
     private static string Fixture(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Marathon", "Fixtures", name));

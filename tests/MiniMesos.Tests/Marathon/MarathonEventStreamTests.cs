@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using MiniMesos.Tests.EndToEnd;
@@ -7,6 +6,7 @@ using Xunit;
 namespace MiniMesos.Tests.Marathon;
 
 /// <summary>/v2/events as an SSE client reads it (the format of Marathon's examples/events.txt): types, data, filters, resume.</summary>
+[Trait("Category", "Slow")]
 public sealed class MarathonEventStreamTests
 {
     private sealed record SseEvent(string? Id, string Type, JsonElement Data);
@@ -82,8 +82,8 @@ public sealed class MarathonEventStreamTests
             // While nobody listens the task is killed (the app replaces it); a reconnect from the last id gets all of it.
             var taskId = running.Data.GetProperty("taskId").GetString()!;
             Assert.Equal(200, (await lab.SendAsync(HttpMethod.Delete, $"/v2/apps/sse/tasks/{taskId}")).Status);
-            var watch = Stopwatch.StartNew();
-            while (lab.Cluster.Master.Service.Task(taskId)!.State.ToString() != "Killed" && watch.Elapsed < MarathonApps.Patience) await Task.Delay(50);
+            await Eventually.TrueAsync(() => lab.Cluster.Master.Service.Task(taskId)!.State.ToString() == "Killed", $"task {taskId} is killed",
+                MarathonApps.Patience);
             var resumed = await ReadAsync(lab.Http, "/v2/events?event_type=status_update_event", lastId,
                 e => e.Any(x => x.Data.GetProperty("taskId").GetString() == taskId && x.Data.GetProperty("taskStatus").GetString() == "TASK_KILLED"));
             Assert.All(resumed, e => Assert.Equal("status_update_event", e.Type));

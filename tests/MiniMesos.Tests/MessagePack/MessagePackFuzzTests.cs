@@ -9,6 +9,7 @@ namespace MiniMesos.Tests.MessagePack;
 /// Random and mutated inputs through the generic tree, Skip and typed reads: only MessagePackException may
 /// escape, and allocation per input stays proportional to the input's size.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class MessagePackFuzzTests(ITestOutputHelper output)
 {
     private const int Inputs = 120_000;

@@ -7,6 +7,7 @@ using Xunit.Abstractions;
 namespace MiniMesos.Tests.MessagePack;
 
 /// <summary>Byte-for-byte agreement with python3-msgpack, in both directions.</summary>
+[Trait("Category", "Slow")]
 public sealed class MessagePackOracleTests(ITestOutputHelper output)
 {
     private const int Seed = 20261122;

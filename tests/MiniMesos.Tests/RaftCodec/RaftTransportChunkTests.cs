@@ -15,6 +15,7 @@ namespace MiniMesos.Tests.RaftCodec;
 /// The receiving side of <see cref="RaftTransport"/> over a real authenticated loopback connection: a chunked Raft message
 /// is delivered whole, an unknown message type is logged once, and a chunk out of order ends the connection with the reason.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class RaftTransportChunkTests : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
@@ -71,8 +72,7 @@ public sealed class RaftTransportChunkTests : IAsyncLifetime
         await _sender.SendEncodedAsync(frame, CancellationToken.None);
         await _sender.SendAsync(new RaftEnvelope(new RaftMessage(MessageKind.Heartbeat, 1, 2, 4) { Commit = 500 }), CancellationToken.None);
 
-        var deadline = DateTime.UtcNow + Patience;
-        while (Delivered().Count < 2 && DateTime.UtcNow < deadline) await Task.Delay(20);
+        await Eventually.TrueAsync(() => Delivered().Count >= 2, "the snapshot and the heartbeat are delivered", Patience);
         var delivered = Delivered();
         Assert.Equal([MessageKind.InstallSnapshot, MessageKind.Heartbeat], delivered.Select(m => m.Kind));
         Assert.Equal(data, delivered[0].Snapshot!.Data);

@@ -15,6 +15,7 @@ namespace MiniMesos.Tests.Security;
 /// files after the task ran (logs API, reported marker, garbage collection, restart) never goes through a path the
 /// task planted, bad launch input ends the task TASK_FAILED, and a kill ends a task that never started.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class AgentFileAttackTests(LauncherFixture fx) : IClassFixture<LauncherFixture>, IDisposable
 {
     private const uint First = 1879112000;
@@ -33,17 +34,11 @@ public sealed class AgentFileAttackTests(LauncherFixture fx) : IClassFixture<Lau
         return agent;
     }
 
-    private async Task<StatusUpdate> WaitForEnd(string taskId)
-    {
-        for (var i = 0; i < 1200; i++)
-        {
-            var end = _updates.LastOrDefault(u => u.TaskId == taskId && u.State is "TASK_FINISHED" or "TASK_FAILED" or "TASK_KILLED" or "TASK_LOST");
-            if (end is not null) return end;
-            await Task.Delay(50);
-        }
-
-        throw new TimeoutException($"task {taskId} did not end within 60 s: {string.Join(", ", _updates.Where(u => u.TaskId == taskId).Select(u => u.State))}");
-    }
+    private async Task<StatusUpdate> WaitForEnd(string taskId) =>
+        (await Eventually.MatchAsync(
+            () => Task.FromResult(_updates.LastOrDefault(u => u.TaskId == taskId && u.State is "TASK_FINISHED" or "TASK_FAILED" or "TASK_KILLED" or "TASK_LOST")),
+            end => end is not null, $"task {taskId} ends", TimeSpan.FromSeconds(60),
+            () => $"its updates: {string.Join(", ", _updates.Where(u => u.TaskId == taskId).Select(u => u.State))}"))!;
 
     private static LaunchTask Sh(string id, string script, Dictionary<string, string>? env = null) =>
         new(id, id, ["/bin/sh", "-c", script], env ?? [], 0.1, 64);
@@ -127,7 +122,9 @@ public sealed class AgentFileAttackTests(LauncherFixture fx) : IClassFixture<Lau
         var end = await WaitForEnd("never-1");
         Assert.Equal("TASK_KILLED", end.State);
         agent.Launch(Sh("never-1", "echo ran"));
-        await Task.Delay(200); // nothing to wait for: a launch that is ignored sends no update
+        // An ignored launch sends nothing: a task launched after it ends only after the agent handled both.
+        agent.Launch(Sh("after-never-1", "true"));
+        await WaitForEnd("after-never-1");
         Assert.DoesNotContain(_updates, u => u.TaskId == "never-1" && u.State is "TASK_STARTING" or "TASK_RUNNING");
     }
 
@@ -136,7 +133,7 @@ public sealed class AgentFileAttackTests(LauncherFixture fx) : IClassFixture<Lau
     {
         var agent = NewAgent(last: First + 1); // room for two tasks
         agent.Launch(Sh("uid-1", "id -u; touch started; i=0; while [ ! -e stop ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done"));
-        for (var i = 0; i < 600 && !File.Exists(Path.Combine(agent.SandboxRoot, "uid-1", "started")); i++) await Task.Delay(50);
+        await Eventually.TrueAsync(() => File.Exists(Path.Combine(agent.SandboxRoot, "uid-1", "started")), "task uid-1 has started");
         var held = uint.Parse(File.ReadAllText(Path.Combine(agent.MetaDir("uid-1"), "uid")));
 
         // The agent restarts: it reattaches uid-1 and keeps its uid, so the next task gets the other one.

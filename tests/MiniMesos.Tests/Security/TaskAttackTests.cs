@@ -10,6 +10,7 @@ namespace MiniMesos.Tests.Security;
 /// A hostile task on a real launcher (real init, namespaces, per-task users), as root on this host: every attack of
 /// the threat model fails, and what a task may do still works. Tasks print "BAD ..." when an attack step succeeds.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class TaskAttackTests(LauncherFixture fx) : IClassFixture<LauncherFixture>
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
@@ -72,7 +73,7 @@ public sealed class TaskAttackTests(LauncherFixture fx) : IClassFixture<Launcher
         var taskA = await fx.Launcher.LaunchAsync(a, default);
         try
         {
-            await WaitFor(() => File.Exists(Path.Combine(a.SandboxDir, "ready")));
+            await Eventually.TrueAsync(() => File.Exists(Path.Combine(a.SandboxDir, "ready")), "the task has written its ready file");
             var s = a.SandboxDir;
             var attack = $"cat '{s}/own' && echo BAD read; ls '{s}' && echo BAD list; echo b > '{s}/planted' && echo BAD write; " +
                 $"ln -s /etc '{s}/link' && echo BAD link; cat /tmp/{name} && echo BAD tmp; cat /var/tmp/{name} && echo BAD vartmp; " +
@@ -201,11 +202,5 @@ public sealed class TaskAttackTests(LauncherFixture fx) : IClassFixture<Launcher
         {
             Directory.Delete(rootfs, recursive: true);
         }
-    }
-
-    private static async Task WaitFor(Func<bool> condition)
-    {
-        for (var i = 0; i < 600 && !condition(); i++) await Task.Delay(50);
-        Assert.True(condition(), "condition not met within 30 s");
     }
 }

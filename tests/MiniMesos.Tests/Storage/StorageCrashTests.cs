@@ -8,6 +8,7 @@ namespace MiniMesos.Tests.Storage;
 /// kill -9 at a random moment: every index the child printed (i.e. every Persist that returned) must be in the store
 /// when it is reopened, with its content and the hard state that went with it.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class StorageCrashTests
 {
     [Fact]
@@ -48,7 +49,7 @@ public sealed class StorageCrashTests
             var first = await child.StandardOutput.ReadLineAsync(timeout.Token)
                 ?? throw new InvalidOperationException("child exited before acknowledging: " + await stderr);
             last = ulong.Parse(first);
-            var killAt = Task.Delay(afterFirstAck, timeout.Token);
+            var killAt = Task.Delay(afterFirstAck, timeout.Token); // the scenario: the crash lands this long into the writes
             while (!killAt.IsCompleted)
             {
                 var read = child.StandardOutput.ReadLineAsync(timeout.Token).AsTask();

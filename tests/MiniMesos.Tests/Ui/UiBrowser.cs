@@ -109,16 +109,18 @@ internal sealed class UiBrowser : IAsyncDisposable
     /// </summary>
     public static async Task WaitAsync(IPage page, string expression, string what)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(45);
-        while (!await page.EvaluateExpressionAsync<bool>($"(() => {{ try {{ return !!({expression}); }} catch {{ return false; }} }})()"))
+        var shown = false;
+        try
         {
-            if (DateTime.UtcNow > deadline)
-            {
-                var text = await page.EvaluateExpressionAsync<string>("document.body.innerText");
-                var errors = ErrorsOf.TryGetValue(page, out var list) ? string.Join("\n", list) : "";
-                throw new TimeoutException($"the UI never showed {what}; console errors so far:\n{errors}\nthe page said:\n{text}");
-            }
-            await Task.Delay(100);
+            await Eventually.TrueAsync(async () => shown = await page.EvaluateExpressionAsync<bool>($"(() => {{ try {{ return !!({expression}); }} catch {{ return false; }} }})()"),
+                $"the UI shows {what}", TimeSpan.FromSeconds(45), poll: TimeSpan.FromMilliseconds(100));
+        }
+        catch (TimeoutException e) when (!shown)
+        {
+            // The page's text and console errors say why; reading them is async, so it happens here rather than in the context.
+            var text = await page.EvaluateExpressionAsync<string>("document.body.innerText");
+            var errors = ErrorsOf.TryGetValue(page, out var list) ? string.Join("\n", list) : "";
+            throw new TimeoutException($"{e.Message}; console errors so far:\n{errors}\nthe page said:\n{text}", e);
         }
     }
 

@@ -9,6 +9,7 @@ namespace MiniMesos.Tests.Ui;
 /// The web UI in a real headless Chromium against a real in-process cluster (master, agents, Kestrel, processes).
 /// Filter with --filter "Category=Browser". Screenshots go to tests/artifacts/ui.
 /// </summary>
+[Trait("Category", "Slow")]
 [Trait("Category", "Browser")]
 public sealed class UiBrowserTests
 {

@@ -9,6 +9,7 @@ using Xunit;
 namespace MiniMesos.Tests.Ui;
 
 /// <summary>The web UI's login pieces: session tokens and one-time codes (unit, simulated clock), and over real HTTP.</summary>
+[Trait("Category", "Slow")]
 public sealed class UiLoginTests
 {
     private const string ReadToken = "read-only-token-for-ui-tests";

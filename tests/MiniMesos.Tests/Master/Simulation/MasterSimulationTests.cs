@@ -10,6 +10,7 @@ namespace MiniMesos.Tests.Master.Simulation;
 /// unreachable and gone timeouts, lost messages and crashing instances. Replay one seed with MINIMESOS_MASTER_SIM_SEED=n
 /// (MINIMESOS_MASTER_SIM_TRACE=1 prints every fault, deployment and connection); MINIMESOS_MASTER_SIM_SEEDS=from-to scans a range.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class MasterSimulationTests(ITestOutputHelper output)
 {
     public const string SeedVariable = "MINIMESOS_MASTER_SIM_SEED";

@@ -6,24 +6,28 @@ namespace MiniMesos.Tests.Raft.Simulation;
 // 10,000 seeded runs (about a third with 5 nodes, a quarter with membership changes) in four classes so xunit runs
 // them in parallel. A failure prints the seed and a one-line replay command.
 
+[Trait("Category", "Slow")]
 public sealed class RaftSimulationSeeds0(ITestOutputHelper output)
 {
     [Fact]
     public void Seeds_0_to_2499() => SimulationAssert.Range(output, 0, 2500);
 }
 
+[Trait("Category", "Slow")]
 public sealed class RaftSimulationSeeds1(ITestOutputHelper output)
 {
     [Fact]
     public void Seeds_2500_to_4999() => SimulationAssert.Range(output, 2500, 2500);
 }
 
+[Trait("Category", "Slow")]
 public sealed class RaftSimulationSeeds2(ITestOutputHelper output)
 {
     [Fact]
     public void Seeds_5000_to_7499() => SimulationAssert.Range(output, 5000, 2500);
 }
 
+[Trait("Category", "Slow")]
 public sealed class RaftSimulationSeeds3(ITestOutputHelper output)
 {
     [Fact]
