@@ -6,8 +6,9 @@ namespace MiniMesos.Isolation;
 
 /// <summary>
 /// A task's own /tmp and /var/tmp (one directory, <see cref="DirName"/> in its sandbox, so it counts against the
-/// task's disk and goes with its sandbox) and its own /dev/shm (a tmpfs bounded by the task's memory), mounted in
-/// the task's mount namespace only, like systemd's PrivateTmp.
+/// task's disk and goes with its sandbox), its own /dev/shm and /run/lock (tmpfs bounded by the task's memory) and
+/// /dev/mqueue (its IPC namespace's queues), mounted in the task's mount namespace only, like systemd's PrivateTmp
+/// and PrivateIPC.
 /// </summary>
 internal static class PrivateTmp
 {
@@ -27,7 +28,7 @@ internal static class PrivateTmp
     }
 
     /// <summary>
-    /// In the task's mount namespace (after entering its rootfs, if any): /tmp, /var/tmp and /dev/shm. In a rootfs the old
+    /// In the task's mount namespace (after entering its rootfs, if any): /tmp, /var/tmp, /dev/shm, /run/lock, /dev/mqueue. In a rootfs the old
     /// root is detached, and a bind from it fails: the source is then <paramref name="insidePath"/> (the same directory
     /// through the sandbox's bind), checked to be that very directory.
     /// </summary>
@@ -49,12 +50,28 @@ internal static class PrivateTmp
                 "remount", target);
         }
 
-        if (MountPoint("/dev/shm", create: false))
+        var options = "mode=1777" + (shmBytes > 0 ? ",size=" + shmBytes.ToString(CultureInfo.InvariantCulture) : "");
+        foreach (var target in SharedTmpfs)
         {
-            var options = "mode=1777" + (shmBytes > 0 ? ",size=" + shmBytes.ToString(CultureInfo.InvariantCulture) : "");
-            LibcError.Check(Libc.Mount.mount_with_options("shm", "/dev/shm", "tmpfs", Libc.Mount.MS_NOSUID | Libc.Mount.MS_NODEV, options), "mount a private /dev/shm");
+            if (!MountPoint(target, create: false)) continue;
+            LibcError.Check(Libc.Mount.mount_with_options("tmpfs", target, "tmpfs", Libc.Mount.MS_NOSUID | Libc.Mount.MS_NODEV, options),
+                "mount a private", target);
+        }
+
+        // POSIX message queues: the task's IPC namespace already has its own, but the host's /dev/mqueue (mounted
+        // 1777 by systemd) is the host namespace's instance; a fresh mount shows the task's own instead.
+        if (MountPoint(MqueueDir, create: false))
+        {
+            LibcError.Check(Libc.Mount.mount("mqueue", MqueueDir, "mqueue", Libc.Mount.MS_NOSUID | Libc.Mount.MS_NODEV | Libc.Mount.MS_NOEXEC, 0),
+                "mount a private", MqueueDir);
         }
     }
+
+    /// <summary>The host's other world-writable directories (a distribution's /run/lock, /var/lock when it is not a
+    /// symlink to it), each replaced by a fresh tmpfs bounded by the task's memory, as /dev/shm.</summary>
+    private static readonly string[] SharedTmpfs = ["/dev/shm", "/run/lock", "/var/lock"];
+
+    private const string MqueueDir = "/dev/mqueue";
 
     /// <summary>
     /// A sandbox below /tmp or /var/tmp (a work dir there) would vanish under the private one, with the task's absolute

@@ -6,7 +6,8 @@ namespace MiniMesos.Isolation;
 /// <summary>
 /// Init's last step as root before the command: empty the capability bounding set (a root task keeps the
 /// capabilities it is allowed), clear the ambient set, switch to the task's user and forbid any later privilege gain
-/// (PR_SET_NO_NEW_PRIVS: setuid programs and file capabilities then grant nothing), all inherited by the command.
+/// (PR_SET_NO_NEW_PRIVS: setuid programs and file capabilities then grant nothing), and scope it to a Landlock domain
+/// of its own, all inherited by the command.
 /// </summary>
 internal static class Privileges
 {
@@ -32,5 +33,21 @@ internal static class Privileges
         }
 
         LibcError.Check(Prctl.prctl(Prctl.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl PR_SET_NO_NEW_PRIVS");
+        ScopeThisThread();
+    }
+
+    /// <summary>
+    /// With the host's network a task shares the host's abstract unix socket names (the agent's, other tasks', any
+    /// daemon's) and, without its own pid namespace, could name other processes: on Linux 6.12+ a Landlock domain of
+    /// its own keeps it from connecting to an abstract socket or signalling a process made outside it. Only this
+    /// thread, which spawns the command next, is scoped (the command inherits it); init's other threads, which
+    /// forward signals to the command, are not. Older kernels: nothing, the pid namespace still hides every other
+    /// process (docs/isolation.md).
+    /// </summary>
+    private static void ScopeThisThread()
+    {
+        if (Landlock.Abi() < Landlock.ScopesAbi) return;
+        LibcError.Check(Landlock.RestrictSelf(Landlock.LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET | Landlock.LANDLOCK_SCOPE_SIGNAL),
+            "landlock_restrict_self");
     }
 }

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
+using MiniMesos.Isolation.Libc;
 
 namespace MiniMesos.Isolation;
 
@@ -7,7 +7,7 @@ namespace MiniMesos.Isolation;
 /// Runs a task as a plain child process with no namespaces and no cgroup: the fallback for hosts (or
 /// users) that cannot isolate. stdout/stderr are copied into the files of its meta dir.
 /// </summary>
-internal sealed partial class ProcessTaskLauncher : ITaskLauncher
+internal sealed class ProcessTaskLauncher : ITaskLauncher
 {
     public IsolationCapabilities Capabilities { get; } = new(false, [],
         ["isolation disabled: tasks run as plain processes without namespaces or cgroup limits"]);
@@ -75,7 +75,7 @@ internal sealed partial class ProcessTaskLauncher : ITaskLauncher
                 _process.Kill(entireProcessTree: true);
                 return;
             }
-            _ = kill(Pid, Sigterm);
+            _ = Signal.kill(Pid, Signal.SIGTERM);
             var waited = await Task.WhenAny(Exited, Task.Delay(gracePeriod, cancellationToken)).ConfigureAwait(false);
             if (waited != Exited && !_process.HasExited)
             {
@@ -104,9 +104,4 @@ internal sealed partial class ProcessTaskLauncher : ITaskLauncher
             }
         }
     }
-
-    private const int Sigterm = 15;
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int kill(int pid, int sig);
 }

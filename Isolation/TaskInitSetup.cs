@@ -103,6 +103,9 @@ internal static class TaskInitSetup
             ?? throw new InvalidOperationException($"command not found: {o.Argv[0]} (PATH={path})");
         var envList = env.Select(e => string.Concat(e.Key, "=", e.Value)).ToList();
 
+        // Descriptors the agent inherited from whoever started it without close-on-exec reach init (Process.Start keeps
+        // them): none may reach the command. Its stdio is dup2'ed by posix_spawn, which clears the flag on the copies.
+        LibcError.Check(Unistd.close_range(3, uint.MaxValue, Unistd.CLOSE_RANGE_CLOEXEC), "close_range CLOEXEC");
         var pid = SpawnCommand(exe, o.Argv, envList, devNull, outFd, errFd);
         return new Prepared(pid, devNull, outFd, errFd, statusFd);
     }

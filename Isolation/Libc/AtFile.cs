@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using Tmds.Linux;
 
 namespace MiniMesos.Isolation.Libc;
 
@@ -6,7 +6,7 @@ namespace MiniMesos.Isolation.Libc;
 /// The *at() calls unpacking untrusted image layers needs beyond <see cref="Fcntl"/>'s (links, device nodes, owners
 /// and xattrs through descriptors), and the errno values it tells apart.
 /// </summary>
-internal static partial class AtFile
+internal static unsafe class AtFile
 {
     public const int EEXIST = 17;
     public const int ENOTDIR = 20;
@@ -16,18 +16,28 @@ internal static partial class AtFile
 
     public const uint S_IFCHR = 0x2000;
 
-    [LibraryImport(LibcError.Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int symlinkat(string target, int newdirfd, string linkpath);
+    public static int symlinkat(string target, int newdirfd, string linkpath)
+    {
+        fixed (byte* t = CString.Of(target))
+        fixed (byte* l = CString.Of(linkpath))
+        {
+            return LibC.symlinkat(t, newdirfd, l);
+        }
+    }
 
-    [LibraryImport(LibcError.Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int linkat(int olddirfd, string oldpath, int newdirfd, string newpath, int flags);
+    public static int linkat(int olddirfd, string oldpath, int newdirfd, string newpath, int flags)
+    {
+        fixed (byte* o = CString.Of(oldpath))
+        fixed (byte* n = CString.Of(newpath))
+        {
+            return LibC.linkat(olddirfd, o, newdirfd, n, flags);
+        }
+    }
 
-    [LibraryImport(LibcError.Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int mknodat(int dirfd, string path, uint mode, ulong dev);
+    public static int mknodat(int dirfd, string path, uint mode, ulong dev) => LibcImports.mknodat(dirfd, path, mode, dev);
 
-    [LibraryImport(LibcError.Lib, SetLastError = true)]
-    public static partial int fchown(int fd, uint uid, uint gid);
+    public static int fchown(int fd, uint uid, uint gid) => LibC.fchown(fd, uid, gid);
 
-    [LibraryImport(LibcError.Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int fsetxattr(int fd, string name, byte[] value, nuint size, int flags);
+    public static int fsetxattr(int fd, string name, byte[] value, nuint size, int flags) =>
+        LibcImports.fsetxattr(fd, name, value, size, flags);
 }

@@ -1,12 +1,12 @@
-using System.Runtime.InteropServices;
+using Tmds.Linux;
 
 namespace MiniMesos.Isolation.Libc;
 
 /// <summary>
-/// fcntl.h and the *at(2) calls. O_DIRECTORY and O_NOFOLLOW differ between x86-64 (asm-generic values) and
-/// arm64 (which keeps arm's), so they are read-only fields rather than constants.
+/// fcntl.h and the *at(2) calls, through Tmds.LibC. O_DIRECTORY and O_NOFOLLOW differ between x86-64 (asm-generic
+/// values) and arm64 (which keeps arm's): Tmds.LibC's per-architecture assembly has the right ones.
 /// </summary>
-internal static partial class Fcntl
+internal static unsafe class Fcntl
 {
     public const int O_RDONLY = 0;
     public const int O_WRONLY = 1;
@@ -23,35 +23,44 @@ internal static partial class Fcntl
     public const int AT_REMOVEDIR = 0x200;
     public const int AT_EMPTY_PATH = 0x1000;
 
-    private static readonly bool Arm = RuntimeInformation.ProcessArchitecture == Architecture.Arm64;
-    public static readonly int O_DIRECTORY = Arm ? 0x4000 : 0x10000;
-    public static readonly int O_NOFOLLOW = Arm ? 0x8000 : 0x20000;
+    public static readonly int O_DIRECTORY = LibC.O_DIRECTORY;
+    public static readonly int O_NOFOLLOW = LibC.O_NOFOLLOW;
 
-    [LibraryImport(LibcError.Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int open(string path, int flags, uint mode);
+    public static int open(string path, int flags, uint mode)
+    {
+        fixed (byte* p = CString.Of(path)) return LibC.open(p, flags, (ushort)mode);
+    }
 
-    [LibraryImport(LibcError.Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int openat(int dirfd, string path, int flags, uint mode);
+    public static int openat(int dirfd, string path, int flags, uint mode)
+    {
+        fixed (byte* p = CString.Of(path)) return LibC.openat(dirfd, p, flags, (ushort)mode);
+    }
 
-    [LibraryImport(LibcError.Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int mkdirat(int dirfd, string path, uint mode);
+    public static int mkdirat(int dirfd, string path, uint mode)
+    {
+        fixed (byte* p = CString.Of(path)) return LibC.mkdirat(dirfd, p, (ushort)mode);
+    }
 
-    [LibraryImport(LibcError.Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int unlinkat(int dirfd, string path, int flags);
+    public static int unlinkat(int dirfd, string path, int flags)
+    {
+        fixed (byte* p = CString.Of(path)) return LibC.unlinkat(dirfd, p, flags);
+    }
 
-    [LibraryImport(LibcError.Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int fchownat(int dirfd, string path, uint owner, uint group, int flags);
+    public static int fchownat(int dirfd, string path, uint owner, uint group, int flags)
+    {
+        fixed (byte* p = CString.Of(path)) return LibC.fchownat(dirfd, p, owner, group, flags);
+    }
 
-    [LibraryImport(LibcError.Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int renameat(int olddirfd, string oldpath, int newdirfd, string newpath);
+    public static int renameat(int olddirfd, string oldpath, int newdirfd, string newpath) =>
+        LibcImports.renameat(olddirfd, oldpath, newdirfd, newpath);
 
-    [LibraryImport(LibcError.Lib, SetLastError = true)]
-    public static partial int fchmod(int fd, uint mode);
+    public static int fchmod(int fd, uint mode) => LibC.fchmod(fd, (ushort)mode);
 
-    [LibraryImport(LibcError.Lib, SetLastError = true)]
-    public static partial uint umask(uint mask);
+    public static uint umask(uint mask) => (ushort)LibC.umask((ushort)mask);
 
     /// <summary>glibc 2.28+; the struct layout is the kernel's, the same on every architecture.</summary>
-    [LibraryImport(LibcError.Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static unsafe partial int statx(int dirfd, string path, int flags, uint mask, byte* buf);
+    public static int statx(int dirfd, string path, int flags, uint mask, byte* buf)
+    {
+        fixed (byte* p = CString.Of(path)) return LibC.statx(dirfd, p, flags, mask, (Tmds.Linux.statx*)buf);
+    }
 }

@@ -1,10 +1,9 @@
-using System.Runtime.InteropServices;
+using Tmds.Linux;
 
 namespace MiniMesos.Isolation.Libc;
 
 /// <summary>grp.h.</summary>
-internal static partial class Grp
+internal static unsafe class Grp
 {
-    [LibraryImport(LibcError.Lib, SetLastError = true)]
-    public static unsafe partial int setgroups(nuint size, uint* list);
+    public static int setgroups(nuint size, uint* list) => LibC.setgroups((size_t)(ulong)size, (gid_t*)list);
 }

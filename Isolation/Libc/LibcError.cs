@@ -5,8 +5,6 @@ namespace MiniMesos.Isolation.Libc;
 /// <summary>Turns the errno of the last libc call into an exception whose message names the call and the error.</summary>
 internal static class LibcError
 {
-    public const string Lib = "libc";
-
     public static int LastErrno => Marshal.GetLastPInvokeError();
 
     public static string Describe(int errno) => $"errno {errno} ({Marshal.GetPInvokeErrorMessage(errno)})";

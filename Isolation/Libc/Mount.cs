@@ -1,9 +1,9 @@
-using System.Runtime.InteropServices;
+using Tmds.Linux;
 
 namespace MiniMesos.Isolation.Libc;
 
 /// <summary>sys/mount.h.</summary>
-internal static partial class Mount
+internal static unsafe class Mount
 {
     public const ulong MS_RDONLY = 1;
     public const ulong MS_NOSUID = 2;
@@ -16,13 +16,27 @@ internal static partial class Mount
 
     public const int MNT_DETACH = 2;
 
-    [LibraryImport(LibcError.Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int mount(string? source, string target, string? fstype, ulong flags, IntPtr data);
+    public static int mount(string? source, string target, string? fstype, ulong flags, IntPtr data)
+    {
+        fixed (byte* s = CString.OfNullable(source))
+        fixed (byte* t = CString.Of(target))
+        fixed (byte* f = CString.OfNullable(fstype))
+        {
+            return LibC.mount(s, t, f, (ulong_t)flags, (void*)data);
+        }
+    }
 
     /// <summary>mount(2) with file-system options (e.g. tmpfs "size=...,mode=1777").</summary>
-    [LibraryImport(LibcError.Lib, EntryPoint = "mount", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int mount_with_options(string? source, string target, string? fstype, ulong flags, string options);
+    public static int mount_with_options(string? source, string target, string? fstype, ulong flags, string options)
+    {
+        fixed (byte* o = CString.Of(options))
+        {
+            return mount(source, target, fstype, flags, (IntPtr)o);
+        }
+    }
 
-    [LibraryImport(LibcError.Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int umount2(string target, int flags);
+    public static int umount2(string target, int flags)
+    {
+        fixed (byte* t = CString.Of(target)) return LibC.umount2(t, flags);
+    }
 }

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Tmds.Linux;
 
 namespace MiniMesos.Isolation.Libc;
 
@@ -6,9 +7,9 @@ namespace MiniMesos.Isolation.Libc;
 /// openat2(2) through syscall(2) (no glibc wrapper; Linux 5.6+): opens a path below a directory fd with the kernel
 /// refusing any symlink on the way and any escape from that directory. The number is the same on x86-64 and arm64.
 /// </summary>
-internal static partial class Openat2
+internal static class Openat2
 {
-    private const long SYS_openat2 = 437;
+    private const int SYS_openat2 = 437;
     public const ulong RESOLVE_NO_MAGICLINKS = 0x02;
     public const ulong RESOLVE_NO_SYMLINKS = 0x04;
     public const ulong RESOLVE_BENEATH = 0x08;
@@ -21,17 +22,13 @@ internal static partial class Openat2
         public ulong Resolve;
     }
 
-    [LibraryImport(LibcError.Lib, SetLastError = true)]
-    private static unsafe partial long syscall(long number, long dirfd, byte* path, OpenHow* how, nuint size);
-
     /// <summary>An fd, or -1 with errno (ENOSYS on kernels before 5.6, ELOOP for a symlink, EXDEV for an escape).</summary>
     public static unsafe int openat2(int dirfd, string path, int flags, uint mode, ulong resolve)
     {
         var how = new OpenHow { Flags = (ulong)(uint)flags, Mode = mode, Resolve = resolve };
-        var bytes = System.Text.Encoding.UTF8.GetBytes(path + "\0");
-        fixed (byte* p = bytes)
+        fixed (byte* p = CString.Of(path))
         {
-            return (int)syscall(SYS_openat2, dirfd, p, &how, (nuint)sizeof(OpenHow));
+            return (int)LibC.syscall(SYS_openat2, dirfd, (void*)p, (void*)&how, sizeof(OpenHow));
         }
     }
 }

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace MiniMesos.Isolation.Libc;
 
 /// <summary>sys/resource.h.</summary>
-internal static partial class Resource
+internal static class Resource
 {
     public const int RLIMIT_FSIZE = 1;
     public const int RLIMIT_CORE = 4;
@@ -21,9 +21,7 @@ internal static partial class Resource
     }
 #pragma warning restore CS8981
 
-    [LibraryImport(LibcError.Lib, SetLastError = true)]
-    public static partial int setrlimit(int resource, in rlimit rlim);
+    public static int setrlimit(int resource, in rlimit rlim) => LibcImports.setrlimit(resource, in rlim);
 
-    [LibraryImport(LibcError.Lib, SetLastError = true)]
-    public static partial int getrlimit(int resource, out rlimit rlim);
+    public static int getrlimit(int resource, out rlimit rlim) => LibcImports.getrlimit(resource, out rlim);
 }

@@ -1,9 +1,9 @@
-using System.Runtime.InteropServices;
+using Tmds.Linux;
 
 namespace MiniMesos.Isolation.Libc;
 
 /// <summary>sched.h: namespaces.</summary>
-internal static partial class Sched
+internal static class Sched
 {
     public const int CLONE_FS = 0x00000200;
     public const int CLONE_NEWNS = 0x00020000;
@@ -13,9 +13,7 @@ internal static partial class Sched
     public const int CLONE_NEWNET = 0x40000000;
 
     /// <summary>Applies to the calling thread only: fork from the same thread to land a child in the new namespaces.</summary>
-    [LibraryImport(LibcError.Lib, SetLastError = true)]
-    public static partial int unshare(int flags);
+    public static int unshare(int flags) => LibC.unshare(flags);
 
-    [LibraryImport(LibcError.Lib, SetLastError = true)]
-    public static partial int setns(int fd, int nstype);
+    public static int setns(int fd, int nstype) => LibC.setns(fd, nstype);
 }

@@ -1,9 +1,9 @@
-using System.Runtime.InteropServices;
+using Tmds.Linux;
 
 namespace MiniMesos.Isolation.Libc;
 
 /// <summary>signal.h.</summary>
-internal static partial class Signal
+internal static unsafe class Signal
 {
     public const int SIGHUP = 1;
     public const int SIGINT = 2;
@@ -11,14 +11,11 @@ internal static partial class Signal
     public const int SIGKILL = 9;
     public const int SIGTERM = 15;
 
-    [LibraryImport(LibcError.Lib, SetLastError = true)]
-    public static partial int kill(int pid, int sig);
+    public static int kill(int pid, int sig) => LibC.kill(pid, sig);
 
-    [LibraryImport(LibcError.Lib, SetLastError = true)]
-    public static unsafe partial int sigemptyset(void* set);
+    public static int sigemptyset(void* set) => LibC.sigemptyset((sigset_t*)set);
 
-    [LibraryImport(LibcError.Lib, SetLastError = true)]
-    public static unsafe partial int sigfillset(void* set);
+    public static int sigfillset(void* set) => LibC.sigfillset((sigset_t*)set);
 
     /// <summary>sizeof(sigset_t) in glibc; buffers are allocated with this size.</summary>
     public const int SigsetSize = 128;

@@ -1,10 +1,9 @@
-using System.Runtime.InteropServices;
-
 namespace MiniMesos.Isolation.Libc;
 
-/// <summary>spawn.h. posix_spawn forks and execs entirely in native code, so no managed code runs in the
-/// child of a multithreaded .NET process. The return value is an error number, not -1 + errno.</summary>
-internal static unsafe partial class Spawn
+/// <summary>spawn.h (not in Tmds.LibC: <see cref="LibcImports"/>). posix_spawn forks and execs entirely in native
+/// code, so no managed code runs in the child of a multithreaded .NET process. The return value is an error number,
+/// not -1 + errno.</summary>
+internal static unsafe class Spawn
 {
     public const short POSIX_SPAWN_SETSIGDEF = 0x04;
     public const short POSIX_SPAWN_SETSIGMASK = 0x08;
@@ -13,30 +12,24 @@ internal static unsafe partial class Spawn
     /// <summary>Generous upper bound of sizeof(posix_spawn_file_actions_t) and sizeof(posix_spawnattr_t) (80 and 336 in glibc).</summary>
     public const int OpaqueSize = 1024;
 
-    [LibraryImport(LibcError.Lib, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int posix_spawn(out int pid, string path, void* fileActions, void* attr, byte** argv, byte** envp);
+    public static int posix_spawn(out int pid, string path, void* fileActions, void* attr, byte** argv, byte** envp) =>
+        LibcImports.posix_spawn(out pid, path, fileActions, attr, argv, envp);
 
-    [LibraryImport(LibcError.Lib)]
-    public static partial int posix_spawn_file_actions_init(void* fileActions);
+    public static int posix_spawn_file_actions_init(void* fileActions) => LibcImports.posix_spawn_file_actions_init(fileActions);
 
-    [LibraryImport(LibcError.Lib)]
-    public static partial int posix_spawn_file_actions_destroy(void* fileActions);
+    public static int posix_spawn_file_actions_destroy(void* fileActions) => LibcImports.posix_spawn_file_actions_destroy(fileActions);
 
-    [LibraryImport(LibcError.Lib)]
-    public static partial int posix_spawn_file_actions_adddup2(void* fileActions, int fd, int newfd);
+    public static int posix_spawn_file_actions_adddup2(void* fileActions, int fd, int newfd) =>
+        LibcImports.posix_spawn_file_actions_adddup2(fileActions, fd, newfd);
 
-    [LibraryImport(LibcError.Lib)]
-    public static partial int posix_spawnattr_init(void* attr);
+    public static int posix_spawnattr_init(void* attr) => LibcImports.posix_spawnattr_init(attr);
 
-    [LibraryImport(LibcError.Lib)]
-    public static partial int posix_spawnattr_destroy(void* attr);
+    public static int posix_spawnattr_destroy(void* attr) => LibcImports.posix_spawnattr_destroy(attr);
 
-    [LibraryImport(LibcError.Lib)]
-    public static partial int posix_spawnattr_setflags(void* attr, short flags);
+    public static int posix_spawnattr_setflags(void* attr, short flags) => LibcImports.posix_spawnattr_setflags(attr, flags);
 
-    [LibraryImport(LibcError.Lib)]
-    public static partial int posix_spawnattr_setsigmask(void* attr, void* sigmask);
+    public static int posix_spawnattr_setsigmask(void* attr, void* sigmask) => LibcImports.posix_spawnattr_setsigmask(attr, sigmask);
 
-    [LibraryImport(LibcError.Lib)]
-    public static partial int posix_spawnattr_setsigdefault(void* attr, void* sigdefault);
+    public static int posix_spawnattr_setsigdefault(void* attr, void* sigdefault) =>
+        LibcImports.posix_spawnattr_setsigdefault(attr, sigdefault);
 }

@@ -1,59 +1,57 @@
-using System.Runtime.InteropServices;
+using Tmds.Linux;
 
 namespace MiniMesos.Isolation.Libc;
 
-/// <summary>unistd.h. glibc's setuid/setgid change every thread of the process (set*id broadcast), which a
-/// multithreaded .NET process needs; the raw syscalls would change only the calling thread.</summary>
-internal static partial class Unistd
+/// <summary>unistd.h, through Tmds.LibC. glibc's setuid/setgid change every thread of the process (set*id
+/// broadcast), which a multithreaded .NET process needs; the raw syscalls would change only the calling thread.</summary>
+internal static unsafe class Unistd
 {
-    [LibraryImport(LibcError.Lib, SetLastError = true)]
-    public static partial int getpid();
+    public static int getpid() => LibC.getpid();
 
-    [LibraryImport(LibcError.Lib)]
-    public static partial uint geteuid();
+    public static uint geteuid() => LibC.geteuid();
 
     /// <summary>access(2) with W_OK: 0 when this process may write <paramref name="path"/>.</summary>
-    [LibraryImport(LibcError.Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int access(string path, int mode);
+    public static int access(string path, int mode)
+    {
+        fixed (byte* p = CString.Of(path)) return LibC.access(p, mode);
+    }
 
     public const int WOk = 2;
 
-    [LibraryImport(LibcError.Lib, SetLastError = true)]
-    public static partial int setuid(uint uid);
+    public static int setuid(uint uid) => LibC.setuid(uid);
 
-    [LibraryImport(LibcError.Lib, SetLastError = true)]
-    public static partial int setgid(uint gid);
+    public static int setgid(uint gid) => LibC.setgid(gid);
 
-    [LibraryImport(LibcError.Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int sethostname(string name, nuint len);
+    public static int sethostname(string name, nuint len)
+    {
+        fixed (byte* p = CString.Of(name)) return LibC.sethostname(p, (size_t)(ulong)len);
+    }
 
-    [LibraryImport(LibcError.Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int chdir(string path);
+    public static int chdir(string path)
+    {
+        fixed (byte* p = CString.Of(path)) return LibC.chdir(p);
+    }
 
-    [LibraryImport(LibcError.Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int chroot(string path);
+    public static int chroot(string path)
+    {
+        fixed (byte* p = CString.Of(path)) return LibC.chroot(p);
+    }
 
-    [LibraryImport(LibcError.Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int chown(string path, uint owner, uint group);
+    public static int fchown(int fd, uint owner, uint group) => LibC.fchown(fd, owner, group);
 
-    [LibraryImport(LibcError.Lib, SetLastError = true)]
-    public static partial int fchown(int fd, uint owner, uint group);
+    public static nint read(int fd, byte* buf, nuint count) => (nint)(long)LibC.read(fd, buf, (size_t)(ulong)count);
 
-    [LibraryImport(LibcError.Lib, SetLastError = true)]
-    public static unsafe partial nint read(int fd, byte* buf, nuint count);
+    public static nint write(int fd, byte* buf, nuint count) => (nint)(long)LibC.write(fd, buf, (size_t)(ulong)count);
 
-    [LibraryImport(LibcError.Lib, SetLastError = true)]
-    public static unsafe partial nint write(int fd, byte* buf, nuint count);
+    public static int close(int fd) => LibC.close(fd);
 
-    [LibraryImport(LibcError.Lib, SetLastError = true)]
-    public static partial int close(int fd);
+    public const int CLOSE_RANGE_CLOEXEC = 4;
 
-    [LibraryImport(LibcError.Lib, SetLastError = true)]
-    public static partial int dup2(int oldfd, int newfd);
+    public static int close_range(uint first, uint last, int flags) => LibcImports.close_range(first, last, flags);
 
-    [LibraryImport(LibcError.Lib, SetLastError = true)]
-    public static partial int ftruncate(int fd, long length);
+    public static int dup2(int oldfd, int newfd) => LibC.dup2(oldfd, newfd);
 
-    [LibraryImport(LibcError.Lib, SetLastError = true)]
-    public static partial int fsync(int fd);
+    public static int ftruncate(int fd, long length) => LibC.ftruncate(fd, length);
+
+    public static int fsync(int fd) => LibC.fsync(fd);
 }

@@ -1,14 +1,11 @@
-using System.Runtime.InteropServices;
-
 namespace MiniMesos.Isolation.Libc;
 
-/// <summary>sys/wait.h, with the status macros as methods.</summary>
-internal static partial class Wait
+/// <summary>sys/wait.h (waitpid is not in Tmds.LibC: <see cref="LibcImports"/>), with the status macros as methods.</summary>
+internal static class Wait
 {
     public const int WNOHANG = 1;
 
-    [LibraryImport(LibcError.Lib, SetLastError = true)]
-    public static unsafe partial int waitpid(int pid, int* status, int options);
+    public static unsafe int waitpid(int pid, int* status, int options) => LibcImports.waitpid(pid, status, options);
 
     public static bool WIFEXITED(int status) => (status & 0x7f) == 0;
 

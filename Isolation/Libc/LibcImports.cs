@@ -1,0 +1,72 @@
+using System.Runtime.InteropServices;
+
+namespace MiniMesos.Isolation.Libc;
+
+/// <summary>
+/// The only libc declarations of our own: what Tmds.LibC 0.5.0 (which binds everything else, as
+/// <c>libc.so.6</c>) lacks, or binds to an entry we must not link against. Every other call goes through
+/// <c>Tmds.Linux.LibC</c> behind the small classes of this folder. Both names are bound at link time in the
+/// Native-AOT binary (<c>DirectPInvoke</c> in the csproj), so task init's start-up looks nothing up.
+/// Lacking in Tmds.LibC: prctl, get/setrlimit, waitpid, posix_spawn and its attribute calls, renameat,
+/// fsetxattr, adjtimex, close_range; the syscalls glibc has no wrapper for (openat2, pidfd_*, pivot_root) go through its
+/// <c>syscall</c>. mknodat is ours because Tmds.LibC calls glibc's pre-2.33 <c>__xmknodat</c> compat entry.
+/// </summary>
+internal static unsafe partial class LibcImports
+{
+    public const string Lib = "libc";
+
+    [LibraryImport(Lib, SetLastError = true)]
+    public static partial int prctl(int option, nuint arg2, nuint arg3, nuint arg4, nuint arg5);
+
+    [LibraryImport(Lib, SetLastError = true)]
+    public static partial int setrlimit(int resource, in Resource.rlimit rlim);
+
+    [LibraryImport(Lib, SetLastError = true)]
+    public static partial int getrlimit(int resource, out Resource.rlimit rlim);
+
+    [LibraryImport(Lib, SetLastError = true)]
+    public static partial int waitpid(int pid, int* status, int options);
+
+    [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int renameat(int olddirfd, string oldpath, int newdirfd, string newpath);
+
+    [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int mknodat(int dirfd, string path, uint mode, ulong dev);
+
+    [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int fsetxattr(int fd, string name, byte[] value, nuint size, int flags);
+
+    [LibraryImport(Lib, SetLastError = true)]
+    public static partial int adjtimex(byte* buf);
+
+    /// <summary>glibc 2.34+, Linux 5.9+ (CLOSE_RANGE_CLOEXEC: 5.11+).</summary>
+    [LibraryImport(Lib, SetLastError = true)]
+    public static partial int close_range(uint first, uint last, int flags);
+
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int posix_spawn(out int pid, string path, void* fileActions, void* attr, byte** argv, byte** envp);
+
+    [LibraryImport(Lib)]
+    public static partial int posix_spawn_file_actions_init(void* fileActions);
+
+    [LibraryImport(Lib)]
+    public static partial int posix_spawn_file_actions_destroy(void* fileActions);
+
+    [LibraryImport(Lib)]
+    public static partial int posix_spawn_file_actions_adddup2(void* fileActions, int fd, int newfd);
+
+    [LibraryImport(Lib)]
+    public static partial int posix_spawnattr_init(void* attr);
+
+    [LibraryImport(Lib)]
+    public static partial int posix_spawnattr_destroy(void* attr);
+
+    [LibraryImport(Lib)]
+    public static partial int posix_spawnattr_setflags(void* attr, short flags);
+
+    [LibraryImport(Lib)]
+    public static partial int posix_spawnattr_setsigmask(void* attr, void* sigmask);
+
+    [LibraryImport(Lib)]
+    public static partial int posix_spawnattr_setsigdefault(void* attr, void* sigdefault);
+}
