@@ -22,7 +22,7 @@ internal static class TaskSpecBuilder
         };
         AddHostAndPorts(env, hostname, launch.Ports);
         return new TaskSpec(launch.Task.TaskId, Argv(app.Cmd, app.Args), env, launch.Task.Resources.Scalars, app.Id, launch.Version,
-            User: app.User, Network: app.Labels?.GetValueOrDefault(AppSpec.NetworkLabel) == "none" ? "none" : null);
+            User: app.User, Network: app.Labels?.GetValueOrDefault(AppSpec.NetworkLabel) == "none" ? "none" : null, Fetch: app.Fetch);
     }
 
     public static TaskSpec ForJob(JobSpec job, JobLaunch launch, string hostname)

@@ -36,13 +36,15 @@ internal sealed record NotLeader(string Leader) : WireMessage
 
 /// <summary>
 /// Master -> agent: run a task; User null = the agent's default (nobody), Network null = host, Rootfs null = the host's /;
-/// an app's instance carries its app's health checks for the agent to probe.
+/// an app's instance carries its app's health checks for the agent to probe; Fetch what the agent downloads into the sandbox first
+/// (an agent from before the fetcher ignores it: upgrade agents before submitting apps with fetch).
 /// </summary>
 internal sealed record LaunchTask(
     string TaskId, string Name, IReadOnlyList<string> Argv, IReadOnlyDictionary<string, string> Env,
     double Cpus, long Mem, string? User = null, string? Network = null,
     string? Rootfs = null, IReadOnlyDictionary<string, string>? Binds = null,
-    IReadOnlyList<Core.Frameworks.Apps.HealthCheckSpec>? HealthChecks = null) : WireMessage
+    IReadOnlyList<Core.Frameworks.Apps.HealthCheckSpec>? HealthChecks = null,
+    IReadOnlyList<Core.Fetch.FetchUri>? Fetch = null) : WireMessage
 {
     public override string Type => "launch";
 }
