@@ -90,7 +90,15 @@ internal sealed class Fetcher(string cacheDir, FetchLimits limits, ILogger logge
         }
         else
         {
-            await DownloadAsync(uri.Uri, stagingFile, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await DownloadAsync(uri.Uri, stagingFile, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                File.Delete(stagingFile);
+                throw;
+            }
             source = new FileStream(stagingFile, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.DeleteOnClose);
         }
         using (source)
