@@ -19,6 +19,8 @@ internal sealed class AgentSession(PeerConnection connection) : IAgentChannel
 
     public string Build => connection.Peer.Build;
 
+    public IReadOnlyList<string>? AllowedUsers { get; init; }
+
     public Task LaunchAsync(TaskRecord task, IReadOnlyList<Core.Frameworks.Apps.HealthCheckSpec>? healthChecks, CancellationToken cancellationToken) =>
         SendAsync(new LaunchTask(task.Id, task.Spec.Name, task.Spec.Argv, task.Spec.Env,
             task.Spec.Resources.Cpus, task.Spec.Resources.MemMb, task.Spec.User, task.Spec.Network,

@@ -15,7 +15,7 @@ internal static class MessageCodec
         switch (message)
         {
             case RegisterAgent m:
-                Header(ref w, m, 8 + (m.Ports is null ? 0 : 1) + (m.Tasks is null ? 0 : 2));
+                Header(ref w, m, 8 + (m.Ports is null ? 0 : 1) + (m.Tasks is null ? 0 : 2) + (m.AllowedUsers is null ? 0 : 1));
                 Str(ref w, "agent_id", m.AgentId);
                 Str(ref w, "hostname", m.Hostname);
                 w.WriteString("cpus"); w.WriteDouble(m.Cpus);
@@ -24,6 +24,7 @@ internal static class MessageCodec
                 Map(ref w, "attributes", m.Attributes);
                 List(ref w, "isolation_missing", m.IsolationMissing);
                 if (m.Ports is not null) Str(ref w, "ports", m.Ports.ToString());
+                if (m.AllowedUsers is not null) List(ref w, "allowed_users", m.AllowedUsers);
                 if (m.Tasks is not null)
                 {
                     List(ref w, "tasks", m.Tasks);
@@ -128,7 +129,7 @@ internal static class MessageCodec
         {
             "register" => new RegisterAgent(f.String("agent_id"), f.String("hostname"), f.Double("cpus"), f.Int("mem"), f.Int("disk"),
                 f.StringMap("attributes"), f.StringList("isolation_missing"), IsolationFieldsCodec.ParsePorts(f.OptionalString("ports"), "register"),
-                f.OptionalStringList("tasks"), f.OptionalStringList("running")),
+                f.OptionalStringList("tasks"), f.OptionalStringList("running"), f.OptionalStringList("allowed_users")),
             "registered" => new AgentRegistered(f.String("agent_id")),
             "not_leader" => new NotLeader(f.String("leader")),
             "launch" => new LaunchTask(f.String("task_id"), f.String("name"), f.StringList("argv"), f.StringMap("env"), f.Double("cpus"), f.Int("mem"),

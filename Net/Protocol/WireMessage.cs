@@ -11,13 +11,14 @@ internal abstract record WireMessage
 /// <summary>
 /// Agent -> master, first message after the handshake. AgentId is empty on the agent's first start. Tasks (the
 /// tasks whose end the master has not acknowledged) and Running (those whose process runs) let the master
-/// reconcile a returning agent; an older agent sends neither (null).
+/// reconcile a returning agent; an older agent sends neither (null). AllowedUsers: the users it runs tasks as (its
+/// --allowed-users and its default user), so the master refuses an app whose user no agent allows (null: not said).
 /// </summary>
 internal sealed record RegisterAgent(
     string AgentId, string Hostname, double Cpus, long Mem, long Disk,
     IReadOnlyDictionary<string, string> Attributes, IReadOnlyList<string> IsolationMissing,
     Core.Allocation.PortRanges? Ports = null,
-    IReadOnlyList<string>? Tasks = null, IReadOnlyList<string>? Running = null) : WireMessage
+    IReadOnlyList<string>? Tasks = null, IReadOnlyList<string>? Running = null, IReadOnlyList<string>? AllowedUsers = null) : WireMessage
 {
     public override string Type => "register";
 }
