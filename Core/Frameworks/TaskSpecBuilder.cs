@@ -25,7 +25,7 @@ internal static class TaskSpecBuilder
         if (app.Labels?.GetValueOrDefault(Dns.DnsSdServiceType.Label) is { } dnssd) env[Dns.DnsSdServiceType.EnvVariable] = dnssd;
         else env.Remove(Dns.DnsSdServiceType.EnvVariable);
         return new TaskSpec(launch.Task.TaskId, Argv(app.Cmd, app.Args), env, launch.Task.Resources.Scalars, app.Id, launch.Version,
-            User: app.User, Network: app.Labels?.GetValueOrDefault(AppSpec.NetworkLabel) == "none" ? "none" : null);
+            User: app.User, Network: app.Labels?.GetValueOrDefault(AppSpec.NetworkLabel) == "none" ? "none" : null, Fetch: app.Fetch);
     }
 
     public static TaskSpec ForJob(JobSpec job, JobLaunch launch, string hostname)

@@ -21,8 +21,11 @@ internal static class FeatureGate
     /// </summary>
     public const int AppChecks = 3;
 
+    /// <summary>4 adds the fetcher's URIs to app and task specs (and the launch message to agents).</summary>
+    public const int Fetch = 4;
+
     /// <summary>This build's level.</summary>
-    public const int Current = AppChecks;
+    public const int Current = Fetch;
 
     /// <summary>
     /// The form of <paramref name="command"/> a cluster at <paramref name="level"/> reads, where an older form means the

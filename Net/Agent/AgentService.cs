@@ -92,7 +92,11 @@ internal sealed partial class AgentService(ITaskLauncher launcher, string workDi
 
     public async Task KillAsync(KillTask kill)
     {
-        if (_starting.ContainsKey(kill.TaskId)) _pendingKills[kill.TaskId] = kill.GraceMs;
+        if (_starting.ContainsKey(kill.TaskId))
+        {
+            _pendingKills[kill.TaskId] = kill.GraceMs;
+            CancelFetch(kill.TaskId);
+        }
         if (!_running.TryGetValue(kill.TaskId, out var task))
         {
             if (!_starting.ContainsKey(kill.TaskId) && IsSafeId(kill.TaskId) && !Directory.Exists(Path.Combine(SandboxRoot, kill.TaskId)))
@@ -175,6 +179,14 @@ internal sealed partial class AgentService(ITaskLauncher launcher, string workDi
             if (RootfsPlan.Invalid(launch.Rootfs, launch.Binds) is { } bad) throw new TaskLaunchException($"{bad.Field}: {bad.Reason}");
             if (LaunchText.Invalid(null, launch.Argv, env, launch.User, "argv") is { } text) throw new TaskLaunchException($"{text.Field}: {text.Reason}");
             var uid = user is null ? TaskUid(launch.TaskId) : null;
+            if (!await FetchAsync(launch, sandbox, user, uid).ConfigureAwait(false))
+            {
+                _starting.TryRemove(launch.TaskId, out _);
+                _pendingKills.TryRemove(launch.TaskId, out _);
+                logger.LogInformation("task {Task} killed while its URIs were fetched", launch.TaskId);
+                Update(launch.TaskId, TaskState.Killed, null, null, "killed on request before it started (while fetching its URIs)");
+                return;
+            }
             task = await launcher.LaunchAsync(new LaunchRequest(launch.TaskId, launch.Argv, env, sandbox, limits, user, network, launch.Rootfs, launch.Binds,
                     MetaDir: MetaDir(launch.TaskId), Uid: uid),
                 CancellationToken.None)

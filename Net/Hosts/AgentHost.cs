@@ -98,8 +98,11 @@ internal static class AgentHost
         var ports = (options.Resources.Ports ?? PortRanges.Of(new PortRange(detected.PortsBegin, detected.PortsEnd)))
             .Subtract(reserved.Ports ?? PortRanges.Empty);
         return new AgentRegistration(options.Hostname ?? Environment.MachineName, resources.Cpus, resources.MemoryBytes / MiB, resources.DiskBytes / MiB,
-            resources.Attributes, capabilities.Missing, ports);
+            resources.Attributes, capabilities.Missing, ports, AllowedUsers(options.Users ?? Core.Isolation.TaskUserPolicy.NobodyOnly));
     }
+
+    private static List<string> AllowedUsers(Core.Isolation.TaskUserPolicy users) =>
+        users.Allowed.Prepend(users.DefaultUser).Distinct(StringComparer.Ordinal).ToList();
 
     /// <summary>The agent keeps its id in its work dir so a restart re-registers as the same agent.</summary>
     private static string AgentId(string workDir)

@@ -117,6 +117,8 @@ internal static class MarathonAppParser
             case "unreachableStrategy": return app with { UnreachableStrategy = MarathonUnreachableFields.ParseStrategy(v) };
             case "killSelection": return app with { KillSelection = MarathonUnreachableFields.ParseKillSelection(v) };
             case "healthChecks": return app with { HealthChecks = HealthChecks(v) };
+            case "fetch": return app with { Fetch = MarathonFetchFields.ParseFetch(v) };
+            case "uris": return IsEmpty(v) ? app : app with { Fetch = MarathonFetchFields.ParseUris(v) };
             case "container":
                 Container(v);
                 return app;

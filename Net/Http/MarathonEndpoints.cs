@@ -27,6 +27,7 @@ internal static class MarathonEndpoints
             if (body is null) return MarathonResults.TooLarge();
             var parse = MarathonAppParser.Parse(body, null, null);
             if (parse.App is null) return MarathonResults.Invalid(parse);
+            if (master.UserRefusal(parse.App.User) is { } refusal) return MarathonResults.Invalid(MarathonParse.Fail([new("user", refusal)]));
             if (master.App(parse.App.Id) is not null)
                 return MarathonResults.Error(StatusCodes.Status409Conflict, $"An app with id [{parse.App.Id}] already exists.");
             var spec = parse.App with { Version = MarathonViews.NewVersion(TimeProvider.System, null) };
@@ -92,6 +93,9 @@ internal static class MarathonEndpoints
             var existing = master.App(id);
             var parse = MarathonAppParser.Parse(body, existing, id);
             if (parse.App is null) return MarathonResults.Invalid(parse);
+            // Only a new user is judged: a scale of an app whose agents changed since still goes through.
+            if (parse.App.User != existing?.User && master.UserRefusal(parse.App.User) is { } refusal)
+                return MarathonResults.Invalid(MarathonParse.Fail([new("user", refusal)]));
             MarathonResults.Notes(http, parse);
             if (existing is not null && Same(existing, parse.App))
                 return Results.Json(new MarathonChange(existing.LastChange, null), MarathonJsonContext.Api.MarathonChange); // a no-op: no deployment

@@ -45,7 +45,7 @@ internal sealed record MarathonApp(
 
 internal sealed record MarathonVersionInfo(string LastScalingAt, string LastConfigChangeAt);
 
-internal sealed record MarathonFetch(string Uri, bool Extract, bool Executable, bool Cache);
+internal sealed record MarathonFetch(string Uri, bool Extract, bool Executable, bool Cache, string? DestPath = null);
 
 internal sealed record MarathonHealthCheck(string Protocol, MarathonCommand? Command, string? Path, int? PortIndex, double GracePeriodSeconds,
     double IntervalSeconds, double TimeoutSeconds, int MaxConsecutiveFailures, double DelaySeconds);

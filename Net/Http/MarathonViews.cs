@@ -37,7 +37,7 @@ internal static class MarathonViews
         (app.HealthChecks ?? []).Select(h => new MarathonHealthCheck(h.Protocol, h.Command is null ? null : new MarathonCommand(h.Command), h.Path,
             h.Protocol == "COMMAND" ? null : h.PortIndex, h.GracePeriodSeconds, h.IntervalSeconds, h.TimeoutSeconds, h.MaxConsecutiveFailures, 15)).ToList(),
         Enumerable.Range(0, app.Ports).Select(_ => new MarathonPortDefinition(0, "tcp", NoLabels)).ToList(),
-        false, [], [], app.BackoffSeconds, app.BackoffFactor, app.MaxLaunchDelaySeconds,
+        false, [], (app.Fetch ?? []).Select(f => new MarathonFetch(f.Uri, f.Extract, f.Executable, f.Cache, f.DestPath)).ToList(), app.BackoffSeconds, app.BackoffFactor, app.MaxLaunchDelaySeconds,
         new MarathonUpgradeStrategy(app.Upgrade.MinimumHealthCapacity, app.Upgrade.MaximumOverCapacity), app.LastChange,
         new MarathonVersionInfo(app.ScaledAt.Length > 0 ? app.ScaledAt : app.Version, app.Version))
     {

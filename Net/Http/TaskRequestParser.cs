@@ -13,7 +13,7 @@ internal static partial class TaskRequestParser
     public const double DefaultCpus = 0.1;
     public const long DefaultMemMb = 64;
     public const int MaxPorts = 1000;
-    private static readonly HashSet<string> Known = ["cmd", "args", "name", "cpus", "mem", "disk", "env", "ports", "user", "network", "rootfs", "binds", "constraints"];
+    private static readonly HashSet<string> Known = ["cmd", "args", "name", "cpus", "mem", "disk", "env", "ports", "user", "network", "rootfs", "binds", "constraints", "fetch"];
 
     public static (TaskSpec? Spec, ApiError? Error) Parse(ReadOnlySpan<byte> body)
     {
@@ -101,7 +101,7 @@ internal static partial class TaskRequestParser
         if (ports != Math.Floor(ports)) return (null, Invalid("ports", "must be a whole number of ports"));
         if (Core.Isolation.LaunchText.Invalid(hasCmd ? argv[2] : null, hasCmd ? null : argv, env, null) is { } text) return (null, Invalid(text.Field, text.Reason));
         var spec = new TaskSpec(name, argv, env, new Resources(cpus, (long)mem, (long)disk), Ports: (int)ports);
-        return TaskConstraintsField.Apply(root, TaskIsolationFields.Apply(root, spec));
+        return TaskFetchField.Apply(root, TaskConstraintsField.Apply(root, TaskIsolationFields.Apply(root, spec)));
     }
 
     private static (double, ApiError?) Number(JsonElement root, string field, double fallback, double min, double max)

@@ -115,7 +115,7 @@ internal sealed class ClusterListener(
             return;
         }
         var agentId = register.AgentId.Length > 0 ? register.AgentId : connection.Peer.NodeId;
-        var session = new AgentSession(connection);
+        var session = new AgentSession(connection) { AllowedUsers = register.AllowedUsers };
         if (register.IsolationMissing.Count > 0)
             logger.LogWarning("agent {Agent}: isolation incomplete: {Missing}", agentId, string.Join("; ", register.IsolationMissing));
         var reason = "connection closed";

@@ -18,6 +18,9 @@ internal interface IAgentChannel
 
     /// <summary>The agent's minimesos version as its handshake said ("" when it did not: an older agent, or a test fake).</summary>
     string Build => "";
+
+    /// <summary>The users the agent runs tasks as, as it registered (null: it did not say, an older agent or a test fake).</summary>
+    IReadOnlyList<string>? AllowedUsers => null;
 }
 
 /// <summary>A piece of a task's output file; empty when nothing new has been written yet.</summary>

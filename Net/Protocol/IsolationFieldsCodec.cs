@@ -1,4 +1,5 @@
 using MiniMesos.Core.Allocation;
+using MiniMesos.Core.Fetch;
 using MiniMesos.Core.Model;
 using MiniMesos.Net.MessagePack;
 
@@ -8,40 +9,72 @@ namespace MiniMesos.Net.Protocol;
 /// The isolation fields appended to older encodings (SubmitTask and AddAgent entries, snapshot records): a task's
 /// [ports, user, network, rootfs, binds] and an agent's port range as text ("[31000-32000]", nil = the default range).
 /// A task with placement constraints appends a sixth element, [[field, operator(, value)], ...]; without them the
-/// array keeps its five elements, so older masters still read it.
+/// array keeps its five elements, so older masters still read it. A task with fetch URIs appends a seventh (the
+/// constraints then nil when it has none): [[uri, extract, executable, cache, destPath], ...] (level 4).
 /// </summary>
 internal static class IsolationFieldsCodec
 {
     public static void WriteTask(ref MessagePackWriter w, TaskSpec spec)
     {
-        w.WriteArrayHeader(spec.Constraints is null ? 5 : 6);
+        w.WriteArrayHeader(spec.Fetch is not null ? 7 : spec.Constraints is null ? 5 : 6);
         w.WriteInt64(spec.Ports);
         w.WriteString(spec.User);
         w.WriteString(spec.Network);
         w.WriteString(spec.Rootfs);
         if (spec.Binds is null) w.WriteNil();
         else MessagePackFields.WriteStringMap(ref w, spec.Binds);
-        if (spec.Constraints is null) return;
-        w.WriteArrayHeader(spec.Constraints.Count);
-        foreach (var constraint in spec.Constraints) AppSpecCodec.WriteStrings(ref w, constraint);
+        if (spec.Constraints is null && spec.Fetch is null) return;
+        if (spec.Constraints is null) w.WriteNil();
+        else
+        {
+            w.WriteArrayHeader(spec.Constraints.Count);
+            foreach (var constraint in spec.Constraints) AppSpecCodec.WriteStrings(ref w, constraint);
+        }
+        if (spec.Fetch is not null) WriteFetch(ref w, spec.Fetch);
+    }
+
+    public static void WriteFetch(ref MessagePackWriter w, IReadOnlyList<FetchUri> fetch)
+    {
+        w.WriteArrayHeader(fetch.Count);
+        foreach (var f in fetch)
+        {
+            w.WriteArrayHeader(5);
+            w.WriteString(f.Uri);
+            w.WriteBoolean(f.Extract);
+            w.WriteBoolean(f.Executable);
+            w.WriteBoolean(f.Cache);
+            w.WriteString(f.DestPath);
+        }
+    }
+
+    public static List<FetchUri> ReadFetch(ref MessagePackReader r, string what)
+    {
+        var list = new List<FetchUri>();
+        for (var n = r.ReadArrayHeader(); n > 0; n--)
+        {
+            if (r.ReadArrayHeader() != 5) throw new ProtocolException($"{what}: a fetch URI needs 5 fields");
+            list.Add(new FetchUri(MessagePackFields.RequiredString(ref r, what), r.ReadBoolean(), r.ReadBoolean(), r.ReadBoolean(), r.ReadString()));
+        }
+        return list;
     }
 
     public static TaskSpec ReadTask(ref MessagePackReader r, TaskSpec spec, string what)
     {
         var count = r.ReadArrayHeader();
-        if (count is not (5 or 6)) throw new ProtocolException($"{what}: task isolation fields must be [ports, user, network, rootfs, binds(, constraints)]");
+        if (count is not (5 or 6 or 7)) throw new ProtocolException($"{what}: task isolation fields must be [ports, user, network, rootfs, binds(, constraints(, fetch))]");
         var ports = r.ReadInt32();
         if (ports < 0) throw new ProtocolException($"{what}: negative port count {ports}");
         var (user, network, rootfs) = (r.ReadString(), r.ReadString(), r.ReadString());
         var binds = r.TryReadNil() ? null : MessagePackFields.ReadStringMap(ref r, what);
         List<IReadOnlyList<string>>? constraints = null;
-        if (count == 6)
+        if (count >= 6 && !r.TryReadNil())
         {
             constraints = [];
             for (var n = r.ReadArrayHeader(); n > 0; n--)
                 constraints.Add(AppSpecCodec.ReadStrings(ref r) ?? throw new ProtocolException($"{what}: a task constraint is nil"));
         }
-        return spec with { Ports = ports, User = user, Network = network, Rootfs = rootfs, Binds = binds, Constraints = constraints };
+        var fetch = count == 7 ? ReadFetch(ref r, what) : null;
+        return spec with { Ports = ports, User = user, Network = network, Rootfs = rootfs, Binds = binds, Constraints = constraints, Fetch = fetch };
     }
 
     public static void WritePorts(ref MessagePackWriter w, PortRanges? ports) => w.WriteString(ports?.ToString());

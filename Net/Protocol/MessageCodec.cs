@@ -15,7 +15,7 @@ internal static class MessageCodec
         switch (message)
         {
             case RegisterAgent m:
-                Header(ref w, m, 8 + (m.Ports is null ? 0 : 1) + (m.Tasks is null ? 0 : 2));
+                Header(ref w, m, 8 + (m.Ports is null ? 0 : 1) + (m.Tasks is null ? 0 : 2) + (m.AllowedUsers is null ? 0 : 1));
                 Str(ref w, "agent_id", m.AgentId);
                 Str(ref w, "hostname", m.Hostname);
                 w.WriteString("cpus"); w.WriteDouble(m.Cpus);
@@ -24,6 +24,7 @@ internal static class MessageCodec
                 Map(ref w, "attributes", m.Attributes);
                 List(ref w, "isolation_missing", m.IsolationMissing);
                 if (m.Ports is not null) Str(ref w, "ports", m.Ports.ToString());
+                if (m.AllowedUsers is not null) List(ref w, "allowed_users", m.AllowedUsers);
                 if (m.Tasks is not null)
                 {
                     List(ref w, "tasks", m.Tasks);
@@ -40,7 +41,7 @@ internal static class MessageCodec
                 break;
             case LaunchTask m:
                 Header(ref w, m, 7 + (m.User is null ? 0 : 1) + (m.Network is null ? 0 : 1) + (m.Rootfs is null ? 0 : 1) + (m.Binds is null ? 0 : 1)
-                    + (m.HealthChecks is null ? 0 : 1));
+                    + (m.HealthChecks is null ? 0 : 1) + (m.Fetch is null ? 0 : 1));
                 Str(ref w, "task_id", m.TaskId);
                 Str(ref w, "name", m.Name);
                 List(ref w, "argv", m.Argv);
@@ -52,6 +53,7 @@ internal static class MessageCodec
                 if (m.Network is not null) Str(ref w, "network", m.Network);
                 if (m.Rootfs is not null) Str(ref w, "rootfs", m.Rootfs);
                 if (m.Binds is not null) Map(ref w, "binds", m.Binds);
+                if (m.Fetch is not null) WriteFetch(ref w, m.Fetch);
                 break;
             case KillTask m:
                 Header(ref w, m, 3);
@@ -132,12 +134,12 @@ internal static class MessageCodec
         {
             "register" => new RegisterAgent(f.String("agent_id"), f.String("hostname"), f.Double("cpus"), f.Int("mem"), f.Int("disk"),
                 f.StringMap("attributes"), f.StringList("isolation_missing"), IsolationFieldsCodec.ParsePorts(f.OptionalString("ports"), "register"),
-                f.OptionalStringList("tasks"), f.OptionalStringList("running")),
+                f.OptionalStringList("tasks"), f.OptionalStringList("running"), f.OptionalStringList("allowed_users")),
             "registered" => new AgentRegistered(f.String("agent_id")),
             "not_leader" => new NotLeader(f.String("leader")),
             "launch" => new LaunchTask(f.String("task_id"), f.String("name"), f.StringList("argv"), f.StringMap("env"), f.Double("cpus"), f.Int("mem"),
                 f.OptionalString("user"), f.OptionalString("network"), f.OptionalString("rootfs"), f.OptionalStringMap("binds"),
-                HealthWire.ReadChecks(f, "health_checks")),
+                HealthWire.ReadChecks(f, "health_checks"), ReadFetch(f)),
             "kill" => new KillTask(f.String("task_id"), f.Int("grace_ms")),
             "status" => new StatusUpdate(f.String("update_id"), f.String("task_id"), f.String("state"),
                 f.OptionalInt32("exit_code"), f.OptionalInt32("signal"), f.OptionalString("message")),
@@ -210,4 +212,24 @@ internal static class MessageCodec
             w.WriteString(v);
         }
     }
+
+    /// <summary>A launch's "fetch": [{uri, extract, executable, cache(, dest_path)}, ...].</summary>
+    private static void WriteFetch(ref MessagePackWriter w, IReadOnlyList<Core.Fetch.FetchUri> fetch)
+    {
+        w.WriteString("fetch");
+        w.WriteArrayHeader(fetch.Count);
+        foreach (var f in fetch)
+        {
+            w.WriteMapHeader(f.DestPath is null ? 4 : 5);
+            Str(ref w, "uri", f.Uri);
+            w.WriteString("extract"); w.WriteBoolean(f.Extract);
+            w.WriteString("executable"); w.WriteBoolean(f.Executable);
+            w.WriteString("cache"); w.WriteBoolean(f.Cache);
+            if (f.DestPath is not null) Str(ref w, "dest_path", f.DestPath);
+        }
+    }
+
+    private static IReadOnlyList<Core.Fetch.FetchUri>? ReadFetch(WireFields f) =>
+        f.OptionalMapList("fetch")?.Select(u => new Core.Fetch.FetchUri(u.String("uri"), u.OptionalBool("extract") ?? true,
+            u.OptionalBool("executable") ?? false, u.OptionalBool("cache") ?? false, u.OptionalString("dest_path"))).ToList();
 }

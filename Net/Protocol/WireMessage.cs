@@ -11,13 +11,14 @@ internal abstract record WireMessage
 /// <summary>
 /// Agent -> master, first message after the handshake. AgentId is empty on the agent's first start. Tasks (the
 /// tasks whose end the master has not acknowledged) and Running (those whose process runs) let the master
-/// reconcile a returning agent; an older agent sends neither (null).
+/// reconcile a returning agent; an older agent sends neither (null). AllowedUsers: the users it runs tasks as (its
+/// --allowed-users and its default user), so the master refuses an app whose user no agent allows (null: not said).
 /// </summary>
 internal sealed record RegisterAgent(
     string AgentId, string Hostname, double Cpus, long Mem, long Disk,
     IReadOnlyDictionary<string, string> Attributes, IReadOnlyList<string> IsolationMissing,
     Core.Allocation.PortRanges? Ports = null,
-    IReadOnlyList<string>? Tasks = null, IReadOnlyList<string>? Running = null) : WireMessage
+    IReadOnlyList<string>? Tasks = null, IReadOnlyList<string>? Running = null, IReadOnlyList<string>? AllowedUsers = null) : WireMessage
 {
     public override string Type => "register";
 }
@@ -36,13 +37,15 @@ internal sealed record NotLeader(string Leader) : WireMessage
 
 /// <summary>
 /// Master -> agent: run a task; User null = the agent's default (nobody), Network null = host, Rootfs null = the host's /;
-/// an app's instance carries its app's health checks for the agent to probe.
+/// an app's instance carries its app's health checks for the agent to probe; Fetch what the agent downloads into the sandbox first
+/// (an agent from before the fetcher ignores it: upgrade agents before submitting apps with fetch).
 /// </summary>
 internal sealed record LaunchTask(
     string TaskId, string Name, IReadOnlyList<string> Argv, IReadOnlyDictionary<string, string> Env,
     double Cpus, long Mem, string? User = null, string? Network = null,
     string? Rootfs = null, IReadOnlyDictionary<string, string>? Binds = null,
-    IReadOnlyList<Core.Frameworks.Apps.HealthCheckSpec>? HealthChecks = null) : WireMessage
+    IReadOnlyList<Core.Frameworks.Apps.HealthCheckSpec>? HealthChecks = null,
+    IReadOnlyList<Core.Fetch.FetchUri>? Fetch = null) : WireMessage
 {
     public override string Type => "launch";
 }
