@@ -21,8 +21,11 @@ internal static class FeatureGate
     /// </summary>
     public const int AppChecks = 3;
 
+    /// <summary>4 adds the cluster CA (SetClusterCa) and its section in snapshots.</summary>
+    public const int Tls = 4;
+
     /// <summary>This build's level.</summary>
-    public const int Current = AppChecks;
+    public const int Current = Tls;
 
     /// <summary>
     /// The form of <paramref name="command"/> a cluster at <paramref name="level"/> reads, where an older form means the

@@ -14,6 +14,8 @@ namespace MiniMesos.Net.Hosts;
 /// <param name="SnapshotInterval">How often to write a scheduled backup of the state (null: never).</param>
 /// <param name="SnapshotDir">Where scheduled backups go (null: &lt;DataDir&gt;/snapshots).</param>
 /// <param name="Mdns">Advertise over mDNS and join the masters of the same cluster found there.</param>
+/// <param name="InsecureHttp">Serve the API as plain HTTP (behind a TLS-terminating reverse proxy on the same host).</param>
+/// <param name="CertLifetime">How long this master's server certificates live (null: 90 days); renewed at two thirds.</param>
 internal sealed record MasterOptions(
     IPEndPoint ApiEndpoint,
     IPEndPoint ClusterEndpoint,
@@ -31,4 +33,6 @@ internal sealed record MasterOptions(
     ulong RaftCompactEvery = 10_000,
     TimeSpan? SnapshotInterval = null,
     int SnapshotRetain = 24,
-    string? SnapshotDir = null);
+    string? SnapshotDir = null,
+    bool InsecureHttp = false,
+    TimeSpan? CertLifetime = null);

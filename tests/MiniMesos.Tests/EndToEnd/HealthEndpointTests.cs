@@ -9,7 +9,7 @@ public sealed class HealthEndpointTests
 {
     private static async Task<(HttpStatusCode Status, JsonElement Body)> GetAsync(string baseUrl, string path)
     {
-        using var http = new HttpClient { BaseAddress = new Uri(baseUrl) };
+        using var http = new HttpClient(TestTls.Handler()) { BaseAddress = new Uri(baseUrl) };
         using var response = await http.GetAsync(path);
         return (response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());
     }
@@ -18,7 +18,7 @@ public sealed class HealthEndpointTests
     public async Task ALeaderAnswersOkWithItsRoleAndBadQueriesGet400()
     {
         await using var cluster = await InProcessCluster.StartAsync(agents: 0);
-        var url = $"http://{cluster.Api}";
+        var url = $"https://{cluster.Api}";
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
         while (!cluster.Master.Service.IsLeader && DateTime.UtcNow < deadline) await Task.Delay(50);
         var (status, body) = await GetAsync(url, "/health?leader=required");

@@ -61,7 +61,13 @@ internal sealed class InProcessCluster : IAsyncDisposable
         return agent.Service;
     }
 
-    public ApiClient Client(string? token = null) => new("127.0.0.1", Api.Port, token ?? Secret.Token);
+    /// <summary>An API client that accepts only this cluster's CA (committed before StartAsync returns).</summary>
+    public ApiClient Client(string? token = null) => new("127.0.0.1", Api.Port, token ?? Secret.Token, new CaTrust(CaFingerprint, null, acceptSelfSigned: false));
+
+    public string CaFingerprint => ClusterCa.Fingerprint(Master.Service.ClusterCa!.Certificate);
+
+    /// <summary>The mm1 token that pins this cluster's CA, as `minimesos token show` prints it.</summary>
+    public string PinnedToken => Secret.Pinned(CaFingerprint);
 
     public async ValueTask DisposeAsync()
     {

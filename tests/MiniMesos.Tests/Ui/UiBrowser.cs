@@ -34,7 +34,7 @@ internal sealed class UiBrowser : IAsyncDisposable
             ExecutablePath = Executable,
             Headless = true,
             UserDataDir = profile,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            Args = ["--no-sandbox", "--ignore-certificate-errors", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
             Timeout = 60_000,
         });

@@ -32,7 +32,7 @@ public sealed class UiBrowserTests
         }
         await using var browser = await UiBrowser.LaunchAsync();
         var page = await browser.NewPageAsync();
-        await page.GoToAsync($"http://127.0.0.1:{cluster.Api.Port}/ui/");
+        await page.GoToAsync($"https://127.0.0.1:{cluster.Api.Port}/ui/");
         await SignInAsync(page, cluster.Secret.Token, "admin");
         await UiBrowser.WaitAsync(page, "document.body.innerText.includes('leader elected')", "the Raft card with a leader");
 
@@ -120,7 +120,7 @@ public sealed class UiBrowserTests
         }
         await using var browser = await UiBrowser.LaunchAsync();
         var page = await browser.NewPageAsync(390, 844);
-        await page.GoToAsync($"http://127.0.0.1:{cluster.Api.Port}/ui/#/apps");
+        await page.GoToAsync($"https://127.0.0.1:{cluster.Api.Port}/ui/#/apps");
         browser.ExpectHttpError(401, "/v1/whoami");
         await TypeTokenAsync(page, "not-the-token");
         await UiBrowser.WaitAsync(page, "document.getElementById('login-error').textContent.includes('refused')", "the wrong token refused");
@@ -187,7 +187,7 @@ public sealed class UiBrowserTests
             Assert.Equal(201, (await client.SendAsync(HttpMethod.Post, "/v2/apps", """{"id": "/a-rather-long-application-name-for-narrow-screens", "cmd": "exec sleep 600", "cpus": 0.1, "mem": 16}""", CancellationToken.None)).Status);
         await using var browser = await UiBrowser.LaunchAsync();
         var page = await browser.NewPageAsync();
-        await page.GoToAsync($"http://127.0.0.1:{cluster.Api.Port}/ui/");
+        await page.GoToAsync($"https://127.0.0.1:{cluster.Api.Port}/ui/");
         await SignInAsync(page, cluster.Secret.Token, "admin");
         foreach (var width in new[] { 320, 2560 })
         {
