@@ -60,10 +60,14 @@ internal static class ClientCommand
 
     /// <summary>
     /// What the CLI accepts from a master: the CA of an mm1 token, else the CA pinned for that master on first contact in
-    /// the config dir (cas/HOST_PORT next to the config file).
+    /// the config dir (cas/HOST_PORT next to the config file; not for a master on loopback).
     /// </summary>
     public static Security.CaTrust Trust(Security.ClusterSecret secret, string host, int port)
     {
+        // A master on loopback is this machine: nothing on a network can stand between, and `minimesos dev` makes a new
+        // CA on every start, so its CA is not pinned across runs (an mm1 token is still checked).
+        if (host is "localhost" || (System.Net.IPAddress.TryParse(host, out var address) && System.Net.IPAddress.IsLoopback(address)))
+            return new Security.CaTrust(secret.CaFingerprint, null, acceptSelfSigned: false);
         var (configPath, _) = CliConfig.Locate(Environment.GetEnvironmentVariable);
         var name = string.Concat($"{host}_{port}".Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '_'));
         return new Security.CaTrust(secret.CaFingerprint, Path.Combine(Path.GetDirectoryName(configPath) ?? ".", "cas", name), acceptSelfSigned: false);

@@ -27,16 +27,27 @@ internal static class TlsCli
     public static Command TokenCommand()
     {
         var dataDir = DataDir();
+        var tokenFile = new Option<string?>("--token-file")
+        {
+            Description = "The master's token file (default: <data-dir>/token if there, else /etc/minimesos/token).",
+        };
         var show = new Command("show",
-            "Print the join token mm1.<CA fingerprint>.<secret>: a node or the CLI given it checks the cluster CA before it sends anything.") { dataDir };
+            "Print the join token mm1.<CA fingerprint>.<secret>: a node or the CLI given it checks the cluster CA before it sends anything.")
+        {
+            dataDir, tokenFile,
+        };
         show.SetAction(parse =>
         {
             var dir = parse.GetValue(dataDir)!;
             var (_, fingerprint) = ReadCa(dir);
-            var path = Path.Combine(dir, ClusterSecret.FileName);
-            var secret = File.Exists(path) ? ClusterSecret.FromFile(path)
-                : throw new CliException($"{path} does not exist: give the token the master was started with (--token-file) a CA: " +
-                    $"mm1.{fingerprint}.<secret>", ExitCodes.RuntimeError);
+            var path = parse.GetValue(tokenFile) is { Length: > 0 } given ? given
+                : Path.Combine(dir, ClusterSecret.FileName) is var inDir && File.Exists(inDir) ? inDir : "/etc/minimesos/token";
+            if (!File.Exists(path))
+                throw new CliException($"{path} does not exist: pass the master's --token-file (the join token is mm1.{fingerprint}.<its secret>)",
+                    ExitCodes.RuntimeError);
+            var secret = ClusterSecret.FromFile(path);
+            if (secret.CaFingerprint is { } pinned && pinned != fingerprint)
+                throw new CliException($"{path} pins CA {pinned}, but this master's cluster CA is {fingerprint}", ExitCodes.RuntimeError);
             Console.WriteLine(secret.Pinned(fingerprint));
             return ExitCodes.Success;
         });

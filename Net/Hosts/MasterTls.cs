@@ -17,12 +17,12 @@ namespace MiniMesos.Net.Hosts;
 internal sealed class MasterTls
 {
     public const string CaFile = "ca.pem";
-    public const string PinFile = "cluster-ca.sha256";
     private readonly MasterOptions _options;
     private readonly ClusterSecret _secret;
     private readonly ILogger _logger;
     private string? _complaint;
     private string? _written;
+    private readonly string? _tokenPin;
 
     public MasterTls(MasterOptions options, ClusterSecret secret, ulong nodeId, ILogger logger)
     {
@@ -31,8 +31,10 @@ internal sealed class MasterTls
         _logger = logger;
         Server = new ServerCertificate($"minimesos master {nodeId}", Names(options), options.CertLifetime ?? ClusterCa.DefaultServerLifetime, TimeProvider.System);
         // Masters accept each other's self-signed certificates (one that has no CA yet still has to receive it): the
-        // handshake's proofs cover the certificate, so a relay with its own cannot pass them on.
-        Trust = new CaTrust(secret.CaFingerprint, Path.Combine(options.DataDir, PinFile), acceptSelfSigned: true);
+        // handshake's proofs cover the certificate, so a relay with its own cannot pass them on. Otherwise they trust the
+        // CA of their replicated state (authenticated by Raft among masters that proved the secret), or of their mm1 token.
+        _tokenPin = secret.CaFingerprint;
+        Trust = new CaTrust(secret.CaFingerprint, null, acceptSelfSigned: true);
     }
 
     public ServerCertificate Server { get; }
@@ -51,13 +53,13 @@ internal sealed class MasterTls
         }
         if (service.ClusterCa is not { } ca) return;
         var fingerprint = ClusterCa.Fingerprint(ca.Certificate);
-        if (Trust.Pinned is { } pinned && pinned != fingerprint)
+        if (_tokenPin is { } pinned && pinned != fingerprint)
         {
-            Complain($"the cluster state's CA is {fingerprint}, but this master trusts only {pinned} (its token or {PinFile}): " +
-                "it keeps its self-signed certificate; check that it joined the right cluster");
+            Complain($"the cluster state's CA is {fingerprint}, but this master's token pins {pinned}: " +
+                "it keeps its current certificate; check that it joined the right cluster (or give it the cluster's token)");
             return;
         }
-        Trust.Remember(fingerprint);
+        Trust.Pin(fingerprint);
         WriteCaFile(ca.Certificate, fingerprint);
         try
         {

@@ -51,6 +51,12 @@ internal sealed class CaTrust(string? pinned, string? pinFile, bool acceptSelfSi
             "If the cluster's CA really changed, remove the pin file and use the new token (`minimesos token show` on a master)";
     }
 
+    /// <summary>Pins <paramref name="caFingerprint"/> whatever was pinned (a master following its replicated state's CA).</summary>
+    public void Pin(string caFingerprint)
+    {
+        lock (_gate) _pinned = caFingerprint;
+    }
+
     /// <summary>Pins <paramref name="caFingerprint"/> when nothing is pinned yet (after the connection proved itself).</summary>
     public void Remember(string? caFingerprint)
     {

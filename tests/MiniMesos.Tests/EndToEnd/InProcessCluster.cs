@@ -33,7 +33,8 @@ internal sealed class InProcessCluster : IAsyncDisposable
     public IPEndPoint ClusterPort { get; private set; } = null!;
     public MasterHost Master { get; private set; } = null!;
 
-    public static async Task<InProcessCluster> StartAsync(int agents = 1, IReadOnlyList<string>? readTokens = null, Core.State.AgentTimeouts? agentTimeouts = null)
+    public static async Task<InProcessCluster> StartAsync(int agents = 1, IReadOnlyList<string>? readTokens = null, Core.State.AgentTimeouts? agentTimeouts = null,
+        TimeSpan? certLifetime = null)
     {
         var cluster = new InProcessCluster(Directory.CreateTempSubdirectory("minimesos-e2e-").FullName,
             new ClusterSecret(ClusterSecret.Generate(), "test"), new StringWriter());
@@ -41,7 +42,7 @@ internal sealed class InProcessCluster : IAsyncDisposable
         cluster.ClusterPort = new IPEndPoint(IPAddress.Loopback, FreePort());
         var (master, stopped) = await MasterHost.StartAsync(
             new MasterOptions(cluster.Api, cluster.ClusterPort, Path.Combine(cluster.Dir, "master"), "test", cluster.Secret, ReadTokens: readTokens,
-                AgentTimeouts: agentTimeouts),
+                AgentTimeouts: agentTimeouts, CertLifetime: certLifetime),
             cluster._logs, cluster._stop.Token);
         cluster.Master = master;
         cluster._stopped.Add(stopped);
@@ -51,10 +52,10 @@ internal sealed class InProcessCluster : IAsyncDisposable
 
     /// <summary>Starts an agent; with <paramref name="launch"/> its tasks are isolated (namespaces, cgroups) with those options.</summary>
     public async Task<AgentService> StartAgentAsync(string name, ClusterSecret secret, string clusterName, bool waitForRegistration = true,
-        LaunchOptions? launch = null, CancellationToken stop = default, string? hostname = null, TaskUserPolicy? users = null)
+        LaunchOptions? launch = null, CancellationToken stop = default, string? hostname = null, TaskUserPolicy? users = null, int? masterPort = null)
     {
         var token = stop.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(_stop.Token, stop).Token : _stop.Token;
-        var agent = AgentHost.Start(new AgentOptions([("127.0.0.1", ClusterPort.Port)], Path.Combine(Dir, name), clusterName, secret,
+        var agent = AgentHost.Start(new AgentOptions([("127.0.0.1", masterPort ?? ClusterPort.Port)], Path.Combine(Dir, name), clusterName, secret,
             launch is null ? IsolationMode.None : IsolationMode.Auto, new ResourceOverrides(2, 1024, 1024), launch, Hostname: hostname, Users: users), _logs, token);
         _stopped.Add(agent.Stopped);
         if (waitForRegistration) await agent.Connector.Registered.Task.WaitAsync(TimeSpan.FromSeconds(10));
