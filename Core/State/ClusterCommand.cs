@@ -110,3 +110,9 @@ internal sealed record ReplaceState(long AtMs, byte[] State) : ClusterCommand(At
 {
     public override int RequiredLevel => FeatureGate.Restore;
 }
+
+/// <summary>The cluster CA, created once by the first leader (docs/protocol.md, "TLS").</summary>
+internal sealed record SetClusterCa(long AtMs, ClusterCaRecord Ca) : ClusterCommand(AtMs)
+{
+    public override int RequiredLevel => FeatureGate.Tls;
+}

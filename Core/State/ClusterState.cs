@@ -86,6 +86,8 @@ internal sealed partial class ClusterState
                 return _jobs.Remove(c.JobId);
             case PutRoleWeight c:
                 return ApplyRoleWeight(c);
+            case SetClusterCa c:
+                return ApplyClusterCa(c);
             case PutJobState c:
                 if (!_jobs.TryGetValue(c.State.JobId, out var owner)) return false;
                 _jobs[c.State.JobId] = (owner.Spec, c.State);

@@ -24,8 +24,11 @@ internal static class FeatureGate
     /// <summary>4 adds the fetcher's URIs to app and task specs (and the launch message to agents).</summary>
     public const int Fetch = 4;
 
+    /// <summary>4 also adds the cluster CA (SetClusterCa) and its section in snapshots.</summary>
+    public const int Tls = 4;
+
     /// <summary>This build's level.</summary>
-    public const int Current = Fetch;
+    public const int Current = Tls;
 
     /// <summary>
     /// The form of <paramref name="command"/> a cluster at <paramref name="level"/> reads, where an older form means the

@@ -13,10 +13,24 @@ internal sealed class ApiClient : IDisposable
     private readonly HttpClient _http;
     private readonly string _master;
 
-    public ApiClient(string host, int port, string token)
+    private string? _refusal;
+
+    /// <param name="trust">Which server certificates to accept (null: any, for tests that check something else).</param>
+    /// <param name="plainHttp">The master serves plain HTTP (--insecure-http, asked for with an http:// --master).</param>
+    public ApiClient(string host, int port, string token, Security.CaTrust? trust = null, bool plainHttp = false)
     {
-        _master = $"http://{(host.Contains(':') ? $"[{host}]" : host)}:{port}";
-        _http = new HttpClient(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(5) })
+        _master = $"{(plainHttp ? "http" : "https")}://{(host.Contains(':') ? $"[{host}]" : host)}:{port}";
+        var handler = new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(5) };
+        // The bearer token is sent only once the master's certificate chains to the pinned CA (or, on first contact, to the
+        // CA pinned from it): a mismatch fails the TLS handshake, before any header is written.
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, chain, _) =>
+        {
+            if (trust is null) return true;
+            _refusal = trust.Check(certificate, chain, out var ca);
+            if (_refusal is null) trust.Remember(ca);
+            return _refusal is null;
+        };
+        _http = new HttpClient(handler)
         {
             BaseAddress = new Uri(_master),
             Timeout = Timeout.InfiniteTimeSpan,
@@ -24,7 +38,12 @@ internal sealed class ApiClient : IDisposable
         _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
     }
 
-    /// <summary>The master's base URL, e.g. http://pi1:5050.</summary>
+    private CliException Unreachable(HttpRequestException e) => _refusal is { } refusal
+        ? new CliException($"refusing the master at {_master}: {refusal}", ExitCodes.RuntimeError)
+        : new CliException($"cannot reach the master at {_master}: {e.Message}{(e.InnerException is { } inner ? $" ({inner.Message})" : "")} " +
+            "(set --master or MINIMESOS_MASTER; a master started with --insecure-http needs --master http://HOST:PORT)", ExitCodes.RuntimeError);
+
+    /// <summary>The master's base URL, e.g. https://pi1:5050.</summary>
     public string BaseUrl => _master;
 
     public Task<TaskView> SubmitAsync(TaskSubmitRequest request, CancellationToken ct) =>
@@ -47,7 +66,7 @@ internal sealed class ApiClient : IDisposable
         }
         catch (HttpRequestException e)
         {
-            throw new CliException($"cannot reach the master at {_master}: {e.Message} (set --master or MINIMESOS_MASTER)", ExitCodes.RuntimeError);
+            throw Unreachable(e);
         }
         using (response)
         {
@@ -78,7 +97,7 @@ internal sealed class ApiClient : IDisposable
         }
         catch (HttpRequestException e)
         {
-            throw new CliException($"cannot reach the master at {_master}: {e.Message} (set --master or MINIMESOS_MASTER)", ExitCodes.RuntimeError);
+            throw Unreachable(e);
         }
     }
 
@@ -92,7 +111,7 @@ internal sealed class ApiClient : IDisposable
         }
         catch (HttpRequestException e)
         {
-            throw new CliException($"cannot reach the master at {_master}: {e.Message} (set --master or MINIMESOS_MASTER)", ExitCodes.RuntimeError);
+            throw Unreachable(e);
         }
         using (response)
         {
@@ -166,7 +185,7 @@ internal sealed class ApiClient : IDisposable
         }
         catch (HttpRequestException e)
         {
-            throw new CliException($"cannot reach the master at {_master}: {e.Message} (set --master or MINIMESOS_MASTER)", ExitCodes.RuntimeError);
+            throw Unreachable(e);
         }
         using (response)
         {
@@ -200,7 +219,7 @@ internal sealed class ApiClient : IDisposable
         }
         catch (HttpRequestException e)
         {
-            throw new CliException($"cannot reach the master at {_master}: {e.Message} (set --master or MINIMESOS_MASTER)", ExitCodes.RuntimeError);
+            throw Unreachable(e);
         }
         using (response)
         {

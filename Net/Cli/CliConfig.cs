@@ -61,5 +61,5 @@ internal sealed record CliConfig(string? Master = null, string? Token = null, st
 
     /// <summary>The token this file gives (token before token_file), or null.</summary>
     public ClusterSecret? Secret() =>
-        Token is not null ? new ClusterSecret(Token, "config file") : TokenFile is not null ? ClusterSecret.FromFile(TokenFile) : null;
+        Token is not null ? ClusterSecret.Parse(Token, "config file") : TokenFile is not null ? ClusterSecret.FromFile(TokenFile) : null;
 }

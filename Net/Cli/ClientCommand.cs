@@ -50,8 +50,27 @@ internal static class ClientCommand
     {
         var config = CliConfig.Load(Environment.GetEnvironmentVariable);
         var secret = CommonOptions.ResolveSecret(parse, token, tokenFile) ?? config.Secret() ?? throw CommonOptions.NoSecret();
-        var (host, port) = await MasterLocator.ResolveAsync(parse.GetValue(master) ?? config.Master, cancellationToken, config.Cluster).ConfigureAwait(false);
-        return new ApiClient(host, port, secret.Token);
+        var given = parse.GetValue(master) ?? config.Master;
+        var (host, port) = await MasterLocator.ResolveAsync(given, cancellationToken, config.Cluster).ConfigureAwait(false);
+        return new ApiClient(host, port, secret.Token, Trust(secret, host, port), PlainHttp(given));
+    }
+
+    /// <summary>--master http://HOST[:PORT] talks to a master that serves plain HTTP (--insecure-http); anything else is HTTPS.</summary>
+    public static bool PlainHttp(string? master) => master?.StartsWith("http://", StringComparison.OrdinalIgnoreCase) == true;
+
+    /// <summary>
+    /// What the CLI accepts from a master: the CA of an mm1 token, else the CA pinned for that master on first contact in
+    /// the config dir (cas/HOST_PORT next to the config file; not for a master on loopback).
+    /// </summary>
+    public static Security.CaTrust Trust(Security.ClusterSecret secret, string host, int port)
+    {
+        // A master on loopback is this machine: nothing on a network can stand between, and `minimesos dev` makes a new
+        // CA on every start, so its CA is not pinned across runs (an mm1 token is still checked).
+        if (host is "localhost" || (System.Net.IPAddress.TryParse(host, out var address) && System.Net.IPAddress.IsLoopback(address)))
+            return new Security.CaTrust(secret.CaFingerprint, null, acceptSelfSigned: false);
+        var (configPath, _) = CliConfig.Locate(Environment.GetEnvironmentVariable);
+        var name = string.Concat($"{host}_{port}".Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '_'));
+        return new Security.CaTrust(secret.CaFingerprint, Path.Combine(Path.GetDirectoryName(configPath) ?? ".", "cas", name), acceptSelfSigned: false);
     }
 
     public static Option<bool> Json() => new("--json") { Description = "Print the API's JSON answer unchanged (for scripts)." };

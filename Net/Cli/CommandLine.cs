@@ -25,6 +25,8 @@ internal static class CommandLine
         root.Subcommands.Add(JobCli.Command());
         root.Subcommands.Add(DoctorCli.Command());
         root.Subcommands.Add(SnapshotCli.Command());
+        root.Subcommands.Add(TlsCli.CaCommand());
+        root.Subcommands.Add(TlsCli.TokenCommand());
         root.Subcommands.Add(CompletionCli.Command(root));
         root.Subcommands.Add(DebugCli.Command());
         var version = new Command("version", "Print the version and exit.");

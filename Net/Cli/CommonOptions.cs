@@ -41,7 +41,7 @@ internal static class CommonOptions
         {
             var problem = ClusterSecret.Validate(value);
             if (problem is not null) throw new ConfigException($"--token: {problem}");
-            return new ClusterSecret(value, "--token");
+            return ClusterSecret.Parse(value, "--token");
         }
         var file = parse.GetValue(tokenFile);
         return string.IsNullOrEmpty(file) ? null : ClusterSecret.FromFile(file);

@@ -10,6 +10,7 @@ internal static class Endpoint
     {
         var text = value.Trim();
         if (text.StartsWith("http://", StringComparison.OrdinalIgnoreCase)) text = text[7..];
+        else if (text.StartsWith("https://", StringComparison.OrdinalIgnoreCase)) text = text[8..];
         text = text.TrimEnd('/');
         if (text.Length == 0) throw new ConfigException($"{flag}: empty address; expected host[:port]");
         string host;

@@ -50,11 +50,12 @@ internal static class HostCommands
         var mdnsInterface = InterfaceOption();
         var readTokenFile = CommonOptions.ReadTokenFile();
         var (snapshotInterval, snapshotRetain, snapshotDir) = SnapshotScheduleOptions.Create();
+        var (insecureHttp, certLifetime) = TlsOptions();
         var command = new Command("master", "Run a master: the HTTP API (default 5050) and the cluster port agents and masters dial (default 5051).\n" +
             "Three masters: `minimesos master --bootstrap-expect 3 --join pi1,pi2,pi3` on each.")
         {
             listen, port, clusterPort, dataDir, token, tokenFile, cluster, join, expect, advertise, tick, snapshotEvery, noMdns, mdnsInterface, readTokenFile, unreachable,
-            gone, snapshotInterval, snapshotRetain, snapshotDir, dnsPort,
+            gone, snapshotInterval, snapshotRetain, snapshotDir, dnsPort, insecureHttp, certLifetime,
         };
         foreach (var sub in MembersCli.Commands()) command.Subcommands.Add(sub);
         command.Subcommands.Add(RecoverCli.Command());
@@ -81,7 +82,8 @@ internal static class HostCommands
                 Mdns: !parse.GetValue(noMdns), MdnsInterfaces: Interfaces(parse.GetValue(mdnsInterface)),
                 ReadTokens: CommonOptions.ResolveReadTokens(parse, readTokenFile, secret),
                 AgentTimeouts: AgentTimeoutOptions.Parse(parse, unreachable, gone), RaftCompactEvery: (ulong)every,
-                SnapshotInterval: backups.Interval, SnapshotRetain: backups.Retain, SnapshotDir: backups.Dir, DnsPort: dns);
+                SnapshotInterval: backups.Interval, SnapshotRetain: backups.Retain, SnapshotDir: backups.Dir, DnsPort: dns,
+                InsecureHttp: parse.GetValue(insecureHttp), CertLifetime: CertLifetime(parse.GetValue(certLifetime)));
             return await RunUntilSignalAsync("master", async (logs, ct) =>
             {
                 var (_, stopped) = await MasterHost.StartAsync(options, logs, ct).ConfigureAwait(false);
@@ -229,10 +231,11 @@ internal static class HostCommands
         var tokenFile = CommonOptions.TokenFile();
         var resources = ResourcesOption();
         var isolation = IsolationOption();
+        var (insecureHttp, certLifetime) = TlsOptions();
         var command = new Command("dev",
             "Run a master and an agent in one process with a throw-away data dir (deleted on exit): the zero-setup way to try MiniMesos.")
         {
-            listen, port, clusterPort, token, tokenFile, resources, isolation,
+            listen, port, clusterPort, token, tokenFile, resources, isolation, insecureHttp, certLifetime,
         };
         command.SetAction(async (parse, _) =>
         {
@@ -245,15 +248,19 @@ internal static class HostCommands
             {
                 return await RunUntilSignalAsync("dev", async (logs, ct) =>
                 {
-                    var (_, masterStopped) = await MasterHost.StartAsync(
+                    var plain = parse.GetValue(insecureHttp);
+                    var (master, masterStopped) = await MasterHost.StartAsync(
                         new MasterOptions(api, clusterEndpoint, Path.Combine(dir, "master"), Defaults.ClusterName, secret,
-                            AdvertiseDefault(api.Address)), logs, ct).ConfigureAwait(false);
+                            AdvertiseDefault(api.Address), InsecureHttp: plain, CertLifetime: CertLifetime(parse.GetValue(certLifetime))), logs, ct).ConfigureAwait(false);
                     var agent = AgentHost.Start(new AgentOptions([(clusterEndpoint.Address.ToString(), clusterEndpoint.Port)], Path.Combine(dir, "agent"),
                         Defaults.ClusterName, secret, parse.GetValue(isolation), overrides), logs, ct);
                     await agent.Connector.Registered.Task.WaitAsync(ct).ConfigureAwait(false);
-                    var tokenHint = secret.Source == "generated" ? $"--token {secret.Token} " : "--token <your token> ";
-                    Console.WriteLine($"minimesos dev is ready: API http://{api}, data in {dir}");
-                    Console.WriteLine($"try: minimesos run {tokenHint}--master {api} -- sh -c 'echo hello from $(hostname)'");
+                    var ca = master.Service.ClusterCa;
+                    var shown = ca is null ? secret.Token : secret.Pinned(ClusterCa.Fingerprint(ca.Certificate));
+                    var tokenHint = secret.Source == "generated" ? $"--token {shown} " : "--token <your token> ";
+                    Console.WriteLine($"minimesos dev is ready: API {(plain ? "http" : "https")}://{api}, data in {dir}" +
+                        (plain ? "" : $", CA in {Path.Combine(dir, "master", MasterTls.CaFile)} (curl --cacert)"));
+                    Console.WriteLine($"try: minimesos run {tokenHint}--master {(plain ? "http://" : "")}{api} -- sh -c 'echo hello from $(hostname)'");
                     await Task.WhenAll(masterStopped, agent.Stopped).ConfigureAwait(false);
                     // Tasks outlive an agent by design (it reattaches them after a restart); a dev cluster is thrown away.
                     await agent.Service.KillAllAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
@@ -267,6 +274,25 @@ internal static class HostCommands
         });
         return command;
     }
+
+    private static (Option<bool> InsecureHttp, Option<int> CertLifetimeSeconds) TlsOptions() =>
+        (new Option<bool>("--insecure-http")
+        {
+            Description = "Serve the API as PLAIN HTTP (tokens and task env in clear): only behind a TLS-terminating reverse proxy on the same host. " +
+                "The cluster port stays TLS.",
+        },
+        new Option<int>("--cert-lifetime-seconds")
+        {
+            Description = "Lifetime of this master's server certificates (renewed at two thirds); for tests of renewal.",
+            Hidden = true,
+        });
+
+    private static TimeSpan? CertLifetime(int seconds) => seconds switch
+    {
+        0 => null,
+        < 6 => throw new ConfigException($"--cert-lifetime-seconds: {seconds} is below 6"),
+        _ => TimeSpan.FromSeconds(seconds),
+    };
 
     /// <summary>rmdir of the dev agent's task-cgroup group once its tasks are gone (fails harmlessly if one lingers).</summary>
     private static void TryRemoveEmptyCgroup(string dir)

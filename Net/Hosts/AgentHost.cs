@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using MiniMesos.Core.Allocation;
 using MiniMesos.Isolation;
 using MiniMesos.Net.Agent;
+using MiniMesos.Net.Security;
 using MiniMesos.Net.Wire;
 
 namespace MiniMesos.Net.Hosts;
@@ -25,7 +26,7 @@ internal static class AgentHost
         service.Recover();
         cancellationToken.Register(service.StopHealthChecks);
         var identity = new HandshakeOptions(AgentId(options.WorkDir), "agent", options.ClusterName, options.Secret.Key,
-            Build: Cli.BuildInfo.Version, FeatureLevel: Core.State.FeatureGate.Current);
+            Build: Cli.BuildInfo.Version, FeatureLevel: Core.State.FeatureGate.Current) { Tls = new ClusterTls(null, new CaTrust(options.Secret.CaFingerprint, Path.Combine(options.WorkDir, "cluster-ca.sha256"), acceptSelfSigned: false)) };
         var discovery = options.Mdns
             ? NodeDiscovery.Start("agent", options.ClusterName, identity.NodeId, 0, null, null, options.MdnsInterfaces, logger)
             : null;

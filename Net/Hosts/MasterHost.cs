@@ -35,6 +35,7 @@ internal sealed class MasterHost
     public ClusterSecret Secret { get; }
     public RaftHost Raft { get; }
     public PeerDirectory Directory { get; }
+    public MasterTls Tls { get; private init; } = null!;
 
     /// <summary>
     /// Starts the master (waiting for --bootstrap-expect masters on first start); the returned task completes
@@ -55,12 +56,14 @@ internal sealed class MasterHost
             throw new ConfigException("--read-token-file: it holds the admin token; a read-only token must differ from it");
         var nodeId = NodeId(options.DataDir);
         var store = SqliteRaftStore.Open(options.DataDir, new StoreIdentity(options.ClusterName, nodeId));
+        var scheme = options.InsecureHttp ? "http" : "https";
         var self = new MasterPeer(nodeId, $"{options.AdvertiseHost}:{options.ClusterEndpoint.Port}",
-            $"http://{options.AdvertiseHost}:{options.ApiEndpoint.Port}");
+            $"{scheme}://{(options.AdvertiseHost.Contains(':') ? $"[{options.AdvertiseHost}]" : options.AdvertiseHost)}:{options.ApiEndpoint.Port}");
+        var tls = new MasterTls(options, secret, nodeId, logger);
         var directory = new PeerDirectory(self);
         var wire = WireOptions.Cluster;
         var identity = new HandshakeOptions(nodeId.ToString(), "master", options.ClusterName, secret.Key,
-            Build: Cli.BuildInfo.Version, FeatureLevel: Core.State.FeatureGate.Current);
+            Build: Cli.BuildInfo.Version, FeatureLevel: Core.State.FeatureGate.Current) { Tls = tls.Cluster };
         var transport = new RaftTransport(directory, identity, wire, logger);
         var service = new MasterService(TimeProvider.System, logger) { Timeouts = options.AgentTimeouts ?? Core.State.AgentTimeouts.Default };
         RaftHost? raft = null;
@@ -102,14 +105,20 @@ internal sealed class MasterHost
 
         // Give the first election a moment so callers (dev mode, tests) usually find a leader at once.
         for (var i = 0; i < 50 && raft.Status.Leader == 0; i++) await Task.Delay(20, cancellationToken).ConfigureAwait(false);
+        // The first leader creates the cluster CA now, so the API starts with a certificate from it (dev mode, tests).
+        await tls.MaintainAsync(service, cancellationToken).ConfigureAwait(false);
         var apps = new AppsService(service, TimeProvider.System, logger);
         var jobs = new JobsService(service, raft.ReadBarrierAsync, TimeProvider.System, logger);
         var backups = new BackupService(raft, service, options.ClusterName, secret.Token, TimeProvider.System);
-        var api = ApiServer.Build(options.ApiEndpoint, new ApiContext(service, raft, directory, apps, jobs, backups), secret.Token, logs, options.ReadTokens);
+        var api = ApiServer.Build(options.ApiEndpoint, new ApiContext(service, raft, directory, apps, jobs, backups, tls.Trust), secret.Token, logs,
+            options.ReadTokens, options.InsecureHttp ? null : tls.Server);
         await api.StartAsync(cancellationToken).ConfigureAwait(false);
-        logger.LogInformation("master {Id} serving the API on http://{Api} and the cluster port on {Cluster} (cluster '{Name}', advertised as {Advertised})",
-            nodeId, options.ApiEndpoint, options.ClusterEndpoint, options.ClusterName, self.ClusterAddress);
-        var host = new MasterHost(service, apps, secret, raft, directory);
+        if (options.InsecureHttp)
+            logger.LogWarning("INSECURE: --insecure-http: the API on {Api} is PLAIN HTTP: tokens, task env and logs cross the network in clear. " +
+                "Use it only behind a TLS-terminating reverse proxy on this host, listening on loopback", options.ApiEndpoint);
+        logger.LogInformation("master {Id} serving the API on {Scheme}://{Api} and the cluster port (TLS) on {Cluster} (cluster '{Name}', advertised as {Advertised})",
+            nodeId, scheme, options.ApiEndpoint, options.ClusterEndpoint, options.ClusterName, self.ClusterAddress);
+        var host = new MasterHost(service, apps, secret, raft, directory) { Tls = tls };
         var dns = StartDns(options, service, raft, directory, logger, cancellationToken);
         var appsLoop = apps.RunAsync(cancellationToken);
         var jobsLoop = jobs.RunAsync(cancellationToken);
@@ -187,6 +196,7 @@ internal sealed class MasterHost
                 peersWritten = RememberPeers(dataDir, peersWritten, logger);
                 try
                 {
+                    await Tls.MaintainAsync(Service, cancellationToken).ConfigureAwait(false);
                     await Service.MaintainAsync(cancellationToken).ConfigureAwait(false);
                 }
                 catch (NotLeaderException)

@@ -15,6 +15,8 @@ namespace MiniMesos.Net.Hosts;
 /// <param name="SnapshotDir">Where scheduled backups go (null: &lt;DataDir&gt;/snapshots).</param>
 /// <param name="DnsPort">UDP and TCP port of the app DNS on the API's listen address (docs/dns.md); 0: none.</param>
 /// <param name="Mdns">Advertise over mDNS and join the masters of the same cluster found there.</param>
+/// <param name="InsecureHttp">Serve the API as plain HTTP (behind a TLS-terminating reverse proxy on the same host).</param>
+/// <param name="CertLifetime">How long this master's server certificates live (null: 90 days); renewed at two thirds.</param>
 internal sealed record MasterOptions(
     IPEndPoint ApiEndpoint,
     IPEndPoint ClusterEndpoint,
@@ -33,4 +35,6 @@ internal sealed record MasterOptions(
     TimeSpan? SnapshotInterval = null,
     int SnapshotRetain = 24,
     string? SnapshotDir = null,
-    int DnsPort = 0);
+    int DnsPort = 0,
+    bool InsecureHttp = false,
+    TimeSpan? CertLifetime = null);

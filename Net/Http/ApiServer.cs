@@ -1,7 +1,10 @@
 using System.Net;
+using System.Net.Security;
+using System.Security.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using MiniMesos.Net.Http.Ui;
@@ -9,21 +12,37 @@ using MiniMesos.Net.Raft;
 
 namespace MiniMesos.Net.Http;
 
-/// <summary>The master's HTTP API on Kestrel (default port 5050, as Mesos). Followers forward /v1 calls to the leader.</summary>
+/// <summary>
+/// The master's HTTP API on Kestrel (default port 5050, as Mesos): HTTPS with the master's certificate from the cluster
+/// CA, or plain HTTP with --insecure-http. Followers forward /v1 calls to the leader.
+/// </summary>
 internal static class ApiServer
 {
+    /// <param name="tls">The certificate to serve HTTPS with (each new connection gets the current one); null: plain HTTP.</param>
     public static WebApplication Build(IPEndPoint endpoint, ApiContext context, string token, ILoggerProvider logs,
-        IReadOnlyList<string>? readTokens = null)
+        IReadOnlyList<string>? readTokens = null, Security.ServerCertificate? tls = null)
     {
-        // The empty builder and Kestrel's core: plain HTTP/1.1 on one endpoint, routing without regex constraints; no
-        // appsettings.json or ASPNETCORE_* configuration, no HTTPS or HTTP/3 (QUIC) code in the binary.
+        // The empty builder and Kestrel's core: HTTP/1.1 (over TLS unless --insecure-http) on one endpoint, routing without
+        // regex constraints; no appsettings.json or ASPNETCORE_* configuration, no HTTP/3 (QUIC) code in the binary.
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Logging.AddProvider(logs);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddRoutingCore();
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+        builder.WebHost.UseKestrelCore().UseKestrelHttpsConfiguration().ConfigureKestrel(kestrel =>
         {
-            kestrel.Listen(endpoint);
+            kestrel.Listen(endpoint, listen =>
+            {
+                if (tls is null) return;
+                listen.UseHttps(new TlsHandshakeCallbackOptions
+                {
+                    // TLS 1.2 too: the API's clients are curl, browsers and scripts of every age; the cluster port is 1.3 only.
+                    OnConnection = _ => ValueTask.FromResult(new SslServerAuthenticationOptions
+                    {
+                        ServerCertificateContext = tls.Current.Context,
+                        EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+                    }),
+                });
+            });
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = 1 << 20;
         });

@@ -10,7 +10,13 @@ namespace MiniMesos.Net.Http;
 internal sealed class LeaderForwarder(ApiContext context)
 {
     private const string ForwardedHeader = "X-MiniMesos-Forwarded-By";
-    private static readonly HttpClient Http = new(new SocketsHttpHandler { AllowAutoRedirect = false, ConnectTimeout = TimeSpan.FromSeconds(3) })
+    private readonly HttpClient Http = new(new SocketsHttpHandler
+    {
+        AllowAutoRedirect = false,
+        ConnectTimeout = TimeSpan.FromSeconds(3),
+        // The leader's API presents a certificate from the cluster CA (pinned from the state); the caller's token goes nowhere else.
+        SslOptions = { RemoteCertificateValidationCallback = (_, certificate, chain, _) => context.Trust?.Check(certificate, chain, out _) is null },
+    })
     {
         Timeout = Timeout.InfiniteTimeSpan,
     };

@@ -37,6 +37,7 @@ internal static class CommandCodec
         UpdateTaskStatuses = 21,
         AgentRegistration = 24,
         ReplaceState = 25,
+        SetClusterCa = 26,
     }
 
     public static byte[] Encode(ClusterCommand command)
@@ -65,6 +66,7 @@ internal static class CommandCodec
             UpdateTaskStatuses => Tag.UpdateTaskStatuses,
             AgentRegistration => Tag.AgentRegistration,
             ReplaceState => Tag.ReplaceState,
+            SetClusterCa => Tag.SetClusterCa,
             _ => throw new ArgumentException($"no tag for {command.GetType().Name}", nameof(command)),
         };
         buffer.Write([(byte)tag, Version]);
@@ -164,6 +166,12 @@ internal static class CommandCodec
                 w.WriteInt64(c.AtMs);
                 w.WriteBinary(c.State);
                 break;
+            case SetClusterCa c:
+                w.WriteArrayHeader(3);
+                w.WriteInt64(c.AtMs);
+                w.WriteBinary(c.Ca.Certificate);
+                w.WriteBinary(c.Ca.SealedKey);
+                break;
         }
         return buffer.WrittenSpan.ToArray();
     }
@@ -201,10 +209,11 @@ internal static class CommandCodec
                 Tag.PutJobState when fields == 2 => new PutJobState(r.ReadInt64(), JobCodec.ReadState(ref r)),
                 Tag.LaunchTasks => LaunchTasksCodec.Read(ref r, fields),
                 Tag.ReplaceState when fields == 2 => new ReplaceState(r.ReadInt64(), r.ReadBinary()),
+                Tag.SetClusterCa when fields == 3 => new SetClusterCa(r.ReadInt64(), new ClusterCaRecord(r.ReadBinary(), r.ReadBinary())),
                 Tag.PutRoleWeight when fields == 3 => new PutRoleWeight(r.ReadInt64(), MessagePackFields.RequiredString(ref r, "command"), r.ReadDouble()),
                 Tag.AddAgent or Tag.RemoveAgent or Tag.SubmitTask or Tag.AssignTask or Tag.UpdateTaskStatus or Tag.PutApp or Tag.RemoveApp
                     or Tag.MarkAgentUnreachable or Tag.RemoveAgentGone or Tag.SetAgentDrain or Tag.PutJob or Tag.RemoveJob or Tag.PutJobState
-                    or Tag.PutRoleWeight or Tag.UpdateTaskStatuses or Tag.AgentRegistration or Tag.ReplaceState =>
+                    or Tag.PutRoleWeight or Tag.UpdateTaskStatuses or Tag.AgentRegistration or Tag.ReplaceState or Tag.SetClusterCa =>
                     throw new ProtocolException($"command {tag} has {fields} fields"),
                 _ => throw new ProtocolException($"unknown command tag {entry[0]}: written by a newer master? upgrade this one"),
             };

@@ -5,12 +5,23 @@ namespace MiniMesos.Net.Security;
 
 /// <summary>
 /// The cluster secret: the token people pass to the CLI and curl (bearer) and the key every node proves
-/// knowledge of in the handshake. It never crosses the wire between nodes.
+/// knowledge of in the handshake. It never crosses the wire between nodes. Given as <c>mm1.&lt;CA fingerprint&gt;.&lt;secret&gt;</c>
+/// (`minimesos token show`), it also pins the cluster CA: <see cref="CaFingerprint"/> is checked before anything is sent.
 /// </summary>
-internal sealed record ClusterSecret(string Token, string Source)
+internal sealed record ClusterSecret(string Token, string Source, string? CaFingerprint = null)
 {
     public const string FileName = "token";
+    public const string PinnedPrefix = "mm1.";
     private const int MinLength = 16;
+
+    /// <summary>A bare secret or an mm1 token (already validated).</summary>
+    public static ClusterSecret Parse(string text, string source) =>
+        text.StartsWith(PinnedPrefix, StringComparison.Ordinal) && text.Split('.') is [_, var fingerprint, var secret]
+            ? new ClusterSecret(secret, source, fingerprint)
+            : new ClusterSecret(text, source);
+
+    /// <summary>The token that pins <paramref name="caFingerprint"/>: what `minimesos token show` prints.</summary>
+    public string Pinned(string caFingerprint) => $"{PinnedPrefix}{caFingerprint}.{Token}";
 
     public byte[] Key => Encoding.UTF8.GetBytes(Token);
 
@@ -21,6 +32,13 @@ internal sealed record ClusterSecret(string Token, string Source)
     /// <summary>Checks a token given by a user; returns the reason it is unusable, or null.</summary>
     public static string? Validate(string token)
     {
+        if (token.StartsWith(PinnedPrefix, StringComparison.Ordinal))
+        {
+            if (token.Split('.') is not [_, var fingerprint, var secret])
+                return "an mm1 token is mm1.<CA fingerprint>.<secret>";
+            if (!ClusterCa.IsFingerprint(fingerprint)) return "the CA fingerprint of an mm1 token is 64 lower-case hex digits";
+            token = secret;
+        }
         if (token.Length < MinLength) return $"the token must be at least {MinLength} characters";
         if (token.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))) return "the token must not contain spaces or control characters";
         return null;
@@ -41,7 +59,7 @@ internal sealed record ClusterSecret(string Token, string Source)
         var token = text.Split('\n', 2)[0].Trim();
         var problem = Validate(token);
         if (problem is not null) throw new ConfigException($"--token-file: '{path}': {problem}");
-        return new ClusterSecret(token, path);
+        return Parse(token, path);
     }
 
     /// <summary>

@@ -16,13 +16,15 @@ internal static class Handshake
     private const int MaxNameBytes = 256;
     private const int MaxReasonChars = 200;
 
-    public static Task<PeerInfo> ClientAsync(FramedConnection c, HandshakeOptions local, CancellationToken ct) =>
-        RunAsync(c, local, server: false, ct);
+    /// <param name="binding">The channel binding both proofs cover: SHA-256 of the server's TLS certificate (docs/protocol.md,
+    /// "TLS"), so a relay that terminates TLS itself cannot pass the proofs on; empty only without TLS (tests of the handshake).</param>
+    public static Task<PeerInfo> ClientAsync(FramedConnection c, HandshakeOptions local, CancellationToken ct, byte[]? binding = null) =>
+        RunAsync(c, local, server: false, binding ?? [], ct);
 
-    public static Task<PeerInfo> ServerAsync(FramedConnection c, HandshakeOptions local, CancellationToken ct) =>
-        RunAsync(c, local, server: true, ct);
+    public static Task<PeerInfo> ServerAsync(FramedConnection c, HandshakeOptions local, CancellationToken ct, byte[]? binding = null) =>
+        RunAsync(c, local, server: true, binding ?? [], ct);
 
-    private static async Task<PeerInfo> RunAsync(FramedConnection c, HandshakeOptions local, bool server, CancellationToken ct)
+    private static async Task<PeerInfo> RunAsync(FramedConnection c, HandshakeOptions local, bool server, byte[] binding, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(c);
         ArgumentNullException.ThrowIfNull(local);
@@ -30,7 +32,7 @@ internal static class Handshake
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         if (local.Timeout != Timeout.InfiniteTimeSpan)
             timeout.CancelAfter(local.Timeout);
-        var session = new Session(c, local, timeout.Token);
+        var session = new Session(c, local, binding, timeout.Token);
         try
         {
             return server ? await ServerCoreAsync(session).ConfigureAwait(false) : await ClientCoreAsync(session).ConfigureAwait(false);
@@ -74,12 +76,12 @@ internal static class Handshake
             await s.RefuseAsync("malformed challenge: server nonce repeats the client nonce").ConfigureAwait(false);
 
         byte[] expected = HandshakeProof.Compute(local.Secret, HandshakeProof.ServerLabel, local.ProtocolVersion, local.ClusterName,
-            local.NodeId, local.Role, challenge.Node!, challenge.Role!, clientNonce, serverNonce);
+            local.NodeId, local.Role, challenge.Node!, challenge.Role!, clientNonce, serverNonce, s.Binding);
         if (!HandshakeProof.Matches(expected, serverProof))
             await s.RefuseAsync("wrong cluster secret").ConfigureAwait(false);
 
         byte[] clientProof = HandshakeProof.Compute(local.Secret, HandshakeProof.ClientLabel, local.ProtocolVersion, local.ClusterName,
-            local.NodeId, local.Role, challenge.Node!, challenge.Role!, clientNonce, serverNonce);
+            local.NodeId, local.Role, challenge.Node!, challenge.Role!, clientNonce, serverNonce, s.Binding);
         await s.SendAsync(new HandshakeMessage(HandshakeMessage.Proof) { ProofBytes = clientProof }).ConfigureAwait(false);
         await s.ReceiveAsync(HandshakeMessage.Welcome).ConfigureAwait(false);
         return new PeerInfo(challenge.Node!, challenge.Role!, challenge.Cluster!, local.ProtocolVersion, Clean(challenge.Build ?? ""), challenge.Level ?? 0);
@@ -98,7 +100,7 @@ internal static class Handshake
 
         byte[] serverNonce = RandomNumberGenerator.GetBytes(HandshakeProof.NonceBytes);
         byte[] serverProof = HandshakeProof.Compute(local.Secret, HandshakeProof.ServerLabel, local.ProtocolVersion, local.ClusterName,
-            hello.Node!, hello.Role!, local.NodeId, local.Role, clientNonce, serverNonce);
+            hello.Node!, hello.Role!, local.NodeId, local.Role, clientNonce, serverNonce, s.Binding);
         await s.SendAsync(new HandshakeMessage(HandshakeMessage.Challenge)
         {
             Version = local.ProtocolVersion,
@@ -114,7 +116,7 @@ internal static class Handshake
         HandshakeMessage proof = await s.ReceiveAsync(HandshakeMessage.Proof).ConfigureAwait(false);
         byte[] clientProof = await s.RequireBytesAsync(proof.ProofBytes, "proof", HandshakeProof.ProofBytes).ConfigureAwait(false);
         byte[] expected = HandshakeProof.Compute(local.Secret, HandshakeProof.ClientLabel, local.ProtocolVersion, local.ClusterName,
-            hello.Node!, hello.Role!, local.NodeId, local.Role, clientNonce, serverNonce);
+            hello.Node!, hello.Role!, local.NodeId, local.Role, clientNonce, serverNonce, s.Binding);
         if (!HandshakeProof.Matches(expected, clientProof))
             await s.RefuseAsync("wrong cluster secret").ConfigureAwait(false);
         await s.SendAsync(new HandshakeMessage(HandshakeMessage.Welcome)).ConfigureAwait(false);
@@ -137,9 +139,11 @@ internal static class Handshake
         return sb.ToString();
     }
 
-    private sealed class Session(FramedConnection connection, HandshakeOptions local, CancellationToken token)
+    private sealed class Session(FramedConnection connection, HandshakeOptions local, byte[] binding, CancellationToken token)
     {
         public HandshakeOptions Local => local;
+
+        public byte[] Binding => binding;
 
         private string? PeerRole { get; set; }
 

@@ -12,6 +12,9 @@ internal sealed record HandshakeOptions(string NodeId, string Role, string Clust
     /// <summary>Upper bound on the whole handshake, so a silent or slow peer cannot hold a slot.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>TLS around the handshake and everything after it; null only in tests of the bare handshake.</summary>
+    public ClusterTls? Tls { get; init; }
+
     internal void Validate()
     {
         if (string.IsNullOrEmpty(NodeId) || string.IsNullOrEmpty(Role) || string.IsNullOrEmpty(ClusterName))

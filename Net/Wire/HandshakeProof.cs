@@ -7,7 +7,8 @@ namespace MiniMesos.Net.Wire;
 /// <summary>
 /// The HMAC-SHA256 proofs. Each binds the label (so a server proof can never pass as a client proof),
 /// the protocol version, the cluster name, both node ids and roles and both nonces (so no proof fits
-/// another session). Layout in docs/protocol.md, "Handshake".
+/// another session) and the channel binding (the SHA-256 of the server's TLS certificate, so no proof passes through a
+/// relay that terminates TLS with a certificate of its own). Layout in docs/protocol.md, "Handshake".
 /// </summary>
 internal static class HandshakeProof
 {
@@ -18,16 +19,16 @@ internal static class HandshakeProof
 
     public static byte[] Compute(byte[] secret, string label, int version, string cluster,
         string clientNode, string clientRole, string serverNode, string serverRole,
-        ReadOnlySpan<byte> clientNonce, ReadOnlySpan<byte> serverNonce)
+        ReadOnlySpan<byte> clientNonce, ReadOnlySpan<byte> serverNonce, ReadOnlySpan<byte> binding)
     {
-        byte[] message = Transcript(label, version, cluster, clientNode, clientRole, serverNode, serverRole, clientNonce, serverNonce);
+        byte[] message = Transcript(label, version, cluster, clientNode, clientRole, serverNode, serverRole, clientNonce, serverNonce, binding);
         return HMACSHA256.HashData(secret, message);
     }
 
     /// <summary>The exact bytes the HMAC covers; exposed so tests and docs can show them.</summary>
     public static byte[] Transcript(string label, int version, string cluster,
         string clientNode, string clientRole, string serverNode, string serverRole,
-        ReadOnlySpan<byte> clientNonce, ReadOnlySpan<byte> serverNonce)
+        ReadOnlySpan<byte> clientNonce, ReadOnlySpan<byte> serverNonce, ReadOnlySpan<byte> binding)
     {
         using var ms = new MemoryStream(256);
         WriteString(ms, label);
@@ -41,6 +42,7 @@ internal static class HandshakeProof
         WriteString(ms, serverRole);
         WriteBytes(ms, clientNonce);
         WriteBytes(ms, serverNonce);
+        WriteBytes(ms, binding);
         return ms.ToArray();
     }
 

@@ -50,16 +50,17 @@ start_agent() {
   AGENT=$!; pids+=($AGENT)
 }
 start_agent
-api() { ip netns exec "$NETLAB_PREFIX-ns1" curl -s -m 3 -H "Authorization: Bearer $TOKEN" "$@"; }
+# HTTPS, trusting the cluster CA the master writes to its data dir (there once the master has been elected).
+api() { ip netns exec "$NETLAB_PREFIX-ns1" curl -s -m 3 --cacert "$T/m/ca.pem" -H "Authorization: Bearer $TOKEN" "$@"; }
 field() { /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); print(d.get(sys.argv[1]))" "$1"; }
-submit() { api -X POST "http://198.18.0.1:5050/v1/tasks" -d "{\"args\":[\"/bin/sh\",\"-c\",\"$1\"],\"cpus\":0.1,\"mem\":32}" | field id; }
-agent_state() { api "http://198.18.0.1:5050/v1/agents" | /usr/bin/python3 -c "import json,sys; a=json.load(sys.stdin)['agents']; print(a[0]['state'] if a else 'none')"; }
-state() { api "http://198.18.0.1:5050/v1/tasks/$1" | field "${2:-state}"; }
+submit() { api -X POST "https://198.18.0.1:5050/v1/tasks" -d "{\"args\":[\"/bin/sh\",\"-c\",\"$1\"],\"cpus\":0.1,\"mem\":32}" | field id; }
+agent_state() { api "https://198.18.0.1:5050/v1/agents" | /usr/bin/python3 -c "import json,sys; a=json.load(sys.stdin)['agents']; print(a[0]['state'] if a else 'none')"; }
+state() { api "https://198.18.0.1:5050/v1/tasks/$1" | field "${2:-state}"; }
 wait_state() { # wait_state ID STATE SECONDS
   for _ in $(seq 1 $(( $3 * 10 ))); do [ "$(state "$1")" = "$2" ] && return 0; sleep 0.1; done
   echo "agent-lab: task $1 is $(state "$1"), expected $2 within $3 s"; return 1
 }
-for _ in $(seq 1 100); do [ "$(api http://198.18.0.1:5050/v1/status | field agents 2>/dev/null)" = 1 ] && break; sleep 0.1; done
+for _ in $(seq 1 100); do [ "$(api https://198.18.0.1:5050/v1/status | field agents 2>/dev/null)" = 1 ] && break; sleep 0.1; done
 
 # ---- 1. kill -9 of the agent
 long=$(submit "i=0; while [ ! -e $T/gate2 ]; do i=\$((i+1)); echo tick \$i; sleep 0.2; done; exit 4")
@@ -72,8 +73,8 @@ start_agent
 wait_state "$quick" TASK_FAILED 20
 [ "$(state "$quick" exit_code)" = 5 ] || { echo "agent-lab: the task that ended while the agent was down reported exit $(state "$quick" exit_code), not 5"; exit 1; }
 echo "agent-lab: after kill -9 + restart, the task that ended meanwhile was reported with its real exit code 5"
-before=$(api "http://198.18.0.1:5050/v1/tasks/$long/logs/stdout" | grep -c tick || true); sleep 1
-after=$(api "http://198.18.0.1:5050/v1/tasks/$long/logs/stdout" | grep -c tick || true)
+before=$(api "https://198.18.0.1:5050/v1/tasks/$long/logs/stdout" | grep -c tick || true); sleep 1
+after=$(api "https://198.18.0.1:5050/v1/tasks/$long/logs/stdout" | grep -c tick || true)
 [ "$(state "$long")" = TASK_RUNNING ] && [ "$after" -gt "$before" ] || { echo "agent-lab: the running task was not reattached (state $(state "$long"), ticks $before -> $after)"; exit 1; }
 echo "agent-lab: the running task was reattached and kept running ($before -> $after lines of output)"
 touch "$T/gate2"
@@ -108,7 +109,7 @@ echo "agent-lab: unreachable past the gone timeout, the agent was removed and it
 "$HERE/netlab.sh" plug 2
 for _ in $(seq 1 200); do [ "$(agent_state)" = active ] && break; sleep 0.1; done
 [ "$(agent_state)" = active ] || { echo "agent-lab: the agent did not come back after heal ($(agent_state))"; exit 1; }
-ticks() { api "http://198.18.0.1:5050/v1/tasks/$held/logs/stdout" | grep -c held || true; }
+ticks() { api "https://198.18.0.1:5050/v1/tasks/$held/logs/stdout" | grep -c held || true; }
 sleep 6; t1=$(ticks); sleep 1.5; t2=$(ticks)
 [ "$t1" -gt 0 ] && [ "$t1" = "$t2" ] || { echo "agent-lab: the GONE task's process still runs on the returned agent ($t1 -> $t2 lines)"; exit 1; }
 [ "$(state "$held")" = TASK_GONE ] || { echo "agent-lab: the GONE task is $(state "$held") after the agent returned"; exit 1; }

@@ -56,7 +56,8 @@ if [ "$formation_only" = 0 ]; then
 fi
 
 status() { # status HOST: /v1/status JSON of the master on that host, or nothing
-  ip netns exec "$NETLAB_PREFIX-ns$1" curl -s --max-time 2 -H "Authorization: Bearer $(cat "$work/token")" "http://198.18.0.$1:5050/v1/status" || true
+  local data="$work/m$1"; [ "$1" = 6 ] && data="$work/b6"
+  ip netns exec "$NETLAB_PREFIX-ns$1" curl -s --max-time 2 --cacert "$data/ca.pem" -H "Authorization: Bearer $(cat "$work/token")" "https://198.18.0.$1:5050/v1/status" || true
 }
 field() { /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
 

@@ -62,16 +62,24 @@ trap 'exit 143' TERM
 
 ns() { echo "/run/netns/$P-ns$1"; }
 ip_of() { echo "198.18.0.$1"; }
+# HTTPS with the cluster CA (curl --cacert): copied to $T/ca.pem from the first master data dir that has it (a master
+# writes it there once the cluster has elected its first leader); until then calls fail and the loops retry.
+ca_sync() {
+  [ -s "$T/ca.pem" ] && return 0
+  local f; for f in "$T"/d*/ca.pem; do [ -s "$f" ] && cp "$f" "$T/ca.pem.new" && mv "$T/ca.pem.new" "$T/ca.pem" && return 0; done; return 1
+}
 # api I METHOD PATH [BODY] -> the body; API_CODE holds the status (000 unreachable). Runs on host I against its own master.
 api() {
   local i=$1 method=$2 path=$3 body=${4:-} out
-  local args=(-s -m 3 -o - -w '\n%{http_code}' -X "$method" -H "Authorization: Bearer $TOKEN")
+  ca_sync || true
+  local args=(-s -m 3 --cacert "$T/ca.pem" -o - -w '\n%{http_code}' -X "$method" -H "Authorization: Bearer $TOKEN")
   [ -n "$body" ] && args+=(-H 'Content-Type: application/json' -d "$body")
-  out=$(nsenter --net="$(ns "$i")" curl "${args[@]}" "http://$(ip_of "$i"):5050$path" 2>/dev/null) || true
+  out=$(nsenter --net="$(ns "$i")" curl "${args[@]}" "https://$(ip_of "$i"):5050$path" 2>/dev/null) || true
   API_CODE=${out##*$'\n'}
   printf '%s\n' "${out%$'\n'*}"
 }
-cli() { local i=$1; shift; nsenter --net="$(ns "$i")" "$BIN" "$@" --master "$(ip_of "$i"):5050" --token-file "$T/token"; }
+# The CLI pins the CA it meets first in its config dir: this lab's own.
+cli() { local i=$1; shift; XDG_CONFIG_HOME="$T/cli-config" nsenter --net="$(ns "$i")" "$BIN" "$@" --master "$(ip_of "$i"):5050" --token-file "$T/token"; }
 start_master() { # start_master I EXPECT
   mkdir -p "$T/d$1"
   nsenter --net="$(ns "$1")" "$BIN" master --listen "$(ip_of "$1")" --data-dir "$T/d$1" --token-file "$T/token" --cluster lab \
@@ -103,8 +111,8 @@ writer() {
   local n=0 t0 code
   while [ ! -e "$T/stop-writer" ] && [ "$n" -lt 2000 ]; do
     n=$((n + 1)); t0=$(date +%s%3N)
-    code=$(nsenter --net="$(ns 2)" curl -s -m 3 -o /dev/null -w '%{http_code}' -X PUT -H "Authorization: Bearer $TOKEN" \
-      -d '{"weight":2}' "http://198.18.0.2:5050/v1/roles/w$n" 2>/dev/null || true)
+    code=$(nsenter --net="$(ns 2)" curl -s -m 3 --cacert "$T/ca.pem" -o /dev/null -w '%{http_code}' -X PUT -H "Authorization: Bearer $TOKEN" \
+      -d '{"weight":2}' "https://198.18.0.2:5050/v1/roles/w$n" 2>/dev/null || true)
     echo "$n $code $t0 $(date +%s%3N)" >>"$T/acks.log"
     sleep 0.05
   done
@@ -119,13 +127,13 @@ TASK_ARG=$((2000000 + $$))
 for i in 1 2 3; do start_master "$i" 3; done
 L=$(wait_leader 40 1 2 3)
 start_agent
-wait_for 30 "the agent to register" bash -c "[ \"\$(nsenter --net=$(ns 1) curl -s -m 2 -H 'Authorization: Bearer $TOKEN' http://198.18.0.1:5050/v1/status | jq .agents)\" = 1 ]"
+wait_for 30 "the agent to register" bash -c "[ \"\$(nsenter --net=$(ns 1) curl -s -m 2 --cacert $T/ca.pem -H 'Authorization: Bearer $TOKEN' https://198.18.0.1:5050/v1/status | jq .agents)\" = 1 ]"
 log "round 1: 3 masters (leader $L) and an agent; an app of 2 instances, a task and a writer through master 2"
 api "$L" POST /v2/apps "{\"id\":\"/lab-web\",\"cmd\":\"$APP_CMD\",\"instances\":2,\"cpus\":0.1,\"mem\":16}" >/dev/null
 [ "$API_CODE" = 201 ] || fail "POST /v2/apps answered $API_CODE"
 task=$(api "$L" POST /v1/tasks "{\"args\":[\"sleep\",\"$TASK_ARG\"],\"cpus\":0.1,\"mem\":16}" | jq -r .id)
 TASK_IDS+=("$task")
-wait_for 30 "the app's 2 instances to run" bash -c "[ \$(nsenter --net=$(ns $L) curl -s -m 2 -H 'Authorization: Bearer $TOKEN' http://$(ip_of "$L"):5050/v2/apps/lab-web/tasks | jq '[.tasks[] | select(.state == \"TASK_RUNNING\")] | length') = 2 ]"
+wait_for 30 "the app's 2 instances to run" bash -c "[ \$(nsenter --net=$(ns $L) curl -s -m 2 --cacert $T/ca.pem -H 'Authorization: Bearer $TOKEN' https://$(ip_of "$L"):5050/v2/apps/lab-web/tasks | jq '[.tasks[] | select(.state == \"TASK_RUNNING\")] | length') = 2 ]"
 before_app=$(app_tasks "$L")
 mapfile -t app_ids <<<"$before_app"; TASK_IDS+=("${app_ids[@]}")
 writer & WRITER=$!
@@ -153,7 +161,7 @@ roles=$(api "$L" GET /v1/roles | jq -r '.roles[].name')
 missing=0
 for n in $(awk -v s="$save_ms" '$2 == 200 && $4 < s { print $1 }' "$T/acks.log"); do grep -qx "w$n" <<<"$roles" || missing=$((missing + 1)); done
 [ "$missing" = 0 ] || fail "$missing writes acknowledged before the save are missing after the restore"
-wait_for 30 "the agent to register with the restored cluster" bash -c "[ \"\$(nsenter --net=$(ns $L) curl -s -m 2 -H 'Authorization: Bearer $TOKEN' http://$(ip_of "$L"):5050/v1/agents | jq -r '.agents[0].connected')\" = true ]"
+wait_for 30 "the agent to register with the restored cluster" bash -c "[ \"\$(nsenter --net=$(ns $L) curl -s -m 2 --cacert $T/ca.pem -H 'Authorization: Bearer $TOKEN' https://$(ip_of "$L"):5050/v1/agents | jq -r '.agents[0].connected')\" = true ]"
 sleep 3 # reconciliation and a few rounds of the apps loop: nothing may start a second copy meanwhile
 after_app=$(app_tasks "$L")
 [ "$after_app" = "$before_app" ] || fail "the app's running tasks changed across the restore: before [$before_app], after [$after_app]"
@@ -166,7 +174,7 @@ log "round 1: all $acked_before writes acknowledged before the save are there; t
 kill -TERM "${PID[agent]}"; wait "${PID[agent]}" 2>/dev/null || true; unset "PID[agent]"
 [ "$(processes "$APP_CMD")" = 2 ] || fail "stopping the agent (SIGTERM) ended app processes: $(processes "$APP_CMD") left"
 start_agent
-wait_for 30 "the agent to register again" bash -c "[ \"\$(nsenter --net=$(ns $L) curl -s -m 2 -H 'Authorization: Bearer $TOKEN' http://$(ip_of "$L"):5050/v1/agents | jq -r '.agents[0].connected')\" = true ]"
+wait_for 30 "the agent to register again" bash -c "[ \"\$(nsenter --net=$(ns $L) curl -s -m 2 --cacert $T/ca.pem -H 'Authorization: Bearer $TOKEN' https://$(ip_of "$L"):5050/v1/agents | jq -r '.agents[0].connected')\" = true ]"
 sleep 2
 [ "$(app_tasks "$L")" = "$before_app" ] || fail "the app's running tasks changed across an agent restart"
 [ "$(processes "$APP_CMD")" = 2 ] && [ "$(processes "sleep $TASK_ARG")" = 1 ] || fail "an agent restart changed the task processes"
@@ -194,12 +202,12 @@ for i in "${lost[@]}"; do
   wait_for 20 "master $i's node id" test -s "$T/d$i/node-id"
   cli "$S" master add "$(cat "$T/d$i/node-id")" "$(ip_of "$i"):5051" >/dev/null || fail "master add of host $i failed"
 done
-wait_for 30 "three voters" bash -c "[ \$(nsenter --net=$(ns $S) curl -s -m 2 -H 'Authorization: Bearer $TOKEN' http://$(ip_of "$S"):5050/v1/masters | jq '[.masters[] | select(.role == \"leader\" or .role == \"follower\")] | length') = 3 ]"
+wait_for 30 "three voters" bash -c "[ \$(nsenter --net=$(ns $S) curl -s -m 2 --cacert $T/ca.pem -H 'Authorization: Bearer $TOKEN' https://$(ip_of "$S"):5050/v1/masters | jq '[.masters[] | select(.role == \"leader\" or .role == \"follower\")] | length') = 3 ]"
 api "$S" PUT /v1/roles/after-recovery '{"weight":3}' >/dev/null
 [ "$API_CODE" = 200 ] || fail "a write after the recovery answered $API_CODE"
 commit=$(api "$S" GET /v1/status | jq .commit)
 for i in "${lost[@]}"; do
-  wait_for 30 "fresh master $i to apply the log" bash -c "[ \$(nsenter --net=$(ns $i) curl -s -m 2 -H 'Authorization: Bearer $TOKEN' http://$(ip_of "$i"):5050/v1/status | jq .applied) -ge $commit ]"
+  wait_for 30 "fresh master $i to apply the log" bash -c "[ \$(nsenter --net=$(ns $i) curl -s -m 2 --cacert $T/ca.pem -H 'Authorization: Bearer $TOKEN' https://$(ip_of "$i"):5050/v1/status | jq .applied) -ge $commit ]"
 done
 roles=$(api "${lost[0]}" GET /v1/roles | jq -r '.roles[].name')
 for n in $(awk -v s="$save_ms" '$2 == 200 && $4 < s { print $1 }' "$T/acks.log") ; do grep -qx "w$n" <<<"$roles" || fail "role w$n is missing after the recovery"; done

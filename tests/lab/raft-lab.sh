@@ -74,13 +74,20 @@ trap 'exit 143' TERM
 
 ns() { echo "$P-ns$1"; }
 ip_of() { echo "198.18.0.$1"; }
+# HTTPS with the cluster CA (curl --cacert): copied to $T/ca.pem from the first master data dir that has it (a master
+# writes it there once the cluster has elected its first leader); until then calls fail and the loops retry.
+ca_sync() {
+  [ -s "$T/ca.pem" ] && return 0
+  local f; for f in "$T"/d*/ca.pem; do [ -s "$f" ] && cp "$f" "$T/ca.pem.new" && mv "$T/ca.pem.new" "$T/ca.pem" && return 0; done; return 1
+}
 # api I METHOD PATH [BODY] -> prints "CODE BODY" (CODE 000 when unreachable); runs on host I against its own master.
 api() {
   local i=$1 method=$2 path=$3 body=${4:-} out
-  local args=(-s -m "${API_TIMEOUT:-3}" -o - -w '\n%{http_code} %{time_total}' -X "$method" -H "Authorization: Bearer $TOKEN")
+  ca_sync || true
+  local args=(-s -m "${API_TIMEOUT:-3}" --cacert "$T/ca.pem" -o - -w '\n%{http_code} %{time_total}' -X "$method" -H "Authorization: Bearer $TOKEN")
   [ -n "$body" ] && args+=(-H 'Content-Type: application/json' -d "$body")
   # nsenter joins only the network namespace: ~10 ms, where `ip netns exec` (which remounts /sys) takes ~200 ms.
-  out=$(nsenter --net="/run/netns/$(ns "$i")" curl "${args[@]}" "http://$(ip_of "$i"):5050$path" 2>/dev/null) || true
+  out=$(nsenter --net="/run/netns/$(ns "$i")" curl "${args[@]}" "https://$(ip_of "$i"):5050$path" 2>/dev/null) || true
   local tail=${out##*$'\n'}
   printf '%s %s\n' "${tail%% *}" "${out%$'\n'*}"
 }
@@ -119,14 +126,14 @@ PY=${PYTHON:-/usr/bin/python3}
 start_pollers() {
   local i
   for i in 1 2 3; do
-    nsenter --net="/run/netns/$(ns "$i")" "$PY" "$HERE/api-client.py" poll "http://$(ip_of "$i"):5050" "$TOKEN" \
+    nsenter --net="/run/netns/$(ns "$i")" SSL_CERT_FILE="$T/ca.pem" "$PY" "$HERE/api-client.py" poll "https://$(ip_of "$i"):5050" "$TOKEN" \
       "$T/status.jsonl" "$MAX_SECONDS" "$T/stop" &
     POLLERS+=($!)
   done
 }
 # client VIA MAX SECONDS: submits tasks through master VIA; client.log gets "ms code id seconds" per attempt.
 client() {
-  nsenter --net="/run/netns/$(ns "$1")" "$PY" "$HERE/api-client.py" submit "http://$(ip_of "$1"):5050" "$TOKEN" \
+  nsenter --net="/run/netns/$(ns "$1")" SSL_CERT_FILE="$T/ca.pem" "$PY" "$HERE/api-client.py" submit "https://$(ip_of "$1"):5050" "$TOKEN" \
     "$T/client.log" "$2" "$3" "$T/stop"
 }
 acked_ids() { awk '$2 == 201 { print $3 }' "$T/client.log"; cat "$T/acked"; }
@@ -134,6 +141,8 @@ acked_ids() { awk '$2 == 201 { print $3 }' "$T/client.log"; cat "$T/acked"; }
 "$HERE/netlab.sh" up 3
 : >"$T/acked"; : >"$T/client.log"; : >"$T/status.jsonl"
 for i in 1 2 3; do start_master "$i"; done
+# The pollers speak HTTPS (SSL_CERT_FILE): wait for the cluster CA, which the first leader creates (40 s, as for a leader).
+for _ in $(seq 1 400); do ca_sync && break; sleep 0.1; done
 start_pollers
 
 L=$(wait_leader 40 1 2 3)

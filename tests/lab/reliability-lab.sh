@@ -97,7 +97,14 @@ trap 'exit 143' TERM
 
 ns() { echo "/run/netns/$P-ns$1"; }
 ip_of() { echo "198.18.0.$1"; }
-URLS="http://198.18.0.1:5050,http://198.18.0.2:5050,http://198.18.0.3:5050"
+URLS="https://198.18.0.1:5050,https://198.18.0.2:5050,https://198.18.0.3:5050"
+# HTTPS with the cluster CA for every client here: curl reads CURL_CA_BUNDLE, Python SSL_CERT_FILE. ca_sync copies it
+# from the first master data dir that has it (a master writes it there once the cluster has elected its first leader).
+export SSL_CERT_FILE="$T/ca.pem" CURL_CA_BUNDLE="$T/ca.pem"
+ca_sync() {
+  [ -s "$T/ca.pem" ] && return 0
+  local f; for f in "$T"/d*/ca.pem; do [ -s "$f" ] && cp "$f" "$T/ca.pem.new" && mv "$T/ca.pem.new" "$T/ca.pem" && return 0; done; return 1
+}
 on7() { nsenter --net="$(ns 7)" "$@"; }
 # check ARGS...: runs reliability-check.py on host 7; its violations go to the violations file too
 check() {
@@ -147,10 +154,11 @@ start_agent() {
 kill9() { kill -9 "${PID[$1]}" 2>/dev/null || true; wait "${PID[$1]}" 2>/dev/null || true; unset "PID[$1]"; }
 # status I FIELD: a field of master I's own /v1/status, asked from inside its host
 status_field() {
+  ca_sync || true
   nsenter --net="$(ns "$1")" "$PY" -c 'import sys, json
 sys.path.insert(0, sys.argv[1]); from reliability_http import Api
 code, s = Api([sys.argv[2]], sys.argv[3], 1.0).once(sys.argv[2], "GET", "/v1/status")
-print(s.get(sys.argv[4]) if code == 200 else "")' "$HERE" "http://$(ip_of "$1"):5050" "$TOKEN" "$2" 2>/dev/null || true
+print(s.get(sys.argv[4]) if code == 200 else "")' "$HERE" "https://$(ip_of "$1"):5050" "$TOKEN" "$2" 2>/dev/null || true
 }
 leader() { local i; for i in 1 2 3; do [ -n "${PID[m$i]:-}" ] && [ "$(status_field "$i" role)" = leader ] && { echo "$i"; return; }; done; echo ""; }
 wait_leader() {
@@ -182,7 +190,7 @@ healed() { HEAL_MS=$(date +%s%3N); }
 
 # unknown_versions I: how many masters master I's /v1/status lists without a version
 unknown_versions() {
-  nsenter --net="$(ns "$1")" curl -s -m 2 -H "Authorization: Bearer $TOKEN" "http://$(ip_of "$1"):5050/v1/status" \
+  nsenter --net="$(ns "$1")" curl -s -m 2 -H "Authorization: Bearer $TOKEN" "https://$(ip_of "$1"):5050/v1/status" \
     | "$PY" -c 'import json, sys; print(sum(1 for m in json.load(sys.stdin)["masters"] if not m.get("version")))' 2>/dev/null || echo "?"
 }
 # upgrade NODE BINARY: stops the node gracefully (a leader hands over first), starts it on BINARY
@@ -196,8 +204,9 @@ if [ -n "$OLD" ]; then for n in m1 m2 m3 a4 a5 a6; do RUNS[$n]=$OLD; done; fi
 
 "$HERE/netlab.sh" up 7
 for i in 1 2 3; do start_master "$i"; done
+for _ in $(seq 1 400); do ca_sync && break; sleep 0.1; done
 for i in 1 2 3; do
-  nsenter --net="$(ns "$i")" "$PY" "$HERE/api-client.py" poll "http://$(ip_of "$i"):5050" "$TOKEN" "$T/status.jsonl" 1800 "$T/stop" &
+  nsenter --net="$(ns "$i")" "$PY" "$HERE/api-client.py" poll "https://$(ip_of "$i"):5050" "$TOKEN" "$T/status.jsonl" 1800 "$T/stop" &
   BG+=($!)
 done
 for i in 4 5 6; do start_agent "$i"; done
@@ -329,7 +338,7 @@ else
   log "partition rounds: not in the upgrade lab (a downgraded master is in the cluster: the apps' unreachableStrategy is refused with 409)"
   code=$(on7 curl -s -o /dev/null -w '%{http_code}' -X PUT -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
     -d '{"id":"/gated","cmd":"sleep 1","instances":0,"unreachableStrategy":{"inactiveAfterSeconds":1,"expungeAfterSeconds":600}}' \
-    "http://198.18.0.$(need_leader "gated app"):5050/v2/apps/gated" || true)
+    "https://198.18.0.$(need_leader "gated app"):5050/v2/apps/gated" || true)
   [ "$code" = 409 ] || violation "an app with unreachableStrategy in a cluster with an older master got $code, not 409"
 fi
 

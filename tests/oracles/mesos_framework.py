@@ -1,7 +1,10 @@
 #!/usr/bin/python3
-"""An external MiniMesos framework written from docs/protocol.md alone ("Handshake", "Framework API").
+"""An external MiniMesos framework written from docs/protocol.md alone ("TLS", "Handshake", "Framework API").
 
 Usage: mesos_framework.py <host> <port> <cluster> <token-file>
+The token file holds the bare secret or an mm1.<CA fingerprint>.<secret> token; with the latter the master's
+certificate must come from that CA (found in the certificate's CA extension, docs/protocol.md "TLS"); with a bare
+secret the certificate is accepted as it is (the proofs are bound to it either way).
 Runs one scenario against the leader and prints one JSON object with what it saw:
 subscribe -> accept an offer to run a task -> acknowledge its updates until TASK_FINISHED -> a refused accept
 (reused offer id) -> an invalid message -> decline the next offer with a one-hour filter and check no offer
@@ -13,6 +16,7 @@ import hmac
 import json
 import os
 import socket
+import ssl
 import struct
 import sys
 import threading
@@ -27,7 +31,13 @@ except ImportError:
 
 class Conn:
     def __init__(self, host, port):
-        self.sock = socket.create_connection((host, port), timeout=20)
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        context.minimum_version = ssl.TLSVersion.TLSv1_3
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE  # checked below against the pinned CA fingerprint, as the protocol says
+        self.sock = context.wrap_socket(socket.create_connection((host, port), timeout=20), server_hostname=host)
+        self.certificate = self.sock.getpeercert(binary_form=True)
+        self.binding = hashlib.sha256(self.certificate).digest()
         self.lock = threading.Lock()
 
     def send(self, message):
@@ -56,9 +66,47 @@ def lp(b):
     return struct.pack(">I", len(b)) + b
 
 
-def transcript(label, v, cluster, cnode, crole, snode, srole, nc, ns):
+def transcript(label, v, cluster, cnode, crole, snode, srole, nc, ns, binding):
     return (lp(label.encode()) + struct.pack(">I", v) + lp(cluster.encode()) + lp(cnode.encode()) + lp(crole.encode())
-            + lp(snode.encode()) + lp(srole.encode()) + lp(nc) + lp(ns))
+            + lp(snode.encode()) + lp(srole.encode()) + lp(nc) + lp(ns) + lp(binding))
+
+
+CA_EXTENSION_ARC = 950670774711717453033604505605424122  # the OID is 2.25.<this>
+
+
+def ca_extension_oid():
+    """DER of the OID 2.25.CA_EXTENSION_ARC: first byte 2*40+25, then the arc in base 128."""
+    body, n = [], CA_EXTENSION_ARC
+    while True:
+        body.insert(0, (n & 0x7F) | (0x80 if body else 0))
+        n >>= 7
+        if n == 0:
+            break
+    content = bytes([2 * 40 + 25] + body)
+    return bytes([0x06, len(content)]) + content
+
+
+def carried_ca_fingerprint(der):
+    """SHA-256 of the CA certificate a server certificate carries in its extension (a DER scan, no X.509 library)."""
+    oid = ca_extension_oid()
+    at = der.find(oid)
+    if at < 0:
+        return None
+    at += len(oid)
+    if der[at] == 0x01:  # the optional critical BOOLEAN
+        at += 3
+    if der[at] != 0x04:  # OCTET STRING holding the CA certificate
+        return None
+    length, at = der_length(der, at + 1)
+    return hashlib.sha256(der[at:at + length]).hexdigest()
+
+
+def der_length(der, at):
+    first = der[at]
+    if first < 0x80:
+        return first, at + 1
+    count = first & 0x7F
+    return int.from_bytes(der[at + 1:at + 1 + count], "big"), at + 1 + count
 
 
 def handshake(conn, cluster, secret, node="py-framework", role="framework"):
@@ -67,7 +115,7 @@ def handshake(conn, cluster, secret, node="py-framework", role="framework"):
     ch = conn.recv()
     if ch is None or ch.get("t") != "challenge":
         raise SystemExit("handshake: expected challenge, got %r" % (ch,))
-    args = (1, cluster, node, role, ch["node"], ch["role"], nc, ch["nonce"])
+    args = (1, cluster, node, role, ch["node"], ch["role"], nc, ch["nonce"], conn.binding)
     expected = hmac.new(secret, transcript("minimesos/handshake/v1/server-proof", *args), hashlib.sha256).digest()
     if not hmac.compare_digest(expected, ch["proof"]):
         raise SystemExit("handshake: wrong server proof")
@@ -79,8 +127,15 @@ def handshake(conn, cluster, secret, node="py-framework", role="framework"):
 
 def main():
     host, port, cluster, token_file = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
-    secret = open(token_file, "rb").read().strip()
+    token = open(token_file, "rb").read().strip()
+    pinned = None
+    if token.startswith(b"mm1."):
+        _, pinned, token = token.decode().split(".")
+        token = token.encode()
+    secret = token
     conn = Conn(host, port)
+    if pinned is not None and carried_ca_fingerprint(conn.certificate) != pinned:
+        raise SystemExit("the master's certificate is not from the pinned cluster CA %s" % pinned)
     handshake(conn, cluster, secret)
     conn.send({"t": "subscribe", "name": "py-oracle", "role": "*", "failover_timeout": 30.0})
     subscribed = conn.recv()

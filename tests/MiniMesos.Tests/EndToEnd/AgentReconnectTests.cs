@@ -19,7 +19,7 @@ public sealed class AgentReconnectTests
     {
         await using var cluster = await InProcessCluster.StartAsync(agents: 0);
         using var client = cluster.Client();
-        var identity = new HandshakeOptions("scripted-agent", "agent", "test", cluster.Secret.Key);
+        var identity = new HandshakeOptions("scripted-agent", "agent", "test", cluster.Secret.Key) { Tls = TestTls.Client() };
 
         await using (var first = await RegisterAsync(cluster, identity))
         {

@@ -18,7 +18,22 @@ internal static class CliProcess
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "minimesos.dll"));
         foreach (var arg in args) info.ArgumentList.Add(arg);
         foreach (var name in new[] { "MINIMESOS_TOKEN", "MINIMESOS_TOKEN_FILE", "MINIMESOS_MASTER", "MINIMESOS_CONFIG", "XDG_CONFIG_HOME" }) info.Environment.Remove(name);
+        // A config dir of its own: the CA the CLI pins on first contact (cas/HOST_PORT) must not outlive this run.
+        var config = Directory.CreateTempSubdirectory("minimesos-cli-config-").FullName;
+        info.Environment["XDG_CONFIG_HOME"] = config;
         foreach (var (key, value) in env ?? new Dictionary<string, string>()) info.Environment[key] = value;
+        try
+        {
+            return await RunAsync(info, args, timeout, stdin);
+        }
+        finally
+        {
+            Directory.Delete(config, recursive: true);
+        }
+    }
+
+    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(ProcessStartInfo info, IEnumerable<string> args, TimeSpan? timeout, string? stdin)
+    {
         using var process = Process.Start(info)!;
         if (stdin is not null)
         {

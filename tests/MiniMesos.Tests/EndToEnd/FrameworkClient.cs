@@ -33,7 +33,7 @@ internal sealed class FrameworkClient : IAsyncDisposable
         string? id = null, string role = "*")
     {
         var connection = await PeerConnection.ConnectAsync("127.0.0.1", clusterPort,
-            new HandshakeOptions("test-framework", "framework", "test", secret.Key), WireOptions.Cluster, CancellationToken.None);
+            new HandshakeOptions("test-framework", "framework", "test", secret.Key) { Tls = TestTls.Client() }, WireOptions.Cluster, CancellationToken.None);
         await connection.SendAsync(new FwSubscribe(id, name, role, failoverTimeout), CancellationToken.None);
         var reply = await connection.ReceiveAsync(CancellationToken.None);
         if (reply is not FwSubscribed subscribed)

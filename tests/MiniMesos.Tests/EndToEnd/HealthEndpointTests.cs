@@ -10,7 +10,7 @@ public sealed class HealthEndpointTests
 {
     private static async Task<(HttpStatusCode Status, JsonElement Body)> GetAsync(string baseUrl, string path)
     {
-        using var http = new HttpClient { BaseAddress = new Uri(baseUrl) };
+        using var http = new HttpClient(TestTls.Handler()) { BaseAddress = new Uri(baseUrl) };
         using var response = await http.GetAsync(path);
         return (response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());
     }
@@ -19,7 +19,7 @@ public sealed class HealthEndpointTests
     public async Task ALeaderAnswersOkWithItsRoleAndBadQueriesGet400()
     {
         await using var cluster = await InProcessCluster.StartAsync(agents: 0);
-        var url = $"http://{cluster.Api}";
+        var url = $"https://{cluster.Api}";
         await Eventually.TrueAsync(() => cluster.Master.Service.IsLeader, "the master leads", TimeSpan.FromSeconds(20));
         var (status, body) = await GetAsync(url, "/health?leader=required");
         Assert.Equal(HttpStatusCode.OK, status);

@@ -34,7 +34,8 @@ internal sealed class InProcessCluster : IAsyncDisposable
     public IPEndPoint ClusterPort { get; private set; } = null!;
     public MasterHost Master { get; private set; } = null!;
 
-    public static async Task<InProcessCluster> StartAsync(int agents = 1, IReadOnlyList<string>? readTokens = null, Core.State.AgentTimeouts? agentTimeouts = null)
+    public static async Task<InProcessCluster> StartAsync(int agents = 1, IReadOnlyList<string>? readTokens = null, Core.State.AgentTimeouts? agentTimeouts = null,
+        TimeSpan? certLifetime = null)
     {
         var cluster = new InProcessCluster(Directory.CreateTempSubdirectory("minimesos-e2e-").FullName,
             new ClusterSecret(ClusterSecret.Generate(), "test"), new StringWriter());
@@ -42,7 +43,7 @@ internal sealed class InProcessCluster : IAsyncDisposable
         cluster.ClusterPort = new IPEndPoint(IPAddress.Loopback, FreePort());
         var (master, stopped) = await MasterHost.StartAsync(
             new MasterOptions(cluster.Api, cluster.ClusterPort, Path.Combine(cluster.Dir, "master"), "test", cluster.Secret, ReadTokens: readTokens,
-                AgentTimeouts: agentTimeouts),
+                AgentTimeouts: agentTimeouts, CertLifetime: certLifetime),
             cluster._logs, cluster._stop.Token);
         cluster.Master = master;
         cluster._stopped.Add(stopped);
@@ -52,10 +53,10 @@ internal sealed class InProcessCluster : IAsyncDisposable
 
     /// <summary>Starts an agent; with <paramref name="launch"/> its tasks are isolated (namespaces, cgroups) with those options.</summary>
     public async Task<AgentService> StartAgentAsync(string name, ClusterSecret secret, string clusterName, bool waitForRegistration = true,
-        LaunchOptions? launch = null, CancellationToken stop = default, string? hostname = null, TaskUserPolicy? users = null)
+        LaunchOptions? launch = null, CancellationToken stop = default, string? hostname = null, TaskUserPolicy? users = null, int? masterPort = null)
     {
         var token = stop.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(_stop.Token, stop).Token : _stop.Token;
-        var agent = AgentHost.Start(new AgentOptions([("127.0.0.1", ClusterPort.Port)], Path.Combine(Dir, name), clusterName, secret,
+        var agent = AgentHost.Start(new AgentOptions([("127.0.0.1", masterPort ?? ClusterPort.Port)], Path.Combine(Dir, name), clusterName, secret,
             launch is null ? IsolationMode.None : IsolationMode.Auto, new ResourceOverrides(2, 1024, 1024), launch, Hostname: hostname, Users: users), _logs, token);
         _stopped.Add(agent.Stopped);
         _agentsStopped[name] = agent.Stopped;
@@ -66,7 +67,13 @@ internal sealed class InProcessCluster : IAsyncDisposable
     /// <summary>Completes when the agent last started under <paramref name="name"/> has stopped (its stop token cancelled).</summary>
     public Task AgentStopped(string name) => _agentsStopped[name];
 
-    public ApiClient Client(string? token = null) => new("127.0.0.1", Api.Port, token ?? Secret.Token);
+    /// <summary>An API client that accepts only this cluster's CA (committed before StartAsync returns).</summary>
+    public ApiClient Client(string? token = null) => new("127.0.0.1", Api.Port, token ?? Secret.Token, new CaTrust(CaFingerprint, null, acceptSelfSigned: false));
+
+    public string CaFingerprint => ClusterCa.Fingerprint(Master.Service.ClusterCa!.Certificate);
+
+    /// <summary>The mm1 token that pins this cluster's CA, as `minimesos token show` prints it.</summary>
+    public string PinnedToken => Secret.Pinned(CaFingerprint);
 
     public async ValueTask DisposeAsync()
     {

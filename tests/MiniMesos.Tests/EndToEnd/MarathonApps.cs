@@ -16,7 +16,7 @@ internal sealed class MarathonApps : IAsyncDisposable
     private MarathonApps(InProcessCluster cluster)
     {
         Cluster = cluster;
-        Http = new HttpClient { BaseAddress = new Uri($"http://{cluster.Api}") };
+        Http = new HttpClient(TestTls.Handler()) { BaseAddress = new Uri($"https://{cluster.Api}") };
         Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", cluster.Secret.Token);
         Pids = Directory.CreateDirectory(Path.Combine(cluster.Dir, "pids")).FullName;
     }

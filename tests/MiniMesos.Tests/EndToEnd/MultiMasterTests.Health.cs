@@ -11,7 +11,7 @@ public sealed partial class MultiMasterTests
     public async Task HealthNamesEachMastersRoleAndTheLeaderAndSays503WithoutQuorumWhenALeaderIsRequired()
     {
         var leader = await LeaderAsync(_masters);
-        using var http = new HttpClient();
+        using var http = new HttpClient(TestTls.Handler());
         foreach (var master in _masters)
         {
             var (status, body) = await HealthAsync(http, master, "");
@@ -36,7 +36,7 @@ public sealed partial class MultiMasterTests
 
     private static async Task<(HttpStatusCode Status, JsonElement Body)> HealthAsync(HttpClient http, RunningMaster master, string query)
     {
-        using var response = await http.GetAsync($"http://127.0.0.1:{master.ApiPort}/health{query}");
+        using var response = await http.GetAsync($"https://127.0.0.1:{master.ApiPort}/health{query}");
         return (response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());
     }
 }

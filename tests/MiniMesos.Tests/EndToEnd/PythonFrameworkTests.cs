@@ -17,7 +17,7 @@ public sealed class PythonFrameworkTests
     {
         await using var cluster = await InProcessCluster.StartAsync();
         var tokenFile = Path.Combine(cluster.Dir, "framework-token");
-        await File.WriteAllTextAsync(tokenFile, cluster.Secret.Token);
+        await File.WriteAllTextAsync(tokenFile, cluster.PinnedToken);
         var script = Path.Combine(AppContext.BaseDirectory, "oracles", "mesos_framework.py");
         var (exit, output) = await Task.Run(() => PythonOracle.RunScript(script, TimeSpan.FromSeconds(90),
             "127.0.0.1", cluster.ClusterPort.Port.ToString(), "test", tokenFile));

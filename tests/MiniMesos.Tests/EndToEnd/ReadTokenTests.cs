@@ -15,7 +15,7 @@ public sealed class ReadTokenTests
 
     private static HttpClient Http(InProcessCluster cluster, string? token)
     {
-        var http = new HttpClient { BaseAddress = new Uri($"http://{cluster.Api}") };
+        var http = new HttpClient(TestTls.Handler()) { BaseAddress = new Uri($"https://{cluster.Api}") };
         if (token is not null) http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return http;
     }

@@ -16,7 +16,7 @@ public sealed class RoleApiTests
 
     private static HttpClient Http(InProcessCluster cluster, string token)
     {
-        var http = new HttpClient { BaseAddress = new Uri($"http://{cluster.Api}") };
+        var http = new HttpClient(TestTls.Handler()) { BaseAddress = new Uri($"https://{cluster.Api}") };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return http;
     }

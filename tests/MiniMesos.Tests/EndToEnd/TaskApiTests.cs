@@ -71,7 +71,7 @@ public sealed class TaskApiTests
     public async Task EventsStreamATaskThroughItsStatesAndMetricsCountIt()
     {
         await using var cluster = await InProcessCluster.StartAsync();
-        using var http = new HttpClient { BaseAddress = new Uri($"http://{cluster.Api}"), Timeout = Patience };
+        using var http = new HttpClient(TestTls.Handler()) { BaseAddress = new Uri($"https://{cluster.Api}"), Timeout = Patience };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", cluster.Secret.Token);
         using var events = await http.GetAsync("/v1/events", HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal("application/x-ndjson", events.Content.Headers.ContentType?.MediaType);
@@ -100,7 +100,7 @@ public sealed class TaskApiTests
         Assert.Contains("minimesos_raft_leader 1", metrics);
         Assert.Contains("minimesos_agents_connected 1", metrics);
         Assert.Matches("minimesos_http_request_duration_seconds_count\\{method=\"POST\",status=\"2xx\"\\} [1-9]", metrics);
-        using var anonymous = new HttpClient { BaseAddress = http.BaseAddress };
+        using var anonymous = new HttpClient(TestTls.Handler()) { BaseAddress = http.BaseAddress };
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/metrics")).StatusCode);
     }
 
@@ -108,7 +108,7 @@ public sealed class TaskApiTests
     public async Task RequestsWithoutTheRightTokenGet401WithAReason()
     {
         await using var cluster = await InProcessCluster.StartAsync(agents: 0);
-        using var http = new HttpClient { BaseAddress = new Uri($"http://{cluster.Api}") };
+        using var http = new HttpClient(TestTls.Handler()) { BaseAddress = new Uri($"https://{cluster.Api}") };
         var health = await http.GetAsync("/health");
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         var missing = await http.GetAsync("/v1/tasks");
@@ -124,7 +124,7 @@ public sealed class TaskApiTests
     public async Task BadRequestsNameTheFieldAndChangeNothing()
     {
         await using var cluster = await InProcessCluster.StartAsync(agents: 0);
-        using var http = new HttpClient { BaseAddress = new Uri($"http://{cluster.Api}") };
+        using var http = new HttpClient(TestTls.Handler()) { BaseAddress = new Uri($"https://{cluster.Api}") };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", cluster.Secret.Token);
         var bad = await http.PostAsync("/v1/tasks", new StringContent("""{"args":["true"],"cpus":-1}""", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);

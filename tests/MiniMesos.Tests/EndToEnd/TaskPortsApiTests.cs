@@ -52,7 +52,7 @@ public sealed class TaskPortsApiTests
     public async Task BadIsolationFieldsAreRefusedByName(string body, string field)
     {
         await using var cluster = await InProcessCluster.StartAsync(agents: 0);
-        using var http = new HttpClient { BaseAddress = new Uri($"http://{cluster.Api}") };
+        using var http = new HttpClient(TestTls.Handler()) { BaseAddress = new Uri($"https://{cluster.Api}") };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", cluster.Secret.Token);
         var bad = await http.PostAsync("/v1/tasks", new StringContent(body, Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);

@@ -20,8 +20,8 @@ public sealed class LostLeadershipTests
     {
         await using var cluster = await InProcessCluster.StartAsync(agents: 0);
         cluster.Master.Service.Attach(new LosingLeadership());
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"http://127.0.0.1:{cluster.Api.Port}/v1/tasks")
+        using var http = new HttpClient(MiniMesos.Tests.EndToEnd.TestTls.Handler()) { Timeout = TimeSpan.FromSeconds(30) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"https://127.0.0.1:{cluster.Api.Port}/v1/tasks")
         {
             Content = new StringContent("""{"args":["true"]}""", Encoding.UTF8, "application/json"),
         };

@@ -115,7 +115,7 @@ public sealed class MarathonConformanceTests
             using (var tokenRequest = new HttpRequestMessage(HttpMethod.Get, "/v2/info"))
             {
                 tokenRequest.Headers.TryAddWithoutValidation("Authorization", "token=" + lab.Cluster.Secret.Token);
-                using var plain = new HttpClient { BaseAddress = http.BaseAddress };
+                using var plain = new HttpClient(MiniMesos.Tests.EndToEnd.TestTls.Handler()) { BaseAddress = http.BaseAddress };
                 using var tokenResponse = await plain.SendAsync(tokenRequest);
                 Assert.Equal(200, (int)tokenResponse.StatusCode);
             }

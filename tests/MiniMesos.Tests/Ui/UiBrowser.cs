@@ -35,7 +35,7 @@ internal sealed class UiBrowser : IAsyncDisposable
             ExecutablePath = Executable,
             Headless = true,
             UserDataDir = profile,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            Args = ["--no-sandbox", "--ignore-certificate-errors", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
             Timeout = 60_000,
         });
@@ -48,7 +48,7 @@ internal sealed class UiBrowser : IAsyncDisposable
     /// (e.g. "#/apps"). Every browser test builds its addresses here, so the scheme (and with it the certificate the
     /// browser must trust, set in <see cref="LaunchAsync"/>) changes in one place.
     /// </summary>
-    public static string Url(int apiPort, string fragment = "") => $"http://127.0.0.1:{apiPort}/ui/{fragment}";
+    public static string Url(int apiPort, string fragment = "") => $"https://127.0.0.1:{apiPort}/ui/{fragment}";
 
     /// <summary>
     /// Allows every console error containing <paramref name="text"/>: for a test that takes the master away on

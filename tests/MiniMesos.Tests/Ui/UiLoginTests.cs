@@ -54,7 +54,7 @@ public sealed class UiLoginTests
     public async Task TheUiIsServedWithItsHeadersAndACodeBuysOneSessionWithTheCallersRole()
     {
         await using var cluster = await InProcessCluster.StartAsync(agents: 0, readTokens: [ReadToken]);
-        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri($"http://127.0.0.1:{cluster.Api.Port}") };
+        using var http = new HttpClient(MiniMesos.Tests.EndToEnd.TestTls.Handler(allowAutoRedirect: false)) { BaseAddress = new Uri($"https://127.0.0.1:{cluster.Api.Port}") };
 
         using (var page = await http.GetAsync("/ui/"))
         {
@@ -120,8 +120,8 @@ public sealed class UiLoginTests
         var (code, stdout, stderr) = await CliProcess.RunAsync(["ui", "--master", $"127.0.0.1:{cluster.Api.Port}", "--token", cluster.Secret.Token]);
         Assert.True(code == 0, stderr);
         var url = stdout.Trim();
-        Assert.StartsWith($"http://127.0.0.1:{cluster.Api.Port}/ui/#code=", url);
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{cluster.Api.Port}") };
+        Assert.StartsWith($"https://127.0.0.1:{cluster.Api.Port}/ui/#code=", url);
+        using var http = new HttpClient(MiniMesos.Tests.EndToEnd.TestTls.Handler()) { BaseAddress = new Uri($"https://127.0.0.1:{cluster.Api.Port}") };
         Assert.Equal(HttpStatusCode.OK, (await ExchangeAsync(http, url[(url.IndexOf("#code=", StringComparison.Ordinal) + 6)..])).Status);
     }
 

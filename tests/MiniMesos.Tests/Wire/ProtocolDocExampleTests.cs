@@ -11,13 +11,14 @@ public sealed class ProtocolDocExampleTests(ITestOutputHelper output)
     internal static readonly byte[] Secret = Enumerable.Range(0, 32).Select(i => (byte)i).ToArray();
     internal static readonly byte[] ClientNonce = Enumerable.Repeat((byte)0x11, 32).ToArray();
     internal static readonly byte[] ServerNonce = Enumerable.Repeat((byte)0x22, 32).ToArray();
+    internal static readonly byte[] Binding = Enumerable.Repeat((byte)0x33, 32).ToArray();
 
     [Fact]
     public void WorkedExampleMatchesTheDocument()
     {
-        byte[] serverTranscript = HandshakeProof.Transcript(HandshakeProof.ServerLabel, 1, "prod", "a1", "agent", "m1", "master", ClientNonce, ServerNonce);
-        byte[] serverProof = HandshakeProof.Compute(Secret, HandshakeProof.ServerLabel, 1, "prod", "a1", "agent", "m1", "master", ClientNonce, ServerNonce);
-        byte[] clientProof = HandshakeProof.Compute(Secret, HandshakeProof.ClientLabel, 1, "prod", "a1", "agent", "m1", "master", ClientNonce, ServerNonce);
+        byte[] serverTranscript = HandshakeProof.Transcript(HandshakeProof.ServerLabel, 1, "prod", "a1", "agent", "m1", "master", ClientNonce, ServerNonce, Binding);
+        byte[] serverProof = HandshakeProof.Compute(Secret, HandshakeProof.ServerLabel, 1, "prod", "a1", "agent", "m1", "master", ClientNonce, ServerNonce, Binding);
+        byte[] clientProof = HandshakeProof.Compute(Secret, HandshakeProof.ClientLabel, 1, "prod", "a1", "agent", "m1", "master", ClientNonce, ServerNonce, Binding);
         byte[] hello = Frame(RawClient.Hello("a1", "agent", "prod", 1, ClientNonce).Encode());
         byte[] challenge = Frame(new HandshakeMessage("challenge")
         {
@@ -52,17 +53,17 @@ public sealed class ProtocolDocExampleTests(ITestOutputHelper output)
     private static class Doc
     {
         public const string ServerTranscript =
-            "000000236d696e696d65736f732f68616e647368616b652f76312f7365727665722d70726f6f66000000010000000470726f64000000026131000000056167656e74000000026d31000000066d6173746572000000201111111111111111111111111111111111111111111111111111111111111111000000202222222222222222222222222222222222222222222222222222222222222222";
+            "000000236d696e696d65736f732f68616e647368616b652f76312f7365727665722d70726f6f66000000010000000470726f64000000026131000000056167656e74000000026d31000000066d6173746572000000201111111111111111111111111111111111111111111111111111111111111111000000202222222222222222222222222222222222222222222222222222222222222222000000203333333333333333333333333333333333333333333333333333333333333333";
         public const string ServerProof =
-            "ba5130cc5ea32563dabc751365c9cdc232b3002fb3c3c70cb0c839e86da564c2";
+            "436c20d2aeff973affc51490e3fda56ac3a4571a36faf3d5aedca44bac7235d4";
         public const string ClientProof =
-            "3401afbd8fa46ab23ff590554c7751b4d3dd74ff4addded37bc1f3fa5b653b74";
+            "a6d9842a27da74f8aac2430623fbee7c7a0359bbf8631f964f61b84ffc5bedf8";
         public const string Hello =
             "0000005486a174a568656c6c6fa17601a7636c7573746572a470726f64a46e6f6465a26131a4726f6c65a56167656e74a56e6f6e6365c4201111111111111111111111111111111111111111111111111111111111111111";
         public const string Challenge =
-            "0000008187a174a96368616c6c656e6765a17601a7636c7573746572a470726f64a46e6f6465a26d31a4726f6c65a66d6173746572a56e6f6e6365c4202222222222222222222222222222222222222222222222222222222222222222a570726f6f66c420ba5130cc5ea32563dabc751365c9cdc232b3002fb3c3c70cb0c839e86da564c2";
+            "0000008187a174a96368616c6c656e6765a17601a7636c7573746572a470726f64a46e6f6465a26d31a4726f6c65a66d6173746572a56e6f6e6365c4202222222222222222222222222222222222222222222222222222222222222222a570726f6f66c420436c20d2aeff973affc51490e3fda56ac3a4571a36faf3d5aedca44bac7235d4";
         public const string Proof =
-            "0000003182a174a570726f6f66a570726f6f66c4203401afbd8fa46ab23ff590554c7751b4d3dd74ff4addded37bc1f3fa5b653b74";
+            "0000003182a174a570726f6f66a570726f6f66c420a6d9842a27da74f8aac2430623fbee7c7a0359bbf8631f964f61b84ffc5bedf8";
         public const string Welcome =
             "0000000b81a174a777656c636f6d65";
         public const string Refused =

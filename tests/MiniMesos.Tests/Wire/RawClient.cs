@@ -19,13 +19,13 @@ internal static class RawClient
         await c.SendFrameAsync(hello, ct);
         var challenge = HandshakeMessage.Decode((await c.ReceiveFrameAsync(ct))!);
         byte[] expected = HandshakeProof.Compute(o.Secret, HandshakeProof.ServerLabel, o.ProtocolVersion, o.ClusterName,
-            o.NodeId, o.Role, challenge.Node!, challenge.Role!, nonce, challenge.Nonce!);
+            o.NodeId, o.Role, challenge.Node!, challenge.Role!, nonce, challenge.Nonce!, []);
         if (!expected.AsSpan().SequenceEqual(challenge.ProofBytes))
             throw new InvalidOperationException("server proof did not verify");
         byte[] proof = new HandshakeMessage(HandshakeMessage.Proof)
         {
             ProofBytes = HandshakeProof.Compute(o.Secret, HandshakeProof.ClientLabel, o.ProtocolVersion, o.ClusterName,
-                o.NodeId, o.Role, challenge.Node!, challenge.Role!, nonce, challenge.Nonce!),
+                o.NodeId, o.Role, challenge.Node!, challenge.Role!, nonce, challenge.Nonce!, []),
         }.Encode();
         await c.SendFrameAsync(proof, ct);
         var welcome = HandshakeMessage.Decode((await c.ReceiveFrameAsync(ct))!);

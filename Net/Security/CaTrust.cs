@@ -1,0 +1,98 @@
+using System.Security.Cryptography.X509Certificates;
+
+namespace MiniMesos.Net.Security;
+
+/// <summary>
+/// Which server certificates a client accepts (a node dialling the cluster port, the CLI calling the API). With a pin
+/// (from an mm1 token or pinned earlier) only a certificate issued by that CA; without one, any certificate, whose CA is
+/// then pinned once the connection has proved itself (<see cref="Remember"/>): trust on first use, and a later
+/// mismatch is refused naming both fingerprints. A self-signed certificate (a master that has no CA yet) is accepted
+/// without a pin, or with one when <paramref name="acceptSelfSigned"/> (masters among themselves, whose handshake proof
+/// is bound to the certificate, docs/protocol.md "TLS").
+/// </summary>
+internal sealed class CaTrust(string? pinned, string? pinFile, bool acceptSelfSigned)
+{
+    private readonly Lock _gate = new();
+    private string? _pinned = pinned ?? Read(pinFile);
+
+    public string? Pinned
+    {
+        get
+        {
+            lock (_gate) return _pinned;
+        }
+    }
+
+    public string? PinFile => pinFile;
+
+    /// <summary>Null when <paramref name="certificate"/> is acceptable, else why not; <paramref name="caFingerprint"/> is its CA's.</summary>
+    public string? Check(X509Certificate? certificate, X509Chain? chain, out string? caFingerprint)
+    {
+        caFingerprint = null;
+        if (certificate is null) return "the server presented no certificate";
+        var leaf = certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+        var now = DateTime.UtcNow;
+        X509Certificate2? ca = null;
+        foreach (var candidate in Candidates(leaf, chain))
+        {
+            if (candidate.Subject == candidate.Issuer && IsCa(candidate) && ClusterCa.ChainsTo(leaf, candidate, now))
+            {
+                ca = candidate;
+                break;
+            }
+        }
+        var expected = Pinned;
+        if (ca is not null) caFingerprint = ClusterCa.Fingerprint(ca.RawData);
+        if (expected is null) return null;
+        if (caFingerprint == expected) return null;
+        if (ca is null && acceptSelfSigned) return null;
+        return $"the server's cluster CA is {caFingerprint ?? "missing (it presents a self-signed certificate)"}, but this node trusts " +
+            $"only {expected}{(pinFile is null ? " (from its token)" : $" (pinned in {pinFile})")}: a different cluster or a man in the middle. " +
+            "If the cluster's CA really changed, remove the pin file and use the new token (`minimesos token show` on a master)";
+    }
+
+    /// <summary>Pins <paramref name="caFingerprint"/> whatever was pinned (a master following its replicated state's CA).</summary>
+    public void Pin(string caFingerprint)
+    {
+        lock (_gate) _pinned = caFingerprint;
+    }
+
+    /// <summary>Pins <paramref name="caFingerprint"/> when nothing is pinned yet (after the connection proved itself).</summary>
+    public void Remember(string? caFingerprint)
+    {
+        if (caFingerprint is null) return;
+        lock (_gate)
+        {
+            if (_pinned is not null) return;
+            _pinned = caFingerprint;
+        }
+        if (pinFile is null) return;
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(pinFile)!);
+            File.WriteAllText(pinFile, caFingerprint + "\n");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The pin still holds for this process; the next one pins again.
+        }
+    }
+
+    private static IEnumerable<X509Certificate2> Candidates(X509Certificate2 leaf, X509Chain? chain)
+    {
+        if (ClusterCa.CarriedCa(leaf) is { } carried) yield return carried;
+        if (chain is null) yield break;
+        foreach (var c in chain.ChainPolicy.ExtraStore) yield return c;
+        foreach (var e in chain.ChainElements) yield return e.Certificate;
+    }
+
+    private static bool IsCa(X509Certificate2 certificate) =>
+        certificate.Extensions.OfType<X509BasicConstraintsExtension>().Any(b => b.CertificateAuthority);
+
+    private static string? Read(string? path)
+    {
+        if (path is null || !File.Exists(path)) return null;
+        var text = File.ReadAllText(path).Trim();
+        return ClusterCa.IsFingerprint(text) ? text : throw new ConfigException($"{path} does not hold a CA fingerprint (64 hex digits): remove it to pin again");
+    }
+}

@@ -1,0 +1,145 @@
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Text;
+using MiniMesos.Net.Cli;
+using MiniMesos.Net.Http;
+using MiniMesos.Net.Security;
+using MiniMesos.Net.Wire;
+using MiniMesos.Tests.EndToEnd;
+using Xunit;
+
+namespace MiniMesos.Tests.Tls;
+
+/// <summary>TLS on a real master and agent: what a wiretap sees, a CA that is not the pinned one, plain text, renewal.</summary>
+public sealed class TlsEndToEndTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task NoTokenEnvValueOrLogLineCrossesTheClusterPortOrTheApiInClear()
+    {
+        await using var cluster = await InProcessCluster.StartAsync(agents: 0);
+        await using var clusterTap = new RecordingRelay(cluster.ClusterPort.Port);
+        await using var apiTap = new RecordingRelay(cluster.Api.Port);
+        await cluster.StartAgentAsync("tapped", cluster.Secret, "test", masterPort: clusterTap.Port);
+        using var client = new ApiClient("127.0.0.1", apiTap.Port, cluster.Secret.Token, new CaTrust(cluster.CaFingerprint, null, acceptSelfSigned: false));
+        const string envValue = "env-value-7f3a9c21";
+        const string logLine = "log-line-51b2e8d4";
+        var task = await client.SubmitAsync(new TaskSubmitRequest(null, $"echo {logLine}; test \"$TAPPED\" = {envValue}", "tapped", 0.1, 32,
+            new Dictionary<string, string> { ["TAPPED"] = envValue }), CancellationToken.None);
+        var output = new MemoryStream();
+        await client.FollowLogAsync(task.Id, "stdout", output, CancellationToken.None).WaitAsync(Patience);
+        Assert.Contains(logLine, Encoding.UTF8.GetString(output.ToArray()));
+        Assert.Equal("TASK_FINISHED", (await client.GetTaskAsync(task.Id, CancellationToken.None)).State); // the env arrived
+
+        foreach (var (name, bytes) in new[] { ("cluster port", clusterTap.Recorded), ("API", apiTap.Recorded) })
+        {
+            Assert.True(bytes.Length > 1000, $"the {name} tap recorded only {bytes.Length} bytes");
+            foreach (var secret in new[] { cluster.Secret.Token, envValue, logLine })
+                Assert.True(bytes.AsSpan().IndexOf(Encoding.UTF8.GetBytes(secret)) < 0, $"'{secret}' crossed the {name} in clear");
+        }
+    }
+
+    [Fact]
+    public async Task ANodeAndTheCliHoldingOurCaRefuseAMasterWithAnotherNamingBothFingerprints()
+    {
+        await using var ours = await InProcessCluster.StartAsync(agents: 0);
+        await using var theirs = await InProcessCluster.StartAsync(agents: 0);
+
+        // An agent given our mm1 token dials their master (a man in the middle with a CA of its own): refused before the handshake.
+        await theirs.StartAgentAsync("pinned", ClusterSecret.Parse(ours.PinnedToken, "test"), "test", waitForRegistration: false);
+        var deadline = DateTime.UtcNow + Patience;
+        while (!theirs.Log.ToString().Contains($"trusts only {ours.CaFingerprint}") && DateTime.UtcNow < deadline) await Task.Delay(50);
+        var log = theirs.Log.ToString();
+        Assert.Contains($"the server's cluster CA is {theirs.CaFingerprint}, but this node trusts only {ours.CaFingerprint}", log);
+        Assert.Empty(theirs.Master.Service.Agents());
+
+        // The CLI with our pinned token: refused at TLS, so the bearer token is never written.
+        using var pinned = new ApiClient("127.0.0.1", theirs.Api.Port, ours.Secret.Token, new CaTrust(ours.CaFingerprint, null, acceptSelfSigned: false));
+        var refused = await Assert.ThrowsAsync<CliException>(() => pinned.StatusAsync(CancellationToken.None));
+        Assert.Contains(ours.CaFingerprint, refused.Message);
+        Assert.Contains(theirs.CaFingerprint, refused.Message);
+
+        // Trust on first use: a bare token pins our CA on first contact, and their master is refused afterwards.
+        var pinFile = Path.Combine(ours.Dir, "cli-pin");
+        using (var first = new ApiClient("127.0.0.1", ours.Api.Port, ours.Secret.Token, new CaTrust(null, pinFile, acceptSelfSigned: false)))
+            await first.StatusAsync(CancellationToken.None);
+        Assert.Equal(ours.CaFingerprint, File.ReadAllText(pinFile).Trim());
+        using var later = new ApiClient("127.0.0.1", theirs.Api.Port, ours.Secret.Token, new CaTrust(null, pinFile, acceptSelfSigned: false));
+        var mismatch = await Assert.ThrowsAsync<CliException>(() => later.StatusAsync(CancellationToken.None));
+        Assert.Contains($"pinned in {pinFile}", mismatch.Message);
+    }
+
+    [Fact]
+    public async Task PlainTextAndOlderTlsAreRefusedAtOnce()
+    {
+        await using var cluster = await InProcessCluster.StartAsync(agents: 0);
+
+        // A plain-text node (no TLS) gets a refusal it can read, naming TLS.
+        using (var plain = new TcpClient())
+        {
+            await plain.ConnectAsync(cluster.ClusterPort);
+            await using var frames = new FramedConnection(plain.GetStream(), WireOptions.Cluster);
+            var e = await Assert.ThrowsAsync<HandshakeRefusedException>(() =>
+                Handshake.ClientAsync(frames, new HandshakeOptions("old-agent", "agent", "test", cluster.Secret.Key), CancellationToken.None).WaitAsync(Patience));
+            Assert.Contains("TLS 1.3", e.Message);
+        }
+
+        // TLS 1.2 on the cluster port: refused in the TLS handshake.
+        using (var old = new TcpClient())
+        {
+            await old.ConnectAsync(cluster.ClusterPort);
+            await using var ssl = new SslStream(old.GetStream());
+            await Assert.ThrowsAnyAsync<Exception>(() => ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+            {
+                TargetHost = "127.0.0.1",
+                EnabledSslProtocols = SslProtocols.Tls12,
+                RemoteCertificateValidationCallback = (_, _, _, _) => true,
+            }).WaitAsync(Patience));
+        }
+
+        // Plain HTTP on the API port fails at once instead of hanging.
+        using var http = new HttpClient { Timeout = Patience };
+        await Assert.ThrowsAsync<HttpRequestException>(() => http.GetAsync($"http://{cluster.Api}/v1/status"));
+    }
+
+    [Fact]
+    public async Task TheServerCertificateIsRenewedWhileTheClusterServes()
+    {
+        await using var cluster = await InProcessCluster.StartAsync(agents: 1, certLifetime: TimeSpan.FromSeconds(6));
+        var first = cluster.Master.Tls.Server.Current;
+        Assert.Equal(cluster.CaFingerprint, first.CaFingerprint);
+        var deadline = DateTime.UtcNow + Patience;
+        var calls = 0;
+        while (ReferenceEquals(cluster.Master.Tls.Server.Current, first) && DateTime.UtcNow < deadline)
+        {
+            using var client = cluster.Client(); // a new connection each time: each gets the certificate current then
+            await client.StatusAsync(CancellationToken.None);
+            calls++;
+            await Task.Delay(200);
+        }
+        var renewed = cluster.Master.Tls.Server.Current;
+        Assert.NotSame(first, renewed);
+        Assert.True(calls > 0);
+        Assert.Equal(cluster.CaFingerprint, renewed.CaFingerprint);
+        Assert.True(renewed.NotAfter > first.NotAfter);
+
+        // New connections get the new certificate and a pinned agent still joins; the first agent kept serving.
+        string? seen = null;
+        using (var http = new HttpClient(new SocketsHttpHandler
+               {
+                   SslOptions = { RemoteCertificateValidationCallback = (_, c, _, _) => (seen = c?.GetCertHashString()) is not null },
+               }))
+        {
+            await http.GetAsync($"https://{cluster.Api}/health");
+        }
+        Assert.Equal(cluster.Master.Tls.Server.Current.Leaf.GetCertHashString(), seen);
+        await cluster.StartAgentAsync("after-renewal", ClusterSecret.Parse(cluster.PinnedToken, "test"), "test");
+        using var after = cluster.Client();
+        var task = await after.SubmitAsync(new TaskSubmitRequest(null, "true", "after", 0.1, 16, null), CancellationToken.None);
+        var until = DateTime.UtcNow + Patience;
+        while ((await after.GetTaskAsync(task.Id, CancellationToken.None)).State != "TASK_FINISHED" && DateTime.UtcNow < until) await Task.Delay(100);
+        Assert.Equal("TASK_FINISHED", (await after.GetTaskAsync(task.Id, CancellationToken.None)).State);
+    }
+}
