@@ -46,6 +46,8 @@ internal sealed class AppDnsServer : IAsyncDisposable
             if (endpoint.AddressFamily == AddressFamily.InterNetworkV6) udp.DualMode = true;
             udp.Bind(endpoint);
             tcp = new TcpListener(new IPEndPoint(endpoint.Address, ((IPEndPoint)udp.LocalEndPoint!).Port));
+            // --listen :: serves IPv4 clients too, over TCP as over UDP.
+            if (endpoint.AddressFamily == AddressFamily.InterNetworkV6) tcp.Server.DualMode = true;
             tcp.Start(MaxConnections);
         }
         catch
