@@ -363,7 +363,7 @@
       a.disk_total_mb
         ? h('div', { class: 'disk' }, bar('Disk used / total', a.disk_total_mb - a.disk_free_mb, a.disk_total_mb, 'MiB',
           `${mib(a.disk_total_mb - a.disk_free_mb)} / ${mib(a.disk_total_mb)}`),
-          h('div', { class: 'barlabel' }, h('span', { text: `${mib(a.disk_free_mb)} free in the work dir` }), h('span', { text: `${mib(a.disk)} offered` })))
+          h('div', { class: 'barlabel' }, h('span', { text: `${mib(a.disk_free_mb)} free` }), h('span', { text: `${mib(a.disk)} offered` })))
         : h('div', { class: 'barlabel disk' }, h('span', { text: 'Disk offered' }), h('span', { text: `${mib(a.disk)}${a.connected ? '' : ' (free space: not connected)'}` })),
       full ? [
         kv([['id', h('span', { class: 'mono', text: a.id })], ['connected', a.connected ? 'yes' : 'no'], a.ports && ['ports', a.ports],
