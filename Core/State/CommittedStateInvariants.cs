@@ -72,7 +72,12 @@ internal sealed class CommittedStateInvariants(ClusterState? start = null)
             if (placed.Count > 0) CheckConstraints(app, counted.Where(t => !placedIds.Contains(t.Id)).ToList(), placed, command, where);
             TrackExtra(app, now.Count, command.AtMs, fresh.Count > placed.Count, where);
         }
+        // A window of an app that was removed meanwhile ends with it.
+        foreach (var gone in _overSince.Keys.Where(id => !_state.Apps.ContainsKey(id)).ToList()) CloseWindow(gone, command.AtMs, where);
     }
+
+    /// <summary>Windows still open where the replay ended: the app, the step that opened it, and when (the commands' time).</summary>
+    public IEnumerable<(string AppId, string From, long SinceMs)> OpenWindows => _overSince.Select(w => (w.Key, w.Value.Where, w.Value.AtMs));
 
     private void CheckConstraints(AppSpec app, List<TaskRecord> counted, List<TaskRecord> placed, ClusterCommand command, string where)
     {
@@ -97,9 +102,14 @@ internal sealed class CommittedStateInvariants(ClusterState? start = null)
             if (returned && _overSince.TryAdd(app.Id, (atMs, where))) ExtraWindows++;
             return;
         }
-        if (!_overSince.Remove(app.Id, out var since)) return;
+        CloseWindow(app.Id, atMs, where);
+    }
+
+    private void CloseWindow(string appId, long atMs, string where)
+    {
+        if (!_overSince.Remove(appId, out var since)) return;
         LongestExtraMs = Math.Max(LongestExtraMs, atMs - since.AtMs);
-        Windows.Add((app.Id, since.Where, where, atMs - since.AtMs));
+        Windows.Add((appId, since.Where, where, atMs - since.AtMs));
     }
 
     private Placement? Placement(TaskRecord task) =>

@@ -31,6 +31,8 @@ internal static class DebugCli
                 $"returns of replaced instances: {r.ExtraWindows}, extra_live_ms (longest) {r.LongestExtraMs}");
             foreach (var w in r.Windows)
                 Console.WriteLine($"returned instance: app {w.AppId} over its count from {w.From} to {w.To}: {w.Ms} ms");
+            foreach (var w in r.OpenWindows)
+                Console.WriteLine($"returned instance: app {w.AppId} over its count from {w.From} until the end of the replay");
             Console.WriteLine($"state at entry {r.AppliedIndex}: sha256 {r.StateDigest}");
             foreach (var violation in r.Violations) Console.WriteLine("VIOLATION: " + violation);
             return r.Violations.Count == 0 ? ExitCodes.Success : ExitCodes.RuntimeError;

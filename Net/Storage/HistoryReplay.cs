@@ -63,6 +63,7 @@ internal static class HistoryReplay
         if (applied < commit && problems.Count == 0) problems.Add($"the log ends at entry {applied}, before the commit index {commit}");
         problems.AddRange(check.Violations);
         return new HistoryReplayResult(snapshot?.Metadata.Index ?? 0, applied, commit, store.LastIndex, check.Steps, check.ExtraWindows,
-            check.LongestExtraMs, Convert.ToHexStringLower(SHA256.HashData(StateSnapshotCodec.Encode(check.State))), problems, check.Windows);
+            check.LongestExtraMs, Convert.ToHexStringLower(SHA256.HashData(StateSnapshotCodec.Encode(check.State))), problems, check.Windows,
+            check.OpenWindows.ToList());
     }
 }

@@ -144,6 +144,8 @@
   }
   function signOut(message) {
     S.token = null;
+    S.online = true;
+    document.getElementById('toast').textContent = '';
     sessionStorage.removeItem(TOKEN_KEY);
     clearInterval(S.timer);
     if (S.evAbort) S.evAbort.abort();
@@ -191,7 +193,7 @@
       setOnline(true);
       render(false);
     } catch (e) {
-      if (!(e instanceof SignedOut)) setOnline(false);
+      if (!(e instanceof SignedOut) && S.token) setOnline(false);
     }
   }
   function scheduleRefresh(ms) {
@@ -359,8 +361,9 @@
       bar('CPU used / offered', a.cpus - a.free_cpus, a.cpus, 'cpus'),
       bar('Memory used / offered', a.mem - a.free_mem, a.mem, 'MiB'),
       a.disk_total_mb
-        ? h('div', { class: 'disk' }, bar('Disk used / total (work dir)', a.disk_total_mb - a.disk_free_mb, a.disk_total_mb, 'MiB',
-          `${mib(a.disk_total_mb - a.disk_free_mb)} / ${mib(a.disk_total_mb)}, ${mib(a.disk_free_mb)} free; ${mib(a.disk)} offered`))
+        ? h('div', { class: 'disk' }, bar('Disk used / total', a.disk_total_mb - a.disk_free_mb, a.disk_total_mb, 'MiB',
+          `${mib(a.disk_total_mb - a.disk_free_mb)} / ${mib(a.disk_total_mb)}`),
+          h('div', { class: 'barlabel' }, h('span', { text: `${mib(a.disk_free_mb)} free` }), h('span', { text: `${mib(a.disk)} offered` })))
         : h('div', { class: 'barlabel disk' }, h('span', { text: 'Disk offered' }), h('span', { text: `${mib(a.disk)}${a.connected ? '' : ' (free space: not connected)'}` })),
       full ? [
         kv([['id', h('span', { class: 'mono', text: a.id })], ['connected', a.connected ? 'yes' : 'no'], a.ports && ['ports', a.ports],

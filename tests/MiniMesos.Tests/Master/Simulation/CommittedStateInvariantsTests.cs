@@ -74,5 +74,20 @@ public sealed class CommittedStateInvariantsTests
         Assert.Equal(1, check.ExtraWindows);
         Assert.Equal(6_500, check.LongestExtraMs);
         Assert.Equal(("/evpart-sleep", "entry 10", "entry 11", 6_500L), Assert.Single(check.Windows));
+        Assert.Empty(check.OpenWindows);
+    }
+
+    [Fact]
+    public void AWindowEndsWhenItsAppIsRemoved()
+    {
+        var check = Replay([.. Before(),
+            new AddAgent(21_000, Agent("a3")),
+            new LaunchTasks(21_100, [new("evpart-sleep.3", Instance(), "a3")]),
+            new UpdateTaskStatus(21_200, "evpart-sleep.3", TaskState.Running, null, null, null),
+            new AgentRegistration(30_000, Agent("a1"), new AgentReport(new HashSet<string> { "evpart-sleep.1" }, new HashSet<string> { "evpart-sleep.1" }))]);
+        Assert.Equal(("/evpart-sleep", "entry 10", 30_000L), Assert.Single(check.OpenWindows));
+        check.Apply(new RemoveApp(31_000, App.Id), "entry 11");
+        Assert.Empty(check.OpenWindows);
+        Assert.Equal(("/evpart-sleep", "entry 10", "entry 11", 1_000L), Assert.Single(check.Windows));
     }
 }
