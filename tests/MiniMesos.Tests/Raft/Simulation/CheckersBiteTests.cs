@@ -6,6 +6,7 @@ namespace MiniMesos.Tests.Raft.Simulation;
 /// <summary>
 /// The simulation's checks must be able to fail: broken node variants and hand-made bad histories are caught.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class CheckersBiteTests(ITestOutputHelper output)
 {
     [Fact]
