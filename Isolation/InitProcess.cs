@@ -81,6 +81,7 @@ internal static class InitProcess
 
         psi.Environment.Clear();
         psi.Environment["PATH"] = TaskInitSetup.DefaultPath;
+        if (LaunchTrace.On) psi.Environment[LaunchTrace.Variable] = "1";
         return psi;
     }
 

@@ -29,6 +29,12 @@ internal sealed class IsolatedTaskLauncher : ITaskLauncher, IDisposable
         }
 
         if (PidsLimitFallback.Reported(_cgroups?.Enabled ?? []) is { } fallback) problems.Add(fallback);
+        if (_cgroups is not null && root && options.FavorDynMods)
+        {
+            (CgroupRemounted, var slow) = CgroupMigrationSpeed.Enable();
+            if (slow is not null) problems.Add(slow);
+        }
+
         Capabilities = new IsolationCapabilities(root, _cgroups?.Enabled ?? [], problems);
         _warmUp = new Lazy<Task>(WarmUpAsync);
         // Warm inits only where tasks get namespaces; the first launch starts the pool (cold itself).
@@ -42,6 +48,9 @@ internal sealed class IsolatedTaskLauncher : ITaskLauncher, IDisposable
     public void Dispose() => _pool?.Dispose();
 
     public IsolationCapabilities Capabilities { get; }
+
+    /// <summary>What this launcher changed in the host's cgroup2 mount on start, for the log; null when nothing.</summary>
+    public string? CgroupRemounted { get; }
 
     /// <summary>Where task cgroups live, or null when this host gives us no cgroup v2.</summary>
     public string? CgroupGroupDir => _cgroups?.GroupDir;
@@ -62,6 +71,7 @@ internal sealed class IsolatedTaskLauncher : ITaskLauncher, IDisposable
         await _warmUp.Value.ConfigureAwait(false);
         TaskDirs.Create(request.SandboxDir, request.ResolvedMetaDir, fresh: request.JoinPid is null);
         var cgroup = _cgroups?.CreateTask(request.TaskId, request.Limits);
+        LaunchTrace.Mark(request.TaskId, "cgroup");
         Process? init = null;
         try
         {
@@ -69,7 +79,7 @@ internal sealed class IsolatedTaskLauncher : ITaskLauncher, IDisposable
             var options = InitOptions(request, join is not null);
             var env = TaskEnvironment(request);
             init = _pool is not null && WarmInitPolicy.Fits(join is not null, request.Network == TaskNetwork.None) ? _pool.TryTake() : null;
-            if (init is not null && !await TryGoAsync(init, cgroup, WarmInitMessage.Encode(options, env), cancellationToken).ConfigureAwait(false))
+            if (init is not null && !await TryGoAsync(request.TaskId, init, cgroup, WarmInitMessage.Encode(options, env), cancellationToken).ConfigureAwait(false))
             {
                 InitProcess.Discard(init); // it died while waiting (killed from outside, OOM in the agent's cgroup): nothing of the task ran
                 init = null;
@@ -78,12 +88,18 @@ internal sealed class IsolatedTaskLauncher : ITaskLauncher, IDisposable
             if (init is null)
             {
                 init = StartCold(request, options, join);
-                await GoAsync(init, cgroup, EnvBlock.Encode(env), cancellationToken).ConfigureAwait(false);
+                await GoAsync(request.TaskId, init, cgroup, EnvBlock.Encode(env), cancellationToken).ConfigureAwait(false);
             }
 
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(_options.StartTimeout ?? TimeSpan.FromSeconds(30));
             var line = await init.StandardOutput.ReadLineAsync(timeout.Token).ConfigureAwait(false);
+            if (LaunchTrace.On && line is not null)
+            {
+                LaunchTrace.Mark(request.TaskId, "started");
+                LaunchTrace.MarkInit(request.TaskId, line);
+            }
+
             if (line is null || !line.StartsWith(TaskInit.StartedPrefix, StringComparison.Ordinal))
             {
                 var stderr = await init.StandardError.ReadToEndAsync(timeout.Token).ConfigureAwait(false);
@@ -190,21 +206,24 @@ internal sealed class IsolatedTaskLauncher : ITaskLauncher, IDisposable
     /// Places init in the task's cgroup, then sends the go byte and <paramref name="message"/> (the environment, and
     /// for a warm init its options too) and closes its stdin: only then may init start the command.
     /// </summary>
-    private static async Task GoAsync(Process init, TaskCgroup? cgroup, byte[] message, CancellationToken cancellationToken)
+    private static async Task GoAsync(string taskId, Process init, TaskCgroup? cgroup, byte[] message, CancellationToken cancellationToken)
     {
+        LaunchTrace.Mark(taskId, "init");
         cgroup?.AddProcess(init.Id);
+        LaunchTrace.Mark(taskId, "move");
         await init.StandardInput.BaseStream.WriteAsync(new byte[] { 1 }, cancellationToken).ConfigureAwait(false);
         await init.StandardInput.BaseStream.WriteAsync(message, cancellationToken).ConfigureAwait(false);
         await init.StandardInput.BaseStream.FlushAsync(cancellationToken).ConfigureAwait(false);
         init.StandardInput.Close();
+        LaunchTrace.Mark(taskId, "go");
     }
 
     /// <summary><see cref="GoAsync"/> for a waiting init, false when it is gone before it got the message.</summary>
-    private static async Task<bool> TryGoAsync(Process init, TaskCgroup? cgroup, byte[] message, CancellationToken cancellationToken)
+    private static async Task<bool> TryGoAsync(string taskId, Process init, TaskCgroup? cgroup, byte[] message, CancellationToken cancellationToken)
     {
         try
         {
-            await GoAsync(init, cgroup, message, cancellationToken).ConfigureAwait(false);
+            await GoAsync(taskId, init, cgroup, message, cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (Exception e) when (e is IOException or LibcException)

@@ -16,6 +16,8 @@ namespace MiniMesos.Isolation;
 /// <param name="CgroupParent">cgroup v2 path (below the mount) of a delegated cgroup holding no process to put
 /// <paramref name="CgroupGroup"/> in instead of the agent's own cgroup; null = the agent's own. Under systemd the agent's
 /// own cgroup holds the agent, and tasks there outlive an agent restart only if they live elsewhere.</param>
+/// <param name="FavorDynMods">Turn on cgroup2's favordynmods (host-wide) so a launch's move into its cgroup is fast
+/// (<see cref="Cgroups.CgroupMigrationSpeed"/>): the agent and dev commands and the self-test do; tests leave the host alone.</param>
 internal sealed record LaunchOptions(
     IReadOnlyList<string>? InitCommand = null,
     string CgroupGroup = "minimesos",
@@ -26,7 +28,8 @@ internal sealed record LaunchOptions(
     int WarmInits = 1,
     TimeSpan? WarmInitMaxAge = null,
     IReadOnlyList<int>? RootCapabilities = null,
-    string? CgroupParent = null)
+    string? CgroupParent = null,
+    bool FavorDynMods = false)
 {
     public IReadOnlyList<int> ResolvedRootCapabilities => RootCapabilities ?? TaskCapabilities.Parse(TaskCapabilities.Default).Numbers;
 

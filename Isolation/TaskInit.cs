@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using MiniMesos.Core.Isolation;
@@ -36,6 +37,7 @@ internal static class TaskInit
         var warm = args.Length == 2 && args[1] == WarmFlag;
         TaskInitOptions? options = null;
         Dictionary<string, string> env;
+        string? trace = null;
         try
         {
             if (!warm) options = TaskInitOptions.Parse(args.Skip(1).ToList());
@@ -47,6 +49,7 @@ internal static class TaskInit
                 return CannotRun; // the agent went away (or discarded us) before placing us in a cgroup: run nothing unaccounted
             }
 
+            trace = LaunchTrace.On ? "init-go=" + LaunchTrace.NowMicros().ToString(CultureInfo.InvariantCulture) : null;
             if (options is null) (options, env) = WarmInitMessage.Decode(input.AsSpan(1));
             else env = EnvBlock.Decode(input.AsSpan(1));
         }
@@ -65,7 +68,7 @@ internal static class TaskInit
         TaskInitSetup.Prepared prepared;
         try
         {
-            prepared = TaskInitSetup.PrepareAndSpawn(options, env);
+            prepared = TaskInitSetup.PrepareAndSpawn(options, env, ref trace);
         }
         catch (Exception e) when (e is LibcException or IOException or UnauthorizedAccessException or InvalidOperationException)
         {
@@ -80,7 +83,7 @@ internal static class TaskInit
             Signal.kill(prepared.ChildPid, pending);
         }
 
-        Report(StartedPrefix + prepared.ChildPid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Report(StartedPrefix + prepared.ChildPid.ToString(CultureInfo.InvariantCulture) + (trace is null ? "" : LaunchTrace.Marker + trace));
         // Let go of the agent's pipes: from here init's own output belongs to the sandbox.
         Unistd.dup2(prepared.DevNullFd, 0);
         Unistd.dup2(prepared.StdoutFd, 1);

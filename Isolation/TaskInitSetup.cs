@@ -13,7 +13,8 @@ internal static class TaskInitSetup
 
     internal sealed record Prepared(int ChildPid, int DevNullFd, int StdoutFd, int StderrFd, int StatusFd);
 
-    public static Prepared PrepareAndSpawn(TaskInitOptions o, IReadOnlyDictionary<string, string> env)
+    /// <summary><paramref name="trace"/>: null, or <see cref="LaunchTrace"/>'s phases so far, to which this adds its own.</summary>
+    public static Prepared PrepareAndSpawn(TaskInitOptions o, IReadOnlyDictionary<string, string> env, ref string? trace)
     {
         // Joined to a running task's namespaces (a health check inside it): they are set up already, and its
         // mounts, /proc and hostname belong to the task.
@@ -48,7 +49,7 @@ internal static class TaskInitSetup
         {
             // A check inside a running task: init is already in the task's mount namespace, where every path is the
             // task's to arrange. It opens nothing by path; the command's output is dropped and its end is init's own.
-            return FinishAndSpawn(o, env, user, devNull, devNull, devNull, -1, -1, -1);
+            return FinishAndSpawn(o, env, user, devNull, devNull, devNull, -1, -1, -1, ref trace);
         }
 
         var outFd = LibcError.Check(Fcntl.open(Path.Combine(meta, TaskInit.StdoutFile), wflags, 0b110_000_000), "open task stdout");
@@ -69,12 +70,12 @@ internal static class TaskInitSetup
         var tmp = PrivateTmp.MakeDir(sandboxFd, user);
         LibcError.Check(Unistd.fchown(sandboxFd, user.Uid, user.Gid), "chown sandbox");
         LibcError.Check(Fcntl.fchmod(sandboxFd, 0b111_000_000), "chmod sandbox 0700");
-        return FinishAndSpawn(o, env, user, devNull, outFd, errFd, statusFd, tmp, sandboxFd);
+        return FinishAndSpawn(o, env, user, devNull, outFd, errFd, statusFd, tmp, sandboxFd, ref trace);
     }
 
     /// <summary>Rootfs, cwd, private temp dirs, privileges, then the command.</summary>
     private static Prepared FinishAndSpawn(TaskInitOptions o, IReadOnlyDictionary<string, string> env, PasswdEntry user,
-        int devNull, int outFd, int errFd, int statusFd, int tmp, int sandboxFd)
+        int devNull, int outFd, int errFd, int statusFd, int tmp, int sandboxFd, ref string? trace)
     {
         Fcntl.umask(0b000_010_010); // the daemons' 077 is theirs: the task's mount points and command get the usual 022
 
@@ -106,7 +107,9 @@ internal static class TaskInitSetup
         // Descriptors the agent inherited from whoever started it without close-on-exec reach init (Process.Start keeps
         // them): none may reach the command. Its stdio is dup2'ed by posix_spawn, which clears the flag on the copies.
         LibcError.Check(Unistd.close_range(3, uint.MaxValue, Unistd.CLOSE_RANGE_CLOEXEC), "close_range CLOEXEC");
+        if (trace is not null) trace += " init-setup=" + LaunchTrace.NowMicros().ToString(System.Globalization.CultureInfo.InvariantCulture);
         var pid = SpawnCommand(exe, o.Argv, envList, devNull, outFd, errFd);
+        if (trace is not null) trace += " init-spawned=" + LaunchTrace.NowMicros().ToString(System.Globalization.CultureInfo.InvariantCulture);
         return new Prepared(pid, devNull, outFd, errFd, statusFd);
     }
 

@@ -160,6 +160,7 @@ internal sealed partial class AgentService(ITaskLauncher launcher, string workDi
             Update(launch.TaskId, TaskState.Failed, null, null, "invalid task id");
             return;
         }
+        LaunchTrace.Mark(launch.TaskId, "receive");
         var sandbox = Path.Combine(SandboxRoot, launch.TaskId);
         _starting[launch.TaskId] = true;
         Update(launch.TaskId, TaskState.Starting, null, null, null);
@@ -205,6 +206,7 @@ internal sealed partial class AgentService(ITaskLauncher launcher, string workDi
         _starting.TryRemove(launch.TaskId, out _);
         logger.LogInformation("task {Task} running as pid {Pid}", launch.TaskId, task.Pid);
         Update(launch.TaskId, TaskState.Running, null, null, null);
+        LaunchTrace.Mark(launch.TaskId, "running");
         StartProbing(launch, sandbox, env);
         RememberAnnouncement(launch, env);
         if (_pendingKills.TryRemove(launch.TaskId, out var graceMs)) _ = KillAsync(new KillTask(launch.TaskId, graceMs));

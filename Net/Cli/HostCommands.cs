@@ -166,7 +166,7 @@ internal static class HostCommands
                 CommonOptions.RequireSecret(parse, token, tokenFile), parse.GetValue(isolation), ResourceParser.Parse(parse.GetValue(resources)),
                 Launch: parse.GetValue(warmInits) is >= 0 and <= 16 and var warm
                     ? new Isolation.LaunchOptions(WarmInits: warm, RootCapabilities: Capabilities(parse.GetValue(taskCaps)),
-                        CgroupParent: CgroupParent(parse.GetValue(cgroupParent)))
+                        CgroupParent: CgroupParent(parse.GetValue(cgroupParent)), FavorDynMods: true)
                     : throw new ConfigException("--warm-inits: must be from 0 to 16"),
                 Mdns: mdns, MdnsInterfaces: Interfaces(parse.GetValue(mdnsInterface)),
                 Reserved: ResourceParser.Parse(parse.GetValue(reserved)),
@@ -253,7 +253,7 @@ internal static class HostCommands
                         new MasterOptions(api, clusterEndpoint, Path.Combine(dir, "master"), Defaults.ClusterName, secret,
                             AdvertiseDefault(api.Address), InsecureHttp: plain, CertLifetime: CertLifetime(parse.GetValue(certLifetime))), logs, ct).ConfigureAwait(false);
                     var agent = AgentHost.Start(new AgentOptions([(clusterEndpoint.Address.ToString(), clusterEndpoint.Port)], Path.Combine(dir, "agent"),
-                        Defaults.ClusterName, secret, parse.GetValue(isolation), overrides), logs, ct);
+                        Defaults.ClusterName, secret, parse.GetValue(isolation), overrides, Launch: new Isolation.LaunchOptions(FavorDynMods: true)), logs, ct);
                     await agent.Connector.Registered.Task.WaitAsync(ct).ConfigureAwait(false);
                     var ca = master.Service.ClusterCa;
                     var shown = ca is null ? secret.Token : secret.Pinned(ClusterCa.Fingerprint(ca.Certificate));

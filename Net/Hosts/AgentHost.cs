@@ -17,6 +17,7 @@ internal static class AgentHost
         Directory.CreateDirectory(options.WorkDir);
         var launcher = CreateLauncher(options);
         foreach (var missing in launcher.Capabilities.Missing) logger.LogWarning("isolation: {Missing}", missing);
+        if (launcher is IsolatedTaskLauncher { CgroupRemounted: { } remounted }) logger.LogInformation("isolation: {Remounted}", remounted);
         var registration = DetectResources(options, launcher.Capabilities);
         logger.LogInformation("agent offering cpus={Cpus} mem={Mem}MiB disk={Disk}MiB from {WorkDir} ({Isolation})",
             registration.Cpus, registration.MemMb, registration.DiskMb, options.WorkDir,

@@ -2,12 +2,15 @@ using System.Diagnostics;
 using System.Globalization;
 using MiniMesos.Isolation;
 
-// dotnet run -c Release -- [--init /path/to/aot/minimesos] [--n 200]
+// dotnet run -c Release -- [--init /path/to/aot/minimesos] [--n 200] [--favordynmods]
 // Prints median and p99 of: launch to RUNNING, launch to exit (a task running `true`), warm (through a pre-started
 // init, as the agent launches) and cold (pool off), and the baseline
-// `unshare --pid --fork --mount-proc --uts --ipc true` plus mkdir/rmdir of a cgroup, all in this run.
+// `unshare --pid --fork --mount-proc --uts --ipc true` plus mkdir/rmdir of a cgroup, all in this run, after an idle
+// gap and back to back. --favordynmods: turn cgroup2's favordynmods on as the agent does (if it is off), and put the
+// mount back as it was at the end.
 var n = 200;
 var Settle = TimeSpan.FromMilliseconds(20);
+var favor = args.Contains("--favordynmods");
 string[] init = [Environment.ProcessPath!, Path.Combine(AppContext.BaseDirectory, "minimesos.dll")];
 for (var i = 0; i < args.Length - 1; i++)
 {
@@ -15,9 +18,14 @@ for (var i = 0; i < args.Length - 1; i++)
     if (args[i] == "--init") init = [args[i + 1]];
 }
 
+Console.WriteLine($"load average at start: {File.ReadAllText("/proc/loadavg").Trim()} ({Environment.ProcessorCount} cores)");
+var restore = favor ? MiniMesos.Core.Isolation.Cgroup2Remount.Plan(File.ReadAllText("/proc/self/mountinfo")) : null;
+
 var group = $"minimesos-bench-{Environment.ProcessId}";
 // Warm: as the agent launches (a pre-started init when one waits, refilled after each launch). Cold: pool off.
-var launcher = new IsolatedTaskLauncher(new LaunchOptions(InitCommand: init, CgroupGroup: group));
+var launcher = new IsolatedTaskLauncher(new LaunchOptions(InitCommand: init, CgroupGroup: group, FavorDynMods: favor));
+Console.WriteLine($"cgroup2 favordynmods: {(MiniMesos.Core.Isolation.Cgroup2Remount.Plan(File.ReadAllText("/proc/self/mountinfo")) is null ? "on" : "off")}" +
+    (launcher.CgroupRemounted is not null ? " (turned on for this run)" : ""));
 var coldLauncher = new IsolatedTaskLauncher(new LaunchOptions(InitCommand: init, CgroupGroup: group, WarmInits: 0));
 // Not below /tmp, as an agent's work dir: a sandbox there is bound again inside the task's private /tmp, a cost agents do not pay.
 var sandboxRoot = Directory.CreateDirectory(Path.Combine("/var/lib", $"minimesos-bench-{Environment.ProcessId}")).FullName;
@@ -29,6 +37,8 @@ var baseline = new List<double>();
 var warmHits = 0;
 var backToBack = new List<double>();
 var backToBackHits = 0;
+var coldBackToBack = new List<double>();
+var baselineBackToBack = new List<double>();
 try
 {
     for (var i = -5; i < n; i++) // 5 warm-up rounds, not counted
@@ -42,12 +52,7 @@ try
         var (cr, call, _) = await Launch(coldLauncher, $"c{i + 5}");
 
         await Task.Delay(Settle);
-        var sw = Stopwatch.StartNew();
-        var cg = launcher.CgroupGroupDir is { } g ? Path.Combine(g, $"baseline{i + 5}") : null;
-        if (cg is not null) Directory.CreateDirectory(cg);
-        using (var p = Process.Start("unshare", "--pid --fork --mount-proc --uts --ipc true")) p.WaitForExit();
-        if (cg is not null) Directory.Delete(cg);
-        var b = sw.Elapsed.TotalMilliseconds;
+        var b = Baseline($"baseline{i + 5}");
         if (i < 0) continue;
         if (waiting != 0 && pid == waiting) warmHits++;
         running.Add(r);
@@ -66,6 +71,9 @@ try
         if (waiting != 0 && pid == waiting) backToBackHits++;
         backToBack.Add(r);
     }
+
+    for (var i = 0; i < n; i++) coldBackToBack.Add((await Launch(coldLauncher, $"cbb{i}")).Running);
+    for (var i = 0; i < n; i++) baselineBackToBack.Add(Baseline($"bbb{i}"));
 
     // Per-task cost: what init (the only helper process per task) holds while the command runs.
     var idle = await launcher.LaunchAsync(new LaunchRequest("idle", ["sleep", "30"], new Dictionary<string, string>(),
@@ -90,6 +98,13 @@ finally
     coldLauncher.Dispose();
     Directory.Delete(sandboxRoot, true);
     if (launcher.CgroupGroupDir is { } g && Directory.Exists(g)) Directory.Delete(g);
+    if (restore is not null && launcher.CgroupRemounted is not null)
+    {
+        // As the host had it: the same options without favordynmods.
+        var data = string.Join(',', restore.Data.Split(',').Where(o => o != MiniMesos.Core.Isolation.Cgroup2Remount.Option));
+        if (MiniMesos.Isolation.Libc.Mount.mount_with_options("cgroup2", restore.MountPoint, "cgroup2", 32 | restore.MountFlags, data) != 0)
+            Console.WriteLine($"could not turn favordynmods off again on {restore.MountPoint}");
+    }
 }
 
 Console.WriteLine($"launches={n} init={string.Join(' ', init)}");
@@ -101,8 +116,23 @@ Print("warm back to back -> RUNNING", backToBack);
 Print("cold launch -> RUNNING", coldRunning);
 Print("cold launch -> exit (true)", coldTotal);
 Print("baseline unshare+cgroup", baseline);
+Print("cold back to back -> RUNNING", coldBackToBack);
+Print("baseline back to back", baselineBackToBack);
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"RUNNING / baseline (medians): warm {Median(running) / Median(baseline):F2}x, cold {Median(coldRunning) / Median(baseline):F2}x"));
+    $"RUNNING / baseline (medians), after an idle gap: warm {Median(running) / Median(baseline):F2}x, cold {Median(coldRunning) / Median(baseline):F2}x"));
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"RUNNING / baseline (medians), back to back: warm {Median(backToBack) / Median(baselineBackToBack):F2}x, cold {Median(coldBackToBack) / Median(baselineBackToBack):F2}x"));
+Console.WriteLine($"load average at end: {File.ReadAllText("/proc/loadavg").Trim()}");
+
+double Baseline(string name)
+{
+    var sw = Stopwatch.StartNew();
+    var cg = launcher.CgroupGroupDir is { } g ? Path.Combine(g, name) : null;
+    if (cg is not null) Directory.CreateDirectory(cg);
+    using (var p = Process.Start("unshare", "--pid --fork --mount-proc --uts --ipc true")!) p.WaitForExit();
+    if (cg is not null) Directory.Delete(cg);
+    return sw.Elapsed.TotalMilliseconds;
+}
 
 async Task<(double Running, double Exited, int Pid)> Launch(IsolatedTaskLauncher l, string id)
 {
