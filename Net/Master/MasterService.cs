@@ -75,10 +75,16 @@ internal sealed partial class MasterService(TimeProvider time, ILogger logger) :
         lock (_gate) return _state.Apps.GetValueOrDefault(id);
     }
 
+    /// <summary>The older config versions kept of an app, newest first.</summary>
+    public IReadOnlyList<AppSpec> AppVersions(string id)
+    {
+        lock (_gate) return _state.AppVersions(id).ToList();
+    }
+
     /// <summary>Commits an app spec (already validated and stamped with its version by the caller).</summary>
     public async Task PutAppAsync(AppSpec app, CancellationToken cancellationToken)
     {
-        await ProposeAsync(new PutApp(Now(), app), cancellationToken).ConfigureAwait(false);
+        await ProposeAsync(new PutApp(Now(), app, KeepVersion: true), cancellationToken).ConfigureAwait(false);
         logger.LogInformation("app {App} version {Version}: {Instances} instance(s)", app.Id, app.Version, app.Instances);
     }
 

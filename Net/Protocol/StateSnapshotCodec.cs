@@ -16,9 +16,12 @@ namespace MiniMesos.Net.Protocol;
 /// ([agents, tasks, apps]) are still read. Agents may append their port range and tasks [ports, user, network]
 /// (IsolationFieldsCodec); records without them are read. Version 3 also has a jobs section: [[spec, run state], ...].
 /// Version 4 appends the role weights section (<see cref="RoleWeightSection"/>); version 3 is still read (no weights).
+/// Version 5 appends the apps' older versions, [[appId, [app spec, ...]], ...], and is written only when some app has
+/// any (which needs feature level 4 everywhere); otherwise the snapshot stays version 4, which older masters read.
 /// </summary>
 internal static class StateSnapshotCodec
 {
+    private const byte Version5 = 5;
     private const byte Version = 4;
     private const byte Version3 = 3;
     private const byte Version2 = 2;
@@ -27,9 +30,10 @@ internal static class StateSnapshotCodec
     public static byte[] Encode(ClusterState state)
     {
         var buffer = new ArrayBufferWriter<byte>(4096);
-        buffer.Write([Version]);
+        var history = state.AllAppVersions.Count > 0;
+        buffer.Write([history ? Version5 : Version]);
         var w = new MessagePackWriter(buffer);
-        w.WriteArrayHeader(7);
+        w.WriteArrayHeader(history ? 8 : 7);
         w.WriteArrayHeader(state.Agents.Count);
         foreach (var a in state.Agents.Values.OrderBy(a => a.Id, StringComparer.Ordinal))
         {
@@ -83,20 +87,32 @@ internal static class StateSnapshotCodec
             JobCodec.WriteState(ref w, job.State);
         }
         RoleWeightSection.Write(ref w, state);
+        if (history)
+        {
+            w.WriteArrayHeader(state.AllAppVersions.Count);
+            foreach (var (appId, versions) in state.AllAppVersions.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            {
+                w.WriteArrayHeader(2);
+                w.WriteString(appId);
+                w.WriteArrayHeader(versions.Count);
+                foreach (var spec in versions) AppSpecCodec.Write(ref w, spec);
+            }
+        }
         return buffer.WrittenSpan.ToArray();
     }
 
     public static void Restore(ClusterState state, ReadOnlySpan<byte> snapshot)
     {
-        if (snapshot.Length == 0 || snapshot[0] is not (Version or Version3 or Version2 or Version1))
+        if (snapshot.Length == 0 || snapshot[0] is not (Version5 or Version or Version3 or Version2 or Version1))
             throw new ProtocolException($"state snapshot format {(snapshot.Length == 0 ? "(empty)" : snapshot[0])} is not {Version1} to {Version}: upgrade this master");
-        var sections = snapshot[0] switch { Version => 7, Version3 => 6, Version2 => 3, _ => 2 };
+        var sections = snapshot[0] switch { Version5 => 8, Version => 7, Version3 => 6, Version2 => 3, _ => 2 };
         try
         {
             var r = new MessagePackReader(snapshot[1..], LargeMessageLimits.Reader);
             if (r.ReadArrayHeader() != sections)
                 throw new ProtocolException(sections switch
                 {
+                    8 => "state snapshot: expected [agents, tasks, apps, frameworks, agent health, jobs, role weights, app versions]",
                     7 => "state snapshot: expected [agents, tasks, apps, frameworks, agent health, jobs, role weights]",
                     6 => "state snapshot: expected [agents, tasks, apps, frameworks, agent health, jobs]",
                     3 => "state snapshot: expected [agents, tasks, apps]",
@@ -147,11 +163,24 @@ internal static class StateSnapshotCodec
                     jobs.Add((JobCodec.ReadSpec(ref r), JobCodec.ReadState(ref r)));
                 }
             }
-            var roleWeights = sections == 7 ? RoleWeightSection.Read(ref r) : [];
+            var roleWeights = sections >= 7 ? RoleWeightSection.Read(ref r) : [];
+            var versions = new List<(string, List<AppSpec>)>();
+            if (sections == 8)
+            {
+                for (var n = r.ReadArrayHeader(); n > 0; n--)
+                {
+                    Expect(ref r, 2, 2, "app versions");
+                    var appId = MessagePackFields.RequiredString(ref r, "state snapshot");
+                    var list = new List<AppSpec>();
+                    for (var m = r.ReadArrayHeader(); m > 0; m--) list.Add(AppSpecCodec.Read(ref r));
+                    versions.Add((appId, list));
+                }
+            }
             state.Restore(agents, tasks, apps, jobs);
             state.RestoreFrameworks(frameworks.Frameworks, frameworks.Links);
             state.RestoreAgentHealth(health);
             state.RestoreRoleWeights(roleWeights);
+            state.RestoreAppVersions(versions);
         }
         catch (MessagePackException e)
         {
