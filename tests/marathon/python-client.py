@@ -93,7 +93,10 @@ with open(os.path.join(files, "app.conf"), "w") as f:
     f.write("v42\n")
 with tarfile.open(os.path.join(files, "conf.tgz"), "w:gz") as tar:
     tar.add(os.path.join(files, "app.conf"), arcname="conf/app.conf")
-handler = lambda *a, **k: http.server.SimpleHTTPRequestHandler(*a, directory=files, **k)
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+handler = lambda *a, **k: Quiet(*a, directory=files, **k)
 httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
 threading.Thread(target=httpd.serve_forever, daemon=True).start()
 fetch_url = f"http://127.0.0.1:{httpd.server_address[1]}/conf.tgz"
