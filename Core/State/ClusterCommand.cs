@@ -37,12 +37,15 @@ internal sealed record AssignTask(long AtMs, string TaskId, string AgentId) : Cl
 internal sealed record UpdateTaskStatus(
     long AtMs, string TaskId, TaskState State, int? ExitCode, int? Signal, string? Message) : ClusterCommand(AtMs);
 
-/// <summary>Creates or replaces an app; the spec carries the version the master stamped on it.</summary>
-internal sealed record PutApp(long AtMs, Frameworks.Apps.AppSpec App) : ClusterCommand(AtMs)
+/// <summary>
+/// Creates or replaces an app; the spec carries the version the master stamped on it. <see cref="KeepVersion"/> keeps
+/// the replaced config version in the app's history (level 4; ClusterState.AppVersions).
+/// </summary>
+internal sealed record PutApp(long AtMs, Frameworks.Apps.AppSpec App, bool KeepVersion = false) : ClusterCommand(AtMs)
 {
-    /// <summary>Fields older masters cannot read: ScaledAt, unreachableStrategy, killSelection need level 3, fetch level 4.</summary>
+    /// <summary>Fields older masters cannot read: ScaledAt, unreachableStrategy, killSelection need level 3, fetch and the history level 4.</summary>
     public override int RequiredLevel =>
-        App.Fetch is not null ? FeatureGate.Fetch
+        App.Fetch is not null || KeepVersion ? FeatureGate.Fetch
         : App.ScaledAt.Length > 0 || App.UnreachableStrategy is not null || App.KillSelection != Frameworks.Apps.KillSelection.YoungestFirst
             ? FeatureGate.AppChecks : FeatureGate.Baseline;
 }

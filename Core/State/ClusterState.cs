@@ -71,10 +71,10 @@ internal sealed partial class ClusterState
                 foreach (var update in c.Updates) changed |= ApplyStatus(update);
                 return changed;
             case PutApp c:
-                _apps[c.App.Id] = c.App;
+                PutApp(c);
                 return true;
             case RemoveApp c:
-                return _apps.Remove(c.AppId);
+                return RemoveApp(c);
             case RegisterFramework or RemoveFramework or LinkTask:
                 return ApplyFramework(command);
             case MarkAgentUnreachable or SetAgentDrain or RemoveAgentGone:
@@ -107,6 +107,7 @@ internal sealed partial class ClusterState
         _agents.Clear();
         _tasks.Clear();
         _apps.Clear();
+        _appVersions.Clear();
         RestoreFrameworks([], []);
         ForgetAgentHealth(null);
         foreach (var agent in agents) _agents[agent.Id] = agent;

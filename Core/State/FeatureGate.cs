@@ -21,7 +21,7 @@ internal static class FeatureGate
     /// </summary>
     public const int AppChecks = 3;
 
-    /// <summary>4 adds the fetcher's URIs to app and task specs (and the launch message to agents).</summary>
+    /// <summary>4 adds the fetcher's URIs to app and task specs (and the launch message to agents), and the apps' version history (PutApp.KeepVersion, snapshot format 5).</summary>
     public const int Fetch = 4;
 
     /// <summary>4 also adds the cluster CA (SetClusterCa) and its section in snapshots.</summary>
@@ -33,12 +33,13 @@ internal static class FeatureGate
     /// <summary>
     /// The form of <paramref name="command"/> a cluster at <paramref name="level"/> reads, where an older form means the
     /// same to the state: a LaunchTasks without the app checks, an app spec without ScaledAt (only Marathon's
-    /// versionInfo.lastScalingAt is lost). Anything else is returned as it is, for <see cref="Refusal"/> to judge.
+    /// versionInfo.lastScalingAt is lost), a PutApp that keeps no version history. Anything else is returned as it is, for <see cref="Refusal"/> to judge.
     /// </summary>
     public static ClusterCommand ForLevel(ClusterCommand command, int level) => command switch
     {
         _ when level >= command.RequiredLevel => command,
         LaunchTasks c => c with { JudgeApps = false },
+        PutApp { KeepVersion: true } c => ForLevel(c with { KeepVersion = false }, level),
         PutApp c when c.App.UnreachableStrategy is null && c.App.KillSelection == Frameworks.Apps.KillSelection.YoungestFirst =>
             c with { App = c.App with { ScaledAt = "" } },
         _ => command,

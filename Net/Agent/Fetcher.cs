@@ -28,8 +28,6 @@ internal sealed class Fetcher(string cacheDir, FetchLimits limits, ILogger logge
         Timeout = Timeout.InfiniteTimeSpan,
     };
 
-    public FetchLimits Limits => limits;
-
     /// <summary>Fetches every URI in order into <paramref name="sandbox"/>; <paramref name="staging"/> is a root-only directory of the task's.</summary>
     public async Task FetchAsync(IReadOnlyList<FetchUri> uris, string sandbox, string staging, (uint Uid, uint Gid)? owner, CancellationToken cancellationToken)
     {

@@ -71,10 +71,10 @@ internal static class MarathonEndpoints
                     return Results.Json(new MarathonTaskList(tasks.Where(t => t.Spec.AppId == id && !t.State.IsTerminal())
                         .Select(t => MarathonViews.Task(master, t)).ToList()), MarathonJsonContext.Api.MarathonTaskList);
                 case "versions" when item is null:
-                    return Results.Json(new MarathonVersionList(Versions(spec)), MarathonJsonContext.Api.MarathonVersionList);
+                    return Results.Json(new MarathonVersionList(Versions(master, spec).Select(v => v.Version).ToList()), MarathonJsonContext.Api.MarathonVersionList);
                 case "versions":
-                    return Versions(spec).Contains(item, StringComparer.Ordinal)
-                        ? Results.Json(MarathonViews.Definition(spec) with { Version = item }, MarathonJsonContext.Api.MarathonApp)
+                    return Versions(master, spec).FirstOrDefault(v => v.Version == item) is { Spec: { } old }
+                        ? Results.Json(MarathonViews.Definition(old) with { Version = item }, MarathonJsonContext.Api.MarathonApp)
                         : MarathonResults.Error(StatusCodes.Status404NotFound, $"App '{id}' does not exist in version {item}");
                 case null:
                     if (context.Apps?.Waiting(id)?.Reason is { } waiting) http.Response.Headers[MarathonResults.WaitingHeader] = MarathonResults.Ascii(waiting);
@@ -131,8 +131,18 @@ internal static class MarathonEndpoints
         });
     }
 
-    /// <summary>The versions MiniMesos keeps of an app: its config version and, after a scale, the scale's (newest first).</summary>
-    private static IReadOnlyList<string> Versions(AppSpec app) => app.ScaledAt.Length > 0 ? [app.ScaledAt, app.Version] : [app.Version];
+    /// <summary>
+    /// The versions MiniMesos keeps of an app, newest first, each with the spec it stands for: the current config version
+    /// and its latest scale, then each kept older config version (and its latest scale), at most ClusterState.MaxAppVersions of those.
+    /// </summary>
+    private static IEnumerable<(string Version, AppSpec Spec)> Versions(Master.MasterService master, AppSpec app)
+    {
+        foreach (var spec in master.AppVersions(app.Id).Prepend(app))
+        {
+            if (spec.ScaledAt.Length > 0) yield return (spec.ScaledAt, spec);
+            yield return (spec.Version, spec);
+        }
+    }
 
     /// <summary>
     /// "web/api/tasks/web_api.3" -> ("/web/api", "tasks", "web_api.3"); "web/api/versions" -> ("/web/api", "versions", null); a path

@@ -51,6 +51,7 @@ internal static class MarathonEventsEndpoint
         http.Response.ContentType = "text/event-stream";
         http.Response.Headers.CacheControl = "no-cache";
         var ct = http.RequestAborted;
+        var deployments = new MarathonDeploymentTracker(master);
         await http.Response.StartAsync(ct).ConfigureAwait(false);
         if (http.Items.ContainsKey(ApiServer.HeadRequest)) return;
         try
@@ -69,7 +70,7 @@ internal static class MarathonEventsEndpoint
                     after = e.Seq;
                     // One log event may stand for several Marathon events: the id goes on the last, so a client cut off
                     // between them resumes with all of them again (a repeat, never a gap).
-                    var wanted = Map(context, e).Where(m => Wanted(types, m.Type)).ToList();
+                    var wanted = Map(context, e).Concat(deployments.After(e)).Where(m => Wanted(types, m.Type)).ToList();
                     for (var i = 0; i < wanted.Count; i++)
                         await WriteAsync(http, wanted[i].Type, i == wanted.Count - 1 ? e.Seq : null, wanted[i].Data, ct).ConfigureAwait(false);
                 }
@@ -136,30 +137,39 @@ internal static class MarathonEventsEndpoint
                     w.WritePropertyName("appDefinition");
                     JsonSerializer.Serialize(w, MarathonViews.Definition(app), MarathonJsonContext.Api.MarathonApp);
                 }, "api_post_event", e.AtMs));
-                yield return ("deployment_info", Deployment(e.Id, e.Message ?? "", app is { } a && a.ScaledAt == e.Message ? "ScaleApplication" : "RestartApplication", e.AtMs));
+                yield return ("deployment_info", Deployment("deployment_info", MarathonDeploymentTracker.PlanOf(master, e), e.AtMs));
                 break;
             case "app_removed":
                 yield return ("app_terminated_event", Data(w => w.WriteString("appId", e.Id), "app_terminated_event", e.AtMs));
-                yield return ("deployment_info", Deployment(e.Id, "", "StopApplication", e.AtMs));
+                yield return ("deployment_info", Deployment("deployment_info", MarathonDeploymentTracker.PlanOf(master, e), e.AtMs));
                 break;
         }
     }
 
-    private static byte[] Deployment(string appId, string version, string action, long atMs) => Data(w =>
+    /// <summary>
+    /// A deployment event: deployment_info and the step events carry the plan and its current step, deployment_success
+    /// and deployment_failed the plan's id and the plan (failed also the reason), as Marathon's event bus writes them.
+    /// </summary>
+    internal static byte[] Deployment(string type, MarathonDeploymentTracker.Plan plan, long atMs, string? reason = null) => Data(w =>
     {
+        if (type is "deployment_success" or "deployment_failed") w.WriteString("id", plan.Id);
         w.WriteStartObject("plan");
-        w.WriteString("id", MarathonViews.DeploymentId(appId, version.Length > 0 ? version : "delete " + MarathonTime.Format(atMs)));
-        w.WriteString("version", version.Length > 0 ? version : MarathonTime.Format(atMs));
+        w.WriteString("id", plan.Id);
+        w.WriteString("version", plan.Version);
         w.WriteEndObject();
-        w.WriteStartObject("currentStep");
-        w.WriteStartArray("actions");
-        w.WriteStartObject();
-        w.WriteString("action", action);
-        w.WriteString("app", appId);
-        w.WriteEndObject();
-        w.WriteEndArray();
-        w.WriteEndObject();
-    }, "deployment_info", atMs);
+        if (type is "deployment_info" or "deployment_step_success" or "deployment_step_failure")
+        {
+            w.WriteStartObject("currentStep");
+            w.WriteStartArray("actions");
+            w.WriteStartObject();
+            w.WriteString("action", plan.Action);
+            w.WriteString("app", plan.AppId);
+            w.WriteEndObject();
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        if (reason is not null) w.WriteString("reason", reason);
+    }, type, atMs);
 
     private static byte[] Data(Action<Utf8JsonWriter> fields, string type, long atMs)
     {

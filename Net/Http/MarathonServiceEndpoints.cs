@@ -26,7 +26,7 @@ internal static class MarathonServiceEndpoints
                 MasterService.AppsFrameworkId,
                 new MarathonInfoConfig("minimesos-apps", self.Host ?? "", "minimesos (built in, no ZooKeeper)", "nobody", "*", status.Voters.Count > 1,
                     true, [], null),
-                new MarathonZookeeperConfig("", 2), new MarathonHttpConfig(self.Port ?? 5050, 0)), MarathonJsonContext.Api.MarathonInfo);
+                new MarathonZookeeperConfig("", Core.State.ClusterState.MaxAppVersions), new MarathonHttpConfig(self.Port ?? 5050, 0)), MarathonJsonContext.Api.MarathonInfo);
         });
 
         app.MapGet("/v2/leader", () => HostPort(context.Directory.Get(context.Raft.Status.Leader)?.ApiUrl) is { } leader

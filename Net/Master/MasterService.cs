@@ -29,6 +29,9 @@ internal sealed partial class MasterService(TimeProvider time, ILogger logger) :
     private const int MaxEvents = 10_000;
     private readonly Queue<ClusterEvent> _events = new();
     private long _nextEventSeq = 1;
+
+    /// <summary>Events of one log entry are numbered from (entry index) × 2^20 on.</summary>
+    private const int EventIdsPerEntry = 20;
     private IReplicatedLog? _log;
     private TaskCompletionSource _changed = NewSignal();
 
@@ -72,10 +75,16 @@ internal sealed partial class MasterService(TimeProvider time, ILogger logger) :
         lock (_gate) return _state.Apps.GetValueOrDefault(id);
     }
 
+    /// <summary>The older config versions kept of an app, newest first.</summary>
+    public IReadOnlyList<AppSpec> AppVersions(string id)
+    {
+        lock (_gate) return _state.AppVersions(id).ToList();
+    }
+
     /// <summary>Commits an app spec (already validated and stamped with its version by the caller).</summary>
     public async Task PutAppAsync(AppSpec app, CancellationToken cancellationToken)
     {
-        await ProposeAsync(new PutApp(Now(), app), cancellationToken).ConfigureAwait(false);
+        await ProposeAsync(new PutApp(Now(), app, KeepVersion: true), cancellationToken).ConfigureAwait(false);
         logger.LogInformation("app {App} version {Version}: {Instances} instance(s)", app.Id, app.Version, app.Instances);
     }
 
@@ -276,6 +285,7 @@ internal sealed partial class MasterService(TimeProvider time, ILogger logger) :
             skipped = _state.LastSkipped.ToList();
             if (applied)
             {
+                _nextEventSeq = Math.Max(_nextEventSeq, FirstEventId(index));
                 foreach (var e in ClusterEvents.After(_state, decoded, before, _nextEventSeq))
                 {
                     _events.Enqueue(e);
@@ -287,6 +297,14 @@ internal sealed partial class MasterService(TimeProvider time, ILogger logger) :
         LogSkippedLaunches(index, skipped);
         Changed();
     }
+
+    /// <summary>
+    /// The id of the first event made from the log entry at <paramref name="index"/>: every master applying the entry
+    /// numbers its events alike, so ids keep growing across restarts and leader changes and a Last-Event-ID taken from
+    /// one master means the same events on the next leader. The leader's own events (health changes) take the ids
+    /// after the entry applied before them; on another master those are not there.
+    /// </summary>
+    private static long FirstEventId(ulong index) => (long)Math.Min(index, (ulong)(long.MaxValue >> EventIdsPerEntry)) << EventIdsPerEntry;
 
     byte[] IRaftStateMachine.Snapshot()
     {

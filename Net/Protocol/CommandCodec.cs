@@ -110,9 +110,11 @@ internal static class CommandCodec
                 WriteSubmit(ref w, c);
                 break;
             case PutApp c:
-                w.WriteArrayHeader(2);
+                // [atMs, app(, true)]: the third field keeps the replaced version in the app's history (level 4).
+                w.WriteArrayHeader(c.KeepVersion ? 3 : 2);
                 w.WriteInt64(c.AtMs);
                 AppSpecCodec.Write(ref w, c.App);
+                if (c.KeepVersion) w.WriteBoolean(true);
                 break;
             case RemoveApp c:
                 w.WriteArrayHeader(2);
@@ -196,7 +198,7 @@ internal static class CommandCodec
                 Tag.AssignTask when fields == 3 => new AssignTask(r.ReadInt64(), MessagePackFields.RequiredString(ref r, "command"), MessagePackFields.RequiredString(ref r, "command")),
                 Tag.UpdateTaskStatus when fields == 6 => ReadStatus(ref r),
                 Tag.UpdateTaskStatuses when fields == 2 => ReadStatuses(ref r),
-                Tag.PutApp when fields == 2 => new PutApp(r.ReadInt64(), AppSpecCodec.Read(ref r)),
+                Tag.PutApp when fields is 2 or 3 => new PutApp(r.ReadInt64(), AppSpecCodec.Read(ref r), fields == 3 && r.ReadBoolean()),
                 Tag.RemoveApp when fields == 2 => new RemoveApp(r.ReadInt64(), MessagePackFields.RequiredString(ref r, "command")),
                 Tag.RegisterFramework => FrameworkCommandCodec.ReadRegister(ref r, fields),
                 Tag.RemoveFramework => FrameworkCommandCodec.ReadRemove(ref r, fields),

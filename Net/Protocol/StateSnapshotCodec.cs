@@ -16,8 +16,9 @@ namespace MiniMesos.Net.Protocol;
 /// ([agents, tasks, apps]) are still read. Agents may append their port range and tasks [ports, user, network]
 /// (IsolationFieldsCodec); records without them are read. Version 3 also has a jobs section: [[spec, run state], ...].
 /// Version 4 appends the role weights section (<see cref="RoleWeightSection"/>); version 3 is still read (no weights).
-/// Version 5 appends the cluster CA section [certificate bin, sealed key bin]; it is written only once a CA exists, so a
-/// state without one keeps version 4's bytes.
+/// Version 5 appends the cluster CA section (an empty array without a CA, else [certificate bin, sealed key bin]) and
+/// the apps' older versions, [[appId, [app spec, ...]], ...]. It is written only once a CA exists or some app has older
+/// versions (both need feature level 4 everywhere); otherwise the snapshot keeps version 4's bytes, which older masters read.
 /// </summary>
 internal static class StateSnapshotCodec
 {
@@ -30,9 +31,11 @@ internal static class StateSnapshotCodec
     public static byte[] Encode(ClusterState state)
     {
         var buffer = new ArrayBufferWriter<byte>(4096);
-        buffer.Write([state.ClusterCa is null ? Version : Version5]);
+        var history = state.AllAppVersions.Count > 0;
+        var v5 = history || state.ClusterCa is not null;
+        buffer.Write([v5 ? Version5 : Version]);
         var w = new MessagePackWriter(buffer);
-        w.WriteArrayHeader(state.ClusterCa is null ? 7 : 8);
+        w.WriteArrayHeader(v5 ? 9 : 7);
         w.WriteArrayHeader(state.Agents.Count);
         foreach (var a in state.Agents.Values.OrderBy(a => a.Id, StringComparer.Ordinal))
         {
@@ -86,11 +89,23 @@ internal static class StateSnapshotCodec
             JobCodec.WriteState(ref w, job.State);
         }
         RoleWeightSection.Write(ref w, state);
-        if (state.ClusterCa is { } ca)
+        if (v5)
         {
-            w.WriteArrayHeader(2);
-            w.WriteBinary(ca.Certificate);
-            w.WriteBinary(ca.SealedKey);
+            if (state.ClusterCa is { } ca)
+            {
+                w.WriteArrayHeader(2);
+                w.WriteBinary(ca.Certificate);
+                w.WriteBinary(ca.SealedKey);
+            }
+            else w.WriteArrayHeader(0);
+            w.WriteArrayHeader(state.AllAppVersions.Count);
+            foreach (var (appId, versions) in state.AllAppVersions.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            {
+                w.WriteArrayHeader(2);
+                w.WriteString(appId);
+                w.WriteArrayHeader(versions.Count);
+                foreach (var spec in versions) AppSpecCodec.Write(ref w, spec);
+            }
         }
         return buffer.WrittenSpan.ToArray();
     }
@@ -99,14 +114,14 @@ internal static class StateSnapshotCodec
     {
         if (snapshot.Length == 0 || snapshot[0] is not (Version5 or Version or Version3 or Version2 or Version1))
             throw new ProtocolException($"state snapshot format {(snapshot.Length == 0 ? "(empty)" : snapshot[0])} is not {Version1} to {Version5}: upgrade this master");
-        var sections = snapshot[0] switch { Version5 => 8, Version => 7, Version3 => 6, Version2 => 3, _ => 2 };
+        var sections = snapshot[0] switch { Version5 => 9, Version => 7, Version3 => 6, Version2 => 3, _ => 2 };
         try
         {
             var r = new MessagePackReader(snapshot[1..], LargeMessageLimits.Reader);
             if (r.ReadArrayHeader() != sections)
                 throw new ProtocolException(sections switch
                 {
-                    8 => "state snapshot: expected [agents, tasks, apps, frameworks, agent health, jobs, role weights, cluster CA]",
+                    9 => "state snapshot: expected [agents, tasks, apps, frameworks, agent health, jobs, role weights, cluster CA, app versions]",
                     7 => "state snapshot: expected [agents, tasks, apps, frameworks, agent health, jobs, role weights]",
                     6 => "state snapshot: expected [agents, tasks, apps, frameworks, agent health, jobs]",
                     3 => "state snapshot: expected [agents, tasks, apps]",
@@ -159,16 +174,26 @@ internal static class StateSnapshotCodec
             }
             var roleWeights = sections >= 7 ? RoleWeightSection.Read(ref r) : [];
             ClusterCaRecord? ca = null;
-            if (sections == 8)
+            var versions = new List<(string, List<AppSpec>)>();
+            if (sections == 9)
             {
-                Expect(ref r, 2, 2, "cluster CA");
-                ca = new ClusterCaRecord(r.ReadBinary(), r.ReadBinary());
+                if (r.ReadArrayHeader() is var caFields && caFields == 2) ca = new ClusterCaRecord(r.ReadBinary(), r.ReadBinary());
+                else if (caFields != 0) throw new ProtocolException($"state snapshot: the cluster CA section has {caFields} fields, expected 0 or 2");
+                for (var n = r.ReadArrayHeader(); n > 0; n--)
+                {
+                    Expect(ref r, 2, 2, "app versions");
+                    var appId = MessagePackFields.RequiredString(ref r, "state snapshot");
+                    var list = new List<AppSpec>();
+                    for (var m = r.ReadArrayHeader(); m > 0; m--) list.Add(AppSpecCodec.Read(ref r));
+                    versions.Add((appId, list));
+                }
             }
             state.Restore(agents, tasks, apps, jobs);
             state.RestoreFrameworks(frameworks.Frameworks, frameworks.Links);
             state.RestoreAgentHealth(health);
             state.RestoreRoleWeights(roleWeights);
             state.RestoreClusterCa(ca);
+            state.RestoreAppVersions(versions);
         }
         catch (MessagePackException e)
         {

@@ -37,6 +37,38 @@ wait_for "scaled to 1" '.app.instances == 1 and (.app.tasks | length) == 1' /v2/
 api "$url/v2/apps/curljq/web" | jq -e '.app.versionInfo.lastScalingAt > .app.versionInfo.lastConfigChangeAt' >/dev/null || fail "versionInfo"
 [ "$(api "$url/v2/apps/curljq/web/versions" | jq '.versions | length')" -ge 1 ] || fail "versions"
 
+# Version history: a config change keeps the older version, which still answers its own definition.
+api -X PUT "$url/v2/apps/curljq/web" -d '{"cmd":"sleep 301"}' | jq -e '.deploymentId' >/dev/null || fail "config change"
+[ "$(api "$url/v2/apps/curljq/web/versions" | jq '.versions | length')" -ge 3 ] || fail "versions after a config change"
+oldest="$(api "$url/v2/apps/curljq/web/versions" | jq -r '.versions[-1]')"
+[ "$(api "$url/v2/apps/curljq/web/versions/$oldest" | jq -r .cmd)" = "sleep 300" ] || fail "an older version's definition"
+
+# A user no agent allows is refused at submission, naming the field.
+api -X POST "$url/v2/apps" -d '{"id":"/curljq/root","cmd":"true","user":"root"}' | jq -e '.details[0].path == "/user"' >/dev/null || fail "user root refused"
+
+# The fetcher: an archive and a script served on loopback land in the sandbox before the command runs.
+files="$(mktemp -d)"
+mkdir -p "$files/src/conf" && echo v42 >"$files/src/conf/app.conf" && tar -C "$files/src" -czf "$files/conf.tgz" conf
+printf '#!/bin/sh\ngrep -q v42 conf/app.conf\n' >"$files/check.sh"
+http_port=$(( 30000 + RANDOM % 5000 ))
+python3 -m http.server --bind 127.0.0.1 --directory "$files" "$http_port" >/dev/null 2>&1 &
+httpd=$!
+for _ in $(seq 1 50); do curl -sf -o /dev/null "http://127.0.0.1:$http_port/conf.tgz" && break; sleep 0.1; done
+events="$(mktemp)"
+curl -sS -N --max-time 8 -H "$auth" -H "Accept: text/event-stream" "$url/v2/events?event_type=deployment_success" >"$events" 2>/dev/null &
+sse=$!
+sleep 1
+api -X POST "$url/v2/apps" -d '{"id":"/curljq/fetch","cmd":"./check.sh && exec sleep 300","cpus":0.1,"mem":16,
+  "fetch":[{"uri":"http://127.0.0.1:'"$http_port"'/conf.tgz"},{"uri":"http://127.0.0.1:'"$http_port"'/check.sh","executable":true}]}' \
+  | jq -e '.fetch | length == 2' >/dev/null || fail "POST an app with fetch"
+wait_for "the fetching app runs" '.app.tasksRunning == 1' /v2/apps/curljq/fetch
+wait "$sse" || true
+grep '^data: ' "$events" | sed 's/^data: //' | jq -se 'map(select(.eventType == "deployment_success")) | length >= 1' >/dev/null \
+  || fail "no deployment_success on /v2/events: $(cat "$events")"
+api -X DELETE "$url/v2/apps/curljq/fetch" >/dev/null
+kill "$httpd"; wait "$httpd" 2>/dev/null || true
+rm -rf "$files" "$events"
+
 events="$(mktemp)"
 curl -sS -N --max-time 4 -H "$auth" -H "Accept: text/event-stream" "$url/v2/events?event_type=app_terminated_event" >"$events" 2>/dev/null &
 sse=$!

@@ -4,7 +4,11 @@
 Usage: python-client.py URL TOKEN. It authenticates the DC/OS way (Authorization: token=...), builds every answer
 into the library's own model objects, and exits non-zero with the failing step on any error.
 """
+import http.server
+import os
 import sys
+import tarfile
+import tempfile
 import threading
 import time
 
@@ -41,7 +45,7 @@ assert ":" in c.get_leader()["leader"], c.get_leader()
 step("event stream, attached before the app exists")
 seen = []
 def listen():
-    for event in c.event_stream(event_types=["status_update_event", "api_post_event"]):
+    for event in c.event_stream(event_types=["status_update_event", "api_post_event", "deployment_success"]):
         seen.append(event)
 threading.Thread(target=listen, daemon=True).start()
 
@@ -73,14 +77,38 @@ assert c.get_group("/pyclient").apps[0].id == "/pyclient/web"
 assert isinstance(c.list_deployments(), list)
 assert isinstance(c.list_queue(), list)
 
-step("restart, update, delete")
+step("restart, update, versions kept, delete")
 c.restart_app("/pyclient/web")
 c.update_app("/pyclient/web", MarathonApp(cmd="sleep 301", cpus=0.1, mem=16, instances=1))
 wait("updated", lambda: c.get_app("/pyclient/web").cmd == "sleep 301")
+versions = c.list_versions("/pyclient/web")
+assert len(versions) >= 3, versions
+assert c.get_version("/pyclient/web", versions[-1]).cmd == "sleep 300", versions
 c.delete_app("/pyclient/web")
 wait("deleted", lambda: all(a.id != "/pyclient/web" for a in c.list_apps()))
 
+step("fetch: an archive served on loopback is unpacked into the sandbox before the command runs")
+files = tempfile.mkdtemp()
+with open(os.path.join(files, "app.conf"), "w") as f:
+    f.write("v42\n")
+with tarfile.open(os.path.join(files, "conf.tgz"), "w:gz") as tar:
+    tar.add(os.path.join(files, "app.conf"), arcname="conf/app.conf")
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+handler = lambda *a, **k: Quiet(*a, directory=files, **k)
+httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+threading.Thread(target=httpd.serve_forever, daemon=True).start()
+fetch_url = f"http://127.0.0.1:{httpd.server_address[1]}/conf.tgz"
+c.create_app("/pyclient/fetch", MarathonApp(cmd="grep -q v42 conf/app.conf && exec sleep 300", cpus=0.1, mem=16, instances=1,
+                                            fetch=[{"uri": fetch_url, "extract": True, "executable": False, "cache": True}]))
+wait("the fetching app runs", lambda: c.get_app("/pyclient/fetch").tasks_running == 1)
+assert c.get_app("/pyclient/fetch").fetch[0]["uri"] == fetch_url
+c.delete_app("/pyclient/fetch")
+httpd.shutdown()
+
 step("events seen")
 wait("status updates and api posts on the event stream",
-     lambda: any(e.event_type == "status_update_event" for e in seen) and any(e.event_type == "api_post_event" for e in seen))
+     lambda: any(e.event_type == "status_update_event" for e in seen) and any(e.event_type == "api_post_event" for e in seen)
+     and any(e.event_type == "deployment_success" for e in seen))
 print("python-client: ok")

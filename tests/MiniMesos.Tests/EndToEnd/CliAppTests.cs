@@ -16,14 +16,14 @@ public sealed class CliAppTests
         {
             var json = $$"""
                 {"id": "/cli/web", "cmd": "{{lab.SleeperCmd}}", "cpus": 0.1, "mem": 16, "instances": 2,
-                 "constraints": [["hostname", "UNIQUE"]], "fetch": [{"uri": "http://example.com/x.tgz"}]}
+                 "constraints": [["hostname", "UNIQUE"]], "dependencies": ["/cli/db"]}
                 """;
             var (code, stdout, stderr) = await CliProcess.RunAsync(["app", "deploy", "-", "--timeout", "30"], env, stdin: json);
             Assert.True(code == 0, $"exit {code}\n{stdout}\n{stderr}");
             Assert.Contains("/cli/web: created", stdout);
             Assert.Contains("/cli/web: 2/2 running", stdout);
             Assert.EndsWith("/cli/web: deployed\n", stdout);
-            Assert.Contains("warning: fetch: not supported", stderr);
+            Assert.Contains("warning: dependencies: not supported", stderr);
 
             (code, stdout, _) = await CliProcess.RunAsync(["app", "list"], env);
             Assert.Equal(0, code);

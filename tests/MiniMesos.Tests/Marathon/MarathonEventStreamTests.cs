@@ -94,4 +94,45 @@ public sealed class MarathonEventStreamTests
             lab.KillLeftovers();
         }
     }
+
+    [Fact]
+    public async Task DeploymentsEndInSuccessOrFailedEventsAndIdsOnlyGrow()
+    {
+        await using var lab = await MarathonApps.StartAsync(agents: 1);
+        try
+        {
+            const string types = "/v2/events?event_type=event_stream_attached,deployment_info,deployment_success,deployment_failed,deployment_step_success,deployment_step_failure";
+            string Plan(SseEvent e) => e.Data.GetProperty("plan").GetProperty("id").GetString()!;
+            var events = await ReadAsync(lab.Http, types, null,
+                e => e.Count(x => x.Type is "deployment_success" or "deployment_failed") >= 3,
+                async () =>
+                {
+                    Assert.Equal(201, (await lab.SendAsync(HttpMethod.Post, "/v2/apps",
+                        $$"""{"id": "/deploy", "cmd": "{{lab.SleeperCmd}}", "cpus": 0.1, "mem": 16}""")).Status);
+                    await lab.WaitForAppAsync("/deploy", a => a.GetProperty("tasksRunning").GetInt32() == 1, "the first version runs");
+                    // A version that never runs (its deployment never ends), replaced by another, then the app is deleted.
+                    Assert.Equal(200, (await lab.SendAsync(HttpMethod.Put, "/v2/apps/deploy", """{"cmd": "exit 1"}""")).Status);
+                    Assert.Equal(200, (await lab.SendAsync(HttpMethod.Put, "/v2/apps/deploy", """{"cmd": "exit 2"}""")).Status);
+                    Assert.Equal(200, (await lab.SendAsync(HttpMethod.Delete, "/v2/apps/deploy")).Status);
+                });
+            var infos = events.Where(e => e.Type == "deployment_info").ToList();
+            Assert.True(infos.Count >= 4, string.Join(", ", events.Select(e => e.Type)));
+            var success = events.First(e => e.Type == "deployment_success");
+            Assert.Equal(Plan(infos[0]), success.Data.GetProperty("id").GetString());
+            Assert.Contains(events, e => e.Type == "deployment_step_success" && Plan(e) == Plan(infos[0]));
+            var failed = events.Where(e => e.Type == "deployment_failed").ToList();
+            Assert.Equal([Plan(infos[1]), Plan(infos[2])], failed.Select(f => f.Data.GetProperty("id").GetString()!).Take(2));
+            Assert.Contains("replaced by deployment", failed[0].Data.GetProperty("reason").GetString());
+            Assert.Contains("deleted", failed[1].Data.GetProperty("reason").GetString());
+            Assert.Contains(events, e => e.Type == "deployment_step_failure" && Plan(e) == Plan(infos[1]));
+            Assert.Equal("StopApplication", infos[3].Data.GetProperty("currentStep").GetProperty("actions")[0].GetProperty("action").GetString());
+            var ids = events.Where(e => e.Id is not null).Select(e => long.Parse(e.Id!)).ToList();
+            Assert.Equal(ids.Order(), ids);
+            Assert.Equal(ids.Count, ids.Distinct().Count());
+        }
+        finally
+        {
+            lab.KillLeftovers();
+        }
+    }
 }
