@@ -37,9 +37,10 @@ internal sealed record UpdateTaskStatus(
 /// <summary>Creates or replaces an app; the spec carries the version the master stamped on it.</summary>
 internal sealed record PutApp(long AtMs, Frameworks.Apps.AppSpec App) : ClusterCommand(AtMs)
 {
-    /// <summary>Fields older masters cannot read (ScaledAt, unreachableStrategy, killSelection) need level 3.</summary>
+    /// <summary>Fields older masters cannot read (ScaledAt, unreachableStrategy, killSelection) need level 3; service ports level 4.</summary>
     public override int RequiredLevel =>
-        App.ScaledAt.Length > 0 || App.UnreachableStrategy is not null || App.KillSelection != Frameworks.Apps.KillSelection.YoungestFirst
+        App.ServicePorts is { Count: > 0 } || App.RequirePorts ? FeatureGate.ServicePorts
+        : App.ScaledAt.Length > 0 || App.UnreachableStrategy is not null || App.KillSelection != Frameworks.Apps.KillSelection.YoungestFirst
             ? FeatureGate.AppChecks : FeatureGate.Baseline;
 }
 

@@ -21,8 +21,11 @@ internal static class FeatureGate
     /// </summary>
     public const int AppChecks = 3;
 
+    /// <summary>4 adds an app spec's service ports and requirePorts, and the agents' service endpoint table (routing mesh).</summary>
+    public const int ServicePorts = 4;
+
     /// <summary>This build's level.</summary>
-    public const int Current = AppChecks;
+    public const int Current = ServicePorts;
 
     /// <summary>
     /// The form of <paramref name="command"/> a cluster at <paramref name="level"/> reads, where an older form means the

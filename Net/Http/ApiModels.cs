@@ -23,7 +23,8 @@ internal sealed record TaskView(
     string? Network = null,
     string? Rootfs = null,
     IReadOnlyDictionary<string, string>? Binds = null,
-    IReadOnlyList<IReadOnlyList<string>>? Constraints = null);
+    IReadOnlyList<IReadOnlyList<string>>? Constraints = null,
+    IReadOnlyList<int>? ServicePorts = null);
 
 internal sealed record TaskList(IReadOnlyList<TaskView> Tasks);
 

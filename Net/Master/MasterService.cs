@@ -72,13 +72,6 @@ internal sealed partial class MasterService(TimeProvider time, ILogger logger) :
         lock (_gate) return _state.Apps.GetValueOrDefault(id);
     }
 
-    /// <summary>Commits an app spec (already validated and stamped with its version by the caller).</summary>
-    public async Task PutAppAsync(AppSpec app, CancellationToken cancellationToken)
-    {
-        await ProposeAsync(new PutApp(Now(), app), cancellationToken).ConfigureAwait(false);
-        logger.LogInformation("app {App} version {Version}: {Instances} instance(s)", app.Id, app.Version, app.Instances);
-    }
-
     public async Task<bool> RemoveAppAsync(string id, CancellationToken cancellationToken)
     {
         if (App(id) is null) return false;

@@ -7,7 +7,8 @@ namespace MiniMesos.Net.Protocol;
 /// An <see cref="AppSpec"/> as one positional MessagePack array (fields in declaration order, nil for
 /// absent optionals), shared by the PutApp command and the state snapshot. An app with an unreachableStrategy or a
 /// killSelection other than the default appends ScaledAt and both ([enabled, inactiveAfterSeconds, expungeAfterSeconds] or
-/// nil, then the selection): 21 fields; one scaled since its version appends ScaledAt only (19); every other app keeps
+/// nil, then the selection): 21 fields; one with service ports or requirePorts appends both after those ([port...], bool): 23;
+/// one scaled since its version appends ScaledAt only (19); every other app keeps
 /// the 18 older masters read.
 /// </summary>
 internal static class AppSpecCodec
@@ -15,12 +16,14 @@ internal static class AppSpecCodec
     private const int Fields = 18;
     private const int FieldsWithScaledAt = 19;
     private const int FieldsWithUnreachable = 21;
+    private const int FieldsWithServicePorts = 23;
     private const string What = "app spec";
 
     public static void Write(ref MessagePackWriter w, AppSpec app)
     {
-        var extended = app.UnreachableStrategy is not null || app.KillSelection != KillSelection.YoungestFirst;
-        w.WriteArrayHeader(extended ? FieldsWithUnreachable : app.ScaledAt.Length > 0 ? FieldsWithScaledAt : Fields);
+        var withPorts = app.ServicePorts is { Count: > 0 } || app.RequirePorts;
+        var extended = withPorts || app.UnreachableStrategy is not null || app.KillSelection != KillSelection.YoungestFirst;
+        w.WriteArrayHeader(withPorts ? FieldsWithServicePorts : extended ? FieldsWithUnreachable : app.ScaledAt.Length > 0 ? FieldsWithScaledAt : Fields);
         w.WriteString(app.Id);
         w.WriteString(app.Cmd);
         WriteStrings(ref w, app.Args);
@@ -78,13 +81,17 @@ internal static class AppSpecCodec
             w.WriteInt64(unreachable.ExpungeAfterSeconds);
         }
         w.WriteInt64((int)app.KillSelection);
+        if (!withPorts) return;
+        w.WriteArrayHeader(app.ServicePorts?.Count ?? 0);
+        foreach (var port in app.ServicePorts ?? []) w.WriteInt64(port);
+        w.WriteBoolean(app.RequirePorts);
     }
 
     public static AppSpec Read(ref MessagePackReader r)
     {
         var count = r.ReadArrayHeader();
-        if (count is not (Fields or FieldsWithScaledAt or FieldsWithUnreachable))
-            throw new ProtocolException($"{What} has {count} fields, expected {Fields}, {FieldsWithScaledAt} or {FieldsWithUnreachable}");
+        if (count is not (Fields or FieldsWithScaledAt or FieldsWithUnreachable or FieldsWithServicePorts))
+            throw new ProtocolException($"{What} has {count} fields, expected {Fields}, {FieldsWithScaledAt}, {FieldsWithUnreachable} or {FieldsWithServicePorts}");
         var id = MessagePackFields.RequiredString(ref r, What);
         var cmd = r.ReadString();
         var args = ReadStrings(ref r);
@@ -126,7 +133,7 @@ internal static class AppSpecCodec
         var scaledAt = count > Fields ? r.ReadString() ?? "" : "";
         UnreachableStrategy? unreachable = null;
         var selection = KillSelection.YoungestFirst;
-        if (count == FieldsWithUnreachable)
+        if (count >= FieldsWithUnreachable)
         {
             if (!r.TryReadNil())
             {
@@ -137,8 +144,22 @@ internal static class AppSpecCodec
             var kill = r.ReadInt64();
             selection = Enum.IsDefined((KillSelection)kill) ? (KillSelection)kill : throw new ProtocolException($"{What}: unknown killSelection {kill}");
         }
+        List<int>? servicePorts = null;
+        var requirePorts = false;
+        if (count == FieldsWithServicePorts)
+        {
+            var n = r.ReadArrayHeader();
+            servicePorts = new List<int>(Math.Min(n, 1000));
+            for (var i = 0; i < n; i++)
+            {
+                var port = r.ReadInt64();
+                servicePorts.Add(port is > 0 and <= 65535 ? (int)port : throw new ProtocolException($"{What}: service port {port} is not a port"));
+            }
+            if (servicePorts.Count == 0) servicePorts = null;
+            requirePorts = r.ReadBoolean();
+        }
         return new AppSpec(id, cmd, args, env, cpus, mem, disk, ports, instances, user, labels, constraints, checks, backoff, factor, maxDelay,
-            upgrade, version, unreachable, selection, scaledAt);
+            upgrade, version, unreachable, selection, scaledAt, servicePorts, requirePorts);
     }
 
     internal static void WriteStrings(ref MessagePackWriter w, IReadOnlyList<string>? values)
