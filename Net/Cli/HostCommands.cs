@@ -45,11 +45,12 @@ internal static class HostCommands
         var mdnsInterface = InterfaceOption();
         var readTokenFile = CommonOptions.ReadTokenFile();
         var (snapshotInterval, snapshotRetain, snapshotDir) = SnapshotScheduleOptions.Create();
+        var servicePorts = RoutingMeshOptions.ServicePortRange();
         var command = new Command("master", "Run a master: the HTTP API (default 5050) and the cluster port agents and masters dial (default 5051).\n" +
             "Three masters: `minimesos master --bootstrap-expect 3 --join pi1,pi2,pi3` on each.")
         {
             listen, port, clusterPort, dataDir, token, tokenFile, cluster, join, expect, advertise, tick, snapshotEvery, noMdns, mdnsInterface, readTokenFile, unreachable,
-            gone, snapshotInterval, snapshotRetain, snapshotDir,
+            gone, snapshotInterval, snapshotRetain, snapshotDir, servicePorts,
         };
         foreach (var sub in MembersCli.Commands()) command.Subcommands.Add(sub);
         command.Subcommands.Add(RecoverCli.Command());
@@ -74,7 +75,8 @@ internal static class HostCommands
                 Mdns: !parse.GetValue(noMdns), MdnsInterfaces: Interfaces(parse.GetValue(mdnsInterface)),
                 ReadTokens: CommonOptions.ResolveReadTokens(parse, readTokenFile, secret),
                 AgentTimeouts: AgentTimeoutOptions.Parse(parse, unreachable, gone), RaftCompactEvery: (ulong)every,
-                SnapshotInterval: backups.Interval, SnapshotRetain: backups.Retain, SnapshotDir: backups.Dir);
+                SnapshotInterval: backups.Interval, SnapshotRetain: backups.Retain, SnapshotDir: backups.Dir,
+                ServicePortRange: RoutingMeshOptions.ParseServicePortRange(parse, servicePorts));
             return await RunUntilSignalAsync("master", async (logs, ct) =>
             {
                 var (_, stopped) = await MasterHost.StartAsync(options, logs, ct).ConfigureAwait(false);
@@ -136,10 +138,11 @@ internal static class HostCommands
         var cluster = CommonOptions.Cluster();
         var resources = ResourcesOption();
         var isolation = IsolationOption();
+        var (mesh, httpPort, meshBalance, meshMax) = RoutingMeshOptions.Create();
         var command = new Command("agent", "Run an agent: offer this host's resources to the master and run the tasks it sends.")
         {
             master, workDir, token, tokenFile, cluster, resources, reserved, attributes, isolation, noMdns, mdnsInterface, gcAge, gcFree,
-            allowedUsers, warmInits, uidRange, taskCaps, cgroupParent,
+            allowedUsers, warmInits, uidRange, taskCaps, cgroupParent, mesh, httpPort, meshBalance, meshMax,
         };
         command.Subcommands.Add(TaskCli.Agent());
         foreach (var sub in AgentCli.Commands()) command.Subcommands.Add(sub);
@@ -161,7 +164,8 @@ internal static class HostCommands
                 SandboxMinFreeFraction: parse.GetValue(gcFree) is >= 0 and < 100 and var percent
                     ? percent / 100 : throw new ConfigException("--gc-min-free-percent: must be from 0 to 99"),
                 Users: AllowedUsers(parse.GetValue(allowedUsers)),
-                TaskUids: UidRange(parse.GetValue(uidRange)));
+                TaskUids: UidRange(parse.GetValue(uidRange)),
+                Mesh: RoutingMeshOptions.Parse(parse, mesh, httpPort, meshBalance, meshMax));
             return await RunUntilSignalAsync("agent", (logs, ct) => AgentHost.Start(options, logs, ct).Stopped).ConfigureAwait(false);
         });
         return command;
@@ -231,7 +235,7 @@ internal static class HostCommands
                         new MasterOptions(api, clusterEndpoint, Path.Combine(dir, "master"), Defaults.ClusterName, secret,
                             AdvertiseDefault(api.Address)), logs, ct).ConfigureAwait(false);
                     var agent = AgentHost.Start(new AgentOptions([(clusterEndpoint.Address.ToString(), clusterEndpoint.Port)], Path.Combine(dir, "agent"),
-                        Defaults.ClusterName, secret, parse.GetValue(isolation), overrides), logs, ct);
+                        Defaults.ClusterName, secret, parse.GetValue(isolation), overrides, Mesh: new Routing.MeshOptions()), logs, ct);
                     await agent.Connector.Registered.Task.WaitAsync(ct).ConfigureAwait(false);
                     var tokenHint = secret.Source == "generated" ? $"--token {secret.Token} " : "--token <your token> ";
                     Console.WriteLine($"minimesos dev is ready: API http://{api}, data in {dir}");

@@ -13,6 +13,7 @@ namespace MiniMesos.Net.Hosts;
 /// <param name="RaftCompactEvery">Applied log entries between two snapshots of the cluster state (tests lower it).</param>
 /// <param name="SnapshotInterval">How often to write a scheduled backup of the state (null: never).</param>
 /// <param name="SnapshotDir">Where scheduled backups go (null: &lt;DataDir&gt;/snapshots).</param>
+/// <param name="ServicePortRange">Where the leader takes apps' service ports from (null: 10000-20000).</param>
 /// <param name="Mdns">Advertise over mDNS and join the masters of the same cluster found there.</param>
 internal sealed record MasterOptions(
     IPEndPoint ApiEndpoint,
@@ -31,4 +32,5 @@ internal sealed record MasterOptions(
     ulong RaftCompactEvery = 10_000,
     TimeSpan? SnapshotInterval = null,
     int SnapshotRetain = 24,
-    string? SnapshotDir = null);
+    string? SnapshotDir = null,
+    Core.Allocation.PortRange? ServicePortRange = null);

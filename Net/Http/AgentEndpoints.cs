@@ -59,7 +59,8 @@ internal static class AgentEndpoints
 
     private static AgentView View(MasterService master, Core.Model.AgentRecord a, Core.Model.Resources free, bool connected) =>
         new(a.Id, a.Hostname, a.Total.Cpus, a.Total.MemMb, a.Total.DiskMb, free.Cpus, free.MemMb, connected, a.Attributes,
-            a.PortRange.ToString(), StateName(master.Mode(a.Id)), master.AgentBuild(a.Id));
+            a.PortRange.ToString(), StateName(master.Mode(a.Id)), master.AgentBuild(a.Id),
+            master.Mesh(a.Id) is { } mesh ? new MeshView(mesh.Listening, mesh.TableVersion, mesh.Unbound) : null);
 
     private static IResult Answer(MasterService master, string id, int status)
     {

@@ -29,7 +29,11 @@ internal sealed record TaskView(
 internal sealed record TaskList(IReadOnlyList<TaskView> Tasks);
 
 internal sealed record AgentView(string Id, string Hostname, double Cpus, long Mem, long Disk, double FreeCpus, long FreeMem,
-    bool Connected, IReadOnlyDictionary<string, string> Attributes, string? Ports = null, string State = "active", string? Version = null);
+    bool Connected, IReadOnlyDictionary<string, string> Attributes, string? Ports = null, string State = "active", string? Version = null,
+    MeshView? Mesh = null);
+
+/// <summary>An agent's routing mesh: service ports listened on, the service table version it holds, ports not listened on and why.</summary>
+internal sealed record MeshView(int Listening, long TableVersion, IReadOnlyDictionary<string, string> Unbound);
 
 internal sealed record AgentList(IReadOnlyList<AgentView> Agents);
 

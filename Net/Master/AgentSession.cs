@@ -19,6 +19,10 @@ internal sealed class AgentSession(PeerConnection connection) : IAgentChannel
 
     public string Build => connection.Peer.Build;
 
+    public string? Address => System.Net.IPEndPoint.TryParse(connection.Remote, out var remote) ? remote.Address.ToString() : null;
+
+    public Task PushServicesAsync(ServiceTableUpdate update, CancellationToken cancellationToken) => SendAsync(update, cancellationToken);
+
     public Task LaunchAsync(TaskRecord task, IReadOnlyList<Core.Frameworks.Apps.HealthCheckSpec>? healthChecks, CancellationToken cancellationToken) =>
         SendAsync(new LaunchTask(task.Id, task.Spec.Name, task.Spec.Argv, task.Spec.Env,
             task.Spec.Resources.Cpus, task.Spec.Resources.MemMb, task.Spec.User, task.Spec.Network,

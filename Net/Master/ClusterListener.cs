@@ -151,6 +151,9 @@ internal sealed class ClusterListener(
                     case HealthReport health:
                         master.HealthReported(agentId, health.Health);
                         break;
+                    case MeshStatus mesh:
+                        master.MeshReported(agentId, mesh);
+                        break;
                     case Ping ping:
                         await connection.SendAsync(new Pong(ping.Sequence), cancellationToken).ConfigureAwait(false);
                         break;

@@ -150,6 +150,7 @@ internal sealed partial class MasterService(TimeProvider time, ILogger logger) :
         }
         logger.LogWarning("agent {Agent} disconnected: {Reason}; it is unreachable unless it is back within {Timeout} s", agentId, reason,
             Timeouts.Unreachable.TotalSeconds);
+        Changed(); // its instances leave the routing mesh's table at once
         return System.Threading.Tasks.Task.CompletedTask;
     }
 
@@ -239,6 +240,7 @@ internal sealed partial class MasterService(TimeProvider time, ILogger logger) :
             _absentSince.Clear();
             _unreachableSeen.Clear();
             ForgetHealthLocked();
+            _fed.Clear();
             return channels;
         }
     }
