@@ -235,7 +235,7 @@ internal static class HostCommands
                         new MasterOptions(api, clusterEndpoint, Path.Combine(dir, "master"), Defaults.ClusterName, secret,
                             AdvertiseDefault(api.Address)), logs, ct).ConfigureAwait(false);
                     var agent = AgentHost.Start(new AgentOptions([(clusterEndpoint.Address.ToString(), clusterEndpoint.Port)], Path.Combine(dir, "agent"),
-                        Defaults.ClusterName, secret, parse.GetValue(isolation), overrides, Mesh: new Routing.MeshOptions()), logs, ct);
+                        Defaults.ClusterName, secret, parse.GetValue(isolation), overrides, Mesh: new Routing.MeshOptions(BindAddress: api.Address)), logs, ct);
                     await agent.Connector.Registered.Task.WaitAsync(ct).ConfigureAwait(false);
                     var tokenHint = secret.Source == "generated" ? $"--token {secret.Token} " : "--token <your token> ";
                     Console.WriteLine($"minimesos dev is ready: API http://{api}, data in {dir}");
