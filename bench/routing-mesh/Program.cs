@@ -24,7 +24,7 @@ var echo = Listen();
 var sink = Listen();
 _ = Serve(echo, EchoAsync, stop.Token);
 _ = Serve(sink, SinkAsync, stop.Token);
-const int EchoService = 39101, SinkService = 39102;
+var (EchoService, SinkService) = (FreePort(), FreePort());
 using var mesh = new RoutingMesh(new MeshOptions(HttpPort: 0, BindAddress: IPAddress.Loopback), PortRanges.Empty, NullLogger.Instance);
 mesh.Apply(new ServiceTableUpdate(1, 0, [
     new ServiceRoute(EchoService, "/echo", null, [new ServiceEndpoint("echo.1", "127.0.0.1", Port(echo))]),
@@ -71,6 +71,13 @@ Socket Listen()
 }
 
 int Port(Socket s) => ((IPEndPoint)s.LocalEndPoint!).Port;
+
+// A port free now, for a service port (the mesh reports it if it is taken meanwhile).
+int FreePort()
+{
+    using var s = Listen();
+    return Port(s);
+}
 
 async Task Serve(Socket listener, Func<Socket, Task> handle, CancellationToken ct)
 {

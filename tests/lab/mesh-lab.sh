@@ -28,6 +28,7 @@ cleanup() {
     done
   fi
   for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
   # Anything of this lab's apps still alive (an agent killed first): found by its app id, ended through its cgroup.
   cg=$(awk '{ for (i = 7; i <= NF; i++) if ($i == "-") { if ($(i + 1) == "cgroup2") { print $5; exit } break } }' /proc/self/mountinfo)
   for env in /proc/[0-9]*/environ; do
