@@ -74,6 +74,9 @@ tests/lab/raft-lab.sh out/minimesos
 step "agent lab: agent killed -9 and restarted, agent host cut off"
 tests/lab/agent-lab.sh out/minimesos
 
+step "mesh lab: service ports and the routing mesh on 1 master + 3 agents (instance killed, health failing, bad ports)"
+tests/lab/mesh-lab.sh out/minimesos
+
 step "reliability lab: 3 masters + 3 agents under a workload, fault rounds, checks after each"
 tests/lab/reliability-lab.sh out/minimesos
 

@@ -43,9 +43,9 @@ internal sealed record UpdateTaskStatus(
 /// </summary>
 internal sealed record PutApp(long AtMs, Frameworks.Apps.AppSpec App, bool KeepVersion = false) : ClusterCommand(AtMs)
 {
-    /// <summary>Fields older masters cannot read: ScaledAt, unreachableStrategy, killSelection need level 3, fetch and the history level 4.</summary>
+    /// <summary>Fields older masters cannot read: ScaledAt, unreachableStrategy, killSelection need level 3; fetch, the history and service ports level 4.</summary>
     public override int RequiredLevel =>
-        App.Fetch is not null || KeepVersion ? FeatureGate.Fetch
+        App.Fetch is not null || KeepVersion || App.ServicePorts is { Count: > 0 } || App.RequirePorts ? FeatureGate.Fetch
         : App.ScaledAt.Length > 0 || App.UnreachableStrategy is not null || App.KillSelection != Frameworks.Apps.KillSelection.YoungestFirst
             ? FeatureGate.AppChecks : FeatureGate.Baseline;
 }

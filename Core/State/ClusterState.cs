@@ -71,6 +71,8 @@ internal sealed partial class ClusterState
                 foreach (var update in c.Updates) changed |= ApplyStatus(update);
                 return changed;
             case PutApp c:
+                // Two apps never share a service port, even if two leaders' assignments crossed: the later one is skipped.
+                if (ServicePortAllocator.Clash(c.App, _apps.Values) is not null) return false;
                 PutApp(c);
                 return true;
             case RemoveApp c:

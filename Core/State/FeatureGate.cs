@@ -27,6 +27,9 @@ internal static class FeatureGate
     /// <summary>4 also adds the cluster CA (SetClusterCa) and its section in snapshots.</summary>
     public const int Tls = 4;
 
+    /// <summary>4 also adds an app spec's service ports and requirePorts, and the agents' service endpoint table (routing mesh).</summary>
+    public const int ServicePorts = 4;
+
     /// <summary>This build's level.</summary>
     public const int Current = Tls;
 

@@ -11,7 +11,7 @@ namespace MiniMesos.Net.Agent;
 /// </summary>
 internal sealed class AgentConnector(
     AgentService agent, AgentRegistration registration, Func<IReadOnlyList<(string Host, int Port)>> masters,
-    HandshakeOptions identity, WireOptions wire, ILogger logger)
+    HandshakeOptions identity, WireOptions wire, ILogger logger, Routing.RoutingMesh? mesh = null)
 {
     private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
@@ -107,6 +107,12 @@ internal sealed class AgentConnector(
         foreach (var update in agent.Unacknowledged()) await connection.SendAsync(update, cancellationToken).ConfigureAwait(false);
         agent.PublishHealth = report => SendQuietly(connection, report, cancellationToken);
         foreach (var report in agent.LatestHealth()) await connection.SendAsync(report, cancellationToken).ConfigureAwait(false);
+        void ReportMesh() => _ = SendQuietly(connection, MeshStatus(mesh!), cancellationToken);
+        if (mesh is not null)
+        {
+            mesh.StatusChanged += ReportMesh;
+            ReportMesh();
+        }
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var heartbeat = HeartbeatAsync(connection, stop.Token);
@@ -131,6 +137,11 @@ internal sealed class AgentConnector(
                     case Ping ping:
                         await connection.SendAsync(new Pong(ping.Sequence), cancellationToken).ConfigureAwait(false);
                         break;
+                    case ServiceTableUpdate services:
+                        if (mesh is null) break;
+                        mesh.Apply(services);
+                        ReportMesh(); // the master shows which table version each agent holds
+                        break;
                     case UnknownMessage unknown:
                         logger.LogDebug("master sent unknown message '{Type}'", unknown.UnknownType);
                         break;
@@ -139,11 +150,16 @@ internal sealed class AgentConnector(
         }
         finally
         {
+            if (mesh is not null) mesh.StatusChanged -= ReportMesh;
             await stop.CancelAsync().ConfigureAwait(false);
             await heartbeat.ConfigureAwait(false);
         }
         return false;
     }
+
+    private static MeshStatus MeshStatus(Routing.RoutingMesh mesh) =>
+        new(mesh.Listening.Count, mesh.TableVersion,
+            mesh.Unbound.ToDictionary(kv => kv.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), kv => kv.Value, StringComparer.Ordinal));
 
     /// <summary>
     /// Pings keep the master's idle timeout from firing and reveal a dead connection, and carry the work dir's disk space;

@@ -77,6 +77,8 @@ internal sealed class AppCommands(ApiClient client, TextWriter output, TextWrite
         await output.WriteLineAsync($"command: {(app.TryGetProperty("cmd", out var cmd) ? cmd.GetString() : string.Join(' ', app.GetProperty("args").EnumerateArray().Select(a => a.GetString())))}").ConfigureAwait(false);
         await output.WriteLineAsync($"instances: {app.GetProperty("instances").GetInt32()}, running {app.GetProperty("tasksRunning").GetInt32()}, staged {app.GetProperty("tasksStaged").GetInt32()}").ConfigureAwait(false);
         if (waiting is not null) await output.WriteLineAsync($"waiting: {waiting}").ConfigureAwait(false);
+        if (ServicePorts(app) is { Length: > 0 } service)
+            await output.WriteLineAsync($"service ports: {service} (any agent's routing mesh){(app.TryGetProperty("requirePorts", out var rp) && rp.ValueKind == JsonValueKind.True ? ", requirePorts" : "")}").ConfigureAwait(false);
         await output.WriteLineAsync($"{"TASK",-28} {"STATE",-14} {"HOST",-16} VERSION").ConfigureAwait(false);
         foreach (var t in app.GetProperty("tasks").EnumerateArray())
         {
@@ -85,6 +87,12 @@ internal sealed class AppCommands(ApiClient client, TextWriter output, TextWrite
         }
         return ExitCodes.Success;
     }
+
+    /// <summary>"10000,10001" from an app's portDefinitions (their port is the service port); "" when it has none.</summary>
+    private static string ServicePorts(JsonElement app) =>
+        app.TryGetProperty("portDefinitions", out var defs) && defs.ValueKind == JsonValueKind.Array
+            ? string.Join(",", defs.EnumerateArray().Select(d => d.TryGetProperty("port", out var p) && p.TryGetInt32(out var n) ? n : 0).Where(n => n > 0))
+            : "";
 
     public async Task<int> ChangeAsync(HttpMethod method, string path, string? body, string done, CancellationToken ct)
     {

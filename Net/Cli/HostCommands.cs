@@ -51,11 +51,12 @@ internal static class HostCommands
         var readTokenFile = CommonOptions.ReadTokenFile();
         var (snapshotInterval, snapshotRetain, snapshotDir) = SnapshotScheduleOptions.Create();
         var (insecureHttp, certLifetime) = TlsOptions();
+        var servicePorts = RoutingMeshOptions.ServicePortRange();
         var command = new Command("master", "Run a master: the HTTP API (default 5050) and the cluster port agents and masters dial (default 5051).\n" +
             "Three masters: `minimesos master --bootstrap-expect 3 --join pi1,pi2,pi3` on each.")
         {
             listen, port, clusterPort, dataDir, token, tokenFile, cluster, join, expect, advertise, tick, snapshotEvery, noMdns, mdnsInterface, readTokenFile, unreachable,
-            gone, snapshotInterval, snapshotRetain, snapshotDir, dnsPort, insecureHttp, certLifetime,
+            gone, snapshotInterval, snapshotRetain, snapshotDir, dnsPort, insecureHttp, certLifetime, servicePorts,
         };
         foreach (var sub in MembersCli.Commands()) command.Subcommands.Add(sub);
         command.Subcommands.Add(RecoverCli.Command());
@@ -83,7 +84,8 @@ internal static class HostCommands
                 ReadTokens: CommonOptions.ResolveReadTokens(parse, readTokenFile, secret),
                 AgentTimeouts: AgentTimeoutOptions.Parse(parse, unreachable, gone), RaftCompactEvery: (ulong)every,
                 SnapshotInterval: backups.Interval, SnapshotRetain: backups.Retain, SnapshotDir: backups.Dir, DnsPort: dns,
-                InsecureHttp: parse.GetValue(insecureHttp), CertLifetime: CertLifetime(parse.GetValue(certLifetime)));
+                InsecureHttp: parse.GetValue(insecureHttp), CertLifetime: CertLifetime(parse.GetValue(certLifetime)),
+                ServicePortRange: RoutingMeshOptions.ParseServicePortRange(parse, servicePorts));
             return await RunUntilSignalAsync("master", async (logs, ct) =>
             {
                 var (_, stopped) = await MasterHost.StartAsync(options, logs, ct).ConfigureAwait(false);
@@ -150,10 +152,11 @@ internal static class HostCommands
         var cluster = CommonOptions.Cluster();
         var resources = ResourcesOption();
         var isolation = IsolationOption();
+        var (mesh, httpPort, meshBalance, meshMax) = RoutingMeshOptions.Create();
         var command = new Command("agent", "Run an agent: offer this host's resources to the master and run the tasks it sends.")
         {
             master, workDir, token, tokenFile, cluster, resources, reserved, attributes, isolation, noMdns, mdnsInterface, gcAge, gcFree,
-            allowedUsers, warmInits, uidRange, taskCaps, cgroupParent, hostname,
+            allowedUsers, warmInits, uidRange, taskCaps, cgroupParent, hostname, mesh, httpPort, meshBalance, meshMax,
         };
         command.Subcommands.Add(TaskCli.Agent());
         foreach (var sub in AgentCli.Commands()) command.Subcommands.Add(sub);
@@ -176,7 +179,8 @@ internal static class HostCommands
                     ? percent / 100 : throw new ConfigException("--gc-min-free-percent: must be from 0 to 99"),
                 Hostname: AgentHostname(parse.GetValue(hostname)),
                 Users: AllowedUsers(parse.GetValue(allowedUsers)),
-                TaskUids: UidRange(parse.GetValue(uidRange)));
+                TaskUids: UidRange(parse.GetValue(uidRange)),
+                Mesh: RoutingMeshOptions.Parse(parse, mesh, httpPort, meshBalance, meshMax));
             return await RunUntilSignalAsync("agent", (logs, ct) => AgentHost.Start(options, logs, ct).Stopped).ConfigureAwait(false);
         });
         return command;
@@ -253,7 +257,8 @@ internal static class HostCommands
                         new MasterOptions(api, clusterEndpoint, Path.Combine(dir, "master"), Defaults.ClusterName, secret,
                             AdvertiseDefault(api.Address), InsecureHttp: plain, CertLifetime: CertLifetime(parse.GetValue(certLifetime))), logs, ct).ConfigureAwait(false);
                     var agent = AgentHost.Start(new AgentOptions([(clusterEndpoint.Address.ToString(), clusterEndpoint.Port)], Path.Combine(dir, "agent"),
-                        Defaults.ClusterName, secret, parse.GetValue(isolation), overrides, Launch: new Isolation.LaunchOptions(FavorDynMods: true)), logs, ct);
+                        Defaults.ClusterName, secret, parse.GetValue(isolation), overrides, Launch: new Isolation.LaunchOptions(FavorDynMods: true),
+                        Mesh: new Routing.MeshOptions(BindAddress: api.Address)), logs, ct);
                     await agent.Connector.Registered.Task.WaitAsync(ct).ConfigureAwait(false);
                     var ca = master.Service.ClusterCa;
                     var shown = ca is null ? secret.Token : secret.Pinned(ClusterCa.Fingerprint(ca.Certificate));

@@ -34,7 +34,10 @@ internal static class AgentHost
         IReadOnlyList<(string Host, int Port)> Masters() => discovery is null
             ? options.Masters
             : options.Masters.Concat(discovery.Masters.Select(m => Cli.Endpoint.Parse(m, Defaults.ClusterPort, "mDNS"))).Distinct().ToList();
-        var connector = new AgentConnector(service, registration, Masters, identity, WireOptions.Cluster, logger);
+        var mesh = options.Mesh is { Enabled: true } meshOptions ? new Routing.RoutingMesh(meshOptions, registration.Ports, logger) : null;
+        mesh?.Start();
+        if (mesh is not null) cancellationToken.Register(mesh.Dispose);
+        var connector = new AgentConnector(service, registration, Masters, identity, WireOptions.Cluster, logger, mesh);
         var collector = new SandboxCollector(service.SandboxRoot, service.MetaRoot, options.SandboxMaxAge ?? TimeSpan.FromDays(7), options.SandboxMinFreeFraction,
             logger, service.Forget);
         // Apps with the MINIMESOS_DNSSD label: their healthy instances here are announced on the LAN (docs/dns.md).

@@ -65,7 +65,11 @@ internal sealed class MasterHost
         var identity = new HandshakeOptions(nodeId.ToString(), "master", options.ClusterName, secret.Key,
             Build: Cli.BuildInfo.Version, FeatureLevel: Core.State.FeatureGate.Current) { Tls = tls.Cluster };
         var transport = new RaftTransport(directory, identity, wire, logger);
-        var service = new MasterService(TimeProvider.System, logger) { Timeouts = options.AgentTimeouts ?? Core.State.AgentTimeouts.Default };
+        var service = new MasterService(TimeProvider.System, logger)
+        {
+            Timeouts = options.AgentTimeouts ?? Core.State.AgentTimeouts.Default,
+            ServicePortRange = options.ServicePortRange ?? Core.Frameworks.Apps.ServicePortAllocator.DefaultRange,
+        };
         RaftHost? raft = null;
         var listener = new ClusterListener(service, identity, wire, logger,
             () => raft is null ? "" : directory.Get(raft.Status.Leader)?.ClusterAddress ?? "", transport.ServeAsync);
@@ -122,12 +126,13 @@ internal sealed class MasterHost
         var dns = StartDns(options, service, raft, directory, logger, cancellationToken);
         var appsLoop = apps.RunAsync(cancellationToken);
         var jobsLoop = jobs.RunAsync(cancellationToken);
+        var feedLoop = service.RunServiceFeedAsync(cancellationToken);
         var scheduled = options.SnapshotInterval is { } interval
             ? new SnapshotSchedule(backups, options.SnapshotDir ?? Path.Combine(options.DataDir, "snapshots"), interval, options.SnapshotRetain,
                 TimeProvider.System, logger).RunAsync(cancellationToken)
             : Task.CompletedTask;
         await stopWhileStarting.DisposeAsync().ConfigureAwait(false);
-        return (host, host.RunAsync(options.DataDir, api, Task.WhenAll(cluster, appsLoop, jobsLoop, scheduled, dns), clusterStop, transport, store, discovery, logger, cancellationToken));
+        return (host, host.RunAsync(options.DataDir, api, Task.WhenAll(cluster, appsLoop, jobsLoop, feedLoop, scheduled, dns), clusterStop, transport, store, discovery, logger, cancellationToken));
     }
 
     /// <summary>

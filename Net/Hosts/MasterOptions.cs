@@ -14,6 +14,7 @@ namespace MiniMesos.Net.Hosts;
 /// <param name="SnapshotInterval">How often to write a scheduled backup of the state (null: never).</param>
 /// <param name="SnapshotDir">Where scheduled backups go (null: &lt;DataDir&gt;/snapshots).</param>
 /// <param name="DnsPort">UDP and TCP port of the app DNS on the API's listen address (docs/dns.md); 0: none.</param>
+/// <param name="ServicePortRange">Where the leader takes apps' service ports from (null: 10000-20000).</param>
 /// <param name="Mdns">Advertise over mDNS and join the masters of the same cluster found there.</param>
 /// <param name="InsecureHttp">Serve the API as plain HTTP (behind a TLS-terminating reverse proxy on the same host).</param>
 /// <param name="CertLifetime">How long this master's server certificates live (null: 90 days); renewed at two thirds.</param>
@@ -37,4 +38,6 @@ internal sealed record MasterOptions(
     string? SnapshotDir = null,
     int DnsPort = 0,
     bool InsecureHttp = false,
-    TimeSpan? CertLifetime = null);
+    TimeSpan? CertLifetime = null,
+    Core.Allocation.PortRange? ServicePortRange = null);
+

@@ -23,7 +23,8 @@ internal sealed record TaskView(
     string? Network = null,
     string? Rootfs = null,
     IReadOnlyDictionary<string, string>? Binds = null,
-    IReadOnlyList<IReadOnlyList<string>>? Constraints = null);
+    IReadOnlyList<IReadOnlyList<string>>? Constraints = null,
+    IReadOnlyList<int>? ServicePorts = null);
 
 internal sealed record TaskList(IReadOnlyList<TaskView> Tasks);
 
@@ -31,7 +32,10 @@ internal sealed record TaskList(IReadOnlyList<TaskView> Tasks);
 /// <param name="DiskTotalMb">That filesystem's size in MiB.</param>
 internal sealed record AgentView(string Id, string Hostname, double Cpus, long Mem, long Disk, double FreeCpus, long FreeMem,
     bool Connected, IReadOnlyDictionary<string, string> Attributes, string? Ports = null, string State = "active", string? Version = null,
-    long? DiskFreeMb = null, long? DiskTotalMb = null);
+    long? DiskFreeMb = null, long? DiskTotalMb = null, MeshView? Mesh = null);
+
+/// <summary>An agent's routing mesh: service ports listened on, the service table version it holds, ports not listened on and why.</summary>
+internal sealed record MeshView(int Listening, long TableVersion, IReadOnlyDictionary<string, string> Unbound);
 
 internal sealed record AgentList(IReadOnlyList<AgentView> Agents);
 

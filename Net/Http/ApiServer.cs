@@ -122,6 +122,16 @@ internal static class ApiServer
                 : ApiResults.Error(StatusCodes.Status409Conflict, e.Message);
             await result.ExecuteAsync(http).ConfigureAwait(false);
         }
+        catch (Master.ServicePortException e) when (!http.Response.HasStarted)
+        {
+            // A service port the app cannot have: nothing was committed; the answer names the port and why.
+            var status = e.Conflict.Taken ? StatusCodes.Status409Conflict : StatusCodes.Status422UnprocessableEntity;
+            var result = IsMarathon(http.Request.Path)
+                ? Results.Json(new MarathonError(e.Message, [new MarathonErrorDetail(MarathonResults.Path(e.Conflict.Field), [e.Conflict.Reason])]),
+                    MarathonJsonContext.Api.MarathonError, statusCode: status)
+                : ApiResults.Error(status, e.Message);
+            await result.ExecuteAsync(http).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Marathon's paths, whose errors are {"message": ...} as Marathon clients read them.</summary>

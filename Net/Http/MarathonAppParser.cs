@@ -123,17 +123,16 @@ internal static class MarathonAppParser
                 Container(v);
                 return app;
             case "ports":
-                return app with { Ports = PortCount(v, "ports", e => e.ValueKind == JsonValueKind.Number ? e.GetInt32() : -1, warnings) };
+                return WithServicePorts(app, Ports(v, "ports", e => e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out var n) ? n : -1));
             case "portDefinitions":
-                return app with
-                {
-                    Ports = PortCount(v, "portDefinitions",
-                        // {"port": 0} or no port = any; a port that is not a number (or an entry that is no object) is refused.
-                        e => e.ValueKind != JsonValueKind.Object ? -1
-                            : !e.TryGetProperty("port", out var p) ? 0
-                            : p.ValueKind == JsonValueKind.Number && p.TryGetInt32(out var n) ? n : -1,
-                        warnings),
-                };
+                return WithServicePorts(app, Ports(v, "portDefinitions",
+                    // {"port": 0} or no port = any; a port that is not a number (or an entry that is no object) is refused.
+                    e => e.ValueKind != JsonValueKind.Object ? -1
+                        : !e.TryGetProperty("port", out var p) ? 0
+                        : p.ValueKind == JsonValueKind.Number && p.TryGetInt32(out var n) ? n : -1));
+            case "requirePorts":
+                return v.ValueKind is JsonValueKind.True or JsonValueKind.False ? app with { RequirePorts = v.GetBoolean() }
+                    : throw new MarathonFieldException("requirePorts", $"must be true or false, not {Kind(v)}");
             default:
                 if (ReadOnly.Contains(property.Name) || IsEmpty(v)) return app;
                 unsupported.Add(property.Name);
@@ -174,18 +173,30 @@ internal static class MarathonAppParser
     /// <summary>Marathon ids are absolute paths: "web" and "/web" are the same app.</summary>
     public static string NormaliseId(string id) => id.StartsWith('/') ? id : "/" + id;
 
-    private static int PortCount(JsonElement v, string path, Func<JsonElement, int> port, List<string> warnings)
+    /// <summary>The requested service port of each app port (0 = any), as given.</summary>
+    private static List<int> Ports(JsonElement v, string path, Func<JsonElement, int> port)
     {
         if (v.ValueKind != JsonValueKind.Array) throw new MarathonFieldException(path, "must be an array");
-        var i = 0;
+        var ports = new List<int>();
         foreach (var item in v.EnumerateArray())
         {
             var requested = port(item);
-            if (requested < 0) throw new MarathonFieldException($"{path}[{i}]", "must be a port number (0 = any)");
-            if (requested > 0) warnings.Add($"{path}[{i}]: host port {requested} requested; MiniMesos assigns host ports dynamically (PORT{i})");
-            i++;
+            if (requested is < 0 or > 65535) throw new MarathonFieldException($"{path}[{ports.Count}]", "must be a port number (0 = any service port)");
+            ports.Add(requested);
         }
-        return i;
+        return ports;
+    }
+
+    /// <summary>
+    /// The app ports and the service ports asked for: a zero keeps the service port the app already has at that index
+    /// (so posting back what GET shows, or {"port": 0}, changes nothing); the leader assigns the rest (ServicePortAllocator).
+    /// </summary>
+    private static AppSpec WithServicePorts(AppSpec app, List<int> requested)
+    {
+        var kept = app.ServicePorts ?? [];
+        for (var i = 0; i < requested.Count && i < kept.Count; i++)
+            if (requested[i] == 0) requested[i] = kept[i];
+        return app with { Ports = requested.Count, ServicePorts = requested.Count == 0 ? null : requested };
     }
 
     internal static List<IReadOnlyList<string>> Constraints(JsonElement v)

@@ -31,7 +31,7 @@ internal static class MarathonEndpoints
             if (master.App(parse.App.Id) is not null)
                 return MarathonResults.Error(StatusCodes.Status409Conflict, $"An app with id [{parse.App.Id}] already exists.");
             var spec = parse.App with { Version = MarathonViews.NewVersion(TimeProvider.System, null) };
-            await master.PutAppAsync(spec, http.RequestAborted).ConfigureAwait(false);
+            spec = await master.PutAppAsync(spec, http.RequestAborted).ConfigureAwait(false);
             http.Response.Headers.Location = $"/v2/apps{spec.Id}";
             MarathonResults.Notes(http, parse);
             var view = MarathonViews.App(context, spec, master.Tasks(), MarathonEmbed.List with { Tasks = true });
@@ -104,7 +104,7 @@ internal static class MarathonEndpoints
             var spec = existing is not null && Same(existing with { Instances = 0 }, parse.App with { Instances = 0 })
                 ? parse.App with { Version = existing.Version, ScaledAt = now }
                 : parse.App with { Version = now, ScaledAt = "" };
-            await master.PutAppAsync(spec, http.RequestAborted).ConfigureAwait(false);
+            spec = await master.PutAppAsync(spec, http.RequestAborted).ConfigureAwait(false);
             return Changed(spec, existing is null ? StatusCodes.Status201Created : StatusCodes.Status200OK);
         });
 

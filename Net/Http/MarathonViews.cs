@@ -36,14 +36,16 @@ internal static class MarathonViews
         app.Instances, app.User, "", app.Constraints ?? [], app.Labels ?? NoLabels,
         (app.HealthChecks ?? []).Select(h => new MarathonHealthCheck(h.Protocol, h.Command is null ? null : new MarathonCommand(h.Command), h.Path,
             h.Protocol == "COMMAND" ? null : h.PortIndex, h.GracePeriodSeconds, h.IntervalSeconds, h.TimeoutSeconds, h.MaxConsecutiveFailures, 15)).ToList(),
-        Enumerable.Range(0, app.Ports).Select(_ => new MarathonPortDefinition(0, "tcp", NoLabels)).ToList(),
-        false, [], (app.Fetch ?? []).Select(f => new MarathonFetch(f.Uri, f.Extract, f.Executable, f.Cache, f.DestPath)).ToList(), app.BackoffSeconds, app.BackoffFactor, app.MaxLaunchDelaySeconds,
+        Enumerable.Range(0, app.Ports).Select(i => new MarathonPortDefinition(ServicePort(app, i), "tcp", NoLabels)).ToList(),
+        app.RequirePorts, [], (app.Fetch ?? []).Select(f => new MarathonFetch(f.Uri, f.Extract, f.Executable, f.Cache, f.DestPath)).ToList(), app.BackoffSeconds, app.BackoffFactor, app.MaxLaunchDelaySeconds,
         new MarathonUpgradeStrategy(app.Upgrade.MinimumHealthCapacity, app.Upgrade.MaximumOverCapacity), app.LastChange,
         new MarathonVersionInfo(app.ScaledAt.Length > 0 ? app.ScaledAt : app.Version, app.Version))
     {
         UnreachableStrategy = MarathonUnreachableFields.Show(app.Unreachable),
         KillSelection = MarathonUnreachableFields.Show(app.KillSelection),
     };
+
+    private static int ServicePort(AppSpec app, int index) => app.ServicePorts is { } ports && index < ports.Count ? ports[index] : 0;
 
     private static MarathonTaskCounts Counts(MasterService master, AppSpec app, IReadOnlyList<TaskRecord> live)
     {
@@ -72,7 +74,8 @@ internal static class MarathonViews
     public static MarathonTask Task(MasterService master, TaskRecord t)
     {
         var ports = t.Spec.Env.TryGetValue("PORTS", out var p) && p.Length > 0 ? p.Split(',').Select(int.Parse).ToList() : [];
-        return new MarathonTask(t.Id, t.Spec.AppId ?? "", Host(master, t) ?? "", t.AgentId, t.State.ToWire(), t.Spec.AppVersion ?? "", ports, [],
+        IReadOnlyList<int> servicePorts = t.Spec.AppId is { } appId ? master.App(appId)?.ServicePorts ?? [] : [];
+        return new MarathonTask(t.Id, t.Spec.AppId ?? "", Host(master, t) ?? "", t.AgentId, t.State.ToWire(), t.Spec.AppVersion ?? "", ports, servicePorts,
             MarathonTime.Format(t.SubmittedAtMs), t.State == TaskState.Running ? MarathonTime.Format(t.UpdatedAtMs) : null, "*",
             MarathonHealthViews.Results(master, t));
     }

@@ -21,6 +21,10 @@ internal sealed class AgentSession(PeerConnection connection) : IAgentChannel
 
     public IReadOnlyList<string>? AllowedUsers { get; init; }
 
+    public string? Address => System.Net.IPEndPoint.TryParse(connection.Remote, out var remote) ? remote.Address.ToString() : null;
+
+    public Task PushServicesAsync(ServiceTableUpdate update, CancellationToken cancellationToken) => SendAsync(update, cancellationToken);
+
     public Task LaunchAsync(TaskRecord task, IReadOnlyList<Core.Frameworks.Apps.HealthCheckSpec>? healthChecks, CancellationToken cancellationToken) =>
         SendAsync(new LaunchTask(task.Id, task.Spec.Name, task.Spec.Argv, LaunchEnv(task.Spec),
             task.Spec.Resources.Cpus, task.Spec.Resources.MemMb, task.Spec.User, task.Spec.Network,

@@ -151,6 +151,9 @@ internal sealed class ClusterListener(
                     case HealthReport health:
                         master.HealthReported(agentId, health.Health);
                         break;
+                    case MeshStatus mesh:
+                        master.MeshReported(agentId, mesh);
+                        break;
                     case Ping ping:
                         if (ping.DiskFreeMb is { } free && ping.DiskTotalMb is { } total) master.DiskReported(agentId, session, free, total);
                         await connection.SendAsync(new Pong(ping.Sequence), cancellationToken).ConfigureAwait(false);

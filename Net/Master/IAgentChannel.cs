@@ -16,6 +16,12 @@ internal interface IAgentChannel
     /// <summary>Closes the connection so the agent goes looking for the leader.</summary>
     void Disconnect();
 
+    /// <summary>Sends the routing mesh's service table (or its changes); an agent that does not know the message ignores it.</summary>
+    Task PushServicesAsync(Protocol.ServiceTableUpdate update, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>The IP address the agent's connection comes from (how other agents reach its instances); null: use its hostname.</summary>
+    string? Address => null;
+
     /// <summary>The agent's minimesos version as its handshake said ("" when it did not: an older agent, or a test fake).</summary>
     string Build => "";
 

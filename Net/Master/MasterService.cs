@@ -81,13 +81,6 @@ internal sealed partial class MasterService(TimeProvider time, ILogger logger) :
         lock (_gate) return _state.AppVersions(id).ToList();
     }
 
-    /// <summary>Commits an app spec (already validated and stamped with its version by the caller).</summary>
-    public async Task PutAppAsync(AppSpec app, CancellationToken cancellationToken)
-    {
-        await ProposeAsync(new PutApp(Now(), app, KeepVersion: true), cancellationToken).ConfigureAwait(false);
-        logger.LogInformation("app {App} version {Version}: {Instances} instance(s)", app.Id, app.Version, app.Instances);
-    }
-
     public async Task<bool> RemoveAppAsync(string id, CancellationToken cancellationToken)
     {
         if (App(id) is null) return false;
@@ -167,6 +160,7 @@ internal sealed partial class MasterService(TimeProvider time, ILogger logger) :
         }
         logger.LogWarning("agent {Agent} disconnected: {Reason}; it is unreachable unless it is back within {Timeout} s", agentId, reason,
             Timeouts.Unreachable.TotalSeconds);
+        Changed(); // its instances leave the routing mesh's table at once
         return System.Threading.Tasks.Task.CompletedTask;
     }
 
@@ -256,6 +250,7 @@ internal sealed partial class MasterService(TimeProvider time, ILogger logger) :
             _absentSince.Clear();
             _unreachableSeen.Clear();
             ForgetHealthLocked();
+            _fed.Clear();
             return channels;
         }
     }

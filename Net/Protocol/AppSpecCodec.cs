@@ -8,8 +8,8 @@ namespace MiniMesos.Net.Protocol;
 /// absent optionals), shared by the PutApp command and the state snapshot. An app with an unreachableStrategy or a
 /// killSelection other than the default appends ScaledAt and both ([enabled, inactiveAfterSeconds, expungeAfterSeconds] or
 /// nil, then the selection): 21 fields; one scaled since its version appends ScaledAt only (19); every other app keeps
-/// the 18 older masters read. An app with fetch URIs appends them after those 21 (22 fields, level 4), in the form
-/// of IsolationFieldsCodec.WriteFetch.
+/// the 18 older masters read. Level 4 appends, in this order, as far as the last one an app has: fetch URIs (nil or the
+/// form of IsolationFieldsCodec.WriteFetch): 22; service ports ([port...]) and requirePorts (bool): 24.
 /// </summary>
 internal static class AppSpecCodec
 {
@@ -17,12 +17,15 @@ internal static class AppSpecCodec
     private const int FieldsWithScaledAt = 19;
     private const int FieldsWithUnreachable = 21;
     private const int FieldsWithFetch = 22;
+    private const int FieldsWithServicePorts = 24;
     private const string What = "app spec";
 
     public static void Write(ref MessagePackWriter w, AppSpec app)
     {
-        var extended = app.UnreachableStrategy is not null || app.KillSelection != KillSelection.YoungestFirst || app.Fetch is not null;
-        w.WriteArrayHeader(app.Fetch is not null ? FieldsWithFetch : extended ? FieldsWithUnreachable : app.ScaledAt.Length > 0 ? FieldsWithScaledAt : Fields);
+        var withPorts = app.ServicePorts is { Count: > 0 } || app.RequirePorts;
+        var level4 = withPorts ? FieldsWithServicePorts : app.Fetch is not null ? FieldsWithFetch : 0;
+        var extended = level4 > 0 || app.UnreachableStrategy is not null || app.KillSelection != KillSelection.YoungestFirst;
+        w.WriteArrayHeader(level4 > 0 ? level4 : extended ? FieldsWithUnreachable : app.ScaledAt.Length > 0 ? FieldsWithScaledAt : Fields);
         w.WriteString(app.Id);
         w.WriteString(app.Cmd);
         WriteStrings(ref w, app.Args);
@@ -80,14 +83,20 @@ internal static class AppSpecCodec
             w.WriteInt64(unreachable.ExpungeAfterSeconds);
         }
         w.WriteInt64((int)app.KillSelection);
+        if (level4 < FieldsWithFetch) return;
         if (app.Fetch is not null) IsolationFieldsCodec.WriteFetch(ref w, app.Fetch);
+        else w.WriteNil();
+        if (level4 < FieldsWithServicePorts) return;
+        w.WriteArrayHeader(app.ServicePorts?.Count ?? 0);
+        foreach (var port in app.ServicePorts ?? []) w.WriteInt64(port);
+        w.WriteBoolean(app.RequirePorts);
     }
 
     public static AppSpec Read(ref MessagePackReader r)
     {
         var count = r.ReadArrayHeader();
-        if (count is not (Fields or FieldsWithScaledAt or FieldsWithUnreachable or FieldsWithFetch))
-            throw new ProtocolException($"{What} has {count} fields, expected {Fields}, {FieldsWithScaledAt}, {FieldsWithUnreachable} or {FieldsWithFetch}");
+        if (count is not (Fields or FieldsWithScaledAt or FieldsWithUnreachable or FieldsWithFetch or FieldsWithServicePorts))
+            throw new ProtocolException($"{What} has {count} fields, expected {Fields}, {FieldsWithScaledAt}, {FieldsWithUnreachable}, {FieldsWithFetch} or {FieldsWithServicePorts}");
         var id = MessagePackFields.RequiredString(ref r, What);
         var cmd = r.ReadString();
         var args = ReadStrings(ref r);
@@ -140,9 +149,23 @@ internal static class AppSpecCodec
             var kill = r.ReadInt64();
             selection = Enum.IsDefined((KillSelection)kill) ? (KillSelection)kill : throw new ProtocolException($"{What}: unknown killSelection {kill}");
         }
-        var fetch = count == FieldsWithFetch ? IsolationFieldsCodec.ReadFetch(ref r, What) : null;
+        var fetch = count >= FieldsWithFetch && !r.TryReadNil() ? IsolationFieldsCodec.ReadFetch(ref r, What) : null;
+        List<int>? servicePorts = null;
+        var requirePorts = false;
+        if (count >= FieldsWithServicePorts)
+        {
+            var n = r.ReadArrayHeader();
+            servicePorts = new List<int>(Math.Min(n, 1000));
+            for (var i = 0; i < n; i++)
+            {
+                var port = r.ReadInt64();
+                servicePorts.Add(port is > 0 and <= 65535 ? (int)port : throw new ProtocolException($"{What}: service port {port} is not a port"));
+            }
+            if (servicePorts.Count == 0) servicePorts = null;
+            requirePorts = r.ReadBoolean();
+        }
         return new AppSpec(id, cmd, args, env, cpus, mem, disk, ports, instances, user, labels, constraints, checks, backoff, factor, maxDelay,
-            upgrade, version, unreachable, selection, scaledAt, fetch);
+            upgrade, version, unreachable, selection, scaledAt, fetch, servicePorts, requirePorts);
     }
 
     internal static void WriteStrings(ref MessagePackWriter w, IReadOnlyList<string>? values)

@@ -110,6 +110,15 @@ internal static class MessageCodec
             case HealthReport m:
                 HealthWire.WriteReport(ref w, m);
                 break;
+            case ServiceTableUpdate m:
+                ServiceTableCodec.Write(ref w, m);
+                break;
+            case MeshStatus m:
+                Header(ref w, m, 4);
+                w.WriteString("listening"); w.WriteInt64(m.Listening);
+                w.WriteString("version"); w.WriteInt64(m.TableVersion);
+                Map(ref w, "unbound", m.Unbound);
+                break;
             default:
                 if (FrameworkMessageCodec.TryEncode(ref w, message)) break;
                 throw new ArgumentException($"cannot encode {message.GetType().Name}", nameof(message));
@@ -150,6 +159,8 @@ internal static class MessageCodec
             "ping" => new Ping(f.Int("seq"), f.OptionalInt("disk_free_mb"), f.OptionalInt("disk_total_mb")),
             "pong" => new Pong(f.Int("seq")),
             "health" => HealthWire.ReadReport(f),
+            "services" => ServiceTableCodec.Read(f),
+            "mesh_status" => new MeshStatus(f.Int32("listening"), f.Int("version"), f.StringMap("unbound")),
             Raft.RaftChunk.MessageType => Raft.RaftChunkCodec.Read(f),
             var other => FrameworkMessageCodec.Decode(f) ?? new UnknownMessage(other),
         };

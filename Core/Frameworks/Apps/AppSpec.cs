@@ -8,6 +8,9 @@ namespace MiniMesos.Core.Frameworks.Apps;
 /// (see docs/scheduling.md). <see cref="ScaledAt"/> is when <see cref="Instances"/> last changed without a
 /// new version (Marathon's versionInfo.lastScalingAt; empty: never scaled since the version). <see cref="Fetch"/>: Marathon's
 /// fetch (and legacy uris), downloaded by the agent into each instance's sandbox.
+/// <see cref="ServicePorts"/>: one cluster-wide service port per app port (Marathon's servicePorts): as asked (0 = any)
+/// until the leader assigns them, then as assigned, kept across versions (<see cref="ServicePortAllocator"/>).
+/// <see cref="RequirePorts"/>: each instance's host ports are its service ports (Marathon's requirePorts).
 /// </summary>
 internal sealed record AppSpec(
     string Id,
@@ -31,8 +34,13 @@ internal sealed record AppSpec(
     UnreachableStrategy? UnreachableStrategy = null,
     KillSelection KillSelection = KillSelection.YoungestFirst,
     string ScaledAt = "",
-    IReadOnlyList<Fetch.FetchUri>? Fetch = null)
+    IReadOnlyList<Fetch.FetchUri>? Fetch = null,
+    IReadOnlyList<int>? ServicePorts = null,
+    bool RequirePorts = false)
 {
+    /// <summary>Label routing HTTP requests with this Host header to the app's first port (routing mesh, docs/routing.md).</summary>
+    public const string VhostLabel = "MINIMESOS_VHOST";
+
     /// <summary>Label asking for no network for the app's instances: "none" (only loopback) or "host" (default).</summary>
     public const string NetworkLabel = "MINIMESOS_NETWORK";
 

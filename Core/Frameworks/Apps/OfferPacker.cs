@@ -31,9 +31,11 @@ internal static class OfferPacker
                 var offer = candidates[j];
                 var left = remaining[offer.Id];
                 var shortfall = left.Shortfall(new ResourceSet(scalars, PortRanges.Empty));
-                var ports = left.Ports.Take(app.Ports);
+                var ports = HostPorts(app, left.Ports);
                 if (shortfall is null && ports is null)
-                    shortfall = $"ports: {app.Ports} requested, {left.Ports.Count} available";
+                    shortfall = app.RequirePorts
+                        ? $"ports: requirePorts needs service ports {PortRanges.Of(app.ServicePorts ?? [])} free, offered {left.Ports}"
+                        : $"ports: {app.Ports} requested, {left.Ports.Count} available";
                 if (shortfall is not null)
                 {
                     exhausted.Add((offer, shortfall, -1));
@@ -57,6 +59,11 @@ internal static class OfferPacker
         }
         return (result, null);
     }
+
+    /// <summary>An instance's host ports from what is left of an offer: its service ports with requirePorts, else the lowest free ones.</summary>
+    private static IReadOnlyList<int>? HostPorts(AppSpec app, PortRanges left) =>
+        !app.RequirePorts || app.ServicePorts is not { Count: > 0 } wanted ? left.Take(app.Ports)
+        : left.Contains(PortRanges.Of(wanted)) ? wanted : null;
 
     private static List<(Offer Offer, string Reason, int ConstraintIndex)> InOfferOrder(IReadOnlyList<Offer> offers,
         IEnumerable<(Offer Offer, string Reason, int ConstraintIndex)> failures)

@@ -29,6 +29,11 @@ public sealed class MessageCodecTests
                 new Core.Frameworks.Apps.InstanceHealth(0, 2, true, false, FirstSuccessAtMs: 5, LastSuccessAtMs: 6, LastFailureAtMs: 7, LastFailureCause: "HTTP 503")),
             new Core.Frameworks.Apps.CheckHealth(Core.Frameworks.Apps.HealthStatus.Unknown, new Core.Frameworks.Apps.InstanceHealth(0)),
         ])),
+        new ServiceTableUpdate(3, 0, [new Core.Routing.ServiceRoute(10000, "/web", "web.home.arpa",
+            [new Core.Routing.ServiceEndpoint("web.1", "198.18.0.2", 31000), new Core.Routing.ServiceEndpoint("web.2", "198.18.0.3", 31004)]),
+            new Core.Routing.ServiceRoute(10001, "/db", null, [])], []),
+        new ServiceTableUpdate(4, 3, [], [10001]),
+        new MeshStatus(2, 4, new Dictionary<string, string> { ["80"] = "virtual hosts: permission denied" }),
     ];
 
     [Fact]
