@@ -21,8 +21,11 @@ internal static class TaskSpecBuilder
             ["MINIMESOS_TASK_ID"] = launch.Task.TaskId,
         };
         AddHostAndPorts(env, hostname, launch.Ports);
-        return new TaskSpec(launch.Task.TaskId, Argv(app.Cmd, app.Args), env, launch.Task.Resources.Scalars, app.Id, launch.Version,
-            User: app.User, Network: app.Labels?.GetValueOrDefault(AppSpec.NetworkLabel) == "none" ? "none" : null);
+        var shell = app.Container is not null && !string.IsNullOrWhiteSpace(app.Cmd);
+        var argv = app.Container is null ? Argv(app.Cmd, app.Args) : shell ? [app.Cmd!] : app.Args ?? [];
+        return new TaskSpec(launch.Task.TaskId, argv, env, launch.Task.Resources.Scalars, app.Id, launch.Version,
+            User: app.User, Network: app.Labels?.GetValueOrDefault(AppSpec.NetworkLabel) == "none" ? "none" : null,
+            Image: app.Container is { } image ? image with { Shell = shell } : null);
     }
 
     public static TaskSpec ForJob(JobSpec job, JobLaunch launch, string hostname)

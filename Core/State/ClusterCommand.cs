@@ -27,7 +27,11 @@ internal sealed record AgentRegistration(long AtMs, AgentRecord Agent, AgentRepo
 
 internal sealed record RemoveAgent(long AtMs, string AgentId, string Reason) : ClusterCommand(AtMs);
 
-internal sealed record SubmitTask(long AtMs, string TaskId, TaskSpec Spec) : ClusterCommand(AtMs);
+internal sealed record SubmitTask(long AtMs, string TaskId, TaskSpec Spec) : ClusterCommand(AtMs)
+{
+    /// <summary>A task run from an image needs level 4.</summary>
+    public override int RequiredLevel => Spec.Image is not null ? FeatureGate.Images : FeatureGate.Baseline;
+}
 
 internal sealed record AssignTask(long AtMs, string TaskId, string AgentId) : ClusterCommand(AtMs);
 
@@ -37,9 +41,10 @@ internal sealed record UpdateTaskStatus(
 /// <summary>Creates or replaces an app; the spec carries the version the master stamped on it.</summary>
 internal sealed record PutApp(long AtMs, Frameworks.Apps.AppSpec App) : ClusterCommand(AtMs)
 {
-    /// <summary>Fields older masters cannot read (ScaledAt, unreachableStrategy, killSelection) need level 3.</summary>
+    /// <summary>Fields older masters cannot read (ScaledAt, unreachableStrategy, killSelection) need level 3, a container level 4.</summary>
     public override int RequiredLevel =>
-        App.ScaledAt.Length > 0 || App.UnreachableStrategy is not null || App.KillSelection != Frameworks.Apps.KillSelection.YoungestFirst
+        App.Container is not null ? FeatureGate.Images
+        : App.ScaledAt.Length > 0 || App.UnreachableStrategy is not null || App.KillSelection != Frameworks.Apps.KillSelection.YoungestFirst
             ? FeatureGate.AppChecks : FeatureGate.Baseline;
 }
 
@@ -91,7 +96,8 @@ internal sealed record PutRoleWeight(long AtMs, string Role, double Weight) : Cl
 /// </remarks>
 internal sealed record LaunchTasks(long AtMs, IReadOnlyList<PlacedLaunch> Launches, bool JudgeApps = true) : ClusterCommand(AtMs)
 {
-    public override int RequiredLevel => JudgeApps ? FeatureGate.AppChecks : FeatureGate.Baseline;
+    public override int RequiredLevel =>
+        Launches.Any(l => l.Spec.Image is not null) ? FeatureGate.Images : JudgeApps ? FeatureGate.AppChecks : FeatureGate.Baseline;
 }
 
 /// <summary>Several agents' status updates committed in one log entry, applied one after the other as UpdateTaskStatus would be.</summary>

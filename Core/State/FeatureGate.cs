@@ -21,8 +21,11 @@ internal static class FeatureGate
     /// </summary>
     public const int AppChecks = 3;
 
+    /// <summary>4 adds tasks and apps run from an image (a task spec's image, an app spec's container).</summary>
+    public const int Images = 4;
+
     /// <summary>This build's level.</summary>
-    public const int Current = AppChecks;
+    public const int Current = Images;
 
     /// <summary>
     /// The form of <paramref name="command"/> a cluster at <paramref name="level"/> reads, where an older form means the

@@ -43,6 +43,9 @@ internal static class MarathonViews
     {
         UnreachableStrategy = MarathonUnreachableFields.Show(app.Unreachable),
         KillSelection = MarathonUnreachableFields.Show(app.KillSelection),
+        Container = app.Container is { } c
+            ? new MarathonContainer(c.Style == Core.Images.ImageCommandStyle.Docker ? "DOCKER" : "MESOS", new MarathonDockerImage(c.Reference, c.ForcePull))
+            : null,
     };
 
     private static MarathonTaskCounts Counts(MasterService master, AppSpec app, IReadOnlyList<TaskRecord> live)

@@ -54,7 +54,8 @@ internal static class TaskEndpoints
         t.Id, t.Spec.Name, t.State.ToWire(), t.AgentId, t.Spec.Argv, t.Spec.Env, t.Spec.Resources.Cpus, t.Spec.Resources.MemMb,
         t.ExitCode, t.Signal, t.Message, master.WhyWaiting(t),
         DateTimeOffset.FromUnixTimeMilliseconds(t.SubmittedAtMs), DateTimeOffset.FromUnixTimeMilliseconds(t.UpdatedAtMs),
-        t.Spec.Ports == 0 ? null : t.Spec.Ports, t.Spec.User, t.Spec.Network, t.Spec.Rootfs, t.Spec.Binds, t.Spec.Constraints);
+        t.Spec.Ports == 0 ? null : t.Spec.Ports, t.Spec.User, t.Spec.Network, t.Spec.Rootfs, t.Spec.Binds, t.Spec.Constraints,
+        t.Spec.Image is { } image ? new TaskContainerRequest(image.Reference, image.ForcePull ? true : null) : null);
 
     private static IResult NoSuchTask(MasterService master, string id) => ApiResults.Error(StatusCodes.Status404NotFound, NoTaskMessage(master, id));
 

@@ -22,7 +22,7 @@ internal sealed class AgentSession(PeerConnection connection) : IAgentChannel
     public Task LaunchAsync(TaskRecord task, IReadOnlyList<Core.Frameworks.Apps.HealthCheckSpec>? healthChecks, CancellationToken cancellationToken) =>
         SendAsync(new LaunchTask(task.Id, task.Spec.Name, task.Spec.Argv, task.Spec.Env,
             task.Spec.Resources.Cpus, task.Spec.Resources.MemMb, task.Spec.User, task.Spec.Network,
-            task.Spec.Rootfs, task.Spec.Binds, healthChecks), cancellationToken);
+            task.Spec.Rootfs, task.Spec.Binds, healthChecks, task.Spec.Image), cancellationToken);
 
     public Task KillAsync(string taskId, TimeSpan gracePeriod, CancellationToken cancellationToken) =>
         SendAsync(new KillTask(taskId, (long)gracePeriod.TotalMilliseconds), cancellationToken);

@@ -8,19 +8,20 @@ namespace MiniMesos.Net.Protocol;
 /// absent optionals), shared by the PutApp command and the state snapshot. An app with an unreachableStrategy or a
 /// killSelection other than the default appends ScaledAt and both ([enabled, inactiveAfterSeconds, expungeAfterSeconds] or
 /// nil, then the selection): 21 fields; one scaled since its version appends ScaledAt only (19); every other app keeps
-/// the 18 older masters read.
+/// the 18 older masters read. An app run from an image appends its container after those (22 fields, level 4).
 /// </summary>
 internal static class AppSpecCodec
 {
     private const int Fields = 18;
     private const int FieldsWithScaledAt = 19;
     private const int FieldsWithUnreachable = 21;
+    private const int FieldsWithContainer = 22;
     private const string What = "app spec";
 
     public static void Write(ref MessagePackWriter w, AppSpec app)
     {
-        var extended = app.UnreachableStrategy is not null || app.KillSelection != KillSelection.YoungestFirst;
-        w.WriteArrayHeader(extended ? FieldsWithUnreachable : app.ScaledAt.Length > 0 ? FieldsWithScaledAt : Fields);
+        var extended = app.UnreachableStrategy is not null || app.KillSelection != KillSelection.YoungestFirst || app.Container is not null;
+        w.WriteArrayHeader(app.Container is not null ? FieldsWithContainer : extended ? FieldsWithUnreachable : app.ScaledAt.Length > 0 ? FieldsWithScaledAt : Fields);
         w.WriteString(app.Id);
         w.WriteString(app.Cmd);
         WriteStrings(ref w, app.Args);
@@ -78,13 +79,14 @@ internal static class AppSpecCodec
             w.WriteInt64(unreachable.ExpungeAfterSeconds);
         }
         w.WriteInt64((int)app.KillSelection);
+        if (app.Container is { } container) IsolationFieldsCodec.WriteImage(ref w, container);
     }
 
     public static AppSpec Read(ref MessagePackReader r)
     {
         var count = r.ReadArrayHeader();
-        if (count is not (Fields or FieldsWithScaledAt or FieldsWithUnreachable))
-            throw new ProtocolException($"{What} has {count} fields, expected {Fields}, {FieldsWithScaledAt} or {FieldsWithUnreachable}");
+        if (count is not (Fields or FieldsWithScaledAt or FieldsWithUnreachable or FieldsWithContainer))
+            throw new ProtocolException($"{What} has {count} fields, expected {Fields}, {FieldsWithScaledAt}, {FieldsWithUnreachable} or {FieldsWithContainer}");
         var id = MessagePackFields.RequiredString(ref r, What);
         var cmd = r.ReadString();
         var args = ReadStrings(ref r);
@@ -126,7 +128,7 @@ internal static class AppSpecCodec
         var scaledAt = count > Fields ? r.ReadString() ?? "" : "";
         UnreachableStrategy? unreachable = null;
         var selection = KillSelection.YoungestFirst;
-        if (count == FieldsWithUnreachable)
+        if (count >= FieldsWithUnreachable)
         {
             if (!r.TryReadNil())
             {
@@ -137,8 +139,9 @@ internal static class AppSpecCodec
             var kill = r.ReadInt64();
             selection = Enum.IsDefined((KillSelection)kill) ? (KillSelection)kill : throw new ProtocolException($"{What}: unknown killSelection {kill}");
         }
+        var container = count == FieldsWithContainer ? IsolationFieldsCodec.ReadImage(ref r, What) : null;
         return new AppSpec(id, cmd, args, env, cpus, mem, disk, ports, instances, user, labels, constraints, checks, backoff, factor, maxDelay,
-            upgrade, version, unreachable, selection, scaledAt);
+            upgrade, version, unreachable, selection, scaledAt, container);
     }
 
     internal static void WriteStrings(ref MessagePackWriter w, IReadOnlyList<string>? values)

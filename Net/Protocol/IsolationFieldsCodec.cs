@@ -8,40 +8,68 @@ namespace MiniMesos.Net.Protocol;
 /// The isolation fields appended to older encodings (SubmitTask and AddAgent entries, snapshot records): a task's
 /// [ports, user, network, rootfs, binds] and an agent's port range as text ("[31000-32000]", nil = the default range).
 /// A task with placement constraints appends a sixth element, [[field, operator(, value)], ...]; without them the
-/// array keeps its five elements, so older masters still read it.
+/// array keeps its five elements, so older masters still read it. A task run from an image appends a seventh,
+/// [reference, style, shell, forcePull] (the sixth is then nil without constraints); only masters at feature level 4 read it.
 /// </summary>
 internal static class IsolationFieldsCodec
 {
     public static void WriteTask(ref MessagePackWriter w, TaskSpec spec)
     {
-        w.WriteArrayHeader(spec.Constraints is null ? 5 : 6);
+        w.WriteArrayHeader(spec.Image is not null ? 7 : spec.Constraints is null ? 5 : 6);
         w.WriteInt64(spec.Ports);
         w.WriteString(spec.User);
         w.WriteString(spec.Network);
         w.WriteString(spec.Rootfs);
         if (spec.Binds is null) w.WriteNil();
         else MessagePackFields.WriteStringMap(ref w, spec.Binds);
-        if (spec.Constraints is null) return;
-        w.WriteArrayHeader(spec.Constraints.Count);
-        foreach (var constraint in spec.Constraints) AppSpecCodec.WriteStrings(ref w, constraint);
+        if (spec.Constraints is null)
+        {
+            if (spec.Image is null) return;
+            w.WriteNil();
+        }
+        else
+        {
+            w.WriteArrayHeader(spec.Constraints.Count);
+            foreach (var constraint in spec.Constraints) AppSpecCodec.WriteStrings(ref w, constraint);
+        }
+        if (spec.Image is { } image) WriteImage(ref w, image);
+    }
+
+    public static void WriteImage(ref MessagePackWriter w, TaskImage image)
+    {
+        w.WriteArrayHeader(4);
+        w.WriteString(image.Reference);
+        w.WriteInt64((int)image.Style);
+        w.WriteBoolean(image.Shell);
+        w.WriteBoolean(image.ForcePull);
+    }
+
+    public static TaskImage ReadImage(ref MessagePackReader r, string what)
+    {
+        if (r.ReadArrayHeader() != 4) throw new ProtocolException($"{what}: a task image must be [reference, style, shell, forcePull]");
+        var reference = MessagePackFields.RequiredString(ref r, what);
+        var style = r.ReadInt64();
+        if (!Enum.IsDefined((Core.Images.ImageCommandStyle)style)) throw new ProtocolException($"{what}: unknown image command style {style}");
+        return new TaskImage(reference, (Core.Images.ImageCommandStyle)style, r.ReadBoolean(), r.ReadBoolean());
     }
 
     public static TaskSpec ReadTask(ref MessagePackReader r, TaskSpec spec, string what)
     {
         var count = r.ReadArrayHeader();
-        if (count is not (5 or 6)) throw new ProtocolException($"{what}: task isolation fields must be [ports, user, network, rootfs, binds(, constraints)]");
+        if (count is not (5 or 6 or 7)) throw new ProtocolException($"{what}: task isolation fields must be [ports, user, network, rootfs, binds(, constraints(, image))]");
         var ports = r.ReadInt32();
         if (ports < 0) throw new ProtocolException($"{what}: negative port count {ports}");
         var (user, network, rootfs) = (r.ReadString(), r.ReadString(), r.ReadString());
         var binds = r.TryReadNil() ? null : MessagePackFields.ReadStringMap(ref r, what);
         List<IReadOnlyList<string>>? constraints = null;
-        if (count == 6)
+        if (count >= 6 && !r.TryReadNil())
         {
             constraints = [];
             for (var n = r.ReadArrayHeader(); n > 0; n--)
                 constraints.Add(AppSpecCodec.ReadStrings(ref r) ?? throw new ProtocolException($"{what}: a task constraint is nil"));
         }
-        return spec with { Ports = ports, User = user, Network = network, Rootfs = rootfs, Binds = binds, Constraints = constraints };
+        var image = count == 7 ? ReadImage(ref r, what) : null;
+        return spec with { Ports = ports, User = user, Network = network, Rootfs = rootfs, Binds = binds, Constraints = constraints, Image = image };
     }
 
     public static void WritePorts(ref MessagePackWriter w, PortRanges? ports) => w.WriteString(ports?.ToString());

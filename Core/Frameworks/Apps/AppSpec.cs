@@ -6,7 +6,8 @@ namespace MiniMesos.Core.Frameworks.Apps;
 /// <see cref="Version"/> is set by the master on every deploy or restart: instances of another version
 /// are replaced by a rolling deployment. <see cref="UnreachableStrategy"/> and <see cref="KillSelection"/> are Marathon's
 /// (see docs/scheduling.md). <see cref="ScaledAt"/> is when <see cref="Instances"/> last changed without a
-/// new version (Marathon's versionInfo.lastScalingAt; empty: never scaled since the version).
+/// new version (Marathon's versionInfo.lastScalingAt; empty: never scaled since the version). <see cref="Container"/>: the
+/// image its instances run in (Marathon's container.docker.image; <see cref="Model.TaskImage.Shell"/> is unused here).
 /// </summary>
 internal sealed record AppSpec(
     string Id,
@@ -29,7 +30,8 @@ internal sealed record AppSpec(
     string Version = "",
     UnreachableStrategy? UnreachableStrategy = null,
     KillSelection KillSelection = KillSelection.YoungestFirst,
-    string ScaledAt = "")
+    string ScaledAt = "",
+    Model.TaskImage? Container = null)
 {
     /// <summary>Label asking for no network for the app's instances: "none" (only loopback) or "host" (default).</summary>
     public const string NetworkLabel = "MINIMESOS_NETWORK";

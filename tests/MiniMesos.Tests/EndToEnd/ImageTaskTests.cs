@@ -1,0 +1,106 @@
+using System.Text;
+using MiniMesos.Isolation;
+using MiniMesos.Net.Agent;
+using MiniMesos.Net.Cli;
+using MiniMesos.Net.Http;
+using MiniMesos.Tests.Images;
+using Xunit;
+
+namespace MiniMesos.Tests.EndToEnd;
+
+/// <summary>
+/// Tasks run from an image on a real isolated agent (needs root): the image's layers stacked with overlayfs, its
+/// command, environment and working directory honoured, the task's isolation kept (its own uid, private /tmp, an
+/// image it cannot change), /etc files provided, and failures ending the task TASK_FAILED naming the image.
+/// </summary>
+public sealed class ImageTaskTests : IAsyncLifetime
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("mm-image-e2e-").FullName;
+    private readonly string _group = $"minimesos-img-{Environment.ProcessId}-{Guid.NewGuid():N}"[..36];
+    private InProcessCluster _cluster = null!;
+    private AgentService _agent = null!;
+    private string _layout = "";
+
+    public async Task InitializeAsync()
+    {
+        Assert.True(Environment.IsPrivilegedProcess, "image task tests need root (namespaces, overlayfs): run the tests as root");
+        _layout = Path.Combine(_dir, "layout");
+        BusyboxImage.Write(_layout, "1.0");
+        _cluster = await InProcessCluster.StartAsync(agents: 0);
+        var launch = new LaunchOptions(InitCommand: ["dotnet", Path.Combine(AppContext.BaseDirectory, "minimesos.dll")], CgroupGroup: _group);
+        _agent = await _cluster.StartAgentAsync("images", _cluster.Secret, "test", launch: launch);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_agent.Launcher is IsolatedTaskLauncher launcher) IsolatedTaskTests.RemoveGroup(launcher);
+        await _cluster.DisposeAsync();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private async Task<(TaskView Task, string Stdout)> RunAsync(TaskSubmitRequest request, string state)
+    {
+        using var client = _cluster.Client();
+        try
+        {
+            var submitted = await client.SubmitAsync(request, CancellationToken.None);
+            var final = await IsolatedTaskTests.WaitForStateAsync(client, submitted.Id, state);
+            var output = new MemoryStream();
+            await client.FollowLogAsync(submitted.Id, "stdout", output, CancellationToken.None, follow: false);
+            return (final, Encoding.UTF8.GetString(output.ToArray()));
+        }
+        catch (Exception e) when (e is TimeoutException or Xunit.Sdk.XunitException)
+        {
+            throw new TimeoutException($"{e.Message}\n--- cluster log ---\n{_cluster.Log}", e);
+        }
+    }
+
+    [Fact]
+    public async Task AnImageRunsItsOwnEntrypointAndCmdInItsWorkingDirectory()
+    {
+        var (_, stdout) = await RunAsync(new TaskSubmitRequest(null, null, "img", 0.1, 32, null, Container: new TaskContainerRequest("oci:" + _layout + ":1.0")),
+            "TASK_FINISHED");
+        Assert.Equal("hello from layer 2\n", stdout);
+    }
+
+    [Fact]
+    public async Task AShellCommandRunsInsideTheImageIsolatedAsAnyTask()
+    {
+        const string script = "echo cwd=$(pwd); echo greeting=$GREETING; echo uid=$(busybox id -u); [ -e /etc/motd ] && echo motd-visible; " +
+            "echo hostname=$(cat /etc/hostname); busybox grep -q \"$(cat /etc/hostname)\" /etc/hosts && echo hosts-ok; " +
+            "echo x > /bin/written 2>/dev/null && echo image-writable; echo y > /tmp/t && echo tmp-ok; echo sandbox=$MINIMESOS_SANDBOX; " +
+            "[ -c /dev/null ] && echo dev-null-ok; [ -e /sandbox/tmp/t ] && echo tmp-in-sandbox";
+        var (task, stdout) = await RunAsync(new TaskSubmitRequest(null, script, "img-shell", 0.1, 32, null, Container: new TaskContainerRequest("oci:" + _layout + ":1.0")),
+            "TASK_FINISHED");
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains("cwd=/etc", lines);
+        Assert.Contains("greeting=image", lines);
+        Assert.DoesNotContain("uid=0", lines);
+        Assert.Contains(lines, l => l.StartsWith("uid=", StringComparison.Ordinal));
+        Assert.DoesNotContain("motd-visible", lines); // layer 2's whiteout hides layer 1's file
+        Assert.Contains("hostname=" + task.Id[..Math.Min(63, task.Id.Length)], lines);
+        Assert.Contains("hosts-ok", lines);
+        Assert.DoesNotContain("image-writable", lines); // the image belongs to root, the task runs as its own uid
+        Assert.Contains("tmp-ok", lines);
+        Assert.Contains("sandbox=/sandbox", lines);
+        Assert.Contains("dev-null-ok", lines);
+        Assert.Contains("tmp-in-sandbox", lines);
+    }
+
+    [Fact]
+    public async Task ArgumentsGoAfterTheImagesEntrypoint()
+    {
+        var (_, stdout) = await RunAsync(new TaskSubmitRequest(["echo from-args $GREETING; exit 4"], null, "img-args", 0.1, 32, null,
+            Container: new TaskContainerRequest("oci:" + _layout + ":1.0")), "TASK_FAILED");
+        Assert.Equal("from-args image\n", stdout);
+    }
+
+    [Fact]
+    public async Task AMissingImageFailsTheTaskNamingTheReferenceAndTheReason()
+    {
+        var missing = "oci:" + Path.Combine(_dir, "nowhere") + ":1.0";
+        var (task, _) = await RunAsync(new TaskSubmitRequest(null, null, "img-missing", 0.1, 32, null, Container: new TaskContainerRequest(missing)), "TASK_FAILED");
+        Assert.Contains("image " + missing, task.Message);
+        Assert.Contains("not a directory", task.Message);
+    }
+}
