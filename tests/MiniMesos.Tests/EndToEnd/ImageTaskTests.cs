@@ -103,4 +103,45 @@ public sealed class ImageTaskTests : IAsyncLifetime
         Assert.Contains("image " + missing, task.Message);
         Assert.Contains("not a directory", task.Message);
     }
+
+    [Fact]
+    public async Task AMarathonDockerAppRunsItsImageAndShowsItsContainer()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_cluster.Api.Port}") };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", _cluster.Secret.Token);
+        var app = $$$"""
+            {"id": "/img-web", "cmd": "echo app-from-image; exec busybox sleep 300", "cpus": 0.1, "mem": 32,
+             "container": {"type": "DOCKER", "docker": {"image": "oci:{{{_layout}}}:1.0", "forcePullImage": false} } }
+            """;
+        using var post = await http.PostAsync("/v2/apps", new StringContent(app, Encoding.UTF8, "application/json"));
+        Assert.True(post.IsSuccessStatusCode, await post.Content.ReadAsStringAsync());
+        using var client = _cluster.Client();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        TaskView? running = null;
+        while (running is null)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"no running instance of /img-web\n{_cluster.Log}");
+            running = (await client.TasksAsync(CancellationToken.None)).Tasks.FirstOrDefault(t => t.State == "TASK_RUNNING" && t.Id.StartsWith("img-web", StringComparison.Ordinal));
+            if (running is null) await Task.Delay(100);
+        }
+        Assert.Equal("oci:" + _layout + ":1.0", running.Container?.Image);
+        var output = new MemoryStream();
+        for (var i = 0; i < 300 && output.Length == 0; i++)
+        {
+            await client.FollowLogAsync(running.Id, "stdout", output, CancellationToken.None, follow: false);
+            if (output.Length == 0) await Task.Delay(100);
+        }
+        Assert.Equal("app-from-image\n", Encoding.UTF8.GetString(output.ToArray()));
+        var shown = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("/v2/apps/img-web")).RootElement.GetProperty("app").GetProperty("container");
+        Assert.Equal("DOCKER", shown.GetProperty("type").GetString());
+        Assert.Equal("oci:" + _layout + ":1.0", shown.GetProperty("docker").GetProperty("image").GetString());
+        using var delete = await http.DeleteAsync("/v2/apps/img-web");
+        Assert.True(delete.IsSuccessStatusCode);
+        await IsolatedTaskTests.WaitForStateAsync(client, running.Id, "TASK_KILLED");
+
+        var bridged = app.Replace("\"forcePullImage\": false", "\"network\": \"BRIDGE\", \"portMappings\": [{\"containerPort\": 80, \"hostPort\": 0}]").Replace("/img-web", "/img-bridge");
+        using var refused = await http.PostAsync("/v2/apps", new StringContent(bridged, Encoding.UTF8, "application/json"));
+        Assert.Equal(422, (int)refused.StatusCode);
+        Assert.Contains("container.docker.network", await refused.Content.ReadAsStringAsync());
+    }
 }
