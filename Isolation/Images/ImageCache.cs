@@ -11,21 +11,26 @@ namespace MiniMesos.Isolation.Images;
 /// layout's index is unchanged), as Docker's pull-if-missing does; forcePull reads the source again. The images in use by running
 /// tasks are counted (<see cref="Acquire"/>/<see cref="Release"/>) so that GC never takes their layers.
 /// </summary>
-internal sealed class ImageCache
+internal sealed class ImageCache : IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<ProvisionedImage>>> _inflight = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _inUse = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (string Stamp, ProvisionedImage Image)> _known = new(StringComparer.Ordinal);
     private readonly ImageProvisioner _provisioner;
+    private readonly RegistryClient _registry;
 
-    public ImageCache(string root, Action<string> log, OciPlatform? platform = null, LayerLimits? limits = null)
+    public ImageCache(string root, Action<string> log, OciPlatform? platform = null, LayerLimits? limits = null, RegistryOptions? registry = null)
     {
+        var options = registry ?? RegistryOptions.Default;
+        _registry = new RegistryClient(options);
         Store = new LayerStore(Path.Combine(root, "store"), limits ?? new LayerLimits(), log);
         Directory.CreateDirectory(Path.Combine(root, "scratch"));
         foreach (var stale in Directory.GetDirectories(Path.Combine(root, "scratch"))) Directory.Delete(stale, recursive: true);
         Platform = platform ?? HostPlatform();
-        _provisioner = new ImageProvisioner(Store, Path.Combine(root, "scratch"), Platform);
+        _provisioner = new ImageProvisioner(Store, Path.Combine(root, "scratch"), Platform, registry: _registry, pullTimeout: options.PullTimeout);
     }
+
+    public void Dispose() => _registry.Dispose();
 
     public LayerStore Store { get; }
 
@@ -42,7 +47,7 @@ internal sealed class ImageCache
     };
 
     /// <summary>The image ready to run: provisioned once however many ask at the same time.</summary>
-    public async Task<ProvisionedImage> GetAsync(ImageReference reference, bool forcePull, CancellationToken ct)
+    public async Task<ProvisionedImage> GetAsync(ImageReference reference, bool forcePull, CancellationToken ct, Action<string>? progress = null)
     {
         var key = reference.ToString();
         var stamp = Stamp(reference);
@@ -51,7 +56,7 @@ internal sealed class ImageCache
             foreach (var diffId in known.Image.DiffIds) Store.Touch(diffId);
             return known.Image;
         }
-        var work = _inflight.GetOrAdd(key, _ => new Lazy<Task<ProvisionedImage>>(() => Task.Run(() => _provisioner.ProvisionAsync(reference, CancellationToken.None))));
+        var work = _inflight.GetOrAdd(key, _ => new Lazy<Task<ProvisionedImage>>(() => Task.Run(() => _provisioner.ProvisionAsync(reference, CancellationToken.None, progress))));
         try
         {
             var image = await work.Value.WaitAsync(ct).ConfigureAwait(false);

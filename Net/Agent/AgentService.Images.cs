@@ -23,7 +23,10 @@ internal sealed partial class AgentService
 
     /// <summary>The agent's image store, made on first use.</summary>
     public ImageCache Images => LazyInitializer.EnsureInitialized(ref _images,
-        () => new ImageCache(Path.Combine(workDir, "images"), m => logger.LogInformation("{Message}", m)));
+        () => new ImageCache(Path.Combine(workDir, "images"), m => logger.LogInformation("{Message}", m), registry: Registry));
+
+    /// <summary>How this agent pulls from registries (set before the first image task).</summary>
+    public RegistryOptions Registry { get; set; } = RegistryOptions.Default;
 
     /// <summary>What an image task runs: argv, environment, user (name or per-task/image uid) and its rootfs.</summary>
     private sealed record ImageStart(IReadOnlyList<string> Argv, Dictionary<string, string> Env, string? User, uint? Uid, ImageRootfs Rootfs, string? Note);
@@ -39,7 +42,11 @@ internal sealed partial class AgentService
         ProvisionedImage provisioned;
         try
         {
-            provisioned = await Images.GetAsync(reference, image.ForcePull, CancellationToken.None).ConfigureAwait(false);
+            provisioned = await Images.GetAsync(reference, image.ForcePull, CancellationToken.None, message =>
+            {
+                logger.LogInformation("task {Task}: {Progress}", launch.TaskId, message);
+                Update(launch.TaskId, Core.Model.TaskState.Starting, null, null, message);
+            }).ConfigureAwait(false);
         }
         catch (Exception e) when (e is LayerUnpackException or IOException or UnauthorizedAccessException or System.Net.Http.HttpRequestException or TimeoutException)
         {

@@ -136,10 +136,12 @@ internal static class HostCommands
         var cluster = CommonOptions.Cluster();
         var resources = ResourcesOption();
         var isolation = IsolationOption();
+        var registryConfig = RegistryArgs.ConfigOption();
+        var insecureRegistries = RegistryArgs.InsecureOption();
         var command = new Command("agent", "Run an agent: offer this host's resources to the master and run the tasks it sends.")
         {
             master, workDir, token, tokenFile, cluster, resources, reserved, attributes, isolation, noMdns, mdnsInterface, gcAge, gcFree,
-            allowedUsers, warmInits, uidRange, taskCaps, cgroupParent,
+            allowedUsers, warmInits, uidRange, taskCaps, cgroupParent, registryConfig, insecureRegistries,
         };
         command.Subcommands.Add(TaskCli.Agent());
         foreach (var sub in AgentCli.Commands()) command.Subcommands.Add(sub);
@@ -161,7 +163,8 @@ internal static class HostCommands
                 SandboxMinFreeFraction: parse.GetValue(gcFree) is >= 0 and < 100 and var percent
                     ? percent / 100 : throw new ConfigException("--gc-min-free-percent: must be from 0 to 99"),
                 Users: AllowedUsers(parse.GetValue(allowedUsers)),
-                TaskUids: UidRange(parse.GetValue(uidRange)));
+                TaskUids: UidRange(parse.GetValue(uidRange)),
+                Registry: RegistryArgs.Parse(parse.GetValue(registryConfig), parse.GetValue(insecureRegistries)));
             return await RunUntilSignalAsync("agent", (logs, ct) => AgentHost.Start(options, logs, ct).Stopped).ConfigureAwait(false);
         });
         return command;

@@ -21,7 +21,10 @@ internal static class AgentHost
             registration.Cpus, registration.MemMb, registration.DiskMb, options.WorkDir,
             launcher.Capabilities.Namespaces ? $"namespaces, cgroup controllers: {string.Join(",", launcher.Capabilities.CgroupControllers)}" : "no isolation");
         var service = new AgentService(launcher, options.WorkDir, logger, options.Users ?? Core.Isolation.TaskUserPolicy.NobodyOnly,
-            options.TaskUids ?? Core.Isolation.TaskUidPool.Parse(Core.Isolation.TaskUidPool.DefaultRange));
+            options.TaskUids ?? Core.Isolation.TaskUidPool.Parse(Core.Isolation.TaskUidPool.DefaultRange))
+        {
+            Registry = options.Registry ?? Isolation.Images.RegistryOptions.Default,
+        };
         service.Recover();
         cancellationToken.Register(service.StopHealthChecks);
         var identity = new HandshakeOptions(AgentId(options.WorkDir), "agent", options.ClusterName, options.Secret.Key,

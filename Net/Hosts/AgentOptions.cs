@@ -7,6 +7,7 @@ namespace MiniMesos.Net.Hosts;
 /// How an agent runs: which master it dials, where sandboxes live, how tasks are isolated. <see cref="Hostname"/>
 /// overrides the hostname the agent reports (constraints such as UNIQUE hostname look at it); null = this machine's.
 /// <see cref="TaskUids"/>: the per-task user range; null = <see cref="Core.Isolation.TaskUidPool.DefaultRange"/>.
+/// <see cref="Registry"/>: logins and insecure registries for image pulls; null = none.
 /// </summary>
 internal sealed record AgentOptions(
     IReadOnlyList<(string Host, int Port)> Masters,
@@ -24,7 +25,8 @@ internal sealed record AgentOptions(
     double SandboxMinFreeFraction = 0.1,
     string? Hostname = null,
     Core.Isolation.TaskUserPolicy? Users = null,
-    Core.Isolation.TaskUidPool? TaskUids = null);
+    Core.Isolation.TaskUidPool? TaskUids = null,
+    Isolation.Images.RegistryOptions? Registry = null);
 
 /// <summary>Auto: namespaces and cgroups when the agent runs as root, plain processes otherwise. None: plain processes.</summary>
 internal enum IsolationMode { Auto, None }
