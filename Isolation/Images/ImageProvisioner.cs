@@ -30,7 +30,7 @@ internal sealed class ImageProvisioner(LayerStore store, string scratchRoot, Oci
         var dirs = new List<string>();
         foreach (var layer in layers)
         {
-            if (!store.HasBlob(layer.Blob))
+            if (!store.HasBlob(layer.Blob) && !Directory.Exists(store.LayerPath(layer.DiffId)))
                 await using (var blob = files.Open(layer.SourceName))
                     await store.AddBlobAsync(blob, layer.Blob, layer.Size, maxImageBytes, ct);
             dirs.Add(await store.UnpackAsync(layer.Blob, layer.DiffId, layer.Compression));

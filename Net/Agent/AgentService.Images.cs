@@ -91,6 +91,27 @@ internal sealed partial class AgentService
         return (null, TaskUid(taskId), null);
     }
 
+    /// <summary>
+    /// One GC pass of the image store: layers no running task uses that were idle longer than <paramref name="maxIdle"/>,
+    /// then, while the work dir's disk has less than <paramref name="minFreeFraction"/> free, the least recently used
+    /// others. Returns the diff IDs (hex) removed.
+    /// </summary>
+    public IReadOnlyList<string> CollectImages(DateTimeOffset now, TimeSpan maxIdle, double minFreeFraction)
+    {
+        if (_images is null && !Directory.Exists(Path.Combine(workDir, "images"))) return [];
+        var store = Images.Store;
+        var total = store.Layers().Sum(l => l.Bytes);
+        var drive = new DriveInfo(Path.GetFullPath(workDir));
+        var deficit = (long)(drive.TotalSize * minFreeFraction) - drive.AvailableFreeSpace;
+        var budget = deficit > 0 ? Math.Max(0, total - deficit) : long.MaxValue;
+        return store.Collect(Images.InUse(), maxIdle, budget, new FixedClock(now));
+    }
+
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+
     /// <summary>The task's end: its layers may be collected again.</summary>
     private void ReleaseImage(string taskId)
     {

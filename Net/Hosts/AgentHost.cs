@@ -38,10 +38,16 @@ internal static class AgentHost
         var connector = new AgentConnector(service, registration, Masters, identity, WireOptions.Cluster, logger);
         var collector = new SandboxCollector(service.SandboxRoot, service.MetaRoot, options.SandboxMaxAge ?? TimeSpan.FromDays(7), options.SandboxMinFreeFraction,
             logger, service.Forget);
-        return (connector, service, RunAsync(connector, discovery, collector, logger, cancellationToken, launcher as IDisposable));
+        var imageMaxIdle = options.SandboxMaxAge ?? TimeSpan.FromDays(7);
+        void CollectAll(DateTimeOffset now)
+        {
+            collector.Collect(now);
+            service.CollectImages(now, imageMaxIdle, options.SandboxMinFreeFraction);
+        }
+        return (connector, service, RunAsync(connector, discovery, CollectAll, logger, cancellationToken, launcher as IDisposable));
     }
 
-    private static async Task RunAsync(AgentConnector connector, NodeDiscovery? discovery, SandboxCollector collector, ILogger logger,
+    private static async Task RunAsync(AgentConnector connector, NodeDiscovery? discovery, Action<DateTimeOffset> collect, ILogger logger,
         CancellationToken cancellationToken, IDisposable? launcher)
     {
         var connected = connector.RunAsync(cancellationToken);
@@ -53,11 +59,11 @@ internal static class AgentHost
                 {
                     try
                     {
-                        collector.Collect(DateTimeOffset.UtcNow);
+                        collect(DateTimeOffset.UtcNow);
                     }
                     catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                     {
-                        logger.LogWarning("sandbox garbage collection failed: {Error}", e.Message);
+                        logger.LogWarning("sandbox or image garbage collection failed: {Error}", e.Message);
                     }
                 }
                 while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false));

@@ -144,4 +144,41 @@ public sealed class ImageTaskTests : IAsyncLifetime
         Assert.Equal(422, (int)refused.StatusCode);
         Assert.Contains("container.docker.network", await refused.Content.ReadAsStringAsync());
     }
+
+    [Fact]
+    public async Task GcKeepsTheLayersOfARunningImageTaskAcrossAnAgentRestartAndCollectsThemOnceItEnded()
+    {
+        // Its own agent: this one is stopped and started again.
+        var launch = new LaunchOptions(InitCommand: ["dotnet", Path.Combine(AppContext.BaseDirectory, "minimesos.dll")], CgroupGroup: _group + "r");
+        using var first = new CancellationTokenSource();
+        var agent = await _cluster.StartAgentAsync("restarting", _cluster.Secret, "test", launch: launch, stop: first.Token,
+            hostname: "img-restart");
+        using var client = _cluster.Client();
+        try
+        {
+            var task = await client.SubmitAsync(new TaskSubmitRequest(["echo up; exec busybox sleep 600"], null, "img-long", 0.1, 32, null,
+                Container: new TaskContainerRequest("oci:" + _layout + ":1.0"), Constraints: [["hostname", "CLUSTER", "img-restart"]]), CancellationToken.None);
+            await IsolatedTaskTests.WaitForStateAsync(client, task.Id, "TASK_RUNNING");
+            var layers = Directory.GetDirectories(Path.Combine(_cluster.Dir, "restarting", "images", "store", "layers"));
+            Assert.Equal(2, layers.Length);
+
+            await first.CancelAsync();
+            await Task.Delay(300);
+            var again = await _cluster.StartAgentAsync("restarting", _cluster.Secret, "test", launch: launch, hostname: "img-restart");
+            await IsolatedTaskTests.WaitForStateAsync(client, task.Id, "TASK_RUNNING");
+            // A day later, with the disk as it is: the reattached task's layers stay.
+            Assert.Empty(again.CollectImages(DateTimeOffset.UtcNow.AddDays(1), TimeSpan.FromHours(1), 0));
+            Assert.All(layers, l => Assert.True(Directory.Exists(l)));
+
+            await client.KillAsync(task.Id, CancellationToken.None);
+            await IsolatedTaskTests.WaitForStateAsync(client, task.Id, "TASK_KILLED");
+            Assert.Equal(2, again.CollectImages(DateTimeOffset.UtcNow.AddDays(1), TimeSpan.FromHours(1), 0).Count);
+            Assert.All(layers, l => Assert.False(Directory.Exists(l)));
+            if (again.Launcher is IsolatedTaskLauncher launcher) IsolatedTaskTests.RemoveGroup(launcher);
+        }
+        catch (Exception e) when (e is TimeoutException or Xunit.Sdk.XunitException)
+        {
+            throw new TimeoutException($"{e.Message}\n--- cluster log ---\n{_cluster.Log}", e);
+        }
+    }
 }
