@@ -63,6 +63,7 @@ internal sealed class IsolatedTaskLauncher : ITaskLauncher, IDisposable
         }
 
         TaskInitRootfs.CheckExists(request.Rootfs, request.Binds);
+        if (request.Image is not null && request.Rootfs is not null) throw new TaskLaunchException("a task runs in an image or in a rootfs, not both");
         if (request.Argv.Count == 0)
         {
             throw new TaskLaunchException("the task has no command");
@@ -237,7 +238,7 @@ internal sealed class IsolatedTaskLauncher : ITaskLauncher, IDisposable
             PidsLimitFallback.Rlimits(_options.ResolvedRlimits, request.Limits.MaxPids, _cgroups?.Enabled.Contains("pids") == true), request.Argv,
             LoopbackUp: request.Network == TaskNetwork.None, Rootfs: request.Rootfs, Binds: request.Binds, Joined: joined,
             MetaDir: Path.GetFullPath(request.ResolvedMetaDir), Uid: request.Uid, ShmBytes: request.Limits.MemoryBytes,
-            Capabilities: _options.ResolvedRootCapabilities);
+            Capabilities: _options.ResolvedRootCapabilities, Overlay: request.Image?.OverlayDir, Layers: request.Image?.Layers, WorkDir: request.Image?.WorkDir);
 
     private Process StartCold(LaunchRequest request, TaskInitOptions options, JoinedNamespaces? join) =>
         InitProcess.Start(InitProcess.StartInfo(_options.ResolvedInitCommand, request.SandboxDir, options.ToArgs()),
@@ -250,7 +251,7 @@ internal sealed class IsolatedTaskLauncher : ITaskLauncher, IDisposable
         if (request.Uid is not null)
         {
             // A per-task user has no passwd entry: its home is its sandbox.
-            env.TryAdd("HOME", request.Rootfs is null ? Path.GetFullPath(request.SandboxDir) : RootfsPlan.SandboxInside);
+            env.TryAdd("HOME", request.Rootfs is null && request.Image is null ? Path.GetFullPath(request.SandboxDir) : RootfsPlan.SandboxInside);
         }
 
         return env;

@@ -6,6 +6,7 @@ namespace MiniMesos.Isolation;
 /// fresh ones, where the launcher can (see IsolatedTaskLauncher). <see cref="MetaDir"/>: the task's root-only directory
 /// for what the agent keeps of it (stdout, stderr, exit status), outside the sandbox; null = "<sandbox>.meta".
 /// <see cref="Uid"/>: run as this uid (and gid) with no passwd entry, the agent's per-task user, instead of <see cref="User"/>.
+/// <see cref="Image"/>: run in an image's layers stacked with overlayfs (instead of <see cref="Rootfs"/>).
 /// </summary>
 internal sealed record LaunchRequest(
     string TaskId,
@@ -19,7 +20,8 @@ internal sealed record LaunchRequest(
     IReadOnlyDictionary<string, string>? Binds = null,
     int? JoinPid = null,
     string? MetaDir = null,
-    uint? Uid = null)
+    uint? Uid = null,
+    Images.ImageRootfs? Image = null)
 {
     public string ResolvedMetaDir => MetaDir ?? SandboxDir.TrimEnd('/') + ".meta";
 }

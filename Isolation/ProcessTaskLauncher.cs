@@ -19,8 +19,8 @@ internal sealed class ProcessTaskLauncher : ITaskLauncher
             throw new TaskLaunchException($"cannot run as user '{request.User}': isolation is off on this agent (tasks run as '{Environment.UserName}')");
         if (request.Network == TaskNetwork.None)
             throw new TaskLaunchException("network none needs isolation, which is off on this agent");
-        if (request.Rootfs is not null)
-            throw new TaskLaunchException("a rootfs needs isolation, which is off on this agent");
+        if (request.Rootfs is not null || request.Image is not null)
+            throw new TaskLaunchException((request.Image is not null ? "an image" : "a rootfs") + " needs isolation, which is off on this agent");
         TaskDirs.Create(request.SandboxDir, request.ResolvedMetaDir, fresh: request.JoinPid is null);
         var startInfo = new ProcessStartInfo(request.Argv[0])
         {

@@ -81,7 +81,8 @@ internal static class TaskInitSetup
 
         // The sandbox files are open: from here on the task may see only its rootfs, with the sandbox inside.
         var cwd = o.SandboxDir;
-        if (o.Rootfs is { } rootfs && !o.Joined)
+        var rootfs = o.Overlay is not null && !o.Joined ? Images.OverlayMount.Mount(o.Overlay, o.Layers!) : o.Rootfs;
+        if (rootfs is not null && !o.Joined)
         {
             TaskInitRootfs.Enter(rootfs, RootfsPlan.Build(rootfs, o.SandboxDir, o.Binds));
             cwd = RootfsPlan.SandboxInside;
@@ -91,9 +92,15 @@ internal static class TaskInitSetup
         LibcError.Check(Unistd.chdir(cwd), "chdir sandbox");
         if (tmp >= 0)
         {
-            PrivateTmp.Mount(tmp, o.ShmBytes, o.Rootfs is null ? null : RootfsPlan.SandboxInside + "/" + PrivateTmp.DirName);
-            if (o.Rootfs is null) PrivateTmp.KeepReachable(sandboxFd, o.SandboxDir);
+            PrivateTmp.Mount(tmp, o.ShmBytes, rootfs is null ? null : RootfsPlan.SandboxInside + "/" + PrivateTmp.DirName);
+            if (rootfs is null) PrivateTmp.KeepReachable(sandboxFd, o.SandboxDir);
             Unistd.close(tmp);
+        }
+
+        if (o.WorkDir is not null && o.Overlay is not null && !o.Joined)
+        {
+            Images.OverlayMount.EnterWorkDir(o.WorkDir);
+            cwd = o.WorkDir;
         }
 
         if (sandboxFd >= 0) Unistd.close(sandboxFd);

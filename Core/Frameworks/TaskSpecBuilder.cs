@@ -24,8 +24,11 @@ internal static class TaskSpecBuilder
         // The agents announcing the instance over mDNS learn the service type here; only the validated label sets it.
         if (app.Labels?.GetValueOrDefault(Dns.DnsSdServiceType.Label) is { } dnssd) env[Dns.DnsSdServiceType.EnvVariable] = dnssd;
         else env.Remove(Dns.DnsSdServiceType.EnvVariable);
-        return new TaskSpec(launch.Task.TaskId, Argv(app.Cmd, app.Args), env, launch.Task.Resources.Scalars, app.Id, launch.Version,
-            User: app.User, Network: app.Labels?.GetValueOrDefault(AppSpec.NetworkLabel) == "none" ? "none" : null, Fetch: app.Fetch);
+        var shell = app.Container is not null && !string.IsNullOrWhiteSpace(app.Cmd);
+        var argv = app.Container is null ? Argv(app.Cmd, app.Args) : shell ? [app.Cmd!] : app.Args ?? [];
+        return new TaskSpec(launch.Task.TaskId, argv, env, launch.Task.Resources.Scalars, app.Id, launch.Version,
+            User: app.User, Network: app.Labels?.GetValueOrDefault(AppSpec.NetworkLabel) == "none" ? "none" : null, Fetch: app.Fetch,
+            Image: app.Container is { } image ? image with { Shell = shell } : null);
     }
 
     public static TaskSpec ForJob(JobSpec job, JobLaunch launch, string hostname)

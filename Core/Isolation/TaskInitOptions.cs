@@ -2,7 +2,9 @@ namespace MiniMesos.Core.Isolation;
 
 /// <summary>
 /// What the agent tells a task's init on its command line. The task's environment travels as init's own
-/// environment, so no secrets show up in argv (/proc/pid/cmdline is world-readable).
+/// environment, so no secrets show up in argv (/proc/pid/cmdline is world-readable). An image task gives
+/// <see cref="Overlay"/> (the root-only dir with upper/, work/ and mnt/), its <see cref="Layers"/> (unpacked layer dirs,
+/// bottom first) and <see cref="WorkDir"/> (inside the image) instead of a rootfs.
 /// </summary>
 internal sealed record TaskInitOptions(
     string TaskId,
@@ -17,7 +19,10 @@ internal sealed record TaskInitOptions(
     string? MetaDir = null,
     uint? Uid = null,
     long ShmBytes = 0,
-    IReadOnlyList<int>? Capabilities = null)
+    IReadOnlyList<int>? Capabilities = null,
+    string? Overlay = null,
+    IReadOnlyList<string>? Layers = null,
+    string? WorkDir = null)
 {
     /// <summary>Where init keeps stdout, stderr and exit_status: the task's root-only directory beside its sandbox.</summary>
     public string ResolvedMetaDir => MetaDir ?? SandboxDir;
@@ -73,6 +78,20 @@ internal sealed record TaskInitOptions(
             args.Add(Rootfs);
         }
 
+        if (Overlay is not null)
+        {
+            args.Add("--overlay");
+            args.Add(Overlay);
+            args.Add("--layers");
+            args.Add(string.Join(':', Layers ?? [])); // layer dirs are the store's, named by digest: no ':' in them
+        }
+
+        if (WorkDir is not null)
+        {
+            args.Add("--workdir");
+            args.Add(WorkDir);
+        }
+
         foreach (var (host, inside) in Binds ?? new Dictionary<string, string>())
         {
             args.Add("--bind");
@@ -85,12 +104,15 @@ internal sealed record TaskInitOptions(
     }
 
     /// <summary>Hostnames are limited to 64 bytes (HOST_NAME_MAX); longer task ids are cut.</summary>
-    public string Hostname => TaskId.Length <= 63 ? TaskId : TaskId[..63];
+    public string Hostname => HostnameOf(TaskId);
+
+    public static string HostnameOf(string taskId) => taskId.Length <= 63 ? taskId : taskId[..63];
 
     /// <summary>Parses what <see cref="ToArgs"/> produced (without the init verb).</summary>
     public static TaskInitOptions Parse(IReadOnlyList<string> args)
     {
-        string? id = null, sandbox = null, user = null, rootfs = null, meta = null;
+        string? id = null, sandbox = null, user = null, rootfs = null, meta = null, overlay = null, workDir = null;
+        List<string>? layers = null;
         uint? uid = null;
         long shm = 0;
         List<int>? caps = null;
@@ -117,6 +139,9 @@ internal sealed record TaskInitOptions(
                 case "--joined": joined = v == "yes"; break;
                 case "--rootfs": rootfs = v; break;
                 case "--meta": meta = v; break;
+                case "--overlay": overlay = v; break;
+                case "--layers": layers = v.Split(':', StringSplitOptions.RemoveEmptyEntries).ToList(); break;
+                case "--workdir": workDir = v; break;
                 case "--uid": uid = uint.Parse(v, System.Globalization.CultureInfo.InvariantCulture); break;
                 case "--shm": shm = long.Parse(v, System.Globalization.CultureInfo.InvariantCulture); break;
                 case "--caps": caps = v.Split(',').Select(c => int.Parse(c, System.Globalization.CultureInfo.InvariantCulture)).ToList(); break;
@@ -135,6 +160,7 @@ internal sealed record TaskInitOptions(
             throw new FormatException("init needs --id, --sandbox, --user and a command after --");
         }
 
-        return new TaskInitOptions(id, sandbox, user, rlimits, argv, loopback, rootfs, binds, joined, meta, uid, shm, caps);
+        if ((overlay is null) != (layers is null) || layers is { Count: 0 }) throw new FormatException("--overlay and --layers (at least one) go together");
+        return new TaskInitOptions(id, sandbox, user, rlimits, argv, loopback, rootfs, binds, joined, meta, uid, shm, caps, overlay, layers, workDir);
     }
 }

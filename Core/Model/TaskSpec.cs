@@ -9,6 +9,7 @@ namespace MiniMesos.Core.Model;
 /// task runs in, with <see cref="Binds"/> (host path -> path inside) mounted read-only. <see cref="Constraints"/> are a
 /// one-shot task's Marathon placement constraints ([field, operator(, value)], see TaskConstraints); null: none.
 /// <see cref="Fetch"/>: what the agent downloads into the sandbox before the task starts (null: nothing).
+/// <see cref="Image"/>: run in that image's root filesystem (then <see cref="Argv"/> is what <see cref="TaskImage"/> says).
 /// </summary>
 internal sealed record TaskSpec(
     string Name,
@@ -23,8 +24,9 @@ internal sealed record TaskSpec(
     string? Rootfs = null,
     IReadOnlyDictionary<string, string>? Binds = null,
     IReadOnlyList<IReadOnlyList<string>>? Constraints = null,
-    IReadOnlyList<Fetch.FetchUri>? Fetch = null)
+    IReadOnlyList<Fetch.FetchUri>? Fetch = null,
+    TaskImage? Image = null)
 {
     /// <summary>True when the spec uses a field that older masters' encodings do not carry.</summary>
-    public bool HasIsolationFields => Ports != 0 || User is not null || Network is not null || Rootfs is not null || Binds is not null || Constraints is not null || Fetch is not null;
+    public bool HasIsolationFields => Ports != 0 || User is not null || Network is not null || Rootfs is not null || Binds is not null || Constraints is not null || Fetch is not null || Image is not null;
 }

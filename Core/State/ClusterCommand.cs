@@ -29,7 +29,8 @@ internal sealed record RemoveAgent(long AtMs, string AgentId, string Reason) : C
 
 internal sealed record SubmitTask(long AtMs, string TaskId, TaskSpec Spec) : ClusterCommand(AtMs)
 {
-    public override int RequiredLevel => Spec.Fetch is not null ? FeatureGate.Fetch : FeatureGate.Baseline;
+    /// <summary>A task with fetch URIs or run from an image needs level 4.</summary>
+    public override int RequiredLevel => Spec.Fetch is not null || Spec.Image is not null ? FeatureGate.Fetch : FeatureGate.Baseline;
 }
 
 internal sealed record AssignTask(long AtMs, string TaskId, string AgentId) : ClusterCommand(AtMs);
@@ -43,9 +44,9 @@ internal sealed record UpdateTaskStatus(
 /// </summary>
 internal sealed record PutApp(long AtMs, Frameworks.Apps.AppSpec App, bool KeepVersion = false) : ClusterCommand(AtMs)
 {
-    /// <summary>Fields older masters cannot read: ScaledAt, unreachableStrategy, killSelection need level 3; fetch, the history and service ports level 4.</summary>
+    /// <summary>Fields older masters cannot read: ScaledAt, unreachableStrategy, killSelection need level 3; fetch, the history and service ports level 4, as does a container.</summary>
     public override int RequiredLevel =>
-        App.Fetch is not null || KeepVersion || App.ServicePorts is { Count: > 0 } || App.RequirePorts ? FeatureGate.Fetch
+        App.Fetch is not null || KeepVersion || App.ServicePorts is { Count: > 0 } || App.RequirePorts || App.Container is not null ? FeatureGate.Fetch
         : App.ScaledAt.Length > 0 || App.UnreachableStrategy is not null || App.KillSelection != Frameworks.Apps.KillSelection.YoungestFirst
             ? FeatureGate.AppChecks : FeatureGate.Baseline;
 }
@@ -99,7 +100,7 @@ internal sealed record PutRoleWeight(long AtMs, string Role, double Weight) : Cl
 internal sealed record LaunchTasks(long AtMs, IReadOnlyList<PlacedLaunch> Launches, bool JudgeApps = true) : ClusterCommand(AtMs)
 {
     public override int RequiredLevel =>
-        Launches.Any(l => l.Spec.Fetch is not null) ? FeatureGate.Fetch : JudgeApps ? FeatureGate.AppChecks : FeatureGate.Baseline;
+        Launches.Any(l => l.Spec.Fetch is not null || l.Spec.Image is not null) ? FeatureGate.Fetch : JudgeApps ? FeatureGate.AppChecks : FeatureGate.Baseline;
 }
 
 /// <summary>Several agents' status updates committed in one log entry, applied one after the other as UpdateTaskStatus would be.</summary>

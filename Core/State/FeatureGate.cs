@@ -30,6 +30,9 @@ internal static class FeatureGate
     /// <summary>4 also adds an app spec's service ports and requirePorts, and the agents' service endpoint table (routing mesh).</summary>
     public const int ServicePorts = 4;
 
+    /// <summary>4 also adds tasks and apps run from an image (a task spec's image, an app spec's container).</summary>
+    public const int Images = 4;
+
     /// <summary>This build's level.</summary>
     public const int Current = Tls;
 

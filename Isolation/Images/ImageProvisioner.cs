@@ -4,36 +4,105 @@ using MiniMesos.Core.Images;
 namespace MiniMesos.Isolation.Images;
 
 /// <summary>
-/// Turns a local image reference (oci:, oci-archive:, docker-archive:) into unpacked layers in the
-/// <see cref="LayerStore"/> and the image config: manifests resolved to <see cref="Platform"/>, every blob copied into
-/// the store only if its digest is right, every layer unpacked once. Registry references are not supported yet.
+/// Turns an image reference (a registry's, or a local oci:, oci-archive:, docker-archive:) into unpacked layers in the
+/// <see cref="LayerStore"/> and the image config: manifests resolved to <see cref="Platform"/>, every manifest, config
+/// and blob checked against its digest (a blob enters the store only if it has its digest), every layer unpacked once.
+/// A pull from a registry is bounded in time (<see cref="RegistryOptions.PullTimeout"/>) and size; progress is reported.
 /// </summary>
-internal sealed class ImageProvisioner(LayerStore store, string scratchRoot, OciPlatform platform, long maxImageBytes = 32L << 30)
+internal sealed class ImageProvisioner(LayerStore store, string scratchRoot, OciPlatform platform, long maxImageBytes = 32L << 30,
+    RegistryClient? registry = null, TimeSpan? pullTimeout = null)
 {
     private const int MaxJson = ImageDocuments.MaxDocumentBytes;
 
     public OciPlatform Platform { get; } = platform;
 
-    public async Task<ProvisionedImage> ProvisionAsync(ImageReference reference, CancellationToken ct)
+    public async Task<ProvisionedImage> ProvisionAsync(ImageReference reference, CancellationToken ct, Action<string>? progress = null)
     {
         var what = $"image {reference}";
+        if (reference.Transport == ImageTransport.Registry) return await PullAsync(reference, what, progress ?? (_ => { }), ct).ConfigureAwait(false);
         using var files = reference.Transport switch
         {
             ImageTransport.OciLayout => LocalImageFiles.Directory(reference.Path!, what),
             ImageTransport.OciArchive or ImageTransport.DockerArchive => LocalImageFiles.Archive(reference.Path!, Path.Combine(scratchRoot, Guid.NewGuid().ToString("N")), maxImageBytes, what),
-            _ => throw new LayerUnpackException($"{what}: pulling from registries is not supported yet; use oci:, oci-archive: or docker-archive:"),
+            _ => throw new LayerUnpackException($"{what}: not a local source"),
         };
         var (id, config, layers) = reference.Transport == ImageTransport.DockerArchive ? FromDockerArchive(files, what) : FromOciLayout(files, reference.Tag, what);
         var dirs = new List<string>();
         foreach (var layer in layers)
         {
-            if (!store.HasBlob(layer.Blob))
+            if (!store.HasBlob(layer.Blob) && !Directory.Exists(store.LayerPath(layer.DiffId)))
                 await using (var blob = files.Open(layer.SourceName))
                     await store.AddBlobAsync(blob, layer.Blob, layer.Size, maxImageBytes, ct);
             dirs.Add(await store.UnpackAsync(layer.Blob, layer.DiffId, layer.Compression));
         }
         return new ProvisionedImage(reference, id, config, dirs, layers.Select(l => l.DiffId).ToList());
     }
+
+    private async Task<ProvisionedImage> PullAsync(ImageReference reference, string what, Action<string> progress, CancellationToken ct)
+    {
+        if (registry is null) throw new LayerUnpackException($"{what}: this agent does not pull from registries");
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(pullTimeout ?? TimeSpan.FromMinutes(30));
+        try
+        {
+            progress($"pulling {what}: manifest");
+            var (body, mediaType) = await registry.ManifestAsync(reference, reference.ManifestReference!, timeout.Token).ConfigureAwait(false);
+            var id = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(body));
+            if (reference.Digest is { } pinned && id != pinned.ToString())
+                throw new LayerUnpackException($"{what}: the registry's manifest has digest {id}, not {pinned} (corrupt or tampered)");
+            var type = mediaType is not null && (OciMediaTypes.IsIndex(mediaType) || OciMediaTypes.IsManifest(mediaType)) ? mediaType : ImageDocuments.MediaType(body);
+            if (OciMediaTypes.IsIndex(type))
+            {
+                var index = ImageDocuments.Index(body, $"{what}: index", out var indexError) ?? throw new LayerUnpackException(indexError);
+                var chosen = PlatformSelector.Select(index, Platform, out indexError) ?? throw new LayerUnpackException($"{what}: {indexError}");
+                (body, _) = await registry.ManifestAsync(reference, chosen.Digest, timeout.Token).ConfigureAwait(false);
+                id = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(body));
+                if (id != chosen.Digest) throw new LayerUnpackException($"{what}: manifest {chosen.Digest} has digest {id} (corrupt or tampered)");
+            }
+            var manifest = ImageDocuments.Manifest(body, $"{what}: manifest {id}", out var error) ?? throw new LayerUnpackException(error);
+            var configDigest = Digest(manifest.Config!.Digest, what);
+            byte[] configBytes;
+            await using (var blob = await registry.BlobAsync(reference, configDigest, timeout.Token).ConfigureAwait(false))
+            using (var memory = new MemoryStream())
+            {
+                await using var bounded = new DigestingStream(blob, MaxJson, $"{what}: config {configDigest}");
+                await bounded.CopyToAsync(memory, timeout.Token).ConfigureAwait(false);
+                if (bounded.DrainAndHash() != configDigest.Hex) throw new LayerUnpackException($"{what}: config {configDigest} does not have that digest (corrupt or tampered)");
+                configBytes = memory.ToArray();
+            }
+            var config = ImageDocuments.Config(configBytes, $"{what}: config {configDigest}", out error) ?? throw new LayerUnpackException(error);
+            CheckPlatform(config, what);
+            var diffIds = config.Rootfs?.DiffIds ?? [];
+            if (diffIds.Count != manifest.Layers!.Count) throw new LayerUnpackException($"{what}: the manifest has {manifest.Layers.Count} layers but the config {diffIds.Count} diff IDs");
+            var layers = manifest.Layers.Select((l, i) =>
+                new ImageLayer(l.Digest, Digest(l.Digest, what), l.Size, OciMediaTypes.CompressionOf(l.MediaType)!.Value, Digest(diffIds[i], what))).ToList();
+            if (layers.Sum(l => l.Size ?? 0) > maxImageBytes) throw new LayerUnpackException($"{what}: its layers are larger than {maxImageBytes} bytes together");
+            var dirs = new List<string>();
+            for (var i = 0; i < layers.Count; i++)
+            {
+                var layer = layers[i];
+                if (!store.HasBlob(layer.Blob) && !Directory.Exists(store.LayerPath(layer.DiffId)))
+                {
+                    progress($"pulling {what}: layer {i + 1}/{layers.Count} ({Mib(layer.Size ?? 0)})");
+                    await using var blob = await registry.BlobAsync(reference, layer.Blob, timeout.Token).ConfigureAwait(false);
+                    await store.AddBlobAsync(blob, layer.Blob, layer.Size, maxImageBytes, timeout.Token).ConfigureAwait(false);
+                }
+                progress($"pulling {what}: unpacking layer {i + 1}/{layers.Count}");
+                dirs.Add(await store.UnpackAsync(layer.Blob, layer.DiffId, layer.Compression).ConfigureAwait(false));
+            }
+            return new ProvisionedImage(reference, id, config, dirs, layers.Select(l => l.DiffId).ToList());
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new LayerUnpackException($"{what}: the pull took longer than {pullTimeout ?? TimeSpan.FromMinutes(30)}");
+        }
+        catch (HttpRequestException e)
+        {
+            throw new LayerUnpackException($"{what}: cannot reach {reference.RegistryHost}: {e.Message}");
+        }
+    }
+
+    private static string Mib(long bytes) => (bytes / 1048576.0).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + " MiB";
 
     private (string Id, OciImageConfig Config, List<ImageLayer> Layers) FromOciLayout(LocalImageFiles files, string? tag, string what)
     {

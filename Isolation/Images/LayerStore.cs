@@ -9,7 +9,7 @@ namespace MiniMesos.Isolation.Images;
 /// written (a blob is never kept, let alone used, under a digest it does not have); layers/HEX (HEX: the layer's
 /// diff ID, the digest of its uncompressed tar, also checked while unpacking) holds each layer unpacked once by
 /// <see cref="SafeLayerExtractor"/>, shared read-only by every task that uses it as an overlayfs lower dir;
-/// meta/HEX records its size and, by its mtime, when it was last used. Work happens in tmp/ and is renamed into
+/// meta/HEX records its size and, by its mtime, when it was last used. A blob is deleted once its layer is unpacked. Work happens in tmp/ and is renamed into
 /// place, so a crash never leaves a half-written blob or layer under its final name. One unpack per layer at a time:
 /// concurrent requests for one layer wait for the same work.
 /// </summary>
@@ -113,6 +113,8 @@ internal sealed class LayerStore
             var bytes = DirectoryBytes(tmp);
             File.WriteAllText(Path.Combine(MetaDir, diffId.Hex), bytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
             Directory.Move(tmp, final);
+            // The unpacked layer (checked against its diff ID) is what tasks use: the compressed copy would only double the disk use.
+            DeleteBlob(blob);
             return final;
         }
         finally

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using MiniMesos.Core.Isolation;
 using MiniMesos.Core.Model;
 using MiniMesos.Isolation;
+using MiniMesos.Isolation.Images;
 using MiniMesos.Net.Protocol;
 
 namespace MiniMesos.Net.Agent;
@@ -66,6 +67,7 @@ internal sealed partial class AgentService(ITaskLauncher launcher, string workDi
                 continue;
             }
             logger.LogInformation("task {Task} {What} after the agent restarted", taskId, task.Exited.IsCompleted ? "had ended" : "reattached");
+            if (!task.Exited.IsCompleted) ReclaimImage(taskId);
             _running[taskId] = task;
             if (!task.Exited.IsCompleted)
             {
@@ -173,29 +175,43 @@ internal sealed partial class AgentService(ITaskLauncher launcher, string workDi
             env = new Dictionary<string, string>(launch.Env, StringComparer.Ordinal)
             {
                 ["MINIMESOS_TASK_ID"] = launch.TaskId,
-                ["MINIMESOS_SANDBOX"] = launch.Rootfs is null ? sandbox : RootfsPlan.SandboxInside,
+                ["MINIMESOS_SANDBOX"] = launch.Rootfs is null && launch.Image is null ? sandbox : RootfsPlan.SandboxInside,
             };
             var limits = new TaskLimits(launch.Cpus, launch.Mem * 1024 * 1024);
             var (user, network) = UserAndNetwork(launch);
             if (RootfsPlan.Invalid(launch.Rootfs, launch.Binds) is { } bad) throw new TaskLaunchException($"{bad.Field}: {bad.Reason}");
             if (LaunchText.Invalid(null, launch.Argv, env, launch.User, "argv") is { } text) throw new TaskLaunchException($"{text.Field}: {text.Reason}");
-            var uid = user is null ? TaskUid(launch.TaskId) : null;
+            var argv = launch.Argv;
+            uint? uid;
+            ImageRootfs? image = null;
+            if (launch.Image is not null)
+            {
+                var start = await PrepareImageAsync(launch, env, user, network).ConfigureAwait(false);
+                (argv, env, user, uid, image) = (start.Argv, start.Env, start.User, start.Uid, start.Rootfs);
+                if (start.Note is not null) logger.LogInformation("task {Task}: {Note}", launch.TaskId, start.Note);
+            }
+            else
+            {
+                uid = user is null ? TaskUid(launch.TaskId) : null;
+            }
             if (!await FetchAsync(launch, sandbox, user, uid).ConfigureAwait(false))
             {
+                ReleaseImage(launch.TaskId);
                 _starting.TryRemove(launch.TaskId, out _);
                 _pendingKills.TryRemove(launch.TaskId, out _);
                 logger.LogInformation("task {Task} killed while its URIs were fetched", launch.TaskId);
                 Update(launch.TaskId, TaskState.Killed, null, null, "killed on request before it started (while fetching its URIs)");
                 return;
             }
-            task = await launcher.LaunchAsync(new LaunchRequest(launch.TaskId, launch.Argv, env, sandbox, limits, user, network, launch.Rootfs, launch.Binds,
-                    MetaDir: MetaDir(launch.TaskId), Uid: uid),
+            task = await launcher.LaunchAsync(new LaunchRequest(launch.TaskId, argv, env, sandbox, limits, user, network, launch.Rootfs, launch.Binds,
+                    MetaDir: MetaDir(launch.TaskId), Uid: uid, Image: image),
                 CancellationToken.None)
                 .ConfigureAwait(false);
         }
         catch (Exception e)
         {
             // Whatever went wrong, the task ends here with the reason: never a task stuck in STARTING.
+            ReleaseImage(launch.TaskId);
             _starting.TryRemove(launch.TaskId, out _);
             _pendingKills.TryRemove(launch.TaskId, out _);
             logger.LogWarning("task {Task} failed to start: {Error}", launch.TaskId, e.Message);
@@ -217,6 +233,7 @@ internal sealed partial class AgentService(ITaskLauncher launcher, string workDi
     {
         var exit = await task.Exited.ConfigureAwait(false);
         _running.TryRemove(taskId, out _);
+        ReleaseImage(taskId);
         StopProbing(taskId);
         ForgetAnnouncement(taskId);
         var killed = _killRequested.TryRemove(taskId, out _);

@@ -153,10 +153,12 @@ internal static class HostCommands
         var resources = ResourcesOption();
         var isolation = IsolationOption();
         var (mesh, httpPort, meshBalance, meshMax) = RoutingMeshOptions.Create();
+        var registryConfig = RegistryArgs.ConfigOption();
+        var insecureRegistries = RegistryArgs.InsecureOption();
         var command = new Command("agent", "Run an agent: offer this host's resources to the master and run the tasks it sends.")
         {
             master, workDir, token, tokenFile, cluster, resources, reserved, attributes, isolation, noMdns, mdnsInterface, gcAge, gcFree,
-            allowedUsers, warmInits, uidRange, taskCaps, cgroupParent, hostname, mesh, httpPort, meshBalance, meshMax,
+            allowedUsers, warmInits, uidRange, taskCaps, cgroupParent, hostname, mesh, httpPort, meshBalance, meshMax, registryConfig, insecureRegistries,
         };
         command.Subcommands.Add(TaskCli.Agent());
         foreach (var sub in AgentCli.Commands()) command.Subcommands.Add(sub);
@@ -180,7 +182,9 @@ internal static class HostCommands
                 Hostname: AgentHostname(parse.GetValue(hostname)),
                 Users: AllowedUsers(parse.GetValue(allowedUsers)),
                 TaskUids: UidRange(parse.GetValue(uidRange)),
-                Mesh: RoutingMeshOptions.Parse(parse, mesh, httpPort, meshBalance, meshMax));
+                Mesh: RoutingMeshOptions.Parse(parse, mesh, httpPort, meshBalance, meshMax),
+                Registry: RegistryArgs.Parse(parse.GetValue(registryConfig), parse.GetValue(insecureRegistries)));
+
             return await RunUntilSignalAsync("agent", (logs, ct) => AgentHost.Start(options, logs, ct).Stopped).ConfigureAwait(false);
         });
         return command;

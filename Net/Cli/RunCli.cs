@@ -21,6 +21,12 @@ internal static class RunCli
         var user = new Option<string?>("--user") { Description = "User the task runs as (default nobody; the agent must allow it with --allowed-users)." };
         var network = new Option<string?>("--network") { Description = "host (default: the agent's network) or none (only loopback)." };
         var rootfs = new Option<string?>("--rootfs") { Description = "Absolute path of a directory on the agent to run the task in (its root filesystem)." };
+        var image = new Option<string?>("--image")
+        {
+            Description = "Run in this Docker/OCI image: a registry reference (nginx:1.27, host:5000/app@sha256:...) or oci:DIR[:tag], " +
+                "oci-archive:FILE[:tag], docker-archive:FILE on the agent. The command after -- is given to the image's entrypoint (none: its own command).",
+        };
+        var forcePull = new Option<bool>("--force-pull") { Description = "With --image: read the image from its source again even if the agent has it." };
         var binds = new Option<string[]>("--bind") { Description = "HOST:INSIDE read-only bind into the rootfs (repeatable).", AllowMultipleArgumentsPerToken = false };
         var constraints = new Option<string[]>("--constraint")
         {
@@ -30,13 +36,13 @@ internal static class RunCli
         };
         var detach = new Option<bool>("--detach", "-d") { Description = "Print the task id and return at once instead of waiting." };
         var retries = new Option<int?>("--retries") { Description = "Run as a one-shot job retried up to N times after a failure (1 s backoff, doubling); exits with the last attempt's code." };
-        var command = new Argument<string[]>("command") { Description = "The program and its arguments (put them after --).", Arity = ArgumentArity.OneOrMore };
+        var command = new Argument<string[]>("command") { Description = "The program and its arguments (put them after --).", Arity = ArgumentArity.ZeroOrMore };
 
         var run = new Command("run",
             "Run a one-shot task on the cluster, stream its output and exit with its exit code.\n" +
             "Example: minimesos run --cpus 0.5 --mem 128 -- sh -c 'echo hello; exit 3'   (exits 3)")
         {
-            master, token, tokenFile, cpus, mem, name, env, ports, user, network, rootfs, binds, constraints, detach, retries, command,
+            master, token, tokenFile, cpus, mem, name, env, ports, user, network, rootfs, image, forcePull, binds, constraints, detach, retries, command,
         };
         run.SetAction(async (parse, ct) =>
         {
@@ -47,9 +53,18 @@ internal static class RunCli
                 if (eq <= 0) throw new ConfigException($"--env: '{pair}' is not K=V");
                 variables[pair[..eq]] = pair[(eq + 1)..];
             }
-            var request = new TaskSubmitRequest(parse.GetValue(command), null, parse.GetValue(name), parse.GetValue(cpus), parse.GetValue(mem),
+            var argv = parse.GetValue(command) ?? [];
+            var imageRef = parse.GetValue(image);
+            if (imageRef is null && argv.Length == 0) throw new ConfigException("give the command to run after -- (or --image REF to run an image's own command)");
+            if (imageRef is not null && Core.Images.ImageReference.Parse(imageRef, out var imageError) is null) throw new ConfigException($"--image: {imageError}");
+            if (imageRef is null && parse.GetValue(forcePull)) throw new ConfigException("--force-pull: only with --image");
+            if (imageRef is not null && (parse.GetValue(rootfs) is not null || parse.GetValue(binds) is { Length: > 0 }))
+                throw new ConfigException("--image: not with --rootfs or --bind (the image is the task's root filesystem)");
+            if (imageRef is not null && parse.GetValue(retries) is not null) throw new ConfigException("--image: not supported with --retries yet");
+            var request = new TaskSubmitRequest(argv.Length == 0 ? null : argv, null, parse.GetValue(name), parse.GetValue(cpus), parse.GetValue(mem),
                 variables.Count == 0 ? null : variables, parse.GetValue(ports), parse.GetValue(user), parse.GetValue(network),
-                parse.GetValue(rootfs), Binds(parse.GetValue(binds)), ConstraintArgs.Parse(parse.GetValue(constraints)));
+                parse.GetValue(rootfs), Binds(parse.GetValue(binds)), ConstraintArgs.Parse(parse.GetValue(constraints)),
+                imageRef is null ? null : new TaskContainerRequest(imageRef, parse.GetValue(forcePull) ? true : null));
             if (request.Network is not (null or "host" or "none")) throw new ConfigException($"--network: '{request.Network}' is not host or none");
             if (Core.Isolation.RootfsPlan.Invalid(request.Rootfs, request.Binds) is { } bad)
                 throw new ConfigException($"--{(bad.Field.StartsWith("binds", StringComparison.Ordinal) ? "bind" : "rootfs")}: {bad.Reason}");

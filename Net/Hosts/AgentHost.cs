@@ -23,7 +23,10 @@ internal static class AgentHost
             registration.Cpus, registration.MemMb, registration.DiskMb, options.WorkDir,
             launcher.Capabilities.Namespaces ? $"namespaces, cgroup controllers: {string.Join(",", launcher.Capabilities.CgroupControllers)}" : "no isolation");
         var service = new AgentService(launcher, options.WorkDir, logger, options.Users ?? Core.Isolation.TaskUserPolicy.NobodyOnly,
-            options.TaskUids ?? Core.Isolation.TaskUidPool.Parse(Core.Isolation.TaskUidPool.DefaultRange));
+            options.TaskUids ?? Core.Isolation.TaskUidPool.Parse(Core.Isolation.TaskUidPool.DefaultRange))
+        {
+            Registry = options.Registry ?? Isolation.Images.RegistryOptions.Default,
+        };
         service.Recover();
         cancellationToken.Register(service.StopHealthChecks);
         var identity = new HandshakeOptions(AgentId(options.WorkDir), "agent", options.ClusterName, options.Secret.Key,
@@ -44,10 +47,16 @@ internal static class AgentHost
         var announced = options.Mdns
             ? new AppAnnouncer(service.Announcements, registration.Hostname, new Discovery.MdnsOptions(options.MdnsInterfaces), logger).RunAsync(cancellationToken)
             : Task.CompletedTask;
-        return (connector, service, RunAsync(connector, discovery, collector, logger, cancellationToken, launcher as IDisposable, announced));
+        var imageMaxIdle = options.SandboxMaxAge ?? TimeSpan.FromDays(7);
+        void CollectAll(DateTimeOffset now)
+        {
+            collector.Collect(now);
+            service.CollectImages(now, imageMaxIdle, options.SandboxMinFreeFraction);
+        }
+        return (connector, service, RunAsync(connector, discovery, CollectAll, logger, cancellationToken, launcher as IDisposable, announced));
     }
 
-    private static async Task RunAsync(AgentConnector connector, NodeDiscovery? discovery, SandboxCollector collector, ILogger logger,
+    private static async Task RunAsync(AgentConnector connector, NodeDiscovery? discovery, Action<DateTimeOffset> collect, ILogger logger,
         CancellationToken cancellationToken, IDisposable? launcher, Task announced)
     {
         var connected = connector.RunAsync(cancellationToken);
@@ -59,11 +68,11 @@ internal static class AgentHost
                 {
                     try
                     {
-                        collector.Collect(DateTimeOffset.UtcNow);
+                        collect(DateTimeOffset.UtcNow);
                     }
                     catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                     {
-                        logger.LogWarning("sandbox garbage collection failed: {Error}", e.Message);
+                        logger.LogWarning("sandbox or image garbage collection failed: {Error}", e.Message);
                     }
                 }
                 while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false));

@@ -8,6 +8,7 @@ namespace MiniMesos.Net.Hosts;
 /// overrides the hostname the agent reports (constraints such as UNIQUE hostname look at it); null = this machine's.
 /// <see cref="TaskUids"/>: the per-task user range; null = <see cref="Core.Isolation.TaskUidPool.DefaultRange"/>.
 /// <see cref="Mesh"/>: the routing mesh on service ports (null: off; the agent command turns it on by default).
+/// <see cref="Registry"/>: logins and insecure registries for image pulls; null = none.
 /// </summary>
 internal sealed record AgentOptions(
     IReadOnlyList<(string Host, int Port)> Masters,
@@ -26,7 +27,9 @@ internal sealed record AgentOptions(
     string? Hostname = null,
     Core.Isolation.TaskUserPolicy? Users = null,
     Core.Isolation.TaskUidPool? TaskUids = null,
-    Routing.MeshOptions? Mesh = null);
+    Routing.MeshOptions? Mesh = null,
+
+    Isolation.Images.RegistryOptions? Registry = null);
 
 /// <summary>Auto: namespaces and cgroups when the agent runs as root, plain processes otherwise. None: plain processes.</summary>
 internal enum IsolationMode { Auto, None }

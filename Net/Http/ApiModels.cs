@@ -24,7 +24,9 @@ internal sealed record TaskView(
     string? Rootfs = null,
     IReadOnlyDictionary<string, string>? Binds = null,
     IReadOnlyList<IReadOnlyList<string>>? Constraints = null,
-    IReadOnlyList<int>? ServicePorts = null);
+    IReadOnlyList<int>? ServicePorts = null,
+
+    TaskContainerRequest? Container = null);
 
 internal sealed record TaskList(IReadOnlyList<TaskView> Tasks);
 
@@ -56,4 +58,7 @@ internal sealed record ApiError(string Error, string? Field = null, string? Reas
 internal sealed record TaskSubmitRequest(
     IReadOnlyList<string>? Args, string? Cmd, string? Name, double? Cpus, long? Mem, IReadOnlyDictionary<string, string>? Env,
     int? Ports = null, string? User = null, string? Network = null, string? Rootfs = null, IReadOnlyDictionary<string, string>? Binds = null,
-    IReadOnlyList<IReadOnlyList<string>>? Constraints = null);
+    IReadOnlyList<IReadOnlyList<string>>? Constraints = null, TaskContainerRequest? Container = null);
+
+/// <summary>A task's "container": the image it runs in (see TaskImageField).</summary>
+internal sealed record TaskContainerRequest(string Image, bool? ForcePull = null);

@@ -120,8 +120,7 @@ internal static class MarathonAppParser
             case "fetch": return app with { Fetch = MarathonFetchFields.ParseFetch(v) };
             case "uris": return IsEmpty(v) ? app : app with { Fetch = MarathonFetchFields.ParseUris(v) };
             case "container":
-                Container(v);
-                return app;
+                return app with { Container = MarathonContainerField.Parse(v) };
             case "ports":
                 return WithServicePorts(app, Ports(v, "ports", e => e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out var n) ? n : -1));
             case "portDefinitions":
@@ -150,25 +149,6 @@ internal static class MarathonAppParser
         JsonValueKind.Array => v.GetArrayLength() == 0,
         _ => false,
     };
-
-    /// <summary>
-    /// Instances run a command on the agent's own root filesystem: an image (Docker or Mesos) would silently run
-    /// something else, so it is refused; a container without an image (only the type) changes nothing.
-    /// </summary>
-    private static void Container(JsonElement v)
-    {
-        if (v.ValueKind == JsonValueKind.Null) return;
-        if (v.ValueKind != JsonValueKind.Object) throw new MarathonFieldException("container", $"must be an object, not {Kind(v)}");
-        var docker = v.TryGetProperty("docker", out var d) && d.ValueKind != JsonValueKind.Null;
-        var type = v.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
-        if (docker || type == "DOCKER")
-            throw new MarathonFieldException("container", "Docker containers are not supported: MiniMesos runs cmd/args on the agent's own root filesystem (see docs/isolation.md)");
-        foreach (var p in v.EnumerateObject())
-        {
-            if (p.Name == "type" || IsEmpty(p.Value)) continue;
-            throw new MarathonFieldException($"container.{p.Name}", "not supported: MiniMesos runs cmd/args on the agent's own root filesystem, without images or volumes");
-        }
-    }
 
     /// <summary>Marathon ids are absolute paths: "web" and "/web" are the same app.</summary>
     public static string NormaliseId(string id) => id.StartsWith('/') ? id : "/" + id;

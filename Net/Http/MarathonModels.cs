@@ -41,7 +41,13 @@ internal sealed record MarathonApp(
     MarathonTaskStatsByVersion? TasksStats = null,
     IReadOnlyList<string>? ReadinessCheckResults = null,
     System.Text.Json.JsonElement? UnreachableStrategy = null,
-    string? KillSelection = null);
+    string? KillSelection = null,
+    MarathonContainer? Container = null);
+
+/// <summary>An app's container as Marathon shows it: the type and the Docker image (shown only for apps run from an image).</summary>
+internal sealed record MarathonContainer(string Type, MarathonDockerImage Docker);
+
+internal sealed record MarathonDockerImage(string Image, bool ForcePullImage);
 
 internal sealed record MarathonVersionInfo(string LastScalingAt, string LastConfigChangeAt);
 

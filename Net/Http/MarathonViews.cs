@@ -43,6 +43,9 @@ internal static class MarathonViews
     {
         UnreachableStrategy = MarathonUnreachableFields.Show(app.Unreachable),
         KillSelection = MarathonUnreachableFields.Show(app.KillSelection),
+        Container = app.Container is { } c
+            ? new MarathonContainer(c.Style == Core.Images.ImageCommandStyle.Docker ? "DOCKER" : "MESOS", new MarathonDockerImage(c.Reference, c.ForcePull))
+            : null,
     };
 
     private static int ServicePort(AppSpec app, int index) => app.ServicePorts is { } ports && index < ports.Count ? ports[index] : 0;

@@ -55,7 +55,9 @@ internal static class TaskEndpoints
         t.ExitCode, t.Signal, t.Message, master.WhyWaiting(t),
         DateTimeOffset.FromUnixTimeMilliseconds(t.SubmittedAtMs), DateTimeOffset.FromUnixTimeMilliseconds(t.UpdatedAtMs),
         t.Spec.Ports == 0 ? null : t.Spec.Ports, t.Spec.User, t.Spec.Network, t.Spec.Rootfs, t.Spec.Binds, t.Spec.Constraints,
-        t.Spec.AppId is { } app ? master.App(app)?.ServicePorts : null);
+        t.Spec.AppId is { } app ? master.App(app)?.ServicePorts : null,
+
+        t.Spec.Image is { } image ? new TaskContainerRequest(image.Reference, image.ForcePull ? true : null) : null);
 
     private static IResult NoSuchTask(MasterService master, string id) => ApiResults.Error(StatusCodes.Status404NotFound, NoTaskMessage(master, id));
 

@@ -13,7 +13,7 @@ internal static partial class TaskRequestParser
     public const double DefaultCpus = 0.1;
     public const long DefaultMemMb = 64;
     public const int MaxPorts = 1000;
-    private static readonly HashSet<string> Known = ["cmd", "args", "name", "cpus", "mem", "disk", "env", "ports", "user", "network", "rootfs", "binds", "constraints", "fetch"];
+    private static readonly HashSet<string> Known = ["cmd", "args", "name", "cpus", "mem", "disk", "env", "ports", "user", "network", "rootfs", "binds", "constraints", "fetch", "container"];
 
     public static (TaskSpec? Spec, ApiError? Error) Parse(ReadOnlySpan<byte> body)
     {
@@ -41,15 +41,22 @@ internal static partial class TaskRequestParser
                 return (null, Invalid(property.Name, $"unknown field (known: {string.Join(", ", Known.Order())})"));
         }
 
+        var (image, imageError) = TaskImageField.Parse(root);
+        if (imageError is not null) return (null, imageError);
         var hasCmd = root.TryGetProperty("cmd", out var cmd);
         var hasArgs = root.TryGetProperty("args", out var args);
-        if (hasCmd == hasArgs) return (null, Invalid("cmd", "give exactly one of 'cmd' (a shell command line) or 'args' (an argv array)"));
+        if (hasCmd && hasArgs || image is null && hasCmd == hasArgs)
+            return (null, Invalid("cmd", "give exactly one of 'cmd' (a shell command line) or 'args' (an argv array)" + (image is null ? "" : ", or neither to run the image's own command")));
         List<string> argv;
         if (hasCmd)
         {
             if (cmd.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(cmd.GetString()))
                 return (null, Invalid("cmd", "must be a non-empty string"));
-            argv = ["/bin/sh", "-c", cmd.GetString()!];
+            argv = image is null ? ["/bin/sh", "-c", cmd.GetString()!] : [cmd.GetString()!];
+        }
+        else if (!hasArgs)
+        {
+            argv = [];
         }
         else
         {
@@ -99,8 +106,9 @@ internal static partial class TaskRequestParser
         var (ports, portsError) = Number(root, "ports", 0, 0, MaxPorts);
         if (portsError is not null) return (null, portsError);
         if (ports != Math.Floor(ports)) return (null, Invalid("ports", "must be a whole number of ports"));
-        if (Core.Isolation.LaunchText.Invalid(hasCmd ? argv[2] : null, hasCmd ? null : argv, env, null) is { } text) return (null, Invalid(text.Field, text.Reason));
-        var spec = new TaskSpec(name, argv, env, new Resources(cpus, (long)mem, (long)disk), Ports: (int)ports);
+        if (Core.Isolation.LaunchText.Invalid(hasCmd ? argv[^1] : null, hasCmd ? null : argv, env, null) is { } text) return (null, Invalid(text.Field, text.Reason));
+        var spec = new TaskSpec(name, argv, env, new Resources(cpus, (long)mem, (long)disk), Ports: (int)ports,
+            Image: image is null ? null : image with { Shell = hasCmd });
         return TaskFetchField.Apply(root, TaskConstraintsField.Apply(root, TaskIsolationFields.Apply(root, spec)));
     }
 

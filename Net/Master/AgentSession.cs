@@ -28,7 +28,7 @@ internal sealed class AgentSession(PeerConnection connection) : IAgentChannel
     public Task LaunchAsync(TaskRecord task, IReadOnlyList<Core.Frameworks.Apps.HealthCheckSpec>? healthChecks, CancellationToken cancellationToken) =>
         SendAsync(new LaunchTask(task.Id, task.Spec.Name, task.Spec.Argv, LaunchEnv(task.Spec),
             task.Spec.Resources.Cpus, task.Spec.Resources.MemMb, task.Spec.User, task.Spec.Network,
-            task.Spec.Rootfs, task.Spec.Binds, healthChecks, task.Spec.Fetch), cancellationToken);
+            task.Spec.Rootfs, task.Spec.Binds, healthChecks, task.Spec.Fetch, task.Spec.Image), cancellationToken);
 
     /// <summary>Only an app's instance may ask its agent for an mDNS announcement: the variable is dropped from other tasks.</summary>
     private static IReadOnlyDictionary<string, string> LaunchEnv(TaskSpec spec) =>

@@ -9,7 +9,7 @@ namespace MiniMesos.Net.Protocol;
 /// killSelection other than the default appends ScaledAt and both ([enabled, inactiveAfterSeconds, expungeAfterSeconds] or
 /// nil, then the selection): 21 fields; one scaled since its version appends ScaledAt only (19); every other app keeps
 /// the 18 older masters read. Level 4 appends, in this order, as far as the last one an app has: fetch URIs (nil or the
-/// form of IsolationFieldsCodec.WriteFetch): 22; service ports ([port...]) and requirePorts (bool): 24.
+/// form of IsolationFieldsCodec.WriteFetch): 22; service ports ([port...]) and requirePorts (bool): 24; the container of an app run from an image (IsolationFieldsCodec.WriteImage): 25.
 /// </summary>
 internal static class AppSpecCodec
 {
@@ -18,12 +18,13 @@ internal static class AppSpecCodec
     private const int FieldsWithUnreachable = 21;
     private const int FieldsWithFetch = 22;
     private const int FieldsWithServicePorts = 24;
+    private const int FieldsWithContainer = 25;
     private const string What = "app spec";
 
     public static void Write(ref MessagePackWriter w, AppSpec app)
     {
         var withPorts = app.ServicePorts is { Count: > 0 } || app.RequirePorts;
-        var level4 = withPorts ? FieldsWithServicePorts : app.Fetch is not null ? FieldsWithFetch : 0;
+        var level4 = app.Container is not null ? FieldsWithContainer : withPorts ? FieldsWithServicePorts : app.Fetch is not null ? FieldsWithFetch : 0;
         var extended = level4 > 0 || app.UnreachableStrategy is not null || app.KillSelection != KillSelection.YoungestFirst;
         w.WriteArrayHeader(level4 > 0 ? level4 : extended ? FieldsWithUnreachable : app.ScaledAt.Length > 0 ? FieldsWithScaledAt : Fields);
         w.WriteString(app.Id);
@@ -90,13 +91,15 @@ internal static class AppSpecCodec
         w.WriteArrayHeader(app.ServicePorts?.Count ?? 0);
         foreach (var port in app.ServicePorts ?? []) w.WriteInt64(port);
         w.WriteBoolean(app.RequirePorts);
+        if (level4 < FieldsWithContainer) return;
+        IsolationFieldsCodec.WriteImage(ref w, app.Container!);
     }
 
     public static AppSpec Read(ref MessagePackReader r)
     {
         var count = r.ReadArrayHeader();
-        if (count is not (Fields or FieldsWithScaledAt or FieldsWithUnreachable or FieldsWithFetch or FieldsWithServicePorts))
-            throw new ProtocolException($"{What} has {count} fields, expected {Fields}, {FieldsWithScaledAt}, {FieldsWithUnreachable}, {FieldsWithFetch} or {FieldsWithServicePorts}");
+        if (count is not (Fields or FieldsWithScaledAt or FieldsWithUnreachable or FieldsWithFetch or FieldsWithServicePorts or FieldsWithContainer))
+            throw new ProtocolException($"{What} has {count} fields, expected {Fields}, {FieldsWithScaledAt}, {FieldsWithUnreachable}, {FieldsWithFetch}, {FieldsWithServicePorts} or {FieldsWithContainer}");
         var id = MessagePackFields.RequiredString(ref r, What);
         var cmd = r.ReadString();
         var args = ReadStrings(ref r);
@@ -164,8 +167,9 @@ internal static class AppSpecCodec
             if (servicePorts.Count == 0) servicePorts = null;
             requirePorts = r.ReadBoolean();
         }
+        var container = count >= FieldsWithContainer ? IsolationFieldsCodec.ReadImage(ref r, What) : null;
         return new AppSpec(id, cmd, args, env, cpus, mem, disk, ports, instances, user, labels, constraints, checks, backoff, factor, maxDelay,
-            upgrade, version, unreachable, selection, scaledAt, fetch, servicePorts, requirePorts);
+            upgrade, version, unreachable, selection, scaledAt, fetch, servicePorts, requirePorts, container);
     }
 
     internal static void WriteStrings(ref MessagePackWriter w, IReadOnlyList<string>? values)

@@ -9,28 +9,32 @@ namespace MiniMesos.Net.Protocol;
 /// The isolation fields appended to older encodings (SubmitTask and AddAgent entries, snapshot records): a task's
 /// [ports, user, network, rootfs, binds] and an agent's port range as text ("[31000-32000]", nil = the default range).
 /// A task with placement constraints appends a sixth element, [[field, operator(, value)], ...]; without them the
-/// array keeps its five elements, so older masters still read it. A task with fetch URIs appends a seventh (the
-/// constraints then nil when it has none): [[uri, extract, executable, cache, destPath], ...] (level 4).
+/// array keeps its five elements, so older masters still read it. Level 4 appends, as far as the last one a task has:
+/// its fetch URIs, [[uri, extract, executable, cache, destPath], ...] or nil (7 elements, the constraints then nil when
+/// it has none); the image it runs from, [reference, style, shell, forcePull] (8 elements).
 /// </summary>
 internal static class IsolationFieldsCodec
 {
     public static void WriteTask(ref MessagePackWriter w, TaskSpec spec)
     {
-        w.WriteArrayHeader(spec.Fetch is not null ? 7 : spec.Constraints is null ? 5 : 6);
+        w.WriteArrayHeader(spec.Image is not null ? 8 : spec.Fetch is not null ? 7 : spec.Constraints is null ? 5 : 6);
         w.WriteInt64(spec.Ports);
         w.WriteString(spec.User);
         w.WriteString(spec.Network);
         w.WriteString(spec.Rootfs);
         if (spec.Binds is null) w.WriteNil();
         else MessagePackFields.WriteStringMap(ref w, spec.Binds);
-        if (spec.Constraints is null && spec.Fetch is null) return;
+        if (spec.Constraints is null && spec.Fetch is null && spec.Image is null) return;
         if (spec.Constraints is null) w.WriteNil();
         else
         {
             w.WriteArrayHeader(spec.Constraints.Count);
             foreach (var constraint in spec.Constraints) AppSpecCodec.WriteStrings(ref w, constraint);
         }
+        if (spec.Fetch is null && spec.Image is null) return;
         if (spec.Fetch is not null) WriteFetch(ref w, spec.Fetch);
+        else w.WriteNil();
+        if (spec.Image is { } image) WriteImage(ref w, image);
     }
 
     public static void WriteFetch(ref MessagePackWriter w, IReadOnlyList<FetchUri> fetch)
@@ -58,10 +62,28 @@ internal static class IsolationFieldsCodec
         return list;
     }
 
+    public static void WriteImage(ref MessagePackWriter w, TaskImage image)
+    {
+        w.WriteArrayHeader(4);
+        w.WriteString(image.Reference);
+        w.WriteInt64((int)image.Style);
+        w.WriteBoolean(image.Shell);
+        w.WriteBoolean(image.ForcePull);
+    }
+
+    public static TaskImage ReadImage(ref MessagePackReader r, string what)
+    {
+        if (r.ReadArrayHeader() != 4) throw new ProtocolException($"{what}: a task image must be [reference, style, shell, forcePull]");
+        var reference = MessagePackFields.RequiredString(ref r, what);
+        var style = r.ReadInt64();
+        if (!Enum.IsDefined((Core.Images.ImageCommandStyle)style)) throw new ProtocolException($"{what}: unknown image command style {style}");
+        return new TaskImage(reference, (Core.Images.ImageCommandStyle)style, r.ReadBoolean(), r.ReadBoolean());
+    }
+
     public static TaskSpec ReadTask(ref MessagePackReader r, TaskSpec spec, string what)
     {
         var count = r.ReadArrayHeader();
-        if (count is not (5 or 6 or 7)) throw new ProtocolException($"{what}: task isolation fields must be [ports, user, network, rootfs, binds(, constraints(, fetch))]");
+        if (count is not (5 or 6 or 7 or 8)) throw new ProtocolException($"{what}: task isolation fields must be [ports, user, network, rootfs, binds(, constraints(, fetch(, image)))]");
         var ports = r.ReadInt32();
         if (ports < 0) throw new ProtocolException($"{what}: negative port count {ports}");
         var (user, network, rootfs) = (r.ReadString(), r.ReadString(), r.ReadString());
@@ -73,8 +95,9 @@ internal static class IsolationFieldsCodec
             for (var n = r.ReadArrayHeader(); n > 0; n--)
                 constraints.Add(AppSpecCodec.ReadStrings(ref r) ?? throw new ProtocolException($"{what}: a task constraint is nil"));
         }
-        var fetch = count == 7 ? ReadFetch(ref r, what) : null;
-        return spec with { Ports = ports, User = user, Network = network, Rootfs = rootfs, Binds = binds, Constraints = constraints, Fetch = fetch };
+        var fetch = count >= 7 && !r.TryReadNil() ? ReadFetch(ref r, what) : null;
+        var image = count == 8 ? ReadImage(ref r, what) : null;
+        return spec with { Ports = ports, User = user, Network = network, Rootfs = rootfs, Binds = binds, Constraints = constraints, Fetch = fetch, Image = image };
     }
 
     public static void WritePorts(ref MessagePackWriter w, PortRanges? ports) => w.WriteString(ports?.ToString());

@@ -41,10 +41,18 @@ internal static class MessageCodec
                 break;
             case LaunchTask m:
                 Header(ref w, m, 7 + (m.User is null ? 0 : 1) + (m.Network is null ? 0 : 1) + (m.Rootfs is null ? 0 : 1) + (m.Binds is null ? 0 : 1)
-                    + (m.HealthChecks is null ? 0 : 1) + (m.Fetch is null ? 0 : 1));
+                    + (m.HealthChecks is null ? 0 : 1) + (m.Fetch is null ? 0 : 1) + (m.Image is null ? 0 : 5));
                 Str(ref w, "task_id", m.TaskId);
                 Str(ref w, "name", m.Name);
-                List(ref w, "argv", m.Argv);
+                List(ref w, "argv", m.Image is null ? m.Argv : []);
+                if (m.Image is { } image)
+                {
+                    Str(ref w, "image", image.Reference);
+                    Str(ref w, "image_style", image.Style == Core.Images.ImageCommandStyle.Mesos ? "mesos" : "docker");
+                    w.WriteString("image_shell"); w.WriteBoolean(image.Shell);
+                    w.WriteString("image_force_pull"); w.WriteBoolean(image.ForcePull);
+                    List(ref w, "image_args", m.Argv);
+                }
                 Map(ref w, "env", m.Env);
                 w.WriteString("cpus"); w.WriteDouble(m.Cpus);
                 w.WriteString("mem"); w.WriteInt64(m.Mem);
@@ -146,9 +154,7 @@ internal static class MessageCodec
                 f.OptionalStringList("tasks"), f.OptionalStringList("running"), f.OptionalStringList("allowed_users")),
             "registered" => new AgentRegistered(f.String("agent_id")),
             "not_leader" => new NotLeader(f.String("leader")),
-            "launch" => new LaunchTask(f.String("task_id"), f.String("name"), f.StringList("argv"), f.StringMap("env"), f.Double("cpus"), f.Int("mem"),
-                f.OptionalString("user"), f.OptionalString("network"), f.OptionalString("rootfs"), f.OptionalStringMap("binds"),
-                HealthWire.ReadChecks(f, "health_checks"), ReadFetch(f)),
+            "launch" => ReadLaunch(f),
             "kill" => new KillTask(f.String("task_id"), f.Int("grace_ms")),
             "status" => new StatusUpdate(f.String("update_id"), f.String("task_id"), f.String("state"),
                 f.OptionalInt32("exit_code"), f.OptionalInt32("signal"), f.OptionalString("message")),
@@ -164,6 +170,18 @@ internal static class MessageCodec
             Raft.RaftChunk.MessageType => Raft.RaftChunkCodec.Read(f),
             var other => FrameworkMessageCodec.Decode(f) ?? new UnknownMessage(other),
         };
+    }
+
+    private static LaunchTask ReadLaunch(WireFields f)
+    {
+        var reference = f.OptionalString("image");
+        var image = reference is null ? null : new Core.Model.TaskImage(reference,
+            f.OptionalString("image_style") == "mesos" ? Core.Images.ImageCommandStyle.Mesos : Core.Images.ImageCommandStyle.Docker,
+            f.OptionalBool("image_shell") ?? false, f.OptionalBool("image_force_pull") ?? false);
+        return new LaunchTask(f.String("task_id"), f.String("name"), image is null ? f.StringList("argv") : f.OptionalStringList("image_args") ?? [],
+            f.StringMap("env"), f.Double("cpus"), f.Int("mem"),
+            f.OptionalString("user"), f.OptionalString("network"), f.OptionalString("rootfs"), f.OptionalStringMap("binds"),
+            HealthWire.ReadChecks(f, "health_checks"), ReadFetch(f), image);
     }
 
     /// <summary>Raft messages (the bulk of master-to-master traffic) have their own positional decoder: route by "t" first.</summary>

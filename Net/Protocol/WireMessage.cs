@@ -39,13 +39,16 @@ internal sealed record NotLeader(string Leader) : WireMessage
 /// Master -> agent: run a task; User null = the agent's default (nobody), Network null = host, Rootfs null = the host's /;
 /// an app's instance carries its app's health checks for the agent to probe; Fetch what the agent downloads into the sandbox first
 /// (an agent from before the fetcher ignores it: upgrade agents before submitting apps with fetch).
+/// Image: run in that image (Argv is then what <see cref="Core.Model.TaskImage"/> says; on the wire it travels as image_args and argv is empty, so an agent that does
+/// not know images fails the task for having no command instead of running it on its own root filesystem).
 /// </summary>
 internal sealed record LaunchTask(
     string TaskId, string Name, IReadOnlyList<string> Argv, IReadOnlyDictionary<string, string> Env,
     double Cpus, long Mem, string? User = null, string? Network = null,
     string? Rootfs = null, IReadOnlyDictionary<string, string>? Binds = null,
     IReadOnlyList<Core.Frameworks.Apps.HealthCheckSpec>? HealthChecks = null,
-    IReadOnlyList<Core.Fetch.FetchUri>? Fetch = null) : WireMessage
+    IReadOnlyList<Core.Fetch.FetchUri>? Fetch = null,
+    Core.Model.TaskImage? Image = null) : WireMessage
 {
     public override string Type => "launch";
 }

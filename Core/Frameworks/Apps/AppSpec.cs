@@ -11,6 +11,7 @@ namespace MiniMesos.Core.Frameworks.Apps;
 /// <see cref="ServicePorts"/>: one cluster-wide service port per app port (Marathon's servicePorts): as asked (0 = any)
 /// until the leader assigns them, then as assigned, kept across versions (<see cref="ServicePortAllocator"/>).
 /// <see cref="RequirePorts"/>: each instance's host ports are its service ports (Marathon's requirePorts).
+/// <see cref="Container"/>: the image its instances run in (Marathon's container.docker.image; <see cref="Model.TaskImage.Shell"/> is unused here).
 /// </summary>
 internal sealed record AppSpec(
     string Id,
@@ -36,7 +37,8 @@ internal sealed record AppSpec(
     string ScaledAt = "",
     IReadOnlyList<Fetch.FetchUri>? Fetch = null,
     IReadOnlyList<int>? ServicePorts = null,
-    bool RequirePorts = false)
+    bool RequirePorts = false,
+    Model.TaskImage? Container = null)
 {
     /// <summary>Label routing HTTP requests with this Host header to the app's first port (routing mesh, docs/routing.md).</summary>
     public const string VhostLabel = "MINIMESOS_VHOST";

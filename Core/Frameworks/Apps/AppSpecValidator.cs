@@ -20,7 +20,11 @@ internal static partial class AppSpecValidator
             errors.Add(new("id", $"'{app.Id}' is not a valid app id (lower-case letters, digits, '-' and '.', path segments separated by '/')"));
         var hasCmd = !string.IsNullOrWhiteSpace(app.Cmd);
         var hasArgs = app.Args is { Count: > 0 };
-        if (hasCmd == hasArgs) errors.Add(new(hasCmd ? "args" : "cmd", "exactly one of cmd or args must be given"));
+        // With an image neither is needed (the image's Entrypoint and Cmd run), but both still cannot be.
+        if (hasCmd && hasArgs) errors.Add(new("args", "exactly one of cmd or args must be given"));
+        else if (!hasCmd && !hasArgs && app.Container is null) errors.Add(new("cmd", "exactly one of cmd or args must be given"));
+        if (app.Container is { } container && Images.ImageReference.Parse(container.Reference, out var imageError) is null)
+            errors.Add(new("container.docker.image", imageError));
         if (app.Args is not null)
         {
             for (var i = 0; i < app.Args.Count; i++)

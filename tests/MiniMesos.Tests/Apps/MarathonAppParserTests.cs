@@ -54,13 +54,30 @@ public sealed class MarathonAppParserTests
     [InlineData("""{"id": "/a", "cmd": "x", "healthChecks": [{"protocol": "HTTP", "portIndex": 0}]}""", "healthChecks[0].portIndex", "port")]
     [InlineData("""{"id": "/a", "cmd": "x", "ports": [-1]}""", "ports[0]", "port number")]
     [InlineData("""{"id": "/a", "cmd": "x", "cpus": 1e-320}""", "cpus", "between 0.001 and 1024")]
-    [InlineData("""{"id": "/a", "cmd": "x", "container": {"type": "DOCKER", "docker": {"image": "nginx"}}}""", "container", "Docker")]
+    [InlineData("""{"id": "/a", "cmd": "x", "container": {"type": "DOCKER", "docker": {"image": "nginx", "portMappings": [{"containerPort": 80}]}}}""", "container.docker.portMappings", "not supported")]
+    [InlineData("""{"id": "/a", "container": {"type": "DOCKER", "portMappings": [{"containerPort": 80}], "docker": {"image": "nginx"}}}""", "container.portMappings", "bridge")]
+    [InlineData("""{"id": "/a", "container": {"type": "DOCKER", "docker": {"image": "nginx", "network": "BRIDGE"}}}""", "container.docker.network", "BRIDGE")]
+    [InlineData("""{"id": "/a", "container": {"type": "DOCKER", "docker": {"image": "Nginx"}}}""", "container.docker.image", "Nginx")]
+    [InlineData("""{"id": "/a", "container": {"type": "RKT", "docker": {"image": "nginx"}}}""", "container.type", "RKT")]
+    [InlineData("""{"id": "/a", "container": {"type": "DOCKER", "docker": {}}}""", "container.docker.image", "required")]
+    [InlineData("""{"id": "/a", "container": {"type": "DOCKER", "volumes": [{"containerPath": "/d"}], "docker": {"image": "nginx"}}}""", "container.volumes", "not supported")]
     public void ErrorsNameTheFieldPath(string json, string field, string reason)
     {
         var parse = Parse(json);
         Assert.Null(parse.App);
         Assert.Equal(field, parse.Errors[0].Path);
         Assert.Contains(reason, parse.Errors[0].Reason);
+    }
+
+    [Fact]
+    public void ADockerContainerBecomesTheAppsImageWithItsStyleAndNoCommandIsNeeded()
+    {
+        var docker = Parse("""{"id": "/web", "container": {"type": "DOCKER", "docker": {"image": "nginx:1.27", "forcePullImage": true, "parameters": []}}}""");
+        Assert.Empty(docker.Errors);
+        Assert.Equal(new MiniMesos.Core.Model.TaskImage("nginx:1.27", MiniMesos.Core.Images.ImageCommandStyle.Docker, ForcePull: true), docker.App!.Container);
+        var mesos = Parse("""{"id": "/web", "args": ["-g"], "container": {"type": "MESOS", "docker": {"image": "oci:/srv/img:1"}}}""");
+        Assert.Equal(MiniMesos.Core.Images.ImageCommandStyle.Mesos, mesos.App!.Container!.Style);
+        Assert.Null(Parse("""{"id": "/web", "container": {"type": "DOCKER"}}""").App);
     }
 
     [Fact]

@@ -125,7 +125,7 @@ public sealed class CompletionTests
     }
 
     [Theory]
-    [InlineData(new[] { "run", "--image", "x" }, "unknown option '--image'")]
+    [InlineData(new[] { "run", "--volume", "x" }, "unknown option '--volume'")]
     [InlineData(new[] { "run", "--cpus", "1", "-z", "true" }, "unknown option '-z'")]
     public void AnUnknownOptionBeforeTheProgramIsAUsageError(string[] args, string expected) =>
         Assert.Contains(Errors(args), e => e.StartsWith(expected, StringComparison.Ordinal));
@@ -136,6 +136,8 @@ public sealed class CompletionTests
     [InlineData("run", "sh", "-c", "echo --image")]
     [InlineData("run", "--help")]
     [InlineData("run", "-h")]
+    [InlineData("run", "--image", "oci:/srv/img:1")]
+    [InlineData("run", "--image", "nginx", "--force-pull", "--", "-g", "daemon off;")]
     public void AProgramStartingWithADashGoesAfterTheDoubleDash(params string[] args) =>
         Assert.Empty(Errors(args));
 

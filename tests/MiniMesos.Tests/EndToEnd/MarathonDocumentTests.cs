@@ -102,7 +102,7 @@ public sealed class MarathonDocumentTests
     [InlineData("\"healthChecks\": [{\"protocol\": \"HTTPS\", \"portIndex\": 0}]", "healthChecks[0].protocol")]
     [InlineData("\"healthChecks\": [{\"protocol\": \"HTTP\", \"portIndex\": 3}]", "healthChecks[0].portIndex")]
     [InlineData("\"healthChecks\": [{\"protocol\": \"COMMAND\"}]", "healthChecks[0].command")]
-    [InlineData("\"container\": {\"type\": \"DOCKER\", \"docker\": {\"image\": \"group/image\"}}", "container")]
+    [InlineData("\"container\": {\"type\": \"DOCKER\", \"docker\": {\"image\": \"group/image\", \"network\": \"BRIDGE\", \"portMappings\": [{\"containerPort\": 80}]}}", "container.docker.network")]
     [InlineData("\"upgradeStrategy\": {\"maximumOverCapacity\": 1.5}", "upgradeStrategy.maximumOverCapacity")]
     [InlineData("\"portDefinitions\": [{\"port\": \"http\"}]", "portDefinitions[0]")]
     [InlineData("\"labels\": {\"team\": 7}", "labels.team")]
