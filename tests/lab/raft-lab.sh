@@ -126,14 +126,14 @@ PY=${PYTHON:-/usr/bin/python3}
 start_pollers() {
   local i
   for i in 1 2 3; do
-    nsenter --net="/run/netns/$(ns "$i")" SSL_CERT_FILE="$T/ca.pem" "$PY" "$HERE/api-client.py" poll "https://$(ip_of "$i"):5050" "$TOKEN" \
+    nsenter --net="/run/netns/$(ns "$i")" env SSL_CERT_FILE="$T/ca.pem" "$PY" "$HERE/api-client.py" poll "https://$(ip_of "$i"):5050" "$TOKEN" \
       "$T/status.jsonl" "$MAX_SECONDS" "$T/stop" &
     POLLERS+=($!)
   done
 }
 # client VIA MAX SECONDS: submits tasks through master VIA; client.log gets "ms code id seconds" per attempt.
 client() {
-  nsenter --net="/run/netns/$(ns "$1")" SSL_CERT_FILE="$T/ca.pem" "$PY" "$HERE/api-client.py" submit "https://$(ip_of "$1"):5050" "$TOKEN" \
+  nsenter --net="/run/netns/$(ns "$1")" env SSL_CERT_FILE="$T/ca.pem" "$PY" "$HERE/api-client.py" submit "https://$(ip_of "$1"):5050" "$TOKEN" \
     "$T/client.log" "$2" "$3" "$T/stop"
 }
 acked_ids() { awk '$2 == 201 { print $3 }' "$T/client.log"; cat "$T/acked"; }
