@@ -25,6 +25,17 @@ internal sealed class CaTrust(string? pinned, string? pinFile, bool acceptSelfSi
 
     public string? PinFile => pinFile;
 
+    /// <summary>
+    /// The chain policy for the TLS stack's own chain build, which runs before <see cref="Check"/>: no system roots (reading
+    /// them cost a CLI call ~80 ms), no downloads, no revocation; the decision is <see cref="Check"/>'s.
+    /// </summary>
+    public static System.Security.Cryptography.X509Certificates.X509ChainPolicy ChainPolicy() => new()
+    {
+        TrustMode = X509ChainTrustMode.CustomRootTrust,
+        RevocationMode = X509RevocationMode.NoCheck,
+        DisableCertificateDownloads = true,
+    };
+
     /// <summary>Null when <paramref name="certificate"/> is acceptable, else why not; <paramref name="caFingerprint"/> is its CA's.</summary>
     public string? Check(X509Certificate? certificate, X509Chain? chain, out string? caFingerprint)
     {
