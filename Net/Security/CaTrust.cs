@@ -26,8 +26,9 @@ internal sealed class CaTrust(string? pinned, string? pinFile, bool acceptSelfSi
     public string? PinFile => pinFile;
 
     /// <summary>
-    /// The chain policy for the TLS stack's own chain build, which runs before <see cref="Check"/>: no system roots (reading
-    /// them cost a CLI call ~80 ms), no downloads, no revocation; the decision is <see cref="Check"/>'s.
+    /// The chain policy for the TLS stack's own chain build, which runs before <see cref="Check"/>: no system roots, no
+    /// downloads, no revocation; the decision is <see cref="Check"/>'s. (A fresh CLI process still reads the system CA
+    /// bundle once, ~75 ms on a loaded box: bench/run-e2e.)
     /// </summary>
     public static System.Security.Cryptography.X509Certificates.X509ChainPolicy ChainPolicy() => new()
     {
