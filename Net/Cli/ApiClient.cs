@@ -23,6 +23,7 @@ internal sealed class ApiClient : IDisposable
         var handler = new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(5) };
         // The bearer token is sent only once the master's certificate chains to the pinned CA (or, on first contact, to the
         // CA pinned from it): a mismatch fails the TLS handshake, before any header is written.
+        handler.SslOptions.CertificateChainPolicy = Security.CaTrust.ChainPolicy();
         handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, chain, _) =>
         {
             if (trust is null) return true;

@@ -32,6 +32,9 @@ internal static class ApiServer
         {
             kestrel.Listen(endpoint, listen =>
             {
+                // HTTP/1.1 only, as before TLS: over TLS curl and browsers would otherwise pick HTTP/2 by ALPN, whose HEAD and
+                // streaming answers (logs, events) this API was not written or tested for.
+                listen.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http1;
                 if (tls is null) return;
                 listen.UseHttps(new TlsHandshakeCallbackOptions
                 {

@@ -15,7 +15,10 @@ internal sealed class LeaderForwarder(ApiContext context)
         AllowAutoRedirect = false,
         ConnectTimeout = TimeSpan.FromSeconds(3),
         // The leader's API presents a certificate from the cluster CA (pinned from the state); the caller's token goes nowhere else.
-        SslOptions = { RemoteCertificateValidationCallback = (_, certificate, chain, _) => context.Trust?.Check(certificate, chain, out _) is null },
+        SslOptions =
+        {
+            CertificateChainPolicy = Security.CaTrust.ChainPolicy(),
+            RemoteCertificateValidationCallback = (_, certificate, chain, _) => context.Trust?.Check(certificate, chain, out _) is null },
     })
     {
         Timeout = Timeout.InfiniteTimeSpan,

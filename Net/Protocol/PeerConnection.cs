@@ -54,6 +54,7 @@ internal sealed class PeerConnection : IAsyncDisposable
                     {
                         TargetHost = host,
                         EnabledSslProtocols = SslProtocols.Tls13,
+                        CertificateChainPolicy = Security.CaTrust.ChainPolicy(),
                         RemoteCertificateValidationCallback = (_, certificate, chain, _) =>
                             (refusal = tls.Trust.Check(certificate, chain, out caSeen)) is null,
                     }, connectTimeout.Token).ConfigureAwait(false);

@@ -25,6 +25,18 @@ internal sealed class CaTrust(string? pinned, string? pinFile, bool acceptSelfSi
 
     public string? PinFile => pinFile;
 
+    /// <summary>
+    /// The chain policy for the TLS stack's own chain build, which runs before <see cref="Check"/>: no system roots, no
+    /// downloads, no revocation; the decision is <see cref="Check"/>'s. (A fresh CLI process still reads the system CA
+    /// bundle once, ~75 ms on a loaded box: bench/run-e2e.)
+    /// </summary>
+    public static System.Security.Cryptography.X509Certificates.X509ChainPolicy ChainPolicy() => new()
+    {
+        TrustMode = X509ChainTrustMode.CustomRootTrust,
+        RevocationMode = X509RevocationMode.NoCheck,
+        DisableCertificateDownloads = true,
+    };
+
     /// <summary>Null when <paramref name="certificate"/> is acceptable, else why not; <paramref name="caFingerprint"/> is its CA's.</summary>
     public string? Check(X509Certificate? certificate, X509Chain? chain, out string? caFingerprint)
     {

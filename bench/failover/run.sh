@@ -44,7 +44,7 @@ trap 'exit 143' TERM
 
 api_port() { echo $(( BASE + $1 * 2 )); }
 cluster_port() { echo $(( BASE + $1 * 2 + 1 )); }
-url() { echo "http://127.0.0.1:$(api_port "$1")"; }
+url() { echo "https://127.0.0.1:$(api_port "$1")"; }
 JOIN="127.0.0.1:$(cluster_port 1),127.0.0.1:$(cluster_port 2),127.0.0.1:$(cluster_port 3)"
 start_master() {
   "${BIN[@]}" master --listen 127.0.0.1 --port "$(api_port "$1")" --cluster-port "$(cluster_port "$1")" \
@@ -52,7 +52,8 @@ start_master() {
     --advertise-addr 127.0.0.1 --raft-tick-ms "$TICK_MS" >>"$T/m$1.log" 2>&1 &
   PID[$1]=$!
 }
-status() { curl -s -m 1 -H "Authorization: Bearer $TOKEN" "$(url "$1")/v1/status" 2>/dev/null || true; }
+# HTTPS: master I's own CA file (written once the cluster has a CA; until then the call fails and the caller retries).
+status() { curl -s -m 1 --cacert "$T/d$1/ca.pem" -H "Authorization: Bearer $TOKEN" "$(url "$1")/v1/status" 2>/dev/null || true; }
 # settle: wait (bounded 30 s) until all three masters agree on one leader and the same applied index; prints the leader's index.
 settle() {
   local k i s views leader_id
@@ -76,14 +77,14 @@ stats() {  # stdin: seconds, one per line -> "median X s, max Y s (n=N)"
 for i in 1 2 3; do start_master "$i"; done
 L=$(settle)
 echo "3 masters on 127.0.0.1 ports $(api_port 1)-$(cluster_port 3), tick $TICK_MS ms, binary ${BIN[*]}"
-"$PY" "$HERE/measure.py" writes 50 "$TOKEN" "$(url "$L")" >"$T/steady"
+SSL_CERT_FILE="$T/d$L/ca.pem" "$PY" "$HERE/measure.py" writes 50 "$TOKEN" "$(url "$L")" >"$T/steady"
 if grep -q failed "$T/steady"; then echo "failover bench: writes fail when nothing fails:"; sort | uniq -c <"$T/steady"; exit 1; fi
 
 trial() {  # trial KILL|TERM -> appends the seconds to $T/<sig>
   local sig=$1 L others=() i r
   L=$(settle)
   for i in 1 2 3; do [ "$i" != "$L" ] && others+=("$(url "$i")"); done
-  r=$("$PY" "$HERE/measure.py" fault "$sig" "${PID[$L]}" "$TOKEN" "${others[@]}") || true
+  r=$(SSL_CERT_FILE="$T/d$L/ca.pem" "$PY" "$HERE/measure.py" fault "$sig" "${PID[$L]}" "$TOKEN" "${others[@]}") || true
   wait "${PID[$L]}" 2>/dev/null || true
   unset "PID[$L]"
   echo "$r" >>"$T/$sig"

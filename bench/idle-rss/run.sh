@@ -16,21 +16,25 @@ measure() {
   "$bin" master --no-mdns --listen 127.0.0.1 --port "$api" --cluster-port $((api + 1)) --data-dir "$d/master" --token "$token" >"$d/master.log" 2>&1 &
   local master=$!; pids+=("$master")
   wait_for "$d/master.log" "became the leader"
+  # A build with TLS writes its CA there once elected: then HTTPS with it; an older baseline build serves plain HTTP.
+  local url="http://127.0.0.1:$api" capem=()
+  for _ in $(seq 1 30); do [ -s "$d/master/ca.pem" ] && break; sleep 0.1; done
+  if [ -s "$d/master/ca.pem" ]; then url="https://127.0.0.1:$api"; capem=(--cacert "$d/master/ca.pem"); fi
   "$bin" agent --no-mdns --master "127.0.0.1:$((api + 1))" --work-dir "$d/agent" --token "$token" >"$d/agent.log" 2>&1 &
   local agent=$!; pids+=("$agent")
   wait_for "$d/agent.log" "registered"
   for i in $(seq 1 10); do "$bin" run --detach --token "$token" --master "127.0.0.1:$api" --cpus 0.01 --mem 8 -- sleep 600 >/dev/null; done
   for _ in $(seq 1 100); do
-    [ "$(curl -s -H "Authorization: Bearer $token" "127.0.0.1:$api/v1/tasks" | grep -o TASK_RUNNING | wc -l)" -ge 10 ] && break; sleep 0.1; done
+    [ "$(curl -s "${capem[@]}" -H "Authorization: Bearer $token" "$url/v1/tasks" | grep -o TASK_RUNNING | wc -l)" -ge 10 ] && break; sleep 0.1; done
   sleep 5
   printf '  %-10s master RSS %6.1f MB  PSS %6.1f MB   agent (10 tasks) RSS %6.1f MB  PSS %6.1f MB\n' "$name" \
     "$(echo "scale=1; $(kb $master Rss) / 1024" | bc)" "$(echo "scale=1; $(kb $master Pss) / 1024" | bc)" \
     "$(echo "scale=1; $(kb $agent Rss) / 1024" | bc)" "$(echo "scale=1; $(kb $agent Pss) / 1024" | bc)"
   # Tasks outlive an agent's restart by design: kill them through the API before stopping the daemons.
-  for id in $(curl -s -H "Authorization: Bearer $token" "127.0.0.1:$api/v1/tasks" | jq -r '.tasks[].id'); do
-    curl -s -o /dev/null -X POST -H "Authorization: Bearer $token" "127.0.0.1:$api/v1/tasks/$id/kill"; done
+  for id in $(curl -s "${capem[@]}" -H "Authorization: Bearer $token" "$url/v1/tasks" | jq -r '.tasks[].id'); do
+    curl -s "${capem[@]}" -o /dev/null -X POST -H "Authorization: Bearer $token" "$url/v1/tasks/$id/kill"; done
   for _ in $(seq 1 100); do
-    curl -s -H "Authorization: Bearer $token" "127.0.0.1:$api/v1/tasks" | grep -q TASK_RUNNING || break; sleep 0.1; done
+    curl -s "${capem[@]}" -H "Authorization: Bearer $token" "$url/v1/tasks" | grep -q TASK_RUNNING || break; sleep 0.1; done
   kill -TERM "$agent" "$master"; wait "$agent" "$master" 2>/dev/null || true
 }
 echo "idle memory, load average $(cut -d' ' -f1 /proc/loadavg) ($(nproc) cores); goals: master <= 32 MB, agent <= 20 MB RSS"

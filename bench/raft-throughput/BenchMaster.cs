@@ -24,14 +24,18 @@ internal sealed class BenchMaster : IAsyncDisposable
     private readonly Task _listener;
 
     public BenchMaster(ulong id, IReadOnlyList<(ulong Id, int Port)> members, byte[] secret, string dir, TimeSpan tick, IRaftStateMachine machine,
-        MasterService? service = null)
+        MasterService? service = null, bool tls = false)
     {
         ILogger logger = NullLogger.Instance;
         var port = members.Single(m => m.Id == id).Port;
         _store = SqliteRaftStore.Open(dir, new StoreIdentity("bench", id));
         var directory = new PeerDirectory(new MasterPeer(id, $"127.0.0.1:{port}", ""));
         foreach (var member in members.Where(m => m.Id != id)) directory.Learn(new MasterPeer(member.Id, $"127.0.0.1:{member.Port}", ""));
-        var identity = new HandshakeOptions(id.ToString(), "master", "bench", secret);
+        var identity = new HandshakeOptions(id.ToString(), "master", "bench", secret)
+        {
+            Tls = tls ? new ClusterTls(new MiniMesos.Net.Security.ServerCertificate($"bench {id}", ["127.0.0.1"], TimeSpan.FromDays(1), TimeProvider.System),
+                new MiniMesos.Net.Security.CaTrust(null, null, acceptSelfSigned: true)) : null,
+        };
         var wire = new WireOptions();
         _transport = new RaftTransport(directory, identity, wire, logger);
         var listener = new ClusterListener(service ?? new MasterService(TimeProvider.System, logger), identity, wire, logger, () => "", _transport.ServeAsync);

@@ -25,12 +25,23 @@ internal static class RaftThroughputBench
         Console.WriteLine("== baseline: durable commits on this disk (bench/durable-commit)");
         DurableCommitBench.Run(["--dir", parent, "--seconds", "1", "--runs", "3", "--payload", payload.ToString()]);
         Console.WriteLine();
-        Console.WriteLine($"== Raft: 3 masters in this process, loopback TCP, SQLite in {parent}, {payload}-byte commands, {seconds:0.#} s per level");
+        // The same run measures plain TCP and TLS 1.3 (as masters run: the handshake bound to the certificate), so the
+        // cost of TLS is compared on the same disk at the same moment.
+        foreach (var tls in new[] { false, true })
+        {
+            Console.WriteLine($"== Raft: 3 masters in this process, loopback {(tls ? "TLS 1.3" : "plain TCP")}, SQLite in {parent}, {payload}-byte commands, {seconds:0.#} s per level");
+            await RunModeAsync(parent, clients, seconds, payload, tls);
+            Console.WriteLine();
+        }
+        return 0;
+    }
 
+    private static async Task RunModeAsync(string parent, List<int> clients, double seconds, int payload, bool tls)
+    {
         var dir = Directory.CreateTempSubdirectory("minimesos-raft-bench-").FullName;
         var secret = RandomNumberGenerator.GetBytes(32);
         var members = Enumerable.Range(1, 3).Select(i => ((ulong)i, BenchMaster.FreePort())).ToList();
-        var masters = members.Select(m => new BenchMaster(m.Item1, members, secret, Path.Combine(dir, m.Item1.ToString()), Tick, new CountingMachine())).ToList();
+        var masters = members.Select(m => new BenchMaster(m.Item1, members, secret, Path.Combine(dir, m.Item1.ToString()), Tick, new CountingMachine(), tls: tls)).ToList();
         try
         {
             var leader = masters[await BenchMaster.LeaderIndexAsync(masters)];
@@ -49,7 +60,6 @@ internal static class RaftThroughputBench
             }
             Console.WriteLine("(per Ready: entries the leader persisted per SQLite transaction; persist: share of wall time the leader's / a " +
                 "follower's Raft loop spent in SqliteRaftStore.Persist)");
-            return 0;
         }
         finally
         {

@@ -2,25 +2,35 @@
 # `minimesos run -- true` end to end (CLI start, POST, commit, offer, launch, exit, status commit, result) against
 # a fresh `minimesos dev`, N times: median and p99 beside `unshare --pid --fork --mount-proc --uts --ipc true` and
 # `sh -c true` measured in the same run, interleaved so load hits all three alike; then the phases of one run
-# from the dev log's timestamps. Prints the 1-minute load average so quiet and loaded runs can be told apart.
+# from the dev log's timestamps. A second dev with --insecure-http (plain HTTP API; its cluster port is TLS like every
+# node's) is measured in the same loop, so the cost of HTTPS on the API is seen beside it. Prints the 1-minute load average so quiet and loaded runs can be told apart.
 # Usage (root): bench/run-e2e/run.sh path/to/minimesos [N=100]
 set -euo pipefail
 bin="$(realpath "${1:?usage: run.sh path/to/minimesos [N]}")"; n="${2:-100}"
 token="bench-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 api_port=$(( 20000 + RANDOM % 10000 )); cluster_port=$(( api_port + 1 ))
 log="$(mktemp)"; times="$(mktemp -d)"
+plain_port=$(( api_port + 2 )); plain_cluster_port=$(( api_port + 3 )); plain_log="$(mktemp)"
 "$bin" dev --token "$token" --port "$api_port" --cluster-port "$cluster_port" >"$log" 2>&1 &
 dev=$!
-cleanup() { kill -TERM "$dev" 2>/dev/null || true; wait "$dev" 2>/dev/null || true; rm -rf "$log" "$times"; }
+"$bin" dev --token "$token" --port "$plain_port" --cluster-port "$plain_cluster_port" --insecure-http >"$plain_log" 2>&1 &
+plain_dev=$!
+cleanup() {
+  kill -TERM "$dev" "$plain_dev" 2>/dev/null || true; wait "$dev" "$plain_dev" 2>/dev/null || true; rm -rf "$log" "$plain_log" "$times"
+}
 trap cleanup EXIT
-for _ in $(seq 1 100); do grep -q "minimesos dev is ready" "$log" && break; sleep 0.1; done
+for _ in $(seq 1 100); do grep -q "minimesos dev is ready" "$log" && grep -q "minimesos dev is ready" "$plain_log" && break; sleep 0.1; done
 grep -q "minimesos dev is ready" "$log" || { echo "dev did not become ready:"; cat "$log"; exit 1; }
+grep -q "minimesos dev is ready" "$plain_log" || { echo "dev --insecure-http did not become ready:"; cat "$plain_log"; exit 1; }
 run() { "$bin" run --token "$token" --master "127.0.0.1:$api_port" -- true >/dev/null; }
+run_plain() { "$bin" run --token "$token" --master "http://127.0.0.1:$plain_port" -- true >/dev/null; }
 ms() { local s e; s=$(date +%s%N); "$@" >/dev/null 2>&1; e=$(date +%s%N); echo "scale=3; ($e - $s) / 1000000" | bc; }
+run_plain; run_plain
 run; run   # warm up: the first task starts the pool of waiting inits
 load_before=$(cut -d' ' -f1 /proc/loadavg)
 for _ in $(seq 1 "$n"); do
   ms run >>"$times/run"
+  ms run_plain >>"$times/plain"
   ms unshare --pid --fork --mount-proc --uts --ipc true >>"$times/unshare"
   ms sh -c true >>"$times/sh"
 done
@@ -28,6 +38,7 @@ stat() { sort -n "$1" | awk -v name="$2" '{a[NR]=$1} END {m=(NR%2?a[(NR+1)/2]:(a
 median() { sort -n "$1" | awk '{a[NR]=$1} END {print (NR%2?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2)}'; }
 echo "run end to end, $n runs each, load average ${load_before} -> $(cut -d' ' -f1 /proc/loadavg) ($(nproc) cores)"
 stat "$times/run" "minimesos run -- true"
+stat "$times/plain" "... with --insecure-http (plain API)"
 stat "$times/unshare" "unshare --pid --fork ... true"
 stat "$times/sh" "sh -c true"
 echo "  ratio run/unshare: $(echo "scale=2; $(median "$times/run") / $(median "$times/unshare")" | bc)x   (goal: run median <= 20 ms on a quiet box)"

@@ -80,7 +80,7 @@ masters=$(status 1 | field 'len([m for m in d["masters"] if m["role"] in ("leade
 [ "$masters" = 3 ] || { echo "discovery-lab: expected 3 voting masters, saw $masters"; exit 1; }
 echo "discovery-lab: all 3 masters agree on leader $(echo $leaders | cut -d' ' -f1)"
 
-cli="$(ip netns exec "$NETLAB_PREFIX-ns8" env -u MINIMESOS_MASTER MINIMESOS_TOKEN="$(cat "$work/token")" MINIMESOS_CLUSTER=alpha "$bin" status --json)"
+cli="$(ip netns exec "$NETLAB_PREFIX-ns8" env -u MINIMESOS_MASTER XDG_CONFIG_HOME="$work/cli-config" MINIMESOS_TOKEN="$(cat "$work/token")" MINIMESOS_CLUSTER=alpha "$bin" status --json)"
 [ "$(echo "$cli" | field 'len(d["masters"])')" = 3 ] || { echo "discovery-lab: the CLI did not find alpha's masters over mDNS: $cli"; exit 1; }
 echo "discovery-lab: the CLI found a master over mDNS with no --master"
 

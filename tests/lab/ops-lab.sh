@@ -62,11 +62,11 @@ trap 'exit 143' TERM
 
 ns() { echo "/run/netns/$P-ns$1"; }
 ip_of() { echo "198.18.0.$1"; }
-# HTTPS with the cluster CA (curl --cacert): copied to $T/ca.pem from the first master data dir that has it (a master
-# writes it there once the cluster has elected its first leader); until then calls fail and the loops retry.
-ca_sync() {
-  [ -s "$T/ca.pem" ] && return 0
-  local f; for f in "$T"/d*/ca.pem; do [ -s "$f" ] && cp "$f" "$T/ca.pem.new" && mv "$T/ca.pem.new" "$T/ca.pem" && return 0; done; return 1
+# HTTPS with the cluster CA (curl --cacert $T/ca.pem): each master writes it to its data dir once the cluster has
+# elected its first leader; until then calls fail and the loops retry.
+ca_sync() {  # every master's current CA in one bundle (a wiped and restored cluster changes it), rebuilt on each call
+  local new="$T/ca.pem.$BASHPID"; cat "$T"/d*/ca.pem >"$new" 2>/dev/null || true
+  [ -s "$new" ] && mv "$new" "$T/ca.pem" || { rm -f "$new"; false; }
 }
 # api I METHOD PATH [BODY] -> the body; API_CODE holds the status (000 unreachable). Runs on host I against its own master.
 api() {
@@ -104,7 +104,7 @@ wait_leader() { # wait_leader SECONDS I... -> the leader's index
 }
 wait_for() { # wait_for SECONDS WHAT COMMAND...
   local deadline=$(( $(date +%s) + $1 )) what=$2; shift 2
-  until "$@"; do [ "$(date +%s)" -lt "$deadline" ] || fail "waited for $what"; sleep 0.2; done
+  until ca_sync; "$@"; do [ "$(date +%s)" -lt "$deadline" ] || fail "waited for $what"; sleep 0.2; done
 }
 # Every 50 ms a role weight through host 2; acks.log gets "n http-code sent-ms answered-ms" per write.
 writer() {

@@ -74,11 +74,11 @@ trap 'exit 143' TERM
 
 ns() { echo "$P-ns$1"; }
 ip_of() { echo "198.18.0.$1"; }
-# HTTPS with the cluster CA (curl --cacert): copied to $T/ca.pem from the first master data dir that has it (a master
-# writes it there once the cluster has elected its first leader); until then calls fail and the loops retry.
-ca_sync() {
-  [ -s "$T/ca.pem" ] && return 0
-  local f; for f in "$T"/d*/ca.pem; do [ -s "$f" ] && cp "$f" "$T/ca.pem.new" && mv "$T/ca.pem.new" "$T/ca.pem" && return 0; done; return 1
+# HTTPS with the cluster CA (curl --cacert $T/ca.pem): each master writes it to its data dir once the cluster has
+# elected its first leader; until then calls fail and the loops retry.
+ca_sync() {  # every master's current CA in one bundle (a wiped and restored cluster changes it), rebuilt on each call
+  local new="$T/ca.pem.$BASHPID"; cat "$T"/d*/ca.pem >"$new" 2>/dev/null || true
+  [ -s "$new" ] && mv "$new" "$T/ca.pem" || { rm -f "$new"; false; }
 }
 # api I METHOD PATH [BODY] -> prints "CODE BODY" (CODE 000 when unreachable); runs on host I against its own master.
 api() {
@@ -126,14 +126,14 @@ PY=${PYTHON:-/usr/bin/python3}
 start_pollers() {
   local i
   for i in 1 2 3; do
-    nsenter --net="/run/netns/$(ns "$i")" SSL_CERT_FILE="$T/ca.pem" "$PY" "$HERE/api-client.py" poll "https://$(ip_of "$i"):5050" "$TOKEN" \
+    nsenter --net="/run/netns/$(ns "$i")" env SSL_CERT_FILE="$T/ca.pem" "$PY" "$HERE/api-client.py" poll "https://$(ip_of "$i"):5050" "$TOKEN" \
       "$T/status.jsonl" "$MAX_SECONDS" "$T/stop" &
     POLLERS+=($!)
   done
 }
 # client VIA MAX SECONDS: submits tasks through master VIA; client.log gets "ms code id seconds" per attempt.
 client() {
-  nsenter --net="/run/netns/$(ns "$1")" SSL_CERT_FILE="$T/ca.pem" "$PY" "$HERE/api-client.py" submit "https://$(ip_of "$1"):5050" "$TOKEN" \
+  nsenter --net="/run/netns/$(ns "$1")" env SSL_CERT_FILE="$T/ca.pem" "$PY" "$HERE/api-client.py" submit "https://$(ip_of "$1"):5050" "$TOKEN" \
     "$T/client.log" "$2" "$3" "$T/stop"
 }
 acked_ids() { awk '$2 == 201 { print $3 }' "$T/client.log"; cat "$T/acked"; }
