@@ -14,15 +14,15 @@ trap cleanup EXIT INT TERM
 pids+=($!)
 "$BIN" agent --master 127.0.0.1:25051 --work-dir "$T/a" --token "$TOKEN" --no-mdns --isolation none --http-port 0 >"$T/agent.log" 2>&1 &
 AGENT=$!; pids+=($AGENT)
-api() { curl -s -m 5 -H "Authorization: Bearer $TOKEN" "$@"; }
-listening() { api http://127.0.0.1:25050/v1/agents | python3 -c "import json,sys; a=json.load(sys.stdin)['agents']; print(a[0].get('mesh',{}).get('listening',-1) if a else -1)" 2>/dev/null || echo -1; }
+api() { curl -s -m 5 --cacert "$T/m/ca.pem" -H "Authorization: Bearer $TOKEN" "$@"; }
+listening() { api https://127.0.0.1:25050/v1/agents | python3 -c "import json,sys; a=json.load(sys.stdin)['agents']; print(a[0].get('mesh',{}).get('listening',-1) if a else -1)" 2>/dev/null || echo -1; }
 rss() { awk '/^Rss:/ {r=$2} /^Pss:/ {p=$2} END {printf "%.1f / %.1f MB", r/1024, p/1024}' "/proc/$AGENT/smaps_rollup"; }
 for _ in $(seq 1 300); do [ "$(listening)" = 0 ] && break; sleep 0.1; done
 [ "$(listening)" = 0 ] || { echo "the agent did not register"; tail "$T"/*.log; exit 1; }
 sleep 5
 echo "agent RSS / PSS, registered, no service port: $(rss)"
 for i in $(seq 1 100); do
-  api -X POST http://127.0.0.1:25050/v2/apps -d "{\"id\":\"/bench/s$i\",\"cmd\":\"sleep 1\",\"instances\":0,\"portDefinitions\":[{\"port\":0}]}" >/dev/null
+  api -X POST https://127.0.0.1:25050/v2/apps -d "{\"id\":\"/bench/s$i\",\"cmd\":\"sleep 1\",\"instances\":0,\"portDefinitions\":[{\"port\":0}]}" >/dev/null
 done
 for _ in $(seq 1 300); do [ "$(listening)" = 100 ] && break; sleep 0.1; done
 [ "$(listening)" = 100 ] || { echo "the agent listens on $(listening) service ports, not 100"; tail "$T"/*.log; exit 1; }

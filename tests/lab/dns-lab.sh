@@ -74,8 +74,8 @@ done
 
 api() { # api METHOD PATH [BODY]: through master 1 (a follower forwards); sets API_CODE, prints the body
   local out
-  out=$(ip netns exec "$P-ns1" curl -s -m 5 -w '\n%{http_code}' -X "$1" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
-    ${3:+-d "$3"} "http://198.18.0.1:5050$2" || true)
+  out=$(ip netns exec "$P-ns1" curl -s -m 5 --cacert "$T/m1/ca.pem" -w '\n%{http_code}' -X "$1" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+    ${3:+-d "$3"} "https://198.18.0.1:5050$2" || true)
   API_CODE=${out##*$'\n'}
   printf '%s' "${out%$'\n'*}"
 }
@@ -94,7 +94,7 @@ leader() { api GET /v1/status | jq -r '.masters[] | select(.role == "leader") | 
 running_ports() { api GET /v2/apps/web/tasks | jq -r '.tasks[] | select(.state == "TASK_RUNNING") | .ports[0]' 2>/dev/null | sort; }
 running_hosts() { api GET /v2/apps/web/tasks | jq -r '.tasks[] | select(.state == "TASK_RUNNING") | .host' 2>/dev/null | sort; }
 
-wait_for 30 "3 agents registered with a leader" bash -c "[ \"\$(ip netns exec $P-ns1 curl -s -m 2 -H 'Authorization: Bearer $TOKEN' http://198.18.0.1:5050/v1/status | jq -r '.agents')\" = 3 ]"
+wait_for 30 "3 agents registered with a leader" bash -c "[ \"\$(ip netns exec $P-ns1 curl -s -m 2 --cacert $T/m1/ca.pem -H 'Authorization: Bearer $TOKEN' https://198.18.0.1:5050/v1/status | jq -r '.agents')\" = 3 ]"
 L=$(leader); [ -n "$L" ] || fail "no leader"
 F=$(( L % 3 + 1 ))
 log "cluster up: leader on 198.18.0.$L, follower 198.18.0.$F asked too"

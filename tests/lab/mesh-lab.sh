@@ -20,9 +20,9 @@ cleanup() {
   local rc=$?
   # The lab's apps first, so their agents kill the instances; then the processes this script started.
   if [ -s "$T/token" ]; then
-    for app in meshlab-one meshlab-two; do api -X DELETE "http://198.18.0.1:5050/v2/apps/$app" >/dev/null 2>&1 || true; done
+    for app in meshlab-one meshlab-two; do api -X DELETE "https://198.18.0.1:5050/v2/apps/$app" >/dev/null 2>&1 || true; done
     for _ in $(seq 1 50); do
-      live=$(api "http://198.18.0.1:5050/v1/tasks" 2>/dev/null | /usr/bin/python3 -c \
+      live=$(api "https://198.18.0.1:5050/v1/tasks" 2>/dev/null | /usr/bin/python3 -c \
         "import json,sys; print(sum(1 for t in json.load(sys.stdin)['tasks'] if t['state'] in ('TASK_STAGING','TASK_STARTING','TASK_RUNNING')))" 2>/dev/null || echo 0)
       [ "$live" = 0 ] && break; sleep 0.2
     done
@@ -46,7 +46,7 @@ cleanup() {
   exit "$rc"
 }
 trap cleanup EXIT INT TERM
-api() { ip netns exec "$NETLAB_PREFIX-ns1" curl -s -m 3 -H "Authorization: Bearer $(cat "$T/token")" "$@"; }
+api() { ip netns exec "$NETLAB_PREFIX-ns1" curl -s -m 3 --cacert "$T/m/ca.pem" -H "Authorization: Bearer $(cat "$T/token")" "$@"; }
 "$HERE/netlab.sh" up 4 >/dev/null
 head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$T/token"; chmod 600 "$T/token"
 cp "$HERE/mesh-server.py" "$T/server.py"; chmod 644 "$T/server.py"
