@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Every test: installs what the tests need, runs the xunit suite (unit, oracle, fuzz, simulation, headless-Chromium UI,
 # in-process cluster, CLI, namespace lab), publishes the Native AOT binary with warnings as errors and
-# smoke-runs it and checks its size budget, runs the Raft, agent, reliability and ops labs (tests/lab/) on it, the
-# rolling-upgrade lab from a pinned older build, the Marathon tools, then the cgroup v2 checks in a QEMU VM, cross-publishes
+# smoke-runs it and checks its size budget, runs the discovery, DNS, Raft, agent, mesh, reliability and ops labs
+# (tests/lab/) on it, the Marathon tools, then the cgroup v2 checks in a QEMU VM, cross-publishes
 # linux-arm64 and runs it in an arm64 QEMU VM, and builds, lints and installs the packages in a booted Debian VM.
 # Exits non-zero on any failure.
 set -euo pipefail
@@ -48,7 +48,7 @@ step "publish (Native AOT, warnings are errors)"
 packaging/publish.sh linux-x64 out
 if ldd out/minimesos | grep -qi sqlite; then echo "the binary links a sqlite shared library"; ldd out/minimesos; exit 1; fi
 echo "ldd: $(ldd out/minimesos | awk '{print $1}' | tr '\n' ' ')"
-size_check out/minimesos $(( 23 * 1048576 ))
+size_check out/minimesos $(( 26 * 1048576 ))
 
 step "benchmarks build (they are run by hand: figures are not test assertions)"
 for project in bench/*/*.csproj; do
@@ -83,21 +83,9 @@ tests/lab/reliability-lab.sh out/minimesos
 step "ops lab: backup under load, wipe and restore; lost quorum recovered, fresh masters added"
 tests/lab/ops-lab.sh out/minimesos
 
-# The previous release for the rolling-upgrade lab: a pinned commit of main, built from a temporary worktree.
-UPGRADE_FROM=8435732c72a97f62549723c252ec373b0e92e539
-step "upgrade lab: 3 masters + 3 agents of ${UPGRADE_FROM:0:7} upgraded one at a time under the reliability workload, one follower downgraded"
-if ! git cat-file -e "$UPGRADE_FROM^{commit}" 2>/dev/null; then
-  echo "the upgrade lab needs commit $UPGRADE_FROM in this clone (fetch the full history)"; exit 1
-fi
-old_tree="$(mktemp -d /tmp/minimesos-previous.XXXXXX)"
-git worktree add --detach "$old_tree" "$UPGRADE_FROM" >/dev/null
-(cd "$old_tree" && packaging/publish.sh linux-x64 "$old_tree/out")
-set +e
-LAB_UPGRADE_FROM="$old_tree/out/minimesos" tests/lab/reliability-lab.sh out/minimesos
-rc=$?
-set -e
-git worktree remove --force "$old_tree"
-[ "$rc" = 0 ] || { echo "upgrade lab failed"; exit 1; }
+# No rolling-upgrade lab step: every earlier commit speaks plain text on the cluster port, which is TLS-only now, so
+# there is no older build a TLS cluster can be upgraded from one node at a time (docs/operations.md "Rolling
+# upgrades"). The lab itself (LAB_UPGRADE_FROM, tests/lab/README.md) comes back here pinned to the first release with TLS.
 
 if [ -x tests/vm/run-vm-tests.sh ]; then
   step "cgroup v2 checks in a VM"
@@ -106,7 +94,7 @@ fi
 
 step "linux-arm64: cross-publish, size, then --version, dev + run, OOM, agent-restart reattach in an arm64 VM"
 packaging/publish.sh linux-arm64 out-arm64
-size_check out-arm64/minimesos $(( 24 * 1048576 ))
+size_check out-arm64/minimesos $(( 27 * 1048576 ))
 tests/vm-arm64/run-arm64-vm.sh out-arm64/minimesos
 
 step "packages: .deb + tarball (lintian; arm64 too when out-arm64/minimesos exists), the .deb installed, used, upgraded and purged under systemd in a VM"

@@ -44,9 +44,14 @@ public sealed class AgentReconnectTests
         return connection;
     }
 
+    /// <summary>The next message other than the routing mesh's service table, which the master pushes to every agent.</summary>
     private static async Task<WireMessage?> ReceiveAsync(PeerConnection connection)
     {
         using var timeout = new CancellationTokenSource(Patience);
-        return await connection.ReceiveAsync(timeout.Token);
+        while (true)
+        {
+            var message = await connection.ReceiveAsync(timeout.Token);
+            if (message is not ServiceTableUpdate) return message;
+        }
     }
 }

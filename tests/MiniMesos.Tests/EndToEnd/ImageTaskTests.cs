@@ -107,15 +107,13 @@ public sealed class ImageTaskTests : IAsyncLifetime
     [Fact]
     public async Task AMarathonDockerAppRunsItsImageAndShowsItsContainer()
     {
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_cluster.Api.Port}") };
-        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", _cluster.Secret.Token);
         var app = $$$"""
             {"id": "/img-web", "cmd": "echo app-from-image; exec busybox sleep 300", "cpus": 0.1, "mem": 32,
              "container": {"type": "DOCKER", "docker": {"image": "oci:{{{_layout}}}:1.0", "forcePullImage": false} } }
             """;
-        using var post = await http.PostAsync("/v2/apps", new StringContent(app, Encoding.UTF8, "application/json"));
-        Assert.True(post.IsSuccessStatusCode, await post.Content.ReadAsStringAsync());
         using var client = _cluster.Client();
+        var post = await client.SendAsync(HttpMethod.Post, "/v2/apps", app, CancellationToken.None);
+        Assert.True(post.Status is >= 200 and < 300, post.Body);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         TaskView? running = null;
         while (running is null)
@@ -132,17 +130,17 @@ public sealed class ImageTaskTests : IAsyncLifetime
             if (output.Length == 0) await Task.Delay(100);
         }
         Assert.Equal("app-from-image\n", Encoding.UTF8.GetString(output.ToArray()));
-        var shown = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("/v2/apps/img-web")).RootElement.GetProperty("app").GetProperty("container");
+        var shown = System.Text.Json.JsonDocument.Parse((await client.SendAsync(HttpMethod.Get, "/v2/apps/img-web", null, CancellationToken.None)).Body).RootElement.GetProperty("app").GetProperty("container");
         Assert.Equal("DOCKER", shown.GetProperty("type").GetString());
         Assert.Equal("oci:" + _layout + ":1.0", shown.GetProperty("docker").GetProperty("image").GetString());
-        using var delete = await http.DeleteAsync("/v2/apps/img-web");
-        Assert.True(delete.IsSuccessStatusCode);
+        var delete = await client.SendAsync(HttpMethod.Delete, "/v2/apps/img-web", null, CancellationToken.None);
+        Assert.True(delete.Status is >= 200 and < 300, delete.Body);
         await IsolatedTaskTests.WaitForStateAsync(client, running.Id, "TASK_KILLED");
 
         var bridged = app.Replace("\"forcePullImage\": false", "\"network\": \"BRIDGE\", \"portMappings\": [{\"containerPort\": 80, \"hostPort\": 0}]").Replace("/img-web", "/img-bridge");
-        using var refused = await http.PostAsync("/v2/apps", new StringContent(bridged, Encoding.UTF8, "application/json"));
-        Assert.Equal(422, (int)refused.StatusCode);
-        Assert.Contains("container.docker.network", await refused.Content.ReadAsStringAsync());
+        var refused = await client.SendAsync(HttpMethod.Post, "/v2/apps", bridged, CancellationToken.None);
+        Assert.Equal(422, refused.Status);
+        Assert.Contains("container.docker.network", refused.Body);
     }
 
     [Fact]
