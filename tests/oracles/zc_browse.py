@@ -2,7 +2,7 @@
 # zc_browse.py <ifaddr> <max-seconds> [service-type] -- python-zeroconf browses a DNS-SD type (default
 # _minimesos._tcp.local.) on one interface and
 # prints one JSON line per change: {"t": epoch seconds, "event": "Added|Updated|Removed", "name", "addresses",
-# "port", "txt"}. Prints {"event": "READY"} once browsing. Stops after max-seconds or when stdin closes.
+# "port", "txt"}. Prints {"event": "READY"} as it starts browsing (before any "Added"). Stops after max-seconds or when stdin closes.
 import json, socket, sys, threading, time
 from zeroconf import IPVersion, ServiceBrowser, ServiceStateChange, Zeroconf
 
@@ -24,8 +24,10 @@ def on_change(zeroconf, service_type, name, state_change):
                         txt={k.decode(): (v.decode() if v is not None else None) for k, v in info.properties.items()})
     emit(**line)
 
-browser = ServiceBrowser(zc, service_type, handlers=[on_change])
+# READY first: the browser may resolve a service before this line would be printed after it, and readers take the
+# lines in order.
 emit(event="READY", t=time.time())
+browser = ServiceBrowser(zc, service_type, handlers=[on_change])
 done = threading.Event()
 threading.Thread(target=lambda: (sys.stdin.read(), done.set()), daemon=True).start()
 done.wait(max_seconds)
