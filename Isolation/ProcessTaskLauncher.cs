@@ -75,7 +75,10 @@ internal sealed class ProcessTaskLauncher : ITaskLauncher
                 _process.Kill(entireProcessTree: true);
                 return;
             }
+            // The whole tree, read just before: a shell's children would otherwise outlive it as orphans.
+            var tree = ProcessTree.Descendants(Pid);
             _ = Signal.kill(Pid, Signal.SIGTERM);
+            foreach (var pid in tree) _ = Signal.kill(pid, Signal.SIGTERM);
             var waited = await Task.WhenAny(Exited, Task.Delay(gracePeriod, cancellationToken)).ConfigureAwait(false);
             if (waited != Exited && !_process.HasExited)
             {
