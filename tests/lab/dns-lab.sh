@@ -142,6 +142,11 @@ for n in 1 3 1; do
   touch "$T/scaled"
   wait_for 40 "web.$ZONE A and _web._tcp SRV to show $n instance(s) on leader and follower" check_scale "$n"
   log "scaled to $n: A $(short "$L" "web.$ZONE" A | tr '\n' ' ')SRV ports $(running_ports | tr '\n' ' ')on leader and follower (UDP and TCP)"
+  # Each agent probes the instance's name (RFC 6762, ~750 ms) before announcing it: keep the three running until
+  # python-zeroconf has seen them, or a fast scale-down ends them before they were ever announced.
+  if [ "$n" = 3 ]; then
+    wait_for 20 "python-zeroconf to see web (pi4), web (pi5), web (pi6)" bash -c "[ \$(jq -r 'select(.event == \"Added\") | .name' $T/zc.jsonl | grep -c '^web (pi[456])._http._tcp.local.\$') = 3 ]"
+  fi
 done
 target=$(short "$L" "_web._tcp.$ZONE" SRV | awk '{print $4}' | head -1)
 [ "$(short "$L" "$target" A)" = "$(running_hosts | sed 's/^pi/198.18.0./')" ] || fail "SRV target $target does not resolve to the instance's agent"
