@@ -12,14 +12,17 @@ public sealed class CliJobTests
     {
         await using var lab = await MarathonApps.StartAsync(agents: 1);
         var env = new Dictionary<string, string> { ["MINIMESOS_TOKEN"] = lab.Cluster.Secret.Token, ["MINIMESOS_MASTER"] = $"127.0.0.1:{lab.Cluster.Api.Port}" };
+        // A daily time twelve hours away: the schedule must not fire by itself while the test runs "run now".
+        var hour = (DateTime.UtcNow.Hour + 12) % 24;
+        var schedule = $"0 {hour} * * *";
         var (code, stdout, stderr) = await CliProcess.RunAsync(["job", "add", "-"], env,
-            stdin: """{"id": "nightly", "cmd": "echo hi; exit 3", "mem": 16, "schedule": "0 3 * * *"}""");
+            stdin: $$"""{"id": "nightly", "cmd": "echo hi; exit 3", "mem": 16, "schedule": "{{schedule}}"}""");
         Assert.True(code == 0, $"exit {code}\n{stdout}\n{stderr}");
-        Assert.StartsWith("job nightly: created, 0 3 * * *, idle", stdout);
+        Assert.StartsWith($"job nightly: created, {schedule}, idle", stdout);
 
         // The same id again replaces the job.
         var file = Path.Combine(lab.Cluster.Dir, "nightly.json");
-        await File.WriteAllTextAsync(file, """{"id": "nightly", "cmd": "echo hi; exit 3", "mem": 32, "schedule": "0 3 * * *"}""");
+        await File.WriteAllTextAsync(file, $$"""{"id": "nightly", "cmd": "echo hi; exit 3", "mem": 32, "schedule": "{{schedule}}"}""");
         (code, stdout, _) = await CliProcess.RunAsync(["job", "add", file], env);
         Assert.Equal(0, code);
         Assert.StartsWith("job nightly: replaced", stdout);
@@ -29,7 +32,7 @@ public sealed class CliJobTests
             "the job has its next run time", MarathonApps.Patience);
         (code, stdout, _) = await CliProcess.RunAsync(["job", "list"], env);
         Assert.Equal(0, code);
-        Assert.Matches(@"nightly\s+idle\s+0 3 \* \* \*\s+\d{4}-\d\d-\d\dT03:00:00.000Z\s+next run at", stdout);
+        Assert.Matches($@"nightly\s+idle\s+0 {hour} \* \* \*\s+\d{{4}}-\d\d-\d\dT{hour:00}:00:00.000Z\s+next run at", stdout);
 
         (code, stdout, _) = await CliProcess.RunAsync(["job", "run", "nightly"], env);
         Assert.Equal(0, code);
