@@ -73,8 +73,16 @@ done
 echo "discovery-lab: 3 masters + 3 agents formed one cluster in $(( (ready - start) / 1000000 )) ms ($([ "$static" = 1 ] && echo "static addresses" || echo "no addresses given: mDNS"))"
 [ "$formation_only" = 1 ] && exit 0
 
+# A follower serves HTTPS once the replicated CA reached it and it wrote ca.pem: ask each master until all three
+# answer (at most 10 s), then they must name one leader.
 leaders=""
-for i in 1 2 3; do leaders+="$(status "$i" | field 'd.get("leader")') "; done
+for _ in $(seq 1 100); do
+  leaders=""
+  for i in 1 2 3; do s="$(status "$i")"; [ -n "$s" ] && leaders+="$(echo "$s" | field 'd.get("leader")') "; done
+  [ "$(echo $leaders | wc -w)" = 3 ] && [ "$(echo $leaders | tr ' ' '\n' | sort -u | wc -l)" = 1 ] && break
+  sleep 0.1
+done
+[ "$(echo $leaders | wc -w)" = 3 ] || { echo "discovery-lab: not every master answered /v1/status within 10 s: $leaders"; exit 1; }
 [ "$(echo $leaders | tr ' ' '\n' | sort -u | wc -l)" = 1 ] || { echo "discovery-lab: masters disagree on the leader: $leaders"; exit 1; }
 masters=$(status 1 | field 'len([m for m in d["masters"] if m["role"] in ("leader","follower")])')
 [ "$masters" = 3 ] || { echo "discovery-lab: expected 3 voting masters, saw $masters"; exit 1; }
