@@ -60,5 +60,5 @@ for i in 2 3 4; do
     --attributes "labhost=$i" --http-port 8080 >>"$T/agent$i.log" 2>&1 &
   pids+=($!)
 done
-ip netns exec "$NETLAB_PREFIX-ns4" env MESH_TOKEN="$(cat "$T/token")" MESH_SERVER="$T/server.py" /usr/bin/python3 "$HERE/mesh-check.py"
+ip netns exec "$NETLAB_PREFIX-ns4" env MESH_TOKEN="$(cat "$T/token")" MESH_CA="$T/m/ca.pem" MESH_SERVER="$T/server.py" /usr/bin/python3 "$HERE/mesh-check.py"
 echo "mesh-lab: ok"
