@@ -120,3 +120,12 @@ internal sealed record SetClusterCa(long AtMs, ClusterCaRecord Ca) : ClusterComm
 {
     public override int RequiredLevel => FeatureGate.Tls;
 }
+
+/// <summary>
+/// A new agent secret (`minimesos token rotate --agent`), sealed under a key derived from the admin secret like the CA's
+/// key (docs/protocol.md, "Role-scoped tokens"): the log never holds it in clear. The latest one committed is the one.
+/// </summary>
+internal sealed record SetAgentSecret(long AtMs, byte[] Sealed) : ClusterCommand(AtMs)
+{
+    public override int RequiredLevel => FeatureGate.RoleTokens;
+}

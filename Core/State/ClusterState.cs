@@ -90,6 +90,8 @@ internal sealed partial class ClusterState
                 return ApplyRoleWeight(c);
             case SetClusterCa c:
                 return ApplyClusterCa(c);
+            case SetAgentSecret c:
+                return ApplyAgentSecret(c);
             case PutJobState c:
                 if (!_jobs.TryGetValue(c.State.JobId, out var owner)) return false;
                 _jobs[c.State.JobId] = (owner.Spec, c.State);

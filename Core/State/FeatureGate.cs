@@ -33,6 +33,9 @@ internal static class FeatureGate
     /// <summary>4 also adds tasks and apps run from an image (a task spec's image, an app spec's container).</summary>
     public const int Images = 4;
 
+    /// <summary>4 also adds the role-scoped agent secret (SetAgentSecret) and its section in snapshots.</summary>
+    public const int RoleTokens = 4;
+
     /// <summary>This build's level.</summary>
     public const int Current = Tls;
 

@@ -6,7 +6,8 @@ namespace MiniMesos.Net.Cli;
 
 /// <summary>
 /// `minimesos ca show` and `minimesos token show`, run on a master: they read its data dir (the CA the master wrote there
-/// from the replicated state, and its token), never the network.
+/// from the replicated state, its token, the current agent token), never the network. `minimesos token rotate --agent`
+/// asks the leader through the API (admin token).
 /// </summary>
 internal static class TlsCli
 {
@@ -31,15 +32,23 @@ internal static class TlsCli
         {
             Description = "The master's token file (default: <data-dir>/token if there, else /etc/minimesos/token).",
         };
+        var agent = new Option<bool>("--agent") { Description = "The agent token: it registers an agent and nothing else (for agent nodes)." };
+        var admin = new Option<bool>("--admin") { Description = "The admin token (the default): masters, the CLI, frameworks, everything." };
         var show = new Command("show",
-            "Print the join token mm1.<CA fingerprint>.<secret>: a node or the CLI given it checks the cluster CA before it sends anything.")
+            "Print a join token mm1.<CA fingerprint>.<secret>: a node or the CLI given it checks the cluster CA before it sends anything.")
         {
-            dataDir, tokenFile,
+            dataDir, tokenFile, agent, admin,
         };
         show.SetAction(parse =>
         {
+            if (parse.GetValue(agent) && parse.GetValue(admin)) throw new CliException("give --agent or --admin, not both", ExitCodes.UsageError);
             var dir = parse.GetValue(dataDir)!;
             var (_, fingerprint) = ReadCa(dir);
+            if (parse.GetValue(agent))
+            {
+                Console.WriteLine(ReadAgentToken(dir).Pinned(fingerprint));
+                return ExitCodes.Success;
+            }
             var path = parse.GetValue(tokenFile) is { Length: > 0 } given ? given
                 : Path.Combine(dir, ClusterSecret.FileName) is var inDir && File.Exists(inDir) ? inDir : "/etc/minimesos/token";
             if (!File.Exists(path))
@@ -51,7 +60,31 @@ internal static class TlsCli
             Console.WriteLine(secret.Pinned(fingerprint));
             return ExitCodes.Success;
         });
-        return new Command("token", "The cluster's join token.") { show };
+        var rotateAgent = new Option<bool>("--agent") { Description = "Replace the agent secret cluster-wide (required: the only rotation offered)." };
+        var rotate = ClientCommand.Create("rotate",
+            "Replace the agent secret cluster-wide and print the new agent token: connected agents keep their sessions, new joins need the new token.",
+            [rotateAgent], async (client, parse, ct) =>
+            {
+                if (!parse.GetValue(rotateAgent)) throw new CliException("say which token to rotate: --agent", ExitCodes.UsageError);
+                var (status, body) = await client.SendAsync(HttpMethod.Post, "/v1/tokens/agent/rotate", null, ct).ConfigureAwait(false);
+                if (status != 200) throw new CliException($"rotation refused ({status}): {body}", ExitCodes.RuntimeError);
+                var view = System.Text.Json.JsonSerializer.Deserialize(body, Http.ApiJsonContext.Api.TokenView)
+                    ?? throw new CliException("the master answered no token", ExitCodes.RuntimeError);
+                Console.WriteLine(view.Token);
+                Console.Error.WriteLine("agent token rotated: give the new token to agents before their next restart (`minimesos token show --agent` on any master)");
+                return ExitCodes.Success;
+            });
+        return new Command("token", "The cluster's join tokens (admin and agent).") { show, rotate };
+    }
+
+    /// <summary>The current agent secret, which the master keeps in its data dir (MasterTls.AgentTokenFile).</summary>
+    private static ClusterSecret ReadAgentToken(string dataDir)
+    {
+        var path = Path.Combine(dataDir, MasterTls.AgentTokenFile);
+        if (!File.Exists(path))
+            throw new CliException($"{path} does not exist: run this on a master, with its --data-dir (a master writes it a moment after it starts)",
+                ExitCodes.RuntimeError);
+        return ClusterSecret.FromFile(path);
     }
 
     private static Option<string> DataDir() => new("--data-dir")

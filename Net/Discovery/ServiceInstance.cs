@@ -23,6 +23,8 @@ internal sealed record ServiceInstance(
     public const string NodeIdKey = "node";
     public const string VersionKey = "ver";
     public const string ApiPortKey = "api";
+    /// <summary>The SHA-256 fingerprint of the cluster CA (a master, once it knows it): a node holding an mm1 token ignores other CAs.</summary>
+    public const string CaKey = "ca";
 
     /// <summary>
     /// The advertisement of one node: the SRV port is the cluster port (MessagePack over TCP); the HTTP API

@@ -30,9 +30,13 @@ internal static class AgentHost
         service.Recover();
         cancellationToken.Register(service.StopHealthChecks);
         var identity = new HandshakeOptions(AgentId(options.WorkDir), "agent", options.ClusterName, options.Secret.Key,
-            Build: Cli.BuildInfo.Version, FeatureLevel: Core.State.FeatureGate.Current) { Tls = new ClusterTls(null, new CaTrust(options.Secret.CaFingerprint, Path.Combine(options.WorkDir, "cluster-ca.sha256"), acceptSelfSigned: false)) };
+            Build: Cli.BuildInfo.Version, FeatureLevel: Core.State.FeatureGate.Current)
+        {
+            Key = options.Secret.HandshakeKey,
+            Tls = new ClusterTls(null, new CaTrust(options.Secret.CaFingerprint, Path.Combine(options.WorkDir, "cluster-ca.sha256"), acceptSelfSigned: false)),
+        };
         var discovery = options.Mdns
-            ? NodeDiscovery.Start("agent", options.ClusterName, identity.NodeId, 0, null, null, options.MdnsInterfaces, logger)
+            ? NodeDiscovery.Start("agent", options.ClusterName, identity.NodeId, 0, null, null, options.MdnsInterfaces, logger, options.Secret.CaFingerprint)
             : null;
         IReadOnlyList<(string Host, int Port)> Masters() => discovery is null
             ? options.Masters

@@ -52,6 +52,9 @@ internal sealed class MasterHost
                 "`minimesos agent --master <this-host> --token-file <copy of that file>` or MINIMESOS_TOKEN=<token>; " +
                 "curl needs `-H 'Authorization: Bearer <token>'`", secret.Source);
         }
+        if (secret.IsAgent)
+            throw new ConfigException($"{secret.Source}: this is an agent token ({AgentSecret.Prefix}…): it registers agents only; a master needs the admin token " +
+                "(`minimesos token show --admin` on a master)");
         if (options.ReadTokens?.Contains(secret.Token) == true)
             throw new ConfigException("--read-token-file: it holds the admin token; a read-only token must differ from it");
         var nodeId = NodeId(options.DataDir);
@@ -62,14 +65,16 @@ internal sealed class MasterHost
         var tls = new MasterTls(options, secret, nodeId, logger);
         var directory = new PeerDirectory(self);
         var wire = WireOptions.Cluster;
-        var identity = new HandshakeOptions(nodeId.ToString(), "master", options.ClusterName, secret.Key,
-            Build: Cli.BuildInfo.Version, FeatureLevel: Core.State.FeatureGate.Current) { Tls = tls.Cluster };
-        var transport = new RaftTransport(directory, identity, wire, logger);
         var service = new MasterService(TimeProvider.System, logger)
         {
             Timeouts = options.AgentTimeouts ?? Core.State.AgentTimeouts.Default,
             ServicePortRange = options.ServicePortRange ?? Core.Frameworks.Apps.ServicePortAllocator.DefaultRange,
         };
+        var roles = new RoleSecrets(secret, () => service.SealedAgentSecret);
+        tls.Roles = roles;
+        var identity = new HandshakeOptions(nodeId.ToString(), "master", options.ClusterName, secret.Key,
+            Build: Cli.BuildInfo.Version, FeatureLevel: Core.State.FeatureGate.Current) { Tls = tls.Cluster, SecretFor = roles.SecretFor };
+        var transport = new RaftTransport(directory, identity, wire, logger);
         RaftHost? raft = null;
         var listener = new ClusterListener(service, identity, wire, logger,
             () => raft is null ? "" : directory.Get(raft.Status.Leader)?.ClusterAddress ?? "", transport.ServeAsync);
@@ -84,7 +89,7 @@ internal sealed class MasterHost
         if (options.Mdns)
         {
             discovery = NodeDiscovery.Start("master", options.ClusterName, nodeId.ToString(), (ushort)options.ClusterEndpoint.Port,
-                (ushort)options.ApiEndpoint.Port, options.AdvertiseHost, options.MdnsInterfaces, logger);
+                (ushort)options.ApiEndpoint.Port, options.AdvertiseHost, options.MdnsInterfaces, logger, secret.CaFingerprint);
             discovery.MasterFound += transport.Join;
         }
 
@@ -114,7 +119,7 @@ internal sealed class MasterHost
         var apps = new AppsService(service, TimeProvider.System, logger);
         var jobs = new JobsService(service, raft.ReadBarrierAsync, TimeProvider.System, logger);
         var backups = new BackupService(raft, service, options.ClusterName, secret.Token, TimeProvider.System);
-        var api = ApiServer.Build(options.ApiEndpoint, new ApiContext(service, raft, directory, apps, jobs, backups, tls.Trust), secret.Token, logs,
+        var api = ApiServer.Build(options.ApiEndpoint, new ApiContext(service, raft, directory, apps, jobs, backups, tls.Trust, roles), secret.Token, logs,
             options.ReadTokens, options.InsecureHttp ? null : tls.Server);
         await api.StartAsync(cancellationToken).ConfigureAwait(false);
         if (options.InsecureHttp)
@@ -202,6 +207,7 @@ internal sealed class MasterHost
                 try
                 {
                     await Tls.MaintainAsync(Service, cancellationToken).ConfigureAwait(false);
+                    if (discovery is not null && Tls.Fingerprint is { } fingerprint) await discovery.AdvertiseCaAsync(fingerprint).ConfigureAwait(false);
                     await Service.MaintainAsync(cancellationToken).ConfigureAwait(false);
                 }
                 catch (NotLeaderException)

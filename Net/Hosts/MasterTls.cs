@@ -17,11 +17,14 @@ namespace MiniMesos.Net.Hosts;
 internal sealed class MasterTls
 {
     public const string CaFile = "ca.pem";
+    /// <summary>The current agent secret (mode 0600, beside the admin token): what `minimesos token show --agent` prints.</summary>
+    public const string AgentTokenFile = "agent-token";
     private readonly MasterOptions _options;
     private readonly ClusterSecret _secret;
     private readonly ILogger _logger;
     private string? _complaint;
     private string? _written;
+    private string? _agentWritten;
     private readonly string? _tokenPin;
 
     public MasterTls(MasterOptions options, ClusterSecret secret, ulong nodeId, ILogger logger)
@@ -38,6 +41,12 @@ internal sealed class MasterTls
     }
 
     public ServerCertificate Server { get; }
+
+    /// <summary>The role-scoped secrets, whose agent secret is kept in &lt;data-dir&gt;/agent-token.</summary>
+    public RoleSecrets? Roles { get; set; }
+
+    /// <summary>The cluster CA's fingerprint once this master knows it (mDNS advertises it).</summary>
+    public string? Fingerprint { get; private set; }
     public CaTrust Trust { get; }
     public ClusterTls Cluster => new(Server, Trust);
 
@@ -60,7 +69,9 @@ internal sealed class MasterTls
             return;
         }
         Trust.Pin(fingerprint);
+        Fingerprint = fingerprint;
         WriteCaFile(ca.Certificate, fingerprint);
+        WriteAgentToken();
         try
         {
             if (Server.Refresh(ca, _secret.Key) is { } issued)
@@ -88,6 +99,39 @@ internal sealed class MasterTls
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             Complain($"cannot write {CaFile} in {_options.DataDir}: {e.Message}");
+        }
+    }
+
+    private void WriteAgentToken()
+    {
+        if (Roles is null) return;
+        if (Roles.AgentToken is not { } agent)
+        {
+            Complain($"agent tokens refused: {Roles.Problem}");
+            return;
+        }
+        if (agent == _agentWritten) return;
+        var path = Path.Combine(_options.DataDir, AgentTokenFile);
+        try
+        {
+            File.Delete(path + ".tmp");
+            using (var stream = new FileStream(path + ".tmp", new FileStreamOptions
+                   {
+                       Mode = FileMode.CreateNew,
+                       Access = FileAccess.Write,
+                       UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+                   }))
+            using (var writer = new StreamWriter(stream))
+            {
+                writer.WriteLine(agent);
+            }
+            File.Move(path + ".tmp", path, overwrite: true);
+            if (_agentWritten is not null) _logger.LogInformation("the agent token changed (rotated): `minimesos token show --agent` prints the new one");
+            _agentWritten = agent;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Complain($"cannot write {AgentTokenFile} in {_options.DataDir}: {e.Message}");
         }
     }
 

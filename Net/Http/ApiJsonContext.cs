@@ -24,6 +24,7 @@ namespace MiniMesos.Net.Http;
 [JsonSerializable(typeof(RoleList))]
 [JsonSerializable(typeof(RoleView))]
 [JsonSerializable(typeof(Backup.SnapshotInfo))]
+[JsonSerializable(typeof(TokenView))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext
 {
     /// <summary>

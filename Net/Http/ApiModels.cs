@@ -62,3 +62,6 @@ internal sealed record TaskSubmitRequest(
 
 /// <summary>A task's "container": the image it runs in (see TaskImageField).</summary>
 internal sealed record TaskContainerRequest(string Image, bool? ForcePull = null);
+
+/// <summary>A token a rotation produced: its role ("agent") and the token in mm1 form.</summary>
+internal sealed record TokenView(string Role, string Token);

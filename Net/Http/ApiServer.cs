@@ -58,7 +58,11 @@ internal static class ApiServer
         app.UseRouting(); // after HeadAsGet, so a HEAD is routed to its GET endpoint
         app.Use(SnapshotEndpoints.AllowLargeRestoreAsync);
         var sessions = new UiSessions(token, TimeProvider.System);
-        app.Use(new BearerAuth(token, readTokens, sessions).InvokeAsync);
+        app.Use(new BearerAuth(token, readTokens, sessions)
+        {
+            IsAgentToken = context.Roles is { } roles ? roles.IsAgentToken : null,
+            Logger = logs.CreateLogger("MiniMesos.Api"),
+        }.InvokeAsync);
         app.Use(AnswerLostLeadershipAsync);
         app.Use(new LeaderForwarder(context).InvokeAsync);
         app.Use(new ReadBarrier(context).InvokeAsync);
@@ -78,6 +82,7 @@ internal static class ApiServer
         if (context.Jobs is not null) JobEndpoints.Map(app, context);
         UiEndpoints.Map(app, new UiLoginCodes(TimeProvider.System), sessions);
         if (context.Backups is not null) SnapshotEndpoints.Map(app, context.Backups);
+        TokenEndpoints.Map(app, context);
         app.MapFallback((HttpContext http) => IsMarathon(http.Request.Path)
             ? MarathonResults.Error(StatusCodes.Status404NotFound, $"no endpoint {http.Request.Method} {http.Request.Path}")
             : ApiResults.Error(StatusCodes.Status404NotFound, $"no endpoint {http.Request.Method} {http.Request.Path}"));

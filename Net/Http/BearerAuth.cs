@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using MiniMesos.Net.Http.Ui;
 
 namespace MiniMesos.Net.Http;
@@ -9,13 +10,19 @@ namespace MiniMesos.Net.Http;
 /// Bearer-token check on every request except /health, in constant time. The admin token may do anything; a
 /// read-only token may only read (GET/HEAD, which includes the log and event streams): a write gets 403, and so does
 /// /v1/snapshot (a backup of the whole state). Web UI session tokens (<see cref="UiSessions"/>) count as the role
-/// they were issued for; exchanging a login code (POST /v1/ui/session) needs no token.
+/// they were issued for; exchanging a login code (POST /v1/ui/session) needs no token. An agent token only registers agents
+/// on the cluster port: the API answers it 403 on every path, and logs one line.
 /// </summary>
 internal sealed class BearerAuth(string token, IReadOnlyList<string>? readTokens = null, UiSessions? sessions = null)
 {
     private const string AdminItem = "minimesos.admin";
     private readonly byte[] _admin = Hash(token);
     private readonly byte[][] _readOnly = (readTokens ?? []).Select(Hash).ToArray();
+
+    /// <summary>Whether a token is the cluster's current agent token (null: no agent tokens known).</summary>
+    public Func<string, bool>? IsAgentToken { get; init; }
+
+    public ILogger? Logger { get; init; }
 
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
@@ -59,6 +66,15 @@ internal sealed class BearerAuth(string token, IReadOnlyList<string>? readTokens
                 }
                 await Write(context, StatusCodes.Status403Forbidden,
                     $"read-only token: {context.Request.Method} {context.Request.Path} changes the cluster and needs the admin token").ConfigureAwait(false);
+                return;
+            }
+            if (IsAgentToken?.Invoke(token) == true)
+            {
+                Logger?.LogWarning("refused {Method} {Path} from {Remote}: an agent token (role agent: it registers agents only)",
+                    context.Request.Method, context.Request.Path.ToString(), context.Connection.RemoteIpAddress);
+                await Write(context, StatusCodes.Status403Forbidden,
+                    $"agent token: role 'agent' only registers agents on the cluster port; {context.Request.Method} {context.Request.Path} needs the admin token " +
+                    "(or a read-only token to read)").ConfigureAwait(false);
                 return;
             }
             problem = "wrong token";

@@ -31,4 +31,17 @@ internal sealed partial class MasterService
         }
         return ClusterCa is not null;
     }
+
+    /// <summary>The rotated agent secret, sealed (null: the cluster uses the one derived from the admin secret).</summary>
+    public byte[]? SealedAgentSecret
+    {
+        get
+        {
+            lock (_gate) return _state.SealedAgentSecret;
+        }
+    }
+
+    /// <summary>On the leader: commits a new agent secret (sealed by the caller); agents connected keep their sessions.</summary>
+    public Task RotateAgentSecretAsync(byte[] sealedSecret, CancellationToken cancellationToken) =>
+        ProposeAsync(new SetAgentSecret(Now(), sealedSecret), cancellationToken);
 }

@@ -38,6 +38,7 @@ internal static class CommandCodec
         AgentRegistration = 24,
         ReplaceState = 25,
         SetClusterCa = 26,
+        SetAgentSecret = 27,
     }
 
     public static byte[] Encode(ClusterCommand command)
@@ -67,6 +68,7 @@ internal static class CommandCodec
             AgentRegistration => Tag.AgentRegistration,
             ReplaceState => Tag.ReplaceState,
             SetClusterCa => Tag.SetClusterCa,
+            SetAgentSecret => Tag.SetAgentSecret,
             _ => throw new ArgumentException($"no tag for {command.GetType().Name}", nameof(command)),
         };
         buffer.Write([(byte)tag, Version]);
@@ -174,6 +176,11 @@ internal static class CommandCodec
                 w.WriteBinary(c.Ca.Certificate);
                 w.WriteBinary(c.Ca.SealedKey);
                 break;
+            case SetAgentSecret c:
+                w.WriteArrayHeader(2);
+                w.WriteInt64(c.AtMs);
+                w.WriteBinary(c.Sealed);
+                break;
         }
         return buffer.WrittenSpan.ToArray();
     }
@@ -212,10 +219,12 @@ internal static class CommandCodec
                 Tag.LaunchTasks => LaunchTasksCodec.Read(ref r, fields),
                 Tag.ReplaceState when fields == 2 => new ReplaceState(r.ReadInt64(), r.ReadBinary()),
                 Tag.SetClusterCa when fields == 3 => new SetClusterCa(r.ReadInt64(), new ClusterCaRecord(r.ReadBinary(), r.ReadBinary())),
+                Tag.SetAgentSecret when fields == 2 => new SetAgentSecret(r.ReadInt64(), r.ReadBinary()),
                 Tag.PutRoleWeight when fields == 3 => new PutRoleWeight(r.ReadInt64(), MessagePackFields.RequiredString(ref r, "command"), r.ReadDouble()),
                 Tag.AddAgent or Tag.RemoveAgent or Tag.SubmitTask or Tag.AssignTask or Tag.UpdateTaskStatus or Tag.PutApp or Tag.RemoveApp
                     or Tag.MarkAgentUnreachable or Tag.RemoveAgentGone or Tag.SetAgentDrain or Tag.PutJob or Tag.RemoveJob or Tag.PutJobState
-                    or Tag.PutRoleWeight or Tag.UpdateTaskStatuses or Tag.AgentRegistration or Tag.ReplaceState or Tag.SetClusterCa =>
+                    or Tag.PutRoleWeight or Tag.UpdateTaskStatuses or Tag.AgentRegistration or Tag.ReplaceState or Tag.SetClusterCa
+                    or Tag.SetAgentSecret =>
                     throw new ProtocolException($"command {tag} has {fields} fields"),
                 _ => throw new ProtocolException($"unknown command tag {entry[0]}: written by a newer master? upgrade this one"),
             };

@@ -32,10 +32,11 @@ internal static class StateSnapshotCodec
     {
         var buffer = new ArrayBufferWriter<byte>(4096);
         var history = state.AllAppVersions.Count > 0;
-        var v5 = history || state.ClusterCa is not null;
+        var v5 = history || state.ClusterCa is not null || state.SealedAgentSecret is not null;
         buffer.Write([v5 ? Version5 : Version]);
         var w = new MessagePackWriter(buffer);
-        w.WriteArrayHeader(v5 ? 9 : 7);
+        // Format 5 has 9 sections, or 10 with the rotated agent secret (sealed) appended.
+        w.WriteArrayHeader(v5 ? (state.SealedAgentSecret is null ? 9 : 10) : 7);
         w.WriteArrayHeader(state.Agents.Count);
         foreach (var a in state.Agents.Values.OrderBy(a => a.Id, StringComparer.Ordinal))
         {
@@ -106,6 +107,7 @@ internal static class StateSnapshotCodec
                 w.WriteArrayHeader(versions.Count);
                 foreach (var spec in versions) AppSpecCodec.Write(ref w, spec);
             }
+            if (state.SealedAgentSecret is { } agentSecret) w.WriteBinary(agentSecret);
         }
         return buffer.WrittenSpan.ToArray();
     }
@@ -118,10 +120,12 @@ internal static class StateSnapshotCodec
         try
         {
             var r = new MessagePackReader(snapshot[1..], LargeMessageLimits.Reader);
-            if (r.ReadArrayHeader() != sections)
+            var count = r.ReadArrayHeader();
+            var withAgentSecret = sections == 9 && count == 10;
+            if (count != sections && !withAgentSecret)
                 throw new ProtocolException(sections switch
                 {
-                    9 => "state snapshot: expected [agents, tasks, apps, frameworks, agent health, jobs, role weights, cluster CA, app versions]",
+                    9 => "state snapshot: expected [agents, tasks, apps, frameworks, agent health, jobs, role weights, cluster CA, app versions(, agent secret)]",
                     7 => "state snapshot: expected [agents, tasks, apps, frameworks, agent health, jobs, role weights]",
                     6 => "state snapshot: expected [agents, tasks, apps, frameworks, agent health, jobs]",
                     3 => "state snapshot: expected [agents, tasks, apps]",
@@ -188,11 +192,13 @@ internal static class StateSnapshotCodec
                     versions.Add((appId, list));
                 }
             }
+            var sealedAgentSecret = withAgentSecret ? r.ReadBinary() : null;
             state.Restore(agents, tasks, apps, jobs);
             state.RestoreFrameworks(frameworks.Frameworks, frameworks.Links);
             state.RestoreAgentHealth(health);
             state.RestoreRoleWeights(roleWeights);
             state.RestoreClusterCa(ca);
+            state.RestoreAgentSecret(sealedAgentSecret);
             state.RestoreAppVersions(versions);
         }
         catch (MessagePackException e)

@@ -8,18 +8,13 @@ namespace MiniMesos.Net.Security;
 
 /// <summary>
 /// The cluster CA (ECDSA P-256) and the server certificates it signs. Its private key travels in the replicated state
-/// sealed with AES-256-GCM under a key derived by HKDF-SHA256 from the admin secret, with the certificate as associated
-/// data: a copy of the state alone does not yield it. Layout of the sealed key (docs/protocol.md, "TLS"):
-/// 1 (format) | salt (16) | nonce (12) | tag (16) | ciphertext of the PKCS#8 key.
+/// sealed (<see cref="SecretSeal"/>) under a key derived from the admin secret, with the certificate as associated
+/// data: a copy of the state alone does not yield it. The ciphertext is the PKCS#8 key.
 /// </summary>
 internal static class ClusterCa
 {
     public static readonly TimeSpan CaLifetime = TimeSpan.FromDays(3650);
     public static readonly TimeSpan DefaultServerLifetime = TimeSpan.FromDays(90);
-    private const byte SealFormat = 1;
-    private const int SaltBytes = 16;
-    private const int NonceBytes = 12;
-    private const int TagBytes = 16;
     private static readonly byte[] KeyInfo = Encoding.ASCII.GetBytes("minimesos/cluster-ca-key/v1");
     /// <summary>
     /// A non-critical extension of every server certificate carrying the issuing CA's certificate (DER). TLS stacks leave a
@@ -110,25 +105,9 @@ internal static class ClusterCa
     /// <summary>The CA's private key; a wrong secret (or a tampered record) fails with a message saying so.</summary>
     public static ECDsa Unseal(ClusterCaRecord ca, byte[] secret)
     {
-        var sealedKey = ca.SealedKey;
-        if (sealedKey.Length < 1 + SaltBytes + NonceBytes + TagBytes || sealedKey[0] != SealFormat)
-            throw new CryptographicException("the cluster CA's sealed key has an unknown format (written by a newer minimesos?)");
-        var salt = sealedKey.AsSpan(1, SaltBytes);
-        var nonce = sealedKey.AsSpan(1 + SaltBytes, NonceBytes);
-        var tag = sealedKey.AsSpan(1 + SaltBytes + NonceBytes, TagBytes);
-        var ciphertext = sealedKey.AsSpan(1 + SaltBytes + NonceBytes + TagBytes);
-        var plain = new byte[ciphertext.Length];
+        var plain = SecretSeal.Unseal(ca.SealedKey, secret, KeyInfo, ca.Certificate, "the cluster CA's key");
         try
         {
-            using var aes = new AesGcm(DeriveKey(secret, salt), TagBytes);
-            try
-            {
-                aes.Decrypt(nonce, ciphertext, tag, plain, ca.Certificate);
-            }
-            catch (AuthenticationTagMismatchException)
-            {
-                throw new CryptographicException("cannot unseal the cluster CA's key: this master's cluster secret is not the one it was sealed under");
-            }
             var key = ECDsa.Create();
             key.ImportPkcs8PrivateKey(plain, out _);
             return key;
@@ -141,23 +120,9 @@ internal static class ClusterCa
 
     private static byte[] Seal(byte[] pkcs8, byte[] secret, byte[] certificateDer)
     {
-        var sealedKey = new byte[1 + SaltBytes + NonceBytes + TagBytes + pkcs8.Length];
-        sealedKey[0] = SealFormat;
-        var salt = sealedKey.AsSpan(1, SaltBytes);
-        var nonce = sealedKey.AsSpan(1 + SaltBytes, NonceBytes);
-        RandomNumberGenerator.Fill(salt);
-        RandomNumberGenerator.Fill(nonce);
-        using var aes = new AesGcm(DeriveKey(secret, salt), TagBytes);
-        aes.Encrypt(nonce, pkcs8, sealedKey.AsSpan(1 + SaltBytes + NonceBytes + TagBytes), sealedKey.AsSpan(1 + SaltBytes + NonceBytes, TagBytes), certificateDer);
+        var sealedKey = SecretSeal.Seal(pkcs8, secret, KeyInfo, certificateDer);
         CryptographicOperations.ZeroMemory(pkcs8);
         return sealedKey;
-    }
-
-    private static byte[] DeriveKey(byte[] secret, ReadOnlySpan<byte> salt)
-    {
-        var key = new byte[32];
-        HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, key, salt, KeyInfo);
-        return key;
     }
 
     private static CertificateRequest LeafRequest(string commonName, IEnumerable<string> names, ECDsa key)

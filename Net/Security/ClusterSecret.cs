@@ -25,6 +25,12 @@ internal sealed record ClusterSecret(string Token, string Source, string? CaFing
 
     public byte[] Key => Encoding.UTF8.GetBytes(Token);
 
+    /// <summary>Whether this is an agent token (<see cref="AgentSecret"/>): it registers an agent and nothing else.</summary>
+    public bool IsAgent => AgentSecret.IsAgent(Token);
+
+    /// <summary>The handshake's name for this secret (HandshakeOptions.Key).</summary>
+    public string HandshakeKey => IsAgent ? Wire.HandshakeOptions.AgentKey : Wire.HandshakeOptions.AdminKey;
+
     /// <summary>A new random token: 32 bytes, URL-safe base64, recognisable prefix.</summary>
     public static string Generate() =>
         "mm_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');

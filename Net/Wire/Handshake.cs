@@ -62,6 +62,7 @@ internal static class Handshake
             Nonce = clientNonce,
             Build = local.Build.Length > 0 ? local.Build : null,
             Level = local.FeatureLevel > 0 ? local.FeatureLevel : null,
+            Key = local.Key == HandshakeOptions.AdminKey ? null : local.Key,
         }).ConfigureAwait(false);
 
         HandshakeMessage challenge = await s.ReceiveAsync(HandshakeMessage.Challenge).ConfigureAwait(false);
@@ -78,7 +79,7 @@ internal static class Handshake
         byte[] expected = HandshakeProof.Compute(local.Secret, HandshakeProof.ServerLabel, local.ProtocolVersion, local.ClusterName,
             local.NodeId, local.Role, challenge.Node!, challenge.Role!, clientNonce, serverNonce, s.Binding);
         if (!HandshakeProof.Matches(expected, serverProof))
-            await s.RefuseAsync("wrong cluster secret").ConfigureAwait(false);
+            await s.RefuseAsync(WrongSecret(local.Key)).ConfigureAwait(false);
 
         byte[] clientProof = HandshakeProof.Compute(local.Secret, HandshakeProof.ClientLabel, local.ProtocolVersion, local.ClusterName,
             local.NodeId, local.Role, challenge.Node!, challenge.Role!, clientNonce, serverNonce, s.Binding);
@@ -98,8 +99,18 @@ internal static class Handshake
         if (hello.Cluster != local.ClusterName)
             await s.RefuseAsync($"wrong cluster: client is in '{Clean(hello.Cluster!)}', server is in '{Clean(local.ClusterName)}'").ConfigureAwait(false);
 
+        // The secret the client says it holds: the admin secret may be any role, an agent secret only an agent.
+        string key = hello.Key ?? HandshakeOptions.AdminKey;
+        if (key != HandshakeOptions.AdminKey && key != HandshakeOptions.AgentKey)
+            await s.RefuseAsync($"unknown key '{Clean(key)}': a token is an admin or an agent token").ConfigureAwait(false);
+        if (key == HandshakeOptions.AgentKey && hello.Role != "agent")
+            await s.RefuseAsync($"an agent token only registers an agent: role '{Clean(hello.Role!)}' needs the admin token").ConfigureAwait(false);
+        byte[] secret = key == HandshakeOptions.AdminKey ? local.Secret : local.SecretFor?.Invoke(key) ?? [];
+        if (secret.Length == 0)
+            await s.RefuseAsync("this master accepts no agent token (its cluster secret cannot unseal the current one)").ConfigureAwait(false);
+
         byte[] serverNonce = RandomNumberGenerator.GetBytes(HandshakeProof.NonceBytes);
-        byte[] serverProof = HandshakeProof.Compute(local.Secret, HandshakeProof.ServerLabel, local.ProtocolVersion, local.ClusterName,
+        byte[] serverProof = HandshakeProof.Compute(secret, HandshakeProof.ServerLabel, local.ProtocolVersion, local.ClusterName,
             hello.Node!, hello.Role!, local.NodeId, local.Role, clientNonce, serverNonce, s.Binding);
         await s.SendAsync(new HandshakeMessage(HandshakeMessage.Challenge)
         {
@@ -115,13 +126,17 @@ internal static class Handshake
 
         HandshakeMessage proof = await s.ReceiveAsync(HandshakeMessage.Proof).ConfigureAwait(false);
         byte[] clientProof = await s.RequireBytesAsync(proof.ProofBytes, "proof", HandshakeProof.ProofBytes).ConfigureAwait(false);
-        byte[] expected = HandshakeProof.Compute(local.Secret, HandshakeProof.ClientLabel, local.ProtocolVersion, local.ClusterName,
+        byte[] expected = HandshakeProof.Compute(secret, HandshakeProof.ClientLabel, local.ProtocolVersion, local.ClusterName,
             hello.Node!, hello.Role!, local.NodeId, local.Role, clientNonce, serverNonce, s.Binding);
         if (!HandshakeProof.Matches(expected, clientProof))
-            await s.RefuseAsync("wrong cluster secret").ConfigureAwait(false);
+            await s.RefuseAsync(WrongSecret(key)).ConfigureAwait(false);
         await s.SendAsync(new HandshakeMessage(HandshakeMessage.Welcome)).ConfigureAwait(false);
-        return new PeerInfo(hello.Node!, hello.Role!, hello.Cluster!, local.ProtocolVersion, Clean(hello.Build ?? ""), hello.Level ?? 0);
+        return new PeerInfo(hello.Node!, hello.Role!, hello.Cluster!, local.ProtocolVersion, Clean(hello.Build ?? ""), hello.Level ?? 0, key);
     }
+
+    private static string WrongSecret(string key) => key == HandshakeOptions.AgentKey
+        ? "wrong agent token (rotated? `minimesos token show --agent` on a master prints the current one)"
+        : "wrong cluster secret";
 
     /// <summary>Peer-supplied text in our log lines: bounded and without control characters.</summary>
     internal static string Clean(string text)

@@ -42,12 +42,16 @@ internal sealed record HandshakeMessage(string Type)
     /// <summary>The sender's feature level (hello, challenge); older versions send none and ignore it.</summary>
     public int? Level { get; init; }
 
+    /// <summary>Which secret the client proves (hello): "agent" for an agent token; absent means the admin secret.</summary>
+    public string? Key { get; init; }
+
     public byte[] Encode()
     {
         var buffer = new ArrayBufferWriter<byte>(128);
         var w = new MessagePackWriter(buffer);
         int count = 1 + (Version is null ? 0 : 1) + (Cluster is null ? 0 : 1) + (Node is null ? 0 : 1) + (Role is null ? 0 : 1)
-            + (Nonce is null ? 0 : 1) + (ProofBytes is null ? 0 : 1) + (Reason is null ? 0 : 1) + (Build is null ? 0 : 1) + (Level is null ? 0 : 1);
+            + (Nonce is null ? 0 : 1) + (ProofBytes is null ? 0 : 1) + (Reason is null ? 0 : 1) + (Build is null ? 0 : 1) + (Level is null ? 0 : 1)
+            + (Key is null ? 0 : 1);
         w.WriteMapHeader(count);
         w.WriteString("t");
         w.WriteString(Type);
@@ -60,6 +64,7 @@ internal sealed record HandshakeMessage(string Type)
         if (Reason is not null) { w.WriteString("reason"); w.WriteString(Reason); }
         if (Build is not null) { w.WriteString("build"); w.WriteString(Build); }
         if (Level is int l) { w.WriteString("level"); w.WriteInt64(l); }
+        if (Key is not null) { w.WriteString("key"); w.WriteString(Key); }
         return buffer.WrittenSpan.ToArray();
     }
 
@@ -68,17 +73,17 @@ internal sealed record HandshakeMessage(string Type)
     {
         var r = new MessagePackReader(payload, Limits);
         int count = r.ReadMapHeader();
-        string? type = null, cluster = null, node = null, role = null, reason = null, build = null;
+        string? type = null, cluster = null, node = null, role = null, reason = null, build = null, key = null;
         int? version = null, level = null;
         byte[]? nonce = null, proof = null;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (int i = 0; i < count; i++)
         {
             int keyAt = r.Consumed;
-            string key = r.ReadString() ?? throw new MessagePackException("expected a string key, found nil", keyAt);
-            if (!seen.Add(key))
-                throw new MessagePackException($"duplicate key '{key}'", keyAt);
-            switch (key)
+            string name = r.ReadString() ?? throw new MessagePackException("expected a string key, found nil", keyAt);
+            if (!seen.Add(name))
+                throw new MessagePackException($"duplicate key '{name}'", keyAt);
+            switch (name)
             {
                 case "t": type = r.ReadString(); break;
                 case "v": version = r.ReadInt32(); break;
@@ -90,6 +95,7 @@ internal sealed record HandshakeMessage(string Type)
                 case "reason": reason = r.ReadString(); break;
                 case "build": build = r.ReadString(); break;
                 case "level": level = r.ReadInt32(); break;
+                case "key": key = r.ReadString(); break;
                 default: r.Skip(); break;
             }
         }
@@ -108,6 +114,7 @@ internal sealed record HandshakeMessage(string Type)
             Reason = reason,
             Build = build,
             Level = level,
+            Key = key,
         };
     }
 }

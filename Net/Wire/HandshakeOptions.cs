@@ -12,6 +12,18 @@ internal sealed record HandshakeOptions(string NodeId, string Role, string Clust
     /// <summary>Upper bound on the whole handshake, so a silent or slow peer cannot hold a slot.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    public const string AdminKey = "admin";
+    public const string AgentKey = "agent";
+
+    /// <summary>
+    /// A client's: which secret <see cref="Secret"/> is, told in hello ("admin", or "agent" for an agent token). A server
+    /// uses the secret of the key the client names (<see cref="SecretFor"/>), and an agent key only for the role "agent".
+    /// </summary>
+    public string Key { get; init; } = AdminKey;
+
+    /// <summary>A server's: the secret of a key other than admin (the current agent secret); null (or returning null): refused.</summary>
+    public Func<string, byte[]?>? SecretFor { get; init; }
+
     /// <summary>TLS around the handshake and everything after it; null only in tests of the bare handshake.</summary>
     public ClusterTls? Tls { get; init; }
 
