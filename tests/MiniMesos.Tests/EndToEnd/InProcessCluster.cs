@@ -15,6 +15,9 @@ namespace MiniMesos.Tests.EndToEnd;
 internal sealed class InProcessCluster : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
+    private CancellationTokenSource _masterStop = new();
+    private Task _masterStopped = Task.CompletedTask;
+    private MasterOptions _masterOptions = null!;
     private readonly List<Task> _stopped = [];
     private readonly Dictionary<string, Task> _agentsStopped = [];
     private readonly LineLoggerProvider _logs;
@@ -41,14 +44,29 @@ internal sealed class InProcessCluster : IAsyncDisposable
             new ClusterSecret(ClusterSecret.Generate(), "test"), new StringWriter());
         cluster.Api = new IPEndPoint(IPAddress.Loopback, FreePort());
         cluster.ClusterPort = new IPEndPoint(IPAddress.Loopback, FreePort());
-        var (master, stopped) = await MasterHost.StartAsync(
-            new MasterOptions(cluster.Api, cluster.ClusterPort, Path.Combine(cluster.Dir, "master"), "test", cluster.Secret, ReadTokens: readTokens,
-                AgentTimeouts: agentTimeouts, CertLifetime: certLifetime),
-            cluster._logs, cluster._stop.Token);
-        cluster.Master = master;
-        cluster._stopped.Add(stopped);
+        cluster._masterOptions = new MasterOptions(cluster.Api, cluster.ClusterPort, Path.Combine(cluster.Dir, "master"), "test", cluster.Secret,
+            ReadTokens: readTokens, AgentTimeouts: agentTimeouts, CertLifetime: certLifetime);
+        await cluster.StartMasterAsync();
         for (var i = 0; i < agents; i++) await cluster.StartAgentAsync($"agent{i}", cluster.Secret, "test");
         return cluster;
+    }
+
+    private async Task StartMasterAsync()
+    {
+        _masterStop = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+        var (master, stopped) = await MasterHost.StartAsync(_masterOptions, _logs, _masterStop.Token);
+        Master = master;
+        _masterStopped = stopped;
+        _stopped.Add(stopped);
+    }
+
+    /// <summary>Stops the master and starts it again on the same data dir and ports (agents stay up and reconnect).</summary>
+    public async Task RestartMasterAsync()
+    {
+        await _masterStop.CancelAsync();
+        await _masterStopped.WaitAsync(TimeSpan.FromSeconds(15));
+        _masterStop.Dispose();
+        await StartMasterAsync();
     }
 
     /// <summary>Starts an agent; with <paramref name="launch"/> its tasks are isolated (namespaces, cgroups) with those options.</summary>
