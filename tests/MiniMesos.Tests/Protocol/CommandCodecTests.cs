@@ -15,6 +15,7 @@ public sealed class CommandCodecTests
         new AssignTask(4, "t.1", "a1"),
         new UpdateTaskStatus(5, "t.1", TaskState.Failed, 3, null, "exit 3"),
         new UpdateTaskStatus(6, "t.1", TaskState.Killed, null, 15, null),
+        new SetAgentSecret(7, [1, 2, 3]),
     ];
 
     [Fact]

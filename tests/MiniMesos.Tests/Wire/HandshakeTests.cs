@@ -38,6 +38,40 @@ public sealed class HandshakeTests
     }
 
     [Theory]
+    [InlineData("agent", null)]
+    [InlineData("master", "an agent token only registers an agent: role 'master' needs the admin token")]
+    [InlineData("framework", "an agent token only registers an agent: role 'framework' needs the admin token")]
+    public async Task AnAgentKeyProvesTheAgentSecretAndOnlyForTheAgentRole(string role, string? refusal)
+    {
+        await using var t = await TestTransport.CreateAsync(TestTransport.Pipe);
+        var (client, server) = t.Connections();
+        var dialer = new HandshakeOptions("n1", role, "prod", OtherSecret) { Key = HandshakeOptions.AgentKey };
+        var listener = Master() with { SecretFor = key => key == HandshakeOptions.AgentKey ? OtherSecret : null };
+        if (refusal is null)
+        {
+            var s = Handshake.ServerAsync(server, listener, _ct);
+            await Handshake.ClientAsync(client, dialer, _ct);
+            Assert.Equal(HandshakeOptions.AgentKey, (await s).Key);
+            return;
+        }
+        var (c, sv) = await RunBothAsync(client, server, dialer, listener);
+        Assert.Equal(refusal, c.Reason);
+        Assert.Equal(refusal, sv.Reason);
+        Assert.True(c.RefusedByPeer);
+    }
+
+    [Fact]
+    public async Task AWrongAgentSecretIsRefusedNamingTheAgentToken()
+    {
+        await using var t = await TestTransport.CreateAsync(TestTransport.Pipe);
+        var (client, server) = t.Connections();
+        var dialer = Agent(Secret) with { Key = HandshakeOptions.AgentKey };
+        var listener = Master() with { SecretFor = key => key == HandshakeOptions.AgentKey ? OtherSecret : null };
+        var (c, _) = await RunBothAsync(client, server, dialer, listener);
+        Assert.StartsWith("wrong agent token", c.Reason);
+    }
+
+    [Theory]
     [InlineData(TestTransport.Tcp, true)]
     [InlineData(TestTransport.Tcp, false)]
     [InlineData(TestTransport.Pipe, true)]
