@@ -20,10 +20,8 @@ internal static class TokenEndpoints
                 return ApiResults.Error(StatusCodes.Status503ServiceUnavailable, "the cluster has no CA yet (a moment after its first leader): try again");
             var (secret, sealedSecret) = roles.NewAgentSecret();
             await context.Master.RotateAgentSecretAsync(sealedSecret, http.RequestAborted).ConfigureAwait(false);
-            return ApiResults.Json(new TokenView(HandshakeRole, new ClusterSecret(secret, "rotate").Pinned(ClusterCa.Fingerprint(ca.Certificate))),
+            return ApiResults.Json(new TokenView(Wire.HandshakeOptions.AgentKey, new ClusterSecret(secret, "rotate").Pinned(ClusterCa.Fingerprint(ca.Certificate))),
                 ApiJsonContext.Api.TokenView);
         });
     }
-
-    private const string HandshakeRole = Wire.HandshakeOptions.AgentKey;
 }
