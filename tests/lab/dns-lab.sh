@@ -72,30 +72,6 @@ for i in 1 2 3; do
   pids+=($!)
 done
 
-# Host 2 is also the LAN's resolver and an avahi host. dnsmasq: docs/dns.md's recipe, nothing else to resolve.
-{ printf 'port=53\nlisten-address=198.18.0.2\nbind-interfaces\nno-resolv\nno-hosts\nno-poll\npid-file=\nlog-facility=-\n'
-  for i in 1 2 3; do printf 'server=/%s/198.18.0.%s#8600\n' "$ZONE" "$i"; done; } >"$T/dnsmasq.conf"
-ip netns exec "$P-ns2" dnsmasq --keep-in-foreground --conf-file="$T/dnsmasq.conf" >"$T/dnsmasq.log" 2>&1 &
-pids+=($!)
-# avahi-daemon on its own D-Bus (an abstract socket of host 2's network namespace: nothing in the host's /run/dbus), its
-# configuration through ip netns exec's /etc/netns overlay, and its pid file and socket on a tmpfs over /run in a mount
-# namespace of its own (the host's /run/avahi-daemon, and any avahi-daemon of the host, untouched).
-printf '<busconfig><type>system</type><listen>%s</listen><auth>EXTERNAL</auth><policy context="default"><allow user="*"/><allow own="*"/><allow send_destination="*"/><allow receive_sender="*"/></policy></busconfig>\n' "$BUS" >"$T/dbus.conf"
-ip netns exec "$P-ns2" dbus-daemon --config-file="$T/dbus.conf" --nofork --nopidfile >"$T/dbus.log" 2>&1 &
-pids+=($!)
-mkdir -p "/etc/netns/$P-ns2/avahi"
-printf '[server]\nuse-ipv4=yes\nuse-ipv6=no\nenable-dbus=yes\n[publish]\npublish-addresses=no\npublish-hinfo=no\npublish-workstation=no\npublish-domain=no\n' \
-  >"/etc/netns/$P-ns2/avahi/avahi-daemon.conf"
-wait_for 5 "the lab's D-Bus to listen" bash -c "ip netns exec $P-ns2 dbus-send --bus=$BUS --print-reply --dest=org.freedesktop.DBus / org.freedesktop.DBus.GetId >/dev/null 2>&1"
-ip netns exec "$P-ns2" unshare --mount --propagation private env DBUS_SYSTEM_BUS_ADDRESS="$BUS" sh -c \
-  'mount -t tmpfs -o mode=755 tmpfs /run && mkdir /run/avahi-daemon && exec avahi-daemon --no-drop-root --no-chroot --no-rlimits --no-proc-title' \
-  >"$T/avahi.log" 2>&1 &
-pids+=($!)
-avahi_browse() { # the resolved _http._tcp services avahi-browse lists on host 2, as "name address port txt" lines
-  ip netns exec "$P-ns2" env DBUS_SYSTEM_BUS_ADDRESS="$BUS" timeout 10 avahi-browse -rpt _http._tcp 2>/dev/null \
-    | awk -F';' -v OFS='|' '$1 == "=" && $3 == "IPv4" { print $4, $8, $9, $10 }' | sort -u
-}
-
 for i in 4 5 6; do
   # nsenter joins only the network namespace (ip netns exec would remount /sys).
   nsenter --net="/run/netns/$P-ns$i" "$BIN" agent --master 198.18.0.1,198.18.0.2,198.18.0.3 --work-dir "$T/a$i" --token-file "$T/token" \
@@ -124,6 +100,32 @@ flags_of() { q "$1" "$2" "$3" | sed -n 's/.*;; flags: \([a-z ]*\);.*/\1/p'; }
 leader() { api GET /v1/status | jq -r '.masters[] | select(.role == "leader") | .cluster_address' 2>/dev/null | cut -d: -f1 | sed 's/.*\.//'; }
 running_ports() { api GET /v2/apps/web/tasks | jq -r '.tasks[] | select(.state == "TASK_RUNNING") | .ports[0]' 2>/dev/null | sort; }
 running_hosts() { api GET /v2/apps/web/tasks | jq -r '.tasks[] | select(.state == "TASK_RUNNING") | .host' 2>/dev/null | sort; }
+
+# Host 2 is also the LAN's resolver and an avahi host. dnsmasq: docs/dns.md's recipe, nothing else to resolve.
+{ printf 'port=53\nlisten-address=198.18.0.2\nbind-interfaces\nno-resolv\nno-hosts\nno-poll\npid-file=\nlog-facility=-\n'
+  for i in 1 2 3; do printf 'server=/%s/198.18.0.%s#8600\n' "$ZONE" "$i"; done; } >"$T/dnsmasq.conf"
+ip netns exec "$P-ns2" dnsmasq --keep-in-foreground --conf-file="$T/dnsmasq.conf" >"$T/dnsmasq.log" 2>&1 &
+pids+=($!)
+# avahi-daemon on its own D-Bus (an abstract socket of host 2's network namespace: nothing in the host's /run/dbus), its
+# configuration through ip netns exec's /etc/netns overlay, and its pid file and socket on a tmpfs over /run in a mount
+# namespace of its own (the host's /run/avahi-daemon, and any avahi-daemon of the host, untouched).
+printf '<busconfig><type>system</type><listen>%s</listen><auth>EXTERNAL</auth><policy context="default"><allow user="*"/><allow own="*"/><allow send_destination="*"/><allow receive_sender="*"/></policy></busconfig>\n' "$BUS" >"$T/dbus.conf"
+ip netns exec "$P-ns2" dbus-daemon --config-file="$T/dbus.conf" --nofork --nopidfile >"$T/dbus.log" 2>&1 &
+pids+=($!)
+mkdir -p "/etc/netns/$P-ns2/avahi"
+printf '[server]\nuse-ipv4=yes\nuse-ipv6=no\nenable-dbus=yes\n[publish]\npublish-addresses=no\npublish-hinfo=no\npublish-workstation=no\npublish-domain=no\n' \
+  >"/etc/netns/$P-ns2/avahi/avahi-daemon.conf"
+wait_for 5 "the lab's D-Bus to listen" bash -c "ip netns exec $P-ns2 dbus-send --bus=$BUS --print-reply --dest=org.freedesktop.DBus / org.freedesktop.DBus.GetId >/dev/null 2>&1"
+ip netns exec "$P-ns2" unshare --mount --propagation private env DBUS_SYSTEM_BUS_ADDRESS="$BUS" sh -c \
+  'mount -t tmpfs -o mode=755 tmpfs /run && mkdir /run/avahi-daemon && exec avahi-daemon --no-drop-root --no-chroot --no-rlimits --no-proc-title' \
+  >"$T/avahi.log" 2>&1 &
+pids+=($!)
+avahi_browse() { # the resolved _http._tcp services avahi-browse lists on host 2, as "name|address|port|txt" lines
+  ip netns exec "$P-ns2" env DBUS_SYSTEM_BUS_ADDRESS="$BUS" timeout 10 avahi-browse -rpt _http._tcp 2>/dev/null \
+    | awk -F';' -v OFS='|' '$1 == "=" && $3 == "IPv4" { print $4, $8, $9, $10 }' | sort -u
+}
+unescape() { sed 's/\\032/ /g; s/\\040/(/g; s/\\041/)/g'; }   # avahi-browse -p writes a space and parentheses as \DDD (decimal)
+
 
 wait_for 30 "3 agents registered with a leader" bash -c "[ \"\$(ip netns exec $P-ns1 curl -s -m 2 --cacert $T/m1/ca.pem -H 'Authorization: Bearer $TOKEN' https://198.18.0.1:5050/v1/status | jq -r '.agents')\" = 3 ]"
 L=$(leader); [ -n "$L" ] || fail "no leader"
@@ -184,7 +186,7 @@ for n in 1 3 1; do
       done
     }
     wait_for 30 "avahi-browse -rpt _http._tcp to resolve web (pi4), web (pi5), web (pi6)" check_avahi
-    log "avahi-browse -rpt _http._tcp resolved: $(avahi_browse | awk -F'|' '{ print $1, $2 ":" $3 }' | paste -sd, -)"
+    log "avahi-browse -rpt _http._tcp resolved: $(avahi_browse | awk -F'|' '{ print $1, $2 ":" $3 }' | unescape | paste -sd, -)"
     # docs/dns.md's dnsmasq recipe, from host 5 (TTL 5 s: asked once at this scale)
     [ "$(ip netns exec "$P-ns5" dig +short +time=2 +tries=2 @198.18.0.2 "web.$ZONE" A | sort)" = "$(running_hosts | sed 's/^pi/198.18.0./')" ] \
       || fail "dnsmasq's answer for web.$ZONE is '$(ip netns exec "$P-ns5" dig +short @198.18.0.2 "web.$ZONE" A)'"
@@ -207,7 +209,7 @@ wait_for 20 "python-zeroconf to see the goodbyes of the two instances scaled awa
 log "python-zeroconf: Added $(zc_names Added | tr '\n' ',') TXT app=/web (version $version); Removed $(zc_names Removed | tr '\n' ',')"
 avahi_one_left() { [ "$(avahi_browse | grep -c '^web')" = 1 ]; }
 wait_for 20 "avahi-browse to list only the remaining instance" avahi_one_left
-log "avahi-browse: the two instances scaled away are gone, $(avahi_browse | cut -d'|' -f1) left"
+log "avahi-browse: the two instances scaled away are gone, $(avahi_browse | cut -d'|' -f1 | unescape) left"
 
 # ---- an instance that fails its health check leaves the leader's answers and the LAN, and comes back when it passes
 api POST /v2/apps "{\"id\":\"/api\",\"cmd\":\"$CMD\",\"instances\":1,\"cpus\":0.1,\"mem\":16,\"ports\":[0],\"labels\":{\"MINIMESOS_DNSSD\":\"_http._tcp\"},\"healthChecks\":[{\"protocol\":\"COMMAND\",\"command\":{\"value\":\"test ! -e $T/sick\"},\"gracePeriodSeconds\":0,\"intervalSeconds\":1,\"timeoutSeconds\":5,\"maxConsecutiveFailures\":100000}]}" >/dev/null
