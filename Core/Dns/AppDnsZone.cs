@@ -52,7 +52,7 @@ internal sealed class AppDnsZone
     {
         foreach (var address in addresses)
         {
-            DnsRecordData data = address.AddressFamily == AddressFamily.InterNetwork ? new ARecordData(address) : new AaaaRecordData(address);
+            DnsRecordData data = new AddressRecordData(address);
             Add(new DnsRecord(name, Ttl, data));
         }
     }

@@ -71,12 +71,12 @@ internal static class DnsMessageReader
         {
             case DnsType.A:
                 ExpectLength(length, 4, "A");
-                data = new ARecordData(new IPAddress(packet.Slice(start, 4)));
+                data = new AddressRecordData(new IPAddress(packet.Slice(start, 4)));
                 pos = end;
                 break;
             case DnsType.Aaaa:
                 ExpectLength(length, 16, "AAAA");
-                data = new AaaaRecordData(new IPAddress(packet.Slice(start, 16)));
+                data = new AddressRecordData(new IPAddress(packet.Slice(start, 16)));
                 pos = end;
                 break;
             case DnsType.Ptr:

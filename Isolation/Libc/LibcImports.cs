@@ -8,7 +8,7 @@ namespace MiniMesos.Isolation.Libc;
 /// <c>Tmds.Linux.LibC</c> behind the small classes of this folder. Both names are bound at link time in the
 /// Native-AOT binary (<c>DirectPInvoke</c> in the csproj), so task init's start-up looks nothing up.
 /// Lacking in Tmds.LibC: prctl, get/setrlimit, waitpid, posix_spawn and its attribute calls, renameat,
-/// fsetxattr, adjtimex, close_range; the syscalls glibc has no wrapper for (openat2, pidfd_*, pivot_root) go through its
+/// fsetxattr, adjtimex, close_range, splice; the syscalls glibc has no wrapper for (openat2, pidfd_*, pivot_root) go through its
 /// <c>syscall</c>. mknodat is ours because Tmds.LibC calls glibc's pre-2.33 <c>__xmknodat</c> compat entry.
 /// </summary>
 internal static unsafe partial class LibcImports
@@ -69,4 +69,7 @@ internal static unsafe partial class LibcImports
 
     [LibraryImport(Lib)]
     public static partial int posix_spawnattr_setsigdefault(void* attr, void* sigdefault);
+
+    [LibraryImport(Lib, SetLastError = true)]
+    public static partial nint splice(int fdIn, long* offIn, int fdOut, long* offOut, nuint len, uint flags);
 }

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using MiniMesos.Core.Dns;
+using MiniMesos.Net.Wire;
 
 namespace MiniMesos.Net.AppDns;
 
@@ -97,31 +98,8 @@ internal sealed class AppDnsServer : IAsyncDisposable
         }
     }
 
-    private async Task AcceptAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            Socket client;
-            try
-            {
-                client = await _tcp.AcceptSocketAsync(_stop.Token).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
-            {
-                return;
-            }
-            catch (SocketException)
-            {
-                continue;
-            }
-            if (!_connections.Wait(0))
-            {
-                client.Dispose();   // over the limit: the resolver retries later or elsewhere
-                continue;
-            }
-            _ = Task.Run(() => ServeTcpAsync(client));
-        }
-    }
+    // Over the limit the connection is closed: the resolver retries later or elsewhere.
+    private Task AcceptAsync() => TcpAcceptLoop.RunAsync(_tcp.Server, () => _connections.Wait(0), ServeTcpAsync, null, _stop.Token);
 
     private async Task ServeTcpAsync(Socket client)
     {

@@ -240,10 +240,15 @@ internal static class HostCommands
         var resources = ResourcesOption();
         var isolation = IsolationOption();
         var (insecureHttp, certLifetime) = TlsOptions();
+        var dnsPort = new Option<int>("--dns-port")
+        {
+            Description = "UDP and TCP port of the DNS for apps (web.minimesos.minimesos., docs/dns.md) on the --listen address; 0 = off.",
+            DefaultValueFactory = _ => Defaults.DnsPort,
+        };
         var command = new Command("dev",
             "Run a master and an agent in one process with a throw-away data dir (deleted on exit): the zero-setup way to try MiniMesos.")
         {
-            listen, port, clusterPort, token, tokenFile, resources, isolation, insecureHttp, certLifetime,
+            listen, port, clusterPort, token, tokenFile, resources, isolation, insecureHttp, certLifetime, dnsPort,
         };
         command.SetAction(async (parse, _) =>
         {
@@ -251,6 +256,8 @@ internal static class HostCommands
             var api = Endpoint.Listen(parse.GetValue(listen)!, parse.GetValue(port), "--port");
             var clusterEndpoint = Endpoint.Listen(parse.GetValue(listen)!, parse.GetValue(clusterPort), "--cluster-port");
             var overrides = ResourceParser.Parse(parse.GetValue(resources));
+            var dns = parse.GetValue(dnsPort);
+            if (dns is < 0 or > 65535) throw new ConfigException($"--dns-port: {dns} is not between 0 (off) and 65535");
             var dir = Directory.CreateTempSubdirectory("minimesos-dev-").FullName;
             try
             {
@@ -259,7 +266,7 @@ internal static class HostCommands
                     var plain = parse.GetValue(insecureHttp);
                     var (master, masterStopped) = await MasterHost.StartAsync(
                         new MasterOptions(api, clusterEndpoint, Path.Combine(dir, "master"), Defaults.ClusterName, secret,
-                            AdvertiseDefault(api.Address), InsecureHttp: plain, CertLifetime: CertLifetime(parse.GetValue(certLifetime))), logs, ct).ConfigureAwait(false);
+                            AdvertiseDefault(api.Address), InsecureHttp: plain, CertLifetime: CertLifetime(parse.GetValue(certLifetime)), DnsPort: dns), logs, ct).ConfigureAwait(false);
                     var agent = AgentHost.Start(new AgentOptions([(clusterEndpoint.Address.ToString(), clusterEndpoint.Port)], Path.Combine(dir, "agent"),
                         Defaults.ClusterName, secret, parse.GetValue(isolation), overrides, Launch: new Isolation.LaunchOptions(FavorDynMods: true),
                         Mesh: new Routing.MeshOptions(BindAddress: api.Address)), logs, ct);
@@ -269,6 +276,7 @@ internal static class HostCommands
                     var tokenHint = secret.Source == "generated" ? $"--token {shown} " : "--token <your token> ";
                     Console.WriteLine($"minimesos dev is ready: API {(plain ? "http" : "https")}://{api}, data in {dir}" +
                         (plain ? "" : $", CA in {Path.Combine(dir, "master", MasterTls.CaFile)} (curl --cacert)"));
+                    if (dns != 0) Console.WriteLine($"apps' DNS names: dig @{api.Address} -p {dns} <app>.{Defaults.ClusterName}.minimesos (docs/dns.md)");
                     Console.WriteLine($"try: minimesos run {tokenHint}--master {(plain ? "http://" : "")}{api} -- sh -c 'echo hello from $(hostname)'");
                     await Task.WhenAll(masterStopped, agent.Stopped).ConfigureAwait(false);
                     // Tasks outlive an agent by design (it reattaches them after a restart); a dev cluster is thrown away.

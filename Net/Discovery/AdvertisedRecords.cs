@@ -21,7 +21,7 @@ internal sealed class AdvertisedRecords
         Srv = new DnsRecord(InstanceName, MdnsProtocol.HostRecordTtl, new SrvRecordData(0, 0, instance.Port, HostName), CacheFlush: true);
         Txt = new DnsRecord(InstanceName, MdnsProtocol.OtherRecordTtl, TxtRecordData.FromPairs(instance.Txt), CacheFlush: true);
         Addresses = [.. instance.Addresses.Distinct().Select(a => new DnsRecord(HostName, MdnsProtocol.HostRecordTtl,
-            a.AddressFamily == AddressFamily.InterNetwork ? new ARecordData(a) : new AaaaRecordData(a), CacheFlush: true))];
+            new AddressRecordData(a), CacheFlush: true))];
         InstanceNsec = new DnsRecord(InstanceName, MdnsProtocol.OtherRecordTtl, new NsecRecordData(InstanceName, [DnsType.Srv, DnsType.Txt]), CacheFlush: true);
         HostNsec = new DnsRecord(HostName, MdnsProtocol.HostRecordTtl, new NsecRecordData(HostName, Addresses.Select(a => a.Type)), CacheFlush: true);
         All = [Ptr, ServicesMeta, Srv, Txt, .. Addresses, InstanceNsec, HostNsec];

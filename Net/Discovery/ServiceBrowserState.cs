@@ -155,7 +155,7 @@ internal sealed class ServiceBrowserState(DnsName serviceType, string? clusterFi
     private List<IPAddress> Addresses(DnsName host, DateTimeOffset now) =>
         [.. _cache.Get(host, DnsType.A, now).Concat(_cache.Get(host, DnsType.Aaaa, now))
             .Where(e => e.Record.Ttl > 0)
-            .Select(e => e.Record.Data is ARecordData a ? a.Address : ((AaaaRecordData)e.Record.Data).Address)
+            .Select(e => ((AddressRecordData)e.Record.Data).Address)
             .Distinct()
             .OrderBy(a => a.AddressFamily).ThenBy(a => a.ToString(), StringComparer.Ordinal)];
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using MiniMesos.Net.Wire;
 
 namespace MiniMesos.Net.Routing;
 
@@ -52,32 +53,14 @@ internal sealed class MeshListener : IDisposable
         }
     }
 
-    private async Task AcceptAsync()
+    private Task AcceptAsync() => TcpAcceptLoop.RunAsync(_socket, Admit, ServeAsync,
+        e => _logger.LogDebug("routing mesh port {Port}: accept failed: {Error}", Port, e.Message), _stop.Token);
+
+    private bool Admit()
     {
-        while (!_stop.IsCancellationRequested)
-        {
-            Socket client;
-            try
-            {
-                client = await _socket.AcceptAsync(_stop.Token).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
-            {
-                return;
-            }
-            catch (SocketException e)
-            {
-                _logger.LogDebug("routing mesh port {Port}: accept failed: {Error}", Port, e.Message);
-                continue;
-            }
-            if (Interlocked.Increment(ref _active) > _max)
-            {
-                Interlocked.Decrement(ref _active);
-                client.Dispose();
-                continue;
-            }
-            _ = ServeAsync(client);
-        }
+        if (Interlocked.Increment(ref _active) <= _max) return true;
+        Interlocked.Decrement(ref _active);
+        return false;
     }
 
     private async Task ServeAsync(Socket client)

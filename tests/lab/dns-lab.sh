@@ -11,15 +11,20 @@
 #   3. an app /api whose instance fails its COMMAND health check leaves the leader's answers and the LAN (goodbye) while
 #      still running, and comes back when it passes again;
 #   4. a bad MINIMESOS_DNSSD label is refused with 422 naming it;
-#   5. a burst of malformed DNS messages (random and mutated, UDP and TCP) leaves the master's DNS answering.
+#   5. a burst of malformed DNS messages (random and mutated, UDP and TCP) leaves the master's DNS answering;
+#   6. dnsmasq on host 2 with docs/dns.md's forwarding recipe (server=/<zone>/<master>#8600 for each master) answers the
+#      app's A and SRV records to another host;
+#   7. avahi-browse -rpt, through a private avahi-daemon and D-Bus on host 2, resolves the three instances (address,
+#      host port, TXT app=/web) and sees two leave with the scale-down.
 # Exits non-zero on any violation; cleans up its namespaces, /etc/netns entries, processes and tasks.
-# Needs root, iproute2, nsenter, curl, jq, dig (bind9-dnsutils), python3-zeroconf. About 60 s.
+# Needs root, iproute2, nsenter, curl, jq, dig (bind9-dnsutils), python3-zeroconf, dnsmasq (dnsmasq-base), avahi-daemon,
+# avahi-browse (avahi-utils), dbus-daemon and dbus-send. About 65 s.
 # Usage: tests/lab/dns-lab.sh path/to/minimesos
 set -Eeuo pipefail
 trap 'echo "dns-lab: stopped at line $LINENO: $BASH_COMMAND (exit $?)" >&2' ERR
 HERE=$(cd "$(dirname "$0")" && pwd)
 BIN=$(realpath "${1:?usage: dns-lab.sh path/to/minimesos}")
-for tool in ip nsenter curl jq dig; do command -v $tool >/dev/null || { echo "dns-lab: needs $tool" >&2; exit 2; }; done
+for tool in ip nsenter curl jq dig dnsmasq avahi-daemon avahi-browse dbus-daemon dbus-send; do command -v $tool >/dev/null || { echo "dns-lab: needs $tool" >&2; exit 2; }; done
 /usr/bin/python3 -c 'import zeroconf' 2>/dev/null || { echo "dns-lab: needs python3-zeroconf" >&2; exit 2; }
 [ "$(id -u)" = 0 ] || { echo "dns-lab: needs root (network namespaces)" >&2; exit 2; }
 export NETLAB_PREFIX=mm$$
@@ -30,6 +35,7 @@ TOKEN="lab-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 printf '%s\n' "$TOKEN" >"$T/token"; chmod 600 "$T/token"
 CLUSTER=lab$$
 ZONE=$CLUSTER.minimesos
+BUS="unix:abstract=minimesos-dns-lab-$$"   # the private D-Bus of host 2's avahi-daemon (abstract: per network namespace)
 pids=()
 BROWSER=""
 START_MS=$(date +%s%3N)
@@ -65,6 +71,7 @@ for i in 1 2 3; do
     --bootstrap-expect 3 --join 198.18.0.1,198.18.0.2,198.18.0.3 --no-mdns >"$T/master$i.log" 2>&1 &
   pids+=($!)
 done
+
 for i in 4 5 6; do
   # nsenter joins only the network namespace (ip netns exec would remount /sys).
   nsenter --net="/run/netns/$P-ns$i" "$BIN" agent --master 198.18.0.1,198.18.0.2,198.18.0.3 --work-dir "$T/a$i" --token-file "$T/token" \
@@ -93,6 +100,32 @@ flags_of() { q "$1" "$2" "$3" | sed -n 's/.*;; flags: \([a-z ]*\);.*/\1/p'; }
 leader() { api GET /v1/status | jq -r '.masters[] | select(.role == "leader") | .cluster_address' 2>/dev/null | cut -d: -f1 | sed 's/.*\.//'; }
 running_ports() { api GET /v2/apps/web/tasks | jq -r '.tasks[] | select(.state == "TASK_RUNNING") | .ports[0]' 2>/dev/null | sort; }
 running_hosts() { api GET /v2/apps/web/tasks | jq -r '.tasks[] | select(.state == "TASK_RUNNING") | .host' 2>/dev/null | sort; }
+
+# Host 2 is also the LAN's resolver and an avahi host. dnsmasq: docs/dns.md's recipe, nothing else to resolve.
+{ printf 'port=53\nlisten-address=198.18.0.2\nbind-interfaces\nno-resolv\nno-hosts\nno-poll\npid-file=\nlog-facility=-\n'
+  for i in 1 2 3; do printf 'server=/%s/198.18.0.%s#8600\n' "$ZONE" "$i"; done; } >"$T/dnsmasq.conf"
+ip netns exec "$P-ns2" dnsmasq --keep-in-foreground --conf-file="$T/dnsmasq.conf" >"$T/dnsmasq.log" 2>&1 &
+pids+=($!)
+# avahi-daemon on its own D-Bus (an abstract socket of host 2's network namespace: nothing in the host's /run/dbus), its
+# configuration through ip netns exec's /etc/netns overlay, and its pid file and socket on a tmpfs over /run in a mount
+# namespace of its own (the host's /run/avahi-daemon, and any avahi-daemon of the host, untouched).
+printf '<busconfig><type>system</type><listen>%s</listen><auth>EXTERNAL</auth><policy context="default"><allow user="*"/><allow own="*"/><allow send_destination="*"/><allow receive_sender="*"/></policy></busconfig>\n' "$BUS" >"$T/dbus.conf"
+ip netns exec "$P-ns2" dbus-daemon --config-file="$T/dbus.conf" --nofork --nopidfile >"$T/dbus.log" 2>&1 &
+pids+=($!)
+mkdir -p "/etc/netns/$P-ns2/avahi"
+printf '[server]\nuse-ipv4=yes\nuse-ipv6=no\nenable-dbus=yes\n[publish]\npublish-addresses=no\npublish-hinfo=no\npublish-workstation=no\npublish-domain=no\n' \
+  >"/etc/netns/$P-ns2/avahi/avahi-daemon.conf"
+wait_for 5 "the lab's D-Bus to listen" bash -c "ip netns exec $P-ns2 dbus-send --bus=$BUS --print-reply --dest=org.freedesktop.DBus / org.freedesktop.DBus.GetId >/dev/null 2>&1"
+ip netns exec "$P-ns2" unshare --mount --propagation private env DBUS_SYSTEM_BUS_ADDRESS="$BUS" sh -c \
+  'mount -t tmpfs -o mode=755 tmpfs /run && mkdir /run/avahi-daemon && exec avahi-daemon --no-drop-root --no-chroot --no-rlimits --no-proc-title' \
+  >"$T/avahi.log" 2>&1 &
+pids+=($!)
+avahi_browse() { # the resolved _http._tcp services avahi-browse lists on host 2, as "name|address|port|txt" lines
+  ip netns exec "$P-ns2" env DBUS_SYSTEM_BUS_ADDRESS="$BUS" timeout 10 avahi-browse -rpt _http._tcp 2>/dev/null \
+    | awk -F';' -v OFS='|' '$1 == "=" && $3 == "IPv4" { print $4, $8, $9, $10 }' | sort -u
+}
+unescape() { sed 's/\\032/ /g; s/\\040/(/g; s/\\041/)/g'; }   # avahi-browse -p writes a space and parentheses as \DDD (decimal)
+
 
 wait_for 30 "3 agents registered with a leader" bash -c "[ \"\$(ip netns exec $P-ns1 curl -s -m 2 --cacert $T/m1/ca.pem -H 'Authorization: Bearer $TOKEN' https://198.18.0.1:5050/v1/status | jq -r '.agents')\" = 3 ]"
 L=$(leader); [ -n "$L" ] || fail "no leader"
@@ -146,6 +179,20 @@ for n in 1 3 1; do
   # python-zeroconf has seen them, or a fast scale-down ends them before they were ever announced.
   if [ "$n" = 3 ]; then
     wait_for 20 "python-zeroconf to see web (pi4), web (pi5), web (pi6)" bash -c "[ \$(jq -r 'select(.event == \"Added\") | .name' $T/zc.jsonl | grep -c '^web (pi[456])._http._tcp.local.\$') = 3 ]"
+    check_avahi() { # avahi-browse resolves each instance: its agent's address, its host port, TXT app=/web
+      local seen ports; seen=$(avahi_browse); ports=$(running_ports | paste -sd'|')
+      for h in 4 5 6; do
+        echo "$seen" | grep -Eq "^web[^|]*pi$h[^|]*\|198\.18\.0\.$h\|($ports)\|.*\"app=/web\"" || return 1
+      done
+    }
+    wait_for 30 "avahi-browse -rpt _http._tcp to resolve web (pi4), web (pi5), web (pi6)" check_avahi
+    log "avahi-browse -rpt _http._tcp resolved: $(avahi_browse | awk -F'|' '{ print $1, $2 ":" $3 }' | unescape | paste -sd, -)"
+    # docs/dns.md's dnsmasq recipe, from host 5 (TTL 5 s: asked once at this scale)
+    [ "$(ip netns exec "$P-ns5" dig +short +time=2 +tries=2 @198.18.0.2 "web.$ZONE" A | sort)" = "$(running_hosts | sed 's/^pi/198.18.0./')" ] \
+      || fail "dnsmasq's answer for web.$ZONE is '$(ip netns exec "$P-ns5" dig +short @198.18.0.2 "web.$ZONE" A)'"
+    [ "$(ip netns exec "$P-ns5" dig +short +time=2 +tries=2 @198.18.0.2 "_web._tcp.$ZONE" SRV | awk '{print $3}' | sort)" = "$(running_ports)" ] \
+      || fail "dnsmasq's SRV answer for _web._tcp.$ZONE does not carry the instances' host ports"
+    log "dnsmasq forwarding $ZONE to the three masters (docs/dns.md's recipe) answers web A and _web._tcp SRV to host 5"
   fi
 done
 target=$(short "$L" "_web._tcp.$ZONE" SRV | awk '{print $4}' | head -1)
@@ -160,6 +207,9 @@ jq -se "map(select(.event == \"Added\" and .name == \"web (pi4)._http._tcp.local
   || fail "web (pi4) seen without TXT app=/web and version, or without 198.18.0.4: $(grep 'pi4' "$T/zc.jsonl" | head -2)"
 wait_for 20 "python-zeroconf to see the goodbyes of the two instances scaled away" bash -c "[ \$(jq -r 'select(.event == \"Removed\") | .name' $T/zc.jsonl | sort -u | grep -c '^web (pi[456])') -ge 2 ]"
 log "python-zeroconf: Added $(zc_names Added | tr '\n' ',') TXT app=/web (version $version); Removed $(zc_names Removed | tr '\n' ',')"
+avahi_one_left() { [ "$(avahi_browse | grep -c '^web')" = 1 ]; }
+wait_for 20 "avahi-browse to list only the remaining instance" avahi_one_left
+log "avahi-browse: the two instances scaled away are gone, $(avahi_browse | cut -d'|' -f1 | unescape) left"
 
 # ---- an instance that fails its health check leaves the leader's answers and the LAN, and comes back when it passes
 api POST /v2/apps "{\"id\":\"/api\",\"cmd\":\"$CMD\",\"instances\":1,\"cpus\":0.1,\"mem\":16,\"ports\":[0],\"labels\":{\"MINIMESOS_DNSSD\":\"_http._tcp\"},\"healthChecks\":[{\"protocol\":\"COMMAND\",\"command\":{\"value\":\"test ! -e $T/sick\"},\"gracePeriodSeconds\":0,\"intervalSeconds\":1,\"timeoutSeconds\":5,\"maxConsecutiveFailures\":100000}]}" >/dev/null

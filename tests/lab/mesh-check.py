@@ -1,4 +1,5 @@
-# The checks of mesh-lab.sh, run on host 4 (an agent that never runs the lab's instances). Every wait is bounded.
+# The checks of mesh-lab.sh, run on host 4 (an agent that never runs the lab's instances; they run on hosts 5 and 6).
+# The API is asked on master 1, leader or follower (a follower forwards). Every wait is bounded.
 import http.client
 import json
 import os
@@ -9,7 +10,7 @@ import time
 MASTER = ("198.18.0.1", 5050)
 TOKEN = os.environ["MESH_TOKEN"]
 SERVER = os.environ["MESH_SERVER"]
-CA = os.environ["MESH_CA"]  # the master's cluster CA (ca.pem in its data dir, written once it leads)
+CA = os.environ["MESH_CA"]  # the cluster CA (ca.pem in master 1's data dir, once the CA replicated to it)
 ME = "198.18.0.4"
 
 
@@ -87,10 +88,10 @@ def healthy(id, count):
     return a["tasksHealthy"] == count and a["tasksRunning"] == count and all(t["state"] == "TASK_RUNNING" for t in a["tasks"])
 
 
-wait("3 agents registered", lambda: len(agent_hosts()) == 3, 30)
+wait("3 agents registered with a leader", lambda: len(agent_hosts()) == 3, 60)
 
 # ---- 1. a service port answers on an agent without an instance; a virtual host answers on the shared HTTP port
-status, body = api("POST", "/v2/apps", app("/meshlab-one", 1, [["labhost", "LIKE", "2"]], 10080, vhost="one.lab.arpa"))
+status, body = api("POST", "/v2/apps", app("/meshlab-one", 1, [["labhost", "LIKE", "5"]], 10080, vhost="one.lab.arpa"))
 if status != 201 or body["portDefinitions"][0]["port"] != 10080:
     fail(f"POST /meshlab-one answered {status} {body}")
 one = wait("/meshlab-one running", lambda: [t for t in tasks("/meshlab-one") if t["state"] == "TASK_RUNNING"], 60)[0]
@@ -99,16 +100,16 @@ if one["servicePorts"] != [10080]:
 served = wait("service port 10080 answering on host 4", lambda: get(ME, 10080, "/id")[1], 10)
 if served != one["id"]:
     fail(f"service port 10080 on host 4 answered {served!r}, not the instance {one['id']}")
-print(f"mesh-lab: service port 10080 on host 4 (no instance there) reached {served} on host 2")
-if get("198.18.0.3", 10080, "/id")[1] != one["id"]:
-    fail("service port 10080 on host 3 did not reach the instance")
-vhost = wait("virtual host on port 8080", lambda: get("198.18.0.3", 8080, "/id", {"Host": "one.lab.arpa"})[1], 10)
+print(f"mesh-lab: service port 10080 on host 4 (no instance there) reached {served} on host 5")
+if get("198.18.0.6", 10080, "/id")[1] != one["id"]:
+    fail("service port 10080 on host 6 did not reach the instance")
+vhost = wait("virtual host on port 8080", lambda: get("198.18.0.6", 8080, "/id", {"Host": "one.lab.arpa"})[1], 10)
 if vhost != one["id"] or get(ME, 8080, "/", {"Host": "none.lab.arpa"})[0] != 404:
     fail(f"virtual host one.lab.arpa on port 8080 answered {vhost!r}; an unknown host must get 404")
 print("mesh-lab: Host one.lab.arpa on the shared HTTP port 8080 reached it too; an unknown host got 404")
 
 # ---- 2. kill the instance that served: later connections reach the other one
-status, body = api("POST", "/v2/apps", app("/meshlab-two", 2, [["labhost", "LIKE", "[23]"], ["labhost", "UNIQUE"]], 0, health=True))
+status, body = api("POST", "/v2/apps", app("/meshlab-two", 2, [["labhost", "LIKE", "[56]"], ["labhost", "UNIQUE"]], 0, health=True))
 if status != 201:
     fail(f"POST /meshlab-two answered {status} {body}")
 port = body["portDefinitions"][0]["port"]

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# mesh-lab.sh -- service ports and the routing mesh on namespace hosts: a real master (host 1) and three agents
-# (hosts 2-4, attribute labhost=N, virtual hosts on port 8080); mesh-check.py (run on host 4) then checks:
+# mesh-lab.sh -- service ports and the routing mesh on namespace hosts, the issue's layout: three real masters (hosts
+# 1-3, one Raft group, the API asked on host 1 whether it leads or forwards) and three agents (hosts 4-6, attribute
+# labhost=N, virtual hosts on port 8080); mesh-check.py (run on host 4, which never runs the lab's instances) then checks:
 #   1. a service port answers on an agent that runs no instance, and on the shared HTTP port by virtual host;
 #   2. the instance that served is killed: every later connection is served (another instance is tried), and from 1 s
 #      after the kill none reaches the killed one;
 #   3. an instance whose health check fails leaves the rotation;
 #   4. bad input: a service port outside the range (422) or taken (409) is refused, naming the port;
 #   5. a deleted app's service port is closed on every agent.
-# Exits non-zero on any violation; cleans up everything. Needs root, iproute2, python3. About 60 s.
+# Exits non-zero on any violation; cleans up everything. Needs root, iproute2, python3. About 70 s.
 # Usage: tests/lab/mesh-lab.sh path/to/minimesos
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -46,19 +47,21 @@ cleanup() {
   exit "$rc"
 }
 trap cleanup EXIT INT TERM
-api() { ip netns exec "$NETLAB_PREFIX-ns1" curl -s -m 3 --cacert "$T/m/ca.pem" -H "Authorization: Bearer $(cat "$T/token")" "$@"; }
-"$HERE/netlab.sh" up 4 >/dev/null
+api() { ip netns exec "$NETLAB_PREFIX-ns1" curl -s -m 3 --cacert "$T/m1/ca.pem" -H "Authorization: Bearer $(cat "$T/token")" "$@"; }
+"$HERE/netlab.sh" up 6 >/dev/null
 head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$T/token"; chmod 600 "$T/token"
 cp "$HERE/mesh-server.py" "$T/server.py"; chmod 644 "$T/server.py"
 
-ip netns exec "$NETLAB_PREFIX-ns1" "$BIN" master --listen 198.18.0.1 --data-dir "$T/m" --token-file "$T/token" --no-mdns \
-  --service-port-range 10000-10999 >>"$T/master.log" 2>&1 &
-pids+=($!)
-for i in 2 3 4; do
-  # nsenter joins only the network namespace; `ip netns exec` would remount /sys and hide the cgroup2 mount.
-  nsenter --net="/run/netns/$NETLAB_PREFIX-ns$i" "$BIN" agent --master 198.18.0.1 --work-dir "$T/a$i" --token-file "$T/token" --no-mdns \
-    --attributes "labhost=$i" --http-port 8080 >>"$T/agent$i.log" 2>&1 &
+for i in 1 2 3; do
+  ip netns exec "$NETLAB_PREFIX-ns$i" "$BIN" master --listen "198.18.0.$i" --data-dir "$T/m$i" --token-file "$T/token" --no-mdns \
+    --bootstrap-expect 3 --join 198.18.0.1,198.18.0.2,198.18.0.3 --service-port-range 10000-10999 >>"$T/master$i.log" 2>&1 &
   pids+=($!)
 done
-ip netns exec "$NETLAB_PREFIX-ns4" env MESH_TOKEN="$(cat "$T/token")" MESH_CA="$T/m/ca.pem" MESH_SERVER="$T/server.py" /usr/bin/python3 "$HERE/mesh-check.py"
+for i in 4 5 6; do
+  # nsenter joins only the network namespace; `ip netns exec` would remount /sys and hide the cgroup2 mount.
+  nsenter --net="/run/netns/$NETLAB_PREFIX-ns$i" "$BIN" agent --master 198.18.0.1,198.18.0.2,198.18.0.3 --work-dir "$T/a$i" \
+    --token-file "$T/token" --no-mdns --attributes "labhost=$i" --http-port 8080 >>"$T/agent$i.log" 2>&1 &
+  pids+=($!)
+done
+ip netns exec "$NETLAB_PREFIX-ns4" env MESH_TOKEN="$(cat "$T/token")" MESH_CA="$T/m1/ca.pem" MESH_SERVER="$T/server.py" /usr/bin/python3 "$HERE/mesh-check.py"
 echo "mesh-lab: ok"

@@ -66,8 +66,8 @@ public sealed class DnsCodecTests
             new(Service, 4500, new PtrRecordData(instance)),
             new(instance, 120, new SrvRecordData(0, 0, 5051, host), CacheFlush: true),
             new(instance, 4500, TxtRecordData.FromPairs([new("role", "agent"), new("cluster", "c1")]), CacheFlush: true),
-            new(host, 120, new ARecordData(IPAddress.Parse("198.18.0.2")), CacheFlush: true),
-            new(host, 120, new AaaaRecordData(IPAddress.Parse("fd00::2")), CacheFlush: true),
+            new(host, 120, new AddressRecordData(IPAddress.Parse("198.18.0.2")), CacheFlush: true),
+            new(host, 120, new AddressRecordData(IPAddress.Parse("fd00::2")), CacheFlush: true),
             new(host, 120, new NsecRecordData(host, [DnsType.A, DnsType.Aaaa, 1234]), CacheFlush: true),
             new(host, 60, new UnknownRecordData(99, [1, 2, 3])),
         ];
@@ -127,7 +127,7 @@ public sealed class DnsCodecTests
         var nsec = Assert.IsType<NsecRecordData>(m.Additionals[0].Data);
         Assert.Equal(DnsName.Parse("taken.local"), nsec.NextName);
         Assert.Empty(nsec.Types);
-        Assert.Equal(IPAddress.Parse("198.18.0.3"), ((ARecordData)m.Additionals[1].Data).Address);
+        Assert.Equal(IPAddress.Parse("198.18.0.3"), ((AddressRecordData)m.Additionals[1].Data).Address);
     }
 
     [Fact]

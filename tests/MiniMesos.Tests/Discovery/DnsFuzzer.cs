@@ -48,8 +48,8 @@ internal static class DnsFuzzer
             new(service, 4500, new PtrRecordData(instance)),
             new(instance, 120, new SrvRecordData(0, 0, 5051, host), CacheFlush: true),
             new(instance, 4500, TxtRecordData.FromPairs([new("role", "agent"), new("cluster", "c")]), CacheFlush: true),
-            new(host, 120, new ARecordData(IPAddress.Parse("198.18.0.1")), CacheFlush: true),
-            new(host, 120, new AaaaRecordData(IPAddress.Parse("fe80::1")), CacheFlush: true),
+            new(host, 120, new AddressRecordData(IPAddress.Parse("198.18.0.1")), CacheFlush: true),
+            new(host, 120, new AddressRecordData(IPAddress.Parse("fe80::1")), CacheFlush: true),
             new(instance, 4500, new NsecRecordData(instance, [DnsType.Srv, DnsType.Txt]), CacheFlush: true),
             new(host, 10, new UnknownRecordData(13, [1, 2])),
         ];

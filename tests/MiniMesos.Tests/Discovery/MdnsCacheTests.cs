@@ -10,7 +10,7 @@ public sealed class MdnsCacheTests
     private static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
     private static readonly DnsName Host = DnsName.Parse("h.local");
 
-    private static DnsRecord A(string address, uint ttl = 120) => new(Host, ttl, new ARecordData(IPAddress.Parse(address)), CacheFlush: true);
+    private static DnsRecord A(string address, uint ttl = 120) => new(Host, ttl, new AddressRecordData(IPAddress.Parse(address)), CacheFlush: true);
 
     [Fact]
     public void CacheFlushSparesRecordsOfTheSameSecond()
@@ -30,7 +30,7 @@ public sealed class MdnsCacheTests
         c.Add(A("198.18.0.9"), T0 + TimeSpan.FromSeconds(10));
         Assert.Equal(2, c.Get(Host, DnsType.A, T0 + TimeSpan.FromSeconds(10.5)).Count);
         var removed = c.Expire(T0 + TimeSpan.FromSeconds(11));
-        Assert.Equal(IPAddress.Parse("198.18.0.1"), ((ARecordData)Assert.Single(removed).Data).Address);
+        Assert.Equal(IPAddress.Parse("198.18.0.1"), ((AddressRecordData)Assert.Single(removed).Data).Address);
     }
 
     [Fact]

@@ -90,7 +90,7 @@ public sealed class MdnsResponderTests
     public void ConflictAfterAnnouncingProbesAgainAndRenamesOnlyIfDefended()
     {
         var r = Announced(out var now);
-        var theirs = new DnsRecord(DnsName.Parse("node.local"), 120, new ARecordData(IPAddress.Parse("198.18.0.7")), CacheFlush: true);
+        var theirs = new DnsRecord(DnsName.Parse("node.local"), 120, new AddressRecordData(IPAddress.Parse("198.18.0.7")), CacheFlush: true);
         var probe = Assert.Single(r.Receive(DnsMessage.Response([theirs]), Peer, now)).Message;
         Assert.False(probe.Header.IsResponse);                    // no goodbye, a probe for the same name
         Assert.Equal(r.Records.InstanceName, probe.Questions[0].Name);
@@ -106,7 +106,7 @@ public sealed class MdnsResponderTests
     public void KeepsItsNameWhenTheConflictDoesNotRecurWhileProbing()
     {
         var r = Announced(out var now);
-        var theirs = new DnsRecord(DnsName.Parse("node.local"), 120, new ARecordData(IPAddress.Parse("198.18.0.7")), CacheFlush: true);
+        var theirs = new DnsRecord(DnsName.Parse("node.local"), 120, new AddressRecordData(IPAddress.Parse("198.18.0.7")), CacheFlush: true);
         r.Receive(DnsMessage.Response([theirs]), Peer, now);
         r.Tick(now + TimeSpan.FromSeconds(1));
         r.Tick(now + TimeSpan.FromSeconds(2));
@@ -241,7 +241,7 @@ public sealed class MdnsResponderTests
         // No goodbye for the old address: a goodbye before the announcement would leave browsers with no address.
         var announce = Assert.Single(r.Update(Instance(address: "198.18.0.5"), now)).Message;
         var newA = Assert.Single(announce.Answers, a => a.Type == DnsType.A);
-        Assert.Equal(IPAddress.Parse("198.18.0.5"), ((ARecordData)newA.Data).Address);
+        Assert.Equal(IPAddress.Parse("198.18.0.5"), ((AddressRecordData)newA.Data).Address);
         Assert.True(newA.CacheFlush);
         Assert.Single(r.Tick(now + TimeSpan.FromSeconds(1)));
         Assert.Equal(MdnsResponderPhase.Announced, r.Phase);

@@ -35,7 +35,7 @@ public sealed class AppDnsAnswererTests
         Assert.Equal([31000, 31001, 31005], srv.Select(s => (int)s.Port));
         Assert.Equal("pi1-abc.agents.c.minimesos.", srv[0].Target.ToString());
         // The targets' addresses come along, and the target names answer on their own too.
-        Assert.Contains(reply.Additionals, r => r.Name == srv[0].Target && r.Data is ARecordData a && a.Address.ToString() == "198.18.0.11");
+        Assert.Contains(reply.Additionals, r => r.Name == srv[0].Target && r.Data is AddressRecordData a && a.Address.ToString() == "198.18.0.11");
         Assert.Equal(["198.18.0.12"], Addresses(Ask(zone, "pi2-def.agents.c.minimesos", DnsType.A)));
     }
 
@@ -92,7 +92,7 @@ public sealed class AppDnsAnswererTests
         Assert.Equal(DnsHeader.NxDomain, Ask(Zone(), "web.c.minimesos", DnsType.A).Header.ResponseCode);
         var v6 = Zone(Instance("/web", "web.1", "pi1", "fd00::11", 31000));
         var aaaa = Assert.Single(Ask(v6, "web.c.minimesos", DnsType.Aaaa).Answers);
-        Assert.Equal("fd00::11", ((AaaaRecordData)aaaa.Data).Address.ToString());
+        Assert.Equal("fd00::11", ((AddressRecordData)aaaa.Data).Address.ToString());
     }
 
     [Fact]
@@ -162,5 +162,5 @@ public sealed class AppDnsAnswererTests
         DnsMessageReader.Read(AppDnsAnswerer.Answer(Query(name, type, id, opt), zone, tcp)!);
 
     private static List<string> Addresses(DnsMessage reply) =>
-        [.. reply.Answers.Select(a => a.Data switch { ARecordData x => x.Address.ToString(), AaaaRecordData x => x.Address.ToString(), _ => "?" }).Order()];
+        [.. reply.Answers.Select(a => a.Data switch { AddressRecordData x => x.Address.ToString(), _ => "?" }).Order()];
 }

@@ -134,7 +134,7 @@ public sealed class AppDnsServerTests(ITestOutputHelper output)
                 }
             }
             Assert.NotNull(reply);
-            Assert.Equal("198.18.0.11", ((ARecordData)Assert.Single(reply.Answers).Data).Address.ToString());
+            Assert.Equal("198.18.0.11", ((AddressRecordData)Assert.Single(reply.Answers).Data).Address.ToString());
         }
         using var tcp = new TcpClient();
         await tcp.ConnectAsync(IPAddress.Loopback, port, timeout.Token);
@@ -147,6 +147,6 @@ public sealed class AppDnsServerTests(ITestOutputHelper output)
         await stream.ReadExactlyAsync(length, timeout.Token);
         var body = new byte[BinaryPrimitives.ReadUInt16BigEndian(length)];
         await stream.ReadExactlyAsync(body, timeout.Token);
-        Assert.Equal("198.18.0.11", ((ARecordData)Assert.Single(DnsMessageReader.Read(body).Answers).Data).Address.ToString());
+        Assert.Equal("198.18.0.11", ((AddressRecordData)Assert.Single(DnsMessageReader.Read(body).Answers).Data).Address.ToString());
     }
 }
