@@ -8,7 +8,7 @@ namespace MiniMesos.Isolation.Libc;
 /// <c>Tmds.Linux.LibC</c> behind the small classes of this folder. Both names are bound at link time in the
 /// Native-AOT binary (<c>DirectPInvoke</c> in the csproj), so task init's start-up looks nothing up.
 /// Lacking in Tmds.LibC: prctl, get/setrlimit, waitpid, posix_spawn and its attribute calls, renameat,
-/// fsetxattr, adjtimex, close_range, splice; the syscalls glibc has no wrapper for (openat2, pidfd_*, pivot_root) go through its
+/// fsetxattr, adjtimex, close_range, splice, setenv; the syscalls glibc has no wrapper for (openat2, pidfd_*, pivot_root) go through its
 /// <c>syscall</c>. mknodat is ours because Tmds.LibC calls glibc's pre-2.33 <c>__xmknodat</c> compat entry.
 /// </summary>
 internal static unsafe partial class LibcImports
@@ -38,6 +38,10 @@ internal static unsafe partial class LibcImports
 
     [LibraryImport(Lib, SetLastError = true)]
     public static partial int adjtimex(byte* buf);
+
+    /// <summary>The C library's environment, which native code (OpenSSL's, .NET's crypto shim) reads with getenv.</summary>
+    [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int setenv(string name, string value, int overwrite);
 
     /// <summary>glibc 2.34+, Linux 5.9+ (CLOSE_RANGE_CLOEXEC: 5.11+).</summary>
     [LibraryImport(Lib, SetLastError = true)]

@@ -31,10 +31,11 @@ internal sealed class AgentConnector(
             var known = masters();
             if (_leaderHint is null && known.Count == 0)
             {
-                if (_next++ % 20 == 0) logger.LogInformation("no master known yet: waiting for one to appear over mDNS (or give --master)");
+                // Look again every 100 ms: a master found over mDNS is dialled at once (cluster formation, bench/cluster-formation).
+                if (_next++ % 100 == 0) logger.LogInformation("no master known yet: waiting for one to appear over mDNS (or give --master)");
                 try
                 {
-                    await Task.Delay(500, cancellationToken).ConfigureAwait(false);
+                    await Task.Delay(100, cancellationToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
@@ -94,7 +95,7 @@ internal sealed class AgentConnector(
             logger.LogInformation("master {Host}:{Port} is not the leader; leader: {Leader}", masterHost, masterPort,
                 notLeader.Leader.Length > 0 ? notLeader.Leader : "unknown");
             if (notLeader.Leader.Length > 0) _leaderHint = Cli.Endpoint.Parse(notLeader.Leader, Hosts.Defaults.ClusterPort, "leader");
-            else await Task.Delay(500, cancellationToken).ConfigureAwait(false);
+            else await Task.Delay(200, cancellationToken).ConfigureAwait(false); // a new cluster elects within a few hundred ms
             return true;
         }
         if (answer is not AgentRegistered registered)

@@ -48,6 +48,8 @@ internal static class ClientCommand
     public static async Task<ApiClient> ConnectAsync(ParseResult parse, Option<string?> master, Option<string?> token, Option<string?> tokenFile,
         CancellationToken cancellationToken)
     {
+        // First, before discovery or any connection starts a thread: the CLI trusts its pinned CA only (Security/SystemRoots.cs).
+        Security.SystemRoots.LeaveOut();
         var config = CliConfig.Load(Environment.GetEnvironmentVariable);
         var secret = CommonOptions.ResolveSecret(parse, token, tokenFile) ?? config.Secret() ?? throw CommonOptions.NoSecret();
         var given = parse.GetValue(master) ?? config.Master;

@@ -25,10 +25,51 @@ internal sealed class RaftTransport(PeerDirectory directory, HandshakeOptions id
     private readonly HandshakeOptions _identity = identity;
     private readonly WireOptions _wire = wire;
     private readonly ILogger _logger = logger;
+    // Raft messages that arrive before the Raft node exists, handed over when it does (oldest dropped beyond the limit).
+    private const int EarlyLimit = 64;
+    private readonly Queue<RaftMessage> _early = new();
+    private readonly Lock _earlyGate = new();
+    private volatile Action<RaftMessage>? _deliver;
     private long _transfers;
 
-    /// <summary>Where received Raft messages go (set once the Raft node exists; earlier ones are dropped).</summary>
-    public Action<RaftMessage>? Deliver { get; set; }
+    /// <summary>
+    /// Where received Raft messages go, set once the Raft node exists. Messages that arrive before are held (at most
+    /// 64) and handed over, in order, when it is set: right after a bootstrap the founder with the lowest id asks for
+    /// votes at once, possibly while the others are still forming (they poll for the last member every 100 ms), and a
+    /// dropped vote request would cost the new cluster a whole election timeout (1-2 s). A late message is only a
+    /// delayed one, which Raft handles.
+    /// </summary>
+    public Action<RaftMessage>? Deliver
+    {
+        get => _deliver;
+        set
+        {
+            lock (_earlyGate)
+            {
+                while (value is not null && _early.TryDequeue(out var held)) value(held);
+                _deliver = value;
+            }
+        }
+    }
+
+    private void Receive(RaftMessage message)
+    {
+        if (_deliver is { } deliver)
+        {
+            deliver(message);
+            return;
+        }
+        lock (_earlyGate)
+        {
+            if (_deliver is { } set)
+            {
+                set(message);
+                return;
+            }
+            if (_early.Count == EarlyLimit) _early.Dequeue();
+            _early.Enqueue(message);
+        }
+    }
 
     public void Send(RaftMessage message)
     {
@@ -56,13 +97,13 @@ internal sealed class RaftTransport(PeerDirectory directory, HandshakeOptions id
             switch (message)
             {
                 case RaftEnvelope envelope when envelope.Message.From == peerId:
-                    Deliver?.Invoke(envelope.Message);
+                    Receive(envelope.Message);
                     break;
                 case RaftChunk chunk when chunks.Add(chunk) is { } whole:
                     var joined = RaftMessageCodec.Decode(whole, LargeMessageLimits.Reader);
                     _logger.LogInformation("raft: received {Kind} of {Bytes} bytes from master {Id} in {Count} chunks",
                         joined.Kind, whole.Length, peerId, chunk.Count);
-                    if (joined.From == peerId) Deliver?.Invoke(joined);
+                    if (joined.From == peerId) Receive(joined);
                     break;
                 case UnknownMessage other when unknown.Add(other.UnknownType):
                     _logger.LogWarning("master {Id} at {Remote} sent messages of type '{Type}', which this master does not know (a newer version?): ignored",

@@ -27,8 +27,8 @@ internal sealed class CaTrust(string? pinned, string? pinFile, bool acceptSelfSi
 
     /// <summary>
     /// The chain policy for the TLS stack's own chain build, which runs before <see cref="Check"/>: no system roots, no
-    /// downloads, no revocation; the decision is <see cref="Check"/>'s. (A fresh CLI process still reads the system CA
-    /// bundle once, ~75 ms on a loaded box: bench/run-e2e.)
+    /// downloads, no revocation; the decision is <see cref="Check"/>'s. (The build still loads the system store first:
+    /// the CLI leaves it out, <see cref="SystemRoots"/>.)
     /// </summary>
     public static System.Security.Cryptography.X509Certificates.X509ChainPolicy ChainPolicy() => new()
     {

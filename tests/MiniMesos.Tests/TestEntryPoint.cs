@@ -11,6 +11,7 @@ internal static class TestEntryPoint
     public static int Main(string[] args) => args switch
     {
         [StorageCrashChild.Mode, var dataDir] => StorageCrashChild.Run(dataDir),
+        [Tls.SystemRootsChild.Mode, var how] => Tls.SystemRootsChild.Run(how),
         _ => 0,
     };
 }
