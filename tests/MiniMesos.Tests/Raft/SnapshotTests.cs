@@ -118,6 +118,7 @@ public sealed class SnapshotTests
         Assert.Equal(snapshot > 7 ? snapshot - 6 : 1UL, c[1].FirstIndex);
         Assert.Equal(c[1].FirstIndex, c.Storage[1].Log.FirstIndex);
         Assert.NotNull(c[1].EntryAt(snapshot));
+        Assert.True(c[3].LastIndex < snapshot, "without the tail, node 3 would need the snapshot");
         c.Heal();
         c.Tick(1, 2);
         var transcript = c.Stabilize();
