@@ -8,6 +8,14 @@ internal static class TaskStates
     /// <summary>Known to be running or about to: not ended and not cut off with an unreachable agent.</summary>
     public static bool IsAlive(this TaskState state) => !state.IsTerminal() && state != TaskState.Unreachable;
 
+    /// <summary>
+    /// Whether an agent's update to <paramref name="update"/> tells anything new about a task in <paramref name="current"/>:
+    /// not when the task has ended, nor when it repeats the state or goes back (a resent or late update), except out of
+    /// TASK_UNREACHABLE (its agent is back). The state machine refuses going back the same way.
+    /// </summary>
+    public static bool IsNewsAfter(this TaskState update, TaskState current) =>
+        !current.IsTerminal() && (update.IsTerminal() || update > current || (current == TaskState.Unreachable && update != current));
+
     public static string ToWire(this TaskState state) => state switch
     {
         TaskState.Staging => "TASK_STAGING",

@@ -2,7 +2,9 @@ namespace MiniMesos.Core.Raft;
 
 /// <summary>
 /// The node's in-memory view of its log: a snapshot boundary plus the entries after it, with the commit and apply
-/// cursors and the point from which entries have not yet been handed to storage.
+/// cursors and the point from which entries have not yet been handed to storage. A local compaction may keep a tail of
+/// entries at and below the snapshot (from <see cref="Offset"/> + 1): committed and applied, they let a leader catch a
+/// follower that fell a little behind up with entries rather than a whole snapshot, and keep the history checkable.
 /// </summary>
 internal sealed class RaftLog
 {
@@ -16,9 +18,17 @@ internal sealed class RaftLog
         Snapshot = snapshot;
         SnapshotIndex = snapshot?.Metadata.Index ?? 0;
         SnapshotTerm = snapshot?.Metadata.Term ?? 0;
+        Offset = SnapshotIndex;
+        // Stored entries at and below the snapshot (a tail kept at compaction) stay when they reach it and agree with it.
+        var keepTail = stored.Count > 0 && stored[0].Index <= SnapshotIndex && stored[^1].Index >= SnapshotIndex
+            && stored[(int)(SnapshotIndex - stored[0].Index)].Term == SnapshotTerm;
+        if (keepTail)
+        {
+            Offset = stored[0].Index - 1;
+        }
         foreach (var e in stored)
         {
-            if (e.Index > SnapshotIndex)
+            if (e.Index > Offset)
             {
                 _entries.Add(e);
             }
@@ -34,13 +44,16 @@ internal sealed class RaftLog
 
     public ulong SnapshotTerm { get; private set; }
 
+    /// <summary>The index before the first entry held (at most <see cref="SnapshotIndex"/>).</summary>
+    public ulong Offset { get; private set; }
+
     public ulong Committed { get; private set; }
 
     public ulong Applied { get; private set; }
 
-    public ulong LastIndex => SnapshotIndex + (ulong)_entries.Count;
+    public ulong LastIndex => Offset + (ulong)_entries.Count;
 
-    public ulong LastTerm => _entries.Count == 0 ? SnapshotTerm : _entries[^1].Term;
+    public ulong LastTerm => LastIndex == SnapshotIndex ? SnapshotTerm : _entries[^1].Term;
 
     /// <summary>Term of the entry at index, or null when compacted away or beyond the end.</summary>
     public ulong? Term(ulong index)
@@ -49,14 +62,14 @@ internal sealed class RaftLog
         {
             return SnapshotTerm;
         }
-        if (index < SnapshotIndex || index > LastIndex)
+        if (index <= Offset || index > LastIndex)
         {
             return null;
         }
-        return _entries[(int)(index - SnapshotIndex - 1)].Term;
+        return _entries[(int)(index - Offset - 1)].Term;
     }
 
-    public LogEntry Entry(ulong index) => _entries[(int)(index - SnapshotIndex - 1)];
+    public LogEntry Entry(ulong index) => _entries[(int)(index - Offset - 1)];
 
     public bool MatchTerm(ulong index, ulong term) => Term(index) == term;
 
@@ -64,7 +77,7 @@ internal sealed class RaftLog
     public bool IsUpToDate(ulong lastIndex, ulong lastTerm) =>
         lastTerm > LastTerm || (lastTerm == LastTerm && lastIndex >= LastIndex);
 
-    /// <summary>Entries in [from, to], at most max of them; from must be past the snapshot.</summary>
+    /// <summary>Entries in [from, to], at most max of them; from must be past <see cref="Offset"/>.</summary>
     public IReadOnlyList<LogEntry> Slice(ulong from, ulong to, int max)
     {
         to = Math.Min(to, LastIndex);
@@ -73,7 +86,7 @@ internal sealed class RaftLog
             return [];
         }
         var count = (int)Math.Min((ulong)max, to - from + 1);
-        return _entries.GetRange((int)(from - SnapshotIndex - 1), count);
+        return _entries.GetRange((int)(from - Offset - 1), count);
     }
 
     /// <summary>Leader append of new entries at the end.</summary>
@@ -107,7 +120,7 @@ internal sealed class RaftLog
                 {
                     throw new InvalidOperationException($"refusing to overwrite committed entry {e.Index} (a safety bug upstream)");
                 }
-                _entries.RemoveRange((int)(e.Index - SnapshotIndex - 1), (int)(LastIndex - e.Index + 1));
+                _entries.RemoveRange((int)(e.Index - Offset - 1), (int)(LastIndex - e.Index + 1));
                 _unstableFrom = Math.Min(_unstableFrom, e.Index);
             }
             _entries.Add(e);
@@ -120,7 +133,7 @@ internal sealed class RaftLog
     public ulong FindConflictByTerm(ulong index, ulong term)
     {
         index = Math.Min(index, LastIndex);
-        while (index > SnapshotIndex && Term(index) > term)
+        while (index > Offset && Term(index) > term)
         {
             index--;
         }
@@ -142,7 +155,7 @@ internal sealed class RaftLog
     public bool HasUnstableEntries => _unstableFrom <= LastIndex;
 
     public IReadOnlyList<LogEntry> UnstableEntries() =>
-        _unstableFrom > LastIndex ? [] : _entries.GetRange((int)(_unstableFrom - SnapshotIndex - 1), (int)(LastIndex - _unstableFrom + 1));
+        _unstableFrom > LastIndex ? [] : _entries.GetRange((int)(_unstableFrom - Offset - 1), (int)(LastIndex - _unstableFrom + 1));
 
     public void StableTo(ulong index) => _unstableFrom = Math.Max(_unstableFrom, index + 1);
 
@@ -156,17 +169,20 @@ internal sealed class RaftLog
         _entries.Clear();
         Snapshot = snapshot;
         SnapshotIndex = snapshot.Metadata.Index;
+        Offset = SnapshotIndex;
         SnapshotTerm = snapshot.Metadata.Term;
         Committed = SnapshotIndex;
         Applied = SnapshotIndex;
         _unstableFrom = SnapshotIndex + 1;
     }
 
-    /// <summary>Drop the prefix covered by a locally taken snapshot.</summary>
-    public void Compact(Snapshot snapshot)
+    /// <summary>Drop the prefix covered by a locally taken snapshot, except the last <paramref name="keep"/> entries it covers.</summary>
+    public void Compact(Snapshot snapshot, ulong keep)
     {
         var index = snapshot.Metadata.Index;
-        _entries.RemoveRange(0, (int)(index - SnapshotIndex));
+        var offset = Math.Max(Offset, index > keep ? index - keep : 0);
+        _entries.RemoveRange(0, (int)(offset - Offset));
+        Offset = offset;
         Snapshot = snapshot;
         SnapshotIndex = index;
         SnapshotTerm = snapshot.Metadata.Term;

@@ -4,7 +4,8 @@ internal sealed partial class RaftNode
 {
     /// <summary>
     /// The application has applied through index and serialized its state: record a snapshot there and drop the log
-    /// prefix (§7). The snapshot comes back in the next <see cref="Ready"/> to persist.
+    /// prefix (§7) but its last <see cref="RaftOptions.KeepBelowSnapshot"/> entries. The snapshot comes back in the next
+    /// <see cref="Ready"/> to persist, with <see cref="Ready.CompactThrough"/> saying how much of the stored log goes.
     /// </summary>
     public void Compact(ulong index, byte[] stateMachineData)
     {
@@ -18,7 +19,7 @@ internal sealed partial class RaftNode
         }
         var config = _log.ConfigAt(index, out _) ?? ClusterConfig.None;
         var snapshot = new Snapshot(new SnapshotMetadata(index, _log.Term(index)!.Value, config), stateMachineData);
-        _log.Compact(snapshot);
+        _log.Compact(snapshot, _options.KeepBelowSnapshot);
         if (_snapshotToPersist is null || !_snapshotFromLeader)
         {
             _snapshotToPersist = snapshot;

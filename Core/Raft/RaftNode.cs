@@ -78,8 +78,11 @@ internal sealed partial class RaftNode
     /// <summary>Term of the entry at index, null if compacted or absent (for checkers and tests).</summary>
     public ulong? TermAt(ulong index) => _log.Term(index);
 
+    /// <summary>The first index still in the log: at most one past the snapshot (a tail below it may be kept, see <see cref="RaftOptions.KeepBelowSnapshot"/>).</summary>
+    public ulong FirstIndex => _log.Offset + 1;
+
     /// <summary>Entry at index if still in the log (not compacted).</summary>
-    public LogEntry? EntryAt(ulong index) => index > _log.SnapshotIndex && index <= _log.LastIndex ? _log.Entry(index) : null;
+    public LogEntry? EntryAt(ulong index) => index > _log.Offset && index <= _log.LastIndex ? _log.Entry(index) : null;
 
     public Progress? ProgressOf(ulong peer) => _progress.GetValueOrDefault(peer);
 
@@ -132,6 +135,7 @@ internal sealed partial class RaftNode
             Entries = _log.UnstableEntries(),
             Snapshot = _snapshotToPersist,
             SnapshotFromLeader = _snapshotFromLeader,
+            CompactThrough = _snapshotToPersist is not null && !_snapshotFromLeader ? _log.Offset : null,
             Messages = _messages,
             CommittedEntries = _log.NextCommitted(),
             ReadStates = _readStates,

@@ -25,6 +25,13 @@ internal sealed record RaftOptions
     /// <summary>Most entries per append message (batching).</summary>
     public int MaxEntriesPerAppend { get; init; } = 64;
 
+    /// <summary>
+    /// Entries a local compaction keeps at and below its snapshot (0: none). A follower that fell at most that far behind
+    /// the leader's snapshot is caught up with entries instead of the whole state, and its log stays whole; the stored
+    /// log holds at most the snapshot interval plus this many entries.
+    /// </summary>
+    public ulong KeepBelowSnapshot { get; init; }
+
     /// <summary>TEST ONLY: grant votes without the §5.4.1 up-to-date check, to prove the simulation's checkers catch it.</summary>
     internal bool TestOnlySkipElectionRestriction { get; init; }
 

@@ -14,8 +14,8 @@ internal sealed record RaftStorage(IRaftLogStore Log, IStableStore Stable, ISnap
         if (ready.Snapshot is { } snapshot)
         {
             Snapshots.Save(snapshot);
-            // A snapshot received from the leader replaces the whole log; a local one only drops the covered prefix.
-            Log.DeleteThrough(ready.SnapshotFromLeader ? Math.Max(Log.LastIndex, snapshot.Metadata.Index) : snapshot.Metadata.Index);
+            // A snapshot received from the leader replaces the whole log; a local one only drops the covered prefix (but the tail it keeps).
+            Log.DeleteThrough(ready.SnapshotFromLeader ? Math.Max(Log.LastIndex, snapshot.Metadata.Index) : ready.CompactThrough ?? snapshot.Metadata.Index);
         }
         if (ready.HardState is { } hardState)
         {

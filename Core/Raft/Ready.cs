@@ -24,6 +24,12 @@ internal sealed record Ready
     /// <summary>True when <see cref="Snapshot"/> came from the leader and replaces the state machine and the log.</summary>
     public bool SnapshotFromLeader { get; init; }
 
+    /// <summary>
+    /// With a local <see cref="Snapshot"/>: the stored log drops its entries through this index, which is below the
+    /// snapshot's when a tail is kept (<see cref="RaftOptions.KeepBelowSnapshot"/>); null: through the snapshot's index.
+    /// </summary>
+    public ulong? CompactThrough { get; init; }
+
     /// <summary>Messages to send AFTER persisting the fields above.</summary>
     public IReadOnlyList<RaftMessage> Messages { get; init; } = [];
 

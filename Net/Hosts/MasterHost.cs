@@ -95,8 +95,8 @@ internal sealed class MasterHost
 
         var fresh = store.LastIndex == 0 && store.Load() == default && store.Latest is null;
         IReadOnlyList<ulong> voters = fresh ? await BootstrapVotersAsync(options.BootstrapExpect, directory, logger, cancellationToken).ConfigureAwait(false) : [];
-        var node = new RaftNode(new RaftOptions { Id = nodeId, InitialVoters = voters }, new RaftStorage(store, store, store),
-            new SeededRaftRandom(RandomNumberGenerator.GetInt32(int.MaxValue)));
+        var node = new RaftNode(new RaftOptions { Id = nodeId, InitialVoters = voters, KeepBelowSnapshot = options.RaftKeepBelowSnapshot },
+            new RaftStorage(store, store, store), new SeededRaftRandom(RandomNumberGenerator.GetInt32(int.MaxValue)));
         // The node resumes applying the log after its latest snapshot, so the state must start from that snapshot:
         // without it a restarted master would silently forget everything the snapshot holds.
         if (store.Latest is { } local && local.Metadata.Index == node.SnapshotIndex) ((IRaftStateMachine)service).Restore(local.Data);

@@ -16,4 +16,16 @@ internal sealed partial class MasterService
     {
         lock (_gate) return _state.Tasks.TryGetValue(taskId, out var task) && task.AgentId == agentId && !task.State.IsTerminal();
     }
+
+    /// <summary>
+    /// Whether the task on that agent is already in <paramref name="state"/> or past it, as applied here: the update is
+    /// one the agent resent (it resends what is not acknowledged yet, every heartbeat) or a late one, and committing it
+    /// would change nothing. Applied means committed, and the applied state only moves on, so no read barrier is needed.
+    /// Acknowledging such an update without a commit matters under load: each agent's updates commit one by one, and an
+    /// agent whose updates queue up resends them all every heartbeat, which, committed again, made the queue grow.
+    /// </summary>
+    private bool UpdateIsStale(string agentId, string taskId, TaskState state)
+    {
+        lock (_gate) return _state.Tasks.TryGetValue(taskId, out var task) && task.AgentId == agentId && !state.IsNewsAfter(task.State);
+    }
 }

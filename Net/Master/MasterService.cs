@@ -174,6 +174,7 @@ internal sealed partial class MasterService(TimeProvider time, ILogger logger) :
     public async Task<bool> StatusUpdateAsync(string agentId, string taskId, TaskState state, int? exitCode, int? signal, string? message,
         CancellationToken cancellationToken)
     {
+        if (UpdateIsStale(agentId, taskId, state)) return false;
         if (!UpdateApplies(agentId, taskId))
         {
             // Judged again once everything committed is applied here (see UpdateApplies); throws when not the leader.

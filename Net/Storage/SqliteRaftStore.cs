@@ -119,14 +119,14 @@ internal sealed partial class SqliteRaftStore : IRaftLogStore, IStableStore, ISn
     }
 
     /// <summary>The Raft loop's one call per <see cref="Ready"/>: same effect as <see cref="RaftStorage.Persist"/>, in one transaction.</summary>
-    public void Persist(Ready ready) => SaveReady(ready.HardState, ready.Entries, ready.Snapshot, ready.SnapshotFromLeader);
+    public void Persist(Ready ready) => SaveReady(ready.HardState, ready.Entries, ready.Snapshot, ready.SnapshotFromLeader, ready.CompactThrough);
 
     /// <summary>
-    /// Persists, in ONE transaction (one fsync): the snapshot (with the log prefix it covers dropped — the whole log when
-    /// it came from the leader), then the hard state if it changed, then the entries (replacing any conflicting suffix).
+    /// Persists, in ONE transaction (one fsync): the snapshot (with the log prefix it covers dropped through
+    /// <paramref name="compactThrough"/>, by default its index — the whole log when it came from the leader), then the hard state if it changed, then the entries (replacing any conflicting suffix).
     /// Either all of it is durable when this returns, or (on exception) none of it is. Writes nothing when nothing changed.
     /// </summary>
-    public void SaveReady(HardState? hardState, IReadOnlyList<LogEntry> entries, Snapshot? snapshot, bool snapshotFromLeader)
+    public void SaveReady(HardState? hardState, IReadOnlyList<LogEntry> entries, Snapshot? snapshot, bool snapshotFromLeader, ulong? compactThrough = null)
     {
         ArgumentNullException.ThrowIfNull(entries);
         CheckContiguous(entries);
@@ -143,7 +143,7 @@ internal sealed partial class SqliteRaftStore : IRaftLogStore, IStableStore, ISn
             if (snapshot is not null)
             {
                 WriteSnapshot(tx, snapshot);
-                var through = snapshotFromLeader ? Math.Max(last, snapshot.Metadata.Index) : snapshot.Metadata.Index;
+                var through = snapshotFromLeader ? Math.Max(last, snapshot.Metadata.Index) : compactThrough ?? snapshot.Metadata.Index;
                 if (through >= first)
                 {
                     (first, last) = DeleteThroughCore(tx, first, last, through);

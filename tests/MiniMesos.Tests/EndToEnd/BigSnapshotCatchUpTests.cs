@@ -90,9 +90,11 @@ public sealed partial class BigSnapshotCatchUpTests(ITestOutputHelper output) : 
     {
         var stop = new CancellationTokenSource();
         var joins = _ports.Select(p => $"127.0.0.1:{p.Cluster}").ToList();
+        // No tail below the snapshots (a master keeps 5,000 entries, far more than this test writes): the follower must need the snapshot.
         var (host, stopped) = await MasterHost.StartAsync(new MasterOptions(
             new IPEndPoint(IPAddress.Loopback, _ports[i].Api), new IPEndPoint(IPAddress.Loopback, _ports[i].Cluster), Path.Combine(_dir, $"master{i}"),
-            "test", _secret, "127.0.0.1", joins, BootstrapExpect: expect, RaftCompactEvery: 8), _logs, stop.Token).WaitAsync(Patience);
+            "test", _secret, "127.0.0.1", joins, BootstrapExpect: expect, RaftCompactEvery: 8,
+            RaftKeepBelowSnapshot: 0), _logs, stop.Token).WaitAsync(Patience);
         return new RunningMaster(host, stopped, stop, _ports[i].Api, _secret.Token, Patience);
     }
 

@@ -39,6 +39,47 @@ public sealed class StatusBatchTests
         Assert.All(Enumerable.Range(0, 10), i => Assert.Equal(TaskState.Running, master.Task($"t.{i}")!.State));
     }
 
+    /// <summary>
+    /// An agent resends every unacknowledged update each heartbeat: under load those that already committed came back
+    /// and were committed again, one by one, and the agent's queue grew. A resent or late update is acknowledged (false)
+    /// without a commit; one that moves the task on still commits.
+    /// </summary>
+    [Fact]
+    public async Task AResentOrLateUpdateIsAnsweredWithoutAnEntry()
+    {
+        var master = new MasterService(TimeProvider.System, NullLogger.Instance);
+        var log = new HeldLogFake(master);
+        master.Attach(log);
+        var machine = (IRaftStateMachine)master;
+        machine.Apply(1, CommandCodec.Encode(new AddAgent(0, Agent)));
+        var spec = new TaskSpec("t", ["true"], new Dictionary<string, string>(), new Resources(0.1, 1));
+        machine.Apply(2, CommandCodec.Encode(new LaunchTasks(0, [new PlacedLaunch("t.1", spec, "a1")])));
+        machine.Apply(3, CommandCodec.Encode(new UpdateTaskStatus(0, "t.1", TaskState.Running, null, null, null)));
+
+        Assert.False(await master.StatusUpdateAsync("a1", "t.1", TaskState.Running, null, null, null, CancellationToken.None));
+        Assert.False(await master.StatusUpdateAsync("a1", "t.1", TaskState.Starting, null, null, null, CancellationToken.None));
+        Assert.Empty(log.Proposed);
+
+        var finished = master.StatusUpdateAsync("a1", "t.1", TaskState.Finished, 0, null, null, CancellationToken.None);
+        log.Release();
+        Assert.True(await finished);
+        Assert.IsType<UpdateTaskStatus>(Assert.Single(log.Proposed));
+        Assert.Equal(TaskState.Finished, master.Task("t.1")!.State);
+    }
+
+    [Fact]
+    public void AnUpdateIsNewsOnlyWhenItMovesTheTaskOn()
+    {
+        Assert.True(TaskState.Running.IsNewsAfter(TaskState.Starting));
+        Assert.True(TaskState.Failed.IsNewsAfter(TaskState.Running));
+        Assert.True(TaskState.Running.IsNewsAfter(TaskState.Unreachable));
+        Assert.True(TaskState.Finished.IsNewsAfter(TaskState.Unreachable));
+        Assert.False(TaskState.Running.IsNewsAfter(TaskState.Running));
+        Assert.False(TaskState.Starting.IsNewsAfter(TaskState.Running));
+        Assert.False(TaskState.Unreachable.IsNewsAfter(TaskState.Unreachable));
+        Assert.False(TaskState.Killed.IsNewsAfter(TaskState.Finished));
+    }
+
     [Fact]
     public void ABatchAppliesEachUpdateAsASingleEntryWouldAndRoundTrips()
     {

@@ -94,4 +94,60 @@ public sealed class SnapshotTests
         c.Process(2);
         Assert.Equal(9UL, c[2].AppliedIndex);
     }
+
+    /// <summary>
+    /// A tail kept below the snapshot (<see cref="RaftOptions.KeepBelowSnapshot"/>): in memory and in storage the entries
+    /// just below it stay, a follower that fell less far behind is caught up with appends (no InstallSnapshot, its log
+    /// whole from entry 1), and a restart keeps the tail.
+    /// </summary>
+    [Fact]
+    public void ATailKeptBelowTheSnapshotCatchesALaggingFollowerUpWithEntries()
+    {
+        var c = new RaftHarness(3, o => o with { KeepBelowSnapshot = 7 }) { CompactEvery = 4 };
+        c.Elect(1);
+        c.Propose(1, "first");
+        c.Stabilize();
+        c.Isolate(3);
+        for (var i = 0; i < 5; i++)
+        {
+            c.Propose(1, $"e{i}");
+            c.Stabilize();
+        }
+        var snapshot = c[1].SnapshotIndex;
+        Assert.True(snapshot >= 6, $"snapshot at {snapshot}");
+        Assert.Equal(snapshot > 7 ? snapshot - 6 : 1UL, c[1].FirstIndex);
+        Assert.Equal(c[1].FirstIndex, c.Storage[1].Log.FirstIndex);
+        Assert.NotNull(c[1].EntryAt(snapshot));
+        Assert.True(c[3].LastIndex < snapshot, "without the tail, node 3 would need the snapshot");
+        c.Heal();
+        c.Tick(1, 2);
+        var transcript = c.Stabilize();
+        Assert.DoesNotContain("InstallSnapshot", transcript);
+        Assert.Equal(c[1].CommitIndex, c[3].CommitIndex);
+        Assert.Equal(["first", "e0", "e1", "e2", "e3", "e4"], c.AppliedCommands(3)); // every entry applied, none skipped by a snapshot
+        c.Restart(1);
+        Assert.Equal((snapshot, c.Storage[1].Log.FirstIndex), (c[1].SnapshotIndex, c[1].FirstIndex));
+        Assert.NotNull(c[1].EntryAt(snapshot - 1));
+    }
+
+    /// <summary>A follower further behind than the tail still gets the snapshot, and the tail never grows past its bound.</summary>
+    [Fact]
+    public void AFollowerFurtherBehindThanTheTailGetsTheSnapshot()
+    {
+        var c = new RaftHarness(3, o => o with { KeepBelowSnapshot = 2 }) { CompactEvery = 4 };
+        c.Elect(1);
+        c.Isolate(3);
+        for (var i = 0; i < 12; i++)
+        {
+            c.Propose(1, $"e{i}");
+            c.Stabilize();
+        }
+        Assert.Equal(c[1].SnapshotIndex - 1, c[1].FirstIndex);
+        Assert.Equal(c[1].FirstIndex, c.Storage[1].Log.FirstIndex);
+        c.Heal();
+        c.Tick(1, 2);
+        Assert.Contains($"1->3 InstallSnapshot t1 snap={c[1].SnapshotIndex}/t1", c.Stabilize());
+        c.Run(3);
+        Assert.Equal(c[1].CommitIndex, c[3].CommitIndex);
+    }
 }

@@ -5,6 +5,7 @@ using MiniMesos.Core.State;
 using MiniMesos.Net.Protocol;
 using MiniMesos.Net.Storage;
 using MiniMesos.Tests.EndToEnd;
+using static MiniMesos.Tests.Master.Simulation.Issue22History;
 using Xunit;
 
 namespace MiniMesos.Tests.Storage;
@@ -17,37 +18,7 @@ namespace MiniMesos.Tests.Storage;
 public sealed class HistoryReplayTests : IDisposable
 {
     private static readonly StoreIdentity Node = new("test", 7);
-    private static readonly Dictionary<string, string> NoAttributes = [];
-    private static readonly AppSpec App = new("/evpart-sleep", Cmd: "sleep 1000", Cpus: 0.1, Mem: 16, Instances: 2,
-        Constraints: [["hostname", "UNIQUE"]], Version: "v1", UnreachableStrategy: new UnreachableStrategy(0, 600));
     private TempDataDir _dir = new();
-
-    private static AgentRecord Agent(string id) => new(id, $"host-{id}", new Resources(2, 1024), NoAttributes, 0);
-
-    private static TaskSpec Instance() => new("evpart-sleep", ["sleep", "1000"], NoAttributes, new Resources(0.1, 16), App.Id, App.Version);
-
-    private static List<ClusterCommand> Before() =>
-    [
-        new AddAgent(0, Agent("a1")),
-        new AddAgent(0, Agent("a2")),
-        new PutApp(1, App),
-        new LaunchTasks(2, [new("evpart-sleep.1", Instance(), "a1"), new("evpart-sleep.2", Instance(), "a2")]),
-        new UpdateTaskStatuses(3, [new(3, "evpart-sleep.1", TaskState.Running, null, null, null), new(3, "evpart-sleep.2", TaskState.Running, null, null, null)]),
-        new MarkAgentUnreachable(20_000, "a1", "silent"),
-    ];
-
-    private static readonly ClusterCommand[] TwoEntryReturn =
-    [
-        new AddAgent(30_000, Agent("a1")),
-        new LaunchTasks(30_100, [new("evpart-sleep.6", Instance(), "a1")]),
-        new UpdateTaskStatus(30_200, "evpart-sleep.1", TaskState.Running, null, null, "its agent is back"),
-    ];
-
-    private static readonly ClusterCommand[] OneEntryReturn =
-    [
-        new AgentRegistration(30_000, Agent("a1"), new AgentReport(new HashSet<string> { "evpart-sleep.1" }, new HashSet<string> { "evpart-sleep.1" })),
-        new LaunchTasks(30_100, [new("evpart-sleep.6", Instance(), "a1")]),
-    ];
 
     /// <summary>Writes <paramref name="history"/> as entries 2.. (entry 1 the voters), commits through <paramref name="commit"/>, and compacts through <paramref name="snapshotAt"/>.</summary>
     private void Write(IReadOnlyList<ClusterCommand> history, ulong commit, ulong snapshotAt = 0)
@@ -79,7 +50,7 @@ public sealed class HistoryReplayTests : IDisposable
     [Fact]
     public async Task TheOldTwoEntryReturnFailsTheCheckFromTheCommandLine()
     {
-        Write([.. Before(), .. TwoEntryReturn], commit: 10);
+        Write([.. Before(), .. TwoEntryReturn()], commit: 10);
         var (exit, stdout, stderr) = await CliProcess.RunAsync(["debug", "check-history", "--data-dir", _dir.Path, "--cluster", "test"]);
         Assert.True(exit == 1, $"exit {exit}: {stdout}{stderr}");
         Assert.Contains("VIOLATION: entry 10: app /evpart-sleep has 3 live instances, more than 2", stdout);
@@ -90,7 +61,7 @@ public sealed class HistoryReplayTests : IDisposable
     [Fact]
     public async Task TheReturnInOneEntryPasses()
     {
-        Write([.. Before(), .. OneEntryReturn], commit: 9);
+        Write([.. Before(), .. OneEntryReturn()], commit: 9);
         var (exit, stdout, stderr) = await CliProcess.RunAsync(["debug", "check-history", "--data-dir", _dir.Path, "--cluster", "test"]);
         Assert.True(exit == 0, $"exit {exit}: {stdout}{stderr}");
         Assert.Contains("committed states checked: 8", stdout);
@@ -101,14 +72,14 @@ public sealed class HistoryReplayTests : IDisposable
     public void TheReplayStartsAtTheSnapshotAndStopsAtTheCommitIndex()
     {
         // Compacted through entry 7 (the agent cut): the violating placement is still caught from the snapshot's state.
-        Write([.. Before(), .. TwoEntryReturn], commit: 10, snapshotAt: 7);
+        Write([.. Before(), .. TwoEntryReturn()], commit: 10, snapshotAt: 7);
         var r = Replay();
         Assert.Equal(7UL, r.SnapshotIndex);
         Assert.Equal(3, r.StatesChecked);
         Assert.Contains(r.Violations, v => v.Contains("3 live instances, more than 2", StringComparison.Ordinal));
 
         // The same log committed only through entry 9 (the placement): the resume that breaks the bounds never committed.
-        Write([.. Before(), .. TwoEntryReturn], commit: 9, snapshotAt: 7);
+        Write([.. Before(), .. TwoEntryReturn()], commit: 9, snapshotAt: 7);
         r = Replay();
         Assert.Equal(9UL, r.AppliedIndex);
         Assert.Equal(10UL, r.LastIndex);
@@ -118,9 +89,9 @@ public sealed class HistoryReplayTests : IDisposable
     [Fact]
     public void TwoReplaysOfOneHistoryEndInTheSameStateDigest()
     {
-        Write([.. Before(), .. OneEntryReturn], commit: 9);
+        Write([.. Before(), .. OneEntryReturn()], commit: 9);
         var first = Replay();
-        Write([.. Before(), .. OneEntryReturn], commit: 9, snapshotAt: 5);
+        Write([.. Before(), .. OneEntryReturn()], commit: 9, snapshotAt: 5);
         Assert.Equal(first.StateDigest, Replay().StateDigest);
     }
 

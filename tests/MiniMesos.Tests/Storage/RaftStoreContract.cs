@@ -111,6 +111,16 @@ public abstract class RaftStoreContract : IDisposable
         Assert.Equal([3UL, 4UL], s.Log.Read(0, 10).Select(e => e.Index));
     }
 
+    [Fact]
+    public void PersistLocalSnapshotKeepsTheTailItWasAskedToKeep()
+    {
+        var (s, persist) = Create();
+        persist(new Ready { HardState = new HardState(1, 1, 0), Entries = [E(1, 1), E(2, 1), E(3, 1), E(4, 1)] });
+        persist(new Ready { Snapshot = new Snapshot(new SnapshotMetadata(3, 1, new ClusterConfig([1])), [7]), CompactThrough = 1 });
+        Assert.Equal([2UL, 3UL, 4UL], s.Log.Read(0, 10).Select(e => e.Index));
+        Assert.Equal(3UL, s.Snapshots.Latest!.Metadata.Index);
+    }
+
     /// <summary>Entries compared by value (records compare byte arrays by reference).</summary>
     private protected static void AssertEntries(IEnumerable<LogEntry> expected, IEnumerable<LogEntry> actual) =>
         Assert.Equal(expected.Select(Show), actual.Select(Show));

@@ -25,14 +25,21 @@ internal sealed class MasterSimStats
     public int CommittedStatesChecked;
     public int ExtraInstanceWindows;
     public long LongestExtraInstanceMs;
-    public int AgentRestarts;
-    public int TwoAgentCuts;
+    public int AgentRestartsWithinUnreachable;
+    public int AgentRestartsPastUnreachable;
+    public int TwoAgentCutsFirstBackFirst;
+    public int TwoAgentCutsSecondBackFirst;
+    /// <summary>Leader crashes while an agent is cut off or restarting, or within a second of its return.</summary>
+    public int LeaderCrashesWhileAnAgentIsAway;
+    public bool FixedAppsDeployed;
 
     public override string ToString() =>
         $"leaderChanges={LeaderChanges} leaderCrashes={LeaderCrashes} (during deployment {LeaderCrashesDuringDeployment}) isolations={Isolations} " +
         $"agentCuts<unreachable={AgentCutsWithinUnreachable} >unreachable={AgentCutsBeyondUnreachable} >gone={AgentCutsBeyondGone} " +
         $"instanceCrashes={InstanceCrashes} agentReboots={AgentReboots} deploys acked={DeploysAcknowledged} uncertain={DeploysUncertain} failedPasses={FailedPasses} " +
         $"snapshotsInstalled={SnapshotsInstalled} commits={Commits} raftMessages={Messages} tasks={TasksLaunched} convergedAfterHeal={ConvergedAfterHealMs}ms apps={AppsAtEnd} instances={InstancesAtEnd} " +
-        $"agentRestarts={AgentRestarts} twoAgentCuts={TwoAgentCuts} committedStatesChecked={CommittedStatesChecked} extraInstanceWindows={ExtraInstanceWindows} " +
+        $"agentRestarts<unreachable={AgentRestartsWithinUnreachable} >unreachable={AgentRestartsPastUnreachable} " +
+        $"twoAgentCuts firstBackFirst={TwoAgentCutsFirstBackFirst} secondBackFirst={TwoAgentCutsSecondBackFirst} " +
+        $"leaderCrashesWhileAnAgentIsAway={LeaderCrashesWhileAnAgentIsAway} fixedApps={FixedAppsDeployed} committedStatesChecked={CommittedStatesChecked} extraInstanceWindows={ExtraInstanceWindows} " +
         $"longestExtraInstance={LongestExtraInstanceMs}ms";
 }

@@ -14,6 +14,8 @@ internal sealed partial class MasterSimulation
     private readonly Dictionary<string, List<(AppSpec? Spec, bool Acknowledged)>> _deployments = new(StringComparer.Ordinal);
     private readonly Dictionary<int, long> _restartAt = [];
     private long _crashLeaderAtMs = -1;
+    private bool _crashAsAgentReturns;
+    private long _crashScheduledAtMs;
     private int _deploySeq;
     private bool _fixedAppsDeployed;
     private List<(int AtSecond, Action Action)>? _script;
@@ -30,12 +32,13 @@ internal sealed partial class MasterSimulation
         (_o.ChaosSeconds - 3, DeployAndCrashLeader),
         // Partitions around the unreachable timeout, with the UNIQUE apps of DeployFixedApps in place: two agents cut and
         // back in one order, then in the other; a cut past the timeout with the leader crashing as the agent returns;
-        // agents restarting (tasks kept) within and past the timeout.
+        // agents restarting (tasks kept) within and past the timeout. These always happen: an agent that a random fault
+        // has already cut off gets the scripted one instead, and the run asserts each kind happened.
         (18, () => CutTwo(_agents[0], (long)_o.Unreachable.TotalMilliseconds + 4_000, _agents[^1], (long)_o.Unreachable.TotalMilliseconds + 7_000)),
         (48, () => CutTwo(_agents[0], (long)_o.Unreachable.TotalMilliseconds + 7_000, _agents[^1], (long)_o.Unreachable.TotalMilliseconds + 3_000)),
         (62, CutAndCrashLeaderAsItReturns),
-        (70, () => RestartAgent(_agents[1], 1_500)),
-        (75, () => RestartAgent(_agents[0], (long)_o.Unreachable.TotalMilliseconds + 2_000)),
+        (70, () => RestartAgent(_agents[0], 1_500)),
+        (75, () => RestartAgent(_agents[1], (long)_o.Unreachable.TotalMilliseconds + 2_000)),
     ];
 
     /// <summary>
@@ -75,24 +78,26 @@ internal sealed partial class MasterSimulation
 
     private void CutTwo(SimAgent first, long firstMs, SimAgent second, long secondMs)
     {
-        Stats.TwoAgentCuts++;
-        CutAgent(first, firstMs);
-        CutAgent(second, secondMs);
+        if (firstMs < secondMs) Stats.TwoAgentCutsFirstBackFirst++;
+        else Stats.TwoAgentCutsSecondBackFirst++;
+        CutAgent(first, firstMs, scripted: true);
+        CutAgent(second, secondMs, scripted: true);
     }
 
     private void CutAndCrashLeaderAsItReturns()
     {
         var ms = (long)_o.Unreachable.TotalMilliseconds + 6_000;
-        CutAgent(_agents[1], ms);
-        _crashLeaderAtMs = NowMs + ms + 200;
+        CutAgent(_agents[1], ms, scripted: true);
+        _crashLeaderAtMs = _crashScheduledAtMs = NowMs + ms + 200;
+        _crashAsAgentReturns = true;
     }
 
     /// <summary>The agent's process is killed and restarts after <paramref name="ms"/>: its tasks keep running (it recovers them), its connection breaks.</summary>
     private void RestartAgent(SimAgent agent, long ms)
     {
-        if (agent.OfflineUntilMs > NowMs) return;
         Log($"{agent.Id} restarts ({ms} ms)");
-        Stats.AgentRestarts++;
+        if (ms < _o.Unreachable.TotalMilliseconds) Stats.AgentRestartsWithinUnreachable++;
+        else Stats.AgentRestartsPastUnreachable++;
         agent.OfflineUntilMs = NowMs + ms;
         agent.Link?.Break($"{agent.Id} restarted");
     }
@@ -101,6 +106,7 @@ internal sealed partial class MasterSimulation
     {
         Deploy(newVersion: true);
         _crashLeaderAtMs = NowMs + 1000 + _random.Next(3) * 500;
+        _crashAsAgentReturns = false;
     }
 
     /// <summary>Once a simulated second of the chaos phase. The first three agents get the scripted cuts, the last one random ones.</summary>
@@ -110,7 +116,7 @@ internal sealed partial class MasterSimulation
         // Scripted, so every run has them: an agent back within the unreachable timeout, one beyond it, one beyond the
         // gone timeout, and rolling deployments with the leader crashing while they roll.
         _script ??= Script();
-        if (!_fixedAppsDeployed && second >= 2) _fixedAppsDeployed = DeployFixedApps();
+        if (!_fixedAppsDeployed && second >= 2) Stats.FixedAppsDeployed = _fixedAppsDeployed = DeployFixedApps();
         foreach (var step in _script.Where(s => s.AtSecond <= second).ToList())
         {
             _script.Remove(step);
@@ -118,8 +124,10 @@ internal sealed partial class MasterSimulation
         }
         if (_crashLeaderAtMs >= 0 && NowMs >= _crashLeaderAtMs)
         {
-            _crashLeaderAtMs = -1;
-            CrashLeader();
+            var crashed = CrashLeader();
+            // The crash as the agent returns waits (up to 5 s) for a leader when an election is under way.
+            var retry = !crashed && _crashAsAgentReturns && NowMs < _crashScheduledAtMs + 5_000;
+            if (!retry) _crashLeaderAtMs = -1;
         }
         if (second > 5 && _random.Next(_o.DeploySeconds) == 0) Deploy(newVersion: _random.Next(3) > 0);
         if (_random.NextDouble() < _o.LeaderCrashPerSecond) CrashLeader();
@@ -193,15 +201,17 @@ internal sealed partial class MasterSimulation
         Log($"deploy {id}: {(spec is null ? "remove" : $"{spec.Version} x{spec.Instances}")} {(acknowledged ? "acknowledged" : "uncertain")}");
     }
 
-    private void CrashLeader()
+    private bool CrashLeader()
     {
         var leader = _masters.FirstOrDefault(m => m.IsLeader);
-        if (leader is null) return;
+        if (leader is null) return false;
         var rolling = Rolling(leader);
         Log($"crash leader {leader}{(rolling ? " during a deployment" : "")}");
         Stats.LeaderCrashes++;
+        if (_agents.Any(a => a.OfflineUntilMs >= NowMs - 1_000)) Stats.LeaderCrashesWhileAnAgentIsAway++;
         if (rolling) Stats.LeaderCrashesDuringDeployment++;
         Crash(leader);
+        return true;
     }
 
     private void Crash(SimMaster master)
@@ -220,10 +230,13 @@ internal sealed partial class MasterSimulation
         foreach (var link in _links.Where(l => l.Master == master)) link.Break($"{master} is cut off");
     }
 
-    /// <summary>The agent's network is cut for <paramref name="ms"/>: its tasks keep running; it reconnects when it is back.</summary>
-    private void CutAgent(SimAgent agent, long ms)
+    /// <summary>
+    /// The agent's network is cut for <paramref name="ms"/>: its tasks keep running; it reconnects when it is back. A
+    /// random cut skips an agent already away; a scripted one replaces what keeps it away.
+    /// </summary>
+    private void CutAgent(SimAgent agent, long ms, bool scripted = false)
     {
-        if (agent.OfflineUntilMs > NowMs) return;
+        if (agent.OfflineUntilMs > NowMs && !scripted) return;
         Log($"cut {agent.Id} for {ms} ms");
         if (ms < _o.Unreachable.TotalMilliseconds) Stats.AgentCutsWithinUnreachable++;
         else if (ms < _o.Gone.TotalMilliseconds) Stats.AgentCutsBeyondUnreachable++;

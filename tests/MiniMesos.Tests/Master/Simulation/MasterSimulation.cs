@@ -41,7 +41,9 @@ internal sealed partial class MasterSimulation
         var voters = Enumerable.Range(1, options.Masters).Select(i => (ulong)i).ToArray();
         for (var i = 1; i <= options.Masters; i++)
         {
-            var master = new SimMaster(i, new RaftOptions { Id = (ulong)i, InitialVoters = voters });
+            // Master 1 keeps a tail of entries below its snapshots (as real masters do), the others none: both catch-up paths run.
+            var keep = i == 1 ? (ulong)options.SnapshotEvery / 2 : 0;
+            var master = new SimMaster(i, new RaftOptions { Id = (ulong)i, InitialVoters = voters, KeepBelowSnapshot = keep });
             _masters.Add(master);
             StartMaster(master);
         }

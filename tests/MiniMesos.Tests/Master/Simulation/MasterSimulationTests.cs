@@ -88,5 +88,8 @@ public sealed class MasterSimulationTests(ITestOutputHelper output)
         Assert.True(stats.LeaderCrashes > 0 && stats.LeaderChanges > 1, stats.ToString());
         Assert.True(stats.AgentCutsWithinUnreachable > 0 && stats.AgentCutsBeyondUnreachable > 0 && stats.AgentCutsBeyondGone > 0, stats.ToString());
         Assert.True(stats.DeploysAcknowledged > 5 && stats.TasksLaunched > 5, stats.ToString());
+        // The partition rounds of issue 22, with the UNIQUE apps in place (/pinned has no free host while an agent is away).
+        Assert.True(stats.FixedAppsDeployed && stats.TwoAgentCutsFirstBackFirst > 0 && stats.TwoAgentCutsSecondBackFirst > 0
+            && stats.LeaderCrashesWhileAnAgentIsAway > 0 && stats.AgentRestartsWithinUnreachable > 0 && stats.AgentRestartsPastUnreachable > 0, stats.ToString());
     }
 }

@@ -72,9 +72,9 @@ internal sealed partial class ClusterSimulation
         var raft = node.Raft!;
         foreach (var (index, term) in _committed)
         {
-            if (index <= raft.SnapshotIndex)
+            if (index < raft.FirstIndex)
             {
-                continue; // inside its snapshot, hence committed and identical
+                continue; // compacted into its snapshot, hence committed and identical
             }
             if (raft.TermAt(index) != term)
             {
@@ -110,7 +110,7 @@ internal sealed partial class ClusterSimulation
             {
                 var x = up[a].Raft!;
                 var y = up[b].Raft!;
-                var low = Math.Max(x.SnapshotIndex, y.SnapshotIndex) + 1;
+                var low = Math.Max(x.FirstIndex, y.FirstIndex);
                 var matched = false;
                 for (var i = Math.Min(x.LastIndex, y.LastIndex); i >= low; i--)
                 {

@@ -39,6 +39,7 @@ internal sealed partial class ClusterSimulation
                 TestOnlyUnsafeReads = options.BreakReads,
                 TestOnlyCommitByCountingOldTerms = options.BreakCommitRule,
                 MaxEntriesPerAppend = options.MaxEntriesPerAppend,
+                KeepBelowSnapshot = options.KeepBelowSnapshot,
             };
             var node = new SimNode((ulong)i, raftOptions);
             node.Start(options.Seed);

@@ -19,6 +19,8 @@ internal sealed record SimOptions
     public double LeaderCrashRate { get; init; }
     /// <summary>Take a snapshot when this many entries are applied past the last one (small, to exercise InstallSnapshot).</summary>
     public int SnapshotEvery { get; init; } = 12;
+    /// <summary>Entries a snapshot keeps below it (<see cref="Core.Raft.RaftOptions.KeepBelowSnapshot"/>): lagging followers caught up by entries.</summary>
+    public ulong KeepBelowSnapshot { get; init; }
     /// <summary>Start with only some nodes as voters and add/remove voters during the run.</summary>
     public bool Membership { get; init; }
     public double TransferRate { get; init; } = 0.005;
@@ -48,11 +50,12 @@ internal sealed record SimOptions
             LeaderCrashRate = r.Next(4) == 0 ? r.NextDouble() * 0.05 : 0,
             SnapshotEvery = 6 + r.Next(20),
             Membership = r.Next(4) == 0,
+            KeepBelowSnapshot = r.Next(2) == 0 ? 0 : (ulong)r.Next(1, 30),
         };
     }
 
     public override string ToString() =>
-        $"seed={Seed} nodes={Nodes} drop={DropRate:F2} dup={DuplicateRate:F2} delay<={MaxDelayTicks} partition={PartitionRate:F3} crash={CrashRate:F3} leaderCrash={LeaderCrashRate:F3} snapEvery={SnapshotEvery} membership={Membership}"
+        $"seed={Seed} nodes={Nodes} drop={DropRate:F2} dup={DuplicateRate:F2} delay<={MaxDelayTicks} partition={PartitionRate:F3} crash={CrashRate:F3} leaderCrash={LeaderCrashRate:F3} snapEvery={SnapshotEvery} keep={KeepBelowSnapshot} membership={Membership}"
         + (BreakElectionRestriction ? " BROKEN:election-restriction" : "") + (BreakReads ? " BROKEN:reads" : "")
         + (BreakCommitRule ? " BROKEN:commit-rule" : "") + (BreakHardStatePersistence ? " BROKEN:hard-state" : "") + (MaxEntriesPerAppend != 64 ? $" maxEntries={MaxEntriesPerAppend}" : "");
 }
