@@ -8,8 +8,8 @@ namespace MiniMesos.Tests.Images;
 /// <summary>
 /// Pulls through the real <see cref="RegistryClient"/> from the loopback <see cref="TestRegistry"/> into a real layer
 /// store (needs root for the whiteout device): a layer download the registry cuts mid-way resumes with Range requests
-/// and the whole is still checked against its digest; a registry ignoring Range, one that always cuts, and a
-/// tampered blob arriving in pieces.
+/// and the whole is still checked against its digest (also for an image whose layers skopeo recompressed with zstd); a
+/// registry ignoring Range, one that always cuts, and a tampered blob arriving in pieces.
 /// </summary>
 [Trait("Category", "Slow")]
 public sealed class RegistryPullTests : IDisposable
@@ -60,6 +60,24 @@ public sealed class RegistryPullTests : IDisposable
             BlobRequests());
         Assert.Contains(_progress, p => p.Contains($"blob {_gzipLayer}: the download broke off at byte 100000", StringComparison.Ordinal) && p.Contains("resuming (1/5)", StringComparison.Ordinal));
         Assert.Contains(_progress, p => p.Contains("resuming (2/5)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AnImageWithZstdLayersIsPulledCutMidwayAndUnpacked()
+    {
+        var zstd = Path.Combine(_dir, "zstd");
+        ImageProvisionerTests.Run("skopeo", "copy", "-q", "--dest-compress-format", "zstd", "oci:" + Path.Combine(_dir, "layout") + ":1.0", "oci:" + zstd + ":1.0");
+        _registry.AddLayout(zstd, "test/zstd", "1.0");
+        var manifest = System.Text.Encoding.UTF8.GetString(_registry.ManifestBody("test/zstd", "1.0"));
+        Assert.Contains(OciMediaTypes.OciLayerZstd, manifest);
+        var biggest = new DirectoryInfo(Path.Combine(zstd, "blobs", "sha256")).EnumerateFiles().OrderByDescending(f => f.Length).First();
+        _registry.Drop["sha256:" + biggest.Name] = (50_000, 1);
+
+        var image = await _provisioner.ProvisionAsync(ImageReference.Parse($"{_registry.Host}/test/zstd:1.0", out _)!, CancellationToken.None, _progress.Enqueue);
+
+        Assert.True(File.Exists(Path.Combine(image.LayerDirs[0], "bin", "busybox")));
+        Assert.Equal("hello from layer 2\n", File.ReadAllText(Path.Combine(image.LayerDirs[1], "etc", "hello")));
+        Assert.Contains($"/v2/test/zstd/blobs/sha256:{biggest.Name} range bytes=50000-", _registry.Requests);
     }
 
     [Fact]
