@@ -86,8 +86,8 @@ check oom $? "rc=$RC $(grep -m1 -o 'TASK_FAILED: killed by the OOM killer' /tmp/
 # image: the multi-arch oci-archive made by run-arm64-vm.sh; overlayfs is a module here
 t0=$(up)
 insmod /lib/modules/overlay.ko 2>/tmp/insmod.err || show insmod /tmp/insmod.err
-timeout $T $M run --name img --mem 32 --image oci-archive:/img/multi.oci.tar -- \
-  sh -c 'uname -m; cat /etc/motd; [ -e /bin/minimesos ] || echo not-the-host; echo x > /bin/w 2>/dev/null || echo image-read-only' \
+timeout $T $M run --master 127.0.0.1 --name img --mem 32 --image oci-archive:/img/multi.oci.tar -- \
+  sh -c 'uname -m; cat /etc/motd; [ -e /bin/minimesos ] || echo not-the-host; (echo x > /bin/w) 2>/dev/null || echo image-read-only' \
   >/tmp/image.out 2>&1; RC=$?; show image /tmp/image.out
 [ $RC = 0 ] && grep -q '^aarch64$' /tmp/image.out && grep -q '^from the image$' /tmp/image.out && grep -q '^not-the-host$' /tmp/image.out \
   && grep -q '^image-read-only$' /tmp/image.out

@@ -49,5 +49,5 @@ for f in "$@"; do
   for n in $(needed "$f"); do add_lib "$n"; done
 done
 for so in ${DLOPEN_LIBS-libssl.so.3 libcrypto.so.3}; do add_lib "$so"; done
-[ -z "${EXTRA:-}" ] || cp -a "$EXTRA/." "$R/"
+[ -z "${EXTRA:-}" ] || { cp -a "$EXTRA/." "$R/"; chmod 755 "$R"; }   # cp -a gave / EXTRA's mode (mktemp's 0700)
 (cd "$R" && find . -print0 | cpio --null -o -H newc --quiet -R 0:0 | gzip -1) > "$OUT"
