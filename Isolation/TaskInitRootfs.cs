@@ -10,11 +10,10 @@ namespace MiniMesos.Isolation;
 /// </summary>
 internal static class TaskInitRootfs
 {
-    /// <summary>Agent side, before init starts: the rootfs and every bind source must exist on this host.</summary>
+    /// <summary>Agent side, before init starts: the rootfs and every bind source (into it or an image) must exist on this host.</summary>
     public static void CheckExists(string? rootfs, IReadOnlyDictionary<string, string>? binds)
     {
-        if (rootfs is null) return;
-        if (!Directory.Exists(rootfs)) throw new TaskLaunchException($"rootfs '{rootfs}' is not a directory on this agent");
+        if (rootfs is not null && !Directory.Exists(rootfs)) throw new TaskLaunchException($"rootfs '{rootfs}' is not a directory on this agent");
         foreach (var host in (binds ?? new Dictionary<string, string>()).Keys)
             if (!Path.Exists(host)) throw new TaskLaunchException($"binds: host path '{host}' does not exist on this agent");
     }

@@ -5,6 +5,6 @@ internal enum LayerCompression
 {
     None,
     Gzip,
-    /// <summary>Recognised but not unpacked yet: .NET 10 has no zstd decoder (refused with a message naming the layer).</summary>
+    /// <summary>Unpacked with ZstdSharp (a managed port of the zstd decoder: .NET 10 has none).</summary>
     Zstd,
 }

@@ -12,12 +12,15 @@ internal static class RootfsPlan
 
     private static readonly string[] Reserved = ["/", "/proc", SandboxInside];
 
-    /// <summary>Why a rootfs and its binds cannot be used, as (field, reason), or null when they can.</summary>
-    public static (string Field, string Reason)? Invalid(string? rootfs, IReadOnlyDictionary<string, string>? binds)
+    /// <summary>
+    /// Why a rootfs and its binds cannot be used, as (field, reason), or null when they can. <paramref name="image"/>:
+    /// the task runs in an image, whose layers are its rootfs (binds then go into the image's root).
+    /// </summary>
+    public static (string Field, string Reason)? Invalid(string? rootfs, IReadOnlyDictionary<string, string>? binds, bool image = false)
     {
-        if (rootfs is null)
-            return binds is { Count: > 0 } ? ("binds", "read-only binds need a rootfs") : null;
-        if (PathProblem(rootfs) is { } problem) return ("rootfs", problem);
+        if (rootfs is null && !image)
+            return binds is { Count: > 0 } ? ("binds", "read-only binds need a rootfs or an image") : null;
+        if (rootfs is not null && PathProblem(rootfs) is { } problem) return ("rootfs", problem);
         if (rootfs == "/") return ("rootfs", "must not be / (that is no rootfs)");
         foreach (var (host, inside) in binds ?? new Dictionary<string, string>())
         {

@@ -29,6 +29,18 @@ internal sealed class DigestingStream(Stream inner, long maxBytes, string what) 
         return n;
     }
 
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        var n = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        BytesRead += n;
+        if (BytesRead > MaxBytes) throw new LayerUnpackException($"{what}: more than {MaxBytes} bytes");
+        _hash.AppendData(buffer.Span[..n]);
+        return n;
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
     public override bool CanRead => true;
     public override bool CanSeek => false;
     public override bool CanWrite => false;

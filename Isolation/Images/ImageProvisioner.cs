@@ -80,14 +80,15 @@ internal sealed class ImageProvisioner(LayerStore store, string scratchRoot, Oci
             var dirs = new List<string>();
             for (var i = 0; i < layers.Count; i++)
             {
-                var layer = layers[i];
+                var (layer, nth) = (layers[i], $"layer {i + 1}/{layers.Count}");
                 if (!store.HasBlob(layer.Blob) && !Directory.Exists(store.LayerPath(layer.DiffId)))
                 {
-                    progress($"pulling {what}: layer {i + 1}/{layers.Count} ({Mib(layer.Size ?? 0)})");
-                    await using var blob = await registry.BlobAsync(reference, layer.Blob, timeout.Token).ConfigureAwait(false);
+                    progress($"pulling {what}: {nth} ({Mib(layer.Size ?? 0)})");
+                    await using var blob = await registry.BlobAsync(reference, layer.Blob, timeout.Token, layer.Size,
+                        message => progress($"pulling {what}: {nth}: {message}")).ConfigureAwait(false);
                     await store.AddBlobAsync(blob, layer.Blob, layer.Size, maxImageBytes, timeout.Token).ConfigureAwait(false);
                 }
-                progress($"pulling {what}: unpacking layer {i + 1}/{layers.Count}");
+                progress($"pulling {what}: unpacking {nth}");
                 dirs.Add(await store.UnpackAsync(layer.Blob, layer.DiffId, layer.Compression).ConfigureAwait(false));
             }
             return new ProvisionedImage(reference, id, config, dirs, layers.Select(l => l.DiffId).ToList());
@@ -149,11 +150,13 @@ internal sealed class ImageProvisioner(LayerStore store, string scratchRoot, Oci
         {
             // Layers in a docker archive are named by path, not digest: hash them (the store checks again as it copies).
             using var stream = files.Open(name);
-            var magic = new byte[2];
-            var gzip = stream.Read(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+            var magic = new byte[4];
+            var n = stream.Read(magic);
+            var compression = n >= 2 && magic[0] == 0x1f && magic[1] == 0x8b ? LayerCompression.Gzip
+                : n == 4 && magic is [0x28, 0xb5, 0x2f, 0xfd] ? LayerCompression.Zstd : LayerCompression.None;
             stream.Position = 0;
             var blob = new ImageDigest(Convert.ToHexStringLower(SHA256.HashData(stream)));
-            return new ImageLayer(name, blob, null, gzip ? LayerCompression.Gzip : LayerCompression.None, Digest(diffIds[i], what));
+            return new ImageLayer(name, blob, null, compression, Digest(diffIds[i], what));
         }).ToList();
         return ("sha256:" + Convert.ToHexStringLower(SHA256.HashData(configBytes)), config, layers);
     }

@@ -89,15 +89,12 @@ internal sealed class LayerStore
     {
         var final = LayerPath(diffId);
         if (Directory.Exists(final)) { Touch(diffId); return final; }
-        if (compression == LayerCompression.Zstd)
-            throw new LayerUnpackException($"layer {blob} is zstd-compressed, which this build cannot unpack yet (.NET 10 has no zstd decoder); use an image with gzip layers");
         var tmp = Path.Combine(TmpDir, "layer-" + diffId.Hex + "-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(tmp);
         try
         {
             using (var file = new FileStream(BlobPath(blob), FileMode.Open, FileAccess.Read, FileShare.Read, 81920))
-            using (var tar = new DigestingStream(compression == LayerCompression.Gzip ? new GZipStream(file, CompressionMode.Decompress, leaveOpen: true) : file,
-                       _limits.MaxBytes + (_limits.MaxBytes >> 3), $"layer {blob}"))
+            using (var tar = new DigestingStream(Decompressed(file, compression), _limits.MaxBytes + (_limits.MaxBytes >> 3), $"layer {blob}"))
             {
                 try
                 {
@@ -105,7 +102,7 @@ internal sealed class LayerStore
                     var actual = tar.DrainAndHash();
                     if (actual != diffId.Hex) throw new LayerUnpackException($"layer {blob}: its uncompressed content has digest sha256:{actual}, the image config says {diffId}");
                 }
-                catch (InvalidDataException e)
+                catch (Exception e) when (e is InvalidDataException or EndOfStreamException or ZstdSharp.ZstdException)
                 {
                     throw new LayerUnpackException($"layer {blob}: cannot decompress ({e.Message})");
                 }
@@ -122,6 +119,13 @@ internal sealed class LayerStore
             if (Directory.Exists(tmp)) Delete(tmp);
         }
     }
+
+    private static Stream Decompressed(Stream file, LayerCompression compression) => compression switch
+    {
+        LayerCompression.Gzip => new GZipStream(file, CompressionMode.Decompress, leaveOpen: true),
+        LayerCompression.Zstd => new ZstdSharp.DecompressionStream(file, leaveOpen: true),
+        _ => file,
+    };
 
     /// <summary>Marks a layer used now (GC keeps recently used layers).</summary>
     public void Touch(ImageDigest diffId)

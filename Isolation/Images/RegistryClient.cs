@@ -56,11 +56,27 @@ internal sealed class RegistryClient : IDisposable
         return (body, response.Content.Headers.ContentType?.MediaType);
     }
 
-    /// <summary>A blob's content as a stream (the caller bounds and hashes it).</summary>
-    public async Task<Stream> BlobAsync(ImageReference image, ImageDigest digest, CancellationToken ct)
+    /// <summary>
+    /// A blob's content as a stream (the caller bounds and hashes it) that resumes a download broken off mid-way with
+    /// Range requests (<see cref="ResumableBlobStream"/>); <paramref name="size"/> is the descriptor's, when known.
+    /// </summary>
+    public async Task<Stream> BlobAsync(ImageReference image, ImageDigest digest, CancellationToken ct, long? size = null, Action<string>? onResume = null)
     {
-        var response = await SendAsync(image, () => new HttpRequestMessage(HttpMethod.Get, Url(image, "blobs/" + digest)), $"blob {digest}", ct).ConfigureAwait(false);
-        return new ResponseStream(response, await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false));
+        var (first, _) = await OpenBlobAsync(image, digest, 0, ct).ConfigureAwait(false);
+        return new ResumableBlobStream(first, (from, c) => OpenBlobAsync(image, digest, from, c), size, $"blob {digest}", onResume ?? (_ => { }));
+    }
+
+    /// <summary>The blob's body from byte <paramref name="from"/> (a Range request) and the byte the answer starts at: 0 when the registry sent it all.</summary>
+    private async Task<(Stream Body, long Start)> OpenBlobAsync(ImageReference image, ImageDigest digest, long from, CancellationToken ct)
+    {
+        var response = await SendAsync(image, () =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, Url(image, "blobs/" + digest));
+            if (from > 0) request.Headers.Range = new RangeHeaderValue(from, null);
+            return request;
+        }, $"blob {digest}", ct).ConfigureAwait(false);
+        var start = response.StatusCode == HttpStatusCode.PartialContent ? response.Content.Headers.ContentRange?.From ?? -1 : 0;
+        return (new ResponseStream(response, await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false)), start);
     }
 
     private Uri Url(ImageReference image, string path)

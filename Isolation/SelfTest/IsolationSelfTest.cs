@@ -6,9 +6,10 @@ using MiniMesos.Isolation.Cgroups;
 namespace MiniMesos.Isolation.SelfTest;
 
 /// <summary>
-/// `minimesos __isolation-selftest HOG`: drives <see cref="IsolatedTaskLauncher"/> on a kernel with cgroup v2
-/// controllers (the QEMU VM of tests/vm) and prints one "CHECK name PASS|FAIL detail" line per check and a final
-/// "RESULT pass=N fail=M". Exit 0 only if every check passed.
+/// `minimesos __isolation-selftest HOG [WORK] [IMAGE]`: drives <see cref="IsolatedTaskLauncher"/> on a kernel with
+/// cgroup v2 controllers (the QEMU VM of tests/vm) and prints one "CHECK name PASS|FAIL detail" line per check and a
+/// final "RESULT pass=N fail=M". Exit 0 only if every check passed. IMAGE (a reference, e.g. oci-archive:FILE) is an
+/// image holding /etc/motd, sh and the hog: it is provisioned into a layer store and run with a memory limit.
 /// </summary>
 internal static class IsolationSelfTest
 {
@@ -23,6 +24,7 @@ internal static class IsolationSelfTest
     {
         var hog = args.Length > 1 ? args[1] : "/bin/hog";
         var work = args.Length > 2 ? args[2] : "/tmp/selftest";
+        var image = args.Length > 3 ? args[3] : null;
         var launcher = new IsolatedTaskLauncher(new LaunchOptions(FavorDynMods: true));
         Check("controllers", launcher.Capabilities.CgroupControllers.Count == 3,
             $"enabled=[{string.Join(',', launcher.Capabilities.CgroupControllers)}] missing={launcher.Capabilities.Missing.Count}");
@@ -40,6 +42,7 @@ internal static class IsolationSelfTest
             ("kill", KillAll),
             ("warm", WarmInCgroup),
         };
+        if (image is not null) checks = [.. checks, ("image", (l, w) => ImageTask(l, w, image))];
         foreach (var (name, run) in checks)
         {
             try
@@ -182,6 +185,28 @@ internal static class IsolationSelfTest
         var survivors = pids.Where(p => Directory.Exists($"/proc/{p}")).ToList();
         Check("kill", pids.Count >= 5 && survivors.Count == 0 && !Directory.Exists(dir),
             $"pids_before={pids.Count} survivors={survivors.Count} cgroup_removed={!Directory.Exists(dir)} exit={exit}");
+    }
+
+    /// <summary>
+    /// An image task as the agent runs one: the image provisioned into a layer store, its layers stacked with overlayfs,
+    /// and the task's memory limit holding inside it (the image's hog is OOM-killed after printing the image's file).
+    /// </summary>
+    private static async Task ImageTask(IsolatedTaskLauncher l, string sandbox, string reference)
+    {
+        var sw = Stopwatch.StartNew();
+        var cache = new Images.ImageCache(sandbox + ".images", _ => { });
+        var parsed = Core.Images.ImageReference.Parse(reference, out var error) ?? throw new InvalidOperationException(error);
+        var image = await cache.GetAsync(parsed, forcePull: false, default);
+        var provisionMs = sw.ElapsedMilliseconds;
+        var overlay = sandbox + ".rootfs";
+        Images.ImageRootfsFiles.Prepare(overlay, "image", hostNetwork: true);
+        var t = await l.LaunchAsync(new LaunchRequest("image", ["/bin/sh", "-c", "cat /etc/motd; exec /bin/hog 100"],
+            new Dictionary<string, string> { ["PATH"] = "/bin" }, sandbox, new TaskLimits(0, 32L << 20), Image: new Images.ImageRootfs(overlay, image.LayerDirs, "/")), default);
+        var exit = await Finish(t);
+        var output = File.ReadAllLines(Path.Combine(sandbox + ".meta", TaskInit.StdoutFile));
+        Check("image", exit.OomKilled && exit.Signal == 9 && output.FirstOrDefault() == "from the image",
+            $"{reference}: {image.LayerDirs.Count} layer(s) provisioned in {provisionMs} ms; memory.max=32MiB hog=100MiB exit={exit} " +
+            $"out='{string.Join(" | ", output)}' total {sw.ElapsedMilliseconds} ms");
     }
 
     /// <summary>A launch through a pre-started init: the command must already be in its task's cgroup when it runs.</summary>

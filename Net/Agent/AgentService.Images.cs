@@ -37,7 +37,7 @@ internal sealed partial class AgentService
         var reference = ImageReference.Parse(image.Reference, out var refError) ?? throw new TaskLaunchException(refError);
         var what = $"image {reference}";
         if (!launcher.Capabilities.Namespaces) throw new TaskLaunchException($"{what}: running an image needs isolation (the agent as root), which this agent does not have");
-        if (launch.Rootfs is not null || launch.Binds is not null) throw new TaskLaunchException($"{what}: a task runs in an image or in a rootfs (with binds), not both");
+        if (launch.Rootfs is not null) throw new TaskLaunchException($"{what}: a task runs in an image or in a rootfs, not both");
         Update(launch.TaskId, Core.Model.TaskState.Starting, null, null, $"provisioning {what}");
         ProvisionedImage provisioned;
         try

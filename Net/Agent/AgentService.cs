@@ -179,7 +179,7 @@ internal sealed partial class AgentService(ITaskLauncher launcher, string workDi
             };
             var limits = new TaskLimits(launch.Cpus, launch.Mem * 1024 * 1024);
             var (user, network) = UserAndNetwork(launch);
-            if (RootfsPlan.Invalid(launch.Rootfs, launch.Binds) is { } bad) throw new TaskLaunchException($"{bad.Field}: {bad.Reason}");
+            if (RootfsPlan.Invalid(launch.Rootfs, launch.Binds, launch.Image is not null) is { } bad) throw new TaskLaunchException($"{bad.Field}: {bad.Reason}");
             if (LaunchText.Invalid(null, launch.Argv, env, launch.User, "argv") is { } text) throw new TaskLaunchException($"{text.Field}: {text.Reason}");
             var argv = launch.Argv;
             uint? uid;

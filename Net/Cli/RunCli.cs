@@ -27,7 +27,7 @@ internal static class RunCli
                 "oci-archive:FILE[:tag], docker-archive:FILE on the agent. The command after -- is given to the image's entrypoint (none: its own command).",
         };
         var forcePull = new Option<bool>("--force-pull") { Description = "With --image: read the image from its source again even if the agent has it." };
-        var binds = new Option<string[]>("--bind") { Description = "HOST:INSIDE read-only bind into the rootfs (repeatable).", AllowMultipleArgumentsPerToken = false };
+        var binds = new Option<string[]>("--bind") { Description = "HOST:INSIDE read-only bind into the rootfs or the image (repeatable).", AllowMultipleArgumentsPerToken = false };
         var constraints = new Option<string[]>("--constraint")
         {
             Description = "FIELD:OPERATOR[:VALUE] placement constraint, e.g. hostname:LIKE:pi[12] or rack:UNLIKE:r2 (repeatable; " +
@@ -58,15 +58,15 @@ internal static class RunCli
             if (imageRef is null && argv.Length == 0) throw new ConfigException("give the command to run after -- (or --image REF to run an image's own command)");
             if (imageRef is not null && Core.Images.ImageReference.Parse(imageRef, out var imageError) is null) throw new ConfigException($"--image: {imageError}");
             if (imageRef is null && parse.GetValue(forcePull)) throw new ConfigException("--force-pull: only with --image");
-            if (imageRef is not null && (parse.GetValue(rootfs) is not null || parse.GetValue(binds) is { Length: > 0 }))
-                throw new ConfigException("--image: not with --rootfs or --bind (the image is the task's root filesystem)");
+            if (imageRef is not null && parse.GetValue(rootfs) is not null)
+                throw new ConfigException("--image: not with --rootfs (the image is the task's root filesystem)");
             if (imageRef is not null && parse.GetValue(retries) is not null) throw new ConfigException("--image: not supported with --retries yet");
             var request = new TaskSubmitRequest(argv.Length == 0 ? null : argv, null, parse.GetValue(name), parse.GetValue(cpus), parse.GetValue(mem),
                 variables.Count == 0 ? null : variables, parse.GetValue(ports), parse.GetValue(user), parse.GetValue(network),
                 parse.GetValue(rootfs), Binds(parse.GetValue(binds)), ConstraintArgs.Parse(parse.GetValue(constraints)),
                 imageRef is null ? null : new TaskContainerRequest(imageRef, parse.GetValue(forcePull) ? true : null));
             if (request.Network is not (null or "host" or "none")) throw new ConfigException($"--network: '{request.Network}' is not host or none");
-            if (Core.Isolation.RootfsPlan.Invalid(request.Rootfs, request.Binds) is { } bad)
+            if (Core.Isolation.RootfsPlan.Invalid(request.Rootfs, request.Binds, request.Container is not null) is { } bad)
                 throw new ConfigException($"--{(bad.Field.StartsWith("binds", StringComparison.Ordinal) ? "bind" : "rootfs")}: {bad.Reason}");
             if (request.Ports is < 0 or > TaskRequestParser.MaxPorts) throw new ConfigException($"--ports: must be between 0 and {TaskRequestParser.MaxPorts}");
             if (parse.GetValue(retries) is < 0 and var n) throw new ConfigException($"--retries: {n} is negative");

@@ -34,7 +34,7 @@ internal static class MarathonContainerField
                     if (!Empty(p.Value)) throw PortMappings("container.portMappings");
                     break;
                 case "volumes":
-                    if (!Empty(p.Value)) throw new MarathonFieldException("container.volumes", "volumes are not supported: MiniMesos gives an image task its sandbox at /sandbox and a private /tmp");
+                    if (!Empty(p.Value)) throw new MarathonFieldException("container.volumes", "volumes are not supported in Marathon apps (no host or persistent volumes; a one-off /v1 task can bind host paths read-only into its image with \"binds\"): an app's task has its sandbox at /sandbox and a private /tmp");
                     break;
                 default:
                     if (!Empty(p.Value)) throw new MarathonFieldException($"container.{p.Name}", "not supported by MiniMesos");

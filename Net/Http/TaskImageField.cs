@@ -7,7 +7,7 @@ namespace MiniMesos.Net.Http;
 /// <summary>
 /// A task request's <c>container</c>: <c>{"image": REF, "force_pull": bool}</c>. With an image, <c>cmd</c> runs as
 /// /bin/sh -c inside it, <c>args</c> go after the image's Entrypoint (Docker's rule), and neither runs the image's own
-/// Entrypoint and Cmd. A rootfs beside an image is refused (the image is the rootfs).
+/// Entrypoint and Cmd. A rootfs beside an image is refused (the image is the rootfs); binds go into the image's root.
 /// </summary>
 internal static class TaskImageField
 {
@@ -38,7 +38,6 @@ internal static class TaskImageField
         if (reference is null) return (null, TaskRequestParser.Invalid("container.image", "is required in container"));
         if (ImageReference.Parse(reference, out var error) is null) return (null, TaskRequestParser.Invalid("container.image", error));
         if (root.TryGetProperty("rootfs", out _)) return (null, TaskRequestParser.Invalid("rootfs", "give either a rootfs or container.image, not both (the image is the task's root filesystem)"));
-        if (root.TryGetProperty("binds", out _)) return (null, TaskRequestParser.Invalid("binds", "binds are not supported with container.image yet"));
         return (new TaskImage(reference, ForcePull: forcePull), null);
     }
 }

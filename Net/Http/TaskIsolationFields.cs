@@ -6,7 +6,8 @@ namespace MiniMesos.Net.Http;
 
 /// <summary>
 /// The isolation fields of a task request: "user" (a user name), "network" ("host", the default, or "none"),
-/// "rootfs" (an absolute directory on the agent) and "binds" ({host path: path inside}, mounted read-only).
+/// "rootfs" (an absolute directory on the agent) and "binds" ({host path: path inside}, mounted read-only into the
+/// rootfs or the image's root).
 /// </summary>
 internal static class TaskIsolationFields
 {
@@ -40,7 +41,7 @@ internal static class TaskIsolationFields
             }
             spec = spec with { Binds = binds };
         }
-        if (RootfsPlan.Invalid(spec.Rootfs, spec.Binds) is { } bad) return (null, TaskRequestParser.Invalid(bad.Field, bad.Reason));
+        if (RootfsPlan.Invalid(spec.Rootfs, spec.Binds, spec.Image is not null) is { } bad) return (null, TaskRequestParser.Invalid(bad.Field, bad.Reason));
         return (spec, null);
     }
 }

@@ -6,9 +6,10 @@
 # loopback (the distribution API's read paths are plain files: /v2/NAME/manifests/TAG, /v2/NAME/blobs/DIGEST).
 # The images hold the host's static busybox. Usage (root): bench/image-launch/run.sh path/to/minimesos [N=10]
 set -euo pipefail
+. "$(dirname "$0")/../common/bench.sh"
 bin="$(realpath "${1:?usage: run.sh path/to/minimesos [N]}")"; n="${2:-10}"
 busybox="$(command -v busybox)"; file -L "$busybox" | grep -q "statically linked" || { echo "needs a static busybox (apt install busybox-static)"; exit 1; }
-token="bench-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+token="$(bench_token)"
 api_port=$(( 20000 + RANDOM % 10000 )); cluster_port=$(( api_port + 1 )); reg_port=$(( api_port + 2 ))
 work="$(mktemp -d)"; log="$work/dev.log"; times="$work/times"; mkdir -p "$times" "$work/reg/v2"
 cleanup() { kill -TERM "${dev:-}" "${reg:-}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
@@ -38,10 +39,9 @@ python3 -m http.server --bind 127.0.0.1 "$reg_port" --directory "$work/reg" >"$w
 reg=$!
 "$bin" dev --token "$token" --port "$api_port" --cluster-port "$cluster_port" >"$log" 2>&1 &
 dev=$!
-for _ in $(seq 1 100); do grep -q "minimesos dev is ready" "$log" && break; sleep 0.1; done
-grep -q "minimesos dev is ready" "$log" || { echo "dev did not become ready:"; cat "$log"; exit 1; }
+wait_dev_ready "$log"
+BENCH_LOG="$log"
 run() { "$bin" run --token "$token" --master "127.0.0.1:$api_port" "$@" >/dev/null; }
-ms() { local s e; s=$(date +%s%N); "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; tail -5 "$log" >&2; exit 1; }; e=$(date +%s%N); echo "scale=3; ($e - $s) / 1000000" | bc; }
 reg_ref="127.0.0.1:$reg_port/bench"
 run -- true; run -- true; run --image "$reg_ref/warm:1" -- true   # warm up: the pool of waiting inits; the warm image pulled once
 load_before=$(cut -d' ' -f1 /proc/loadavg)
@@ -50,13 +50,11 @@ for i in $(seq 1 "$n"); do
   ms run --image "$reg_ref/warm:1" -- true >>"$times/warm"
   ms run -- true >>"$times/host"
 done
-stat() { sort -n "$1" | awk -v name="$2" '{a[NR]=$1} END {m=(NR%2?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2); printf "  %-46s median %8.2f ms  max %8.2f ms\n", name, m, a[NR]}'; }
-median() { sort -n "$1" | awk '{a[NR]=$1} END {print (NR%2?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2)}'; }
 echo "image launch, $n runs each, load average ${load_before} -> $(cut -d' ' -f1 /proc/loadavg) ($(nproc) cores)"
-stat "$times/cold" "cold: pull + unpack + launch (own layer each)"
-stat "$times/warm" "warm: the same image, layers cached"
-stat "$times/host" "host rootfs: run -- true"
-echo "  ratio warm/host: $(echo "scale=2; $(median "$times/warm") / $(median "$times/host")" | bc)x   (goal: <= 2x)"
+summary "$times/cold" "cold: pull + unpack + launch (own layer each)" 46 max
+summary "$times/warm" "warm: the same image, layers cached" 46 max
+summary "$times/host" "host rootfs: run -- true" 46 max
+echo "  ratio warm/host: $(ratio "$(median "$times/warm")" "$(median "$times/host")")x   (goal: <= 2x)"
 store="$(grep -oE "from [^ ]+ \(" "$log" | head -1 | awk '{print $2}')/images/store"
 read -r gz tar < <(awk '{g+=$1; t+=$2} END {print g, t}' "$work/layer-sizes")
 echo "layer store ($store): $(du -sb "$store" | cut -f1) bytes on disk (du) for $(wc -l <"$work/layer-sizes") layers: $gz bytes compressed, $tar bytes as tar"

@@ -6,8 +6,9 @@
 # node's) is measured in the same loop, so the cost of HTTPS on the API is seen beside it. Prints the 1-minute load average so quiet and loaded runs can be told apart.
 # Usage (root): bench/run-e2e/run.sh path/to/minimesos [N=100]
 set -euo pipefail
+. "$(dirname "$0")/../common/bench.sh"
 bin="$(realpath "${1:?usage: run.sh path/to/minimesos [N]}")"; n="${2:-100}"
-token="bench-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+token="$(bench_token)"
 api_port=$(( 20000 + RANDOM % 10000 )); cluster_port=$(( api_port + 1 ))
 log="$(mktemp)"; times="$(mktemp -d)"
 plain_port=$(( api_port + 2 )); plain_cluster_port=$(( api_port + 3 )); plain_log="$(mktemp)"
@@ -19,12 +20,11 @@ cleanup() {
   kill -TERM "$dev" "$plain_dev" 2>/dev/null || true; wait "$dev" "$plain_dev" 2>/dev/null || true; rm -rf "$log" "$plain_log" "$times"
 }
 trap cleanup EXIT
-for _ in $(seq 1 100); do grep -q "minimesos dev is ready" "$log" && grep -q "minimesos dev is ready" "$plain_log" && break; sleep 0.1; done
-grep -q "minimesos dev is ready" "$log" || { echo "dev did not become ready:"; cat "$log"; exit 1; }
-grep -q "minimesos dev is ready" "$plain_log" || { echo "dev --insecure-http did not become ready:"; cat "$plain_log"; exit 1; }
+wait_dev_ready "$log"
+wait_dev_ready "$plain_log" "dev --insecure-http"
+BENCH_LOG="$log"
 run() { "$bin" run --token "$token" --master "127.0.0.1:$api_port" -- true >/dev/null; }
 run_plain() { "$bin" run --token "$token" --master "http://127.0.0.1:$plain_port" -- true >/dev/null; }
-ms() { local s e; s=$(date +%s%N); "$@" >/dev/null 2>&1; e=$(date +%s%N); echo "scale=3; ($e - $s) / 1000000" | bc; }
 run_plain; run_plain
 run; run   # warm up: the first task starts the pool of waiting inits
 load_before=$(cut -d' ' -f1 /proc/loadavg)
@@ -34,14 +34,12 @@ for _ in $(seq 1 "$n"); do
   ms unshare --pid --fork --mount-proc --uts --ipc true >>"$times/unshare"
   ms sh -c true >>"$times/sh"
 done
-stat() { sort -n "$1" | awk -v name="$2" '{a[NR]=$1} END {m=(NR%2?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2); p=a[int(NR*0.99+0.999)]; printf "  %-34s median %7.2f ms  p99 %7.2f ms\n", name, m, p}'; }
-median() { sort -n "$1" | awk '{a[NR]=$1} END {print (NR%2?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2)}'; }
 echo "run end to end, $n runs each, load average ${load_before} -> $(cut -d' ' -f1 /proc/loadavg) ($(nproc) cores)"
-stat "$times/run" "minimesos run -- true"
-stat "$times/plain" "... with --insecure-http (plain API)"
-stat "$times/unshare" "unshare --pid --fork ... true"
-stat "$times/sh" "sh -c true"
-echo "  ratio run/unshare: $(echo "scale=2; $(median "$times/run") / $(median "$times/unshare")" | bc)x   (goal: run median <= 20 ms on a quiet box)"
+summary "$times/run" "minimesos run -- true" 34 p99
+summary "$times/plain" "... with --insecure-http (plain API)" 34 p99
+summary "$times/unshare" "unshare --pid --fork ... true" 34 p99
+summary "$times/sh" "sh -c true" 34 p99
+echo "  ratio run/unshare: $(ratio "$(median "$times/run")" "$(median "$times/unshare")")x   (goal: run median <= 20 ms on a quiet box)"
 
 # One more run, traced through the dev log (timestamps in ms): where its time goes.
 start_ns=$(date +%s%N); run; end_ns=$(date +%s%N)

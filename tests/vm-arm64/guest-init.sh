@@ -6,6 +6,8 @@
 #   dev         `dev` (master + agent in one process) listens on 5050 and its agent registered
 #   run         `run` streams the task's output back, passes its exit code 3 through, and it ran on aarch64
 #   oom         `run --mem 32`: a child of the task's shell is OOM-killed, the shell exits 0: run exits 137 and says why
+#   image       `run --image oci-archive:/img/multi.oci.tar --mem 32`: of the multi-arch image (amd64 + arm64, zstd and
+#               gzip layers) the agent picks arm64, stacks it with overlayfs and runs the task in it as aarch64
 #   dev-stop    dev stops on SIGTERM and removes its throw-away data dir
 #   reattach    a separate master and agent: the agent is killed -9 and restarted; its running task is reattached
 #               (RUNNING, its output keeps growing) and its end is still reported with the real exit code
@@ -80,6 +82,16 @@ timeout $T $M run --name oomhog --mem 32 --cpus 1 -- \
   >/tmp/oom.out 2>&1; RC=$?; show oom /tmp/oom.out
 [ $RC = 137 ] && grep -q 'killed by the OOM killer' /tmp/oom.out && grep -q 'shell-goes-on' /tmp/oom.out
 check oom $? "rc=$RC $(grep -m1 -o 'TASK_FAILED: killed by the OOM killer' /tmp/oom.out) (${t0}s -> $(up)s)"
+
+# image: the multi-arch oci-archive made by run-arm64-vm.sh; overlayfs is a module here
+t0=$(up)
+insmod /lib/modules/overlay.ko 2>/tmp/insmod.err || show insmod /tmp/insmod.err
+timeout $T $M run --master 127.0.0.1 --name img --mem 32 --image oci-archive:/img/multi.oci.tar -- \
+  sh -c 'uname -m; cat /etc/motd; [ -e /bin/minimesos ] || echo not-the-host; (echo x > /bin/w) 2>/dev/null || echo image-read-only' \
+  >/tmp/image.out 2>&1; RC=$?; show image /tmp/image.out
+[ $RC = 0 ] && grep -q '^aarch64$' /tmp/image.out && grep -q '^from the image$' /tmp/image.out && grep -q '^not-the-host$' /tmp/image.out \
+  && grep -q '^image-read-only$' /tmp/image.out
+check image $? "rc=$RC (${t0}s -> $(up)s)"
 
 # dev-stop
 t0=$(up); kill -TERM $DEV

@@ -5,6 +5,7 @@
 # libraries .NET loads with dlopen (readelf cannot see them): libssl.so.3 and libcrypto.so.3.
 # Env: SYSROOT (required) the unpacked arm64 packages: $SYSROOT/bin/busybox, libraries under
 #      $SYSROOT/{usr/lib,lib}/aarch64-linux-gnu.   DLOPEN_LIBS (default "libssl.so.3 libcrypto.so.3").
+#      EXTRA (optional) a directory whose contents are copied into the initramfs as they are (images, modules).
 set -euo pipefail
 OUT=$(realpath -m "$1"); INIT=$2; shift 2
 : "${SYSROOT:?SYSROOT must point at the unpacked arm64 packages}"
@@ -48,4 +49,5 @@ for f in "$@"; do
   for n in $(needed "$f"); do add_lib "$n"; done
 done
 for so in ${DLOPEN_LIBS-libssl.so.3 libcrypto.so.3}; do add_lib "$so"; done
+[ -z "${EXTRA:-}" ] || { cp -a "$EXTRA/." "$R/"; chmod 755 "$R"; }   # cp -a gave / EXTRA's mode (mktemp's 0700)
 (cd "$R" && find . -print0 | cpio --null -o -H newc --quiet -R 0:0 | gzip -1) > "$OUT"

@@ -7,7 +7,10 @@
 # console, then powers off. The virt board has no isa-debug-exit and qemu exits 0 on power-off and on a panic
 # alike, so only that line counts.
 # Exit status: 0 verdict PASS, 1 verdict FAIL, 2 no verdict (timeout, panic, crash, setup error).
-# Needs root. First run: installs qemu-system-arm, cpio, binutils; enables the arm64 dpkg architecture if it is
+# An image for the guest's image check is made here (tests/vm/mkimage.sh): a multi-arch oci-archive with an amd64
+# image (the host's busybox) and an arm64 one (the arm64 busybox), at /img/multi.oci.tar; overlayfs, a module in
+# Debian's kernel, is taken from the kernel package and put at /lib/modules/overlay.ko.
+# Needs root. First run: installs qemu-system-arm, cpio, binutils, zstd; enables the arm64 dpkg architecture if it is
 # not; downloads (apt-get download: nothing is installed) linux-image-*-arm64, busybox-static, libc6 and libssl3
 # (arm64) and unpacks them into the cache (about 65 MB download, 350 MB unpacked).
 # Env: VM_CACHE (default .cache next to this script), VM_TIMEOUT (s, default 300), VM_CPU (default
@@ -29,6 +32,7 @@ need=()
 command -v qemu-system-aarch64 >/dev/null || need+=(qemu-system-arm)
 command -v cpio >/dev/null || need+=(cpio)
 command -v readelf >/dev/null || need+=(binutils)
+command -v zstd >/dev/null || need+=(zstd)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing ${need[*]}"
   apt-cache show "${need[0]}" >/dev/null 2>&1 || apt-get update -qq || true
@@ -37,20 +41,21 @@ fi
 
 # 2. arm64 packages, downloaded and unpacked (never installed): kernel -> kroot/, userland -> sysroot/
 KROOT=$CACHE/kroot; SYSROOT=$CACHE/sysroot
-if ! ls "$KROOT"/boot/vmlinuz-* >/dev/null 2>&1 || [ ! -x "$SYSROOT/bin/busybox" ]; then
+has_kernel() { ls "$KROOT"/boot/vmlinuz-* >/dev/null 2>&1 && [ -n "$(find "$KROOT" -name 'overlay.ko*' -print -quit)" ]; }
+if ! has_kernel || [ ! -x "$SYSROOT/bin/busybox" ]; then
   if ! dpkg --print-foreign-architectures | grep -qx arm64; then
     echo "enabling the arm64 dpkg architecture (to download arm64 packages)"
     dpkg --add-architecture arm64 || die "dpkg --add-architecture arm64 failed"
   fi
   apt-cache show busybox-static:arm64 >/dev/null 2>&1 || retry apt-get update -qq || die "apt-get update failed"
   D=$(mktemp -d "$CACHE/debs.XXXX")
-  if ! ls "$KROOT"/boot/vmlinuz-* >/dev/null 2>&1; then
+  if ! has_kernel; then
     PKG=$(apt-cache depends linux-image-arm64:arm64 | awk '/Depends: linux-image-[0-9]/{print $2; exit}')
     [ -n "$PKG" ] || { rm -rf "$D"; die "apt knows no linux-image-arm64:arm64"; }
     echo "downloading $PKG"
     (cd "$D" && retry apt-get download "$PKG" >/dev/null 2>&1) || { rm -rf "$D"; die "apt-get download $PKG failed"; }
-    # Only the kernel image is needed: everything the checks use (cgroups, namespaces, console) is built in.
-    rm -rf "$KROOT" && dpkg-deb --fsys-tarfile "$D"/linux-image-*.deb | (mkdir -p "$KROOT" && tar -x -C "$KROOT" ./boot)
+    # The kernel image, and overlayfs (a module; everything else the checks use is built in).
+    rm -rf "$KROOT" && dpkg-deb --fsys-tarfile "$D"/linux-image-*.deb | (mkdir -p "$KROOT" && tar -x -C "$KROOT" --wildcards './boot/*' '*/fs/overlayfs/overlay.ko*')
   fi
   if [ ! -x "$SYSROOT/bin/busybox" ]; then
     echo "downloading busybox-static libc6 libssl3 (arm64)"
@@ -66,11 +71,23 @@ KERNEL=$(ls "$KROOT"/boot/vmlinuz-* 2>/dev/null | sort -V | tail -1)
 [ -f "$KERNEL" ] || die "no kernel under $KROOT/boot"
 
 # 3. initramfs (temporary)
-INITRD=$(mktemp --suffix=.cpio.gz)
+INITRD=$(mktemp --suffix=.cpio.gz); EXTRA=$(mktemp -d)
 QPID=
-trap 'rm -f "$INITRD"; [ -n "$QPID" ] && kill -TERM "$QPID" 2>/dev/null' EXIT
+trap 'rm -rf "$INITRD" "$EXTRA"; [ -n "$QPID" ] && kill -TERM "$QPID" 2>/dev/null' EXIT
 trap 'exit 130' INT; trap 'exit 143' TERM   # the EXIT trap stops qemu
-SYSROOT=$SYSROOT "$HERE/mkinitrd-arm64.sh" "$INITRD" "$INIT" "$BIN" || die "mkinitrd-arm64.sh failed"
+mkdir -p "$EXTRA/img" "$EXTRA/lib/modules" "$EXTRA/arm64/bin" "$EXTRA/amd64/bin"
+cp "$SYSROOT/bin/busybox" "$EXTRA/arm64/bin/"; ln -s busybox "$EXTRA/arm64/bin/sh"
+if [ -x /bin/busybox ]; then cp /bin/busybox "$EXTRA/amd64/bin/"; else cp "$SYSROOT/bin/busybox" "$EXTRA/amd64/bin/"; fi
+ln -s busybox "$EXTRA/amd64/bin/sh"
+"$HERE/../vm/mkimage.sh" "$EXTRA/img/multi.oci.tar" "amd64:$EXTRA/amd64" "arm64:$EXTRA/arm64" || die "mkimage.sh failed"
+rm -rf "$EXTRA/arm64" "$EXTRA/amd64"
+OVL=$(find "$KROOT" -name 'overlay.ko*' -print -quit)
+case "$OVL" in
+  *.xz) xz -dc "$OVL" >"$EXTRA/lib/modules/overlay.ko";;
+  *.zst) zstd -dcq "$OVL" >"$EXTRA/lib/modules/overlay.ko";;
+  *) cp "$OVL" "$EXTRA/lib/modules/overlay.ko";;
+esac
+SYSROOT=$SYSROOT EXTRA=$EXTRA "$HERE/mkinitrd-arm64.sh" "$INITRD" "$INIT" "$BIN" || die "mkinitrd-arm64.sh failed"
 T1=$(date +%s.%N)
 echo "initrd $(du -k "$INITRD" | cut -f1) KiB, setup $(secs "$T0")s; booting $(basename "$KERNEL") (qemu-system-aarch64, TCG, -cpu ${VM_CPU:-max,pauth-impdef=on})"
 

@@ -10,7 +10,8 @@ mount -t tmpfs tmp /tmp
 mkdir -p /sys/fs/cgroup
 mount -t cgroup2 -o nsdelegate cgroup2 /sys/fs/cgroup
 echo "GUEST: kernel $(uname -r) controllers: $(cat /sys/fs/cgroup/cgroup.controllers) boot: $(cut -d' ' -f1 /proc/uptime)s"
-/bin/minimesos __isolation-selftest /bin/hog /tmp/selftest
+insmod /lib/modules/overlay.ko || echo "GUEST: insmod overlay failed"
+/bin/minimesos __isolation-selftest /bin/hog /tmp/selftest oci-archive:/img/hog.oci.tar
 RC=$?
 echo "GUEST: selftest exit $RC uptime $(cut -d' ' -f1 /proc/uptime)s"
 [ "$RC" = 0 ] && V=0 || V=1

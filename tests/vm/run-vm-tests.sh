@@ -2,7 +2,9 @@
 # run-vm-tests.sh: boots Debian's kernel (real cgroup v2 controllers) under QEMU with a busybox initramfs
 # holding the Native-AOT minimesos and a native memory hog, and runs `minimesos __isolation-selftest`,
 # which drives IsolatedTaskLauncher: OOM kill reported as OOM, fork bomb held by pids.max, cpu.max share,
-# cgroup.kill leaving nothing behind. Prints each CHECK line; exits 0 only if the guest reported success
+# cgroup.kill leaving nothing behind, and an image task (an oci-archive made here by mkimage.sh from busybox and
+# the hog: a zstd and a gzip layer, stacked with overlayfs, the module loaded from Debian's kernel) OOM-killed
+# under its memory limit. Prints each CHECK line; exits 0 only if the guest reported success
 # through isa-debug-exit AND printed "RESULT ... fail=0" (a kernel panic also makes qemu exit 0).
 # Usage: run-vm-tests.sh [path/to/minimesos]   (without it, publishes one)
 # Env: VM_CACHE (kernel, builds; default tests/vm/.cache), SKIP_PUBLISH=1 (reuse the last AOT build),
@@ -21,6 +23,7 @@ command -v qemu-system-x86_64 >/dev/null || need+=(qemu-system-x86)
 [ -x /bin/busybox ] && ! ldd /bin/busybox >/dev/null 2>&1 || need+=(busybox-static)
 command -v cpio >/dev/null || need+=(cpio)
 command -v gcc >/dev/null || need+=(gcc libc6-dev)
+command -v zstd >/dev/null || need+=(zstd)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing ${need[*]}"
   retry apt-get install -y -q "${need[@]}" >/dev/null
@@ -50,7 +53,7 @@ fi
 
 # initramfs: busybox, /init, minimesos + the shared libraries it needs, the hog, users for the task.
 R=$(mktemp -d "$CACHE/rootfs.XXXX")
-trap 'rm -rf "$R"' EXIT
+trap 'rm -rf "$R" "${IMG:-}"' EXIT
 chmod 755 "$R"  # mktemp made it 0700: the task user must be able to traverse /
 mkdir -p "$R"/{bin,sbin,proc,sys,dev,tmp,etc,usr/bin,usr/sbin}
 cp /bin/busybox "$R/bin/busybox"
@@ -60,6 +63,25 @@ cp "$CACHE/publish/minimesos" "$R/bin/minimesos"
 for lib in $(ldd "$CACHE/publish/minimesos" | grep -oE '/[^ ]+'); do
   mkdir -p "$R$(dirname "$lib")"; cp -L "$lib" "$R$lib"
 done
+# .NET's crypto (the image check's sha256) loads libssl and libcrypto with dlopen: ldd cannot see them.
+for so in libssl.so.3 libcrypto.so.3; do
+  lib=$(ldconfig -p | awk -v so="$so" '$1 == so && /x86-64/ { print $NF; exit }')
+  [ -n "$lib" ] || { echo "FAIL: $so not found on this host (apt install libssl3)"; exit 2; }
+  mkdir -p "$R$(dirname "$lib")"; cp -L "$lib" "$R$lib"
+done
+# The image task's image: busybox and the hog (zstd layer) plus etc/motd (gzip layer), as an oci-archive.
+IMG=$(mktemp -d "$CACHE/image.XXXX")
+mkdir -p "$IMG/bin" "$R/img" "$R/lib/modules"
+cp /bin/busybox "$CACHE/hog" "$IMG/bin/"; ln -s busybox "$IMG/bin/sh"; ln -s busybox "$IMG/bin/cat"
+"$HERE/mkimage.sh" "$R/img/hog.oci.tar" "amd64:$IMG"
+rm -rf "$IMG"
+# overlayfs is a module in Debian's kernel (uncompressed for busybox's insmod).
+OVL=$(ls "$KROOT/lib/modules/$KVER/kernel/fs/overlayfs/"overlay.ko* | head -1)
+case "$OVL" in
+  *.xz) xz -dc "$OVL" >"$R/lib/modules/overlay.ko";;
+  *.zst) zstd -dcq "$OVL" >"$R/lib/modules/overlay.ko";;
+  *) cp "$OVL" "$R/lib/modules/overlay.ko";;
+esac
 printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' > "$R/etc/passwd"
 printf 'root:x:0:\nnogroup:x:65534:\n' > "$R/etc/group"
 INITRD=$CACHE/initrd.cpio.gz

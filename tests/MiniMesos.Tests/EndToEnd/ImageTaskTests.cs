@@ -88,6 +88,28 @@ public sealed class ImageTaskTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task HostPathsBindReadOnlyIntoTheImage()
+    {
+        var host = Directory.CreateDirectory(Path.Combine(_dir, "shared")).FullName;
+        File.WriteAllText(Path.Combine(host, "data.txt"), "from the host\n");
+        File.SetUnixFileMode(host, (UnixFileMode)0b111_111_111); // only the read-only mount keeps the task from writing
+        var file = Path.Combine(_dir, "motd");
+        File.WriteAllText(file, "host motd\n");
+        const string script = "cat /data/data.txt; cat /etc/motd; echo x > /data/new 2>/dev/null && echo bind-writable; " +
+            "cat /etc/hello; busybox grep -q ' /data [^ ]* ro,' /proc/self/mounts && echo data-ro";
+        var request = new TaskSubmitRequest(null, script, "img-binds", 0.1, 32, null, Binds: new Dictionary<string, string> { [host] = "/data", [file] = "/etc/motd" },
+            Container: new TaskContainerRequest("oci:" + _layout + ":1.0"));
+        var (_, stdout) = await RunAsync(request, "TASK_FINISHED");
+        // /etc/motd: layer 2 deleted the image's file (a whiteout); the bind makes it again, read-only, in the task's upper dir.
+        Assert.Equal("from the host\nhost motd\nhello from layer 2\ndata-ro\n", stdout);
+        Assert.False(File.Exists(Path.Combine(host, "new")));
+
+        using var client = _cluster.Client();
+        var error = await Assert.ThrowsAsync<CliException>(() => client.SubmitAsync(request with { Binds = new Dictionary<string, string> { [host] = "/sandbox/x" } }, CancellationToken.None));
+        Assert.Contains($"binds.{host}", error.Message);
+    }
+
+    [Fact]
     public async Task ArgumentsGoAfterTheImagesEntrypoint()
     {
         var (_, stdout) = await RunAsync(new TaskSubmitRequest(["echo from-args $GREETING; exit 4"], null, "img-args", 0.1, 32, null,

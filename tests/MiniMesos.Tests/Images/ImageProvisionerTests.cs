@@ -30,7 +30,7 @@ public sealed class ImageProvisionerTests : IDisposable
         Directory.Delete(_dir, recursive: true);
     }
 
-    private static string Run(string file, params string[] args)
+    internal static string Run(string file, params string[] args)
     {
         using var p = Process.Start(new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true })!;
         var stdout = p.StandardOutput.ReadToEndAsync();
@@ -84,6 +84,23 @@ public sealed class ImageProvisionerTests : IDisposable
         Assert.Equal(fromDocker.LayerDirs, fromOci.LayerDirs);
         Assert.Equal(2, _store.Layers().Count);
         Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(_dir, "scratch")));
+    }
+
+    [Fact]
+    public async Task ZstdLayersWrittenBySkopeoUnpackToTheSameLayers()
+    {
+        var layout = Path.Combine(_dir, "layout");
+        var (diff1, diff2) = BusyboxImage.Write(layout, "1.0");
+        var zstd = Path.Combine(_dir, "zstd");
+        Run("skopeo", "copy", "-q", "--dest-compress-format", "zstd", "oci:" + layout + ":1.0", "oci:" + zstd + ":1.0");
+        var manifest = Run("skopeo", "inspect", "--raw", "oci:" + zstd + ":1.0");
+        Assert.Contains(OciMediaTypes.OciLayerZstd, manifest);
+        Assert.DoesNotContain(OciMediaTypes.OciLayerGzip, manifest);
+
+        var image = await Provision("oci:" + zstd + ":1.0");
+        Assert.Equal([diff1, diff2], image.DiffIds.Select(d => d.ToString()));
+        Assert.True(File.Exists(Path.Combine(image.LayerDirs[0], "bin", "busybox")));
+        Assert.Equal("hello from layer 2\n", File.ReadAllText(Path.Combine(image.LayerDirs[1], "etc", "hello")));
     }
 
     [Fact]

@@ -61,15 +61,49 @@ public sealed class LayerStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task ZstdAndCorruptGzipLayersAreRefusedByName()
+    public async Task ZstdLayersMadeByTheZstdToolUnpackAndAreCheckedAgainstTheirDiffId()
+    {
+        var tar = Tar(Dir("etc/"), File("etc/a", "zstd content\n"), File("etc/b", new string('z', 100_000)));
+        var raw = Path.Combine(_dir, "layer.tar");
+        System.IO.File.WriteAllBytes(raw, tar);
+        ImageProvisionerTests.Run("zstd", "-q", "-19", raw, "-o", raw + ".zst");
+        var zst = System.IO.File.ReadAllBytes(raw + ".zst");
+        Assert.Equal([0x28, 0xb5, 0x2f, 0xfd], zst[..4]);
+        var blob = Digest(Sha256(zst));
+        await _store.AddBlobAsync(new MemoryStream(zst), blob, zst.Length, 1 << 20, CancellationToken.None);
+
+        var wrongDiffId = Digest(Sha256("other"u8.ToArray()));
+        var error = await Assert.ThrowsAsync<LayerUnpackException>(() => _store.UnpackAsync(blob, wrongDiffId, LayerCompression.Zstd));
+        Assert.Contains($"its uncompressed content has digest {Sha256(tar)}", error.Message);
+
+        var dir = await _store.UnpackAsync(blob, Digest(Sha256(tar)), LayerCompression.Zstd);
+        Assert.Equal("zstd content\n", System.IO.File.ReadAllText(Path.Combine(dir, "etc", "a")));
+        Assert.Equal(100_000, new FileInfo(Path.Combine(dir, "etc", "b")).Length);
+        Assert.False(_store.HasBlob(blob)); // unpacked: the compressed copy is dropped
+    }
+
+    [Fact]
+    public async Task CorruptZstdAndGzipLayersAreRefusedByName()
     {
         var (blob, diffId) = await AddLayer(Tar(File("a", "1")), gzip: false);
         var error = await Assert.ThrowsAsync<LayerUnpackException>(() => _store.UnpackAsync(blob, diffId, LayerCompression.Zstd));
-        Assert.Contains($"layer {blob} is zstd-compressed", error.Message);
+        Assert.StartsWith($"layer {blob}: cannot decompress", error.Message);
         error = await Assert.ThrowsAsync<LayerUnpackException>(() => _store.UnpackAsync(blob, diffId, LayerCompression.Gzip));
         Assert.StartsWith($"layer {blob}: ", error.Message);
         Assert.False(Directory.Exists(_store.LayerPath(diffId)));
         Assert.Equal("1", System.IO.File.ReadAllText(Path.Combine(await _store.UnpackAsync(blob, diffId, LayerCompression.None), "a")));
+
+        // A zstd stream cut short.
+        var tar = Tar(File("b", new string('b', 50_000)));
+        var raw = Path.Combine(_dir, "cut.tar");
+        System.IO.File.WriteAllBytes(raw, tar);
+        ImageProvisionerTests.Run("zstd", "-q", raw, "-o", raw + ".zst");
+        var cut = System.IO.File.ReadAllBytes(raw + ".zst")[..^20];
+        var cutBlob = Digest(Sha256(cut));
+        await _store.AddBlobAsync(new MemoryStream(cut), cutBlob, cut.Length, 1 << 20, CancellationToken.None);
+        error = await Assert.ThrowsAsync<LayerUnpackException>(() => _store.UnpackAsync(cutBlob, Digest(Sha256(tar)), LayerCompression.Zstd));
+        Assert.StartsWith($"layer {cutBlob}: ", error.Message);
+        Assert.False(Directory.Exists(_store.LayerPath(Digest(Sha256(tar)))));
     }
 
     [Fact]

@@ -35,6 +35,10 @@ internal sealed class TestRegistry : IDisposable
     public bool TokenAuth { get; set; }
     public (string User, string Password)? Login { get; set; }
     public HashSet<string> Tampered { get; } = new(StringComparer.Ordinal);
+    /// <summary>Blobs whose next answers break off: each of the first Times answers sends Bytes bytes and then drops the connection.</summary>
+    public ConcurrentDictionary<string, (int Bytes, int Times)> Drop { get; } = new(StringComparer.Ordinal);
+    /// <summary>Answer Range requests with 206 and the rest of the blob (true) or ignore them and send it all (false).</summary>
+    public bool Ranges { get; set; } = true;
 
     public int Count(string pathPart) => Requests.Count(r => r.Contains(pathPart, StringComparison.Ordinal));
 
@@ -87,7 +91,8 @@ internal sealed class TestRegistry : IDisposable
     private void Handle(HttpListenerContext context)
     {
         var path = context.Request.Url!.AbsolutePath;
-        Requests.Enqueue(path);
+        var range = context.Request.Headers["Range"];
+        Requests.Enqueue(range is null ? path : $"{path} range {range}");
         var response = context.Response;
         try
         {
@@ -118,7 +123,25 @@ internal sealed class TestRegistry : IDisposable
                 var digest = path.Split("/blobs/")[1];
                 if (!_blobs.TryGetValue(digest, out var blob)) { NotFound(response, "BLOB_UNKNOWN"); return; }
                 if (Tampered.Contains(digest)) { blob = (byte[])blob.Clone(); blob[^1] ^= 0xff; }
-                Write(response, blob, "application/octet-stream");
+                var from = 0;
+                if (Ranges && range is not null && range.StartsWith("bytes=", StringComparison.Ordinal) && range.EndsWith('-')
+                    && int.TryParse(range["bytes=".Length..^1], out from) && from < blob.Length)
+                {
+                    response.StatusCode = 206;
+                    response.Headers["Content-Range"] = $"bytes {from}-{blob.Length - 1}/{blob.Length}";
+                }
+                else from = 0;
+                if (Drop.TryGetValue(digest, out var drop) && drop.Times > 0)
+                {
+                    Drop[digest] = (drop.Bytes, drop.Times - 1);
+                    response.ContentType = "application/octet-stream";
+                    response.ContentLength64 = blob.Length - from;
+                    response.OutputStream.Write(blob, from, Math.Min(drop.Bytes, blob.Length - from));
+                    response.OutputStream.Flush();
+                    response.Abort(); // the connection is reset mid-body
+                    return;
+                }
+                Write(response, blob[from..], "application/octet-stream");
                 return;
             }
             NotFound(response, "NAME_UNKNOWN");

@@ -36,6 +36,16 @@ public sealed class RootfsPlanTests
     }
 
     [Fact]
+    public void BindsIntoAnImageFollowTheSameRulesWithoutARootfs()
+    {
+        Assert.Null(RootfsPlan.Invalid(null, new Dictionary<string, string> { ["/data"] = "/data", ["/etc/motd"] = "/etc/motd" }, image: true));
+        Assert.Equal("binds./data", RootfsPlan.Invalid(null, new Dictionary<string, string> { ["/data"] = "/proc/x" }, image: true)?.Field);
+        Assert.Equal("binds./data", RootfsPlan.Invalid(null, new Dictionary<string, string> { ["/data"] = "/sandbox" }, image: true)?.Field);
+        Assert.Equal("binds.data", RootfsPlan.Invalid(null, new Dictionary<string, string> { ["data"] = "/data" }, image: true)?.Field);
+        Assert.Equal("binds", RootfsPlan.Invalid(null, new Dictionary<string, string> { ["/data"] = "/data" })?.Field);
+    }
+
+    [Fact]
     public void GoodOnesPassAndInitOptionsCarryThem()
     {
         var binds = new Dictionary<string, string> { ["/data"] = "/opt/data" };
