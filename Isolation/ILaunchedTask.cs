@@ -1,3 +1,5 @@
+using MiniMesos.Core.Isolation;
+
 namespace MiniMesos.Isolation;
 
 /// <summary>A started task.</summary>

@@ -1,3 +1,5 @@
+using MiniMesos.Core.Isolation;
+
 namespace MiniMesos.Isolation;
 
 /// <summary>
@@ -25,8 +27,5 @@ internal sealed record LaunchRequest(
 {
     public string ResolvedMetaDir => MetaDir ?? SandboxDir.TrimEnd('/') + ".meta";
 }
-
-/// <summary>Resources a task was given; zero means "no limit requested".</summary>
-internal sealed record TaskLimits(double Cpus, long MemoryBytes, long MaxPids = 0);
 
 internal enum TaskNetwork { Host, None }

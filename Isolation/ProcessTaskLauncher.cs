@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using MiniMesos.Core.Isolation;
 using MiniMesos.Isolation.Libc;
 
 namespace MiniMesos.Isolation;

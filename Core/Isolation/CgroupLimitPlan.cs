@@ -1,5 +1,3 @@
-using MiniMesos.Isolation;
-
 namespace MiniMesos.Core.Isolation;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using System.Globalization;
-using MiniMesos.Isolation;
 
 namespace MiniMesos.Core.Isolation;
 

@@ -95,7 +95,7 @@ internal sealed partial class RaftNode
         var canVote = VotedFor == m.From
             || (VotedFor == 0 && Leader == 0)
             || (isPre && m.Term > Term);
-        var upToDate = _options.TestOnlySkipElectionRestriction || _log.IsUpToDate(m.Index, m.LogTerm);
+        var upToDate = _breaks.SkipElectionRestriction || _log.IsUpToDate(m.Index, m.LogTerm);
         var responseKind = isPre ? MessageKind.PreVoteResponse : MessageKind.VoteResponse;
         if (canVote && upToDate)
         {

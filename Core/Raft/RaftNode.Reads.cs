@@ -28,7 +28,7 @@ internal sealed partial class RaftNode
         {
             return new ProposeResult(ProposeStatus.NotLeader, 0, 0, Leader);
         }
-        if (_options.TestOnlyUnsafeReads)
+        if (_breaks.UnsafeReads)
         {
             _readStates.Add(new ReadState(requestId, _log.Committed));
             return new ProposeResult(ProposeStatus.Accepted, _log.Committed, Term, Id);

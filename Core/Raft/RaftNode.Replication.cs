@@ -261,7 +261,7 @@ internal sealed partial class RaftNode
         }
         matches.Sort();
         var quorumIndex = matches[matches.Count - _config.Quorum];
-        if (quorumIndex <= _log.Committed || (_log.Term(quorumIndex) != Term && !_options.TestOnlyCommitByCountingOldTerms))
+        if (quorumIndex <= _log.Committed || (_log.Term(quorumIndex) != Term && !_breaks.CommitByCountingOldTerms))
         {
             return false;
         }

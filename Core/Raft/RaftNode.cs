@@ -9,6 +9,7 @@ namespace MiniMesos.Core.Raft;
 internal sealed partial class RaftNode
 {
     private readonly RaftOptions _options;
+    private readonly RaftRuleBreaks _breaks;
     private readonly IRaftRandom _random;
     private readonly RaftLog _log;
     private readonly Dictionary<ulong, Progress> _progress = [];
@@ -24,12 +25,19 @@ internal sealed partial class RaftNode
     private bool _snapshotFromLeader;
 
     public RaftNode(RaftOptions options, RaftStorage storage, IRaftRandom random)
+        : this(options, storage, random, RaftRuleBreaks.None)
+    {
+    }
+
+    /// <summary>A node that breaks the rules named in <paramref name="breaks"/>: for the simulation's checker tests only.</summary>
+    public RaftNode(RaftOptions options, RaftStorage storage, IRaftRandom random, RaftRuleBreaks breaks)
     {
         if (options.Id == 0)
         {
             throw new ArgumentException("node id 0 is reserved for 'none'", nameof(options));
         }
         _options = options;
+        _breaks = breaks;
         _random = random;
         var hard = storage.Stable.Load();
         var snapshot = storage.Snapshots.Latest;

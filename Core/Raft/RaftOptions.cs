@@ -31,13 +31,4 @@ internal sealed record RaftOptions
     /// log holds at most the snapshot interval plus this many entries.
     /// </summary>
     public ulong KeepBelowSnapshot { get; init; }
-
-    /// <summary>TEST ONLY: grant votes without the §5.4.1 up-to-date check, to prove the simulation's checkers catch it.</summary>
-    internal bool TestOnlySkipElectionRestriction { get; init; }
-
-    /// <summary>TEST ONLY: commit entries of earlier terms by counting replicas (the Figure 8 mistake), to prove the checks catch it.</summary>
-    internal bool TestOnlyCommitByCountingOldTerms { get; init; }
-
-    /// <summary>TEST ONLY: confirm reads immediately on the leader without a quorum round, to prove the linearizability check catches it.</summary>
-    internal bool TestOnlyUnsafeReads { get; init; }
 }

@@ -94,7 +94,7 @@ internal sealed class AgentConnector(
         {
             logger.LogInformation("master {Host}:{Port} is not the leader; leader: {Leader}", masterHost, masterPort,
                 notLeader.Leader.Length > 0 ? notLeader.Leader : "unknown");
-            if (notLeader.Leader.Length > 0) _leaderHint = Cli.Endpoint.Parse(notLeader.Leader, Hosts.Defaults.ClusterPort, "leader");
+            if (notLeader.Leader.Length > 0) _leaderHint = Endpoint.Parse(notLeader.Leader, Defaults.ClusterPort, "leader");
             else await Task.Delay(200, cancellationToken).ConfigureAwait(false); // a new cluster elects within a few hundred ms
             return true;
         }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using MiniMesos.Core.Discovery;
 using MiniMesos.Core.Dns;
 using MiniMesos.Net.Discovery;
 

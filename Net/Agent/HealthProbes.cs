@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using MiniMesos.Core.Frameworks.Apps;
+using MiniMesos.Core.Isolation;
 using MiniMesos.Isolation;
 using MiniMesos.Net.Protocol;
 

@@ -1,6 +1,5 @@
 using MiniMesos.Core.Model;
 using MiniMesos.Core.State;
-using MiniMesos.Net.Cli;
 using MiniMesos.Net.Master;
 using MiniMesos.Net.Protocol;
 using MiniMesos.Net.Raft;

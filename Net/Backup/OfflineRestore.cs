@@ -1,5 +1,4 @@
 using MiniMesos.Core.Raft;
-using MiniMesos.Net.Hosts;
 using MiniMesos.Net.Storage;
 
 namespace MiniMesos.Net.Backup;
@@ -20,7 +19,7 @@ internal static class OfflineRestore
             throw new SnapshotFileException($"{dataDir} already holds a Raft store ({SqliteRaftStore.FileName}): an offline restore needs an empty data dir. " +
                 $"Stop its master, move {SqliteRaftStore.FileName}* aside (keep them until the restored cluster works), then run this again; " +
                 "or restore online through a running master (without --data-dir)");
-        var nodeId = MasterHost.NodeId(dataDir);
+        var nodeId = NodeIdFile.ReadOrCreate(dataDir);
         var index = Math.Max(header.Index, 1);
         var term = Math.Max(header.Term, 1);
         using var store = SqliteRaftStore.Open(dataDir, new StoreIdentity(cluster, nodeId));

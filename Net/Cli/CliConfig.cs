@@ -52,7 +52,7 @@ internal sealed record CliConfig(string? Master = null, string? Token = null, st
             if (!Keys.Contains(key)) throw new ConfigException($"{where}: unknown key '{key}' (keys: {string.Join(", ", Keys)})");
             if (value.Length == 0) throw new ConfigException($"{where}: key '{key}' has no value");
             if (!values.TryAdd(key, value)) throw new ConfigException($"{where}: key '{key}' is set twice");
-            if (key == "master") Endpoint.Parse(value, Hosts.Defaults.ApiPort, $"{where}: key 'master'");
+            if (key == "master") Endpoint.Parse(value, Defaults.ApiPort, $"{where}: key 'master'");
             if (key == "token" && ClusterSecret.Validate(value) is { } problem) throw new ConfigException($"{where}: key 'token': {problem}");
         }
         return new CliConfig(values.GetValueOrDefault("master"), values.GetValueOrDefault("token"),

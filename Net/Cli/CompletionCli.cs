@@ -15,7 +15,7 @@ internal static class CompletionCli
         var command = new Command("completion", "Print a shell completion script: `source <(minimesos completion bash)`.") { shell };
         command.SetAction(parse =>
         {
-            if (parse.GetValue(shell) != "bash") throw new Security.ConfigException($"completion: '{parse.GetValue(shell)}' is not supported (use bash)");
+            if (parse.GetValue(shell) != "bash") throw new ConfigException($"completion: '{parse.GetValue(shell)}' is not supported (use bash)");
             Console.Write(Bash(root));
             return ExitCodes.Success;
         });

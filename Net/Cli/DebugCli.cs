@@ -1,5 +1,4 @@
 using System.CommandLine;
-using MiniMesos.Net.Hosts;
 using MiniMesos.Net.Storage;
 
 namespace MiniMesos.Net.Cli;
@@ -23,7 +22,7 @@ internal static class DebugCli
             var dir = parse.GetValue(dataDir)!;
             if (!File.Exists(Path.Combine(dir, SqliteRaftStore.FileName)) || !File.Exists(Path.Combine(dir, "node-id")))
                 throw new CliException($"{dir} holds no master state (raft.db and node-id): pass a master's --data-dir", ExitCodes.UsageError);
-            var self = MasterHost.NodeId(dir);
+            var self = NodeIdFile.ReadOrCreate(dir);
             using var store = SqliteRaftStore.Open(dir, new StoreIdentity(parse.GetValue(cluster)!, self));
             var r = HistoryReplay.Run(store);
             Console.WriteLine($"check-history: master {self}: snapshot at entry {r.SnapshotIndex}, applied through entry {r.AppliedIndex} " +

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using MiniMesos.Core.Discovery;
 using MiniMesos.Net.Discovery;
 using MiniMesos.Net.Hosts;
 

@@ -32,11 +32,11 @@ internal static class RecoverCli
         {
             var dir = parse.GetValue(dataDir)!;
             if (!parse.GetValue(confirm))
-                throw new Security.ConfigException("master recover: refusing without --yes-i-lost-quorum. It makes this master the only member: " +
+                throw new ConfigException("master recover: refusing without --yes-i-lost-quorum. It makes this master the only member: " +
                     "run it only when a majority of the masters is gone for good, on ONE survivor, with that survivor stopped");
             if (!File.Exists(Path.Combine(dir, SqliteRaftStore.FileName)) || !File.Exists(Path.Combine(dir, "node-id")))
                 throw new CliException($"{dir} holds no master state (raft.db and node-id): pass the survivor's --data-dir", ExitCodes.UsageError);
-            var self = MasterHost.NodeId(dir);
+            var self = NodeIdFile.ReadOrCreate(dir);
             using var store = SqliteRaftStore.Open(dir, new StoreIdentity(parse.GetValue(cluster)!, self));
             var voters = QuorumRecovery.CurrentConfig(store);
             var known = PeerFile.Read(dir);

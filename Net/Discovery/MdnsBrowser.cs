@@ -1,6 +1,7 @@
 using System.Net;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
+using MiniMesos.Core.Discovery;
 using MiniMesos.Core.Dns;
 
 namespace MiniMesos.Net.Discovery;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Threading.Channels;
+using MiniMesos.Core.Discovery;
 using MiniMesos.Core.Dns;
 
 namespace MiniMesos.Net.Discovery;

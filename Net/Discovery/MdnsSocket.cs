@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using MiniMesos.Core.Discovery;
 using MiniMesos.Core.Dns;
 
 namespace MiniMesos.Net.Discovery;

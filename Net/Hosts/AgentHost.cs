@@ -30,7 +30,7 @@ internal static class AgentHost
         service.Recover();
         cancellationToken.Register(service.StopHealthChecks);
         var identity = new HandshakeOptions(AgentId(options.WorkDir), "agent", options.ClusterName, options.Secret.Key,
-            Build: Cli.BuildInfo.Version, FeatureLevel: Core.State.FeatureGate.Current)
+            Build: BuildInfo.Version, FeatureLevel: Core.State.FeatureGate.Current)
         {
             Key = options.Secret.HandshakeKey,
             Tls = new ClusterTls(null, new CaTrust(options.Secret.CaFingerprint, Path.Combine(options.WorkDir, "cluster-ca.sha256"), acceptSelfSigned: false)),
@@ -40,7 +40,7 @@ internal static class AgentHost
             : null;
         IReadOnlyList<(string Host, int Port)> Masters() => discovery is null
             ? options.Masters
-            : options.Masters.Concat(discovery.Masters.Select(m => Cli.Endpoint.Parse(m, Defaults.ClusterPort, "mDNS"))).Distinct().ToList();
+            : options.Masters.Concat(discovery.Masters.Select(m => Endpoint.Parse(m, Defaults.ClusterPort, "mDNS"))).Distinct().ToList();
         var mesh = options.Mesh is { Enabled: true } meshOptions ? new Routing.RoutingMesh(meshOptions, registration.Ports, logger) : null;
         mesh?.Start();
         if (mesh is not null) cancellationToken.Register(mesh.Dispose);

@@ -57,7 +57,7 @@ internal sealed class MasterHost
                 "(`minimesos token show --admin` on a master)");
         if (options.ReadTokens?.Contains(secret.Token) == true)
             throw new ConfigException("--read-token-file: it holds the admin token; a read-only token must differ from it");
-        var nodeId = NodeId(options.DataDir);
+        var nodeId = NodeIdFile.ReadOrCreate(options.DataDir);
         var store = SqliteRaftStore.Open(options.DataDir, new StoreIdentity(options.ClusterName, nodeId));
         var scheme = options.InsecureHttp ? "http" : "https";
         var self = new MasterPeer(nodeId, $"{options.AdvertiseHost}:{options.ClusterEndpoint.Port}",
@@ -73,7 +73,7 @@ internal sealed class MasterHost
         var roles = new RoleSecrets(secret, () => service.SealedAgentSecret);
         tls.Roles = roles;
         var identity = new HandshakeOptions(nodeId.ToString(), "master", options.ClusterName, secret.Key,
-            Build: Cli.BuildInfo.Version, FeatureLevel: Core.State.FeatureGate.Current) { Tls = tls.Cluster, SecretFor = roles.SecretFor };
+            Build: BuildInfo.Version, FeatureLevel: Core.State.FeatureGate.Current) { Tls = tls.Cluster, SecretFor = roles.SecretFor };
         var transport = new RaftTransport(directory, identity, wire, logger);
         RaftHost? raft = null;
         var listener = new ClusterListener(service, identity, wire, logger,
@@ -261,23 +261,5 @@ internal sealed class MasterHost
         // Up to 2 s: on a loaded box the target may need a moment to catch up and win; it is done in one round trip when quiet.
         for (var i = 0; i < 40 && Raft.Status.Role == RaftRole.Leader; i++) await Task.Delay(50).ConfigureAwait(false);
         logger.LogInformation("leadership {Outcome} master {Target}", Raft.Status.Role == RaftRole.Leader ? "could not be handed to" : "handed to", target);
-    }
-
-    /// <summary>A master's Raft id: random on first start, kept in the data dir.</summary>
-    internal static ulong NodeId(string dataDir)
-    {
-        var path = Path.Combine(dataDir, "node-id");
-        if (File.Exists(path))
-        {
-            var text = File.ReadAllText(path).Trim();
-            return ulong.TryParse(text, out var id) && id != 0
-                ? id
-                : throw new StorageException($"{path} does not hold a node id ('{text}'): restore it from a backup or use a fresh --data-dir");
-        }
-        System.IO.Directory.CreateDirectory(dataDir);
-        // 53 bits: unique enough for a handful of masters, and exact as a JSON number in every language.
-        var fresh = BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8)) & ((1UL << 53) - 1) | 1;
-        File.WriteAllText(path, fresh + "\n");
-        return fresh;
     }
 }

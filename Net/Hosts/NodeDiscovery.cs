@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
-using MiniMesos.Net.Cli;
+using MiniMesos.Core.Discovery;
 using MiniMesos.Net.Discovery;
 
 namespace MiniMesos.Net.Hosts;

@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using MiniMesos.Core.Frameworks.Apps;
-using MiniMesos.Net.Cli;
 using MiniMesos.Net.Master;
 using MiniMesos.Core.Model;
 using MiniMesos.Core.Raft;

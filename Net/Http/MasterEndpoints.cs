@@ -25,7 +25,7 @@ internal static class MasterEndpoints
                 if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("id", out var idField) || !idField.TryGetUInt64(out id) || id == 0)
                     return ApiResults.Error(400, "invalid request: id: must be the new master's id (a positive integer; see its log or `minimesos status`)", "id", "must be a positive integer");
                 if (!root.TryGetProperty("address", out var addressField) || addressField.ValueKind != JsonValueKind.String
-                    || !Cli.Endpoint.TryParse(addressField.GetString()!, out _))
+                    || !Endpoint.TryParse(addressField.GetString()!, out _))
                     return ApiResults.Error(400, "invalid request: address: must be the new master's cluster port as host:port", "address", "must be host:port");
                 address = addressField.GetString()!;
             }

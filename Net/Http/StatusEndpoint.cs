@@ -1,6 +1,5 @@
 using MiniMesos.Core.Model;
 using MiniMesos.Core.Raft;
-using MiniMesos.Net.Cli;
 
 namespace MiniMesos.Net.Http;
 

@@ -8,7 +8,7 @@ internal sealed class PeerDirectory(MasterPeer self)
     private readonly ConcurrentDictionary<ulong, MasterPeer> _peers = new() { [self.Id] = self };
     private readonly ConcurrentDictionary<ulong, (string Build, int Level)> _versions = new()
     {
-        [self.Id] = (Cli.BuildInfo.Version, Core.State.FeatureGate.Current),
+        [self.Id] = (BuildInfo.Version, Core.State.FeatureGate.Current),
     };
 
     /// <summary>A master's version and feature level as its last handshake told them (null: not heard from, or too old to say).</summary>

@@ -1,7 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using MiniMesos.Core.Raft;
-using MiniMesos.Net.Master;
 
 namespace MiniMesos.Net.Raft;
 

@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using MiniMesos.Core.Raft;
-using MiniMesos.Net.Cli;
 using MiniMesos.Net.Protocol;
 using MiniMesos.Net.Wire;
 
@@ -167,7 +166,7 @@ internal sealed class RaftTransport(PeerDirectory directory, HandshakeOptions id
         {
             var ct = _owner._stop.Token;
             var backoff = TimeSpan.FromMilliseconds(100);
-            var (host, port) = Endpoint.Parse(_address, Hosts.Defaults.ClusterPort, "--join");
+            var (host, port) = Endpoint.Parse(_address, Defaults.ClusterPort, "--join");
             while (!ct.IsCancellationRequested)
             {
                 try
@@ -187,7 +186,7 @@ internal sealed class RaftTransport(PeerDirectory directory, HandshakeOptions id
                     return;
                 }
                 catch (Exception e) when (e is SocketException or IOException or WireException or HandshakeRefusedException
-                    or ProtocolException or OperationCanceledException or Security.ConfigException)
+                    or ProtocolException or OperationCanceledException or ConfigException)
                 {
                     _owner._logger.LogDebug("link to master {Address}: {Error}", _address, e.Message);
                 }

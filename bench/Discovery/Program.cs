@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using MiniMesos.Core.Discovery;
 using MiniMesos.Net.Discovery;
 
 // Usage (inside a lab host, e.g. under `ip netns exec`):

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using MiniMesos.Core.Isolation;
 using MiniMesos.Isolation;
 
 // dotnet run -c Release -- [--init /path/to/aot/minimesos] [--n 200] [--favordynmods]

@@ -9,7 +9,14 @@ namespace MiniMesos.Core.Frameworks.Apps;
 /// </summary>
 internal sealed record Constraint(string Field, ConstraintOperator Operator, string? Value)
 {
-    private static readonly TimeSpan RegexBudget = TimeSpan.FromMilliseconds(100);
+    /// <summary>
+    /// LIKE/UNLIKE patterns are the user's, and every replica matches them when it applies a launch
+    /// (ClusterState.AppInstances), so a match must take the same answer everywhere and bounded time: the
+    /// non-backtracking engine runs in time linear in the input, with no wall-clock timeout whose expiry would
+    /// depend on how loaded a replica is. What it cannot run (backreferences, lookarounds, atomic groups) is
+    /// refused when the app is submitted.
+    /// </summary>
+    private const RegexOptions PatternOptions = RegexOptions.CultureInvariant | RegexOptions.NonBacktracking;
 
     public static readonly IReadOnlyDictionary<string, ConstraintOperator> Operators =
         new Dictionary<string, ConstraintOperator>(StringComparer.Ordinal)
@@ -107,22 +114,18 @@ internal sealed record Constraint(string Field, ConstraintOperator Operator, str
         ? $"{OperatorName} {Field}"
         : $"{OperatorName} {Field}:{Value}";
 
-    private bool Matches(string value)
-    {
-        // The static overload uses the runtime's regex cache, and keeps this record's equality structural.
-        try { return Regex.IsMatch(value, $"^(?:{Value})$", RegexOptions.CultureInvariant, RegexBudget); }
-        catch (RegexMatchTimeoutException) { return false; }
-    }
+    // The static overload uses the runtime's regex cache, and keeps this record's equality structural.
+    private bool Matches(string value) => Regex.IsMatch(value, $"^(?:{Value})$", PatternOptions);
 
     private static bool IsValidRegex(string pattern, out string why)
     {
         try
         {
-            _ = new Regex(pattern, RegexOptions.CultureInvariant, RegexBudget);
+            _ = new Regex(pattern, PatternOptions);
             why = "";
             return true;
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or NotSupportedException)
         {
             why = e.Message;
             return false;

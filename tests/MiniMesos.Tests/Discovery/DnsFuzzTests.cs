@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using MiniMesos.Core.Discovery;
 using MiniMesos.Core.Dns;
 using MiniMesos.Net.Discovery;
 using Xunit;

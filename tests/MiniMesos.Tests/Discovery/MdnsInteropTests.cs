@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using MiniMesos.Core.Discovery;
 using MiniMesos.Core.Dns;
 using MiniMesos.Net.Discovery;
 using Xunit;

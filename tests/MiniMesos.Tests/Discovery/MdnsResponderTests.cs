@@ -1,4 +1,5 @@
 using System.Net;
+using MiniMesos.Core.Discovery;
 using MiniMesos.Core.Dns;
 using MiniMesos.Net.Discovery;
 using Xunit;

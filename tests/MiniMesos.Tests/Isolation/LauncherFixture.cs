@@ -1,3 +1,4 @@
+using MiniMesos.Core.Isolation;
 using MiniMesos.Isolation;
 using MiniMesos.Isolation.Libc;
 using Xunit;
@@ -47,6 +48,22 @@ public sealed class LauncherFixture : IDisposable
         _sandboxes.Add(dir);
         _sandboxes.Add(dir + ".meta");
         return dir;
+    }
+
+    /// <summary>How long a test waits for one task to end.</summary>
+    internal static readonly TimeSpan TaskTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>What the task wrote to stdout, as the agent keeps it in the task's meta dir.</summary>
+    internal static string Stdout(LaunchRequest r) => File.ReadAllText(Path.Combine(r.ResolvedMetaDir, "stdout"));
+
+    /// <summary>What the task wrote to stderr, as the agent keeps it in the task's meta dir.</summary>
+    internal static string Stderr(LaunchRequest r) => File.ReadAllText(Path.Combine(r.ResolvedMetaDir, "stderr"));
+
+    /// <summary>Launches the task and waits for it to end: how it ended and its stdout.</summary>
+    internal async Task<(TaskExit Exit, string Out)> RunToEndAsync(LaunchRequest r)
+    {
+        var exit = await (await Launcher.LaunchAsync(r, default)).Exited.WaitAsync(TaskTimeout);
+        return (exit, Stdout(r));
     }
 
     internal LaunchRequest Request(string id, string script, TaskLimits? limits = null, string? user = null, TaskNetwork net = TaskNetwork.Host, uint? uid = null) =>

@@ -1,3 +1,4 @@
+using MiniMesos.Core.Isolation;
 using MiniMesos.Isolation;
 using Xunit;
 

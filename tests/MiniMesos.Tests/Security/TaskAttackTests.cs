@@ -11,22 +11,11 @@ namespace MiniMesos.Tests.Security;
 /// the threat model fails, and what a task may do still works. Tasks print "BAD ..." when an attack step succeeds.
 /// </summary>
 [Trait("Category", "Slow")]
-public sealed class TaskAttackTests(LauncherFixture fx) : IClassFixture<LauncherFixture>
+[Collection(HostileTaskCollection.Name)]
+public sealed class TaskAttackTests(LauncherFixture fx)
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
-
-    /// <summary>Per-task uids from the default range's top end, distinct per test (tests run in parallel).</summary>
+    /// <summary>Per-task uids from the default range's top end, distinct per test.</summary>
     private const uint UidBase = 1879113000;
-
-    private static string Out(LaunchRequest r) => File.ReadAllText(Path.Combine(r.ResolvedMetaDir, "stdout"));
-
-    private static string Err(LaunchRequest r) => File.ReadAllText(Path.Combine(r.ResolvedMetaDir, "stderr"));
-
-    private async Task<(TaskExit Exit, string Out)> Run(LaunchRequest r)
-    {
-        var exit = await (await fx.Launcher.LaunchAsync(r, default)).Exited.WaitAsync(Timeout);
-        return (exit, Out(r));
-    }
 
     [Fact]
     public async Task SymlinksAtEveryNameTheAgentKeepsAreNeverFollowed()
@@ -34,10 +23,10 @@ public sealed class TaskAttackTests(LauncherFixture fx) : IClassFixture<Launcher
         using var scene = new AttackScene();
         var names = new[] { "stdout", "stderr", "exit_status", ".reported", "uid", "health-checks", "health", "meta" };
         var r = fx.Request("t-atk-links", $"{scene.PlantLinks(names)}; echo own output; echo own error >&2; exit 3", uid: UidBase + 1);
-        var (exit, stdout) = await Run(r);
+        var (exit, stdout) = await fx.RunToEndAsync(r);
         Assert.Equal(new TaskExit(3, null), exit);
         Assert.Equal("own output\n", stdout);
-        Assert.Equal("own error\n", Err(r));
+        Assert.Equal("own error\n", LauncherFixture.Stderr(r));
         Assert.Equal("exit 3\n", File.ReadAllText(Path.Combine(r.ResolvedMetaDir, ExitStatusFile.FileName)));
         Assert.Equal(ExitStatusFile.Parse("exit 3"), ExitStatusFile.Parse(TaskFiles.ReadOwn(r.ResolvedMetaDir, ExitStatusFile.FileName)!));
         // The agent's readers refuse anything but the files it made: through a link, nothing is read at all.
@@ -56,10 +45,10 @@ public sealed class TaskAttackTests(LauncherFixture fx) : IClassFixture<Launcher
             $"ln -s /etc/shadow '{m}/stderr2' && echo BAD link; ln '{m}/exit_status' own-copy && echo BAD hardlink; " +
             // Its own output is its own: reopening it through /proc works, replacing the file does not.
             "echo reopened > /dev/stderr; exit 7";
-        var (exit, stdout) = await Run(r with { Argv = ["/bin/sh", "-c", script] });
+        var (exit, stdout) = await fx.RunToEndAsync(r with { Argv = ["/bin/sh", "-c", script] });
         Assert.Equal(new TaskExit(7, null), exit);
         Assert.DoesNotContain("BAD", stdout);
-        Assert.Contains("reopened", Err(r));
+        Assert.Contains("reopened", LauncherFixture.Stderr(r));
         Assert.Equal(0u, TaskFiles.Stat(m)!.Value.Uid);
         Assert.Equal(0b111_000_000u, TaskFiles.Stat(m)!.Value.Mode & 0xFFF);
     }
@@ -78,7 +67,7 @@ public sealed class TaskAttackTests(LauncherFixture fx) : IClassFixture<Launcher
             var attack = $"cat '{s}/own' && echo BAD read; ls '{s}' && echo BAD list; echo b > '{s}/planted' && echo BAD write; " +
                 $"ln -s /etc '{s}/link' && echo BAD link; cat /tmp/{name} && echo BAD tmp; cat /var/tmp/{name} && echo BAD vartmp; " +
                 $"cat /dev/shm/{name} && echo BAD shm; ls /tmp | grep -c . ; echo mine > /tmp/own && cat /tmp/own";
-            var (exit, stdout) = await Run(fx.Request("t-atk-b", attack, uid: UidBase + 4));
+            var (exit, stdout) = await fx.RunToEndAsync(fx.Request("t-atk-b", attack, uid: UidBase + 4));
             Assert.Equal(new TaskExit(0, null), exit);
             Assert.DoesNotContain("BAD", stdout);
             Assert.EndsWith("0\nmine\n", stdout); // an empty /tmp of its own, which works
@@ -88,7 +77,7 @@ public sealed class TaskAttackTests(LauncherFixture fx) : IClassFixture<Launcher
             File.WriteAllText(Path.Combine(a.SandboxDir, "done"), "");
         }
 
-        Assert.Equal(new TaskExit(0, null), await taskA.Exited.WaitAsync(Timeout));
+        Assert.Equal(new TaskExit(0, null), await taskA.Exited.WaitAsync(LauncherFixture.TaskTimeout));
         // A's temp files were its own: in its sandbox (counted against its disk), never on the host.
         Assert.Equal("a\n", File.ReadAllText(Path.Combine(a.SandboxDir, PrivateTmp.DirName, name)));
         Assert.False(File.Exists(Path.Combine("/tmp", name)));
@@ -119,7 +108,7 @@ public sealed class TaskAttackTests(LauncherFixture fx) : IClassFixture<Launcher
             }
 
             var r = fx.Request("t-atk-suid", $"{id} -u; grep -E '^(NoNewPrivs|CapBnd|CapEff|CapPrm|CapAmb):' /proc/self/status", uid: UidBase + 5);
-            var (exit, stdout) = await Run(r);
+            var (exit, stdout) = await fx.RunToEndAsync(r);
             Assert.Equal(new TaskExit(0, null), exit);
             var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
             Assert.Equal((UidBase + 5).ToString(), lines[0]);
@@ -138,7 +127,7 @@ public sealed class TaskAttackTests(LauncherFixture fx) : IClassFixture<Launcher
     public async Task ARootTaskKeepsOnlyTheCapabilitiesItIsAllowed()
     {
         var r = fx.Request("t-atk-rootcaps", "grep -E '^(CapBnd|NoNewPrivs):' /proc/self/status; mount -t tmpfs x /mnt 2>/dev/null && echo BAD mount; true", user: "root");
-        var (exit, stdout) = await Run(r);
+        var (exit, stdout) = await fx.RunToEndAsync(r);
         Assert.Equal(new TaskExit(0, null), exit);
         ulong allowed = 0;
         foreach (var cap in TaskCapabilities.Parse(TaskCapabilities.Default).Numbers) allowed |= 1UL << cap;
@@ -164,7 +153,7 @@ public sealed class TaskAttackTests(LauncherFixture fx) : IClassFixture<Launcher
             var me = Environment.ProcessId;
             var script = $"cat /proc/{me}/environ && echo BAD agent-env; cat /proc/1/environ && echo BAD init-env; cat '{data}/raft.db' && echo BAD data; " +
                 $"ls '{data}' && echo BAD data-list; ls '{LauncherFixture.SandboxParent}' && echo BAD sandboxes-list; true";
-            var (exit, stdout) = await Run(fx.Request("t-atk-proc", script, uid: UidBase + 6));
+            var (exit, stdout) = await fx.RunToEndAsync(fx.Request("t-atk-proc", script, uid: UidBase + 6));
             Assert.Equal(new TaskExit(0, null), exit);
             Assert.DoesNotContain("BAD", stdout);
         }
@@ -179,8 +168,8 @@ public sealed class TaskAttackTests(LauncherFixture fx) : IClassFixture<Launcher
     {
         var r = fx.Request("t-atk-home", "echo \"$HOME\"; id -u; echo x > f && cat f; mkdir d && echo y > d/g && cat d/g; df -P /dev/shm | tail -1 | awk '{print $2}'",
             limits: new TaskLimits(0, 64L << 20), uid: UidBase + 7);
-        var (exit, stdout) = await Run(r);
-        Assert.True(exit == new TaskExit(0, null), $"{exit}: {stdout}{Err(r)}");
+        var (exit, stdout) = await fx.RunToEndAsync(r);
+        Assert.True(exit == new TaskExit(0, null), $"{exit}: {stdout}{LauncherFixture.Stderr(r)}");
         var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal([r.SandboxDir, (UidBase + 7).ToString(), "x", "y", (64 * 1024).ToString()], lines);
     }
@@ -193,8 +182,8 @@ public sealed class TaskAttackTests(LauncherFixture fx) : IClassFixture<Launcher
         {
             var script = "echo t > /tmp/f && cat /tmp/f; grep -E '^(NoNewPrivs|CapBnd):' /proc/self/status; id -u";
             var r = fx.Request("t-atk-rootfs", script, uid: UidBase + 8) with { Rootfs = rootfs };
-            var (exit, stdout) = await Run(r);
-            Assert.True(exit == new TaskExit(0, null), $"{exit}: {stdout}{Err(r)}");
+            var (exit, stdout) = await fx.RunToEndAsync(r);
+            Assert.True(exit == new TaskExit(0, null), $"{exit}: {stdout}{LauncherFixture.Stderr(r)}");
             Assert.Equal($"t\nCapBnd:\t0000000000000000\nNoNewPrivs:\t1\n{UidBase + 8}\n", stdout);
             Assert.Equal("t\n", File.ReadAllText(Path.Combine(r.SandboxDir, PrivateTmp.DirName, "f")));
         }

@@ -13,22 +13,11 @@ namespace MiniMesos.Tests.Security;
 /// inherit, other tasks' processes (signals, ptrace, /proc), abstract unix sockets and the agent's work dir. Real tasks
 /// on a real launcher as root; tasks print "BAD ..." when an attack step succeeds.
 /// </summary>
-public sealed class TaskReachAttackTests(LauncherFixture fx) : IClassFixture<LauncherFixture>
+[Collection(HostileTaskCollection.Name)]
+public sealed class TaskReachAttackTests(LauncherFixture fx)
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
-
-    /// <summary>Per-task uids below <see cref="TaskAttackTests"/>'s, distinct per test (tests run in parallel).</summary>
+    /// <summary>Per-task uids below <see cref="TaskAttackTests"/>'s, distinct per test.</summary>
     private const uint UidBase = 1879112900;
-
-    private static string Out(LaunchRequest r) => File.ReadAllText(Path.Combine(r.ResolvedMetaDir, "stdout"));
-
-    private static string Err(LaunchRequest r) => File.ReadAllText(Path.Combine(r.ResolvedMetaDir, "stderr"));
-
-    private async Task<(TaskExit Exit, string Out)> Run(LaunchRequest r)
-    {
-        var exit = await (await fx.Launcher.LaunchAsync(r, default)).Exited.WaitAsync(Timeout);
-        return (exit, Out(r));
-    }
 
     [Fact]
     public async Task RunLockAndMessageQueuesAreTheTasksOwn()
@@ -52,8 +41,8 @@ public sealed class TaskReachAttackTests(LauncherFixture fx) : IClassFixture<Lau
                 $"echo own > /run/lock/{name} && cat /run/lock/{name}; echo own > /var/lock/{name}-v && cat /var/lock/{name}-v; " +
                 $": > /dev/mqueue/{name} && ls /dev/mqueue";
             var r = fx.Request("t-reach-lock", script, uid: UidBase + 1);
-            var (exit, stdout) = await Run(r);
-            Assert.True(exit == new TaskExit(0, null), $"{exit}: {stdout}{Err(r)}");
+            var (exit, stdout) = await fx.RunToEndAsync(r);
+            Assert.True(exit == new TaskExit(0, null), $"{exit}: {stdout}{LauncherFixture.Stderr(r)}");
             Assert.DoesNotContain("BAD", stdout);
             Assert.Equal($"own\nown\n{name}\n", stdout); // each place works, and is the task's alone
             Assert.False(File.Exists(Path.Combine("/run/lock", name)));
@@ -80,7 +69,7 @@ public sealed class TaskReachAttackTests(LauncherFixture fx) : IClassFixture<Lau
         listener.Start();
         using var held = File.OpenRead("/etc/hostname");
         var r = fx.Request("t-reach-fds", "ls /proc/self/fd | sort -n | tr '\\n' ' '", uid: UidBase + 2);
-        var (exit, stdout) = await Run(r);
+        var (exit, stdout) = await fx.RunToEndAsync(r);
         Assert.Equal(new TaskExit(0, null), exit);
         Assert.Equal("0 1 2 3 ", stdout); // 3 is ls's own directory
     }
@@ -93,7 +82,7 @@ public sealed class TaskReachAttackTests(LauncherFixture fx) : IClassFixture<Lau
         var taskA = await fx.Launcher.LaunchAsync(a, default);
         try
         {
-            await WaitFor(() => File.Exists(Path.Combine(a.SandboxDir, "ready")));
+            await Eventually.TrueAsync(() => File.Exists(Path.Combine(a.SandboxDir, "ready")), "the task has written its ready file");
             var hostPids = string.Join(' ', File.ReadAllLines(Path.Combine(fx.Launcher.CgroupGroupDir!, "t-reach-a", "cgroup.procs")));
             Assert.NotEmpty(hostPids);
             // /proc/PID/mem, environ and fd take the kernel's ptrace access check: refused there means PTRACE_ATTACH is too.
@@ -102,7 +91,7 @@ public sealed class TaskReachAttackTests(LauncherFixture fx) : IClassFixture<Lau
                 "kill -9 -1 2>/dev/null; for p in /proc/[0-9]*; do echo ${p#/proc/}; done | sort -n | head -1; " +
                 "head -c1 /proc/1/mem 2>/dev/null && echo BAD mem; cat /proc/1/environ 2>/dev/null && echo BAD init-env; " +
                 "ls /proc/1/fd 2>/dev/null && echo BAD init-fds; ls /proc/1/root/ 2>/dev/null && echo BAD init-root; true";
-            var (exit, stdout) = await Run(fx.Request("t-reach-b", attack, uid: UidBase + 4));
+            var (exit, stdout) = await fx.RunToEndAsync(fx.Request("t-reach-b", attack, uid: UidBase + 4));
             Assert.Equal(new TaskExit(0, null), exit);
             Assert.DoesNotContain("BAD", stdout);
             Assert.Equal("1\n", stdout); // its own init is the lowest pid it sees
@@ -112,8 +101,8 @@ public sealed class TaskReachAttackTests(LauncherFixture fx) : IClassFixture<Lau
             File.WriteAllText(Path.Combine(a.SandboxDir, "done"), "");
         }
 
-        Assert.Equal(new TaskExit(0, null), await taskA.Exited.WaitAsync(Timeout));
-        Assert.Equal("alive\n", Out(a));
+        Assert.Equal(new TaskExit(0, null), await taskA.Exited.WaitAsync(LauncherFixture.TaskTimeout));
+        Assert.Equal("alive\n", LauncherFixture.Stdout(a));
     }
 
     [Fact]
@@ -136,8 +125,8 @@ public sealed class TaskReachAttackTests(LauncherFixture fx) : IClassFixture<Lau
         var r = fx.Request("t-reach-abstract", connect + "; perl -MSocket -e 'socket(S, PF_UNIX, SOCK_STREAM, 0) or die; " +
             "bind(S, pack_sockaddr_un(\"\\0own-" + name + "\")) or die; listen(S, 1); socket(C, PF_UNIX, SOCK_STREAM, 0); " +
             "connect(C, pack_sockaddr_un(\"\\0own-" + name + "\")) and print \"own ok\\n\"'", uid: UidBase + 5);
-        var (exit, stdout) = await Run(r);
-        Assert.True(exit == new TaskExit(0, null), $"{exit}: {stdout}{Err(r)}");
+        var (exit, stdout) = await fx.RunToEndAsync(r);
+        Assert.True(exit == new TaskExit(0, null), $"{exit}: {stdout}{LauncherFixture.Stderr(r)}");
         Assert.Contains("own ok", stdout); // its own abstract sockets work
         if (Landlock.Abi() >= Landlock.ScopesAbi)
         {
@@ -159,17 +148,11 @@ public sealed class TaskReachAttackTests(LauncherFixture fx) : IClassFixture<Lau
         var script = $"echo x > '{work}/planted' && echo BAD work-file; mkdir '{work}/d' && echo BAD work-dir; " +
             $"ln -s / '{work}/l' && echo BAD work-link; echo x > '{meta}/planted' && echo BAD meta-parent; " +
             $"mv '{r.SandboxDir}' '{work}/moved' && echo BAD move; echo own > own && cat own";
-        var (exit, stdout) = await Run(r with { Argv = ["/bin/sh", "-c", script] });
+        var (exit, stdout) = await fx.RunToEndAsync(r with { Argv = ["/bin/sh", "-c", script] });
         Assert.Equal(new TaskExit(0, null), exit);
         Assert.Equal("own\n", stdout);
         Assert.False(File.Exists(Path.Combine(work, "planted")));
         Assert.False(Directory.Exists(Path.Combine(work, "d")));
         Assert.False(Directory.Exists(Path.Combine(work, "moved")));
-    }
-
-    private static async Task WaitFor(Func<bool> condition)
-    {
-        for (var i = 0; i < 600 && !condition(); i++) await Task.Delay(50);
-        Assert.True(condition(), "condition not met within 30 s");
     }
 }

@@ -66,12 +66,22 @@ public sealed class ConstraintTests
     public void MissingAttributeIsNamed() =>
         Assert.Equal("UNIQUE zone: agent h1 has no attribute 'zone'", C("zone", "UNIQUE").Check(At("h1"), []));
 
+    [Fact]
+    public void HostilePatternGetsTheSameAnswerInLinearTime()
+    {
+        // Catastrophic for a backtracking engine; every replica must still answer, and answer alike.
+        var value = new string('a', 50_000) + "b";
+        Assert.Equal($"LIKE rack:(a+)+: rack={value} does not match", C("rack", "LIKE", "(a+)+").Check(At("h1", value), []));
+    }
+
     [Theory]
     [InlineData(new[] { "hostname", "UNIQ" }, "c[1]: unknown operator 'UNIQ' (expected one of UNIQUE, CLUSTER, GROUP_BY, LIKE, UNLIKE, MAX_PER)")]
     [InlineData(new[] { "hostname" }, "c: expected [field, operator] or [field, operator, value]")]
     [InlineData(new[] { "rack", "MAX_PER", "zero" }, "c[2]: MAX_PER needs a positive integer value")]
     [InlineData(new[] { "rack", "LIKE" }, "c: LIKE needs a regular expression value")]
     [InlineData(new[] { "rack", "LIKE", "r[" }, "c[2]: invalid regular expression")]
+    [InlineData(new[] { "rack", "LIKE", @"(r)\1" }, "c[2]: invalid regular expression")]
+    [InlineData(new[] { "rack", "UNLIKE", "(?=r)r1" }, "c[2]: invalid regular expression")]
     [InlineData(new[] { "", "UNIQUE" }, "c[0]: field must not be empty")]
     public void ParseErrorsNameThePath(string[] parts, string expected)
     {

@@ -1,4 +1,5 @@
 using MiniMesos.Net.Master;
+using MiniMesos.Net.Raft;
 
 namespace MiniMesos.Tests.Master.Simulation;
 

@@ -35,13 +35,16 @@ internal sealed partial class ClusterSimulation
             {
                 Id = (ulong)i,
                 InitialVoters = i <= founders ? Enumerable.Range(1, founders).Select(v => (ulong)v).ToArray() : [],
-                TestOnlySkipElectionRestriction = options.BreakElectionRestriction,
-                TestOnlyUnsafeReads = options.BreakReads,
-                TestOnlyCommitByCountingOldTerms = options.BreakCommitRule,
                 MaxEntriesPerAppend = options.MaxEntriesPerAppend,
                 KeepBelowSnapshot = options.KeepBelowSnapshot,
             };
-            var node = new SimNode((ulong)i, raftOptions);
+            var breaks = new RaftRuleBreaks
+            {
+                SkipElectionRestriction = options.BreakElectionRestriction,
+                UnsafeReads = options.BreakReads,
+                CommitByCountingOldTerms = options.BreakCommitRule,
+            };
+            var node = new SimNode((ulong)i, raftOptions, breaks);
             node.Start(options.Seed);
             _nodes.Add(node);
         }

@@ -6,11 +6,14 @@ namespace MiniMesos.Tests.Raft.Simulation;
 /// One simulated server: durable storage that survives crashes (only what a Ready persisted), and the volatile part
 /// (Raft node, state machine, pending reads) that a crash throws away.
 /// </summary>
-internal sealed class SimNode(ulong id, RaftOptions options)
+internal sealed class SimNode(ulong id, RaftOptions options, RaftRuleBreaks breaks)
 {
     public ulong Id { get; } = id;
 
     public RaftOptions Options { get; } = options;
+
+    /// <summary>Rules this node breaks on purpose (the checker tests); none in the ordinary runs.</summary>
+    public RaftRuleBreaks Breaks { get; } = breaks;
 
     public RaftStorage Storage { get; } = RaftStorage.InMemory();
 
@@ -36,7 +39,7 @@ internal sealed class SimNode(ulong id, RaftOptions options)
         Incarnation++;
         // Not HashCode.Combine: it is salted per process, and replays must be exact.
         var nodeSeed = unchecked((seed * 1_000_003) + ((int)Id * 7_919) + (Incarnation * 104_729));
-        Raft = new RaftNode(Options, Storage, new SeededRaftRandom(nodeSeed));
+        Raft = new RaftNode(Options, Storage, new SeededRaftRandom(nodeSeed), Breaks);
         Machine = Storage.Snapshots.Latest is { } snapshot ? KvStateMachine.Restore(snapshot.Data) : new KvStateMachine();
         ReadsAwaitingApply.Clear();
         CommitSeen = 0;

@@ -1,7 +1,7 @@
 using System.Net;
 using MiniMesos.Core.Dns;
 
-namespace MiniMesos.Net.Discovery;
+namespace MiniMesos.Core.Discovery;
 
 /// <summary>
 /// The protocol decisions of one advertisement, free of I/O and clocks: callers pass the time and get back

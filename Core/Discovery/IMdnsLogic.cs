@@ -1,9 +1,9 @@
 using System.Net;
 using MiniMesos.Core.Dns;
 
-namespace MiniMesos.Net.Discovery;
+namespace MiniMesos.Core.Discovery;
 
-/// <summary>Pure protocol logic an <see cref="MdnsDriver"/> runs: it is told the time and what arrived, and says what to send.</summary>
+/// <summary>Pure protocol logic the mDNS driver (Net/Discovery) runs: it is told the time and what arrived, and says what to send.</summary>
 internal interface IMdnsLogic
 {
     IReadOnlyList<MdnsSend> Start(DateTimeOffset now);

@@ -1,4 +1,4 @@
-namespace MiniMesos.Net.Master;
+namespace MiniMesos.Net.Raft;
 
 /// <summary>Where the master sends every state change: the Raft log (one master or several).</summary>
 internal interface IReplicatedLog

@@ -1,7 +1,7 @@
 using System.Net;
 using MiniMesos.Core.Dns;
 
-namespace MiniMesos.Net.Discovery;
+namespace MiniMesos.Core.Discovery;
 
 /// <summary>
 /// What a node advertises: instance label (e.g. "agent on pi4"), the port to dial, DNS-SD TXT pairs

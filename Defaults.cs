@@ -1,6 +1,6 @@
-namespace MiniMesos.Net.Hosts;
+namespace MiniMesos;
 
-/// <summary>Ports a Mesos user recognises, and the other defaults.</summary>
+/// <summary>Ports a Mesos user recognises, and the other defaults: at the root, as the CLI, the hosts, Raft and the agent all use them.</summary>
 internal static class Defaults
 {
     public const int ApiPort = 5050;

@@ -1,6 +1,6 @@
 using MiniMesos.Core.Dns;
 
-namespace MiniMesos.Net.Discovery;
+namespace MiniMesos.Core.Discovery;
 
 /// <summary>
 /// Records heard from the network, with expiry (RFC 6762 §10): TTL 0 means "gone in one second"; a

@@ -1,7 +1,7 @@
 using System.Net;
 using MiniMesos.Core.Dns;
 
-namespace MiniMesos.Net.Discovery;
+namespace MiniMesos.Core.Discovery;
 
 /// <summary>
 /// The protocol decisions of a DNS-SD browser (RFC 6763 §4) without I/O: which queries to send (continuous

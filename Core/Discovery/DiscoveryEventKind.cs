@@ -1,4 +1,4 @@
-namespace MiniMesos.Net.Discovery;
+namespace MiniMesos.Core.Discovery;
 
 internal enum DiscoveryEventKind
 {

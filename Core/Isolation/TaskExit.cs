@@ -1,4 +1,4 @@
-namespace MiniMesos.Isolation;
+namespace MiniMesos.Core.Isolation;
 
 /// <summary>How a task ended: an exit code, or the signal that killed it, and whether the OOM killer did.</summary>
 internal sealed record TaskExit(int? ExitCode, int? Signal, bool OomKilled = false)

@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using MiniMesos.Core.Dns;
 
-namespace MiniMesos.Net.Discovery;
+namespace MiniMesos.Core.Discovery;
 
 /// <summary>
 /// The records one advertisement owns under its current names, and which of them answer a question

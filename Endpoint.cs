@@ -1,9 +1,9 @@
 using System.Net;
-using MiniMesos.Net.Security;
 
-namespace MiniMesos.Net.Cli;
+namespace MiniMesos;
 
-/// <summary>Parses the `host[:port]` values people type; errors name the flag.</summary>
+/// <summary>Parses the `host[:port]` values people type; errors name the flag. At the root: the CLI, the hosts, Raft
+/// and the API all read addresses, and none of them should depend on another for it.</summary>
 internal static class Endpoint
 {
     public static (string Host, int Port) Parse(string value, int defaultPort, string flag)

@@ -1,7 +1,7 @@
 using System.Net;
 using MiniMesos.Core.Dns;
 
-namespace MiniMesos.Net.Discovery;
+namespace MiniMesos.Core.Discovery;
 
 /// <summary>Constants of RFC 6762/6763 and the service type MiniMesos advertises.</summary>
 internal static class MdnsProtocol

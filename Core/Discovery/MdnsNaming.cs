@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using MiniMesos.Core.Dns;
 
-namespace MiniMesos.Net.Discovery;
+namespace MiniMesos.Core.Discovery;
 
 /// <summary>Renaming after a conflict (RFC 6762 §9, RFC 6763 §4.1) and host labels derived from instance names.</summary>
 internal static partial class MdnsNaming

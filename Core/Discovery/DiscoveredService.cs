@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace MiniMesos.Net.Discovery;
+namespace MiniMesos.Core.Discovery;
 
 /// <summary>A resolved instance as seen on the network: what to dial, and what its TXT claims (unverified).</summary>
 internal sealed record DiscoveredService(

@@ -1,6 +1,6 @@
 using MiniMesos.Core.Dns;
 
-namespace MiniMesos.Net.Discovery;
+namespace MiniMesos.Core.Discovery;
 
 /// <summary>A cached record, when it arrived and when it expires; <see cref="RefreshesSent"/> counts §5.2 re-queries.</summary>
 internal sealed record MdnsCacheEntry(DnsRecord Record, DateTimeOffset ReceivedAt, DateTimeOffset ExpiresAt)

@@ -1,7 +1,8 @@
 using System.Reflection;
 
-namespace MiniMesos.Net.Cli;
+namespace MiniMesos;
 
+/// <summary>This build's version: the executable's own, so it lives at the root, below every folder that names it.</summary>
 internal static class BuildInfo
 {
     public static string Version { get; } =
