@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace MiniMesos.Core.Compression;
 
 /// <summary>
@@ -30,6 +32,7 @@ internal sealed class LzmaRangeDecoder
     /// <summary>Whether the chunk was consumed exactly and the coder ended clean, as an encoder's flush leaves it.</summary>
     public bool Finished => _pos == _end && _code == 0;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Normalise()
     {
         if (_range >= Top) return;
@@ -38,6 +41,7 @@ internal sealed class LzmaRangeDecoder
         _code = (_code << 8) | _input[_pos++];
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Bit(ref ushort prob)
     {
         var bound = (_range >> 11) * prob;

@@ -50,6 +50,7 @@ internal sealed class LzmaWindow
 
     private long Filled => _full ? _size : _pos;
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public void Put(byte b)
     {
         if (_pos == _ring.Length)
@@ -70,6 +71,18 @@ internal sealed class LzmaWindow
     public void Copy(uint distance, int length)
     {
         if (distance == 0 || distance > Filled) throw new InvalidDataException("xz: a match reaches before the start of the dictionary");
+        var from = _pos - (int)distance;
+        if (from >= 0 && distance >= length && _pos + length <= _ring.Length)
+        {
+            // The common case: source and destination apart and both inside the ring as it is: one block copy.
+            var run = _ring.AsSpan(from, length);
+            run.CopyTo(_ring.AsSpan(_pos));
+            run.CopyTo(_out.AsSpan(_outLength));
+            _pos += length;
+            _outLength += length;
+            Total += length;
+            return;
+        }
         for (var i = 0; i < length; i++) Put(Back((int)distance));
     }
 }
