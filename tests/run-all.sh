@@ -14,7 +14,7 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null || {
     sleep 3; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null; }
 }
-packages=(libsqlite3-dev clang zlib1g-dev python3-msgpack python3-zeroconf iproute2 nftables curl jq util-linux qemu-system-x86 busybox-static cpio gcc libc6-dev python3-marathon skopeo zstd chromium bind9-dnsutils dnsmasq-base avahi-daemon avahi-utils dbus-daemon dbus-bin)
+packages=(libsqlite3-dev clang zlib1g-dev python3-msgpack python3-zeroconf iproute2 nftables curl jq util-linux qemu-system-x86 busybox-static cpio gcc libc6-dev python3-marathon skopeo zstd chromium bind9-dnsutils dnsmasq-base avahi-daemon avahi-utils dbus-daemon dbus-bin xz-utils)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

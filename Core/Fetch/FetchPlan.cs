@@ -76,8 +76,8 @@ internal static class FetchPlan
         if (n.EndsWith(".tar.gz", StringComparison.Ordinal) || n.EndsWith(".tgz", StringComparison.Ordinal)) return ArchiveKind.TarGzip;
         if (n.EndsWith(".tar", StringComparison.Ordinal)) return ArchiveKind.Tar;
         if (n.EndsWith(".zip", StringComparison.Ordinal)) return ArchiveKind.Zip;
-        if (n.EndsWith(".tar.xz", StringComparison.Ordinal) || n.EndsWith(".txz", StringComparison.Ordinal)
-            || n.EndsWith(".tar.bz2", StringComparison.Ordinal) || n.EndsWith(".tbz2", StringComparison.Ordinal)
+        if (n.EndsWith(".tar.xz", StringComparison.Ordinal) || n.EndsWith(".txz", StringComparison.Ordinal)) return ArchiveKind.TarXz;
+        if (n.EndsWith(".tar.bz2", StringComparison.Ordinal) || n.EndsWith(".tbz2", StringComparison.Ordinal)
             || n.EndsWith(".tar.zst", StringComparison.Ordinal))
             return ArchiveKind.Unsupported;
         return ArchiveKind.None;

@@ -31,6 +31,7 @@ internal static class TaskCli
             Console.WriteLine($"cpus:     {t.Cpus}\nmem:      {t.Mem} MiB\nexit:     {Exit(t)}");
             if (t.Message is not null) Console.WriteLine($"message:  {t.Message}");
             if (t.WaitingReason is not null) Console.WriteLine($"waiting:  {t.WaitingReason}");
+            foreach (var f in t.Fetch ?? []) Console.WriteLine($"fetch:    {Fetch(f)}");
             return ExitCodes.Success;
         }));
 
@@ -76,6 +77,13 @@ internal static class TaskCli
     {
         Console.WriteLine(await client.GetJsonAsync(path, ct).ConfigureAwait(false));
         return ExitCodes.Success;
+    }
+
+    /// <summary>"https://h/app.tgz (extract, cache) -> bin/app.tgz": what the agent downloads before the task starts.</summary>
+    private static string Fetch(TaskFetchView f)
+    {
+        var flags = new[] { f.Extract ? "extract" : null, f.Executable ? "executable" : null, f.Cache ? "cache" : null }.OfType<string>().ToList();
+        return f.Uri + (flags.Count > 0 ? $" ({string.Join(", ", flags)})" : "") + (f.DestPath is { } dest ? $" -> {dest}" : "");
     }
 
     private static string Exit(TaskView t) => t.ExitCode is { } code ? code.ToString() : t.Signal is { } signal ? $"signal {signal}" : "-";

@@ -26,7 +26,8 @@ internal sealed record TaskView(
     IReadOnlyList<IReadOnlyList<string>>? Constraints = null,
     IReadOnlyList<int>? ServicePorts = null,
 
-    TaskContainerRequest? Container = null);
+    TaskContainerRequest? Container = null,
+    IReadOnlyList<TaskFetchView>? Fetch = null);
 
 internal sealed record TaskList(IReadOnlyList<TaskView> Tasks);
 
@@ -59,6 +60,10 @@ internal sealed record TaskSubmitRequest(
     IReadOnlyList<string>? Args, string? Cmd, string? Name, double? Cpus, long? Mem, IReadOnlyDictionary<string, string>? Env,
     int? Ports = null, string? User = null, string? Network = null, string? Rootfs = null, IReadOnlyDictionary<string, string>? Binds = null,
     IReadOnlyList<IReadOnlyList<string>>? Constraints = null, TaskContainerRequest? Container = null);
+
+/// <summary>One of a task's fetch entries, named as the request's "fetch" field names them (so a view posts back).</summary>
+internal sealed record TaskFetchView(
+    string Uri, bool Extract, bool Executable, bool Cache, [property: System.Text.Json.Serialization.JsonPropertyName("destPath")] string? DestPath = null);
 
 /// <summary>A task's "container": the image it runs in (see TaskImageField).</summary>
 internal sealed record TaskContainerRequest(string Image, bool? ForcePull = null);

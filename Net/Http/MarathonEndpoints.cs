@@ -91,6 +91,10 @@ internal static class MarathonEndpoints
             var body = await MarathonResults.ReadBodyAsync(http).ConfigureAwait(false);
             if (body is null) return MarathonResults.TooLarge();
             var existing = master.App(id);
+            var (rollback, badVersion) = MarathonRollback.VersionOf(body);
+            if (badVersion is not null) return MarathonResults.Invalid(MarathonParse.Fail([new("version", badVersion)]));
+            if (rollback is not null)
+                return existing is null ? MarathonResults.NoSuchApp(id) : await MarathonRollback.ToVersionAsync(master, existing, rollback, http.RequestAborted).ConfigureAwait(false);
             var parse = MarathonAppParser.Parse(body, existing, id);
             if (parse.App is null) return MarathonResults.Invalid(parse);
             // Only a new user is judged: a scale of an app whose agents changed since still goes through.
@@ -135,7 +139,7 @@ internal static class MarathonEndpoints
     /// The versions MiniMesos keeps of an app, newest first, each with the spec it stands for: the current config version
     /// and its latest scale, then each kept older config version (and its latest scale), at most ClusterState.MaxAppVersions of those.
     /// </summary>
-    private static IEnumerable<(string Version, AppSpec Spec)> Versions(Master.MasterService master, AppSpec app)
+    internal static IEnumerable<(string Version, AppSpec Spec)> Versions(Master.MasterService master, AppSpec app)
     {
         foreach (var spec in master.AppVersions(app.Id).Prepend(app))
         {
@@ -160,7 +164,7 @@ internal static class MarathonEndpoints
         return (whole, null, null);
     }
 
-    private static bool Same(AppSpec a, AppSpec b) => Canonical(a).AsSpan().SequenceEqual(Canonical(b));
+    internal static bool Same(AppSpec a, AppSpec b) => Canonical(a).AsSpan().SequenceEqual(Canonical(b));
 
     private static byte[] Canonical(AppSpec app) => CommandCodec.Encode(new Core.State.PutApp(0, app with { Version = "", ScaledAt = "" }));
 

@@ -69,17 +69,15 @@ internal static class MarathonServiceEndpoints
 
         app.MapGet("/v2/deployments", () => Results.Json(MarathonViews.Deployments(master), MarathonJsonContext.Api.IReadOnlyListMarathonDeployment));
 
-        // force=true stops a deployment where it is: the app keeps the instances of its version it has now. A rollback
-        // (no force) would need the previous definition, which is not kept.
+        // force=true stops a deployment where it is: the app keeps the instances of its version it has now. Without
+        // force, Marathon rolls the deployment back: a new deployment to the app as it was before (MarathonRollback).
         app.MapDelete("/v2/deployments/{id}", async (string id, HttpContext http) =>
         {
             var deployment = MarathonViews.Deployments(master).FirstOrDefault(d => d.Id == id);
             if (deployment is null) return MarathonResults.Error(StatusCodes.Status404NotFound, $"DeploymentPlan {id} does not exist");
-            if (!MarathonResults.Flag(http, "force"))
-                return MarathonResults.Error(StatusCodes.Status409Conflict,
-                    "a rollback needs the app's previous definition, which MiniMesos does not keep: use force=true to stop the deployment where it is");
             var spec = master.App(deployment.AffectedApps[0]);
             if (spec is null) return MarathonResults.Error(StatusCodes.Status404NotFound, $"DeploymentPlan {id} does not exist");
+            if (!MarathonResults.Flag(http, "force")) return await MarathonRollback.RevertDeploymentAsync(master, spec, http.RequestAborted).ConfigureAwait(false);
             var running = master.Tasks().Count(t => t.Spec.AppId == spec.Id && !t.State.IsTerminal() && t.Spec.AppVersion == spec.Version);
             var stopped = spec with { Instances = running, ScaledAt = MarathonViews.NewVersion(TimeProvider.System, spec.LastChange) };
             await master.PutAppAsync(stopped, http.RequestAborted).ConfigureAwait(false);

@@ -57,7 +57,8 @@ internal static class TaskEndpoints
         t.Spec.Ports == 0 ? null : t.Spec.Ports, t.Spec.User, t.Spec.Network, t.Spec.Rootfs, t.Spec.Binds, t.Spec.Constraints,
         t.Spec.AppId is { } app ? master.App(app)?.ServicePorts : null,
 
-        t.Spec.Image is { } image ? new TaskContainerRequest(image.Reference, image.ForcePull ? true : null) : null);
+        t.Spec.Image is { } image ? new TaskContainerRequest(image.Reference, image.ForcePull ? true : null) : null,
+        t.Spec.Fetch?.Select(f => new TaskFetchView(f.Uri, f.Extract, f.Executable, f.Cache, f.DestPath)).ToList());
 
     private static IResult NoSuchTask(MasterService master, string id) => ApiResults.Error(StatusCodes.Status404NotFound, NoTaskMessage(master, id));
 

@@ -43,13 +43,19 @@ api -X PUT "$url/v2/apps/curljq/web" -d '{"cmd":"sleep 301"}' | jq -e '.deployme
 oldest="$(api "$url/v2/apps/curljq/web/versions" | jq -r '.versions[-1]')"
 [ "$(api "$url/v2/apps/curljq/web/versions/$oldest" | jq -r .cmd)" = "sleep 300" ] || fail "an older version's definition"
 
+# Rollback: PUT {"version"} puts a listed version back; an unknown one is Marathon's 404.
+api -X PUT "$url/v2/apps/curljq/web" -d '{"version":"'"$oldest"'"}' | jq -e '.deploymentId and .version' >/dev/null || fail "rollback to $oldest"
+[ "$(api "$url/v2/apps/curljq/web" | jq -r .app.cmd)" = "sleep 300" ] || fail "rolled back to sleep 300"
+[ "$(code -X PUT "$url/v2/apps/curljq/web" -d '{"version":"2001-01-01T00:00:00.000Z"}')" = 404 ] || fail "rollback to an unknown version"
+
 # A user no agent allows is refused at submission, naming the field.
 api -X POST "$url/v2/apps" -d '{"id":"/curljq/root","cmd":"true","user":"root"}' | jq -e '.details[0].path == "/user"' >/dev/null || fail "user root refused"
 
 # The fetcher: an archive and a script served on loopback land in the sandbox before the command runs.
 files="$(mktemp -d)"
 mkdir -p "$files/src/conf" && echo v42 >"$files/src/conf/app.conf" && tar -C "$files/src" -czf "$files/conf.tgz" conf
-printf '#!/bin/sh\ngrep -q v42 conf/app.conf\n' >"$files/check.sh"
+mkdir -p "$files/src/more" && echo v43 >"$files/src/more/app.conf" && tar -C "$files/src" -cJf "$files/more.tar.xz" more
+printf '#!/bin/sh\ngrep -q v42 conf/app.conf && grep -q v43 more/app.conf\n' >"$files/check.sh"
 http_port=$(( 30000 + RANDOM % 5000 ))
 python3 -m http.server --bind 127.0.0.1 --directory "$files" "$http_port" >/dev/null 2>&1 &
 httpd=$!
@@ -59,8 +65,9 @@ curl -sS -N --max-time 8 -H "$auth" -H "Accept: text/event-stream" "$url/v2/even
 sse=$!
 sleep 1
 api -X POST "$url/v2/apps" -d '{"id":"/curljq/fetch","cmd":"./check.sh && exec sleep 300","cpus":0.1,"mem":16,
-  "fetch":[{"uri":"http://127.0.0.1:'"$http_port"'/conf.tgz"},{"uri":"http://127.0.0.1:'"$http_port"'/check.sh","executable":true}]}' \
-  | jq -e '.fetch | length == 2' >/dev/null || fail "POST an app with fetch"
+  "fetch":[{"uri":"http://127.0.0.1:'"$http_port"'/conf.tgz"},{"uri":"http://127.0.0.1:'"$http_port"'/more.tar.xz"},
+  {"uri":"http://127.0.0.1:'"$http_port"'/check.sh","executable":true}]}' \
+  | jq -e '.fetch | length == 3' >/dev/null || fail "POST an app with fetch"
 wait_for "the fetching app runs" '.app.tasksRunning == 1' /v2/apps/curljq/fetch
 wait "$sse" || true
 grep '^data: ' "$events" | sed 's/^data: //' | jq -se 'map(select(.eventType == "deployment_success")) | length >= 1' >/dev/null \

@@ -84,15 +84,28 @@ wait("updated", lambda: c.get_app("/pyclient/web").cmd == "sleep 301")
 versions = c.list_versions("/pyclient/web")
 assert len(versions) >= 3, versions
 assert c.get_version("/pyclient/web", versions[-1]).cmd == "sleep 300", versions
+
+step("rollback: to a listed version, and by deleting a deployment without force")
+rolled = c.rollback_app("/pyclient/web", versions[-1])
+assert rolled["deploymentId"] and rolled["version"], rolled
+wait("rolled back", lambda: c.get_app("/pyclient/web").cmd == "sleep 300")
+stuck = c.update_app("/pyclient/web", MarathonApp(cmd="sleep 302", cpus=0.1, mem=16, instances=1, constraints=[["hostname", "LIKE", "nowhere"]]))
+assert any(d.id == stuck["deploymentId"] for d in c.list_deployments()), stuck
+reverted = c.delete_deployment(stuck["deploymentId"])
+assert reverted["deploymentId"] != stuck["deploymentId"], reverted
+wait("the deployment reverted", lambda: c.get_app("/pyclient/web").cmd == "sleep 300"
+     and [str(x.value) for x in c.get_app("/pyclient/web").constraints] == [".*"])
 c.delete_app("/pyclient/web")
 wait("deleted", lambda: all(a.id != "/pyclient/web" for a in c.list_apps()))
 
-step("fetch: an archive served on loopback is unpacked into the sandbox before the command runs")
+step("fetch: archives (.tgz, .tar.xz) served on loopback are unpacked into the sandbox before the command runs")
 files = tempfile.mkdtemp()
 with open(os.path.join(files, "app.conf"), "w") as f:
     f.write("v42\n")
 with tarfile.open(os.path.join(files, "conf.tgz"), "w:gz") as tar:
     tar.add(os.path.join(files, "app.conf"), arcname="conf/app.conf")
+with tarfile.open(os.path.join(files, "more.tar.xz"), "w:xz") as tar:
+    tar.add(os.path.join(files, "app.conf"), arcname="more/app.conf")
 class Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
@@ -100,8 +113,9 @@ handler = lambda *a, **k: Quiet(*a, directory=files, **k)
 httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
 threading.Thread(target=httpd.serve_forever, daemon=True).start()
 fetch_url = f"http://127.0.0.1:{httpd.server_address[1]}/conf.tgz"
-c.create_app("/pyclient/fetch", MarathonApp(cmd="grep -q v42 conf/app.conf && exec sleep 300", cpus=0.1, mem=16, instances=1,
-                                            fetch=[{"uri": fetch_url, "extract": True, "executable": False, "cache": True}]))
+c.create_app("/pyclient/fetch", MarathonApp(cmd="grep -q v42 conf/app.conf && grep -q v42 more/app.conf && exec sleep 300", cpus=0.1, mem=16, instances=1,
+                                            fetch=[{"uri": fetch_url, "extract": True, "executable": False, "cache": True},
+                                                   {"uri": fetch_url.replace("conf.tgz", "more.tar.xz")}]))
 wait("the fetching app runs", lambda: c.get_app("/pyclient/fetch").tasks_running == 1)
 assert c.get_app("/pyclient/fetch").fetch[0]["uri"] == fetch_url
 c.delete_app("/pyclient/fetch")

@@ -40,6 +40,21 @@ public sealed class FetchEndToEndTests
         Assert.Equal("tool v42\n", Encoding.UTF8.GetString(stdout.ToArray()));
         Assert.Equal("TASK_FINISHED", (await client.GetTaskAsync(id, CancellationToken.None)).State);
 
+        // The fetch list is part of the task's views (one task, the list) and of `minimesos task show`.
+        var shown = JsonDocument.Parse((await client.SendAsync(HttpMethod.Get, $"/v1/tasks/{id}", null, CancellationToken.None)).Body).RootElement.GetProperty("fetch");
+        Assert.Equal(server.Url("/tool.sh"), shown[0].GetProperty("uri").GetString());
+        Assert.True(shown[0].GetProperty("executable").GetBoolean());
+        Assert.True(shown[1].GetProperty("extract").GetBoolean());
+        Assert.False(shown[1].GetProperty("cache").GetBoolean());
+        var listed = JsonDocument.Parse((await client.SendAsync(HttpMethod.Get, "/v1/tasks", null, CancellationToken.None)).Body).RootElement
+            .GetProperty("tasks").EnumerateArray().Single(t => t.GetProperty("id").GetString() == id);
+        Assert.Equal(2, listed.GetProperty("fetch").GetArrayLength());
+        var env = new Dictionary<string, string> { ["MINIMESOS_TOKEN"] = cluster.Secret.Token, ["MINIMESOS_MASTER"] = $"127.0.0.1:{cluster.Api.Port}" };
+        var (code, cli, cliError) = await CliProcess.RunAsync(["task", "show", id], env);
+        Assert.True(code == 0, cliError);
+        Assert.Contains($"fetch:    {server.Url("/tool.sh")} (extract, executable)\n", cli);
+        Assert.Contains($"fetch:    {server.Url("/conf.tgz")} (extract)\n", cli);
+
         var missing = server.Url("/missing.tgz");
         (status, submitted) = await client.SendAsync(HttpMethod.Post, "/v1/tasks",
             JsonSerializer.Serialize(new { cmd = "true", name = "nofetch", cpus = 0.1, mem = 32, fetch = new[] { new { uri = missing } } }), CancellationToken.None);

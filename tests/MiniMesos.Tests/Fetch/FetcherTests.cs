@@ -130,6 +130,44 @@ public sealed class FetcherTests : IDisposable
     }
 
     [Fact]
+    public async Task TarXzFromTheSystemsTarUnpacksAndHostileOnesAreRefused()
+    {
+        var tree = Directory.CreateDirectory(Path.Combine(_dir, "tree", "app")).FullName;
+        File.WriteAllText(Path.Combine(tree, "run"), "#!/bin/sh\necho xz\n");
+        File.SetUnixFileMode(Path.Combine(tree, "run"), (UnixFileMode)0b111_101_101);
+        File.WriteAllBytes(Path.Combine(tree, "data.bin"), Compression.XzTool.Sample(3 << 20, 9));
+        File.CreateSymbolicLink(Path.Combine(tree, "latest"), "run");
+        var made = Path.Combine(_dir, "app.tar.xz");
+        // tar -J with a small block size: a multi-block .xz, as xz -T makes it for big archives.
+        var start = new System.Diagnostics.ProcessStartInfo("tar", ["-C", Path.Combine(_dir, "tree"), "-cf", made, "-I", "xz --block-size=1MiB", "app"]);
+        using (var tar = System.Diagnostics.Process.Start(start)!)
+        {
+            Assert.True(tar.WaitForExit(60_000), "tar did not finish");
+            Assert.Equal(0, tar.ExitCode);
+        }
+        _server.Serve("/app.tar.xz", File.ReadAllBytes(made));
+        _server.Serve("/dotdot.txz", Compression.XzTool.Compress(FetchArchives.Tar(w => FetchArchives.File(w, "../escaped", "x"))));
+        _server.Serve("/linkout.tar.xz", Compression.XzTool.Compress(FetchArchives.Tar(w => FetchArchives.Link(w, TarEntryType.SymbolicLink, "up", "../escaped"))));
+        var broken = File.ReadAllBytes(made);
+        broken[broken.Length / 2] ^= 0x10;
+        _server.Serve("/broken.tar.xz", broken);
+        _server.Serve("/bomb.tar.xz", Compression.XzTool.Compress(FetchArchives.Tar(w => FetchArchives.File(w, "zeros", new string('0', 200_000)))));
+
+        await FetchAsync(new FetchUri(_server.Url("/app.tar.xz")));
+        Assert.Equal("#!/bin/sh\necho xz\n", File.ReadAllText(Path.Combine(Sandbox, "app", "run")));
+        Assert.Equal((UnixFileMode)0b111_101_101, File.GetUnixFileMode(Path.Combine(Sandbox, "app", "run")));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(tree, "data.bin")), File.ReadAllBytes(Path.Combine(Sandbox, "app", "data.bin")));
+        Assert.Equal("run", new FileInfo(Path.Combine(Sandbox, "app", "latest")).LinkTarget);
+        Assert.False(File.Exists(Path.Combine(Sandbox, "app.tar.xz")));
+
+        Assert.Contains("'..'", await RefusedAsync(new FetchUri(_server.Url("/dotdot.txz"))));
+        Assert.Contains("outside the sandbox", await RefusedAsync(new FetchUri(_server.Url("/linkout.tar.xz"))));
+        Assert.Contains("xz:", await RefusedAsync(new FetchUri(_server.Url("/broken.tar.xz"))));
+        var bomb = await RefusedAsync(new FetchUri(_server.Url("/bomb.tar.xz")), new FetchLimits(MaxUnpackedBytes: 10_000));
+        Assert.True(bomb.Contains("unpacks to more than 10000 bytes", StringComparison.Ordinal), bomb);
+    }
+
+    [Fact]
     public async Task SizeEntryAndTimeBoundsHold()
     {
         _server.Serve("/big.bin", new byte[64 * 1024]);
@@ -167,7 +205,9 @@ public sealed class FetcherTests : IDisposable
         Assert.Equal("uri", FetchPlan.Invalid(new FetchUri("http://example.org/dir/"))?.Field);
         Assert.Equal("destPath", FetchPlan.Invalid(new FetchUri("http://example.org/a", DestPath: "../x"))?.Field);
         Assert.Equal("destPath", FetchPlan.Invalid(new FetchUri("http://example.org/a", DestPath: "/etc/x"))?.Field);
-        Assert.Equal(ArchiveKind.Unsupported, FetchPlan.ArchiveOf("a.tar.xz"));
+        Assert.Equal(ArchiveKind.TarXz, FetchPlan.ArchiveOf("a.tar.xz"));
+        Assert.Equal(ArchiveKind.TarXz, FetchPlan.ArchiveOf("A.TXZ"));
+        Assert.Equal(ArchiveKind.Unsupported, FetchPlan.ArchiveOf("a.tar.bz2"));
         Assert.Equal(ArchiveKind.TarGzip, FetchPlan.ArchiveOf("A.TGZ"));
         Assert.Equal("a b.txt", FetchPlan.FileName(new FetchUri("http://h/x/a%20b.txt?q=1")));
     }

@@ -109,6 +109,19 @@ public sealed class MarathonConformanceTests
             Assert.Equal(tasks[1].Id, after.GetProperty("tasks")[0].GetProperty("id").GetString());
             Assert.Subset(known, lab.Cluster.Master.Service.Tasks().Select(t => t.Id).ToHashSet());
 
+            // Rollbacks answer Marathon's DeploymentResult: PUT {"version"} back to the created definition, and DELETE of a
+            // deployment that cannot end (no agent is named so) reverts it; an unknown version is Marathon's 404.
+            var changed = await Send<DeploymentResult>(HttpMethod.Put, "/v2/apps/conf/web", """{"env": {"LD_LIBRARY_PATH": "/opt/lib"}}""", 200);
+            var rolled = await Send<DeploymentResult>(HttpMethod.Put, "/v2/apps/conf/web", $$"""{"version": "{{created.Version}}"}""", 200);
+            Assert.NotEqual(changed.DeploymentId, rolled.DeploymentId);
+            Assert.Equal("/usr/local/lib/myLib", (await Get<AppEnvelope>("/v2/apps/conf/web")).App.Env!["LD_LIBRARY_PATH"].GetString());
+            await Send<Error>(HttpMethod.Put, "/v2/apps/conf/web", """{"version": "2001-01-01T00:00:00.000Z"}""", 404);
+            var stuck = await Send<DeploymentResult>(HttpMethod.Put, "/v2/apps/conf/web", """{"constraints": [["hostname", "LIKE", "nowhere"]]}""", 200);
+            var reverted = await Send<DeploymentResult>(HttpMethod.Delete, $"/v2/deployments/{stuck.DeploymentId}", null, 200);
+            Assert.NotEqual(stuck.DeploymentId, reverted.DeploymentId);
+            await lab.WaitForAppAsync("/conf/web", a => a.GetProperty("constraints")[0][2].GetString() == ".*"
+                && a.GetProperty("tasksRunning").GetInt32() == 1 && a.GetProperty("deployments").GetArrayLength() == 0, "the stuck deployment reverted");
+
             // HEAD on reads, and DC/OS' token= header.
             using (var head = await http.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/v2/apps/conf/web")))
                 Assert.Equal(200, (int)head.StatusCode);
