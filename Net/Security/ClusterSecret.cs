@@ -28,8 +28,8 @@ internal sealed record ClusterSecret(string Token, string Source, string? CaFing
     /// <summary>Whether this is an agent token (<see cref="AgentSecret"/>): it registers an agent and nothing else.</summary>
     public bool IsAgent => AgentSecret.IsAgent(Token);
 
-    /// <summary>The handshake's name for this secret (HandshakeOptions.Key).</summary>
-    public string HandshakeKey => IsAgent ? Wire.HandshakeOptions.AgentKey : Wire.HandshakeOptions.AdminKey;
+    /// <summary>The handshake's name for this secret (<see cref="SecretKeys"/>).</summary>
+    public string HandshakeKey => IsAgent ? SecretKeys.Agent : SecretKeys.Admin;
 
     /// <summary>A new random token: 32 bytes, URL-safe base64, recognisable prefix.</summary>
     public static string Generate() =>

@@ -49,8 +49,8 @@ internal sealed class RoleSecrets(ClusterSecret admin, Func<byte[]?> sealedAgent
     /// <summary>The secret a handshake client names by key; null for a key this master does not know.</summary>
     public byte[]? SecretFor(string key) => key switch
     {
-        Wire.HandshakeOptions.AdminKey => admin.Key,
-        Wire.HandshakeOptions.AgentKey => AgentToken is { } agent ? Encoding.UTF8.GetBytes(agent) : null,
+        SecretKeys.Admin => admin.Key,
+        SecretKeys.Agent => AgentToken is { } agent ? Encoding.UTF8.GetBytes(agent) : null,
         _ => null,
     };
 

@@ -12,8 +12,8 @@ internal sealed record HandshakeOptions(string NodeId, string Role, string Clust
     /// <summary>Upper bound on the whole handshake, so a silent or slow peer cannot hold a slot.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(10);
 
-    public const string AdminKey = "admin";
-    public const string AgentKey = "agent";
+    public const string AdminKey = Security.SecretKeys.Admin;
+    public const string AgentKey = Security.SecretKeys.Agent;
 
     /// <summary>
     /// A client's: which secret <see cref="Secret"/> is, told in hello ("admin", or "agent" for an agent token). A server
