@@ -9,13 +9,18 @@ namespace MiniMesos.Isolation.Images;
 /// requests for one image (tasks of one app starting together) share one provisioning. An image provisioned before is
 /// used again without reading its source while its layers are still in the store (and, for a local source, the file or
 /// layout's index is unchanged), as Docker's pull-if-missing does; forcePull reads the source again. The images in use by running
-/// tasks are counted (<see cref="Acquire"/>/<see cref="Release"/>) so that GC never takes their layers.
+/// tasks are counted (<see cref="Acquire"/>/<see cref="Release"/>) so that GC never takes their layers: <see cref="GetAsync"/>
+/// acquires the image's layers before it returns (the caller releases them if the task does not start), and while it
+/// runs, every layer used since it began is protected (<see cref="ProvisioningSince"/>), since a layer is unpacked or
+/// touched one by one before the image is whole.
 /// </summary>
 internal sealed class ImageCache : IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<ProvisionedImage>>> _inflight = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _inUse = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (string Stamp, ProvisionedImage Image)> _known = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<long, long> _provisioning = new();
+    private long _nextProvisioning;
     private readonly ImageProvisioner _provisioner;
     private readonly RegistryClient _registry;
 
@@ -46,8 +51,31 @@ internal sealed class ImageCache : IDisposable
         var other => new OciPlatform(other.ToString().ToLowerInvariant(), "linux"),
     };
 
-    /// <summary>The image ready to run: provisioned once however many ask at the same time.</summary>
+    /// <summary>
+    /// The image ready to run, its layers acquired for the caller (<see cref="Release"/> them if the task does not start):
+    /// provisioned once however many ask at the same time.
+    /// </summary>
     public async Task<ProvisionedImage> GetAsync(ImageReference reference, bool forcePull, CancellationToken ct, Action<string>? progress = null)
+    {
+        var id = Interlocked.Increment(ref _nextProvisioning);
+        // Layer use times are the store's file times (wall clock), so the mark is too; a second of slack covers their granularity.
+        _provisioning[id] = DateTime.UtcNow.Ticks - TimeSpan.TicksPerSecond;
+        try
+        {
+            var image = await ProvisionAsync(reference, forcePull, ct, progress).ConfigureAwait(false);
+            Acquire(image.DiffIds.Select(d => d.Hex));
+            return image;
+        }
+        finally
+        {
+            _provisioning.TryRemove(id, out _);
+        }
+    }
+
+    /// <summary>GC keeps every layer used at or after this (UTC ticks): the start of the oldest provisioning in flight.</summary>
+    public long ProvisioningSince() => _provisioning.IsEmpty ? long.MaxValue : _provisioning.Values.DefaultIfEmpty(long.MaxValue).Min();
+
+    private async Task<ProvisionedImage> ProvisionAsync(ImageReference reference, bool forcePull, CancellationToken ct, Action<string>? progress)
     {
         var key = reference.ToString();
         var stamp = Stamp(reference);

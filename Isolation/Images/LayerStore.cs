@@ -151,10 +151,10 @@ internal sealed class LayerStore
 
     public void DeleteBlob(ImageDigest digest) => File.Delete(BlobPath(digest));
 
-    /// <summary>Runs one GC pass and returns what it deleted.</summary>
-    public IReadOnlyList<string> Collect(IReadOnlySet<string> inUse, TimeSpan maxIdle, long maxBytes, TimeProvider clock)
+    /// <summary>Runs one GC pass and returns what it deleted; layers used since <paramref name="protectUsedSince"/> (UTC ticks) stay.</summary>
+    public IReadOnlyList<string> Collect(IReadOnlySet<string> inUse, TimeSpan maxIdle, long maxBytes, TimeProvider clock, long protectUsedSince = long.MaxValue)
     {
-        var victims = LayerGcPlan.Victims(Layers(), inUse, clock.GetUtcNow().UtcTicks, maxIdle.Ticks, maxBytes);
+        var victims = LayerGcPlan.Victims(Layers(), inUse, clock.GetUtcNow().UtcTicks, maxIdle.Ticks, maxBytes, protectUsedSince);
         foreach (var key in victims)
         {
             DeleteLayer(key);

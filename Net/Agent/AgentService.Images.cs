@@ -52,15 +52,15 @@ internal sealed partial class AgentService
         {
             throw new TaskLaunchException(e.Message.StartsWith("image ", StringComparison.Ordinal) ? e.Message : $"{what}: {e.Message}");
         }
+        // GetAsync acquired the layers for this task: from here on a failed start releases them (ReleaseImage).
+        var layers = provisioned.DiffIds.Select(d => d.Hex).ToList();
+        _taskLayers[launch.TaskId] = layers;
         var plan = ImageLaunchPlan.Build(provisioned.Config.Config, image.Shell ? launch.Argv.FirstOrDefault() : null, image.Shell ? null : launch.Argv, env,
             image.Style, out var planError) ?? throw new TaskLaunchException($"{what}: {planError}");
         if (LaunchText.Invalid(null, plan.Argv, plan.Env, null, "argv") is { } text) throw new TaskLaunchException($"{what}: {text.Field}: {text.Reason}");
         var (runAs, uid, note) = ImageUser(launch.TaskId, user, plan.User);
         var meta = MetaDir(launch.TaskId);
-        var layers = provisioned.DiffIds.Select(d => d.Hex).ToList();
         File.WriteAllLines(Path.Combine(meta, ImageFile), [provisioned.Reference.ToString(), provisioned.Id, .. layers]);
-        Images.Acquire(layers);
-        _taskLayers[launch.TaskId] = layers;
         var overlay = Path.Combine(meta, OverlayDirName);
         ImageRootfsFiles.Prepare(overlay, TaskInitOptions.HostnameOf(launch.TaskId), network == TaskNetwork.Host);
         return new ImageStart(plan.Argv, new Dictionary<string, string>(plan.Env, StringComparer.Ordinal), runAs, uid,
@@ -104,7 +104,7 @@ internal sealed partial class AgentService
         var drive = new DriveInfo(Path.GetFullPath(workDir));
         var deficit = (long)(drive.TotalSize * minFreeFraction) - drive.AvailableFreeSpace;
         var budget = deficit > 0 ? Math.Max(0, total - deficit) : long.MaxValue;
-        return store.Collect(Images.InUse(), maxIdle, budget, new FixedClock(now));
+        return store.Collect(Images.InUse(), maxIdle, budget, new FixedClock(now), Images.ProvisioningSince());
     }
 
     private sealed class FixedClock(DateTimeOffset now) : TimeProvider

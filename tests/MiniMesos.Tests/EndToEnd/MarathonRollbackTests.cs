@@ -65,8 +65,11 @@ public sealed class MarathonRollbackTests
         Assert.False(string.IsNullOrEmpty(Deployment(change)));
         Assert.Equal(404, (await apps.SendAsync(HttpMethod.Get, "/v2/apps/dep")).Status); // reverting a creation deletes the app
 
-        await apps.SendAsync(HttpMethod.Post, "/v2/apps", """{"id": "/dep", "cmd": "sleep 1", "instances": 1, "cpus": 0.1, "mem": 16}""");
-        (_, change) = await apps.SendAsync(HttpMethod.Put, "/v2/apps/dep", """{"cmd": "sleep 2", "instances": 2}""");
+        var (recreated, body) = await apps.SendAsync(HttpMethod.Post, "/v2/apps", """{"id": "/dep", "cmd": "sleep 1", "instances": 1, "cpus": 0.1, "mem": 16}""");
+        Assert.True(recreated == 201, $"POST after the revert: {recreated} {body}");
+        (status, change) = await apps.SendAsync(HttpMethod.Put, "/v2/apps/dep", """{"cmd": "sleep 2", "instances": 2}""");
+        Assert.True(status == 200, $"PUT: {status} {change}");
+        Assert.Single((await apps.SendAsync(HttpMethod.Get, "/v2/apps/dep/versions")).Body.GetProperty("versions").EnumerateArray().Skip(1));
         Assert.Equal([Deployment(change)], await DeploymentIdsAsync(apps));
         (status, change) = await apps.SendAsync(HttpMethod.Delete, $"/v2/deployments/{Deployment(change)}");
         Assert.Equal(200, status);

@@ -130,6 +130,27 @@ public sealed class LayerStoreTests : IDisposable
         Assert.Empty(LayerGcPlan.Victims(layers, new HashSet<string> { "old", "mid", "new", "used" }, 10, 0, 0));
     }
 
+    [Fact]
+    public void GcPlanKeepsLayersUsedSinceTheOldestProvisioningInFlight()
+    {
+        var layers = new[] { new StoredLayer("old", 100, 1), new StoredLayer("unpacked-now", 100, 7), new StoredLayer("touched-now", 100, 9) };
+        // Disk pressure (budget 0) would take all three; a provisioning that began at tick 5 keeps what it unpacked or touched.
+        Assert.Equal(["old", "unpacked-now", "touched-now"], LayerGcPlan.Victims(layers, new HashSet<string>(), 10, 100, 0));
+        Assert.Equal(["old"], LayerGcPlan.Victims(layers, new HashSet<string>(), 10, 100, 0, protectUsedSinceTicks: 5));
+    }
+
+    [Fact]
+    public async Task GcUnderDiskPressureKeepsALayerAProvisioningInFlightJustUnpacked()
+    {
+        var (blobA, a) = await AddLayer(Tar(File("a", "1")));
+        await _store.UnpackAsync(blobA, a, LayerCompression.Gzip);
+        var provisioningSince = DateTime.UtcNow.AddMinutes(-1).Ticks;
+        var now = new FixedClock(DateTimeOffset.UtcNow);
+        Assert.Empty(_store.Collect(new HashSet<string>(), TimeSpan.FromDays(1), 0, now, provisioningSince));
+        Assert.True(Directory.Exists(_store.LayerPath(a)));
+        Assert.Equal([a.Hex], _store.Collect(new HashSet<string>(), TimeSpan.FromDays(1), 0, now));
+    }
+
     private sealed class FixedClock(DateTimeOffset now) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => now;

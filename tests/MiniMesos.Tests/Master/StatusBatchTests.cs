@@ -13,16 +13,24 @@ public sealed class StatusBatchTests
 {
     private static readonly AgentRecord Agent = new("a1", "host1", new Resources(64, 65536), new Dictionary<string, string>(), 0);
 
-    [Fact]
-    public async Task UpdatesArrivingWhileEntriesAreInFlightShareTheNextEntry()
+    private static readonly TaskSpec Spec = new("t", ["true"], new Dictionary<string, string>(), new Resources(0.1, 1));
+
+    /// <summary>A master (its log an in-memory fake that holds proposals until released) that applied agent a1's registration.</summary>
+    private static (MasterService Master, HeldLogFake Log, IRaftStateMachine Machine) MasterWithAgent()
     {
         var master = new MasterService(TimeProvider.System, NullLogger.Instance);
         var log = new HeldLogFake(master);
         master.Attach(log);
         var machine = (IRaftStateMachine)master;
         machine.Apply(1, CommandCodec.Encode(new AddAgent(0, Agent)));
-        var spec = new TaskSpec("t", ["true"], new Dictionary<string, string>(), new Resources(0.1, 1));
-        machine.Apply(2, CommandCodec.Encode(new LaunchTasks(0, Enumerable.Range(0, 10).Select(i => new PlacedLaunch($"t.{i}", spec, "a1")).ToList())));
+        return (master, log, machine);
+    }
+
+    [Fact]
+    public async Task UpdatesArrivingWhileEntriesAreInFlightShareTheNextEntry()
+    {
+        var (master, log, machine) = MasterWithAgent();
+        machine.Apply(2, CommandCodec.Encode(new LaunchTasks(0, Enumerable.Range(0, 10).Select(i => new PlacedLaunch($"t.{i}", Spec, "a1")).ToList())));
 
         var updates = Enumerable.Range(0, 10)
             .Select(i => master.StatusUpdateAsync("a1", $"t.{i}", TaskState.Running, null, null, null, CancellationToken.None)).ToList();
@@ -47,13 +55,8 @@ public sealed class StatusBatchTests
     [Fact]
     public async Task AResentOrLateUpdateIsAnsweredWithoutAnEntry()
     {
-        var master = new MasterService(TimeProvider.System, NullLogger.Instance);
-        var log = new HeldLogFake(master);
-        master.Attach(log);
-        var machine = (IRaftStateMachine)master;
-        machine.Apply(1, CommandCodec.Encode(new AddAgent(0, Agent)));
-        var spec = new TaskSpec("t", ["true"], new Dictionary<string, string>(), new Resources(0.1, 1));
-        machine.Apply(2, CommandCodec.Encode(new LaunchTasks(0, [new PlacedLaunch("t.1", spec, "a1")])));
+        var (master, log, machine) = MasterWithAgent();
+        machine.Apply(2, CommandCodec.Encode(new LaunchTasks(0, [new PlacedLaunch("t.1", Spec, "a1")])));
         machine.Apply(3, CommandCodec.Encode(new UpdateTaskStatus(0, "t.1", TaskState.Running, null, null, null)));
 
         Assert.False(await master.StatusUpdateAsync("a1", "t.1", TaskState.Running, null, null, null, CancellationToken.None));
@@ -85,8 +88,7 @@ public sealed class StatusBatchTests
     {
         var state = new ClusterState();
         Assert.True(state.Apply(new AddAgent(0, Agent)));
-        var spec = new TaskSpec("t", ["true"], new Dictionary<string, string>(), new Resources(0.1, 1));
-        Assert.True(state.Apply(new LaunchTasks(0, [new("t.1", spec, "a1"), new("t.2", spec, "a1")])));
+        Assert.True(state.Apply(new LaunchTasks(0, [new("t.1", Spec, "a1"), new("t.2", Spec, "a1")])));
         var batch = new UpdateTaskStatuses(5, [
             new UpdateTaskStatus(5, "t.1", TaskState.Running, null, null, null),
             new UpdateTaskStatus(5, "t.2", TaskState.Failed, 3, null, "exit 3"),
