@@ -16,7 +16,8 @@ apt_install() {
 }
 packages=(libsqlite3-dev clang zlib1g-dev python3-msgpack python3-zeroconf iproute2 nftables curl jq util-linux qemu-system-x86 busybox-static cpio gcc libc6-dev python3-marathon skopeo zstd chromium bind9-dnsutils dnsmasq-base avahi-daemon avahi-utils dbus-daemon dbus-bin xz-utils)
 missing=()
-for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+# dpkg-query, not dpkg -s: once the arm64 cross-publish installed foo:arm64 beside foo:amd64, `dpkg -s foo` is ambiguous.
+for p in "${packages[@]}"; do dpkg-query -W -f='${db:Status-Status}\n' "$p" 2>/dev/null | grep -qx installed || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
   echo "== installing ${missing[*]}"
   apt-get update -qq || true
@@ -74,7 +75,7 @@ tests/lab/raft-lab.sh out/minimesos
 step "agent lab: agent killed -9 and restarted, agent host cut off"
 tests/lab/agent-lab.sh out/minimesos
 
-step "mesh lab: service ports and the routing mesh on 1 master + 3 agents (instance killed, health failing, bad ports)"
+step "mesh lab: service ports and the routing mesh on 3 masters + 3 agents (instance killed, health failing, bad ports)"
 tests/lab/mesh-lab.sh out/minimesos
 
 step "reliability lab: 3 masters + 3 agents under a workload, fault rounds, checks after each"
