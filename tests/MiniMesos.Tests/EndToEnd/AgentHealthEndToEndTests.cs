@@ -18,7 +18,7 @@ public sealed class AgentHealthEndToEndTests
     {
         Assert.True(Environment.IsPrivilegedProcess, "this test reattaches isolated tasks after an agent restart: run the tests as root");
         var group = $"minimesos-e2e-{Environment.ProcessId}-{Guid.NewGuid():N}"[..36];
-        var launch = new LaunchOptions(InitCommand: ["dotnet", Path.Combine(AppContext.BaseDirectory, "minimesos.dll")], CgroupGroup: group);
+        var launch = new LaunchOptions(InitCommand: TestInit.Command, CgroupGroup: group);
         await using var cluster = await InProcessCluster.StartAsync(agents: 0, agentTimeouts: new AgentTimeouts(TimeSpan.FromSeconds(2), TimeSpan.FromMinutes(5)));
         var master = cluster.Master.Service;
         using var first = new CancellationTokenSource();

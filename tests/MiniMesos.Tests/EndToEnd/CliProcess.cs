@@ -15,7 +15,7 @@ internal static class CliProcess
             RedirectStandardInput = stdin is not null,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "minimesos.dll"));
+        info.ArgumentList.Add(TestInit.Dll);
         foreach (var arg in args) info.ArgumentList.Add(arg);
         foreach (var name in new[] { "MINIMESOS_TOKEN", "MINIMESOS_TOKEN_FILE", "MINIMESOS_MASTER", "MINIMESOS_CONFIG", "XDG_CONFIG_HOME" }) info.Environment.Remove(name);
         // A config dir of its own: the CA the CLI pins on first contact (cas/HOST_PORT) must not outlive this run.

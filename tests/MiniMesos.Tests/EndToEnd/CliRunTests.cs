@@ -133,7 +133,7 @@ public sealed class CliRunTests
         using var client = cluster.Client();
         var task = await client.SubmitAsync(new MiniMesos.Net.Http.TaskSubmitRequest(["true"], null, "ev", 0.1, 16, null), CancellationToken.None);
         var info = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "minimesos.dll"), "events", "--since", "0", "--master", $"127.0.0.1:{cluster.Api.Port}" })
+        foreach (var arg in new[] { TestInit.Dll, "events", "--since", "0", "--master", $"127.0.0.1:{cluster.Api.Port}" })
             info.ArgumentList.Add(arg);
         info.Environment["MINIMESOS_TOKEN"] = cluster.Secret.Token;
         using var events = System.Diagnostics.Process.Start(info)!;

@@ -36,7 +36,7 @@ public sealed class ImageRegistryTests : IAsyncLifetime
         _registry.AddLayout(_layout, "test/busybox", "1.0");
         _private.AddLayout(_layout, "team/app", "2");
         _cluster = await InProcessCluster.StartAsync(agents: 0);
-        var launch = new LaunchOptions(InitCommand: ["dotnet", Path.Combine(AppContext.BaseDirectory, "minimesos.dll")], CgroupGroup: _group);
+        var launch = new LaunchOptions(InitCommand: TestInit.Command, CgroupGroup: _group);
         _agent = await _cluster.StartAgentAsync("puller", _cluster.Secret, "test", launch: launch);
         var auth = Convert.ToBase64String(Encoding.UTF8.GetBytes("puller:s3cret-pass"));
         var config = "{\"auths\": {\"" + _private.Host + "\": {\"auth\": \"" + auth + "\"}}}";

@@ -27,7 +27,7 @@ public sealed class ImageTaskTests : IAsyncLifetime
         _layout = Path.Combine(_dir, "layout");
         BusyboxImage.Write(_layout, "1.0");
         _cluster = await InProcessCluster.StartAsync(agents: 0);
-        var launch = new LaunchOptions(InitCommand: ["dotnet", Path.Combine(AppContext.BaseDirectory, "minimesos.dll")], CgroupGroup: _group);
+        var launch = new LaunchOptions(InitCommand: TestInit.Command, CgroupGroup: _group);
         _agent = await _cluster.StartAgentAsync("images", _cluster.Secret, "test", launch: launch);
     }
 
@@ -169,7 +169,7 @@ public sealed class ImageTaskTests : IAsyncLifetime
     public async Task GcKeepsTheLayersOfARunningImageTaskAcrossAnAgentRestartAndCollectsThemOnceItEnded()
     {
         // Its own agent: this one is stopped and started again.
-        var launch = new LaunchOptions(InitCommand: ["dotnet", Path.Combine(AppContext.BaseDirectory, "minimesos.dll")], CgroupGroup: _group + "r");
+        var launch = new LaunchOptions(InitCommand: TestInit.Command, CgroupGroup: _group + "r");
         using var first = new CancellationTokenSource();
         var agent = await _cluster.StartAgentAsync("restarting", _cluster.Secret, "test", launch: launch, stop: first.Token,
             hostname: "img-restart");

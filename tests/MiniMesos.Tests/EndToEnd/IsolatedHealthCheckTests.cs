@@ -16,7 +16,7 @@ public sealed class IsolatedHealthCheckTests
     {
         Assert.True(Environment.IsPrivilegedProcess, "isolated health check tests need root (namespaces, cgroups): run the tests as root");
         var group = $"minimesos-e2e-{Environment.ProcessId}-{Guid.NewGuid():N}"[..36];
-        var launch = new LaunchOptions(InitCommand: ["dotnet", Path.Combine(AppContext.BaseDirectory, "minimesos.dll")], CgroupGroup: group);
+        var launch = new LaunchOptions(InitCommand: TestInit.Command, CgroupGroup: group);
         await using var lab = await MarathonApps.StartAsync(agents: 0);
         using var first = new CancellationTokenSource();
         var agent = await lab.Cluster.StartAgentAsync("restarting", lab.Cluster.Secret, "test", launch: launch, stop: first.Token);

@@ -14,7 +14,7 @@ public sealed class IsolatedTaskTests
     {
         Assert.True(Environment.IsPrivilegedProcess, "isolated task tests need root (namespaces, cgroups): run the tests as root");
         var group = $"minimesos-e2e-{Environment.ProcessId}-{Guid.NewGuid():N}"[..36];
-        var launch = new LaunchOptions(InitCommand: ["dotnet", Path.Combine(AppContext.BaseDirectory, "minimesos.dll")], CgroupGroup: group);
+        var launch = new LaunchOptions(InitCommand: TestInit.Command, CgroupGroup: group);
         await using var cluster = await InProcessCluster.StartAsync(agents: 0);
         using var first = new CancellationTokenSource();
         var agent = await cluster.StartAgentAsync("restarting", cluster.Secret, "test", launch: launch, stop: first.Token);
@@ -86,7 +86,7 @@ public sealed class IsolatedTaskTests
     {
         Assert.True(Environment.IsPrivilegedProcess, "isolated task tests need root (namespaces, cgroups): run the tests as root");
         var group = $"minimesos-e2e-{Environment.ProcessId}-{Guid.NewGuid():N}"[..36];
-        var dll = Path.Combine(AppContext.BaseDirectory, "minimesos.dll");
+        var dll = TestInit.Dll;
         await using var cluster = await InProcessCluster.StartAsync(agents: 0);
         var agent = await cluster.StartAgentAsync("isolated", cluster.Secret, "test",
             launch: new LaunchOptions(InitCommand: ["dotnet", dll], CgroupGroup: group));

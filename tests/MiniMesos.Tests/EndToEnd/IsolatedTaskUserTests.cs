@@ -15,7 +15,7 @@ public sealed class IsolatedTaskUserTests
     {
         Assert.True(Environment.IsPrivilegedProcess, "isolated task tests need root (namespaces, cgroups): run the tests as root");
         var group = $"minimesos-e2e-{Environment.ProcessId}-{Guid.NewGuid():N}"[..36];
-        var launch = new LaunchOptions(InitCommand: ["dotnet", Path.Combine(AppContext.BaseDirectory, "minimesos.dll")], CgroupGroup: group);
+        var launch = new LaunchOptions(InitCommand: TestInit.Command, CgroupGroup: group);
         await using var cluster = await InProcessCluster.StartAsync(agents: 0);
         var agent = await cluster.StartAgentAsync("users", cluster.Secret, "test", launch: launch,
             users: TaskUserPolicy.Parse("daemon,no-such-user-here"));

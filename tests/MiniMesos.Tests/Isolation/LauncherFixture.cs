@@ -22,7 +22,7 @@ public sealed class LauncherFixture : IDisposable
     {
         Assert.True(OperatingSystem.IsLinux(), "isolation tests need Linux");
         Assert.True(Unistd.geteuid() == 0, "isolation tests need root (namespaces, cgroups): run dotnet test as root");
-        var dll = Path.Combine(AppContext.BaseDirectory, "minimesos.dll");
+        var dll = EndToEnd.TestInit.Dll;
         Assert.True(File.Exists(dll), $"{dll} missing: the test project must reference MiniMesos.csproj");
         Group = $"minimesos-test-{Environment.ProcessId}-{Guid.NewGuid():N}"[..40];
         Launcher = new IsolatedTaskLauncher(new LaunchOptions(InitCommand: [DotnetHost(), dll], CgroupGroup: Group, LogCapBytes: logCapBytes,
