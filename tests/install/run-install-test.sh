@@ -31,7 +31,7 @@ if [ ${#need[@]} -gt 0 ]; then echo "installing ${need[*]}"; apt_install "${need
 kroot="$cache/kroot"
 [ -d "$root/tests/vm/.cache/kroot/boot" ] && ! [ -d "$kroot/boot" ] && kroot="$root/tests/vm/.cache/kroot"
 if ! ls "$kroot"/boot/vmlinuz-* >/dev/null 2>&1; then
-  pkg=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-[0-9]/{print $2; exit}')
+  pkg=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-[0-9]/ && !p {p = $2} END {print p}')
   [ -n "$pkg" ] || { echo "FAIL: apt-cache knows no linux-image-amd64 (run apt-get update)"; exit 2; }
   (cd "$cache" && { apt-get download "$pkg" >/dev/null 2>&1 || { sleep 2; apt-get download "$pkg" >/dev/null; }; })
   rm -rf "$kroot" && dpkg-deb -x "$cache/$pkg"_*.deb "$kroot" && rm -f "$cache/$pkg"_*.deb

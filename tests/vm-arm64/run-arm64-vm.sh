@@ -50,7 +50,7 @@ if ! has_kernel || [ ! -x "$SYSROOT/bin/busybox" ]; then
   apt-cache show busybox-static:arm64 >/dev/null 2>&1 || retry apt-get update -qq || die "apt-get update failed"
   D=$(mktemp -d "$CACHE/debs.XXXX")
   if ! has_kernel; then
-    PKG=$(apt-cache depends linux-image-arm64:arm64 | awk '/Depends: linux-image-[0-9]/{print $2; exit}')
+    PKG=$(apt-cache depends linux-image-arm64:arm64 | awk '/Depends: linux-image-[0-9]/ && !p {p = $2} END {print p}')
     [ -n "$PKG" ] || { rm -rf "$D"; die "apt knows no linux-image-arm64:arm64"; }
     echo "downloading $PKG"
     (cd "$D" && retry apt-get download "$PKG" >/dev/null 2>&1) || { rm -rf "$D"; die "apt-get download $PKG failed"; }

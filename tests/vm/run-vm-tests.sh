@@ -33,7 +33,7 @@ command -v dotnet >/dev/null || { echo "FAIL: dotnet SDK not found (needed to pu
 # Debian's kernel, unpacked but not installed (no hooks, nothing in /boot).
 KROOT=$CACHE/kroot
 if ! ls "$KROOT"/boot/vmlinuz-* >/dev/null 2>&1; then
-  PKG=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-[0-9]/{print $2; exit}')
+  PKG=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-[0-9]/ && !p {p = $2} END {print p}')
   [ -n "$PKG" ] || { echo "FAIL: apt-cache knows no linux-image-amd64 (run apt-get update)"; exit 2; }
   (cd "$CACHE" && retry apt-get download "$PKG" >/dev/null)
   rm -rf "$KROOT" && dpkg-deb -x "$CACHE/$PKG"_*.deb "$KROOT"
@@ -65,7 +65,7 @@ for lib in $(ldd "$CACHE/publish/minimesos" | grep -oE '/[^ ]+'); do
 done
 # .NET's crypto (the image check's sha256) loads libssl and libcrypto with dlopen: ldd cannot see them.
 for so in libssl.so.3 libcrypto.so.3; do
-  lib=$(ldconfig -p | awk -v so="$so" '$1 == so && /x86-64/ { print $NF; exit }')
+  lib=$(ldconfig -p | awk -v so="$so" '$1 == so && /x86-64/ && !p { p = $NF } END { print p }')
   [ -n "$lib" ] || { echo "FAIL: $so not found on this host (apt install libssl3)"; exit 2; }
   mkdir -p "$R$(dirname "$lib")"; cp -L "$lib" "$R$lib"
 done
