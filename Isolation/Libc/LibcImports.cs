@@ -3,13 +3,16 @@ using System.Runtime.InteropServices;
 namespace MiniMesos.Isolation.Libc;
 
 /// <summary>
-/// The only libc declarations of our own: what Tmds.LibC 0.5.0 (which binds everything else, as
-/// <c>libc.so.6</c>) lacks, or binds to an entry we must not link against. Every other call goes through
-/// <c>Tmds.Linux.LibC</c> behind the small classes of this folder. Both names are bound at link time in the
-/// Native-AOT binary (<c>DirectPInvoke</c> in the csproj), so task init's start-up looks nothing up.
-/// Lacking in Tmds.LibC: prctl, get/setrlimit, waitpid, posix_spawn and its attribute calls, renameat,
-/// fsetxattr, adjtimex, close_range, splice, setenv; the syscalls glibc has no wrapper for (openat2, pidfd_*, pivot_root) go through its
-/// <c>syscall</c>. mknodat is ours because Tmds.LibC calls glibc's pre-2.33 <c>__xmknodat</c> compat entry.
+/// The only libc declarations of our own: what Tmds.LibC 0.5.0 (which binds everything else) lacks, or binds to an
+/// entry we must not link against. Every other call goes through <c>Tmds.Linux.LibC</c> behind the small classes of
+/// this folder. Tmds.LibC names its libraries <c>libc.so.6</c> (and <c>libdl.so.2</c>, <c>libpthread.so.0</c> for
+/// the dl* and two pthread calls), ours is <c>libc</c>: every one of those names is a <c>DirectPInvoke</c> in the
+/// csproj, so the Native-AOT binary calls libc directly (bound by the dynamic loader at start, like any C program)
+/// and task init's start-up looks nothing up.
+/// Lacking in Tmds.LibC 0.5.0 (checked against its x64 assembly): prctl, get/setrlimit, waitpid, posix_spawn and its
+/// attribute calls, renameat, fsetxattr, adjtimex, close_range, setenv. mknodat is ours because Tmds.LibC calls
+/// glibc's pre-2.33 <c>__xmknodat</c> compat entry, which cannot be linked against. The syscalls glibc has no wrapper
+/// for (openat2, pidfd_*, pivot_root, landlock_*) go through Tmds.LibC's <c>syscall</c>.
 /// </summary>
 internal static unsafe partial class LibcImports
 {
@@ -73,7 +76,4 @@ internal static unsafe partial class LibcImports
 
     [LibraryImport(Lib)]
     public static partial int posix_spawnattr_setsigdefault(void* attr, void* sigdefault);
-
-    [LibraryImport(Lib, SetLastError = true)]
-    public static partial nint splice(int fdIn, long* offIn, int fdOut, long* offOut, nuint len, uint flags);
 }

@@ -33,7 +33,7 @@ internal static unsafe class Splice
     /// <summary>Moves up to <paramref name="bytes"/> from <paramref name="fdIn"/> to <paramref name="fdOut"/> (one of them a
     /// pipe): the count moved, 0 at the end of the input, -1 with errno (EAGAIN: nothing to move or no room now).</summary>
     public static nint Move(int fdIn, int fdOut, int bytes) =>
-        LibcImports.splice(fdIn, null, fdOut, null, (nuint)bytes, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+        (nint)(long)LibC.splice(fdIn, null, fdOut, null, (size_t)(ulong)bytes, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
 
     /// <summary>read(2) from a pipe's end into <paramref name="buffer"/>: the count read, or -1 with errno.</summary>
     public static nint Read(int fd, Span<byte> buffer)

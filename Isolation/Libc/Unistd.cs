@@ -51,7 +51,5 @@ internal static unsafe class Unistd
 
     public static int dup2(int oldfd, int newfd) => LibC.dup2(oldfd, newfd);
 
-    public static int ftruncate(int fd, long length) => LibC.ftruncate(fd, length);
-
     public static int fsync(int fd) => LibC.fsync(fd);
 }

@@ -6,7 +6,8 @@ using Xunit;
 namespace MiniMesos.Tests.Isolation;
 
 /// <summary>
-/// An <see cref="IsolatedTaskLauncher"/> whose init runs as `dotnet minimesos.dll` from the test output, with task
+/// An <see cref="IsolatedTaskLauncher"/> whose init runs as `dotnet minimesos.dll` from the test output (or the published
+/// binary named by MINIMESOS_TEST_INIT, <see cref="EndToEnd.TestInit.Published"/>), with task
 /// cgroups under a group of its own that is emptied and removed on dispose, even after a failed test.
 /// </summary>
 public sealed class LauncherFixture : IDisposable
@@ -25,7 +26,9 @@ public sealed class LauncherFixture : IDisposable
         var dll = EndToEnd.TestInit.Dll;
         Assert.True(File.Exists(dll), $"{dll} missing: the test project must reference MiniMesos.csproj");
         Group = $"minimesos-test-{Environment.ProcessId}-{Guid.NewGuid():N}"[..40];
-        Launcher = new IsolatedTaskLauncher(new LaunchOptions(InitCommand: [DotnetHost(), dll], CgroupGroup: Group, LogCapBytes: logCapBytes,
+        var init = EndToEnd.TestInit.Published is { } aot ? [aot] : new[] { DotnetHost(), dll };
+        Assert.True(File.Exists(init[0]), $"task init {init[0]} missing");
+        Launcher = new IsolatedTaskLauncher(new LaunchOptions(InitCommand: init, CgroupGroup: Group, LogCapBytes: logCapBytes,
             WarmInits: warmInits, WarmInitMaxAge: warmInitMaxAge));
     }
 

@@ -47,4 +47,26 @@ public sealed class LibcTests
         Assert.True(lim.rlim_cur > 0);
         Assert.Equal(0, Resource.setrlimit(Resource.RLIMIT_NOFILE, lim));
     }
+
+    [Fact]
+    public unsafe void SpliceMovesBetweenPipesAndReportsErrno()
+    {
+        Assert.True(Splice.TryPipe(1 << 16, out var r1, out var w1));
+        Assert.True(Splice.TryPipe(1 << 16, out var r2, out var w2));
+        try
+        {
+            var hello = "hello"u8.ToArray();
+            fixed (byte* p = hello) Assert.Equal(5, Unistd.write(w1, p, 5));
+            Assert.Equal(5, Splice.Move(r1, w2, 100));
+            var got = new byte[16];
+            Assert.Equal(5, Splice.Read(r2, got));
+            Assert.Equal(hello, got[..5]);
+            Assert.Equal(-1, Splice.Move(r1, w2, 100)); // nothing left, non-blocking
+            Assert.Equal(Errno.EAGAIN, LibcError.LastErrno);
+        }
+        finally
+        {
+            foreach (var fd in new[] { r1, w1, r2, w2 }) Splice.Close(fd);
+        }
+    }
 }

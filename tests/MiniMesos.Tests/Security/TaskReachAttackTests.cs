@@ -22,15 +22,7 @@ public sealed class TaskReachAttackTests(LauncherFixture fx)
     [Fact]
     public async Task RunLockAndMessageQueuesAreTheTasksOwn()
     {
-        // systemd mounts /dev/mqueue (1777) on most hosts; where it is missing the test mounts one as systemd would.
-        var mountedMqueue = false;
-        if (!Directory.Exists("/dev/mqueue"))
-        {
-            Directory.CreateDirectory("/dev/mqueue");
-            Assert.Equal(0, Mount.mount("mqueue", "/dev/mqueue", "mqueue", Mount.MS_NOSUID | Mount.MS_NODEV | Mount.MS_NOEXEC, 0));
-            mountedMqueue = true;
-        }
-
+        var mountedMqueue = EnsureHostMqueue();
         var name = "mm-" + Guid.NewGuid().ToString("N")[..12];
         var hostLock = Path.Combine("/run/lock", name + "-host");
         File.WriteAllText(hostLock, "host\n");
@@ -53,12 +45,71 @@ public sealed class TaskReachAttackTests(LauncherFixture fx)
         {
             File.Delete(hostLock);
             File.Delete(Path.Combine("/dev/mqueue", name + "-host"));
-            if (mountedMqueue)
-            {
-                Mount.umount2("/dev/mqueue", Mount.MNT_DETACH);
-                Directory.Delete("/dev/mqueue");
-            }
+            RemoveHostMqueue(mountedMqueue);
         }
+    }
+
+    [Fact]
+    public async Task AnotherTasksLockFilesAndMessageQueuesAreOutOfReach()
+    {
+        var mountedMqueue = EnsureHostMqueue();
+        var name = "mm-" + Guid.NewGuid().ToString("N")[..12];
+        // Task A holds a lock file (flock'd), a POSIX message queue and a System V one, while task B looks for them,
+        // takes the same lock and writes the same names; then A checks that its own are as it left them.
+        var a = fx.Request("t-reach-ipc-a",
+            $"echo a > /run/lock/{name}; exec 9</run/lock/{name}; flock -n 9 || echo BAD a-lock; : > /dev/mqueue/{name}; " +
+            $"ipcmk -Q >/dev/null; ipcs -q | grep -c '^0x' > qcount; touch ready; " +
+            "i=0; while [ ! -e done ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done; " +
+            $"cat /run/lock/{name}; ls /dev/mqueue; grep -o 'QSIZE:[0-9]*' /dev/mqueue/{name}; ipcs -q | grep -c '^0x'",
+            uid: UidBase + 7);
+        var taskA = await fx.Launcher.LaunchAsync(a, default);
+        try
+        {
+            await Eventually.TrueAsync(() => File.Exists(Path.Combine(a.SandboxDir, "ready")), "task A has made its lock and queues");
+            Assert.Equal("1", File.ReadAllText(Path.Combine(a.SandboxDir, "qcount")).Trim()); // its System V queue exists
+            var attack = $"cat /run/lock/{name} 2>/dev/null && echo BAD read-lock; ls /dev/mqueue | grep -q . && echo BAD sees-queue; " +
+                "ipcs -q | grep -q '^0x' && echo BAD sees-sysv-queue; " +
+                $"echo b > /run/lock/{name} && flock -n /run/lock/{name} true && echo own lock; " +
+                $"echo b > /dev/mqueue/{name} 2>/dev/null; ls /dev/mqueue; ipcmk -Q >/dev/null && ipcs -q | grep -c '^0x'";
+            var b = fx.Request("t-reach-ipc-b", attack, uid: UidBase + 8);
+            var (exit, stdout) = await fx.RunToEndAsync(b);
+            Assert.True(exit == new TaskExit(0, null), $"{exit}: {stdout}{LauncherFixture.Stderr(b)}");
+            Assert.DoesNotContain("BAD", stdout);
+            Assert.Equal($"own lock\n{name}\n1\n", stdout); // B's own lock, queue and System V queue work, and are B's alone
+        }
+        finally
+        {
+            File.WriteAllText(Path.Combine(a.SandboxDir, "done"), "");
+        }
+
+        try
+        {
+            Assert.Equal(new TaskExit(0, null), await taskA.Exited.WaitAsync(LauncherFixture.TaskTimeout));
+            Assert.Equal($"a\n{name}\nQSIZE:0\n1\n", LauncherFixture.Stdout(a)); // A's lock file, queue (empty) and System V queue untouched
+            Assert.False(File.Exists(Path.Combine("/run/lock", name)));
+            Assert.False(File.Exists(Path.Combine("/dev/mqueue", name)));
+        }
+        finally
+        {
+            RemoveHostMqueue(mountedMqueue);
+        }
+    }
+
+    /// <summary>systemd mounts /dev/mqueue (1777) on most hosts; where it is missing the test mounts one as systemd would
+    /// (true: <see cref="RemoveHostMqueue"/> takes it away again).</summary>
+    private static bool EnsureHostMqueue()
+    {
+        if (Directory.Exists("/dev/mqueue")) return false;
+        Directory.CreateDirectory("/dev/mqueue");
+        Assert.Equal(0, Mount.mount("mqueue", "/dev/mqueue", "mqueue", Mount.MS_NOSUID | Mount.MS_NODEV | Mount.MS_NOEXEC, 0));
+        return true;
+    }
+
+    private static void RemoveHostMqueue(bool mounted)
+    {
+        if (!mounted) return;
+        Mount.umount2("/dev/mqueue", Mount.MNT_DETACH);
+        Directory.Delete("/dev/mqueue");
     }
 
     [Fact]
