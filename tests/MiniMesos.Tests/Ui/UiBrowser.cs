@@ -100,6 +100,8 @@ internal sealed class UiBrowser : IAsyncDisposable
 
     public static async Task ScreenshotAsync(IPage page, string name)
     {
+        // From the top: a page scrolled by a click or the keyboard would show its sticky header halfway down the shot.
+        await page.EvaluateExpressionAsync("window.scrollTo(0, 0)");
         await page.ScreenshotAsync(Path.Combine(Artifacts, name + ".png"), new ScreenshotOptions { FullPage = true });
     }
 
