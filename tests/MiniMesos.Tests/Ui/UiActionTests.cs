@@ -112,7 +112,8 @@ public sealed class UiActionTests
     public async Task ATokenThatStopsWorkingMidSessionBringsTheSignInPromptWithTheReason()
     {
         var dir = Directory.CreateTempSubdirectory("minimesos-ui-401-").FullName;
-        var logs = new LineLoggerProvider("test", LogLevel.Information, TextWriter.Synchronized(new StringWriter()));
+        var logText = new StringWriter();
+        var logs = new LineLoggerProvider("test", LogLevel.Debug, TextWriter.Synchronized(logText));
         var api = new IPEndPoint(IPAddress.Loopback, InProcessCluster.FreePort());
         var port = new IPEndPoint(IPAddress.Loopback, InProcessCluster.FreePort());
         var first = new ClusterSecret(ClusterSecret.Generate(), "test");
@@ -126,6 +127,7 @@ public sealed class UiActionTests
             Assert.True(exit == 0, stderr);
             await page.GoToAsync(stdout.Trim());
             await UiBrowser.WaitAsync(page, "document.getElementById('who').textContent.startsWith('admin')", "signed in by the code");
+            var session = await page.EvaluateExpressionAsync<string>("sessionStorage.getItem('minimesos.token')");
             await GoAsync(page, "apps");
 
             // The operator changes the admin token and restarts the master: every session of the old token is void.
@@ -149,6 +151,13 @@ public sealed class UiActionTests
             await UiBrowser.WaitAsync(page, "document.getElementById('who').textContent.startsWith('admin')"
                 + " && document.getElementById('main').dataset.page === 'apps' && document.body.innerText.includes('No apps.')", "the apps page again");
             browser.AssertNoConsoleErrors();
+
+            // Nothing that signs in reached the masters' logs (at debug level): not the code, the session, or either admin token.
+            var code = stdout.Trim()[(stdout.Trim().IndexOf("#code=", StringComparison.Ordinal) + 6)..];
+            var logged = logText.ToString();
+            Assert.Contains("serving the API on", logged, StringComparison.Ordinal);
+            foreach (var (secret, what) in new[] { (code, "the one-time code"), (session, "the session token"), (first.Token, "the first admin token"), (second.Token, "the second admin token") })
+                Assert.False(logged.Contains(secret, StringComparison.Ordinal), $"{what} is in the master's log");
         }
         finally
         {
