@@ -98,6 +98,16 @@ public sealed class UiBrowserTests
         browser.ExpectHttpError(400, "/v1/roles/prod");
         await ClickAsync(page, "[data-k='weight-btn-prod']");
         await UiBrowser.WaitAsync(page, "document.getElementById('err-weight-prod').textContent.startsWith('weight:')", "the weight error next to it");
+        // The built-in frameworks, and the role the app's two instances run in with its dominant share as the API gives it.
+        using (var client = cluster.Client())
+        {
+            var share = System.Text.Json.JsonDocument.Parse(await client.GetJsonAsync("/v1/roles", CancellationToken.None)).RootElement.GetProperty("roles")
+                .EnumerateArray().Single(r => r.GetProperty("name").GetString() == "*").GetProperty("share").GetDouble();
+            Assert.True(share > 0, "the app's instances give role * a share");
+            await UiBrowser.WaitAsync(page, "document.body.innerText.includes('minimesos-apps') && Math.abs([...document.querySelectorAll('.card.role')]"
+                + ".find(c => c.querySelector('h3').textContent === 'role *').querySelector('[aria-label=\"dominant share\"]').getAttribute('aria-valuenow')"
+                + $" - {share.ToString(System.Globalization.CultureInfo.InvariantCulture)}) < 1e-9", "role *'s dominant share and the apps framework");
+        }
 
         foreach (var name in Pages) await ShootAsync(page, name);
 
