@@ -32,6 +32,7 @@ size_check() {  # size_check BINARY MAX_BYTES: the binary budget (docs/size.md)
 }
 
 step "dotnet test"
+rm -rf tests/artifacts/ui # the browser tests write this run's screenshots there
 log="$(mktemp)"
 set +e
 dotnet test tests/MiniMesos.Tests -nologo 2>&1 | tee "$log"
@@ -44,6 +45,11 @@ rm -f "$log"
 if [ "$rc" != 0 ] || [ -z "$passed" ] || [ "$passed" = 0 ]; then
   echo "dotnet test failed (exit $rc): ${summary:-no summary}"; exit 1
 fi
+# Every page at desktop and phone width, shot by the browser tests in this run: the UI's CI artifacts (docs/ui.md).
+for shot in {overview,agents,apps,tasks,task,jobs,job,frameworks,events}-{desktop,phone}; do
+  [ -s "tests/artifacts/ui/$shot.png" ] || { echo "the browser tests wrote no tests/artifacts/ui/$shot.png"; exit 1; }
+done
+echo "UI screenshots: $(find tests/artifacts/ui -name '*.png' | wc -l) in tests/artifacts/ui"
 
 step "publish (Native AOT, warnings are errors)"
 packaging/publish.sh linux-x64 out

@@ -62,7 +62,7 @@ internal static class AgentEndpoints
         var disk = master.AgentDisk(a.Id);
         return new(a.Id, a.Hostname, a.Total.Cpus, a.Total.MemMb, a.Total.DiskMb, free.Cpus, free.MemMb, connected, a.Attributes,
             a.PortRange.ToString(), StateName(master.Mode(a.Id)), master.AgentBuild(a.Id), disk?.FreeMb, disk?.TotalMb,
-            master.Mesh(a.Id) is { } mesh ? new MeshView(mesh.Listening, mesh.TableVersion, mesh.Unbound) : null);
+            master.Mesh(a.Id) is { } mesh ? new MeshView(mesh.Listening, mesh.TableVersion, mesh.Unbound) : null, free.DiskMb);
     }
 
     private static IResult Answer(MasterService master, string id, int status)

@@ -33,9 +33,10 @@ internal sealed record TaskList(IReadOnlyList<TaskView> Tasks);
 
 /// <param name="DiskFreeMb">Free MiB of the filesystem holding the agent's work dir, as its last ping said (null: not connected, or an older agent).</param>
 /// <param name="DiskTotalMb">That filesystem's size in MiB.</param>
+/// <param name="FreeDisk">Offered disk (MiB) minus what its live tasks reserve, as <paramref name="FreeCpus"/> (null: an older master).</param>
 internal sealed record AgentView(string Id, string Hostname, double Cpus, long Mem, long Disk, double FreeCpus, long FreeMem,
     bool Connected, IReadOnlyDictionary<string, string> Attributes, string? Ports = null, string State = "active", string? Version = null,
-    long? DiskFreeMb = null, long? DiskTotalMb = null, MeshView? Mesh = null);
+    long? DiskFreeMb = null, long? DiskTotalMb = null, MeshView? Mesh = null, long? FreeDisk = null);
 
 /// <summary>An agent's routing mesh: service ports listened on, the service table version it holds, ports not listened on and why.</summary>
 internal sealed record MeshView(int Listening, long TableVersion, IReadOnlyDictionary<string, string> Unbound);

@@ -63,7 +63,9 @@ internal sealed class LeaderForwarder(ApiContext context)
             http.Response.StatusCode = (int)response.StatusCode;
             foreach (var header in response.Content.Headers.Concat(response.Headers))
             {
-                if (header.Key is "Content-Type" or "Location" or "WWW-Authenticate" or "Cache-Control")
+                // Our own X-MiniMesos-* headers carry what a strict Marathon body cannot (warnings, why an app waits, a snapshot's index).
+                if (header.Key is "Content-Type" or "Location" or "WWW-Authenticate" or "Cache-Control"
+                    || header.Key.StartsWith("X-MiniMesos-", StringComparison.OrdinalIgnoreCase))
                     http.Response.Headers[header.Key] = header.Value.ToArray();
             }
             await using var body = await response.Content.ReadAsStreamAsync(http.RequestAborted).ConfigureAwait(false);

@@ -20,6 +20,7 @@ namespace MiniMesos.Tests.Ui;
 /// cluster (the master's state, the API) and on the page. Also a token that stops working in the middle of a session,
 /// and the UI served by a follower of a three-master cluster while its leader is killed.
 /// </summary>
+[Trait("Category", "Slow")]
 [Trait("Category", "Browser")]
 public sealed class UiActionTests
 {
@@ -35,7 +36,7 @@ public sealed class UiActionTests
         var pi1 = master.Agents().Single(a => a.Agent.Hostname == "pi1").Agent.Id;
         using var client = cluster.Client();
         Assert.Equal(201, (await client.SendAsync(HttpMethod.Post, "/v2/apps",
-            """{"id": "/act", "cmd": "exec sleep 600", "instances": 2, "cpus": 0.1, "mem": 16}""", CancellationToken.None)).Status);
+            """{"id": "/act", "cmd": "exec sleep 600", "instances": 2, "cpus": 0.1, "mem": 16, "disk": 32}""", CancellationToken.None)).Status);
         Assert.Equal(201, (await client.SendAsync(HttpMethod.Post, "/v1/jobs",
             """{"id": "nightly", "cmd": "echo ran", "schedule": "0 3 * * *"}""", CancellationToken.None)).Status);
         await WaitAsync(() => Instances(master).Count(t => t.State == TaskState.Running) == 2, "/act running twice");
@@ -45,8 +46,25 @@ public sealed class UiActionTests
         await page.GoToAsync(UiBrowser.Url(cluster.Api.Port));
         await SignInAsync(page, cluster.Secret.Token, "admin");
 
-        // Drain pi1: the master stops using it and its instance moves to pi2; the card says so; then reactivate it.
+        // Each agent's card shows the disk its tasks reserve of what it offers, and its work dir's filesystem as the API says.
         await GoAsync(page, "agents");
+        var agents = JsonDocument.Parse(await client.GetJsonAsync("/v1/agents", CancellationToken.None)).RootElement.GetProperty("agents");
+        Assert.Equal(64, agents.EnumerateArray().Sum(a => a.GetProperty("disk").GetInt64() - a.GetProperty("free_disk").GetInt64()));
+        foreach (var a in agents.EnumerateArray())
+        {
+            var card = $".agent[data-agent=\"{a.GetProperty("hostname").GetString()}\"]";
+            var reserved = a.GetProperty("disk").GetInt64() - a.GetProperty("free_disk").GetInt64();
+            await UiBrowser.WaitAsync(page, $"document.querySelector('{card} [aria-label=\"Disk used / offered\"]')?.getAttribute('aria-valuenow') === '{reserved}'"
+                + $" && document.querySelector('{card} [aria-label=\"Disk used / offered\"]').getAttribute('aria-valuemax') === '{a.GetProperty("disk").GetInt64()}'",
+                $"{a.GetProperty("hostname")}'s disk: {reserved} MiB reserved by its tasks");
+            var total = a.GetProperty("disk_total_mb").GetInt64();
+            var used = total - a.GetProperty("disk_free_mb").GetInt64();
+            // Free space moves as other processes write: the page's figure is the same filesystem's within 1 GiB.
+            await UiBrowser.WaitAsync(page, $"(m => m && m.getAttribute('aria-valuemax') === '{total}' && Math.abs(m.getAttribute('aria-valuenow') - {used}) <= 1024)"
+                + $"(document.querySelector('{card} [aria-label=\"Filesystem used / size\"]'))", $"{a.GetProperty("hostname")}'s work dir filesystem");
+        }
+
+        // Drain pi1: the master stops using it and its instance moves to pi2; the card says so; then reactivate it.
         await ClickAsync(page, $"[data-k='drain-{pi1}']");
         await WaitAsync(() => master.Mode(pi1) is AgentMode.Draining or AgentMode.Drained, "pi1 draining in the cluster");
         await UiBrowser.WaitAsync(page, AgentState("pi1", "drained"), "pi1 drained on the page");
@@ -94,7 +112,8 @@ public sealed class UiActionTests
     public async Task ATokenThatStopsWorkingMidSessionBringsTheSignInPromptWithTheReason()
     {
         var dir = Directory.CreateTempSubdirectory("minimesos-ui-401-").FullName;
-        var logs = new LineLoggerProvider("test", LogLevel.Information, TextWriter.Synchronized(new StringWriter()));
+        var logText = new StringWriter();
+        var logs = new LineLoggerProvider("test", LogLevel.Debug, TextWriter.Synchronized(logText));
         var api = new IPEndPoint(IPAddress.Loopback, InProcessCluster.FreePort());
         var port = new IPEndPoint(IPAddress.Loopback, InProcessCluster.FreePort());
         var first = new ClusterSecret(ClusterSecret.Generate(), "test");
@@ -108,6 +127,7 @@ public sealed class UiActionTests
             Assert.True(exit == 0, stderr);
             await page.GoToAsync(stdout.Trim());
             await UiBrowser.WaitAsync(page, "document.getElementById('who').textContent.startsWith('admin')", "signed in by the code");
+            var session = await page.EvaluateExpressionAsync<string>("sessionStorage.getItem('minimesos.token')");
             await GoAsync(page, "apps");
 
             // The operator changes the admin token and restarts the master: every session of the old token is void.
@@ -131,6 +151,13 @@ public sealed class UiActionTests
             await UiBrowser.WaitAsync(page, "document.getElementById('who').textContent.startsWith('admin')"
                 + " && document.getElementById('main').dataset.page === 'apps' && document.body.innerText.includes('No apps.')", "the apps page again");
             browser.AssertNoConsoleErrors();
+
+            // Nothing that signs in reached the masters' logs (at debug level): not the code, the session, or either admin token.
+            var code = stdout.Trim()[(stdout.Trim().IndexOf("#code=", StringComparison.Ordinal) + 6)..];
+            var logged = logText.ToString();
+            Assert.Contains("serving the API on", logged, StringComparison.Ordinal);
+            foreach (var (secret, what) in new[] { (code, "the one-time code"), (session, "the session token"), (first.Token, "the first admin token"), (second.Token, "the second admin token") })
+                Assert.False(logged.Contains(secret, StringComparison.Ordinal), $"{what} is in the master's log");
         }
         finally
         {
@@ -183,6 +210,19 @@ public sealed class UiActionTests
             var instance = await page.EvaluateExpressionAsync<string>("document.querySelector('.app[data-app=\"/ha\"] tr[data-task]').dataset.task");
             await ClickAsync(page, $"a[href='#/task/{Uri.EscapeDataString(instance)}']");
             await UiBrowser.WaitAsync(page, "document.getElementById('log').textContent.includes('hello-follower')", "the log through the follower");
+
+            // An app no agent can hold: the leader's reason reaches the follower's API and page (a header the follower passes on).
+            const string NoFit = "no offer fits cpus=0.1 mem=100000MiB";
+            using (var client = follower.Client())
+            {
+                Assert.Equal(201, (await client.SendAsync(HttpMethod.Post, "/v2/apps", """{"id": "/big", "cmd": "exec sleep 600", "cpus": 0.1, "mem": 100000}""",
+                    CancellationToken.None)).Status);
+                await WaitAsync(async () => (await client.SendWithHeadersAsync(HttpMethod.Get, "/v2/apps/big", null, CancellationToken.None))
+                    .Notes.GetValueOrDefault("X-MiniMesos-Waiting")?.FirstOrDefault()?.StartsWith(NoFit, StringComparison.Ordinal) == true,
+                    "/big's waiting reason through the follower");
+            }
+            await GoAsync(page, "apps");
+            await UiBrowser.WaitAsync(page, $"(document.querySelector('.app[data-app=\"/big\"] .waiting')?.textContent || '').startsWith('{NoFit}')", "/big waiting, and why");
 
             // Kill the leader: the page on the follower keeps working once the other two elect a new one.
             browser.AllowErrorsContaining("the server responded with a status of 503"); // "no leader right now" while they elect

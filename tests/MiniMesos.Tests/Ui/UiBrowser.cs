@@ -100,6 +100,9 @@ internal sealed class UiBrowser : IAsyncDisposable
 
     public static async Task ScreenshotAsync(IPage page, string name)
     {
+        // From the top (a page scrolled by a click or the keyboard would show its sticky header halfway down the shot),
+        // without the toast an earlier step left, which would cover part of the page in the shot.
+        await page.EvaluateExpressionAsync("window.scrollTo(0, 0); document.getElementById('toast').textContent = ''");
         await page.ScreenshotAsync(Path.Combine(Artifacts, name + ".png"), new ScreenshotOptions { FullPage = true });
     }
 

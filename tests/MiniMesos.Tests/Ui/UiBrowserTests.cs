@@ -1,3 +1,4 @@
+using MiniMesos.Core.Model;
 using MiniMesos.Core.State;
 using MiniMesos.Tests.EndToEnd;
 using PuppeteerSharp;
@@ -97,6 +98,16 @@ public sealed class UiBrowserTests
         browser.ExpectHttpError(400, "/v1/roles/prod");
         await ClickAsync(page, "[data-k='weight-btn-prod']");
         await UiBrowser.WaitAsync(page, "document.getElementById('err-weight-prod').textContent.startsWith('weight:')", "the weight error next to it");
+        // The built-in frameworks, and the role the app's two instances run in with its dominant share as the API gives it.
+        using (var client = cluster.Client())
+        {
+            var share = System.Text.Json.JsonDocument.Parse(await client.GetJsonAsync("/v1/roles", CancellationToken.None)).RootElement.GetProperty("roles")
+                .EnumerateArray().Single(r => r.GetProperty("name").GetString() == "*").GetProperty("share").GetDouble();
+            Assert.True(share > 0, "the app's instances give role * a share");
+            await UiBrowser.WaitAsync(page, "document.body.innerText.includes('minimesos-apps') && Math.abs([...document.querySelectorAll('.card.role')]"
+                + ".find(c => c.querySelector('h3').textContent === 'role *').querySelector('[aria-label=\"dominant share\"]').getAttribute('aria-valuenow')"
+                + $" - {share.ToString(System.Globalization.CultureInfo.InvariantCulture)}) < 1e-9", "role *'s dominant share and the apps framework");
+        }
 
         foreach (var name in Pages) await ShootAsync(page, name);
 
@@ -181,15 +192,24 @@ public sealed class UiBrowserTests
     }
 
     [Fact]
-    public async Task NoPageOverflowsSidewaysFrom320To2560PixelsAndEveryControlHasAName()
+    public async Task NoPageOverflowsFrom320To2560PixelsControlsHaveNamesAndWorkByKeyboardAndTimesAndColoursFollowTheSystem()
     {
+        const string App = "/a-rather-long-application-name-for-narrow-screens";
         await using var cluster = await InProcessCluster.StartAsync(agents: 1);
         using (var client = cluster.Client())
-            Assert.Equal(201, (await client.SendAsync(HttpMethod.Post, "/v2/apps", """{"id": "/a-rather-long-application-name-for-narrow-screens", "cmd": "exec sleep 600", "cpus": 0.1, "mem": 16}""", CancellationToken.None)).Status);
+        {
+            Assert.Equal(201, (await client.SendAsync(HttpMethod.Post, "/v2/apps", $$"""{"id": "{{App}}", "cmd": "exec sleep 600", "cpus": 0.1, "mem": 16}""", CancellationToken.None)).Status);
+            Assert.Equal(201, (await client.SendAsync(HttpMethod.Post, "/v1/jobs", """{"id": "at-three", "cmd": "true", "schedule": "0 3 * * *"}""", CancellationToken.None)).Status);
+        }
         await using var browser = await UiBrowser.LaunchAsync();
         var page = await browser.NewPageAsync();
+        // Eucla is UTC+8:45 all year: a job due at 03:00 UTC shows as 11:45.
+        await page.EmulateTimezoneAsync("Australia/Eucla");
         await page.GoToAsync(UiBrowser.Url(cluster.Api.Port));
         await SignInAsync(page, cluster.Secret.Token, "admin");
+        Assert.EndsWith("times in Australia/Eucla", await page.EvaluateExpressionAsync<string>("document.getElementById('who').textContent"));
+        await GoAsync(page, "jobs");
+        await UiBrowser.WaitAsync(page, "/\\b11:45:00\\b/.test(document.querySelector('tr[data-job=\"at-three\"]')?.innerText)", "the next run at 11:45 Eucla time");
         foreach (var width in new[] { 320, 2560 })
         {
             await page.SetViewportAsync(new ViewPortOptions { Width = width, Height = 900 });
@@ -204,10 +224,52 @@ public sealed class UiBrowserTests
                 Assert.True(unnamed.Length == 0, $"controls without an accessible name on {name}: {string.Join(", ", unnamed)}");
             }
         }
-        // Keyboard: the first Tab reaches the skip link, and the pages' links follow.
+        // Keyboard: the first Tab reaches the skip link; Tab and Enter alone open the apps page and kill the app's instance.
         await page.Keyboard.PressAsync("Tab");
         Assert.Equal("Skip to content", await page.EvaluateExpressionAsync<string>("document.activeElement.textContent"));
+        await TabToAsync(page, "document.activeElement.matches('nav a[href=\"#/apps\"]')", "the Apps link");
+        await page.Keyboard.PressAsync("Enter");
+        await UiBrowser.WaitAsync(page, $"document.querySelector('.app[data-app=\"{App}\"] button[data-k^=\"kill-\"]')", "the apps page with the instance");
+        var instance = cluster.Master.Service.Tasks().Single(t => t.Spec.AppId == App && !t.State.IsTerminal()).Id;
+        await TabToAsync(page, $"document.activeElement.dataset.k === 'kill-{instance}'", "the instance's Kill button");
+        await page.Keyboard.PressAsync("Enter");
+        await Eventually.TrueAsync(() => Task.FromResult(cluster.Master.Service.Task(instance)!.State.IsTerminal()
+            && cluster.Master.Service.Tasks().Any(t => t.Spec.AppId == App && t.Id != instance && !t.State.IsTerminal())),
+            "the instance killed by keyboard and replaced", TimeSpan.FromSeconds(45));
+
+        // Light and dark follow the system setting.
+        foreach (var (scheme, dark) in new[] { ("light", false), ("dark", true) })
+        {
+            await page.EmulateMediaFeaturesAsync([new MediaFeatureValue { MediaFeature = MediaFeature.PrefersColorScheme, Value = scheme }]);
+            var background = await LuminanceAsync(page, "getComputedStyle(document.body).backgroundColor");
+            var text = await LuminanceAsync(page, "getComputedStyle(document.body).color");
+            var card = await LuminanceAsync(page, "getComputedStyle(document.querySelector('.card')).backgroundColor");
+            Assert.True(dark ? background < 0.1 && card < 0.1 && text > 0.6 : background > 0.8 && card > 0.8 && text < 0.1,
+                $"{scheme}: background {background:0.00}, cards {card:0.00}, text {text:0.00}");
+        }
+        await ShootAsync(page, "apps-dark");
+        await GoAsync(page, "overview");
+        await ShootAsync(page, "overview-dark");
         browser.AssertNoConsoleErrors();
+    }
+
+    /// <summary>Presses Tab until the expression holds (at most 100 times): the element is reachable by keyboard.</summary>
+    private static async Task TabToAsync(IPage page, string focused, string what)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            if (await page.EvaluateExpressionAsync<bool>(focused)) return;
+            await page.Keyboard.PressAsync("Tab");
+        }
+        Assert.Fail($"100 presses of Tab never reached {what}");
+    }
+
+    /// <summary>The relative luminance (0 black .. 1 white) of a CSS rgb() colour the expression gives.</summary>
+    private static async Task<double> LuminanceAsync(IPage page, string colour)
+    {
+        var rgb = await page.EvaluateExpressionAsync<double[]>($"({colour}).match(/[\\d.]+/g).slice(0, 3).map(Number)");
+        double Linear(double c) => (c /= 255) <= 0.03928 ? c / 12.92 : Math.Pow((c + 0.055) / 1.055, 2.4);
+        return 0.2126 * Linear(rgb[0]) + 0.7152 * Linear(rgb[1]) + 0.0722 * Linear(rgb[2]);
     }
 
     private static string AppText(string cls, string text) =>

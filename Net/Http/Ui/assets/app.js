@@ -6,7 +6,7 @@
   const REFUSED = 'The master refused the token (401): it was changed, revoked or has expired. Sign in again.';
   const SOURCES = {
     status: '/v1/status', agents: '/v1/agents', tasks: '/v1/tasks', apps: '/v2/apps', appTasks: '/v2/tasks',
-    jobs: '/v1/jobs', frameworks: '/v1/frameworks', roles: '/v1/roles',
+    jobs: '/v1/jobs', frameworks: '/v1/frameworks', roles: '/v1/roles', queue: '/v2/queue',
   };
   const LIVE = ['TASK_STAGING', 'TASK_STARTING', 'TASK_RUNNING', 'TASK_KILLING', 'TASK_UNREACHABLE'];
   const S = {
@@ -89,7 +89,7 @@
     const text = await r.text();
     let json = null;
     try { json = text ? JSON.parse(text) : null; } catch { json = null; }
-    return { status: r.status, ok: r.ok, json, text };
+    return { status: r.status, ok: r.ok, json, text, headers: r.headers };
   }
   // An action: runs the call, says what happened, refreshes.
   async function act(label, method, path, body) {
@@ -190,11 +190,22 @@
     try {
       const results = await Promise.all(Object.entries(SOURCES).map(async ([key, path]) => [key, await api('GET', path)]));
       for (const [key, r] of results) if (r.ok) S.data[key] = r.json;
+      S.data.waiting = await waitingReasons();
       setOnline(true);
       render(false);
     } catch (e) {
       if (!(e instanceof SignedOut) && S.token) setOnline(false);
     }
+  }
+  // Why each app in /v2/queue is short of instances: its own answer says so in a header (Marathon's app object has
+  // no such field); an app the leader has no reason for shows how many instances wait.
+  async function waitingReasons() {
+    const reasons = {};
+    await Promise.all((S.data.queue?.queue || []).map(async (q) => {
+      const r = await api('GET', '/v2/apps' + q.app.id);
+      reasons[q.app.id] = (r.ok && r.headers.get('X-MiniMesos-Waiting')) || `${q.count} instance(s) waiting`;
+    }));
+    return reasons;
   }
   function scheduleRefresh(ms) {
     clearTimeout(S.pending);
@@ -360,11 +371,13 @@
       !a.connected && state === 'active' ? h('p', { class: 'warn', text: 'not connected' }) : null,
       bar('CPU used / offered', a.cpus - a.free_cpus, a.cpus, 'cpus'),
       bar('Memory used / offered', a.mem - a.free_mem, a.mem, 'MiB'),
+      typeof a.free_disk === 'number' ? bar('Disk used / offered', a.disk - a.free_disk, a.disk, 'MiB') : null,
       a.disk_total_mb
-        ? h('div', { class: 'disk' }, bar('Disk used / total', a.disk_total_mb - a.disk_free_mb, a.disk_total_mb, 'MiB',
-          `${mib(a.disk_total_mb - a.disk_free_mb)} / ${mib(a.disk_total_mb)}`),
-          h('div', { class: 'barlabel' }, h('span', { text: `${mib(a.disk_free_mb)} free` }), h('span', { text: `${mib(a.disk)} offered` })))
-        : h('div', { class: 'barlabel disk' }, h('span', { text: 'Disk offered' }), h('span', { text: `${mib(a.disk)}${a.connected ? '' : ' (free space: not connected)'}` })),
+        ? h('div', { class: 'disk' }, bar('Filesystem used / size', a.disk_total_mb - a.disk_free_mb, a.disk_total_mb, 'MiB',
+          a.disk_total_mb >= 10240 ? `${num((a.disk_total_mb - a.disk_free_mb) / 1024, 1)} / ${num(a.disk_total_mb / 1024, 1)} GiB`
+            : `${a.disk_total_mb - a.disk_free_mb} / ${a.disk_total_mb} MiB`),
+          h('div', { class: 'barlabel' }, h('span', { text: `${mib(a.disk_free_mb)} free in the work dir's filesystem` })))
+        : h('div', { class: 'barlabel disk' }, h('span', { text: 'Filesystem' }), h('span', { text: a.connected ? 'not reported' : 'not connected' })),
       full ? [
         kv([['id', h('span', { class: 'mono', text: a.id })], ['connected', a.connected ? 'yes' : 'no'], a.ports && ['ports', a.ports],
           ...Object.entries(a.attributes || {}).sort().map(([k, v]) => [k, v])]),
@@ -466,7 +479,7 @@
           ['healthy', h('span', { class: 'healthy ' + (app.tasksUnhealthy ? 'bad' : 'ok'), text: `${app.tasksHealthy} healthy, ${app.tasksUnhealthy} unhealthy` })],
           ['staged', String(app.tasksStaged)], ['version', when(app.version)],
           ['command', h('code', { text: app.cmd || (app.args || []).join(' ') })],
-          app.waiting && ['waiting', h('span', { class: 'warn', text: app.waiting })],
+          S.data.waiting?.[app.id] && ['waiting', h('span', { class: 'waiting warn', text: S.data.waiting[app.id] })],
         ]),
         S.admin ? h('div', { class: 'actions' },
           h('label', { for: 'scale-' + app.id, class: 'sr', text: 'Instances' }),
