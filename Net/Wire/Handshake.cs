@@ -54,6 +54,7 @@ internal static class Handshake
         HandshakeOptions local = s.Local;
         byte[] clientNonce = RandomNumberGenerator.GetBytes(HandshakeProof.NonceBytes);
         byte[] secret = local.CurrentSecret;
+        var usedPrevious = false;
         await s.SendAsync(new HandshakeMessage(HandshakeMessage.Hello)
         {
             Version = local.ProtocolVersion,
@@ -88,13 +89,15 @@ internal static class Handshake
                     local.ClusterName, local.NodeId, local.Role, challenge.Node!, challenge.Role!, clientNonce, serverNonce, s.Binding), serverProof))
                 await s.RefuseAsync(WrongSecret(local.Key)).ConfigureAwait(false);
             secret = previous!;
+            usedPrevious = true;
         }
 
         byte[] clientProof = HandshakeProof.Compute(secret, HandshakeProof.ClientLabel, local.ProtocolVersion, local.ClusterName,
             local.NodeId, local.Role, challenge.Node!, challenge.Role!, clientNonce, serverNonce, s.Binding);
         await s.SendAsync(new HandshakeMessage(HandshakeMessage.Proof) { ProofBytes = clientProof }).ConfigureAwait(false);
         await s.ReceiveAsync(HandshakeMessage.Welcome).ConfigureAwait(false);
-        return new PeerInfo(challenge.Node!, challenge.Role!, challenge.Cluster!, local.ProtocolVersion, Clean(challenge.Build ?? ""), challenge.Level ?? 0);
+        return new PeerInfo(challenge.Node!, challenge.Role!, challenge.Cluster!, local.ProtocolVersion, Clean(challenge.Build ?? ""), challenge.Level ?? 0,
+            PreviousAdmin: usedPrevious);
     }
 
     private static async Task<PeerInfo> ServerCoreAsync(Session s)
@@ -115,6 +118,7 @@ internal static class Handshake
         if (key == HandshakeOptions.AgentKey && hello.Role != "agent")
             await s.RefuseAsync($"an agent token only registers an agent: role '{Clean(hello.Role!)}' needs the admin token").ConfigureAwait(false);
         byte[] secret = key == HandshakeOptions.AdminKey ? local.CurrentSecret : local.SecretFor?.Invoke(key) ?? [];
+        var usedPrevious = false;
         if (secret.Length == 0)
             await s.RefuseAsync("this master accepts no agent token (its cluster secret cannot unseal the current one)").ConfigureAwait(false);
         if (key == HandshakeOptions.AdminKey && hello.Kid is { } kid && !kid.AsSpan().SequenceEqual(Security.SecretKeys.KeyId(secret)))
@@ -122,7 +126,10 @@ internal static class Handshake
             // The client holds another admin secret: the previous one is accepted from a known master within the grace period
             // (it catches up and learns the new one from the log); otherwise it is refused naming the rotation.
             if (local.PreviousAdminFor?.Invoke(hello.Node!, hello.Role!) is { } previous && kid.AsSpan().SequenceEqual(Security.SecretKeys.KeyId(previous)))
+            {
                 secret = previous;
+                usedPrevious = true;
+            }
             else if (local.PreviousAdminKeyId?.Invoke() is { } retired && kid.AsSpan().SequenceEqual(retired))
                 await s.RefuseAsync($"the admin token was rotated: this {Clean(hello.Role!)} holds the previous one, which opens only a known master's " +
                     "link for a while after the rotation; give it the current token (`minimesos token show --admin` on a master)").ConfigureAwait(false);
@@ -150,7 +157,7 @@ internal static class Handshake
         if (!HandshakeProof.Matches(expected, clientProof))
             await s.RefuseAsync(WrongSecret(key)).ConfigureAwait(false);
         await s.SendAsync(new HandshakeMessage(HandshakeMessage.Welcome)).ConfigureAwait(false);
-        return new PeerInfo(hello.Node!, hello.Role!, hello.Cluster!, local.ProtocolVersion, Clean(hello.Build ?? ""), hello.Level ?? 0, key);
+        return new PeerInfo(hello.Node!, hello.Role!, hello.Cluster!, local.ProtocolVersion, Clean(hello.Build ?? ""), hello.Level ?? 0, key, usedPrevious);
     }
 
     private static string WrongSecret(string key) => key == HandshakeOptions.AgentKey
