@@ -36,13 +36,17 @@ internal sealed class BackupService(RaftHost raft, MasterService master, string 
     {
         var current = token();
         var (header, state) = OpenChecked(file, cluster, fileToken ?? current, forceCluster);
-        if (fileToken is not null && fileToken != current) state = Reseal(state, fileToken, current);
+        if (fileToken is not null && fileToken != current) state = Reseal(state, fileToken, current, master.AdminRotation);
         await master.RestoreStateAsync(state, cancellationToken).ConfigureAwait(false);
         return header;
     }
 
-    /// <summary>A state's sealed secrets moved from <paramref name="from"/>'s key to <paramref name="to"/>'s (the rotation record dropped: it names neither).</summary>
-    private static byte[] Reseal(byte[] state, string from, string to)
+    /// <summary>
+    /// A state's sealed secrets moved from <paramref name="from"/>'s key to <paramref name="to"/>'s, with the cluster's current
+    /// rotation record (<paramref name="rotation"/>) instead of the backup's: a master restarted with the token file of before
+    /// that rotation still learns the current token from its state.
+    /// </summary>
+    private static byte[] Reseal(byte[] state, string from, string to, AdminRotationRecord? rotation)
     {
         var decoded = Decode(state);
         var fromKey = System.Text.Encoding.UTF8.GetBytes(from);
@@ -57,7 +61,7 @@ internal sealed class BackupService(RaftHost raft, MasterService master, string 
         {
             throw new SnapshotFileException($"the snapshot's sealed secrets do not open with the token it was written with: {e.Message}");
         }
-        decoded.RestoreAdminRotation(null);
+        decoded.RestoreAdminRotation(rotation);
         return StateSnapshotCodec.Encode(decoded);
     }
 

@@ -63,7 +63,8 @@ internal static class SnapshotEndpoints
             {
                 // A backup from before an admin rotation: the token it was written with, in its own header (never stored).
                 var fileToken = http.Request.Headers[SnapshotTokenHeader].ToString();
-                header = await backups.RestoreAsync(file, force == "true", http.RequestAborted, fileToken.Length > 0 ? fileToken : null).ConfigureAwait(false);
+                header = await backups.RestoreAsync(file, force == "true", http.RequestAborted,
+                    fileToken.Length > 0 ? Security.ClusterSecret.Parse(fileToken.Trim(), SnapshotTokenHeader).Token : null).ConfigureAwait(false);
             }
             catch (SnapshotFileException e)
             {

@@ -91,6 +91,52 @@ public sealed class RoleTokenTests
         await RunToFinishAsync(again, "after-restart");
     }
 
+    [Fact]
+    public async Task AnOldBackupRestoresWithTheTokenOfItsTimeAndARestartedMasterFollowsItsDataDir()
+    {
+        await using var cluster = await InProcessCluster.StartAsync(agents: 0);
+        var agentToken = await AgentTokenAsync(cluster);
+        await cluster.StartAgentAsync("agent", ClusterSecret.Parse(agentToken, "test"), "test");
+        using var old = cluster.Client();
+        var before = await old.SubmitAsync(new TaskSubmitRequest(null, "true", "before", 0.1, 16, null), CancellationToken.None);
+        var backup = await old.SnapshotAsync(CancellationToken.None);
+
+        var rotated = await old.SendAsync(HttpMethod.Post, "/v1/tokens/admin/rotate", null, CancellationToken.None);
+        Assert.Equal(200, rotated.Status);
+        var next = ClusterSecret.Parse(System.Text.Json.JsonSerializer.Deserialize(rotated.Body, ApiJsonContext.Api.TokenView)!.Token, "test");
+        using var admin = cluster.Client(next.Token);
+        await RunToFinishAsync(admin, "after");
+        // The agent token did not change (the derived one is pinned, sealed under the new admin secret).
+        Assert.Equal(agentToken, AgentTokenFile(cluster));
+
+        // The backup of before is sealed under the old token: the current one does not open it; given the old one, it is
+        // restored, its CA key and agent secret re-sealed under the current token, so the master still opens them.
+        var refused = await Assert.ThrowsAsync<CliException>(() => admin.RestoreSnapshotAsync(backup, false, CancellationToken.None));
+        Assert.Contains("another cluster token", refused.Message);
+        await admin.RestoreSnapshotAsync(backup, false, CancellationToken.None, cluster.Secret.Token);
+        await Eventually.TrueAsync(() => cluster.Master.Service.Tasks().Any(t => t.Id == before.Id) && cluster.Master.Service.Tasks().All(t => t.Spec.Name != "after"),
+            "the backup's state is back", Patience);
+        Assert.Equal(ClusterSecret.Parse(agentToken, "test").Token, cluster.Master.Tls.Roles!.AgentToken);
+        ClusterCa.Unseal(cluster.Master.Service.ClusterCa!, next.Key).Dispose();
+        Assert.Equal(401, (await old.SendAsync(HttpMethod.Get, "/v1/status", null, CancellationToken.None)).Status);
+        // A backup taken now opens with the new token.
+        var fresh = await admin.SnapshotAsync(CancellationToken.None);
+        await admin.RestoreSnapshotAsync(fresh, false, CancellationToken.None);
+
+        // Restarted with the old token file (its data dir carries the rotation in raft.db, sealed under that token), the
+        // master takes the new token again: the old one stays refused, the new one works, the agent token still registers.
+        await cluster.RestartMasterAsync();
+        await Eventually.TrueAsync(() => cluster.Master.Tls.Server.Current.CaFingerprint == cluster.CaFingerprint, "the restarted master serves a CA certificate",
+            Patience);
+        Assert.Equal(next.Token, cluster.Master.Tls.Roles!.Admin.Token);
+        using var afterRestart = cluster.Client(next.Token);
+        await Eventually.TrueAsync(async () => (await afterRestart.SendAsync(HttpMethod.Get, "/v1/status", null, CancellationToken.None)).Status == 200,
+            "the new token works after the restart", Patience);
+        using var oldAfterRestart = cluster.Client();
+        Assert.Equal(401, (await oldAfterRestart.SendAsync(HttpMethod.Get, "/v1/status", null, CancellationToken.None)).Status);
+        await cluster.StartAgentAsync("after-restart", ClusterSecret.Parse(agentToken, "test"), "test");
+    }
+
     private static async Task<string> AgentTokenAsync(InProcessCluster cluster)
     {
         await Eventually.TrueAsync(() => AgentTokenFile(cluster) is not null, "the master writes its agent token", Patience);
