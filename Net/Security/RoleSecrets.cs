@@ -116,9 +116,6 @@ internal sealed class RoleSecrets(ClusterSecret admin, Func<byte[]?> sealedAgent
         lock (_lock) return _previous is null ? null : SecretKeys.KeyId(_previous.Key);
     }
 
-    /// <summary>Whether a bearer token is the current admin token (in constant time).</summary>
-    public bool IsAdminToken(string token) => CryptographicOperations.FixedTimeEquals(Hash(token), Hash(Admin.Token));
-
     /// <summary>Whether a bearer token is the admin token a rotation replaced (to say so when refusing it).</summary>
     public bool IsPreviousAdminToken(string token)
     {
