@@ -101,9 +101,20 @@ public sealed class RoleTokenTests
         var before = await old.SubmitAsync(new TaskSubmitRequest(null, "true", "before", 0.1, 16, null), CancellationToken.None);
         var backup = await old.SnapshotAsync(CancellationToken.None);
 
-        var rotated = await old.SendAsync(HttpMethod.Post, "/v1/tokens/admin/rotate", null, CancellationToken.None);
-        Assert.Equal(200, rotated.Status);
-        var next = ClusterSecret.Parse(System.Text.Json.JsonSerializer.Deserialize(rotated.Body, ApiJsonContext.Api.TokenView)!.Token, "test");
+        // The CLI rotates it and prints the new token, pinned to the CA; asked for both or neither, it says which to give.
+        var master = new Dictionary<string, string> { ["MINIMESOS_TOKEN"] = cluster.PinnedToken, ["MINIMESOS_MASTER"] = $"127.0.0.1:{cluster.Api.Port}" };
+        var unsure = await CliProcess.RunAsync(["token", "rotate", "--admin", "--agent"], master);
+        Assert.Equal(2, unsure.ExitCode);
+        Assert.Contains("--agent or --admin", unsure.Stderr);
+        var rotated = await CliProcess.RunAsync(["token", "rotate", "--admin"], master);
+        Assert.True(rotated.ExitCode == 0, rotated.Stderr);
+        Assert.Contains("admin token rotated: the old one is refused now", rotated.Stderr);
+        var next = ClusterSecret.Parse(rotated.Stdout.Trim(), "test");
+        Assert.Equal(cluster.CaFingerprint, next.CaFingerprint);
+        Assert.NotEqual(cluster.Secret.Token, next.Token);
+        var again = await CliProcess.RunAsync(["token", "rotate", "--admin"], master);
+        Assert.Equal(1, again.ExitCode);
+        Assert.Contains("the admin token was rotated", again.Stderr);
         using var admin = cluster.Client(next.Token);
         await RunToFinishAsync(admin, "after");
         // The agent token did not change (the derived one is pinned, sealed under the new admin secret).
@@ -113,7 +124,13 @@ public sealed class RoleTokenTests
         // restored, its CA key and agent secret re-sealed under the current token, so the master still opens them.
         var refused = await Assert.ThrowsAsync<CliException>(() => admin.RestoreSnapshotAsync(backup, false, CancellationToken.None));
         Assert.Contains("another cluster token", refused.Message);
-        await admin.RestoreSnapshotAsync(backup, false, CancellationToken.None, cluster.Secret.Token);
+        var backupFile = Path.Combine(cluster.Dir, "before.mmsnap");
+        var oldTokenFile = Path.Combine(cluster.Dir, "old-token");
+        await File.WriteAllBytesAsync(backupFile, backup);
+        await File.WriteAllTextAsync(oldTokenFile, cluster.PinnedToken + "\n");
+        var viaCli = await CliProcess.RunAsync(["snapshot", "restore", backupFile, "--snapshot-token-file", oldTokenFile],
+            new Dictionary<string, string> { ["MINIMESOS_TOKEN"] = next.Pinned(cluster.CaFingerprint), ["MINIMESOS_MASTER"] = $"127.0.0.1:{cluster.Api.Port}" });
+        Assert.True(viaCli.ExitCode == 0, viaCli.Stderr);
         await Eventually.TrueAsync(() => cluster.Master.Service.Tasks().Any(t => t.Id == before.Id) && cluster.Master.Service.Tasks().All(t => t.Spec.Name != "after"),
             "the backup's state is back", Patience);
         Assert.Equal(ClusterSecret.Parse(agentToken, "test").Token, cluster.Master.Tls.Roles!.AgentToken);
