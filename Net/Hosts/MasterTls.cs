@@ -73,7 +73,7 @@ internal sealed class MasterTls
         Trust.Pin(fingerprint);
         Fingerprint = fingerprint;
         WriteCaFile(ca.Certificate, fingerprint);
-        WriteAdminToken();
+        WriteAdminToken(fingerprint);
         WriteAgentToken();
         try
         {
@@ -108,15 +108,18 @@ internal sealed class MasterTls
     /// <summary>The current admin secret: the token file's until a rotation replaces it.</summary>
     private byte[] AdminKey => Roles?.Admin.Key ?? _secret.Key;
 
-    /// <summary>After a rotation: the new admin token into &lt;data-dir&gt;/token (mode 0600), what `token show --admin` prints and a restart reads.</summary>
-    private void WriteAdminToken()
+    /// <summary>
+    /// After a rotation: the new admin token, pinned to the CA (mm1), into &lt;data-dir&gt;/token (mode 0600): what `token show
+    /// --admin` prints and a restart reads.
+    /// </summary>
+    private void WriteAdminToken(string fingerprint)
     {
         if (Roles is null) return;
         if (Roles.AdminProblem is { } problem) Complain($"admin token: {problem}");
         var admin = Roles.Admin.Token;
         if (admin == _adminWritten) return;
         var path = Path.Combine(_options.DataDir, ClusterSecret.FileName);
-        if (!WritePrivate(path, admin)) return;
+        if (!WritePrivate(path, Roles.Admin.Pinned(fingerprint))) return;
         _adminWritten = admin;
         _logger.LogWarning("the admin token was rotated: the new one is in {Path} (`minimesos token show --admin` prints it); the previous one is " +
             "refused from now on, except on a known master's link for {Grace} (it catches up with the log and takes the new one){Given}", path,
