@@ -19,6 +19,8 @@ namespace MiniMesos.Net.Protocol;
 /// Version 5 appends the cluster CA section (an empty array without a CA, else [certificate bin, sealed key bin]) and
 /// the apps' older versions, [[appId, [app spec, ...]], ...]. It is written only once a CA exists or some app has older
 /// versions (both need feature level 4 everywhere); otherwise the snapshot keeps version 4's bytes, which older masters read.
+/// Version 5 may append the rotated agent secret (sealed bin) as a tenth section, and the admin secret's latest rotation
+/// ([previous kid, new kid, sealed new secret, atMs]) as an eleventh (the tenth then nil without an agent secret).
 /// </summary>
 internal static class StateSnapshotCodec
 {
