@@ -122,8 +122,8 @@ internal sealed class MasterTls
         if (!WritePrivate(path, Roles.Admin.Pinned(fingerprint))) return;
         _adminWritten = admin;
         _logger.LogWarning("the admin token was rotated: the new one is in {Path} (`minimesos token show --admin` prints it); the previous one is " +
-            "refused from now on, except on a known master's link for {Grace} (it catches up with the log and takes the new one){Given}", path,
-            Roles.PreviousGrace, _secret.Source == path ? "" : $". This master was started with {_secret.Source}: replace it with the new token before its next start");
+            "refused from now on, except on a known master's link for {Grace} h (it catches up with the log and takes the new one){Given}", path,
+            Roles.PreviousGrace.TotalHours.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture), _secret.Source == path ? "" : $". This master was started with {_secret.Source}: replace it with the new token before its next start");
     }
 
     private bool WritePrivate(string path, string token)
