@@ -129,3 +129,13 @@ internal sealed record SetAgentSecret(long AtMs, byte[] Sealed) : ClusterCommand
 {
     public override int RequiredLevel => FeatureGate.RoleTokens;
 }
+
+/// <summary>
+/// A new admin secret (`minimesos token rotate --admin`): the rotation record (the new secret sealed under the old one)
+/// and, re-sealed under the new one, the CA's key and the agent secret (the derived one pinned, so agent tokens do not
+/// change). docs/protocol.md, "Rotating the admin secret".
+/// </summary>
+internal sealed record SetAdminSecret(long AtMs, AdminRotationRecord Rotation, byte[] CaSealedKey, byte[] SealedAgentSecret) : ClusterCommand(AtMs)
+{
+    public override int RequiredLevel => FeatureGate.AdminRotation;
+}

@@ -92,6 +92,8 @@ internal sealed partial class ClusterState
                 return ApplyClusterCa(c);
             case SetAgentSecret c:
                 return ApplyAgentSecret(c);
+            case SetAdminSecret c:
+                return ApplyAdminSecret(c);
             case PutJobState c:
                 if (!_jobs.TryGetValue(c.State.JobId, out var owner)) return false;
                 _jobs[c.State.JobId] = (owner.Spec, c.State);

@@ -36,6 +36,9 @@ internal static class FeatureGate
     /// <summary>4 also adds the role-scoped agent secret (SetAgentSecret) and its section in snapshots.</summary>
     public const int RoleTokens = 4;
 
+    /// <summary>4 also adds the admin secret's rotation (SetAdminSecret) and its section in snapshots.</summary>
+    public const int AdminRotation = 4;
+
     /// <summary>This build's level.</summary>
     public const int Current = Tls;
 

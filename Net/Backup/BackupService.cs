@@ -6,23 +6,63 @@ using MiniMesos.Net.Raft;
 
 namespace MiniMesos.Net.Backup;
 
-/// <summary>Backup files of this master's replicated state: written from a consistent capture, restored through the log.</summary>
-internal sealed class BackupService(RaftHost raft, MasterService master, string cluster, string token, TimeProvider time)
+/// <summary>
+/// Backup files of this master's replicated state: written from a consistent capture, restored through the log. Files are
+/// sealed under the current admin token (<paramref name="token"/> follows rotations).
+/// </summary>
+internal sealed class BackupService(RaftHost raft, MasterService master, string cluster, Func<string> token, TimeProvider time)
 {
+    public BackupService(RaftHost raft, MasterService master, string cluster, string token, TimeProvider time)
+        : this(raft, master, cluster, () => token, time)
+    {
+    }
+
     /// <summary>The state as applied here (the API calls this after a read barrier, so it holds every earlier commit).</summary>
     public async Task<(byte[] File, SnapshotHeader Header)> SaveAsync(CancellationToken cancellationToken)
     {
         var captured = await raft.CaptureAsync(cancellationToken).ConfigureAwait(false);
-        var header = Describe(cluster, token, captured.Metadata.Index, captured.Metadata.Term, captured.Data, time.GetUtcNow().ToUnixTimeMilliseconds());
-        return (SnapshotFile.Write(header, captured.Data, token), header);
+        var current = token();
+        var header = Describe(cluster, current, captured.Metadata.Index, captured.Metadata.Term, captured.Data, time.GetUtcNow().ToUnixTimeMilliseconds());
+        return (SnapshotFile.Write(header, captured.Data, current), header);
     }
 
-    /// <summary>Checks <paramref name="file"/> completely, then replaces the cluster's state with it through the log.</summary>
-    public async Task<SnapshotHeader> RestoreAsync(byte[] file, bool forceCluster, CancellationToken cancellationToken)
+    /// <summary>
+    /// Checks <paramref name="file"/> completely, then replaces the cluster's state with it through the log. A backup written
+    /// before an admin rotation opens only with the token of its time (<paramref name="fileToken"/>); what its state holds
+    /// sealed under that token (the CA's key, the agent secret) is re-sealed under the current one first, so every master
+    /// can still open it.
+    /// </summary>
+    public async Task<SnapshotHeader> RestoreAsync(byte[] file, bool forceCluster, CancellationToken cancellationToken, string? fileToken = null)
     {
-        var (header, state) = OpenChecked(file, cluster, token, forceCluster);
+        var current = token();
+        var (header, state) = OpenChecked(file, cluster, fileToken ?? current, forceCluster);
+        if (fileToken is not null && fileToken != current) state = Reseal(state, fileToken, current, master.AdminRotation);
         await master.RestoreStateAsync(state, cancellationToken).ConfigureAwait(false);
         return header;
+    }
+
+    /// <summary>
+    /// A state's sealed secrets moved from <paramref name="from"/>'s key to <paramref name="to"/>'s, with the cluster's current
+    /// rotation record (<paramref name="rotation"/>) instead of the backup's: a master restarted with the token file of before
+    /// that rotation still learns the current token from its state.
+    /// </summary>
+    private static byte[] Reseal(byte[] state, string from, string to, AdminRotationRecord? rotation)
+    {
+        var decoded = Decode(state);
+        var fromKey = System.Text.Encoding.UTF8.GetBytes(from);
+        var toKey = System.Text.Encoding.UTF8.GetBytes(to);
+        try
+        {
+            if (decoded.ClusterCa is { } ca) decoded.RestoreClusterCa(ca with { SealedKey = Security.ClusterCa.Reseal(ca, fromKey, toKey) });
+            var agent = decoded.SealedAgentSecret is { } sealedAgent ? Security.AgentSecret.Unseal(sealedAgent, fromKey) : Security.AgentSecret.Derive(fromKey);
+            decoded.RestoreAgentSecret(Security.AgentSecret.Seal(agent, toKey));
+        }
+        catch (System.Security.Cryptography.CryptographicException e)
+        {
+            throw new SnapshotFileException($"the snapshot's sealed secrets do not open with the token it was written with: {e.Message}");
+        }
+        decoded.RestoreAdminRotation(rotation);
+        return StateSnapshotCodec.Encode(decoded);
     }
 
     /// <summary>The header for a state: where it is in the log, who wrote it and what it holds (decoding it checks it, too).</summary>

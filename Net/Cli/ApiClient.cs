@@ -122,10 +122,17 @@ internal sealed class ApiClient : IDisposable
     }
 
     /// <summary>POST /v1/snapshot/restore with a backup file as the body.</summary>
-    public Task<Backup.SnapshotInfo> RestoreSnapshotAsync(byte[] file, bool forceCluster, CancellationToken ct) =>
-        SendAsync(() => _http.PostAsync($"/v1/snapshot/restore{(forceCluster ? "?force_cluster=true" : "")}",
-            new ByteArrayContent(file) { Headers = { ContentType = new MediaTypeHeaderValue("application/octet-stream") } }, ct),
-            ApiJsonContext.Api.SnapshotInfo, ct);
+    /// <param name="fileToken">The admin token the backup was written with, when a rotation has replaced it since.</param>
+    public Task<Backup.SnapshotInfo> RestoreSnapshotAsync(byte[] file, bool forceCluster, CancellationToken ct, string? fileToken = null) =>
+        SendAsync(() =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/snapshot/restore{(forceCluster ? "?force_cluster=true" : "")}")
+            {
+                Content = new ByteArrayContent(file) { Headers = { ContentType = new MediaTypeHeaderValue("application/octet-stream") } },
+            };
+            if (fileToken is not null) request.Headers.TryAddWithoutValidation(SnapshotEndpoints.SnapshotTokenHeader, fileToken);
+            return _http.SendAsync(request, ct);
+        }, ApiJsonContext.Api.SnapshotInfo, ct);
 
     public Task<MasterList> MastersAsync(CancellationToken ct) =>
         SendAsync(() => _http.GetAsync("/v1/masters", ct), ApiJsonContext.Api.MasterList, ct);

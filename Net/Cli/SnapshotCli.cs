@@ -52,13 +52,18 @@ internal static class SnapshotCli
         {
             Description = "Offline: make this (stopped master's, empty) data dir a one-master cluster holding the backup, instead of restoring through a running master's API.",
         };
+        var snapshotTokenFile = new Option<string?>("--snapshot-token-file")
+        {
+            Description = "Online: the admin token the backup was written with, when `token rotate --admin` has replaced it since (the CLI still " +
+                "authenticates with the current one).",
+        };
         var cluster = CommonOptions.Cluster();
         var master = CommonOptions.ApiMaster();
         var token = CommonOptions.Token();
         var tokenFile = CommonOptions.TokenFile();
         var restore = new Command("restore",
             "Replace the cluster state with a backup's. Online (default): through a running master's API, on every master at once. " +
-            "Offline (--data-dir): into a stopped master's empty data dir.") { file, force, dataDir, cluster, master, token, tokenFile };
+            "Offline (--data-dir): into a stopped master's empty data dir.") { file, force, dataDir, cluster, master, token, tokenFile, snapshotTokenFile };
         restore.SetAction(async (parse, ct) =>
         {
             var bytes = Read(parse.GetValue(file)!);
@@ -75,7 +80,8 @@ internal static class SnapshotCli
                 return ExitCodes.Success;
             }
             using var client = await ClientCommand.ConnectAsync(parse, master, token, tokenFile, ct).ConfigureAwait(false);
-            var info = await client.RestoreSnapshotAsync(bytes, parse.GetValue(force), ct).ConfigureAwait(false);
+            var fileToken = parse.GetValue(snapshotTokenFile) is { Length: > 0 } path ? ClusterSecret.FromFile(path).Token : null;
+            var info = await client.RestoreSnapshotAsync(bytes, parse.GetValue(force), ct, fileToken).ConfigureAwait(false);
             Console.WriteLine($"restored index {info.Index} of cluster '{info.Cluster}' (saved {info.CreatedAt}): {info.Counts.Apps} apps, " +
                 $"{info.Counts.Jobs} jobs, {info.Counts.Tasks} tasks, {info.Counts.Agents} agents. Agents re-register and report what they run; " +
                 "tasks no agent reports become LOST and apps replace them.");

@@ -60,18 +60,28 @@ internal static class TlsCli
             Console.WriteLine(secret.Pinned(fingerprint));
             return ExitCodes.Success;
         });
-        var rotateAgent = new Option<bool>("--agent") { Description = "Replace the agent secret cluster-wide (required: the only rotation offered)." };
+        var rotateAgent = new Option<bool>("--agent") { Description = "Replace the agent secret cluster-wide." };
+        var rotateAdmin = new Option<bool>("--admin") { Description = "Replace the admin secret cluster-wide (the old admin token is refused from then on)." };
         var rotate = ClientCommand.Create("rotate",
-            "Replace the agent secret cluster-wide and print the new agent token: connected agents keep their sessions, new joins need the new token.",
-            [rotateAgent], async (client, parse, ct) =>
+            "Replace the agent or the admin secret cluster-wide and print the new token: connected nodes keep their sessions, new joins need the new token.",
+            [rotateAgent, rotateAdmin], async (client, parse, ct) =>
             {
-                if (!parse.GetValue(rotateAgent)) throw new CliException("say which token to rotate: --agent", ExitCodes.UsageError);
-                var (status, body) = await client.SendAsync(HttpMethod.Post, "/v1/tokens/agent/rotate", null, ct).ConfigureAwait(false);
+                var which = (parse.GetValue(rotateAgent), parse.GetValue(rotateAdmin)) switch
+                {
+                    (true, false) => "agent",
+                    (false, true) => "admin",
+                    _ => throw new CliException("say which token to rotate: --agent or --admin", ExitCodes.UsageError),
+                };
+                var (status, body) = await client.SendAsync(HttpMethod.Post, $"/v1/tokens/{which}/rotate", null, ct).ConfigureAwait(false);
                 if (status != 200) throw new CliException($"rotation refused ({status}): {body}", ExitCodes.RuntimeError);
                 var view = System.Text.Json.JsonSerializer.Deserialize(body, Http.ApiJsonContext.Api.TokenView)
                     ?? throw new CliException("the master answered no token", ExitCodes.RuntimeError);
                 Console.WriteLine(view.Token);
-                Console.Error.WriteLine("agent token rotated: give the new token to agents before their next restart (`minimesos token show --agent` on any master)");
+                Console.Error.WriteLine(which == "agent"
+                    ? "agent token rotated: give the new token to agents before their next restart (`minimesos token show --agent` on any master)"
+                    : "admin token rotated: the old one is refused now. Use the new one for the CLI and scripts (MINIMESOS_TOKEN, --token-file) and give it " +
+                      "to agents that use the admin token and to masters started with --token-file before their next restart " +
+                      "(`minimesos token show --admin` on any master; each master's data-dir token file holds it already)");
                 return ExitCodes.Success;
             });
         return new Command("token", "The cluster's join tokens (admin and agent).") { show, rotate };

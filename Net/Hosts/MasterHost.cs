@@ -70,10 +70,19 @@ internal sealed class MasterHost
             Timeouts = options.AgentTimeouts ?? Core.State.AgentTimeouts.Default,
             ServicePortRange = options.ServicePortRange ?? Core.Frameworks.Apps.ServicePortAllocator.DefaultRange,
         };
-        var roles = new RoleSecrets(secret, () => service.SealedAgentSecret);
+        var roles = new RoleSecrets(secret, () => service.SealedAgentSecret, () => service.AdminRotation)
+        {
+            PreviousGrace = options.AdminTokenGrace ?? AdminSecret.DefaultGrace,
+        };
         tls.Roles = roles;
         var identity = new HandshakeOptions(nodeId.ToString(), "master", options.ClusterName, secret.Key,
-            Build: BuildInfo.Version, FeatureLevel: Core.State.FeatureGate.Current) { Tls = tls.Cluster, SecretFor = roles.SecretFor };
+            Build: BuildInfo.Version, FeatureLevel: Core.State.FeatureGate.Current)
+        {
+            Tls = tls.Cluster,
+            SecretFor = roles.SecretFor,
+            PreviousAdminFor = roles.PreviousAdminFor,
+            PreviousAdminKeyId = roles.PreviousAdminKeyId,
+        };
         var transport = new RaftTransport(directory, identity, wire, logger);
         RaftHost? raft = null;
         var listener = new ClusterListener(service, identity, wire, logger,
@@ -102,6 +111,8 @@ internal sealed class MasterHost
         if (store.Latest is { } local && local.Metadata.Index == node.SnapshotIndex) ((IRaftStateMachine)service).Restore(local.Data);
         raft = new RaftHost(node, store.Persist, transport, service, options.RaftTick ?? DefaultRaftTick, logger, options.RaftCompactEvery);
         transport.Deliver = raft.Step;
+        // Only a voter may still use the admin secret a rotation replaced, and only on a master-to-master link.
+        roles.IsMaster = id => ulong.TryParse(id, out var n) && raft.Status.Voters.Contains(n);
         // A new cluster need not wait 1-2 s for its first election timeout: its lowest-id founder stands at once.
         if (voters.Count > 1 && voters.Min() == nodeId) raft.CampaignNow();
         service.Attach(raft);
@@ -118,7 +129,7 @@ internal sealed class MasterHost
         await tls.MaintainAsync(service, cancellationToken).ConfigureAwait(false);
         var apps = new AppsService(service, TimeProvider.System, logger);
         var jobs = new JobsService(service, raft.ReadBarrierAsync, TimeProvider.System, logger);
-        var backups = new BackupService(raft, service, options.ClusterName, secret.Token, TimeProvider.System);
+        var backups = new BackupService(raft, service, options.ClusterName, () => roles.Admin.Token, TimeProvider.System);
         var api = ApiServer.Build(options.ApiEndpoint, new ApiContext(service, raft, directory, apps, jobs, backups, tls.Trust, roles), secret.Token, logs,
             options.ReadTokens, options.InsecureHttp ? null : tls.Server);
         await api.StartAsync(cancellationToken).ConfigureAwait(false);

@@ -18,6 +18,7 @@ namespace MiniMesos.Net.Hosts;
 /// <param name="Mdns">Advertise over mDNS and join the masters of the same cluster found there.</param>
 /// <param name="InsecureHttp">Serve the API as plain HTTP (behind a TLS-terminating reverse proxy on the same host).</param>
 /// <param name="CertLifetime">How long this master's server certificates live (null: 90 days); renewed at two thirds.</param>
+/// <param name="AdminTokenGrace">How long after an admin rotation a voter may still link with the previous admin secret (null: 24 h).</param>
 /// <param name="RaftKeepBelowSnapshot">Log entries a snapshot keeps below it: a follower that fell less far behind catches up with entries, not the whole state.</param>
 internal sealed record MasterOptions(
     IPEndPoint ApiEndpoint,
@@ -41,5 +42,6 @@ internal sealed record MasterOptions(
     bool InsecureHttp = false,
     TimeSpan? CertLifetime = null,
     Core.Allocation.PortRange? ServicePortRange = null,
-    ulong RaftKeepBelowSnapshot = 5_000);
+    ulong RaftKeepBelowSnapshot = 5_000,
+    TimeSpan? AdminTokenGrace = null);
 

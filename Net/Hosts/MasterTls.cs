@@ -25,6 +25,7 @@ internal sealed class MasterTls
     private string? _complaint;
     private string? _written;
     private string? _agentWritten;
+    private string? _adminWritten;
     private readonly string? _tokenPin;
 
     public MasterTls(MasterOptions options, ClusterSecret secret, ulong nodeId, ILogger logger)
@@ -37,6 +38,7 @@ internal sealed class MasterTls
         // handshake's proofs cover the certificate, so a relay with its own cannot pass them on. Otherwise they trust the
         // CA of their replicated state (authenticated by Raft among masters that proved the secret), or of their mm1 token.
         _tokenPin = secret.CaFingerprint;
+        _adminWritten = secret.Token;
         Trust = new CaTrust(secret.CaFingerprint, null, acceptSelfSigned: true);
     }
 
@@ -54,7 +56,7 @@ internal sealed class MasterTls
     {
         try
         {
-            await service.EnsureClusterCaAsync(() => ClusterCa.Create(_options.ClusterName, _secret.Key, DateTimeOffset.UtcNow), cancellationToken)
+            await service.EnsureClusterCaAsync(() => ClusterCa.Create(_options.ClusterName, AdminKey, DateTimeOffset.UtcNow), cancellationToken)
                 .ConfigureAwait(false);
         }
         catch (NotLeaderException)
@@ -71,10 +73,11 @@ internal sealed class MasterTls
         Trust.Pin(fingerprint);
         Fingerprint = fingerprint;
         WriteCaFile(ca.Certificate, fingerprint);
+        WriteAdminToken(fingerprint);
         WriteAgentToken();
         try
         {
-            if (Server.Refresh(ca, _secret.Key) is { } issued)
+            if (Server.Refresh(ca, AdminKey) is { } issued)
                 _logger.LogInformation("TLS: server certificate from cluster CA {Fingerprint} valid until {NotAfter:u} (renewed from {RenewAt:u})",
                     fingerprint, issued.NotAfter, issued.RenewAt);
         }
@@ -102,16 +105,29 @@ internal sealed class MasterTls
         }
     }
 
-    private void WriteAgentToken()
+    /// <summary>The current admin secret: the token file's until a rotation replaces it.</summary>
+    private byte[] AdminKey => Roles?.Admin.Key ?? _secret.Key;
+
+    /// <summary>
+    /// After a rotation: the new admin token, pinned to the CA (mm1), into &lt;data-dir&gt;/token (mode 0600): what `token show
+    /// --admin` prints and a restart reads.
+    /// </summary>
+    private void WriteAdminToken(string fingerprint)
     {
         if (Roles is null) return;
-        if (Roles.AgentToken is not { } agent)
-        {
-            Complain($"agent tokens refused: {Roles.Problem}");
-            return;
-        }
-        if (agent == _agentWritten) return;
-        var path = Path.Combine(_options.DataDir, AgentTokenFile);
+        if (Roles.AdminProblem is { } problem) Complain($"admin token: {problem}");
+        var admin = Roles.Admin.Token;
+        if (admin == _adminWritten) return;
+        var path = Path.Combine(_options.DataDir, ClusterSecret.FileName);
+        if (!WritePrivate(path, Roles.Admin.Pinned(fingerprint))) return;
+        _adminWritten = admin;
+        _logger.LogWarning("the admin token was rotated: the new one is in {Path} (`minimesos token show --admin` prints it); the previous one is " +
+            "refused from now on, except on a known master's link for {Grace} h (it catches up with the log and takes the new one){Given}", path,
+            Roles.PreviousGrace.TotalHours.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture), _secret.Source == path ? "" : $". This master was started with {_secret.Source}: replace it with the new token before its next start");
+    }
+
+    private bool WritePrivate(string path, string token)
+    {
         try
         {
             File.Delete(path + ".tmp");
@@ -123,16 +139,30 @@ internal sealed class MasterTls
                    }))
             using (var writer = new StreamWriter(stream))
             {
-                writer.WriteLine(agent);
+                writer.WriteLine(token);
             }
             File.Move(path + ".tmp", path, overwrite: true);
-            if (_agentWritten is not null) _logger.LogInformation("the agent token changed (rotated): `minimesos token show --agent` prints the new one");
-            _agentWritten = agent;
+            return true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Complain($"cannot write {AgentTokenFile} in {_options.DataDir}: {e.Message}");
+            Complain($"cannot write {Path.GetFileName(path)} in {_options.DataDir}: {e.Message}");
+            return false;
         }
+    }
+
+    private void WriteAgentToken()
+    {
+        if (Roles is null) return;
+        if (Roles.AgentToken is not { } agent)
+        {
+            Complain($"agent tokens refused: {Roles.Problem}");
+            return;
+        }
+        if (agent == _agentWritten) return;
+        if (!WritePrivate(Path.Combine(_options.DataDir, AgentTokenFile), agent)) return;
+        if (_agentWritten is not null) _logger.LogInformation("the agent token changed (rotated): `minimesos token show --agent` prints the new one");
+        _agentWritten = agent;
     }
 
     private void Complain(string message)

@@ -57,9 +57,13 @@ internal static class ApiServer
         app.Use(HeadAsGet);
         app.UseRouting(); // after HeadAsGet, so a HEAD is routed to its GET endpoint
         app.Use(SnapshotEndpoints.AllowLargeRestoreAsync);
-        var sessions = new UiSessions(token, TimeProvider.System);
+        // A master's admin token follows rotations (context.Roles); the token given is the one it started with.
+        Func<string> admin = context.Roles is { } current ? () => current.Admin.Token : () => token;
+        var sessions = new UiSessions(admin, TimeProvider.System);
         app.Use(new BearerAuth(token, readTokens, sessions)
         {
+            CurrentAdmin = admin,
+            IsPreviousAdminToken = context.Roles is { } previous ? previous.IsPreviousAdminToken : null,
             IsAgentToken = context.Roles is { } roles ? roles.IsAgentToken : null,
             Logger = logs.CreateLogger("MiniMesos.Api"),
         }.InvokeAsync);

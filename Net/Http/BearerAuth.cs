@@ -16,11 +16,17 @@ namespace MiniMesos.Net.Http;
 internal sealed class BearerAuth(string token, IReadOnlyList<string>? readTokens = null, UiSessions? sessions = null)
 {
     private const string AdminItem = "minimesos.admin";
-    private readonly byte[] _admin = Hash(token);
+    private volatile AdminKey _admin = new(token, Hash(token));
     private readonly byte[][] _readOnly = (readTokens ?? []).Select(Hash).ToArray();
 
     /// <summary>Whether a token is the cluster's current agent token (null: no agent tokens known).</summary>
     public Func<string, bool>? IsAgentToken { get; init; }
+
+    /// <summary>The current admin token, when a rotation may replace it while the master runs (null: the one given).</summary>
+    public Func<string>? CurrentAdmin { get; init; }
+
+    /// <summary>Whether a token is the admin token a rotation replaced (refused, saying so).</summary>
+    public Func<string, bool>? IsPreviousAdminToken { get; init; }
 
     public ILogger? Logger { get; init; }
 
@@ -42,7 +48,7 @@ internal sealed class BearerAuth(string token, IReadOnlyList<string>? readTokens
         {
             var given = Hash(token);
             var session = sessions?.Check(token);
-            if (CryptographicOperations.FixedTimeEquals(given, _admin) || session == true)
+            if (CryptographicOperations.FixedTimeEquals(given, AdminHash()) || session == true)
             {
                 context.Items[AdminItem] = true;
                 await next(context).ConfigureAwait(false);
@@ -77,7 +83,14 @@ internal sealed class BearerAuth(string token, IReadOnlyList<string>? readTokens
                     "(or a read-only token to read)").ConfigureAwait(false);
                 return;
             }
-            problem = "wrong token";
+            if (IsPreviousAdminToken?.Invoke(token) == true)
+            {
+                Logger?.LogWarning("refused {Method} {Path} from {Remote}: the previous admin token (rotated)", context.Request.Method,
+                    context.Request.Path.ToString(), context.Connection.RemoteIpAddress);
+                problem = "the admin token was rotated: this is the previous one, which is no longer accepted; use the current one " +
+                    "(`minimesos token show --admin` on a master)";
+            }
+            else problem = "wrong token";
         }
         context.Response.Headers.WWWAuthenticate = "Bearer realm=\"minimesos\"";
         await Write(context, StatusCodes.Status401Unauthorized, problem).ConfigureAwait(false);
@@ -102,6 +115,16 @@ internal sealed class BearerAuth(string token, IReadOnlyList<string>? readTokens
 
     /// <summary>Whether this request's token is the admin token (or an admin UI session), as checked above.</summary>
     public static bool IsAdmin(HttpContext context) => context.Items.TryGetValue(AdminItem, out var admin) && admin is true;
+
+    private byte[] AdminHash()
+    {
+        var key = _admin;
+        if (CurrentAdmin?.Invoke() is not { } current || ReferenceEquals(current, key.Token)) return key.Hash;
+        _admin = key = new AdminKey(current, Hash(current));
+        return key.Hash;
+    }
+
+    private sealed record AdminKey(string Token, byte[] Hash);
 
     private static byte[] Hash(string value) => SHA256.HashData(Encoding.UTF8.GetBytes(value));
 }

@@ -42,6 +42,8 @@ internal sealed class LeaderForwarder(ApiContext context)
         using var request = new HttpRequestMessage(new HttpMethod(http.Request.Method), leader.ApiUrl + path + http.Request.QueryString);
         request.Headers.TryAddWithoutValidation("Authorization", http.Request.Headers.Authorization.ToString());
         request.Headers.TryAddWithoutValidation(ForwardedHeader, context.Raft.Id.ToString());
+        if (http.Request.Headers.TryGetValue(SnapshotEndpoints.SnapshotTokenHeader, out var fileToken))
+            request.Headers.TryAddWithoutValidation(SnapshotEndpoints.SnapshotTokenHeader, fileToken.ToString());
         if (http.Request.ContentLength > 0 || http.Request.Headers.TransferEncoding.Count > 0)
         {
             request.Content = new StreamContent(http.Request.Body);

@@ -14,6 +14,9 @@ namespace MiniMesos.Net.Http;
 /// </summary>
 internal static class SnapshotEndpoints
 {
+    /// <summary>The admin token a backup was written with, when a rotation has replaced it since (restore only).</summary>
+    public const string SnapshotTokenHeader = "X-MiniMesos-Snapshot-Token";
+
     /// <summary>The largest backup file a restore accepts (the state a master can hold is bounded the same way).</summary>
     public const long MaxFileBytes = LargeMessageLimits.MaxBytes;
 
@@ -58,7 +61,10 @@ internal static class SnapshotEndpoints
             SnapshotHeader header;
             try
             {
-                header = await backups.RestoreAsync(file, force == "true", http.RequestAborted).ConfigureAwait(false);
+                // A backup from before an admin rotation: the token it was written with, in its own header (never stored).
+                var fileToken = http.Request.Headers[SnapshotTokenHeader].ToString();
+                header = await backups.RestoreAsync(file, force == "true", http.RequestAborted,
+                    fileToken.Length > 0 ? Security.ClusterSecret.Parse(fileToken.Trim(), SnapshotTokenHeader).Token : null).ConfigureAwait(false);
             }
             catch (SnapshotFileException e)
             {

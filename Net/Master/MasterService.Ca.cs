@@ -44,4 +44,16 @@ internal sealed partial class MasterService
     /// <summary>On the leader: commits a new agent secret (sealed by the caller); agents connected keep their sessions.</summary>
     public Task RotateAgentSecretAsync(byte[] sealedSecret, CancellationToken cancellationToken) =>
         ProposeAsync(new SetAgentSecret(Now(), sealedSecret), cancellationToken);
+
+    /// <summary>The admin secret's latest rotation (null: none since the cluster, or its restored state, began).</summary>
+    public AdminRotationRecord? AdminRotation
+    {
+        get
+        {
+            lock (_gate) return _state.AdminRotation;
+        }
+    }
+
+    /// <summary>On the leader: commits a new admin secret (Net.Security.RoleSecrets.NewAdminSecret built the entry).</summary>
+    public Task RotateAdminSecretAsync(SetAdminSecret command, CancellationToken cancellationToken) => ProposeAsync(command, cancellationToken);
 }

@@ -39,6 +39,7 @@ internal static class CommandCodec
         ReplaceState = 25,
         SetClusterCa = 26,
         SetAgentSecret = 27,
+        SetAdminSecret = 28,
     }
 
     public static byte[] Encode(ClusterCommand command)
@@ -69,6 +70,7 @@ internal static class CommandCodec
             ReplaceState => Tag.ReplaceState,
             SetClusterCa => Tag.SetClusterCa,
             SetAgentSecret => Tag.SetAgentSecret,
+            SetAdminSecret => Tag.SetAdminSecret,
             _ => throw new ArgumentException($"no tag for {command.GetType().Name}", nameof(command)),
         };
         buffer.Write([(byte)tag, Version]);
@@ -181,6 +183,15 @@ internal static class CommandCodec
                 w.WriteInt64(c.AtMs);
                 w.WriteBinary(c.Sealed);
                 break;
+            case SetAdminSecret c:
+                w.WriteArrayHeader(6);
+                w.WriteInt64(c.AtMs);
+                w.WriteBinary(c.Rotation.PreviousKeyId);
+                w.WriteBinary(c.Rotation.NewKeyId);
+                w.WriteBinary(c.Rotation.SealedNew);
+                w.WriteBinary(c.CaSealedKey);
+                w.WriteBinary(c.SealedAgentSecret);
+                break;
         }
         return buffer.WrittenSpan.ToArray();
     }
@@ -220,11 +231,12 @@ internal static class CommandCodec
                 Tag.ReplaceState when fields == 2 => new ReplaceState(r.ReadInt64(), r.ReadBinary()),
                 Tag.SetClusterCa when fields == 3 => new SetClusterCa(r.ReadInt64(), new ClusterCaRecord(r.ReadBinary(), r.ReadBinary())),
                 Tag.SetAgentSecret when fields == 2 => new SetAgentSecret(r.ReadInt64(), r.ReadBinary()),
+                Tag.SetAdminSecret when fields == 6 => ReadAdminSecret(ref r),
                 Tag.PutRoleWeight when fields == 3 => new PutRoleWeight(r.ReadInt64(), MessagePackFields.RequiredString(ref r, "command"), r.ReadDouble()),
                 Tag.AddAgent or Tag.RemoveAgent or Tag.SubmitTask or Tag.AssignTask or Tag.UpdateTaskStatus or Tag.PutApp or Tag.RemoveApp
                     or Tag.MarkAgentUnreachable or Tag.RemoveAgentGone or Tag.SetAgentDrain or Tag.PutJob or Tag.RemoveJob or Tag.PutJobState
                     or Tag.PutRoleWeight or Tag.UpdateTaskStatuses or Tag.AgentRegistration or Tag.ReplaceState or Tag.SetClusterCa
-                    or Tag.SetAgentSecret =>
+                    or Tag.SetAgentSecret or Tag.SetAdminSecret =>
                     throw new ProtocolException($"command {tag} has {fields} fields"),
                 _ => throw new ProtocolException($"unknown command tag {entry[0]}: written by a newer master? upgrade this one"),
             };
@@ -235,6 +247,13 @@ internal static class CommandCodec
         {
             throw new ProtocolException($"command {tag}: {e.Message}");
         }
+    }
+
+    private static SetAdminSecret ReadAdminSecret(ref MessagePackReader r)
+    {
+        var atMs = r.ReadInt64();
+        var rotation = new AdminRotationRecord(r.ReadBinary(), r.ReadBinary(), r.ReadBinary(), atMs);
+        return new SetAdminSecret(atMs, rotation, r.ReadBinary(), r.ReadBinary());
     }
 
     private static void WriteAgentReason(ref MessagePackWriter w, long atMs, string agentId, string reason)

@@ -19,6 +19,8 @@ namespace MiniMesos.Net.Protocol;
 /// Version 5 appends the cluster CA section (an empty array without a CA, else [certificate bin, sealed key bin]) and
 /// the apps' older versions, [[appId, [app spec, ...]], ...]. It is written only once a CA exists or some app has older
 /// versions (both need feature level 4 everywhere); otherwise the snapshot keeps version 4's bytes, which older masters read.
+/// Version 5 may append the rotated agent secret (sealed bin) as a tenth section, and the admin secret's latest rotation
+/// ([previous kid, new kid, sealed new secret, atMs]) as an eleventh (the tenth then nil without an agent secret).
 /// </summary>
 internal static class StateSnapshotCodec
 {
@@ -32,11 +34,12 @@ internal static class StateSnapshotCodec
     {
         var buffer = new ArrayBufferWriter<byte>(4096);
         var history = state.AllAppVersions.Count > 0;
-        var v5 = history || state.ClusterCa is not null || state.SealedAgentSecret is not null;
+        var v5 = history || state.ClusterCa is not null || state.SealedAgentSecret is not null || state.AdminRotation is not null;
         buffer.Write([v5 ? Version5 : Version]);
         var w = new MessagePackWriter(buffer);
-        // Format 5 has 9 sections, or 10 with the rotated agent secret (sealed) appended.
-        w.WriteArrayHeader(v5 ? (state.SealedAgentSecret is null ? 9 : 10) : 7);
+        // Format 5 has 9 sections, or 10 with the rotated agent secret (sealed) appended, or 11 with the admin secret's
+        // latest rotation after it (the tenth then nil when there is no agent secret).
+        w.WriteArrayHeader(v5 ? (state.AdminRotation is not null ? 11 : state.SealedAgentSecret is null ? 9 : 10) : 7);
         w.WriteArrayHeader(state.Agents.Count);
         foreach (var a in state.Agents.Values.OrderBy(a => a.Id, StringComparer.Ordinal))
         {
@@ -108,6 +111,15 @@ internal static class StateSnapshotCodec
                 foreach (var spec in versions) AppSpecCodec.Write(ref w, spec);
             }
             if (state.SealedAgentSecret is { } agentSecret) w.WriteBinary(agentSecret);
+            else if (state.AdminRotation is not null) w.WriteNil();
+            if (state.AdminRotation is { } rotation)
+            {
+                w.WriteArrayHeader(4);
+                w.WriteBinary(rotation.PreviousKeyId);
+                w.WriteBinary(rotation.NewKeyId);
+                w.WriteBinary(rotation.SealedNew);
+                w.WriteInt64(rotation.AtMs);
+            }
         }
         return buffer.WrittenSpan.ToArray();
     }
@@ -121,11 +133,12 @@ internal static class StateSnapshotCodec
         {
             var r = new MessagePackReader(snapshot[1..], LargeMessageLimits.Reader);
             var count = r.ReadArrayHeader();
-            var withAgentSecret = sections == 9 && count == 10;
+            var withAgentSecret = sections == 9 && count is 10 or 11;
+            var withAdminRotation = sections == 9 && count == 11;
             if (count != sections && !withAgentSecret)
                 throw new ProtocolException(sections switch
                 {
-                    9 => "state snapshot: expected [agents, tasks, apps, frameworks, agent health, jobs, role weights, cluster CA, app versions(, agent secret)]",
+                    9 => "state snapshot: expected [agents, tasks, apps, frameworks, agent health, jobs, role weights, cluster CA, app versions(, agent secret(, admin rotation))]",
                     7 => "state snapshot: expected [agents, tasks, apps, frameworks, agent health, jobs, role weights]",
                     6 => "state snapshot: expected [agents, tasks, apps, frameworks, agent health, jobs]",
                     3 => "state snapshot: expected [agents, tasks, apps]",
@@ -192,13 +205,20 @@ internal static class StateSnapshotCodec
                     versions.Add((appId, list));
                 }
             }
-            var sealedAgentSecret = withAgentSecret ? r.ReadBinary() : null;
+            var sealedAgentSecret = !withAgentSecret ? null : r.TryReadNil() ? null : r.ReadBinary();
+            AdminRotationRecord? adminRotation = null;
+            if (withAdminRotation)
+            {
+                Expect(ref r, 4, 4, "admin rotation");
+                adminRotation = new AdminRotationRecord(r.ReadBinary(), r.ReadBinary(), r.ReadBinary(), r.ReadInt64());
+            }
             state.Restore(agents, tasks, apps, jobs);
             state.RestoreFrameworks(frameworks.Frameworks, frameworks.Links);
             state.RestoreAgentHealth(health);
             state.RestoreRoleWeights(roleWeights);
             state.RestoreClusterCa(ca);
             state.RestoreAgentSecret(sealedAgentSecret);
+            state.RestoreAdminRotation(adminRotation);
             state.RestoreAppVersions(versions);
         }
         catch (MessagePackException e)

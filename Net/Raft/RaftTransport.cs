@@ -77,6 +77,14 @@ internal sealed class RaftTransport(PeerDirectory directory, HandshakeOptions id
         LinkTo(peer.ClusterAddress).Enqueue(new RaftEnvelope(message));
     }
 
+    /// <summary>One line per link that runs on the admin secret a rotation replaced (a voter that has not caught up yet).</summary>
+    private void LogPreviousAdmin(ulong peerId, PeerInfo peer, string direction)
+    {
+        if (peer.PreviousAdmin)
+            _logger.LogInformation("link {Direction} master {Id} on the previous admin token (rotated; it catches up with the log and takes the new one)",
+                direction, peerId);
+    }
+
     /// <summary>Starts dialing an address whose node id is not known yet (--join); the handshake reveals it.</summary>
     public void Join(string address) => LinkTo(address);
 
@@ -89,6 +97,7 @@ internal sealed class RaftTransport(PeerDirectory directory, HandshakeOptions id
             return;
         }
         Heard(peerId, connection.Peer);
+        LogPreviousAdmin(peerId, connection.Peer, "from");
         var chunks = new RaftChunkAssembler();
         var unknown = new HashSet<string>(StringComparer.Ordinal);
         while (await connection.ReceiveAsync(cancellationToken).ConfigureAwait(false) is { } message)
@@ -177,6 +186,7 @@ internal sealed class RaftTransport(PeerDirectory directory, HandshakeOptions id
                     {
                         _owner.Learn(new MasterPeer(id, _address, ""), []);
                         _owner.Heard(id, connection.Peer);
+                        _owner.LogPreviousAdmin(id, connection.Peer, "to");
                     }
                     backoff = TimeSpan.FromMilliseconds(100);
                     await PumpAsync(connection, ct).ConfigureAwait(false);

@@ -118,6 +118,13 @@ internal static class ClusterCa
         }
     }
 
+    /// <summary>The CA's key sealed under <paramref name="next"/> instead of <paramref name="current"/> (an admin-secret rotation).</summary>
+    public static byte[] Reseal(ClusterCaRecord ca, byte[] current, byte[] next)
+    {
+        using var key = Unseal(ca, current);
+        return Seal(key.ExportPkcs8PrivateKey(), next, ca.Certificate);
+    }
+
     private static byte[] Seal(byte[] pkcs8, byte[] secret, byte[] certificateDer)
     {
         var sealedKey = SecretSeal.Seal(pkcs8, secret, KeyInfo, certificateDer);

@@ -53,6 +53,8 @@ internal static class Handshake
     {
         HandshakeOptions local = s.Local;
         byte[] clientNonce = RandomNumberGenerator.GetBytes(HandshakeProof.NonceBytes);
+        byte[] secret = local.CurrentSecret;
+        var usedPrevious = false;
         await s.SendAsync(new HandshakeMessage(HandshakeMessage.Hello)
         {
             Version = local.ProtocolVersion,
@@ -63,6 +65,7 @@ internal static class Handshake
             Build = local.Build.Length > 0 ? local.Build : null,
             Level = local.FeatureLevel > 0 ? local.FeatureLevel : null,
             Key = local.Key == HandshakeOptions.AdminKey ? null : local.Key,
+            Kid = local.Key == HandshakeOptions.AdminKey ? Security.SecretKeys.KeyId(secret) : null,
         }).ConfigureAwait(false);
 
         HandshakeMessage challenge = await s.ReceiveAsync(HandshakeMessage.Challenge).ConfigureAwait(false);
@@ -76,16 +79,25 @@ internal static class Handshake
         if (CryptographicOperations.FixedTimeEquals(serverNonce, clientNonce))
             await s.RefuseAsync("malformed challenge: server nonce repeats the client nonce").ConfigureAwait(false);
 
-        byte[] expected = HandshakeProof.Compute(local.Secret, HandshakeProof.ServerLabel, local.ProtocolVersion, local.ClusterName,
+        byte[] expected = HandshakeProof.Compute(secret, HandshakeProof.ServerLabel, local.ProtocolVersion, local.ClusterName,
             local.NodeId, local.Role, challenge.Node!, challenge.Role!, clientNonce, serverNonce, s.Binding);
         if (!HandshakeProof.Matches(expected, serverProof))
-            await s.RefuseAsync(WrongSecret(local.Key)).ConfigureAwait(false);
+        {
+            // A master that rotated the admin secret still speaks the previous one with a known master that has not caught up.
+            var previous = local.Key == HandshakeOptions.AdminKey ? local.PreviousAdminFor?.Invoke(challenge.Node!, challenge.Role!) : null;
+            if (previous is null || !HandshakeProof.Matches(HandshakeProof.Compute(previous, HandshakeProof.ServerLabel, local.ProtocolVersion,
+                    local.ClusterName, local.NodeId, local.Role, challenge.Node!, challenge.Role!, clientNonce, serverNonce, s.Binding), serverProof))
+                await s.RefuseAsync(WrongSecret(local.Key)).ConfigureAwait(false);
+            secret = previous!;
+            usedPrevious = true;
+        }
 
-        byte[] clientProof = HandshakeProof.Compute(local.Secret, HandshakeProof.ClientLabel, local.ProtocolVersion, local.ClusterName,
+        byte[] clientProof = HandshakeProof.Compute(secret, HandshakeProof.ClientLabel, local.ProtocolVersion, local.ClusterName,
             local.NodeId, local.Role, challenge.Node!, challenge.Role!, clientNonce, serverNonce, s.Binding);
         await s.SendAsync(new HandshakeMessage(HandshakeMessage.Proof) { ProofBytes = clientProof }).ConfigureAwait(false);
         await s.ReceiveAsync(HandshakeMessage.Welcome).ConfigureAwait(false);
-        return new PeerInfo(challenge.Node!, challenge.Role!, challenge.Cluster!, local.ProtocolVersion, Clean(challenge.Build ?? ""), challenge.Level ?? 0);
+        return new PeerInfo(challenge.Node!, challenge.Role!, challenge.Cluster!, local.ProtocolVersion, Clean(challenge.Build ?? ""), challenge.Level ?? 0,
+            PreviousAdmin: usedPrevious);
     }
 
     private static async Task<PeerInfo> ServerCoreAsync(Session s)
@@ -105,9 +117,23 @@ internal static class Handshake
             await s.RefuseAsync($"unknown key '{Clean(key)}': a token is an admin or an agent token").ConfigureAwait(false);
         if (key == HandshakeOptions.AgentKey && hello.Role != "agent")
             await s.RefuseAsync($"an agent token only registers an agent: role '{Clean(hello.Role!)}' needs the admin token").ConfigureAwait(false);
-        byte[] secret = key == HandshakeOptions.AdminKey ? local.Secret : local.SecretFor?.Invoke(key) ?? [];
+        byte[] secret = key == HandshakeOptions.AdminKey ? local.CurrentSecret : local.SecretFor?.Invoke(key) ?? [];
+        var usedPrevious = false;
         if (secret.Length == 0)
             await s.RefuseAsync("this master accepts no agent token (its cluster secret cannot unseal the current one)").ConfigureAwait(false);
+        if (key == HandshakeOptions.AdminKey && hello.Kid is { } kid && !kid.AsSpan().SequenceEqual(Security.SecretKeys.KeyId(secret)))
+        {
+            // The client holds another admin secret: the previous one is accepted from a known master within the grace period
+            // (it catches up and learns the new one from the log); otherwise it is refused naming the rotation.
+            if (local.PreviousAdminFor?.Invoke(hello.Node!, hello.Role!) is { } previous && kid.AsSpan().SequenceEqual(Security.SecretKeys.KeyId(previous)))
+            {
+                secret = previous;
+                usedPrevious = true;
+            }
+            else if (local.PreviousAdminKeyId?.Invoke() is { } retired && kid.AsSpan().SequenceEqual(retired))
+                await s.RefuseAsync($"the admin token was rotated: this {Clean(hello.Role!)} holds the previous one, which opens only a known master's " +
+                    "link for a while after the rotation; give it the current token (`minimesos token show --admin` on a master)").ConfigureAwait(false);
+        }
 
         byte[] serverNonce = RandomNumberGenerator.GetBytes(HandshakeProof.NonceBytes);
         byte[] serverProof = HandshakeProof.Compute(secret, HandshakeProof.ServerLabel, local.ProtocolVersion, local.ClusterName,
@@ -131,7 +157,7 @@ internal static class Handshake
         if (!HandshakeProof.Matches(expected, clientProof))
             await s.RefuseAsync(WrongSecret(key)).ConfigureAwait(false);
         await s.SendAsync(new HandshakeMessage(HandshakeMessage.Welcome)).ConfigureAwait(false);
-        return new PeerInfo(hello.Node!, hello.Role!, hello.Cluster!, local.ProtocolVersion, Clean(hello.Build ?? ""), hello.Level ?? 0, key);
+        return new PeerInfo(hello.Node!, hello.Role!, hello.Cluster!, local.ProtocolVersion, Clean(hello.Build ?? ""), hello.Level ?? 0, key, usedPrevious);
     }
 
     private static string WrongSecret(string key) => key == HandshakeOptions.AgentKey

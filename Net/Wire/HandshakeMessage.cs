@@ -45,13 +45,19 @@ internal sealed record HandshakeMessage(string Type)
     /// <summary>Which secret the client proves (hello): "agent" for an agent token; absent means the admin secret.</summary>
     public string? Key { get; init; }
 
+    /// <summary>
+    /// The 8-byte key id of the admin secret the client proves (hello; Net.Security.SecretKeys.KeyId): lets a master that
+    /// rotated the admin secret answer a known master still holding the previous one, and name an old token when refusing it.
+    /// </summary>
+    public byte[]? Kid { get; init; }
+
     public byte[] Encode()
     {
         var buffer = new ArrayBufferWriter<byte>(128);
         var w = new MessagePackWriter(buffer);
         int count = 1 + (Version is null ? 0 : 1) + (Cluster is null ? 0 : 1) + (Node is null ? 0 : 1) + (Role is null ? 0 : 1)
             + (Nonce is null ? 0 : 1) + (ProofBytes is null ? 0 : 1) + (Reason is null ? 0 : 1) + (Build is null ? 0 : 1) + (Level is null ? 0 : 1)
-            + (Key is null ? 0 : 1);
+            + (Key is null ? 0 : 1) + (Kid is null ? 0 : 1);
         w.WriteMapHeader(count);
         w.WriteString("t");
         w.WriteString(Type);
@@ -65,6 +71,7 @@ internal sealed record HandshakeMessage(string Type)
         if (Build is not null) { w.WriteString("build"); w.WriteString(Build); }
         if (Level is int l) { w.WriteString("level"); w.WriteInt64(l); }
         if (Key is not null) { w.WriteString("key"); w.WriteString(Key); }
+        if (Kid is not null) { w.WriteString("kid"); w.WriteBinary(Kid); }
         return buffer.WrittenSpan.ToArray();
     }
 
@@ -75,7 +82,7 @@ internal sealed record HandshakeMessage(string Type)
         int count = r.ReadMapHeader();
         string? type = null, cluster = null, node = null, role = null, reason = null, build = null, key = null;
         int? version = null, level = null;
-        byte[]? nonce = null, proof = null;
+        byte[]? nonce = null, proof = null, kid = null;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (int i = 0; i < count; i++)
         {
@@ -96,6 +103,7 @@ internal sealed record HandshakeMessage(string Type)
                 case "build": build = r.ReadString(); break;
                 case "level": level = r.ReadInt32(); break;
                 case "key": key = r.ReadString(); break;
+                case "kid": kid = r.ReadBinary(); break;
                 default: r.Skip(); break;
             }
         }
@@ -115,6 +123,7 @@ internal sealed record HandshakeMessage(string Type)
             Build = build,
             Level = level,
             Key = key,
+            Kid = kid,
         };
     }
 }

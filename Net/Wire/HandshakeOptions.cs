@@ -21,8 +21,23 @@ internal sealed record HandshakeOptions(string NodeId, string Role, string Clust
     /// </summary>
     public string Key { get; init; } = AdminKey;
 
-    /// <summary>A server's: the secret of a key other than admin (the current agent secret); null (or returning null): refused.</summary>
+    /// <summary>
+    /// A master's: the current secret of a key (admin: the current admin secret, which a rotation replaces while the master
+    /// runs; agent: the current agent secret); null (or returning null): <see cref="Secret"/> for admin, refused for others.
+    /// </summary>
     public Func<string, byte[]?>? SecretFor { get; init; }
+
+    /// <summary>
+    /// A master's, after an admin rotation: the previous admin secret it still accepts from, and offers to, the peer
+    /// (node id, role) on this link (a known master within the grace period), or null.
+    /// </summary>
+    public Func<string, string, byte[]?>? PreviousAdminFor { get; init; }
+
+    /// <summary>A master's: the key id of the admin secret a rotation replaced (null: none), to name it when refusing it.</summary>
+    public Func<byte[]?>? PreviousAdminKeyId { get; init; }
+
+    /// <summary>The admin secret to prove now: the current one (<see cref="SecretFor"/>) or the fixed <see cref="Secret"/>.</summary>
+    internal byte[] CurrentSecret => Key == AdminKey ? SecretFor?.Invoke(AdminKey) ?? Secret : Secret;
 
     /// <summary>TLS around the handshake and everything after it; null only in tests of the bare handshake.</summary>
     public ClusterTls? Tls { get; init; }

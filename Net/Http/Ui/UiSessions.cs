@@ -10,11 +10,16 @@ namespace MiniMesos.Net.Http.Ui;
 /// them (a follower serves /v1/status itself and forwards the rest) and a leader change keeps them valid.
 /// Format: <c>mmui1.{a|r}.{expiry unix seconds}.{nonce}.{mac}</c>. Changing the admin token revokes them all.
 /// </summary>
-internal sealed class UiSessions(string adminToken, TimeProvider clock)
+internal sealed class UiSessions(Func<string> adminToken, TimeProvider clock)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(12);
     private const string Prefix = "mmui1.";
-    private readonly byte[] _key = SHA256.HashData(Encoding.UTF8.GetBytes("minimesos ui session v1\n" + adminToken));
+    private volatile SessionKey? _key;
+
+    public UiSessions(string adminToken, TimeProvider clock)
+        : this(() => adminToken, clock)
+    {
+    }
 
     public (string Token, DateTimeOffset Expires) Issue(bool admin)
     {
@@ -39,7 +44,19 @@ internal sealed class UiSessions(string adminToken, TimeProvider clock)
         return parts[1] == "a";
     }
 
-    private string Mac(string body) => Base64Url(HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(body)));
+    private string Mac(string body) => Base64Url(HMACSHA256.HashData(Key(), Encoding.UTF8.GetBytes(body)));
+
+    /// <summary>The signing key of the current admin token: a rotation revokes every session signed before it.</summary>
+    private byte[] Key()
+    {
+        var token = adminToken();
+        var key = _key;
+        if (key is not null && ReferenceEquals(key.Token, token)) return key.Bytes;
+        _key = key = new SessionKey(token, SHA256.HashData(Encoding.UTF8.GetBytes("minimesos ui session v1\n" + token)));
+        return key.Bytes;
+    }
+
+    private sealed record SessionKey(string Token, byte[] Bytes);
 
     internal static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

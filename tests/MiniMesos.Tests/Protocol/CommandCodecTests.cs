@@ -16,6 +16,7 @@ public sealed class CommandCodecTests
         new UpdateTaskStatus(5, "t.1", TaskState.Failed, 3, null, "exit 3"),
         new UpdateTaskStatus(6, "t.1", TaskState.Killed, null, 15, null),
         new SetAgentSecret(7, [1, 2, 3]),
+        new SetAdminSecret(8, new AdminRotationRecord([1, 2, 3, 4, 5, 6, 7, 8], [8, 7, 6, 5, 4, 3, 2, 1], [9, 9], 8), [4, 5], [6]),
     ];
 
     [Fact]

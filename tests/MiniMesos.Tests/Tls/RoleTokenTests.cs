@@ -91,6 +91,69 @@ public sealed class RoleTokenTests
         await RunToFinishAsync(again, "after-restart");
     }
 
+    [Fact]
+    public async Task AnOldBackupRestoresWithTheTokenOfItsTimeAndARestartedMasterFollowsItsDataDir()
+    {
+        await using var cluster = await InProcessCluster.StartAsync(agents: 0);
+        var agentToken = await AgentTokenAsync(cluster);
+        await cluster.StartAgentAsync("agent", ClusterSecret.Parse(agentToken, "test"), "test");
+        using var old = cluster.Client();
+        var before = await old.SubmitAsync(new TaskSubmitRequest(null, "true", "before", 0.1, 16, null), CancellationToken.None);
+        var backup = await old.SnapshotAsync(CancellationToken.None);
+
+        // The CLI rotates it and prints the new token, pinned to the CA; asked for both or neither, it says which to give.
+        var master = new Dictionary<string, string> { ["MINIMESOS_TOKEN"] = cluster.PinnedToken, ["MINIMESOS_MASTER"] = $"127.0.0.1:{cluster.Api.Port}" };
+        var unsure = await CliProcess.RunAsync(["token", "rotate", "--admin", "--agent"], master);
+        Assert.Equal(2, unsure.ExitCode);
+        Assert.Contains("--agent or --admin", unsure.Stderr);
+        var rotated = await CliProcess.RunAsync(["token", "rotate", "--admin"], master);
+        Assert.True(rotated.ExitCode == 0, rotated.Stderr);
+        Assert.Contains("admin token rotated: the old one is refused now", rotated.Stderr);
+        var next = ClusterSecret.Parse(rotated.Stdout.Trim(), "test");
+        Assert.Equal(cluster.CaFingerprint, next.CaFingerprint);
+        Assert.NotEqual(cluster.Secret.Token, next.Token);
+        var again = await CliProcess.RunAsync(["token", "rotate", "--admin"], master);
+        Assert.Equal(1, again.ExitCode);
+        Assert.Contains("the admin token was rotated", again.Stderr);
+        using var admin = cluster.Client(next.Token);
+        await RunToFinishAsync(admin, "after");
+        // The agent token did not change (the derived one is pinned, sealed under the new admin secret).
+        Assert.Equal(agentToken, AgentTokenFile(cluster));
+
+        // The backup of before is sealed under the old token: the current one does not open it; given the old one, it is
+        // restored, its CA key and agent secret re-sealed under the current token, so the master still opens them.
+        var refused = await Assert.ThrowsAsync<CliException>(() => admin.RestoreSnapshotAsync(backup, false, CancellationToken.None));
+        Assert.Contains("another cluster token", refused.Message);
+        var backupFile = Path.Combine(cluster.Dir, "before.mmsnap");
+        var oldTokenFile = Path.Combine(cluster.Dir, "old-token");
+        await File.WriteAllBytesAsync(backupFile, backup);
+        await File.WriteAllTextAsync(oldTokenFile, cluster.PinnedToken + "\n");
+        var viaCli = await CliProcess.RunAsync(["snapshot", "restore", backupFile, "--snapshot-token-file", oldTokenFile],
+            new Dictionary<string, string> { ["MINIMESOS_TOKEN"] = next.Pinned(cluster.CaFingerprint), ["MINIMESOS_MASTER"] = $"127.0.0.1:{cluster.Api.Port}" });
+        Assert.True(viaCli.ExitCode == 0, viaCli.Stderr);
+        await Eventually.TrueAsync(() => cluster.Master.Service.Tasks().Any(t => t.Id == before.Id) && cluster.Master.Service.Tasks().All(t => t.Spec.Name != "after"),
+            "the backup's state is back", Patience);
+        Assert.Equal(ClusterSecret.Parse(agentToken, "test").Token, cluster.Master.Tls.Roles!.AgentToken);
+        ClusterCa.Unseal(cluster.Master.Service.ClusterCa!, next.Key).Dispose();
+        Assert.Equal(401, (await old.SendAsync(HttpMethod.Get, "/v1/status", null, CancellationToken.None)).Status);
+        // A backup taken now opens with the new token.
+        var fresh = await admin.SnapshotAsync(CancellationToken.None);
+        await admin.RestoreSnapshotAsync(fresh, false, CancellationToken.None);
+
+        // Restarted with the old token file (its data dir carries the rotation in raft.db, sealed under that token), the
+        // master takes the new token again: the old one stays refused, the new one works, the agent token still registers.
+        await cluster.RestartMasterAsync();
+        await Eventually.TrueAsync(() => cluster.Master.Tls.Server.Current.CaFingerprint == cluster.CaFingerprint, "the restarted master serves a CA certificate",
+            Patience);
+        Assert.Equal(next.Token, cluster.Master.Tls.Roles!.Admin.Token);
+        using var afterRestart = cluster.Client(next.Token);
+        await Eventually.TrueAsync(async () => (await afterRestart.SendAsync(HttpMethod.Get, "/v1/status", null, CancellationToken.None)).Status == 200,
+            "the new token works after the restart", Patience);
+        using var oldAfterRestart = cluster.Client();
+        Assert.Equal(401, (await oldAfterRestart.SendAsync(HttpMethod.Get, "/v1/status", null, CancellationToken.None)).Status);
+        await cluster.StartAgentAsync("after-restart", ClusterSecret.Parse(agentToken, "test"), "test");
+    }
+
     private static async Task<string> AgentTokenAsync(InProcessCluster cluster)
     {
         await Eventually.TrueAsync(() => AgentTokenFile(cluster) is not null, "the master writes its agent token", Patience);
