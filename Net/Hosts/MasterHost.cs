@@ -201,8 +201,26 @@ internal sealed class MasterHost
         {
             using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
             var peersWritten = "";
-            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            // A master that started before the cluster CA reached it (a follower of a new cluster: the leader creates the CA
+            // after the election) writes ca.pem, takes a certificate from the CA and advertises it as soon as the CA is
+            // applied here, not at the next tick: until then its API presents a self-signed certificate that no client
+            // pinning the CA accepts (up to 1 s of every new cluster's formation, bench/cluster-formation).
+            var never = Task.Delay(Timeout.Infinite, cancellationToken);
+            var caArrival = Tls.Fingerprint is null ? Service.WaitForClusterCaAsync(null, cancellationToken) : never;
+            Task<bool>? tick = null;
+            while (true)
             {
+                tick ??= timer.WaitForNextTickAsync(cancellationToken).AsTask();
+                if (await Task.WhenAny(tick, caArrival).ConfigureAwait(false) == tick)
+                {
+                    if (!await tick.ConfigureAwait(false)) break;
+                    tick = null;
+                }
+                else
+                {
+                    await caArrival.ConfigureAwait(false);
+                    caArrival = never;
+                }
                 peersWritten = RememberPeers(dataDir, peersWritten, logger);
                 try
                 {

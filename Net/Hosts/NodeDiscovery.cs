@@ -49,7 +49,8 @@ internal sealed class NodeDiscovery : IAsyncDisposable
         {
             IReadOnlyList<IPAddress> addresses = IPAddress.TryParse(advertiseHost, out var ip) && !IPAddress.IsLoopback(ip) ? [ip] : [];
             var options = new MdnsOptions(interfaces);
-            var instance = ServiceInstance.ForNode($"{role} {nodeId}", role, cluster, nodeId, BuildInfo.Version, clusterPort, apiPort, addresses);
+            var instance = ServiceInstance.ForNode($"{role} {nodeId}", role, cluster, nodeId, BuildInfo.Version, clusterPort, apiPort, addresses)
+                with { RandomName = MdnsNaming.IsRandomNodeId(nodeId) };
             advertiser = new MdnsAdvertiser(instance, options);
             advertiser.Start();
             browser = new MdnsBrowser(cluster, options);
