@@ -179,15 +179,19 @@ internal sealed class MasterHost
             return [];
         }
         long? lastNote = null;
-        while (directory.All.Count < expect)
+        while (true)
         {
+            // Woken by each master learned (not a poll: the last one found starts the election at once), or every 5 s for the note.
+            var learned = directory.NextChange;
+            if (directory.All.Count >= expect) break;
             if (lastNote is not { } noted || Stopwatch.GetElapsedTime(noted) > TimeSpan.FromSeconds(5))
             {
                 logger.LogInformation("bootstrap: waiting for {Expect} masters, know {Known}: {Ids}", expect, directory.All.Count,
                     string.Join(",", directory.All.Select(p => p.Id)));
                 lastNote = Stopwatch.GetTimestamp();
             }
-            await Task.Delay(100, ct).ConfigureAwait(false);
+            await Task.WhenAny(learned, Task.Delay(TimeSpan.FromSeconds(5), ct)).ConfigureAwait(false);
+            ct.ThrowIfCancellationRequested();
         }
         var voters = directory.All.Select(p => p.Id).ToList();
         logger.LogInformation("bootstrap: forming a new cluster with masters {Voters}", string.Join(",", voters));
