@@ -102,6 +102,22 @@ internal sealed class ApiClient : IDisposable
         }
     }
 
+    /// <summary>
+    /// Opens one more pooled connection (HEAD /ping, answered by the master itself), for a command that will soon make two
+    /// requests at once. Never fails: a master that cannot be reached or is refused is reported by the command's own request.
+    /// </summary>
+    public async Task OpenSpareConnectionAsync()
+    {
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Head, "/ping");
+            using var response = await _http.SendAsync(request, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (HttpRequestException)
+        {
+        }
+    }
+
     /// <summary>GET /v1/snapshot: a backup file of the replicated state, as bytes.</summary>
     public async Task<byte[]> SnapshotAsync(CancellationToken ct)
     {

@@ -60,6 +60,13 @@ public sealed class TlsEndToEndTests
         var refused = await Assert.ThrowsAsync<CliException>(() => pinned.StatusAsync(CancellationToken.None));
         Assert.Contains(ours.CaFingerprint, refused.Message);
         Assert.Contains(theirs.CaFingerprint, refused.Message);
+        // `run` warms the TLS stack up and opens a second connection while it submits: both are checked, the refusal is
+        // what the command reports, and no task reaches their master.
+        TlsWarmUp.Start();
+        var runRefused = await Assert.ThrowsAsync<CliException>(() => RunCommand.RunAsync(pinned,
+            new TaskSubmitRequest(null, "true", "mitm", 0.1, 16, null), detach: false, TextWriter.Null, TextWriter.Null));
+        Assert.Contains(theirs.CaFingerprint, runRefused.Message);
+        Assert.Empty(theirs.Master.Service.Tasks());
 
         // Trust on first use: a bare token pins our CA on first contact, and their master is refused afterwards.
         var pinFile = Path.Combine(ours.Dir, "cli-pin");
