@@ -47,16 +47,19 @@ internal sealed class MdnsResponder
     public IReadOnlyList<MdnsSend> Start(DateTimeOffset now)
     {
         if (Phase != MdnsResponderPhase.Idle) throw new InvalidOperationException("already started");
+        // RFC 6762 §8.1: a random 0-250 ms delay before the first probe spreads simultaneous starts. A name no one else can
+        // hold (ServiceInstance.RandomName) keeps the delay but skips the probes: announced then; conflicts are still handled
+        // (§9). The delay also lets peers started at the same moment open their browsers first: an announcement nobody
+        // hears is repeated only a second later, and queries meanwhile get no multicast answer (the one-second rule, §6).
+        var first = now + _random.NextDouble() * MdnsProtocol.MaxInitialProbeDelay;
         if (_instance.RandomName)
         {
-            // A name no one else can hold (ServiceInstance.RandomName): announced at once; conflicts are still handled (§9).
             Phase = MdnsResponderPhase.Announcing;
             _announcementsSent = 0;
-            _nextAt = now;
+            _nextAt = first;
             return Tick(now);
         }
-        // RFC 6762 §8.1: a random 0-250 ms delay before the first probe spreads simultaneous starts.
-        BeginProbing(now + _random.NextDouble() * MdnsProtocol.MaxInitialProbeDelay);
+        BeginProbing(first);
         return Tick(now);
     }
 

@@ -66,14 +66,15 @@ public sealed class MdnsResponderTests
     [Fact]
     public void ARandomNameAnnouncesAtOnceWithoutProbing()
     {
-        var r = new MdnsResponder(Instance() with { RandomName = true }, new ZeroRandom());
-        var announce = Assert.Single(r.Start(T0)).Message;
+        // The initial random delay of RFC 6762 §8.1 (0-250 ms) stays; no probe goes out, the first packet is the announcement.
+        var r = new MdnsResponder(Instance() with { RandomName = true }, new Random(7));
+        var announce = Assert.Single([.. r.Start(T0), .. r.Tick(T0 + TimeSpan.FromMilliseconds(250))]).Message;
         Assert.True(announce.Header.IsResponse);
         Assert.Contains(announce.Answers, a => a.Type == DnsType.Srv);
         Assert.Equal(MdnsResponderPhase.Announcing, r.Phase);
-        Assert.Single(r.Tick(T0 + TimeSpan.FromSeconds(1)));
+        Assert.Single(r.Tick(T0 + TimeSpan.FromSeconds(1.25)));
         Assert.Equal(MdnsResponderPhase.Announced, r.Phase);
-        Assert.NotEmpty(Ask(r, PtrQuery(), T0 + TimeSpan.FromSeconds(2)));
+        Assert.NotEmpty(Ask(r, PtrQuery(), T0 + TimeSpan.FromSeconds(2.5)));
     }
 
     [Fact]
