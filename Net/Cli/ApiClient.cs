@@ -113,8 +113,9 @@ internal sealed class ApiClient : IDisposable
             using var request = new HttpRequestMessage(HttpMethod.Head, "/ping");
             using var response = await _http.SendAsync(request, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (HttpRequestException)
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or ObjectDisposedException)
         {
+            // Also when the command failed first and disposed the client meanwhile.
         }
     }
 
