@@ -49,6 +49,19 @@ internal static partial class MdnsNaming
         return label.Length == 0 ? "minimesos" : label;
     }
 
+    /// <summary>
+    /// Whether a node id has the shape of one drawn at random when the node was first started: a master's (a decimal number
+    /// of at least 2^32; 53 random bits) or an agent's (ending in '-' and 8 lowercase hex digits; 32 random bits). An id
+    /// written by hand (e.g. "pi4") is not, and its advertisement probes in full (<see cref="ServiceInstance.RandomName"/>).
+    /// </summary>
+    public static bool IsRandomNodeId(string nodeId) =>
+        ulong.TryParse(nodeId, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id)
+            ? id >= 1UL << 32
+            : RandomAgentSuffix().IsMatch(nodeId);
+
+    [GeneratedRegex(@"-[0-9a-f]{8}$")]
+    private static partial Regex RandomAgentSuffix();
+
     [GeneratedRegex(@"^(.*) \((\d{1,6})\)$")]
     private static partial Regex NumberedInstance();
 

@@ -5,7 +5,7 @@ namespace MiniMesos.Core.Discovery;
 
 /// <summary>
 /// The protocol decisions of one advertisement, free of I/O and clocks: callers pass the time and get back
-/// packets to send. Probing (3 probes 250 ms apart), announcing, conflict renaming ("name (2)"), answering
+/// packets to send. Probing (3 probes 250 ms apart; none for a <see cref="ServiceInstance.RandomName"/>), announcing, conflict renaming ("name (2)"), answering
 /// with known-answer suppression and the one-second multicast limit, goodbyes. Not thread-safe: one loop drives it.
 /// </summary>
 internal sealed class MdnsResponder
@@ -47,8 +47,19 @@ internal sealed class MdnsResponder
     public IReadOnlyList<MdnsSend> Start(DateTimeOffset now)
     {
         if (Phase != MdnsResponderPhase.Idle) throw new InvalidOperationException("already started");
-        // RFC 6762 §8.1: a random 0-250 ms delay before the first probe spreads simultaneous starts.
-        BeginProbing(now + _random.NextDouble() * MdnsProtocol.MaxInitialProbeDelay);
+        // RFC 6762 §8.1: a random 0-250 ms delay before the first probe spreads simultaneous starts. A name no one else can
+        // hold (ServiceInstance.RandomName) keeps the delay but skips the probes: announced then; conflicts are still handled
+        // (§9). The delay also lets peers started at the same moment open their browsers first: an announcement nobody
+        // hears is repeated only a second later, and queries meanwhile get no multicast answer (the one-second rule, §6).
+        var first = now + _random.NextDouble() * MdnsProtocol.MaxInitialProbeDelay;
+        if (_instance.RandomName)
+        {
+            Phase = MdnsResponderPhase.Announcing;
+            _announcementsSent = 0;
+            _nextAt = first;
+            return Tick(now);
+        }
+        BeginProbing(first);
         return Tick(now);
     }
 

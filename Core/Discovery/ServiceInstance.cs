@@ -17,6 +17,15 @@ internal sealed record ServiceInstance(
     string? HostLabel = null,
     DnsName? ServiceType = null)
 {
+    /// <summary>
+    /// The instance and host names carry an id this node drew at random (a master's 53-bit id, an agent's 32-bit suffix), so
+    /// nobody else holds them short of a copied data dir: they are announced after the initial random delay (0-250 ms)
+    /// without the three probes of RFC 6762 §8.1 (0.75 s), which exist to find a name someone else already holds. A conflict seen later is still resolved as §9 says
+    /// (probe again, the loser renames), and a renamed or re-probed name is probed in full. False (names people choose,
+    /// such as an app's): full probing first.
+    /// </summary>
+    public bool RandomName { get; init; }
+
     /// <summary>TXT keys MiniMesos puts in every advertisement (short, as RFC 6763 §6.4 suggests).</summary>
     public const string RoleKey = "role";
     public const string ClusterKey = "cluster";

@@ -102,6 +102,23 @@ internal sealed class ApiClient : IDisposable
         }
     }
 
+    /// <summary>
+    /// Opens one more pooled connection (HEAD /ping, answered by the master itself), for a command that will soon make two
+    /// requests at once. Never fails: a master that cannot be reached or is refused is reported by the command's own request.
+    /// </summary>
+    public async Task OpenSpareConnectionAsync()
+    {
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Head, "/ping");
+            using var response = await _http.SendAsync(request, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or ObjectDisposedException)
+        {
+            // Also when the command failed first and disposed the client meanwhile.
+        }
+    }
+
     /// <summary>GET /v1/snapshot: a backup file of the replicated state, as bytes.</summary>
     public async Task<byte[]> SnapshotAsync(CancellationToken ct)
     {

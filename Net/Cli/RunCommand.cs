@@ -13,7 +13,11 @@ internal static class RunCommand
 
     public static async Task<int> RunAsync(ApiClient client, TaskSubmitRequest request, bool detach, TextWriter stdout, TextWriter stderr)
     {
+        // The task's stdout and stderr are then followed at once, over two connections (HTTP/1.1): the second one is opened
+        // now, while the master commits the task, instead of after it (its handshake off the critical path).
+        var spare = detach ? Task.CompletedTask : client.OpenSpareConnectionAsync();
         var task = await client.SubmitAsync(request, CancellationToken.None).ConfigureAwait(false);
+        await spare.ConfigureAwait(false);
         if (detach)
         {
             await stdout.WriteLineAsync(task.Id).ConfigureAwait(false);

@@ -190,15 +190,19 @@ internal sealed class MasterHost
             return [];
         }
         long? lastNote = null;
-        while (directory.All.Count < expect)
+        while (true)
         {
+            // Woken by each master learned (not a poll: the last one found starts the election at once), or every 5 s for the note.
+            var learned = directory.NextChange;
+            if (directory.All.Count >= expect) break;
             if (lastNote is not { } noted || Stopwatch.GetElapsedTime(noted) > TimeSpan.FromSeconds(5))
             {
                 logger.LogInformation("bootstrap: waiting for {Expect} masters, know {Known}: {Ids}", expect, directory.All.Count,
                     string.Join(",", directory.All.Select(p => p.Id)));
                 lastNote = Stopwatch.GetTimestamp();
             }
-            await Task.Delay(100, ct).ConfigureAwait(false);
+            await Task.WhenAny(learned, Task.Delay(TimeSpan.FromSeconds(5), ct)).ConfigureAwait(false);
+            ct.ThrowIfCancellationRequested();
         }
         var voters = directory.All.Select(p => p.Id).ToList();
         logger.LogInformation("bootstrap: forming a new cluster with masters {Voters}", string.Join(",", voters));
@@ -212,8 +216,26 @@ internal sealed class MasterHost
         {
             using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
             var peersWritten = "";
-            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            // A master that started before the cluster CA reached it (a follower of a new cluster: the leader creates the CA
+            // after the election) writes ca.pem, takes a certificate from the CA and advertises it as soon as the CA is
+            // applied here, not at the next tick: until then its API presents a self-signed certificate that no client
+            // pinning the CA accepts (up to 1 s of every new cluster's formation, bench/cluster-formation).
+            var never = Task.Delay(Timeout.Infinite, cancellationToken);
+            var caArrival = Tls.Fingerprint is null ? Service.WaitForClusterCaAsync(null, cancellationToken) : never;
+            Task<bool>? tick = null;
+            while (true)
             {
+                tick ??= timer.WaitForNextTickAsync(cancellationToken).AsTask();
+                if (await Task.WhenAny(tick, caArrival).ConfigureAwait(false) == tick)
+                {
+                    if (!await tick.ConfigureAwait(false)) break;
+                    tick = null;
+                }
+                else
+                {
+                    await caArrival.ConfigureAwait(false);
+                    caArrival = never;
+                }
                 peersWritten = RememberPeers(dataDir, peersWritten, logger);
                 try
                 {

@@ -49,13 +49,15 @@ internal sealed class NodeDiscovery : IAsyncDisposable
         {
             IReadOnlyList<IPAddress> addresses = IPAddress.TryParse(advertiseHost, out var ip) && !IPAddress.IsLoopback(ip) ? [ip] : [];
             var options = new MdnsOptions(interfaces);
-            var instance = ServiceInstance.ForNode($"{role} {nodeId}", role, cluster, nodeId, BuildInfo.Version, clusterPort, apiPort, addresses);
+            var instance = ServiceInstance.ForNode($"{role} {nodeId}", role, cluster, nodeId, BuildInfo.Version, clusterPort, apiPort, addresses)
+                with { RandomName = MdnsNaming.IsRandomNodeId(nodeId) };
+            // The browser first: it hears every announcement made after it (its own node's announces only once it listens).
             advertiser = new MdnsAdvertiser(instance, options);
-            advertiser.Start();
             browser = new MdnsBrowser(cluster, options);
             var discovery = new NodeDiscovery(advertiser, browser, instance, pinnedCa, logger);
             browser.Changed += discovery.OnChanged;
             browser.Start();
+            advertiser.Start();
             logger.LogInformation("mDNS: advertising {Role} {Node} of cluster '{Cluster}' as _minimesos._tcp.local", role, nodeId, cluster);
             return discovery;
         }

@@ -14,6 +14,21 @@ internal sealed partial class MasterService
     }
 
     /// <summary>
+    /// Completes once the replicated state holds a cluster CA other than <paramref name="known"/> (on a follower: when the CA
+    /// the leader committed has been applied here), or when cancelled.
+    /// </summary>
+    public async Task WaitForClusterCaAsync(ClusterCaRecord? known, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            // The signal first, then the state: a CA applied in between completes the signal, so it is not missed.
+            var changed = WaitForChangeAsync(cancellationToken);
+            if (ClusterCa is { } ca && !ReferenceEquals(ca, known)) return;
+            await changed.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
     /// On the leader of a cluster without a CA: commits <paramref name="create"/>()'s CA. Returns false when it must wait
     /// (an older master that cannot read it is a voter: FeatureGateException), true when a CA is committed or already there.
     /// </summary>

@@ -22,7 +22,12 @@ internal sealed class PeerDirectory(MasterPeer self)
         if (id != self.Id) _versions[id] = (build, level);
     }
 
+    private TaskCompletionSource _changed = NewSignal();
+
     public MasterPeer Self => self;
+
+    /// <summary>Completes at the next change (a new peer, or an address learned); take it before reading, then read.</summary>
+    public Task NextChange => Volatile.Read(ref _changed).Task;
 
     public IReadOnlyList<MasterPeer> All => _peers.Values.OrderBy(p => p.Id).ToList();
 
@@ -40,6 +45,9 @@ internal sealed class PeerDirectory(MasterPeer self)
             changed = merged != old;
             return merged;
         });
+        if (changed) Interlocked.Exchange(ref _changed, NewSignal()).TrySetResult();
         return changed;
     }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

@@ -9,8 +9,10 @@ namespace MiniMesos.Net.Security;
 /// (~300 certificates parsed, 10-75 ms in each fresh process, most of `minimesos status` over HTTPS: bench/run-e2e). The
 /// CLI's decision is <see cref="CaTrust.Check"/>'s alone (the pinned cluster CA; a system root can neither make a
 /// certificate acceptable nor unacceptable there), so the CLI points OpenSSL's store variables (SSL_CERT_FILE,
-/// SSL_CERT_DIR, which .NET reads with getenv at the first chain build) at nothing. Daemons keep the system roots: an
-/// agent pulls images and fetches URIs over HTTPS with them.
+/// SSL_CERT_DIR, which .NET reads with getenv at the first chain build) at nothing. A master does the same: it only ever
+/// checks certificates against its cluster's CA, and without this its server certificate context alone (whose creation
+/// builds a chain) loaded the store and kept it resident (~1 MB, bench/idle-rss). An agent and `dev` keep the system roots:
+/// they pull images and fetch URIs over HTTPS with them.
 /// </summary>
 internal static class SystemRoots
 {

@@ -3,15 +3,22 @@
 # addresses given. Checks: 3 masters + 3 agents of cluster "alpha" form one cluster (one leader, every agent
 # registered with it); a master of cluster "beta" on the same bridge stays apart; an agent with a wrong
 # secret is seen but never admitted. Also reports the time from start until every agent is registered.
-# Usage: tests/lab/discovery-lab.sh path/to/minimesos [--static] [--formation-only]   (root; iproute2, curl)
+# Usage: tests/lab/discovery-lab.sh path/to/minimesos [--static] [--formation-only] [--keep-logs DIR]   (root; iproute2, curl)
 #   --static          give every node the others' addresses (--join/--master, --no-mdns): the baseline
 #   --formation-only  stop after the formation check (what bench/cluster-formation repeats)
+#   --keep-logs DIR   copy every node's log to DIR at the end, and the start time (ns) to DIR/start (for a phase trace)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 bin="$(realpath "${1:?usage: discovery-lab.sh path/to/minimesos [--static] [--formation-only]}")"
-static=0; formation_only=0
-for arg in "${@:2}"; do
-  case "$arg" in --static) static=1 ;; --formation-only) formation_only=1 ;; *) echo "unknown option $arg" >&2; exit 2 ;; esac
+static=0; formation_only=0; keep_logs=""
+set -- "${@:2}"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --static) static=1 ;; --formation-only) formation_only=1 ;;
+    --keep-logs) keep_logs="$(realpath -m "${2:?--keep-logs needs a directory}")"; shift ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
 done
 export NETLAB_PREFIX="mm$$"
 work="$(mktemp -d /tmp/minimesos-lab-XXXXXX)"
@@ -20,6 +27,7 @@ cleanup() {
   local rc=$?
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [ -n "$keep_logs" ]; then mkdir -p "$keep_logs"; cp "$work"/*.log "$keep_logs"/ 2>/dev/null || true; echo "$start" > "$keep_logs/start"; fi
   if [ "$rc" != 0 ]; then
     echo "discovery-lab: FAILED; last log lines of every node:"
     for f in "$work"/*.log; do echo "--- $(basename "$f")"; tail -n 15 "$f"; done
@@ -28,6 +36,7 @@ cleanup() {
   rm -rf "$work"
   exit "$rc"
 }
+start=""
 trap cleanup EXIT INT TERM
 "$here/netlab.sh" up 8 >/dev/null
 

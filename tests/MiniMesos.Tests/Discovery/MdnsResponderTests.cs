@@ -64,6 +64,52 @@ public sealed class MdnsResponderTests
     }
 
     [Fact]
+    public void ARandomNameAnnouncesAtOnceWithoutProbing()
+    {
+        // The initial random delay of RFC 6762 §8.1 (0-250 ms) stays; no probe goes out, the first packet is the announcement.
+        var r = new MdnsResponder(Instance() with { RandomName = true }, new Random(7));
+        var announce = Assert.Single([.. r.Start(T0), .. r.Tick(T0 + TimeSpan.FromMilliseconds(250))]).Message;
+        Assert.True(announce.Header.IsResponse);
+        Assert.Contains(announce.Answers, a => a.Type == DnsType.Srv);
+        Assert.Equal(MdnsResponderPhase.Announcing, r.Phase);
+        Assert.Single(r.Tick(T0 + TimeSpan.FromSeconds(1.25)));
+        Assert.Equal(MdnsResponderPhase.Announced, r.Phase);
+        Assert.NotEmpty(Ask(r, PtrQuery(), T0 + TimeSpan.FromSeconds(2.5)));
+    }
+
+    [Fact]
+    public void ARandomNameThatMeetsAConflictStillProbesAndTheLoserRenames()
+    {
+        // Two nodes with the same id (a copied data dir): the announcement of the other one is a conflict (RFC 6762 §9).
+        var r = new MdnsResponder(Instance() with { RandomName = true }, new ZeroRandom());
+        r.Start(T0);
+        var theirs = new DnsRecord(DnsName.Parse("node.local"), 120, new AddressRecordData(IPAddress.Parse("198.18.0.7")), CacheFlush: true);
+        var probe = Assert.Single(r.Receive(DnsMessage.Response([theirs]), Peer, T0 + TimeSpan.FromMilliseconds(10))).Message;
+        Assert.False(probe.Header.IsResponse);
+        Assert.Equal(MdnsResponderPhase.Probing, r.Phase);
+        r.Receive(DnsMessage.Response([theirs]), Peer, T0 + TimeSpan.FromMilliseconds(100));   // they defend
+        Assert.Equal("node (2)", r.Records.InstanceLabel);
+        // The renamed name is probed in full: three probes, then the announcement.
+        Assert.Equal(MdnsResponderPhase.Probing, r.Phase);
+        Assert.Single(r.Tick(T0 + TimeSpan.FromMilliseconds(350)));
+        Assert.Single(r.Tick(T0 + TimeSpan.FromMilliseconds(600)));
+        Assert.Equal(MdnsResponderPhase.Probing, r.Phase);
+        Assert.True(Assert.Single(r.Tick(T0 + TimeSpan.FromMilliseconds(850))).Message.Header.IsResponse);
+        Assert.Equal(MdnsResponderPhase.Announcing, r.Phase);
+    }
+
+    [Theory]
+    [InlineData("7290260438123683", true)]      // a master's 53-bit random id
+    [InlineData("4294967296", true)]
+    [InlineData("4294967295", false)]           // too few bits to count as random
+    [InlineData("1", false)]
+    [InlineData("vm-272e29fd", true)]           // an agent's: host name and 32 random bits
+    [InlineData("pi4", false)]                  // written by hand: may collide, probed in full
+    [InlineData("pi4-272E29FD", false)]
+    [InlineData("pi4-272e29f", false)]
+    public void RandomNodeIds(string id, bool random) => Assert.Equal(random, MdnsNaming.IsRandomNodeId(id));
+
+    [Fact]
     public void ConflictWhileProbingRenamesAndProbesAgain()
     {
         var r = new MdnsResponder(Instance(), new ZeroRandom());

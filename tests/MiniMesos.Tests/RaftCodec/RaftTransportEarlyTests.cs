@@ -21,6 +21,22 @@ public sealed class RaftTransportEarlyTests
     private readonly byte[] _secret = RandomNumberGenerator.GetBytes(32);
 
     [Fact]
+    public async Task TheDirectorySignalsEachMasterLearnedSoBootstrapNeedNotPoll()
+    {
+        var directory = new PeerDirectory(new MasterPeer(2, "10.0.0.2:5051", ""));
+        var next = directory.NextChange;
+        Assert.False(directory.Learn(new MasterPeer(2, "10.0.0.2:5051", "")));   // itself: no change
+        Assert.False(next.IsCompleted);
+        Assert.True(directory.Learn(new MasterPeer(1, "10.0.0.1:5051", "")));
+        await next.WaitAsync(Patience);
+        next = directory.NextChange;
+        Assert.False(directory.Learn(new MasterPeer(1, "10.0.0.1:5051", "")));   // nothing new
+        Assert.False(next.IsCompleted);
+        Assert.True(directory.Learn(new MasterPeer(1, "", "https://10.0.0.1:5050")));   // its API address is news
+        await next.WaitAsync(Patience);
+    }
+
+    [Fact]
     public async Task MessagesBeforeTheNodeExistsAreHandedOverInOrderOnceItDoes()
     {
         await using var transport = new RaftTransport(new PeerDirectory(new MasterPeer(2, "", "")), Identity("2"), WireOptions.Cluster, NullLogger.Instance);

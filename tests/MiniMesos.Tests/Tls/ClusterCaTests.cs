@@ -63,6 +63,27 @@ public sealed class ClusterCaTests
         Assert.Null(restored.ClusterCa);
     }
 
+    [Fact]
+    public async Task AMasterWaitingForTheCaWakesWhenItIsAppliedNotAtTheNextTick()
+    {
+        // A follower of a new cluster starts before the leader's CA reaches it: it must take it up as soon as it is applied.
+        var master = new Net.Master.MasterService(TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        using var stop = new CancellationTokenSource();
+        var waiting = master.WaitForClusterCaAsync(null, stop.Token);
+        ((Net.Raft.IRaftStateMachine)master).Apply(1, CommandCodec.Encode(new PutRoleWeight(1, "team", 2)));
+        await Task.Yield();
+        Assert.False(waiting.IsCompleted);            // another change is not the CA
+        var ca = ClusterCa.Create("home", Secret, DateTimeOffset.UtcNow);
+        ((Net.Raft.IRaftStateMachine)master).Apply(2, CommandCodec.Encode(new SetClusterCa(5, ca)));
+        await waiting.WaitAsync(TimeSpan.FromSeconds(30));
+        // Already there: at once. The CA it knows: it waits (until cancelled).
+        await master.WaitForClusterCaAsync(null, stop.Token).WaitAsync(TimeSpan.FromSeconds(30));
+        var known = master.WaitForClusterCaAsync(master.ClusterCa, stop.Token);
+        Assert.False(known.IsCompleted);
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => known);
+    }
+
     [Theory]
     [InlineData("mm1.0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.mm_secretsecretsecret", null)]
     [InlineData("mm1.0123.mm_secretsecretsecret", "64 lower-case hex")]

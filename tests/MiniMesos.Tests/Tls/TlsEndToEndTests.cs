@@ -1,6 +1,7 @@
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
+using System.Security.Cryptography;
 using System.Text;
 using MiniMesos.Net.Cli;
 using MiniMesos.Net.Http;
@@ -60,6 +61,13 @@ public sealed class TlsEndToEndTests
         var refused = await Assert.ThrowsAsync<CliException>(() => pinned.StatusAsync(CancellationToken.None));
         Assert.Contains(ours.CaFingerprint, refused.Message);
         Assert.Contains(theirs.CaFingerprint, refused.Message);
+        // `run` warms the TLS stack up and opens a second connection while it submits: both are checked, the refusal is
+        // what the command reports, and no task reaches their master.
+        TlsWarmUp.Start();
+        var runRefused = await Assert.ThrowsAsync<CliException>(() => RunCommand.RunAsync(pinned,
+            new TaskSubmitRequest(null, "true", "mitm", 0.1, 16, null), detach: false, TextWriter.Null, TextWriter.Null));
+        Assert.Contains(theirs.CaFingerprint, runRefused.Message);
+        Assert.Empty(theirs.Master.Service.Tasks());
 
         // Trust on first use: a bare token pins our CA on first contact, and their master is refused afterwards.
         var pinFile = Path.Combine(ours.Dir, "cli-pin");
@@ -69,6 +77,78 @@ public sealed class TlsEndToEndTests
         using var later = new ApiClient("127.0.0.1", theirs.Api.Port, ours.Secret.Token, new CaTrust(null, pinFile, acceptSelfSigned: false));
         var mismatch = await Assert.ThrowsAsync<CliException>(() => later.StatusAsync(CancellationToken.None));
         Assert.Contains($"pinned in {pinFile}", mismatch.Message);
+    }
+
+    [Fact]
+    public async Task AResumedTlsSessionIsStillCheckedAgainstThePin()
+    {
+        // .NET resumes a TLS 1.3 session to a host name it connected to before (not to an IP address); a resumed handshake
+        // carries no certificate, so the check against the pinned CA must still run on the certificate of the session.
+        await using var cluster = await InProcessCluster.StartAsync(agents: 0);
+        var host = $"resume-{Guid.NewGuid():N}.test";   // the client's session cache key: no other test shares it
+        var ours = new CaTrust(cluster.CaFingerprint, null, acceptSelfSigned: false);
+        var (fullBytes, fullChecks) = await HandshakeAsync(host, ours);
+        Assert.Equal(1, fullChecks);
+        var (resumedBytes, resumedChecks) = await HandshakeAsync(host, ours);
+        Assert.True(resumedBytes < fullBytes / 2, $"not resumed: {resumedBytes} bytes from the server against {fullBytes} for the full handshake");
+        Assert.Equal(1, resumedChecks);
+        // A client pinning another CA is refused on a resumed session too.
+        var other = new CaTrust(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)), null, acceptSelfSigned: false);
+        await Assert.ThrowsAsync<AuthenticationException>(() => HandshakeAsync(host, other));
+
+        async Task<(long ServerBytes, int Checks)> HandshakeAsync(string targetHost, CaTrust trust)
+        {
+            using var tcp = new TcpClient();
+            await tcp.ConnectAsync(cluster.Api);
+            var counting = new CountingStream(tcp.GetStream());
+            await using var ssl = new SslStream(counting);
+            var checks = 0;
+            await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+            {
+                TargetHost = targetHost,
+                CertificateChainPolicy = CaTrust.ChainPolicy(),
+                RemoteCertificateValidationCallback = (_, certificate, chain, _) =>
+                {
+                    checks++;
+                    return trust.Check(certificate, chain, out _) is null;
+                },
+            });
+            var handshakeBytes = counting.BytesRead;
+            // Read an answer to the end, so the session tickets that follow the handshake are taken in.
+            await ssl.WriteAsync("GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"u8.ToArray());
+            await ssl.CopyToAsync(Stream.Null);
+            return (handshakeBytes, checks);
+        }
+    }
+
+    /// <summary>Counts the bytes read from the server.</summary>
+    private sealed class CountingStream(Stream inner) : Stream
+    {
+        public long BytesRead { get; private set; }
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() => inner.Flush();
+        public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+        public override int Read(byte[] buffer, int offset, int count) => Counted(inner.Read(buffer, offset, count));
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            Counted(await inner.ReadAsync(buffer, cancellationToken));
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+        public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => inner.WriteAsync(buffer, cancellationToken);
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            inner.WriteAsync(buffer, offset, count, cancellationToken);
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        private int Counted(int n)
+        {
+            BytesRead += n;
+            return n;
+        }
     }
 
     [Fact]
