@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using MiniMesos.Net.Http;
@@ -48,7 +47,7 @@ internal sealed class ApiClient : IDisposable
     public string BaseUrl => _master;
 
     public Task<TaskView> SubmitAsync(TaskSubmitRequest request, CancellationToken ct) =>
-        SendAsync(() => _http.PostAsJsonAsync("/v1/tasks", request, ApiJsonContext.Api.TaskSubmitRequest, ct),
+        SendAsync(() => _http.PostAsync("/v1/tasks", JsonBody(request, ApiJsonContext.Api.TaskSubmitRequest), ct),
             ApiJsonContext.Api.TaskView, ct);
 
     public Task<TaskView> GetTaskAsync(string id, CancellationToken ct) =>
@@ -249,9 +248,24 @@ internal sealed class ApiClient : IDisposable
         using (response)
         {
             await EnsureSuccessAsync(response, ct).ConfigureAwait(false);
-            return await response.Content.ReadFromJsonAsync(type, ct).ConfigureAwait(false)
+            return await ReadJsonAsync(response, type, ct).ConfigureAwait(false)
                 ?? throw new CliException($"the master at {_master} sent an empty answer", ExitCodes.RuntimeError);
         }
+    }
+
+    /// <summary>
+    /// The answer's JSON, read whole and parsed at once (the master sends UTF-8): synchronous parsing keeps the
+    /// serializer's streaming machinery for every answer type out of the binary (docs/size.md).
+    /// </summary>
+    private static async Task<T?> ReadJsonAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> type, CancellationToken ct) =>
+        JsonSerializer.Deserialize(await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false), type);
+
+    /// <summary>A request body as JsonContent would send it (application/json; charset=utf-8), serialized at once.</summary>
+    private static ByteArrayContent JsonBody<T>(T value, JsonTypeInfo<T> type)
+    {
+        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(value, type));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        return content;
     }
 
     private async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken ct)
@@ -260,7 +274,7 @@ internal sealed class ApiClient : IDisposable
         string message;
         try
         {
-            var error = await response.Content.ReadFromJsonAsync(ApiJsonContext.Api.ApiError, ct).ConfigureAwait(false);
+            var error = await ReadJsonAsync(response, ApiJsonContext.Api.ApiError, ct).ConfigureAwait(false);
             message = error?.Error ?? response.ReasonPhrase ?? "error";
         }
         catch (JsonException)

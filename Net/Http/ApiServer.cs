@@ -139,8 +139,8 @@ internal static class ApiServer
             // A service port the app cannot have: nothing was committed; the answer names the port and why.
             var status = e.Conflict.Taken ? StatusCodes.Status409Conflict : StatusCodes.Status422UnprocessableEntity;
             var result = IsMarathon(http.Request.Path)
-                ? Results.Json(new MarathonError(e.Message, [new MarathonErrorDetail(MarathonResults.Path(e.Conflict.Field), [e.Conflict.Reason])]),
-                    MarathonJsonContext.Api.MarathonError, statusCode: status)
+                ? ApiResults.Json(new MarathonError(e.Message, [new MarathonErrorDetail(MarathonResults.Path(e.Conflict.Field), [e.Conflict.Reason])]),
+                    MarathonJsonContext.Default.MarathonError, status: status)
                 : ApiResults.Error(status, e.Message);
             await result.ExecuteAsync(http).ConfigureAwait(false);
         }

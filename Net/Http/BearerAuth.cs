@@ -109,8 +109,8 @@ internal sealed class BearerAuth(string token, IReadOnlyList<string>? readTokens
     {
         if (!ApiServer.IsMarathon(context.Request.Path)) return ApiResults.Write(context, status, new ApiError(message));
         context.Response.StatusCode = status;
-        context.Response.ContentType = "application/json; charset=utf-8";
-        return System.Text.Json.JsonSerializer.SerializeAsync(context.Response.Body, new MarathonError(message), MarathonJsonContext.Api.MarathonError);
+        context.Response.ContentType = JsonBytesResult.ContentType;
+        return ApiResults.WriteBody(context, ApiResults.Serialize(new MarathonError(message), MarathonJsonContext.Default.MarathonError));
     }
 
     /// <summary>Whether this request's token is the admin token (or an admin UI session), as checked above.</summary>

@@ -38,7 +38,7 @@ internal static class EventsEndpoint
                 var changed = master.WaitForChangeAsync(ct);
                 foreach (var e in master.EventsAfter(after))
                 {
-                    await JsonSerializer.SerializeAsync(http.Response.Body, e, ApiJsonContext.Api.ClusterEvent, ct).ConfigureAwait(false);
+                    await http.Response.Body.WriteAsync(ApiResults.Serialize(e, ApiJsonContext.Api.ClusterEvent), ct).ConfigureAwait(false);
                     await http.Response.Body.WriteAsync("\n"u8.ToArray(), ct).ConfigureAwait(false);
                     after = e.Seq;
                 }

@@ -6,9 +6,11 @@ namespace MiniMesos.Net.Http;
 
 /// <summary>
 /// Source-generated JSON for /v1/jobs, in camelCase so request fields match the field paths errors name
-/// ("retry.maxRetries"). Unknown request fields are refused rather than ignored.
+/// ("retry.maxRetries"). Unknown request fields are refused rather than ignored. Metadata only, like
+/// <see cref="ApiJsonContext"/>: <see cref="Api"/>'s options never allow the generator's fast serializing code.
 /// </summary>
 [JsonSourceGenerationOptions(
+    GenerationMode = JsonSourceGenerationMode.Metadata,
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]

@@ -35,7 +35,7 @@ internal static class MarathonEndpoints
             http.Response.Headers.Location = $"/v2/apps{spec.Id}";
             MarathonResults.Notes(http, parse);
             var view = MarathonViews.App(context, spec, master.Tasks(), MarathonEmbed.List with { Tasks = true });
-            return Results.Json(view, MarathonJsonContext.Api.MarathonApp, statusCode: StatusCodes.Status201Created);
+            return ApiResults.Json(view, MarathonJsonContext.Default.MarathonApp, status: StatusCodes.Status201Created);
         });
 
         app.MapGet("/v2/apps", (HttpContext http) =>
@@ -55,8 +55,8 @@ internal static class MarathonEndpoints
             var apps = master.Apps().Where(a => (id.Length == 0 || a.Id.Contains(id, StringComparison.OrdinalIgnoreCase))
                 && (cmd.Length == 0 || (a.Cmd ?? "").Contains(cmd, StringComparison.Ordinal))
                 && (selector is null || selector.Matches(a.Labels)));
-            return Results.Json(new MarathonAppList(apps.Select(a => MarathonViews.App(context, a, tasks, embed)).ToList()),
-                MarathonJsonContext.Api.MarathonAppList);
+            return ApiResults.Json(new MarathonAppList(apps.Select(a => MarathonViews.App(context, a, tasks, embed)).ToList()),
+                MarathonJsonContext.Default.MarathonAppList);
         });
 
         app.MapGet("/v2/apps/{**path}", (string path, HttpContext http) =>
@@ -68,18 +68,18 @@ internal static class MarathonEndpoints
             switch (sub)
             {
                 case "tasks" when item is null:
-                    return Results.Json(new MarathonTaskList(tasks.Where(t => t.Spec.AppId == id && !t.State.IsTerminal())
-                        .Select(t => MarathonViews.Task(master, t)).ToList()), MarathonJsonContext.Api.MarathonTaskList);
+                    return ApiResults.Json(new MarathonTaskList(tasks.Where(t => t.Spec.AppId == id && !t.State.IsTerminal())
+                        .Select(t => MarathonViews.Task(master, t)).ToList()), MarathonJsonContext.Default.MarathonTaskList);
                 case "versions" when item is null:
-                    return Results.Json(new MarathonVersionList(Versions(master, spec).Select(v => v.Version).ToList()), MarathonJsonContext.Api.MarathonVersionList);
+                    return ApiResults.Json(new MarathonVersionList(Versions(master, spec).Select(v => v.Version).ToList()), MarathonJsonContext.Default.MarathonVersionList);
                 case "versions":
                     return Versions(master, spec).FirstOrDefault(v => v.Version == item) is { Spec: { } old }
-                        ? Results.Json(MarathonViews.Definition(old) with { Version = item }, MarathonJsonContext.Api.MarathonApp)
+                        ? ApiResults.Json(MarathonViews.Definition(old) with { Version = item }, MarathonJsonContext.Default.MarathonApp)
                         : MarathonResults.Error(StatusCodes.Status404NotFound, $"App '{id}' does not exist in version {item}");
                 case null:
                     if (context.Apps?.Waiting(id)?.Reason is { } waiting) http.Response.Headers[MarathonResults.WaitingHeader] = MarathonResults.Ascii(waiting);
-                    return Results.Json(new MarathonAppEnvelope(MarathonViews.App(context, spec, tasks,
-                        MarathonEmbed.Parse(http.Request.Query["embed"], MarathonEmbed.Single))), MarathonJsonContext.Api.MarathonAppEnvelope);
+                    return ApiResults.Json(new MarathonAppEnvelope(MarathonViews.App(context, spec, tasks,
+                        MarathonEmbed.Parse(http.Request.Query["embed"], MarathonEmbed.Single))), MarathonJsonContext.Default.MarathonAppEnvelope);
                 default:
                     return MarathonResults.Error(StatusCodes.Status404NotFound, $"no endpoint GET /v2/apps{id}/{sub}");
             }
@@ -102,7 +102,7 @@ internal static class MarathonEndpoints
                 return MarathonResults.Invalid(MarathonParse.Fail([new("user", refusal)]));
             MarathonResults.Notes(http, parse);
             if (existing is not null && Same(existing, parse.App))
-                return Results.Json(new MarathonChange(existing.LastChange, null), MarathonJsonContext.Api.MarathonChange); // a no-op: no deployment
+                return ApiResults.Json(new MarathonChange(existing.LastChange, null), MarathonJsonContext.Default.MarathonChange); // a no-op: no deployment
             // A change of instances alone is a scale: it keeps the version, so running instances are not rolled.
             var now = MarathonViews.NewVersion(TimeProvider.System, existing?.LastChange);
             var spec = existing is not null && Same(existing with { Instances = 0 }, parse.App with { Instances = 0 })
@@ -120,7 +120,7 @@ internal static class MarathonEndpoints
             var spec = master.App(id);
             if (spec is null || !await master.RemoveAppAsync(id, http.RequestAborted).ConfigureAwait(false)) return MarathonResults.NoSuchApp(id);
             var version = MarathonViews.NewVersion(TimeProvider.System, spec.LastChange);
-            return Results.Json(new MarathonChange(version, MarathonViews.DeploymentId(id, "delete " + version)), MarathonJsonContext.Api.MarathonChange);
+            return ApiResults.Json(new MarathonChange(version, MarathonViews.DeploymentId(id, "delete " + version)), MarathonJsonContext.Default.MarathonChange);
         });
 
         app.MapPost("/v2/apps/{**path}", async (string path, HttpContext http) =>
@@ -169,5 +169,5 @@ internal static class MarathonEndpoints
     private static byte[] Canonical(AppSpec app) => CommandCodec.Encode(new Core.State.PutApp(0, app with { Version = "", ScaledAt = "" }));
 
     internal static IResult Changed(AppSpec spec, int status) =>
-        Results.Json(new MarathonChange(spec.LastChange, MarathonViews.DeploymentId(spec)), MarathonJsonContext.Api.MarathonChange, statusCode: status);
+        ApiResults.Json(new MarathonChange(spec.LastChange, MarathonViews.DeploymentId(spec)), MarathonJsonContext.Default.MarathonChange, status: status);
 }

@@ -26,8 +26,7 @@ internal static class MarathonEventsEndpoint
             && !accept.Contains("text/*", StringComparison.OrdinalIgnoreCase))
         {
             http.Response.StatusCode = StatusCodes.Status406NotAcceptable;
-            await JsonSerializer.SerializeAsync(http.Response.Body, new MarathonError("the event stream is text/event-stream: send 'Accept: text/event-stream'"),
-                MarathonJsonContext.Api.MarathonError).ConfigureAwait(false);
+            await ApiResults.WriteBody(http, ApiResults.Serialize(new MarathonError("the event stream is text/event-stream: send 'Accept: text/event-stream'"), MarathonJsonContext.Default.MarathonError)).ConfigureAwait(false);
             return;
         }
         var types = http.Request.Query["event_type"].SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
@@ -39,8 +38,7 @@ internal static class MarathonEventsEndpoint
             if (!long.TryParse(lastId, out after) || after < 0)
             {
                 http.Response.StatusCode = StatusCodes.Status400BadRequest;
-                await JsonSerializer.SerializeAsync(http.Response.Body, new MarathonError("Last-Event-ID: must be an id this stream sent (a whole number)"),
-                    MarathonJsonContext.Api.MarathonError).ConfigureAwait(false);
+                await ApiResults.WriteBody(http, ApiResults.Serialize(new MarathonError("Last-Event-ID: must be an id this stream sent (a whole number)"), MarathonJsonContext.Default.MarathonError)).ConfigureAwait(false);
                 return;
             }
         }
@@ -135,7 +133,7 @@ internal static class MarathonEventsEndpoint
                     w.WriteString("uri", $"/v2/apps{e.Id}");
                     if (app is null) return;
                     w.WritePropertyName("appDefinition");
-                    JsonSerializer.Serialize(w, MarathonViews.Definition(app), MarathonJsonContext.Api.MarathonApp);
+                    JsonSerializer.Serialize(w, MarathonViews.Definition(app), MarathonJsonContext.Default.MarathonApp);
                 }, "api_post_event", e.AtMs));
                 yield return ("deployment_info", Deployment("deployment_info", MarathonDeploymentTracker.PlanOf(master, e), e.AtMs));
                 break;

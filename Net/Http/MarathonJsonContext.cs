@@ -1,14 +1,17 @@
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace MiniMesos.Net.Http;
 
 /// <summary>
 /// Source-generated JSON for the Marathon-compatible /v2 API. Separate from <see cref="ApiJsonContext"/> because
-/// Marathon's wire names are camelCase where our own /v1 API is snake_case.
+/// Marathon's wire names are camelCase where our own /v1 API is snake_case. Every type here is only ever written
+/// (posted definitions are read field by field into our own model), so only the fast serializing code is generated,
+/// not the property metadata that reading (or writing to a stream) needs (docs/size.md). Write with
+/// <see cref="ApiResults.Json{T}"/> or <see cref="ApiResults.Serialize{T}"/> (a writer that leaves quotes and non-ASCII
+/// readable, as /v1 does) or into such a writer: JsonSerializer.SerializeAsync would need the metadata and throws.
 /// </summary>
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSourceGenerationOptions(GenerationMode = JsonSourceGenerationMode.Serialization,
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(MarathonApp))]
 [JsonSerializable(typeof(MarathonAppEnvelope))]
 [JsonSerializable(typeof(MarathonAppList))]
@@ -23,13 +26,4 @@ namespace MiniMesos.Net.Http;
 [JsonSerializable(typeof(IReadOnlyList<MarathonDeployment>))]
 [JsonSerializable(typeof(MarathonInfo))]
 [JsonSerializable(typeof(MarathonError))]
-internal sealed partial class MarathonJsonContext : JsonSerializerContext
-{
-    /// <summary>Like Default, with readable (unescaped) quotes and non-ASCII, as <see cref="ApiJsonContext.Api"/>.</summary>
-    public static MarathonJsonContext Api { get; } = new(new JsonSerializerOptions
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    });
-}
+internal sealed partial class MarathonJsonContext : JsonSerializerContext;

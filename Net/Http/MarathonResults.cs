@@ -17,7 +17,7 @@ internal static class MarathonResults
     public const string WaitingHeader = "X-MiniMesos-Waiting";
 
     public static IResult Error(int status, string message) =>
-        Results.Json(new MarathonError(message), MarathonJsonContext.Api.MarathonError, statusCode: status);
+        ApiResults.Json(new MarathonError(message), MarathonJsonContext.Default.MarathonError, status: status);
 
     public static IResult NoSuchApp(string id) => Error(StatusCodes.Status404NotFound, $"App '{id}' does not exist");
 
@@ -26,9 +26,9 @@ internal static class MarathonResults
     /// <summary>400 for a body that is not JSON, 422 listing every bad field (paths as Marathon writes them: /healthChecks(0)/path).</summary>
     public static IResult Invalid(MarathonParse parse) => parse.BodyError is { } message
         ? Error(StatusCodes.Status400BadRequest, message)
-        : Results.Json(new MarathonError(parse.Message, parse.Errors.GroupBy(e => Path(e.Path))
+        : ApiResults.Json(new MarathonError(parse.Message, parse.Errors.GroupBy(e => Path(e.Path))
                 .Select(g => new MarathonErrorDetail(g.Key, g.Select(e => e.Reason).ToList())).ToList()),
-            MarathonJsonContext.Api.MarathonError, statusCode: StatusCodes.Status422UnprocessableEntity);
+            MarathonJsonContext.Default.MarathonError, status: StatusCodes.Status422UnprocessableEntity);
 
     /// <summary>"healthChecks[0].path" -> "/healthChecks(0)/path".</summary>
     public static string Path(string field) =>

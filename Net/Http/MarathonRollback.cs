@@ -62,7 +62,7 @@ internal static class MarathonRollback
         {
             var running = master.Tasks().Count(t => t.Spec.AppId == current.Id && !t.State.IsTerminal() && t.Spec.AppVersion == current.Version);
             var reverted = current with { Instances = running, ScaledAt = MarathonViews.NewVersion(TimeProvider.System, current.LastChange) };
-            if (running == current.Instances) return Results.Json(new MarathonChange(current.LastChange, null), MarathonJsonContext.Api.MarathonChange);
+            if (running == current.Instances) return ApiResults.Json(new MarathonChange(current.LastChange, null), MarathonJsonContext.Default.MarathonChange);
             reverted = await master.PutAppAsync(reverted, cancel).ConfigureAwait(false);
             return MarathonEndpoints.Changed(reverted, StatusCodes.Status200OK);
         }
@@ -76,7 +76,7 @@ internal static class MarathonRollback
         {
             if (!await master.RemoveAppAsync(current.Id, cancel).ConfigureAwait(false)) return MarathonResults.NoSuchApp(current.Id);
             var version = MarathonViews.NewVersion(TimeProvider.System, current.LastChange);
-            return Results.Json(new MarathonChange(version, MarathonViews.DeploymentId(current.Id, "delete " + version)), MarathonJsonContext.Api.MarathonChange);
+            return ApiResults.Json(new MarathonChange(version, MarathonViews.DeploymentId(current.Id, "delete " + version)), MarathonJsonContext.Default.MarathonChange);
         }
         return await RestoreAsync(master, current, previous, StatusCodes.Status200OK, cancel).ConfigureAwait(false);
     }
@@ -84,7 +84,7 @@ internal static class MarathonRollback
     private static async Task<IResult> RestoreAsync(MasterService master, AppSpec current, AppSpec target, int status, CancellationToken cancel)
     {
         if (MarathonEndpoints.Same(current, target))
-            return Results.Json(new MarathonChange(current.LastChange, null), MarathonJsonContext.Api.MarathonChange);
+            return ApiResults.Json(new MarathonChange(current.LastChange, null), MarathonJsonContext.Default.MarathonChange);
         if (target.User != current.User && master.UserRefusal(target.User) is { } refusal)
             return MarathonResults.Invalid(MarathonParse.Fail([new("user", refusal)]));
         var restored = target with { Version = MarathonViews.NewVersion(TimeProvider.System, current.LastChange), ScaledAt = "" };

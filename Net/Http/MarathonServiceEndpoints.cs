@@ -21,15 +21,15 @@ internal static class MarathonServiceEndpoints
             var status = context.Raft.Status;
             var leader = HostPort(context.Directory.Get(status.Leader)?.ApiUrl);
             var self = http.Request.Host;
-            return Results.Json(new MarathonInfo("minimesos", BuildInfo.Version, "unknown", status.Leader == status.Id, leader,
+            return ApiResults.Json(new MarathonInfo("minimesos", BuildInfo.Version, "unknown", status.Leader == status.Id, leader,
                 MasterService.AppsFrameworkId,
                 new MarathonInfoConfig("minimesos-apps", self.Host ?? "", "minimesos (built in, no ZooKeeper)", "nobody", "*", status.Voters.Count > 1,
                     true, [], null),
-                new MarathonZookeeperConfig("", Core.State.ClusterState.MaxAppVersions), new MarathonHttpConfig(self.Port ?? 5050, 0)), MarathonJsonContext.Api.MarathonInfo);
+                new MarathonZookeeperConfig("", Core.State.ClusterState.MaxAppVersions), new MarathonHttpConfig(self.Port ?? 5050, 0)), MarathonJsonContext.Default.MarathonInfo);
         });
 
         app.MapGet("/v2/leader", () => HostPort(context.Directory.Get(context.Raft.Status.Leader)?.ApiUrl) is { } leader
-            ? Results.Json(new MarathonLeader(leader), MarathonJsonContext.Api.MarathonLeader)
+            ? ApiResults.Json(new MarathonLeader(leader), MarathonJsonContext.Default.MarathonLeader)
             : MarathonResults.Error(StatusCodes.Status404NotFound, "There is no leader"));
 
         // Abdication hands leadership to another master (a Raft leadership transfer); a lone master has no one to give it to.
@@ -46,7 +46,7 @@ internal static class MarathonServiceEndpoints
             for (var i = 0; i < 100 && context.Raft.Status.Role == RaftRole.Leader; i++) await Task.Delay(50, http.RequestAborted).ConfigureAwait(false);
             return context.Raft.Status.Role == RaftRole.Leader
                 ? MarathonResults.Error(StatusCodes.Status503ServiceUnavailable, $"master {target} did not take over leadership within 5 s; retry")
-                : Results.Json(new MarathonMessage("Leadership abdicated"), MarathonJsonContext.Api.MarathonMessage);
+                : ApiResults.Json(new MarathonMessage("Leadership abdicated"), MarathonJsonContext.Default.MarathonMessage);
         });
 
         app.MapGet("/v2/groups", (HttpContext http) => Group(context, "/", http));
@@ -64,10 +64,10 @@ internal static class MarathonServiceEndpoints
                 items.Add(new MarathonQueueItem(MarathonViews.Definition(spec), wait.Missing, new MarathonQueueDelay(left, left == 0),
                     spec.LastChange, "*"));
             }
-            return Results.Json(new MarathonQueue(items), MarathonJsonContext.Api.MarathonQueue);
+            return ApiResults.Json(new MarathonQueue(items), MarathonJsonContext.Default.MarathonQueue);
         });
 
-        app.MapGet("/v2/deployments", () => Results.Json(MarathonViews.Deployments(master), MarathonJsonContext.Api.IReadOnlyListMarathonDeployment));
+        app.MapGet("/v2/deployments", () => ApiResults.Json(MarathonViews.Deployments(master), MarathonJsonContext.Default.IReadOnlyListMarathonDeployment));
 
         // force=true stops a deployment where it is: the app keeps the instances of its version it has now. Without
         // force, Marathon rolls the deployment back: a new deployment to the app as it was before (MarathonRollback).
@@ -98,7 +98,7 @@ internal static class MarathonServiceEndpoints
         var prefix = id == "/" ? "/" : id + "/";
         var members = apps.Where(a => a.Id.StartsWith(prefix, StringComparison.Ordinal)).ToList();
         if (id != "/" && members.Count == 0) return MarathonResults.Error(StatusCodes.Status404NotFound, $"Group '{id}' does not exist");
-        return Results.Json(Build(context, id, members, tasks, embed), MarathonJsonContext.Api.MarathonGroup);
+        return ApiResults.Json(Build(context, id, members, tasks, embed), MarathonJsonContext.Default.MarathonGroup);
     }
 
     private static MarathonGroup Build(ApiContext context, string id, IReadOnlyList<AppSpec> members, IReadOnlyList<Core.Model.TaskRecord> tasks,

@@ -25,8 +25,8 @@ internal static class MarathonTaskEndpoints
             bool Wanted(TaskRecord t) => wanted.Count == 0
                 || (wanted.Contains("running") && t.State == TaskState.Running)
                 || (wanted.Contains("staging") && t.State is TaskState.Staging or TaskState.Starting);
-            return Results.Json(new MarathonTaskList(master.Tasks().Where(t => t.Spec.AppId is not null && !t.State.IsTerminal() && Wanted(t))
-                .Select(t => MarathonViews.Task(master, t)).ToList()), MarathonJsonContext.Api.MarathonTaskList);
+            return ApiResults.Json(new MarathonTaskList(master.Tasks().Where(t => t.Spec.AppId is not null && !t.State.IsTerminal() && Wanted(t))
+                .Select(t => MarathonViews.Task(master, t)).ToList()), MarathonJsonContext.Default.MarathonTaskList);
         });
 
         app.MapPost("/v2/tasks/delete", async (HttpContext http) =>
@@ -93,12 +93,12 @@ internal static class MarathonTaskEndpoints
                 version = scaled.LastChange;
                 deployment = MarathonViews.DeploymentId(scaled);
             }
-            if (version is null) return Results.Json(new MarathonTaskList([]), MarathonJsonContext.Api.MarathonTaskList);
-            return Results.Json(new MarathonChange(version, deployment), MarathonJsonContext.Api.MarathonChange);
+            if (version is null) return ApiResults.Json(new MarathonTaskList([]), MarathonJsonContext.Default.MarathonTaskList);
+            return ApiResults.Json(new MarathonChange(version, deployment), MarathonJsonContext.Default.MarathonChange);
         }
         foreach (var t in tasks) await master.KillAsync(t.Id, "killed through the API; the app replaces it", http.RequestAborted).ConfigureAwait(false);
         return single
-            ? Results.Json(new MarathonTaskEnvelope(views[0]), MarathonJsonContext.Api.MarathonTaskEnvelope)
-            : Results.Json(new MarathonTaskList(views), MarathonJsonContext.Api.MarathonTaskList);
+            ? ApiResults.Json(new MarathonTaskEnvelope(views[0]), MarathonJsonContext.Default.MarathonTaskEnvelope)
+            : ApiResults.Json(new MarathonTaskList(views), MarathonJsonContext.Default.MarathonTaskList);
     }
 }

@@ -18,15 +18,15 @@ internal static class UiEndpoints
     public static void Map(IEndpointRouteBuilder app, UiLoginCodes codes, UiSessions sessions)
     {
         app.MapGet("/v1/whoami", (HttpContext http) =>
-            Results.Json(new WhoAmI(BearerAuth.IsAdmin(http) ? "admin" : "read-only"), UiJsonContext.Default.WhoAmI));
+            ApiResults.Json(new WhoAmI(BearerAuth.IsAdmin(http) ? "admin" : "read-only"), UiJsonContext.Default.WhoAmI));
 
         app.MapPost(CodesPath, (HttpContext http) =>
         {
             if (codes.Issue(BearerAuth.IsAdmin(http)) is not { } issued)
                 return ApiResults.Error(StatusCodes.Status429TooManyRequests,
                     $"{UiLoginCodes.MaxOutstanding} login codes are waiting to be used; try again when one has expired (after {UiLoginCodes.Lifetime.TotalMinutes:0} minutes)");
-            return Results.Json(new UiLoginCode(issued.Code, issued.Expires, (int)UiLoginCodes.Lifetime.TotalSeconds),
-                UiJsonContext.Default.UiLoginCode, statusCode: StatusCodes.Status201Created);
+            return ApiResults.Json(new UiLoginCode(issued.Code, issued.Expires, (int)UiLoginCodes.Lifetime.TotalSeconds),
+                UiJsonContext.Default.UiLoginCode, status: StatusCodes.Status201Created);
         });
 
         app.MapPost(SessionPath, async (HttpContext http) =>
@@ -39,7 +39,7 @@ internal static class UiEndpoints
                 return ApiResults.Error(StatusCodes.Status400BadRequest, AgentEndpoints.Invalid("code",
                     "unknown, already used or expired (a code works once, for a few minutes): run `minimesos ui` again"));
             var (token, expires) = sessions.Issue(admin);
-            return Results.Json(new UiSession(token, admin ? "admin" : "read-only", expires), UiJsonContext.Default.UiSession);
+            return ApiResults.Json(new UiSession(token, admin ? "admin" : "read-only", expires), UiJsonContext.Default.UiSession);
         });
     }
 
