@@ -10,21 +10,24 @@ namespace MiniMesos.Net.Security;
 /// It runs a handshake into a stream that reads nothing and writes nowhere, so nothing is sent and nothing is trusted:
 /// each real connection still checks the master's certificate against the pinned CA. Call after
 /// <see cref="SystemRoots.LeaveOut"/> (OpenSSL reads the environment while it starts).
+/// It runs on a thread of its own, started at once: queued to the thread pool (Task.Run) from the command's pool thread,
+/// it sat in that thread's local queue and ran only when the command first waited, on the TCP connect, so libssl was
+/// still loading when the handshake needed it (strace: libssl opened right after connect(), by the same thread).
 /// </summary>
 internal static class TlsWarmUp
 {
-    public static void Start() => _ = Task.Run(WarmAsync);
+    public static void Start() => new Thread(Warm) { IsBackground = true, Name = "tls warm-up" }.Start();
 
-    private static async Task WarmAsync()
+    private static void Warm()
     {
         try
         {
-            await using var ssl = new SslStream(Stream.Null, leaveInnerStreamOpen: false);
-            await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+            using var ssl = new SslStream(Stream.Null, leaveInnerStreamOpen: false);
+            ssl.AuthenticateAsClient(new SslClientAuthenticationOptions
             {
                 TargetHost = "warm-up.invalid",
                 RemoteCertificateValidationCallback = static (_, _, _, _) => false,
-            }).ConfigureAwait(false);
+            });
         }
         catch (Exception e) when (e is IOException or AuthenticationException or InvalidOperationException)
         {
