@@ -47,7 +47,7 @@ internal sealed class CaTrust(string? pinned, string? pinFile, bool acceptSelfSi
         X509Certificate2? ca = null;
         foreach (var candidate in Candidates(leaf, chain))
         {
-            if (candidate.Subject == candidate.Issuer && IssuerCheck.IssuedBy(leaf, candidate, now))
+            if (candidate.Subject == candidate.Issuer && IsCa(candidate) && ClusterCa.ChainsTo(leaf, candidate, now))
             {
                 ca = candidate;
                 break;
@@ -100,6 +100,9 @@ internal sealed class CaTrust(string? pinned, string? pinFile, bool acceptSelfSi
         foreach (var c in chain.ChainPolicy.ExtraStore) yield return c;
         foreach (var e in chain.ChainElements) yield return e.Certificate;
     }
+
+    private static bool IsCa(X509Certificate2 certificate) =>
+        certificate.Extensions.OfType<X509BasicConstraintsExtension>().Any(b => b.CertificateAuthority);
 
     private static string? Read(string? path)
     {

@@ -34,12 +34,12 @@ public sealed class ClusterCaTests
         using var leaf = ClusterCa.Issue(ca, Secret, "minimesos master 1", ["pi1", "10.0.0.5", "localhost"], now, TimeSpan.FromDays(90));
         using var caCert = ClusterCa.Certificate(ca);
         Assert.True(leaf.HasPrivateKey);
-        Assert.True(IssuerCheck.IssuedBy(leaf, caCert, DateTime.UtcNow));
+        Assert.True(ClusterCa.ChainsTo(leaf, caCert, DateTime.UtcNow));
         using var carried = ClusterCa.CarriedCa(leaf);
         Assert.Equal(ClusterCa.Fingerprint(ca.Certificate), ClusterCa.Fingerprint(carried!.RawData));
         using var stranger = ClusterCa.Certificate(ClusterCa.Create("home", Secret, now));
-        Assert.False(IssuerCheck.IssuedBy(leaf, stranger, DateTime.UtcNow));
-        Assert.False(IssuerCheck.IssuedBy(leaf, caCert, DateTime.UtcNow.AddDays(91)));
+        Assert.False(ClusterCa.ChainsTo(leaf, stranger, DateTime.UtcNow));
+        Assert.False(ClusterCa.ChainsTo(leaf, caCert, DateTime.UtcNow.AddDays(91)));
     }
 
     [Fact]
