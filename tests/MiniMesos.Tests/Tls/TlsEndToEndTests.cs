@@ -1,9 +1,8 @@
 using System.Net.Security;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using MiniMesos.Core.State;
 using MiniMesos.Net.Cli;
@@ -232,10 +231,10 @@ public sealed class TlsEndToEndTests
         // A TLS server on loopback presenting certificates made for the purpose; the CLI pins the genuine CA.
         var secret = RandomNumberGenerator.GetBytes(32);
         var now = DateTimeOffset.UtcNow;
-        var genuine = ClusterCa.Create("home", secret, now);
+        var genuine = ClusterCa.Create("home", secret, now.AddDays(-30)); // old enough to have issued the expired certificate
         var pin = ClusterCa.Fingerprint(genuine.Certificate);
         string[] names = ["127.0.0.1", "localhost"];
-        var stranger = ClusterCa.Create("home", secret, now); // same name, another key
+        var stranger = ClusterCa.Create("home", secret, now.AddDays(-30)); // same name, another key
         var cases = new (string What, X509Certificate2 Leaf, string Expected)[]
         {
             ("another CA", ClusterCa.Issue(stranger, secret, "mitm", names, now, TimeSpan.FromDays(1)),
