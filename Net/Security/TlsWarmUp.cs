@@ -16,7 +16,14 @@ namespace MiniMesos.Net.Security;
 /// </summary>
 internal static class TlsWarmUp
 {
-    public static void Start() => new Thread(Warm) { IsBackground = true, Name = "tls warm-up" }.Start();
+    private static int _started;
+
+    /// <summary>Starts the warm-up once per process (later calls do nothing).</summary>
+    public static void Start()
+    {
+        if (Interlocked.Exchange(ref _started, 1) == 1) return;
+        new Thread(Warm) { IsBackground = true, Name = "tls warm-up" }.Start();
+    }
 
     private static void Warm()
     {
@@ -35,6 +42,18 @@ internal static class TlsWarmUp
         {
             // Expected (the stream ends before any answer); and whatever else went wrong, a warm-up must not end the
             // command: each real connection does its own set-up and check. What was loaded and initialised stays.
+        }
+        try
+        {
+            // Then the certificate check's own one-time costs: .NET's chain engine (its statics, and the user's .NET
+            // certificate stores it reads on its first build: a PFX left there by other software is decrypted then) and
+            // the signature check, on a throw-away self-signed certificate checked against itself. Nothing is trusted.
+            using var throwAway = ClusterCa.SelfSigned("warm-up", [], DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1));
+            ClusterCa.ChainsTo(throwAway, throwAway, DateTime.UtcNow);
+        }
+        catch (Exception)
+        {
+            // As above.
         }
     }
 }
