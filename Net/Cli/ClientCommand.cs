@@ -32,7 +32,6 @@ internal static class ClientCommand
         command.Options.Add(master);
         command.Options.Add(token);
         command.Options.Add(tokenFile);
-        lock (Masters) Masters[command] = master;
         command.SetAction(async (parse, ct) =>
         {
             // Usage errors first; only then look for a master (which may take a moment over mDNS).
@@ -40,23 +39,6 @@ internal static class ClientCommand
             return await run(client, parse, ct).ConfigureAwait(false);
         });
         return command;
-    }
-
-    private static readonly Dictionary<Command, Option<string?>> Masters = [];
-
-    /// <summary>
-    /// Right after the command line is parsed, before the command runs: a command that will call the master over HTTPS
-    /// leaves the system CA store out and starts the TLS warm-up, a few milliseconds earlier than its own start-up would
-    /// (bench/run-e2e). A master in the config file is only known later: one given there as http:// costs an unused
-    /// warm-up on another thread.
-    /// </summary>
-    public static void Prepare(ParseResult parse)
-    {
-        Option<string?>? master;
-        lock (Masters) master = Masters.GetValueOrDefault(parse.CommandResult.Command);
-        if (master is null || PlainHttp(parse.GetValue(master))) return;
-        Security.SystemRoots.LeaveOut();
-        Security.TlsWarmUp.Start();
     }
 
     /// <summary>
@@ -71,7 +53,6 @@ internal static class ClientCommand
         var config = CliConfig.Load(Environment.GetEnvironmentVariable);
         var secret = CommonOptions.ResolveSecret(parse, token, tokenFile) ?? config.Secret() ?? throw CommonOptions.NoSecret();
         var given = parse.GetValue(master) ?? config.Master;
-        if (!PlainHttp(given)) Security.TlsWarmUp.Start();
         var (host, port) = await MasterLocator.ResolveAsync(given, cancellationToken, config.Cluster).ConfigureAwait(false);
         return new ApiClient(host, port, secret.Token, Trust(secret, host, port), PlainHttp(given));
     }

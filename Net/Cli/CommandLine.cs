@@ -74,7 +74,6 @@ internal static class CommandLine
             await Console.Error.WriteLineAsync("Run 'minimesos --help' (or 'minimesos <command> --help') for usage.").ConfigureAwait(false);
             return ExitCodes.UsageError;
         }
-        ClientCommand.Prepare(parse);
         try
         {
             return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false }).ConfigureAwait(false);
