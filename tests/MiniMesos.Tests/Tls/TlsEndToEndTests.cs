@@ -63,7 +63,7 @@ public sealed class TlsEndToEndTests
         var refused = await Assert.ThrowsAsync<CliException>(() => pinned.StatusAsync(CancellationToken.None));
         Assert.Contains(ours.CaFingerprint, refused.Message);
         Assert.Contains(theirs.CaFingerprint, refused.Message);
-        // `run` warms the TLS stack up and opens a second connection while it submits: both are checked, the refusal is
+        // `run` opens a second connection while it submits: both are checked, the refusal is
         // what the command reports, and no task reaches their master.
         var runRefused = await Assert.ThrowsAsync<CliException>(() => RunCommand.RunAsync(pinned,
             new TaskSubmitRequest(null, "true", "mitm", 0.1, 16, null), detach: false, TextWriter.Null, TextWriter.Null));
