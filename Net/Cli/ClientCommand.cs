@@ -53,7 +53,6 @@ internal static class ClientCommand
         var config = CliConfig.Load(Environment.GetEnvironmentVariable);
         var secret = CommonOptions.ResolveSecret(parse, token, tokenFile) ?? config.Secret() ?? throw CommonOptions.NoSecret();
         var given = parse.GetValue(master) ?? config.Master;
-        if (!PlainHttp(given)) Security.TlsWarmUp.Start();
         var (host, port) = await MasterLocator.ResolveAsync(given, cancellationToken, config.Cluster).ConfigureAwait(false);
         return new ApiClient(host, port, secret.Token, Trust(secret, host, port), PlainHttp(given));
     }

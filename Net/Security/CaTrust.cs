@@ -58,7 +58,10 @@ internal sealed class CaTrust(string? pinned, string? pinFile, bool acceptSelfSi
         if (expected is null) return null;
         if (caFingerprint == expected) return null;
         if (ca is null && acceptSelfSigned) return null;
-        return $"the server's cluster CA is {caFingerprint ?? "missing (it presents a self-signed certificate)"}, but this node trusts " +
+        var found = caFingerprint ?? (ClusterCa.CarriedCa(leaf) is { } claimed
+            ? $"not proven (its certificate names CA {ClusterCa.Fingerprint(claimed.RawData)}, but is not validly issued by it: another key signed it, or it is expired or not yet valid)"
+            : "missing (it presents a self-signed certificate)");
+        return $"the server's cluster CA is {found}, but this node trusts " +
             $"only {expected}{(pinFile is null ? " (from its token)" : $" (pinned in {pinFile})")}: a different cluster or a man in the middle. " +
             "If the cluster's CA really changed, remove the pin file and use the new token (`minimesos token show` on a master)";
     }

@@ -2,7 +2,9 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using MiniMesos.Core.State;
 using MiniMesos.Net.Cli;
 using MiniMesos.Net.Http;
 using MiniMesos.Net.Security;
@@ -61,9 +63,8 @@ public sealed class TlsEndToEndTests
         var refused = await Assert.ThrowsAsync<CliException>(() => pinned.StatusAsync(CancellationToken.None));
         Assert.Contains(ours.CaFingerprint, refused.Message);
         Assert.Contains(theirs.CaFingerprint, refused.Message);
-        // `run` warms the TLS stack up and opens a second connection while it submits: both are checked, the refusal is
+        // `run` opens a second connection while it submits: both are checked, the refusal is
         // what the command reports, and no task reaches their master.
-        TlsWarmUp.Start();
         var runRefused = await Assert.ThrowsAsync<CliException>(() => RunCommand.RunAsync(pinned,
             new TaskSubmitRequest(null, "true", "mitm", 0.1, 16, null), detach: false, TextWriter.Null, TextWriter.Null));
         Assert.Contains(theirs.CaFingerprint, runRefused.Message);
@@ -221,5 +222,133 @@ public sealed class TlsEndToEndTests
         var until = DateTime.UtcNow + Patience;
         while ((await after.GetTaskAsync(task.Id, CancellationToken.None)).State != "TASK_FINISHED" && DateTime.UtcNow < until) await Task.Delay(100);
         Assert.Equal("TASK_FINISHED", (await after.GetTaskAsync(task.Id, CancellationToken.None)).State);
+    }
+
+    [Fact]
+    public async Task TheCliRefusesAForgedExpiredOrStrangeServerCertificateBeforeSendingItsToken()
+    {
+        // A TLS server on loopback presenting certificates made for the purpose; the CLI pins the genuine CA.
+        var secret = RandomNumberGenerator.GetBytes(32);
+        var now = DateTimeOffset.UtcNow;
+        var genuine = ClusterCa.Create("home", secret, now.AddDays(-30)); // old enough to have issued the expired certificate
+        var pin = ClusterCa.Fingerprint(genuine.Certificate);
+        string[] names = ["127.0.0.1", "localhost"];
+        var stranger = ClusterCa.Create("home", secret, now.AddDays(-30)); // same name, another key
+        var cases = new (string What, X509Certificate2 Leaf, string Expected)[]
+        {
+            ("another CA", ClusterCa.Issue(stranger, secret, "mitm", names, now, TimeSpan.FromDays(1)),
+                $"the server's cluster CA is {ClusterCa.Fingerprint(stranger.Certificate)}, but this node trusts only {pin}"),
+            ("expired", ClusterCa.Issue(genuine, secret, "old", names, now.AddDays(-10), TimeSpan.FromDays(1)), $"names CA {pin}, but is not validly issued"),
+            ("not yet valid", ClusterCa.Issue(genuine, secret, "early", names, now.AddDays(2), TimeSpan.FromDays(1)), $"names CA {pin}, but is not validly issued"),
+            ("the right CA's name and certificate, another key", Forge(genuine, stranger, secret, now), $"names CA {pin}, but is not validly issued"),
+            ("self-signed", ClusterCa.SelfSigned("bare", names, now, TimeSpan.FromDays(1)), "missing (it presents a self-signed certificate)"),
+        };
+        foreach (var (what, leaf, expected) in cases)
+        {
+            using (leaf)
+            await using (var server = new OneCertificateServer(leaf))
+            {
+                using var client = new ApiClient("127.0.0.1", server.Port, "the-bearer-token-0123456789", new CaTrust(pin, null, acceptSelfSigned: false));
+                var e = await Assert.ThrowsAsync<CliException>(() => client.SendAsync(HttpMethod.Get, "/v1/status", null, CancellationToken.None).WaitAsync(Patience));
+                Assert.True(e.Message.Contains("refusing the master") && e.Message.Contains(expected), $"{what}: {e.Message}");
+                Assert.Equal(0, server.Requests);
+            }
+        }
+
+        // The same server with a genuine certificate is accepted (the refusals above are the certificates', not the harness's).
+        using var good = ClusterCa.Issue(genuine, secret, "master", names, now, TimeSpan.FromDays(1));
+        await using (var server = new OneCertificateServer(good))
+        {
+            using var client = new ApiClient("127.0.0.1", server.Port, "the-bearer-token-0123456789", new CaTrust(pin, null, acceptSelfSigned: false));
+            Assert.Equal(200, (await client.SendAsync(HttpMethod.Get, "/v1/status", null, CancellationToken.None).WaitAsync(Patience)).Status);
+            Assert.Equal(1, server.Requests);
+        }
+    }
+
+    /// <summary>A server certificate naming <paramref name="genuine"/> as its issuer and carrying its certificate, signed by another CA's key of the same name.</summary>
+    private static X509Certificate2 Forge(ClusterCaRecord genuine, ClusterCaRecord other, byte[] secret, DateTimeOffset now)
+    {
+        using var otherKey = ClusterCa.Unseal(other, secret);
+        using var otherCa = ClusterCa.Certificate(other).CopyWithPrivateKey(otherKey);
+        using var genuineCa = ClusterCa.Certificate(genuine);
+        Assert.Equal(genuineCa.SubjectName.RawData, otherCa.SubjectName.RawData);
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=forged", key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddIpAddress(System.Net.IPAddress.Loopback);
+        request.CertificateExtensions.Add(san.Build());
+        request.CertificateExtensions.Add(new X509Extension(new Oid(ClusterCa.CaExtensionOid), genuine.Certificate, critical: false));
+        using var issued = request.Create(otherCa, now.AddMinutes(-10), now.AddDays(1), RandomNumberGenerator.GetBytes(16));
+        return issued.CopyWithPrivateKey(key);
+    }
+
+    /// <summary>A loopback HTTPS server with one certificate that answers every request 200 and counts the requests it read.</summary>
+    private sealed class OneCertificateServer : IAsyncDisposable
+    {
+        private readonly TcpListener _listener = new(System.Net.IPAddress.Loopback, 0);
+        private readonly X509Certificate2 _certificate;
+        private readonly Task _accepting;
+        private int _requests;
+
+        public OneCertificateServer(X509Certificate2 certificate)
+        {
+            _certificate = certificate;
+            _listener.Start();
+            _accepting = AcceptAsync();
+        }
+
+        public int Port => ((System.Net.IPEndPoint)_listener.LocalEndpoint).Port;
+        public int Requests => Volatile.Read(ref _requests);
+
+        private async Task AcceptAsync()
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                TcpClient tcp;
+                try
+                {
+                    tcp = await _listener.AcceptTcpClientAsync();
+                }
+                catch (Exception e) when (e is SocketException or ObjectDisposedException)
+                {
+                    return;
+                }
+                _ = ServeAsync(tcp);
+            }
+        }
+
+        private async Task ServeAsync(TcpClient tcp)
+        {
+            using (tcp)
+            {
+                try
+                {
+                    await using var ssl = new SslStream(tcp.GetStream());
+                    await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = _certificate }).WaitAsync(Patience);
+                    var buffer = new byte[4096];
+                    var read = 0;
+                    while (read < buffer.Length && buffer.AsSpan(0, read).IndexOf("\r\n\r\n"u8) < 0)
+                    {
+                        var n = await ssl.ReadAsync(buffer.AsMemory(read)).AsTask().WaitAsync(Patience);
+                        if (n == 0) return;
+                        read += n;
+                    }
+                    Interlocked.Increment(ref _requests);
+                    await ssl.WriteAsync("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"u8.ToArray());
+                }
+                catch (Exception e) when (e is IOException or AuthenticationException or TimeoutException or ObjectDisposedException)
+                {
+                    // The client refused the certificate (the point of most cases) or went away.
+                }
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            _listener.Stop();
+            await _accepting;
+        }
     }
 }
