@@ -19,57 +19,40 @@ namespace MiniMesos.Tests.EndToEnd;
 [Trait("Category", "Slow")]
 public sealed class AdminRotationTests : IAsyncLifetime
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
-    private readonly string _dir = Directory.CreateTempSubdirectory("minimesos-rotate-e2e-").FullName;
-    private readonly ClusterSecret _secret = new(ClusterSecret.Generate(), "test");
-    private readonly StringWriter _log = new();
-    private readonly List<RunningMaster> _masters = [];
-    private readonly List<CuttableRelay> _relays = [];
-    private readonly CancellationTokenSource _agentStop = new();
-    private LineLoggerProvider _logs = null!;
-    private Task _agent = Task.CompletedTask;
+    private static readonly TimeSpan Patience = ThreeMasters.Patience;
+    private readonly ThreeMasters _trio = new("minimesos-rotate-e2e-", LogLevel.Information);
+    private readonly List<TcpRelay> _relays = [];
 
     public async Task InitializeAsync()
     {
-        _logs = new LineLoggerProvider("test", LogLevel.Information, TextWriter.Synchronized(_log));
-        var ports = Enumerable.Range(0, 3).Select(_ => (Api: InProcessCluster.FreePort(), Cluster: InProcessCluster.FreePort())).ToList();
-        for (var i = 0; i < 3; i++) _relays.Add(new CuttableRelay(Advertised(i), ports[i].Cluster, ports[i].Cluster));
-        var joins = ports.Select((p, i) => $"{Advertised(i)}:{p.Cluster}").ToList();
-        var starts = ports.Select((p, i) => StartMasterAsync(i, p.Api, p.Cluster, joins)).ToList();
-        _masters.AddRange(await Task.WhenAll(starts).WaitAsync(Patience));
-        var agent = AgentHost.Start(new AgentOptions(ports.Select(p => ("127.0.0.1", p.Cluster)).ToList(), Path.Combine(_dir, "agent"),
-            "test", _secret, IsolationMode.None, new ResourceOverrides(4, 4096, 1024)), _logs, _agentStop.Token);
-        _agent = agent.Stopped;
-        await agent.Connector.Registered.Task.WaitAsync(Patience);
+        for (var i = 0; i < 3; i++) _relays.Add(new TcpRelay(Advertised(i), _trio.Ports[i].Cluster, _trio.Ports[i].Cluster));
+        var joins = _trio.Ports.Select((p, i) => $"{Advertised(i)}:{p.Cluster}").ToList();
+        await _trio.StartAsync((i, api, cluster) => StartMasterAsync(i, api, cluster, joins));
     }
 
     public async Task DisposeAsync()
     {
-        await _agentStop.CancelAsync();
-        foreach (var master in _masters) await master.StopAsync();
-        await _agent.WaitAsync(Patience);
+        await _trio.DisposeAsync();
         foreach (var relay in _relays) await relay.DisposeAsync();
-        _logs.Dispose();
-        Directory.Delete(_dir, recursive: true);
     }
 
     [Fact]
     public async Task RotatingTheAdminTokenRefusesTheOldOneKeepsTheAgentAndAPartitionedFollowerCatchesUp()
     {
-        var leader = await RunningMaster.LeaderAsync(_masters, Patience);
+        var leader = await RunningMaster.LeaderAsync(_trio.Masters, Patience);
         var fingerprint = ClusterCa.Fingerprint(leader.Host.Service.ClusterCa!.Certificate);
-        await Eventually.TrueAsync(() => _masters.All(m => m.Host.Tls.Fingerprint == fingerprint), "every master serves from the cluster CA", Patience);
-        var cutOff = _masters.First(m => m != leader);
-        var other = _masters.First(m => m != leader && m != cutOff);
-        using var old = Client(leader, _secret.Token);
+        await Eventually.TrueAsync(() => _trio.Masters.All(m => m.Host.Tls.Fingerprint == fingerprint), "every master serves from the cluster CA", Patience);
+        var cutOff = _trio.Masters.First(m => m != leader);
+        var other = _trio.Masters.First(m => m != leader && m != cutOff);
+        using var old = Client(leader, _trio.Secret.Token);
         var running = await old.SubmitAsync(new TaskSubmitRequest(["/bin/sh", "-c", "exec sleep 300"], null, "kept", 0.1, 16, null), CancellationToken.None);
-        await Eventually.TrueAsync(() => _masters.All(m => m.Host.Service.Task(running.Id)?.State == TaskState.Running), "the task runs, every master knows", Patience);
+        await Eventually.TrueAsync(() => _trio.Masters.All(m => m.Host.Service.Task(running.Id)?.State == TaskState.Running), "the task runs, every master knows", Patience);
 
         // A follower is cut off from the others (its outgoing links stay up until the heal drops them).
-        _relays[_masters.IndexOf(cutOff)].Cut();
+        _relays[_trio.Masters.IndexOf(cutOff)].Cut();
 
         // The rotation, asked of the other follower (forwarded to the leader) with the old token, answers the new token.
-        using (var viaFollower = Client(other, _secret.Token))
+        using (var viaFollower = Client(other, _trio.Secret.Token))
         {
             var (status, body) = await viaFollower.SendAsync(HttpMethod.Post, "/v1/tokens/admin/rotate", null, CancellationToken.None);
             Assert.True(status == 200, body);
@@ -78,7 +61,7 @@ public sealed class AdminRotationTests : IAsyncLifetime
             _rotated = ClusterSecret.Parse(view.Token, "test");
         }
         Assert.Equal(fingerprint, _rotated.CaFingerprint);
-        Assert.NotEqual(_secret.Token, _rotated.Token);
+        Assert.NotEqual(_trio.Secret.Token, _rotated.Token);
         var connected = new[] { leader, other };
 
         // Every master that applied it holds the new token, in its data-dir token file (0600), and `token show --admin` prints it.
@@ -88,7 +71,7 @@ public sealed class AdminRotationTests : IAsyncLifetime
         var shown = await CliProcess.RunAsync(["token", "show", "--admin", "--data-dir", DataDir(other)]);
         Assert.True(shown.ExitCode == 0, shown.Stderr);
         Assert.Equal($"mm1.{fingerprint}.{_rotated.Token}", shown.Stdout.Trim());
-        Assert.Equal(_secret.Token, cutOff.Host.Tls.Roles!.Admin.Token);
+        Assert.Equal(_trio.Secret.Token, cutOff.Host.Tls.Roles!.Admin.Token);
 
         // The old token is refused by the API (saying why) and for a new join, as a master or an agent; the new one works.
         var (refusedStatus, refusedBody) = await old.SendAsync(HttpMethod.Get, "/v1/status", null, CancellationToken.None);
@@ -98,7 +81,7 @@ public sealed class AdminRotationTests : IAsyncLifetime
         Assert.Equal(200, (await current.SendAsync(HttpMethod.Get, "/v1/status", null, CancellationToken.None)).Status);
         foreach (var role in new[] { "master", "agent" })
         {
-            var refused = await Assert.ThrowsAsync<HandshakeRefusedException>(() => DialAsync(leader, "77" + role.Length, role, _secret));
+            var refused = await Assert.ThrowsAsync<HandshakeRefusedException>(() => DialAsync(leader, "77" + role.Length, role, _trio.Secret));
             Assert.Contains("the admin token was rotated", refused.Message);
         }
         await using (await DialAsync(leader, "78", "agent", _rotated)) { }
@@ -112,19 +95,19 @@ public sealed class AdminRotationTests : IAsyncLifetime
         // The partition heals and every link is dialled again: the cut-off follower, which still holds the old token, is
         // let in by the others as a known master, catches up with the log and takes the new token from it.
         Assert.Null(cutOff.Host.Service.AdminRotation);
-        _relays[_masters.IndexOf(cutOff)].Heal();
+        _relays[_trio.Masters.IndexOf(cutOff)].Heal();
         foreach (var relay in _relays) relay.DropAll();
         await Eventually.TrueAsync(() => cutOff.Host.Service.Task(after.Id)?.State == TaskState.Finished, "the cut-off follower catches up with the log", Patience);
         await Eventually.TrueAsync(() => TokenFile(cutOff) == _rotated.Token, "the cut-off follower writes the new token", Patience);
         Assert.Equal(_rotated.Token, cutOff.Host.Tls.Roles!.Admin.Token);
         // Both ways: the others dialled it with the new secret and fell back to the previous one; it dialled them with the previous one.
-        var log = _log.ToString();
+        var log = _trio.Log.ToString();
         Assert.Contains($"link to master {cutOff.Host.Raft.Id} on the previous admin token", log);
         Assert.Contains($"link from master {cutOff.Host.Raft.Id} on the previous admin token", log);
         Assert.Equal(TaskState.Running, cutOff.Host.Service.Task(running.Id)!.State);
         using var viaCaughtUp = Client(cutOff, _rotated.Token);
         Assert.Equal(200, (await viaCaughtUp.SendAsync(HttpMethod.Get, "/v1/status", null, CancellationToken.None)).Status);
-        using var oldOnCaughtUp = Client(cutOff, _secret.Token);
+        using var oldOnCaughtUp = Client(cutOff, _trio.Secret.Token);
         Assert.Equal(401, (await oldOnCaughtUp.SendAsync(HttpMethod.Get, "/v1/tasks", null, CancellationToken.None)).Status);
         // ... and it renews its certificate from the CA, whose key is now sealed under the new token.
         Assert.Equal(fingerprint, cutOff.Host.Tls.Server.Current.CaFingerprint);
@@ -136,9 +119,9 @@ public sealed class AdminRotationTests : IAsyncLifetime
     private static IPAddress Advertised(int i) => IPAddress.Parse($"127.0.0.{i + 2}");
 
     /// <summary>The API listens on the master's own loopback address (the one it advertises, API URL included).</summary>
-    private MiniMesos.Net.Cli.ApiClient Client(RunningMaster m, string token) => new(Advertised(_masters.IndexOf(m)).ToString(), m.ApiPort, token);
+    private MiniMesos.Net.Cli.ApiClient Client(RunningMaster m, string token) => new(Advertised(_trio.Masters.IndexOf(m)).ToString(), m.ApiPort, token);
 
-    private string DataDir(RunningMaster m) => Path.Combine(_dir, $"master{_masters.IndexOf(m)}");
+    private string DataDir(RunningMaster m) => _trio.DataDir(_trio.Masters.IndexOf(m));
 
     private string? TokenFile(RunningMaster m)
     {
@@ -162,15 +145,15 @@ public sealed class AdminRotationTests : IAsyncLifetime
     private async Task<RunningMaster> StartMasterAsync(int i, int api, int cluster, IReadOnlyList<string> joins)
     {
         var stop = new CancellationTokenSource();
-        var dataDir = Path.Combine(_dir, $"master{i}");
+        var dataDir = _trio.DataDir(i);
         // The data dir holds the token file, as a master that generated its own or was installed with one.
         Directory.CreateDirectory(dataDir);
         var tokenPath = Path.Combine(dataDir, ClusterSecret.FileName);
-        File.WriteAllText(tokenPath, _secret.Token + "\n");
+        File.WriteAllText(tokenPath, _trio.Secret.Token + "\n");
         File.SetUnixFileMode(tokenPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         var (host, stopped) = await MasterHost.StartAsync(new MasterOptions(
             new IPEndPoint(Advertised(i), api), new IPEndPoint(IPAddress.Loopback, cluster), dataDir, "test",
-            null, Advertised(i).ToString(), joins, BootstrapExpect: 3), _logs, stop.Token);
-        return new RunningMaster(host, stopped, stop, api, _secret.Token, Patience);
+            null, Advertised(i).ToString(), joins, BootstrapExpect: 3), _trio.Logs, stop.Token);
+        return new RunningMaster(host, stopped, stop, api, _trio.Secret.Token, Patience);
     }
 }

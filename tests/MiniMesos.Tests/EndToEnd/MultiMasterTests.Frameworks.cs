@@ -10,15 +10,15 @@ public sealed partial class MultiMasterTests
     [Fact]
     public async Task FollowersPointFrameworksToTheLeaderAndANewLeaderKeepsThemAndTheirTasks()
     {
-        var leader = await LeaderAsync(_masters);
-        var follower = _masters.First(m => m != leader);
+        var leader = await LeaderAsync(_trio.Masters);
+        var follower = _trio.Masters.First(m => m != leader);
         var refused = await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            FrameworkClient.SubscribeAsync(ClusterPort(follower), _secret, "ha-fw", 60));
+            FrameworkClient.SubscribeAsync(ClusterPort(follower), _trio.Secret, "ha-fw", 60));
         Assert.Contains("NotLeader", refused.Message);
         Assert.Contains($"Leader = 127.0.0.1:{ClusterPort(leader)} }}", refused.Message);
 
         string id;
-        await using (var framework = await FrameworkClient.SubscribeAsync(ClusterPort(leader), _secret, "ha-fw", 60))
+        await using (var framework = await FrameworkClient.SubscribeAsync(ClusterPort(leader), _trio.Secret, "ha-fw", 60))
         {
             id = framework.FrameworkId;
             var offer = (await framework.NextAsync<FwOffers>()).Offers[0];
@@ -27,11 +27,11 @@ public sealed partial class MultiMasterTests
             await framework.NextAsync<FwUpdate>(u => u.TaskId == "ha-task" && u.State == "TASK_RUNNING", seconds: 30);
         }
         await leader.StopAsync();
-        var next = await LeaderAsync(_masters.Where(m => m != leader).ToList());
+        var next = await LeaderAsync(_trio.Masters.Where(m => m != leader).ToList());
         Assert.Equal(id, Assert.Single(next.Host.Service.Frameworks()).Id);
         Assert.True(next.Host.Service.OwnsTask(id, "ha-task"));
 
-        await using var back = await FrameworkClient.SubscribeAsync(ClusterPort(next), _secret, "ha-fw", 60, id);
+        await using var back = await FrameworkClient.SubscribeAsync(ClusterPort(next), _trio.Secret, "ha-fw", 60, id);
         await back.SendAsync(new FwReconcile(["ha-task"]));
         var state = await back.NextAsync<FwUpdate>(u => u.Uuid.Length == 0, seconds: 30);
         Assert.Equal("TASK_RUNNING", state.State);

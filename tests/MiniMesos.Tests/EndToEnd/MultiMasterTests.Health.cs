@@ -10,9 +10,9 @@ public sealed partial class MultiMasterTests
     [Fact]
     public async Task HealthNamesEachMastersRoleAndTheLeaderAndSays503WithoutQuorumWhenALeaderIsRequired()
     {
-        var leader = await LeaderAsync(_masters);
+        var leader = await LeaderAsync(_trio.Masters);
         using var http = new HttpClient(TestTls.Handler());
-        foreach (var master in _masters)
+        foreach (var master in _trio.Masters)
         {
             var (status, body) = await HealthAsync(http, master, "");
             Assert.Equal(HttpStatusCode.OK, status);
@@ -23,8 +23,8 @@ public sealed partial class MultiMasterTests
         }
 
         // Two of three stop: the last one cannot have a leader. Plain /health still answers 200 (it is alive).
-        var last = _masters.First(m => m != leader);
-        foreach (var master in _masters.Where(m => m != last)) await master.StopAsync();
+        var last = _trio.Masters.First(m => m != leader);
+        foreach (var master in _trio.Masters.Where(m => m != last)) await master.StopAsync();
         var required = await Eventually.MatchAsync(() => HealthAsync(http, last, "?leader=required"), r => r.Status == HttpStatusCode.ServiceUnavailable,
             "the last master answers 503 to leader=required", Patience, poll: TimeSpan.FromMilliseconds(100), describe: r => $"{r.Status} {r.Body}");
         Assert.Equal("no_leader", required.Body.GetProperty("status").GetString());

@@ -10,8 +10,8 @@ public sealed partial class MultiMasterTests
     [Fact]
     public async Task AJobInFlightSurvivesALeaderChangeWithoutASecondRun()
     {
-        var leader = await LeaderAsync(_masters);
-        var follower = _masters.First(m => m != leader);
+        var leader = await LeaderAsync(_trio.Masters);
+        var follower = _trio.Masters.First(m => m != leader);
         using (var viaFollower = follower.Client())
         {
             var (status, body) = await viaFollower.SendAsync(HttpMethod.Post, "/v1/jobs",
@@ -19,10 +19,10 @@ public sealed partial class MultiMasterTests
             Assert.True(status == 201, body);
         }
         bool Running(RunningMaster m) => m.Host.Service.Task("ha-job.1.1") is { State: TaskState.Running };
-        await Eventually.TrueAsync(() => Running(leader), "the job's attempt runs", Patience, () => _log.ToString());
+        await Eventually.TrueAsync(() => Running(leader), "the job's attempt runs", Patience, () => _trio.Log.ToString());
 
         await leader.StopAsync();
-        var survivors = _masters.Where(m => m != leader).ToList();
+        var survivors = _trio.Masters.Where(m => m != leader).ToList();
         var next = await LeaderAsync(survivors);
         // The new leader has the run state the old one committed before it launched the attempt.
         var seen = next.Host.Service.Job("ha-job")!.Value.State;

@@ -15,46 +15,20 @@ namespace MiniMesos.Tests.EndToEnd;
 [Trait("Category", "Slow")]
 public sealed partial class MultiMasterTests : IAsyncLifetime
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
-    private readonly string _dir = Directory.CreateTempSubdirectory("minimesos-raft-e2e-").FullName;
-    private readonly ClusterSecret _secret = new(ClusterSecret.Generate(), "test");
-    private readonly StringWriter _log = new();
-    private readonly List<RunningMaster> _masters = [];
-    private readonly CancellationTokenSource _agentStop = new();
-    private LineLoggerProvider _logs = null!;
-    private Task _agent = Task.CompletedTask;
-    private readonly List<Task> _extraAgents = [];
+    private static readonly TimeSpan Patience = ThreeMasters.Patience;
+    private readonly ThreeMasters _trio = new("minimesos-raft-e2e-", LogLevel.Debug);
 
-    public async Task InitializeAsync()
-    {
-        _logs = new LineLoggerProvider("test", LogLevel.Debug, TextWriter.Synchronized(_log));
-        var ports = Enumerable.Range(0, 3).Select(_ => (Api: InProcessCluster.FreePort(), Cluster: InProcessCluster.FreePort())).ToList();
-        var joins = ports.Select(p => $"127.0.0.1:{p.Cluster}").ToList();
-        // All three start together and bootstrap one cluster once they know each other.
-        var starts = ports.Select((p, i) => StartMasterAsync(i, p.Api, p.Cluster, joins)).ToList();
-        _masters.AddRange(await Task.WhenAll(starts).WaitAsync(Patience));
-        var agent = AgentHost.Start(new AgentOptions(ports.Select(p => ("127.0.0.1", p.Cluster)).ToList(), Path.Combine(_dir, "agent"),
-            "test", _secret, IsolationMode.None, new ResourceOverrides(4, 4096, 1024)), _logs, _agentStop.Token);
-        _agent = agent.Stopped;
-        await agent.Connector.Registered.Task.WaitAsync(Patience);
-    }
+    // All three start together and bootstrap one cluster once they know each other.
+    public Task InitializeAsync() => _trio.StartAsync((i, api, cluster) => StartMasterAsync(i, api, cluster, _trio.Ports.Select(p => $"127.0.0.1:{p.Cluster}").ToList()));
 
-    public async Task DisposeAsync()
-    {
-        await _agentStop.CancelAsync();
-        foreach (var master in _masters) await master.StopAsync();
-        await _agent.WaitAsync(Patience);
-        await Task.WhenAll(_extraAgents).WaitAsync(Patience);
-        _logs.Dispose();
-        Directory.Delete(_dir, recursive: true);
-    }
+    public async Task DisposeAsync() => await _trio.DisposeAsync();
 
     [Fact]
     public async Task OneLeaderServesThroughAnyMasterAndSurvivesLosingIt()
     {
-        var leader = await LeaderAsync(_masters);
-        Assert.Single(_masters, m => m.Host.Raft.Status.Role == RaftRole.Leader);
-        var follower = _masters.First(m => m != leader);
+        var leader = await LeaderAsync(_trio.Masters);
+        Assert.Single(_trio.Masters, m => m.Host.Raft.Status.Role == RaftRole.Leader);
+        var follower = _trio.Masters.First(m => m != leader);
 
         // A follower forwards the API call to the leader; the task runs on the agent, which found the leader itself.
         using (var viaFollower = follower.Client())
@@ -70,7 +44,7 @@ public sealed partial class MultiMasterTests : IAsyncLifetime
         // The leader dies: the other two elect a new one, which still has the first task and runs new ones.
         var firstIds = leader.Host.Service.Tasks().Select(t => t.Id).ToList();
         await leader.StopAsync();
-        var survivors = _masters.Where(m => m != leader).ToList();
+        var survivors = _trio.Masters.Where(m => m != leader).ToList();
         var next = await LeaderAsync(survivors);
         Assert.NotEqual(leader.Host.Raft.Id, next.Host.Raft.Id);
         Assert.Equal(firstIds, next.Host.Service.Tasks().Select(t => t.Id).ToList());
@@ -82,8 +56,8 @@ public sealed partial class MultiMasterTests : IAsyncLifetime
     [Fact]
     public async Task AppsAreForwardedReplicatedAndNotRelaunchedAfterFailOver()
     {
-        var leader = await LeaderAsync(_masters);
-        var follower = _masters.First(m => m != leader);
+        var leader = await LeaderAsync(_trio.Masters);
+        var follower = _trio.Masters.First(m => m != leader);
         using (var viaFollower = follower.Client())
         {
             var (status, body) = await viaFollower.SendAsync(HttpMethod.Post, "/v2/apps",
@@ -95,7 +69,7 @@ public sealed partial class MultiMasterTests : IAsyncLifetime
         var instance = await Eventually.MatchAsync(() => Task.FromResult(RunningIds(leader)), ids => ids.Length > 0, "the app's instance runs", Patience);
 
         await leader.StopAsync();
-        var survivors = _masters.Where(m => m != leader).ToList();
+        var survivors = _trio.Masters.Where(m => m != leader).ToList();
         var next = await LeaderAsync(survivors);
         Assert.NotNull(next.Host.Service.App("/ha"));
         // The new leader's apps loop sees the running instance (the agent reattaches) and launches nothing more: nothing
@@ -114,11 +88,11 @@ public sealed partial class MultiMasterTests : IAsyncLifetime
     [Fact]
     public async Task MastersAreRemovedAndAddedOneAtATime()
     {
-        var leader = await LeaderAsync(_masters);
+        var leader = await LeaderAsync(_trio.Masters);
         using var client = leader.Client();
         var task = await client.SubmitAsync(Shell("true"), CancellationToken.None);
 
-        var removed = _masters.First(m => m != leader);
+        var removed = _trio.Masters.First(m => m != leader);
         var afterRemove = await client.RemoveMasterAsync(removed.Host.Raft.Id, CancellationToken.None);
         Assert.Equal("non-voter", afterRemove.Masters.Single(m => m.Id == removed.Host.Raft.Id).Role);
         Assert.Equal(2, leader.Host.Raft.Status.Voters.Count);
@@ -128,7 +102,7 @@ public sealed partial class MultiMasterTests : IAsyncLifetime
         var api = InProcessCluster.FreePort();
         var clusterPort = InProcessCluster.FreePort();
         var joiner = await StartMasterAsync(9, api, clusterPort, [leader.Host.Directory.Self.ClusterAddress], expect: 0);
-        _masters.Add(joiner);
+        _trio.Masters.Add(joiner);
         Assert.Empty(joiner.Host.Raft.Status.Voters);
         var afterAdd = await client.AddMasterAsync(joiner.Host.Raft.Id, $"127.0.0.1:{clusterPort}", CancellationToken.None);
         Assert.Equal(3, afterAdd.Masters.Count(m => m.Role is "leader" or "follower"));
@@ -175,9 +149,9 @@ public sealed partial class MultiMasterTests : IAsyncLifetime
     {
         var stop = new CancellationTokenSource();
         var (host, stopped) = await MasterHost.StartAsync(new MasterOptions(
-            new IPEndPoint(IPAddress.Loopback, api), new IPEndPoint(IPAddress.Loopback, cluster), Path.Combine(_dir, $"master{i}"), "test",
-            _secret, "127.0.0.1", joins, BootstrapExpect: expect), _logs, stop.Token);
-        return new RunningMaster(host, stopped, stop, api, _secret.Token, Patience);
+            new IPEndPoint(IPAddress.Loopback, api), new IPEndPoint(IPAddress.Loopback, cluster), _trio.DataDir(i), "test",
+            _trio.Secret, "127.0.0.1", joins, BootstrapExpect: expect), _trio.Logs, stop.Token);
+        return new RunningMaster(host, stopped, stop, api, _trio.Secret.Token, Patience);
     }
 
 }

@@ -23,8 +23,8 @@ public sealed class TlsEndToEndTests
     public async Task NoTokenEnvValueOrLogLineCrossesTheClusterPortOrTheApiInClear()
     {
         await using var cluster = await InProcessCluster.StartAsync(agents: 0);
-        await using var clusterTap = new RecordingRelay(cluster.ClusterPort.Port);
-        await using var apiTap = new RecordingRelay(cluster.Api.Port);
+        await using var clusterTap = TcpRelay.Recording(cluster.ClusterPort.Port);
+        await using var apiTap = TcpRelay.Recording(cluster.Api.Port);
         await cluster.StartAgentAsync("tapped", cluster.Secret, "test", masterPort: clusterTap.Port);
         using var client = new ApiClient("127.0.0.1", apiTap.Port, cluster.Secret.Token, new CaTrust(cluster.CaFingerprint, null, acceptSelfSigned: false));
         const string envValue = "env-value-7f3a9c21";

@@ -1,27 +1,44 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace MiniMesos.Tests.EndToEnd;
+namespace MiniMesos.Tests;
 
 /// <summary>
-/// A TCP relay on a loopback address that forwards to a port on 127.0.0.1, and can be cut (every connection dropped,
+/// A TCP relay on a loopback address that forwards to a port on 127.0.0.1. It can be cut (every connection dropped,
 /// new ones closed at once: a network partition on that path), healed, or told to drop what it carries (the peers dial
-/// again and handshake anew).
+/// again and handshake anew); and it can record every byte it carries, both ways (a wiretap).
 /// </summary>
-internal sealed class CuttableRelay : IAsyncDisposable
+internal sealed class TcpRelay : IAsyncDisposable
 {
     private readonly TcpListener _listener;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<(TcpClient In, TcpClient Out)> _open = [];
     private readonly List<Task> _pumps = [];
+    private readonly MemoryStream? _recorded;
     private readonly Task _accepting;
     private volatile bool _cut;
 
-    public CuttableRelay(IPAddress address, int port, int targetPort)
+    public TcpRelay(IPAddress address, int port, int targetPort, bool record = false)
     {
         _listener = new TcpListener(address, port);
         _listener.Start();
+        if (record) _recorded = new MemoryStream();
         _accepting = AcceptAsync(targetPort);
+    }
+
+    /// <summary>A wiretap on loopback: a free port, every byte recorded.</summary>
+    public static TcpRelay Recording(int targetPort) => new(IPAddress.Loopback, 0, targetPort, record: true);
+
+    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    /// <summary>Every byte carried so far, both directions in arrival order (empty unless recording).</summary>
+    public byte[] Recorded
+    {
+        get
+        {
+            if (_recorded is null) return [];
+            lock (_recorded) return _recorded.ToArray();
+        }
     }
 
     public void Cut()
@@ -87,7 +104,14 @@ internal sealed class CuttableRelay : IAsyncDisposable
         try
         {
             int n;
-            while ((n = await from.GetStream().ReadAsync(buffer, _stop.Token)) > 0) await to.GetStream().WriteAsync(buffer.AsMemory(0, n), _stop.Token);
+            while ((n = await from.GetStream().ReadAsync(buffer, _stop.Token)) > 0)
+            {
+                if (_recorded is not null)
+                {
+                    lock (_recorded) _recorded.Write(buffer, 0, n);
+                }
+                await to.GetStream().WriteAsync(buffer.AsMemory(0, n), _stop.Token);
+            }
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or SocketException or ObjectDisposedException or InvalidOperationException)
         {
