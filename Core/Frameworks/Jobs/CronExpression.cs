@@ -42,22 +42,6 @@ internal sealed record CronExpression(string Text, CronField Minute, CronField H
             dow);
     }
 
-    public static bool TryParse(string text, out CronExpression? cron, out string? error)
-    {
-        try
-        {
-            cron = Parse(text);
-            error = null;
-            return true;
-        }
-        catch (FormatException e)
-        {
-            cron = null;
-            error = e.Message;
-            return false;
-        }
-    }
-
     public DateTimeOffset? NextAfter(DateTimeOffset after)
     {
         var u = after.UtcDateTime;

@@ -40,22 +40,6 @@ internal sealed record IsoRepeatingInterval(string Text, long? Repetitions, Date
         return new IsoRepeatingInterval(text, reps, start.ToUniversalTime(), period);
     }
 
-    public static bool TryParse(string text, out IsoRepeatingInterval? schedule, out string? error)
-    {
-        try
-        {
-            schedule = Parse(text);
-            error = null;
-            return true;
-        }
-        catch (FormatException e)
-        {
-            schedule = null;
-            error = e.Message;
-            return false;
-        }
-    }
-
     public DateTimeOffset? NextAfter(DateTimeOffset after)
     {
         long k = 0;

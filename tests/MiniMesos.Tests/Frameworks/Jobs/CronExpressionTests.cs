@@ -60,9 +60,11 @@ public sealed class CronExpressionTests
     [InlineData("@reboot", "unknown macro '@reboot'")]
     public void ParseErrorsNameTheField(string cron, string expected)
     {
-        Assert.False(CronExpression.TryParse(cron, out var parsed, out var error));
-        Assert.Null(parsed);
+        var error = Assert.Throws<FormatException>(() => CronExpression.Parse(cron)).Message;
         Assert.StartsWith(expected, error);
+        Assert.False(ScheduleParser.TryParse(cron, out var parsed, out var viaParser));
+        Assert.Null(parsed);
+        Assert.Equal(error, viaParser);
     }
 
     [Fact]

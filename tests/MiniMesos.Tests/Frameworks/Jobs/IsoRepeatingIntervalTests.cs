@@ -52,7 +52,7 @@ public sealed class IsoRepeatingIntervalTests
     [InlineData("R/2026-01-01T00:00:00Z/PT1H1D", "period: 'PT1H1D' is not PnYnMnWnDTnHnMnS")]
     public void ParseErrorsNameThePart(string text, string expected)
     {
-        Assert.False(IsoRepeatingInterval.TryParse(text, out _, out var error));
+        var error = Assert.Throws<FormatException>(() => IsoRepeatingInterval.Parse(text)).Message;
         Assert.StartsWith(expected, error);
         Assert.False(ScheduleParser.TryParse(text, out _, out var viaParser));
         Assert.Equal(error, viaParser);
