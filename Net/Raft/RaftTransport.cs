@@ -159,6 +159,7 @@ internal sealed class RaftTransport(PeerDirectory directory, HandshakeOptions id
             new BoundedChannelOptions(4096) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
         private long _nextGossip; // Environment.TickCount64 (monotonic)
         private long _pings;
+        private string? _refusal; // the last reason the other master gave for refusing this link (logged once per reason)
 
         public Link(RaftTransport owner, string address)
         {
@@ -189,11 +190,19 @@ internal sealed class RaftTransport(PeerDirectory directory, HandshakeOptions id
                         _owner.LogPreviousAdmin(id, connection.Peer, "to");
                     }
                     backoff = TimeSpan.FromMilliseconds(100);
+                    _refusal = null;
                     await PumpAsync(connection, ct).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (ct.IsCancellationRequested)
                 {
                     return;
+                }
+                catch (HandshakeRefusedException e) when (e.Message != _refusal)
+                {
+                    // The other master answered and said no (a rotated token, another cluster, a version): an operator must
+                    // see why this master stays out, once per reason, not on every redial.
+                    _refusal = e.Message;
+                    _owner._logger.LogWarning("link to master {Address} refused: {Reason}", _address, e.Message);
                 }
                 catch (Exception e) when (e is SocketException or IOException or WireException or HandshakeRefusedException
                     or ProtocolException or OperationCanceledException or ConfigException)

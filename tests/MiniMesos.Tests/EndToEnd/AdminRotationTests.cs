@@ -23,12 +23,17 @@ public sealed class AdminRotationTests : IAsyncLifetime
     private readonly ThreeMasters _trio = new("minimesos-rotate-e2e-", LogLevel.Information);
     private readonly List<TcpRelay> _relays = [];
 
-    public async Task InitializeAsync()
+    public Task InitializeAsync()
     {
         for (var i = 0; i < 3; i++) _relays.Add(new TcpRelay(Advertised(i), _trio.Ports[i].Cluster, _trio.Ports[i].Cluster));
-        var joins = _trio.Ports.Select((p, i) => $"{Advertised(i)}:{p.Cluster}").ToList();
-        await _trio.StartAsync((i, api, cluster) => StartMasterAsync(i, api, cluster, joins));
+        return Task.CompletedTask;
     }
+
+    /// <summary>The three masters (each advertising its relay) and the agent; <paramref name="grace"/>: the previous admin secret's grace.</summary>
+    private Task StartAsync(TimeSpan? grace = null) =>
+        _trio.StartAsync((i, api, cluster) => StartMasterAsync(i, api, cluster, _trio.Secret.Token, grace));
+
+    private IReadOnlyList<string> Joins => _trio.Ports.Select((p, i) => $"{Advertised(i)}:{p.Cluster}").ToList();
 
     public async Task DisposeAsync()
     {
@@ -39,6 +44,7 @@ public sealed class AdminRotationTests : IAsyncLifetime
     [Fact]
     public async Task RotatingTheAdminTokenRefusesTheOldOneKeepsTheAgentAndAPartitionedFollowerCatchesUp()
     {
+        await StartAsync();
         var leader = await RunningMaster.LeaderAsync(_trio.Masters, Patience);
         var fingerprint = ClusterCa.Fingerprint(leader.Host.Service.ClusterCa!.Certificate);
         await Eventually.TrueAsync(() => _trio.Masters.All(m => m.Host.Tls.Fingerprint == fingerprint), "every master serves from the cluster CA", Patience);
@@ -114,6 +120,55 @@ public sealed class AdminRotationTests : IAsyncLifetime
         ClusterCa.Unseal(cutOff.Host.Service.ClusterCa!, _rotated.Key).Dispose();
     }
 
+    [Fact]
+    public async Task AfterTheGraceAStaleMasterIsKeptOutSaysWhyAndCatchesUpOnceGivenTheNewToken()
+    {
+        // A short grace, so that it runs out while a follower is cut off during the rotation.
+        await StartAsync(TimeSpan.FromSeconds(2));
+        var leader = await RunningMaster.LeaderAsync(_trio.Masters, Patience);
+        var fingerprint = ClusterCa.Fingerprint(leader.Host.Service.ClusterCa!.Certificate);
+        await Eventually.TrueAsync(() => _trio.Masters.All(m => m.Host.Tls.Fingerprint == fingerprint), "every master serves from the cluster CA", Patience);
+        var stale = _trio.Masters.First(m => m != leader);
+        var staleIndex = _trio.Masters.IndexOf(stale);
+        var connected = _trio.Masters.Where(m => m != stale).ToList();
+        _relays[staleIndex].Cut();
+
+        using (var old = Client(leader, _trio.Secret.Token))
+        {
+            var (status, body) = await old.SendAsync(HttpMethod.Post, "/v1/tokens/admin/rotate", null, CancellationToken.None);
+            Assert.True(status == 200, body);
+            _rotated = ClusterSecret.Parse(System.Text.Json.JsonSerializer.Deserialize(body, ApiJsonContext.Api.TokenView)!.Token, "test");
+        }
+        await Eventually.TrueAsync(() => connected.All(m => TokenFile(m) == _rotated.Token), "the connected masters hold the new token", Patience);
+        using var current = Client(leader, _rotated.Token);
+        var after = await current.SubmitAsync(new TaskSubmitRequest(["/bin/sh", "-c", "echo after"], null, "after", 0.1, 16, null), CancellationToken.None);
+        await Eventually.TrueAsync(async () => (await current.GetTaskAsync(after.Id, CancellationToken.None)).State == "TASK_FINISHED", "a task after the rotation runs",
+            Patience);
+
+        // The grace runs out on the masters that rotated (as each of them sees it)...
+        var staleId = stale.Host.Raft.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await Eventually.TrueAsync(() => connected.All(m => m.Host.Tls.Roles!.PreviousAdminFor(staleId, "master") is null),
+            "the previous admin secret's grace has run out on the connected masters", Patience);
+
+        // ... so when the partition heals, the stale master (still on the old token) is refused both ways, and says why.
+        _relays[staleIndex].Heal();
+        foreach (var relay in _relays) relay.DropAll();
+        await Eventually.TrueAsync(() => _trio.Log.ToString().Contains("refused: the admin token was rotated"),
+            "the stale master logs that its link was refused for the rotated token", Patience, () => _trio.Log.ToString());
+        Assert.Null(stale.Host.Service.Task(after.Id));
+        Assert.Null(stale.Host.Service.AdminRotation);
+        Assert.Equal(_trio.Secret.Token, stale.Host.Tls.Roles!.Admin.Token);
+
+        // Given the current token (an operator replaces its token file and restarts it), it catches up and takes the rotation.
+        await stale.StopAsync();
+        var restarted = await StartMasterAsync(staleIndex, _trio.Ports[staleIndex].Api, _trio.Ports[staleIndex].Cluster, _rotated.Token, TimeSpan.FromSeconds(2));
+        _trio.Masters[staleIndex] = restarted;
+        await Eventually.TrueAsync(() => restarted.Host.Service.Task(after.Id)?.State == TaskState.Finished, "the restarted master catches up with the log", Patience);
+        Assert.NotNull(restarted.Host.Service.AdminRotation);
+        Assert.Equal(_rotated.Token, restarted.Host.Tls.Roles!.Admin.Token);
+        Assert.Equal(fingerprint, restarted.Host.Tls.Server.Current.CaFingerprint);
+    }
+
     private ClusterSecret _rotated = null!;
 
     private static IPAddress Advertised(int i) => IPAddress.Parse($"127.0.0.{i + 2}");
@@ -142,18 +197,18 @@ public sealed class AdminRotationTests : IAsyncLifetime
     private static EndPoint ClusterEndpoint(RunningMaster master) =>
         IPEndPoint.Parse(master.Host.Directory.Self.ClusterAddress.Replace(master.Host.Directory.Self.ClusterAddress.Split(':')[0], "127.0.0.1"));
 
-    private async Task<RunningMaster> StartMasterAsync(int i, int api, int cluster, IReadOnlyList<string> joins)
+    private async Task<RunningMaster> StartMasterAsync(int i, int api, int cluster, string token, TimeSpan? grace)
     {
         var stop = new CancellationTokenSource();
         var dataDir = _trio.DataDir(i);
         // The data dir holds the token file, as a master that generated its own or was installed with one.
         Directory.CreateDirectory(dataDir);
         var tokenPath = Path.Combine(dataDir, ClusterSecret.FileName);
-        File.WriteAllText(tokenPath, _trio.Secret.Token + "\n");
+        File.WriteAllText(tokenPath, token + "\n");
         File.SetUnixFileMode(tokenPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         var (host, stopped) = await MasterHost.StartAsync(new MasterOptions(
             new IPEndPoint(Advertised(i), api), new IPEndPoint(IPAddress.Loopback, cluster), dataDir, "test",
-            null, Advertised(i).ToString(), joins, BootstrapExpect: 3), _trio.Logs, stop.Token);
-        return new RunningMaster(host, stopped, stop, api, _trio.Secret.Token, Patience);
+            null, Advertised(i).ToString(), Joins, BootstrapExpect: 3, AdminTokenGrace: grace), _trio.Logs, stop.Token);
+        return new RunningMaster(host, stopped, stop, api, token, Patience);
     }
 }
