@@ -15,6 +15,10 @@ internal static class MasterLocator
 {
     private static readonly TimeSpan BrowseFor = TimeSpan.FromSeconds(2);
 
+    // A loopback connect is answered by the kernel at once (accepted, or refused when nothing listens), so this bound
+    // only matters on a stalled machine (an emulated arm64 VM, a Pi under load): generous, it costs a free port nothing.
+    private static readonly TimeSpan LocalProbe = TimeSpan.FromSeconds(1);
+
     public static async Task<(string Host, int Port)> ResolveAsync(string? given, CancellationToken cancellationToken, string? configCluster = null)
     {
         if (!string.IsNullOrWhiteSpace(given)) return Endpoint.Parse(given, Defaults.ApiPort, "--master");
@@ -29,7 +33,7 @@ internal static class MasterLocator
     {
         using var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromMilliseconds(300));
+        timeout.CancelAfter(LocalProbe);
         try
         {
             await socket.ConnectAsync(address, port, timeout.Token).ConfigureAwait(false);
