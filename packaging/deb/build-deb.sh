@@ -9,34 +9,11 @@
 #      DEB_COMPRESSION (xz, the default, or gzip).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-pkgroot="$(cd "$here/.." && pwd)"
-repo="$(cd "$pkgroot/.." && pwd)"
-[ $# -ge 3 ] || { echo "usage: $0 amd64|arm64 BINARY OUTDIR [VERSION]" >&2; exit 2; }
-arch="$1" binary="$2" outdir="$3"
-case "$arch" in
-  amd64) machine="Advanced Micro Devices X86-64" ;;
-  arm64) machine="AArch64" ;;
-  *) echo "build-deb.sh: unsupported architecture '$arch' (amd64 or arm64)" >&2; exit 2 ;;
-esac
-[ -f "$binary" ] || { echo "build-deb.sh: no binary at $binary" >&2; exit 2; }
-readelf -h "$binary" | grep -q "Machine: *$machine" \
-  || { echo "build-deb.sh: $binary is not an $arch executable ($(readelf -h "$binary" | sed -n 's/ *Machine: *//p'))" >&2; exit 2; }
-
-export SOURCE_DATE_EPOCH="${SOURCE_DATE_EPOCH:-$(git -C "$repo" log -1 --format=%ct 2>/dev/null || date +%s)}"
-if [ -n "${4:-}" ]; then
-  version="$4"
-else
-  base="$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' "$repo/MiniMesos.csproj" | head -1)"
-  version="$base+git$(git -C "$repo" rev-list --count HEAD).$(git -C "$repo" rev-parse --short=7 HEAD)"
-fi
+tool=build-deb.sh
+# shellcheck source=../package-args.sh
+. "$here/../package-args.sh"
 [[ "$version" =~ ^[0-9][A-Za-z0-9.+~]*$ ]] || { echo "build-deb.sh: '$version' is not a native Debian version" >&2; exit 2; }
 maintainer="${DEB_MAINTAINER:-MiniMesos maintainers <maintainers@minimesos.example>}"
-
-help_bin="${HELP_BINARY:-}"
-if [ -z "$help_bin" ]; then
-  if "$binary" --version >/dev/null 2>&1; then help_bin="$binary"; else help_bin="$repo/out/minimesos"; fi
-fi
-"$help_bin" --version >/dev/null 2>&1 || { echo "build-deb.sh: cannot run $help_bin for the man page and completion: set HELP_BINARY to a native build" >&2; exit 2; }
 
 # Depends: libc6 at least as new as the newest GLIBC_ symbol version the binary needs; libssl3 because the
 # runtime dlopens libssl.so.3/libcrypto.so.3 (no DT_NEEDED entry, so no tool would find it); deb-systemd-helper.

@@ -5,28 +5,9 @@
 # files, the man page, bash completion and install.sh. VERSION and HELP_BINARY as for packaging/deb/build-deb.sh.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-pkgroot="$(cd "$here/.." && pwd)"
-repo="$(cd "$pkgroot/.." && pwd)"
-[ $# -ge 3 ] || { echo "usage: $0 amd64|arm64 BINARY OUTDIR [VERSION]" >&2; exit 2; }
-arch="$1" binary="$2" outdir="$3"
-case "$arch" in
-  amd64) machine="Advanced Micro Devices X86-64" ;;
-  arm64) machine="AArch64" ;;
-  *) echo "build-tarball.sh: unsupported architecture '$arch' (amd64 or arm64)" >&2; exit 2 ;;
-esac
-readelf -h "$binary" | grep -q "Machine: *$machine" || { echo "build-tarball.sh: $binary is not an $arch executable" >&2; exit 2; }
-export SOURCE_DATE_EPOCH="${SOURCE_DATE_EPOCH:-$(git -C "$repo" log -1 --format=%ct 2>/dev/null || date +%s)}"
-if [ -n "${4:-}" ]; then
-  version="$4"
-else
-  base="$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' "$repo/MiniMesos.csproj" | head -1)"
-  version="$base+git$(git -C "$repo" rev-list --count HEAD).$(git -C "$repo" rev-parse --short=7 HEAD)"
-fi
-help_bin="${HELP_BINARY:-}"
-if [ -z "$help_bin" ]; then
-  if "$binary" --version >/dev/null 2>&1; then help_bin="$binary"; else help_bin="$repo/out/minimesos"; fi
-fi
-"$help_bin" --version >/dev/null 2>&1 || { echo "build-tarball.sh: cannot run $help_bin: set HELP_BINARY to a native build" >&2; exit 2; }
+tool=build-tarball.sh
+# shellcheck source=../package-args.sh
+. "$here/../package-args.sh"
 
 name="minimesos-$version-linux-$arch"
 stage="$(mktemp -d)"
