@@ -64,10 +64,7 @@ ns() { echo "/run/netns/$P-ns$1"; }
 ip_of() { echo "198.18.0.$1"; }
 # HTTPS with the cluster CA (curl --cacert $T/ca.pem): each master writes it to its data dir once the cluster has
 # elected its first leader; until then calls fail and the loops retry.
-ca_sync() {  # every master's current CA in one bundle (a wiped and restored cluster changes it), rebuilt on each call
-  local new="$T/ca.pem.$BASHPID"; cat "$T"/d*/ca.pem >"$new" 2>/dev/null || true
-  [ -s "$new" ] && mv "$new" "$T/ca.pem" || { rm -f "$new"; false; }
-}
+. "$HERE/ca-sync.sh"
 # api I METHOD PATH [BODY] -> the body; API_CODE holds the status (000 unreachable). Runs on host I against its own master.
 api() {
   local i=$1 method=$2 path=$3 body=${4:-} out

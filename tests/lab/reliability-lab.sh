@@ -101,10 +101,7 @@ URLS="https://198.18.0.1:5050,https://198.18.0.2:5050,https://198.18.0.3:5050"
 # HTTPS with the cluster CA for every client here: curl reads CURL_CA_BUNDLE, Python SSL_CERT_FILE. Each master writes
 # it to its data dir once the cluster has elected its first leader.
 export SSL_CERT_FILE="$T/ca.pem" CURL_CA_BUNDLE="$T/ca.pem"
-ca_sync() {  # every master's current CA in one bundle (a wiped and restored cluster changes it), rebuilt on each call
-  local new="$T/ca.pem.$BASHPID"; cat "$T"/d*/ca.pem >"$new" 2>/dev/null || true
-  [ -s "$new" ] && mv "$new" "$T/ca.pem" || { rm -f "$new"; false; }
-}
+. "$HERE/ca-sync.sh"
 on7() { nsenter --net="$(ns 7)" "$@"; }
 # check ARGS...: runs reliability-check.py on host 7; its violations go to the violations file too
 check() {
