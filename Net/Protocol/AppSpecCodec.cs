@@ -1,4 +1,5 @@
 using MiniMesos.Core.Frameworks.Apps;
+using MiniMesos.Core.State;
 using MiniMesos.Net.MessagePack;
 
 namespace MiniMesos.Net.Protocol;
@@ -21,6 +22,20 @@ internal static class AppSpecCodec
     private const int FieldsWithContainer = 25;
     private const string What = "app spec";
 
+    /// <summary>Versions 1 to 6: 18, 19 (ScaledAt), 21 (unreachableStrategy, killSelection), 22 (fetch), 24 (service ports), 25 (container).</summary>
+    public static readonly RecordVersions Versions = new(What, Fields, FieldsWithScaledAt, FieldsWithUnreachable, FieldsWithFetch, FieldsWithServicePorts, FieldsWithContainer);
+
+    private static readonly RecordVersions HealthCheckVersions = new("health check", 8);
+
+    /// <summary>PutApp: [atMs, app] (version 1), + true (version 2): the replaced version is kept in the app's history (level 4).</summary>
+    public static CommandFormat Put(byte tag) => CommandFormat.Of<PutApp>(tag, [2, 3], c => c.KeepVersion ? 2 : 1,
+        (ref MessagePackWriter w, PutApp c, int v) =>
+        {
+            Write(ref w, c.App);
+            if (v == 2) w.WriteBoolean(true);
+        },
+        (ref MessagePackReader r, long at, int v) => new PutApp(at, Read(ref r), v == 2 && r.ReadBoolean()));
+
     public static void Write(ref MessagePackWriter w, AppSpec app)
     {
         var withPorts = app.ServicePorts is { Count: > 0 } || app.RequirePorts;
@@ -29,38 +44,18 @@ internal static class AppSpecCodec
         w.WriteArrayHeader(level4 > 0 ? level4 : extended ? FieldsWithUnreachable : app.ScaledAt.Length > 0 ? FieldsWithScaledAt : Fields);
         w.WriteString(app.Id);
         w.WriteString(app.Cmd);
-        WriteStrings(ref w, app.Args);
-        WriteMap(ref w, app.Env);
+        MessagePackFields.WriteStrings(ref w, app.Args);
+        MessagePackFields.WriteOptionalMap(ref w, app.Env);
         w.WriteDouble(app.Cpus);
         w.WriteDouble(app.Mem);
         w.WriteDouble(app.Disk);
         w.WriteInt64(app.Ports);
         w.WriteInt64(app.Instances);
         w.WriteString(app.User);
-        WriteMap(ref w, app.Labels);
-        if (app.Constraints is null) w.WriteNil();
-        else
-        {
-            w.WriteArrayHeader(app.Constraints.Count);
-            foreach (var c in app.Constraints) WriteStrings(ref w, c);
-        }
+        MessagePackFields.WriteOptionalMap(ref w, app.Labels);
+        IsolationFieldsCodec.WriteConstraints(ref w, app.Constraints);
         if (app.HealthChecks is null) w.WriteNil();
-        else
-        {
-            w.WriteArrayHeader(app.HealthChecks.Count);
-            foreach (var h in app.HealthChecks)
-            {
-                w.WriteArrayHeader(8);
-                w.WriteString(h.Protocol);
-                w.WriteString(h.Command);
-                w.WriteString(h.Path);
-                w.WriteInt64(h.PortIndex);
-                w.WriteDouble(h.GracePeriodSeconds);
-                w.WriteDouble(h.IntervalSeconds);
-                w.WriteDouble(h.TimeoutSeconds);
-                w.WriteInt64(h.MaxConsecutiveFailures);
-            }
-        }
+        else MessagePackFields.WriteList(ref w, app.HealthChecks, WriteHealthCheck);
         w.WriteDouble(app.BackoffSeconds);
         w.WriteDouble(app.BackoffFactor);
         w.WriteDouble(app.MaxLaunchDelaySeconds);
@@ -97,37 +92,20 @@ internal static class AppSpecCodec
 
     public static AppSpec Read(ref MessagePackReader r)
     {
-        var count = r.ReadArrayHeader();
-        if (count is not (Fields or FieldsWithScaledAt or FieldsWithUnreachable or FieldsWithFetch or FieldsWithServicePorts or FieldsWithContainer))
-            throw new ProtocolException($"{What} has {count} fields, expected {Fields}, {FieldsWithScaledAt}, {FieldsWithUnreachable}, {FieldsWithFetch}, {FieldsWithServicePorts} or {FieldsWithContainer}");
+        var count = Versions.Fields(Versions.ReadHeader(ref r));
         var id = MessagePackFields.RequiredString(ref r, What);
         var cmd = r.ReadString();
-        var args = ReadStrings(ref r);
-        var env = ReadMap(ref r);
+        var args = MessagePackFields.ReadStrings(ref r, What);
+        var env = MessagePackFields.ReadOptionalMap(ref r, What);
         var cpus = r.ReadDouble();
         var mem = r.ReadDouble();
         var disk = r.ReadDouble();
         var ports = r.ReadInt32();
         var instances = r.ReadInt32();
         var user = r.ReadString();
-        var labels = ReadMap(ref r);
-        List<IReadOnlyList<string>>? constraints = null;
-        if (!r.TryReadNil())
-        {
-            constraints = [];
-            for (var n = r.ReadArrayHeader(); n > 0; n--) constraints.Add(ReadStrings(ref r) ?? []);
-        }
-        List<HealthCheckSpec>? checks = null;
-        if (!r.TryReadNil())
-        {
-            checks = [];
-            for (var n = r.ReadArrayHeader(); n > 0; n--)
-            {
-                if (r.ReadArrayHeader() != 8) throw new ProtocolException($"{What}: a health check needs 8 fields");
-                checks.Add(new HealthCheckSpec(MessagePackFields.RequiredString(ref r, What), r.ReadString(), r.ReadString(), r.ReadInt32(),
-                    r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadInt32()));
-            }
-        }
+        var labels = MessagePackFields.ReadOptionalMap(ref r, What);
+        var constraints = IsolationFieldsCodec.ReadConstraints(ref r, What);
+        var checks = r.TryReadNil() ? null : MessagePackFields.ReadList(ref r, ReadHealthCheck);
         var backoff = r.ReadDouble();
         var factor = r.ReadDouble();
         var maxDelay = r.ReadDouble();
@@ -172,31 +150,23 @@ internal static class AppSpecCodec
             upgrade, version, unreachable, selection, scaledAt, fetch, servicePorts, requirePorts, container);
     }
 
-    internal static void WriteStrings(ref MessagePackWriter w, IReadOnlyList<string>? values)
+    private static void WriteHealthCheck(ref MessagePackWriter w, HealthCheckSpec h)
     {
-        if (values is null)
-        {
-            w.WriteNil();
-            return;
-        }
-        w.WriteArrayHeader(values.Count);
-        foreach (var v in values) w.WriteString(v);
+        HealthCheckVersions.WriteHeader(ref w, 1);
+        w.WriteString(h.Protocol);
+        w.WriteString(h.Command);
+        w.WriteString(h.Path);
+        w.WriteInt64(h.PortIndex);
+        w.WriteDouble(h.GracePeriodSeconds);
+        w.WriteDouble(h.IntervalSeconds);
+        w.WriteDouble(h.TimeoutSeconds);
+        w.WriteInt64(h.MaxConsecutiveFailures);
     }
 
-    internal static List<string>? ReadStrings(ref MessagePackReader r)
+    private static HealthCheckSpec ReadHealthCheck(ref MessagePackReader r)
     {
-        if (r.TryReadNil()) return null;
-        var list = new List<string>();
-        for (var n = r.ReadArrayHeader(); n > 0; n--) list.Add(MessagePackFields.RequiredString(ref r, What));
-        return list;
+        HealthCheckVersions.ReadHeader(ref r);
+        return new HealthCheckSpec(MessagePackFields.RequiredString(ref r, What), r.ReadString(), r.ReadString(), r.ReadInt32(),
+            r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadInt32());
     }
-
-    internal static void WriteMap(ref MessagePackWriter w, IReadOnlyDictionary<string, string>? map)
-    {
-        if (map is null) w.WriteNil();
-        else MessagePackFields.WriteStringMap(ref w, map);
-    }
-
-    internal static Dictionary<string, string>? ReadMap(ref MessagePackReader r) =>
-        r.TryReadNil() ? null : MessagePackFields.ReadStringMap(ref r, What);
 }
