@@ -104,7 +104,7 @@ internal static class AppSpecCodec
         var instances = r.ReadInt32();
         var user = r.ReadString();
         var labels = MessagePackFields.ReadOptionalMap(ref r, What);
-        var constraints = IsolationFieldsCodec.ReadConstraints(ref r, What);
+        var constraints = IsolationFieldsCodec.ReadConstraints(ref r, What, nilAsEmpty: true);
         var checks = r.TryReadNil() ? null : MessagePackFields.ReadList(ref r, ReadHealthCheck);
         var backoff = r.ReadDouble();
         var factor = r.ReadDouble();

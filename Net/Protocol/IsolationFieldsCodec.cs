@@ -31,12 +31,13 @@ internal static class IsolationFieldsCodec
         else MessagePackFields.WriteList(ref w, constraints, (ref MessagePackWriter w, IReadOnlyList<string> c) => MessagePackFields.WriteStrings(ref w, c));
     }
 
-    public static List<IReadOnlyList<string>>? ReadConstraints(ref MessagePackReader r, string what)
+    /// <param name="nilAsEmpty">An app's constraint that is nil reads as empty (as masters always read it); a task's is refused.</param>
+    public static List<IReadOnlyList<string>>? ReadConstraints(ref MessagePackReader r, string what, bool nilAsEmpty = false)
     {
         if (r.TryReadNil()) return null;
         var constraints = new List<IReadOnlyList<string>>();
         for (var n = r.ReadArrayHeader(); n > 0; n--)
-            constraints.Add(MessagePackFields.ReadStrings(ref r, what) ?? throw new ProtocolException($"{what}: a constraint is nil"));
+            constraints.Add(MessagePackFields.ReadStrings(ref r, what) ?? (nilAsEmpty ? [] : throw new ProtocolException($"{what}: a constraint is nil")));
         return constraints;
     }
 
