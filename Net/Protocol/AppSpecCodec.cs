@@ -5,25 +5,24 @@ using MiniMesos.Net.MessagePack;
 namespace MiniMesos.Net.Protocol;
 
 /// <summary>
-/// An <see cref="AppSpec"/> as one positional MessagePack array (fields in declaration order, nil for
-/// absent optionals), shared by the PutApp command and the state snapshot. An app with an unreachableStrategy or a
-/// killSelection other than the default appends ScaledAt and both ([enabled, inactiveAfterSeconds, expungeAfterSeconds] or
-/// nil, then the selection): 21 fields; one scaled since its version appends ScaledAt only (19); every other app keeps
-/// the 18 older masters read. Level 4 appends, in this order, as far as the last one an app has: fetch URIs (nil or the
-/// form of IsolationFieldsCodec.WriteFetch): 22; service ports ([port...]) and requirePorts (bool): 24; the container of an app run from an image (IsolationFieldsCodec.WriteImage): 25.
+/// An <see cref="AppSpec"/> as one positional MessagePack array (fields in declaration order, nil for absent optionals),
+/// shared by the PutApp command and the state snapshot. Version 1 (18 fields) is what older masters read; each later
+/// version appends, and is written only for an app that uses what it adds (<see cref="Versions"/>): 2 ScaledAt (an app
+/// scaled since its version); 3 unreachableStrategy ([enabled, inactiveAfterSeconds, expungeAfterSeconds] or nil) and
+/// killSelection; 4 fetch URIs (nil or IsolationFieldsCodec.WriteFetch's form); 5 service ports ([port...]) and
+/// requirePorts; 6 the container of an app run from an image (IsolationFieldsCodec.WriteImage). Versions 4 to 6 are level 4.
 /// </summary>
 internal static class AppSpecCodec
 {
-    private const int Fields = 18;
-    private const int FieldsWithScaledAt = 19;
-    private const int FieldsWithUnreachable = 21;
-    private const int FieldsWithFetch = 22;
-    private const int FieldsWithServicePorts = 24;
-    private const int FieldsWithContainer = 25;
     private const string What = "app spec";
+    private const int WithScaledAt = 2;
+    private const int WithUnreachable = 3;
+    private const int WithFetch = 4;
+    private const int WithServicePorts = 5;
+    private const int WithContainer = 6;
 
-    /// <summary>Versions 1 to 6: 18, 19 (ScaledAt), 21 (unreachableStrategy, killSelection), 22 (fetch), 24 (service ports), 25 (container).</summary>
-    public static readonly RecordVersions Versions = new(What, Fields, FieldsWithScaledAt, FieldsWithUnreachable, FieldsWithFetch, FieldsWithServicePorts, FieldsWithContainer);
+    /// <summary>Versions 1 to 6: 18 fields, 19 (ScaledAt), 21 (unreachableStrategy, killSelection), 22 (fetch), 24 (service ports, requirePorts), 25 (container).</summary>
+    public static readonly RecordVersions Versions = new(What, 18, 19, 21, 22, 24, 25);
 
     private static readonly RecordVersions HealthCheckVersions = new("health check", 8);
 
@@ -38,10 +37,12 @@ internal static class AppSpecCodec
 
     public static void Write(ref MessagePackWriter w, AppSpec app)
     {
-        var withPorts = app.ServicePorts is { Count: > 0 } || app.RequirePorts;
-        var level4 = app.Container is not null ? FieldsWithContainer : withPorts ? FieldsWithServicePorts : app.Fetch is not null ? FieldsWithFetch : 0;
-        var extended = level4 > 0 || app.UnreachableStrategy is not null || app.KillSelection != KillSelection.YoungestFirst;
-        w.WriteArrayHeader(level4 > 0 ? level4 : extended ? FieldsWithUnreachable : app.ScaledAt.Length > 0 ? FieldsWithScaledAt : Fields);
+        var layout = app.Container is not null ? WithContainer
+            : app.ServicePorts is { Count: > 0 } || app.RequirePorts ? WithServicePorts
+            : app.Fetch is not null ? WithFetch
+            : app.UnreachableStrategy is not null || app.KillSelection != KillSelection.YoungestFirst ? WithUnreachable
+            : app.ScaledAt.Length > 0 ? WithScaledAt : 1;
+        Versions.WriteHeader(ref w, layout);
         w.WriteString(app.Id);
         w.WriteString(app.Cmd);
         MessagePackFields.WriteStrings(ref w, app.Args);
@@ -67,9 +68,9 @@ internal static class AppSpecCodec
             w.WriteDouble(app.UpgradeStrategy.MaximumOverCapacity);
         }
         w.WriteString(app.Version);
-        if (app.ScaledAt.Length == 0 && !extended) return;
+        if (layout < WithScaledAt) return;
         w.WriteString(app.ScaledAt);
-        if (!extended) return;
+        if (layout < WithUnreachable) return;
         if (app.UnreachableStrategy is not { } unreachable) w.WriteNil();
         else
         {
@@ -79,20 +80,19 @@ internal static class AppSpecCodec
             w.WriteInt64(unreachable.ExpungeAfterSeconds);
         }
         w.WriteInt64((int)app.KillSelection);
-        if (level4 < FieldsWithFetch) return;
+        if (layout < WithFetch) return;
         if (app.Fetch is not null) IsolationFieldsCodec.WriteFetch(ref w, app.Fetch);
         else w.WriteNil();
-        if (level4 < FieldsWithServicePorts) return;
-        w.WriteArrayHeader(app.ServicePorts?.Count ?? 0);
-        foreach (var port in app.ServicePorts ?? []) w.WriteInt64(port);
+        if (layout < WithServicePorts) return;
+        MessagePackFields.WriteList(ref w, app.ServicePorts ?? [], (ref MessagePackWriter w, int port) => w.WriteInt64(port));
         w.WriteBoolean(app.RequirePorts);
-        if (level4 < FieldsWithContainer) return;
+        if (layout < WithContainer) return;
         IsolationFieldsCodec.WriteImage(ref w, app.Container!);
     }
 
     public static AppSpec Read(ref MessagePackReader r)
     {
-        var count = Versions.Fields(Versions.ReadHeader(ref r));
+        var layout = Versions.ReadHeader(ref r);
         var id = MessagePackFields.RequiredString(ref r, What);
         var cmd = r.ReadString();
         var args = MessagePackFields.ReadStrings(ref r, What);
@@ -116,10 +116,10 @@ internal static class AppSpecCodec
             upgrade = new UpgradeStrategy(r.ReadDouble(), r.ReadDouble());
         }
         var version = MessagePackFields.RequiredString(ref r, What);
-        var scaledAt = count > Fields ? r.ReadString() ?? "" : "";
+        var scaledAt = layout >= WithScaledAt ? r.ReadString() ?? "" : "";
         UnreachableStrategy? unreachable = null;
         var selection = KillSelection.YoungestFirst;
-        if (count >= FieldsWithUnreachable)
+        if (layout >= WithUnreachable)
         {
             if (!r.TryReadNil())
             {
@@ -130,10 +130,10 @@ internal static class AppSpecCodec
             var kill = r.ReadInt64();
             selection = Enum.IsDefined((KillSelection)kill) ? (KillSelection)kill : throw new ProtocolException($"{What}: unknown killSelection {kill}");
         }
-        var fetch = count >= FieldsWithFetch && !r.TryReadNil() ? IsolationFieldsCodec.ReadFetch(ref r, What) : null;
+        var fetch = layout >= WithFetch && !r.TryReadNil() ? IsolationFieldsCodec.ReadFetch(ref r, What) : null;
         List<int>? servicePorts = null;
         var requirePorts = false;
-        if (count >= FieldsWithServicePorts)
+        if (layout >= WithServicePorts)
         {
             var n = r.ReadArrayHeader();
             servicePorts = new List<int>(Math.Min(n, 1000));
@@ -145,7 +145,7 @@ internal static class AppSpecCodec
             if (servicePorts.Count == 0) servicePorts = null;
             requirePorts = r.ReadBoolean();
         }
-        var container = count >= FieldsWithContainer ? IsolationFieldsCodec.ReadImage(ref r, What) : null;
+        var container = layout >= WithContainer ? IsolationFieldsCodec.ReadImage(ref r, What) : null;
         return new AppSpec(id, cmd, args, env, cpus, mem, disk, ports, instances, user, labels, constraints, checks, backoff, factor, maxDelay,
             upgrade, version, unreachable, selection, scaledAt, fetch, servicePorts, requirePorts, container);
     }

@@ -59,12 +59,20 @@ internal static class CommandRegistry
     ];
 
     private static readonly Dictionary<Type, CommandFormat> ByType = Formats.ToDictionary(f => f.Type);
-    private static readonly Dictionary<byte, CommandFormat> ByTag = Formats.ToDictionary(f => f.Tag);
+    private static readonly CommandFormat?[] ByTag = TagTable();
 
     public static IReadOnlyList<CommandFormat> All => Formats;
 
     public static CommandFormat For(ClusterCommand command) =>
         ByType.TryGetValue(command.GetType(), out var format) ? format : throw new ArgumentException($"no tag for {command.GetType().Name}", nameof(command));
 
-    public static CommandFormat? ForTag(byte tag) => ByTag.GetValueOrDefault(tag);
+    public static CommandFormat? ForTag(byte tag) => ByTag[tag];
+
+    private static CommandFormat?[] TagTable()
+    {
+        var table = new CommandFormat?[256];
+        foreach (var format in Formats)
+            table[format.Tag] = table[format.Tag] is null ? format : throw new InvalidOperationException($"command tag {format.Tag} is registered twice");
+        return table;
+    }
 }
