@@ -6,36 +6,26 @@ namespace MiniMesos.Net.Protocol;
 /// <summary>The agent-health section of a state snapshot: [agentId, unreachableSinceMs|nil, drainGraceMs|nil] per agent that has either.</summary>
 internal static class AgentHealthSection
 {
+    private static readonly RecordVersions Versions = new("agent health entry", 3);
+
     public static void Write(ref MessagePackWriter w, ClusterState state)
     {
-        var ids = state.UnreachableSince.Keys.Union(state.DrainGraceMs.Keys).Order(StringComparer.Ordinal).ToList();
-        w.WriteArrayHeader(ids.Count);
-        foreach (var id in ids)
+        var entries = state.UnreachableSince.Keys.Union(state.DrainGraceMs.Keys).Order(StringComparer.Ordinal)
+            .Select(id => (id, Since: Optional(state.UnreachableSince, id), Grace: Optional(state.DrainGraceMs, id))).ToList();
+        MessagePackFields.WriteList(ref w, entries, (ref MessagePackWriter w, (string Id, long? Since, long? Grace) e) =>
         {
-            w.WriteArrayHeader(3);
-            w.WriteString(id);
-            WriteOptional(ref w, state.UnreachableSince, id);
-            WriteOptional(ref w, state.DrainGraceMs, id);
-        }
+            Versions.WriteHeader(ref w, 1);
+            w.WriteString(e.Id);
+            MessagePackFields.WriteOptionalInt(ref w, e.Since);
+            MessagePackFields.WriteOptionalInt(ref w, e.Grace);
+        });
     }
 
-    public static List<(string, long?, long?)> Read(ref MessagePackReader r)
+    public static List<(string, long?, long?)> Read(ref MessagePackReader r) => MessagePackFields.ReadList(ref r, (ref MessagePackReader r) =>
     {
-        var health = new List<(string, long?, long?)>();
-        for (var n = r.ReadArrayHeader(); n > 0; n--)
-        {
-            if (r.ReadArrayHeader() != 3) throw new ProtocolException("state snapshot: an agent health entry does not have 3 fields");
-            var id = MessagePackFields.RequiredString(ref r, "state snapshot");
-            long? since = r.TryReadNil() ? null : r.ReadInt64();
-            long? grace = r.TryReadNil() ? null : r.ReadInt64();
-            health.Add((id, since, grace));
-        }
-        return health;
-    }
+        Versions.ReadHeader(ref r);
+        return (MessagePackFields.RequiredString(ref r, "state snapshot"), MessagePackFields.ReadOptionalLong(ref r), MessagePackFields.ReadOptionalLong(ref r));
+    });
 
-    private static void WriteOptional(ref MessagePackWriter w, IReadOnlyDictionary<string, long> values, string id)
-    {
-        if (values.TryGetValue(id, out var value)) w.WriteInt64(value);
-        else w.WriteNil();
-    }
+    private static long? Optional(IReadOnlyDictionary<string, long> values, string id) => values.TryGetValue(id, out var value) ? value : null;
 }

@@ -1,66 +1,62 @@
 using MiniMesos.Core.Frameworks.Apps;
+using MiniMesos.Core.State;
 using MiniMesos.Net.MessagePack;
 
 namespace MiniMesos.Net.Protocol;
 
 /// <summary>
-/// An <see cref="AppSpec"/> as one positional MessagePack array (fields in declaration order, nil for
-/// absent optionals), shared by the PutApp command and the state snapshot. An app with an unreachableStrategy or a
-/// killSelection other than the default appends ScaledAt and both ([enabled, inactiveAfterSeconds, expungeAfterSeconds] or
-/// nil, then the selection): 21 fields; one scaled since its version appends ScaledAt only (19); every other app keeps
-/// the 18 older masters read. Level 4 appends, in this order, as far as the last one an app has: fetch URIs (nil or the
-/// form of IsolationFieldsCodec.WriteFetch): 22; service ports ([port...]) and requirePorts (bool): 24; the container of an app run from an image (IsolationFieldsCodec.WriteImage): 25.
+/// An <see cref="AppSpec"/> as one positional MessagePack array (fields in declaration order, nil for absent optionals),
+/// shared by the PutApp command and the state snapshot. Version 1 (18 fields) is what older masters read; each later
+/// version appends, and is written only for an app that uses what it adds (<see cref="Versions"/>): 2 ScaledAt (an app
+/// scaled since its version); 3 unreachableStrategy ([enabled, inactiveAfterSeconds, expungeAfterSeconds] or nil) and
+/// killSelection; 4 fetch URIs (nil or IsolationFieldsCodec.WriteFetch's form); 5 service ports ([port...]) and
+/// requirePorts; 6 the container of an app run from an image (IsolationFieldsCodec.WriteImage). Versions 4 to 6 are level 4.
 /// </summary>
 internal static class AppSpecCodec
 {
-    private const int Fields = 18;
-    private const int FieldsWithScaledAt = 19;
-    private const int FieldsWithUnreachable = 21;
-    private const int FieldsWithFetch = 22;
-    private const int FieldsWithServicePorts = 24;
-    private const int FieldsWithContainer = 25;
     private const string What = "app spec";
+    private const int WithScaledAt = 2;
+    private const int WithUnreachable = 3;
+    private const int WithFetch = 4;
+    private const int WithServicePorts = 5;
+    private const int WithContainer = 6;
+
+    /// <summary>Versions 1 to 6: 18 fields, 19 (ScaledAt), 21 (unreachableStrategy, killSelection), 22 (fetch), 24 (service ports, requirePorts), 25 (container).</summary>
+    public static readonly RecordVersions Versions = new(What, 18, 19, 21, 22, 24, 25);
+
+    private static readonly RecordVersions HealthCheckVersions = new("health check", 8);
+
+    /// <summary>PutApp: [atMs, app] (version 1), + true (version 2): the replaced version is kept in the app's history (level 4).</summary>
+    public static CommandFormat Put(byte tag) => CommandFormat.Of<PutApp>(tag, [2, 3], c => c.KeepVersion ? 2 : 1,
+        (ref MessagePackWriter w, PutApp c, int v) =>
+        {
+            Write(ref w, c.App);
+            if (v == 2) w.WriteBoolean(true);
+        },
+        (ref MessagePackReader r, long at, int v) => new PutApp(at, Read(ref r), v == 2 && r.ReadBoolean()));
 
     public static void Write(ref MessagePackWriter w, AppSpec app)
     {
-        var withPorts = app.ServicePorts is { Count: > 0 } || app.RequirePorts;
-        var level4 = app.Container is not null ? FieldsWithContainer : withPorts ? FieldsWithServicePorts : app.Fetch is not null ? FieldsWithFetch : 0;
-        var extended = level4 > 0 || app.UnreachableStrategy is not null || app.KillSelection != KillSelection.YoungestFirst;
-        w.WriteArrayHeader(level4 > 0 ? level4 : extended ? FieldsWithUnreachable : app.ScaledAt.Length > 0 ? FieldsWithScaledAt : Fields);
+        var layout = app.Container is not null ? WithContainer
+            : app.ServicePorts is { Count: > 0 } || app.RequirePorts ? WithServicePorts
+            : app.Fetch is not null ? WithFetch
+            : app.UnreachableStrategy is not null || app.KillSelection != KillSelection.YoungestFirst ? WithUnreachable
+            : app.ScaledAt.Length > 0 ? WithScaledAt : 1;
+        Versions.WriteHeader(ref w, layout);
         w.WriteString(app.Id);
         w.WriteString(app.Cmd);
-        WriteStrings(ref w, app.Args);
-        WriteMap(ref w, app.Env);
+        MessagePackFields.WriteStrings(ref w, app.Args);
+        MessagePackFields.WriteOptionalMap(ref w, app.Env);
         w.WriteDouble(app.Cpus);
         w.WriteDouble(app.Mem);
         w.WriteDouble(app.Disk);
         w.WriteInt64(app.Ports);
         w.WriteInt64(app.Instances);
         w.WriteString(app.User);
-        WriteMap(ref w, app.Labels);
-        if (app.Constraints is null) w.WriteNil();
-        else
-        {
-            w.WriteArrayHeader(app.Constraints.Count);
-            foreach (var c in app.Constraints) WriteStrings(ref w, c);
-        }
+        MessagePackFields.WriteOptionalMap(ref w, app.Labels);
+        IsolationFieldsCodec.WriteConstraints(ref w, app.Constraints);
         if (app.HealthChecks is null) w.WriteNil();
-        else
-        {
-            w.WriteArrayHeader(app.HealthChecks.Count);
-            foreach (var h in app.HealthChecks)
-            {
-                w.WriteArrayHeader(8);
-                w.WriteString(h.Protocol);
-                w.WriteString(h.Command);
-                w.WriteString(h.Path);
-                w.WriteInt64(h.PortIndex);
-                w.WriteDouble(h.GracePeriodSeconds);
-                w.WriteDouble(h.IntervalSeconds);
-                w.WriteDouble(h.TimeoutSeconds);
-                w.WriteInt64(h.MaxConsecutiveFailures);
-            }
-        }
+        else MessagePackFields.WriteList(ref w, app.HealthChecks, WriteHealthCheck);
         w.WriteDouble(app.BackoffSeconds);
         w.WriteDouble(app.BackoffFactor);
         w.WriteDouble(app.MaxLaunchDelaySeconds);
@@ -72,9 +68,9 @@ internal static class AppSpecCodec
             w.WriteDouble(app.UpgradeStrategy.MaximumOverCapacity);
         }
         w.WriteString(app.Version);
-        if (app.ScaledAt.Length == 0 && !extended) return;
+        if (layout < WithScaledAt) return;
         w.WriteString(app.ScaledAt);
-        if (!extended) return;
+        if (layout < WithUnreachable) return;
         if (app.UnreachableStrategy is not { } unreachable) w.WriteNil();
         else
         {
@@ -84,50 +80,32 @@ internal static class AppSpecCodec
             w.WriteInt64(unreachable.ExpungeAfterSeconds);
         }
         w.WriteInt64((int)app.KillSelection);
-        if (level4 < FieldsWithFetch) return;
+        if (layout < WithFetch) return;
         if (app.Fetch is not null) IsolationFieldsCodec.WriteFetch(ref w, app.Fetch);
         else w.WriteNil();
-        if (level4 < FieldsWithServicePorts) return;
-        w.WriteArrayHeader(app.ServicePorts?.Count ?? 0);
-        foreach (var port in app.ServicePorts ?? []) w.WriteInt64(port);
+        if (layout < WithServicePorts) return;
+        MessagePackFields.WriteList(ref w, app.ServicePorts ?? [], (ref MessagePackWriter w, int port) => w.WriteInt64(port));
         w.WriteBoolean(app.RequirePorts);
-        if (level4 < FieldsWithContainer) return;
+        if (layout < WithContainer) return;
         IsolationFieldsCodec.WriteImage(ref w, app.Container!);
     }
 
     public static AppSpec Read(ref MessagePackReader r)
     {
-        var count = r.ReadArrayHeader();
-        if (count is not (Fields or FieldsWithScaledAt or FieldsWithUnreachable or FieldsWithFetch or FieldsWithServicePorts or FieldsWithContainer))
-            throw new ProtocolException($"{What} has {count} fields, expected {Fields}, {FieldsWithScaledAt}, {FieldsWithUnreachable}, {FieldsWithFetch}, {FieldsWithServicePorts} or {FieldsWithContainer}");
+        var layout = Versions.ReadHeader(ref r);
         var id = MessagePackFields.RequiredString(ref r, What);
         var cmd = r.ReadString();
-        var args = ReadStrings(ref r);
-        var env = ReadMap(ref r);
+        var args = MessagePackFields.ReadStrings(ref r, What);
+        var env = MessagePackFields.ReadOptionalMap(ref r, What);
         var cpus = r.ReadDouble();
         var mem = r.ReadDouble();
         var disk = r.ReadDouble();
         var ports = r.ReadInt32();
         var instances = r.ReadInt32();
         var user = r.ReadString();
-        var labels = ReadMap(ref r);
-        List<IReadOnlyList<string>>? constraints = null;
-        if (!r.TryReadNil())
-        {
-            constraints = [];
-            for (var n = r.ReadArrayHeader(); n > 0; n--) constraints.Add(ReadStrings(ref r) ?? []);
-        }
-        List<HealthCheckSpec>? checks = null;
-        if (!r.TryReadNil())
-        {
-            checks = [];
-            for (var n = r.ReadArrayHeader(); n > 0; n--)
-            {
-                if (r.ReadArrayHeader() != 8) throw new ProtocolException($"{What}: a health check needs 8 fields");
-                checks.Add(new HealthCheckSpec(MessagePackFields.RequiredString(ref r, What), r.ReadString(), r.ReadString(), r.ReadInt32(),
-                    r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadInt32()));
-            }
-        }
+        var labels = MessagePackFields.ReadOptionalMap(ref r, What);
+        var constraints = IsolationFieldsCodec.ReadConstraints(ref r, What, nilAsEmpty: true);
+        var checks = r.TryReadNil() ? null : MessagePackFields.ReadList(ref r, ReadHealthCheck);
         var backoff = r.ReadDouble();
         var factor = r.ReadDouble();
         var maxDelay = r.ReadDouble();
@@ -138,10 +116,10 @@ internal static class AppSpecCodec
             upgrade = new UpgradeStrategy(r.ReadDouble(), r.ReadDouble());
         }
         var version = MessagePackFields.RequiredString(ref r, What);
-        var scaledAt = count > Fields ? r.ReadString() ?? "" : "";
+        var scaledAt = layout >= WithScaledAt ? r.ReadString() ?? "" : "";
         UnreachableStrategy? unreachable = null;
         var selection = KillSelection.YoungestFirst;
-        if (count >= FieldsWithUnreachable)
+        if (layout >= WithUnreachable)
         {
             if (!r.TryReadNil())
             {
@@ -152,10 +130,10 @@ internal static class AppSpecCodec
             var kill = r.ReadInt64();
             selection = Enum.IsDefined((KillSelection)kill) ? (KillSelection)kill : throw new ProtocolException($"{What}: unknown killSelection {kill}");
         }
-        var fetch = count >= FieldsWithFetch && !r.TryReadNil() ? IsolationFieldsCodec.ReadFetch(ref r, What) : null;
+        var fetch = layout >= WithFetch && !r.TryReadNil() ? IsolationFieldsCodec.ReadFetch(ref r, What) : null;
         List<int>? servicePorts = null;
         var requirePorts = false;
-        if (count >= FieldsWithServicePorts)
+        if (layout >= WithServicePorts)
         {
             var n = r.ReadArrayHeader();
             servicePorts = new List<int>(Math.Min(n, 1000));
@@ -167,36 +145,28 @@ internal static class AppSpecCodec
             if (servicePorts.Count == 0) servicePorts = null;
             requirePorts = r.ReadBoolean();
         }
-        var container = count >= FieldsWithContainer ? IsolationFieldsCodec.ReadImage(ref r, What) : null;
+        var container = layout >= WithContainer ? IsolationFieldsCodec.ReadImage(ref r, What) : null;
         return new AppSpec(id, cmd, args, env, cpus, mem, disk, ports, instances, user, labels, constraints, checks, backoff, factor, maxDelay,
             upgrade, version, unreachable, selection, scaledAt, fetch, servicePorts, requirePorts, container);
     }
 
-    internal static void WriteStrings(ref MessagePackWriter w, IReadOnlyList<string>? values)
+    private static void WriteHealthCheck(ref MessagePackWriter w, HealthCheckSpec h)
     {
-        if (values is null)
-        {
-            w.WriteNil();
-            return;
-        }
-        w.WriteArrayHeader(values.Count);
-        foreach (var v in values) w.WriteString(v);
+        HealthCheckVersions.WriteHeader(ref w, 1);
+        w.WriteString(h.Protocol);
+        w.WriteString(h.Command);
+        w.WriteString(h.Path);
+        w.WriteInt64(h.PortIndex);
+        w.WriteDouble(h.GracePeriodSeconds);
+        w.WriteDouble(h.IntervalSeconds);
+        w.WriteDouble(h.TimeoutSeconds);
+        w.WriteInt64(h.MaxConsecutiveFailures);
     }
 
-    internal static List<string>? ReadStrings(ref MessagePackReader r)
+    private static HealthCheckSpec ReadHealthCheck(ref MessagePackReader r)
     {
-        if (r.TryReadNil()) return null;
-        var list = new List<string>();
-        for (var n = r.ReadArrayHeader(); n > 0; n--) list.Add(MessagePackFields.RequiredString(ref r, What));
-        return list;
+        HealthCheckVersions.ReadHeader(ref r);
+        return new HealthCheckSpec(MessagePackFields.RequiredString(ref r, What), r.ReadString(), r.ReadString(), r.ReadInt32(),
+            r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadInt32());
     }
-
-    internal static void WriteMap(ref MessagePackWriter w, IReadOnlyDictionary<string, string>? map)
-    {
-        if (map is null) w.WriteNil();
-        else MessagePackFields.WriteStringMap(ref w, map);
-    }
-
-    internal static Dictionary<string, string>? ReadMap(ref MessagePackReader r) =>
-        r.TryReadNil() ? null : MessagePackFields.ReadStringMap(ref r, What);
 }

@@ -15,22 +15,42 @@ namespace MiniMesos.Net.Protocol;
 /// </summary>
 internal static class IsolationFieldsCodec
 {
+    /// <summary>A task's isolation fields: [ports, user, network, rootfs, binds(, constraints(, fetch(, image)))], versions 1 to 4.</summary>
+    public static readonly RecordVersions Versions = new("task isolation fields", 5, 6, 7, 8);
+
+    /// <summary>A fetch URI: [uri, extract, executable, cache, destPath].</summary>
+    private static readonly RecordVersions FetchVersions = new("fetch URI", 5);
+
+    /// <summary>An image: [reference, style, shell, forcePull].</summary>
+    private static readonly RecordVersions ImageVersions = new("task image", 4);
+
+    /// <summary>Marathon-style constraints, [[field, operator(, value)], ...], or nil (tasks and apps alike).</summary>
+    public static void WriteConstraints(ref MessagePackWriter w, IReadOnlyList<IReadOnlyList<string>>? constraints)
+    {
+        if (constraints is null) w.WriteNil();
+        else MessagePackFields.WriteList(ref w, constraints, (ref MessagePackWriter w, IReadOnlyList<string> c) => MessagePackFields.WriteStrings(ref w, c));
+    }
+
+    /// <param name="nilAsEmpty">An app's constraint that is nil reads as empty (as masters always read it); a task's is refused.</param>
+    public static List<IReadOnlyList<string>>? ReadConstraints(ref MessagePackReader r, string what, bool nilAsEmpty = false)
+    {
+        if (r.TryReadNil()) return null;
+        var constraints = new List<IReadOnlyList<string>>();
+        for (var n = r.ReadArrayHeader(); n > 0; n--)
+            constraints.Add(MessagePackFields.ReadStrings(ref r, what) ?? (nilAsEmpty ? [] : throw new ProtocolException($"{what}: a constraint is nil")));
+        return constraints;
+    }
+
     public static void WriteTask(ref MessagePackWriter w, TaskSpec spec)
     {
-        w.WriteArrayHeader(spec.Image is not null ? 8 : spec.Fetch is not null ? 7 : spec.Constraints is null ? 5 : 6);
+        Versions.WriteHeader(ref w, spec.Image is not null ? 4 : spec.Fetch is not null ? 3 : spec.Constraints is null ? 1 : 2);
         w.WriteInt64(spec.Ports);
         w.WriteString(spec.User);
         w.WriteString(spec.Network);
         w.WriteString(spec.Rootfs);
-        if (spec.Binds is null) w.WriteNil();
-        else MessagePackFields.WriteStringMap(ref w, spec.Binds);
+        MessagePackFields.WriteOptionalMap(ref w, spec.Binds);
         if (spec.Constraints is null && spec.Fetch is null && spec.Image is null) return;
-        if (spec.Constraints is null) w.WriteNil();
-        else
-        {
-            w.WriteArrayHeader(spec.Constraints.Count);
-            foreach (var constraint in spec.Constraints) AppSpecCodec.WriteStrings(ref w, constraint);
-        }
+        WriteConstraints(ref w, spec.Constraints);
         if (spec.Fetch is null && spec.Image is null) return;
         if (spec.Fetch is not null) WriteFetch(ref w, spec.Fetch);
         else w.WriteNil();
@@ -39,16 +59,17 @@ internal static class IsolationFieldsCodec
 
     public static void WriteFetch(ref MessagePackWriter w, IReadOnlyList<FetchUri> fetch)
     {
-        w.WriteArrayHeader(fetch.Count);
-        foreach (var f in fetch)
-        {
-            w.WriteArrayHeader(5);
-            w.WriteString(f.Uri);
-            w.WriteBoolean(f.Extract);
-            w.WriteBoolean(f.Executable);
-            w.WriteBoolean(f.Cache);
-            w.WriteString(f.DestPath);
-        }
+        MessagePackFields.WriteList(ref w, fetch, WriteFetchUri);
+    }
+
+    private static void WriteFetchUri(ref MessagePackWriter w, FetchUri f)
+    {
+        FetchVersions.WriteHeader(ref w, 1);
+        w.WriteString(f.Uri);
+        w.WriteBoolean(f.Extract);
+        w.WriteBoolean(f.Executable);
+        w.WriteBoolean(f.Cache);
+        w.WriteString(f.DestPath);
     }
 
     public static List<FetchUri> ReadFetch(ref MessagePackReader r, string what)
@@ -56,7 +77,7 @@ internal static class IsolationFieldsCodec
         var list = new List<FetchUri>();
         for (var n = r.ReadArrayHeader(); n > 0; n--)
         {
-            if (r.ReadArrayHeader() != 5) throw new ProtocolException($"{what}: a fetch URI needs 5 fields");
+            FetchVersions.ReadHeader(ref r);
             list.Add(new FetchUri(MessagePackFields.RequiredString(ref r, what), r.ReadBoolean(), r.ReadBoolean(), r.ReadBoolean(), r.ReadString()));
         }
         return list;
@@ -64,7 +85,7 @@ internal static class IsolationFieldsCodec
 
     public static void WriteImage(ref MessagePackWriter w, TaskImage image)
     {
-        w.WriteArrayHeader(4);
+        ImageVersions.WriteHeader(ref w, 1);
         w.WriteString(image.Reference);
         w.WriteInt64((int)image.Style);
         w.WriteBoolean(image.Shell);
@@ -73,7 +94,7 @@ internal static class IsolationFieldsCodec
 
     public static TaskImage ReadImage(ref MessagePackReader r, string what)
     {
-        if (r.ReadArrayHeader() != 4) throw new ProtocolException($"{what}: a task image must be [reference, style, shell, forcePull]");
+        ImageVersions.ReadHeader(ref r);
         var reference = MessagePackFields.RequiredString(ref r, what);
         var style = r.ReadInt64();
         if (!Enum.IsDefined((Core.Images.ImageCommandStyle)style)) throw new ProtocolException($"{what}: unknown image command style {style}");
@@ -82,19 +103,12 @@ internal static class IsolationFieldsCodec
 
     public static TaskSpec ReadTask(ref MessagePackReader r, TaskSpec spec, string what)
     {
-        var count = r.ReadArrayHeader();
-        if (count is not (5 or 6 or 7 or 8)) throw new ProtocolException($"{what}: task isolation fields must be [ports, user, network, rootfs, binds(, constraints(, fetch(, image)))]");
+        var count = Versions.Fields(Versions.ReadHeader(ref r));
         var ports = r.ReadInt32();
         if (ports < 0) throw new ProtocolException($"{what}: negative port count {ports}");
         var (user, network, rootfs) = (r.ReadString(), r.ReadString(), r.ReadString());
-        var binds = r.TryReadNil() ? null : MessagePackFields.ReadStringMap(ref r, what);
-        List<IReadOnlyList<string>>? constraints = null;
-        if (count >= 6 && !r.TryReadNil())
-        {
-            constraints = [];
-            for (var n = r.ReadArrayHeader(); n > 0; n--)
-                constraints.Add(AppSpecCodec.ReadStrings(ref r) ?? throw new ProtocolException($"{what}: a task constraint is nil"));
-        }
+        var binds = MessagePackFields.ReadOptionalMap(ref r, what);
+        var constraints = count >= 6 ? ReadConstraints(ref r, what) : null;
         var fetch = count >= 7 && !r.TryReadNil() ? ReadFetch(ref r, what) : null;
         var image = count == 8 ? ReadImage(ref r, what) : null;
         return spec with { Ports = ports, User = user, Network = network, Rootfs = rootfs, Binds = binds, Constraints = constraints, Fetch = fetch, Image = image };

@@ -6,28 +6,22 @@ namespace MiniMesos.Net.Protocol;
 /// <summary>The role-weights section of a state snapshot (format 4): [[role, weight], ...] in role order.</summary>
 internal static class RoleWeightSection
 {
-    public static void Write(ref MessagePackWriter w, ClusterState state)
-    {
-        w.WriteArrayHeader(state.RoleWeights.Count);
-        foreach (var (role, weight) in state.RoleWeights)
-        {
-            w.WriteArrayHeader(2);
-            w.WriteString(role);
-            w.WriteDouble(weight);
-        }
-    }
+    private static readonly RecordVersions Versions = new("role weight entry", 2);
 
-    public static List<KeyValuePair<string, double>> Read(ref MessagePackReader r)
-    {
-        var weights = new List<KeyValuePair<string, double>>();
-        for (var n = r.ReadArrayHeader(); n > 0; n--)
+    public static void Write(ref MessagePackWriter w, ClusterState state) =>
+        MessagePackFields.WriteList(ref w, state.RoleWeights.ToList(), (ref MessagePackWriter w, KeyValuePair<string, double> e) =>
         {
-            if (r.ReadArrayHeader() != 2) throw new ProtocolException("state snapshot: a role weight entry does not have 2 fields");
-            var role = MessagePackFields.RequiredString(ref r, "state snapshot");
-            var weight = r.ReadDouble();
-            if (RoleRules.WeightProblem(weight) is { } problem) throw new ProtocolException($"state snapshot: role '{role}' weight {weight} {problem}");
-            weights.Add(new(role, weight));
-        }
-        return weights;
-    }
+            Versions.WriteHeader(ref w, 1);
+            w.WriteString(e.Key);
+            w.WriteDouble(e.Value);
+        });
+
+    public static List<KeyValuePair<string, double>> Read(ref MessagePackReader r) => MessagePackFields.ReadList(ref r, (ref MessagePackReader r) =>
+    {
+        Versions.ReadHeader(ref r);
+        var role = MessagePackFields.RequiredString(ref r, "state snapshot");
+        var weight = r.ReadDouble();
+        if (RoleRules.WeightProblem(weight) is { } problem) throw new ProtocolException($"state snapshot: role '{role}' weight {weight} {problem}");
+        return new KeyValuePair<string, double>(role, weight);
+    });
 }

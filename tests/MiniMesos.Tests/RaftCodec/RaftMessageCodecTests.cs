@@ -121,7 +121,7 @@ public sealed class RaftMessageCodecTests
         Assert.True(decoded > 100 && rejected > 10_000, $"decoded {decoded}, rejected {rejected}");
     }
 
-    private static byte[] Mutate(Random random, byte[] seed)
+    internal static byte[] Mutate(Random random, byte[] seed)
     {
         var bytes = new List<byte>(seed);
         var edits = random.Next(1, 4);
