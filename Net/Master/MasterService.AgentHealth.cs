@@ -23,16 +23,13 @@ internal sealed partial class MasterService
 
     public AgentMode Mode(string agentId)
     {
-        lock (_gate) return _state.Mode(agentId);
+        return Read(s => s.Mode(agentId));
     }
 
     /// <summary>Starts draining an agent (again, with a new grace period, if it already drains). False if the agent is unknown.</summary>
     public async Task<bool> DrainAgentAsync(string agentId, TimeSpan grace, CancellationToken cancellationToken)
     {
-        lock (_gate)
-        {
-            if (!_state.Agents.ContainsKey(agentId)) return false;
-        }
+        if (!Read(s => s.Agents.ContainsKey(agentId))) return false;
         await ProposeAsync(new SetAgentDrain(Now(), agentId, true, (long)grace.TotalMilliseconds), cancellationToken).ConfigureAwait(false);
         logger.LogInformation("agent {Agent} draining: its tasks are killed with a {Grace} s grace period", agentId, grace.TotalSeconds);
         if (IsLeader) await DrainAsync(cancellationToken).ConfigureAwait(false);
@@ -42,12 +39,8 @@ internal sealed partial class MasterService
     /// <summary>Ends draining: the agent takes tasks again. False if the agent is unknown.</summary>
     public async Task<bool> ReactivateAgentAsync(string agentId, CancellationToken cancellationToken)
     {
-        bool draining;
-        lock (_gate)
-        {
-            if (!_state.Agents.ContainsKey(agentId)) return false;
-            draining = _state.DrainGraceMs.ContainsKey(agentId);
-        }
+        var (known, draining) = Read(s => (s.Agents.ContainsKey(agentId), s.DrainGraceMs.ContainsKey(agentId)));
+        if (!known) return false;
         if (draining) await ProposeAsync(new SetAgentDrain(Now(), agentId, false, 0), cancellationToken).ConfigureAwait(false);
         logger.LogInformation("agent {Agent} reactivated", agentId);
         Kick();
@@ -59,13 +52,14 @@ internal sealed partial class MasterService
     {
         var (now, elapsed) = (Now(), Elapsed());
         IReadOnlyList<ClusterCommand> commands;
+        var state = ReadView;
         lock (_gate)
         {
-            foreach (var id in _state.Agents.Keys.Where(id => !_channels.ContainsKey(id))) _absentSince.TryAdd(id, elapsed);
-            foreach (var id in _absentSince.Keys.Where(id => !_state.Agents.ContainsKey(id)).ToList()) _absentSince.Remove(id);
-            foreach (var id in _state.UnreachableSince.Keys) _unreachableSeen.TryAdd(id, elapsed);
-            foreach (var id in _unreachableSeen.Keys.Where(id => !_state.UnreachableSince.ContainsKey(id)).ToList()) _unreachableSeen.Remove(id);
-            commands = AgentHealthPolicy.Expire(_state, _absentSince, _unreachableSeen, elapsed, now, Timeouts);
+            foreach (var id in state.Agents.Keys.Where(id => !_channels.ContainsKey(id))) _absentSince.TryAdd(id, elapsed);
+            foreach (var id in _absentSince.Keys.Where(id => !state.Agents.ContainsKey(id)).ToList()) _absentSince.Remove(id);
+            foreach (var id in state.UnreachableSince.Keys) _unreachableSeen.TryAdd(id, elapsed);
+            foreach (var id in _unreachableSeen.Keys.Where(id => !state.UnreachableSince.ContainsKey(id)).ToList()) _unreachableSeen.Remove(id);
+            commands = AgentHealthPolicy.Expire(state, _absentSince, _unreachableSeen, elapsed, now, Timeouts);
             foreach (var marked in commands.OfType<MarkAgentUnreachable>()) _unreachableSeen[marked.AgentId] = elapsed;
         }
         foreach (var command in commands)
@@ -84,10 +78,11 @@ internal sealed partial class MasterService
     private async Task DrainAsync(CancellationToken cancellationToken)
     {
         IReadOnlyList<(string TaskId, string AgentId, TimeSpan Grace)> kills;
+        var state = ReadView;
         lock (_gate)
         {
-            kills = AgentHealthPolicy.DrainKills(_state).Where(k => _drainKillsSent.Add(k.TaskId)).ToList();
-            _drainKillsSent.IntersectWith(_state.Tasks.Values.Where(t => !t.State.IsTerminal()).Select(t => t.Id));
+            kills = AgentHealthPolicy.DrainKills(state).Where(k => _drainKillsSent.Add(k.TaskId)).ToList();
+            _drainKillsSent.IntersectWith(state.Tasks.Values.Where(t => !t.State.IsTerminal()).Select(t => t.Id));
         }
         foreach (var (taskId, agentId, grace) in kills)
         {
@@ -117,17 +112,15 @@ internal sealed partial class MasterService
             logger.LogInformation("agent {Agent} registered from {Host}: {Resources}", agent.Id, agent.Hostname, agent.Total);
             return;
         }
-        var before = Tasks().Where(t => t.AgentId == agent.Id && !t.State.IsTerminal()).ToDictionary(t => t.Id, t => t.State, StringComparer.Ordinal);
+        var before = ReadView.Tasks.Values.Where(t => t.AgentId == agent.Id && !t.State.IsTerminal()).ToDictionary(t => t.Id, t => t.State, StringComparer.Ordinal);
         if (ClusterLevel() >= FeatureGate.AppChecks) await ProposeAsync(new AgentRegistration(Now(), agent, report), cancellationToken).ConfigureAwait(false);
         else await RegisterAgentAsOlderMastersDoAsync(agent, report, cancellationToken).ConfigureAwait(false);
         logger.LogInformation("agent {Agent} registered from {Host}: {Resources}", agent.Id, agent.Hostname, agent.Total);
         IReadOnlyList<string> kill;
         List<TaskRecord> changed;
-        lock (_gate)
-        {
-            kill = AgentHealthPolicy.Strays(_state, agent.Id, report);
-            changed = before.Keys.Select(id => _state.Tasks.GetValueOrDefault(id)).OfType<TaskRecord>().Where(t => t.State != before[t.Id]).ToList();
-        }
+        var state = ReadView;
+        kill = AgentHealthPolicy.Strays(state, agent.Id, report);
+        changed = before.Keys.Select(id => state.Tasks.GetValueOrDefault(id)).OfType<TaskRecord>().Where(t => t.State != before[t.Id]).ToList();
         foreach (var task in changed)
             logger.LogInformation("agent {Agent} is back: task {Task} is {State}", agent.Id, task.Id, task.State.ToString().ToUpperInvariant());
         foreach (var taskId in kill)
@@ -160,7 +153,7 @@ internal sealed partial class MasterService
     {
         await ProposeAsync(new AddAgent(Now(), agent), cancellationToken).ConfigureAwait(false);
         IReadOnlyList<UpdateTaskStatus> updates;
-        lock (_gate) updates = AgentHealthPolicy.Resume(_state, agent.Id, report, Now()).Where(u => u.State is TaskState.Running or TaskState.Lost).ToList();
+        updates = AgentHealthPolicy.Resume(ReadView, agent.Id, report, Now()).Where(u => u.State is TaskState.Running or TaskState.Lost).ToList();
         foreach (var update in updates) await ProposeAsync(update, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -1,5 +1,6 @@
 using MiniMesos.Core.Allocation;
 using MiniMesos.Core.Model;
+using MiniMesos.Core.State;
 using MiniMesos.Net.Protocol;
 
 namespace MiniMesos.Net.Master;
@@ -19,17 +20,18 @@ internal sealed partial class MasterService
         var sends = new List<(FrameworkSession Session, WireMessage Message)>();
         var expired = new List<(string Id, double Timeout)>();
         bool appsOffered;
+        var state = ReadView;
         lock (_gate)
         {
-            appsOffered = AllocateLocked(now, sends);
-            foreach (var f in _state.Frameworks.Values)
+            appsOffered = AllocateLocked(state, now, sends);
+            foreach (var f in state.Frameworks.Values)
             {
                 var runtime = Runtime(f.Id); // a new leader counts a framework as away from its first look
                 if (runtime.Session is null && now - runtime.DisconnectedSinceMs >= f.FailoverTimeoutSeconds * 1000) expired.Add((f.Id, f.FailoverTimeoutSeconds));
             }
             foreach (var (id, runtime) in _frameworkRuntimes)
             {
-                if (runtime.Session is { } session) sends.AddRange(DueUpdates(id, runtime, now).Select(u => (session, (WireMessage)u)));
+                if (runtime.Session is { } session) sends.AddRange(DueUpdates(state, id, runtime, now).Select(u => (session, (WireMessage)u)));
             }
         }
         // Offers made to the built-in apps framework wait for its next pass: wake it now.
@@ -45,11 +47,11 @@ internal sealed partial class MasterService
     /// back, as do those to the jobs framework outside its own rounds, <paramref name="caller"/>). Offers to the built-in
     /// apps framework stay outstanding for its pass; returns whether it got any.
     /// </summary>
-    private bool AllocateLocked(long now, List<(FrameworkSession Session, WireMessage Message)> sends, string? caller = null)
+    private bool AllocateLocked(ClusterState state, long now, List<(FrameworkSession Session, WireMessage Message)> sends, string? caller = null)
     {
         var feed = Feed();
-        ApplyRoleWeightsLocked(feed.Allocator);
-        var rescinds = feed.Sync(_state, _channels.Keys.ToHashSet(StringComparer.Ordinal), now).ToList();
+        ApplyRoleWeightsLocked(state, feed.Allocator);
+        var rescinds = feed.Sync(state, _channels.Keys.ToHashSet(StringComparer.Ordinal), now).ToList();
         var round = feed.Allocator.Allocate(now);
         rescinds.AddRange(round.Rescinded);
         foreach (var r in rescinds)
@@ -81,12 +83,12 @@ internal sealed partial class MasterService
     }
 
     /// <summary>Updates for the framework's tasks whose latest state it has not acknowledged (under the lock).</summary>
-    private List<FwUpdate> DueUpdates(string frameworkId, FrameworkRuntime runtime, long now)
+    private static List<FwUpdate> DueUpdates(ClusterState state, string frameworkId, FrameworkRuntime runtime, long now)
     {
         var due = new List<FwUpdate>();
-        foreach (var (taskId, owner) in _state.TaskFrameworks)
+        foreach (var (taskId, owner) in state.TaskFrameworks)
         {
-            if (owner != frameworkId || !_state.Tasks.TryGetValue(taskId, out var task)) continue;
+            if (owner != frameworkId || !state.Tasks.TryGetValue(taskId, out var task)) continue;
             if (runtime.Acknowledged.TryGetValue(taskId, out var acked) && acked == task.State) continue;
             var resend = runtime.Unacknowledged.TryGetValue(taskId, out var pending) && pending.State == task.State;
             if (resend && now - pending.SentAtMs < UpdateResend.TotalMilliseconds) continue;

@@ -12,11 +12,12 @@ internal sealed partial class MasterService
 
     public FrameworkList FrameworkViews()
     {
+        var state = ReadView;
         lock (_gate)
         {
-            var live = _state.Tasks.Values.Where(t => !t.State.IsTerminal()).OrderBy(t => t.Id, StringComparer.Ordinal).ToList();
-            var owned = live.ToLookup(OwnerOf, StringComparer.Ordinal);
-            var views = _state.Frameworks.Values.OrderBy(f => f.Id, StringComparer.Ordinal)
+            var live = state.Tasks.Values.Where(t => !t.State.IsTerminal()).OrderBy(t => t.Id, StringComparer.Ordinal).ToList();
+            var owned = live.ToLookup(t => OwnerOf(state, t), StringComparer.Ordinal);
+            var views = state.Frameworks.Values.OrderBy(f => f.Id, StringComparer.Ordinal)
                 .Select(f => View(f.Id, f.Name, "external", f.Role, _frameworkRuntimes.GetValueOrDefault(f.Id)?.Session is not null,
                     f.FailoverTimeoutSeconds, owned[f.Id]))
                 .ToList();

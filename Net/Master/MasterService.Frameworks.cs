@@ -22,7 +22,7 @@ internal sealed partial class MasterService
 
     public IReadOnlyList<FrameworkRecord> Frameworks()
     {
-        lock (_gate) return _state.Frameworks.Values.OrderBy(f => f.Id, StringComparer.Ordinal).ToList();
+        return ReadView.Frameworks.Values.OrderBy(f => f.Id, StringComparer.Ordinal).ToList();
     }
 
     /// <summary>
@@ -39,15 +39,12 @@ internal sealed partial class MasterService
         if (!double.IsFinite(request.FailoverTimeoutSeconds) || request.FailoverTimeoutSeconds < 0 || request.FailoverTimeoutSeconds > 365 * 86400)
             return (null, Bad("failover_timeout", "must be a number of seconds from 0 to one year"));
         var id = string.IsNullOrEmpty(request.FrameworkId) ? $"fw-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}" : request.FrameworkId;
-        lock (_gate)
+        if (!string.IsNullOrEmpty(request.FrameworkId))
         {
-            if (!string.IsNullOrEmpty(request.FrameworkId))
-            {
-                if (!_state.Frameworks.TryGetValue(id, out var known))
-                    return (null, Bad("framework_id", $"framework '{id}' is unknown: never registered, torn down, or removed after its failover timeout"));
-                if (known.Role != request.Role)
-                    return (null, Bad("role", $"framework '{id}' is registered in role '{known.Role}'; a re-subscription cannot change it"));
-            }
+            if (Read(s => s.Frameworks.GetValueOrDefault(id)) is not { } known)
+                return (null, Bad("framework_id", $"framework '{id}' is unknown: never registered, torn down, or removed after its failover timeout"));
+            if (known.Role != request.Role)
+                return (null, Bad("role", $"framework '{id}' is registered in role '{known.Role}'; a re-subscription cannot change it"));
         }
         await ProposeAsync(new RegisterFramework(Now(), new FrameworkRecord(id, request.Name, request.Role, request.FailoverTimeoutSeconds, Now())),
             cancellationToken).ConfigureAwait(false);
@@ -74,12 +71,13 @@ internal sealed partial class MasterService
     /// <summary>The framework's connection ended: its offers return, its failover timeout starts.</summary>
     public void FrameworkDisconnected(FrameworkSession session)
     {
+        var registered = Read(s => s.Frameworks.ContainsKey(session.FrameworkId));
         lock (_gate)
         {
             if (!_frameworkRuntimes.TryGetValue(session.FrameworkId, out var runtime) || runtime.Session != session) return;
             runtime.Session = null;
             runtime.DisconnectedSinceMs = Elapsed();
-            if (_feed is { } feed && _state.Frameworks.ContainsKey(session.FrameworkId)) ReturnOffers(feed.Allocator, session.FrameworkId, suppress: true);
+            if (_feed is { } feed && registered) ReturnOffers(feed.Allocator, session.FrameworkId, suppress: true);
         }
         logger.LogWarning("framework {Framework} disconnected; removed unless it re-subscribes within its failover timeout", session.FrameworkId);
     }
@@ -89,22 +87,23 @@ internal sealed partial class MasterService
     {
         AcceptResult result;
         string hostname;
+        var state = ReadView;
         lock (_gate)
         {
-            var taken = accept.Tasks.FirstOrDefault(t => _state.Tasks.ContainsKey(t.TaskId));
+            var taken = accept.Tasks.FirstOrDefault(t => state.Tasks.ContainsKey(t.TaskId));
             var allocator = Feed().Allocator;
             result = allocator.Accept(frameworkId, accept.OfferIds, accept.Tasks.Select(t => new TaskLaunch(t.TaskId,
                 new ResourceSet(new Resources(t.Cpus, t.Mem, t.Disk), PortRanges.Of(t.Ports)))).ToList(), Elapsed(), accept.RefuseSeconds);
             var problem = !result.Accepted ? result.Reason
                 : taken is not null ? $"task id '{taken.TaskId}' is already in use"
-                : InvalidTask(accept.Tasks) ?? StateShortfall(result.AgentId!, accept.Tasks);
+                : InvalidTask(accept.Tasks) ?? StateShortfall(state, result.AgentId!, accept.Tasks);
             if (problem is not null)
             {
                 if (result.Accepted) foreach (var launch in result.Launches) allocator.Recover(frameworkId, result.AgentId!, launch.Resources);
                 return new FwAcceptRefused(accept.OfferIds, problem);
             }
             foreach (var launch in result.Launches) _feed!.Launching(launch.TaskId, frameworkId, result.AgentId!, launch.Resources);
-            hostname = _state.Agents[result.AgentId!].Hostname;
+            hostname = state.Agents[result.AgentId!].Hostname;
         }
         var launches = accept.Tasks.Select(task =>
         {
@@ -134,20 +133,18 @@ internal sealed partial class MasterService
     /// <summary>True when the task belongs to the framework (and so may be killed by it).</summary>
     public bool OwnsTask(string frameworkId, string taskId)
     {
-        lock (_gate) return _state.TaskFrameworks.GetValueOrDefault(taskId) == frameworkId;
+        return Read(s => s.TaskFrameworks.GetValueOrDefault(taskId)) == frameworkId;
     }
 
     /// <summary>Latest states of the given tasks (all of the framework's when empty); unknown ones are TASK_LOST.</summary>
     public IReadOnlyList<FwUpdate> Reconcile(string frameworkId, IReadOnlyList<string> taskIds)
     {
-        lock (_gate)
-        {
-            var ids = taskIds.Count > 0 ? taskIds
-                : _state.TaskFrameworks.Where(kv => kv.Value == frameworkId).Select(kv => kv.Key).Order(StringComparer.Ordinal).ToList();
-            return ids.Select(id => _state.TaskFrameworks.GetValueOrDefault(id) == frameworkId && _state.Tasks.TryGetValue(id, out var t)
-                ? UpdateOf("", t)
-                : new FwUpdate("", id, TaskState.Lost.ToWire(), null, null, "unknown task: not launched by this framework")).ToList();
-        }
+        var state = ReadView;
+        var ids = taskIds.Count > 0 ? taskIds
+            : state.TaskFrameworks.Where(kv => kv.Value == frameworkId).Select(kv => kv.Key).Order(StringComparer.Ordinal).ToList();
+        return ids.Select(id => state.TaskFrameworks.GetValueOrDefault(id) == frameworkId && state.Tasks.TryGetValue(id, out var t)
+            ? UpdateOf("", t)
+            : new FwUpdate("", id, TaskState.Lost.ToWire(), null, null, "unknown task: not launched by this framework")).ToList();
     }
 
     /// <summary>Marks a status update as received; the state it carried is not sent again.</summary>
@@ -168,10 +165,11 @@ internal sealed partial class MasterService
         await ProposeAsync(new RemoveFramework(Now(), frameworkId, reason), cancellationToken).ConfigureAwait(false);
         List<string> live;
         FrameworkSession? session;
+        var state = ReadView;
+        live = state.TaskFrameworks.Where(kv => kv.Value == frameworkId && state.Tasks.TryGetValue(kv.Key, out var t) && !t.State.IsTerminal())
+            .Select(kv => kv.Key).ToList();
         lock (_gate)
         {
-            live = _state.TaskFrameworks.Where(kv => kv.Value == frameworkId && _state.Tasks.TryGetValue(kv.Key, out var t) && !t.State.IsTerminal())
-                .Select(kv => kv.Key).ToList();
             _feed?.Allocator.RemoveFramework(frameworkId);
             _frameworkRuntimes.Remove(frameworkId, out var runtime);
             session = runtime?.Session;
@@ -195,10 +193,10 @@ internal sealed partial class MasterService
         return null;
     }
 
-    private string? StateShortfall(string agentId, IReadOnlyList<FwTaskInfo> tasks)
+    private static string? StateShortfall(ClusterState state, string agentId, IReadOnlyList<FwTaskInfo> tasks)
     {
         var wanted = tasks.Aggregate(new Resources(0, 0), (sum, t) => sum + new Resources(t.Cpus, t.Mem, t.Disk));
-        var free = new ResourceSet(_state.Free(agentId), _state.FreePorts(_state.Agents[agentId]));
+        var free = new ResourceSet(state.Free(agentId), state.FreePorts(state.Agents[agentId]));
         var shortfall = free.Shortfall(new ResourceSet(wanted, PortRanges.Of(tasks.SelectMany(t => t.Ports))));
         return shortfall is null ? null : $"agent '{agentId}' no longer has the resources (a built-in framework placed a task there): {shortfall}";
     }

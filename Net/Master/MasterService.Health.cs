@@ -17,16 +17,15 @@ internal sealed partial class MasterService
     /// <summary>A health report from the agent running the task; ignored for tasks not running there. A change of status is an event.</summary>
     public void HealthReported(string agentId, TaskHealth health)
     {
+        if (Read(s => s.Tasks.GetValueOrDefault(health.TaskId)) is not { } task || task.AgentId != agentId || task.State.IsTerminal()) return;
         lock (_gate)
         {
-            if (!_state.Tasks.TryGetValue(health.TaskId, out var task) || task.AgentId != agentId || task.State.IsTerminal()) return;
             var before = _health.GetValueOrDefault(health.TaskId)?.Status ?? HealthStatus.Unknown;
             _health[health.TaskId] = health;
             if (before == health.Status) return;
             var cause = health.Checks.Select(c => c.Tally).Where(t => t.LastOk == false).Select(t => t.LastFailureCause).FirstOrDefault();
-            _events.Enqueue(new ClusterEvent(_nextEventSeq++, Now(), "health_status_changed", health.TaskId, health.Status.ToString().ToLowerInvariant(),
-                agentId, null, null, cause));
-            while (_events.Count > MaxEvents) _events.Dequeue();
+            _replicated.Events.AddLeaderEvent(seq => new ClusterEvent(seq, Now(), "health_status_changed", health.TaskId,
+                health.Status.ToString().ToLowerInvariant(), agentId, null, null, cause));
         }
         Changed();
     }
@@ -40,9 +39,10 @@ internal sealed partial class MasterService
     /// <summary>The combined health of every live task with a report (reports of ended tasks are dropped here).</summary>
     public IReadOnlyDictionary<string, HealthStatus> HealthStatuses()
     {
+        var state = ReadView;
         lock (_gate)
         {
-            foreach (var id in _health.Keys.Where(id => !_state.Tasks.TryGetValue(id, out var t) || t.State.IsTerminal()).ToList()) _health.Remove(id);
+            foreach (var id in _health.Keys.Where(id => !state.Tasks.TryGetValue(id, out var t) || t.State.IsTerminal()).ToList()) _health.Remove(id);
             return _health.ToDictionary(kv => kv.Key, kv => kv.Value.Status, StringComparer.Ordinal);
         }
     }
@@ -68,8 +68,7 @@ internal sealed partial class MasterService
     /// <summary>The health checks an app instance's launch carries: its app's, when it has any.</summary>
     private IReadOnlyList<HealthCheckSpec>? HealthChecksFor(TaskRecord task)
     {
-        lock (_gate)
-            return task.Spec.AppId is { } appId && _state.Apps.GetValueOrDefault(appId) is { HasHealthChecks: true } app ? app.HealthChecks : null;
+        return task.Spec.AppId is { } appId && Read(s => s.Apps.GetValueOrDefault(appId)) is { HasHealthChecks: true } app ? app.HealthChecks : null;
     }
 
     private void ForgetHealthLocked()

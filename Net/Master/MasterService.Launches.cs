@@ -36,11 +36,12 @@ internal sealed partial class MasterService
             _scheduling.Release();
         }
         var sends = new List<(TaskRecord Task, IAgentChannel Channel)>(launches.Count);
+        var state = ReadView;
         lock (_gate)
         {
             foreach (var launch in launches)
             {
-                if (_state.Tasks.GetValueOrDefault(launch.TaskId) is not { State: TaskState.Staging } task || task.AgentId != launch.AgentId) continue;
+                if (state.Tasks.GetValueOrDefault(launch.TaskId) is not { State: TaskState.Staging } task || task.AgentId != launch.AgentId) continue;
                 if (_channels.GetValueOrDefault(launch.AgentId) is not { } channel) continue;
                 sends.Add((task, channel));
                 launched.Add(task.Id);

@@ -14,16 +14,17 @@ internal sealed partial class MasterService
     /// <summary>Known roles: the default role, roles with a weight, roles frameworks subscribed in; ordered by name.</summary>
     public RoleList RoleViews()
     {
+        var state = ReadView;
         lock (_gate)
         {
-            var byRole = _state.Frameworks.Values.ToLookup(f => f.Role, StringComparer.Ordinal);
-            var names = _state.RoleWeights.Keys.Concat(_state.Frameworks.Values.Select(f => f.Role)).Append(RoleRules.DefaultRole)
+            var byRole = state.Frameworks.Values.ToLookup(f => f.Role, StringComparer.Ordinal);
+            var names = state.RoleWeights.Keys.Concat(state.Frameworks.Values.Select(f => f.Role)).Append(RoleRules.DefaultRole)
                 .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
             return new RoleList(names.Select(role =>
             {
                 var held = _feed?.Allocator.RoleWeight(role);
                 var weighted = held is null ? 0 : _feed!.Allocator.RoleShare(role);
-                return new RoleView(role, _state.RoleWeight(role), byRole[role].Select(f => f.Id).Order(StringComparer.Ordinal).ToList(),
+                return new RoleView(role, state.RoleWeight(role), byRole[role].Select(f => f.Id).Order(StringComparer.Ordinal).ToList(),
                     Math.Round(weighted * (held ?? 1), 6), Math.Round(weighted, 6));
             }).ToList());
         }
@@ -35,21 +36,21 @@ internal sealed partial class MasterService
         await ProposeAsync(new PutRoleWeight(Now(), role, weight), cancellationToken).ConfigureAwait(false);
         lock (_gate)
         {
-            if (_feed is { } feed) ApplyRoleWeightsLocked(feed.Allocator);
+            if (_feed is { } feed) ApplyRoleWeightsLocked(ReadView, feed.Allocator);
         }
         logger.LogInformation("role {Role}: weight {Weight}", role, weight);
     }
 
     private AllocatorFeed WithRoleWeights(AllocatorFeed feed)
     {
-        ApplyRoleWeightsLocked(feed.Allocator);
+        ApplyRoleWeightsLocked(ReadView, feed.Allocator);
         return feed;
     }
 
     /// <summary>Sets every replicated weight the allocator does not have yet (under the lock).</summary>
-    private void ApplyRoleWeightsLocked(Allocator allocator)
+    private static void ApplyRoleWeightsLocked(ClusterState state, Allocator allocator)
     {
-        foreach (var (role, weight) in _state.RoleWeights)
+        foreach (var (role, weight) in state.RoleWeights)
         {
             if (allocator.RoleWeight(role) != weight) allocator.SetRoleWeight(role, weight);
         }

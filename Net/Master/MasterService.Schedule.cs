@@ -20,14 +20,15 @@ internal sealed partial class MasterService
         try
         {
             bool waiting;
-            lock (_gate) waiting = _state.Tasks.Values.Any(t => t.AgentId is null && t.State == TaskState.Staging);
+            waiting = ReadView.Tasks.Values.Any(t => t.AgentId is null && t.State == TaskState.Staging);
             if (!waiting) return;
             var held = await BuiltInOffersAsync(TasksFrameworkId, revive: true).ConfigureAwait(false);
             List<(string TaskId, string AgentId)> accepted;
             bool wake;
+            var state = ReadView;
             lock (_gate)
             {
-                var launches = OneShotLaunchesLocked(held);
+                var launches = OneShotLaunches(state, held);
                 (accepted, wake) = AcceptOffersLocked(TasksFrameworkId, launches, held, wantsOffers: false, declineSeconds: 0);
             }
             if (wake) Changed();
@@ -40,16 +41,16 @@ internal sealed partial class MasterService
     }
 
     /// <summary>First-fit within the offers held (the largest per agent), each task's ports the lowest left in its offer.</summary>
-    private List<(string OfferId, TaskLaunch Task, (string TaskId, string AgentId) Item)> OneShotLaunchesLocked(IReadOnlyList<Offer> held)
+    private static List<(string OfferId, TaskLaunch Task, (string TaskId, string AgentId) Item)> OneShotLaunches(ClusterState state, IReadOnlyList<Offer> held)
     {
         var offerOn = held.GroupBy(o => o.AgentId, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.OrderByDescending(o => o.Resources.Scalars.Cpus).ThenBy(o => o.Id, StringComparer.Ordinal).First(),
                 StringComparer.Ordinal);
         var portsLeft = offerOn.Values.ToDictionary(o => o.Id, o => o.Resources.Ports, StringComparer.Ordinal);
         var launches = new List<(string, TaskLaunch, (string, string))>();
-        foreach (var (taskId, agentId) in FirstFitPlacement.Place(_state, offerOn.ToDictionary(kv => kv.Key, kv => kv.Value.Resources, StringComparer.Ordinal)))
+        foreach (var (taskId, agentId) in FirstFitPlacement.Place(state, offerOn.ToDictionary(kv => kv.Key, kv => kv.Value.Resources, StringComparer.Ordinal)))
         {
-            var task = _state.Tasks[taskId];
+            var task = state.Tasks[taskId];
             var offer = offerOn[agentId];
             var ports = PortRanges.Of(portsLeft[offer.Id].Take(task.Spec.Ports) ?? []);
             portsLeft[offer.Id] = portsLeft[offer.Id].Subtract(ports);
@@ -69,11 +70,8 @@ internal sealed partial class MasterService
                 await ProposeAsync(new AssignTask(Now(), taskId, agentId), cancellationToken).ConfigureAwait(false);
                 TaskRecord? task;
                 IAgentChannel? channel;
-                lock (_gate)
-                {
-                    task = _state.Tasks.GetValueOrDefault(taskId);
-                    channel = _channels.GetValueOrDefault(agentId);
-                }
+                task = Read(s => s.Tasks.GetValueOrDefault(taskId));
+                lock (_gate) channel = _channels.GetValueOrDefault(agentId);
                 if (task?.AgentId != agentId) continue;
                 done.Add(taskId);
                 if (channel is null) continue;

@@ -36,11 +36,12 @@ internal sealed partial class MasterService
     /// <summary>The table as this leader would push it now.</summary>
     public SortedDictionary<int, ServiceRoute> ServiceRoutes()
     {
+        var state = ReadView;
         lock (_gate)
         {
-            return ServiceTable.Build(_state.Apps.Values, _state.Apps.Count == 0 ? [] : _state.Tasks.Values,
+            return ServiceTable.Build(state.Apps.Values, state.Apps.Count == 0 ? [] : state.Tasks.Values,
                 id => _health.GetValueOrDefault(id)?.Status,
-                agentId => _channels.TryGetValue(agentId, out var channel) ? channel.Address ?? _state.Agents.GetValueOrDefault(agentId)?.Hostname : null);
+                agentId => _channels.TryGetValue(agentId, out var channel) ? channel.Address ?? state.Agents.GetValueOrDefault(agentId)?.Hostname : null);
         }
     }
 
