@@ -10,14 +10,6 @@ namespace MiniMesos.Net.Master;
 /// </summary>
 internal sealed partial class MasterService
 {
-    private readonly HashSet<string> _drainKillsSent = new(StringComparer.Ordinal);
-
-    /// <summary>
-    /// Agent id -> when this leader first saw it unreachable (its monotonic clock): the gone timeout counts from there, not
-    /// from the replicated wall-clock mark, so a clock jump cannot remove agents early. A new leader counts afresh.
-    /// </summary>
-    private readonly Dictionary<string, long> _unreachableSeen = new(StringComparer.Ordinal);
-
     /// <summary>When a silent agent becomes unreachable, and an unreachable one gone. Set before the master starts.</summary>
     public AgentTimeouts Timeouts { get; init; } = AgentTimeouts.Default;
 
@@ -51,17 +43,7 @@ internal sealed partial class MasterService
     private async Task ExpireAgentsAsync(CancellationToken cancellationToken)
     {
         var (now, elapsed) = (Now(), Elapsed());
-        IReadOnlyList<ClusterCommand> commands;
-        var state = ReadView;
-        lock (_gate)
-        {
-            foreach (var id in state.Agents.Keys.Where(id => !_channels.ContainsKey(id))) _absentSince.TryAdd(id, elapsed);
-            foreach (var id in _absentSince.Keys.Where(id => !state.Agents.ContainsKey(id)).ToList()) _absentSince.Remove(id);
-            foreach (var id in state.UnreachableSince.Keys) _unreachableSeen.TryAdd(id, elapsed);
-            foreach (var id in _unreachableSeen.Keys.Where(id => !state.UnreachableSince.ContainsKey(id)).ToList()) _unreachableSeen.Remove(id);
-            commands = AgentHealthPolicy.Expire(state, _absentSince, _unreachableSeen, elapsed, now, Timeouts);
-            foreach (var marked in commands.OfType<MarkAgentUnreachable>()) _unreachableSeen[marked.AgentId] = elapsed;
-        }
+        var commands = _agents.Expiries(ReadView, elapsed, now, Timeouts);
         foreach (var command in commands)
         {
             await ProposeAsync(command, cancellationToken).ConfigureAwait(false);
@@ -77,13 +59,7 @@ internal sealed partial class MasterService
     /// <summary>Kills, once each, the tasks on draining agents with the agent's grace period.</summary>
     private async Task DrainAsync(CancellationToken cancellationToken)
     {
-        IReadOnlyList<(string TaskId, string AgentId, TimeSpan Grace)> kills;
-        var state = ReadView;
-        lock (_gate)
-        {
-            kills = AgentHealthPolicy.DrainKills(state).Where(k => _drainKillsSent.Add(k.TaskId)).ToList();
-            _drainKillsSent.IntersectWith(state.Tasks.Values.Where(t => !t.State.IsTerminal()).Select(t => t.Id));
-        }
+        var kills = _agents.NewDrainKills(ReadView);
         foreach (var (taskId, agentId, grace) in kills)
         {
             logger.LogInformation("agent {Agent} draining: killing task {Task}", agentId, taskId);
@@ -93,7 +69,7 @@ internal sealed partial class MasterService
             }
             catch (Exception e) when (e is IOException or ObjectDisposedException or Wire.WireException)
             {
-                lock (_gate) _drainKillsSent.Remove(taskId);
+                _agents.DrainKillFailed(taskId);
                 logger.LogWarning("could not kill task {Task} on draining agent {Agent}: {Error}", taskId, agentId, e.Message);
             }
         }

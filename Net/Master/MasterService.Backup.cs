@@ -16,6 +16,6 @@ internal sealed partial class MasterService
     /// <summary>A connected agent's version (null: not connected here, or an agent too old to say).</summary>
     public string? AgentBuild(string agentId)
     {
-        lock (_gate) return _channels.TryGetValue(agentId, out var channel) && channel.Build.Length > 0 ? channel.Build : null;
+        return _agents.Channel(agentId) is { Build.Length: > 0 } channel ? channel.Build : null;
     }
 }

@@ -40,6 +40,7 @@ internal sealed partial class MasterService
         var sends = new List<(FrameworkSession Session, WireMessage Message)>();
         List<Offer> offers;
         var state = ReadView;
+        var connected = _agents.ConnectedIds();
         lock (_gate)
         {
             var now = Elapsed();
@@ -47,7 +48,7 @@ internal sealed partial class MasterService
             if (revive) allocator.Revive(frameworkId);
             AllocateLocked(state, now, sends, frameworkId);
             var held = allocator.OutstandingOffers.Where(o => o.FrameworkId == frameworkId).ToList();
-            offers = held.Where(o => _channels.ContainsKey(o.AgentId) && state.AcceptsTasks(o.AgentId)).ToList();
+            offers = held.Where(o => connected.Contains(o.AgentId) && state.AcceptsTasks(o.AgentId)).ToList();
             var closed = held.Except(offers).Select(o => o.Id).ToList();
             if (closed.Count > 0) allocator.Decline(frameworkId, closed, now, AppsDeclineSeconds);
         }

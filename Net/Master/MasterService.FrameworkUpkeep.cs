@@ -51,7 +51,7 @@ internal sealed partial class MasterService
     {
         var feed = Feed();
         ApplyRoleWeightsLocked(state, feed.Allocator);
-        var rescinds = feed.Sync(state, _channels.Keys.ToHashSet(StringComparer.Ordinal), now).ToList();
+        var rescinds = feed.Sync(state, _agents.ConnectedIds(), now).ToList();
         var round = feed.Allocator.Allocate(now);
         rescinds.AddRange(round.Rescinded);
         foreach (var r in rescinds)

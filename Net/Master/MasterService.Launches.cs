@@ -42,7 +42,7 @@ internal sealed partial class MasterService
             foreach (var launch in launches)
             {
                 if (state.Tasks.GetValueOrDefault(launch.TaskId) is not { State: TaskState.Staging } task || task.AgentId != launch.AgentId) continue;
-                if (_channels.GetValueOrDefault(launch.AgentId) is not { } channel) continue;
+                if (_agents.Channel(launch.AgentId) is not { } channel) continue;
                 sends.Add((task, channel));
                 launched.Add(task.Id);
             }

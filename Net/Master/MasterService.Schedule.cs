@@ -71,7 +71,7 @@ internal sealed partial class MasterService
                 TaskRecord? task;
                 IAgentChannel? channel;
                 task = Read(s => s.Tasks.GetValueOrDefault(taskId));
-                lock (_gate) channel = _channels.GetValueOrDefault(agentId);
+                channel = _agents.Channel(agentId);
                 if (task?.AgentId != agentId) continue;
                 done.Add(taskId);
                 if (channel is null) continue;

@@ -5,7 +5,10 @@ using MiniMesos.Core.Frameworks.Apps;
 using MiniMesos.Core.Model;
 using MiniMesos.Core.State;
 using MiniMesos.Core.Timing;
+using MiniMesos.Net.Master.Agents;
+using MiniMesos.Net.Master.Leader;
 using MiniMesos.Net.Master.State;
+using MiniMesos.Net.Master.Status;
 using MiniMesos.Net.Protocol;
 using MiniMesos.Net.Raft;
 
@@ -25,9 +28,10 @@ internal sealed partial class MasterService : IRaftStateMachine
     private readonly ILogger logger;
     private readonly object _gate = new();
     private readonly ReplicatedState _replicated;
-    private readonly Dictionary<string, IAgentChannel> _channels = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, long> _absentSince = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, long> _lastHeard = new(StringComparer.Ordinal);
+    private readonly AgentRegistry _agents = new();
+    private readonly TaskHealthBook _health = new();
+    private readonly StatusBatcher _statuses;
+    private readonly ServiceTableFeed _serviceFeed;
     private readonly SemaphoreSlim _scheduling = new(1, 1);
     private IReplicatedLog? _log;
 
@@ -36,6 +40,8 @@ internal sealed partial class MasterService : IRaftStateMachine
         this.time = time;
         this.logger = logger;
         _replicated = new ReplicatedState(logger);
+        _statuses = new StatusBatcher(command => ProposeAsync(command, CancellationToken.None), Now);
+        _serviceFeed = new ServiceTableFeed(_replicated, _agents, _health, () => IsLeader, logger);
         // The agents connected now registered against the old state: dropping them makes each register again and be
         // reconciled against the restored one (tasks it no longer runs become LOST, tasks the state does not place there are killed).
         _replicated.Replaced += () =>
@@ -139,12 +145,7 @@ internal sealed partial class MasterService : IRaftStateMachine
 
     public async Task AgentConnectedAsync(AgentRecord agent, IAgentChannel channel, CancellationToken cancellationToken, AgentReport? report = null)
     {
-        lock (_gate)
-        {
-            _channels[agent.Id] = channel;
-            _absentSince.Remove(agent.Id);
-            _lastHeard[agent.Id] = Elapsed();
-        }
+        _agents.Connected(agent.Id, channel, Elapsed());
         await RegisterAgentAsync(agent with { RegisteredAtMs = Now() }, channel, report, cancellationToken).ConfigureAwait(false);
         // Tasks placed on this agent but perhaps never launched (a previous leader died in between) are sent again;
         // the agent ignores a launch of a task it already runs.
@@ -160,14 +161,7 @@ internal sealed partial class MasterService : IRaftStateMachine
     /// </summary>
     public Task AgentDisconnectedAsync(string agentId, IAgentChannel channel, string reason)
     {
-        lock (_gate)
-        {
-            if (!_channels.TryGetValue(agentId, out var current) || current != channel) return System.Threading.Tasks.Task.CompletedTask;
-            _channels.Remove(agentId);
-            _disk.Remove(agentId);
-            // Silence counts from the last message, not from when the connection was found dead.
-            _absentSince[agentId] = _lastHeard.GetValueOrDefault(agentId, Elapsed());
-        }
+        if (!_agents.Disconnected(agentId, channel, Elapsed())) return System.Threading.Tasks.Task.CompletedTask;
         logger.LogWarning("agent {Agent} disconnected: {Reason}; it is unreachable unless it is back within {Timeout} s", agentId, reason,
             Timeouts.Unreachable.TotalSeconds);
         Changed(); // its instances leave the routing mesh's table at once
@@ -177,7 +171,7 @@ internal sealed partial class MasterService : IRaftStateMachine
     /// <summary>Any message from a connected agent: it is alive now.</summary>
     public void Heard(string agentId)
     {
-        lock (_gate) _lastHeard[agentId] = Elapsed();
+        _agents.Heard(agentId, Elapsed());
     }
 
     /// <summary>Commits a status update from the agent that runs the task; false when it does not apply.</summary>
@@ -192,7 +186,7 @@ internal sealed partial class MasterService : IRaftStateMachine
             if (!UpdateApplies(agentId, taskId)) return false;
         }
         message = KillMessage(taskId, state, message);
-        await CommitStatusAsync(new UpdateTaskStatus(Now(), taskId, state, exitCode, signal, message), cancellationToken).ConfigureAwait(false);
+        await _statuses.CommitAsync(new UpdateTaskStatus(Now(), taskId, state, exitCode, signal, message), cancellationToken).ConfigureAwait(false);
         logger.LogInformation("task {Task} is {State}{Detail}", taskId, state.ToWire(),
             exitCode is { } c ? $" (exit code {c})" : signal is { } s ? $" (signal {s})" : "");
         if (state.IsTerminal()) Kick();
@@ -207,12 +201,11 @@ internal sealed partial class MasterService : IRaftStateMachine
         task = Read(s => s.Tasks.GetValueOrDefault(taskId));
         if (task is null || task.State.IsTerminal()) return false;
         if (task.AgentId is not null)
-            lock (_gate) channel = _channels.GetValueOrDefault(task.AgentId);
+            channel = _agents.Channel(task.AgentId);
         if (task.AgentId is null || channel is null)
         {
             var why = task.AgentId is null ? "killed before it was launched" : "killed while its agent was away";
-            lock (_gate)
-                if (_killReasons.Remove(taskId, out var reason)) why = $"{why}: {reason}";
+            if (_health.TakeKillReason(taskId) is { } reason) why = $"{why}: {reason}";
             await ProposeAsync(new UpdateTaskStatus(Now(), taskId, TaskState.Killed, null, null, why), cancellationToken).ConfigureAwait(false);
             return true;
         }
@@ -224,7 +217,7 @@ internal sealed partial class MasterService : IRaftStateMachine
     {
         IAgentChannel? channel;
         if (Read(s => s.Tasks.GetValueOrDefault(taskId))?.AgentId is not { } agentId) return null;
-        lock (_gate) channel = _channels.GetValueOrDefault(agentId);
+        channel = _agents.Channel(agentId);
         if (channel is null) return null;
         try
         {
@@ -250,16 +243,9 @@ internal sealed partial class MasterService : IRaftStateMachine
     public IReadOnlyList<IAgentChannel> ReleaseAgents()
     {
         ReleaseFrameworks();
-        lock (_gate)
-        {
-            var channels = _channels.Values.ToList();
-            _channels.Clear();
-            _absentSince.Clear();
-            _unreachableSeen.Clear();
-            ForgetHealthLocked();
-            _fed.Clear();
-            return channels;
-        }
+        _health.Clear();
+        _serviceFeed.Release();
+        return _agents.Release();
     }
 
     void IRaftStateMachine.Apply(ulong index, byte[] command) => _replicated.Apply(index, command);
@@ -313,10 +299,7 @@ internal sealed partial class MasterService : IRaftStateMachine
 
     private void Changed() => _replicated.Signal.Changed();
 
-    private HashSet<string> ConnectedAgentIds()
-    {
-        lock (_gate) return _channels.Keys.ToHashSet(StringComparer.Ordinal);
-    }
+    private HashSet<string> ConnectedAgentIds() => _agents.ConnectedIds();
 
     /// <summary>Wall time for what is recorded (command timestamps); never for measuring how long something took.</summary>
     private long Now() => time.GetUtcNow().ToUnixTimeMilliseconds();
