@@ -1,62 +1,64 @@
 using Microsoft.Extensions.Logging;
-using MiniMesos.Core.Allocation;
+using MiniMesos.Core.Frameworks.Tasks;
 using MiniMesos.Core.Model;
 using MiniMesos.Core.State;
 
 namespace MiniMesos.Net.Master;
 
 /// <summary>
-/// One-shot tasks (what `minimesos run` and POST /v1/tasks submit) are placed by the built-in one-shot tasks framework
-/// (<see cref="TasksFrameworkId"/>) on the offers DRF gives it, like the jobs framework's attempts: a pass takes a round,
-/// places the waiting tasks first-fit within its offers (constraints honoured), accepts through the allocator's
-/// checks, gives back the rest and commits each assignment before telling the agent to launch.
+/// The built-in one-shot tasks framework (<see cref="TasksFrameworkId"/>): one-shot tasks (what `minimesos run` and POST
+/// /v1/tasks submit) and the jobs framework's attempts are its tasks. A pass takes a round, places what waits within its
+/// offers (Core/Frameworks/Tasks for one-shot tasks, Core/Frameworks/Jobs for attempts), accepts through the allocator's
+/// checks, gives back the rest and commits each assignment before telling the agent to launch. One pass at a time,
+/// one-shot or jobs (<see cref="InTasksFrameworkPassAsync"/>): a pass gives back every offer the framework holds that it
+/// did not use, so two at once would give back each other's.
 /// </summary>
 internal sealed partial class MasterService
 {
-    /// <summary>One placement pass at a time.</summary>
+    private readonly SemaphoreSlim _tasksFrameworkPass = new(1, 1);
+
+    /// <summary>Runs <paramref name="pass"/> (which takes and gives back the tasks framework's offers) alone among such passes.</summary>
+    public async Task<T> InTasksFrameworkPassAsync<T>(Func<Task<T>> pass, CancellationToken cancellationToken)
+    {
+        await _tasksFrameworkPass.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await pass().ConfigureAwait(false);
+        }
+        finally
+        {
+            _tasksFrameworkPass.Release();
+        }
+    }
+
+    /// <summary>A one-shot tasks pass, when some task waits.</summary>
     private async Task ScheduleAsync(CancellationToken cancellationToken)
+    {
+        if (!ReadView.Tasks.Values.Any(t => t.AgentId is null && t.State == TaskState.Staging)) return;
+        await InTasksFrameworkPassAsync(() => ScheduleOneShotAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>One placement pass at a time, and none while a launch batch commits (<see cref="LaunchBatchAsync"/>).</summary>
+    private async Task<bool> ScheduleOneShotAsync(CancellationToken cancellationToken)
     {
         await _scheduling.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            bool waiting;
-            waiting = ReadView.Tasks.Values.Any(t => t.AgentId is null && t.State == TaskState.Staging);
-            if (!waiting) return;
+            var state = ReadView;
+            if (!state.Tasks.Values.Any(t => t.AgentId is null && t.State == TaskState.Staging)) return false;
             var held = await BuiltInOffersAsync(TasksFrameworkId, revive: true).ConfigureAwait(false);
             List<(string TaskId, string AgentId)> accepted;
             bool wake;
-            var state = ReadView;
-            lock (_gate)
-            {
-                var launches = OneShotLaunches(state, held);
-                (accepted, wake) = AcceptOffersLocked(TasksFrameworkId, launches, held, wantsOffers: false, declineSeconds: 0);
-            }
+            state = ReadView;
+            lock (_gate) (accepted, wake) = AcceptOffersLocked(TasksFrameworkId, OneShotLaunches.Decide(state, held), held, wantsOffers: false, declineSeconds: 0);
             if (wake) Changed();
             await AssignAcceptedAsync(accepted, cancellationToken).ConfigureAwait(false);
+            return true;
         }
         finally
         {
             _scheduling.Release();
         }
-    }
-
-    /// <summary>First-fit within the offers held (the largest per agent), each task's ports the lowest left in its offer.</summary>
-    private static List<(string OfferId, TaskLaunch Task, (string TaskId, string AgentId) Item)> OneShotLaunches(ClusterState state, IReadOnlyList<Offer> held)
-    {
-        var offerOn = held.GroupBy(o => o.AgentId, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.OrderByDescending(o => o.Resources.Scalars.Cpus).ThenBy(o => o.Id, StringComparer.Ordinal).First(),
-                StringComparer.Ordinal);
-        var portsLeft = offerOn.Values.ToDictionary(o => o.Id, o => o.Resources.Ports, StringComparer.Ordinal);
-        var launches = new List<(string, TaskLaunch, (string, string))>();
-        foreach (var (taskId, agentId) in FirstFitPlacement.Place(state, offerOn.ToDictionary(kv => kv.Key, kv => kv.Value.Resources, StringComparer.Ordinal)))
-        {
-            var task = state.Tasks[taskId];
-            var offer = offerOn[agentId];
-            var ports = PortRanges.Of(portsLeft[offer.Id].Take(task.Spec.Ports) ?? []);
-            portsLeft[offer.Id] = portsLeft[offer.Id].Subtract(ports);
-            launches.Add((offer.Id, new TaskLaunch(taskId, new ResourceSet(task.Spec.Resources, ports)), (taskId, agentId)));
-        }
-        return launches;
     }
 
     /// <summary>Commits each accepted assignment, then tells the agent; one not committed gives its resources back.</summary>
@@ -68,10 +70,8 @@ internal sealed partial class MasterService
             foreach (var (taskId, agentId) in accepted)
             {
                 await ProposeAsync(new AssignTask(Now(), taskId, agentId), cancellationToken).ConfigureAwait(false);
-                TaskRecord? task;
-                IAgentChannel? channel;
-                task = Read(s => s.Tasks.GetValueOrDefault(taskId));
-                channel = _agents.Channel(agentId);
+                var task = Read(s => s.Tasks.GetValueOrDefault(taskId));
+                var channel = _agents.Channel(agentId);
                 if (task?.AgentId != agentId) continue;
                 done.Add(taskId);
                 if (channel is null) continue;

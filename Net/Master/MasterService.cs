@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using MiniMesos.Core.Allocation;
 using MiniMesos.Core.Frameworks.Apps;
+using MiniMesos.Core.Frameworks.Tasks;
 using MiniMesos.Core.Model;
 using MiniMesos.Core.State;
 using MiniMesos.Core.Timing;
