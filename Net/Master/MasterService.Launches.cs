@@ -37,15 +37,12 @@ internal sealed partial class MasterService
         }
         var sends = new List<(TaskRecord Task, IAgentChannel Channel)>(launches.Count);
         var state = ReadView;
-        lock (_gate)
+        foreach (var launch in launches)
         {
-            foreach (var launch in launches)
-            {
-                if (state.Tasks.GetValueOrDefault(launch.TaskId) is not { State: TaskState.Staging } task || task.AgentId != launch.AgentId) continue;
-                if (_agents.Channel(launch.AgentId) is not { } channel) continue;
-                sends.Add((task, channel));
-                launched.Add(task.Id);
-            }
+            if (state.Tasks.GetValueOrDefault(launch.TaskId) is not { State: TaskState.Staging } task || task.AgentId != launch.AgentId) continue;
+            if (_agents.Channel(launch.AgentId) is not { } channel) continue;
+            sends.Add((task, channel));
+            launched.Add(task.Id);
         }
         foreach (var (task, channel) in sends)
         {

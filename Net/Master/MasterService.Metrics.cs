@@ -7,19 +7,7 @@ namespace MiniMesos.Net.Master;
 internal sealed partial class MasterService
 {
     /// <summary>Offers outstanding per external framework in the state (0 for one without offers or before any allocation).</summary>
-    public IReadOnlyDictionary<string, int> OutstandingOffersByFramework()
-    {
-        var state = ReadView;
-        lock (_gate)
-        {
-            var counts = state.Frameworks.Keys.ToDictionary(id => id, _ => 0, StringComparer.Ordinal);
-            foreach (var offer in _feed?.Allocator.OutstandingOffers ?? [])
-            {
-                if (counts.ContainsKey(offer.FrameworkId)) counts[offer.FrameworkId]++;
-            }
-            return counts;
-        }
-    }
+    public IReadOnlyDictionary<string, int> OutstandingOffersByFramework() => _offers.OutstandingByFramework(ReadView);
 
     /// <summary>Resources held on agents per framework: live tasks placed on an agent (a waiting task holds nothing).</summary>
     public IReadOnlyDictionary<string, Resources> AllocatedByFramework()
@@ -31,13 +19,7 @@ internal sealed partial class MasterService
     }
 
     /// <summary>Ended tasks dropped from this master's state by the retention bound since it started.</summary>
-    public long DroppedEndedTasks
-    {
-        get
-        {
-            return Read(s => s.DroppedEndedTasks);
-        }
-    }
+    public long DroppedEndedTasks => Read(s => s.DroppedEndedTasks);
 
     /// <summary>The framework a task belongs to: an external one, or the built-in apps or one-shot tasks framework.</summary>
     private static string OwnerOf(ClusterState state, TaskRecord task) =>

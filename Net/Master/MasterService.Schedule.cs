@@ -50,7 +50,7 @@ internal sealed partial class MasterService
             List<(string TaskId, string AgentId)> accepted;
             bool wake;
             state = ReadView;
-            lock (_gate) (accepted, wake) = AcceptOffersLocked(TasksFrameworkId, OneShotLaunches.Decide(state, held), held, wantsOffers: false, declineSeconds: 0);
+            (accepted, wake) = _offers.AcceptBuiltIn(TasksFrameworkId, OneShotLaunches.Decide(state, held), held, wantsOffers: false, declineSeconds: 0);
             if (wake) Changed();
             await AssignAcceptedAsync(accepted, cancellationToken).ConfigureAwait(false);
             return true;
@@ -81,8 +81,7 @@ internal sealed partial class MasterService
         }
         finally
         {
-            lock (_gate)
-                foreach (var (taskId, _) in accepted.Where(a => !done.Contains(a.TaskId))) _feed?.LaunchFailed(taskId);
+            _offers.LaunchesFailed(accepted.Where(a => !done.Contains(a.TaskId)).Select(a => a.TaskId));
         }
     }
 }

@@ -8,6 +8,7 @@ using MiniMesos.Core.State;
 using MiniMesos.Core.Timing;
 using MiniMesos.Net.Master.Agents;
 using MiniMesos.Net.Master.Leader;
+using MiniMesos.Net.Master.Offers;
 using MiniMesos.Net.Master.State;
 using MiniMesos.Net.Master.Status;
 using MiniMesos.Net.Protocol;
@@ -27,12 +28,12 @@ internal sealed partial class MasterService : IRaftStateMachine
 
     private readonly TimeProvider time;
     private readonly ILogger logger;
-    private readonly object _gate = new();
     private readonly ReplicatedState _replicated;
     private readonly AgentRegistry _agents = new();
     private readonly TaskHealthBook _health = new();
     private readonly StatusBatcher _statuses;
     private readonly ServiceTableFeed _serviceFeed;
+    private readonly OfferHub _offers;
     private readonly SemaphoreSlim _scheduling = new(1, 1);
     private IReplicatedLog? _log;
 
@@ -43,6 +44,7 @@ internal sealed partial class MasterService : IRaftStateMachine
         _replicated = new ReplicatedState(logger);
         _statuses = new StatusBatcher(command => ProposeAsync(command, CancellationToken.None), Now);
         _serviceFeed = new ServiceTableFeed(_replicated, _agents, _health, () => IsLeader, logger);
+        _offers = new OfferHub(_replicated, _agents, Elapsed, logger);
         // The agents connected now registered against the old state: dropping them makes each register again and be
         // reconciled against the restored one (tasks it no longer runs become LOST, tasks the state does not place there are killed).
         _replicated.Replaced += () =>
