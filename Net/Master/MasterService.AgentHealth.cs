@@ -88,15 +88,15 @@ internal sealed partial class MasterService
             logger.LogInformation("agent {Agent} registered from {Host}: {Resources}", agent.Id, agent.Hostname, agent.Total);
             return;
         }
-        var before = ReadView.Tasks.Values.Where(t => t.AgentId == agent.Id && !t.State.IsTerminal()).ToDictionary(t => t.Id, t => t.State, StringComparer.Ordinal);
+        // Lookups of this agent's tasks only: a registration (a thousand of them after a failover) copies no view.
+        var before = Read(s => s.LiveTasksOn(agent.Id).ToDictionary(t => t.Id, t => t.State, StringComparer.Ordinal));
         if (ClusterLevel() >= FeatureGate.AppChecks) await ProposeAsync(new AgentRegistration(Now(), agent, report), cancellationToken).ConfigureAwait(false);
         else await RegisterAgentAsOlderMastersDoAsync(agent, report, cancellationToken).ConfigureAwait(false);
         logger.LogInformation("agent {Agent} registered from {Host}: {Resources}", agent.Id, agent.Hostname, agent.Total);
         IReadOnlyList<string> kill;
         List<TaskRecord> changed;
-        var state = ReadView;
-        kill = AgentHealthPolicy.Strays(state, agent.Id, report);
-        changed = before.Keys.Select(id => state.Tasks.GetValueOrDefault(id)).OfType<TaskRecord>().Where(t => t.State != before[t.Id]).ToList();
+        (kill, changed) = Read(s => (AgentHealthPolicy.Strays(s, agent.Id, report),
+            before.Keys.Select(id => s.Tasks.GetValueOrDefault(id)).OfType<TaskRecord>().Where(t => t.State != before[t.Id]).ToList()));
         foreach (var task in changed)
             logger.LogInformation("agent {Agent} is back: task {Task} is {State}", agent.Id, task.Id, task.State.ToString().ToUpperInvariant());
         foreach (var taskId in kill)
@@ -129,7 +129,7 @@ internal sealed partial class MasterService
     {
         await ProposeAsync(new AddAgent(Now(), agent), cancellationToken).ConfigureAwait(false);
         IReadOnlyList<UpdateTaskStatus> updates;
-        updates = AgentHealthPolicy.Resume(ReadView, agent.Id, report, Now()).Where(u => u.State is TaskState.Running or TaskState.Lost).ToList();
+        updates = Read(s => AgentHealthPolicy.Resume(s, agent.Id, report, Now())).Where(u => u.State is TaskState.Running or TaskState.Lost).ToList();
         foreach (var update in updates) await ProposeAsync(update, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -34,7 +34,7 @@ internal sealed partial class MasterService
     /// <summary>A one-shot tasks pass, when some task waits.</summary>
     private async Task ScheduleAsync(CancellationToken cancellationToken)
     {
-        if (!ReadView.Tasks.Values.Any(t => t.AgentId is null && t.State == TaskState.Staging)) return;
+        if (!Read(HasWaitingTask)) return;
         await InTasksFrameworkPassAsync(() => ScheduleOneShotAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
@@ -44,12 +44,11 @@ internal sealed partial class MasterService
         await _scheduling.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var state = ReadView;
-            if (!state.Tasks.Values.Any(t => t.AgentId is null && t.State == TaskState.Staging)) return false;
+            if (!Read(HasWaitingTask)) return false;
             var held = await BuiltInOffersAsync(TasksFrameworkId, revive: true).ConfigureAwait(false);
             List<(string TaskId, string AgentId)> accepted;
             bool wake;
-            state = ReadView;
+            var state = ReadView;
             (accepted, wake) = _offers.AcceptBuiltIn(TasksFrameworkId, OneShotLaunches.Decide(state, held), held, wantsOffers: false, declineSeconds: 0);
             if (wake) Changed();
             await AssignAcceptedAsync(accepted, cancellationToken).ConfigureAwait(false);
@@ -60,6 +59,9 @@ internal sealed partial class MasterService
             _scheduling.Release();
         }
     }
+
+    /// <summary>Whether some one-shot task waits (a scan on every submission and every task's end: no copy of the view for it).</summary>
+    private static bool HasWaitingTask(ClusterState state) => state.Tasks.Values.Any(t => t.AgentId is null && t.State == TaskState.Staging);
 
     /// <summary>Commits each accepted assignment, then tells the agent; one not committed gives its resources back.</summary>
     private async Task AssignAcceptedAsync(List<(string TaskId, string AgentId)> accepted, CancellationToken cancellationToken)

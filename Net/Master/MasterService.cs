@@ -153,7 +153,7 @@ internal sealed partial class MasterService : IRaftStateMachine
         // Tasks placed on this agent but perhaps never launched (a previous leader died in between) are sent again;
         // the agent ignores a launch of a task it already runs.
         List<TaskRecord> pending;
-        pending = ReadView.LiveTasksOn(agent.Id).Where(t => t.State == TaskState.Staging).ToList();
+        pending = Read(s => s.LiveTasksOn(agent.Id).Where(t => t.State == TaskState.Staging).ToList());
         foreach (var task in pending) _ = LaunchAsync(task, channel);
         Kick();
     }
