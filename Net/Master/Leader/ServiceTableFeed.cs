@@ -24,8 +24,16 @@ internal sealed class ServiceTableFeed(ReplicatedState replicated, AgentRegistry
     private readonly Dictionary<IAgentChannel, (long Version, IReadOnlyDictionary<int, ServiceRoute> Routes)> _fed = [];
     private long _tableVersion;
 
-    /// <summary>The table as this leader would push it now.</summary>
-    public SortedDictionary<int, ServiceRoute> Routes() => Build(replicated.View);
+    /// <summary>
+    /// The table as this leader would push it now. Built after every change, so it reads through
+    /// <see cref="ReplicatedState.Read"/> (the view when current, else one scan of the state under the apply lock, as
+    /// before the split) rather than copying the whole state each time.
+    /// </summary>
+    public SortedDictionary<int, ServiceRoute> Routes()
+    {
+        var addresses = agents.Connections().ToDictionary(kv => kv.Key, kv => kv.Value.Address, StringComparer.Ordinal);
+        return replicated.Read(state => Build(state, addresses));
+    }
 
     /// <summary>Runs until cancelled: on the leader, keeps every connected agent's table current.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -54,12 +62,9 @@ internal sealed class ServiceTableFeed(ReplicatedState replicated, AgentRegistry
         lock (_gate) _fed.Clear();
     }
 
-    private SortedDictionary<int, ServiceRoute> Build(ClusterState state)
-    {
-        var addresses = agents.Connections().ToDictionary(kv => kv.Key, kv => kv.Value.Address, StringComparer.Ordinal);
-        return ServiceTable.Build(state.Apps.Values, state.Apps.Count == 0 ? [] : state.Tasks.Values, health.Status,
+    private SortedDictionary<int, ServiceRoute> Build(ClusterState state, Dictionary<string, string?> addresses) =>
+        ServiceTable.Build(state.Apps.Values, state.Apps.Count == 0 ? [] : state.Tasks.Values, health.Status,
             agentId => addresses.TryGetValue(agentId, out var address) ? address ?? state.Agents.GetValueOrDefault(agentId)?.Hostname : null);
-    }
 
     private async Task FeedAsync(CancellationToken cancellationToken)
     {
