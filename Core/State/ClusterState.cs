@@ -24,6 +24,7 @@ internal sealed partial class ClusterState
     /// <summary>Applies one command; returns false (and changes nothing) when it does not apply.</summary>
     public bool Apply(ClusterCommand command)
     {
+        ThrowIfFrozen();
         _lastSkipped.Clear();
         if (!ApplyCommand(command)) return false;
         DropOverLimit();
@@ -108,6 +109,7 @@ internal sealed partial class ClusterState
     public void Restore(IEnumerable<AgentRecord> agents, IEnumerable<TaskRecord> tasks, IEnumerable<AppSpec>? apps = null,
         IEnumerable<(JobSpec Spec, JobState State)>? jobs = null)
     {
+        ThrowIfFrozen();
         _jobs.Clear();
         foreach (var job in jobs ?? []) _jobs[job.Spec.Id] = job;
         _agents.Clear();

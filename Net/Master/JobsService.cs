@@ -141,14 +141,18 @@ internal sealed class JobsService(MasterService master, Func<CancellationToken, 
             logger.LogInformation("job {Job}: {Reason}", spec.Id, decision.Reason);
         }
         if (state.Current is not { State: JobRunState.Active } active || tasks.ContainsKey(active.TaskId)) return decision;
-        // A round of the allocator's for the jobs framework: the attempt goes on the first offer that fits, the rest go back.
-        var offers = await master.BuiltInOffersAsync(MasterService.TasksFrameworkId, revive: true).ConfigureAwait(false);
-        var (launch, whyNot) = JobPlacement.Place(spec, active, offers, time.MonotonicMs()); // offers expire on the leader's monotonic clock
-        IReadOnlyList<(string, TaskLaunch, PlacedLaunch)> launches = launch is null ? []
-            : [(launch.OfferId, launch.Task, new PlacedLaunch(launch.Task.TaskId,
-                TaskSpecBuilder.ForJob(spec, launch, offers.First(o => o.Id == launch.OfferId).Hostname), launch.AgentId))];
-        await master.LaunchOnOffersAsync(MasterService.TasksFrameworkId, launches, offers, wantsOffers: false, declineSeconds: 0, cancellationToken)
-            .ConfigureAwait(false);
+        // A round of the allocator's for the tasks framework (jobs' attempts are its tasks, as one-shot tasks are, and one
+        // pass of either runs at a time): the attempt goes on the first offer that fits, the rest go back.
+        var (launch, whyNot) = await master.InTasksFrameworkPassAsync(async () =>
+        {
+            var offers = await master.BuiltInOffersAsync(MasterService.TasksFrameworkId, revive: true).ConfigureAwait(false);
+            var placed = JobPlacement.Place(spec, active, offers, time.MonotonicMs()); // offers expire on the leader's monotonic clock
+            IReadOnlyList<(string, TaskLaunch, PlacedLaunch)> launches = placed.Launch is not { } l ? []
+                : [(l.OfferId, l.Task, new PlacedLaunch(l.Task.TaskId, TaskSpecBuilder.ForJob(spec, l, offers.First(o => o.Id == l.OfferId).Hostname), l.AgentId))];
+            await master.LaunchOnOffersAsync(MasterService.TasksFrameworkId, launches, offers, wantsOffers: false, declineSeconds: 0, cancellationToken)
+                .ConfigureAwait(false);
+            return placed;
+        }, cancellationToken).ConfigureAwait(false);
         if (launch is null) return decision with { Reason = $"attempt {active.Attempt} waits: {whyNot}" };
         return decision with { Reason = $"attempt {active.Attempt} launched as task {launch.Task.TaskId}" };
     }

@@ -10,29 +10,18 @@ namespace MiniMesos.Net.Master;
 /// </summary>
 internal sealed partial class MasterService
 {
-    private readonly HashSet<string> _drainKillsSent = new(StringComparer.Ordinal);
-
-    /// <summary>
-    /// Agent id -> when this leader first saw it unreachable (its monotonic clock): the gone timeout counts from there, not
-    /// from the replicated wall-clock mark, so a clock jump cannot remove agents early. A new leader counts afresh.
-    /// </summary>
-    private readonly Dictionary<string, long> _unreachableSeen = new(StringComparer.Ordinal);
-
     /// <summary>When a silent agent becomes unreachable, and an unreachable one gone. Set before the master starts.</summary>
     public AgentTimeouts Timeouts { get; init; } = AgentTimeouts.Default;
 
     public AgentMode Mode(string agentId)
     {
-        lock (_gate) return _state.Mode(agentId);
+        return Read(s => s.Mode(agentId));
     }
 
     /// <summary>Starts draining an agent (again, with a new grace period, if it already drains). False if the agent is unknown.</summary>
     public async Task<bool> DrainAgentAsync(string agentId, TimeSpan grace, CancellationToken cancellationToken)
     {
-        lock (_gate)
-        {
-            if (!_state.Agents.ContainsKey(agentId)) return false;
-        }
+        if (!Read(s => s.Agents.ContainsKey(agentId))) return false;
         await ProposeAsync(new SetAgentDrain(Now(), agentId, true, (long)grace.TotalMilliseconds), cancellationToken).ConfigureAwait(false);
         logger.LogInformation("agent {Agent} draining: its tasks are killed with a {Grace} s grace period", agentId, grace.TotalSeconds);
         if (IsLeader) await DrainAsync(cancellationToken).ConfigureAwait(false);
@@ -42,12 +31,8 @@ internal sealed partial class MasterService
     /// <summary>Ends draining: the agent takes tasks again. False if the agent is unknown.</summary>
     public async Task<bool> ReactivateAgentAsync(string agentId, CancellationToken cancellationToken)
     {
-        bool draining;
-        lock (_gate)
-        {
-            if (!_state.Agents.ContainsKey(agentId)) return false;
-            draining = _state.DrainGraceMs.ContainsKey(agentId);
-        }
+        var (known, draining) = Read(s => (s.Agents.ContainsKey(agentId), s.DrainGraceMs.ContainsKey(agentId)));
+        if (!known) return false;
         if (draining) await ProposeAsync(new SetAgentDrain(Now(), agentId, false, 0), cancellationToken).ConfigureAwait(false);
         logger.LogInformation("agent {Agent} reactivated", agentId);
         Kick();
@@ -58,16 +43,7 @@ internal sealed partial class MasterService
     private async Task ExpireAgentsAsync(CancellationToken cancellationToken)
     {
         var (now, elapsed) = (Now(), Elapsed());
-        IReadOnlyList<ClusterCommand> commands;
-        lock (_gate)
-        {
-            foreach (var id in _state.Agents.Keys.Where(id => !_channels.ContainsKey(id))) _absentSince.TryAdd(id, elapsed);
-            foreach (var id in _absentSince.Keys.Where(id => !_state.Agents.ContainsKey(id)).ToList()) _absentSince.Remove(id);
-            foreach (var id in _state.UnreachableSince.Keys) _unreachableSeen.TryAdd(id, elapsed);
-            foreach (var id in _unreachableSeen.Keys.Where(id => !_state.UnreachableSince.ContainsKey(id)).ToList()) _unreachableSeen.Remove(id);
-            commands = AgentHealthPolicy.Expire(_state, _absentSince, _unreachableSeen, elapsed, now, Timeouts);
-            foreach (var marked in commands.OfType<MarkAgentUnreachable>()) _unreachableSeen[marked.AgentId] = elapsed;
-        }
+        var commands = _agents.Expiries(ReadView, elapsed, now, Timeouts);
         foreach (var command in commands)
         {
             await ProposeAsync(command, cancellationToken).ConfigureAwait(false);
@@ -83,12 +59,7 @@ internal sealed partial class MasterService
     /// <summary>Kills, once each, the tasks on draining agents with the agent's grace period.</summary>
     private async Task DrainAsync(CancellationToken cancellationToken)
     {
-        IReadOnlyList<(string TaskId, string AgentId, TimeSpan Grace)> kills;
-        lock (_gate)
-        {
-            kills = AgentHealthPolicy.DrainKills(_state).Where(k => _drainKillsSent.Add(k.TaskId)).ToList();
-            _drainKillsSent.IntersectWith(_state.Tasks.Values.Where(t => !t.State.IsTerminal()).Select(t => t.Id));
-        }
+        var kills = _agents.NewDrainKills(ReadView);
         foreach (var (taskId, agentId, grace) in kills)
         {
             logger.LogInformation("agent {Agent} draining: killing task {Task}", agentId, taskId);
@@ -98,7 +69,7 @@ internal sealed partial class MasterService
             }
             catch (Exception e) when (e is IOException or ObjectDisposedException or Wire.WireException)
             {
-                lock (_gate) _drainKillsSent.Remove(taskId);
+                _agents.DrainKillFailed(taskId);
                 logger.LogWarning("could not kill task {Task} on draining agent {Agent}: {Error}", taskId, agentId, e.Message);
             }
         }
@@ -117,17 +88,15 @@ internal sealed partial class MasterService
             logger.LogInformation("agent {Agent} registered from {Host}: {Resources}", agent.Id, agent.Hostname, agent.Total);
             return;
         }
-        var before = Tasks().Where(t => t.AgentId == agent.Id && !t.State.IsTerminal()).ToDictionary(t => t.Id, t => t.State, StringComparer.Ordinal);
+        // Lookups of this agent's tasks only: a registration (a thousand of them after a failover) copies no view.
+        var before = Read(s => s.LiveTasksOn(agent.Id).ToDictionary(t => t.Id, t => t.State, StringComparer.Ordinal));
         if (ClusterLevel() >= FeatureGate.AppChecks) await ProposeAsync(new AgentRegistration(Now(), agent, report), cancellationToken).ConfigureAwait(false);
         else await RegisterAgentAsOlderMastersDoAsync(agent, report, cancellationToken).ConfigureAwait(false);
         logger.LogInformation("agent {Agent} registered from {Host}: {Resources}", agent.Id, agent.Hostname, agent.Total);
         IReadOnlyList<string> kill;
         List<TaskRecord> changed;
-        lock (_gate)
-        {
-            kill = AgentHealthPolicy.Strays(_state, agent.Id, report);
-            changed = before.Keys.Select(id => _state.Tasks.GetValueOrDefault(id)).OfType<TaskRecord>().Where(t => t.State != before[t.Id]).ToList();
-        }
+        (kill, changed) = Read(s => (AgentHealthPolicy.Strays(s, agent.Id, report),
+            before.Keys.Select(id => s.Tasks.GetValueOrDefault(id)).OfType<TaskRecord>().Where(t => t.State != before[t.Id]).ToList()));
         foreach (var task in changed)
             logger.LogInformation("agent {Agent} is back: task {Task} is {State}", agent.Id, task.Id, task.State.ToString().ToUpperInvariant());
         foreach (var taskId in kill)
@@ -160,7 +129,7 @@ internal sealed partial class MasterService
     {
         await ProposeAsync(new AddAgent(Now(), agent), cancellationToken).ConfigureAwait(false);
         IReadOnlyList<UpdateTaskStatus> updates;
-        lock (_gate) updates = AgentHealthPolicy.Resume(_state, agent.Id, report, Now()).Where(u => u.State is TaskState.Running or TaskState.Lost).ToList();
+        updates = Read(s => AgentHealthPolicy.Resume(s, agent.Id, report, Now())).Where(u => u.State is TaskState.Running or TaskState.Lost).ToList();
         foreach (var update in updates) await ProposeAsync(update, cancellationToken).ConfigureAwait(false);
     }
 }

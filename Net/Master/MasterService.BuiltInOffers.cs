@@ -20,16 +20,6 @@ internal sealed partial class MasterService
     /// </summary>
     public const double AppsDeclineSeconds = 2;
 
-    private static AllocatorFeed WithBuiltInFrameworks(AllocatorFeed feed)
-    {
-        foreach (var id in new[] { AppsFrameworkId, TasksFrameworkId })
-        {
-            feed.Allocator.AddFramework(id);
-            feed.Allocator.Suppress(id);
-        }
-        return feed;
-    }
-
     /// <summary>
     /// The start of a built-in framework's pass on the leader: one allocation round (its offers to external frameworks
     /// are sent too), then the offers <paramref name="frameworkId"/> holds on agents that accept tasks (those on others
@@ -37,19 +27,7 @@ internal sealed partial class MasterService
     /// </summary>
     public async Task<IReadOnlyList<Offer>> BuiltInOffersAsync(string frameworkId, bool revive)
     {
-        var sends = new List<(FrameworkSession Session, WireMessage Message)>();
-        List<Offer> offers;
-        lock (_gate)
-        {
-            var now = Elapsed();
-            var allocator = Feed().Allocator;
-            if (revive) allocator.Revive(frameworkId);
-            AllocateLocked(now, sends, frameworkId);
-            var held = allocator.OutstandingOffers.Where(o => o.FrameworkId == frameworkId).ToList();
-            offers = held.Where(o => _channels.ContainsKey(o.AgentId) && _state.AcceptsTasks(o.AgentId)).ToList();
-            var closed = held.Except(offers).Select(o => o.Id).ToList();
-            if (closed.Count > 0) allocator.Decline(frameworkId, closed, now, AppsDeclineSeconds);
-        }
+        var (offers, sends) = _offers.BuiltInOffers(frameworkId, revive, AppsDeclineSeconds);
         foreach (var (session, message) in sends) await session.SendAsync(message).ConfigureAwait(false);
         return offers;
     }
@@ -67,50 +45,9 @@ internal sealed partial class MasterService
     {
         List<PlacedLaunch> accepted;
         bool wake;
-        lock (_gate) (accepted, wake) = AcceptOffersLocked(frameworkId, launches, held, wantsOffers, declineSeconds);
+        (accepted, wake) = _offers.AcceptBuiltIn(frameworkId, launches, held, wantsOffers, declineSeconds);
         if (wake) Changed();
         return await LaunchAcceptedAsync(accepted, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// Under the lock: accepts each used offer with its launches (a refused accept is logged and its tasks wait for the
-    /// next pass), declines the rest of <paramref name="held"/> under <paramref name="declineSeconds"/>, and suppresses
-    /// the framework unless <paramref name="wantsOffers"/>. Returns what was accepted (charged to the framework, not
-    /// committed yet) and whether the framework's loop should run again at once.
-    /// </summary>
-    private (List<T> Accepted, bool Wake) AcceptOffersLocked<T>(string frameworkId, IReadOnlyList<(string OfferId, TaskLaunch Task, T Item)> launches,
-        IReadOnlyList<Offer> held, bool wantsOffers, double declineSeconds)
-    {
-        var accepted = new List<T>(launches.Count);
-        var now = Elapsed();
-        var feed = Feed();
-        var allocator = feed.Allocator;
-        foreach (var group in launches.GroupBy(l => l.OfferId, StringComparer.Ordinal))
-        {
-            var result = allocator.Accept(frameworkId, [group.Key], group.Select(l => l.Task).ToList(), now, 0);
-            if (!result.Accepted)
-            {
-                logger.LogWarning("{Framework}: accept of offer {Offer} refused: {Reason}; its {Count} task(s) wait for the next pass", frameworkId,
-                    group.Key, result.Reason, group.Count());
-                continue;
-            }
-            foreach (var launch in group)
-            {
-                feed.Launching(launch.Task.TaskId, frameworkId, result.AgentId!, launch.Task.Resources);
-                accepted.Add(launch.Item);
-            }
-        }
-        var used = launches.Select(l => l.OfferId).ToHashSet(StringComparer.Ordinal);
-        var outstanding = allocator.OutstandingOffers.Where(o => o.FrameworkId == frameworkId).Select(o => o.Id).ToList();
-        var heldIds = held.Select(o => o.Id).ToHashSet(StringComparer.Ordinal);
-        // Offers a round made in between (the once-a-second one) stay for the next pass, unless the framework wants none.
-        var unused = outstanding.Where(id => !used.Contains(id) && (heldIds.Contains(id) || !wantsOffers)).ToList();
-        if (unused.Count > 0) allocator.Decline(frameworkId, unused, now, declineSeconds);
-        // Wanting offers again after a pass without: run the next pass at once, so it need not wait for the upkeep round.
-        var wake = wantsOffers && allocator.IsSuppressed(frameworkId);
-        if (wantsOffers) allocator.Unsuppress(frameworkId);
-        else allocator.Suppress(frameworkId);
-        return (accepted, wake);
     }
 
     /// <summary>Commits launches an allocator accept charged; those not launched give their resources back to the allocator.</summary>
@@ -123,8 +60,7 @@ internal sealed partial class MasterService
         }
         finally
         {
-            lock (_gate)
-                foreach (var launch in launches.Where(l => !launched.Contains(l.TaskId))) _feed?.LaunchFailed(launch.TaskId);
+            _offers.LaunchesFailed(launches.Where(l => !launched.Contains(l.TaskId)).Select(l => l.TaskId));
         }
         return launched;
     }

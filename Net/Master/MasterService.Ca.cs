@@ -9,7 +9,7 @@ internal sealed partial class MasterService
     {
         get
         {
-            lock (_gate) return _state.ClusterCa;
+            return Read(s => s.ClusterCa);
         }
     }
 
@@ -52,7 +52,7 @@ internal sealed partial class MasterService
     {
         get
         {
-            lock (_gate) return _state.SealedAgentSecret;
+            return Read(s => s.SealedAgentSecret);
         }
     }
 
@@ -65,7 +65,7 @@ internal sealed partial class MasterService
     {
         get
         {
-            lock (_gate) return _state.AdminRotation;
+            return Read(s => s.AdminRotation);
         }
     }
 

@@ -12,18 +12,15 @@ internal sealed partial class MasterService
 
     public FrameworkList FrameworkViews()
     {
-        lock (_gate)
-        {
-            var live = _state.Tasks.Values.Where(t => !t.State.IsTerminal()).OrderBy(t => t.Id, StringComparer.Ordinal).ToList();
-            var owned = live.ToLookup(OwnerOf, StringComparer.Ordinal);
-            var views = _state.Frameworks.Values.OrderBy(f => f.Id, StringComparer.Ordinal)
-                .Select(f => View(f.Id, f.Name, "external", f.Role, _frameworkRuntimes.GetValueOrDefault(f.Id)?.Session is not null,
-                    f.FailoverTimeoutSeconds, owned[f.Id]))
-                .ToList();
-            views.Add(View(AppsFrameworkId, "apps", "built-in", "*", true, null, owned[AppsFrameworkId]));
-            views.Add(View(TasksFrameworkId, "one-shot tasks", "built-in", "*", true, null, owned[TasksFrameworkId]));
-            return new FrameworkList(views);
-        }
+        var state = ReadView;
+        var live = state.Tasks.Values.Where(t => !t.State.IsTerminal()).OrderBy(t => t.Id, StringComparer.Ordinal).ToList();
+        var owned = live.ToLookup(t => OwnerOf(state, t), StringComparer.Ordinal);
+        var views = state.Frameworks.Values.OrderBy(f => f.Id, StringComparer.Ordinal)
+            .Select(f => View(f.Id, f.Name, "external", f.Role, _offers.IsConnected(f.Id), f.FailoverTimeoutSeconds, owned[f.Id]))
+            .ToList();
+        views.Add(View(AppsFrameworkId, "apps", "built-in", "*", true, null, owned[AppsFrameworkId]));
+        views.Add(View(TasksFrameworkId, "one-shot tasks", "built-in", "*", true, null, owned[TasksFrameworkId]));
+        return new FrameworkList(views);
     }
 
     private static FrameworkView View(string id, string name, string kind, string role, bool connected, double? failover, IEnumerable<TaskRecord> tasks)

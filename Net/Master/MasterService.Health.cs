@@ -1,56 +1,35 @@
 using MiniMesos.Core.Frameworks.Apps;
 using MiniMesos.Core.Model;
 using MiniMesos.Core.State;
+using MiniMesos.Net.Master.Agents;
 
 namespace MiniMesos.Net.Master;
 
-/// <summary>
-/// Health of app instances as their agents report it, kept in memory on the leader only (like Marathon): a new
-/// leader knows nothing until the agents reconnect and resend their latest reports. Also the reasons of kills the
-/// leader asked for, so the instance's final status says why it was killed.
-/// </summary>
+/// <summary>App instances' health as agents report it, and why the leader killed a task (<see cref="TaskHealthBook"/>).</summary>
 internal sealed partial class MasterService
 {
-    private readonly Dictionary<string, TaskHealth> _health = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string> _killReasons = new(StringComparer.Ordinal);
-
     /// <summary>A health report from the agent running the task; ignored for tasks not running there. A change of status is an event.</summary>
     public void HealthReported(string agentId, TaskHealth health)
     {
-        lock (_gate)
-        {
-            if (!_state.Tasks.TryGetValue(health.TaskId, out var task) || task.AgentId != agentId || task.State.IsTerminal()) return;
-            var before = _health.GetValueOrDefault(health.TaskId)?.Status ?? HealthStatus.Unknown;
-            _health[health.TaskId] = health;
-            if (before == health.Status) return;
-            var cause = health.Checks.Select(c => c.Tally).Where(t => t.LastOk == false).Select(t => t.LastFailureCause).FirstOrDefault();
-            _events.Enqueue(new ClusterEvent(_nextEventSeq++, Now(), "health_status_changed", health.TaskId, health.Status.ToString().ToLowerInvariant(),
-                agentId, null, null, cause));
-            while (_events.Count > MaxEvents) _events.Dequeue();
-        }
+        if (Read(s => s.Tasks.GetValueOrDefault(health.TaskId)) is not { } task || task.AgentId != agentId || task.State.IsTerminal()) return;
+        var before = _health.Report(health);
+        if (before == health.Status) return;
+        var cause = health.Checks.Select(c => c.Tally).Where(t => t.LastOk == false).Select(t => t.LastFailureCause).FirstOrDefault();
+        _replicated.Events.AddLeaderEvent(seq => new ClusterEvent(seq, Now(), "health_status_changed", health.TaskId,
+            health.Status.ToString().ToLowerInvariant(), agentId, null, null, cause));
         Changed();
     }
 
     /// <summary>The latest reported health of a task; null when none was reported to this leader.</summary>
-    public TaskHealth? Health(string taskId)
-    {
-        lock (_gate) return _health.GetValueOrDefault(taskId);
-    }
+    public TaskHealth? Health(string taskId) => _health.Get(taskId);
 
     /// <summary>The combined health of every live task with a report (reports of ended tasks are dropped here).</summary>
-    public IReadOnlyDictionary<string, HealthStatus> HealthStatuses()
-    {
-        lock (_gate)
-        {
-            foreach (var id in _health.Keys.Where(id => !_state.Tasks.TryGetValue(id, out var t) || t.State.IsTerminal()).ToList()) _health.Remove(id);
-            return _health.ToDictionary(kv => kv.Key, kv => kv.Value.Status, StringComparer.Ordinal);
-        }
-    }
+    public IReadOnlyDictionary<string, HealthStatus> HealthStatuses() => _health.Statuses(ReadView);
 
     /// <summary>Kills a task and remembers why, for its final status message.</summary>
     public Task<bool> KillAsync(string taskId, string reason, CancellationToken cancellationToken)
     {
-        lock (_gate) _killReasons[taskId] = reason;
+        _health.KillReason(taskId, reason);
         return KillAsync(taskId, cancellationToken);
     }
 
@@ -58,23 +37,10 @@ internal sealed partial class MasterService
     private string? KillMessage(string taskId, TaskState state, string? message)
     {
         if (!state.IsTerminal()) return message;
-        lock (_gate)
-        {
-            if (!_killReasons.Remove(taskId, out var reason) || state != TaskState.Killed) return message;
-            return $"killed: {reason}";
-        }
+        return _health.TakeKillReason(taskId) is { } reason && state == TaskState.Killed ? $"killed: {reason}" : message;
     }
 
     /// <summary>The health checks an app instance's launch carries: its app's, when it has any.</summary>
-    private IReadOnlyList<HealthCheckSpec>? HealthChecksFor(TaskRecord task)
-    {
-        lock (_gate)
-            return task.Spec.AppId is { } appId && _state.Apps.GetValueOrDefault(appId) is { HasHealthChecks: true } app ? app.HealthChecks : null;
-    }
-
-    private void ForgetHealthLocked()
-    {
-        _health.Clear();
-        _killReasons.Clear();
-    }
+    private IReadOnlyList<HealthCheckSpec>? HealthChecksFor(TaskRecord task) =>
+        task.Spec.AppId is { } appId && Read(s => s.Apps.GetValueOrDefault(appId)) is { HasHealthChecks: true } app ? app.HealthChecks : null;
 }

@@ -10,12 +10,12 @@ internal sealed partial class MasterService
 {
     public IReadOnlyList<(JobSpec Spec, JobState State)> Jobs()
     {
-        lock (_gate) return _state.Jobs.Values.OrderBy(j => j.Spec.Id, StringComparer.Ordinal).ToList();
+        return ReadView.Jobs.Values.OrderBy(j => j.Spec.Id, StringComparer.Ordinal).ToList();
     }
 
     public (JobSpec Spec, JobState State)? Job(string id)
     {
-        lock (_gate) return _state.Jobs.TryGetValue(id, out var job) ? job : null;
+        return Read<(JobSpec, JobState)?>(s => s.Jobs.TryGetValue(id, out var job) ? job : null);
     }
 
     /// <summary>
@@ -24,13 +24,11 @@ internal sealed partial class MasterService
     /// </summary>
     public string? JobAwaitingLaunch(string taskId)
     {
-        lock (_gate)
-        {
-            if (_state.Tasks.ContainsKey(taskId)) return null;
-            foreach (var (spec, state) in _state.Jobs.Values)
-                if (state.Current is { State: JobRunState.Active } run && run.TaskId == taskId) return spec.Id;
-            return null;
-        }
+        var view = ReadView;
+        if (view.Tasks.ContainsKey(taskId)) return null;
+        foreach (var (spec, state) in view.Jobs.Values)
+            if (state.Current is { State: JobRunState.Active } run && run.TaskId == taskId) return spec.Id;
+        return null;
     }
 
     /// <summary>Commits a job spec (validated by the caller); a replaced job keeps its run state and history.</summary>
@@ -52,18 +50,17 @@ internal sealed partial class MasterService
     public async Task<bool> PutJobStateAsync(JobState state, CancellationToken cancellationToken)
     {
         await ProposeAsync(new PutJobState(Now(), state), cancellationToken).ConfigureAwait(false);
-        lock (_gate) return _state.Jobs.ContainsKey(state.JobId);
+        return Read(s => s.Jobs.ContainsKey(state.JobId));
     }
 
-    /// <summary>What the jobs loop decides from, read under one lock: jobs, tasks by id, connected agents with their free resources.</summary>
+    /// <summary>What the jobs loop decides from, one view: jobs, tasks by id, connected agents with their free resources.</summary>
     public (IReadOnlyList<(JobSpec Spec, JobState State)> Jobs, IReadOnlyDictionary<string, TaskRecord> Tasks,
         IReadOnlyList<(AgentRecord Agent, Resources Free)> Connected) JobsView()
     {
-        lock (_gate)
-        {
-            return (_state.Jobs.Values.ToList(), new Dictionary<string, TaskRecord>(_state.Tasks, StringComparer.Ordinal),
-                _state.Agents.Values.Where(a => _channels.ContainsKey(a.Id)).OrderBy(a => a.Id, StringComparer.Ordinal)
-                    .Select(a => (a, _state.Free(a.Id))).ToList());
-        }
+        var state = ReadView;
+        var connected = ConnectedAgentIds();
+        return (state.Jobs.Values.ToList(), state.Tasks,
+            state.Agents.Values.Where(a => connected.Contains(a.Id)).OrderBy(a => a.Id, StringComparer.Ordinal)
+                .Select(a => (a, state.Free(a.Id))).ToList());
     }
 }

@@ -36,15 +36,13 @@ internal sealed partial class MasterService
             _scheduling.Release();
         }
         var sends = new List<(TaskRecord Task, IAgentChannel Channel)>(launches.Count);
-        lock (_gate)
+        var state = ReadView;
+        foreach (var launch in launches)
         {
-            foreach (var launch in launches)
-            {
-                if (_state.Tasks.GetValueOrDefault(launch.TaskId) is not { State: TaskState.Staging } task || task.AgentId != launch.AgentId) continue;
-                if (_channels.GetValueOrDefault(launch.AgentId) is not { } channel) continue;
-                sends.Add((task, channel));
-                launched.Add(task.Id);
-            }
+            if (state.Tasks.GetValueOrDefault(launch.TaskId) is not { State: TaskState.Staging } task || task.AgentId != launch.AgentId) continue;
+            if (_agents.Channel(launch.AgentId) is not { } channel) continue;
+            sends.Add((task, channel));
+            launched.Add(task.Id);
         }
         foreach (var (task, channel) in sends)
         {

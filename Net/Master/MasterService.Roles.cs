@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using MiniMesos.Core.Allocation;
 using MiniMesos.Core.State;
 using MiniMesos.Net.Http;
 
@@ -14,44 +13,23 @@ internal sealed partial class MasterService
     /// <summary>Known roles: the default role, roles with a weight, roles frameworks subscribed in; ordered by name.</summary>
     public RoleList RoleViews()
     {
-        lock (_gate)
+        var state = ReadView;
+        var byRole = state.Frameworks.Values.ToLookup(f => f.Role, StringComparer.Ordinal);
+        var names = state.RoleWeights.Keys.Concat(state.Frameworks.Values.Select(f => f.Role)).Append(RoleRules.DefaultRole)
+            .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+        return new RoleList(names.Select(role =>
         {
-            var byRole = _state.Frameworks.Values.ToLookup(f => f.Role, StringComparer.Ordinal);
-            var names = _state.RoleWeights.Keys.Concat(_state.Frameworks.Values.Select(f => f.Role)).Append(RoleRules.DefaultRole)
-                .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
-            return new RoleList(names.Select(role =>
-            {
-                var held = _feed?.Allocator.RoleWeight(role);
-                var weighted = held is null ? 0 : _feed!.Allocator.RoleShare(role);
-                return new RoleView(role, _state.RoleWeight(role), byRole[role].Select(f => f.Id).Order(StringComparer.Ordinal).ToList(),
-                    Math.Round(weighted * (held ?? 1), 6), Math.Round(weighted, 6));
-            }).ToList());
-        }
+            var (held, weighted) = _offers.RoleShare(role);
+            return new RoleView(role, state.RoleWeight(role), byRole[role].Select(f => f.Id).Order(StringComparer.Ordinal).ToList(),
+                Math.Round(weighted * (held ?? 1), 6), Math.Round(weighted, 6));
+        }).ToList());
     }
 
     /// <summary>Commits a role's weight (validated by the caller with <see cref="RoleRules"/>) and gives it to the allocator.</summary>
     public async Task SetRoleWeightAsync(string role, double weight, CancellationToken cancellationToken)
     {
         await ProposeAsync(new PutRoleWeight(Now(), role, weight), cancellationToken).ConfigureAwait(false);
-        lock (_gate)
-        {
-            if (_feed is { } feed) ApplyRoleWeightsLocked(feed.Allocator);
-        }
+        _offers.ApplyRoleWeights();
         logger.LogInformation("role {Role}: weight {Weight}", role, weight);
-    }
-
-    private AllocatorFeed WithRoleWeights(AllocatorFeed feed)
-    {
-        ApplyRoleWeightsLocked(feed.Allocator);
-        return feed;
-    }
-
-    /// <summary>Sets every replicated weight the allocator does not have yet (under the lock).</summary>
-    private void ApplyRoleWeightsLocked(Allocator allocator)
-    {
-        foreach (var (role, weight) in _state.RoleWeights)
-        {
-            if (allocator.RoleWeight(role) != weight) allocator.SetRoleWeight(role, weight);
-        }
     }
 }

@@ -1,37 +1,58 @@
 using Microsoft.Extensions.Logging;
-using MiniMesos.Core.Allocation;
+using MiniMesos.Core.Frameworks.Tasks;
 using MiniMesos.Core.Model;
 using MiniMesos.Core.State;
 
 namespace MiniMesos.Net.Master;
 
 /// <summary>
-/// One-shot tasks (what `minimesos run` and POST /v1/tasks submit) are placed by the built-in one-shot tasks framework
-/// (<see cref="TasksFrameworkId"/>) on the offers DRF gives it, like the jobs framework's attempts: a pass takes a round,
-/// places the waiting tasks first-fit within its offers (constraints honoured), accepts through the allocator's
-/// checks, gives back the rest and commits each assignment before telling the agent to launch.
+/// The built-in one-shot tasks framework (<see cref="TasksFrameworkId"/>): one-shot tasks (what `minimesos run` and POST
+/// /v1/tasks submit) and the jobs framework's attempts are its tasks. A pass takes a round, places what waits within its
+/// offers (Core/Frameworks/Tasks for one-shot tasks, Core/Frameworks/Jobs for attempts), accepts through the allocator's
+/// checks, gives back the rest and commits each assignment before telling the agent to launch. One pass at a time,
+/// one-shot or jobs (<see cref="InTasksFrameworkPassAsync"/>): a pass gives back every offer the framework holds that it
+/// did not use, so two at once would give back each other's.
 /// </summary>
 internal sealed partial class MasterService
 {
-    /// <summary>One placement pass at a time.</summary>
+    private readonly SemaphoreSlim _tasksFrameworkPass = new(1, 1);
+
+    /// <summary>Runs <paramref name="pass"/> (which takes and gives back the tasks framework's offers) alone among such passes.</summary>
+    public async Task<T> InTasksFrameworkPassAsync<T>(Func<Task<T>> pass, CancellationToken cancellationToken)
+    {
+        await _tasksFrameworkPass.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await pass().ConfigureAwait(false);
+        }
+        finally
+        {
+            _tasksFrameworkPass.Release();
+        }
+    }
+
+    /// <summary>A one-shot tasks pass, when some task waits.</summary>
     private async Task ScheduleAsync(CancellationToken cancellationToken)
+    {
+        if (!Read(HasWaitingTask)) return;
+        await InTasksFrameworkPassAsync(() => ScheduleOneShotAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>One placement pass at a time, and none while a launch batch commits (<see cref="LaunchBatchAsync"/>).</summary>
+    private async Task<bool> ScheduleOneShotAsync(CancellationToken cancellationToken)
     {
         await _scheduling.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            bool waiting;
-            lock (_gate) waiting = _state.Tasks.Values.Any(t => t.AgentId is null && t.State == TaskState.Staging);
-            if (!waiting) return;
+            if (!Read(HasWaitingTask)) return false;
             var held = await BuiltInOffersAsync(TasksFrameworkId, revive: true).ConfigureAwait(false);
             List<(string TaskId, string AgentId)> accepted;
             bool wake;
-            lock (_gate)
-            {
-                var launches = OneShotLaunchesLocked(held);
-                (accepted, wake) = AcceptOffersLocked(TasksFrameworkId, launches, held, wantsOffers: false, declineSeconds: 0);
-            }
+            var state = ReadView;
+            (accepted, wake) = _offers.AcceptBuiltIn(TasksFrameworkId, OneShotLaunches.Decide(state, held), held, wantsOffers: false, declineSeconds: 0);
             if (wake) Changed();
             await AssignAcceptedAsync(accepted, cancellationToken).ConfigureAwait(false);
+            return true;
         }
         finally
         {
@@ -39,24 +60,8 @@ internal sealed partial class MasterService
         }
     }
 
-    /// <summary>First-fit within the offers held (the largest per agent), each task's ports the lowest left in its offer.</summary>
-    private List<(string OfferId, TaskLaunch Task, (string TaskId, string AgentId) Item)> OneShotLaunchesLocked(IReadOnlyList<Offer> held)
-    {
-        var offerOn = held.GroupBy(o => o.AgentId, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.OrderByDescending(o => o.Resources.Scalars.Cpus).ThenBy(o => o.Id, StringComparer.Ordinal).First(),
-                StringComparer.Ordinal);
-        var portsLeft = offerOn.Values.ToDictionary(o => o.Id, o => o.Resources.Ports, StringComparer.Ordinal);
-        var launches = new List<(string, TaskLaunch, (string, string))>();
-        foreach (var (taskId, agentId) in FirstFitPlacement.Place(_state, offerOn.ToDictionary(kv => kv.Key, kv => kv.Value.Resources, StringComparer.Ordinal)))
-        {
-            var task = _state.Tasks[taskId];
-            var offer = offerOn[agentId];
-            var ports = PortRanges.Of(portsLeft[offer.Id].Take(task.Spec.Ports) ?? []);
-            portsLeft[offer.Id] = portsLeft[offer.Id].Subtract(ports);
-            launches.Add((offer.Id, new TaskLaunch(taskId, new ResourceSet(task.Spec.Resources, ports)), (taskId, agentId)));
-        }
-        return launches;
-    }
+    /// <summary>Whether some one-shot task waits (a scan on every submission and every task's end: no copy of the view for it).</summary>
+    private static bool HasWaitingTask(ClusterState state) => state.Tasks.Values.Any(t => t.AgentId is null && t.State == TaskState.Staging);
 
     /// <summary>Commits each accepted assignment, then tells the agent; one not committed gives its resources back.</summary>
     private async Task AssignAcceptedAsync(List<(string TaskId, string AgentId)> accepted, CancellationToken cancellationToken)
@@ -67,13 +72,8 @@ internal sealed partial class MasterService
             foreach (var (taskId, agentId) in accepted)
             {
                 await ProposeAsync(new AssignTask(Now(), taskId, agentId), cancellationToken).ConfigureAwait(false);
-                TaskRecord? task;
-                IAgentChannel? channel;
-                lock (_gate)
-                {
-                    task = _state.Tasks.GetValueOrDefault(taskId);
-                    channel = _channels.GetValueOrDefault(agentId);
-                }
+                var task = Read(s => s.Tasks.GetValueOrDefault(taskId));
+                var channel = _agents.Channel(agentId);
                 if (task?.AgentId != agentId) continue;
                 done.Add(taskId);
                 if (channel is null) continue;
@@ -83,8 +83,7 @@ internal sealed partial class MasterService
         }
         finally
         {
-            lock (_gate)
-                foreach (var (taskId, _) in accepted.Where(a => !done.Contains(a.TaskId))) _feed?.LaunchFailed(taskId);
+            _offers.LaunchesFailed(accepted.Where(a => !done.Contains(a.TaskId)).Select(a => a.TaskId));
         }
     }
 }

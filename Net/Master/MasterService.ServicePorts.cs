@@ -49,13 +49,9 @@ internal sealed partial class MasterService
                 throw new FeatureGateException($"service ports need every master at feature level {FeatureGate.ServicePorts} or later: upgrade every master first");
             return app with { ServicePorts = null };
         }
-        AppSpec? previous;
-        List<AppSpec> apps;
-        lock (_gate)
-        {
-            previous = _state.Apps.GetValueOrDefault(app.Id);
-            apps = _state.Apps.Values.ToList();
-        }
+        var state = ReadView;
+        var previous = state.Apps.GetValueOrDefault(app.Id);
+        var apps = state.Apps.Values.ToList();
         var (assigned, conflict) = ServicePortAllocator.Assign(app, previous, apps, ServicePortRange);
         return assigned ?? throw new ServicePortException(conflict!);
     }

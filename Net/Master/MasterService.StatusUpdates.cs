@@ -14,7 +14,7 @@ internal sealed partial class MasterService
     /// </summary>
     private bool UpdateApplies(string agentId, string taskId)
     {
-        lock (_gate) return _state.Tasks.TryGetValue(taskId, out var task) && task.AgentId == agentId && !task.State.IsTerminal();
+        return Read(s => s.Tasks.GetValueOrDefault(taskId)) is { } task && task.AgentId == agentId && !task.State.IsTerminal();
     }
 
     /// <summary>
@@ -26,6 +26,6 @@ internal sealed partial class MasterService
     /// </summary>
     private bool UpdateIsStale(string agentId, string taskId, TaskState state)
     {
-        lock (_gate) return _state.Tasks.TryGetValue(taskId, out var task) && task.AgentId == agentId && !state.IsNewsAfter(task.State);
+        return Read(s => s.Tasks.GetValueOrDefault(taskId)) is { } task && task.AgentId == agentId && !state.IsNewsAfter(task.State);
     }
 }

@@ -10,8 +10,7 @@ internal sealed partial class MasterService
     public string? UserRefusal(string? user)
     {
         if (user is null) return null;
-        List<IReadOnlyList<string>?> lists;
-        lock (_gate) lists = _channels.Values.Select(c => c.AllowedUsers).ToList();
+        var lists = _agents.Connections().Select(c => c.Value.AllowedUsers).ToList();
         if (lists.Count == 0 || lists.Any(l => l is null)) return null;
         if (lists.Any(l => l!.Contains(user, StringComparer.Ordinal))) return null;
         var allowed = lists.SelectMany(l => l!).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);

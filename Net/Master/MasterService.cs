@@ -2,38 +2,62 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using MiniMesos.Core.Allocation;
 using MiniMesos.Core.Frameworks.Apps;
+using MiniMesos.Core.Frameworks.Tasks;
 using MiniMesos.Core.Model;
 using MiniMesos.Core.State;
 using MiniMesos.Core.Timing;
+using MiniMesos.Net.Master.Agents;
+using MiniMesos.Net.Master.Leader;
+using MiniMesos.Net.Master.Offers;
+using MiniMesos.Net.Master.State;
+using MiniMesos.Net.Master.Status;
 using MiniMesos.Net.Protocol;
 using MiniMesos.Net.Raft;
 
 namespace MiniMesos.Net.Master;
 
 /// <summary>
-/// A master's coordinator. Every change is a command proposed to the replicated log and applied here, in log
-/// order, on every master (<see cref="IRaftStateMachine"/>). Only the leader talks to agents: it places
-/// waiting tasks, launches them and turns agents' status updates into commands. One lock guards the state;
-/// nothing is sent while holding it.
+/// A master's coordinator. Every change is a command proposed to the replicated log and applied, in log order, on
+/// every master by <see cref="ReplicatedState"/>, whose read view everything here reads. Only the leader talks to
+/// agents: it places waiting tasks, launches them and turns agents' status updates into commands. One lock guards
+/// the leader's memory (agent sessions, offers, health); nothing is sent while holding it.
 /// </summary>
-internal sealed partial class MasterService(TimeProvider time, ILogger logger) : IRaftStateMachine
+internal sealed partial class MasterService : IRaftStateMachine
 {
     public static readonly TimeSpan DefaultKillGrace = TimeSpan.FromSeconds(5);
 
-    private readonly object _gate = new();
-    private readonly ClusterState _state = new();
-    private readonly Dictionary<string, IAgentChannel> _channels = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, long> _absentSince = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, long> _lastHeard = new(StringComparer.Ordinal);
+    private readonly TimeProvider time;
+    private readonly ILogger logger;
+    private readonly ReplicatedState _replicated;
+    private readonly AgentRegistry _agents = new();
+    private readonly TaskHealthBook _health = new();
+    private readonly StatusBatcher _statuses;
+    private readonly ServiceTableFeed _serviceFeed;
+    private readonly OfferHub _offers;
     private readonly SemaphoreSlim _scheduling = new(1, 1);
-    private const int MaxEvents = 10_000;
-    private readonly Queue<ClusterEvent> _events = new();
-    private long _nextEventSeq = 1;
-
-    /// <summary>Events of one log entry are numbered from (entry index) × 2^20 on.</summary>
-    private const int EventIdsPerEntry = 20;
     private IReplicatedLog? _log;
-    private TaskCompletionSource _changed = NewSignal();
+
+    public MasterService(TimeProvider time, ILogger logger)
+    {
+        this.time = time;
+        this.logger = logger;
+        _replicated = new ReplicatedState(logger);
+        _statuses = new StatusBatcher(command => ProposeAsync(command, CancellationToken.None), Now);
+        _serviceFeed = new ServiceTableFeed(_replicated, _agents, _health, () => IsLeader, logger);
+        _offers = new OfferHub(_replicated, _agents, Elapsed, logger);
+        // The agents connected now registered against the old state: dropping them makes each register again and be
+        // reconciled against the restored one (tasks it no longer runs become LOST, tasks the state does not place there are killed).
+        _replicated.Replaced += () =>
+        {
+            if (IsLeader) foreach (var agent in ReleaseAgents()) agent.Disconnect();
+        };
+    }
+
+    /// <summary>The replicated state as applied here: a read-only copy that later commits do not change.</summary>
+    private ClusterState ReadView => _replicated.View;
+
+    /// <summary>A lookup or two on the state as applied here (see <see cref="ReplicatedState.Read"/>).</summary>
+    private T Read<T>(Func<ClusterState, T> read) => _replicated.Read(read);
 
     public void Attach(IReplicatedLog log) => _log = log;
 
@@ -50,35 +74,36 @@ internal sealed partial class MasterService(TimeProvider time, ILogger logger) :
 
     public TaskRecord? Task(string id)
     {
-        lock (_gate) return _state.Tasks.GetValueOrDefault(id);
+        return Read(s => s.Tasks.GetValueOrDefault(id));
     }
 
     public IReadOnlyList<TaskRecord> Tasks()
     {
-        lock (_gate) return _state.Tasks.Values.OrderBy(t => t.SubmittedAtMs).ThenBy(t => t.Id, StringComparer.Ordinal).ToList();
+        return ReadView.Tasks.Values.OrderBy(t => t.SubmittedAtMs).ThenBy(t => t.Id, StringComparer.Ordinal).ToList();
     }
 
     public IReadOnlyList<(AgentRecord Agent, Resources Free, bool Connected)> Agents()
     {
-        lock (_gate)
-            return _state.Agents.Values.OrderBy(a => a.Id, StringComparer.Ordinal)
-                .Select(a => (a, _state.Free(a.Id), _channels.ContainsKey(a.Id))).ToList();
+        var state = ReadView;
+        var connected = ConnectedAgentIds();
+        return state.Agents.Values.OrderBy(a => a.Id, StringComparer.Ordinal)
+            .Select(a => (a, state.Free(a.Id), connected.Contains(a.Id))).ToList();
     }
 
     public IReadOnlyList<AppSpec> Apps()
     {
-        lock (_gate) return _state.Apps.Values.OrderBy(a => a.Id, StringComparer.Ordinal).ToList();
+        return ReadView.Apps.Values.OrderBy(a => a.Id, StringComparer.Ordinal).ToList();
     }
 
     public AppSpec? App(string id)
     {
-        lock (_gate) return _state.Apps.GetValueOrDefault(id);
+        return Read(s => s.Apps.GetValueOrDefault(id));
     }
 
     /// <summary>The older config versions kept of an app, newest first.</summary>
     public IReadOnlyList<AppSpec> AppVersions(string id)
     {
-        lock (_gate) return _state.AppVersions(id).ToList();
+        return Read(s => s.AppVersions(id).ToList());
     }
 
     public async Task<bool> RemoveAppAsync(string id, CancellationToken cancellationToken)
@@ -89,16 +114,15 @@ internal sealed partial class MasterService(TimeProvider time, ILogger logger) :
         return true;
     }
 
-    /// <summary>What the apps loop decides from, read under one lock: apps, tasks, connected agents with their free resources.</summary>
+    /// <summary>What the apps loop decides from, one view: apps, tasks, connected agents with their free resources.</summary>
     public (IReadOnlyList<AppSpec> Apps, IReadOnlyList<TaskRecord> Tasks, IReadOnlyDictionary<string, AgentRecord> AllAgents,
         IReadOnlyList<(AgentRecord Agent, Resources Free)> Connected) AppsView()
     {
-        lock (_gate)
-        {
-            return (_state.Apps.Values.ToList(), _state.Tasks.Values.ToList(), new Dictionary<string, AgentRecord>(_state.Agents, StringComparer.Ordinal),
-                _state.Agents.Values.Where(a => _channels.ContainsKey(a.Id) && _state.AcceptsTasks(a.Id)).OrderBy(a => a.Id, StringComparer.Ordinal)
-                    .Select(a => (a, _state.Free(a.Id))).ToList());
-        }
+        var state = ReadView;
+        var connected = ConnectedAgentIds();
+        return (state.Apps.Values.ToList(), state.Tasks.Values.ToList(), state.Agents,
+            state.Agents.Values.Where(a => connected.Contains(a.Id) && state.AcceptsTasks(a.Id)).OrderBy(a => a.Id, StringComparer.Ordinal)
+                .Select(a => (a, state.Free(a.Id))).ToList());
     }
 
     /// <summary>Commits one task already placed by a framework and sends it to its agent (see <see cref="LaunchBatchAsync"/>).</summary>
@@ -110,36 +134,26 @@ internal sealed partial class MasterService(TimeProvider time, ILogger logger) :
     {
         if (task.AgentId is not null || task.State != TaskState.Staging) return null;
         // Some agent could hold it: it waits for the one-shot tasks' framework to be offered room there (DRF may give it to others first).
-        lock (_gate) return FirstFitPlacement.WhyWaiting(_state, task) ?? "waiting for a resource offer";
+        return FirstFitPlacement.WhyWaiting(ReadView, task) ?? "waiting for a resource offer";
     }
 
     /// <summary>Events after <paramref name="afterSeq"/> still in the bounded buffer (the most recent 10,000), oldest first.</summary>
     public IReadOnlyList<ClusterEvent> EventsAfter(long afterSeq)
     {
-        lock (_gate) return _events.Where(e => e.Seq > afterSeq).ToList();
+        return _replicated.Events.After(afterSeq);
     }
 
     /// <summary>Completes at the next state change (or when cancelled); callers re-read what they watch.</summary>
-    public Task WaitForChangeAsync(CancellationToken cancellationToken)
-    {
-        Task signal;
-        lock (_gate) signal = _changed.Task;
-        return signal.WaitAsync(cancellationToken);
-    }
+    public Task WaitForChangeAsync(CancellationToken cancellationToken) => _replicated.Signal.WaitAsync(cancellationToken);
 
     public async Task AgentConnectedAsync(AgentRecord agent, IAgentChannel channel, CancellationToken cancellationToken, AgentReport? report = null)
     {
-        lock (_gate)
-        {
-            _channels[agent.Id] = channel;
-            _absentSince.Remove(agent.Id);
-            _lastHeard[agent.Id] = Elapsed();
-        }
+        _agents.Connected(agent.Id, channel, Elapsed());
         await RegisterAgentAsync(agent with { RegisteredAtMs = Now() }, channel, report, cancellationToken).ConfigureAwait(false);
         // Tasks placed on this agent but perhaps never launched (a previous leader died in between) are sent again;
         // the agent ignores a launch of a task it already runs.
         List<TaskRecord> pending;
-        lock (_gate) pending = _state.LiveTasksOn(agent.Id).Where(t => t.State == TaskState.Staging).ToList();
+        pending = Read(s => s.LiveTasksOn(agent.Id).Where(t => t.State == TaskState.Staging).ToList());
         foreach (var task in pending) _ = LaunchAsync(task, channel);
         Kick();
     }
@@ -150,14 +164,7 @@ internal sealed partial class MasterService(TimeProvider time, ILogger logger) :
     /// </summary>
     public Task AgentDisconnectedAsync(string agentId, IAgentChannel channel, string reason)
     {
-        lock (_gate)
-        {
-            if (!_channels.TryGetValue(agentId, out var current) || current != channel) return System.Threading.Tasks.Task.CompletedTask;
-            _channels.Remove(agentId);
-            _disk.Remove(agentId);
-            // Silence counts from the last message, not from when the connection was found dead.
-            _absentSince[agentId] = _lastHeard.GetValueOrDefault(agentId, Elapsed());
-        }
+        if (!_agents.Disconnected(agentId, channel, Elapsed())) return System.Threading.Tasks.Task.CompletedTask;
         logger.LogWarning("agent {Agent} disconnected: {Reason}; it is unreachable unless it is back within {Timeout} s", agentId, reason,
             Timeouts.Unreachable.TotalSeconds);
         Changed(); // its instances leave the routing mesh's table at once
@@ -167,7 +174,7 @@ internal sealed partial class MasterService(TimeProvider time, ILogger logger) :
     /// <summary>Any message from a connected agent: it is alive now.</summary>
     public void Heard(string agentId)
     {
-        lock (_gate) _lastHeard[agentId] = Elapsed();
+        _agents.Heard(agentId, Elapsed());
     }
 
     /// <summary>Commits a status update from the agent that runs the task; false when it does not apply.</summary>
@@ -182,7 +189,7 @@ internal sealed partial class MasterService(TimeProvider time, ILogger logger) :
             if (!UpdateApplies(agentId, taskId)) return false;
         }
         message = KillMessage(taskId, state, message);
-        await CommitStatusAsync(new UpdateTaskStatus(Now(), taskId, state, exitCode, signal, message), cancellationToken).ConfigureAwait(false);
+        await _statuses.CommitAsync(new UpdateTaskStatus(Now(), taskId, state, exitCode, signal, message), cancellationToken).ConfigureAwait(false);
         logger.LogInformation("task {Task} is {State}{Detail}", taskId, state.ToWire(),
             exitCode is { } c ? $" (exit code {c})" : signal is { } s ? $" (signal {s})" : "");
         if (state.IsTerminal()) Kick();
@@ -194,16 +201,14 @@ internal sealed partial class MasterService(TimeProvider time, ILogger logger) :
     {
         IAgentChannel? channel = null;
         TaskRecord? task;
-        lock (_gate)
-        {
-            if (!_state.Tasks.TryGetValue(taskId, out task) || task.State.IsTerminal()) return false;
-            if (task.AgentId is not null) channel = _channels.GetValueOrDefault(task.AgentId);
-        }
+        task = Read(s => s.Tasks.GetValueOrDefault(taskId));
+        if (task is null || task.State.IsTerminal()) return false;
+        if (task.AgentId is not null)
+            channel = _agents.Channel(task.AgentId);
         if (task.AgentId is null || channel is null)
         {
             var why = task.AgentId is null ? "killed before it was launched" : "killed while its agent was away";
-            lock (_gate)
-                if (_killReasons.Remove(taskId, out var reason)) why = $"{why}: {reason}";
+            if (_health.TakeKillReason(taskId) is { } reason) why = $"{why}: {reason}";
             await ProposeAsync(new UpdateTaskStatus(Now(), taskId, TaskState.Killed, null, null, why), cancellationToken).ConfigureAwait(false);
             return true;
         }
@@ -214,11 +219,8 @@ internal sealed partial class MasterService(TimeProvider time, ILogger logger) :
     public async Task<LogChunk?> ReadLogAsync(string taskId, string stream, long offset, int max, CancellationToken cancellationToken)
     {
         IAgentChannel? channel;
-        lock (_gate)
-        {
-            if (!_state.Tasks.TryGetValue(taskId, out var task) || task.AgentId is null) return null;
-            channel = _channels.GetValueOrDefault(task.AgentId);
-        }
+        if (Read(s => s.Tasks.GetValueOrDefault(taskId))?.AgentId is not { } agentId) return null;
+        channel = _agents.Channel(agentId);
         if (channel is null) return null;
         try
         {
@@ -244,74 +246,16 @@ internal sealed partial class MasterService(TimeProvider time, ILogger logger) :
     public IReadOnlyList<IAgentChannel> ReleaseAgents()
     {
         ReleaseFrameworks();
-        lock (_gate)
-        {
-            var channels = _channels.Values.ToList();
-            _channels.Clear();
-            _absentSince.Clear();
-            _unreachableSeen.Clear();
-            ForgetHealthLocked();
-            _fed.Clear();
-            return channels;
-        }
+        _health.Clear();
+        _serviceFeed.Release();
+        return _agents.Release();
     }
 
-    void IRaftStateMachine.Apply(ulong index, byte[] command)
-    {
-        ClusterCommand decoded;
-        try
-        {
-            decoded = CommandCodec.Decode(command);
-        }
-        catch (ProtocolException e)
-        {
-            // Only a leader running another version writes what this master cannot read: stop rather than drift.
-            throw new UnreadableEntryException(index, e.Message);
-        }
-        if (decoded is ReplaceState replace)
-        {
-            ApplyReplaceState(index, replace);
-            return;
-        }
-        IReadOnlyList<(string TaskId, string Reason)> skipped;
-        lock (_gate)
-        {
-            var before = ClusterEvents.Before(_state, decoded);
-            var applied = _state.Apply(decoded);
-            skipped = _state.LastSkipped.ToList();
-            if (applied)
-            {
-                _nextEventSeq = Math.Max(_nextEventSeq, FirstEventId(index));
-                foreach (var e in ClusterEvents.After(_state, decoded, before, _nextEventSeq))
-                {
-                    _events.Enqueue(e);
-                    _nextEventSeq = e.Seq + 1;
-                }
-                while (_events.Count > MaxEvents) _events.Dequeue();
-            }
-        }
-        LogSkippedLaunches(index, skipped);
-        Changed();
-    }
+    void IRaftStateMachine.Apply(ulong index, byte[] command) => _replicated.Apply(index, command);
 
-    /// <summary>
-    /// The id of the first event made from the log entry at <paramref name="index"/>: every master applying the entry
-    /// numbers its events alike, so ids keep growing across restarts and leader changes and a Last-Event-ID taken from
-    /// one master means the same events on the next leader. The leader's own events (health changes) take the ids
-    /// after the entry applied before them; on another master those are not there.
-    /// </summary>
-    private static long FirstEventId(ulong index) => (long)Math.Min(index, (ulong)(long.MaxValue >> EventIdsPerEntry)) << EventIdsPerEntry;
+    byte[] IRaftStateMachine.Snapshot() => _replicated.Snapshot();
 
-    byte[] IRaftStateMachine.Snapshot()
-    {
-        lock (_gate) return StateSnapshotCodec.Encode(_state);
-    }
-
-    void IRaftStateMachine.Restore(byte[] snapshot)
-    {
-        lock (_gate) StateSnapshotCodec.Restore(_state, snapshot);
-        Changed();
-    }
+    void IRaftStateMachine.Restore(byte[] snapshot) => _replicated.Restore(snapshot);
 
     /// <summary>Why a command must not be proposed yet (a master that could not read it), or null; see <see cref="FeatureGate"/>.</summary>
     public Func<ClusterCommand, string?>? Gate { get; set; }
@@ -356,22 +300,13 @@ internal sealed partial class MasterService(TimeProvider time, ILogger logger) :
         }
     }
 
-    private void Changed()
-    {
-        TaskCompletionSource previous;
-        lock (_gate)
-        {
-            previous = _changed;
-            _changed = NewSignal();
-        }
-        previous.TrySetResult();
-    }
+    private void Changed() => _replicated.Signal.Changed();
+
+    private HashSet<string> ConnectedAgentIds() => _agents.ConnectedIds();
 
     /// <summary>Wall time for what is recorded (command timestamps); never for measuring how long something took.</summary>
     private long Now() => time.GetUtcNow().ToUnixTimeMilliseconds();
 
     /// <summary>The leader's monotonic clock, for every timeout it measures (silence, offers, filters, failover).</summary>
     private long Elapsed() => time.MonotonicMs();
-
-    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

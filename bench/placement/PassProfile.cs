@@ -26,9 +26,13 @@ internal static class PassProfile
         var machine = (IRaftStateMachine)master;
         var state = new ClusterState();
         ulong index = 0;
+        var applying = new Stopwatch();
         void Apply(ClusterCommand command)
         {
-            machine.Apply(++index, CommandCodec.Encode(command));
+            var entry = CommandCodec.Encode(command);
+            applying.Start();
+            machine.Apply(++index, entry);
+            applying.Stop();
             state.Apply(command);
         }
         var perAgent = (instances + agentCount - 1) / agentCount;
@@ -64,6 +68,7 @@ internal static class PassProfile
                 Apply(new UpdateTaskStatus(2, launch.TaskId, TaskState.Running, null, null, null));
             placedCount += launches.Count;
         }
+        Console.WriteLine($"apply: {index} entries in {applying.Elapsed.TotalMilliseconds:0} ms ({applying.Elapsed.TotalMilliseconds * 1000 / index:0.0} us per entry, decode included)");
         Console.WriteLine("every instance RUNNING (the pass has nothing to launch):");
         Time(master, state, feed, ids, maxPerPass, out decisions);
         if (decisions.Launches.Count != 0) throw new InvalidOperationException("a converged cluster should launch nothing");

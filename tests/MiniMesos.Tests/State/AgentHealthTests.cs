@@ -1,6 +1,7 @@
 using System.Buffers;
 using MiniMesos.Core.Allocation;
 using MiniMesos.Core.Frameworks.Apps;
+using MiniMesos.Core.Frameworks.Tasks;
 using MiniMesos.Core.Model;
 using MiniMesos.Core.State;
 using MiniMesos.Net.MessagePack;

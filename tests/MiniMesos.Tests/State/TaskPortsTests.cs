@@ -1,4 +1,5 @@
 using MiniMesos.Core.Allocation;
+using MiniMesos.Core.Frameworks.Tasks;
 using MiniMesos.Core.Model;
 using MiniMesos.Core.State;
 using Xunit;

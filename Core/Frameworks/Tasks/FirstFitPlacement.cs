@@ -1,7 +1,8 @@
+using MiniMesos.Core.Allocation;
 using MiniMesos.Core.Model;
 using MiniMesos.Core.State;
 
-namespace MiniMesos.Core.Allocation;
+namespace MiniMesos.Core.Frameworks.Tasks;
 
 /// <summary>
 /// Placement of one-shot tasks: each waiting task, oldest first, goes to the agent with the most free cpus that can

@@ -1,6 +1,6 @@
 using MiniMesos.Core.Model;
 
-namespace MiniMesos.Net.Master;
+namespace MiniMesos.Net.Master.Offers;
 
 /// <summary>
 /// What the leader keeps in memory about one external framework: its connection (null while away), since when it
