@@ -56,8 +56,8 @@ summary "$times/plain" "... with --insecure-http (plain API)" 34 p99
 if [ -n "$prev" ]; then
   summary "$times/prev" "previous build: run -- true" 34 p99
   summary "$times/prev_plain" "previous build, plain API" 34 p99
-  echo "  TLS costs (median over plain): this build +$(echo "$(median "$times/run") - $(median "$times/plain")" | bc) ms," \
-    "previous +$(echo "$(median "$times/prev") - $(median "$times/prev_plain")" | bc) ms; run this/previous: $(ratio "$(median "$times/run")" "$(median "$times/prev")")x"
+  echo "  TLS costs (median over plain): this build $(awk -v a="$(median "$times/run")" -v b="$(median "$times/plain")" 'BEGIN { printf "%+.1f", a - b }') ms," \
+    "previous $(awk -v a="$(median "$times/prev")" -v b="$(median "$times/prev_plain")" 'BEGIN { printf "%+.1f", a - b }') ms; run this/previous: $(ratio "$(median "$times/run")" "$(median "$times/prev")")x"
 fi
 summary "$times/unshare" "unshare --pid --fork ... true" 34 p99
 summary "$times/sh" "sh -c true" 34 p99
