@@ -220,6 +220,10 @@ internal sealed class ApiClient : IDisposable
             {
                 throw new CliException($"the master at {_master} sent task {id}'s output in a form this CLI does not read: {e.Message}", ExitCodes.RuntimeError);
             }
+            catch (IOException e)
+            {
+                throw new CliException($"lost the master at {_master} while following task {id}: {e.Message}", ExitCodes.RuntimeError);
+            }
             finally
             {
                 stdoutOffset += frames?.StdoutBytes ?? 0;

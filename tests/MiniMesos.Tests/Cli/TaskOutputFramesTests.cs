@@ -51,6 +51,33 @@ public sealed class TaskOutputFramesTests
         await Assert.ThrowsAsync<InvalidDataException>(() => endless.CopyAsync(new MemoryStream(), new MemoryStream(), CancellationToken.None));
     }
 
+    [Theory]
+    [InlineData("no endpoint GET /v1/tasks/t.1/output", true)]   // a master older than the endpoint: the caller falls back
+    [InlineData("no task 't.1'", false)]                         // the task is unknown: that is the answer
+    public async Task A404ForTheEndpointItselfMeansAnOlderMaster(string error, bool olderMaster)
+    {
+        // An in-memory stand-in for an older master: one plain-HTTP answer on loopback.
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var serve = Task.Run(async () =>
+        {
+            using var socket = await listener.AcceptSocketAsync();
+            await using var stream = new System.Net.Sockets.NetworkStream(socket);
+            var request = new byte[4096];
+            var read = 0;
+            while (!Encoding.ASCII.GetString(request, 0, read).Contains("\r\n\r\n", StringComparison.Ordinal))
+                read += await stream.ReadAsync(request.AsMemory(read));
+            var body = Encoding.UTF8.GetBytes($"{{\"error\":\"{error}\"}}");
+            await stream.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\n\r\n"));
+            await stream.WriteAsync(body);
+        });
+        using var client = new ApiClient("127.0.0.1", ((System.Net.IPEndPoint)listener.LocalEndpoint).Port, "0123456789abcdef", plainHttp: true);
+        var follow = client.FollowOutputAsync("t.1", Stream.Null, Stream.Null, CancellationToken.None);
+        if (olderMaster) Assert.Null(await follow.WaitAsync(TimeSpan.FromSeconds(30)));
+        else Assert.Contains("no task 't.1'", (await Assert.ThrowsAsync<CliException>(() => follow.WaitAsync(TimeSpan.FromSeconds(30)))).Message);
+        await serve.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
     /// <summary>Returns at most <paramref name="readSize"/> bytes per read, as a slow connection does.</summary>
     private sealed class TrickleStream(byte[] data, int readSize) : MemoryStream(data)
     {
