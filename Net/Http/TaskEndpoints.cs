@@ -88,7 +88,7 @@ internal static class TaskEndpoints
         }
         var follow = query.TryGetValue("follow", out var f) && f.ToString() is "1" or "true" or "";
         // A job's attempt is named before an offer launches it: following its output waits for the launch.
-        for (var launched = master.WaitForChangeAsync(ct); master.Task(id) is null; launched = master.WaitForChangeAsync(ct))
+        for (var launched = master.WaitForChangeAsync(ct); master.Task(id) is null; launched = launched.IsCompleted ? master.WaitForChangeAsync(ct) : launched)
         {
             if (ct.IsCancellationRequested) return; // the client went away
             if (!follow || master.JobAwaitingLaunch(id) is null)
@@ -103,11 +103,12 @@ internal static class TaskEndpoints
         await context.Response.StartAsync(ct).ConfigureAwait(false);
         try
         {
+            Task? changed = null;
             while (!ct.IsCancellationRequested)
             {
                 // The change signal is taken before the state is read: a change (the task's end) while the log is being read
-                // then wakes the wait below at once, not a poll interval later.
-                var changed = master.WaitForChangeAsync(ct);
+                // then wakes the wait below at once, not a poll interval later. A pending signal is still the current one.
+                if (changed is null || changed.IsCompleted) changed = master.WaitForChangeAsync(ct);
                 // Read the state before the data: if the task had ended by then, an empty read means the end.
                 var task = master.Task(id)!;
                 var chunk = task.AgentId is null ? null : await master.ReadLogAsync(id, stream, offset, LogChunkBytes, ct).ConfigureAwait(false);

@@ -36,7 +36,7 @@ internal static class TaskOutputEndpoint
             return;
         }
         // A job's attempt is named before an offer launches it: following its output waits for the launch.
-        for (var launched = master.WaitForChangeAsync(ct); master.Task(id) is null; launched = master.WaitForChangeAsync(ct))
+        for (var launched = master.WaitForChangeAsync(ct); master.Task(id) is null; launched = launched.IsCompleted ? master.WaitForChangeAsync(ct) : launched)
         {
             if (ct.IsCancellationRequested) return; // the client went away
             if (!follow || master.JobAwaitingLaunch(id) is null)
@@ -53,11 +53,13 @@ internal static class TaskOutputEndpoint
             await context.Response.StartAsync(ct).ConfigureAwait(false);
             var offsets = new[] { stdoutOffset, stderrOffset };
             var task = master.Task(id)!;
+            Task? changed = null;
             while (!ct.IsCancellationRequested)
             {
                 // The change signal is taken before the state is read, so a change (the task's end) that happens while the
-                // logs are being read wakes the wait below at once instead of after a poll interval.
-                var changed = master.WaitForChangeAsync(ct);
+                // logs are being read wakes the wait below at once instead of after a poll interval. A signal still pending
+                // is still the current one: kept, so a long follow holds one waiter, not one per poll.
+                if (changed is null || changed.IsCompleted) changed = master.WaitForChangeAsync(ct);
                 // Read the state before the data: if the task had ended by then, empty reads mean the end.
                 task = master.Task(id) ?? task;
                 var reads = task.AgentId is null
