@@ -101,23 +101,6 @@ internal sealed class ApiClient : IDisposable
         }
     }
 
-    /// <summary>
-    /// Opens one more pooled connection (HEAD /ping, answered by the master itself), for a command that will soon make two
-    /// requests at once. Never fails: a master that cannot be reached or is refused is reported by the command's own request.
-    /// </summary>
-    public async Task OpenSpareConnectionAsync()
-    {
-        try
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Head, "/ping");
-            using var response = await _http.SendAsync(request, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or ObjectDisposedException)
-        {
-            // Also when the command failed first and disposed the client meanwhile.
-        }
-    }
-
     /// <summary>GET /v1/snapshot: a backup file of the replicated state, as bytes.</summary>
     public async Task<byte[]> SnapshotAsync(CancellationToken ct)
     {
@@ -196,6 +179,70 @@ internal sealed class ApiClient : IDisposable
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(500), ct).ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>
+    /// Follows a task's stdout and stderr in one response (GET /v1/tasks/ID/output?follow=true) until the task has ended
+    /// and all its output was copied, and returns the task as it ended; null when the master is older and has no such
+    /// endpoint (the caller then follows each stream on its own). One connection for the whole task: one TLS handshake.
+    /// </summary>
+    public async Task<TaskView?> FollowOutputAsync(string id, Stream stdout, Stream stderr, CancellationToken ct)
+    {
+        long stdoutOffset = 0, stderrOffset = 0;
+        // A dropped connection (master restart) resumes from the last byte received of each stream.
+        for (var attempt = 0; ; attempt++)
+        {
+            TaskOutputFrames? frames = null;
+            try
+            {
+                using var response = await _http.GetAsync(
+                    $"/v1/tasks/{Uri.EscapeDataString(id)}/output?follow=true&stdout_offset={stdoutOffset}&stderr_offset={stderrOffset}",
+                    HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
+                if (response.StatusCode == HttpStatusCode.NotFound && await IsMissingEndpointAsync(response, ct).ConfigureAwait(false)) return null;
+                await EnsureSuccessAsync(response, ct).ConfigureAwait(false);
+                await using var body = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+                frames = new TaskOutputFrames(body);
+                if (await frames.CopyAsync(stdout, stderr, ct).ConfigureAwait(false) is { } task)
+                    return JsonSerializer.Deserialize(task, ApiJsonContext.Api.TaskView)
+                        ?? throw new CliException($"the master at {_master} sent an empty task", ExitCodes.RuntimeError);
+                if (attempt >= 3) throw new CliException($"the master at {_master} kept ending task {id}'s output early", ExitCodes.RuntimeError);
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException && attempt < 3 && !ct.IsCancellationRequested)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(500), ct).ConfigureAwait(false);
+            }
+            catch (HttpRequestException e)
+            {
+                throw Unreachable(e);
+            }
+            catch (Exception e) when (e is InvalidDataException or JsonException)
+            {
+                throw new CliException($"the master at {_master} sent task {id}'s output in a form this CLI does not read: {e.Message}", ExitCodes.RuntimeError);
+            }
+            catch (IOException e)
+            {
+                throw new CliException($"lost the master at {_master} while following task {id}: {e.Message}", ExitCodes.RuntimeError);
+            }
+            finally
+            {
+                stdoutOffset += frames?.StdoutBytes ?? 0;
+                stderrOffset += frames?.StderrBytes ?? 0;
+            }
+        }
+    }
+
+    /// <summary>A 404 for the path itself ("no endpoint GET ..."), not for a task: a master older than the endpoint.</summary>
+    private static async Task<bool> IsMissingEndpointAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        await response.Content.LoadIntoBufferAsync(ct).ConfigureAwait(false);
+        try
+        {
+            return (await ReadJsonAsync(response, ApiJsonContext.Api.ApiError, ct).ConfigureAwait(false))?.Error?.StartsWith("no endpoint ", StringComparison.Ordinal) == true;
+        }
+        catch (JsonException)
+        {
+            return false;
         }
     }
 

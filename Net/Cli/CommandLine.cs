@@ -6,33 +6,50 @@ namespace MiniMesos.Net.Cli;
 /// <summary>The `minimesos` command tree; each command's work lives in its own class.</summary>
 internal static class CommandLine
 {
-    public static RootCommand Build()
+    /// <summary>
+    /// The top-level commands by name, built only when asked for: a CLI call builds the one command it runs (building all
+    /// of them, each with its options, is start-up work every `minimesos run` or `status` would pay: bench/run-e2e).
+    /// </summary>
+    internal static readonly (string Name, Func<RootCommand, Command> Create)[] Commands =
+    [
+        ("master", _ => HostCommands.Master()),
+        ("agent", _ => HostCommands.Agent()),
+        ("dev", _ => HostCommands.Dev()),
+        ("run", _ => RunCli.Command()),
+        ("status", _ => StatusCli.Command()),
+        ("ui", _ => UiCli.Command()),
+        ("task", _ => TaskCli.Task()),
+        ("events", _ => EventsCli.Command()),
+        ("app", _ => AppCli.Command()),
+        ("framework", _ => FrameworkCli.Command()),
+        ("role", _ => RoleCli.Command()),
+        ("job", _ => JobCli.Command()),
+        ("doctor", _ => DoctorCli.Command()),
+        ("snapshot", _ => SnapshotCli.Command()),
+        ("ca", _ => TlsCli.CaCommand()),
+        ("token", _ => TlsCli.TokenCommand()),
+        ("completion", root => CompletionCli.Command(root)),
+        ("debug", _ => DebugCli.Command()),
+        ("version", _ => Version()),
+    ];
+
+    /// <summary>The command tree: every command, or only <paramref name="only"/> when that names one (completion needs them all).</summary>
+    public static RootCommand Build(string? only = null)
     {
         var root = new RootCommand(
             "MiniMesos: a single-binary cluster manager for edge and small clusters.\n" +
             "Start with `minimesos dev`, then `minimesos run -- echo hello` from another shell.\n\n" + ExitCodes.Help);
-        root.Subcommands.Add(HostCommands.Master());
-        root.Subcommands.Add(HostCommands.Agent());
-        root.Subcommands.Add(HostCommands.Dev());
-        root.Subcommands.Add(RunCli.Command());
-        root.Subcommands.Add(StatusCli.Command());
-        root.Subcommands.Add(UiCli.Command());
-        root.Subcommands.Add(TaskCli.Task());
-        root.Subcommands.Add(EventsCli.Command());
-        root.Subcommands.Add(AppCli.Command());
-        root.Subcommands.Add(FrameworkCli.Command());
-        root.Subcommands.Add(RoleCli.Command());
-        root.Subcommands.Add(JobCli.Command());
-        root.Subcommands.Add(DoctorCli.Command());
-        root.Subcommands.Add(SnapshotCli.Command());
-        root.Subcommands.Add(TlsCli.CaCommand());
-        root.Subcommands.Add(TlsCli.TokenCommand());
-        root.Subcommands.Add(CompletionCli.Command(root));
-        root.Subcommands.Add(DebugCli.Command());
+        var one = only is not "completion" && Array.Exists(Commands, c => c.Name == only);
+        foreach (var (name, create) in Commands)
+            if (!one || name == only) root.Subcommands.Add(create(root));
+        return root;
+    }
+
+    private static Command Version()
+    {
         var version = new Command("version", "Print the version and exit.");
         version.SetAction(_ => Console.WriteLine($"minimesos {BuildInfo.Version}"));
-        root.Subcommands.Add(version);
-        return root;
+        return version;
     }
 
     /// <summary>
@@ -65,7 +82,7 @@ internal static class CommandLine
     /// <summary>Parses and runs; usage errors exit 2, reported failures 1 (or their own code), never a stack trace.</summary>
     public static async Task<int> InvokeAsync(string[] args)
     {
-        var root = Build();
+        var root = Build(args.Length > 0 ? args[0] : null);
         var parse = root.Parse(args);
         var errors = UsageErrors(root, parse, args);
         if (errors.Count > 0)

@@ -13,11 +13,7 @@ internal static class RunCommand
 
     public static async Task<int> RunAsync(ApiClient client, TaskSubmitRequest request, bool detach, TextWriter stdout, TextWriter stderr)
     {
-        // The task's stdout and stderr are then followed at once, over two connections (HTTP/1.1): the second one is opened
-        // now, while the master commits the task, instead of after it (its handshake off the critical path).
-        var spare = detach ? Task.CompletedTask : client.OpenSpareConnectionAsync();
         var task = await client.SubmitAsync(request, CancellationToken.None).ConfigureAwait(false);
-        await spare.ConfigureAwait(false);
         if (detach)
         {
             await stdout.WriteLineAsync(task.Id).ConfigureAwait(false);
@@ -31,17 +27,21 @@ internal static class RunCommand
         });
         using var done = new CancellationTokenSource();
         var notice = NoticeWaitingAsync(client, task.Id, stderr, done.Token);
+        TaskView? final;
         await using (var outStream = Console.OpenStandardOutput())
         await using (var errStream = Console.OpenStandardError())
         {
-            await Task.WhenAll(
-                client.FollowLogAsync(task.Id, "stdout", outStream, CancellationToken.None),
-                client.FollowLogAsync(task.Id, "stderr", errStream, CancellationToken.None)).ConfigureAwait(false);
+            // Both streams and the task's end in one response, on the connection the submit used: one TLS handshake per run.
+            final = await client.FollowOutputAsync(task.Id, outStream, errStream, CancellationToken.None).ConfigureAwait(false);
+            if (final is null) // a master without that endpoint: each stream on its own (two connections over HTTP/1.1)
+                await Task.WhenAll(
+                    client.FollowLogAsync(task.Id, "stdout", outStream, CancellationToken.None),
+                    client.FollowLogAsync(task.Id, "stderr", errStream, CancellationToken.None)).ConfigureAwait(false);
         }
         await done.CancelAsync().ConfigureAwait(false);
         await notice.ConfigureAwait(false);
 
-        var final = await client.GetTaskAsync(task.Id, CancellationToken.None).ConfigureAwait(false);
+        final ??= await client.GetTaskAsync(task.Id, CancellationToken.None).ConfigureAwait(false);
         return ExitCode(final, stderr);
     }
 

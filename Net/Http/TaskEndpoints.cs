@@ -48,6 +48,7 @@ internal static class TaskEndpoints
 
         app.MapGet("/v1/tasks/{id}/logs/{stream}", (string id, string stream, HttpContext context) =>
             FollowLogAsync(master, id, stream, context));
+        app.MapGet("/v1/tasks/{id}/output", (string id, HttpContext context) => TaskOutputEndpoint.HandleAsync(master, id, context));
     }
 
     public static TaskView View(MasterService master, TaskRecord t) => new(
@@ -62,7 +63,7 @@ internal static class TaskEndpoints
 
     private static IResult NoSuchTask(MasterService master, string id) => ApiResults.Error(StatusCodes.Status404NotFound, NoTaskMessage(master, id));
 
-    private static string NoTaskMessage(MasterService master, string id) => master.JobAwaitingLaunch(id) is { } job
+    internal static string NoTaskMessage(MasterService master, string id) => master.JobAwaitingLaunch(id) is { } job
         ? $"no task '{id}' yet: job '{job}' launches it when a resource offer fits (follow the log to wait for it)"
         : $"no task '{id}'";
 
@@ -87,7 +88,7 @@ internal static class TaskEndpoints
         }
         var follow = query.TryGetValue("follow", out var f) && f.ToString() is "1" or "true" or "";
         // A job's attempt is named before an offer launches it: following its output waits for the launch.
-        while (master.Task(id) is null)
+        for (var launched = master.WaitForChangeAsync(ct); master.Task(id) is null; launched = launched.IsCompleted ? master.WaitForChangeAsync(ct) : launched)
         {
             if (ct.IsCancellationRequested) return; // the client went away
             if (!follow || master.JobAwaitingLaunch(id) is null)
@@ -95,15 +96,19 @@ internal static class TaskEndpoints
                 await ApiResults.Write(context, 404, new ApiError(NoTaskMessage(master, id))).ConfigureAwait(false);
                 return;
             }
-            await Task.WhenAny(master.WaitForChangeAsync(ct), Task.Delay(FollowPoll, ct)).ConfigureAwait(false);
+            await Task.WhenAny(launched, Task.Delay(FollowPoll, ct)).ConfigureAwait(false);
         }
         context.Response.ContentType = "application/octet-stream";
         context.Response.Headers.CacheControl = "no-cache";
         await context.Response.StartAsync(ct).ConfigureAwait(false);
         try
         {
+            Task? changed = null;
             while (!ct.IsCancellationRequested)
             {
+                // The change signal is taken before the state is read: a change (the task's end) while the log is being read
+                // then wakes the wait below at once, not a poll interval later. A pending signal is still the current one.
+                if (changed is null || changed.IsCompleted) changed = master.WaitForChangeAsync(ct);
                 // Read the state before the data: if the task had ended by then, an empty read means the end.
                 var task = master.Task(id)!;
                 var chunk = task.AgentId is null ? null : await master.ReadLogAsync(id, stream, offset, LogChunkBytes, ct).ConfigureAwait(false);
@@ -116,7 +121,7 @@ internal static class TaskEndpoints
                 }
                 if (!follow || task.State.IsTerminal()) return;
                 if (task.AgentId is not null && chunk is null) return; // the agent is gone: nothing more will come
-                await Task.WhenAny(master.WaitForChangeAsync(ct), Task.Delay(FollowPoll, ct)).ConfigureAwait(false);
+                await Task.WhenAny(changed, Task.Delay(FollowPoll, ct)).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)

@@ -141,9 +141,28 @@ public sealed class CompletionTests
     public void AProgramStartingWithADashGoesAfterTheDoubleDash(params string[] args) =>
         Assert.Empty(Errors(args));
 
+    [Fact]
+    public void ACallBuildsOnlyTheCommandItNamesAndTheSameErrorsComeOut()
+    {
+        var all = CommandLine.Build();
+        // Every top-level command is in the table under its own name, in the order the full tree lists them.
+        Assert.Equal(CommandLine.Commands.Select(c => c.Name), all.Subcommands.Select(c => c.Name));
+        foreach (var (name, _) in CommandLine.Commands.Where(c => c.Name != "completion"))
+            Assert.Equal([name], CommandLine.Build(name).Subcommands.Select(c => c.Name));
+        // Completion scripts and an unknown command (for its suggestions) get the whole tree.
+        Assert.Equal(all.Subcommands.Count, CommandLine.Build("completion").Subcommands.Count);
+        Assert.Equal(all.Subcommands.Count, CommandLine.Build("rnu").Subcommands.Count);
+        foreach (var args in new[] { new[] { "run", "--cpus", "x", "--", "true" }, ["status", "--bogus"], ["task", "frob"], ["run", "--image"] })
+        {
+            var one = CommandLine.Build(args[0]);
+            Assert.NotEmpty(CommandLine.UsageErrors(one, one.Parse(args), args));
+            Assert.Equal(CommandLine.UsageErrors(all, all.Parse(args), args), CommandLine.UsageErrors(one, one.Parse(args), args));
+        }
+    }
+
     private static IReadOnlyList<string> Errors(string[] args)
     {
-        var root = CommandLine.Build();
+        var root = CommandLine.Build(args.Length > 0 ? args[0] : null);
         return CommandLine.UsageErrors(root, root.Parse(args), args);
     }
 }
