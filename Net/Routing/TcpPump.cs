@@ -33,6 +33,9 @@ internal static class TcpPump
         {
             client.SafeHandle.DangerousAddRef(ref clientRef);
             upstream.SafeHandle.DangerousAddRef(ref upstreamRef);
+            // splice(2) waits inside the kernel on a blocking socket, and a socket no async call has used yet (an accepted
+            // one) may still be blocking: every splice here must return at once (EAGAIN) instead of holding a pool thread.
+            (client.Blocking, upstream.Blocking) = (false, false);
             await Task.WhenAll(PumpAsync(client, upstream, stop), PumpAsync(upstream, client, stop)).ConfigureAwait(false);
         }
         finally
