@@ -18,6 +18,13 @@ internal sealed class RoutingMesh : IDisposable
 {
     private const int MaxAttempts = 5;
 
+    /// <summary>SO_SNDBUF of the connection to an instance (the kernel doubles it), fixed instead of auto-tuned (up to
+    /// tcp_wmem's 4 MiB): measured on loopback (bench/routing-mesh), the mesh's CPU per byte relayed above the direct
+    /// path's fell by about half (+446 to +229 ms per GB, with the 1 MiB pipes), and its throughput from 42% to 71% of
+    /// direct in the same run. The instance is in the cluster (a LAN, round trips under a millisecond), where 1 MiB in
+    /// flight still allows about 1 GB/s per connection; the client's side, maybe far away, keeps the auto-tuning.</summary>
+    private const int UpstreamSendBufferBytes = 512 * 1024;
+
     private readonly object _gate = new();
     private readonly RouteTable _table = new();
     private readonly Dictionary<int, MeshListener> _listeners = [];
@@ -171,7 +178,7 @@ internal sealed class RoutingMesh : IDisposable
         {
             if (_picker.Pick(Endpoints(port), tried, Environment.TickCount64) is not { } endpoint) break;
             tried.Add(endpoint);
-            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, SendBufferSize = UpstreamSendBufferBytes };
             try
             {
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

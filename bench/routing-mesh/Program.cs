@@ -8,15 +8,22 @@ using MiniMesos.Core.Routing;
 using MiniMesos.Net.Protocol;
 using MiniMesos.Net.Routing;
 
-// dotnet run -c Release -- [--seconds 1] [--round-trips 20000]
+// dotnet run -c Release -- [--seconds 1] [--rounds 5] [--round-trips 20000] [--load N] [--only direct|splice|copy]
 // The agent's routing mesh (RoutingMesh, the code the agent runs) in this process, forwarding loopback service ports to
-// an echo server and a sink; every figure is measured through the mesh and directly to the backend in the same run.
+// an echo server and a sink; every figure is measured through the mesh and directly to the backend in the same run,
+// interleaved, first on the box as it is and then with N busy processes (default: one per core) competing for the cores.
 var seconds = 1.0;
+var rounds = 5;
 var roundTrips = 20_000;
+var load = Environment.ProcessorCount;
+string? only = null;
 for (var i = 0; i < args.Length - 1; i++)
 {
     if (args[i] == "--seconds") seconds = double.Parse(args[i + 1], CultureInfo.InvariantCulture);
+    if (args[i] == "--rounds") rounds = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
     if (args[i] == "--round-trips") roundTrips = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
+    if (args[i] == "--load") load = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
+    if (args[i] == "--only") only = args[i + 1];
 }
 
 using var stop = new CancellationTokenSource();
@@ -35,49 +42,114 @@ if (mesh.Unbound.Count > 0)
     Console.Error.WriteLine($"cannot listen: {string.Join("; ", mesh.Unbound.Select(kv => $"{kv.Key}: {kv.Value}"))}");
     return 1;
 }
-Console.WriteLine($"load before: {File.ReadAllText("/proc/loadavg").Trim()}; {Environment.ProcessorCount} cpus");
 
-// Throughput: 4 connections each streaming 64 KiB writes into the sink for --seconds, in 5 rounds of direct, mesh
-// (splice) and mesh (the buffer copy fallback) one after another, so all three see the same load; medians reported.
-// The CPU this process spent per GB moved (clients, sink and mesh together) is the figure load does not skew: the
-// mesh's own cost is its excess over the direct path's.
-var rounds = new List<(Rate Direct, Rate Spliced, Rate Copied)>();
-for (var round = 0; round < 5; round++)
+// The paths measured, in this order in every round: direct to the backend first (the baseline), then through the mesh.
+var paths = new List<(string Name, Action Use, bool Direct)>
 {
-    var d = await Throughput(Port(sink));
-    var m = await Throughput(SinkService);
-    TcpPump.UseSplice = false;
-    var c = await Throughput(SinkService);
-    TcpPump.UseSplice = true;
-    rounds.Add((d, m, c));
-}
-var (direct, meshed, copied) = (Median(rounds.Select(r => r.Direct.MBps)), Median(rounds.Select(r => r.Spliced.MBps)), Median(rounds.Select(r => r.Copied.MBps)));
-Console.WriteLine($"throughput (4 connections, median of 5 rounds): direct {direct:0} MB/s, mesh (splice) {meshed:0} MB/s, " +
-    $"mesh (buffer copy fallback) {copied:0} MB/s; mesh/direct per round: median {100 * Median(rounds.Select(r => r.Spliced.MBps / r.Direct.MBps)):0}% " +
-    $"({string.Join(" ", rounds.Select(r => $"{100 * r.Spliced.MBps / r.Direct.MBps:0}%"))}); copy/direct median {100 * Median(rounds.Select(r => r.Copied.MBps / r.Direct.MBps)):0}%");
-var (dCpu, mCpu, cCpu) = (Median(rounds.Select(r => r.Direct.CpuMsPerGB)), Median(rounds.Select(r => r.Spliced.CpuMsPerGB)), Median(rounds.Select(r => r.Copied.CpuMsPerGB)));
-Console.WriteLine($"CPU per GB moved (whole process, median): direct {dCpu:0} ms, mesh (splice) {mCpu:0} ms (+{mCpu - dCpu:0} ms), " +
-    $"mesh (buffer copy) {cCpu:0} ms (+{cCpu - dCpu:0} ms)");
+    ("direct", () => { }, true),
+    ("mesh (splice)", () => TcpPump.UseSplice = true, false),
+    ("mesh (buffer copy)", () => TcpPump.UseSplice = false, false),
+};
 
-// Latency: one connection, 64-byte request and echo, in alternating blocks so both see the same load.
-var directRtt = new List<double>();
-var meshRtt = new List<double>();
-for (var block = 0; block < 4; block++)
+Console.WriteLine($"{Environment.ProcessorCount} cpus; load average before: {LoadAverage()}");
+if (only is not null)
 {
-    directRtt.AddRange(await RoundTrips(Port(echo), roundTrips / 4));
-    meshRtt.AddRange(await RoundTrips(EchoService, roundTrips / 4));
+    // For a profiler (perf, strace -c) attached to this process: one path's throughput only, --rounds times.
+    var path = paths.First(p => p.Name.Contains(only, StringComparison.Ordinal));
+    path.Use();
+    for (var r = 0; r < rounds; r++)
+    {
+        var rate = await Throughput(path.Direct ? Port(sink) : SinkService, seconds);
+        Console.WriteLine($"{path.Name}: {rate.MBps:0} MB/s, CPU per GB {rate.CpuMsPerGB:0} ms");
+    }
+    return 0;
 }
-var (d50, d99, m50, m99) = (Percentile(directRtt, 50), Percentile(directRtt, 99), Percentile(meshRtt, 50), Percentile(meshRtt, 99));
-Console.WriteLine($"round trip (64 B, {roundTrips} each): direct p50 {d50:0.000} ms p99 {d99:0.000} ms; mesh p50 {m50:0.000} ms p99 {m99:0.000} ms; " +
-    $"added p50 {m50 - d50:0.000} ms p99 {m99 - d99:0.000} ms");
-
-// New connections: 8 workers connect, exchange one byte, close.
-var directCps = await Connections(Port(echo));
-var meshCps = await Connections(EchoService);
-Console.WriteLine($"connections/s (8 workers, connect + 1 byte each way + close): direct {directCps:0}, mesh {meshCps:0}");
-Console.WriteLine($"load after: {File.ReadAllText("/proc/loadavg").Trim()}");
+// Warm-up: every path once, short and not counted (JIT, thread pool growth, pooled buffers).
+foreach (var path in paths)
+{
+    path.Use();
+    await Throughput(path.Direct ? Port(sink) : SinkService, Math.Min(seconds, 0.3));
+    await RoundTrips(path.Direct ? Port(echo) : EchoService, 500);
+}
+await Measure("quiet (the box as it is)");
+if (load > 0)
+{
+    var spinners = StartLoad(load, TimeSpan.FromSeconds(paths.Count * (rounds + 1) * seconds * 2 + 60));
+    try
+    {
+        await Measure($"loaded ({load} busy processes besides)");
+    }
+    finally
+    {
+        foreach (var p in spinners)
+        {
+            try { p.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+            p.Dispose();
+        }
+    }
+}
 stop.Cancel();
 return 0;
+
+async Task Measure(string phase)
+{
+    Console.WriteLine($"== {phase}; load average {LoadAverage()}");
+    // Throughput: 4 connections each streaming 64 KiB writes into the sink for --seconds; every round measures every path
+    // one after another, so they see the same load; medians, and each round's ratio to the direct path of that round.
+    // The CPU this process spent per GB moved (clients, sink and mesh together): the mesh's own cost is its excess over
+    // the direct path's.
+    var rates = paths.Select(_ => new List<Rate>()).ToList();
+    for (var round = 0; round < rounds; round++)
+        for (var p = 0; p < paths.Count; p++)
+        {
+            paths[p].Use();
+            rates[p].Add(await Throughput(paths[p].Direct ? Port(sink) : SinkService, seconds));
+        }
+    var direct = rates[0];
+    for (var p = 0; p < paths.Count; p++)
+    {
+        var ratios = rates[p].Zip(direct, (m, d) => m.MBps / d.MBps).ToList();
+        var cpu = Median(rates[p].Select(r => r.CpuMsPerGB));
+        Console.WriteLine($"throughput {paths[p].Name,-28} {Median(rates[p].Select(r => r.MBps)),6:0} MB/s" +
+            (p == 0 ? "  (baseline)                    " : $"  {100 * Median(ratios),3:0}% of direct ({string.Join(" ", ratios.Select(r => $"{100 * r:0}"))})") +
+            $"  CPU/GB {cpu:0} ms" + (p == 0 ? "" : $" (+{cpu - Median(direct.Select(r => r.CpuMsPerGB)):0})"));
+    }
+
+    // Latency: one connection, 64-byte request and echo, in alternating blocks so all paths see the same load.
+    var times = paths.Select(_ => new List<double>()).ToList();
+    for (var block = 0; block < 4; block++)
+        for (var p = 0; p < paths.Count; p++)
+        {
+            paths[p].Use();
+            times[p].AddRange(await RoundTrips(paths[p].Direct ? Port(echo) : EchoService, roundTrips / 4));
+        }
+    var (d50, d99) = (Percentile(times[0], 50), Percentile(times[0], 99));
+    for (var p = 0; p < paths.Count; p++)
+    {
+        var (p50, p99) = (Percentile(times[p], 50), Percentile(times[p], 99));
+        Console.WriteLine($"round trip {paths[p].Name,-28} p50 {p50:0.000} ms p99 {p99:0.000} ms" +
+            (p == 0 ? "  (baseline)" : $"  added p50 {p50 - d50:+0.000;-0.000} ms p99 {p99 - d99:+0.000;-0.000} ms") + $"  ({roundTrips} x 64 B)");
+    }
+
+    // New connections: 8 workers connect, exchange one byte, close; alternating rounds, medians.
+    var cps = paths.Select(_ => new List<double>()).ToList();
+    for (var round = 0; round < 3; round++)
+        for (var p = 0; p < paths.Count; p++)
+        {
+            paths[p].Use();
+            cps[p].Add(await Connections(paths[p].Direct ? Port(echo) : EchoService, seconds / 2));
+        }
+    for (var p = 0; p < paths.Count; p++)
+        Console.WriteLine($"connections/s {paths[p].Name,-25} {Median(cps[p]),6:0}" + (p == 0 ? "  (baseline)" : $"  {100 * Median(cps[p]) / Median(cps[0]):0}% of direct"));
+    TcpPump.UseSplice = true;
+    Console.WriteLine($"load average after: {LoadAverage()}");
+}
+
+static string LoadAverage() => string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+
+// Busy processes, one per core asked for, each ending by itself after `limit` even if this process dies first.
+static List<Process> StartLoad(int count, TimeSpan limit) => Enumerable.Range(0, count).Select(_ => Process.Start(new ProcessStartInfo("timeout",
+    [((int)limit.TotalSeconds).ToString(CultureInfo.InvariantCulture), "sh", "-c", "while :; do :; done"]))!).ToList();
 
 Socket Listen()
 {
@@ -141,7 +213,7 @@ async Task<Socket> Connect(int port)
     return s;
 }
 
-async Task<Rate> Throughput(int port)
+async Task<Rate> Throughput(int port, double duration)
 {
     var cpu = Process.GetCurrentProcess().TotalProcessorTime;
     var clock = Stopwatch.StartNew();
@@ -150,7 +222,7 @@ async Task<Rate> Throughput(int port)
         using var s = await Connect(port);
         var chunk = new byte[64 * 1024];
         long bytes = 0;
-        while (clock.Elapsed.TotalSeconds < seconds) bytes += await s.SendAsync(chunk, SocketFlags.None);
+        while (clock.Elapsed.TotalSeconds < duration) bytes += await s.SendAsync(chunk, SocketFlags.None);
         s.Shutdown(SocketShutdown.Send);
         await s.ReceiveAsync(new byte[1], SocketFlags.None);
         return bytes;
@@ -176,14 +248,14 @@ async Task<List<double>> RoundTrips(int port, int count)
     return times;
 }
 
-async Task<double> Connections(int port)
+async Task<double> Connections(int port, double duration)
 {
     var clock = Stopwatch.StartNew();
     var counts = await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
     {
         var n = 0;
         var one = new byte[1];
-        while (clock.Elapsed.TotalSeconds < seconds)
+        while (clock.Elapsed.TotalSeconds < duration)
         {
             using var s = await Connect(port);
             await s.SendAsync(one, SocketFlags.None);
