@@ -342,6 +342,7 @@ internal static class HostCommands
         Hosts.PrivateFiles.RestrictUmask(); // the daemons' files (Raft log, token, agent state) are theirs alone
         using var logs = new LineLoggerProvider(node, LogLevel.Information);
         using var signal = new ShutdownSignal();
+        Hosts.ResidentPages.Start(logs.CreateLogger("MiniMesos"), signal.Token); // start-up's code pages out of the resident set
         try
         {
             await run(logs, signal.Token).ConfigureAwait(false);
