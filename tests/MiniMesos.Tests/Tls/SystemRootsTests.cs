@@ -4,8 +4,10 @@ using Xunit;
 namespace MiniMesos.Tests.Tls;
 
 /// <summary>
-/// The CLI leaves the system CA store out (Net/Security/SystemRoots.cs): a chain build then loads no system root, and
-/// the pinned CA is still required. Each case in a child process, whose C environment it may change.
+/// The CLI and the daemons leave the system CA store out (Net/Security/SystemRoots.cs): a chain build then loads no
+/// system root, the pinned CA is still required, the environment is as it was, and the clients of public servers
+/// (Isolation/Tls/PublicRoots.cs) still verify them against the system bundle, read on first use. Each case in a child
+/// process, whose C environment it may change.
 /// </summary>
 public sealed class SystemRootsTests
 {
