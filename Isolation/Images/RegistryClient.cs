@@ -33,6 +33,7 @@ internal sealed class RegistryClient : IDisposable
             MaxAutomaticRedirections = 5,
             AutomaticDecompression = DecompressionMethods.None,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            SslOptions = Tls.PublicRoots.ClientOptions(),
         })
         { Timeout = Timeout.InfiniteTimeSpan };
         _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("minimesos", "1"));

@@ -23,6 +23,7 @@ internal sealed class Fetcher(string cacheDir, FetchLimits limits, ILogger logge
         AllowAutoRedirect = true,
         MaxAutomaticRedirections = 5,
         ConnectTimeout = TimeSpan.FromSeconds(30),
+        SslOptions = Isolation.Tls.PublicRoots.ClientOptions(),
     })
     {
         Timeout = Timeout.InfiniteTimeSpan,

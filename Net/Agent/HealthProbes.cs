@@ -21,7 +21,12 @@ namespace MiniMesos.Net.Agent;
 /// </summary>
 internal sealed class HealthProbes(ITaskLauncher launcher, Func<string, int?> taskPid, Func<string, string>? metaDir = null, Func<string, uint?>? taskUid = null)
 {
-    private static readonly HttpClient Http = new(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false })
+    private static readonly HttpClient Http = new(new SocketsHttpHandler
+    {
+        UseProxy = false,
+        AllowAutoRedirect = false,
+        SslOptions = Isolation.Tls.PublicRoots.ClientOptions(),
+    })
     {
         Timeout = Timeout.InfiniteTimeSpan,
     };

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Idle memory of the daemons: a master alone, and an agent with 10 running tasks (`sleep`), each given 5 s to
-# settle, as RSS and PSS (/proc/PID/smaps_rollup). With a second binary (e.g. the previous build), the same
+# Idle memory of the daemons: a master alone, and an agent with 10 running tasks (`sleep`), given SETTLE seconds
+# (default 30) once the tasks run, as RSS and PSS (/proc/PID/smaps_rollup). Not less than ~20 s: a daemon drops
+# start-up's code pages 5 s after it starts (Net/Hosts/ResidentPages.cs) and what it still runs comes back within
+# seconds; measured right after that drop, the figures would flatter it. With a second binary (e.g. the previous build), the same
 # figures for it in the same run, as the baseline. Goals (issue 23): master <= 32 MB, agent <= 20 MB RSS.
 # Usage (root): bench/idle-rss/run.sh path/to/minimesos [path/to/previous/minimesos]
 set -euo pipefail
@@ -26,7 +28,7 @@ measure() {
   for i in $(seq 1 10); do "$bin" run --detach --token "$token" --master "127.0.0.1:$api" --cpus 0.01 --mem 8 -- sleep 600 >/dev/null; done
   for _ in $(seq 1 100); do
     [ "$(curl -s "${capem[@]}" -H "Authorization: Bearer $token" "$url/v1/tasks" | grep -o TASK_RUNNING | wc -l)" -ge 10 ] && break; sleep 0.1; done
-  sleep 5
+  sleep "${SETTLE:-30}"
   printf '  %-10s master RSS %6.1f MB  PSS %6.1f MB   agent (10 tasks) RSS %6.1f MB  PSS %6.1f MB\n' "$name" \
     "$(echo "scale=1; $(kb $master Rss) / 1024" | bc)" "$(echo "scale=1; $(kb $master Pss) / 1024" | bc)" \
     "$(echo "scale=1; $(kb $agent Rss) / 1024" | bc)" "$(echo "scale=1; $(kb $agent Pss) / 1024" | bc)"
@@ -37,7 +39,7 @@ measure() {
     curl -s "${capem[@]}" -H "Authorization: Bearer $token" "$url/v1/tasks" | grep -q TASK_RUNNING || break; sleep 0.1; done
   kill -TERM "$agent" "$master"; wait "$agent" "$master" 2>/dev/null || true
 }
-echo "idle memory, load average $(cut -d' ' -f1 /proc/loadavg) ($(nproc) cores); goals: master <= 32 MB, agent <= 20 MB RSS"
+echo "idle memory after ${SETTLE:-30} s, load average $(cut -d' ' -f1 /proc/loadavg) ($(nproc) cores); goals: master <= 32 MB, agent <= 20 MB RSS"
 measure "$1" this
 [ -n "${2:-}" ] && measure "$2" baseline
 exit 0

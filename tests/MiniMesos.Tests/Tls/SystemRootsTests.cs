@@ -4,8 +4,10 @@ using Xunit;
 namespace MiniMesos.Tests.Tls;
 
 /// <summary>
-/// The CLI leaves the system CA store out (Net/Security/SystemRoots.cs): a chain build then loads no system root, and
-/// the pinned CA is still required. Each case in a child process, whose C environment it may change.
+/// The CLI and the daemons leave the system CA store out (Net/Security/SystemRoots.cs): a chain build then loads no
+/// system root, the pinned CA is still required, the environment is as it was, and the clients of public servers
+/// (Isolation/Tls/PublicRoots.cs) still verify them against the system bundle, read on first use. Each case in a child
+/// process, whose C environment it may change.
 /// </summary>
 public sealed class SystemRootsTests
 {
@@ -17,11 +19,37 @@ public sealed class SystemRootsTests
         Assert.Contains("roots 0", left);
         Assert.Contains("pin holds", left);
         Assert.Contains("pin holds", kept);
+        Assert.Contains("SSL_CERT_FILE unset", left); // put back as it was
         // Where the machine has a CA bundle, the default process loads it: the case above is not trivially true.
         if (File.Exists("/etc/ssl/certs/ca-certificates.crt")) Assert.DoesNotContain("roots 0", kept);
     }
 
-    private static async Task<string> RunChildAsync(string how)
+    [Fact]
+    public async Task PublicServersAreCheckedAgainstTheBundleLoadedOnFirstUse()
+    {
+        var dir = Directory.CreateTempSubdirectory("minimesos-roots-");
+        try
+        {
+            var bundle = Path.Combine(dir.FullName, "bundle.pem");
+            var certs = Directory.CreateDirectory(Path.Combine(dir.FullName, "certs")).FullName;
+            var output = await RunChildAsync("public", ("SSL_CERT_FILE", bundle), ("SSL_CERT_DIR", certs));
+            // The store is left out of the process, and what the process starts still gets its environment.
+            Assert.Contains($"SSL_CERT_FILE {bundle}", output);
+            Assert.Contains("roots 0", output);
+            // Nothing read before the first public connection; then the bundle (one CA here) verifies for real.
+            Assert.Contains("loaded before 0", output);
+            Assert.Contains("bundled CA accepted", output);
+            Assert.Contains("loaded after 1", output);
+            Assert.Contains("other CA refused", output);
+            Assert.Contains("wrong name refused", output);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    private static async Task<string> RunChildAsync(string how, params (string Name, string Value)[] environment)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "MiniMesos.Tests.dll"));
@@ -29,6 +57,7 @@ public sealed class SystemRootsTests
         info.ArgumentList.Add(how);
         info.Environment.Remove("SSL_CERT_FILE");
         info.Environment.Remove("SSL_CERT_DIR");
+        foreach (var (name, value) in environment) info.Environment[name] = value;
         using var child = Process.Start(info)!;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var output = child.StandardOutput.ReadToEndAsync(timeout.Token);
