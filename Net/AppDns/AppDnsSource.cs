@@ -43,7 +43,7 @@ internal sealed class AppDnsSource
         {
             try
             {
-                var changed = _service.WaitForChangeAsync(cancellationToken);
+                var changed = _service.NextChange;
                 // One wait on the semaphore at a time: a new one each round would pile up waiters.
                 if (kicked is null || kicked.IsCompleted) kicked = _kick.WaitAsync(cancellationToken);
                 await Task.WhenAny(changed, kicked, Task.Delay(MaxAge, cancellationToken)).ConfigureAwait(false);

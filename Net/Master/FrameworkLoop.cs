@@ -17,7 +17,7 @@ internal static class FrameworkLoop
         {
             try
             {
-                await Task.WhenAny(master.WaitForChangeAsync(cancellationToken), Task.Delay(wait(), time, cancellationToken)).ConfigureAwait(false);
+                await Task.WhenAny(master.NextChange, Task.Delay(wait(), time, cancellationToken)).ConfigureAwait(false);
                 if (cancellationToken.IsCancellationRequested) return;
                 await pass(cancellationToken).ConfigureAwait(false);
             }

@@ -146,6 +146,9 @@ internal sealed partial class MasterService : IRaftStateMachine
     /// <summary>Completes at the next state change (or when cancelled); callers re-read what they watch.</summary>
     public Task WaitForChangeAsync(CancellationToken cancellationToken) => _replicated.Signal.WaitAsync(cancellationToken);
 
+    /// <summary>Completes at the next change, never cancelled: for waits that race a timer (<see cref="State.ChangeSignal.Next"/>).</summary>
+    public Task NextChange => _replicated.Signal.Next;
+
     public async Task AgentConnectedAsync(AgentRecord agent, IAgentChannel channel, CancellationToken cancellationToken, AgentReport? report = null)
     {
         _agents.Connected(agent.Id, channel, Elapsed());

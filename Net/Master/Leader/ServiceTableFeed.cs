@@ -39,18 +39,12 @@ internal sealed class ServiceTableFeed(ReplicatedState replicated, AgentRegistry
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         // Waits without an exception: a TimeoutException each idle second was the only exception an idle master threw,
-        // and unwinding it kept ~2 MB of the binary's exception tables resident (bench/idle-rss). One wait stays pending
-        // across idle turns (a new one each second would pile up on the signal until the next change), and a change
-        // that comes while the table is being pushed is not missed.
-        Task? changed = null;
+        // and unwinding it kept ~2 MB of the binary's exception tables resident (bench/idle-rss).
         while (!cancellationToken.IsCancellationRequested)
         {
-            changed ??= replicated.Signal.WaitAsync(cancellationToken);
+            var changed = replicated.Signal.Next;
             if (await Task.WhenAny(changed, Task.Delay(Idle, cancellationToken)).ConfigureAwait(false) == changed)
-            {
-                changed = null;
                 await Task.Delay(Coalesce, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
             if (cancellationToken.IsCancellationRequested) break;
             if (isLeader()) await FeedAsync(cancellationToken).ConfigureAwait(false);
         }

@@ -9,12 +9,23 @@ internal sealed class ChangeSignal
     private readonly Lock _gate = new();
     private TaskCompletionSource _next = NewSignal();
 
-    /// <summary>Completes at the next <see cref="Changed"/> (or when cancelled).</summary>
-    public Task WaitAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Completes at the next <see cref="Changed"/> (or when cancelled). Await it to the end: a wait that is dropped while
+    /// pending stays attached to the signal until the next change. A loop that also wakes on a timer uses <see cref="Next"/>.
+    /// </summary>
+    public Task WaitAsync(CancellationToken cancellationToken) => Next.WaitAsync(cancellationToken);
+
+    /// <summary>
+    /// The task that completes at the next <see cref="Changed"/>, never cancelled: for <c>Task.WhenAny(Next, Task.Delay(t,
+    /// ct))</c>, which leaves nothing behind when the delay wins (an idle master wakes every second, and a cancellable
+    /// wait per turn would pile up on the signal until something changes).
+    /// </summary>
+    public Task Next
     {
-        Task signal;
-        lock (_gate) signal = _next.Task;
-        return signal.WaitAsync(cancellationToken);
+        get
+        {
+            lock (_gate) return _next.Task;
+        }
     }
 
     public void Changed()
