@@ -99,15 +99,14 @@ internal static class TcpPump
                 continue;
             }
             moved = true;
-            await DrainAsync(pipeRead, to, toFd, (int)n, cancellationToken).ConfigureAwait(false);
+            await DrainAsync(pipeRead, toFd, (int)n, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    /// <summary>Moves the <paramref name="count"/> bytes in the pipe into <paramref name="to"/>. When its send buffer is
-    /// full, one byte goes through user space and the socket's own send, which waits for room; the rest is spliced after.</summary>
-    private static async Task DrainAsync(int pipeRead, Socket to, int toFd, int count, CancellationToken cancellationToken)
+    /// <summary>Moves the <paramref name="count"/> bytes in the pipe into <paramref name="to"/>, waiting for room
+    /// (<see cref="WriteReadiness"/>) whenever its send buffer is full.</summary>
+    private static async Task DrainAsync(int pipeRead, int toFd, int count, CancellationToken cancellationToken)
     {
-        byte[]? one = null;
         while (count > 0)
         {
             var n = Splice.Move(pipeRead, toFd, count);
@@ -118,11 +117,7 @@ internal static class TcpPump
             }
             var errno = Marshal.GetLastPInvokeError();
             if (n == 0 || errno is not (Errno.EAGAIN or Errno.EINTR)) throw new SocketException((int)SocketError.ConnectionReset);
-            if (errno == Errno.EINTR) continue;
-            one ??= new byte[1];
-            if (Splice.Read(pipeRead, one) != 1 || await to.SendAsync(one, SocketFlags.None, cancellationToken).ConfigureAwait(false) != 1)
-                throw new SocketException((int)SocketError.ConnectionReset);
-            count--;
+            if (errno == Errno.EAGAIN) await WriteReadiness.WaitAsync(toFd, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -73,4 +73,47 @@ public sealed class TcpPumpTests
             TcpPump.UseSplice = true;
         }
     }
+
+    [Fact]
+    public async Task EndsWhenStoppedOrResetWhileWaitingForRoomTowardAnInstanceThatReadsNothing()
+    {
+        foreach (var reset in new[] { false, true })
+        {
+            var (client, meshSide) = await PairAsync();
+            var (upstream, backend) = await PairAsync(buffers: 32 * 1024);
+            using var stop = new CancellationTokenSource();
+            using (client)
+            using (backend)
+            {
+                var relay = TcpPump.RunAsync(meshSide, upstream, stop.Token);
+                // The backend reads nothing: its window and the relay's send buffer fill, the relay waits for room.
+                _ = client.SendAsync(new byte[8 * 1024 * 1024], SocketFlags.None);
+                await WaitUntilAsync(() => backend.Available >= 32 * 1024);
+                Assert.False(relay.IsCompleted);
+                if (reset) backend.LingerState = new LingerOption(true, 0);
+                if (reset) backend.Close();
+                else await stop.CancelAsync();
+                await relay.WaitAsync(TimeSpan.FromSeconds(30));   // the wait ended, the relay closed both its sockets
+                Assert.Equal(0, await ReceiveOrResetAsync(client).WaitAsync(TimeSpan.FromSeconds(30)));   // the client's connection ended too
+            }
+        }
+    }
+
+    private static async Task<int> ReceiveOrResetAsync(Socket s)
+    {
+        try
+        {
+            return await s.ReceiveAsync(new byte[1], SocketFlags.None);
+        }
+        catch (SocketException)
+        {
+            return 0;
+        }
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        for (var i = 0; i < 3000 && !condition(); i++) await Task.Delay(10);
+        Assert.True(condition());
+    }
 }
