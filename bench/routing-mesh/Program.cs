@@ -8,7 +8,7 @@ using MiniMesos.Core.Routing;
 using MiniMesos.Net.Protocol;
 using MiniMesos.Net.Routing;
 
-// dotnet run -c Release -- [--seconds 1] [--rounds 5] [--round-trips 20000] [--load N] [--only direct|splice|copy]
+// dotnet run -c Release -- [--seconds 1] [--rounds 5] [--round-trips 20000] [--load N] [--only direct|splice|copy [--connections]]
 // The agent's routing mesh (RoutingMesh, the code the agent runs) in this process, forwarding loopback service ports to
 // an echo server and a sink; every figure is measured through the mesh and directly to the backend in the same run,
 // interleaved, first on the box as it is and then with N busy processes (default: one per core) competing for the cores.
@@ -17,6 +17,7 @@ var rounds = 5;
 var roundTrips = 20_000;
 var load = Environment.ProcessorCount;
 string? only = null;
+var onlyConnections = args.Contains("--connections");
 for (var i = 0; i < args.Length - 1; i++)
 {
     if (args[i] == "--seconds") seconds = double.Parse(args[i + 1], CultureInfo.InvariantCulture);
@@ -54,11 +55,19 @@ var paths = new List<(string Name, Action Use, bool Direct)>
 Console.WriteLine($"{Environment.ProcessorCount} cpus; load average before: {LoadAverage()}");
 if (only is not null)
 {
-    // For a profiler (perf, strace -c) attached to this process: one path's throughput only, --rounds times.
+    // For a profiler (perf, strace -c) attached to this process: one path's throughput (or new connections) only, --rounds times.
     var path = paths.First(p => p.Name.Contains(only, StringComparison.Ordinal));
     path.Use();
     for (var r = 0; r < rounds; r++)
     {
+        if (onlyConnections)
+        {
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var perSecond = await Connections(path.Direct ? Port(echo) : EchoService, seconds);
+            var used = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+            Console.WriteLine($"{path.Name}: {perSecond:0} connections/s, CPU per connection {used.TotalMicroseconds / (perSecond * seconds):0} us");
+            continue;
+        }
         var rate = await Throughput(path.Direct ? Port(sink) : SinkService, seconds);
         Console.WriteLine($"{path.Name}: {rate.MBps:0} MB/s, CPU per GB {rate.CpuMsPerGB:0} ms");
     }
