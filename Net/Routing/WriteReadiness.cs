@@ -16,7 +16,8 @@ internal static class WriteReadiness
 {
     private const int MaxEvents = 64;
     private static readonly ConcurrentDictionary<ulong, TaskCompletionSource> Waiting = new();
-    private static readonly Lazy<int> Epoll = new(Start, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lock Gate = new();
+    private static int _epoll = -1;
     private static long _lastId;
     private static volatile int _failedErrno;
 
@@ -44,18 +45,32 @@ internal static class WriteReadiness
     {
         var ev = new epoll_event { events = LibC.EPOLLOUT | LibC.EPOLLONESHOT };
         ev.data.u64 = id;
-        if (LibC.epoll_ctl(Epoll.Value, LibC.EPOLL_CTL_ADD, fd, &ev) != 0) throw new SocketException(LibC.errno);
+        if (LibC.epoll_ctl(Epoll, LibC.EPOLL_CTL_ADD, fd, &ev) != 0) throw new SocketException(LibC.errno);
     }
 
-    /// <summary>ENOENT (ignored) when the registration had failed.</summary>
-    private static unsafe void Unregister(int fd) => _ = LibC.epoll_ctl(Epoll.Value, LibC.EPOLL_CTL_DEL, fd, null);
-
-    private static int Start()
+    /// <summary>ENOENT (ignored) when the registration had failed; nothing when the epoll set could not be made.</summary>
+    private static unsafe void Unregister(int fd)
     {
-        var epoll = LibC.epoll_create1(LibC.EPOLL_CLOEXEC);
-        if (epoll < 0) throw new SocketException(LibC.errno);
-        new Thread(() => Run(epoll)) { IsBackground = true, Name = "mesh write wait" }.Start();
-        return epoll;
+        if (Volatile.Read(ref _epoll) is var epoll and >= 0) _ = LibC.epoll_ctl(epoll, LibC.EPOLL_CTL_DEL, fd, null);
+    }
+
+    /// <summary>The epoll set, made and its thread started by the first wait (a failure, out of descriptors, is not kept:
+    /// a later wait tries again).</summary>
+    private static int Epoll
+    {
+        get
+        {
+            if (Volatile.Read(ref _epoll) is var ready and >= 0) return ready;
+            lock (Gate)
+            {
+                if (_epoll >= 0) return _epoll;
+                var epoll = LibC.epoll_create1(LibC.EPOLL_CLOEXEC);
+                if (epoll < 0) throw new SocketException(LibC.errno);
+                new Thread(() => Run(epoll)) { IsBackground = true, Name = "mesh write wait" }.Start();
+                Volatile.Write(ref _epoll, epoll);
+                return epoll;
+            }
+        }
     }
 
     /// <summary>The process's lifetime (a background thread): hands each readiness to its waiter. Should epoll_wait ever
