@@ -44,21 +44,6 @@ internal static class SystemRoots
         Restore(CertDir, dir);
     }
 
-    /// <summary>
-    /// For a CLI process that will connect over TLS, called first thing, before it starts any thread: points OpenSSL's
-    /// store variables at nothing for the life of the process, so no look at the store, whenever and on whichever
-    /// thread it happens, loads the system roots (and the TLS set-up may start on another thread at once,
-    /// <see cref="TlsWarmUp"/>). Nothing is put back: the CLI starts no processes that could miss them. A later
-    /// <see cref="LeaveOut"/> does nothing.
-    /// </summary>
-    public static void LeaveOutForLife()
-    {
-        if (Interlocked.Exchange(ref _left, 1) == 1) return;
-        Isolation.Tls.PublicRoots.StoreLeftOut(Environment.GetEnvironmentVariable(CertFile), Environment.GetEnvironmentVariable(CertDir));
-        LibcImports.setenv(CertFile, "", 1);
-        LibcImports.setenv(CertDir, "", 1);
-    }
-
     private static void Restore(string name, string? value)
     {
         if (value is null) LibcImports.unsetenv(name);
