@@ -160,6 +160,62 @@ public sealed class CompletionTests
         }
     }
 
+    [Theory]
+    [InlineData("run", "--token", "0123456789abcdef", "--master", "127.0.0.1:5050", "--cpus", "0.5", "-e", "A=1", "--", "sh", "-c", "exit 3")]
+    [InlineData("run", "--cpus", "x", "--", "true")]
+    [InlineData("run", "--image")]
+    [InlineData("run", "--bogus", "--", "true")]
+    [InlineData("run", "--name", "-x", "--", "-h")]
+    [InlineData("status", "--bogus")]
+    [InlineData("status", "--master", "http://pi1:5050")]
+    [InlineData("task", "frob")]
+    [InlineData("task", "logs", "t1", "--follow")]
+    [InlineData("app", "deploy")]
+    public void TheLeanTreeParsesAsTheWholeOneDoes(params string[] args)
+    {
+        var lean = CommandLine.BuildFor(args);
+        Assert.IsNotType<System.CommandLine.RootCommand>(lean);
+        var all = CommandLine.Build();
+        var (leanParse, allParse) = (lean.Parse(args), all.Parse(args));
+        Assert.Equal(CommandLine.UsageErrors(all, allParse, args), CommandLine.UsageErrors(lean, leanParse, args));
+        Assert.Equal(allParse.CommandResult.Command.Name, leanParse.CommandResult.Command.Name);
+        Assert.Equal(allParse.UnmatchedTokens, leanParse.UnmatchedTokens);
+        Assert.Equal(Values(allParse), Values(leanParse));
+    }
+
+    [Theory]
+    [InlineData("run", "--help")]
+    [InlineData("run", "-h")]
+    [InlineData("status", "--version")]
+    [InlineData("[suggest]", "ru")]
+    [InlineData("completion", "bash")]
+    [InlineData("rnu")]
+    [InlineData("@args.rsp")]
+    public void WhatOnlyTheRootCommandAnswersGetsIt(params string[] args) =>
+        Assert.IsType<System.CommandLine.RootCommand>(CommandLine.BuildFor(args));
+
+    /// <summary>Every option and argument the parse matched, with its value as text.</summary>
+    private static List<string> Values(System.CommandLine.ParseResult parse)
+    {
+        var values = new List<string>();
+        for (var result = parse.CommandResult; result is not null; result = result.Parent as System.CommandLine.Parsing.CommandResult)
+        {
+            foreach (var child in result.Children)
+            {
+                switch (child)
+                {
+                    case System.CommandLine.Parsing.OptionResult o:
+                        values.Add($"{o.Option.Name}={string.Join(",", o.Tokens.Select(t => t.Value))}");
+                        break;
+                    case System.CommandLine.Parsing.ArgumentResult a:
+                        values.Add($"{a.Argument.Name}={string.Join(",", a.Tokens.Select(t => t.Value))}");
+                        break;
+                }
+            }
+        }
+        return values;
+    }
+
     private static IReadOnlyList<string> Errors(string[] args)
     {
         var root = CommandLine.Build(args.Length > 0 ? args[0] : null);
