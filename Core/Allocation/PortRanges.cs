@@ -19,11 +19,24 @@ internal readonly struct PortRanges : IEquatable<PortRanges>
 
     public bool IsEmpty => Ranges.Length == 0;
 
-    public long Count => Ranges.Sum(r => (long)r.Count);
+    public long Count
+    {
+        get
+        {
+            long count = 0;
+            foreach (var r in Ranges) count += r.Count;
+            return count;
+        }
+    }
 
     public static PortRanges Of(params PortRange[] ranges) => Normalise(ranges);
 
-    public static PortRanges Of(IEnumerable<int> ports) => Normalise(ports.Select(p => new PortRange(p, p)));
+    public static PortRanges Of(IEnumerable<int> ports)
+    {
+        var ranges = new List<PortRange>();
+        foreach (var p in ports) ranges.Add(new PortRange(p, p));
+        return Normalise(ranges);
+    }
 
     /// <summary>Parses "31000-32000,8080" (spaces and brackets allowed); throws FormatException naming the bad part.</summary>
     public static PortRanges Parse(string text)
@@ -43,12 +56,17 @@ internal readonly struct PortRanges : IEquatable<PortRanges>
         return Normalise(ranges);
     }
 
-    public bool Contains(int port) => Ranges.Any(r => r.Contains(port));
+    public bool Contains(int port)
+    {
+        foreach (var r in Ranges)
+            if (r.Contains(port)) return true;
+        return false;
+    }
 
     /// <summary>True when every port of <paramref name="other"/> is in this set.</summary>
     public bool Contains(PortRanges other) => other.Subtract(this).IsEmpty;
 
-    public PortRanges Add(PortRanges other) => Normalise(Ranges.Concat(other.Ranges));
+    public PortRanges Add(PortRanges other) => Normalise([.. Ranges, .. other.Ranges]);
 
     public PortRanges Subtract(PortRanges other)
     {
@@ -84,9 +102,16 @@ internal readonly struct PortRanges : IEquatable<PortRanges>
         return ports.Count == count ? ports : null;
     }
 
-    public IEnumerable<int> Ports => Ranges.SelectMany(r => Enumerable.Range(r.Begin, r.Count));
+    public IEnumerable<int> Ports
+    {
+        get
+        {
+            foreach (var r in Ranges)
+                for (var p = r.Begin; p <= r.End; p++) yield return p;
+        }
+    }
 
-    public bool Equals(PortRanges other) => Ranges.SequenceEqual(other.Ranges);
+    public bool Equals(PortRanges other) => Ranges.AsSpan().SequenceEqual(other.Ranges.AsSpan());
 
     public override bool Equals(object? obj) => obj is PortRanges other && Equals(other);
 
@@ -103,9 +128,14 @@ internal readonly struct PortRanges : IEquatable<PortRanges>
 
     public override string ToString() => IsEmpty ? "[]" : "[" + string.Join(",", Ranges) + "]";
 
+    // Plain loops rather than LINQ here and above: each LINQ operator over this struct is its own compiled copy
+    // (docs/size.md).
     private static PortRanges Normalise(IEnumerable<PortRange> ranges)
     {
-        var sorted = ranges.Where(r => r.Begin <= r.End).OrderBy(r => r.Begin).ToList();
+        var sorted = new List<PortRange>();
+        foreach (var r in ranges)
+            if (r.Begin <= r.End) sorted.Add(r);
+        sorted.Sort((a, b) => a.Begin.CompareTo(b.Begin));
         var merged = ImmutableArray.CreateBuilder<PortRange>();
         foreach (var r in sorted)
         {

@@ -85,8 +85,14 @@ internal sealed class AdvertisedRecords
         return a.Count.CompareTo(b.Count);
     }
 
-    private static List<(ushort Class, ushort Type, byte[] Rdata)> Sorted(IEnumerable<DnsRecord> records) =>
-        [.. records.Select(r => (r.Class, r.Type, r.Data.CanonicalBytes())).Order(Comparer<(ushort, ushort, byte[])>.Create(CompareOne))];
+    private static List<(ushort Class, ushort Type, byte[] Rdata)> Sorted(IEnumerable<DnsRecord> records)
+    {
+        // A loop and List.Sort, not Select/Order: LINQ over this tuple is a compiled copy of each operator (docs/size.md).
+        var sorted = new List<(ushort Class, ushort Type, byte[] Rdata)>();
+        foreach (var r in records) sorted.Add((r.Class, r.Type, r.Data.CanonicalBytes()));
+        sorted.Sort(CompareOne);
+        return sorted;
+    }
 
     private static int CompareOne((ushort Class, ushort Type, byte[] Rdata) x, (ushort Class, ushort Type, byte[] Rdata) y)
     {

@@ -9,7 +9,13 @@ internal sealed record NsecRecordData : DnsRecordData
     public NsecRecordData(DnsName nextName, IEnumerable<ushort> types)
     {
         NextName = nextName;
-        Types = [.. types.Distinct().Order()];
+        // Loops, not Distinct/Order/GroupBy: LINQ over ushort is a compiled copy of each operator (docs/size.md).
+        var sorted = new List<ushort>(types);
+        sorted.Sort();
+        var distinct = new List<ushort>(sorted.Count);
+        foreach (var t in sorted)
+            if (distinct.Count == 0 || distinct[^1] != t) distinct.Add(t);
+        Types = distinct;
     }
 
     public DnsName NextName { get; }
@@ -22,17 +28,19 @@ internal sealed record NsecRecordData : DnsRecordData
     {
         // RFC 6762 §18.14: the next-name is not compressed in NSEC.
         writer.WriteNameUncompressed(NextName);
-        foreach (var window in Types.GroupBy(t => t >> 8))
+        // Types is sorted: each window (the types' high byte) is one run of it.
+        for (var i = 0; i < Types.Count;)
         {
+            var window = Types[i] >> 8;
             var bitmap = new byte[32];
             var used = 0;
-            foreach (var t in window)
+            for (; i < Types.Count && Types[i] >> 8 == window; i++)
             {
-                var low = t & 0xFF;
+                var low = Types[i] & 0xFF;
                 bitmap[low >> 3] |= (byte)(0x80 >> (low & 7));
                 used = Math.Max(used, (low >> 3) + 1);
             }
-            writer.WriteByte((byte)window.Key);
+            writer.WriteByte((byte)window);
             writer.WriteByte((byte)used);
             writer.WriteBytes(bitmap.AsSpan(0, used));
         }

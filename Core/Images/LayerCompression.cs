@@ -5,6 +5,6 @@ internal enum LayerCompression
 {
     None,
     Gzip,
-    /// <summary>Unpacked with ZstdSharp (a managed port of the zstd decoder: .NET 10 has none).</summary>
+    /// <summary>Unpacked by our own zstd decoder (Core/Compression/ZstdDecoderStream.cs: .NET 10 has none).</summary>
     Zstd,
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.IO.Compression;
+using MiniMesos.Core.Compression;
 using MiniMesos.Core.Images;
 
 namespace MiniMesos.Isolation.Images;
@@ -94,7 +95,7 @@ internal sealed class LayerStore
         try
         {
             using (var file = new FileStream(BlobPath(blob), FileMode.Open, FileAccess.Read, FileShare.Read, 81920))
-            using (var tar = new DigestingStream(Decompressed(file, compression), _limits.MaxBytes + (_limits.MaxBytes >> 3), $"layer {blob}"))
+            using (var tar = new DigestingStream(Decompressed(file, compression, _limits.MaxBytes + (_limits.MaxBytes >> 3)), _limits.MaxBytes + (_limits.MaxBytes >> 3), $"layer {blob}"))
             {
                 try
                 {
@@ -102,7 +103,7 @@ internal sealed class LayerStore
                     var actual = tar.DrainAndHash();
                     if (actual != diffId.Hex) throw new LayerUnpackException($"layer {blob}: its uncompressed content has digest sha256:{actual}, the image config says {diffId}");
                 }
-                catch (Exception e) when (e is InvalidDataException or EndOfStreamException or ZstdSharp.ZstdException)
+                catch (Exception e) when (e is InvalidDataException or EndOfStreamException or ZstdDataException)
                 {
                     throw new LayerUnpackException($"layer {blob}: cannot decompress ({e.Message})");
                 }
@@ -120,10 +121,10 @@ internal sealed class LayerStore
         }
     }
 
-    private static Stream Decompressed(Stream file, LayerCompression compression) => compression switch
+    private static Stream Decompressed(Stream file, LayerCompression compression, long maxBytes) => compression switch
     {
         LayerCompression.Gzip => new GZipStream(file, CompressionMode.Decompress, leaveOpen: true),
-        LayerCompression.Zstd => new ZstdSharp.DecompressionStream(file, leaveOpen: true),
+        LayerCompression.Zstd => new ZstdDecoderStream(file, maxBytes, CancellationToken.None),
         _ => file,
     };
 
