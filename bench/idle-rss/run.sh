@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Idle memory of the daemons: a master alone, and an agent with 10 running tasks (`sleep`), as RSS and PSS
 # (/proc/PID/smaps_rollup), sampled at SAMPLES seconds after the tasks run (default "30 60 120 300"; each 10-900,
-# ascending), then the max and median of the samples from 60 s on: the steady state, which the goals are about.
+# ascending; each sample the largest of 5 reads 1 s apart), then the max and median of the samples from 60 s on: the
+# steady state, which the goals are about.
 # Not less than ~20 s: a daemon drops start-up's code pages 5 s after it starts (Net/Hosts/ResidentPages.cs) and what
 # it still runs comes back within seconds; measured right after that drop, the figures would flatter it.
 # With a second binary (e.g. the previous build), its master and agent run at the same time (started right after the
@@ -20,7 +21,7 @@ cleanup() { for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done;
 trap cleanup EXIT
 kb() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/smaps_rollup"; }
 mb() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
-wait_for() { for _ in $(seq 1 150); do grep -q "$2" "$1" && return 0; sleep 0.1; done; echo "timed out waiting for '$2' in $1"; cat "$1"; exit 1; }
+wait_for() { for _ in $(seq 1 150); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done; echo "timed out waiting for '$2' in $1"; cat "$1"; exit 1; }
 declare -A MASTER AGENT URL CAPEM TOKEN
 start() {
   local bin; bin="$(realpath "$1")"; local name="$2" d="$tmp/$2"
@@ -61,14 +62,27 @@ printf '  %5s  %-9s %18s %18s\n' s build "master RSS / PSS" "agent RSS / PSS"
 declare -A later
 for s in $samples; do
   sleep $(( t0 + s - $(date +%s) > 0 ? t0 + s - $(date +%s) : 0 ))
-  for name in "${names[@]}"; do
-    m=${MASTER[$name]} a=${AGENT[$name]}
-    if [ -n "${SMAPS_DIR:-}" ]; then mkdir -p "$SMAPS_DIR"; cp "/proc/$m/smaps" "$SMAPS_DIR/$name-master-$s"; cp "/proc/$a/smaps" "$SMAPS_DIR/$name-agent-$s"; fi
-    mr=$(kb "$m" Rss) ar=$(kb "$a" Rss)
-    printf '  %5s  %-9s %8s / %6s MB %8s / %6s MB   load %s\n' "$s" "$name" "$(mb "$mr")" "$(mb "$(kb "$m" Pss)")" \
-      "$(mb "$ar")" "$(mb "$(kb "$a" Pss)")" "$(cut -d' ' -f1 /proc/loadavg)"
-    if (( s >= 60 )); then later[$name-master]+="$mr "; later[$name-agent]+="$ar "; fi
+  # Each sample is the largest of 5 reads 1 s apart: a daemon drops pages right after its rare work (every 30 s in an
+  # agent) and runs them back in within ~2 s, so one read on a 30 s grid can land in that dip.
+  declare -A peak=()
+  for r in 1 2 3 4 5; do
+    for name in "${names[@]}"; do
+      for role in master agent; do
+        if [ "$role" = master ]; then p=${MASTER[$name]}; else p=${AGENT[$name]}; fi
+        if [ "$r" = 1 ] && [ -n "${SMAPS_DIR:-}" ]; then mkdir -p "$SMAPS_DIR"; cp "/proc/$p/smaps" "$SMAPS_DIR/$name-$role-$s"; fi
+        v=$(kb "$p" Rss) w=$(kb "$p" Pss)
+        (( v > ${peak[$name-$role-rss]:-0} )) && peak[$name-$role-rss]=$v
+        (( w > ${peak[$name-$role-pss]:-0} )) && peak[$name-$role-pss]=$w
+      done
+    done
+    [ "$r" = 5 ] || sleep 1
   done
+  for name in "${names[@]}"; do
+    printf '  %5s  %-9s %8s / %6s MB %8s / %6s MB   load %s\n' "$s" "$name" "$(mb "${peak[$name-master-rss]}")" "$(mb "${peak[$name-master-pss]}")" \
+      "$(mb "${peak[$name-agent-rss]}")" "$(mb "${peak[$name-agent-pss]}")" "$(cut -d' ' -f1 /proc/loadavg)"
+    if (( s >= 60 )); then later[$name-master]+="${peak[$name-master-rss]} "; later[$name-agent]+="${peak[$name-agent-rss]} "; fi
+  done
+  unset peak
 done
 stat() { tr ' ' '\n' <<<"$1" | grep . | sort -n | awk '{ v[NR] = $1 } END { if (NR) printf "max %.1f MB, median %.1f MB (%d samples)", v[NR] / 1024, v[int((NR + 1) / 2)] / 1024, NR; else printf "no sample >= 60 s" }'; }
 echo "steady state (samples from 60 s on), RSS:"
