@@ -70,24 +70,30 @@ internal sealed class IsolatedTaskLauncher : ITaskLauncher, IDisposable
         }
 
         await _warmUp.Value.ConfigureAwait(false);
-        TaskDirs.Create(request.SandboxDir, request.ResolvedMetaDir, fresh: request.JoinPid is null);
-        var cgroup = _cgroups?.CreateTask(request.TaskId, request.Limits);
-        LaunchTrace.Mark(request.TaskId, "cgroup");
         Process? init = null;
+        TaskCgroup? cgroup = null;
         try
         {
             using var join = JoinedNamespaces.Open(request.JoinPid, _options.ResolvedInitCommand);
             var options = InitOptions(request, join is not null);
             var env = TaskEnvironment(request);
             init = _pool is not null && WarmInitPolicy.Fits(join is not null, request.Network == TaskNetwork.None) ? _pool.TryTake() : null;
-            if (init is not null && !await TryGoAsync(request.TaskId, init, cgroup, WarmInitMessage.Encode(options, env), cancellationToken).ConfigureAwait(false))
+            var warm = init is not null;
+            // Cold: init first, so that its runtime starts up (it then waits for the go byte, running nothing of the
+            // task, in the agent's cgroup like a waiting init) while the sandbox and the cgroup are made.
+            init ??= StartCold(request, options, join);
+            LaunchTrace.Mark(request.TaskId, "init");
+            TaskDirs.Create(request.SandboxDir, request.ResolvedMetaDir, fresh: request.JoinPid is null);
+            cgroup = _cgroups?.CreateTask(request.TaskId, request.Limits);
+            LaunchTrace.Mark(request.TaskId, "cgroup");
+            if (!warm)
+            {
+                await GoAsync(request.TaskId, init, cgroup, EnvBlock.Encode(env), cancellationToken).ConfigureAwait(false);
+            }
+            else if (!await TryGoAsync(request.TaskId, init, cgroup, WarmInitMessage.Encode(options, env), cancellationToken).ConfigureAwait(false))
             {
                 InitProcess.Discard(init); // it died while waiting (killed from outside, OOM in the agent's cgroup): nothing of the task ran
                 init = null;
-            }
-
-            if (init is null)
-            {
                 init = StartCold(request, options, join);
                 await GoAsync(request.TaskId, init, cgroup, EnvBlock.Encode(env), cancellationToken).ConfigureAwait(false);
             }
@@ -209,7 +215,6 @@ internal sealed class IsolatedTaskLauncher : ITaskLauncher, IDisposable
     /// </summary>
     private static async Task GoAsync(string taskId, Process init, TaskCgroup? cgroup, byte[] message, CancellationToken cancellationToken)
     {
-        LaunchTrace.Mark(taskId, "init");
         cgroup?.AddProcess(init.Id);
         LaunchTrace.Mark(taskId, "move");
         await init.StandardInput.BaseStream.WriteAsync(new byte[] { 1 }, cancellationToken).ConfigureAwait(false);
@@ -240,8 +245,12 @@ internal sealed class IsolatedTaskLauncher : ITaskLauncher, IDisposable
             MetaDir: Path.GetFullPath(request.ResolvedMetaDir), Uid: request.Uid, ShmBytes: request.Limits.MemoryBytes,
             Capabilities: _options.ResolvedRootCapabilities, Overlay: request.Image?.OverlayDir, Layers: request.Image?.Layers, WorkDir: request.Image?.WorkDir);
 
+    /// <summary>
+    /// Init in fresh namespaces starts in `/`, as a waiting one does (the sandbox may not exist yet; init enters it
+    /// itself); one joining a running task's namespaces starts in that task's sandbox, which exists.
+    /// </summary>
     private Process StartCold(LaunchRequest request, TaskInitOptions options, JoinedNamespaces? join) =>
-        InitProcess.Start(InitProcess.StartInfo(_options.ResolvedInitCommand, request.SandboxDir, options.ToArgs()),
+        InitProcess.Start(InitProcess.StartInfo(_options.ResolvedInitCommand, join is null ? "/" : request.SandboxDir, options.ToArgs()),
             InitProcess.TaskNamespaces | (request.Network == TaskNetwork.None ? Sched.CLONE_NEWNET : 0), join, "task-launch " + request.TaskId);
 
     private static Dictionary<string, string> TaskEnvironment(LaunchRequest request)

@@ -38,9 +38,18 @@ internal static class TaskInit
         TaskInitOptions? options = null;
         Dictionary<string, string> env;
         string? trace = null;
+        List<PosixSignalRegistration> registrations;
+        Exception? early = null;
         try
         {
             if (!warm) options = TaskInitOptions.Parse(args.Skip(1).ToList());
+
+            // Before the go byte, while the agent makes the task's cgroup (or while a pre-started init waits): what
+            // concerns only init's own namespaces and holds nothing of a task. A signal caught before "go" is for no
+            // task and is dropped there, as the kernel drops one that PID 1 has no handler for.
+            registrations = RegisterForwarding();
+            var ownNamespaces = options is null || !options.Joined; // a pre-started init is never a joined one
+            if (ownNamespaces) early = TryMakeMountsPrivate();
 
             // stdin carries the go byte (we are in our cgroup) then what the task needs until EOF.
             var input = ReadStdin();
@@ -49,9 +58,11 @@ internal static class TaskInit
                 return CannotRun; // the agent went away (or discarded us) before placing us in a cgroup: run nothing unaccounted
             }
 
+            Volatile.Write(ref s_pendingSignal, 0);
             trace = LaunchTrace.On ? "init-go=" + LaunchTrace.NowMicros().ToString(CultureInfo.InvariantCulture) : null;
             if (options is null) (options, env) = WarmInitMessage.Decode(input.AsSpan(1));
             else env = EnvBlock.Decode(input.AsSpan(1));
+            if (options.Joined && warm) throw new FormatException("a pre-started init cannot join a task's namespaces");
         }
         catch (Exception e) when (e is FormatException or OverflowException)
         {
@@ -59,10 +70,10 @@ internal static class TaskInit
             return CannotRun;
         }
 
-        var registrations = new List<PosixSignalRegistration>();
-        foreach (var sig in new[] { PosixSignal.SIGTERM, PosixSignal.SIGINT, PosixSignal.SIGHUP, PosixSignal.SIGQUIT })
+        if (early is not null)
         {
-            registrations.Add(PosixSignalRegistration.Create(sig, Forward));
+            Report(ErrorPrefix + early.Message); // reported after "go", where the agent reads init's answer
+            return CannotRun;
         }
 
         TaskInitSetup.Prepared prepared;
@@ -94,6 +105,31 @@ internal static class TaskInit
         GC.KeepAlive(registrations);
         // Returning ends PID 1, and the kernel kills whatever the command left behind in the namespace.
         return exit.ShellStatus;
+    }
+
+    private static List<PosixSignalRegistration> RegisterForwarding()
+    {
+        var registrations = new List<PosixSignalRegistration>();
+        foreach (var sig in new[] { PosixSignal.SIGTERM, PosixSignal.SIGINT, PosixSignal.SIGHUP, PosixSignal.SIGQUIT })
+        {
+            registrations.Add(PosixSignalRegistration.Create(sig, Forward));
+        }
+
+        return registrations;
+    }
+
+    /// <summary><see cref="TaskInitSetup.MakeMountsPrivate"/>, or the error to report once the agent listens.</summary>
+    private static Exception? TryMakeMountsPrivate()
+    {
+        try
+        {
+            TaskInitSetup.MakeMountsPrivate();
+            return null;
+        }
+        catch (LibcException e)
+        {
+            return e;
+        }
     }
 
     private static void Forward(PosixSignalContext context)

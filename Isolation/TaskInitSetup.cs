@@ -13,16 +13,26 @@ internal static class TaskInitSetup
 
     internal sealed record Prepared(int ChildPid, int DevNullFd, int StdoutFd, int StderrFd, int StatusFd);
 
-    /// <summary><paramref name="trace"/>: null, or <see cref="LaunchTrace"/>'s phases so far, to which this adds its own.</summary>
+    /// <summary>
+    /// Init's own fresh namespaces, before the go byte (it needs nothing of the task): `/` made rprivate first (a new
+    /// mount namespace keeps shared propagation, so /proc would leak to the host otherwise), then a fresh /proc.
+    /// </summary>
+    public static void MakeMountsPrivate()
+    {
+        LibcError.Check(Mount.mount(null, "/", null, Mount.MS_REC | Mount.MS_PRIVATE, 0), "mount --make-rprivate /");
+        LibcError.Check(Mount.mount("proc", "/proc", "proc", Mount.MS_NOSUID | Mount.MS_NODEV | Mount.MS_NOEXEC, 0), "mount /proc");
+    }
+
+    /// <summary>
+    /// After <see cref="MakeMountsPrivate"/> (unless joined). <paramref name="trace"/>: null, or <see cref="LaunchTrace"/>'s
+    /// phases so far, to which this adds its own.
+    /// </summary>
     public static Prepared PrepareAndSpawn(TaskInitOptions o, IReadOnlyDictionary<string, string> env, ref string? trace)
     {
         // Joined to a running task's namespaces (a health check inside it): they are set up already, and its
         // mounts, /proc and hostname belong to the task.
         if (!o.Joined)
         {
-            // Private first: a new mount namespace keeps shared propagation, so /proc would leak to the host otherwise.
-            LibcError.Check(Mount.mount(null, "/", null, Mount.MS_REC | Mount.MS_PRIVATE, 0), "mount --make-rprivate /");
-            LibcError.Check(Mount.mount("proc", "/proc", "proc", Mount.MS_NOSUID | Mount.MS_NODEV | Mount.MS_NOEXEC, 0), "mount /proc");
             LibcError.Check(Unistd.sethostname(o.Hostname, (nuint)Encoding.UTF8.GetByteCount(o.Hostname)), "sethostname");
             if (o.LoopbackUp)
             {

@@ -44,6 +44,12 @@ internal sealed class WarmInitPool : IDisposable
         }
     }
 
+    /// <summary>
+    /// After each periodic replacement round (every half age bound, whether or not it replaced an init): what an idle
+    /// agent does only then, which the agent uses to drop that work's code pages out of its resident set again.
+    /// </summary>
+    public event Action? Refreshed;
+
     /// <summary>The error of the last failed pre-start, if the last one failed (the cold path still works).</summary>
     public string? LastError { get; private set; }
 
@@ -94,6 +100,8 @@ internal sealed class WarmInitPool : IDisposable
         {
             // mountinfo unreadable for a moment: the next round or the next launch decides
         }
+
+        Refreshed?.Invoke();
     }
 
     /// <summary>Takes out of the pool (for the caller to discard) the inits that must not be used any more.</summary>

@@ -16,6 +16,8 @@ internal static class AgentHost
         var logger = logs.CreateLogger("MiniMesos.Agent");
         Directory.CreateDirectory(options.WorkDir);
         var launcher = CreateLauncher(options);
+        // The waiting init's replacement every 30 s runs code an idle agent runs at no other time.
+        if (launcher is IsolatedTaskLauncher { WarmInits: { } pool }) pool.Refreshed += ResidentPages.AfterRareWork;
         foreach (var missing in launcher.Capabilities.Missing) logger.LogWarning("isolation: {Missing}", missing);
         if (launcher is IsolatedTaskLauncher { CgroupRemounted: { } remounted }) logger.LogInformation("isolation: {Remounted}", remounted);
         var registration = DetectResources(options, launcher.Capabilities);
@@ -73,6 +75,7 @@ internal static class AgentHost
                     try
                     {
                         collect(DateTimeOffset.UtcNow);
+                        ResidentPages.AfterRareWork(); // the collection's code is not what an idle agent runs
                     }
                     catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                     {

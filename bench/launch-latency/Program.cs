@@ -3,13 +3,16 @@ using System.Globalization;
 using MiniMesos.Core.Isolation;
 using MiniMesos.Isolation;
 
-// dotnet run -c Release -- [--init /path/to/aot/minimesos] [--n 200] [--favordynmods]
+// dotnet run -c Release -- [--init /path/to/aot/minimesos] [--n 200] [--favordynmods] [--load N | --no-load]
 // Prints median and p99 of: launch to RUNNING, launch to exit (a task running `true`), warm (through a pre-started
 // init, as the agent launches) and cold (pool off), and the baseline
 // `unshare --pid --fork --mount-proc --uts --ipc true` plus mkdir/rmdir of a cgroup, all in this run, after an idle
-// gap and back to back. --favordynmods: turn cgroup2's favordynmods on as the agent does (if it is off), and put the
-// mount back as it was at the end.
+// gap and back to back: first on the box as it is (quiet), then the same rounds again with N CPU burners (default two
+// per core; each a shell busy loop that ends by itself after 10 minutes at most, killed when the phase ends).
+// --favordynmods: turn cgroup2's favordynmods on as the agent does (if it is off), and put the mount back at the end.
 var n = 200;
+var burners = 2 * Environment.ProcessorCount;
+var LoadLimit = TimeSpan.FromMinutes(10);
 var Settle = TimeSpan.FromMilliseconds(20);
 var favor = args.Contains("--favordynmods");
 string[] init = [Environment.ProcessPath!, Path.Combine(AppContext.BaseDirectory, "minimesos.dll")];
@@ -17,7 +20,10 @@ for (var i = 0; i < args.Length - 1; i++)
 {
     if (args[i] == "--n") n = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
     if (args[i] == "--init") init = [args[i + 1]];
+    if (args[i] == "--load") burners = Math.Clamp(int.Parse(args[i + 1], CultureInfo.InvariantCulture), 0, 64);
 }
+
+if (args.Contains("--no-load")) burners = 0;
 
 Console.WriteLine($"load average at start: {File.ReadAllText("/proc/loadavg").Trim()} ({Environment.ProcessorCount} cores)");
 var restore = favor ? MiniMesos.Core.Isolation.Cgroup2Remount.Plan(File.ReadAllText("/proc/self/mountinfo")) : null;
@@ -30,51 +36,30 @@ Console.WriteLine($"cgroup2 favordynmods: {(MiniMesos.Core.Isolation.Cgroup2Remo
 var coldLauncher = new IsolatedTaskLauncher(new LaunchOptions(InitCommand: init, CgroupGroup: group, WarmInits: 0));
 // Not below /tmp, as an agent's work dir: a sandbox there is bound again inside the task's private /tmp, a cost agents do not pay.
 var sandboxRoot = Directory.CreateDirectory(Path.Combine("/var/lib", $"minimesos-bench-{Environment.ProcessId}")).FullName;
-var running = new List<double>();
-var total = new List<double>();
-var coldRunning = new List<double>();
-var coldTotal = new List<double>();
-var baseline = new List<double>();
-var warmHits = 0;
-var backToBack = new List<double>();
-var backToBackHits = 0;
-var coldBackToBack = new List<double>();
-var baselineBackToBack = new List<double>();
+Phase quiet;
+Phase? loaded = null;
 try
 {
-    for (var i = -5; i < n; i++) // 5 warm-up rounds, not counted
+    quiet = await Rounds("q");
+    if (burners > 0)
     {
-        var waiting = launcher.WarmInits?.WaitingPids.FirstOrDefault() ?? 0;
-        // A pause before each measurement, so none shares the cores with what the previous one left running
-        // (the pool's background start of the next init, a cgroup being torn down).
-        await Task.Delay(Settle);
-        var (r, all, pid) = await Launch(launcher, $"w{i + 5}");
-        await Task.Delay(Settle);
-        var (cr, call, _) = await Launch(coldLauncher, $"c{i + 5}");
-
-        await Task.Delay(Settle);
-        var b = Baseline($"baseline{i + 5}");
-        if (i < 0) continue;
-        if (waiting != 0 && pid == waiting) warmHits++;
-        running.Add(r);
-        total.Add(all);
-        coldRunning.Add(cr);
-        coldTotal.Add(call);
-        baseline.Add(b);
+        var burn = Enumerable.Range(0, burners).Select(_ =>
+            Process.Start("timeout", $"{(int)LoadLimit.TotalSeconds} sh -c \"while :; do :; done\"")!).ToList();
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(2)); // the burners take the cores
+            loaded = await Rounds("l");
+        }
+        finally
+        {
+            foreach (var p in burn)
+            {
+                try { p.Kill(true); } catch (InvalidOperationException) { }
+                p.WaitForExit();
+                p.Dispose();
+            }
+        }
     }
-
-    // Back to back: each warm launch right after the previous task ended, so its init had only that task's run
-    // (here `true`) to start; a launch can take an init still starting, or start cold if none was started yet.
-    for (var i = 0; i < n; i++)
-    {
-        var waiting = launcher.WarmInits?.WaitingPids.FirstOrDefault() ?? 0;
-        var (r, _, pid) = await Launch(launcher, $"bb{i}");
-        if (waiting != 0 && pid == waiting) backToBackHits++;
-        backToBack.Add(r);
-    }
-
-    for (var i = 0; i < n; i++) coldBackToBack.Add((await Launch(coldLauncher, $"cbb{i}")).Running);
-    for (var i = 0; i < n; i++) baselineBackToBack.Add(Baseline($"bbb{i}"));
 
     // Per-task cost: what init (the only helper process per task) holds while the command runs.
     var idle = await launcher.LaunchAsync(new LaunchRequest("idle", ["sleep", "30"], new Dictionary<string, string>(),
@@ -108,22 +93,68 @@ finally
     }
 }
 
-Console.WriteLine($"launches={n} init={string.Join(' ', init)}");
-Console.WriteLine($"warm launches that used a pre-started init: {warmHits}/{n}");
-Print("warm launch -> RUNNING", running);
-Print("warm launch -> exit (true)", total);
-Console.WriteLine($"back-to-back warm launches that used a pre-started init: {backToBackHits}/{n}");
-Print("warm back to back -> RUNNING", backToBack);
-Print("cold launch -> RUNNING", coldRunning);
-Print("cold launch -> exit (true)", coldTotal);
-Print("baseline unshare+cgroup", baseline);
-Print("cold back to back -> RUNNING", coldBackToBack);
-Print("baseline back to back", baselineBackToBack);
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"RUNNING / baseline (medians), after an idle gap: warm {Median(running) / Median(baseline):F2}x, cold {Median(coldRunning) / Median(baseline):F2}x"));
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"RUNNING / baseline (medians), back to back: warm {Median(backToBack) / Median(baselineBackToBack):F2}x, cold {Median(coldBackToBack) / Median(baselineBackToBack):F2}x"));
-Console.WriteLine($"load average at end: {File.ReadAllText("/proc/loadavg").Trim()}");
+Console.WriteLine($"launches={n} per phase, init={string.Join(' ', init)}");
+Report("quiet", quiet);
+if (loaded is not null) Report($"loaded ({burners} CPU burners)", loaded);
+
+void Report(string name, Phase p)
+{
+    Console.WriteLine($"--- {name}: load average {p.LoadStart} at start, {p.LoadEnd} at end");
+    Console.WriteLine($"warm launches that used a pre-started init: {p.WarmHits}/{n}");
+    Print("warm launch -> RUNNING", p.Running);
+    Print("warm launch -> exit (true)", p.Total);
+    Console.WriteLine($"back-to-back warm launches that used a pre-started init: {p.BackToBackHits}/{n}");
+    Print("warm back to back -> RUNNING", p.BackToBack);
+    Print("cold launch -> RUNNING", p.ColdRunning);
+    Print("cold launch -> exit (true)", p.ColdTotal);
+    Print("baseline unshare+cgroup", p.Baseline);
+    Print("cold back to back -> RUNNING", p.ColdBackToBack);
+    Print("baseline back to back", p.BaselineBackToBack);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"{name}: RUNNING / baseline (medians), after an idle gap: warm {Median(p.Running) / Median(p.Baseline):F2}x, cold {Median(p.ColdRunning) / Median(p.Baseline):F2}x"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"{name}: RUNNING / baseline (medians), back to back: warm {Median(p.BackToBack) / Median(p.BaselineBackToBack):F2}x, cold {Median(p.ColdBackToBack) / Median(p.BaselineBackToBack):F2}x"));
+}
+
+async Task<Phase> Rounds(string tag)
+{
+    var p = new Phase(File.ReadAllText("/proc/loadavg").Split(' ')[0]);
+    for (var i = -5; i < n; i++) // 5 warm-up rounds, not counted
+    {
+        var waiting = launcher.WarmInits?.WaitingPids.FirstOrDefault() ?? 0;
+        // A pause before each measurement, so none shares the cores with what the previous one left running
+        // (the pool's background start of the next init, a cgroup being torn down).
+        await Task.Delay(Settle);
+        var (r, all, pid) = await Launch(launcher, $"{tag}w{i + 5}");
+        await Task.Delay(Settle);
+        var (cr, call, _) = await Launch(coldLauncher, $"{tag}c{i + 5}");
+
+        await Task.Delay(Settle);
+        var b = Baseline($"{tag}baseline{i + 5}");
+        if (i < 0) continue;
+        if (waiting != 0 && pid == waiting) p.WarmHits++;
+        p.Running.Add(r);
+        p.Total.Add(all);
+        p.ColdRunning.Add(cr);
+        p.ColdTotal.Add(call);
+        p.Baseline.Add(b);
+    }
+
+    // Back to back: each warm launch right after the previous task ended, so its init had only that task's run
+    // (here `true`) to start; a launch can take an init still starting, or start cold if none was started yet.
+    for (var i = 0; i < n; i++)
+    {
+        var waiting = launcher.WarmInits?.WaitingPids.FirstOrDefault() ?? 0;
+        var (r, _, pid) = await Launch(launcher, $"{tag}bb{i}");
+        if (waiting != 0 && pid == waiting) p.BackToBackHits++;
+        p.BackToBack.Add(r);
+    }
+
+    for (var i = 0; i < n; i++) p.ColdBackToBack.Add((await Launch(coldLauncher, $"{tag}cbb{i}")).Running);
+    for (var i = 0; i < n; i++) p.BaselineBackToBack.Add(Baseline($"{tag}bbb{i}"));
+    p.LoadEnd = File.ReadAllText("/proc/loadavg").Split(' ')[0];
+    return p;
+}
 
 double Baseline(string name)
 {
@@ -158,4 +189,21 @@ static void Print(string name, List<double> ms)
     var median = ms[ms.Count / 2];
     var p99 = ms[Math.Min(ms.Count - 1, (int)Math.Ceiling(ms.Count * 0.99) - 1)];
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-32} median {median,7:F1} ms   p99 {p99,7:F1} ms"));
+}
+
+/// <summary>The figures of one phase (quiet, or with the CPU burners).</summary>
+internal sealed class Phase(string loadStart)
+{
+    public string LoadStart { get; } = loadStart;
+    public string LoadEnd { get; set; } = "?";
+    public List<double> Running { get; } = [];
+    public List<double> Total { get; } = [];
+    public List<double> ColdRunning { get; } = [];
+    public List<double> ColdTotal { get; } = [];
+    public List<double> Baseline { get; } = [];
+    public List<double> BackToBack { get; } = [];
+    public List<double> ColdBackToBack { get; } = [];
+    public List<double> BaselineBackToBack { get; } = [];
+    public int WarmHits { get; set; }
+    public int BackToBackHits { get; set; }
 }

@@ -112,8 +112,11 @@ public sealed class WarmInitLauncherTests
         using var fx = new LauncherFixture(new LaunchOptions().LogCapBytes, warmInitMaxAge: TimeSpan.FromSeconds(2));
         var first = await FillPool(fx);
         var pool = fx.Launcher.WarmInits!;
+        var rounds = 0;
+        pool.Refreshed += () => Interlocked.Increment(ref rounds); // the agent drops the round's code pages after it
         await Eventually.TrueAsync(() => pool.WaitingPids is [var waiting] && waiting != first, "a fresh init replaces the one past its age",
             TimeSpan.FromSeconds(20));
+        await Eventually.TrueAsync(() => Volatile.Read(ref rounds) > 0, "the replacement round is reported", TimeSpan.FromSeconds(5));
         var next = Assert.Single(pool.WaitingPids);
         Assert.NotEqual(first, next);
         Assert.False(Directory.Exists($"/proc/{first}"), "the replaced init must be killed and reaped");
