@@ -298,7 +298,7 @@ internal sealed class RaftHost : IReplicatedLog, IAsyncDisposable
     }
 
     private RaftStatus Snapshot() => new(_node.Id, _node.Role, _node.Term, _node.Leader, _node.CommitIndex, _node.AppliedIndex,
-        _node.Config.Voters, null);
+        _node.Config.Voters, null) { SnapshotIndex = _node.SnapshotIndex };
 
     private abstract record Input
     {
