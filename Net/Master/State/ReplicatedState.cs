@@ -93,7 +93,7 @@ internal sealed class ReplicatedState(ILogger logger)
     }
 
     /// <summary>The whole state as snapshot bytes, encoded from the view: applies go on meanwhile.</summary>
-    public byte[] Snapshot() => StateSnapshotCodec.Encode(View);
+    public byte[] Snapshot() => FreezeSnapshot()();
 
     /// <summary>
     /// The view as applied now, and its encoder to run later on any thread (the view never changes): the Raft loop
