@@ -121,6 +121,7 @@ internal sealed class MasterHost
         raft.LeadershipChanged += leading =>
         {
             if (!leading) foreach (var agent in service.ReleaseAgents()) agent.Disconnect();
+            service.LeaderServices.LeadershipMayHaveChanged();
         };
 
         // Give the first election a moment so callers (dev mode, tests) usually find a leader at once.
@@ -140,15 +141,16 @@ internal sealed class MasterHost
             nodeId, scheme, options.ApiEndpoint, options.ClusterEndpoint, options.ClusterName, self.ClusterAddress);
         var host = new MasterHost(service, apps, secret, raft, directory) { Tls = tls };
         var dns = StartDns(options, service, raft, directory, logger, cancellationToken);
-        var appsLoop = apps.RunAsync(cancellationToken);
-        var jobsLoop = jobs.RunAsync(cancellationToken);
-        var feedLoop = service.RunServiceFeedAsync(cancellationToken);
+        // The loops only a leader runs start now if this master leads, and with each later term it leads.
+        service.LeaderServices.Add("apps", apps.RunAsync);
+        service.LeaderServices.Add("jobs", jobs.RunAsync);
+        service.LeaderServices.Start();
         var scheduled = options.SnapshotInterval is { } interval
             ? new SnapshotSchedule(backups, options.SnapshotDir ?? Path.Combine(options.DataDir, "snapshots"), interval, options.SnapshotRetain,
                 TimeProvider.System, logger).RunAsync(cancellationToken)
             : Task.CompletedTask;
         await stopWhileStarting.DisposeAsync().ConfigureAwait(false);
-        return (host, host.RunAsync(options.DataDir, api, Task.WhenAll(cluster, appsLoop, jobsLoop, feedLoop, scheduled, dns), clusterStop, transport, store, discovery, logger, cancellationToken));
+        return (host, host.RunAsync(options.DataDir, api, Task.WhenAll(cluster, scheduled, dns), clusterStop, transport, store, discovery, logger, cancellationToken));
     }
 
     /// <summary>
@@ -241,7 +243,6 @@ internal sealed class MasterHost
                 {
                     await Tls.MaintainAsync(Service, cancellationToken).ConfigureAwait(false);
                     if (discovery is not null && Tls.Fingerprint is { } fingerprint) await discovery.AdvertiseCaAsync(fingerprint).ConfigureAwait(false);
-                    await Service.MaintainAsync(cancellationToken).ConfigureAwait(false);
                 }
                 catch (NotLeaderException)
                 {
@@ -252,6 +253,7 @@ internal sealed class MasterHost
         {
         }
         logger.LogInformation("master shutting down");
+        await Service.LeaderServices.DisposeAsync().ConfigureAwait(false);
         if (discovery is not null) await discovery.DisposeAsync().ConfigureAwait(false);
         await HandOverLeadershipAsync(logger).ConfigureAwait(false);
         await clusterStop.CancelAsync().ConfigureAwait(false);

@@ -47,6 +47,8 @@ internal sealed class MetricsEndpoint(ApiContext context)
         Metric(text, "minimesos_raft_apply_lag", "gauge", "Committed entries not applied yet.", raft.Commit - raft.Applied);
         Metric(text, "minimesos_raft_leader", "gauge", "1 when this master is the leader.", raft.Role == RaftRole.Leader ? 1 : 0);
         Metric(text, "minimesos_raft_voters", "gauge", "Masters in the Raft configuration.", raft.Voters.Count);
+        Metric(text, "minimesos_leader_services_running", "gauge", "Leader-only loops running on this master (all while it leads, none otherwise).",
+            context.Master.LeaderServices.Running);
 
         var agents = context.Master.Agents();
         Metric(text, "minimesos_agents", "gauge", "Agents in the cluster state.", agents.Count);

@@ -97,8 +97,15 @@ internal sealed class AppsService(MasterService master, TimeProvider time, ILogg
     /// A pass that reached its launch limit is followed at once: instances still wait. Changes that arrive meanwhile are
     /// taken by the next pass; a small cluster's passes take milliseconds and never wait.
     /// </summary>
-    public Task RunAsync(CancellationToken cancellationToken) =>
-        FrameworkLoop.RunAsync("apps", master, time, () => Period, async ct =>
+    /// <remarks>One of the master's leader services: runs for one term, so it starts as a new leader (unprimed).</remarks>
+    public Task RunAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            _primed = false;
+            _appsFingerprint = null;
+        }
+        return FrameworkLoop.RunAsync("apps", master, time, () => Period, async ct =>
         {
             var start = time.GetTimestamp();
             var launched = await ReconcileAsync(ct).ConfigureAwait(false);
@@ -106,6 +113,7 @@ internal sealed class AppsService(MasterService master, TimeProvider time, ILogg
             if (launched >= 0) PassCompleted?.Invoke(took, launched);
             if (took >= MinPassToPace && launched < maxLaunchesPerPass) await Task.Delay(took < Period ? took : Period, time, ct).ConfigureAwait(false);
         }, logger, cancellationToken);
+    }
 
     private static readonly TimeSpan MinPassToPace = TimeSpan.FromMilliseconds(10);
 

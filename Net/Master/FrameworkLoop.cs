@@ -4,9 +4,9 @@ using MiniMesos.Net.Raft;
 namespace MiniMesos.Net.Master;
 
 /// <summary>
-/// The loop a built-in framework runs on every master: a pass on every state change and at least when
-/// <c>wait</c> says, acting only while this master leads. One failed pass (a proposal timing out, leadership
-/// lost mid-pass) is logged and the loop goes on.
+/// The loop a built-in framework runs while this master leads (one of its <see cref="Leader.LeaderServices"/>, which
+/// cancels it when leadership moves): a pass on every state change and at least when <c>wait</c> says. One failed
+/// pass (a proposal timing out, leadership lost mid-pass before the loop is cancelled) is logged and the loop goes on.
 /// </summary>
 internal static class FrameworkLoop
 {

@@ -47,8 +47,14 @@ internal sealed class JobsService(MasterService master, Func<CancellationToken, 
         return wait < Period ? wait : Period;
     }
 
-    public Task RunAsync(CancellationToken cancellationToken) =>
-        FrameworkLoop.RunAsync("jobs", master, time, UntilNextWake, ReconcileAsync, logger, cancellationToken);
+    /// <summary>One of the master's leader services: runs for one term, whose first pass waits for a read barrier.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        await _pass.WaitAsync(cancellationToken).ConfigureAwait(false);
+        _primed = false;
+        _pass.Release();
+        await FrameworkLoop.RunAsync("jobs", master, time, UntilNextWake, ReconcileAsync, logger, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>One pass over every job (leader only). A new leader first waits until it has applied all that was committed.</summary>
     public async Task ReconcileAsync(CancellationToken cancellationToken)

@@ -15,7 +15,4 @@ internal sealed partial class MasterService
 
     /// <summary>The table as this leader would push it now.</summary>
     public SortedDictionary<int, ServiceRoute> ServiceRoutes() => _serviceFeed.Routes();
-
-    /// <summary>Runs until cancelled: on the leader, keeps every connected agent's table current.</summary>
-    public Task RunServiceFeedAsync(CancellationToken cancellationToken) => _serviceFeed.RunAsync(cancellationToken);
 }

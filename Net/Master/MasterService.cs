@@ -43,8 +43,11 @@ internal sealed partial class MasterService : IRaftStateMachine
         this.logger = logger;
         _replicated = new ReplicatedState(logger);
         _statuses = new StatusBatcher(command => ProposeAsync(command, CancellationToken.None), Now);
-        _serviceFeed = new ServiceTableFeed(_replicated, _agents, _health, () => IsLeader, logger);
+        _serviceFeed = new ServiceTableFeed(_replicated, _agents, _health, logger);
         _offers = new OfferHub(_replicated, _agents, Elapsed, logger);
+        LeaderServices = new LeaderServices(() => IsLeader, logger);
+        LeaderServices.Add("service table feed", _serviceFeed.RunAsync);
+        LeaderServices.Add("upkeep", RunUpkeepAsync);
         // The agents connected now registered against the old state: dropping them makes each register again and be
         // reconciled against the restored one (tasks it no longer runs become LOST, tasks the state does not place there are killed).
         _replicated.Replaced += () =>
@@ -62,6 +65,9 @@ internal sealed partial class MasterService : IRaftStateMachine
     public void Attach(IReplicatedLog log) => _log = log;
 
     public bool IsLeader => _log?.IsLeader == true;
+
+    /// <summary>The loops only the leader runs, started and stopped with leadership (the host adds the frameworks' loops).</summary>
+    public LeaderServices LeaderServices { get; }
 
     public async Task<TaskRecord> SubmitAsync(TaskSpec spec, CancellationToken cancellationToken)
     {
@@ -236,6 +242,7 @@ internal sealed partial class MasterService : IRaftStateMachine
     }
 
     /// <summary>Leader housekeeping, called about once a second: absent agents become unreachable then gone, drains, placement.</summary>
+    /// <remarks>A no-op on a follower: a pass that was under way when leadership moved finds out here.</remarks>
     public async Task MaintainAsync(CancellationToken cancellationToken)
     {
         if (!IsLeader) return;
@@ -243,6 +250,26 @@ internal sealed partial class MasterService : IRaftStateMachine
         await DrainAsync(cancellationToken).ConfigureAwait(false);
         await ScheduleAsync(cancellationToken).ConfigureAwait(false);
         await MaintainFrameworksAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The upkeep loop, one of the <see cref="LeaderServices"/>: <see cref="MaintainAsync"/> about once a second while this master leads.</summary>
+    private async Task RunUpkeepAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), time);
+        while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+        {
+            try
+            {
+                await MaintainAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (NotLeaderException)
+            {
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogError("upkeep: {Error}", e.Message);
+            }
+        }
     }
 
     /// <summary>This master stopped leading: agents must talk to the new leader, so their connections are dropped.</summary>
@@ -256,7 +283,7 @@ internal sealed partial class MasterService : IRaftStateMachine
 
     void IRaftStateMachine.Apply(ulong index, byte[] command) => _replicated.Apply(index, command);
 
-    byte[] IRaftStateMachine.Snapshot() => _replicated.Snapshot();
+    Func<byte[]> IRaftStateMachine.FreezeSnapshot() => _replicated.FreezeSnapshot();
 
     void IRaftStateMachine.Restore(byte[] snapshot) => _replicated.Restore(snapshot);
 

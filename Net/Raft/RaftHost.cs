@@ -26,6 +26,8 @@ internal sealed class RaftHost : IReplicatedLog, IAsyncDisposable
     private readonly Task _loop;
     private readonly Task _ticker;
     private readonly ulong _compactEvery;
+    /// <summary>The snapshot being encoded off the loop, or null: one compaction at a time.</summary>
+    private Task? _compaction;
     private volatile RaftStatus _status;
 
     public RaftHost(RaftNode node, Action<Ready> persist, IRaftTransport transport, IRaftStateMachine machine, TimeSpan tick,
@@ -115,6 +117,8 @@ internal sealed class RaftHost : IReplicatedLog, IAsyncDisposable
         catch (OperationCanceledException)
         {
         }
+        // An encoding under way finishes (its result is dropped: the previous snapshot and the log stay as they are).
+        if (_compaction is { } compaction) await compaction.ConfigureAwait(false);
         FailProposals("this master is shutting down");
         _stop.Dispose();
     }
@@ -164,6 +168,7 @@ internal sealed class RaftHost : IReplicatedLog, IAsyncDisposable
             else _logger.LogCritical(e, "raft loop stopped");
             _status = Snapshot() with { Role = RaftRole.Follower, Leader = 0, Applied = Math.Max(_node.AppliedIndex, _appliedHere), Stopped = e.Message };
             FailProposals($"raft stopped: {e.Message}");
+            if (wasLeader) LeadershipChanged?.Invoke(false);
         }
     }
 
@@ -196,8 +201,25 @@ internal sealed class RaftHost : IReplicatedLog, IAsyncDisposable
                 Track(_node.ProposeConfigChange(m.Change), m.Done);
                 break;
             case Input.Capture c:
+                // Frozen here, between two applies; encoded off the loop.
                 var applied = _node.AppliedIndex;
-                c.Done.TrySetResult(new Snapshot(new SnapshotMetadata(applied, _node.TermAt(applied) ?? 0, _node.Config), _machine.Snapshot()));
+                var metadata = new SnapshotMetadata(applied, _node.TermAt(applied) ?? 0, _node.Config);
+                var encode = _machine.FreezeSnapshot();
+                _ = Task.Run(() =>
+                {
+                    try
+                    {
+                        c.Done.TrySetResult(new Snapshot(metadata, encode()));
+                    }
+                    catch (Exception e)
+                    {
+                        c.Done.TrySetException(e);
+                    }
+                });
+                break;
+            case Input.Compacted c:
+                _compaction = null;
+                if (c.Data is { } data) _node.Compact(c.Index, data);
                 break;
         }
     }
@@ -239,9 +261,31 @@ internal sealed class RaftHost : IReplicatedLog, IAsyncDisposable
             _confirmedReads[i].Done.TrySetResult();
             _confirmedReads.RemoveAt(i);
         }
-        if (ready.CommittedEntries.Count > 0 && _node.AppliedIndex - _node.SnapshotIndex >= _compactEvery)
-            _node.Compact(_node.AppliedIndex, _machine.Snapshot());
+        if (ready.CommittedEntries.Count > 0 && _compaction is null && _node.AppliedIndex - _node.SnapshotIndex >= _compactEvery)
+            _compaction = CompactAsync(_node.AppliedIndex, _machine.FreezeSnapshot());
     }
+
+    /// <summary>
+    /// Encodes the state frozen at <paramref name="index"/> off the loop and hands the bytes back to it, which records
+    /// the snapshot and drops the log prefix (<see cref="RaftNode.Compact"/>); the next Ready persists both in one
+    /// transaction, so a crash before then leaves the previous snapshot and the whole log. Entries go on committing
+    /// and applying meanwhile; a snapshot that arrives from the leader meanwhile makes this one moot (Compact ignores
+    /// an index at or below the latest snapshot's).
+    /// </summary>
+    private Task CompactAsync(ulong index, Func<byte[]> encode) => Task.Run(() =>
+    {
+        byte[]? data = null;
+        try
+        {
+            data = encode();
+        }
+        catch (Exception e)
+        {
+            _logger.LogError("raft: snapshot at index {Index} not taken: {Error}; the log is kept and compaction tried again later", index, e.Message);
+        }
+        // Refused only once the loop has ended: the snapshot is dropped, and the store keeps what it had.
+        _inputs.Writer.TryWrite(new Input.Compacted(index, data));
+    });
 
     private void FailProposals(string reason)
     {
@@ -254,7 +298,7 @@ internal sealed class RaftHost : IReplicatedLog, IAsyncDisposable
     }
 
     private RaftStatus Snapshot() => new(_node.Id, _node.Role, _node.Term, _node.Leader, _node.CommitIndex, _node.AppliedIndex,
-        _node.Config.Voters, null);
+        _node.Config.Voters, null) { SnapshotIndex = _node.SnapshotIndex };
 
     private abstract record Input
     {
@@ -279,5 +323,8 @@ internal sealed class RaftHost : IReplicatedLog, IAsyncDisposable
         public sealed record Read(TaskCompletionSource Done) : Input;
 
         public sealed record Capture(TaskCompletionSource<Snapshot> Done) : Input;
+
+        /// <summary>A snapshot encoded off the loop (null data: the encoding failed) for the loop to install.</summary>
+        public sealed record Compacted(ulong Index, byte[]? Data) : Input;
     }
 }

@@ -166,7 +166,7 @@ internal static class PlacementBench
         }
     }
 
-    /// <summary>The apps loop as MasterHost runs it, each pass of the leader timed.</summary>
+    /// <summary>The apps loop, each pass of the leader timed; on every master, as before leader services (a follower's pass does nothing).</summary>
     private static Task AppsLoop(MasterService master, int maxPerPass, PlacementCounters counters, CancellationToken cancellationToken)
     {
         var apps = new AppsService(master, TimeProvider.System, NullLogger.Instance, maxPerPass);

@@ -11,7 +11,11 @@ internal sealed class CountingMachine : IRaftStateMachine
 
     public void Apply(ulong index, byte[] command) => Interlocked.Increment(ref _applied);
 
-    public byte[] Snapshot() => BitConverter.GetBytes(Applied);
+    public Func<byte[]> FreezeSnapshot()
+    {
+        var applied = Applied;
+        return () => BitConverter.GetBytes(applied);
+    }
 
     public void Restore(byte[] snapshot) => Interlocked.Exchange(ref _applied, BitConverter.ToInt64(snapshot));
 }

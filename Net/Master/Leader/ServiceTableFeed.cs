@@ -14,7 +14,7 @@ namespace MiniMesos.Net.Master.Leader;
 /// what that agent was sent (the whole table to a newly connected one). A connection is ordered, so the changes apply
 /// in sequence; a new connection starts again from the whole table. Its own lock, over what each agent was sent.
 /// </summary>
-internal sealed class ServiceTableFeed(ReplicatedState replicated, AgentRegistry agents, TaskHealthBook health, Func<bool> isLeader, ILogger logger)
+internal sealed class ServiceTableFeed(ReplicatedState replicated, AgentRegistry agents, TaskHealthBook health, ILogger logger)
 {
     /// <summary>Gathers changes that arrive together (a batch of commits) into one push.</summary>
     private static readonly TimeSpan Coalesce = TimeSpan.FromMilliseconds(15);
@@ -35,9 +35,10 @@ internal sealed class ServiceTableFeed(ReplicatedState replicated, AgentRegistry
         return replicated.Read(state => Build(state, addresses));
     }
 
-    /// <summary>Runs until cancelled: on the leader, keeps every connected agent's table current.</summary>
+    /// <summary>Runs while this master leads (one of its <see cref="LeaderServices"/>): keeps every connected agent's table current.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        Release(); // a new term: every connection starts from the whole table
         // Waits without an exception: a TimeoutException each idle second was the only exception an idle master threw,
         // and unwinding it kept ~2 MB of the binary's exception tables resident (bench/idle-rss).
         while (!cancellationToken.IsCancellationRequested)
@@ -46,7 +47,7 @@ internal sealed class ServiceTableFeed(ReplicatedState replicated, AgentRegistry
             if (await Task.WhenAny(changed, Task.Delay(Idle, cancellationToken)).ConfigureAwait(false) == changed)
                 await Task.Delay(Coalesce, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             if (cancellationToken.IsCancellationRequested) break;
-            if (isLeader()) await FeedAsync(cancellationToken).ConfigureAwait(false);
+            await FeedAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -93,7 +93,17 @@ internal sealed class ReplicatedState(ILogger logger)
     }
 
     /// <summary>The whole state as snapshot bytes, encoded from the view: applies go on meanwhile.</summary>
-    public byte[] Snapshot() => StateSnapshotCodec.Encode(View);
+    public byte[] Snapshot() => FreezeSnapshot()();
+
+    /// <summary>
+    /// The view as applied now, and its encoder to run later on any thread (the view never changes): the Raft loop
+    /// freezes between two applies and a background task encodes, so the loop never waits for the encoding.
+    /// </summary>
+    public Func<byte[]> FreezeSnapshot()
+    {
+        var view = View;
+        return () => StateSnapshotCodec.Encode(view);
+    }
 
     /// <summary>Replaces the whole state with a snapshot (a lagging master catching up, or a restart).</summary>
     public void Restore(byte[] snapshot)

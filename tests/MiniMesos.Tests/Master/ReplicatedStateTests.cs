@@ -89,4 +89,18 @@ public sealed class ReplicatedStateTests
         Assert.True(other.View.Tasks.ContainsKey("t1"));
         Assert.Equal(bytes, other.Snapshot());
     }
+
+    [Fact]
+    public void AFrozenSnapshotEncodesTheStateAtTheFreezeAsBeforeWhateverIsAppliedMeanwhile()
+    {
+        Apply(new AddAgent(0, new AgentRecord("a1", "a1", new Resources(4, 1024), NoEnv, 0)));
+        Apply(new SubmitTask(1, "t1", Spec()));
+        var atFreeze = StateSnapshotCodec.Encode(_state.View);
+        var encode = _state.FreezeSnapshot();
+        Apply(new SubmitTask(2, "t2", Spec()));
+        Apply(new UpdateTaskStatus(3, "t1", TaskState.Killed, null, null, "killed"));
+        // Encoded later (off the Raft loop): the very bytes the state had at the freeze, not the state now.
+        Assert.Equal(atFreeze, encode());
+        Assert.NotEqual(atFreeze, _state.Snapshot());
+    }
 }
