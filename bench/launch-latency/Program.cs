@@ -15,7 +15,9 @@ var burners = 2 * Environment.ProcessorCount;
 var LoadLimit = TimeSpan.FromMinutes(10);
 var Settle = TimeSpan.FromMilliseconds(20);
 var favor = args.Contains("--favordynmods");
-string[] init = [Environment.ProcessPath!, Path.Combine(AppContext.BaseDirectory, "minimesos.dll")];
+// Without --init: minimesos.dll under the dotnet host. Not this process's own path: under `dotnet run` that is the
+// bench's apphost, and each "init" would start another copy of the bench.
+string[] init = ["dotnet", Path.Combine(AppContext.BaseDirectory, "minimesos.dll")];
 for (var i = 0; i < args.Length - 1; i++)
 {
     if (args[i] == "--n") n = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
