@@ -11,13 +11,12 @@ namespace MiniMesos.Core.Compression;
 /// <paramref name="maxDictionary"/> bytes, at most <paramref name="maxOutput"/> bytes out, and
 /// <paramref name="cancel"/> checked between chunks (each at most 2 MiB out). Errors are InvalidDataException.
 /// </summary>
-internal sealed class XzDecoderStream(Stream input, long maxOutput, CancellationToken cancel, int maxDictionary = 64 << 20) : Stream
+internal sealed class XzDecoderStream(Stream input, long maxOutput, CancellationToken cancel, int maxDictionary = 64 << 20) : DecodingStream
 {
     private static readonly byte[] HeaderMagic = [0xFD, (byte)'7', (byte)'z', (byte)'X', (byte)'Z', 0];
     private readonly XzReader _input = new(input);
     private readonly Lzma2Decoder _lzma2 = new();
     private readonly List<(ulong Unpadded, ulong Uncompressed)> _records = [];
-    private ReadOnlyMemory<byte> _pending;
     private XzCheck? _check;
     private byte[] _streamFlags = [];
     private bool _inBlock, _done, _started;
@@ -27,20 +26,10 @@ internal sealed class XzDecoderStream(Stream input, long maxOutput, Cancellation
     private ulong _blockOut;
     private long _total;
 
-    public override int Read(Span<byte> buffer)
-    {
-        while (_pending.IsEmpty)
-            if (!Advance()) return 0;
-        var n = Math.Min(buffer.Length, _pending.Length);
-        _pending.Span[..n].CopyTo(buffer);
-        _pending = _pending[n..];
-        return n;
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+    protected override long Decoded => _total;
 
     /// <summary>One step: a header, one chunk, a block's end, or the end of a stream; false at the end of the file.</summary>
-    private bool Advance()
+    protected override bool Advance()
     {
         cancel.ThrowIfCancellationRequested();
         if (_done) return false;
@@ -68,7 +57,7 @@ internal sealed class XzDecoderStream(Stream input, long maxOutput, Cancellation
         _blockOut += (ulong)chunk.Length;
         _total += chunk.Length;
         if (_total > maxOutput) throw new InvalidDataException($"xz: unpacks to more than {maxOutput} bytes");
-        _pending = chunk;
+        Pending = chunk;
         return true;
     }
 
@@ -181,14 +170,4 @@ internal sealed class XzDecoderStream(Stream input, long maxOutput, Cancellation
         _done = true;
         return false;
     }
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => _total - _pending.Length; set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -10,7 +10,7 @@ namespace MiniMesos.Core.Compression;
 /// <paramref name="maxWindow"/> bytes (zstd's own default limit, 128 MiB), at most <paramref name="maxOutput"/> bytes
 /// out, and <paramref name="cancel"/> checked between blocks (each at most 128 KiB out). Errors are ZstdDataException.
 /// </summary>
-internal sealed class ZstdDecoderStream(Stream input, long maxOutput, CancellationToken cancel, int maxWindow = 128 << 20) : Stream
+internal sealed class ZstdDecoderStream(Stream input, long maxOutput, CancellationToken cancel, int maxWindow = 128 << 20) : DecodingStream
 {
     private const uint FrameMagic = 0xFD2FB528;
     private readonly ZstdWindow _window = new();
@@ -18,25 +18,14 @@ internal sealed class ZstdDecoderStream(Stream input, long maxOutput, Cancellati
     private readonly ZstdSequences _sequences = new();
     private readonly Xxh64 _hash = new();
     private readonly byte[] _compressed = new byte[ZstdWindow.MaxBlock];
-    private ReadOnlyMemory<byte> _pending;
     private bool _inFrame, _lastBlock, _checksum, _done, _started;
     private long? _contentSize;
     private long _frameOut, _total;
 
-    public override int Read(Span<byte> buffer)
-    {
-        while (_pending.IsEmpty)
-            if (!Advance()) return 0;
-        var n = Math.Min(buffer.Length, _pending.Length);
-        _pending.Span[..n].CopyTo(buffer);
-        _pending = _pending[n..];
-        return n;
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+    protected override long Decoded => _total;
 
     /// <summary>One step: a frame header, one block, or a frame's end; false at the end of the data.</summary>
-    private bool Advance()
+    protected override bool Advance()
     {
         cancel.ThrowIfCancellationRequested();
         if (_done) return false;
@@ -156,7 +145,7 @@ internal sealed class ZstdDecoderStream(Stream input, long maxOutput, Cancellati
         if (_total > maxOutput) throw new ZstdDataException($"zstd: unpacks to more than {maxOutput} bytes");
         if (_contentSize is { } declared && _frameOut > declared) throw new ZstdDataException("zstd: a frame holds more than its declared content size");
         if (_checksum) _hash.Append(output.Span);
-        _pending = output;
+        Pending = output;
     }
 
     private void EndFrame()
@@ -189,14 +178,4 @@ internal sealed class ZstdDecoderStream(Stream input, long maxOutput, Cancellati
     }
 
     private static ZstdDataException Truncated() => new("zstd: the data is truncated");
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => _total - _pending.Length; set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
