@@ -31,7 +31,6 @@ internal sealed class RegistryClient : IDisposable
             ConnectTimeout = TimeSpan.FromSeconds(30),
             AllowAutoRedirect = true, // blobs are often served from elsewhere; the Authorization header is not sent along
             MaxAutomaticRedirections = 5,
-            AutomaticDecompression = DecompressionMethods.None,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             SslOptions = Tls.PublicRoots.ClientOptions(),
         })

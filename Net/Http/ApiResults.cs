@@ -10,9 +10,9 @@ internal static class ApiResults
 {
     private static readonly JsonWriterOptions Readable = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>Every JSON answer of the API (/v1 and Marathon's /v2), serialized in one piece (<see cref="JsonBytesResult"/>).</summary>
+    /// <summary>Every JSON answer of the API (/v1 and Marathon's /v2), serialized in one piece (<see cref="BytesResult"/>).</summary>
     public static IResult Json<T>(T value, JsonTypeInfo<T> type, int status = StatusCodes.Status200OK) =>
-        new JsonBytesResult(Serialize(value, type), status);
+        new BytesResult(Serialize(value, type), status, BytesResult.JsonContentType);
 
     /// <summary>
     /// The JSON of a value, quotes and non-ASCII left readable ("no task 'x'" rather than "no task \u0027x\u0027"):
@@ -34,7 +34,7 @@ internal static class ApiResults
     public static Task Write(HttpContext context, int status, ApiError error)
     {
         context.Response.StatusCode = status;
-        context.Response.ContentType = JsonBytesResult.ContentType;
+        context.Response.ContentType = BytesResult.JsonContentType;
         return WriteBody(context, Serialize(error, ApiJsonContext.Api.ApiError));
     }
 

@@ -109,7 +109,7 @@ internal sealed class BearerAuth(string token, IReadOnlyList<string>? readTokens
     {
         if (!ApiServer.IsMarathon(context.Request.Path)) return ApiResults.Write(context, status, new ApiError(message));
         context.Response.StatusCode = status;
-        context.Response.ContentType = JsonBytesResult.ContentType;
+        context.Response.ContentType = BytesResult.JsonContentType;
         return ApiResults.WriteBody(context, ApiResults.Serialize(new MarathonError(message), MarathonJsonContext.Default.MarathonError));
     }
 

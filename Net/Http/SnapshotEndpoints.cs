@@ -38,7 +38,7 @@ internal static class SnapshotEndpoints
         {
             var (file, header) = await backups.SaveAsync(http.RequestAborted).ConfigureAwait(false);
             http.Response.Headers["X-MiniMesos-Snapshot-Index"] = header.Index.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return Results.Bytes(file, "application/octet-stream");
+            return new BytesResult(file, StatusCodes.Status200OK, "application/octet-stream");
         });
 
         app.MapPost("/v1/snapshot/restore", async (HttpContext http) =>
