@@ -42,5 +42,9 @@ if [ "$rid" = linux-arm64 ]; then
   # cross toolchain's C runtime; StripSymbols needs an objcopy that understands arm64 objects.
   extra+=(-p:SysRoot=/ -p:LinkerFlavor=lld -p:ObjCopyName=aarch64-linux-gnu-objcopy)
 fi
+# Trim.Substitutions.xml is not an input of the AOT compile step: after an edit of it, an incremental publish would keep
+# the old native object (docs/size.md), so that object goes when the file is newer.
+native_obj="obj/Release/net10.0/$rid/native/minimesos.o"
+if [ -e "$native_obj" ] && [ Trim.Substitutions.xml -nt "$native_obj" ]; then rm -f "$native_obj"; fi
 dotnet publish MiniMesos.csproj -c Release -r "$rid" -o "$out" -p:TreatWarningsAsErrors=true "${extra[@]}" -nologo -v q
 echo "published $out/minimesos ($(stat -c %s "$out/minimesos") bytes, $rid)"

@@ -55,7 +55,7 @@ step "publish (Native AOT, warnings are errors)"
 packaging/publish.sh linux-x64 out
 if ldd out/minimesos | grep -qi sqlite; then echo "the binary links a sqlite shared library"; ldd out/minimesos; exit 1; fi
 echo "ldd: $(ldd out/minimesos | awk '{print $1}' | tr '\n' ' ')"
-size_check out/minimesos $(( 2360 * 1048576 / 100 ))  # 23.60 MiB (docs/size.md)
+size_check out/minimesos $(( 2155 * 1048576 / 100 ))  # 21.55 MiB (docs/size.md)
 
 step "benchmarks build (they are run by hand: figures are not test assertions)"
 for project in bench/*/*.csproj; do
@@ -101,7 +101,7 @@ fi
 
 step "linux-arm64: cross-publish, size, then --version, dev + run, OOM, agent-restart reattach in an arm64 VM"
 packaging/publish.sh linux-arm64 out-arm64
-size_check out-arm64/minimesos $(( 2415 * 1048576 / 100 ))  # 24.15 MiB (docs/size.md)
+size_check out-arm64/minimesos $(( 2215 * 1048576 / 100 ))  # 22.15 MiB (docs/size.md)
 tests/vm-arm64/run-arm64-vm.sh out-arm64/minimesos
 
 step "packages: .deb + tarball (lintian; arm64 too when out-arm64/minimesos exists), the .deb installed, used, upgraded and purged under systemd in a VM"
