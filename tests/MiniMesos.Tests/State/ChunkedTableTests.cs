@@ -42,6 +42,7 @@ public sealed class ChunkedTableTests
         {
             Assert.Equal(expected.Count, snapshot.Count);
             Assert.Equal(expected.OrderBy(kv => kv.Key, StringComparer.Ordinal), snapshot.OrderBy(kv => kv.Key, StringComparer.Ordinal));
+            Assert.Equal(snapshot.Select(kv => kv.Key), snapshot.Keys);
             Assert.Equal(expected.Count, snapshot.Values.Count());
             foreach (var (key, value) in expected)
             {
@@ -50,6 +51,26 @@ public sealed class ChunkedTableTests
             }
             Assert.False(snapshot.ContainsKey("task-none"));
         }
+    }
+
+    [Fact]
+    public void EntriesEnumerateInInsertionOrderThroughRemovalsAndCompaction()
+    {
+        var table = new ChunkedTable<string>();
+        var order = new List<string>();
+        for (var i = 0; i < 3_000; i++)
+        {
+            table.Set($"k{i}", $"v{i}");
+            order.Add($"k{i}");
+            if (i % 3 != 0) continue;
+            var gone = order[order.Count / 2];
+            if (table.Remove(gone)) order.Remove(gone);
+            if (order.Count > 0) table.Set(order[0], "again");
+        }
+        for (var i = 0; i < 2_500; i++) Assert.Equal(order.Remove($"k{i}"), table.Remove($"k{i}"));
+        Assert.Equal(order, table.Keys);
+        Assert.Equal(order.Count, table.Count);
+        Assert.Equal(order, table.Snapshot().Select(kv => kv.Key));
     }
 
     [Fact]
