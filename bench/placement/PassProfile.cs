@@ -83,17 +83,6 @@ internal static class PassProfile
             freeze.Add(Lap(clock));
         }
         Console.WriteLine($"  the view frozen after one applied entry {Median(freeze):0.000}");
-        var listing = new List<double>();
-        var gcs = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
-        for (var run = 0; run < 5; run++)
-        {
-            var view = master.AppsView();
-            var clock = Stopwatch.StartNew();
-            var all = view.Tasks.Count;
-            foreach (var agent in view.AllAgents.Keys) all += ((ClusterState)typeof(MasterService).GetProperty("ReadView", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(master)!).LiveTasksOn(agent).Count();
-            listing.Add(Lap(clock));
-        }
-        Console.WriteLine($"  XX live tasks per agent over the view {Median(listing):0.0} ms; GCs {GC.CollectionCount(0) - gcs.Item1}/{GC.CollectionCount(1) - gcs.Item2}/{GC.CollectionCount(2) - gcs.Item3}");
         // A Raft snapshot goes to a lagging follower in one message, and a message is one frame (16 MiB at most).
         var snapshot = machine.Snapshot();
         Console.WriteLine($"state snapshot: {snapshot.Length / 1048576.0:0.0} MiB ({snapshot.Length / (double)instances:0} bytes per instance; " +
@@ -125,7 +114,6 @@ internal static class PassProfile
         var offers = new List<double>();
         var decide = new List<double>();
         decisions = null!;
-        var gc0 = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
         for (var run = 0; run < 5; run++)
         {
             var clock = Stopwatch.StartNew();
@@ -142,7 +130,7 @@ internal static class PassProfile
             Return(feed);
         }
         Console.WriteLine($"  AppsView {Median(view):0.0}  instances+serial {Median(instances):0.0}  offers {Median(offers):0.0}  " +
-            $"decide {Median(decide):0.0}  (launches {decisions.Launches.Count}) XX GCs {GC.CollectionCount(0) - gc0.Item1}/{GC.CollectionCount(1) - gc0.Item2}/{GC.CollectionCount(2) - gc0.Item3}");
+            $"decide {Median(decide):0.0}  (launches {decisions.Launches.Count})");
     }
 
     private static (IReadOnlyList<AppSpec>, IReadOnlyList<TaskRecord>, IReadOnlyDictionary<string, AgentRecord>) View(MasterService master)
