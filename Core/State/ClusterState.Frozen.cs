@@ -7,13 +7,12 @@ namespace MiniMesos.Core.State;
 /// <summary>
 /// A read-only copy of the state for readers that must not hold the owner's lock while they read (the master's read
 /// view), made without copying the tasks: the tables that grow with the tasks (tasks, their frameworks, the per-agent
-/// and per-app indexes, the app versions) are <see cref="ChunkedTable{TValue}"/>s whose snapshot shares every chunk (the
-/// owner copies a chunk before its next write to it), and the index collections inside them are shared too, the owner
-/// copying one before it next changes it (<see cref="Own"/>). The tables bounded by agents, apps, jobs and frameworks
-/// are copied (their order of insertion is what first-fit and its explanations enumerate). So a copy costs O(chunks +
-/// agents + apps + jobs + frameworks), not O(tasks), and the owner's next writes pay only for the chunks and index
-/// sets they touch. A copy never changes when the original applies more, and refuses <see cref="Apply"/> and the
-/// restores: it is a view, not a replica.
+/// and per-app indexes, the app versions) are <see cref="ChunkedTable{TValue}"/>s whose snapshot shares every page and
+/// index chunk (the owner copies one before its next write to it), and the index collections inside them are shared
+/// too, the owner copying one before it next changes it (<see cref="Own"/>). The tables bounded by agents, apps, jobs
+/// and frameworks are copied. So a copy costs O(pages + chunks + agents + apps + jobs + frameworks), not O(tasks), and
+/// the owner's next writes pay only for the pages, chunks and index sets they touch. A copy never changes when the
+/// original applies more, and refuses <see cref="Apply"/> and the restores: it is a view, not a replica.
 /// </summary>
 internal sealed partial class ClusterState
 {
