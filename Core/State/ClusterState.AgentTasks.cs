@@ -10,9 +10,9 @@ namespace MiniMesos.Core.State;
 /// </summary>
 internal sealed partial class ClusterState
 {
-    private readonly Dictionary<string, SortedSet<string>> _liveByAgent = new(StringComparer.Ordinal);
+    private readonly ChunkedTable<SortedSet<string>> _liveByAgent = new();
     /// <summary>Per agent, the host ports its live tasks hold (with how many tasks hold each, should two ever share one).</summary>
-    private readonly Dictionary<string, Dictionary<int, int>> _portsByAgent = new(StringComparer.Ordinal);
+    private readonly ChunkedTable<Dictionary<int, int>> _portsByAgent = new();
 
     /// <summary>The agent's non-terminal tasks, in task id order.</summary>
     public IEnumerable<TaskRecord> LiveTasksOn(string agentId) =>
@@ -29,17 +29,28 @@ internal sealed partial class ClusterState
         return ports.All(p => agent.PortRange.Contains(p) && used?.ContainsKey(p) != true);
     }
 
-    /// <summary>Every write to the task table goes through here so the per-agent index and the ended-task order follow it.</summary>
+    /// <summary>
+    /// Every write to the task table goes through here so the per-agent index and the ended-task order follow it. A
+    /// change the indexes do not see (a status update between two live states) leaves them alone: taking a task out
+    /// and putting it back would only copy the index sets a read view shares.
+    /// </summary>
     private void SetTask(TaskRecord task)
     {
-        if (_tasks.TryGetValue(task.Id, out var old)) Unindex(old);
-        _tasks[task.Id] = task;
-        Index(task);
+        _tasks.TryGetValue(task.Id, out var old);
+        var reindex = old is null || !IndexedAlike(old, task);
+        if (reindex && old is not null) Unindex(old);
+        _tasks.Set(task.Id, task);
+        if (reindex) Index(task);
         Refile(old, task);
     }
 
+    /// <summary>True when both records sit in the same places of every index (agent, app, ports, live or ended).</summary>
+    private static bool IndexedAlike(TaskRecord a, TaskRecord b) =>
+        a.AgentId == b.AgentId && a.State.IsTerminal() == b.State.IsTerminal() && ReferenceEquals(a.Spec, b.Spec);
+
     private void ReindexTasks()
     {
+        _ownedInner.Clear();
         _liveByAgent.Clear();
         _portsByAgent.Clear();
         _liveByApp.Clear();
@@ -50,11 +61,10 @@ internal sealed partial class ClusterState
     {
         IndexApp(task);
         if (task.AgentId is not { } agentId || task.State.IsTerminal()) return;
-        if (!_liveByAgent.TryGetValue(agentId, out var ids)) _liveByAgent[agentId] = ids = new SortedSet<string>(StringComparer.Ordinal);
-        if (!ids.Add(task.Id)) return;
+        if (!OwnedIds(_liveByAgent, agentId).Add(task.Id)) return;
         foreach (var port in TaskPorts.UsedBy(task.Spec))
         {
-            if (!_portsByAgent.TryGetValue(agentId, out var used)) _portsByAgent[agentId] = used = [];
+            var used = _portsByAgent.TryGetValue(agentId, out var shared) ? Own(_portsByAgent, agentId, shared, CopyPorts) : Add(_portsByAgent, agentId, []);
             used[port] = used.GetValueOrDefault(port) + 1;
         }
     }
@@ -62,14 +72,17 @@ internal sealed partial class ClusterState
     private void Unindex(TaskRecord task)
     {
         UnindexApp(task);
-        if (task.AgentId is not { } agentId || !_liveByAgent.TryGetValue(agentId, out var ids) || !ids.Remove(task.Id)) return;
-        if (ids.Count == 0) _liveByAgent.Remove(agentId);
+        if (task.AgentId is not { } agentId || !_liveByAgent.TryGetValue(agentId, out var ids) || !ids.Contains(task.Id)) return;
+        ids = Own(_liveByAgent, agentId, ids, CopyIds);
+        ids.Remove(task.Id);
+        if (ids.Count == 0) Drop(_liveByAgent, agentId, ids);
         if (!_portsByAgent.TryGetValue(agentId, out var used)) return;
+        used = Own(_portsByAgent, agentId, used, CopyPorts);
         foreach (var port in TaskPorts.UsedBy(task.Spec))
         {
             if (used.TryGetValue(port, out var holders) && holders > 1) used[port] = holders - 1;
             else used.Remove(port);
         }
-        if (used.Count == 0) _portsByAgent.Remove(agentId);
+        if (used.Count == 0) Drop(_portsByAgent, agentId, used);
     }
 }

@@ -16,7 +16,7 @@ namespace MiniMesos.Core.State;
 internal sealed partial class ClusterState
 {
     /// <summary>Per app, its non-terminal tasks (ids in order), so a placement's check costs the app's instances, not every task.</summary>
-    private readonly Dictionary<string, SortedSet<string>> _liveByApp = new(StringComparer.Ordinal);
+    private readonly ChunkedTable<SortedSet<string>> _liveByApp = new();
 
     /// <summary>The app's non-terminal tasks (live and unreachable), in task id order.</summary>
     public IEnumerable<TaskRecord> AppTasks(string appId) =>
@@ -82,13 +82,14 @@ internal sealed partial class ClusterState
     private void IndexApp(TaskRecord task)
     {
         if (task.Spec.AppId is not { } appId || task.State.IsTerminal()) return;
-        if (!_liveByApp.TryGetValue(appId, out var ids)) _liveByApp[appId] = ids = new SortedSet<string>(StringComparer.Ordinal);
-        ids.Add(task.Id);
+        OwnedIds(_liveByApp, appId).Add(task.Id);
     }
 
     private void UnindexApp(TaskRecord task)
     {
-        if (task.Spec.AppId is not { } appId || !_liveByApp.TryGetValue(appId, out var ids) || !ids.Remove(task.Id)) return;
-        if (ids.Count == 0) _liveByApp.Remove(appId);
+        if (task.Spec.AppId is not { } appId || !_liveByApp.TryGetValue(appId, out var ids) || !ids.Contains(task.Id)) return;
+        ids = Own(_liveByApp, appId, ids, CopyIds);
+        ids.Remove(task.Id);
+        if (ids.Count == 0) Drop(_liveByApp, appId, ids);
     }
 }

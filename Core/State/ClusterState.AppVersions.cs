@@ -12,7 +12,7 @@ internal sealed partial class ClusterState
 {
     public const int MaxAppVersions = 50;
 
-    private readonly Dictionary<string, List<AppSpec>> _appVersions = new(StringComparer.Ordinal);
+    private readonly ChunkedTable<List<AppSpec>> _appVersions = new();
 
     /// <summary>The kept older versions of <paramref name="appId"/>, newest first (the current one is not among them).</summary>
     public IReadOnlyList<AppSpec> AppVersions(string appId) => _appVersions.TryGetValue(appId, out var list) ? list : [];
@@ -23,7 +23,7 @@ internal sealed partial class ClusterState
     {
         if (c.KeepVersion && _apps.TryGetValue(c.App.Id, out var old) && old.Version != c.App.Version)
         {
-            if (!_appVersions.TryGetValue(c.App.Id, out var list)) _appVersions[c.App.Id] = list = [];
+            var list = _appVersions.TryGetValue(c.App.Id, out var shared) ? Own(_appVersions, c.App.Id, shared, CopyVersions) : Add(_appVersions, c.App.Id, []);
             list.Insert(0, old);
             if (list.Count > MaxAppVersions) list.RemoveRange(MaxAppVersions, list.Count - MaxAppVersions);
         }
@@ -32,7 +32,7 @@ internal sealed partial class ClusterState
 
     private bool RemoveApp(RemoveApp c)
     {
-        _appVersions.Remove(c.AppId);
+        if (_appVersions.TryGetValue(c.AppId, out var versions)) Drop(_appVersions, c.AppId, versions);
         return _apps.Remove(c.AppId);
     }
 
@@ -41,6 +41,6 @@ internal sealed partial class ClusterState
     {
         _appVersions.Clear();
         foreach (var (appId, list) in versions)
-            if (list.Count > 0) _appVersions[appId] = list.Take(MaxAppVersions).ToList();
+            if (list.Count > 0) Add(_appVersions, appId, list.Take(MaxAppVersions).ToList());
     }
 }

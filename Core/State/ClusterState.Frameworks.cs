@@ -4,7 +4,7 @@ namespace MiniMesos.Core.State;
 internal sealed partial class ClusterState
 {
     private readonly Dictionary<string, FrameworkRecord> _frameworks = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string> _taskFrameworks = new(StringComparer.Ordinal);
+    private readonly ChunkedTable<string> _taskFrameworks = new();
 
     public IReadOnlyDictionary<string, FrameworkRecord> Frameworks => _frameworks;
 
@@ -23,7 +23,7 @@ internal sealed partial class ClusterState
                 return _frameworks.Remove(c.FrameworkId);
             case LinkTask c:
                 if (!_tasks.ContainsKey(c.TaskId) || !_frameworks.ContainsKey(c.FrameworkId) || _taskFrameworks.ContainsKey(c.TaskId)) return false;
-                _taskFrameworks[c.TaskId] = c.FrameworkId;
+                _taskFrameworks.Set(c.TaskId, c.FrameworkId);
                 return true;
             default:
                 return false;
@@ -36,6 +36,6 @@ internal sealed partial class ClusterState
         _frameworks.Clear();
         _taskFrameworks.Clear();
         foreach (var f in frameworks) _frameworks[f.Id] = f;
-        foreach (var (task, framework) in links) _taskFrameworks[task] = framework;
+        foreach (var (task, framework) in links) _taskFrameworks.Set(task, framework);
     }
 }

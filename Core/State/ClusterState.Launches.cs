@@ -32,7 +32,7 @@ internal sealed partial class ClusterState
             }
             SetTask(new TaskRecord(launch.TaskId, placed!, TaskState.Staging, launch.AgentId, c.AtMs, c.AtMs));
             Launched(launch, _agents[launch.AgentId], counts);
-            if (launch.FrameworkId is { } framework) _taskFrameworks[launch.TaskId] = framework;
+            if (launch.FrameworkId is { } framework) _taskFrameworks.Set(launch.TaskId, framework);
             launched = true;
         }
         return launched;

@@ -12,7 +12,7 @@ namespace MiniMesos.Core.State;
 internal sealed partial class ClusterState
 {
     private readonly Dictionary<string, AgentRecord> _agents = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, TaskRecord> _tasks = new(StringComparer.Ordinal);
+    private readonly ChunkedTable<TaskRecord> _tasks = new();
     private readonly Dictionary<string, AppSpec> _apps = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (JobSpec Spec, JobState State)> _jobs = new(StringComparer.Ordinal);
 
@@ -119,7 +119,7 @@ internal sealed partial class ClusterState
         RestoreFrameworks([], []);
         ForgetAgentHealth(null);
         foreach (var agent in agents) _agents[agent.Id] = agent;
-        foreach (var task in tasks) _tasks[task.Id] = task;
+        foreach (var task in tasks) _tasks.Set(task.Id, task);
         ReindexTasks();
         foreach (var app in apps ?? []) _apps[app.Id] = app;
         RetainAfterRestore();

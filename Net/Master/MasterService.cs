@@ -45,7 +45,7 @@ internal sealed partial class MasterService : IRaftStateMachine
         _statuses = new StatusBatcher(command => ProposeAsync(command, CancellationToken.None), Now);
         _serviceFeed = new ServiceTableFeed(_replicated, _agents, _health, logger);
         _offers = new OfferHub(_replicated, _agents, Elapsed, logger);
-        LeaderServices = new LeaderServices(() => IsLeader, logger);
+        LeaderServices = new LeaderServices(() => _log?.LeadingTerm, logger);
         LeaderServices.Add("service table feed", _serviceFeed.RunAsync);
         LeaderServices.Add("upkeep", RunUpkeepAsync);
         // The agents connected now registered against the old state: dropping them makes each register again and be
@@ -300,17 +300,21 @@ internal sealed partial class MasterService : IRaftStateMachine
         return (_log ?? throw new InvalidOperationException("no replicated log attached")).ProposeAsync(CommandCodec.Encode(command), cancellationToken);
     }
 
-    /// <summary>Starts a placement pass in the background (leader only).</summary>
+    /// <summary>
+    /// Starts a one-shot tasks pass in the background, within the current term's leader services: cancelled and awaited
+    /// with them, so no pass of an old term runs on into the next. Without a term's services (not leading, the moment
+    /// before they start, or a master used without them) nothing starts: the upkeep's pass, once a second, does it.
+    /// </summary>
     private void Kick()
     {
-        if (IsLeader) _ = ScheduleQuietlyAsync();
+        if (IsLeader) LeaderServices.RunInTerm("one-shot tasks pass", ScheduleQuietlyAsync);
     }
 
-    private async Task ScheduleQuietlyAsync()
+    private async Task ScheduleQuietlyAsync(CancellationToken cancellationToken)
     {
         try
         {
-            await ScheduleAsync(CancellationToken.None).ConfigureAwait(false);
+            await ScheduleAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (NotLeaderException)
         {

@@ -5,6 +5,9 @@ internal interface IReplicatedLog
 {
     bool IsLeader { get; }
 
+    /// <summary>The term this master leads in, or null when it does not lead (a log without terms, a test's fake, leads in one).</summary>
+    ulong? LeadingTerm => IsLeader ? 0 : null;
+
     /// <summary>Completes once the command is committed and applied on this master; throws when it cannot be (not leader).</summary>
     Task ProposeAsync(byte[] command, CancellationToken cancellationToken);
 

@@ -54,6 +54,8 @@ internal sealed class RaftHost : IReplicatedLog, IAsyncDisposable
 
     public bool IsLeader => _status is { Role: RaftRole.Leader, Stopped: null };
 
+    public ulong? LeadingTerm => _status is { Role: RaftRole.Leader, Stopped: null } status ? status.Term : null;
+
     public void Step(RaftMessage message) => _inputs.Writer.TryWrite(new Input.Message(message));
 
     /// <summary>Completes once the command is committed and applied here; throws <see cref="NotLeaderException"/> otherwise.</summary>

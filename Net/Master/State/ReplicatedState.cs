@@ -9,8 +9,9 @@ namespace MiniMesos.Net.Master.State;
 /// The replicated state machine: applies committed commands to the <see cref="ClusterState"/> in log order (the Raft
 /// loop calls <see cref="Apply"/>), and publishes a read view, a frozen copy of the state (<see cref="View"/>), so
 /// readers (the API, metrics, framework passes, snapshots) never hold the apply lock while they read: the lock is
-/// held to apply one entry, or to copy the state once per applied change for the first reader that asks. The copy
-/// is made at most once per change and only when read, so a burst of commits nobody reads in between costs nothing.
+/// held to apply one entry, or to freeze the state once per applied change for the first reader that asks. A freeze
+/// copies no table whole (<see cref="ClusterState.Freeze"/>: the big tables share pages with the view, O(pages +
+/// agents)), and is made at most once per change and only when read, so a burst of commits nobody reads costs nothing.
 /// </summary>
 internal sealed class ReplicatedState(ILogger logger)
 {
