@@ -26,7 +26,7 @@ internal sealed class StatusAckQueue(Func<string, CancellationToken, Task> sendA
         lock (_gate) return _waiting.Contains(updateId);
     }
 
-    /// <summary>Completes once fewer than <see cref="MaxInFlight"/> updates wait; throws what the oldest failed with.</summary>
+    /// <summary>Completes once fewer than <see cref="MaxInFlight"/> updates wait; when the oldest of a full queue failed, throws its failure.</summary>
     public async Task WaitForRoomAsync()
     {
         while (true)
