@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using MiniMesos.Core.Model;
 using MiniMesos.Core.State;
+using MiniMesos.Net.Master.Status;
 using MiniMesos.Net.Protocol;
 using MiniMesos.Net.Raft;
 using MiniMesos.Net.Wire;
@@ -119,6 +120,7 @@ internal sealed class ClusterListener(
         if (register.IsolationMissing.Count > 0)
             logger.LogWarning("agent {Agent}: isolation incomplete: {Missing}", agentId, string.Join("; ", register.IsolationMissing));
         var reason = "connection closed";
+        var acks = new StatusAckQueue((id, ct) => connection.SendAsync(new StatusAck(id), ct).AsTask(), session.Disconnect);
         try
         {
             // The session is among the connected agents from here on, so launches may already be queued on it; they
@@ -137,13 +139,17 @@ internal sealed class ClusterListener(
                 switch (message)
                 {
                     case StatusUpdate update:
+                        // Queued for its commit in the order sent, and acknowledged in that order once committed, or when it
+                        // can never apply (stale, duplicate): resending would not help. The next message is read meanwhile.
+                        if (acks.IsWaiting(update.UpdateId)) break; // resent while its first copy commits
+                        await acks.WaitForRoomAsync().ConfigureAwait(false);
+                        Task committed = Task.CompletedTask;
                         if (TaskStates.TryParseWire(update.State, out var state))
-                            await master.StatusUpdateAsync(agentId, update.TaskId, state, update.ExitCode, update.Signal, update.Message, cancellationToken)
-                                .ConfigureAwait(false);
+                            committed = await master.QueueStatusUpdateAsync(agentId, update.TaskId, state, update.ExitCode, update.Signal, update.Message,
+                                cancellationToken).ConfigureAwait(false);
                         else
                             logger.LogWarning("agent {Agent} sent unknown task state '{State}'", agentId, update.State);
-                        // Acknowledged once committed, or when it can never apply (stale, duplicate): resending would not help.
-                        await connection.SendAsync(new StatusAck(update.UpdateId), cancellationToken).ConfigureAwait(false);
+                        acks.Add(update.UpdateId, committed, cancellationToken);
                         break;
                     case LogData data:
                         session.Complete(data);
@@ -171,6 +177,7 @@ internal sealed class ClusterListener(
         }
         finally
         {
+            acks.Abandon();
             session.Close();
             await master.AgentDisconnectedAsync(agentId, session, cancellationToken.IsCancellationRequested ? "master shutting down" : reason)
                 .ConfigureAwait(false);

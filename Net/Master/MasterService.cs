@@ -186,25 +186,6 @@ internal sealed partial class MasterService : IRaftStateMachine
         _agents.Heard(agentId, Elapsed());
     }
 
-    /// <summary>Commits a status update from the agent that runs the task; false when it does not apply.</summary>
-    public async Task<bool> StatusUpdateAsync(string agentId, string taskId, TaskState state, int? exitCode, int? signal, string? message,
-        CancellationToken cancellationToken)
-    {
-        if (UpdateIsStale(agentId, taskId, state)) return false;
-        if (!UpdateApplies(agentId, taskId))
-        {
-            // Judged again once everything committed is applied here (see UpdateApplies); throws when not the leader.
-            await (_log ?? throw new InvalidOperationException("no replicated log attached")).ReadBarrierAsync(cancellationToken).ConfigureAwait(false);
-            if (!UpdateApplies(agentId, taskId)) return false;
-        }
-        message = KillMessage(taskId, state, message);
-        await _statuses.CommitAsync(new UpdateTaskStatus(Now(), taskId, state, exitCode, signal, message), cancellationToken).ConfigureAwait(false);
-        logger.LogInformation("task {Task} is {State}{Detail}", taskId, state.ToWire(),
-            exitCode is { } c ? $" (exit code {c})" : signal is { } s ? $" (signal {s})" : "");
-        if (state.IsTerminal()) Kick();
-        return true;
-    }
-
     /// <summary>Kills a task: a waiting one at once, a running one through its agent. False if unknown or already ended.</summary>
     public async Task<bool> KillAsync(string taskId, CancellationToken cancellationToken, TimeSpan? grace = null)
     {

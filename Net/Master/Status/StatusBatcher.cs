@@ -5,7 +5,10 @@ namespace MiniMesos.Net.Master.Status;
 /// <summary>
 /// Commits agents' status updates in batches: up to four log entries in flight, and updates that arrive while they
 /// are collect into the next one (an <see cref="UpdateTaskStatuses"/> entry, or a plain <see cref="UpdateTaskStatus"/>
-/// when alone). Its own lock, held only to queue and take updates.
+/// when alone). Its own lock, held to queue updates, and to take a batch and propose it: so entries reach the log in
+/// the order their updates were queued whichever flusher takes them, and one task's updates, queued one after another
+/// while the previous ones commit, commit in that order. <paramref name="propose"/> must put the entry in the log's
+/// order before it returns (the Raft host queues it at once) and must not wait for anything else.
 /// </summary>
 internal sealed class StatusBatcher(Func<ClusterCommand, Task> propose, Func<long> now)
 {
@@ -18,9 +21,9 @@ internal sealed class StatusBatcher(Func<ClusterCommand, Task> propose, Func<lon
     private int _flushes;
 
     /// <summary>
-    /// Commits one status update together with those other agents send meanwhile. Completes once the update is committed
-    /// and applied here, as a proposal would, so an agent's update is still acknowledged only after its commit, and one
-    /// agent's updates still commit in the order it sent them (its session waits for each before reading the next).
+    /// Commits one status update together with those queued meanwhile. Completes once the update is committed and
+    /// applied here, as a proposal would, so an agent's update is still acknowledged only after its commit. Updates
+    /// queued by one caller one after another are proposed in that order, in one entry or in entries in that order.
     /// </summary>
     public Task CommitAsync(UpdateTaskStatus update, CancellationToken cancellationToken)
     {
@@ -41,6 +44,7 @@ internal sealed class StatusBatcher(Func<ClusterCommand, Task> propose, Func<lon
         while (true)
         {
             List<(UpdateTaskStatus Update, TaskCompletionSource Committed)> batch;
+            Task proposed;
             lock (_gate)
             {
                 if (_pending.Count == 0)
@@ -51,17 +55,31 @@ internal sealed class StatusBatcher(Func<ClusterCommand, Task> propose, Func<lon
                 var take = Math.Min(_pending.Count, MaxUpdatesPerEntry);
                 batch = _pending.GetRange(0, take);
                 _pending.RemoveRange(0, take);
+                // Proposed before another flusher may take the next batch: entries enter the log in queue order.
+                proposed = Propose(batch);
             }
             try
             {
-                ClusterCommand command = batch.Count == 1 ? batch[0].Update : new UpdateTaskStatuses(now(), batch.Select(b => b.Update).ToList());
-                await propose(command).ConfigureAwait(false);
+                await proposed.ConfigureAwait(false);
                 foreach (var (_, committed) in batch) committed.TrySetResult();
             }
             catch (Exception e)
             {
                 foreach (var (_, committed) in batch) committed.TrySetException(e);
             }
+        }
+    }
+
+    private Task Propose(List<(UpdateTaskStatus Update, TaskCompletionSource Committed)> batch)
+    {
+        try
+        {
+            ClusterCommand command = batch.Count == 1 ? batch[0].Update : new UpdateTaskStatuses(now(), batch.Select(b => b.Update).ToList());
+            return propose(command);
+        }
+        catch (Exception e)
+        {
+            return Task.FromException(e); // refused at once (a feature gate): the batch fails, the next one still goes
         }
     }
 }
