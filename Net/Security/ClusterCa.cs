@@ -90,8 +90,17 @@ internal static class ClusterCa
         return null;
     }
 
-    /// <summary>Whether <paramref name="leaf"/> is signed by <paramref name="ca"/> and valid now (<see cref="IssuedBy"/>: no chain build).</summary>
-    public static bool ChainsTo(X509Certificate2 leaf, X509Certificate2 ca, DateTime now) => IssuedBy.Why(leaf, ca, now) is null;
+    /// <summary>Whether <paramref name="leaf"/> is signed by <paramref name="ca"/> and valid now.</summary>
+    public static bool ChainsTo(X509Certificate2 leaf, X509Certificate2 ca, DateTime now)
+    {
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(ca);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.DisableCertificateDownloads = true;
+        chain.ChainPolicy.VerificationTime = now;
+        return chain.Build(leaf) && chain.ChainElements.Count == 2 && chain.ChainElements[1].Certificate.RawDataMemory.Span.SequenceEqual(ca.RawDataMemory.Span);
+    }
 
     /// <summary>The CA's private key; a wrong secret (or a tampered record) fails with a message saying so.</summary>
     public static ECDsa Unseal(ClusterCaRecord ca, byte[] secret)
