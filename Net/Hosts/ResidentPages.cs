@@ -104,7 +104,8 @@ internal static class ResidentPages
     /// with 10 tasks); compacted every 30-60 s it holds what the agent keeps plus what it allocated since. The collection
     /// runs just before <see cref="Drop"/>, so the code it ran leaves the resident set with the rest. The pause is that
     /// of a full collection of a small heap (the agent's tasks and their last updates), a few ms. Masters do not do this:
-    /// their heaps (the cluster's state) can be large, and they drop pages only every <see cref="Period"/>.
+    /// their heaps (the cluster's state) can be large, and they drop pages only every <see cref="Period"/> (in `dev`, one
+    /// process, the agent's requests compact the master's heap too).
     /// </summary>
     private static void CompactHeaps()
     {
