@@ -10,6 +10,10 @@ internal static class InitProcess
     /// <summary>PID, mount, UTS and IPC: the namespaces every task gets (plus network for a task without one).</summary>
     public const int TaskNamespaces = Sched.CLONE_NEWPID | Sched.CLONE_NEWNS | Sched.CLONE_NEWUTS | Sched.CLONE_NEWIPC;
 
+    /// <summary>The runtime's gen0 size setting (read as hex), given to init alone: see <see cref="StartInfo"/>.</summary>
+    public const string InitGen0SizeVariable = "DOTNET_GCgen0size";
+    public const string InitGen0SizeHex = "200000";
+
     /// <summary>
     /// unshare() (or setns(), for <paramref name="join"/>) changes only the calling thread's namespaces for its future
     /// children, so a dedicated thread unshares (or joins) and forks init (Process.Start forks from the calling thread), then ends with its namespaces.
@@ -81,6 +85,10 @@ internal static class InitProcess
 
         psi.Environment.Clear();
         psi.Environment["PATH"] = TaskInitSetup.DefaultPath;
+        // Init's gen0 budget given outright (hex: 2 MiB, what the runtime computes on any box with a 2.5 MB or larger
+        // cache, capped by the binary's Gen0MaxBudget), so each init's runtime start-up skips probing the CPU caches
+        // (nine sysfs files) and /proc/meminfo to compute it (docs/size.md). Init's own: the task's environment is its own.
+        psi.Environment[InitGen0SizeVariable] = InitGen0SizeHex;
         if (LaunchTrace.On) psi.Environment[LaunchTrace.Variable] = "1";
         return psi;
     }

@@ -11,7 +11,6 @@ internal sealed class IsolatedTask : ILaunchedTask
     private readonly Process _init;
     private readonly TaskCgroup? _cgroup;
     private readonly string _meta;
-    private static readonly TimeSpan LogCheckInterval = TimeSpan.FromSeconds(2);
     private readonly Lock _pidfdLock = new();
     private int _pidfd;
 
@@ -80,12 +79,15 @@ internal sealed class IsolatedTask : ILaunchedTask
         var ended = _init.WaitForExitAsync();
         using (var logs = SandboxLogs.Open(_meta, _logCap))
         {
-            while (logs is not null && await Task.WhenAny(ended, Task.Delay(LogCheckInterval)).ConfigureAwait(false) != ended)
+            if (logs is not null) LogCapWatch.Add(logs); // checked with every other task's, every LogCapWatch.Interval
+            try
             {
-                logs.TrimAll();
+                await ended.ConfigureAwait(false);
             }
-
-            await ended.ConfigureAwait(false);
+            finally
+            {
+                if (logs is not null) LogCapWatch.Remove(logs);
+            }
             logs?.TrimAll();
         }
 

@@ -10,7 +10,7 @@ namespace MiniMesos.Isolation.Libc;
 /// csproj, so the Native-AOT binary calls libc directly (bound by the dynamic loader at start, like any C program)
 /// and task init's start-up looks nothing up.
 /// Lacking in Tmds.LibC 0.5.0 (checked against its x64 assembly): prctl, get/setrlimit, waitpid, posix_spawn and its
-/// attribute calls, renameat, fsetxattr, adjtimex, close_range, setenv, unsetenv. mknodat is ours because Tmds.LibC calls
+/// attribute calls, renameat, fsetxattr, adjtimex, close_range, setenv, unsetenv, malloc_trim. mknodat is ours because Tmds.LibC calls
 /// glibc's pre-2.33 <c>__xmknodat</c> compat entry, which cannot be linked against. The syscalls glibc has no wrapper
 /// for (openat2, pidfd_*, pivot_root, landlock_*) go through Tmds.LibC's <c>syscall</c>.
 /// </summary>
@@ -48,6 +48,10 @@ internal static unsafe partial class LibcImports
 
     [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int unsetenv(string name);
+
+    /// <summary>glibc: gives the free pages of every malloc arena back to the kernel; 1 if it released any.</summary>
+    [LibraryImport(Lib)]
+    public static partial int malloc_trim(nuint pad);
 
     /// <summary>glibc 2.34+, Linux 5.9+ (CLOSE_RANGE_CLOEXEC: 5.11+).</summary>
     [LibraryImport(Lib, SetLastError = true)]

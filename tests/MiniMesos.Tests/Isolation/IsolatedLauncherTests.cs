@@ -160,6 +160,27 @@ public sealed class IsolatedLauncherTests(LauncherFixture fx) : IClassFixture<La
     }
 
     [Fact]
+    public async Task ARunningTasksLogIsCappedWhileItRuns()
+    {
+        // LogCapWatch's one timer, not the check when the task ends: the task writes past the cap, then keeps running.
+        using var capped = new LauncherFixture(logCapBytes: 64 << 10);
+        var r = capped.Request("t-logcap-running", "seq 1 100000; echo written; sleep 60");
+        var t = await capped.Launcher.LaunchAsync(r, default);
+        try
+        {
+            var path = Path.Combine(r.ResolvedMetaDir, "stdout");
+            await Eventually.TrueAsync(() => File.Exists(path) && File.ReadAllText(path).EndsWith("written\n", StringComparison.Ordinal) &&
+                new FileInfo(path).Length <= (64 << 10) + SandboxLogs.Marker.Length, "the running task's stdout is trimmed to its cap");
+            Assert.False(t.Exited.IsCompleted, "the task ended before its log was checked");
+            Assert.StartsWith(System.Text.Encoding.ASCII.GetString(SandboxLogs.Marker), File.ReadAllText(path));
+        }
+        finally
+        {
+            await t.KillAsync(TimeSpan.FromSeconds(5), default);
+        }
+    }
+
+    [Fact]
     public async Task ProcMountDoesNotLeakToTheHost()
     {
         var before = File.ReadAllLines("/proc/self/mountinfo").Length;
