@@ -102,7 +102,15 @@ fi
 step "linux-arm64: cross-publish, size, then --version, dev + run, OOM, agent-restart reattach in an arm64 VM"
 packaging/publish.sh linux-arm64 out-arm64
 size_check out-arm64/minimesos $(( 2215 * 1048576 / 100 ))  # 22.15 MiB (docs/size.md)
-tests/vm-arm64/run-arm64-vm.sh out-arm64/minimesos
+# Debian's 6.1 kernel has a rare race between a memory cgroup going offline and a dentry joining that cgroup's LRU
+# (a NULL list in list_lru_add from dput, seen once in ~15 arm64 runs, after the OOM check's cgroup was removed): the
+# guest oopses and gives no verdict (exit 3). Only such a run is repeated, once and saying so; a verdict never is.
+arm64_rc=0; tests/vm-arm64/run-arm64-vm.sh out-arm64/minimesos || arm64_rc=$?
+if [ "$arm64_rc" = 3 ]; then
+  echo "the arm64 guest's kernel oopsed (above): running the arm64 VM checks once more"
+  arm64_rc=0; tests/vm-arm64/run-arm64-vm.sh out-arm64/minimesos || arm64_rc=$?
+fi
+[ "$arm64_rc" = 0 ] || { echo "arm64 VM checks failed (exit $arm64_rc)"; exit 1; }
 
 step "packages: .deb + tarball (lintian; arm64 too when out-arm64/minimesos exists), the .deb installed, used, upgraded and purged under systemd in a VM"
 tests/install/run-package-tests.sh out/minimesos

@@ -6,7 +6,8 @@
 # prints `CHECK name PASS|FAIL detail` lines and one `VM-ARM64-VERDICT PASS|FAIL pass=N fail=M` line on the serial
 # console, then powers off. The virt board has no isa-debug-exit and qemu exits 0 on power-off and on a panic
 # alike, so only that line counts.
-# Exit status: 0 verdict PASS, 1 verdict FAIL, 2 no verdict (timeout, panic, crash, setup error).
+# Exit status: 0 verdict PASS, 1 verdict FAIL, 2 no verdict (timeout, crash, setup error), 3 no verdict because the
+# guest's kernel oopsed (booted with oops=panic, so an oops ends the VM at once instead of a hang until the timeout).
 # An image for the guest's image check is made here (tests/vm/mkimage.sh): a multi-arch oci-archive with an amd64
 # image (the host's busybox) and an arm64 one (the arm64 busybox), at /img/multi.oci.tar; overlayfs, a module in
 # Debian's kernel, is taken from the kernel package and put at /lib/modules/overlay.ko.
@@ -96,7 +97,7 @@ LOG=${LOG:-$CACHE/vm-arm64.log}
 timeout -k 5 "${VM_TIMEOUT:-300}" qemu-system-aarch64 -M virt -accel tcg -cpu "${VM_CPU:-max,pauth-impdef=on}" \
   -smp "${VM_SMP:-2}" -m "${VM_MEM:-1024}" -nographic -no-reboot -nic none \
   -kernel "$KERNEL" -initrd "$INITRD" \
-  -append "console=ttyAMA0 rdinit=/init panic=-1 quiet loglevel=3 ${VM_APPEND:-}" \
+  -append "console=ttyAMA0 rdinit=/init oops=panic panic=-1 quiet loglevel=3 ${VM_APPEND:-}" \
   </dev/null >"$LOG" 2>&1 &
 QPID=$!
 wait "$QPID"; QRC=$?; QPID=
@@ -106,5 +107,10 @@ V=$(tr -d '\r' <"$LOG" | grep -aoE '^VM-ARM64-VERDICT (PASS|FAIL)' | tail -1)
 case "$V" in
   *PASS) exit 0;;
   *FAIL) exit 1;;
-  *) echo "no verdict from the guest; last lines of the serial log:"; tr -d '\r' <"$LOG" | tail -20; exit 2;;
+  *) if tr -d '\r' <"$LOG" | grep -aqE 'Internal error: Oops|Unable to handle kernel|BUG: soft lockup'; then
+       echo "no verdict: the guest's kernel oopsed (a fault in the kernel, not a check's verdict); its report:"
+       tr -d '\r' <"$LOG" | grep -aE 'Internal error: Oops|Unable to handle kernel|BUG: soft lockup|Comm:|pc : |^\[ *[0-9.]+\]  [a-z_0-9.]+\+0x' | head -25
+       exit 3
+     fi
+     echo "no verdict from the guest; last lines of the serial log:"; tr -d '\r' <"$LOG" | tail -20; exit 2;;
 esac
