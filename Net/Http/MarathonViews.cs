@@ -113,11 +113,16 @@ internal static class MarathonViews
     public static string DeploymentId(string appId, string version) =>
         new Guid(SHA256.HashData(Encoding.UTF8.GetBytes($"{appId}@{version}")).AsSpan(0, 16)).ToString();
 
-    /// <summary>A new version stamp (ISO 8601 UTC, as Marathon), later than <paramref name="previous"/> even within one millisecond.</summary>
+    /// <summary>
+    /// A new version stamp (ISO 8601 UTC, as Marathon), later than <paramref name="previous"/> even within one millisecond.
+    /// Stamps keep milliseconds only, so they are compared in milliseconds: a clock reading later than the previous stamp
+    /// but within its millisecond would otherwise format to the same stamp (a change that is no new version).
+    /// </summary>
     public static string NewVersion(TimeProvider time, string? previous)
     {
-        var now = time.GetUtcNow();
-        if (previous is not null && DateTimeOffset.TryParse(previous, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var last) && now <= last) now = last.AddMilliseconds(1);
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        if (previous is not null && DateTimeOffset.TryParse(previous, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var last))
+            now = Math.Max(now, last.ToUnixTimeMilliseconds() + 1);
         return MarathonTime.Format(now);
     }
 }
