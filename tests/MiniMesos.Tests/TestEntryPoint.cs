@@ -12,6 +12,7 @@ internal static class TestEntryPoint
     {
         [StorageCrashChild.Mode, var dataDir] => StorageCrashChild.Run(dataDir),
         [Tls.SystemRootsChild.Mode, var how] => Tls.SystemRootsChild.Run(how),
+        [Cli.ClientOpenSslChild.Mode, var master] => Cli.ClientOpenSslChild.Run(master),
         _ => 0,
     };
 }

@@ -311,7 +311,8 @@ public sealed class TlsEndToEndTests
                 {
                     tcp = await _listener.AcceptTcpClientAsync();
                 }
-                catch (Exception e) when (e is SocketException or ObjectDisposedException)
+                // Stopped (DisposeAsync): while waiting, or before the loop came round to the next accept ("Not listening").
+                catch (Exception e) when (e is SocketException or ObjectDisposedException or InvalidOperationException)
                 {
                     return;
                 }
