@@ -27,7 +27,7 @@ internal static class Endpoint
                 port = text[(close + 2)..];
             }
         }
-        else if (text.Count(c => c == ':') == 1)
+        else if (text.AsSpan().Count(':') == 1)
         {
             var colon = text.IndexOf(':');
             host = text[..colon];

@@ -300,7 +300,8 @@ internal sealed class Allocator(AllocatorOptions? options = null)
 
     private void UpdateTotal()
     {
-        var total = _agents.Values.Aggregate(new Resources(0, 0), (sum, a) => sum + a.Total.Scalars);
+        var total = new Resources(0, 0);
+        foreach (var agent in _agents.Values) total += agent.Total.Scalars;
         _roles.SetTotal(total);
         foreach (var sorter in _frameworksByRole.Values) sorter.SetTotal(total);
     }

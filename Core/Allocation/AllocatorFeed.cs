@@ -26,8 +26,13 @@ internal sealed class AllocatorFeed(Allocator allocator)
     public Allocator Allocator => allocator;
 
     /// <summary>Resources the allocator counts as used by <paramref name="owner"/>'s live tasks, summed over agents.</summary>
-    public Resources UsedBy(string owner) =>
-        _accounted.Values.Where(u => u.Owner == owner).Aggregate(new Resources(0, 0), (sum, u) => sum + u.Used.Scalars);
+    public Resources UsedBy(string owner)
+    {
+        var sum = new Resources(0, 0);
+        foreach (var used in _accounted.Values)
+            if (used.Owner == owner) sum += used.Used.Scalars;
+        return sum;
+    }
 
     /// <summary>
     /// Brings the allocator up to date; returns offers taken back (agent gone, or a built-in task placed on resources

@@ -73,5 +73,19 @@ internal sealed class MdnsCache
         return removed;
     }
 
-    public DateTimeOffset? NextExpiry => _sets.Values.SelectMany(s => s).Select(e => (DateTimeOffset?)e.ExpiresAt).Min();
+    public DateTimeOffset? NextExpiry
+    {
+        get
+        {
+            DateTimeOffset? next = null;
+            foreach (var set in _sets.Values)
+                foreach (var entry in set) next = Earliest(next, entry.ExpiresAt);
+            return next;
+        }
+    }
+
+    /// <summary>The earlier of two times, either of which may be missing (the first of equals); a loop's LINQ <c>Min</c>
+    /// over <c>DateTimeOffset?</c> would instantiate its iterators for that type (docs/size.md).</summary>
+    public static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) =>
+        a is null ? b : b is null ? a : b.Value < a.Value ? b : a;
 }

@@ -29,9 +29,8 @@ internal sealed class ServiceBrowserState(DnsName serviceType, string? clusterFi
     /// <summary>When <see cref="Tick"/> should next run.</summary>
     public DateTimeOffset? NextWake(DateTimeOffset now)
     {
-        var candidates = new List<DateTimeOffset?> { _nextBrowse, _cache.NextExpiry, NextRefresh() };
-        if (MissingForResolution(now).Any()) candidates.Add(now + ResolveRetry);
-        return candidates.Where(c => c is not null).Min();
+        var next = MdnsCache.Earliest(MdnsCache.Earliest(_nextBrowse, _cache.NextExpiry), NextRefresh());
+        return MissingForResolution(now).Any() ? MdnsCache.Earliest(next, now + ResolveRetry) : next;
     }
 
     public BrowserStep Start(DateTimeOffset now)
@@ -78,9 +77,10 @@ internal sealed class ServiceBrowserState(DnsName serviceType, string? clusterFi
             e.RefreshesSent++;
             AddQuestion(questions, e.Record.Name, e.Record.Type);
         }
-        foreach (var stale in _lastResolve.Where(p => now - p.Value > ResolveRetry * 10).Select(p => p.Key).ToList())
+        // Bounded by what is still unresolved, not by all names ever seen. (Removing while enumerating a Dictionary is allowed.)
+        foreach (var (key, asked) in _lastResolve)
         {
-            _lastResolve.Remove(stale);   // bounded by what is still unresolved, not by all names ever seen
+            if (now - asked > ResolveRetry * 10) _lastResolve.Remove(key);
         }
         foreach (var (name, type) in MissingForResolution(now))
         {
@@ -126,10 +126,14 @@ internal sealed class ServiceBrowserState(DnsName serviceType, string? clusterFi
         e.Record.Ttl > 0 && e.RefreshesSent < RefreshPoints.Length &&
         now >= e.ReceivedAt + TimeSpan.FromSeconds(e.Record.Ttl * RefreshPoints[e.RefreshesSent]);
 
-    private DateTimeOffset? NextRefresh() =>
-        _cache.All.Where(e => e.Record.Ttl > 0 && e.RefreshesSent < RefreshPoints.Length && IsInteresting(e.Record))
-            .Select(e => (DateTimeOffset?)(e.ReceivedAt + TimeSpan.FromSeconds(e.Record.Ttl * RefreshPoints[e.RefreshesSent])))
-            .Min();
+    private DateTimeOffset? NextRefresh()
+    {
+        DateTimeOffset? next = null;
+        foreach (var e in _cache.All)
+            if (e.Record.Ttl > 0 && e.RefreshesSent < RefreshPoints.Length && IsInteresting(e.Record))
+                next = MdnsCache.Earliest(next, e.ReceivedAt + TimeSpan.FromSeconds(e.Record.Ttl * RefreshPoints[e.RefreshesSent]));
+        return next;
+    }
 
     private List<DnsName> PtrTargets(DateTimeOffset now) =>
         [.. _cache.Get(serviceType, DnsType.Ptr, now).Where(e => e.Record.Ttl > 0).Select(e => ((PtrRecordData)e.Record.Data).Target).Distinct()];

@@ -1,3 +1,5 @@
+using MiniMesos.Core.Text;
+
 namespace MiniMesos.Core.Dns;
 
 /// <summary>
@@ -21,9 +23,9 @@ internal static class DnsSdServiceType
         var name = parts[0];
         if (!name.StartsWith('_') || name.Length is < 2 or > 16) return $"'{value}': the service name must be '_' and 1 to 15 characters";
         var body = name[1..];
-        if (!body.All(c => c is >= 'a' and <= 'z' or >= 'A' and <= 'Z' or >= '0' and <= '9' or '-'))
+        if (!CharChecks.All(body, c => c is >= 'a' and <= 'z' or >= 'A' and <= 'Z' or >= '0' and <= '9' or '-'))
             return $"'{value}': the service name may hold only letters, digits and '-'";
-        if (!body.Any(char.IsAsciiLetter)) return $"'{value}': the service name needs at least one letter";
+        if (!CharChecks.Any(body, char.IsAsciiLetter)) return $"'{value}': the service name needs at least one letter";
         if (body.StartsWith('-') || body.EndsWith('-') || body.Contains("--", StringComparison.Ordinal))
             return $"'{value}': the service name must not start or end with '-' or hold '--'";
         return null;

@@ -1,4 +1,5 @@
 using MiniMesos.Core.Frameworks;
+using MiniMesos.Core.Text;
 
 namespace MiniMesos.Core.Fetch;
 
@@ -29,7 +30,7 @@ internal static class FetchPlan
     {
         if (f.Uri.Length == 0) return ("uri", "must not be empty");
         if (f.Uri.Length > MaxUriLength) return ("uri", $"is longer than {MaxUriLength} characters");
-        if (f.Uri.Any(char.IsControl)) return ("uri", "must not contain control characters");
+        if (CharChecks.Any(f.Uri, char.IsControl)) return ("uri", "must not contain control characters");
         if (Scheme(f.Uri) is null)
             return ("uri", "must be an http://, https:// or file:// URI or an absolute path on the agent (other schemes, such as hdfs:// or s3://, are not supported)");
         if (f.DestPath is { } dest && BadRelative(dest) is { } bad) return ("destPath", bad);

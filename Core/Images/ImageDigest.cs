@@ -1,3 +1,5 @@
+using MiniMesos.Core.Text;
+
 namespace MiniMesos.Core.Images;
 
 /// <summary>
@@ -20,7 +22,7 @@ internal sealed record ImageDigest(string Hex)
         var algorithm = text[..colon];
         if (algorithm != "sha256") { error = $"digest '{text}' uses '{algorithm}': only sha256 is supported"; return null; }
         var hex = text[(colon + 1)..];
-        if (hex.Length != 64 || !hex.All(c => c is >= '0' and <= '9' or >= 'a' and <= 'f'))
+        if (hex.Length != 64 || !CharChecks.All(hex, c => c is >= '0' and <= '9' or >= 'a' and <= 'f'))
         {
             error = $"digest '{text}' must have 64 lowercase hex digits after sha256:";
             return null;

@@ -1,3 +1,5 @@
+using MiniMesos.Core.Text;
+
 namespace MiniMesos.Core.Images;
 
 /// <summary>
@@ -36,7 +38,7 @@ internal sealed record ImageReference(
     {
         error = "";
         if (string.IsNullOrWhiteSpace(text)) { error = "image reference is empty"; return null; }
-        if (text.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))) { error = $"image reference '{text}' must not contain spaces or control characters"; return null; }
+        if (CharChecks.Any(text, c => char.IsWhiteSpace(c) || char.IsControl(c))) { error = $"image reference '{text}' must not contain spaces or control characters"; return null; }
         foreach (var (prefix, transport) in LocalPrefixes)
             if (text.StartsWith(prefix, StringComparison.Ordinal))
                 return ParseLocal(text, text[prefix.Length..], transport, out error);
@@ -114,7 +116,7 @@ internal sealed record ImageReference(
         if (registry == DockerHub && !repository.Contains('/')) repository = "library/" + repository;
         foreach (var component in repository.Split('/'))
         {
-            if (component.Any(char.IsUpper)) { error = $"image reference '{text}': repository name must be lowercase"; return null; }
+            if (CharChecks.Any(component, char.IsUpper)) { error = $"image reference '{text}': repository name must be lowercase"; return null; }
             if (!IsPathComponent(component))
             {
                 error = $"image reference '{text}': repository component '{component}' must be lowercase letters and digits, separated by '.', '_', '__' or '-'";
@@ -126,7 +128,7 @@ internal sealed record ImageReference(
     }
 
     private static bool IsTag(string tag) =>
-        tag.Length is > 0 and <= 128 && IsWordChar(tag[0]) && tag.All(c => IsWordChar(c) || c is '.' or '-');
+        tag.Length is > 0 and <= 128 && IsWordChar(tag[0]) && CharChecks.All(tag, c => IsWordChar(c) || c is '.' or '-');
 
     private static bool IsWordChar(char c) => c is >= 'a' and <= 'z' or >= 'A' and <= 'Z' or >= '0' and <= '9' or '_';
 
@@ -144,7 +146,7 @@ internal sealed record ImageReference(
             while (i < component.Length && !IsAlnum(component[i])) i++;
             var separator = component[start..i];
             i--;
-            if (separator is not ("." or "_" or "__") && separator.Any(s => s != '-')) return false;
+            if (separator is not ("." or "_" or "__") && CharChecks.Any(separator, s => s != '-')) return false;
         }
         return true;
     }
@@ -160,6 +162,6 @@ internal sealed record ImageReference(
         }
         if (host.Length == 0) return false;
         return host.Split('.').All(label => label.Length > 0 && char.IsAsciiLetterOrDigit(label[0]) && char.IsAsciiLetterOrDigit(label[^1])
-                                            && label.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'));
+                                            && CharChecks.All(label, c => char.IsAsciiLetterOrDigit(c) || c == '-'));
     }
 }

@@ -1,3 +1,5 @@
+using MiniMesos.Core.Text;
+
 namespace MiniMesos.Core.Isolation;
 
 /// <summary>Parsers for /proc/self/mountinfo and /proc/self/cgroup: where cgroup v2 is and where we sit in it.</summary>
@@ -77,10 +79,10 @@ internal static class CgroupPaths
     public static bool IsSafeCgroupPath(string path) =>
         path.Length is > 1 and <= 1000 && path[0] == '/' &&
         path[1..].Split('/').All(s => s.Length > 0 && s != "." && s != ".." &&
-            s.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '@' or ':' or '\\'));
+            CharChecks.All(s, c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '@' or ':' or '\\'));
 
     /// <summary>Task ids become directory names: allow only a safe alphabet so an id cannot escape the parent.</summary>
     public static bool IsSafeName(string name) =>
         name.Length is > 0 and <= 200 && name != "." && name != ".." &&
-        name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+        CharChecks.All(name, c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
 }

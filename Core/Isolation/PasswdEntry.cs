@@ -1,3 +1,5 @@
+using MiniMesos.Core.Text;
+
 namespace MiniMesos.Core.Isolation;
 
 /// <summary>The parts of an /etc/passwd line a task launch needs.</summary>
@@ -14,7 +16,7 @@ internal sealed record PasswdEntry(string Name, uint Uid, uint Gid, string Home)
                 continue;
             }
 
-            if (f[0] == user || (user.All(char.IsAsciiDigit) && user == f[2]))
+            if (f[0] == user || (CharChecks.All(user, char.IsAsciiDigit) && user == f[2]))
             {
                 return new PasswdEntry(f[0], uid, gid, f[5]);
             }

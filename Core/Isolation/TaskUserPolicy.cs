@@ -1,3 +1,5 @@
+using MiniMesos.Core.Text;
+
 namespace MiniMesos.Core.Isolation;
 
 /// <summary>
@@ -25,7 +27,7 @@ internal sealed record TaskUserPolicy(IReadOnlyList<string> Allowed, string Defa
     {
         var users = (list ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         foreach (var u in users)
-            if (u.Any(c => c is ':' or '/' or '\n' or '\0' or ' '))
+            if (CharChecks.Any(u, c => c is ':' or '/' or '\n' or '\0' or ' '))
                 throw new FormatException($"'{u}' is not a user name");
         return users.Length == 0 ? NobodyOnly : new TaskUserPolicy(users);
     }

@@ -14,8 +14,14 @@ internal sealed class ClusterConfig : IEquatable<ClusterConfig>
 
     public ClusterConfig(IEnumerable<ulong> voters)
     {
-        _voters = voters.Distinct().Order().ToArray();
-        if (_voters.Contains(0UL))
+        // Sorted and distinct, by hand: LINQ over ulong instantiates its iterators for it (docs/size.md).
+        var sorted = new List<ulong>(voters);
+        sorted.Sort();
+        var distinct = 0;
+        for (var i = 0; i < sorted.Count; i++)
+            if (i == 0 || sorted[i] != sorted[i - 1]) sorted[distinct++] = sorted[i];
+        _voters = sorted.GetRange(0, distinct).ToArray();
+        if (Array.IndexOf(_voters, 0UL) >= 0)
         {
             throw new ArgumentException("node id 0 means 'none' and cannot be a voter", nameof(voters));
         }
@@ -29,10 +35,18 @@ internal sealed class ClusterConfig : IEquatable<ClusterConfig>
 
     public ClusterConfig With(ConfigChange change) => change.Kind switch
     {
-        ConfigChangeKind.AddVoter => new ClusterConfig(_voters.Append(change.NodeId)),
-        ConfigChangeKind.RemoveVoter => new ClusterConfig(_voters.Where(v => v != change.NodeId)),
+        ConfigChangeKind.AddVoter => new ClusterConfig(WithVoter(change.NodeId)),
+        ConfigChangeKind.RemoveVoter => new ClusterConfig(Array.FindAll(_voters, v => v != change.NodeId)),
         _ => throw new ArgumentOutOfRangeException(nameof(change)),
     };
+
+    private ulong[] WithVoter(ulong id)
+    {
+        var voters = new ulong[_voters.Length + 1];
+        _voters.CopyTo(voters, 0);
+        voters[^1] = id;
+        return voters;
+    }
 
     /// <summary>Little-endian u64 per voter: the payload of a config log entry.</summary>
     public byte[] Encode()

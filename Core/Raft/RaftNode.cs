@@ -241,9 +241,9 @@ internal sealed partial class RaftNode
         {
             return;
         }
-        foreach (var peer in _progress.Keys.Where(p => !_config.Contains(p)).ToList())
+        foreach (var peer in new List<ulong>(_progress.Keys))
         {
-            _progress.Remove(peer);
+            if (!_config.Contains(peer)) _progress.Remove(peer);
         }
     }
 

@@ -77,12 +77,16 @@ internal static class AgentHealthPolicy
     }
 
     /// <summary>Tasks still alive on draining agents, with the grace period to kill them with.</summary>
-    public static IReadOnlyList<(string TaskId, string AgentId, TimeSpan Grace)> DrainKills(ClusterState state) =>
-        state.Tasks.Values
-            .Where(t => t.AgentId is { } a && state.DrainGraceMs.ContainsKey(a) && !t.State.IsTerminal())
-            .OrderBy(t => t.Id, StringComparer.Ordinal)
-            .Select(t => (t.Id, t.AgentId!, TimeSpan.FromMilliseconds(state.DrainGraceMs[t.AgentId!])))
-            .ToList();
+    public static IReadOnlyList<(string TaskId, string AgentId, TimeSpan Grace)> DrainKills(ClusterState state)
+    {
+        var tasks = new List<TaskRecord>();
+        foreach (var t in state.Tasks.Values)
+            if (t.AgentId is { } a && state.DrainGraceMs.ContainsKey(a) && !t.State.IsTerminal()) tasks.Add(t);
+        tasks.Sort((x, y) => string.CompareOrdinal(x.Id, y.Id)); // ids are unique: no ties to keep in order
+        var kills = new List<(string TaskId, string AgentId, TimeSpan Grace)>(tasks.Count);
+        foreach (var t in tasks) kills.Add((t.Id, t.AgentId!, TimeSpan.FromMilliseconds(state.DrainGraceMs[t.AgentId!])));
+        return kills;
+    }
 
     private static string Seconds(TimeSpan t) => $"{t.TotalSeconds:0.###} s";
 }

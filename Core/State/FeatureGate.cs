@@ -58,14 +58,24 @@ internal static class FeatureGate
     };
 
     /// <summary>The lowest level among <paramref name="voters"/>: what the whole cluster reads.</summary>
-    public static int ClusterLevel(IEnumerable<ulong> voters, Func<ulong, int?> reported) =>
-        voters.Select(v => reported(v) ?? Baseline).DefaultIfEmpty(Baseline).Min();
+    public static int ClusterLevel(IEnumerable<ulong> voters, Func<ulong, int?> reported)
+    {
+        int? lowest = null;
+        foreach (var voter in voters)
+        {
+            var level = reported(voter) ?? Baseline;
+            if (lowest is null || level < lowest) lowest = level;
+        }
+        return lowest ?? Baseline;
+    }
 
     /// <summary>Null when every voter reads <paramref name="command"/>; otherwise why it must wait, naming a voter that does not.</summary>
     public static string? Refusal(ClusterCommand command, IEnumerable<ulong> voters, Func<ulong, int?> reported)
     {
         if (command.RequiredLevel <= Baseline) return null;
-        foreach (var voter in voters.Order())
+        var sorted = new List<ulong>(voters);
+        sorted.Sort();
+        foreach (var voter in sorted)
         {
             var level = reported(voter);
             if ((level ?? Baseline) < command.RequiredLevel)

@@ -1,3 +1,5 @@
+using MiniMesos.Core.Text;
+
 namespace MiniMesos.Core.State;
 
 /// <summary>
@@ -14,7 +16,7 @@ internal static class RoleRules
 
     /// <summary>Null when the name is acceptable, else why not.</summary>
     public static string? RoleProblem(string? role) =>
-        string.IsNullOrWhiteSpace(role) || role.Length > 64 || role.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))
+        string.IsNullOrWhiteSpace(role) || role.Length > 64 || CharChecks.Any(role, c => char.IsWhiteSpace(c) || char.IsControl(c))
             ? "must be 1..64 characters without spaces ('*' is the default role)"
             : null;
 

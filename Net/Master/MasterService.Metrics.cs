@@ -13,9 +13,14 @@ internal sealed partial class MasterService
     public IReadOnlyDictionary<string, Resources> AllocatedByFramework()
     {
         var state = ReadView;
-        return state.Tasks.Values.Where(t => t.AgentId is not null && !t.State.IsTerminal())
-            .GroupBy(t => OwnerOf(state, t), StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.Aggregate(new Resources(0, 0), (sum, t) => sum + t.Spec.Resources), StringComparer.Ordinal);
+        var allocated = new Dictionary<string, Resources>(StringComparer.Ordinal);
+        foreach (var task in state.Tasks.Values)
+        {
+            if (task.AgentId is null || task.State.IsTerminal()) continue;
+            var owner = OwnerOf(state, task);
+            allocated[owner] = allocated.GetValueOrDefault(owner, new Resources(0, 0)) + task.Spec.Resources;
+        }
+        return allocated;
     }
 
     /// <summary>Ended tasks dropped from this master's state by the retention bound since it started.</summary>

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using MiniMesos.Core.State;
+using MiniMesos.Core.Text;
 
 namespace MiniMesos.Net.Security;
 
@@ -42,7 +43,7 @@ internal static class ClusterCa
     /// <summary>The lower-case hex SHA-256 of the CA certificate: what tokens and pins carry.</summary>
     public static string Fingerprint(byte[] certificateDer) => Convert.ToHexStringLower(SHA256.HashData(certificateDer));
 
-    public static bool IsFingerprint(string text) => text.Length == 64 && text.All(char.IsAsciiHexDigitLower);
+    public static bool IsFingerprint(string text) => text.Length == 64 && CharChecks.All(text, char.IsAsciiHexDigitLower);
 
     public static string Pem(byte[] certificateDer) => PemEncoding.WriteString("CERTIFICATE", certificateDer) + "\n";
 
@@ -152,5 +153,11 @@ internal static class ClusterCa
         return request;
     }
 
-    private static string Sanitize(string text) => new(text.Select(c => char.IsLetterOrDigit(c) || c is '-' or '.' or '_' or ' ' ? c : '_').Take(60).ToArray());
+    private static string Sanitize(string text)
+    {
+        var kept = new char[Math.Min(text.Length, 60)];
+        for (var i = 0; i < kept.Length; i++)
+            kept[i] = char.IsLetterOrDigit(text[i]) || text[i] is '-' or '.' or '_' or ' ' ? text[i] : '_';
+        return new string(kept);
+    }
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using MiniMesos.Core.Text;
 
 namespace MiniMesos.Net.Security;
 
@@ -46,7 +47,7 @@ internal sealed record ClusterSecret(string Token, string Source, string? CaFing
             token = secret;
         }
         if (token.Length < MinLength) return $"the token must be at least {MinLength} characters";
-        if (token.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))) return "the token must not contain spaces or control characters";
+        if (CharChecks.Any(token, c => char.IsWhiteSpace(c) || char.IsControl(c))) return "the token must not contain spaces or control characters";
         return null;
     }
 

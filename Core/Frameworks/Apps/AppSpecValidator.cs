@@ -1,14 +1,9 @@
-using System.Text.RegularExpressions;
-
 namespace MiniMesos.Core.Frameworks.Apps;
 
 /// <summary>Checks an <see cref="AppSpec"/>; every error names the field path (Marathon JSON names) and why.</summary>
-internal static partial class AppSpecValidator
+internal static class AppSpecValidator
 {
     private static readonly HashSet<string> Protocols = new(StringComparer.Ordinal) { "COMMAND", "HTTP", "TCP" };
-
-    [GeneratedRegex("^(/?[a-z0-9]([a-z0-9.-]*[a-z0-9])?)(/[a-z0-9]([a-z0-9.-]*[a-z0-9])?)*$")]
-    private static partial Regex AppIdPattern();
 
     /// <summary>Task ids are "{id without slashes}.{serial}" and at most 128 characters: 20 are kept for the dot and serial.</summary>
     public const int MaxIdLength = 108;
@@ -16,7 +11,7 @@ internal static partial class AppSpecValidator
     public static IReadOnlyList<ValidationError> Validate(AppSpec app)
     {
         var errors = new List<ValidationError>();
-        if (string.IsNullOrEmpty(app.Id) || !AppIdPattern().IsMatch(app.Id))
+        if (string.IsNullOrEmpty(app.Id) || !IsAppId(app.Id))
             errors.Add(new("id", $"'{app.Id}' is not a valid app id (lower-case letters, digits, '-' and '.', path segments separated by '/')"));
         var hasCmd = !string.IsNullOrWhiteSpace(app.Cmd);
         var hasArgs = app.Args is { Count: > 0 };
@@ -92,5 +87,18 @@ internal static partial class AppSpecValidator
         // A timeout longer than the interval is allowed, as in Marathon: the next probe waits for the one running.
         if (!(check.TimeoutSeconds > 0)) errors.Add(new($"{path}.timeoutSeconds", "must be > 0"));
         if (check.MaxConsecutiveFailures < 0) errors.Add(new($"{path}.maxConsecutiveFailures", "must be >= 0 (0 = never kill)"));
+    }
+
+    /// <summary><c>/?seg(/seg)*</c>, each segment <c>[a-z0-9]([a-z0-9.-]*[a-z0-9])?</c>.</summary>
+    private static bool IsAppId(string id)
+    {
+        var rest = id.AsSpan(id.StartsWith('/') ? 1 : 0);
+        while (true)
+        {
+            var slash = rest.IndexOf('/');
+            if (!NameShapes.IsLowerSegment(slash < 0 ? rest : rest[..slash], underscore: false)) return false;
+            if (slash < 0) return true;
+            rest = rest[(slash + 1)..];
+        }
     }
 }

@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
+using MiniMesos.Core.Frameworks.Apps.Patterns;
 
 namespace MiniMesos.Core.Frameworks.Apps;
 
@@ -11,12 +11,15 @@ internal sealed record Constraint(string Field, ConstraintOperator Operator, str
 {
     /// <summary>
     /// LIKE/UNLIKE patterns are the user's, and every replica matches them when it applies a launch
-    /// (ClusterState.AppInstances), so a match must take the same answer everywhere and bounded time: the
-    /// non-backtracking engine runs in time linear in the input, with no wall-clock timeout whose expiry would
-    /// depend on how loaded a replica is. What it cannot run (backreferences, lookarounds, atomic groups) is
-    /// refused when the app is submitted.
+    /// (ClusterState.AppInstances), so a match must take the same answer everywhere and bounded time:
+    /// <see cref="ConstraintPattern"/> runs in time linear in the value, with no wall-clock timeout whose expiry
+    /// would depend on how loaded a replica is. What it cannot run (backreferences, lookarounds, ...) is refused
+    /// when the app is submitted. Compiled patterns are kept here (a few, cleared when full) rather than in the
+    /// record, which keeps its equality structural.
     /// </summary>
-    private const RegexOptions PatternOptions = RegexOptions.CultureInvariant | RegexOptions.NonBacktracking;
+    private static readonly Dictionary<string, ConstraintPattern> Compiled = new(StringComparer.Ordinal);
+
+    private const int MaxCompiled = 256;
 
     public static readonly IReadOnlyDictionary<string, ConstraintOperator> Operators =
         new Dictionary<string, ConstraintOperator>(StringComparer.Ordinal)
@@ -54,7 +57,7 @@ internal sealed record Constraint(string Field, ConstraintOperator Operator, str
                 break;
             case ConstraintOperator.Like or ConstraintOperator.Unlike:
                 if (value is null) errors.Add(new ValidationError(path, $"{parts[1]} needs a regular expression value"));
-                else if (!IsValidRegex(value, out var why)) errors.Add(new ValidationError($"{path}[2]", $"invalid regular expression: {why}"));
+                else if (ConstraintPattern.Compile(value, out var why) is null) errors.Add(new ValidationError($"{path}[2]", $"invalid regular expression: {why}"));
                 break;
             case ConstraintOperator.MaxPer:
                 if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var max) || max < 1)
@@ -114,21 +117,19 @@ internal sealed record Constraint(string Field, ConstraintOperator Operator, str
         ? $"{OperatorName} {Field}"
         : $"{OperatorName} {Field}:{Value}";
 
-    // The static overload uses the runtime's regex cache, and keeps this record's equality structural.
-    private bool Matches(string value) => Regex.IsMatch(value, $"^(?:{Value})$", PatternOptions);
-
-    private static bool IsValidRegex(string pattern, out string why)
+    private bool Matches(string value)
     {
-        try
+        ConstraintPattern? pattern;
+        lock (Compiled)
         {
-            _ = new Regex(pattern, PatternOptions);
-            why = "";
-            return true;
+            if (!Compiled.TryGetValue(Value!, out pattern))
+            {
+                // Parse refused what does not compile, so a constraint's pattern always does.
+                pattern = ConstraintPattern.Compile(Value!, out var why) ?? throw new InvalidOperationException(why);
+                if (Compiled.Count >= MaxCompiled) Compiled.Clear();
+                Compiled[Value!] = pattern;
+            }
         }
-        catch (Exception e) when (e is ArgumentException or NotSupportedException)
-        {
-            why = e.Message;
-            return false;
-        }
+        return pattern.IsMatch(value);
     }
 }

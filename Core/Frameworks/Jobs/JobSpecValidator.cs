@@ -1,21 +1,14 @@
-using System.Text.RegularExpressions;
 using MiniMesos.Core.Isolation;
 
 namespace MiniMesos.Core.Frameworks.Jobs;
 
 /// <summary>Checks a <see cref="JobSpec"/>; every error names the field path and why, schedule errors included.</summary>
-internal static partial class JobSpecValidator
+internal static class JobSpecValidator
 {
-    [GeneratedRegex("^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$")]
-    private static partial Regex JobIdPattern();
-
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
-    private static partial Regex EnvNamePattern();
-
     public static IReadOnlyList<ValidationError> Validate(JobSpec job)
     {
         var errors = new List<ValidationError>();
-        if (string.IsNullOrEmpty(job.Id) || !JobIdPattern().IsMatch(job.Id))
+        if (string.IsNullOrEmpty(job.Id) || !NameShapes.IsLowerSegment(job.Id, underscore: true))
             errors.Add(new("id", $"'{job.Id}' is not a valid job id (lower-case letters, digits, '.', '_' and '-')"));
         var hasCmd = !string.IsNullOrWhiteSpace(job.Cmd);
         var hasArgs = job.Args is { Count: > 0 };
@@ -25,7 +18,7 @@ internal static partial class JobSpecValidator
         if (!(job.Disk >= 0) || !double.IsFinite(job.Disk)) errors.Add(new("disk", $"must be >= 0 MiB, got {job.Disk}"));
         if (job.Schedule is not null && !ScheduleParser.TryParse(job.Schedule, out _, out var why))
             errors.Add(new("schedule", why!));
-        foreach (var name in (job.Env ?? new Dictionary<string, string>()).Keys.Where(k => !EnvNamePattern().IsMatch(k)))
+        foreach (var name in (job.Env ?? new Dictionary<string, string>()).Keys.Where(k => !NameShapes.IsEnvName(k)))
             errors.Add(new($"env.{name}", "is not a valid variable name ([A-Za-z_][A-Za-z0-9_]*)"));
         if (job.User is not null && !UserName.IsValid(job.User)) errors.Add(new("user", UserName.Rule));
         if (job.Network is not (null or "host" or "none"))

@@ -1,3 +1,5 @@
+using MiniMesos.Core.Text;
+
 namespace MiniMesos.Core.Frameworks.Jobs;
 
 /// <summary>
@@ -9,7 +11,7 @@ internal static class ScheduleParser
     public static ISchedule Parse(string text)
     {
         var trimmed = text.Trim();
-        var iso = trimmed.StartsWith('R') || (trimmed.Contains('/') && !trimmed.Any(char.IsWhiteSpace));
+        var iso = trimmed.StartsWith('R') || (trimmed.Contains('/') && !CharChecks.Any(trimmed, char.IsWhiteSpace));
         return iso ? IsoRepeatingInterval.Parse(trimmed) : CronExpression.Parse(trimmed);
     }
 

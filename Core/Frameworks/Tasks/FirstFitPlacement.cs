@@ -20,8 +20,14 @@ internal static class FirstFitPlacement
     /// <summary>Places within <paramref name="room"/> (agent id -> what may be used there, e.g. an offer).</summary>
     public static IReadOnlyList<(string TaskId, string AgentId)> Place(ClusterState state, IReadOnlyDictionary<string, ResourceSet> room)
     {
-        var free = room.ToDictionary(kv => kv.Key, kv => kv.Value.Scalars, StringComparer.Ordinal);
-        var freePorts = room.ToDictionary(kv => kv.Key, kv => kv.Value.Ports.Count, StringComparer.Ordinal);
+        // Loops rather than LINQ over these dictionaries of value types: each chain instantiated LINQ's iterators (docs/size.md).
+        var free = new Dictionary<string, Resources>(StringComparer.Ordinal);
+        var freePorts = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var (agentId, set) in room)
+        {
+            free[agentId] = set.Scalars;
+            freePorts[agentId] = set.Ports.Count;
+        }
         var placements = new List<(string, string)>();
         var placedNow = new List<(TaskRecord Task, string AgentId)>();
         var waiting = state.Tasks.Values
@@ -30,10 +36,15 @@ internal static class FirstFitPlacement
         foreach (var task in waiting)
         {
             var allowed = Allowed(state, task, placedNow);
-            var best = free
-                .Where(kv => kv.Value.Contains(task.Spec.Resources) && freePorts[kv.Key] >= task.Spec.Ports && allowed(kv.Key))
-                .OrderByDescending(kv => kv.Value.Cpus).ThenBy(kv => kv.Key, StringComparer.Ordinal)
-                .Select(kv => kv.Key).FirstOrDefault();
+            // The agent with the most CPUs left that fits, the lowest id among equals.
+            string? best = null;
+            var bestCpus = 0.0;
+            foreach (var (agentId, left) in free)
+            {
+                if (!left.Contains(task.Spec.Resources) || freePorts[agentId] < task.Spec.Ports || !allowed(agentId)) continue;
+                if (best is null || left.Cpus > bestCpus || (left.Cpus == bestCpus && string.CompareOrdinal(agentId, best) < 0))
+                    (best, bestCpus) = (agentId, left.Cpus);
+            }
             if (best is null) continue;
             free[best] -= task.Spec.Resources;
             freePorts[best] -= task.Spec.Ports;

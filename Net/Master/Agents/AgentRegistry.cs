@@ -117,7 +117,9 @@ internal sealed class AgentRegistry
     {
         lock (_gate)
         {
-            var kills = AgentHealthPolicy.DrainKills(state).Where(k => _drainKillsSent.Add(k.TaskId)).ToList();
+            var kills = new List<(string TaskId, string AgentId, TimeSpan Grace)>();
+            foreach (var kill in AgentHealthPolicy.DrainKills(state))
+                if (_drainKillsSent.Add(kill.TaskId)) kills.Add(kill);
             _drainKillsSent.IntersectWith(state.Tasks.Values.Where(t => !t.State.IsTerminal()).Select(t => t.Id));
             return kills;
         }
