@@ -5,8 +5,8 @@ namespace MiniMesos.Core.Http;
 /// <summary>A chunked body's size line ("1a3f" or "1a3f;ext=x", without its CRLF): the size, or null when malformed or absurd.</summary>
 internal static class HttpChunkHeader
 {
-    /// <summary>The largest chunk accepted: more is no upload of this API's (the body limits are far smaller anyway).</summary>
-    public const long MaxChunkBytes = 1L << 40;
+    /// <summary>The largest chunk accepted: 4 GiB, far above any body limit of the API.</summary>
+    public const long MaxChunkBytes = 1L << 32;
 
     public static long? TryParseSize(ReadOnlySpan<char> line)
     {

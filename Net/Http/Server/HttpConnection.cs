@@ -91,9 +91,10 @@ internal sealed class HttpConnection(Stream stream, IPAddress? remote, HttpServe
             await AnswerErrorAsync(e.StatusCode, e.Message, head, stopping).ConfigureAwait(false);
             return false;
         }
-        catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException && (aborted.IsCancellationRequested || _input.Ended))
+        catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException
+                                  && (aborted.IsCancellationRequested || _input.Ended || response.HasStarted))
         {
-            return false; // the client went away, or the server stops
+            return false; // the client went away (a write to it failed), or the server stops
         }
         catch (Exception e)
         {
