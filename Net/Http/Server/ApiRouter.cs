@@ -34,6 +34,6 @@ internal sealed class ApiRouter
     {
         for (var i = 0; i < Math.Min(a.Length, b.Length); i++)
             if (a[i] != b[i]) return a[i] < b[i];
-        return a.Length > b.Length;
+        return a.Length < b.Length; // both matched: the longer one's extra segment is a catch-all taking nothing
     }
 }

@@ -3,9 +3,10 @@ namespace MiniMesos.Net.Http.Server;
 /// <summary>
 /// The bytes received on a connection and not used yet (the next request's head, a body, pipelined requests). One read
 /// at a time: a read started to notice the client leaving (<see cref="WatchForCloseAsync"/>) is the next read, so
-/// no byte a pipelining client sent early is lost.
+/// no byte a pipelining client sent early is lost. <c>closing</c> cancels the read still pending when the connection
+/// ends, so the socket is closed as asked (a reset), not shut down under a pending read.
 /// </summary>
-internal sealed class ConnectionInput(Stream stream, int maxBuffered)
+internal sealed class ConnectionInput(Stream stream, int maxBuffered, CancellationToken closing)
 {
     private byte[] _buffer = new byte[4096];
     private int _start;
@@ -78,6 +79,6 @@ internal sealed class ConnectionInput(Stream stream, int maxBuffered)
                 Array.Resize(ref _buffer, Math.Min(_buffer.Length * 2, maxBuffered));
             }
         }
-        return stream.ReadAsync(_buffer, _end, _buffer.Length - _end);
+        return stream.ReadAsync(_buffer.AsMemory(_end), closing).AsTask();
     }
 }

@@ -12,20 +12,34 @@ namespace MiniMesos.Net.Http.Server;
 /// </summary>
 internal sealed class HttpConnection(Stream stream, IPAddress? remote, HttpServerOptions options, RequestDelegate app, ILogger? logger)
 {
-    private readonly ConnectionInput _input = new(stream, options.Limits.MaxRequestLineBytes + options.Limits.MaxHeaderBytes + 8 * 1024);
+    private readonly CancellationTokenSource _closing = new();
+    private ConnectionInput? _reader;
+
+    private ConnectionInput _input => _reader ??= new(stream, options.Limits.MaxRequestLineBytes + options.Limits.MaxHeaderBytes + 8 * 1024, _closing.Token);
+
+    /// <summary>Whether the connection should be reset (an answer was cut off), not closed.</summary>
+    public bool Abortive { get; private set; }
 
     public async Task RunAsync(CancellationToken stopping)
     {
-        while (!stopping.IsCancellationRequested)
+        try
         {
-            var (head, error) = await ReadHeadAsync(stopping).ConfigureAwait(false);
-            if (error is not null)
+            while (!stopping.IsCancellationRequested)
             {
-                await AnswerErrorAsync(error.Status, error.Reason, head, stopping).ConfigureAwait(false);
-                return;
+                var (head, error) = await ReadHeadAsync(stopping).ConfigureAwait(false);
+                if (error is not null)
+                {
+                    await AnswerErrorAsync(error.Status, error.Reason, head, stopping).ConfigureAwait(false);
+                    return;
+                }
+                if (head is null) return; // closed, idle or slow: nothing to answer
+                if (!await ServeAsync(head, stopping).ConfigureAwait(false)) return;
             }
-            if (head is null) return; // closed, idle or slow: nothing to answer
-            if (!await ServeAsync(head, stopping).ConfigureAwait(false)) return;
+        }
+        finally
+        {
+            await _closing.CancelAsync().ConfigureAwait(false);
+            _closing.Dispose();
         }
     }
 
@@ -82,6 +96,7 @@ internal sealed class HttpConnection(Stream stream, IPAddress? remote, HttpServe
         try
         {
             await app(context).ConfigureAwait(false);
+            if (stopping.IsCancellationRequested && response.HasStarted) return false; // a stream the stop ended: reset below
             if (!body.Completed) response.KeepAlive = false; // the unread rest of the body would be taken for the next request
             await response.CompleteAsync(stopping).ConfigureAwait(false);
             return response.KeepAlive && !_input.Ended;
@@ -105,6 +120,9 @@ internal sealed class HttpConnection(Stream stream, IPAddress? remote, HttpServe
         }
         finally
         {
+            // An answer started but not finished (a stream cut off by the server stopping, a failure mid-answer) is
+            // reset, so the client sees it broken rather than ended.
+            if (response.HasStarted && !response.Completed) Abortive = true;
             await aborted.CancelAsync().ConfigureAwait(false);
         }
     }

@@ -78,7 +78,11 @@ internal sealed class HttpResponse
         else if (_chunked) _pending.Write("0\r\n\r\n"u8);
         if (ContentLength is { } length && _written < length && BodyAllowed) KeepAlive = false; // the client would wait for the rest
         await FlushAsync(ct).ConfigureAwait(false);
+        Completed = true;
     }
+
+    /// <summary>Whether the whole answer went out (<see cref="CompleteAsync"/> finished).</summary>
+    public bool Completed { get; private set; }
 
     /// <summary>Whether a body goes on the wire: not for HEAD, 1xx, 204 and 304.</summary>
     private bool BodyAllowed => !_head && StatusCode is >= 200 and not 204 and not 304;

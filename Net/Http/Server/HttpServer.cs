@@ -84,7 +84,14 @@ internal sealed class HttpServer(HttpServerOptions options, RequestDelegate app,
                     ApplicationProtocols = [SslApplicationProtocol.Http11],
                 }, handshake.Token).ConfigureAwait(false);
             }
-            await new HttpConnection(stream, remote, options, app, logger).RunAsync(_stopping.Token).ConfigureAwait(false);
+            var connection = new HttpConnection(stream, remote, options, app, logger);
+            await connection.RunAsync(_stopping.Token).ConfigureAwait(false);
+            if (connection.Abortive)
+            {
+                // Closed here with no linger (a reset): the stream's own dispose would shut the socket down first (a FIN, an ending).
+                client.LingerState = new LingerOption(true, 0);
+                client.Dispose();
+            }
         }
         catch (Exception e) when (e is IOException or AuthenticationException or OperationCanceledException or ObjectDisposedException or SocketException)
         {

@@ -27,6 +27,8 @@ public sealed class HttpServerTests
         router.MapGet("/items/{id}/parts/{**rest}", (string id, HttpContext http) =>
             new BytesResult(Encoding.UTF8.GetBytes($"{id}|{http.Request.RouteValues["rest"]}"), 200, "text/plain"));
         router.MapGet("/items/special", () => new BytesResult("special"u8.ToArray(), 200, "text/plain"));
+        router.MapGet("/groups/{**id}", (string id) => new BytesResult(Encoding.UTF8.GetBytes("group " + id), 200, "text/plain"));
+        router.MapGet("/groups", () => new BytesResult("root"u8.ToArray(), 200, "text/plain"));
         router.MapPost("/echo", async (HttpContext http) =>
         {
             using var buffer = new MemoryStream();
@@ -48,6 +50,12 @@ public sealed class HttpServerTests
         {
             try { await Task.Delay(Timeout.Infinite, http.RequestAborted); }
             catch (OperationCanceledException) { Aborted.TrySetResult(); }
+        });
+        router.MapGet("/forever", async (HttpContext http) =>
+        {
+            await http.Response.StartAsync(http.RequestAborted);
+            try { await Task.Delay(Timeout.Infinite, http.RequestAborted); }
+            catch (OperationCanceledException) { }
         });
         router.MapGet("/throw", IResult () => throw new InvalidOperationException("boom"));
         router.Fallback = http => ApiResults.Error(404, $"no endpoint {http.Request.Method} {http.Request.Path}").ExecuteAsync(http);
@@ -116,6 +124,10 @@ public sealed class HttpServerTests
         Assert.Contains("no endpoint DELETE /hello", await missing.Content.ReadAsStringAsync());
         // The connection stayed usable after a HEAD (no body was expected or sent).
         Assert.Equal("item x", await http.GetStringAsync("/items/x"));
+        // A literal route beats a catch-all taking nothing, with or without a trailing slash.
+        Assert.Equal("root", await http.GetStringAsync("/groups"));
+        Assert.Equal("root", await http.GetStringAsync("/groups/"));
+        Assert.Equal("group a/b", await http.GetStringAsync("/groups/a/b"));
     }
 
     [Fact]
@@ -253,6 +265,25 @@ public sealed class HttpServerTests
             Assert.False(client.GetStream().ReadAsync(buffer).AsTask().Wait(100));
         }
         await Aborted.Task.WaitAsync(Patience);
+    }
+
+    [Fact]
+    public async Task AStreamCutOffByTheServerStoppingIsResetNotEnded()
+    {
+        var server = await StartAsync();
+        using var client = new TcpClient();
+        await client.ConnectAsync(server.LocalEndPoint!);
+        var stream = client.GetStream();
+        await stream.WriteAsync("GET /forever HTTP/1.1\r\n\r\n"u8.ToArray());
+        var buffer = new byte[4096];
+        var n = await stream.ReadAsync(buffer).AsTask().WaitAsync(Patience);
+        Assert.Contains("Transfer-Encoding: chunked", Encoding.ASCII.GetString(buffer, 0, n));
+        await server.DisposeAsync();
+        var ex = await Record.ExceptionAsync(async () =>
+        {
+            while (await stream.ReadAsync(buffer).AsTask().WaitAsync(Patience) > 0) { }
+        });
+        Assert.IsType<IOException>(ex);
     }
 
     [Fact]
