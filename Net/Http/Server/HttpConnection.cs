@@ -10,12 +10,25 @@ namespace MiniMesos.Net.Http.Server;
 /// answer, and serves the next while the connection is kept alive. A request it cannot parse gets 400/413/414/431/505
 /// with the reason and the connection closed; a client that is slow to send its head, or idle too long, is dropped.
 /// </summary>
-internal sealed class HttpConnection(Stream stream, IPAddress? remote, HttpServerOptions options, RequestDelegate app, ILogger? logger)
+internal sealed class HttpConnection
 {
+    private readonly Stream _stream;
+    private readonly IPAddress? _remote;
+    private readonly HttpServerOptions _options;
+    private readonly RequestDelegate _app;
+    private readonly ILogger? _logger;
     private readonly CancellationTokenSource _closing = new();
-    private ConnectionInput? _reader;
+    private readonly ConnectionInput _input;
 
-    private ConnectionInput _input => _reader ??= new(stream, options.Limits.MaxRequestLineBytes + options.Limits.MaxHeaderBytes + 8 * 1024, _closing.Token);
+    public HttpConnection(Stream stream, IPAddress? remote, HttpServerOptions options, RequestDelegate app, ILogger? logger)
+    {
+        _stream = stream;
+        _remote = remote;
+        _options = options;
+        _app = app;
+        _logger = logger;
+        _input = new ConnectionInput(stream, options.Limits.MaxRequestLineBytes + options.Limits.MaxHeaderBytes + 8 * 1024, _closing.Token);
+    }
 
     /// <summary>Whether the connection should be reset (an answer was cut off), not closed.</summary>
     public bool Abortive { get; private set; }
@@ -47,14 +60,14 @@ internal sealed class HttpConnection(Stream stream, IPAddress? remote, HttpServe
     private async Task<(HttpRequestHead? Head, HttpParseError? Error)> ReadHeadAsync(CancellationToken stopping)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        timeout.CancelAfter(_input.Count == 0 ? options.KeepAliveTimeout : options.HeadersTimeout);
+        timeout.CancelAfter(_input.Count == 0 ? _options.KeepAliveTimeout : _options.HeadersTimeout);
         var started = _input.Count > 0;
         var parse = _input.Count > 0;
         while (true)
         {
             if (parse)
             {
-                var result = HttpRequestParser.TryParse(_input.Buffered, options.Limits, out var head, out var consumed, out var error);
+                var result = HttpRequestParser.TryParse(_input.Buffered, _options.Limits, out var head, out var consumed, out var error);
                 if (result == HttpRequestParser.Result.Invalid) return (null, error);
                 if (result == HttpRequestParser.Result.Complete)
                 {
@@ -70,12 +83,12 @@ internal sealed class HttpConnection(Stream stream, IPAddress? remote, HttpServe
             }
             catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
             {
-                return (null, started ? new HttpParseError(408, $"the request head did not arrive within {options.HeadersTimeout.TotalSeconds:0} s") : null);
+                return (null, started ? new HttpParseError(408, $"the request head did not arrive within {_options.HeadersTimeout.TotalSeconds:0} s") : null);
             }
             if (!started)
             {
                 started = true;
-                timeout.CancelAfter(options.HeadersTimeout);
+                timeout.CancelAfter(_options.HeadersTimeout);
             }
             // Parse again only when a line may have ended: a client sending a byte at a time costs one parse per line.
             parse = _input.Buffered[before..].Contains((byte)'\n');
@@ -86,16 +99,16 @@ internal sealed class HttpConnection(Stream stream, IPAddress? remote, HttpServe
     private async Task<bool> ServeAsync(HttpRequestHead head, CancellationToken stopping)
     {
         using var aborted = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        var response = new HttpResponse(stream, head.Method == HttpMethods.Head, head.Http10, head.KeepAlive);
-        var body = new RequestBodyStream(_input, head, options.MaxBodyBytes, options.BodyTimeout,
+        var response = new HttpResponse(_stream, head.Method == HttpMethods.Head, head.Http10, head.KeepAlive);
+        var body = new RequestBodyStream(_input, head, _options.MaxBodyBytes, _options.BodyTimeout,
             head.ExpectsContinue ? ct => SendContinueAsync(response, ct) : null);
         var request = new HttpRequest(head, body);
-        var context = new HttpContext(request, response, remote, aborted.Token);
+        var context = new HttpContext(request, response, _remote, aborted.Token);
         // A request without a body: a read now notices the client leaving (a stream's RequestAborted), keeping what it sends.
         if (body.Completed) _ = WatchAsync(aborted);
         try
         {
-            await app(context).ConfigureAwait(false);
+            await _app(context).ConfigureAwait(false);
             if (stopping.IsCancellationRequested && response.HasStarted) return false; // a stream the stop ended: reset below
             if (!body.Completed) response.KeepAlive = false; // the unread rest of the body would be taken for the next request
             await response.CompleteAsync(stopping).ConfigureAwait(false);
@@ -113,7 +126,7 @@ internal sealed class HttpConnection(Stream stream, IPAddress? remote, HttpServe
         }
         catch (Exception e)
         {
-            logger?.LogError("{Method} {Path} failed: {Error}", head.Method, head.Path, e.ToString());
+            _logger?.LogError("{Method} {Path} failed: {Error}", head.Method, head.Path, e.ToString());
             if (response.HasStarted) return false;
             await AnswerErrorAsync(500, "internal error (logged by the master)", head, stopping).ConfigureAwait(false);
             return false;
@@ -136,14 +149,14 @@ internal sealed class HttpConnection(Stream stream, IPAddress? remote, HttpServe
     private async Task SendContinueAsync(HttpResponse response, CancellationToken ct)
     {
         if (response.HasStarted) return;
-        await stream.WriteAsync("HTTP/1.1 100 Continue\r\n\r\n"u8.ToArray(), ct).ConfigureAwait(false);
-        await stream.FlushAsync(ct).ConfigureAwait(false);
+        await _stream.WriteAsync("HTTP/1.1 100 Continue\r\n\r\n"u8.ToArray(), ct).ConfigureAwait(false);
+        await _stream.FlushAsync(ct).ConfigureAwait(false);
     }
 
     /// <summary>A short plain-text answer to a request that cannot be served, with the connection closed after it.</summary>
     private async Task AnswerErrorAsync(int status, string reason, HttpRequestHead? head, CancellationToken ct)
     {
-        var response = new HttpResponse(stream, head?.Method == HttpMethods.Head, head?.Http10 ?? false, keepAlive: false)
+        var response = new HttpResponse(_stream, head?.Method == HttpMethods.Head, head?.Http10 ?? false, keepAlive: false)
         {
             StatusCode = status,
             ContentType = "text/plain; charset=utf-8",
