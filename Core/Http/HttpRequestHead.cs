@@ -2,11 +2,13 @@ namespace MiniMesos.Core.Http;
 
 /// <summary>
 /// A parsed HTTP/1.x request head: the method, the path (percent-decoded, "%2F" kept encoded so a segment never
-/// splits), the raw query ("" or "?a=b"), the version, the headers in arrival order, and how the body is framed.
+/// splits; "." and ".." segments removed), the path as received (for passing the request on unchanged), the raw
+/// query ("" or "?a=b"), the version, the headers in arrival order, and how the body is framed.
 /// </summary>
 internal sealed record HttpRequestHead(
     string Method,
     string Path,
+    string RawPath,
     string QueryString,
     bool Http10,
     IReadOnlyList<KeyValuePair<string, string>> Headers,

@@ -52,13 +52,13 @@ internal static class HttpRequestParser
             if (!TryHeader(line, out var header, ref error)) return Result.Invalid;
             headers.Add(header);
         }
-        if (!HttpTarget.TrySplit(target, out var path, out var query, out var targetProblem))
+        if (!HttpTarget.TrySplit(target, out var path, out var rawPath, out var query, out var targetProblem))
         {
             error = new HttpParseError(400, targetProblem!);
             return Result.Invalid;
         }
         if (!TryFraming(headers, http10, out var length, out var chunked, ref error)) return Result.Invalid;
-        head = new HttpRequestHead(method, path, query, http10, headers, length, chunked);
+        head = new HttpRequestHead(method, path, rawPath, query, http10, headers, length, chunked);
         consumed = position;
         return Result.Complete;
     }

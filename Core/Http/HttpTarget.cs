@@ -9,10 +9,10 @@ namespace MiniMesos.Core.Http;
 /// </summary>
 internal static class HttpTarget
 {
-    public static bool TrySplit(string target, out string path, out string query, out string? problem)
+    public static bool TrySplit(string target, out string path, out string rawPath, out string query, out string? problem)
     {
         var mark = target.IndexOf('?');
-        var rawPath = mark < 0 ? target : target[..mark];
+        rawPath = mark < 0 ? target : target[..mark];
         query = mark < 0 ? "" : target[mark..];
         path = "";
         if (target.Contains('#'))

@@ -39,7 +39,7 @@ internal sealed class LeaderForwarder(ApiContext context)
                 new ApiError("no leader is elected right now (or it is not known yet); retry in a moment")).ConfigureAwait(false);
             return;
         }
-        using var request = new HttpRequestMessage(new HttpMethod(http.Request.Method), leader.ApiUrl + path + http.Request.QueryString);
+        using var request = new HttpRequestMessage(new HttpMethod(http.Request.Method), leader.ApiUrl + http.Request.RawPath + http.Request.QueryString);
         request.Headers.TryAddWithoutValidation("Authorization", http.Request.Headers.Authorization.ToString());
         request.Headers.TryAddWithoutValidation(ForwardedHeader, context.Raft.Id.ToString());
         if (http.Request.Headers.TryGetValue(SnapshotEndpoints.SnapshotTokenHeader, out var fileToken))

@@ -10,6 +10,9 @@ internal sealed class HttpRequest(HttpRequestHead head, RequestBodyStream body)
 
     public string Path { get; } = head.Path;
 
+    /// <summary>The path as received, still %-encoded (the leader forwarder passes it on unchanged).</summary>
+    public string RawPath { get; } = head.RawPath;
+
     /// <summary>"" or the raw query with its '?', as received (the leader forwarder passes it on).</summary>
     public string QueryString { get; } = head.QueryString;
 

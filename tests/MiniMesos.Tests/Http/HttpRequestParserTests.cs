@@ -36,6 +36,9 @@ public sealed class HttpRequestParserTests
     {
         Assert.Equal("/v2/apps/a%2Fb", Parse("GET /v2/apps/a%2fb HTTP/1.1\r\n\r\n").Head!.Path);
         Assert.Equal("/v1/tasks", Parse("GET /health/../v1/./tasks HTTP/1.1\r\n\r\n").Head!.Path);
+        // The path as received is kept for forwarding: a decoded '?' must not become the start of a query.
+        var escaped = Parse("GET /v1/tasks/a%3Fb%20c?x=1 HTTP/1.1\r\n\r\n").Head!;
+        Assert.Equal(("/v1/tasks/a?b c", "/v1/tasks/a%3Fb%20c", "?x=1"), (escaped.Path, escaped.RawPath, escaped.QueryString));
         Assert.Equal("/", Parse("GET /../../ HTTP/1.1\r\n\r\n").Head!.Path);
     }
 
