@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
 using MiniMesos.Core.Raft;
 using MiniMesos.Net.Backup;
@@ -211,7 +210,7 @@ internal sealed class MasterHost
         return voters;
     }
 
-    private async Task RunAsync(string dataDir, WebApplication api, Task cluster, CancellationTokenSource clusterStop, RaftTransport transport,
+    private async Task RunAsync(string dataDir, Http.Server.HttpServer api, Task cluster, CancellationTokenSource clusterStop, RaftTransport transport,
         SqliteRaftStore store, NodeDiscovery? discovery, ILogger logger, CancellationToken cancellationToken)
     {
         try

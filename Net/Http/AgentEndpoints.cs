@@ -1,7 +1,5 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
+using MiniMesos.Net.Http.Server;
 using MiniMesos.Core.State;
 using MiniMesos.Net.Master;
 
@@ -12,7 +10,7 @@ internal static class AgentEndpoints
 {
     public const double MaxGraceSeconds = 3600;
 
-    public static void Map(IEndpointRouteBuilder app, MasterService master)
+    public static void Map(ApiRouter app, MasterService master)
     {
         app.MapGet("/v1/agents", () => ApiResults.Json(new AgentList(master.Agents()
             .Select(a => View(master, a.Agent, a.Free, a.Connected)).ToList()), ApiJsonContext.Api.AgentList));

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Microsoft.AspNetCore.Http;
+using MiniMesos.Net.Http.Server;
 
 namespace MiniMesos.Net.Http;
 

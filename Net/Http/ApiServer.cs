@@ -1,77 +1,44 @@
 using System.Net;
-using System.Net.Security;
-using System.Security.Authentication;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Server.Kestrel.Https;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using MiniMesos.Net.Http.Server;
 using MiniMesos.Net.Http.Ui;
 using MiniMesos.Net.Raft;
 
 namespace MiniMesos.Net.Http;
 
 /// <summary>
-/// The master's HTTP API on Kestrel (default port 5050, as Mesos): HTTPS with the master's certificate from the cluster
-/// CA, or plain HTTP with --insecure-http. Followers forward /v1 calls to the leader.
+/// The master's HTTP API on our own HTTP/1.1 server (default port 5050, as Mesos): HTTPS with the master's certificate
+/// from the cluster CA, or plain HTTP with --insecure-http. Followers forward /v1 calls to the leader.
 /// </summary>
 internal static class ApiServer
 {
     /// <param name="tls">The certificate to serve HTTPS with (each new connection gets the current one); null: plain HTTP.</param>
-    public static WebApplication Build(IPEndPoint endpoint, ApiContext context, string token, ILoggerProvider logs,
+    public static HttpServer Build(IPEndPoint endpoint, ApiContext context, string token, ILoggerProvider logs,
         IReadOnlyList<string>? readTokens = null, Security.ServerCertificate? tls = null)
     {
-        // The empty builder and Kestrel's core: HTTP/1.1 (over TLS unless --insecure-http) on one endpoint, routing without
-        // regex constraints; no appsettings.json or ASPNETCORE_* configuration, no HTTP/3 (QUIC) code in the binary.
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.Logging.AddProvider(logs);
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddRoutingCore();
-        builder.WebHost.UseKestrelCore().UseKestrelHttpsConfiguration().ConfigureKestrel(kestrel =>
-        {
-            kestrel.Listen(endpoint, listen =>
-            {
-                // HTTP/1.1 only, as before TLS: over TLS curl and browsers would otherwise pick HTTP/2 by ALPN, whose HEAD and
-                // streaming answers (logs, events) this API was not written or tested for.
-                listen.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http1;
-                if (tls is null) return;
-                listen.UseHttps(new TlsHandshakeCallbackOptions
-                {
-                    // TLS 1.2 too: the API's clients are curl, browsers and scripts of every age; the cluster port is 1.3 only.
-                    OnConnection = _ => ValueTask.FromResult(new SslServerAuthenticationOptions
-                    {
-                        ServerCertificateContext = tls.Current.Context,
-                        EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
-                    }),
-                });
-            });
-            kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = 1 << 20;
-        });
-        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Api));
-        var app = builder.Build();
+        var app = new ApiRouter();
+        var middleware = new List<Func<HttpContext, RequestDelegate, Task>>();
         var metrics = new MetricsEndpoint(context);
-        app.Use(metrics.InvokeAsync);
-        app.Use(UiAssets.InvokeAsync);
-        app.Use(HeadAsGet);
-        app.UseRouting(); // after HeadAsGet, so a HEAD is routed to its GET endpoint
-        app.Use(SnapshotEndpoints.AllowLargeRestoreAsync);
+        middleware.Add(metrics.InvokeAsync);
+        middleware.Add(UiAssets.InvokeAsync);
+        middleware.Add(HeadAsGet); // before the router, so a HEAD is routed to its GET endpoint
+        middleware.Add(SnapshotEndpoints.AllowLargeRestoreAsync);
         // A master's admin token follows rotations (context.Roles); the token given is the one it started with.
         Func<string> admin = context.Roles is { } current ? () => current.Admin.Token : () => token;
         var sessions = new UiSessions(admin, TimeProvider.System);
-        app.Use(new BearerAuth(token, readTokens, sessions)
+        middleware.Add(new BearerAuth(token, readTokens, sessions)
         {
             CurrentAdmin = admin,
             IsPreviousAdminToken = context.Roles is { } previous ? previous.IsPreviousAdminToken : null,
             IsAgentToken = context.Roles is { } roles ? roles.IsAgentToken : null,
             Logger = logs.CreateLogger("MiniMesos.Api"),
         }.InvokeAsync);
-        app.Use(AnswerLostLeadershipAsync);
-        app.Use(new LeaderForwarder(context).InvokeAsync);
-        app.Use(new ReadBarrier(context).InvokeAsync);
-        app.MapGet("/metrics", () => Results.Text(metrics.Render(), "text/plain; version=0.0.4; charset=utf-8"));
-        app.MapGet("/health", (HttpRequest request) => HealthEndpoint.Answer(context, request));
+        middleware.Add(AnswerLostLeadershipAsync);
+        middleware.Add(new LeaderForwarder(context).InvokeAsync);
+        middleware.Add(new ReadBarrier(context).InvokeAsync);
+        app.MapGet("/metrics", () => new BytesResult(System.Text.Encoding.UTF8.GetBytes(metrics.Render()), StatusCodes.Status200OK,
+            "text/plain; version=0.0.4; charset=utf-8"));
+        app.MapGet("/health", (HttpContext http) => HealthEndpoint.Answer(context, http.Request));
         app.MapGet("/v1/status", () => ApiResults.Json(StatusEndpoint.View(context), ApiJsonContext.Api.StatusView));
         AgentEndpoints.Map(app, context.Master);
         app.MapGet("/v1/frameworks", () => ApiResults.Json(context.Master.FrameworkViews(), ApiJsonContext.Api.FrameworkList));
@@ -87,14 +54,20 @@ internal static class ApiServer
         UiEndpoints.Map(app, new UiLoginCodes(TimeProvider.System), sessions);
         if (context.Backups is not null) SnapshotEndpoints.Map(app, context.Backups);
         TokenEndpoints.Map(app, context);
-        app.MapFallback((HttpContext http) => IsMarathon(http.Request.Path)
+        app.Fallback = http => (IsMarathon(http.Request.Path)
             ? MarathonResults.Error(StatusCodes.Status404NotFound, $"no endpoint {http.Request.Method} {http.Request.Path}")
-            : ApiResults.Error(StatusCodes.Status404NotFound, $"no endpoint {http.Request.Method} {http.Request.Path}"));
-        return app;
+            : ApiResults.Error(StatusCodes.Status404NotFound, $"no endpoint {http.Request.Method} {http.Request.Path}")).ExecuteAsync(http);
+        RequestDelegate pipeline = app.DispatchAsync;
+        for (var i = middleware.Count - 1; i >= 0; i--)
+        {
+            var (use, next) = (middleware[i], pipeline);
+            pipeline = http => use(http, next);
+        }
+        return new HttpServer(new HttpServerOptions(endpoint) { Tls = tls }, pipeline, logs.CreateLogger("MiniMesos.Api"));
     }
 
     /// <summary>
-    /// HEAD is answered as the GET of the same path would be, headers only (Kestrel sends no body for HEAD), as Marathon
+    /// HEAD is answered as the GET of the same path would be, headers only (the server sends no body for HEAD), as Marathon
     /// and Mesos do: every read endpoint takes HEAD without being mapped twice. Streams (events, logs) stop at the headers.
     /// </summary>
     private static async Task HeadAsGet(HttpContext http, RequestDelegate next)
@@ -147,5 +120,5 @@ internal static class ApiServer
     }
 
     /// <summary>Marathon's paths, whose errors are {"message": ...} as Marathon clients read them.</summary>
-    public static bool IsMarathon(PathString path) => path.StartsWithSegments("/v2") || path.StartsWithSegments("/ping");
+    public static bool IsMarathon(string path) => path.StartsWithSegments("/v2") || path.StartsWithSegments("/ping");
 }

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.AspNetCore.Http;
+using MiniMesos.Net.Http.Server;
 using Microsoft.Extensions.Logging;
 using MiniMesos.Net.Http.Ui;
 
@@ -77,7 +77,7 @@ internal sealed class BearerAuth(string token, IReadOnlyList<string>? readTokens
             if (IsAgentToken?.Invoke(token) == true)
             {
                 Logger?.LogWarning("refused {Method} {Path} from {Remote}: an agent token (role agent: it registers agents only)",
-                    context.Request.Method, context.Request.Path.ToString(), context.Connection.RemoteIpAddress);
+                    context.Request.Method, context.Request.Path.ToString(), context.RemoteIpAddress);
                 await Write(context, StatusCodes.Status403Forbidden,
                     $"agent token: role 'agent' only registers agents on the cluster port; {context.Request.Method} {context.Request.Path} needs the admin token " +
                     "(or a read-only token to read)").ConfigureAwait(false);
@@ -86,7 +86,7 @@ internal sealed class BearerAuth(string token, IReadOnlyList<string>? readTokens
             if (IsPreviousAdminToken?.Invoke(token) == true)
             {
                 Logger?.LogWarning("refused {Method} {Path} from {Remote}: the previous admin token (rotated)", context.Request.Method,
-                    context.Request.Path.ToString(), context.Connection.RemoteIpAddress);
+                    context.Request.Path.ToString(), context.RemoteIpAddress);
                 problem = "the admin token was rotated: this is the previous one, which is no longer accepted; use the current one " +
                     "(`minimesos token show --admin` on a master)";
             }

@@ -1,12 +1,11 @@
-using Microsoft.AspNetCore.Http;
+using MiniMesos.Net.Http.Server;
 
 namespace MiniMesos.Net.Http;
 
 /// <summary>
 /// An answer whose body is already in memory, written with its Content-Length: every JSON answer
 /// (<see cref="ApiResults.Json{T}"/>, serialized up front, which takes the source generator's fast path and lets
-/// output-only contexts be generated for serialization alone) and the snapshot download. ASP.NET's Results.Bytes would
-/// bring its file-result machinery (ranges, entity tags, conditional requests) that no client here uses (docs/size.md).
+/// output-only contexts be generated for serialization alone), plain text (/metrics, /ping) and the snapshot download.
 /// </summary>
 internal sealed class BytesResult(byte[] body, int status, string contentType) : IResult
 {

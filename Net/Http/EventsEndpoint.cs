@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Http;
+using MiniMesos.Net.Http.Server;
 using MiniMesos.Net.Master;
 
 namespace MiniMesos.Net.Http;

@@ -1,4 +1,4 @@
-using Microsoft.AspNetCore.Http;
+using MiniMesos.Net.Http.Server;
 
 namespace MiniMesos.Net.Http;
 

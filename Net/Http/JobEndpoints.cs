@@ -1,6 +1,4 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
+using MiniMesos.Net.Http.Server;
 using MiniMesos.Core.Frameworks.Jobs;
 
 namespace MiniMesos.Net.Http;
@@ -11,7 +9,7 @@ namespace MiniMesos.Net.Http;
 /// </summary>
 internal static class JobEndpoints
 {
-    public static void Map(IEndpointRouteBuilder app, ApiContext context)
+    public static void Map(ApiRouter app, ApiContext context)
     {
         var master = context.Master;
         var jobs = context.Jobs ?? throw new ArgumentException("the jobs API needs the jobs service", nameof(context));
@@ -47,7 +45,7 @@ internal static class JobEndpoints
         });
 
         app.MapDelete("/v1/jobs/{id}", async (string id, HttpContext http) =>
-            await jobs.RemoveAsync(id, http.RequestAborted).ConfigureAwait(false) ? Results.NoContent() : NoSuchJob(id));
+            await jobs.RemoveAsync(id, http.RequestAborted).ConfigureAwait(false) ? new StatusResult(StatusCodes.Status204NoContent) : NoSuchJob(id));
 
         app.MapPost("/v1/jobs/{id}/run", async (string id, HttpContext http) =>
         {

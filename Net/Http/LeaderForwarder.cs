@@ -1,4 +1,4 @@
-using Microsoft.AspNetCore.Http;
+using MiniMesos.Net.Http.Server;
 
 namespace MiniMesos.Net.Http;
 
@@ -39,12 +39,12 @@ internal sealed class LeaderForwarder(ApiContext context)
                 new ApiError("no leader is elected right now (or it is not known yet); retry in a moment")).ConfigureAwait(false);
             return;
         }
-        using var request = new HttpRequestMessage(new HttpMethod(http.Request.Method), leader.ApiUrl + path + http.Request.QueryString);
+        using var request = new HttpRequestMessage(new HttpMethod(http.Request.Method), leader.ApiUrl + http.Request.RawPath + http.Request.QueryString);
         request.Headers.TryAddWithoutValidation("Authorization", http.Request.Headers.Authorization.ToString());
         request.Headers.TryAddWithoutValidation(ForwardedHeader, context.Raft.Id.ToString());
         if (http.Request.Headers.TryGetValue(SnapshotEndpoints.SnapshotTokenHeader, out var fileToken))
             request.Headers.TryAddWithoutValidation(SnapshotEndpoints.SnapshotTokenHeader, fileToken.ToString());
-        if (http.Request.ContentLength > 0 || http.Request.Headers.TransferEncoding.Count > 0)
+        if (http.Request.ContentLength > 0 || http.Request.Chunked)
         {
             request.Content = new StreamContent(http.Request.Body);
             if (http.Request.ContentType is { } type) request.Content.Headers.TryAddWithoutValidation("Content-Type", type);
@@ -68,7 +68,7 @@ internal sealed class LeaderForwarder(ApiContext context)
                 // Our own X-MiniMesos-* headers carry what a strict Marathon body cannot (warnings, why an app waits, a snapshot's index).
                 if (header.Key is "Content-Type" or "Location" or "WWW-Authenticate" or "Cache-Control"
                     || header.Key.StartsWith("X-MiniMesos-", StringComparison.OrdinalIgnoreCase))
-                    http.Response.Headers[header.Key] = header.Value.ToArray();
+                    http.Response.Headers.Set(header.Key, header.Value);
             }
             await using var body = await response.Content.ReadAsStreamAsync(http.RequestAborted).ConfigureAwait(false);
             var buffer = new byte[16 * 1024];

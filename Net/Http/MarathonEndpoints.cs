@@ -1,6 +1,4 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
+using MiniMesos.Net.Http.Server;
 using MiniMesos.Core.Frameworks.Apps;
 using MiniMesos.Core.Model;
 using MiniMesos.Net.Protocol;
@@ -18,7 +16,7 @@ internal static class MarathonEndpoints
 {
     private static readonly HashSet<string> SubResources = new(StringComparer.Ordinal) { "tasks", "restart", "versions" };
 
-    public static void Map(IEndpointRouteBuilder app, ApiContext context)
+    public static void Map(ApiRouter app, ApiContext context)
     {
         var master = context.Master;
         app.MapPost("/v2/apps", async (HttpContext http) =>
@@ -41,7 +39,7 @@ internal static class MarathonEndpoints
         app.MapGet("/v2/apps", (HttpContext http) =>
         {
             var query = http.Request.Query;
-            var embed = MarathonEmbed.Parse(query["embed"], MarathonEmbed.List);
+            var embed = MarathonEmbed.Parse(query.All("embed"), MarathonEmbed.List);
             LabelSelector? selector = null;
             if (query["label"].ToString() is { Length: > 0 } label)
             {
@@ -79,7 +77,7 @@ internal static class MarathonEndpoints
                 case null:
                     if (context.Apps?.Waiting(id)?.Reason is { } waiting) http.Response.Headers[MarathonResults.WaitingHeader] = MarathonResults.Ascii(waiting);
                     return ApiResults.Json(new MarathonAppEnvelope(MarathonViews.App(context, spec, tasks,
-                        MarathonEmbed.Parse(http.Request.Query["embed"], MarathonEmbed.Single))), MarathonJsonContext.Default.MarathonAppEnvelope);
+                        MarathonEmbed.Parse(http.Request.Query.All("embed"), MarathonEmbed.Single))), MarathonJsonContext.Default.MarathonAppEnvelope);
                 default:
                     return MarathonResults.Error(StatusCodes.Status404NotFound, $"no endpoint GET /v2/apps{id}/{sub}");
             }

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Http;
+using MiniMesos.Net.Http.Server;
 using MiniMesos.Core.Frameworks.Apps;
 using MiniMesos.Core.State;
 using MiniMesos.Net.Master;
@@ -21,7 +21,7 @@ internal static class MarathonEventsEndpoint
     public static async Task StreamAsync(ApiContext context, HttpContext http)
     {
         var master = context.Master;
-        var accept = http.Request.Headers.Accept.ToString();
+        var accept = http.Request.Headers["Accept"];
         if (accept.Length > 0 && !accept.Contains("text/event-stream", StringComparison.OrdinalIgnoreCase) && !accept.Contains("*/*", StringComparison.Ordinal)
             && !accept.Contains("text/*", StringComparison.OrdinalIgnoreCase))
         {
@@ -29,7 +29,7 @@ internal static class MarathonEventsEndpoint
             await ApiResults.WriteBody(http, ApiResults.Serialize(new MarathonError("the event stream is text/event-stream: send 'Accept: text/event-stream'"), MarathonJsonContext.Default.MarathonError)).ConfigureAwait(false);
             return;
         }
-        var types = http.Request.Query["event_type"].SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        var types = http.Request.Query.All("event_type").SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             .ToHashSet(StringComparer.Ordinal);
         long after;
         var lastId = http.Request.Headers["Last-Event-ID"].ToString();
@@ -58,7 +58,7 @@ internal static class MarathonEventsEndpoint
             if (Wanted(types, "event_stream_attached"))
                 await WriteAsync(http, "event_stream_attached", null, Data(w =>
                 {
-                    w.WriteString("remoteAddress", http.Connection.RemoteIpAddress?.ToString() ?? "");
+                    w.WriteString("remoteAddress", http.RemoteIpAddress?.ToString() ?? "");
                 }, "event_stream_attached", now), ct).ConfigureAwait(false);
             while (!ct.IsCancellationRequested)
             {

@@ -1,5 +1,5 @@
 using System.Text;
-using Microsoft.AspNetCore.Http;
+using MiniMesos.Net.Http.Server;
 
 namespace MiniMesos.Net.Http;
 
@@ -37,7 +37,7 @@ internal static class MarathonResults
     /// <summary>Puts the parse's warnings and ignored fields into headers (ASCII only: other characters become '?').</summary>
     public static void Notes(HttpContext http, MarathonParse parse)
     {
-        if (parse.Warnings.Count > 0) http.Response.Headers[WarningsHeader] = parse.Warnings.Select(Ascii).ToArray();
+        if (parse.Warnings.Count > 0) http.Response.Headers.Set(WarningsHeader, parse.Warnings.Select(Ascii));
         if (parse.UnsupportedFields.Count > 0) http.Response.Headers[UnsupportedHeader] = string.Join(",", parse.UnsupportedFields.Select(Ascii));
     }
 

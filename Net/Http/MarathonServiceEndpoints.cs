@@ -1,6 +1,4 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
+using MiniMesos.Net.Http.Server;
 using MiniMesos.Core.Frameworks.Apps;
 using MiniMesos.Net.Master;
 using MiniMesos.Core.Model;
@@ -11,21 +9,21 @@ namespace MiniMesos.Net.Http;
 /// <summary>Marathon's /ping, /v2/info, /v2/leader, /v2/groups (derived from the app ids), /v2/queue and /v2/deployments.</summary>
 internal static class MarathonServiceEndpoints
 {
-    public static void Map(IEndpointRouteBuilder app, ApiContext context)
+    public static void Map(ApiRouter app, ApiContext context)
     {
         var master = context.Master;
-        app.MapGet("/ping", () => Results.Text("pong\n", "text/plain"));
+        app.MapGet("/ping", () => new BytesResult("pong\n"u8.ToArray(), StatusCodes.Status200OK, "text/plain"));
 
         app.MapGet("/v2/info", (HttpContext http) =>
         {
             var status = context.Raft.Status;
             var leader = HostPort(context.Directory.Get(status.Leader)?.ApiUrl);
-            var self = http.Request.Host;
+            var (host, port) = HostAndPort(http.Request.Headers["Host"]);
             return ApiResults.Json(new MarathonInfo("minimesos", BuildInfo.Version, "unknown", status.Leader == status.Id, leader,
                 MasterService.AppsFrameworkId,
-                new MarathonInfoConfig("minimesos-apps", self.Host ?? "", "minimesos (built in, no ZooKeeper)", "nobody", "*", status.Voters.Count > 1,
+                new MarathonInfoConfig("minimesos-apps", host, "minimesos (built in, no ZooKeeper)", "nobody", "*", status.Voters.Count > 1,
                     true, [], null),
-                new MarathonZookeeperConfig("", Core.State.ClusterState.MaxAppVersions), new MarathonHttpConfig(self.Port ?? 5050, 0)), MarathonJsonContext.Default.MarathonInfo);
+                new MarathonZookeeperConfig("", Core.State.ClusterState.MaxAppVersions), new MarathonHttpConfig(port ?? 5050, 0)), MarathonJsonContext.Default.MarathonInfo);
         });
 
         app.MapGet("/v2/leader", () => HostPort(context.Directory.Get(context.Raft.Status.Leader)?.ApiUrl) is { } leader
@@ -81,8 +79,17 @@ internal static class MarathonServiceEndpoints
             var running = master.Tasks().Count(t => t.Spec.AppId == spec.Id && !t.State.IsTerminal() && t.Spec.AppVersion == spec.Version);
             var stopped = spec with { Instances = running, ScaledAt = MarathonViews.NewVersion(TimeProvider.System, spec.LastChange) };
             await master.PutAppAsync(stopped, http.RequestAborted).ConfigureAwait(false);
-            return Results.StatusCode(StatusCodes.Status202Accepted);
+            return new StatusResult(StatusCodes.Status202Accepted);
         });
+    }
+
+    /// <summary>The Host header's name and port: "m1:5050" -> ("m1", 5050), "[::1]" -> ("[::1]", null).</summary>
+    private static (string Host, int? Port) HostAndPort(string header)
+    {
+        var colon = header.LastIndexOf(':');
+        return colon > header.LastIndexOf(']') && int.TryParse(header[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture, out var port)
+            ? (header[..colon], port)
+            : (header, null);
     }
 
     /// <summary>"http://10.0.0.1:5050" -> "10.0.0.1:5050", as Marathon names its leader.</summary>
@@ -94,7 +101,7 @@ internal static class MarathonServiceEndpoints
     {
         var apps = context.Master.Apps();
         var tasks = context.Master.Tasks();
-        var embed = MarathonEmbed.Parse(http.Request.Query["embed"], MarathonEmbed.None);
+        var embed = MarathonEmbed.Parse(http.Request.Query.All("embed"), MarathonEmbed.None);
         var prefix = id == "/" ? "/" : id + "/";
         var members = apps.Where(a => a.Id.StartsWith(prefix, StringComparison.Ordinal)).ToList();
         if (id != "/" && members.Count == 0) return MarathonResults.Error(StatusCodes.Status404NotFound, $"Group '{id}' does not exist");

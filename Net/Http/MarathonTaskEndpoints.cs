@@ -1,7 +1,5 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
+using MiniMesos.Net.Http.Server;
 using MiniMesos.Core.Model;
 
 namespace MiniMesos.Net.Http;
@@ -14,12 +12,12 @@ namespace MiniMesos.Net.Http;
 /// </summary>
 internal static class MarathonTaskEndpoints
 {
-    public static void Map(IEndpointRouteBuilder app, ApiContext context)
+    public static void Map(ApiRouter app, ApiContext context)
     {
         var master = context.Master;
         app.MapGet("/v2/tasks", (HttpContext http) =>
         {
-            var wanted = http.Request.Query["status"].Concat(http.Request.Query["status[]"]).Select(s => s?.ToLowerInvariant()).ToHashSet();
+            var wanted = http.Request.Query.All("status").Concat(http.Request.Query.All("status[]")).Select(s => s.ToLowerInvariant()).ToHashSet();
             foreach (var s in wanted)
                 if (s is not ("running" or "staging")) return MarathonResults.Error(StatusCodes.Status400BadRequest, $"status: '{s}' is not one of running, staging");
             bool Wanted(TaskRecord t) => wanted.Count == 0

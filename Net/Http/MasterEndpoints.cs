@@ -1,7 +1,5 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
+using MiniMesos.Net.Http.Server;
 using MiniMesos.Core.Raft;
 using MiniMesos.Net.Raft;
 
@@ -10,7 +8,7 @@ namespace MiniMesos.Net.Http;
 /// <summary>/v1/masters: list the masters, add one voter, remove one voter (single-server membership changes).</summary>
 internal static class MasterEndpoints
 {
-    public static void Map(IEndpointRouteBuilder app, ApiContext context)
+    public static void Map(ApiRouter app, ApiContext context)
     {
         app.MapGet("/v1/masters", () => ApiResults.Json(new MasterList(StatusEndpoint.View(context).Masters), ApiJsonContext.Api.MasterList));
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using Microsoft.AspNetCore.Http;
+using MiniMesos.Net.Http.Server;
 using MiniMesos.Core.Model;
 using MiniMesos.Core.Raft;
 

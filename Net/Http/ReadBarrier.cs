@@ -1,4 +1,4 @@
-using Microsoft.AspNetCore.Http;
+using MiniMesos.Net.Http.Server;
 using MiniMesos.Net.Raft;
 
 namespace MiniMesos.Net.Http;

@@ -1,7 +1,5 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
+using MiniMesos.Net.Http.Server;
 using MiniMesos.Core.State;
 using MiniMesos.Net.Master;
 
@@ -10,7 +8,7 @@ namespace MiniMesos.Net.Http;
 /// <summary>/v1/roles: roles with their weights, frameworks and shares; PUT /v1/roles/ROLE {"weight": W} sets a weight.</summary>
 internal static class RoleEndpoints
 {
-    public static void Map(IEndpointRouteBuilder app, MasterService master)
+    public static void Map(ApiRouter app, MasterService master)
     {
         app.MapGet("/v1/roles", () => ApiResults.Json(master.RoleViews(), ApiJsonContext.Api.RoleList));
 

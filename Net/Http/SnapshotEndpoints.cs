@@ -1,7 +1,4 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Routing;
+using MiniMesos.Net.Http.Server;
 using MiniMesos.Net.Backup;
 using MiniMesos.Net.Master;
 using MiniMesos.Net.Protocol;
@@ -27,12 +24,12 @@ internal static class SnapshotEndpoints
     public static Task AllowLargeRestoreAsync(HttpContext http, RequestDelegate next)
     {
         if (http.Request.Path.Equals("/v1/snapshot/restore", StringComparison.Ordinal)
-            && http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-            limit.MaxRequestBodySize = MaxFileBytes;
+            && HttpMethods.IsPost(http.Request.Method))
+            http.Request.Body.MaxSize = MaxFileBytes;
         return next(http);
     }
 
-    public static void Map(IEndpointRouteBuilder app, BackupService backups)
+    public static void Map(ApiRouter app, BackupService backups)
     {
         app.MapGet("/v1/snapshot", async (HttpContext http) =>
         {
@@ -53,7 +50,7 @@ internal static class SnapshotEndpoints
                 await http.Request.Body.CopyToAsync(buffer, http.RequestAborted).ConfigureAwait(false);
                 file = buffer.ToArray();
             }
-            catch (Microsoft.AspNetCore.Http.BadHttpRequestException e)
+            catch (BadHttpRequestException e)
             {
                 return ApiResults.Error(413, $"invalid request: body: {e.Message} (a snapshot file is at most {MaxFileBytes} bytes)", "body", "too large");
             }

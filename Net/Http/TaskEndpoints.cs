@@ -1,6 +1,4 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
+using MiniMesos.Net.Http.Server;
 using MiniMesos.Core.Model;
 using MiniMesos.Net.Master;
 
@@ -13,7 +11,7 @@ internal static class TaskEndpoints
     private const int LogChunkBytes = 64 * 1024;
     private static readonly TimeSpan FollowPoll = TimeSpan.FromMilliseconds(100);
 
-    public static void Map(IEndpointRouteBuilder app, MasterService master)
+    public static void Map(ApiRouter app, MasterService master)
     {
         app.MapPost("/v1/tasks", async (HttpContext context) =>
         {

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Microsoft.AspNetCore.Http;
+using MiniMesos.Net.Http.Server;
 using MiniMesos.Core.Model;
 using MiniMesos.Net.Master;
 
@@ -104,7 +104,7 @@ internal static class TaskOutputEndpoint
     }
 
     /// <summary>The offset asked for (0 when not given), or null when it is not a whole number >= 0.</summary>
-    private static long? Offset(IQueryCollection query, string name) =>
+    private static long? Offset(QueryValues query, string name) =>
         !query.TryGetValue(name, out var value) ? 0
         : long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var offset) ? offset
         : null;

@@ -1,6 +1,4 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
+using MiniMesos.Net.Http.Server;
 using MiniMesos.Net.Security;
 
 namespace MiniMesos.Net.Http;
@@ -12,7 +10,7 @@ namespace MiniMesos.Net.Http;
 /// </summary>
 internal static class TokenEndpoints
 {
-    public static void Map(IEndpointRouteBuilder app, ApiContext context)
+    public static void Map(ApiRouter app, ApiContext context)
     {
         app.MapPost("/v1/tokens/agent/rotate", async (HttpContext http) =>
         {

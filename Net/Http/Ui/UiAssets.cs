@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using Microsoft.AspNetCore.Http;
+using MiniMesos.Net.Http.Server;
 
 namespace MiniMesos.Net.Http.Ui;
 
@@ -19,7 +19,7 @@ internal static class UiAssets
 
     public static async Task InvokeAsync(HttpContext http, RequestDelegate next)
     {
-        var path = http.Request.Path.Value ?? "";
+        var path = http.Request.Path;
         if (path != "/ui" && !path.StartsWith("/ui/", StringComparison.Ordinal))
         {
             await next(http).ConfigureAwait(false);

@@ -1,7 +1,5 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
+using MiniMesos.Net.Http.Server;
 
 namespace MiniMesos.Net.Http.Ui;
 
@@ -15,7 +13,7 @@ internal static class UiEndpoints
     public const string SessionPath = "/v1/ui/session";
     public const string CodesPath = "/v1/ui/codes";
 
-    public static void Map(IEndpointRouteBuilder app, UiLoginCodes codes, UiSessions sessions)
+    public static void Map(ApiRouter app, UiLoginCodes codes, UiSessions sessions)
     {
         app.MapGet("/v1/whoami", (HttpContext http) =>
             ApiResults.Json(new WhoAmI(BearerAuth.IsAdmin(http) ? "admin" : "read-only"), UiJsonContext.Default.WhoAmI));
