@@ -98,9 +98,9 @@ internal sealed class IsolatedTaskLauncher : ITaskLauncher, IDisposable
                 await GoAsync(request.TaskId, init, cgroup, EnvBlock.Encode(env), cancellationToken).ConfigureAwait(false);
             }
 
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(_options.StartTimeout ?? TimeSpan.FromSeconds(30));
-            var line = await init.StandardOutput.ReadLineAsync(timeout.Token).ConfigureAwait(false);
+            var startTimeout = _options.StartTimeout ?? TimeSpan.FromSeconds(30);
+            // On this thread, not through an async read: that would cost the launch two more scheduler wake-ups.
+            var line = InitAnswer.ReadLine(init, startTimeout, cancellationToken);
             if (LaunchTrace.On && line is not null)
             {
                 LaunchTrace.Mark(request.TaskId, "started");
@@ -109,6 +109,8 @@ internal sealed class IsolatedTaskLauncher : ITaskLauncher, IDisposable
 
             if (line is null || !line.StartsWith(TaskInit.StartedPrefix, StringComparison.Ordinal))
             {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(startTimeout);
                 var stderr = await init.StandardError.ReadToEndAsync(timeout.Token).ConfigureAwait(false);
                 var why = line is not null && line.StartsWith(TaskInit.ErrorPrefix, StringComparison.Ordinal)
                     ? line[TaskInit.ErrorPrefix.Length..]
