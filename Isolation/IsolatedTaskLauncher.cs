@@ -70,6 +70,7 @@ internal sealed class IsolatedTaskLauncher : ITaskLauncher, IDisposable
         }
 
         await _warmUp.Value.ConfigureAwait(false);
+        LaunchTrace.Mark(request.TaskId, "launch");
         Process? init = null;
         TaskCgroup? cgroup = null;
         try
