@@ -15,6 +15,7 @@ internal sealed class IsolatedTaskLauncher : ITaskLauncher, IDisposable
     private readonly CgroupHierarchy? _cgroups;
     private readonly Lazy<Task> _warmUp;
     private readonly WarmInitPool? _pool;
+    private readonly NamespaceForker _forker = new();
 
     public IsolatedTaskLauncher(LaunchOptions options)
     {
@@ -45,7 +46,11 @@ internal sealed class IsolatedTaskLauncher : ITaskLauncher, IDisposable
     public WarmInitPool? WarmInits => _pool;
 
     /// <summary>Kills and reaps the waiting inits; tasks already started are not touched. Later launches start cold.</summary>
-    public void Dispose() => _pool?.Dispose();
+    public void Dispose()
+    {
+        _pool?.Dispose();
+        _forker.Dispose();
+    }
 
     public IsolationCapabilities Capabilities { get; }
 
@@ -253,8 +258,8 @@ internal sealed class IsolatedTaskLauncher : ITaskLauncher, IDisposable
     /// itself); one joining a running task's namespaces starts in that task's sandbox, which exists.
     /// </summary>
     private Process StartCold(LaunchRequest request, TaskInitOptions options, JoinedNamespaces? join) =>
-        InitProcess.Start(InitProcess.StartInfo(_options.ResolvedInitCommand, join is null ? "/" : request.SandboxDir, options.ToArgs()),
-            InitProcess.TaskNamespaces | (request.Network == TaskNetwork.None ? Sched.CLONE_NEWNET : 0), join, "task-launch " + request.TaskId);
+        _forker.Start(InitProcess.StartInfo(_options.ResolvedInitCommand, join is null ? "/" : request.SandboxDir, options.ToArgs()),
+            InitProcess.TaskNamespaces | (request.Network == TaskNetwork.None ? Sched.CLONE_NEWNET : 0), join);
 
     private static Dictionary<string, string> TaskEnvironment(LaunchRequest request)
     {

@@ -32,6 +32,8 @@ internal static unsafe class Unistd
         fixed (byte* p = CString.Of(path)) return LibC.chdir(p);
     }
 
+    public static int fchdir(int fd) => LibC.fchdir(fd);
+
     public static int chroot(string path)
     {
         fixed (byte* p = CString.Of(path)) return LibC.chroot(p);
