@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Microsoft.Win32.SafeHandles;
 using MiniMesos.Isolation.Libc;
 
 namespace MiniMesos.Isolation;
@@ -27,7 +26,6 @@ internal sealed class NamespaceForker : IDisposable
     private readonly SemaphoreSlim _done = new(0);
     private Thread? _thread;
     private Request? _request;
-    private bool _disposed;
 
     /// <summary>Starts <paramref name="psi"/> in new namespaces (<paramref name="unshareFlags"/>) or in <paramref name="join"/>'s.</summary>
     public Process Start(ProcessStartInfo psi, int unshareFlags, JoinedNamespaces? join)
@@ -35,7 +33,6 @@ internal sealed class NamespaceForker : IDisposable
         var request = new Request(psi, unshareFlags, join);
         lock (_gate)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
             _request = request;
             if (_thread is null)
             {
@@ -57,14 +54,13 @@ internal sealed class NamespaceForker : IDisposable
         };
     }
 
-    /// <summary>Ends the thread (after the request it serves, if any).</summary>
+    /// <summary>Ends the thread (after the request it serves, if any). A later <see cref="Start"/> makes a new one.</summary>
     public void Dispose()
     {
         lock (_gate)
         {
-            if (_disposed) return;
-            _disposed = true;
             if (_thread is null) return;
+            _thread = null;
             _request = null;
             _work.Release(); // no request: the thread closes its descriptors and ends
         }
@@ -72,16 +68,16 @@ internal sealed class NamespaceForker : IDisposable
 
     private void Serve()
     {
-        var held = new List<SafeFileHandle>();
+        var held = new List<int>();
         try
         {
             try
             {
-                foreach (var (kind, _) in Home) held.Add(File.OpenHandle($"/proc/thread-self/ns/{kind}", FileMode.Open, FileAccess.Read));
-                held.Add(File.OpenHandle("/", FileMode.Open, FileAccess.Read));
-                held.Add(File.OpenHandle(".", FileMode.Open, FileAccess.Read));
+                foreach (var (kind, _) in Home) held.Add(LibcError.Check(Fcntl.open($"/proc/thread-self/ns/{kind}", Fcntl.O_RDONLY | Fcntl.O_CLOEXEC, 0), "open " + kind + " namespace"));
+                held.Add(LibcError.Check(Fcntl.open("/", Fcntl.O_RDONLY | Fcntl.O_DIRECTORY | Fcntl.O_CLOEXEC, 0), "open /"));
+                held.Add(LibcError.Check(Fcntl.open(".", Fcntl.O_RDONLY | Fcntl.O_DIRECTORY | Fcntl.O_CLOEXEC, 0), "open the working directory"));
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (LibcException e)
             {
                 _work.Wait();
                 _thread = null;
@@ -121,20 +117,20 @@ internal sealed class NamespaceForker : IDisposable
         }
         finally
         {
-            foreach (var handle in held) handle.Dispose();
+            foreach (var fd in held) Unistd.close(fd);
         }
     }
 
     /// <summary>Back to the process's own namespaces, root and working directory; null, or why not.</summary>
-    private static string? GoHome(List<SafeFileHandle> held)
+    private static string? GoHome(List<int> held)
     {
         for (var i = 0; i < Home.Length; i++)
         {
-            if (Sched.setns((int)held[i].DangerousGetHandle(), Home[i].Flag) != 0)
+            if (Sched.setns(held[i], Home[i].Flag) != 0)
                 return $"cannot return the launching thread to the agent's {Home[i].Kind} namespace: setns {LibcError.Describe(LibcError.LastErrno)}";
         }
 
-        var (root, cwd) = ((int)held[Home.Length].DangerousGetHandle(), (int)held[Home.Length + 1].DangerousGetHandle());
+        var (root, cwd) = (held[Home.Length], held[Home.Length + 1]);
         if (Unistd.fchdir(root) != 0 || Unistd.chroot(".") != 0 || Unistd.fchdir(cwd) != 0)
             return $"cannot return the launching thread to the agent's root and working directory: {LibcError.Describe(LibcError.LastErrno)}";
         return null;

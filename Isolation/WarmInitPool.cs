@@ -179,7 +179,7 @@ internal sealed class WarmInitPool : IDisposable
 
             InitProcess.Discard(init);
         }
-        catch (Exception e) when (e is TaskLaunchException or IOException or UnauthorizedAccessException or ObjectDisposedException)
+        catch (Exception e) when (e is TaskLaunchException or IOException or UnauthorizedAccessException)
         {
             LastError = e.Message;
         }
