@@ -22,10 +22,8 @@ internal sealed class NamespaceForker : IDisposable
         [("pid", Sched.CLONE_NEWPID), ("net", Sched.CLONE_NEWNET), ("uts", Sched.CLONE_NEWUTS), ("ipc", Sched.CLONE_NEWIPC), ("mnt", Sched.CLONE_NEWNS)];
 
     private readonly object _gate = new();
-    private readonly SemaphoreSlim _work = new(0);
     private readonly SemaphoreSlim _done = new(0);
-    private Thread? _thread;
-    private Request? _request;
+    private Worker? _worker;
 
     /// <summary>Starts <paramref name="psi"/> in new namespaces (<paramref name="unshareFlags"/>) or in <paramref name="join"/>'s.</summary>
     public Process Start(ProcessStartInfo psi, int unshareFlags, JoinedNamespaces? join)
@@ -33,17 +31,16 @@ internal sealed class NamespaceForker : IDisposable
         var request = new Request(psi, unshareFlags, join);
         lock (_gate)
         {
-            _request = request;
-            if (_thread is null)
+            if (_worker is null)
             {
                 // Created from the caller's thread, so in the process's own namespaces.
-                _thread = new Thread(Serve) { IsBackground = true, Name = "init-forker" };
-                _thread.Start();
+                var worker = _worker = new Worker();
+                new Thread(() => Serve(worker)) { IsBackground = true, Name = "init-forker" }.Start();
             }
 
-            _work.Release();
+            _worker.Request = request;
+            _worker.Work.Release();
             _done.Wait();
-            _request = null;
         }
 
         return request.Error switch
@@ -59,14 +56,14 @@ internal sealed class NamespaceForker : IDisposable
     {
         lock (_gate)
         {
-            if (_thread is null) return;
-            _thread = null;
-            _request = null;
-            _work.Release(); // no request: the thread closes its descriptors and ends
+            if (_worker is null) return;
+            _worker.Request = null;
+            _worker.Work.Release(); // no request: the thread closes its descriptors and ends
+            _worker = null;
         }
     }
 
-    private void Serve()
+    private void Serve(Worker worker)
     {
         var held = new List<int>();
         try
@@ -79,9 +76,9 @@ internal sealed class NamespaceForker : IDisposable
             }
             catch (LibcException e)
             {
-                _work.Wait();
-                _thread = null;
-                if (_request is not { } failed) return;
+                worker.Work.Wait();
+                Retire(worker);
+                if (worker.Request is not { } failed) return;
                 failed.Error = new TaskLaunchException($"cannot start task init: the process's own namespaces: {e.Message}", e);
                 _done.Release();
                 return;
@@ -90,8 +87,8 @@ internal sealed class NamespaceForker : IDisposable
             // After the first unshare(CLONE_NEWNS) this thread has its own root, working directory and umask (copies).
             while (true)
             {
-                _work.Wait();
-                if (_request is not { } request) return; // disposed
+                worker.Work.Wait();
+                if (worker.Request is not { } request) return; // disposed
                 try
                 {
                     if (request.Join is not null) request.Join.Enter();
@@ -110,7 +107,7 @@ internal sealed class NamespaceForker : IDisposable
                 }
 
                 var back = GoHome(held);
-                if (back is not null) _thread = null; // never fork from here again: the next request gets a fresh thread
+                if (back is not null) Retire(worker); // never fork from here again: the next request gets a fresh thread
                 _done.Release();
                 if (back is not null) return;
             }
@@ -134,6 +131,19 @@ internal sealed class NamespaceForker : IDisposable
         if (Unistd.fchdir(root) != 0 || Unistd.chroot(".") != 0 || Unistd.fchdir(cwd) != 0)
             return $"cannot return the launching thread to the agent's root and working directory: {LibcError.Describe(LibcError.LastErrno)}";
         return null;
+    }
+
+    /// <summary>Called while the caller of <see cref="Start"/> holds the gate and waits.</summary>
+    private void Retire(Worker worker)
+    {
+        if (ReferenceEquals(_worker, worker)) _worker = null;
+    }
+
+    /// <summary>One thread's mailbox: a disposed or retired thread's is never used again.</summary>
+    private sealed class Worker
+    {
+        public SemaphoreSlim Work { get; } = new(0);
+        public Request? Request { get; set; }
     }
 
     private sealed class Request(ProcessStartInfo psi, int unshareFlags, JoinedNamespaces? join)
