@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.ExceptionServices;
 using MiniMesos.Isolation.Libc;
 
 namespace MiniMesos.Isolation;
@@ -13,53 +12,6 @@ internal static class InitProcess
     /// <summary>The runtime's gen0 size setting (read as hex), given to init alone: see <see cref="StartInfo"/>.</summary>
     public const string InitGen0SizeVariable = "DOTNET_GCgen0size";
     public const string InitGen0SizeHex = "200000";
-
-    /// <summary>
-    /// unshare() (or setns(), for <paramref name="join"/>) changes only the calling thread's namespaces for its future
-    /// children, so a dedicated thread unshares (or joins) and forks init (Process.Start forks from the calling thread), then ends with its namespaces.
-    /// That thread must do nothing else: after CLONE_NEWPID it cannot create threads (clone fails with EINVAL),
-    /// and completing a task from it may make the thread pool start a worker right there, which throws after the
-    /// task has completed and used to bring the whole agent down. So the caller waits with Join (fork + exec).
-    /// </summary>
-    public static Process Start(ProcessStartInfo psi, int unshareFlags, JoinedNamespaces? join, string threadName)
-    {
-        Process? started = null;
-        Exception? error = null;
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                if (join is not null)
-                {
-                    join.Enter();
-                }
-                else if (Sched.unshare(unshareFlags) != 0)
-                {
-                    var errno = LibcError.LastErrno;
-                    throw new TaskLaunchException($"cannot create namespaces for the task: unshare {LibcError.Describe(errno)}" +
-                        (errno == Errno.EPERM ? "; run the agent as root" : ""));
-                }
-
-                started = Process.Start(psi) ?? throw new TaskLaunchException("task init did not start");
-            }
-            catch (Exception e)
-            {
-                error = e;
-            }
-        })
-        {
-            IsBackground = true,
-            Name = threadName,
-        };
-        thread.Start();
-        thread.Join();
-        if (error is TaskLaunchException)
-        {
-            ExceptionDispatchInfo.Capture(error).Throw();
-        }
-
-        return error is null ? started! : throw new TaskLaunchException($"cannot start task init: {error.Message}", error);
-    }
 
     /// <summary>Init with its pipes and nothing of the agent's environment (the task's comes over stdin).</summary>
     public static ProcessStartInfo StartInfo(IReadOnlyList<string> initCommand, string workingDirectory, IEnumerable<string> args)

@@ -15,6 +15,7 @@ internal sealed class IsolatedTaskLauncher : ITaskLauncher, IDisposable
     private readonly CgroupHierarchy? _cgroups;
     private readonly Lazy<Task> _warmUp;
     private readonly WarmInitPool? _pool;
+    private readonly NamespaceForker _forker = new();
 
     public IsolatedTaskLauncher(LaunchOptions options)
     {
@@ -45,7 +46,11 @@ internal sealed class IsolatedTaskLauncher : ITaskLauncher, IDisposable
     public WarmInitPool? WarmInits => _pool;
 
     /// <summary>Kills and reaps the waiting inits; tasks already started are not touched. Later launches start cold.</summary>
-    public void Dispose() => _pool?.Dispose();
+    public void Dispose()
+    {
+        _pool?.Dispose();
+        _forker.Dispose();
+    }
 
     public IsolationCapabilities Capabilities { get; }
 
@@ -70,6 +75,7 @@ internal sealed class IsolatedTaskLauncher : ITaskLauncher, IDisposable
         }
 
         await _warmUp.Value.ConfigureAwait(false);
+        LaunchTrace.Mark(request.TaskId, "launch");
         Process? init = null;
         TaskCgroup? cgroup = null;
         try
@@ -98,9 +104,9 @@ internal sealed class IsolatedTaskLauncher : ITaskLauncher, IDisposable
                 await GoAsync(request.TaskId, init, cgroup, EnvBlock.Encode(env), cancellationToken).ConfigureAwait(false);
             }
 
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(_options.StartTimeout ?? TimeSpan.FromSeconds(30));
-            var line = await init.StandardOutput.ReadLineAsync(timeout.Token).ConfigureAwait(false);
+            var startTimeout = _options.StartTimeout ?? TimeSpan.FromSeconds(30);
+            // On this thread, not through an async read: that would cost the launch two more scheduler wake-ups.
+            var line = InitAnswer.ReadLine(init, startTimeout, cancellationToken);
             if (LaunchTrace.On && line is not null)
             {
                 LaunchTrace.Mark(request.TaskId, "started");
@@ -109,6 +115,8 @@ internal sealed class IsolatedTaskLauncher : ITaskLauncher, IDisposable
 
             if (line is null || !line.StartsWith(TaskInit.StartedPrefix, StringComparison.Ordinal))
             {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(startTimeout);
                 var stderr = await init.StandardError.ReadToEndAsync(timeout.Token).ConfigureAwait(false);
                 var why = line is not null && line.StartsWith(TaskInit.ErrorPrefix, StringComparison.Ordinal)
                     ? line[TaskInit.ErrorPrefix.Length..]
@@ -250,8 +258,8 @@ internal sealed class IsolatedTaskLauncher : ITaskLauncher, IDisposable
     /// itself); one joining a running task's namespaces starts in that task's sandbox, which exists.
     /// </summary>
     private Process StartCold(LaunchRequest request, TaskInitOptions options, JoinedNamespaces? join) =>
-        InitProcess.Start(InitProcess.StartInfo(_options.ResolvedInitCommand, join is null ? "/" : request.SandboxDir, options.ToArgs()),
-            InitProcess.TaskNamespaces | (request.Network == TaskNetwork.None ? Sched.CLONE_NEWNET : 0), join, "task-launch " + request.TaskId);
+        _forker.Start(InitProcess.StartInfo(_options.ResolvedInitCommand, join is null ? "/" : request.SandboxDir, options.ToArgs()),
+            InitProcess.TaskNamespaces | (request.Network == TaskNetwork.None ? Sched.CLONE_NEWNET : 0), join);
 
     private static Dictionary<string, string> TaskEnvironment(LaunchRequest request)
     {

@@ -8,7 +8,8 @@ namespace MiniMesos.Isolation;
 /// it): one line per phase on the agent's stderr, <c>launch-trace TASK PHASE MICROSECONDS</c>, on the monotonic clock
 /// (CLOCK_MONOTONIC, the same in the agent and in init), so a launch reads as a sequence of differences. Init's own
 /// phases come back appended to its "started" line and are printed by the agent. Off, a phase costs one static read.
-/// Phases: receive (agent got the launch), init (a waiting init taken, or a cold one started), cgroup (sandbox + cgroup
+/// Phases: receive (agent got the launch), launch (the launcher begins), init (a waiting init taken, or a cold one
+/// started: thread, unshare, fork and exec), cgroup (sandbox + cgroup
 /// with limits, made while a cold init's runtime starts up), move (init in the task cgroup), go (go byte + options + environment written), init-go (init
 /// read them), init-setup (mounts, files, user done), init-spawned (posix_spawn returned), started (the agent read
 /// "started"), running (TASK_RUNNING handed to the connection).

@@ -7,7 +7,11 @@ namespace MiniMesos.Isolation;
 /// Init's last step as root before the command: empty the capability bounding set (a root task keeps the
 /// capabilities it is allowed), clear the ambient set, switch to the task's user and forbid any later privilege gain
 /// (PR_SET_NO_NEW_PRIVS: setuid programs and file capabilities then grant nothing), and scope it to a Landlock domain
-/// of its own, all inherited by the command.
+/// of its own, all inherited by the command. All of it applies to the calling thread, the one that spawns the command
+/// next: the user too (<see cref="ThreadCredentials"/>), since glibc's setuid would wait for each of init's runtime
+/// threads (finalizer, signal handler) to be scheduled, three times, on the launch's path. Those threads stay root and
+/// run no task code; the task can neither signal nor trace them (another user's threads), and init's main thread, the
+/// one /proc/1 shows, is the task user and not dumpable as before (changing its user made the whole process so).
 /// </summary>
 internal static class Privileges
 {
@@ -24,7 +28,14 @@ internal static class Privileges
         }
 
         Prctl.prctl(Prctl.PR_CAP_AMBIENT, Prctl.PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0); // EINVAL before 4.3: nothing to clear
-        if (user.Uid != 0)
+        if (user.Uid != 0 && ThreadCredentials.Supported)
+        {
+            // This thread only, as the bounding set, no_new_privs and Landlock below: the command inherits them from it.
+            LibcError.Check(ThreadCredentials.SetGroups(user.Gid), "setgroups");
+            LibcError.Check(ThreadCredentials.SetResGid(user.Gid), "setresgid");
+            LibcError.Check(ThreadCredentials.SetResUid(user.Uid), "setresuid");
+        }
+        else if (user.Uid != 0)
         {
             var gid = user.Gid;
             LibcError.Check(Grp.setgroups(1, &gid), "setgroups");

@@ -22,6 +22,7 @@ internal sealed class WarmInitPool : IDisposable
     private readonly Lock _lock = new();
     private readonly List<Waiting> _waiting = [];
     private readonly List<Task> _starting = [];
+    private readonly NamespaceForker _forker = new(); // its own: a background start never delays a launch's
     private readonly TimeSpan _refreshEvery;
     private ITimer? _refresh;
     private bool _disposed;
@@ -155,6 +156,7 @@ internal sealed class WarmInitPool : IDisposable
         // A start still under way discards its init itself once it sees _disposed.
         Task.WaitAll(starting, TimeSpan.FromSeconds(10));
         foreach (var w in waiting) InitProcess.Discard(w.Init);
+        _forker.Dispose();
     }
 
     private void StartOne()
@@ -164,7 +166,7 @@ internal sealed class WarmInitPool : IDisposable
             // Read before the unshare: a mount made in between makes the init look stale, never fresh.
             var mounts = ReadMountInfo();
             var startedAt = _time.GetTimestamp();
-            var init = InitProcess.Start(InitProcess.StartInfo(_initCommand, "/", [TaskInit.WarmFlag]), InitProcess.TaskNamespaces, null, "task-init-prestart");
+            var init = _forker.Start(InitProcess.StartInfo(_initCommand, "/", [TaskInit.WarmFlag]), InitProcess.TaskNamespaces, null);
             lock (_lock)
             {
                 if (!_disposed)

@@ -3,7 +3,7 @@ using Tmds.Linux;
 namespace MiniMesos.Isolation.Libc;
 
 /// <summary>unistd.h, through Tmds.LibC. glibc's setuid/setgid change every thread of the process (set*id
-/// broadcast), which a multithreaded .NET process needs; the raw syscalls would change only the calling thread.</summary>
+/// broadcast); <see cref="ThreadCredentials"/> changes only the calling thread's.</summary>
 internal static unsafe class Unistd
 {
     public static int getpid() => LibC.getpid();
@@ -31,6 +31,8 @@ internal static unsafe class Unistd
     {
         fixed (byte* p = CString.Of(path)) return LibC.chdir(p);
     }
+
+    public static int fchdir(int fd) => LibC.fchdir(fd);
 
     public static int chroot(string path)
     {

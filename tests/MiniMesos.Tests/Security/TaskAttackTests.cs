@@ -164,6 +164,27 @@ public sealed class TaskAttackTests(LauncherFixture fx)
     }
 
     [Fact]
+    public async Task TheCommandHasEveryIdOfItsUserAndInitsRootThreadsAreOutOfItsReach()
+    {
+        // Init drops to the task user on its spawning thread only; its runtime threads (finalizer, signal handler) stay
+        // root. The command must hold the user in every slot (real, effective, saved, fs; groups), and none of init's
+        // threads may be signalled or read by it.
+        var script = "grep -E '^(Uid|Gid|Groups):' /proc/self/status; echo threads $(ls /proc/1/task | wc -l); " +
+            "for t in /proc/1/task/*; do id=${t##*/}; cat $t/environ >/dev/null 2>&1 && echo BAD environ $id; " +
+            "ls $t/fd >/dev/null 2>&1 && echo BAD fd $id; [ $id != 1 ] && kill -0 $id 2>/dev/null && echo BAD signal $id; done; true";
+        var uid = UidBase + 9;
+        var (exit, stdout) = await fx.RunToEndAsync(fx.Request("t-atk-ids", script, uid: uid));
+        Assert.Equal(new TaskExit(0, null), exit);
+        Assert.DoesNotContain("BAD", stdout);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd()).ToList();
+        Assert.Contains($"Uid:\t{uid}\t{uid}\t{uid}\t{uid}", lines);
+        Assert.Contains($"Gid:\t{uid}\t{uid}\t{uid}\t{uid}", lines);
+        Assert.Contains($"Groups:\t{uid}", lines);
+        var threads = int.Parse(lines.Single(l => l.StartsWith("threads ", StringComparison.Ordinal))[8..]);
+        Assert.True(threads >= 2, $"init has {threads} thread(s): the root-thread checks above tested nothing");
+    }
+
+    [Fact]
     public async Task AUidWithoutAPasswdEntryRunsAShellWithItsSandboxAsHome()
     {
         var r = fx.Request("t-atk-home", "echo \"$HOME\"; id -u; echo x > f && cat f; mkdir d && echo y > d/g && cat d/g; df -P /dev/shm | tail -1 | awk '{print $2}'",
