@@ -1,3 +1,5 @@
+using MiniMesos.Core.Streams;
+
 namespace MiniMesos.Core.Compression;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace MiniMesos.Core.Compression;
 /// the xz and zstd decoders share. <see cref="Advance"/> decodes one step and may hand out a piece through
 /// <see cref="Pending"/>; reads copy from it until it is used up, then advance again.
 /// </summary>
-internal abstract class DecodingStream : Stream
+internal abstract class DecodingStream : ReadOnlyStream
 {
     private ReadOnlyMemory<byte> _pending;
 
@@ -30,13 +32,5 @@ internal abstract class DecodingStream : Stream
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
     public override long Position { get => Decoded - _pending.Length; set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

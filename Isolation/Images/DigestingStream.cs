@@ -1,9 +1,10 @@
 using System.Security.Cryptography;
+using MiniMesos.Core.Streams;
 
 namespace MiniMesos.Isolation.Images;
 
 /// <summary>A read-only pass-through that hashes (sha256) and counts what is read, refusing to read past <see cref="MaxBytes"/>.</summary>
-internal sealed class DigestingStream(Stream inner, long maxBytes, string what) : Stream
+internal sealed class DigestingStream(Stream inner, long maxBytes, string what) : ReadOnlyStream
 {
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
@@ -41,15 +42,7 @@ internal sealed class DigestingStream(Stream inner, long maxBytes, string what) 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
     public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -1,3 +1,5 @@
+using MiniMesos.Core.Streams;
+
 namespace MiniMesos.Isolation.Images;
 
 /// <summary>
@@ -8,7 +10,7 @@ namespace MiniMesos.Isolation.Images;
 /// the whole stream and checks its size, so a resumed part that does not fit fails the blob's digest.
 /// </summary>
 internal sealed class ResumableBlobStream(Stream first, Func<long, CancellationToken, Task<(Stream Body, long Start)>> reopen,
-    long? size, string what, Action<string> onResume) : Stream
+    long? size, string what, Action<string> onResume) : ReadOnlyStream
 {
     public const int MaxResumes = 5;
 
@@ -100,15 +102,7 @@ internal sealed class ResumableBlobStream(Stream first, Func<long, CancellationT
         return true;
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
     public override long Position { get => _position; set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

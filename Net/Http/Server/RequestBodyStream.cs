@@ -1,5 +1,6 @@
 using System.Text;
 using MiniMesos.Core.Http;
+using MiniMesos.Core.Streams;
 
 namespace MiniMesos.Net.Http.Server;
 
@@ -9,7 +10,7 @@ namespace MiniMesos.Net.Http.Server;
 /// sent. More than <see cref="MaxSize"/> bytes (declared or received) is a 413; a malformed chunk a 400; a body
 /// that stalls longer than the server's body timeout a 408.
 /// </summary>
-internal sealed class RequestBodyStream : Stream
+internal sealed class RequestBodyStream : ReadOnlyStream
 {
     private const int MaxChunkLineBytes = 1024;
     private const int MaxTrailerBytes = 8 * 1024;
@@ -122,13 +123,4 @@ internal sealed class RequestBodyStream : Stream
     public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
