@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Xunit;
 
 namespace MiniMesos.Tests.Cli;
@@ -29,28 +28,10 @@ public sealed class ClientOpenSslTests
         Assert.Contains("libcrypto mapped", output);
     }
 
-    private static async Task<string> RunChildAsync(string master)
+    private static Task<string> RunChildAsync(string master) => TestChildProcess.RunAsync(ClientOpenSslChild.Mode, master, environment =>
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "MiniMesos.Tests.dll"));
-        info.ArgumentList.Add(ClientOpenSslChild.Mode);
-        info.ArgumentList.Add(master);
-        foreach (var name in new[] { "MINIMESOS_MASTER", "MINIMESOS_TOKEN", "MINIMESOS_CONFIG" }) info.Environment.Remove(name);
+        foreach (var name in new[] { "MINIMESOS_MASTER", "MINIMESOS_TOKEN", "MINIMESOS_CONFIG" }) environment.Remove(name);
         // No config file: a directory that does not exist.
-        info.Environment["XDG_CONFIG_HOME"] = Path.Combine(Path.GetTempPath(), $"minimesos-no-config-{Guid.NewGuid():N}");
-        using var child = Process.Start(info)!;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var output = child.StandardOutput.ReadToEndAsync(timeout.Token);
-        var errors = child.StandardError.ReadToEndAsync(timeout.Token);
-        try
-        {
-            await child.WaitForExitAsync(timeout.Token);
-        }
-        finally
-        {
-            if (!child.HasExited) child.Kill(entireProcessTree: true);
-        }
-        Assert.True(child.ExitCode == 0, $"child ({master}) exited {child.ExitCode}: {await errors}");
-        return await output;
-    }
+        environment["XDG_CONFIG_HOME"] = Path.Combine(Path.GetTempPath(), $"minimesos-no-config-{Guid.NewGuid():N}");
+    });
 }

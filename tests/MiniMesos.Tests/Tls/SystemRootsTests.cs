@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Xunit;
 
 namespace MiniMesos.Tests.Tls;
@@ -49,28 +48,11 @@ public sealed class SystemRootsTests
         }
     }
 
-    private static async Task<string> RunChildAsync(string how, params (string Name, string Value)[] environment)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "MiniMesos.Tests.dll"));
-        info.ArgumentList.Add(SystemRootsChild.Mode);
-        info.ArgumentList.Add(how);
-        info.Environment.Remove("SSL_CERT_FILE");
-        info.Environment.Remove("SSL_CERT_DIR");
-        foreach (var (name, value) in environment) info.Environment[name] = value;
-        using var child = Process.Start(info)!;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var output = child.StandardOutput.ReadToEndAsync(timeout.Token);
-        var errors = child.StandardError.ReadToEndAsync(timeout.Token);
-        try
+    private static Task<string> RunChildAsync(string how, params (string Name, string Value)[] environment) =>
+        TestChildProcess.RunAsync(SystemRootsChild.Mode, how, variables =>
         {
-            await child.WaitForExitAsync(timeout.Token);
-        }
-        finally
-        {
-            if (!child.HasExited) child.Kill(entireProcessTree: true);
-        }
-        Assert.True(child.ExitCode == 0, $"child ({how}) exited {child.ExitCode}: {await errors}");
-        return await output;
-    }
+            variables.Remove("SSL_CERT_FILE");
+            variables.Remove("SSL_CERT_DIR");
+            foreach (var (name, value) in environment) variables[name] = value;
+        });
 }
