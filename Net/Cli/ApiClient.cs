@@ -12,36 +12,62 @@ internal sealed class ApiClient : IDisposable
     private readonly HttpClient _http;
     private readonly string _master;
 
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(5);
+
     private string? _refusal;
 
     /// <param name="trust">Which server certificates to accept (null: any, for tests that check something else).</param>
     /// <param name="plainHttp">The master serves plain HTTP (--insecure-http, asked for with an http:// --master).</param>
     public ApiClient(string host, int port, string token, Security.CaTrust? trust = null, bool plainHttp = false)
     {
-        _master = $"{(plainHttp ? "http" : "https")}://{(host.Contains(':') ? $"[{host}]" : host)}:{port}";
-        var handler = new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(5) };
-        // The bearer token is sent only once the master's certificate chains to the pinned CA (or, on first contact, to the
-        // CA pinned from it): a mismatch fails the TLS handshake, before any header is written.
-        handler.SslOptions.CertificateChainPolicy = Security.CaTrust.ChainPolicy();
-        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, chain, _) =>
+        var authority = $"{(host.Contains(':') ? $"[{host}]" : host)}:{port}";
+        _master = $"{(plainHttp ? "http" : "https")}://{authority}";
+        var handler = new SocketsHttpHandler { ConnectTimeout = ConnectTimeout };
+        if (!plainHttp)
         {
-            if (trust is null) return true;
-            _refusal = trust.Check(certificate, chain, out var ca);
-            if (_refusal is null) trust.Remember(ca);
-            return _refusal is null;
-        };
+            // TLS by our own OpenSSL client under the HTTP client's plain connection (docs/security.md "The CLI's TLS
+            // client"). The bearer token is sent only once the master's certificate chains to the pinned CA (or, on first
+            // contact, to the CA pinned from it): the connection is handed to the HTTP client only after that check.
+            handler.ConnectCallback = async (context, ct) =>
+            {
+                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    await socket.ConnectAsync(context.DnsEndPoint, ct).ConfigureAwait(false);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+                return await Security.OpenSsl.TlsClientStream.ConnectAsync(new System.Net.Sockets.NetworkStream(socket, ownsSocket: true), host, ssl =>
+                {
+                    if (trust is null) return null;
+                    _refusal = Security.OpenSsl.PeerCertificates.Check(ssl, trust, out var ca);
+                    if (_refusal is null) trust.Remember(ca);
+                    return _refusal;
+                }, ct).ConfigureAwait(false);
+            };
+        }
         _http = new HttpClient(handler)
         {
-            BaseAddress = new Uri(_master),
+            // Over TLS too: the HTTP client sees the plain side of the connection the callback makes.
+            BaseAddress = new Uri($"http://{authority}"),
             Timeout = Timeout.InfiniteTimeSpan,
         };
         _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
     }
 
-    private CliException Unreachable(HttpRequestException e) => _refusal is { } refusal
+    /// <summary>The request never got an answer: no connection, a refused one, or none within the connect timeout (a server that does not speak first).</summary>
+    private static bool NoConnection(Exception e) => e is HttpRequestException or TaskCanceledException { InnerException: TimeoutException };
+
+    private CliException Unreachable(Exception e) => _refusal is { } refusal
         ? new CliException($"refusing the master at {_master}: {refusal}", ExitCodes.RuntimeError)
-        : new CliException($"cannot reach the master at {_master}: {e.Message}{(e.InnerException is { } inner ? $" ({inner.Message})" : "")} " +
-            "(set --master or MINIMESOS_MASTER; a master started with --insecure-http needs --master http://HOST:PORT)", ExitCodes.RuntimeError);
+        : e is TaskCanceledException
+            ? new CliException($"cannot reach the master at {_master}: no connection within {ConnectTimeout.TotalSeconds:0} s " +
+                "(the host does not answer, or the port is not a MiniMesos API; a master started with --insecure-http needs --master http://HOST:PORT)", ExitCodes.RuntimeError)
+            : new CliException($"cannot reach the master at {_master}: {e.Message}{(e.InnerException is { Message: var inner } && !e.Message.Contains(inner) ? $" ({inner})" : "")} " +
+                "(set --master or MINIMESOS_MASTER; a master started with --insecure-http needs --master http://HOST:PORT)", ExitCodes.RuntimeError);
 
     /// <summary>The master's base URL, e.g. https://pi1:5050.</summary>
     public string BaseUrl => _master;
@@ -64,7 +90,7 @@ internal sealed class ApiClient : IDisposable
         {
             response = await _http.GetAsync(path, ct).ConfigureAwait(false);
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (NoConnection(e))
         {
             throw Unreachable(e);
         }
@@ -95,7 +121,7 @@ internal sealed class ApiClient : IDisposable
                 .ToDictionary(h => h.Key, h => h.Value.ToArray(), StringComparer.OrdinalIgnoreCase);
             return ((int)response.StatusCode, await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false), notes);
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (NoConnection(e))
         {
             throw Unreachable(e);
         }
@@ -109,7 +135,7 @@ internal sealed class ApiClient : IDisposable
         {
             response = await _http.GetAsync("/v1/snapshot", ct).ConfigureAwait(false);
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (NoConnection(e))
         {
             throw Unreachable(e);
         }
@@ -212,7 +238,7 @@ internal sealed class ApiClient : IDisposable
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(500), ct).ConfigureAwait(false);
             }
-            catch (HttpRequestException e)
+            catch (Exception e) when (NoConnection(e))
             {
                 throw Unreachable(e);
             }
@@ -254,7 +280,7 @@ internal sealed class ApiClient : IDisposable
         {
             response = await _http.GetAsync(path, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (NoConnection(e))
         {
             throw Unreachable(e);
         }
@@ -291,7 +317,7 @@ internal sealed class ApiClient : IDisposable
         {
             response = await send().ConfigureAwait(false);
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (NoConnection(e))
         {
             throw Unreachable(e);
         }

@@ -51,10 +51,6 @@ internal static class ClientCommand
         var config = CliConfig.Load(Environment.GetEnvironmentVariable);
         var secret = CommonOptions.ResolveSecret(parse, token, tokenFile) ?? config.Secret() ?? throw CommonOptions.NoSecret();
         var given = parse.GetValue(master) ?? config.Master;
-        // Before discovery or any connection starts a thread: the CLI trusts its pinned CA only (Security/SystemRoots.cs).
-        // Over the plain API there is no certificate to check, and leaving the store out would load and start OpenSSL
-        // (libssl, libcrypto, its configuration) for nothing: ~2-3 ms of a plain `run` (bench/run-e2e).
-        if (!PlainHttp(given)) Security.SystemRoots.LeaveOut();
         var (host, port) = await MasterLocator.ResolveAsync(given, cancellationToken, config.Cluster).ConfigureAwait(false);
         return new ApiClient(host, port, secret.Token, Trust(secret, host, port), PlainHttp(given));
     }

@@ -41,7 +41,7 @@ internal sealed class CaTrust(string? pinned, string? pinFile, bool acceptSelfSi
     public string? Check(X509Certificate? certificate, X509Chain? chain, out string? caFingerprint)
     {
         caFingerprint = null;
-        if (certificate is null) return "the server presented no certificate";
+        if (certificate is null) return NoCertificate;
         var leaf = certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
         var now = DateTime.UtcNow;
         X509Certificate2? ca = null;
@@ -53,13 +53,25 @@ internal sealed class CaTrust(string? pinned, string? pinFile, bool acceptSelfSi
                 break;
             }
         }
-        var expected = Pinned;
         if (ca is not null) caFingerprint = ClusterCa.Fingerprint(ca.RawData);
+        return Decide(caFingerprint, () => ClusterCa.CarriedCa(leaf) is { } claimed ? ClusterCa.Fingerprint(claimed.RawData) : null);
+    }
+
+    public const string NoCertificate = "the server presented no certificate";
+
+    /// <summary>
+    /// The decision once a server certificate has been examined: <paramref name="caFingerprint"/> is the CA it is proven
+    /// to be issued by (a self-signed CA that validly issued it, valid now), or null; <paramref name="claimedCaFingerprint"/>
+    /// gives the CA it carries in its extension (<see cref="ClusterCa.CaExtensionOid"/>), proven or not, for a refusal's text.
+    /// </summary>
+    public string? Decide(string? caFingerprint, Func<string?> claimedCaFingerprint)
+    {
+        var expected = Pinned;
         if (expected is null) return null;
         if (caFingerprint == expected) return null;
-        if (ca is null && acceptSelfSigned) return null;
-        var found = caFingerprint ?? (ClusterCa.CarriedCa(leaf) is { } claimed
-            ? $"not proven (its certificate names CA {ClusterCa.Fingerprint(claimed.RawData)}, but is not validly issued by it: another key signed it, or it is expired or not yet valid)"
+        if (caFingerprint is null && acceptSelfSigned) return null;
+        var found = caFingerprint ?? (claimedCaFingerprint() is { } claimed
+            ? $"not proven (its certificate names CA {claimed}, but is not validly issued by it: another key signed it, or it is expired or not yet valid)"
             : "missing (it presents a self-signed certificate)");
         return $"the server's cluster CA is {found}, but this node trusts " +
             $"only {expected}{(pinFile is null ? " (from its token)" : $" (pinned in {pinFile})")}: a different cluster or a man in the middle. " +
