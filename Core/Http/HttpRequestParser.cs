@@ -5,7 +5,8 @@ namespace MiniMesos.Core.Http;
 /// <summary>
 /// Parses an HTTP/1.x request head from the bytes received so far (pure: the server does the reading). Strict where
 /// laxness is a smuggling or injection risk: CRLF line ends only, no folded headers, no control characters in values,
-/// one framing (Content-Length or chunked, never both), Content-Length digits only and within a long.
+/// one framing (Content-Length or chunked, never both), Content-Length digits only and within a long, one valid Host
+/// (required in HTTP/1.1).
 /// </summary>
 internal static class HttpRequestParser
 {
@@ -57,7 +58,8 @@ internal static class HttpRequestParser
             error = new HttpParseError(400, targetProblem!);
             return Result.Invalid;
         }
-        if (!TryFraming(headers, http10, out var length, out var chunked, ref error)) return Result.Invalid;
+        if (!TryHost(headers, http10, ref error) || !TryFraming(headers, http10, out var length, out var chunked, ref error))
+            return Result.Invalid;
         head = new HttpRequestHead(method, path, rawPath, query, http10, headers, length, chunked);
         consumed = position;
         return Result.Complete;
@@ -145,6 +147,34 @@ internal static class HttpRequestParser
                 return false;
             }
         header = new(Encoding.ASCII.GetString(line[..colon]), Encoding.Latin1.GetString(value));
+        return true;
+    }
+
+    /// <summary>One valid Host (RFC 9112 3.2): required in HTTP/1.1, optional in HTTP/1.0, never twice or malformed.</summary>
+    private static bool TryHost(List<KeyValuePair<string, string>> headers, bool http10, ref HttpParseError? error)
+    {
+        string? host = null;
+        foreach (var (name, value) in headers)
+        {
+            if (!name.Equals("Host", StringComparison.OrdinalIgnoreCase)) continue;
+            if (host is not null)
+            {
+                error = new HttpParseError(400, "more than one Host header");
+                return false;
+            }
+            host = value;
+        }
+        if (host is null)
+        {
+            if (http10) return true;
+            error = new HttpParseError(400, "missing Host header (HTTP/1.1 requires one)");
+            return false;
+        }
+        if (HttpHost.Problem(host) is { } problem)
+        {
+            error = new HttpParseError(400, $"invalid Host header: {problem}");
+            return false;
+        }
         return true;
     }
 

@@ -95,8 +95,8 @@ public sealed class HttpServerTests
     {
         await using var server = await StartAsync();
         var text = await ExchangeAsync(server,
-            "GET /hello HTTP/1.1\r\nHost: x\r\n\r\nGET /items/42 HTTP/1.1\r\nHost: x\r\n\r\nPOST /echo HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello" +
-            "GET /items/a/parts/b/c/ HTTP/1.1\r\n\r\nGET /items/special HTTP/1.1\r\nConnection: close\r\n\r\n");
+            "GET /hello HTTP/1.1\r\nHost: x\r\n\r\nGET /items/42 HTTP/1.1\r\nHost: x\r\n\r\nPOST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello" +
+            "GET /items/a/parts/b/c/ HTTP/1.1\r\nHost: x\r\n\r\nGET /items/special HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
         Assert.Equal(5, text.Split("HTTP/1.1 200 OK").Length - 1);
         Assert.Contains("{\"error\":\"hi\"}", text);
         var order = new[] { "item 42", "hello", "a|b/c", "special" }.Select(s => text.IndexOf(s, StringComparison.Ordinal)).ToList();
@@ -134,10 +134,10 @@ public sealed class HttpServerTests
     public async Task AStreamIsChunkedAndFlushedAsWritten()
     {
         await using var server = await StartAsync();
-        var text = await ExchangeAsync(server, "GET /stream HTTP/1.1\r\nConnection: close\r\n\r\n");
+        var text = await ExchangeAsync(server, "GET /stream HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
         Assert.Contains("Transfer-Encoding: chunked\r\n", text);
         Assert.EndsWith("7\r\nline 0\n\r\n7\r\nline 1\n\r\n7\r\nline 2\n\r\n0\r\n\r\n", text);
-        var head = await ExchangeAsync(server, "HEAD /stream HTTP/1.1\r\nConnection: close\r\n\r\n");
+        var head = await ExchangeAsync(server, "HEAD /stream HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
         Assert.EndsWith("\r\n\r\n", head);
         Assert.DoesNotContain("line", head);
         var old = await ExchangeAsync(server, "GET /stream HTTP/1.0\r\n\r\n");
@@ -149,7 +149,7 @@ public sealed class HttpServerTests
     {
         await using var server = await StartAsync();
         var text = await ExchangeAsync(server,
-            "POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n5;ext=1\r\nhello\r\n1\r\n \r\n5\r\nworld\r\n0\r\nTrailer: x\r\n\r\n");
+            "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n5;ext=1\r\nhello\r\n1\r\n \r\n5\r\nworld\r\n0\r\nTrailer: x\r\n\r\n");
         Assert.StartsWith("HTTP/1.1 200 OK", text);
         Assert.EndsWith("\r\n\r\nhello world", text);
         using var http = new HttpClient { Timeout = Patience };
@@ -168,7 +168,7 @@ public sealed class HttpServerTests
     public async Task AMalformedChunkedBodyIs400AndCloses(string body)
     {
         await using var server = await StartAsync();
-        var text = await ExchangeAsync(server, "POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n" + body);
+        var text = await ExchangeAsync(server, "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" + body);
         Assert.StartsWith("HTTP/1.1 400 Bad Request", text);
         Assert.Contains("Connection: close", text);
         Assert.Contains("chunk", text);
@@ -181,7 +181,7 @@ public sealed class HttpServerTests
         using var client = new TcpClient();
         await client.ConnectAsync(server.LocalEndPoint!);
         var stream = client.GetStream();
-        await stream.WriteAsync("POST /echo HTTP/1.1\r\nContent-Length: 3\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n"u8.ToArray());
+        await stream.WriteAsync("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n"u8.ToArray());
         var buffer = new byte[100];
         var n = await stream.ReadAsync(buffer).AsTask().WaitAsync(Patience);
         Assert.Equal("HTTP/1.1 100 Continue\r\n\r\n", Encoding.ASCII.GetString(buffer, 0, n));
@@ -191,7 +191,7 @@ public sealed class HttpServerTests
         Assert.EndsWith("abc", rest);
 
         // Refused without reading: no 100, the answer, and the connection closed (the body is never sent).
-        var refused = await ExchangeAsync(server, "POST /refuse HTTP/1.1\r\nContent-Length: 3000000\r\nExpect: 100-continue\r\n\r\n");
+        var refused = await ExchangeAsync(server, "POST /refuse HTTP/1.1\r\nHost: x\r\nContent-Length: 3000000\r\nExpect: 100-continue\r\n\r\n");
         Assert.StartsWith("HTTP/1.1 413", refused);
         Assert.DoesNotContain("100 Continue", refused);
         Assert.Contains("Connection: close", refused);
@@ -201,19 +201,19 @@ public sealed class HttpServerTests
     public async Task ABodyOverTheLimitIs413()
     {
         await using var server = await StartAsync(o => o with { MaxBodyBytes = 1000 });
-        var declared = await ExchangeAsync(server, "POST /echo HTTP/1.1\r\nContent-Length: 1001\r\n\r\n");
+        var declared = await ExchangeAsync(server, "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 1001\r\n\r\n");
         Assert.StartsWith("HTTP/1.1 413 Payload Too Large", declared);
-        var chunked = await ExchangeAsync(server, "POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3e8\r\n" + new string('a', 1000) + "\r\n1\r\nb\r\n0\r\n\r\n");
+        var chunked = await ExchangeAsync(server, "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3e8\r\n" + new string('a', 1000) + "\r\n1\r\nb\r\n0\r\n\r\n");
         Assert.StartsWith("HTTP/1.1 413 Payload Too Large", chunked);
-        var exact = await ExchangeAsync(server, "POST /echo HTTP/1.1\r\nConnection: close\r\nContent-Length: 1000\r\n\r\n" + new string('a', 1000));
+        var exact = await ExchangeAsync(server, "POST /echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 1000\r\n\r\n" + new string('a', 1000));
         Assert.StartsWith("HTTP/1.1 200 OK", exact);
     }
 
     [Theory]
-    [InlineData("GET /a%zz HTTP/1.1\r\n\r\n", 400)]
-    [InlineData("POST /echo HTTP/1.1\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n", 400)]
-    [InlineData("POST /echo HTTP/1.1\r\nContent-Length: -5\r\n\r\n", 400)]
-    [InlineData("GET / HTTP/1.1\r\nX: a\0b\r\n\r\n", 400)]
+    [InlineData("GET /a%zz HTTP/1.1\r\nHost: x\r\n\r\n", 400)]
+    [InlineData("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n", 400)]
+    [InlineData("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n", 400)]
+    [InlineData("GET / HTTP/1.1\r\nHost: x\r\nX: a\0b\r\n\r\n", 400)]
     [InlineData("GET / HTTP/3\r\n\r\n", 505)]
     [InlineData("garbage\r\n\r\n", 400)]
     public async Task HostileHeadsGetAStatusAndAClosedConnection(string request, int status)
@@ -222,6 +222,36 @@ public sealed class HttpServerTests
         var text = await ExchangeAsync(server, request);
         Assert.StartsWith($"HTTP/1.1 {status} ", text);
         Assert.Contains("Connection: close", text);
+        Assert.DoesNotContain("Host header", text);
+    }
+
+    [Theory]
+    [InlineData("GET /hello HTTP/1.1\r\n\r\n", "missing Host header (HTTP/1.1 requires one)")]
+    [InlineData("GET /hello HTTP/1.1\r\nHost: x\r\nHost: x\r\n\r\n", "more than one Host header")]
+    [InlineData("GET /hello HTTP/1.1\r\nHost: x y\r\n\r\n", "invalid Host header: the host name may have only letters, digits, %-escapes and -._~!$&'()*+,;=")]
+    [InlineData("GET /hello HTTP/1.1\r\nHost: user@x\r\n\r\n", "invalid Host header: user information ('@') is not allowed")]
+    [InlineData("GET /hello HTTP/1.1\r\nHost: x:99999x\r\n\r\n", "invalid Host header: the port must be digits")]
+    public async Task ARequestWithoutOneValidHostIs400WithTheReason(string request, string reason)
+    {
+        await using var server = await StartAsync();
+        var text = await ExchangeAsync(server, request);
+        Assert.StartsWith("HTTP/1.1 400 Bad Request\r\n", text);
+        Assert.Contains("Content-Type: text/plain; charset=utf-8\r\n", text);
+        Assert.Contains("Connection: close\r\n", text);
+        Assert.EndsWith("\r\n\r\n" + reason + "\n", text);
+    }
+
+    [Fact]
+    public async Task ValidHostsAndHttp10WithoutHostAreServed()
+    {
+        await using var server = await StartAsync();
+        Assert.EndsWith("\r\n\r\nitem 1", await ExchangeAsync(server, "GET /items/1 HTTP/1.0\r\n\r\n"));
+        foreach (var host in new[] { "master-1.home.arpa", "m:5050", "127.0.0.1:5050", "[::1]:5050" })
+        {
+            var text = await ExchangeAsync(server, $"GET /items/2 HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
+            Assert.StartsWith("HTTP/1.1 200 OK", text);
+            Assert.EndsWith("item 2", text);
+        }
     }
 
     [Fact]
@@ -240,7 +270,7 @@ public sealed class HttpServerTests
         var slow = await ExchangeAsync(server, "GET /hello HTTP/1.1\r\nX-Slow: ");
         Assert.StartsWith("HTTP/1.1 408", slow);
         Assert.Equal("", await ExchangeAsync(server)); // silent: closed without an answer
-        var idleAfterOne = await ExchangeAsync(server, "GET /hello HTTP/1.1\r\n\r\n");
+        var idleAfterOne = await ExchangeAsync(server, "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
         Assert.StartsWith("HTTP/1.1 200", idleAfterOne);
     }
 
@@ -248,8 +278,8 @@ public sealed class HttpServerTests
     public async Task AnExceptionIs500AndTheServerGoesOn()
     {
         await using var server = await StartAsync();
-        Assert.StartsWith("HTTP/1.1 500", await ExchangeAsync(server, "GET /throw HTTP/1.1\r\n\r\n"));
-        Assert.StartsWith("HTTP/1.1 200", await ExchangeAsync(server, "GET /hello HTTP/1.1\r\nConnection: close\r\n\r\n"));
+        Assert.StartsWith("HTTP/1.1 500", await ExchangeAsync(server, "GET /throw HTTP/1.1\r\nHost: x\r\n\r\n"));
+        Assert.StartsWith("HTTP/1.1 200", await ExchangeAsync(server, "GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
     }
 
     [Fact]
@@ -259,7 +289,7 @@ public sealed class HttpServerTests
         using (var client = new TcpClient())
         {
             await client.ConnectAsync(server.LocalEndPoint!);
-            await client.GetStream().WriteAsync("GET /wait HTTP/1.1\r\n\r\n"u8.ToArray());
+            await client.GetStream().WriteAsync("GET /wait HTTP/1.1\r\nHost: x\r\n\r\n"u8.ToArray());
             var buffer = new byte[1];
             // Nothing comes back while the endpoint waits; then the client goes away.
             Assert.False(client.GetStream().ReadAsync(buffer).AsTask().Wait(100));
@@ -274,7 +304,7 @@ public sealed class HttpServerTests
         using var client = new TcpClient();
         await client.ConnectAsync(server.LocalEndPoint!);
         var stream = client.GetStream();
-        await stream.WriteAsync("GET /forever HTTP/1.1\r\n\r\n"u8.ToArray());
+        await stream.WriteAsync("GET /forever HTTP/1.1\r\nHost: x\r\n\r\n"u8.ToArray());
         var buffer = new byte[4096];
         var n = await stream.ReadAsync(buffer).AsTask().WaitAsync(Patience);
         Assert.Contains("Transfer-Encoding: chunked", Encoding.ASCII.GetString(buffer, 0, n));
@@ -314,7 +344,7 @@ public sealed class HttpServerTests
             RemoteCertificateValidationCallback = (_, _, _, _) => true,
         }).WaitAsync(Patience);
         Assert.Equal(SslApplicationProtocol.Http11, ssl.NegotiatedApplicationProtocol);
-        await ssl.WriteAsync("GET /items/2 HTTP/1.1\r\nConnection: close\r\n\r\n"u8.ToArray());
+        await ssl.WriteAsync("GET /items/2 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"u8.ToArray());
         Assert.EndsWith("item 2", await ReadToCloseAsync(ssl));
 
         // Plain HTTP on the TLS port fails at once instead of hanging.
