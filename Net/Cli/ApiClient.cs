@@ -25,7 +25,7 @@ internal sealed class ApiClient : IDisposable
         var handler = new SocketsHttpHandler { ConnectTimeout = ConnectTimeout };
         if (!plainHttp)
         {
-            // TLS by our own OpenSSL client under the HTTP client's plain connection (docs/security.md "The CLI's TLS
+            // TLS by our own OpenSSL client under the HTTP client's plain connection (docs/protocol.md, "The CLI's TLS
             // client"). The bearer token is sent only once the master's certificate chains to the pinned CA (or, on first
             // contact, to the CA pinned from it): the connection is handed to the HTTP client only after that check.
             handler.ConnectCallback = async (context, ct) =>

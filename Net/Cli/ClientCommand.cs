@@ -51,6 +51,7 @@ internal static class ClientCommand
         var config = CliConfig.Load(Environment.GetEnvironmentVariable);
         var secret = CommonOptions.ResolveSecret(parse, token, tokenFile) ?? config.Secret() ?? throw CommonOptions.NoSecret();
         var given = parse.GetValue(master) ?? config.Master;
+        if (!PlainHttp(given)) Security.OpenSsl.TlsClientContext.WarmUp();
         var (host, port) = await MasterLocator.ResolveAsync(given, cancellationToken, config.Cluster).ConfigureAwait(false);
         return new ApiClient(host, port, secret.Token, Trust(secret, host, port), PlainHttp(given));
     }

@@ -4,15 +4,15 @@ using MiniMesos.Isolation.Libc;
 namespace MiniMesos.Net.Security;
 
 /// <summary>
-/// Keeps the platform's CA store out of a process. .NET's TLS client builds an X509Chain for the server's certificate
+/// Keeps the platform's CA store out of a daemon. .NET's TLS client builds an X509Chain for the server's certificate
 /// before our validation callback runs, and on Linux every chain build, even under CustomRootTrust where the system roots
 /// are not used, first loads the whole system store: the bundle file and then every file of the certificates directory
-/// (~300 certificates parsed, 10-75 ms in each fresh process, most of `minimesos status` over HTTPS: bench/run-e2e), and
-/// keeps it for the life of the process (~2 MB resident, bench/idle-rss). The CLI's decision is
-/// <see cref="CaTrust.Check"/>'s alone (the pinned cluster CA; a system root can neither make a certificate acceptable
-/// nor unacceptable there), and so is every daemon's on the cluster's own links. A master calls no public server; an
-/// agent (and `dev`) does, for image pulls, fetches and HTTPS health checks, and those clients load the roots themselves
-/// on their first use (<see cref="Isolation.Tls.PublicRoots"/>).
+/// (~300 certificates parsed, 10-75 ms in a fresh process), and keeps it for the life of the process (~2 MB resident,
+/// bench/idle-rss). The decision on the cluster's own links is <see cref="CaTrust.Check"/>'s alone (the pinned cluster
+/// CA; a system root can neither make a certificate acceptable nor unacceptable there). A master calls no public server;
+/// an agent (and `dev`) does, for image pulls, fetches and HTTPS health checks, and those clients load the roots
+/// themselves on their first use (<see cref="Isolation.Tls.PublicRoots"/>). (The CLI does not use .NET's TLS client at
+/// all: <see cref="OpenSsl.TlsClientStream"/>.)
 /// </summary>
 internal static class SystemRoots
 {

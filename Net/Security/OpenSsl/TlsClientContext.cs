@@ -12,6 +12,33 @@ internal static class TlsClientContext
 
     public static nint Shared => Context.Value;
 
+    /// <summary>
+    /// Starts loading and starting OpenSSL and making the context on a thread of its own, so that it runs beside the
+    /// caller's own start-up (finding the master, building the HTTP client, connecting) instead of after it
+    /// (bench/run-e2e). Loading a library holds the dynamic loader's lock, which every new thread takes too (for its
+    /// thread-local storage): the threads the HTTP client is about to need (a pool worker, the pool's gate thread, the
+    /// timer thread) are made first, or they would each wait for the load. A failure is left for <see cref="Shared"/>.
+    /// </summary>
+    public static void WarmUp()
+    {
+        if (Context.IsValueCreated) return;
+        ThreadPool.UnsafeQueueUserWorkItem(static _ => { }, null);
+        using (new Timer(static _ => { }, null, TimeSpan.FromHours(1), Timeout.InfiniteTimeSpan))
+        {
+        }
+        new Thread(() =>
+        {
+            try
+            {
+                _ = Context.Value;
+            }
+            catch (IOException)
+            {
+                // Reported to the connection that needs the context.
+            }
+        }, 256 * 1024) { IsBackground = true, Name = "OpenSSL warm-up" }.Start();
+    }
+
     private static nint Create()
     {
         try

@@ -6,7 +6,7 @@ namespace MiniMesos.Net.Security.OpenSsl;
 /// <summary>
 /// TLS over a connected stream, done by the system's libssl directly: the CLI's client for the master's API. .NET's own
 /// TLS client costs each short-lived CLI process several milliseconds before its first byte (its crypto layer's start,
-/// a probe context, a chain build of its own, docs/security.md "The CLI's TLS client"); this one makes one context with
+/// a probe context, a chain build of its own: docs/protocol.md, "The CLI's TLS client"); this one makes one context with
 /// OpenSSL's defaults and the system's OpenSSL configuration, and checks the server with <see cref="PeerCertificates"/>
 /// after the handshake and before it returns: no request (and so no bearer token) is written before the server's
 /// certificate has been accepted. OpenSSL reads and writes memory buffers only; the network I/O is ours, async and

@@ -1,11 +1,12 @@
+using MiniMesos.Net.Security;
 using Xunit;
 
 namespace MiniMesos.Tests.Cli;
 
 /// <summary>
-/// A client command against the plain API (--master http://...) never loads OpenSSL: leaving the CA store out
-/// (Net/Security/SystemRoots.cs) is only done for HTTPS, where it must precede the first connection. Each case in a
-/// child process (<see cref="ClientOpenSslChild"/>), whose mapped libraries are its own.
+/// A client command against the plain API (--master http://...) never loads OpenSSL; one over HTTPS loads the system's
+/// OpenSSL for its own TLS client (Net/Security/OpenSsl) and never starts .NET's crypto layer. Each case in a child
+/// process (<see cref="ClientOpenSslChild"/>), whose mapped libraries are its own.
 /// </summary>
 public sealed class ClientOpenSslTests
 {
@@ -19,13 +20,46 @@ public sealed class ClientOpenSslTests
     }
 
     [Fact]
-    public async Task AnHttpsClientHasLeftTheStoreOutBeforeItsFirstConnection()
+    public async Task AnHttpsClientStartsOpenSslBeforeItsFirstConnection()
     {
-        // The contrast: the same child with an HTTPS master has opened the (emptied) store, so the case above is not
-        // trivially true of a child process.
+        // The contrast: the same child with an HTTPS master has OpenSSL mapped, so the case above is not trivially true
+        // of a child process.
         var output = await RunChildAsync("127.0.0.1:1");
         Assert.Contains("client https://127.0.0.1:1", output);
         Assert.Contains("libcrypto mapped", output);
+        Assert.Contains("libssl mapped", output);
+    }
+
+    [Fact]
+    public async Task AnHttpsRequestUsesTheSystemsOpenSslWithoutDotNetsCryptoLayer()
+    {
+        var secret = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+        var now = DateTimeOffset.UtcNow;
+        var ca = ClusterCa.Create("home", secret, now);
+        using var leaf = ClusterCa.Issue(ca, secret, "master", ["127.0.0.1"], now, TimeSpan.FromDays(1));
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var serving = Task.Run(async () =>
+        {
+            // Two requests (trust on first use, then pinned), each on a connection of its own.
+            for (var i = 0; i < 2; i++)
+            {
+                using var tcp = await listener.AcceptTcpClientAsync();
+                await using var ssl = new System.Net.Security.SslStream(tcp.GetStream());
+                await ssl.AuthenticateAsServerAsync(new System.Net.Security.SslServerAuthenticationOptions { ServerCertificate = leaf });
+                var buffer = new byte[4096];
+                var read = 0;
+                while (buffer.AsSpan(0, read).IndexOf("\r\n\r\n"u8) < 0) read += await ssl.ReadAsync(buffer.AsMemory(read));
+                await ssl.WriteAsync("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"u8.ToArray());
+            }
+        });
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        var output = await RunChildAsync($"127.0.0.1:{port}|{ClusterCa.Fingerprint(ca.Certificate)}");
+        await serving.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Contains("status 200", output);
+        Assert.Contains("pinned status 200", output);
+        Assert.Contains("libssl mapped", output);
+        Assert.Contains("dotnet crypto not loaded", output);
     }
 
     private static Task<string> RunChildAsync(string master) => TestChildProcess.RunAsync(ClientOpenSslChild.Mode, master, environment =>
