@@ -25,6 +25,9 @@ internal sealed class ApiClient : IDisposable
         var handler = new SocketsHttpHandler { ConnectTimeout = ConnectTimeout };
         if (!plainHttp)
         {
+            // Straight to the master: the HTTP client sees an http:// address here, and would otherwise route it through an
+            // http_proxy from the environment (with the TLS below made to the proxy).
+            handler.UseProxy = false;
             // TLS by our own OpenSSL client under the HTTP client's plain connection (docs/protocol.md, "The CLI's TLS
             // client"). The bearer token is sent only once the master's certificate chains to the pinned CA (or, on first
             // contact, to the CA pinned from it): the connection is handed to the HTTP client only after that check.

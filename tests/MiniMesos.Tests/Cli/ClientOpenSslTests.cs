@@ -54,7 +54,8 @@ public sealed class ClientOpenSslTests
             }
         });
         var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        var output = await RunChildAsync($"127.0.0.1:{port}|{ClusterCa.Fingerprint(ca.Certificate)}");
+        // An HTTP proxy in the environment (nothing listens there) is not used: the client connects to the master itself.
+        var output = await RunChildAsync($"127.0.0.1:{port}|{ClusterCa.Fingerprint(ca.Certificate)}", "http://127.0.0.1:9");
         await serving.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Contains("status 200", output);
         Assert.Contains("pinned status 200", output);
@@ -62,8 +63,10 @@ public sealed class ClientOpenSslTests
         Assert.Contains("dotnet crypto not loaded", output);
     }
 
-    private static Task<string> RunChildAsync(string master) => TestChildProcess.RunAsync(ClientOpenSslChild.Mode, master, environment =>
+    private static Task<string> RunChildAsync(string master, string? httpProxy = null) => TestChildProcess.RunAsync(ClientOpenSslChild.Mode, master, environment =>
     {
+        foreach (var name in new[] { "http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY" }) environment.Remove(name);
+        if (httpProxy is not null) environment["http_proxy"] = environment["HTTP_PROXY"] = httpProxy;
         foreach (var name in new[] { "MINIMESOS_MASTER", "MINIMESOS_TOKEN", "MINIMESOS_CONFIG" }) environment.Remove(name);
         // No config file: a directory that does not exist.
         environment["XDG_CONFIG_HOME"] = Path.Combine(Path.GetTempPath(), $"minimesos-no-config-{Guid.NewGuid():N}");
