@@ -22,6 +22,7 @@ internal static unsafe partial class LibSsl
     public const int CtrlSetTlsExtHostName = 55;     // SSL_set_tlsext_host_name
     public const int CtrlSetSessCacheMode = 44;      // SSL_CTX_set_session_cache_mode
     public const int Tls12Version = 0x0303;
+    public const ulong InitNoAtExit = 0x00080000;    // OPENSSL_INIT_NO_ATEXIT
     public const ulong OptionNoRenegotiation = 1UL << 30;
 
     [LibraryImport(Lib)]

@@ -43,7 +43,9 @@ internal static class TlsClientContext
     {
         try
         {
-            if (LibSsl.OPENSSL_init_ssl(0, 0) != 1) throw new IOException("OpenSSL could not start");
+            // No clean-up handler at exit: OpenSSL's would free its state under a thread still using it (the warm-up
+            // thread, when a command fails fast and exits; seen as segfaults at exit in 1 of 8 refused connections).
+            if (LibSsl.OPENSSL_init_ssl(LibSsl.InitNoAtExit, 0) != 1) throw new IOException("OpenSSL could not start");
             var context = LibSsl.SSL_CTX_new(LibSsl.TLS_client_method());
             if (context == 0) throw new IOException("OpenSSL could not make a TLS client context");
             LibSsl.SSL_CTX_ctrl(context, LibSsl.CtrlSetMinProtoVersion, LibSsl.Tls12Version, 0);
