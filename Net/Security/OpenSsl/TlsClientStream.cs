@@ -39,7 +39,16 @@ internal sealed class TlsClientStream : Stream
     /// <param name="serverName">Sent as SNI when a name, not an address.</param>
     public static async Task<TlsClientStream> ConnectAsync(Stream network, string serverName, Func<nint, string?> check, CancellationToken ct)
     {
-        var stream = Create(network, serverName);
+        TlsClientStream stream;
+        try
+        {
+            stream = Create(network, serverName);
+        }
+        catch
+        {
+            await network.DisposeAsync().ConfigureAwait(false);   // OpenSSL missing or out of memory: the socket goes too
+            throw;
+        }
         try
         {
             while (true)
