@@ -22,17 +22,17 @@ internal sealed class InProcessCluster : IAsyncDisposable
     private readonly Dictionary<string, Task> _agentsStopped = [];
     private readonly LineLoggerProvider _logs;
 
-    private InProcessCluster(string dir, ClusterSecret secret, StringWriter log)
+    private InProcessCluster(string dir, ClusterSecret secret, SharedLog log)
     {
         Dir = dir;
         Secret = secret;
         Log = log;
-        _logs = new LineLoggerProvider("test", LogLevel.Debug, TextWriter.Synchronized(log));
+        _logs = new LineLoggerProvider("test", LogLevel.Debug, log.Writer);
     }
 
     public string Dir { get; }
     public ClusterSecret Secret { get; }
-    public StringWriter Log { get; }
+    public SharedLog Log { get; }
     public IPEndPoint Api { get; private set; } = null!;
     public IPEndPoint ClusterPort { get; private set; } = null!;
     public MasterHost Master { get; private set; } = null!;
@@ -41,7 +41,7 @@ internal sealed class InProcessCluster : IAsyncDisposable
         TimeSpan? certLifetime = null)
     {
         var cluster = new InProcessCluster(Directory.CreateTempSubdirectory("minimesos-e2e-").FullName,
-            new ClusterSecret(ClusterSecret.Generate(), "test"), new StringWriter());
+            new ClusterSecret(ClusterSecret.Generate(), "test"), new SharedLog());
         cluster.Api = new IPEndPoint(IPAddress.Loopback, FreePort());
         cluster.ClusterPort = new IPEndPoint(IPAddress.Loopback, FreePort());
         cluster._masterOptions = new MasterOptions(cluster.Api, cluster.ClusterPort, Path.Combine(cluster.Dir, "master"), "test", cluster.Secret,

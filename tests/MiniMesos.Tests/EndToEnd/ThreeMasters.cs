@@ -20,14 +20,14 @@ internal sealed class ThreeMasters : IAsyncDisposable
     public ThreeMasters(string prefix, LogLevel level)
     {
         Dir = Directory.CreateTempSubdirectory(prefix).FullName;
-        Logs = new LineLoggerProvider("test", level, TextWriter.Synchronized(Log));
+        Logs = new LineLoggerProvider("test", level, Log.Writer);
         Ports = Enumerable.Range(0, 3).Select(_ => (InProcessCluster.FreePort(), InProcessCluster.FreePort())).ToList();
     }
 
     public string Dir { get; }
     public ClusterSecret Secret { get; } = new(ClusterSecret.Generate(), "test");
     /// <summary>Every line the masters and agents logged.</summary>
-    public StringWriter Log { get; } = new();
+    public SharedLog Log { get; } = new();
     public LineLoggerProvider Logs { get; }
     public List<RunningMaster> Masters { get; } = [];
     public IReadOnlyList<(int Api, int Cluster)> Ports { get; }
