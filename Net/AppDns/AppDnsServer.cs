@@ -37,25 +37,40 @@ internal sealed class AppDnsServer : IAsyncDisposable
     /// <summary>The UDP port in use (the TCP one is the same).</summary>
     public int Port => ((IPEndPoint)_udp.LocalEndPoint!).Port;
 
-    /// <summary>Binds UDP and TCP on <paramref name="endpoint"/> (port 0: a free one, the same for both) and starts serving.</summary>
+    /// <summary>
+    /// Binds UDP and TCP on <paramref name="endpoint"/> (port 0: a free one, the same for both; a UDP port whose number is
+    /// taken for TCP, as a client connection's local port can be, is given back and another tried) and starts serving.
+    /// </summary>
     public static AppDnsServer Start(IPEndPoint endpoint, Func<AppDnsZone> zone, ILogger logger)
     {
-        var udp = new Socket(endpoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-        TcpListener? tcp = null;
-        try
+        Socket udp;
+        TcpListener tcp;
+        for (var attempt = 1; ; attempt++)
         {
-            if (endpoint.AddressFamily == AddressFamily.InterNetworkV6) udp.DualMode = true;
-            udp.Bind(endpoint);
-            tcp = new TcpListener(new IPEndPoint(endpoint.Address, ((IPEndPoint)udp.LocalEndPoint!).Port));
-            // --listen :: serves IPv4 clients too, over TCP as over UDP.
-            if (endpoint.AddressFamily == AddressFamily.InterNetworkV6) tcp.Server.DualMode = true;
-            tcp.Start(MaxConnections);
-        }
-        catch
-        {
-            udp.Dispose();
-            tcp?.Stop();
-            throw;
+            udp = new Socket(endpoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+            TcpListener? listener = null;
+            try
+            {
+                if (endpoint.AddressFamily == AddressFamily.InterNetworkV6) udp.DualMode = true;
+                udp.Bind(endpoint);
+                listener = new TcpListener(new IPEndPoint(endpoint.Address, ((IPEndPoint)udp.LocalEndPoint!).Port));
+                // --listen :: serves IPv4 clients too, over TCP as over UDP.
+                if (endpoint.AddressFamily == AddressFamily.InterNetworkV6) listener.Server.DualMode = true;
+                listener.Start(MaxConnections);
+                tcp = listener;
+                break;
+            }
+            catch (SocketException e) when (endpoint.Port == 0 && e.SocketErrorCode == SocketError.AddressAlreadyInUse && attempt < 20)
+            {
+                udp.Dispose();
+                listener?.Stop();
+            }
+            catch
+            {
+                udp.Dispose();
+                listener?.Stop();
+                throw;
+            }
         }
         var server = new AppDnsServer(udp, tcp, zone, logger);
         server._loops = Task.WhenAll(Task.Run(server.ServeUdpAsync), Task.Run(server.AcceptAsync));
