@@ -32,8 +32,8 @@ internal static unsafe class PeerCertificates
             var candidate = LibCrypto.OPENSSL_sk_value(sent, i);
             if (IsSelfSignedCa(candidate) && ChainsTo(leaf, candidate, now)) caFingerprint = Fingerprint(candidate);
         }
-        var claimed = carried is null ? null : Fingerprint(carried.Pointer);
-        return trust.Decide(caFingerprint, () => claimed);
+        // The carried CA's fingerprint is wanted only for a refusal's text (Decide runs it before `carried` is freed).
+        return trust.Decide(caFingerprint, () => carried is null ? null : Fingerprint(carried.Pointer));
     }
 
     /// <summary>
