@@ -89,11 +89,12 @@ internal sealed class LeaderServices(Func<ulong?> leadingTerm, ILogger logger) :
     private void StartAll(ulong number)
     {
         var term = new Term(number);
+        // The term is current before any loop counts as running, so whoever sees the loops running can run one-offs in it.
+        lock (_gate) _current = term;
         Interlocked.Increment(ref _terms);
         Interlocked.Add(ref _running, _services.Count);
         logger.LogInformation("leader services started (term {Term}): {Names}", number, string.Join(", ", Names));
         term.Loops = Task.WhenAll(_services.Select(s => Task.Run(() => RunOneAsync(s.Name, s.Run, term.Stop.Token, loop: true))));
-        lock (_gate) _current = term;
     }
 
     private async Task StopAsync(Term term)
