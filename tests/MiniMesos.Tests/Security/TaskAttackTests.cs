@@ -196,6 +196,35 @@ public sealed class TaskAttackTests(LauncherFixture fx)
     }
 
     [Fact]
+    public async Task ASandboxBelowTmpStaysReachableInsideThePrivateTmpThroughAPathTheTaskCannotChange()
+    {
+        // As `minimesos dev` lays out its throw-away data dir: the sandbox three levels below /tmp.
+        var first = "mm-reach-" + Guid.NewGuid().ToString("N")[..12];
+        var parent = Path.Combine("/tmp", first, "agent", "sandboxes");
+        var sandbox = Path.Combine(parent, "t-atk-reach");
+        Directory.CreateDirectory(sandbox);
+        try
+        {
+            var script = $"echo in > '{sandbox}/reach' && echo reach-ok; cd '{sandbox}' && echo cd-ok; " +
+                $"mkdir /tmp/{first}/x 2>/dev/null && echo BAD chain; mkdir '{parent}/x' 2>/dev/null && echo BAD parent; " +
+                "echo t > /tmp/f && cat /tmp/f; ls /tmp";
+            var r = fx.Request("t-atk-reach", script, uid: UidBase + 10) with { SandboxDir = sandbox };
+            var (exit, stdout) = await fx.RunToEndAsync(r);
+            Assert.True(exit == new TaskExit(0, null), $"{exit}: {stdout}{LauncherFixture.Stderr(r)}");
+            Assert.Equal($"reach-ok\ncd-ok\nt\nf\n{first}\n", stdout);
+            // What the task wrote by the absolute path is in its sandbox; its temp file in its own temp dir, where the
+            // path's first directory is the one directory made on disk for it (the rest was a tmpfs of the task's view).
+            Assert.Equal("in\n", File.ReadAllText(Path.Combine(sandbox, "reach")));
+            Assert.Equal("t\n", File.ReadAllText(Path.Combine(sandbox, PrivateTmp.DirName, "f")));
+            Assert.Empty(Directory.GetFileSystemEntries(Path.Combine(sandbox, PrivateTmp.DirName, first)));
+        }
+        finally
+        {
+            Directory.Delete(Path.Combine("/tmp", first), recursive: true); // the sandbox and its meta dir with it
+        }
+    }
+
+    [Fact]
     public async Task InItsOwnRootfsATaskStillHasPrivateTempsAndNoPrivileges()
     {
         var rootfs = RootfsLauncherTests.BuildBusyboxRootfs();
