@@ -43,6 +43,7 @@ run_plain; run_plain
 run; run   # warm up: the first task starts the pool of waiting inits
 if [ -n "$prev" ]; then run_prev; run_prev; run_prev_plain; run_prev_plain; fi
 load_before=$(cut -d' ' -f1 /proc/loadavg)
+inodes_before=$(inode_cost "${TMPDIR:-/tmp}")
 for _ in $(seq 1 "$n"); do
   ms run >>"$times/run"
   ms run_plain >>"$times/plain"
@@ -50,7 +51,8 @@ for _ in $(seq 1 "$n"); do
   ms unshare --pid --fork --mount-proc --uts --ipc true >>"$times/unshare"
   ms sh -c true >>"$times/sh"
 done
-echo "run end to end, $n runs each, load average ${load_before} -> $(cut -d' ' -f1 /proc/loadavg) ($(nproc) cores)"
+echo "run end to end, $n runs each, load average ${load_before} -> $(cut -d' ' -f1 /proc/loadavg) ($(nproc) cores)," \
+  "a new directory in ${TMPDIR:-/tmp} ${inodes_before} -> $(inode_cost "${TMPDIR:-/tmp}") us (bench/common/bench.sh, inode_cost)"
 summary "$times/run" "minimesos run -- true" 34 p99
 summary "$times/plain" "... with --insecure-http (plain API)" 34 p99
 if [ -n "$prev" ]; then
