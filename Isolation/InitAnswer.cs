@@ -43,10 +43,10 @@ internal static class InitAnswer
                 cancellationToken.ThrowIfCancellationRequested();
                 var left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
                 if (left <= TimeSpan.Zero) throw new OperationCanceledException("init did not answer within the start timeout");
-                var poll = new pollfd { fd = fd, events = LibC.POLLIN };
-                var ready = LibC.poll(&poll, 1, (int)Math.Clamp(Math.Ceiling(left.TotalMilliseconds), 1, SliceMs));
+                var poll = new pollfd { fd = fd, events = Poll.POLLIN };
+                var ready = Poll.poll(&poll, 1, (int)Math.Clamp(Math.Ceiling(left.TotalMilliseconds), 1, SliceMs));
                 // poll fails for good only on a bad descriptor or argument; anything else (EINTR from the agent's many
-                // signals, ENOMEM, and once in CI a -1 with errno 0) is tried again within the start timeout.
+                // signals, ENOMEM) is tried again within the start timeout.
                 if (ready < 0 && LibcError.LastErrno is var errno && errno is Errno.EBADF or Errno.EFAULT or Errno.EINVAL)
                     throw new LibcException("poll init's stdout", errno);
                 if (ready <= 0) continue;

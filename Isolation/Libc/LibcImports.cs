@@ -10,7 +10,8 @@ namespace MiniMesos.Isolation.Libc;
 /// csproj, so the Native-AOT binary calls libc directly (bound by the dynamic loader at start, like any C program)
 /// and task init's start-up looks nothing up.
 /// Lacking in Tmds.LibC 0.5.0 (checked against its x64 assembly): prctl, get/setrlimit, waitpid, posix_spawn and its
-/// attribute calls, renameat, fsetxattr, adjtimex, close_range, setenv, unsetenv, malloc_trim. mknodat is ours because Tmds.LibC calls
+/// attribute calls, renameat, fsetxattr, adjtimex, close_range, setenv, unsetenv, malloc_trim. poll is ours because Tmds.LibC binds it
+/// without SetLastError, so its errno was never captured (a failed poll read as errno 0). mknodat is ours because Tmds.LibC calls
 /// glibc's pre-2.33 <c>__xmknodat</c> compat entry, which cannot be linked against. The syscalls glibc has no wrapper
 /// for (openat2, pidfd_*, pivot_root, landlock_*) go through Tmds.LibC's <c>syscall</c>.
 /// </summary>
@@ -29,6 +30,9 @@ internal static unsafe partial class LibcImports
 
     [LibraryImport(Lib, SetLastError = true)]
     public static partial int waitpid(int pid, int* status, int options);
+
+    [LibraryImport(Lib, SetLastError = true)]
+    public static partial int poll(Tmds.Linux.pollfd* fds, nuint nfds, int timeout);
 
     [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int renameat(int olddirfd, string oldpath, int newdirfd, string newpath);

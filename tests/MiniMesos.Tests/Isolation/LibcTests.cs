@@ -27,6 +27,18 @@ public sealed class LibcTests
         Assert.Equal(Unistd.getpid(), LibcError.Check(Unistd.getpid(), "getpid", "self"));
     }
 
+    [Fact]
+    public unsafe void AFailedPollReportsItsOwnErrno()
+    {
+        // A call that succeeds first leaves errno 0 behind; a poll without SetLastError (Tmds.LibC's) would report that.
+        Assert.Equal(0, Unistd.chdir("/"));
+        Assert.Equal(-1, Poll.poll((Tmds.Linux.pollfd*)8, 1, 0)); // an unmapped address
+        Assert.Equal(Errno.EFAULT, LibcError.LastErrno);
+        var fds = stackalloc Tmds.Linux.pollfd[1];
+        Assert.Equal(-1, Poll.poll(fds, nuint.MaxValue, 0)); // more descriptors than a process may have
+        Assert.Equal(Errno.EINVAL, LibcError.LastErrno);
+    }
+
     [Theory]
     [InlineData(0x0300, true, 3, false, 0)]   // exit(3)
     [InlineData(0x0009, false, 0, true, 9)]   // killed by SIGKILL
