@@ -130,7 +130,7 @@ internal sealed class AgentConnector(
                         _ = agent.KillAsync(kill);
                         break;
                     case StatusAck ack:
-                        agent.Acknowledge(ack.UpdateId);
+                        _ = agent.AcknowledgeAsync(ack.UpdateId);
                         break;
                     case LogRead read:
                         await connection.SendAsync(agent.ReadLog(read), cancellationToken).ConfigureAwait(false);

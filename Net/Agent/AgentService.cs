@@ -125,7 +125,13 @@ internal sealed partial class AgentService(ITaskLauncher launcher, string workDi
         lock (_gate) return _unacknowledged.ToList();
     }
 
-    public void Acknowledge(string updateId)
+    /// <summary>
+    /// The master has this update: it is not resent. For a task's end, the marker that keeps a later restart from reporting
+    /// it again is written on a pool thread (the returned task, which never fails: an error is logged), so the session's
+    /// receive loop goes straight on to what follows the acknowledgement (often the log read a `run` waits for). A
+    /// marker lost to a crash in between only means the end is reported again, which the master ignores.
+    /// </summary>
+    public Task AcknowledgeAsync(string updateId)
     {
         StatusUpdate? update;
         lock (_gate)
@@ -133,12 +139,19 @@ internal sealed partial class AgentService(ITaskLauncher launcher, string workDi
             update = _unacknowledged.Find(u => u.UpdateId == updateId);
             _unacknowledged.RemoveAll(u => u.UpdateId == updateId);
         }
-        // The master has the task's end: a later restart must not report it again.
-        if (update is not null && TaskStates.TryParseWire(update.State, out var state) && state.IsTerminal() && IsSafeId(update.TaskId)
-            && Directory.Exists(Path.Combine(SandboxRoot, update.TaskId)))
+        if (update is null || !TaskStates.TryParseWire(update.State, out var state) || !state.IsTerminal() || !IsSafeId(update.TaskId))
+            return Task.CompletedTask;
+        return Task.Run(() =>
         {
-            MarkReported(update.TaskId, update.State);
-        }
+            try
+            {
+                if (Directory.Exists(Path.Combine(SandboxRoot, update.TaskId))) MarkReported(update.TaskId, update.State);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                logger.LogWarning("could not mark task {Task}'s end as reported (it will be reported again after a restart): {Error}", update.TaskId, e.Message);
+            }
+        });
     }
 
     public LogData ReadLog(LogRead read)

@@ -56,7 +56,7 @@ public sealed class AgentFileAttackTests(LauncherFixture fx) : IClassFixture<Lau
         Assert.Equal("TASK_FINISHED", end.State);
         Assert.Equal("hello\n", Encoding.UTF8.GetString(agent.ReadLog(new LogRead(1, "gc-1", "stdout", 0, 4096)).Data));
         Assert.Empty(agent.ReadLog(new LogRead(2, "gc-1", "stderr", 0, 4096)).Data);
-        agent.Acknowledge(end.UpdateId);
+        await agent.AcknowledgeAsync(end.UpdateId);
         Assert.Equal("TASK_FINISHED\n", File.ReadAllText(Path.Combine(agent.MetaDir("gc-1"), SandboxCollector.ReportedMarker)));
         scene.AssertUntouched();
 
