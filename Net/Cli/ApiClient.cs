@@ -7,7 +7,7 @@ using MiniMesos.Net.Http;
 namespace MiniMesos.Net.Cli;
 
 /// <summary>The CLI's HTTP client for the master's API. Failures become <see cref="CliException"/> with a message for people.</summary>
-internal sealed class ApiClient : IDisposable
+internal sealed partial class ApiClient : IDisposable
 {
     private readonly HttpClient _http;
     private readonly string _master;
@@ -183,97 +183,6 @@ internal sealed class ApiClient : IDisposable
 
     public Task<TaskView> KillAsync(string id, CancellationToken ct) =>
         SendAsync(() => _http.PostAsync($"/v1/tasks/{Uri.EscapeDataString(id)}/kill", null, ct), TaskJson.ReadView, ct);
-
-    /// <summary>Copies a task's output stream to <paramref name="output"/> until the task has ended and all of it was read.</summary>
-    public async Task FollowLogAsync(string id, string stream, Stream output, CancellationToken ct, bool follow = true)
-    {
-        long offset = 0;
-        // A dropped connection (master restart) resumes from the last byte received.
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                using var response = await _http.GetAsync($"/v1/tasks/{Uri.EscapeDataString(id)}/logs/{stream}?follow={(follow ? "true" : "false")}&offset={offset}",
-                    HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
-                await EnsureSuccessAsync(response, ct).ConfigureAwait(false);
-                await using var body = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
-                await CopyAsync(body, output, n => offset += n, ct).ConfigureAwait(false);
-                return;
-            }
-            catch (HttpRequestException) when (attempt < 3 && !ct.IsCancellationRequested)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(500), ct).ConfigureAwait(false);
-            }
-            catch (IOException) when (attempt < 3 && !ct.IsCancellationRequested)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(500), ct).ConfigureAwait(false);
-            }
-        }
-    }
-
-    /// <summary>
-    /// Follows a task's stdout and stderr in one response (GET /v1/tasks/ID/output?follow=true) until the task has ended
-    /// and all its output was copied, and returns the task as it ended; null when the master is older and has no such
-    /// endpoint (the caller then follows each stream on its own). One connection for the whole task: one TLS handshake.
-    /// </summary>
-    public async Task<TaskView?> FollowOutputAsync(string id, Stream stdout, Stream stderr, CancellationToken ct)
-    {
-        long stdoutOffset = 0, stderrOffset = 0;
-        // A dropped connection (master restart) resumes from the last byte received of each stream.
-        for (var attempt = 0; ; attempt++)
-        {
-            TaskOutputFrames? frames = null;
-            try
-            {
-                using var response = await _http.GetAsync(
-                    $"/v1/tasks/{Uri.EscapeDataString(id)}/output?follow=true&stdout_offset={stdoutOffset}&stderr_offset={stderrOffset}",
-                    HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
-                if (response.StatusCode == HttpStatusCode.NotFound && await IsMissingEndpointAsync(response, ct).ConfigureAwait(false)) return null;
-                await EnsureSuccessAsync(response, ct).ConfigureAwait(false);
-                await using var body = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
-                frames = new TaskOutputFrames(body);
-                if (await frames.CopyAsync(stdout, stderr, ct).ConfigureAwait(false) is { } task)
-                    return TaskJson.ReadView(task)
-                        ?? throw new CliException($"the master at {_master} sent an empty task", ExitCodes.RuntimeError);
-                if (attempt >= 3) throw new CliException($"the master at {_master} kept ending task {id}'s output early", ExitCodes.RuntimeError);
-            }
-            catch (Exception e) when (e is HttpRequestException or IOException && attempt < 3 && !ct.IsCancellationRequested)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(500), ct).ConfigureAwait(false);
-            }
-            catch (Exception e) when (NoConnection(e))
-            {
-                throw Unreachable(e);
-            }
-            catch (Exception e) when (e is InvalidDataException or JsonException)
-            {
-                throw new CliException($"the master at {_master} sent task {id}'s output in a form this CLI does not read: {e.Message}", ExitCodes.RuntimeError);
-            }
-            catch (IOException e)
-            {
-                throw new CliException($"lost the master at {_master} while following task {id}: {e.Message}", ExitCodes.RuntimeError);
-            }
-            finally
-            {
-                stdoutOffset += frames?.StdoutBytes ?? 0;
-                stderrOffset += frames?.StderrBytes ?? 0;
-            }
-        }
-    }
-
-    /// <summary>A 404 for the path itself ("no endpoint GET ..."), not for a task: a master older than the endpoint.</summary>
-    private static async Task<bool> IsMissingEndpointAsync(HttpResponseMessage response, CancellationToken ct)
-    {
-        await response.Content.LoadIntoBufferAsync(ct).ConfigureAwait(false);
-        try
-        {
-            return (await ReadJsonAsync(response, ApiJsonContext.Api.ApiError, ct).ConfigureAwait(false))?.Error?.StartsWith("no endpoint ", StringComparison.Ordinal) == true;
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
-    }
 
     /// <summary>Copies a streaming GET (e.g. /v1/events) to <paramref name="output"/> until the master ends it or <paramref name="ct"/> fires.</summary>
     public async Task StreamAsync(string path, Stream output, CancellationToken ct)

@@ -13,12 +13,16 @@ internal static class RunCommand
 
     public static async Task<int> RunAsync(ApiClient client, TaskSubmitRequest request, bool detach, TextWriter stdout, TextWriter stderr)
     {
-        var task = await client.SubmitAsync(request, CancellationToken.None).ConfigureAwait(false);
         if (detach)
         {
-            await stdout.WriteLineAsync(task.Id).ConfigureAwait(false);
+            var submitted = await client.SubmitAsync(request, CancellationToken.None).ConfigureAwait(false);
+            await stdout.WriteLineAsync(submitted.Id).ConfigureAwait(false);
             return ExitCodes.Success;
         }
+
+        // The submit's answer goes on with the task's output and end: one request for the whole run.
+        using var answer = await client.SubmitFollowingAsync(request, CancellationToken.None).ConfigureAwait(false);
+        var task = answer.Task;
 
         using var signal = new ShutdownSignal(() =>
         {
@@ -31,8 +35,9 @@ internal static class RunCommand
         await using (var outStream = Console.OpenStandardOutput())
         await using (var errStream = Console.OpenStandardError())
         {
-            // Both streams and the task's end in one response, on the connection the submit used: one TLS handshake per run.
-            final = await client.FollowOutputAsync(task.Id, outStream, errStream, CancellationToken.None).ConfigureAwait(false);
+            // Both streams and the task's end in the submit's answer (or, from an older master, in one more response on the
+            // same connection): one TLS handshake per run.
+            final = await client.FollowOutputAsync(task.Id, outStream, errStream, CancellationToken.None, answer.Output).ConfigureAwait(false);
             if (final is null) // a master without that endpoint: each stream on its own (two connections over HTTP/1.1)
                 await Task.WhenAll(
                     client.FollowLogAsync(task.Id, "stdout", outStream, CancellationToken.None),

@@ -44,6 +44,17 @@ internal sealed class TaskOutputFrames(Stream body)
         return null;
     }
 
+    /// <summary>The payload of the next frame, which must be <paramref name="name"/> (POST /v1/tasks?follow=true opens with "submitted").</summary>
+    public async Task<byte[]> ReadFrameAsync(string name, CancellationToken ct)
+    {
+        if (await ReadHeaderAsync(ct).ConfigureAwait(false) is not var (got, length))
+            throw new IOException($"the master's answer ended before its '{name}' frame");
+        if (got != name || length > MaxTaskFrameBytes) throw new InvalidDataException($"expected a '{name}' frame, got '{got}' of {length} bytes");
+        var payload = new MemoryStream((int)length);
+        await CopyPayloadAsync(length, payload, null, ct).ConfigureAwait(false);
+        return payload.ToArray();
+    }
+
     /// <summary>The next frame's name and length; null at the end of the stream (also in the middle of a header: a dropped connection).</summary>
     private async Task<(string Name, long Length)?> ReadHeaderAsync(CancellationToken ct)
     {

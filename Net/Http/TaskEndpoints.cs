@@ -15,6 +15,8 @@ internal static class TaskEndpoints
     {
         app.MapPost("/v1/tasks", async (HttpContext context) =>
         {
+            // ?follow=true: the answer goes on with the task's output and end (TaskOutputEndpoint), one request for `run`.
+            if (TaskOutputEndpoint.Follow(context.Request.Query) is not { } follow) return TaskOutputEndpoint.BadFollow(context.Request.Query);
             // Refuse a declared-too-large body before reading it (a client using Expect: 100-continue never sends it).
             var body = context.Request.ContentLength > MaxBodyBytes
                 ? null
@@ -23,6 +25,7 @@ internal static class TaskEndpoints
             var (spec, error) = TaskRequestParser.Parse(body);
             if (error is not null) return ApiResults.Error(StatusCodes.Status400BadRequest, error);
             var task = await master.SubmitAsync(spec!, context.RequestAborted).ConfigureAwait(false);
+            if (follow) return TaskOutputEndpoint.Submitted(master, task.Id, ApiResults.Serialize(View(master, task), ApiJsonContext.Api.TaskView));
             context.Response.Headers.Location = $"/v1/tasks/{task.Id}";
             return ApiResults.Json(View(master, task), ApiJsonContext.Api.TaskView, StatusCodes.Status201Created);
         });

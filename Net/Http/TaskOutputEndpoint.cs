@@ -11,7 +11,8 @@ namespace MiniMesos.Net.Http;
 /// stdout or stderr), ending with one "task LENGTH\n" frame holding the task's view (JSON) as it was when the stream
 /// ended. With ?follow=true the response ends only once the task has ended and all its output was sent, so a client
 /// such as `minimesos run` needs one connection (one TLS handshake) for the whole task instead of one per stream
-/// plus a final GET.
+/// plus a final GET. POST /v1/tasks?follow=true answers the same way (<see cref="Submitted"/>), opening with a "submitted
+/// LENGTH" frame that holds the task as submitted: `minimesos run` then needs one request for the whole task.
 /// </summary>
 internal static class TaskOutputEndpoint
 {
@@ -25,14 +26,9 @@ internal static class TaskOutputEndpoint
         var ct = context.RequestAborted;
         if (Offset(query, "stdout_offset") is not { } stdoutOffset) { await BadOffset(context, "stdout_offset").ConfigureAwait(false); return; }
         if (Offset(query, "stderr_offset") is not { } stderrOffset) { await BadOffset(context, "stderr_offset").ConfigureAwait(false); return; }
-        bool follow;
-        if (!query.TryGetValue("follow", out var f)) follow = false;
-        else if (f.ToString() is "1" or "true" or "") follow = true;
-        else if (f.ToString() is "0" or "false") follow = false;
-        else
+        if (Follow(query) is not { } follow)
         {
-            await ApiResults.Write(context, 400, new ApiError($"invalid request: follow: must be true or false, not '{f}'", "follow", "must be true or false"))
-                .ConfigureAwait(false);
+            await BadFollow(query).ExecuteAsync(context).ConfigureAwait(false);
             return;
         }
         // A job's attempt is named before an offer launches it: following its output waits for the launch.
@@ -46,12 +42,41 @@ internal static class TaskOutputEndpoint
             }
             await Task.WhenAny(launched, Task.Delay(FollowPoll, ct)).ConfigureAwait(false);
         }
+        await StreamAsync(master, id, [stdoutOffset, stderrOffset], follow, context, submitted: null).ConfigureAwait(false);
+    }
+
+    /// <summary>?follow=true|1|(empty) or false|0, false when absent; null for anything else (<see cref="BadFollow"/>).</summary>
+    public static bool? Follow(QueryValues query) =>
+        !query.TryGetValue("follow", out var f) ? false
+        : f.ToString() is "1" or "true" or "" ? true
+        : f.ToString() is "0" or "false" ? false
+        : null;
+
+    public static IResult BadFollow(QueryValues query) =>
+        ApiResults.Error(400, new ApiError($"invalid request: follow: must be true or false, not '{query["follow"]}'", "follow", "must be true or false"));
+
+    /// <summary>The answer to POST /v1/tasks?follow=true: 201, the task's place, then its frames from a "submitted" one on.</summary>
+    public static IResult Submitted(MasterService master, string id, byte[] view) => new SubmittedResult(master, id, view);
+
+    private sealed class SubmittedResult(MasterService master, string id, byte[] view) : IResult
+    {
+        public Task ExecuteAsync(HttpContext context)
+        {
+            context.Response.StatusCode = StatusCodes.Status201Created;
+            context.Response.Headers.Location = $"/v1/tasks/{id}";
+            return StreamAsync(master, id, [0, 0], follow: true, context, submitted: view);
+        }
+    }
+
+    private static async Task StreamAsync(MasterService master, string id, long[] offsets, bool follow, HttpContext context, byte[]? submitted)
+    {
+        var ct = context.RequestAborted;
         context.Response.ContentType = ContentType;
         context.Response.Headers.CacheControl = "no-cache";
         try
         {
             await context.Response.StartAsync(ct).ConfigureAwait(false);
-            var offsets = new[] { stdoutOffset, stderrOffset };
+            if (submitted is not null) await WriteFrameAsync(context, "submitted", submitted, ct).ConfigureAwait(false);
             var task = master.Task(id)!;
             Task? changed = null;
             while (!ct.IsCancellationRequested)

@@ -51,6 +51,47 @@ public sealed class TaskOutputFramesTests
         await Assert.ThrowsAsync<InvalidDataException>(() => endless.CopyAsync(new MemoryStream(), new MemoryStream(), CancellationToken.None));
     }
 
+    [Fact]
+    public async Task ASubmitsAnswerOpensWithTheSubmittedFrameAndNothingElse()
+    {
+        var frames = new TaskOutputFrames(new TrickleStream(Encoding.ASCII.GetBytes("submitted 12\n{\"id\":\"t.1\"}stdout 2\nhitask 2\n{}"), 1));
+        Assert.Equal("{\"id\":\"t.1\"}", Encoding.ASCII.GetString(await frames.ReadFrameAsync("submitted", CancellationToken.None)));
+        var stdout = new MemoryStream();
+        Assert.Equal("{}", Encoding.ASCII.GetString((await frames.CopyAsync(stdout, Stream.Null, CancellationToken.None))!));
+        Assert.Equal("hi", Encoding.ASCII.GetString(stdout.ToArray()));
+        var wrong = new TaskOutputFrames(new MemoryStream(Encoding.ASCII.GetBytes("stdout 2\nhi")));
+        await Assert.ThrowsAsync<InvalidDataException>(() => wrong.ReadFrameAsync("submitted", CancellationToken.None));
+        var cut = new TaskOutputFrames(new MemoryStream(Encoding.ASCII.GetBytes("subm")));
+        await Assert.ThrowsAsync<IOException>(() => cut.ReadFrameAsync("submitted", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task AMasterThatAnswersASubmitWithTheTaskAloneLeavesTheFollowToTheCaller()
+    {
+        // An in-memory stand-in for a master older than POST /v1/tasks?follow=true: it ignores the query, answers 201 JSON.
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var serve = Task.Run(async () =>
+        {
+            using var socket = await listener.AcceptSocketAsync();
+            await using var stream = new System.Net.Sockets.NetworkStream(socket);
+            var request = new byte[8192];
+            var read = 0;
+            while (!Encoding.ASCII.GetString(request, 0, read).Contains("\r\n\r\n", StringComparison.Ordinal))
+                read += await stream.ReadAsync(request.AsMemory(read));
+            Assert.StartsWith("POST /v1/tasks?follow=true HTTP/1.1", Encoding.ASCII.GetString(request, 0, read));
+            var body = Encoding.UTF8.GetBytes("{\"id\":\"t.7\",\"name\":\"t\",\"state\":\"TASK_STAGING\"}");
+            await stream.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\n\r\n"));
+            await stream.WriteAsync(body);
+        });
+        using var client = new ApiClient("127.0.0.1", ((System.Net.IPEndPoint)listener.LocalEndpoint).Port, "0123456789abcdef", plainHttp: true);
+        using var answer = await client.SubmitFollowingAsync(new MiniMesos.Net.Http.TaskSubmitRequest(["true"], null, "t", 0.1, 32, null), CancellationToken.None)
+            .WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal("t.7", answer.Task.Id);
+        Assert.Null(answer.Output);
+        await serve.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
     [Theory]
     [InlineData("no endpoint GET /v1/tasks/t.1/output", true)]   // a master older than the endpoint: the caller falls back
     [InlineData("no task 't.1'", false)]                         // the task is unknown: that is the answer

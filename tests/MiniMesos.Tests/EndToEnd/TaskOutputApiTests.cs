@@ -52,6 +52,46 @@ public sealed class TaskOutputApiTests
     }
 
     [Fact]
+    public async Task ASubmitWithFollowAnswersWithTheTaskThenItsOutputAndEnd()
+    {
+        await using var cluster = await InProcessCluster.StartAsync();
+        // The wire form: 201, the task's place, then a "submitted" frame with the task as submitted, its output, its end.
+        using var http = Http(cluster);
+        using var post = await http.PostAsync("/v1/tasks?follow=true",
+            new StringContent("""{"cmd": "echo hello; echo oops >&2; exit 4", "cpus": 0.1, "mem": 32}""", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Created, post.StatusCode);
+        Assert.Equal(TaskOutputEndpoint.ContentType, post.Content.Headers.ContentType?.MediaType);
+        var frames = Frames(await post.Content.ReadAsByteArrayAsync());
+        Assert.Equal("submitted", frames[0].Name);
+        var id = System.Text.Json.JsonDocument.Parse(frames[0].Text).RootElement.GetProperty("id").GetString()!;
+        Assert.Equal($"/v1/tasks/{id}", post.Headers.Location?.OriginalString);
+        Assert.Equal("hello\n", string.Concat(frames.Where(f => f.Name == "stdout").Select(f => f.Text)));
+        Assert.Equal("oops\n", string.Concat(frames.Where(f => f.Name == "stderr").Select(f => f.Text)));
+        Assert.Equal("task", frames[^1].Name);
+        Assert.Contains($"\"id\":\"{id}\"", frames[^1].Text);
+        Assert.Contains("\"exit_code\":4", frames[^1].Text);
+
+        // The CLI's client: the task first, then the same frames through FollowOutputAsync.
+        using var client = cluster.Client();
+        using var answer = await client.SubmitFollowingAsync(Shell("echo again; exit 0"), CancellationToken.None).WaitAsync(Patience);
+        Assert.NotNull(answer.Output);
+        Assert.StartsWith("out.", answer.Task.Id);
+        var stdout = new MemoryStream();
+        var final = await client.FollowOutputAsync(answer.Task.Id, stdout, Stream.Null, CancellationToken.None, answer.Output).WaitAsync(Patience);
+        Assert.Equal("again\n", Encoding.UTF8.GetString(stdout.ToArray()));
+        Assert.Equal(answer.Task.Id, final!.Id);
+        Assert.Equal("TASK_FINISHED", final.State);
+
+        // A bad follow value is refused before anything is submitted.
+        var before = (await client.TasksAsync(CancellationToken.None)).Tasks.Count;
+        using var bad = await http.PostAsync("/v1/tasks?follow=maybe",
+            new StringContent("""{"cmd": "true", "cpus": 0.1, "mem": 32}""", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("\"field\":\"follow\"", await bad.Content.ReadAsStringAsync());
+        Assert.Equal(before, (await client.TasksAsync(CancellationToken.None)).Tasks.Count);
+    }
+
+    [Fact]
     public async Task ATaskThatWritesALotArrivesWholeOnBothStreams()
     {
         await using var cluster = await InProcessCluster.StartAsync();
