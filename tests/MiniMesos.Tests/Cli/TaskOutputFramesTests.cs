@@ -69,27 +69,13 @@ public sealed class TaskOutputFramesTests
     public async Task AMasterThatAnswersASubmitWithTheTaskAloneLeavesTheFollowToTheCaller()
     {
         // An in-memory stand-in for a master older than POST /v1/tasks?follow=true: it ignores the query, answers 201 JSON.
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var serve = Task.Run(async () =>
-        {
-            using var socket = await listener.AcceptSocketAsync();
-            await using var stream = new System.Net.Sockets.NetworkStream(socket);
-            var request = new byte[8192];
-            var read = 0;
-            while (!Encoding.ASCII.GetString(request, 0, read).Contains("\r\n\r\n", StringComparison.Ordinal))
-                read += await stream.ReadAsync(request.AsMemory(read));
-            Assert.StartsWith("POST /v1/tasks?follow=true HTTP/1.1", Encoding.ASCII.GetString(request, 0, read));
-            var body = Encoding.UTF8.GetBytes("{\"id\":\"t.7\",\"name\":\"t\",\"state\":\"TASK_STAGING\"}");
-            await stream.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\n\r\n"));
-            await stream.WriteAsync(body);
-        });
-        using var client = new ApiClient("127.0.0.1", ((System.Net.IPEndPoint)listener.LocalEndpoint).Port, "0123456789abcdef", plainHttp: true);
+        using var master = new OneAnswerMaster("201 Created", "{\"id\":\"t.7\",\"name\":\"t\",\"state\":\"TASK_STAGING\"}");
+        using var client = master.Client();
         using var answer = await client.SubmitFollowingAsync(new MiniMesos.Net.Http.TaskSubmitRequest(["true"], null, "t", 0.1, 32, null), CancellationToken.None)
             .WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal("t.7", answer.Task.Id);
         Assert.Null(answer.Output);
-        await serve.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.StartsWith("POST /v1/tasks?follow=true HTTP/1.1", await master.Request.WaitAsync(TimeSpan.FromSeconds(30)));
     }
 
     [Theory]
@@ -97,26 +83,43 @@ public sealed class TaskOutputFramesTests
     [InlineData("no task 't.1'", false)]                         // the task is unknown: that is the answer
     public async Task A404ForTheEndpointItselfMeansAnOlderMaster(string error, bool olderMaster)
     {
-        // An in-memory stand-in for an older master: one plain-HTTP answer on loopback.
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var serve = Task.Run(async () =>
-        {
-            using var socket = await listener.AcceptSocketAsync();
-            await using var stream = new System.Net.Sockets.NetworkStream(socket);
-            var request = new byte[4096];
-            var read = 0;
-            while (!Encoding.ASCII.GetString(request, 0, read).Contains("\r\n\r\n", StringComparison.Ordinal))
-                read += await stream.ReadAsync(request.AsMemory(read));
-            var body = Encoding.UTF8.GetBytes($"{{\"error\":\"{error}\"}}");
-            await stream.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\n\r\n"));
-            await stream.WriteAsync(body);
-        });
-        using var client = new ApiClient("127.0.0.1", ((System.Net.IPEndPoint)listener.LocalEndpoint).Port, "0123456789abcdef", plainHttp: true);
+        using var master = new OneAnswerMaster("404 Not Found", $"{{\"error\":\"{error}\"}}");
+        using var client = master.Client();
         var follow = client.FollowOutputAsync("t.1", Stream.Null, Stream.Null, CancellationToken.None);
         if (olderMaster) Assert.Null(await follow.WaitAsync(TimeSpan.FromSeconds(30)));
         else Assert.Contains("no task 't.1'", (await Assert.ThrowsAsync<CliException>(() => follow.WaitAsync(TimeSpan.FromSeconds(30)))).Message);
-        await serve.WaitAsync(TimeSpan.FromSeconds(30));
+        await master.Request.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>An in-memory stand-in for an older master on loopback: one plain-HTTP answer (JSON) to the first request.</summary>
+    private sealed class OneAnswerMaster : IDisposable
+    {
+        private readonly System.Net.Sockets.TcpListener _listener = new(System.Net.IPAddress.Loopback, 0);
+
+        public OneAnswerMaster(string status, string json)
+        {
+            _listener.Start();
+            Request = Task.Run(async () =>
+            {
+                using var socket = await _listener.AcceptSocketAsync();
+                await using var stream = new System.Net.Sockets.NetworkStream(socket);
+                var request = new byte[8192];
+                var read = 0;
+                while (!Encoding.ASCII.GetString(request, 0, read).Contains("\r\n\r\n", StringComparison.Ordinal))
+                    read += await stream.ReadAsync(request.AsMemory(read));
+                var body = Encoding.UTF8.GetBytes(json);
+                await stream.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\n\r\n"));
+                await stream.WriteAsync(body);
+                return Encoding.ASCII.GetString(request, 0, read);
+            });
+        }
+
+        /// <summary>The request's head, once answered.</summary>
+        public Task<string> Request { get; }
+
+        public ApiClient Client() => new("127.0.0.1", ((System.Net.IPEndPoint)_listener.LocalEndpoint).Port, "0123456789abcdef", plainHttp: true);
+
+        public void Dispose() => _listener.Stop();
     }
 
     /// <summary>Returns at most <paramref name="readSize"/> bytes per read, as a slow connection does.</summary>
