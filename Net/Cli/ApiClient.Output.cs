@@ -35,7 +35,12 @@ internal sealed partial class ApiClient
             var task = TaskJson.ReadView(json) ?? throw new CliException($"the master at {_master} sent an empty answer", ExitCodes.RuntimeError);
             return new SubmittedTask(task, output, response);
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or JsonException)
+        catch (IOException e)
+        {
+            response.Dispose();
+            throw new CliException($"lost the master at {_master} before it said which task it submitted ({e.Message}); `minimesos task list` shows it", ExitCodes.RuntimeError);
+        }
+        catch (Exception e) when (e is InvalidDataException or JsonException)
         {
             response.Dispose();
             throw new CliException($"the master at {_master} answered the submit in a form this CLI does not read: {e.Message}", ExitCodes.RuntimeError);
