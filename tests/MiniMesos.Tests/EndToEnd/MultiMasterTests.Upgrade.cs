@@ -22,6 +22,10 @@ public sealed partial class MultiMasterTests
             var (status, body) = await client.SendAsync(HttpMethod.Put, "/v1/roles/before", """{"weight":2}""", CancellationToken.None);
             Assert.True(status == 200, body);
         }
+        // Every master has applied it before the unreadable entry comes (a quorum answering the PUT leaves one behind for a
+        // moment, and a master left without a leader later would never learn it).
+        await Eventually.TrueAsync(() => _trio.Masters.All(m => m.Host.Service.RoleViews().Roles.Any(r => r.Name == "before")),
+            "every master has applied the role", Patience);
 
         // An entry kind this version does not know, framed as a newer master would frame it.
         byte[] fromTheFuture = [200, CommandCodec.Version, 0x90];
