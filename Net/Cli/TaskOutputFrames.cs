@@ -34,9 +34,7 @@ internal sealed class TaskOutputFrames(Stream body)
                     await CopyPayloadAsync(length, stderr, n => StderrBytes += n, ct).ConfigureAwait(false);
                     break;
                 case "task" when length <= MaxTaskFrameBytes:
-                    var task = new MemoryStream((int)length);
-                    await CopyPayloadAsync(length, task, null, ct).ConfigureAwait(false);
-                    return task.ToArray();
+                    return await ReadPayloadAsync(length, ct).ConfigureAwait(false);
                 default:
                     throw new InvalidDataException($"unexpected frame '{name}' of {length} bytes in a task's output");
             }
@@ -50,6 +48,12 @@ internal sealed class TaskOutputFrames(Stream body)
         if (await ReadHeaderAsync(ct).ConfigureAwait(false) is not var (got, length))
             throw new IOException($"the master's answer ended before its '{name}' frame");
         if (got != name || length > MaxTaskFrameBytes) throw new InvalidDataException($"expected a '{name}' frame, got '{got}' of {length} bytes");
+        return await ReadPayloadAsync(length, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>One frame's payload as bytes (a task's JSON: at most <see cref="MaxTaskFrameBytes"/>, checked by the caller).</summary>
+    private async Task<byte[]> ReadPayloadAsync(long length, CancellationToken ct)
+    {
         var payload = new MemoryStream((int)length);
         await CopyPayloadAsync(length, payload, null, ct).ConfigureAwait(false);
         return payload.ToArray();
