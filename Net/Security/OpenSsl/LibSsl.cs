@@ -23,6 +23,8 @@ internal static unsafe partial class LibSsl
     public const int CtrlSetSessCacheMode = 44;      // SSL_CTX_set_session_cache_mode
     public const int Tls12Version = 0x0303;
     public const ulong InitNoAtExit = 0x00080000;    // OPENSSL_INIT_NO_ATEXIT
+    public const ulong InitNoAddAllCiphers = 0x10;   // OPENSSL_INIT_NO_ADD_ALL_CIPHERS
+    public const ulong InitNoLoadConfig = 0x80;      // OPENSSL_INIT_NO_LOAD_CONFIG
     public const ulong OptionNoRenegotiation = 1UL << 30;
 
     [LibraryImport(Lib)]
@@ -39,6 +41,9 @@ internal static unsafe partial class LibSsl
 
     [LibraryImport(Lib)]
     public static partial ulong SSL_CTX_set_options(nint ctx, ulong options);
+
+    [LibraryImport(Lib)]
+    public static partial void SSL_CTX_set_security_level(nint ctx, int level);
 
     [LibraryImport(Lib)]
     public static partial nint SSL_new(nint ctx);

@@ -5,8 +5,8 @@ namespace MiniMesos.Tests.Cli;
 
 /// <summary>
 /// A client command against the plain API (--master http://...) never loads OpenSSL; one over HTTPS loads the system's
-/// OpenSSL for its own TLS client (Net/Security/OpenSsl) and never starts .NET's crypto layer. Each case in a child
-/// process (<see cref="ClientOpenSslChild"/>), whose mapped libraries are its own.
+/// OpenSSL for its own TLS client (Net/Security/OpenSsl), without the system's OpenSSL configuration, and never starts
+/// .NET's crypto layer. Each case in a child process (<see cref="ClientOpenSslChild"/>), whose mapped libraries are its own.
 /// </summary>
 public sealed class ClientOpenSslTests
 {
@@ -54,8 +54,21 @@ public sealed class ClientOpenSslTests
             }
         });
         var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        // An HTTP proxy in the environment (nothing listens there) is not used: the client connects to the master itself.
-        var output = await RunChildAsync($"127.0.0.1:{port}|{ClusterCa.Fingerprint(ca.Certificate)}", "http://127.0.0.1:9");
+        // The system's OpenSSL configuration is not read (TlsClientContext): one that activates a provider which does not
+        // exist, with diagnostics on, makes OpenSSL refuse to make any context when it is read.
+        var config = Path.Combine(Path.GetTempPath(), $"minimesos-openssl-{Guid.NewGuid():N}.cnf");
+        await File.WriteAllTextAsync(config, "config_diagnostics = 1\nopenssl_conf = init\n[init]\nproviders = providers\n" +
+            "[providers]\nno_such_provider = no_such\n[no_such]\nactivate = 1\n");
+        string output;
+        try
+        {
+            // An HTTP proxy in the environment (nothing listens there) is not used: the client connects to the master itself.
+            output = await RunChildAsync($"127.0.0.1:{port}|{ClusterCa.Fingerprint(ca.Certificate)}", "http://127.0.0.1:9", config);
+        }
+        finally
+        {
+            File.Delete(config);
+        }
         await serving.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Contains("status 200", output);
         Assert.Contains("pinned status 200", output);
@@ -63,8 +76,9 @@ public sealed class ClientOpenSslTests
         Assert.Contains("dotnet crypto not loaded", output);
     }
 
-    private static Task<string> RunChildAsync(string master, string? httpProxy = null) => TestChildProcess.RunAsync(ClientOpenSslChild.Mode, master, environment =>
+    private static Task<string> RunChildAsync(string master, string? httpProxy = null, string? opensslConfig = null) => TestChildProcess.RunAsync(ClientOpenSslChild.Mode, master, environment =>
     {
+        if (opensslConfig is not null) environment["OPENSSL_CONF"] = opensslConfig;
         foreach (var name in new[] { "http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY" }) environment.Remove(name);
         if (httpProxy is not null) environment["http_proxy"] = environment["HTTP_PROXY"] = httpProxy;
         foreach (var name in new[] { "MINIMESOS_MASTER", "MINIMESOS_TOKEN", "MINIMESOS_CONFIG" }) environment.Remove(name);
