@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.IO.Pipes;
 using MiniMesos.Core.Isolation;
 using MiniMesos.Isolation.Cgroups;
 using MiniMesos.Isolation.Libc;
@@ -26,6 +27,13 @@ internal sealed class IsolatedTask : ILaunchedTask
         _meta = metaDir;
         _pidfd = Pidfd.pidfd_open(Pid);
         Exited = MonitorAsync();
+        // Whatever the early path did, the end is known once init is gone (TrySet: a no-op after an early end).
+        _ = Exited.ContinueWith(t =>
+        {
+            if (t.IsCompletedSuccessfully) _ended.TrySetResult(t.Result);
+            else if (t.Exception is { } e) _ended.TrySetException(e.InnerExceptions);
+            else _ended.TrySetCanceled();
+        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     public string TaskId { get; }
@@ -33,6 +41,14 @@ internal sealed class IsolatedTask : ILaunchedTask
     public int Pid { get; }
 
     public Task<TaskExit> Exited { get; }
+
+    /// <summary>
+    /// The command's end as init recorded it, as soon as init says so (<see cref="TaskInit.EndedLine"/>), before init's
+    /// own exit; or <see cref="Exited"/>'s, when init ended without a recorded end (killed).
+    /// </summary>
+    public Task<TaskExit> Ended => _ended.Task;
+
+    private readonly TaskCompletionSource<TaskExit> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>The task's cgroup directory, or null without cgroups.</summary>
     public string? CgroupDir => _cgroup?.Dir;
@@ -82,13 +98,20 @@ internal sealed class IsolatedTask : ILaunchedTask
             if (logs is not null) LogCapWatch.Add(logs); // checked with every other task's, every LogCapWatch.Interval
             try
             {
+                // Init's last line (or its pipe closing) comes once the command's end is on disk, before init is gone.
+                if (await Task.WhenAny(ended, EndLine()).ConfigureAwait(false) != ended && RecordedEarly() is { } early)
+                {
+                    logs?.TrimAll();
+                    _ended.TrySetResult(early);
+                }
+
                 await ended.ConfigureAwait(false);
             }
             finally
             {
                 if (logs is not null) LogCapWatch.Remove(logs);
             }
-            logs?.TrimAll();
+            logs?.TrimAll(); // again: what the command left behind may have written until init's exit killed it
         }
 
         var code = _init.ExitCode;
@@ -103,7 +126,7 @@ internal sealed class IsolatedTask : ILaunchedTask
         }
 
         // Init's file says exactly how the command ended; without it init itself was killed (128 + signal).
-        var recorded = ExitStatusFile.Parse(TaskFiles.ReadOwn(_meta, ExitStatusFile.FileName) ?? "");
+        var recorded = Recorded();
         var exit = recorded ?? (code > 128 ? new TaskExit(null, code - 128) : new TaskExit(code, null));
         if (_cgroup is not null)
         {
@@ -116,5 +139,34 @@ internal sealed class IsolatedTask : ILaunchedTask
         }
 
         return exit;
+    }
+
+    private TaskExit? Recorded() => ExitStatusFile.Parse(TaskFiles.ReadOwn(_meta, ExitStatusFile.FileName) ?? "");
+
+    /// <summary>Completes when init's stdout pipe has its last line or is closed (never, if it cannot be watched).</summary>
+    private Task EndLine()
+    {
+        try
+        {
+            return PipeReadiness.WhenReadable(((PipeStream)_init.StandardOutput.BaseStream).SafePipeHandle);
+        }
+        catch (Exception e) when (e is LibcException or InvalidOperationException or ObjectDisposedException)
+        {
+            return new TaskCompletionSource().Task; // the end is then known at init's exit, as before
+        }
+    }
+
+    /// <summary>The end init recorded, with the cgroup's OOM kills, or null (none yet: init's exit decides).</summary>
+    private TaskExit? RecordedEarly()
+    {
+        try
+        {
+            if (Recorded() is not { } recorded) return null;
+            return _cgroup is not null && MemoryController.OomKills(_cgroup.Dir) > 0 ? recorded with { OomKilled = true } : recorded;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 }

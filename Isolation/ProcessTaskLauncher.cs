@@ -67,6 +67,8 @@ internal sealed class ProcessTaskLauncher : ITaskLauncher
         public int Pid { get; }
         public Task<TaskExit> Exited { get; }
 
+        public Task<TaskExit> Ended => Exited;
+
         public async Task KillAsync(TimeSpan gracePeriod, CancellationToken cancellationToken)
         {
             if (_process.HasExited) return;

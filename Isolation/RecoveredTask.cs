@@ -30,6 +30,8 @@ internal sealed class RecoveredTask : ILaunchedTask
 
     public Task<TaskExit> Exited { get; }
 
+    public Task<TaskExit> Ended => Exited;
+
     /// <summary>Init of a running task: the process in the cgroup whose argv[1] is the init verb (argv[2] under the dotnet host).</summary>
     public static int? FindInit(TaskCgroup cgroup)
     {

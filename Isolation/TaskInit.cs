@@ -11,14 +11,20 @@ namespace MiniMesos.Isolation;
 /// it in the task's cgroup, prepares mounts, hostname, limits, logs and user, spawns the command, reaps
 /// orphans, forwards termination signals and records how the command ended.
 /// Protocol with the agent: one byte on stdin = "you are in your cgroup, go"; one line on stdout =
-/// "started PID" or "error MESSAGE"; after that stdout/stderr point at the sandbox files. A pre-started init
-/// (<see cref="WarmFlag"/>) reads its options from stdin too (<see cref="WarmInitMessage"/>).
+/// "started PID" or "error MESSAGE"; after that stdout/stderr point at the sandbox files, and init keeps the agent's
+/// pipe on a close-on-exec fd of its own for one more line, <see cref="EndedLine"/>, written once the command's end is
+/// recorded on disk: the agent can report the end before init's own exit (which waits for the runtime to stop and the
+/// kernel to tear down init's memory). A pre-started init (<see cref="WarmFlag"/>) reads its options from stdin too
+/// (<see cref="WarmInitMessage"/>).
 /// </summary>
 internal static class TaskInit
 {
     public const string Verb = "__task-init";
     public const string StartedPrefix = "started ";
     public const string ErrorPrefix = "error ";
+
+    /// <summary>Init's last line to the agent: the command ended and its status file is on disk.</summary>
+    public const string EndedLine = "ended";
 
     /// <summary>The only argument of a pre-started init (see <see cref="WarmInitPool"/>).</summary>
     public const string WarmFlag = "--warm";
@@ -95,6 +101,8 @@ internal static class TaskInit
         }
 
         Report(StartedPrefix + prepared.ChildPid.ToString(CultureInfo.InvariantCulture) + (trace is null ? "" : LaunchTrace.Marker + trace));
+        // The agent's pipe stays on an fd of its own for the end (close-on-exec; the command is already spawned).
+        var endFd = prepared.StatusFd >= 0 ? Fcntl.DupCloseOnExec(1) : -1;
         // Let go of the agent's pipes: from here init's own output belongs to the sandbox.
         Unistd.dup2(prepared.DevNullFd, 0);
         Unistd.dup2(prepared.StdoutFd, 1);
@@ -102,6 +110,7 @@ internal static class TaskInit
 
         var exit = ReapUntil(prepared.ChildPid);
         WriteStatus(prepared.StatusFd, exit);
+        ReportEnded(endFd);
         GC.KeepAlive(registrations);
         // Returning ends PID 1, and the kernel kills whatever the command left behind in the namespace.
         return exit.ShellStatus;
@@ -226,6 +235,19 @@ internal static class TaskInit
         }
 
         Unistd.fsync(fd);
+    }
+
+    /// <summary>After the status file is on disk: tells the agent, then lets go of its pipe.</summary>
+    private static unsafe void ReportEnded(int fd)
+    {
+        if (fd < 0) return;
+        var bytes = Encoding.ASCII.GetBytes(EndedLine + "\n");
+        fixed (byte* p = bytes)
+        {
+            Unistd.write(fd, p, (nuint)bytes.Length); // a gone agent (EPIPE) learns the end from the file after a restart
+        }
+
+        Unistd.close(fd);
     }
 
     private static unsafe void Report(string line)

@@ -56,6 +56,11 @@ internal static unsafe class Fcntl
 
     public static int fchmod(int fd, uint mode) => LibC.fchmod(fd, (ushort)mode);
 
+    private const int F_DUPFD_CLOEXEC = 1030;
+
+    /// <summary>A close-on-exec duplicate of <paramref name="fd"/> numbered 3 or above, or -1.</summary>
+    public static int DupCloseOnExec(int fd) => LibC.fcntl(fd, F_DUPFD_CLOEXEC, 3);
+
     public static uint umask(uint mask) => (ushort)LibC.umask((ushort)mask);
 
     /// <summary>glibc 2.28+; the struct layout is the kernel's, the same on every architecture.</summary>

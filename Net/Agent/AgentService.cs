@@ -244,9 +244,9 @@ internal sealed partial class AgentService(ITaskLauncher launcher, string workDi
 
     private async Task WatchAsync(string taskId, ILaunchedTask task)
     {
-        var exit = await task.Exited.ConfigureAwait(false);
+        // Reported as soon as the end is known: an isolated task's init says so before its own exit (ILaunchedTask.Ended).
+        var exit = await task.Ended.ConfigureAwait(false);
         _running.TryRemove(taskId, out _);
-        ReleaseImage(taskId);
         StopProbing(taskId);
         ForgetAnnouncement(taskId);
         var killed = _killRequested.TryRemove(taskId, out _);
@@ -260,6 +260,15 @@ internal sealed partial class AgentService(ITaskLauncher launcher, string workDi
         };
         logger.LogInformation("task {Task} ended: {State} {Message}", taskId, state.ToWire(), message ?? "");
         Update(taskId, state, exit.ExitCode, exit.Signal, message);
+        // Its image layers only once init, and with it whatever the command left running on them, is gone.
+        try
+        {
+            await task.Exited.ConfigureAwait(false);
+        }
+        finally
+        {
+            ReleaseImage(taskId);
+        }
     }
 
     /// <summary>

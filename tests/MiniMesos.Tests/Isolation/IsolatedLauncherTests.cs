@@ -42,6 +42,47 @@ public sealed class IsolatedLauncherTests(LauncherFixture fx) : IClassFixture<La
     }
 
     [Fact]
+    public async Task TheEndIsKnownFromInitsRecordWhileInitIsStillGoingAway()
+    {
+        // A process put into the task's PID namespace from outside (nsenter forks it there) and left unreaped by its stopped
+        // parent holds init's exit: the kernel's PID 1 of a namespace is not gone before every process of it is. So Exited
+        // cannot complete until the test lets go, and Ended must come from init's recorded end and its last line.
+        var r = fx.Request("t-end-" + Guid.NewGuid().ToString("N")[..8], "while [ ! -e go ]; do sleep 0.01; done; exit 3");
+        var t = await fx.Launcher.LaunchAsync(r, default);
+        using var holder = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("nsenter",
+            ["--target", t.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture), "--pid", "--", "sleep", "600"]))!;
+        try
+        {
+            await Eventually.TrueAsync(() => Children(holder.Id).Length == 1, "nsenter has forked its sleep into the task's namespace");
+            const int sigstop = 19;
+            Assert.Equal(0, MiniMesos.Isolation.Libc.Signal.kill(holder.Id, sigstop));
+            File.WriteAllText(Path.Combine(r.SandboxDir, "go"), "");
+            Assert.Equal(new TaskExit(3, null), await t.Ended.WaitAsync(Timeout));
+            Assert.False(t.Exited.IsCompleted, "init cannot be gone while a process of its namespace is unreaped");
+            Assert.True(Directory.Exists($"/proc/{t.Pid}"), "init is still there");
+        }
+        finally
+        {
+            holder.Kill();
+            await holder.WaitForExitAsync();
+        }
+
+        Assert.Equal(new TaskExit(3, null), await Finish(t));
+    }
+
+    private static string[] Children(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/task/{pid}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        }
+        catch (IOException)
+        {
+            return [];
+        }
+    }
+
+    [Fact]
     public async Task EnvironmentReachesTheCommandAndNothingOfTheAgentLeaks()
     {
         var r = fx.Request("t-env", "echo \"$GREETING|$DOTNET_ROOT|$PWD\"") with
