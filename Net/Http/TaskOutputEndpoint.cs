@@ -87,7 +87,9 @@ internal static class TaskOutputEndpoint
                 if (changed is null || changed.IsCompleted) changed = master.WaitForChangeAsync(ct);
                 // Read the state before the data: if the task had ended by then, empty reads mean the end.
                 task = master.Task(id) ?? task;
-                var reads = task.AgentId is null
+                // Nothing is written before the command runs (placed, starting): no round trip to the agent for that, on
+                // each of the commits that come while the task is launched.
+                var reads = task.AgentId is null || task.State is TaskState.Staging or TaskState.Starting
                     ? null
                     : await Task.WhenAll(master.ReadLogAsync(id, "stdout", offsets[0], ChunkBytes, ct), master.ReadLogAsync(id, "stderr", offsets[1], ChunkBytes, ct))
                         .ConfigureAwait(false);
