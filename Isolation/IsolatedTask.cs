@@ -101,7 +101,12 @@ internal sealed class IsolatedTask : ILaunchedTask
                 // Init's last line (or its pipe closing) comes once the command's end is on disk, before init is gone.
                 if (await Task.WhenAny(ended, EndLine()).ConfigureAwait(false) != ended && RecordedEarly() is { } early)
                 {
-                    logs?.TrimAll();
+                    if (logs is not null)
+                    {
+                        LogCapWatch.Remove(logs); // waits for a check in progress: never two trims of one file at once
+                        logs.TrimAll();
+                    }
+
                     _ended.TrySetResult(early);
                 }
 
