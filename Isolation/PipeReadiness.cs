@@ -42,15 +42,6 @@ internal static class PipeReadiness
         return ready.Task;
     }
 
-    /// <summary>How many pipes are watched now (for tests).</summary>
-    public static int Count
-    {
-        get
-        {
-            lock (Gate) return Watched.Count;
-        }
-    }
-
     private static unsafe void Start()
     {
         var fds = stackalloc int[2];
